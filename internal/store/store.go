@@ -1,0 +1,138 @@
+// Package store keeps tuphap's data in SQLite (embedded, the default) or PostgreSQL, through one
+// database/sql code path. SQL here is portable; what must differ lives in dialect.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Store is the database. Writes go through w; reads through r (the same pool on PostgreSQL, a
+// separate read pool on SQLite, whose single writer connection must not wait behind readers).
+type Store struct {
+	w, r    *sql.DB
+	dialect dialect
+	// Now is the clock; tests set it.
+	Now func() time.Time
+	// Errors counts failed store operations for /metrics.
+	Errors atomic.Int64
+	log    *slog.Logger
+}
+
+// Open connects to dsn: a postgres:// URL, or else a SQLite file path, and runs migrations.
+func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	d := dialectFor(dsn)
+	w, r, err := d.open(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", d.name(), err)
+	}
+	s := &Store{w: w, r: r, dialect: d, Now: time.Now, log: log}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// Dialect names the engine: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect.name() }
+
+// Ready checks that the store answers and its schema is current.
+func (s *Store) Ready(ctx context.Context) error {
+	var v int
+	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		return s.fail(fmt.Errorf("store: ready: %w", err))
+	}
+	if want := len(migrationFiles()); v != want {
+		return fmt.Errorf("store: schema at version %d, want %d", v, want)
+	}
+	return nil
+}
+
+// tx runs fn in a write transaction, committing when it returns nil.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return s.fail(fmt.Errorf("store: begin: %w", err))
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return s.fail(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.fail(fmt.Errorf("store: commit: %w", err))
+	}
+	return nil
+}
+
+// fail counts unexpected errors (not the expected not-found or conflict) and passes err on.
+func (s *Store) fail(err error) error {
+	if err != nil && isInternal(err) {
+		s.Errors.Add(1)
+	}
+	return err
+}
+
+// newID returns a time-ordered unique id (UUIDv7): unique across nodes without a sequence.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+// ts formats a time for storage; the zero time is stored as NULL.
+func ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(timeFormat)
+}
+
+// nullTime scans a stored time (NULL → zero time).
+type nullTime struct{ t *time.Time }
+
+func (n nullTime) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*n.t = time.Time{}
+		return nil
+	case string:
+		t, err := time.Parse(timeFormat, x)
+		*n.t = t
+		return err
+	case []byte:
+		t, err := time.Parse(timeFormat, string(x))
+		*n.t = t
+		return err
+	}
+	return fmt.Errorf("store: cannot scan %T as time", v)
+}
+
+func scanTime(t *time.Time) nullTime { return nullTime{t} }
+
+// isUniqueViolation recognises a unique-constraint failure on either engine.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}
