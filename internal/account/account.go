@@ -1,0 +1,249 @@
+// Package account is the service behind logins and user management: it applies the rules of
+// package auth to what package store keeps, for both the web server and the command line.
+package account
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/fault"
+	"tuphap/internal/store"
+)
+
+// Session lifetimes: an idle session ends after IdleTimeout; any session after MaxAge.
+const (
+	IdleTimeout = 2 * time.Hour
+	MaxAge      = 12 * time.Hour
+	touchEvery  = 5 * time.Minute // sliding expiry is written at most this often
+)
+
+// Service manages accounts, sessions and tokens.
+type Service struct {
+	Store  *store.Store
+	Issuer string // shown in authenticator apps
+}
+
+// New returns a service over st.
+func New(st *store.Store) *Service { return &Service{Store: st, Issuer: "tuphap"} }
+
+func (s *Service) now() time.Time { return s.Store.Now() }
+
+var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,31}$`)
+
+// NewUser is the input for AddUser.
+type NewUser struct {
+	Username string
+	FullName string
+	Role     string
+	Office   string
+	Password string
+}
+
+// AddUser validates and creates a user, reporting every problem at once.
+func (s *Service) AddUser(ctx context.Context, in NewUser, by audit.Actor) (auth.User, error) {
+	var v fault.Validation
+	in.Username = strings.TrimSpace(strings.ToLower(in.Username))
+	v.Check(usernameRE.MatchString(in.Username), "username", "user.username_format")
+	role, err := auth.ParseRole(in.Role)
+	if err != nil {
+		v.Add("role", "role.unknown")
+	}
+	if _, err := s.Store.Office(ctx, in.Office); err != nil {
+		if !fault.Is(err, fault.NotFound) {
+			return auth.User{}, err
+		}
+		v.Add("office", "office.not_found")
+	} else if role != "" {
+		if err := auth.CheckOffice(role, in.Office); err != nil {
+			e, _ := fault.As(err)
+			v.Add("office", e.Code)
+		}
+	}
+	if err := auth.CheckPassword(in.Password); err != nil {
+		v.Add("password", "password.too_short")
+	}
+	if err := v.Err(); err != nil {
+		return auth.User{}, err
+	}
+	hash, err := auth.HashPassword(in.Password)
+	if err != nil {
+		return auth.User{}, err
+	}
+	fullName := strings.TrimSpace(in.FullName)
+	if fullName == "" {
+		fullName = in.Username
+	}
+	return s.Store.CreateUser(ctx, auth.User{Username: in.Username, FullName: fullName, Role: role, Office: in.Office, PasswordHash: hash}, by)
+}
+
+// SetPassword sets a new password for username (administrators and the command line).
+func (s *Service) SetPassword(ctx context.Context, username, password string, by audit.Actor) error {
+	if err := auth.CheckPassword(password); err != nil {
+		return err
+	}
+	u, err := s.Store.UserByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.Store.SetPassword(ctx, u, hash, by)
+}
+
+// ChangePassword is a user changing their own password, which needs the old one.
+func (s *Service) ChangePassword(ctx context.Context, u auth.User, old, password string, by audit.Actor) error {
+	if !auth.VerifyPassword(u.PasswordHash, old) {
+		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"old_password": "login.bad_password"}}
+	}
+	return s.SetPassword(ctx, u.Username, password, by)
+}
+
+// Login checks a username and password and opens a session. It answers the same
+// "wrong username or password" for an unknown user and a wrong password, and locks an account
+// out for a growing time after repeated failures. The returned secret goes into the cookie.
+func (s *Service) Login(ctx context.Context, username, password string, from audit.Actor, userAgent string) (string, auth.User, error) {
+	username = strings.TrimSpace(strings.ToLower(username))
+	u, err := s.Store.UserByUsername(ctx, username)
+	if fault.Is(err, fault.NotFound) {
+		auth.BurnPasswordTime(password)
+		_ = s.Store.Audit(ctx, from.Entry("login.fail", "user:"+username, "unknown user"))
+		return "", u, fault.New(fault.Unauthorized, "login.bad_password")
+	}
+	if err != nil {
+		return "", u, err
+	}
+	if until := auth.LockedUntil(u.FailedLogins, u.LastFailedAt); s.now().Before(until) {
+		_ = s.Store.Audit(ctx, from.Entry("login.locked", "user:"+username, ""))
+		return "", u, fault.New(fault.TooMany, "login.locked", until)
+	}
+	if !auth.VerifyPassword(u.PasswordHash, password) {
+		if err := s.Store.LoginFailed(ctx, u, from, "bad password"); err != nil {
+			return "", u, err
+		}
+		return "", u, fault.New(fault.Unauthorized, "login.bad_password")
+	}
+	if u.Disabled {
+		_ = s.Store.Audit(ctx, from.Entry("login.fail", "user:"+username, "disabled"))
+		return "", u, fault.New(fault.Unauthorized, "login.disabled")
+	}
+	if err := s.Store.LoginSucceeded(ctx, u); err != nil {
+		return "", u, err
+	}
+	secret, hash, err := auth.NewSecret("s_")
+	if err != nil {
+		return "", u, err
+	}
+	now := s.now()
+	sess := auth.Session{IDHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(IdleTimeout), LastSeenAt: now,
+		MFADone: u.TOTPSecret == "" && !u.Role.RequiresTOTP(), IP: from.IP, UserAgent: trim(userAgent, 200)}
+	by := from
+	by.UserID, by.Username, by.Office = u.ID, u.Username, u.Office
+	if err := s.Store.CreateSession(ctx, sess, u, by); err != nil {
+		return "", u, err
+	}
+	return secret, u, nil
+}
+
+// Authenticate returns the live session for a cookie secret and its user. A session whose
+// second factor is still pending is returned too; the caller must send it to the TOTP step.
+func (s *Service) Authenticate(ctx context.Context, secret string) (auth.Session, auth.User, error) {
+	unauth := fault.New(fault.Unauthorized, "session.expired")
+	if secret == "" {
+		return auth.Session{}, auth.User{}, fault.New(fault.Unauthorized, "session.none")
+	}
+	sess, err := s.Store.Session(ctx, auth.HashSecret(secret))
+	if fault.Is(err, fault.NotFound) {
+		return sess, auth.User{}, unauth
+	}
+	if err != nil {
+		return sess, auth.User{}, err
+	}
+	now := s.now()
+	if !sess.RevokedAt.IsZero() || now.After(sess.ExpiresAt) || now.Sub(sess.CreatedAt) > MaxAge {
+		return sess, auth.User{}, unauth
+	}
+	u, err := s.Store.UserByID(ctx, sess.UserID)
+	if err != nil {
+		return sess, u, err
+	}
+	if u.Disabled {
+		return sess, u, unauth
+	}
+	if now.Sub(sess.LastSeenAt) > touchEvery {
+		sess.ExpiresAt = now.Add(IdleTimeout)
+		if err := s.Store.TouchSession(ctx, sess.IDHash, sess.ExpiresAt, sess.MFADone); err != nil {
+			return sess, u, err
+		}
+	}
+	return sess, u, nil
+}
+
+// AuthenticateToken returns the user of a live API token.
+func (s *Service) AuthenticateToken(ctx context.Context, secret string) (auth.User, error) {
+	_, u, err := s.Store.TokenUser(ctx, auth.HashSecret(secret))
+	if fault.Is(err, fault.NotFound) {
+		return u, fault.New(fault.Unauthorized, "token.invalid")
+	}
+	if err != nil {
+		return u, err
+	}
+	if u.Disabled {
+		return u, fault.New(fault.Unauthorized, "login.disabled")
+	}
+	return u, nil
+}
+
+// CompleteTOTP checks the second factor of a pending session.
+func (s *Service) CompleteTOTP(ctx context.Context, sess auth.Session, u auth.User, code string, by audit.Actor) error {
+	if u.TOTPSecret == "" || !auth.CheckTOTP(u.TOTPSecret, strings.TrimSpace(code), s.now()) {
+		_ = s.Store.Audit(ctx, by.Entry("login.totp_fail", "user:"+u.Username, ""))
+		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"code": "totp.bad_code"}}
+	}
+	return s.Store.TouchSession(ctx, sess.IDHash, s.now().Add(IdleTimeout), true)
+}
+
+// EnrollTOTP stores a new second factor once the user proves their app has it, and marks the
+// current session as fully logged in.
+func (s *Service) EnrollTOTP(ctx context.Context, sess auth.Session, u auth.User, secret, code string, by audit.Actor) error {
+	if secret == "" || !auth.CheckTOTP(secret, strings.TrimSpace(code), s.now()) {
+		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"code": "totp.bad_code"}}
+	}
+	if err := s.Store.SetTOTP(ctx, u, secret, by); err != nil {
+		return err
+	}
+	return s.Store.TouchSession(ctx, sess.IDHash, s.now().Add(IdleTimeout), true)
+}
+
+// Logout ends the session.
+func (s *Service) Logout(ctx context.Context, sess auth.Session, by audit.Actor) error {
+	return s.Store.RevokeSession(ctx, sess.IDHash, by)
+}
+
+// CreateToken makes an API token for username and returns its secret, which is shown once.
+func (s *Service) CreateToken(ctx context.Context, username, name string, by audit.Actor) (string, error) {
+	u, err := s.Store.UserByUsername(ctx, strings.ToLower(username))
+	if err != nil {
+		return "", err
+	}
+	secret, hash, err := auth.NewSecret("tp_")
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.Store.CreateToken(ctx, u, trim(name, 100), hash, by); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+func trim(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}

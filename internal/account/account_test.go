@@ -1,0 +1,198 @@
+package account_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"tuphap/internal/account"
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/fault"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+)
+
+var ctx = context.Background()
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func setup(t *testing.T, s *store.Store) (*account.Service, *clock) {
+	t.Helper()
+	c := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+	s.Now = c.now
+	if err := s.SyncOffices(ctx, []auth.Office{{Code: "department", Name: "Sở Tư pháp", Kind: "department"}, {Code: "21025", Name: "Phường Cẩm Thành", Kind: "commune"}}); err != nil {
+		t.Fatal(err)
+	}
+	return account.New(s), c
+}
+
+func TestAddUserValidation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		svc, _ := setup(t, s)
+		tests := []struct {
+			name   string
+			in     account.NewUser
+			fields []string // fields expected in error; nil = success
+		}{
+			{"ok officer", account.NewUser{Username: "Dao.NT", Role: "officer", Office: "21025", Password: "mật khẩu dài đủ"}, nil},
+			{"ok leader", account.NewUser{Username: "lanh.dao", Role: "leader", Office: "department", Password: "0123456789"}, nil},
+			{"everything wrong", account.NewUser{Username: "a", Role: "boss", Office: "99999", Password: "short"}, []string{"username", "role", "office", "password"}},
+			{"officer at department", account.NewUser{Username: "xyz", Role: "officer", Office: "department", Password: "0123456789"}, []string{"office"}},
+			{"leader at commune", account.NewUser{Username: "xyz", Role: "leader", Office: "21025", Password: "0123456789"}, []string{"office"}},
+			{"diacritics in username", account.NewUser{Username: "đào", Role: "officer", Office: "21025", Password: "0123456789"}, []string{"username"}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				u, err := svc.AddUser(ctx, tt.in, audit.System)
+				if tt.fields == nil {
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !auth.VerifyPassword(u.PasswordHash, tt.in.Password) {
+						t.Fatal("stored hash does not verify")
+					}
+					return
+				}
+				e, ok := fault.As(err)
+				if !ok || e.Kind != fault.Invalid || len(e.Fields) != len(tt.fields) {
+					t.Fatalf("err = %v, want fields %v", err, tt.fields)
+				}
+				for _, f := range tt.fields {
+					if e.Fields[f] == "" {
+						t.Errorf("no problem reported for %s: %v", f, e.Fields)
+					}
+				}
+			})
+		}
+		if _, err := svc.AddUser(ctx, account.NewUser{Username: "dao.nt", Role: "officer", Office: "21025", Password: "0123456789"}, audit.System); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("duplicate (case-folded) username: %v", err)
+		}
+	})
+}
+
+func TestLoginLockoutAndSessions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		svc, c := setup(t, s)
+		from := audit.Actor{IP: "192.0.2.1"}
+		if _, err := svc.AddUser(ctx, account.NewUser{Username: "dao", Role: "officer", Office: "21025", Password: "đúng mật khẩu"}, audit.System); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc.Login(ctx, "nobody", "x", from, ""); !fault.Is(err, fault.Unauthorized) {
+			t.Fatalf("unknown user: %v", err)
+		}
+		for i := 0; i < auth.FreeFailures; i++ {
+			if _, _, err := svc.Login(ctx, "dao", "sai", from, ""); !fault.Is(err, fault.Unauthorized) {
+				t.Fatalf("failure %d: %v", i, err)
+			}
+		}
+		// Locked now, even with the right password.
+		if _, _, err := svc.Login(ctx, "dao", "đúng mật khẩu", from, ""); !fault.Is(err, fault.TooMany) {
+			t.Fatalf("after %d failures: %v", auth.FreeFailures, err)
+		}
+		c.t = c.t.Add(auth.LockBase + time.Second)
+		secret, u, err := svc.Login(ctx, " DAO ", "đúng mật khẩu", from, "test")
+		if err != nil {
+			t.Fatalf("after the lock: %v", err)
+		}
+		sess, got, err := svc.Authenticate(ctx, secret)
+		if err != nil || got.ID != u.ID || !sess.MFADone {
+			t.Fatalf("authenticate: %v %v %v", sess, got, err)
+		}
+		if _, _, err := svc.Authenticate(ctx, secret+"x"); !fault.Is(err, fault.Unauthorized) {
+			t.Fatalf("forged cookie: %v", err)
+		}
+		// Idle expiry.
+		c.t = c.t.Add(account.IdleTimeout + time.Minute)
+		if _, _, err := svc.Authenticate(ctx, secret); !fault.Is(err, fault.Unauthorized) {
+			t.Fatalf("idle session: %v", err)
+		}
+		// Logout revokes.
+		secret, _, _ = svc.Login(ctx, "dao", "đúng mật khẩu", from, "")
+		sess, _, _ = svc.Authenticate(ctx, secret)
+		if err := svc.Logout(ctx, sess, from); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc.Authenticate(ctx, secret); !fault.Is(err, fault.Unauthorized) {
+			t.Fatalf("after logout: %v", err)
+		}
+		// A password change by an administrator ends every session.
+		secret, _, _ = svc.Login(ctx, "dao", "đúng mật khẩu", from, "")
+		if err := svc.SetPassword(ctx, "dao", "mật khẩu mới 2026", audit.System); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc.Authenticate(ctx, secret); !fault.Is(err, fault.Unauthorized) {
+			t.Fatalf("after password change: %v", err)
+		}
+		if n, err := s.VerifyAudit(ctx); err != nil || n < 10 {
+			t.Fatalf("audit: %d entries, %v", n, err)
+		}
+		fails, _ := s.AuditEntries(ctx, store.AuditFilter{Action: "login.fail"})
+		if len(fails) != auth.FreeFailures+1 || fails[0].IP != "192.0.2.1" {
+			t.Fatalf("login failures audited: %d", len(fails))
+		}
+	})
+}
+
+func TestAdminNeedsTOTP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		svc, c := setup(t, s)
+		if _, err := svc.AddUser(ctx, account.NewUser{Username: "admin", Role: "admin", Office: "department", Password: "0123456789"}, audit.System); err != nil {
+			t.Fatal(err)
+		}
+		secret, u, err := svc.Login(ctx, "admin", "0123456789", audit.Actor{}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, _, _ := svc.Authenticate(ctx, secret)
+		if sess.MFADone {
+			t.Fatal("admin session complete without a second factor")
+		}
+		key, _, _ := auth.NewTOTP("tuphap", "admin")
+		if err := svc.EnrollTOTP(ctx, sess, u, key, "000000", audit.Actor{}); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("wrong enrolment code: %v", err)
+		}
+		code, _ := auth.TOTPCode(key, c.t)
+		if err := svc.EnrollTOTP(ctx, sess, u, key, code, audit.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+		if sess, _, _ = svc.Authenticate(ctx, secret); !sess.MFADone {
+			t.Fatal("session not complete after enrolment")
+		}
+		// Next login asks for the code.
+		secret, u, _ = svc.Login(ctx, "admin", "0123456789", audit.Actor{}, "")
+		sess, _, _ = svc.Authenticate(ctx, secret)
+		if sess.MFADone {
+			t.Fatal("second login skipped the code")
+		}
+		if err := svc.CompleteTOTP(ctx, sess, u, "123", audit.Actor{}); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("bad code: %v", err)
+		}
+		code, _ = auth.TOTPCode(key, c.t)
+		if err := svc.CompleteTOTP(ctx, sess, u, code, audit.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		svc, _ := setup(t, s)
+		svc.AddUser(ctx, account.NewUser{Username: "bot", Role: "specialist", Office: "department", Password: "0123456789"}, audit.System)
+		secret, err := svc.CreateToken(ctx, "bot", "import", audit.System)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, err := svc.AuthenticateToken(ctx, secret); err != nil || u.Username != "bot" {
+			t.Fatalf("token: %v %v", u, err)
+		}
+		if _, err := svc.AuthenticateToken(ctx, "tp_forged"); !fault.Is(err, fault.Unauthorized) {
+			t.Fatalf("forged token: %v", err)
+		}
+		if _, err := svc.CreateToken(ctx, "ghost", "", audit.System); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("token for unknown user: %v", err)
+		}
+	})
+}
