@@ -101,4 +101,3 @@ func MustExec(t testing.TB, s *store.Store, query string, args ...any) {
 		t.Fatalf("%s: %v", query, err)
 	}
 }
-
