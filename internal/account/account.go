@@ -12,6 +12,7 @@ import (
 	"tuphap/internal/auth"
 	"tuphap/internal/fault"
 	"tuphap/internal/store"
+	"tuphap/internal/units"
 )
 
 // Session lifetimes: an idle session ends after IdleTimeout; any session after MaxAge.
@@ -246,4 +247,14 @@ func trim(s string, n int) string {
 		return string(r[:n])
 	}
 	return s
+}
+
+// OfficesFrom lists the offices that follow from the administrative units: the Department and
+// the People's Committee of every current commune.
+func OfficesFrom(reg *units.Registry, today time.Time) []auth.Office {
+	out := []auth.Office{{Code: auth.DepartmentOffice, Name: "Sở Tư pháp tỉnh " + reg.Province().Name, Kind: "department"}}
+	for _, u := range reg.CurrentCommunes(today) {
+		out = append(out, auth.Office{Code: u.Code, Name: "UBND " + u.Name, Kind: "commune"})
+	}
+	return out
 }

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"tuphap/internal/account"
+	"tuphap/internal/audit"
+	"tuphap/internal/fault"
+	"tuphap/internal/i18n"
+)
+
+// cli is the audit actor for command-line changes: whoever runs the binary on the server.
+func cli() audit.Actor {
+	name := "cli"
+	if u := os.Getenv("USER"); u != "" {
+		name = "cli:" + u
+	}
+	return audit.Actor{Username: name, IP: "local"}
+}
+
+// explain turns a classified error into a readable line, with per-field problems.
+func explain(err error) error {
+	e, ok := fault.As(err)
+	if !ok || e.Kind == fault.Internal {
+		return err
+	}
+	msg := i18n.T(i18n.EN, e.Code, e.Args...)
+	for f, key := range e.Fields {
+		msg += fmt.Sprintf("\n  %s: %s", f, i18n.T(i18n.EN, key))
+	}
+	return errors.New(msg)
+}
+
+// readPassword prompts on a terminal without echo; from a pipe it reads one line.
+func readPassword(stdin io.Reader, stderr io.Writer, prompt string) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stderr, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(stderr, "Repeat: ")
+		again, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		if string(again) != string(b) {
+			return "", errors.New("the passwords differ")
+		}
+		return string(b), nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("reading password from stdin: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, db := newFlags("user add", stderr)
+	username := fs.String("username", "", "login name (required)")
+	fullName := fs.String("name", "", "full name, with diacritics")
+	role := fs.String("role", "", "officer, signer, specialist, leader, admin or auditor (required)")
+	office := fs.String("office", "", "commune code (5 digits) or department (required)")
+	password := fs.String("password", "", "password; prompted when absent")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" || *role == "" || *office == "" {
+		fs.Usage()
+		return fmt.Errorf("--username, --role and --office are required: %w", errUsage)
+	}
+	st, _, err := openStore(ctx, *db, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *password == "" {
+		if *password, err = readPassword(stdin, stderr, "Password: "); err != nil {
+			return err
+		}
+	}
+	u, err := account.New(st).AddUser(ctx, account.NewUser{Username: *username, FullName: *fullName, Role: *role,
+		Office: *office, Password: *password}, cli())
+	if err != nil {
+		return explain(err)
+	}
+	fmt.Fprintf(stdout, "user %s created (%s, %s)\n", u.Username, u.Role, u.Office)
+	return nil
+}
+
+func userPasswd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, db := newFlags("user passwd", stderr)
+	username := fs.String("username", "", "login name (required)")
+	password := fs.String("password", "", "new password; prompted when absent")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" {
+		fs.Usage()
+		return fmt.Errorf("--username is required: %w", errUsage)
+	}
+	st, _, err := openStore(ctx, *db, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *password == "" {
+		if *password, err = readPassword(stdin, stderr, "New password: "); err != nil {
+			return err
+		}
+	}
+	if err := account.New(st).SetPassword(ctx, strings.ToLower(*username), *password, cli()); err != nil {
+		return explain(err)
+	}
+	fmt.Fprintf(stdout, "password of %s changed; their sessions have ended\n", *username)
+	return nil
+}
+
+func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("token create", stderr)
+	username := fs.String("username", "", "the user the token acts as (required)")
+	name := fs.String("name", "", "what the token is for")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" {
+		fs.Usage()
+		return fmt.Errorf("--username is required: %w", errUsage)
+	}
+	st, _, err := openStore(ctx, *db, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	secret, err := account.New(st).CreateToken(ctx, *username, *name, cli())
+	if err != nil {
+		return explain(err)
+	}
+	// The token alone on stdout: scripts capture it with $(tuphap token create ...).
+	fmt.Fprintln(stdout, secret)
+	return nil
+}
+
+func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("audit verify", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, _, err := openStore(ctx, *db, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := st.VerifyAudit(ctx)
+	if err != nil {
+		return fmt.Errorf("audit log NOT intact after %d good entries: %w", n, err)
+	}
+	fmt.Fprintf(stdout, "audit log intact: %d entries\n", n)
+	return nil
+}
+
+func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("backup", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("backup takes one FILE: %w", errUsage)
+	}
+	file := fs.Arg(0)
+	if _, err := os.Stat(file); err == nil {
+		return fmt.Errorf("%s exists; choose a new file", file)
+	}
+	st, _, err := openStore(ctx, *db, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Backup(ctx, file); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written to %s\n", file)
+	return nil
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"tuphap/internal/account"
+	"tuphap/internal/demo"
+	"tuphap/internal/web"
+)
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("serve", stderr)
+	addr := fs.String("addr", env("TUPHAP_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT (env TUPHAP_ADDR)")
+	loadDemo := fs.Bool("demo", env("TUPHAP_DEMO", "") == "1", "load the demo users and print their password (env TUPHAP_DEMO=1)")
+	logFormat := fs.String("log-format", env("TUPHAP_LOG_FORMAT", "text"), "log format: text or json (env TUPHAP_LOG_FORMAT)")
+	logLevel := fs.String("log-level", env("TUPHAP_LOG_LEVEL", "info"), "debug, info, warn or error (env TUPHAP_LOG_LEVEL)")
+	secure := fs.Bool("secure-cookies", env("TUPHAP_SECURE_COOKIES", "") == "1",
+		"always mark cookies Secure (env TUPHAP_SECURE_COOKIES=1); they are anyway when the request came over HTTPS or X-Forwarded-Proto says https")
+	maxBody := fs.Int64("max-body", 1<<20, "largest request body in bytes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	st, reg, err := openStore(ctx, *db, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *loadDemo {
+		password, err := demo.Load(ctx, account.New(st))
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		printDemo(stdout, *addr, password)
+	}
+	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody}, st, reg, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	log.Info("listening", "addr", ln.Addr().String(), "db", st.Dialect())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Drain: stop accepting, let requests in flight finish.
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func printDemo(w io.Writer, addr, password string) {
+	host := addr
+	if strings.HasPrefix(host, ":") {
+		host = "localhost" + host
+	}
+	fmt.Fprintf(w, "\nDemo province loaded. Open http://%s/ and log in as one of these users\n", host)
+	fmt.Fprintf(w, "(password for all of them, valid until the next start: %s)\n\n", password)
+	for _, u := range demo.Users {
+		fmt.Fprintf(w, "  %-11s %-10s %s\n", u.Username, u.Role, u.Office)
+	}
+	fmt.Fprintln(w, "\nquantri (admin) must set up a second factor (TOTP) at first login.")
+	fmt.Fprintln(w)
+}

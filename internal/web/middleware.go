@@ -1,0 +1,191 @@
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/fault"
+	"tuphap/internal/i18n"
+)
+
+// handlerFunc is a handler that returns its error for fail to answer.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+type ctxKey int
+
+const (
+	principalKey ctxKey = iota
+	sessionKey
+	userKey
+)
+
+const sessionCookie = "tuphap_session"
+
+// guard authenticates the request, checks that its role grants need, and runs fn. This and
+// auth.Principal.Allow are the only places where access is decided.
+func (s *Server) guard(need auth.Action, fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r, err := s.authenticate(r)
+		if err == nil && need != anyone {
+			p, ok := principalOf(r)
+			switch {
+			case !ok:
+				err = fault.New(fault.Unauthorized, "error.unauthorized")
+			case need != anyUser && !p.Can(need):
+				err = fault.New(fault.Forbidden, "error.forbidden")
+			}
+		}
+		if err == nil {
+			err = fn(w, r)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+// authenticate attaches the caller to the request: a bearer token for machines, else the
+// session cookie. No credentials is not an error (public pages); bad credentials are.
+func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return r, fault.New(fault.Unauthorized, "token.invalid")
+		}
+		u, err := s.accounts.AuthenticateToken(ctx, strings.TrimSpace(token))
+		if err != nil {
+			return r, err
+		}
+		ctx = context.WithValue(ctx, principalKey, u.Principal())
+		return r.WithContext(context.WithValue(ctx, userKey, u)), nil
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return r, nil
+	}
+	sess, u, err := s.accounts.Authenticate(ctx, c.Value)
+	if fault.Is(err, fault.Unauthorized) {
+		return r, nil // an expired cookie is as good as none; the page asks for a login
+	}
+	if err != nil {
+		return r, err
+	}
+	ctx = context.WithValue(ctx, sessionKey, sess)
+	ctx = context.WithValue(ctx, userKey, u)
+	if sess.MFADone {
+		ctx = context.WithValue(ctx, principalKey, u.Principal())
+	}
+	return r.WithContext(ctx), nil
+}
+
+func principalOf(r *http.Request) (auth.Principal, bool) {
+	p, ok := r.Context().Value(principalKey).(auth.Principal)
+	return p, ok
+}
+
+func sessionOf(r *http.Request) (auth.Session, bool) {
+	s, ok := r.Context().Value(sessionKey).(auth.Session)
+	return s, ok
+}
+
+func userOf(r *http.Request) (auth.User, bool) {
+	u, ok := r.Context().Value(userKey).(auth.User)
+	return u, ok
+}
+
+// actorOf is who acts, for the audit log.
+func actorOf(r *http.Request) audit.Actor {
+	a := audit.Actor{IP: clientIP(r)}
+	if u, ok := userOf(r); ok {
+		a.UserID, a.Username, a.Office = u.ID, u.Username, u.Office
+	}
+	return a
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func langOf(r *http.Request) i18n.Lang {
+	if c, err := r.Cookie("lang"); err == nil {
+		return i18n.Parse(c.Value)
+	}
+	return i18n.VI
+}
+
+// limitBody caps request bodies; handlers see *http.MaxBytesError past the cap.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// observe counts and times every request by route pattern (not by path, which would make a
+// series per record) and logs it; a panic becomes a 500, not a dropped connection.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", p)
+				if rec.status == 0 {
+					http.Error(rec, "internal error", http.StatusInternalServerError)
+				}
+			}
+			route := r.Pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			d := time.Since(start)
+			s.requests.Inc(r.Method, route, strconv.Itoa(rec.status))
+			s.latency.Observe(d.Seconds(), route)
+			s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "route", route, "status", rec.status, "duration", d)
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"tuphap/internal/fault"
+	"tuphap/internal/store"
+	"tuphap/internal/units"
+)
+
+func fault403(code string) error { return fault.New(fault.Forbidden, code) }
+
+// parseDay reads a YYYY-MM-DD query parameter; empty means today.
+func parseDay(s string, today time.Time) (time.Time, error) {
+	if s == "" {
+		y, m, d := today.In(vietnam).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return t, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"valid_on": "date.format"}}
+	}
+	return t, nil
+}
+
+func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request) error {
+	day, err := parseDay(r.URL.Query().Get("valid_on"), s.store.Now())
+	if err != nil {
+		return err
+	}
+	list := s.units.ValidOn(day)
+	names := map[string]string{}
+	for _, u := range s.units.ValidOn(units.ReformDate.AddDate(0, 0, -1)) {
+		names[u.Code] = u.Name
+	}
+	s.render(w, r, http.StatusOK, "units.html", map[string]any{"Units": list, "Day": day.Format("2006-01-02"), "OldNames": names})
+	return nil
+}
+
+func auditFilter(r *http.Request) store.AuditFilter {
+	q := r.URL.Query()
+	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	return store.AuditFilter{Username: q.Get("username"), Action: q.Get("action"), Object: q.Get("object"), Before: before, Limit: limit}
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
+	f := auditFilter(r)
+	entries, err := s.store.AuditEntries(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	// Reading the audit log is itself audited: auditors are accountable too.
+	if err := s.store.Audit(r.Context(), actorOf(r).Entry("audit.view", "audit", r.URL.RawQuery)); err != nil {
+		return err
+	}
+	var older int64
+	if n := len(entries); n > 0 && entries[n-1].Seq > 1 {
+		older = entries[n-1].Seq
+	}
+	s.render(w, r, http.StatusOK, "audit.html", map[string]any{"Entries": entries, "Filter": f, "Older": older})
+	return nil
+}

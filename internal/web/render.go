@@ -1,0 +1,134 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"tuphap/internal/auth"
+	"tuphap/internal/i18n"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// pages holds one parsed template set per page: the layout plus that page's blocks.
+type pages struct{ sets map[string]*template.Template }
+
+func parsePages(a *assets) (*pages, error) {
+	funcs := template.FuncMap{
+		"asset": a.url,
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.In(vietnam).Format("02/01/2006 15:04")
+		},
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.Format("02/01/2006")
+		},
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{sets: map[string]*template.Template{}}
+	for _, n := range names {
+		name := strings.TrimPrefix(n, "templates/")
+		if name == "layout.html" {
+			continue
+		}
+		set, err := template.Must(base.Clone()).ParseFS(templateFS, n)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		p.sets[name] = set
+	}
+	return p, nil
+}
+
+// navItem is one link of the navigation; it shows when the user's role grants Need.
+type navItem struct {
+	Key, Path string
+	Need      auth.Action
+}
+
+// nav lists the sections in order. Later features add their sections here.
+var nav = []navItem{
+	{"nav.home", "/", anyUser},
+	{"nav.units", "/units", auth.ViewUnits},
+	{"nav.users", "/users", auth.ManageUsers},
+	{"nav.audit", "/audit", auth.ViewAudit},
+	{"nav.account", "/account", anyUser},
+}
+
+// view is what every page template receives.
+type view struct {
+	Lang      i18n.Lang
+	Principal *auth.Principal
+	Office    string
+	Nav       []navItem
+	Path      string
+	Data      any
+}
+
+// T translates for the page: {{.T "key"}} or {{$.T "key" arg}}.
+func (v view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
+
+// Role returns the role name in the page's language.
+func (v view) RoleName(r auth.Role) string { return i18n.T(v.Lang, "role."+string(r)) }
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	v := view{Lang: langOf(r), Path: r.URL.Path, Data: data}
+	if p, ok := principalOf(r); ok {
+		v.Principal = &p
+		v.Office = p.Office
+		if o, err := s.store.Office(r.Context(), p.Office); err == nil {
+			v.Office = o.Name
+		}
+		for _, n := range nav {
+			if n.Need == anyUser || p.Can(n.Need) {
+				v.Nav = append(v.Nav, n)
+			}
+		}
+	}
+	set, ok := s.pages.sets[page]
+	if !ok {
+		s.log.Error("no such page template", "page", page)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	// Render to a buffer first, so that a template error gives a clean 500 rather than half a page.
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		s.log.Error("render", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}

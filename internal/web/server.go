@@ -1,0 +1,136 @@
+// Package web serves tuphap over HTTP: server-rendered pages for people, JSON under /api/v1/ for
+// machines, and the operations endpoints. Handlers are thin: parse, call a service, render.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"tuphap/internal/account"
+	"tuphap/internal/auth"
+	"tuphap/internal/metrics"
+	"tuphap/internal/store"
+	"tuphap/internal/units"
+)
+
+// Config is what the web layer needs to know about its deployment.
+type Config struct {
+	// SecureCookies marks cookies Secure; on by default, off only for plain-HTTP development.
+	SecureCookies bool
+	// MaxBody is the largest request body accepted, in bytes.
+	MaxBody int64
+}
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	cfg      Config
+	store    *store.Store
+	accounts *account.Service
+	units    *units.Registry
+	log      *slog.Logger
+	pages    *pages
+	assets   *assets
+	metrics  *metrics.Registry
+	requests *metrics.Counter
+	latency  *metrics.Histogram
+	patterns []string // every registered route, for the OpenAPI test
+	handler  http.Handler
+}
+
+// New builds the server and its routes. Templates are parsed here, so a broken template stops
+// the start (and fails the tests) instead of a page at run time.
+func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*Server, error) {
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	s := &Server{cfg: cfg, store: st, accounts: account.New(st), units: reg, log: log, metrics: metrics.NewRegistry()}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(s.assets); err != nil {
+		return nil, err
+	}
+	s.requests = s.metrics.NewCounter("tuphap_http_requests_total", "HTTP requests by method, route and status.", "method", "route", "code")
+	s.latency = s.metrics.NewHistogram("tuphap_http_request_duration_seconds", "HTTP request latency by route.", metrics.DefaultBuckets, "route")
+	s.metrics.NewCounterFunc("tuphap_store_errors_total", "Store operations that failed unexpectedly.", func() float64 { return float64(st.Errors.Load()) })
+	start := time.Now()
+	s.metrics.NewGaugeFunc("tuphap_uptime_seconds", "Seconds since the server started.", func() float64 { return time.Since(start).Seconds() })
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Metrics lets other parts (the outbox, later) register their metrics.
+func (s *Server) Metrics() *metrics.Registry { return s.metrics }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes lists the registered route patterns ("GET /api/v1/units").
+func (s *Server) Routes() []string { return append([]string(nil), s.patterns...) }
+
+// anyone marks a route open without login; anyUser one that needs only a login.
+const (
+	anyone  auth.Action = ""
+	anyUser auth.Action = "*"
+)
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	h := func(pattern string, need auth.Action, fn handlerFunc) {
+		s.patterns = append(s.patterns, pattern)
+		mux.Handle(pattern, s.guard(need, fn))
+	}
+
+	// Operations.
+	h("GET /healthz", anyone, s.healthz)
+	h("GET /readyz", anyone, s.readyz)
+	h("GET /metrics", anyone, s.metricsText)
+	mux.Handle("GET /static/{file...}", s.assets)
+
+	// Pages.
+	h("GET /{$}", anyUser, s.home)
+	h("GET /login", anyone, s.loginForm)
+	h("POST /login", anyone, s.loginSubmit)
+	h("GET /login/totp", anyone, s.totpForm)
+	h("POST /login/totp", anyone, s.totpSubmit)
+	h("POST /logout", anyone, s.logout)
+	h("POST /lang", anyone, s.setLang)
+	h("GET /account", anyUser, s.accountPage)
+	h("POST /account/password", anyUser, s.accountPassword)
+	h("POST /account/sessions/revoke", anyUser, s.accountRevokeSessions)
+	h("GET /units", auth.ViewUnits, s.unitsPage)
+	h("GET /users", auth.ManageUsers, s.usersPage)
+	h("POST /users", auth.ManageUsers, s.usersCreate)
+	h("GET /users/{username}", auth.ManageUsers, s.userPage)
+	h("POST /users/{username}/password", auth.ManageUsers, s.userPassword)
+	h("POST /users/{username}/disable", auth.ManageUsers, s.userDisable)
+	h("POST /users/{username}/enable", auth.ManageUsers, s.userEnable)
+	h("POST /users/{username}/sessions/revoke", auth.ManageUsers, s.userRevokeSessions)
+	h("GET /audit", auth.ViewAudit, s.auditPage)
+
+	// API.
+	h("GET /api/v1/openapi.json", anyone, s.openapi)
+	h("GET /api/v1/me", anyUser, s.apiMe)
+	h("GET /api/v1/units", auth.ViewUnits, s.apiUnits)
+	h("GET /api/v1/units/{code}/successors", auth.ViewUnits, s.apiUnitSuccessors)
+	h("GET /api/v1/offices", anyUser, s.apiOffices)
+	h("GET /api/v1/users", auth.ManageUsers, s.apiUsers)
+	h("POST /api/v1/users", auth.ManageUsers, s.apiCreateUser)
+	h("GET /api/v1/audit", auth.ViewAudit, s.apiAudit)
+
+	// Anything else under /api/ answers JSON, not the HTML 404 page.
+	mux.Handle("/api/", s.guard(anyone, func(w http.ResponseWriter, r *http.Request) error {
+		return notFoundErr
+	}))
+	mux.Handle("/", s.guard(anyone, func(w http.ResponseWriter, r *http.Request) error {
+		return notFoundErr
+	}))
+
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, crossOriginErr)
+	}))
+	return s.observe(s.secureHeaders(s.limitBody(csrf.Handler(mux))))
+}
