@@ -11,13 +11,14 @@ import (
 type Kind int
 
 const (
-	Internal     Kind = iota // a bug or an unreachable dependency: logged, never shown in detail
-	Invalid                  // the input is wrong; Fields says where
-	NotFound                 // the thing does not exist (or is out of the caller's jurisdiction)
-	Conflict                 // the input is fine but clashes with what is stored
-	Forbidden                // the caller is known but may not do this
-	Unauthorized             // the caller is not known (no or bad credentials)
-	TooMany                  // the caller must wait (login lock-out, rate limits)
+	Internal         Kind = iota // a bug or an unreachable dependency: logged, never shown in detail
+	Invalid                      // the input is wrong; Fields says where
+	NotFound                     // the thing does not exist (or is out of the caller's jurisdiction)
+	Conflict                     // the input is fine but clashes with what is stored
+	Forbidden                    // the caller is known but may not do this
+	Unauthorized                 // the caller is not known (no or bad credentials)
+	TooMany                      // the caller must wait (login lock-out, rate limits)
+	MethodNotAllowed             // the resource exists but not for this HTTP method
 )
 
 // Error is a classified error. Code is a message-catalogue key, so the web layer can show it in

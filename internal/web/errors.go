@@ -23,13 +23,14 @@ var status = map[fault.Kind]struct {
 	name string
 	msg  string // default message key
 }{
-	fault.Internal:     {http.StatusInternalServerError, "internal", "error.internal"},
-	fault.Invalid:      {http.StatusBadRequest, "invalid", "error.invalid"},
-	fault.NotFound:     {http.StatusNotFound, "not_found", "error.not_found"},
-	fault.Conflict:     {http.StatusConflict, "conflict", "error.conflict"},
-	fault.Forbidden:    {http.StatusForbidden, "forbidden", "error.forbidden"},
-	fault.Unauthorized: {http.StatusUnauthorized, "unauthorized", "error.unauthorized"},
-	fault.TooMany:      {http.StatusTooManyRequests, "too_many_requests", "error.too_many"},
+	fault.Internal:         {http.StatusInternalServerError, "internal", "error.internal"},
+	fault.Invalid:          {http.StatusBadRequest, "invalid", "error.invalid"},
+	fault.NotFound:         {http.StatusNotFound, "not_found", "error.not_found"},
+	fault.Conflict:         {http.StatusConflict, "conflict", "error.conflict"},
+	fault.Forbidden:        {http.StatusForbidden, "forbidden", "error.forbidden"},
+	fault.Unauthorized:     {http.StatusUnauthorized, "unauthorized", "error.unauthorized"},
+	fault.TooMany:          {http.StatusTooManyRequests, "too_many_requests", "error.too_many"},
+	fault.MethodNotAllowed: {http.StatusMethodNotAllowed, "method_not_allowed", "error.method"},
 }
 
 // apiError is the JSON body of every API error.
@@ -95,6 +96,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, code, body)
 		return
 	}
+	if sess, ok := sessionOf(r); ok && !sess.MFADone && code == http.StatusUnauthorized && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login/totp?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
 	if code == http.StatusUnauthorized && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
@@ -123,4 +128,3 @@ func (s *Server) message(r *http.Request, err error) string {
 	_, _, msg, _ := s.describe(r, err)
 	return msg
 }
-

@@ -9,6 +9,7 @@ import (
 
 	"tuphap/internal/account"
 	"tuphap/internal/auth"
+	"tuphap/internal/fault"
 	"tuphap/internal/metrics"
 	"tuphap/internal/store"
 	"tuphap/internal/units"
@@ -41,6 +42,9 @@ type Server struct {
 // New builds the server and its routes. Templates are parsed here, so a broken template stops
 // the start (and fails the tests) instead of a page at run time.
 func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*Server, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = 1 << 20
 	}
@@ -120,17 +124,29 @@ func (s *Server) routes() http.Handler {
 	h("POST /api/v1/users", auth.ManageUsers, s.apiCreateUser)
 	h("GET /api/v1/audit", auth.ViewAudit, s.apiAudit)
 
-	// Anything else under /api/ answers JSON, not the HTML 404 page.
-	mux.Handle("/api/", s.guard(anyone, func(w http.ResponseWriter, r *http.Request) error {
+	// Unmatched requests get our own 404 or 405 (JSON under /api/, a page elsewhere) instead of the
+	// mux's plain text; guard still runs, so a logged-in user sees the page with navigation.
+	unmatched := s.guard(anyone, func(w http.ResponseWriter, r *http.Request) error {
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, p := mux.Handler(probe); p != "" {
+				return fault.New(fault.MethodNotAllowed, "error.method")
+			}
+		}
 		return notFoundErr
-	}))
-	mux.Handle("/", s.guard(anyone, func(w http.ResponseWriter, r *http.Request) error {
-		return notFoundErr
-	}))
+	})
+	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, p := mux.Handler(r); p == "" {
+			unmatched.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, crossOriginErr)
 	}))
-	return s.observe(s.secureHeaders(s.limitBody(csrf.Handler(mux))))
+	return s.observe(s.secureHeaders(s.limitBody(csrf.Handler(root))))
 }

@@ -95,8 +95,12 @@ func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bo
 	return nil
 }
 
-func (s *Server) userDisable(w http.ResponseWriter, r *http.Request) error { return s.setDisabled(w, r, true) }
-func (s *Server) userEnable(w http.ResponseWriter, r *http.Request) error  { return s.setDisabled(w, r, false) }
+func (s *Server) userDisable(w http.ResponseWriter, r *http.Request) error {
+	return s.setDisabled(w, r, true)
+}
+func (s *Server) userEnable(w http.ResponseWriter, r *http.Request) error {
+	return s.setDisabled(w, r, false)
+}
 
 func (s *Server) userRevokeSessions(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.store.UserByUsername(r.Context(), r.PathValue("username"))

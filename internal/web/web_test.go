@@ -1,0 +1,456 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"tuphap/internal/account"
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/i18n"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+	"tuphap/internal/units"
+	"tuphap/internal/web"
+)
+
+var ctx = context.Background()
+
+const password = "mật khẩu thử 2026"
+
+// env is a running server on a real store with one user per role.
+type env struct {
+	t      *testing.T
+	srv    *httptest.Server
+	web    *web.Server
+	store  *store.Store
+	tokens map[auth.Role]string
+}
+
+var testUsers = []struct {
+	username string
+	role     auth.Role
+	office   string
+}{
+	{"canbo", auth.Officer, "21025"},
+	{"chutich", auth.Signer, "21025"},
+	{"chuyenvien", auth.Specialist, auth.DepartmentOffice},
+	{"lanhdao", auth.Leader, auth.DepartmentOffice},
+	{"quantri", auth.Admin, auth.DepartmentOffice},
+	{"kiemtoan", auth.Auditor, auth.DepartmentOffice},
+}
+
+func newEnv(t *testing.T, st *store.Store) *env {
+	t.Helper()
+	reg := units.MustLoad()
+	if err := st.SyncOffices(ctx, account.OfficesFrom(reg, time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := web.New(web.Config{MaxBody: 64 << 10}, st, reg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, web: ws, store: st, srv: httptest.NewServer(ws), tokens: map[auth.Role]string{}}
+	t.Cleanup(e.srv.Close)
+	svc := account.New(st)
+	for _, u := range testUsers {
+		if _, err := svc.AddUser(ctx, account.NewUser{Username: u.username, FullName: "Nguyễn Thị Đào", Role: string(u.role), Office: u.office, Password: password}, audit.System); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := svc.CreateToken(ctx, u.username, "test", audit.System)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[u.role] = tok
+	}
+	return e
+}
+
+// browser is a client with cookies that does not follow redirects, so tests see them.
+func (e *env) browser() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (e *env) do(c *http.Client, method, path string, body io.Reader, header map[string]string) (*http.Response, string) {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	if c == nil {
+		c = e.browser()
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func (e *env) postForm(c *http.Client, path string, form url.Values, header map[string]string) (*http.Response, string) {
+	e.t.Helper()
+	h := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	for k, v := range header {
+		h[k] = v
+	}
+	return e.do(c, "POST", path, strings.NewReader(form.Encode()), h)
+}
+
+func (e *env) login(username string) *http.Client {
+	e.t.Helper()
+	c := e.browser()
+	resp, _ := e.postForm(c, "/login", url.Values{"username": {username}, "password": {password}}, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("login %s: %d", username, resp.StatusCode)
+	}
+	return c
+}
+
+func (e *env) api(role auth.Role, method, path, body string) (int, map[string]any) {
+	e.t.Helper()
+	h := map[string]string{"Content-Type": "application/json"}
+	if role != "" {
+		h["Authorization"] = "Bearer " + e.tokens[role]
+	}
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	resp, text := e.do(nil, method, path, r, h)
+	var out map[string]any
+	if err := json.Unmarshal([]byte(text), &out); err != nil {
+		e.t.Fatalf("%s %s: not JSON (%d): %q", method, path, resp.StatusCode, text)
+	}
+	return resp.StatusCode, out
+}
+
+func errorOf(body map[string]any) (code, message string) {
+	e, _ := body["error"].(map[string]any)
+	code, _ = e["code"].(string)
+	message, _ = e["message"].(string)
+	return
+}
+
+func TestAPIAccessByRole(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		all := []auth.Role{"", auth.Officer, auth.Signer, auth.Specialist, auth.Leader, auth.Admin, auth.Auditor}
+		tests := []struct {
+			method, path, body string
+			allowed            []auth.Role
+		}{
+			{"GET", "/api/v1/me", "", all[1:]},
+			{"GET", "/api/v1/units", "", all[1:]},
+			{"GET", "/api/v1/units/21019/successors", "", all[1:]},
+			{"GET", "/api/v1/offices", "", all[1:]},
+			{"GET", "/api/v1/users", "", []auth.Role{auth.Admin}},
+			{"GET", "/api/v1/audit", "", []auth.Role{auth.Auditor}},
+		}
+		for _, tt := range tests {
+			for _, role := range all {
+				allowed := false
+				for _, a := range tt.allowed {
+					allowed = allowed || a == role
+				}
+				want := http.StatusOK
+				switch {
+				case role == "":
+					want = http.StatusUnauthorized
+				case !allowed:
+					want = http.StatusForbidden
+				}
+				t.Run(tt.path+"/"+string(role), func(t *testing.T) {
+					got, body := e.api(role, tt.method, tt.path, tt.body)
+					if got != want {
+						t.Fatalf("status %d, want %d: %v", got, want, body)
+					}
+					if want != http.StatusOK {
+						if code, msg := errorOf(body); code == "" || msg == "" {
+							t.Fatalf("error body %v", body)
+						}
+					}
+				})
+			}
+		}
+	})
+}
+
+func TestAPIErrors(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		tests := []struct {
+			name, method, path, body string
+			role                     auth.Role
+			status                   int
+			code                     string
+			message                  string // a part of the Vietnamese message
+		}{
+			{"malformed json", "POST", "/api/v1/users", `{"username": `, auth.Admin, 400, "invalid", "JSON không hợp lệ"},
+			{"unknown field", "POST", "/api/v1/users", `{"usernme": "x"}`, auth.Admin, 400, "invalid", "JSON không hợp lệ"},
+			{"trailing data", "POST", "/api/v1/users", `{} {}`, auth.Admin, 400, "invalid", "JSON không hợp lệ"},
+			{"oversized", "POST", "/api/v1/users", `{"full_name": "` + strings.Repeat("đ", 40000) + `"}`, auth.Admin, 413, "too_large", "quá lớn"},
+			{"invalid user", "POST", "/api/v1/users", `{"username": "x", "role": "officer", "office": "21025", "password": "1"}`, auth.Admin, 400, "invalid", "chưa hợp lệ"},
+			{"unknown unit", "GET", "/api/v1/units/99999/successors", "", auth.Officer, 404, "not_found", "99999"},
+			{"bad date", "GET", "/api/v1/units?valid_on=01/07/2025", "", auth.Officer, 400, "invalid", "chưa hợp lệ"},
+			{"no such route", "GET", "/api/v1/nothing", "", auth.Officer, 404, "not_found", "Không tìm thấy"},
+			{"bad token", "GET", "/api/v1/me", "", "forged", 401, "unauthorized", "token"},
+		}
+		e.tokens["forged"] = "tp_forged"
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, body := e.api(tt.role, tt.method, tt.path, tt.body)
+				code, msg := errorOf(body)
+				if got != tt.status || code != tt.code || !strings.Contains(msg, tt.message) {
+					t.Fatalf("got %d %q %q, want %d %q containing %q", got, code, msg, tt.status, tt.code, tt.message)
+				}
+			})
+		}
+		// Nothing was created by the failed requests.
+		_, body := e.api(auth.Admin, "GET", "/api/v1/users", "")
+		if n := body["total"].(float64); n != float64(len(testUsers)) {
+			t.Fatalf("users after bad requests: %v", n)
+		}
+		// Per-field problems, all at once.
+		_, body = e.api(auth.Admin, "POST", "/api/v1/users", `{"username": "A", "role": "boss", "office": "1", "password": "1"}`)
+		fields, _ := body["error"].(map[string]any)["fields"].(map[string]any)
+		for _, f := range []string{"username", "role", "office", "password"} {
+			if fields[f] == nil {
+				t.Errorf("no message for %s: %v", f, body)
+			}
+		}
+		got, body := e.api(auth.Admin, "POST", "/api/v1/users", `{"username": "moi", "full_name": "Lê Thị Mới", "role": "officer", "office": "21025", "password": "0123456789"}`)
+		if got != 201 || body["username"] != "moi" || body["full_name"] != "Lê Thị Mới" {
+			t.Fatalf("create: %d %v", got, body)
+		}
+		if got, body = e.api(auth.Admin, "POST", "/api/v1/users", `{"username": "moi", "role": "officer", "office": "21025", "password": "0123456789"}`); got != 409 {
+			t.Fatalf("duplicate: %d %v", got, body)
+		}
+	})
+}
+
+func TestUnitsAPI(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	_, body := e.api(auth.Officer, "GET", "/api/v1/units?valid_on=2025-07-01", "")
+	if body["total"].(float64) != 97 { // the province and its 96 communes
+		t.Fatalf("after the reform: %v units", body["total"])
+	}
+	_, body = e.api(auth.Officer, "GET", "/api/v1/units?valid_on=2025-06-30", "")
+	if body["total"].(float64) != 2+23+272 {
+		t.Fatalf("before the reform: %v units", body["total"])
+	}
+	_, body = e.api(auth.Officer, "GET", "/api/v1/units/21142/successors", "")
+	if body["split"] != true || len(body["successors"].([]any)) != 2 {
+		t.Fatalf("Trà Bùi was split: %v", body)
+	}
+}
+
+func TestLoginFlow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		c := e.browser()
+		resp, _ := e.do(c, "GET", "/", nil, nil)
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/login?next=%2F" {
+			t.Fatalf("anonymous home: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		resp, body := e.postForm(c, "/login", url.Values{"username": {"canbo"}, "password": {"sai"}}, nil)
+		if resp.StatusCode != 401 || !strings.Contains(body, "Tên đăng nhập hoặc mật khẩu không đúng.") {
+			t.Fatalf("wrong password: %d", resp.StatusCode)
+		}
+		// A forged cross-origin post is refused and logs nobody in.
+		resp, body = e.postForm(c, "/login", url.Values{"username": {"canbo"}, "password": {password}},
+			map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
+		if resp.StatusCode != 403 || !strings.Contains(body, "không xuất phát từ trang") || len(resp.Cookies()) != 0 {
+			t.Fatalf("cross-origin login: %d cookies %v", resp.StatusCode, resp.Cookies())
+		}
+		resp, _ = e.postForm(c, "/login", url.Values{"username": {"canbo"}, "password": {password}, "next": {"https://evil.example/"}}, nil)
+		if resp.StatusCode != 303 {
+			t.Fatalf("login: %d", resp.StatusCode)
+		}
+		resp, _ = e.do(c, "GET", resp.Header.Get("Location"), nil, nil)
+		if loc := resp.Header.Get("Location"); loc != "/" {
+			t.Fatalf("after login, went to %q (open redirect?)", loc)
+		}
+		resp, body = e.do(c, "GET", "/", nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(body, "Xin chào, Nguyễn Thị Đào") || !strings.Contains(body, "UBND Phường Cẩm Thành") {
+			t.Fatalf("home: %d", resp.StatusCode)
+		}
+		// No state change on GET.
+		if resp, _ = e.do(c, "GET", "/logout", nil, nil); resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Fatalf("GET /logout: %d", resp.StatusCode)
+		}
+		// Cross-origin logout is refused too.
+		if resp, _ = e.postForm(c, "/logout", nil, map[string]string{"Sec-Fetch-Site": "cross-site"}); resp.StatusCode != 403 {
+			t.Fatalf("cross-origin logout: %d", resp.StatusCode)
+		}
+		if resp, _ = e.postForm(c, "/logout", nil, nil); resp.StatusCode != 303 {
+			t.Fatalf("logout: %d", resp.StatusCode)
+		}
+		if resp, _ = e.do(c, "GET", "/", nil, nil); resp.StatusCode != 303 {
+			t.Fatalf("home after logout: %d", resp.StatusCode)
+		}
+		if n, err := st.VerifyAudit(ctx); err != nil || n == 0 {
+			t.Fatalf("audit: %d %v", n, err)
+		}
+		for _, action := range []string{"login.fail", "login.ok", "session.revoke"} {
+			if es, _ := st.AuditEntries(ctx, store.AuditFilter{Action: action}); len(es) == 0 {
+				t.Errorf("no %s in the audit log", action)
+			}
+		}
+	})
+}
+
+func TestLockout(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	c := e.browser()
+	for i := 0; i < auth.FreeFailures; i++ {
+		e.postForm(c, "/login", url.Values{"username": {"canbo"}, "password": {"sai"}}, nil)
+	}
+	resp, body := e.postForm(c, "/login", url.Values{"username": {"canbo"}, "password": {password}}, nil)
+	if resp.StatusCode != 429 || !strings.Contains(body, "thử lại sau") {
+		t.Fatalf("locked login: %d", resp.StatusCode)
+	}
+}
+
+var totpSecretRE = regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`)
+
+func TestAdminTOTPFlow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		c := e.browser()
+		resp, _ := e.postForm(c, "/login", url.Values{"username": {"quantri"}, "password": {password}, "next": {"/users"}}, nil)
+		if resp.StatusCode != 303 {
+			t.Fatal(resp.StatusCode)
+		}
+		// Before the second factor, admin pages send back to it.
+		if resp, _ = e.do(c, "GET", "/users", nil, nil); resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/login/totp") {
+			t.Fatalf("/users before TOTP: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		resp, body := e.do(c, "GET", "/login/totp?next=/users", nil, nil)
+		m := totpSecretRE.FindStringSubmatch(body)
+		if resp.StatusCode != 200 || m == nil || !strings.Contains(body, "data:image/png;base64,") {
+			t.Fatalf("enrolment page: %d", resp.StatusCode)
+		}
+		resp, body = e.postForm(c, "/login/totp", url.Values{"secret": {m[1]}, "code": {"000000"}, "next": {"/users"}}, nil)
+		if resp.StatusCode != 400 || !strings.Contains(body, "Mã xác thực không đúng") {
+			t.Fatalf("wrong code: %d", resp.StatusCode)
+		}
+		code, _ := auth.TOTPCode(m[1], time.Now())
+		resp, _ = e.postForm(c, "/login/totp", url.Values{"secret": {m[1]}, "code": {code}, "next": {"/users"}}, nil)
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/users" {
+			t.Fatalf("enrol: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		resp, body = e.do(c, "GET", "/users", nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(body, "kiemtoan") {
+			t.Fatalf("/users after TOTP: %d", resp.StatusCode)
+		}
+		// Create a user through the form; a bad form keeps what was typed and shows every problem.
+		resp, body = e.postForm(c, "/users", url.Values{"username": {"Đ"}, "full_name": {"Trần Thị Én"}, "role": {"officer"}, "office": {"department"}, "password": {"1"}}, nil)
+		if resp.StatusCode != 400 || !strings.Contains(body, "Trần Thị Én") || !strings.Contains(body, "ít nhất 10 ký tự") || !strings.Contains(body, "UBND cấp xã") {
+			t.Fatalf("bad user form: %d", resp.StatusCode)
+		}
+		resp, body = e.postForm(c, "/users", url.Values{"username": {"en.tt"}, "full_name": {"Trần Thị Én"}, "role": {"officer"}, "office": {"21025"}, "password": {"0123456789"}}, nil)
+		if resp.StatusCode != 201 || !strings.Contains(body, "Đã tạo người dùng en.tt") {
+			t.Fatalf("user form: %d", resp.StatusCode)
+		}
+		// Lock the new user: their login fails.
+		if resp, _ = e.postForm(c, "/users/en.tt/disable", nil, nil); resp.StatusCode != 303 {
+			t.Fatalf("disable: %d", resp.StatusCode)
+		}
+		resp, body = e.postForm(e.browser(), "/login", url.Values{"username": {"en.tt"}, "password": {"0123456789"}}, nil)
+		if resp.StatusCode != 401 || !strings.Contains(body, "đã bị khoá") {
+			t.Fatalf("disabled login: %d", resp.StatusCode)
+		}
+	})
+}
+
+// Every page renders for every role that may see it, with no missing message.
+func TestPagesRenderInBothLanguages(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	st := e.store
+	key, _, _ := auth.NewTOTP("tuphap", "quantri")
+	u, _ := st.UserByUsername(ctx, "quantri")
+	st.SetTOTP(ctx, u, key, audit.System)
+	pages := map[auth.Role][]string{
+		auth.Officer: {"/", "/units", "/units?valid_on=2025-06-30", "/account"},
+		auth.Signer:  {"/"},
+		auth.Leader:  {"/"},
+		auth.Admin:   {"/", "/users", "/users/canbo", "/account"},
+		auth.Auditor: {"/", "/audit", "/audit?action=login"},
+	}
+	for _, tu := range testUsers {
+		c := e.login(tu.username)
+		if tu.role == auth.Admin {
+			code, _ := auth.TOTPCode(key, time.Now())
+			e.postForm(c, "/login/totp", url.Values{"code": {code}}, nil)
+		}
+		for _, lang := range i18n.Langs {
+			c.Jar.SetCookies(mustURL(e.srv.URL), []*http.Cookie{{Name: "lang", Value: string(lang)}})
+			for _, p := range pages[tu.role] {
+				resp, body := e.do(c, "GET", p, nil, nil)
+				if resp.StatusCode != 200 || strings.Contains(body, i18n.Missing) {
+					t.Errorf("%s %s %s: %d, missing message: %v", tu.username, lang, p, resp.StatusCode, strings.Contains(body, i18n.Missing))
+				}
+				if lang == i18n.EN && !strings.Contains(body, `lang="en"`) {
+					t.Errorf("%s %s: not in English", tu.username, p)
+				}
+			}
+		}
+	}
+}
+
+// Navigation shows each role only what it may use, and the pages behind hidden links refuse.
+func TestNavigationByRole(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	tests := []struct {
+		username  string
+		shows     []string
+		hides     []string
+		forbidden []string
+	}{
+		{"canbo", []string{"nav.units", "nav.account"}, []string{"nav.users", "nav.audit"}, []string{"/users", "/audit"}},
+		{"kiemtoan", []string{"nav.audit"}, []string{"nav.users"}, []string{"/users"}},
+		{"lanhdao", []string{"nav.units"}, []string{"nav.users", "nav.audit"}, []string{"/users", "/audit"}},
+	}
+	for _, tt := range tests {
+		c := e.login(tt.username)
+		_, body := e.do(c, "GET", "/", nil, nil)
+		for _, k := range tt.shows {
+			if !strings.Contains(body, `data-nav="`+k+`"`) {
+				t.Errorf("%s: no %s in navigation", tt.username, k)
+			}
+		}
+		for _, k := range tt.hides {
+			if strings.Contains(body, `data-nav="`+k+`"`) {
+				t.Errorf("%s: %s shown", tt.username, k)
+			}
+		}
+		for _, p := range tt.forbidden {
+			if resp, body := e.do(c, "GET", p, nil, nil); resp.StatusCode != 403 || !strings.Contains(body, "không có quyền") {
+				t.Errorf("%s GET %s: %d", tt.username, p, resp.StatusCode)
+			}
+		}
+	}
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
