@@ -1,0 +1,119 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"tuphap/internal/auth"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+)
+
+// The OpenAPI document lists exactly the API routes that are registered.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	resp, body := e.do(nil, "GET", "/api/v1/openapi.json", nil, nil)
+	if resp.StatusCode != 200 {
+		t.Fatal(resp.StatusCode)
+	}
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.") {
+		t.Fatalf("not an OpenAPI 3 document: %v", err)
+	}
+	registered := map[string]bool{}
+	for _, p := range e.web.Routes() {
+		method, path, _ := strings.Cut(p, " ")
+		if !strings.HasPrefix(path, "/api/") {
+			continue
+		}
+		key := strings.ToLower(method) + " " + path
+		registered[key] = true
+		if doc.Paths[path][strings.ToLower(method)] == nil {
+			t.Errorf("route %s is not in openapi.json", p)
+		}
+	}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if method == "parameters" {
+				continue
+			}
+			if !registered[method+" "+path] {
+				t.Errorf("openapi.json documents %s %s, which is not registered", method, path)
+			}
+		}
+	}
+	if len(registered) < 7 {
+		t.Fatalf("only %d API routes found", len(registered))
+	}
+}
+
+func TestOperations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		if resp, body := e.do(nil, "GET", "/healthz", nil, nil); resp.StatusCode != 200 || body != "ok\n" {
+			t.Fatalf("healthz: %d %q", resp.StatusCode, body)
+		}
+		if resp, body := e.do(nil, "GET", "/readyz", nil, nil); resp.StatusCode != 200 || body != "ready\n" {
+			t.Fatalf("readyz: %d %q", resp.StatusCode, body)
+		}
+		e.api(auth.Officer, "GET", "/api/v1/me", "")
+		e.api("", "GET", "/api/v1/me", "")
+		_, body := e.do(nil, "GET", "/metrics", nil, nil)
+		for _, want := range []string{
+			`tuphap_http_requests_total{method="GET",route="GET /api/v1/me",code="200"} 1`,
+			`tuphap_http_requests_total{method="GET",route="GET /api/v1/me",code="401"} 1`,
+			`tuphap_http_request_duration_seconds_count{route="GET /api/v1/me"} 2`,
+			"# TYPE tuphap_store_errors_total counter",
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("metrics lack %q", want)
+			}
+		}
+		// A broken store makes readyz fail.
+		st.Close()
+		if resp, _ := e.do(nil, "GET", "/readyz", nil, nil); resp.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("readyz on a closed store: %d", resp.StatusCode)
+		}
+	})
+}
+
+var assetRE = regexp.MustCompile(`/static/app\.[0-9a-f]{8}\.css`)
+
+func TestStaticAssetsAreHashed(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	_, page := e.do(nil, "GET", "/login", nil, nil)
+	url := assetRE.FindString(page)
+	if url == "" {
+		t.Fatal("no hashed stylesheet URL on the login page")
+	}
+	resp, body := e.do(nil, "GET", url, nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") || !strings.Contains(body, "--accent") {
+		t.Fatalf("asset: %d %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+	if resp, _ := e.do(nil, "GET", "/static/app.00000000.css", nil, nil); resp.StatusCode != 404 {
+		t.Fatalf("stale asset URL: %d", resp.StatusCode)
+	}
+	if !strings.Contains(page, "htmx-2.0.8.min.") {
+		t.Fatal("htmx is not served from our own files")
+	}
+	// Small pages for slow links: the login page with its assets stays well under 100 KB.
+	if len(page) > 8<<10 {
+		t.Fatalf("login page is %d bytes", len(page))
+	}
+}
+
+func TestMethodNotAllowedAndNotFoundPages(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	if resp, body := e.do(nil, "DELETE", "/api/v1/users", nil, map[string]string{"Authorization": "Bearer " + e.tokens[auth.Admin]}); resp.StatusCode != 405 || !strings.Contains(body, `"method_not_allowed"`) {
+		t.Fatalf("DELETE users: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := e.do(nil, "GET", "/no/such/page", nil, nil); resp.StatusCode != 404 || !strings.Contains(body, "Không tìm thấy") {
+		t.Fatalf("unknown page: %d", resp.StatusCode)
+	}
+}
