@@ -1,0 +1,144 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"tuphap/internal/store/storetest"
+)
+
+// EnvRequireBrowser makes a missing Chromium a failure instead of a skip (CI sets it).
+const EnvRequireBrowser = "TUPHAP_REQUIRE_BROWSER"
+
+// browserCtx starts headless Chromium for one test, or skips saying why.
+func browserCtx(t *testing.T) context.Context {
+	t.Helper()
+	var path string
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		if os.Getenv(EnvRequireBrowser) != "" {
+			t.Fatalf("no Chromium found, and %s is set", EnvRequireBrowser)
+		}
+		t.Skip("browser tests skipped: no Chromium found (apt-get install chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	return ctx
+}
+
+// run runs one browser action and returns its value, failing the test on error.
+func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// do runs browser steps, failing the test on error.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func browserLogin(t *testing.T, ctx context.Context, base, username, pw string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), username),
+		chromedp.SendKeys(chromedp.ID("password"), pw),
+		chromedp.Click(chromedp.ID("login-submit")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBrowserLoginFlow(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	ctx := browserCtx(t)
+	base := e.srv.URL
+
+	// A wrong password shows the Vietnamese error and stays on the login page.
+	browserLogin(t, ctx, base, "canbo", "sai mật khẩu")
+	msg := run(t, ctx, chromedp.Text(chromedp.ID("login-error")))
+	if msg != "Tên đăng nhập hoặc mật khẩu không đúng." {
+		t.Fatalf("login error = %q", msg)
+	}
+	// The right password lands on the home page, with the user and the office in the header.
+	browserLogin(t, ctx, base, "canbo", password)
+	do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")))
+	welcome := run(t, ctx, chromedp.Text(chromedp.ID("welcome")))
+	office := run(t, ctx, chromedp.Text(chromedp.ID("who-office")))
+	if welcome != "Xin chào, Nguyễn Thị Đào" || office != "UBND Phường Cẩm Thành" {
+		t.Fatalf("home: %q at %q", welcome, office)
+	}
+	// Switch to English and back.
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.lang button`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #welcome`)))
+	if w := run(t, ctx, chromedp.Text(chromedp.ID("welcome"))); w != "Welcome, Nguyễn Thị Đào" {
+		t.Fatalf("English home: %q", w)
+	}
+	// Logging out returns to the login page, and the home page asks for a login again.
+	do(t, ctx, chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("username")))
+	do(t, ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("username")))
+	loc := run(t, ctx, chromedp.Location())
+	if !strings.Contains(loc, "/login") {
+		t.Fatalf("after logout / went to %s", loc)
+	}
+}
+
+func TestBrowserNavigationByRole(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	tests := []struct {
+		username string
+		want     []string
+	}{
+		{"canbo", []string{"nav.home", "nav.units", "nav.account"}},
+		{"kiemtoan", []string{"nav.home", "nav.units", "nav.audit", "nav.account"}},
+		{"lanhdao", []string{"nav.home", "nav.units", "nav.account"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.username, func(t *testing.T) {
+			ctx := browserCtx(t)
+			// A phone-sized screen: the page must not scroll sideways.
+			do(t, ctx, chromedp.EmulateViewport(360, 740))
+			browserLogin(t, ctx, e.srv.URL, tt.username, password)
+			do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")))
+			got := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#nav a')].map(a => a.dataset.nav)`))
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Fatalf("navigation %v, want %v", got, tt.want)
+			}
+			width := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+			if width > 360 {
+				t.Errorf("page is %dpx wide on a 360px screen", width)
+			}
+			// Following the last section link works (the auditor reaches the audit log).
+			if tt.username == "kiemtoan" {
+				do(t, ctx, chromedp.Click(chromedp.CSS(`a[data-nav="nav.audit"]`)), chromedp.WaitVisible(chromedp.ID("audit")))
+				rows := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#audit tbody tr').length`))
+				if rows == 0 {
+					t.Fatal("audit log is empty after logins")
+				}
+			}
+		})
+	}
+}
