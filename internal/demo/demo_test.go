@@ -1,0 +1,45 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"tuphap/internal/account"
+	"tuphap/internal/audit"
+	"tuphap/internal/demo"
+	"tuphap/internal/fault"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+	"tuphap/internal/units"
+)
+
+func TestLoadTwice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		if err := st.SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), time.Now())); err != nil {
+			t.Fatal(err)
+		}
+		svc := account.New(st)
+		first, err := demo.Load(ctx, svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := demo.Load(ctx, svc)
+		if err != nil || second == first || len(second) < 10 {
+			t.Fatalf("second load: %q (first %q), %v", second, first, err)
+		}
+		for _, u := range demo.Users {
+			if _, _, err := svc.Login(ctx, u.Username, first, audit.Actor{}, ""); !fault.Is(err, fault.Unauthorized) {
+				t.Errorf("%s: old password still works: %v", u.Username, err)
+			}
+			if _, _, err := svc.Login(ctx, u.Username, second, audit.Actor{}, ""); err != nil {
+				t.Errorf("%s: %v", u.Username, err)
+			}
+		}
+		users, _ := st.Users(ctx, "")
+		if len(users) != len(demo.Users) {
+			t.Fatalf("%d users after two loads", len(users))
+		}
+	})
+}
