@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
@@ -149,6 +150,66 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	// The token alone on stdout: scripts capture it with $(tuphap token create ...).
 	fmt.Fprintln(stdout, secret)
+	return nil
+}
+
+func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("token list", stderr)
+	username := fs.String("username", "", "whose tokens (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" {
+		fs.Usage()
+		return fmt.Errorf("--username is required: %w", errUsage)
+	}
+	st, _, err := openStore(ctx, *db, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByUsername(ctx, strings.ToLower(*username))
+	if err != nil {
+		return explain(err)
+	}
+	tokens, err := st.UserTokens(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, t := range tokens {
+		state := "active"
+		if !t.RevokedAt.IsZero() {
+			state = "revoked " + t.RevokedAt.Format(time.RFC3339)
+		}
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", t.ID, t.CreatedAt.Format(time.RFC3339), state, t.Name)
+	}
+	return nil
+}
+
+func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("token revoke", stderr)
+	username := fs.String("username", "", "the token's user (required)")
+	id := fs.String("id", "", "token id, from 'tuphap token list' (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" || *id == "" {
+		fs.Usage()
+		return fmt.Errorf("--username and --id are required: %w", errUsage)
+	}
+	st, _, err := openStore(ctx, *db, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByUsername(ctx, strings.ToLower(*username))
+	if err != nil {
+		return explain(err)
+	}
+	if err := st.RevokeToken(ctx, u, *id, cli()); err != nil {
+		return explain(err)
+	}
+	fmt.Fprintf(stdout, "token %s revoked\n", *id)
 	return nil
 }
 

@@ -25,6 +25,8 @@ Usage:
   tuphap user add --username U --role ROLE --office CODE [--password P]
   tuphap user passwd --username U [--password P]
   tuphap token create --username U [--name NAME]        print a new API token on stdout
+  tuphap token list --username U                        list a user's tokens
+  tuphap token revoke --username U --id ID              revoke a token
   tuphap audit verify                                   check the audit log's hash chain
   tuphap backup FILE                                    consistent online copy of the SQLite store
 
@@ -75,6 +77,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return userPasswd(ctx, rest[1:], stdin, stdout, stderr)
 	case cmd == "token" && sub == "create":
 		return tokenCreate(ctx, rest[1:], stdout, stderr)
+	case cmd == "token" && sub == "list":
+		return tokenList(ctx, rest[1:], stdout, stderr)
+	case cmd == "token" && sub == "revoke":
+		return tokenRevoke(ctx, rest[1:], stdout, stderr)
 	case cmd == "audit" && sub == "verify":
 		return auditVerify(ctx, rest[1:], stdout, stderr)
 	case cmd == "backup":

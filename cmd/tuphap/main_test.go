@@ -54,6 +54,21 @@ func TestCommands(t *testing.T) {
 			if err != nil || !strings.HasPrefix(token, "tp_") || strings.Count(token, "\n") != 1 || len(strings.TrimSpace(token)) < 40 {
 				t.Fatalf("token create printed %q, %v", token, err)
 			}
+			// The token works until revoked.
+			list, _, err := tuphap(t, "", "token", "list", db, "--username", "dao")
+			id, _, _ := strings.Cut(list, "\t")
+			if err != nil || !strings.Contains(list, "active") {
+				t.Fatalf("token list: %q %v", list, err)
+			}
+			if out, _, err := tuphap(t, "", "token", "revoke", db, "--username", "dao", "--id", id); err != nil || !strings.Contains(out, "revoked") {
+				t.Fatalf("token revoke: %q %v", out, err)
+			}
+			if list, _, _ = tuphap(t, "", "token", "list", db, "--username", "dao"); !strings.Contains(list, "revoked") {
+				t.Fatalf("after revoke: %q", list)
+			}
+			if _, _, err := tuphap(t, "", "token", "revoke", db, "--username", "dao", "--id", id); err == nil {
+				t.Fatal("revoking twice succeeded")
+			}
 			out, _, err = tuphap(t, "", "audit", "verify", db)
 			if err != nil || !strings.Contains(out, "audit log intact") {
 				t.Fatalf("audit verify: %q %v", out, err)

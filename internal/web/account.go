@@ -21,9 +21,13 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
+	tokens, err := s.store.UserTokens(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
 	current, _ := sessionOf(r)
 	s.render(w, r, status, "account.html", map[string]any{"User": u, "Sessions": sessions, "Current": current.IDHash,
-		"Errors": fields, "Flash": flash})
+		"Tokens": tokens, "Errors": fields, "Flash": flash})
 	return nil
 }
 
@@ -52,4 +56,12 @@ func (s *Server) accountRevokeSessions(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return s.renderAccount(w, r, http.StatusOK, nil, i18n.T(langOf(r), "account.sessions_revoked"))
+}
+
+func (s *Server) accountRevokeToken(w http.ResponseWriter, r *http.Request) error {
+	u, _ := userOf(r)
+	if err := s.store.RevokeToken(r.Context(), u, r.PathValue("id"), actorOf(r)); err != nil {
+		return err
+	}
+	return s.renderAccount(w, r, http.StatusOK, nil, i18n.T(langOf(r), "account.token_revoked"))
 }

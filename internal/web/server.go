@@ -104,6 +104,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /account", anyUser, s.accountPage)
 	h("POST /account/password", anyUser, s.accountPassword)
 	h("POST /account/sessions/revoke", anyUser, s.accountRevokeSessions)
+	h("POST /account/tokens/{id}/revoke", anyUser, s.accountRevokeToken)
 	h("GET /units", auth.ViewUnits, s.unitsPage)
 	h("GET /users", auth.ManageUsers, s.usersPage)
 	h("POST /users", auth.ManageUsers, s.usersCreate)

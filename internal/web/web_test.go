@@ -454,3 +454,34 @@ func mustURL(s string) *url.URL {
 	}
 	return u
 }
+
+func TestRevokeOwnTokenFromAccountPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		c := e.login("canbo")
+		if got, _ := e.api(auth.Officer, "GET", "/api/v1/me", ""); got != 200 {
+			t.Fatalf("token before revoke: %d", got)
+		}
+		u, _ := st.UserByUsername(ctx, "canbo")
+		tokens, _ := st.UserTokens(ctx, u.ID)
+		_, page := e.do(c, "GET", "/account", nil, nil)
+		if !strings.Contains(page, "/account/tokens/"+tokens[0].ID+"/revoke") {
+			t.Fatal("account page does not offer to revoke the token")
+		}
+		// Another user's token cannot be revoked through one's own account.
+		other, _ := st.UserByUsername(ctx, "lanhdao")
+		otherTokens, _ := st.UserTokens(ctx, other.ID)
+		if resp, _ := e.postForm(c, "/account/tokens/"+otherTokens[0].ID+"/revoke", nil, nil); resp.StatusCode != 404 {
+			t.Fatalf("revoking someone else's token: %d", resp.StatusCode)
+		}
+		if resp, _ := e.postForm(c, "/account/tokens/"+tokens[0].ID+"/revoke", nil, nil); resp.StatusCode != 200 {
+			t.Fatalf("revoke: %d", resp.StatusCode)
+		}
+		if got, body := e.api(auth.Officer, "GET", "/api/v1/me", ""); got != 401 {
+			t.Fatalf("revoked token still works: %d %v", got, body)
+		}
+		if got, _ := e.api(auth.Leader, "GET", "/api/v1/me", ""); got != 200 {
+			t.Fatalf("other token broken: %d", got)
+		}
+	})
+}
