@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -67,6 +68,24 @@ func readPassword(stdin io.Reader, stderr io.Writer, prompt string) (string, err
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
+// parse parses args and checks that every named flag was given a value.
+func parse(fs *flag.FlagSet, args []string, required ...string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var missing []string
+	for _, name := range required {
+		if fs.Lookup(name).Value.String() == "" {
+			missing = append(missing, "--"+name)
+		}
+	}
+	if len(missing) > 0 {
+		fs.Usage()
+		return fmt.Errorf("%s required: %w", strings.Join(missing, ", "), errUsage)
+	}
+	return nil
+}
+
 func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs, db := newFlags("user add", stderr)
 	username := fs.String("username", "", "login name (required)")
@@ -74,12 +93,8 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	role := fs.String("role", "", "officer, signer, specialist, leader, admin or auditor (required)")
 	office := fs.String("office", "", "commune code (5 digits) or department (required)")
 	password := fs.String("password", "", "password; prompted when absent")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, "username", "role", "office"); err != nil {
 		return err
-	}
-	if *username == "" || *role == "" || *office == "" {
-		fs.Usage()
-		return fmt.Errorf("--username, --role and --office are required: %w", errUsage)
 	}
 	st, _, err := openStore(ctx, *db, nil)
 	if err != nil {
@@ -104,12 +119,8 @@ func userPasswd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs, db := newFlags("user passwd", stderr)
 	username := fs.String("username", "", "login name (required)")
 	password := fs.String("password", "", "new password; prompted when absent")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, "username"); err != nil {
 		return err
-	}
-	if *username == "" {
-		fs.Usage()
-		return fmt.Errorf("--username is required: %w", errUsage)
 	}
 	st, _, err := openStore(ctx, *db, nil)
 	if err != nil {
@@ -132,12 +143,8 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs, db := newFlags("token create", stderr)
 	username := fs.String("username", "", "the user the token acts as (required)")
 	name := fs.String("name", "", "what the token is for")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, "username"); err != nil {
 		return err
-	}
-	if *username == "" {
-		fs.Usage()
-		return fmt.Errorf("--username is required: %w", errUsage)
 	}
 	st, _, err := openStore(ctx, *db, nil)
 	if err != nil {
@@ -156,12 +163,8 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, db := newFlags("token list", stderr)
 	username := fs.String("username", "", "whose tokens (required)")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, "username"); err != nil {
 		return err
-	}
-	if *username == "" {
-		fs.Usage()
-		return fmt.Errorf("--username is required: %w", errUsage)
 	}
 	st, _, err := openStore(ctx, *db, nil)
 	if err != nil {
@@ -190,12 +193,8 @@ func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs, db := newFlags("token revoke", stderr)
 	username := fs.String("username", "", "the token's user (required)")
 	id := fs.String("id", "", "token id, from 'tuphap token list' (required)")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, "username", "id"); err != nil {
 		return err
-	}
-	if *username == "" || *id == "" {
-		fs.Usage()
-		return fmt.Errorf("--username and --id are required: %w", errUsage)
 	}
 	st, _, err := openStore(ctx, *db, nil)
 	if err != nil {

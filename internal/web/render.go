@@ -37,7 +37,8 @@ func parsePages(a *assets) (*pages, error) {
 			return t.Format("02/01/2006")
 		},
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	// The layout and the partials shared by several pages form the base every page is parsed onto.
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, err
 	}
