@@ -1,0 +1,227 @@
+package civil
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"tuphap/internal/fault"
+)
+
+var today = time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+
+func day(s string) time.Time {
+	t, ok := ParseDate(s)
+	if !ok {
+		panic(s)
+	}
+	return t
+}
+
+func goodBirth() *Birth {
+	return &Birth{
+		Child: Person{FullName: "Nguyễn Thị Đào", Sex: Female, DateOfBirth: "2026-02-01", PlaceOfBirth: "Bệnh viện Đa khoa tỉnh Quảng Ngãi",
+			Ethnicity: "Kinh", Nationality: "Việt Nam", Hometown: "Xã Bình Sơn, tỉnh Quảng Ngãi"},
+		Mother:    &Parent{FullName: "Trần Thị Lan", DateOfBirth: "1995-04-12", PersonalID: "051195001234"},
+		Father:    &Parent{FullName: "Nguyễn Văn Hùng", DateOfBirth: "1993-09-30", PersonalID: "051093004321"},
+		Requester: Requester{FullName: "Nguyễn Văn Hùng", Relation: "cha"},
+	}
+}
+
+func fieldsOf(err error) map[string]string {
+	e, ok := fault.As(err)
+	if !ok {
+		return nil
+	}
+	return e.Fields
+}
+
+// Each row breaks one rule and expects the problem on that field (Law 60/2014 and Decree
+// 123/2015 as cited in validate.go).
+func TestValidateBirth(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(b *Birth)
+		reg    string
+		field  string
+		msg    string
+	}{
+		{"valid", func(*Birth) {}, "2026-03-01", "", ""},
+		{"unknown father allowed", func(b *Birth) { b.Father = nil }, "2026-03-01", "", ""},
+		{"no name", func(b *Birth) { b.Child.FullName = " " }, "2026-03-01", "child.full_name", "civil.required"},
+		{"digits in name", func(b *Birth) { b.Child.FullName = "Nguyễn Thị 2" }, "2026-03-01", "child.full_name", "civil.name_chars"},
+		{"minority name ok", func(b *Birth) { b.Child.FullName = "Ksor H'Bia" }, "2026-03-01", "", ""},
+		{"bad sex", func(b *Birth) { b.Child.Sex = "x" }, "2026-03-01", "child.sex", "civil.sex"},
+		{"future birth", func(b *Birth) { b.Child.DateOfBirth = "2026-04-01" }, "2026-03-01", "child.date_of_birth", "civil.date_future"},
+		{"bad date", func(b *Birth) { b.Child.DateOfBirth = "01/02/2026" }, "2026-03-01", "child.date_of_birth", "civil.date_format"},
+		{"no place", func(b *Birth) { b.Child.PlaceOfBirth = "" }, "2026-03-01", "child.place_of_birth", "civil.required"},
+		{"no ethnicity", func(b *Birth) { b.Child.Ethnicity = "" }, "2026-03-01", "child.ethnicity", "civil.required"},
+		{"child born before mother", func(b *Birth) { b.Mother.DateOfBirth = "2026-02-02" }, "2026-03-01", "mother.date_of_birth", "civil.parent_after_child"},
+		{"child born before father", func(b *Birth) { b.Father.DateOfBirth = "2027-01-01" }, "2026-03-01", "father.date_of_birth", "civil.date_future"},
+		{"registered before birth", func(*Birth) {}, "2026-01-15", "registered_on", "civil.registered_before_event"},
+		{"registered in the future", func(*Birth) {}, "2026-03-11", "registered_on", "civil.date_future"},
+		{"impossible child id", func(b *Birth) { b.Child.PersonalID = "051226000001" }, "2026-03-01", "child.personal_id", "pid.sex"},
+		{"id year mismatch", func(b *Birth) { b.Child.PersonalID = "051325000001" }, "2026-03-01", "child.personal_id", "pid.birth_year"},
+		{"id province", func(b *Birth) { b.Mother.PersonalID = "099195001234" }, "2026-03-01", "mother.personal_id", "pid.province"},
+		{"id letters", func(b *Birth) { b.Mother.PersonalID = "05119500123A" }, "2026-03-01", "mother.personal_id", "pid.digits"},
+		{"mother with male id", func(b *Birth) { b.Mother.PersonalID = "051095001234" }, "2026-03-01", "mother.personal_id", "pid.sex"},
+		{"no parents", func(b *Birth) { b.Mother, b.Father = nil, nil }, "2026-03-01", "mother", "civil.parent_required"},
+		{"abandoned child", func(b *Birth) {
+			b.Mother, b.Father = nil, nil
+			b.Abandoned = &Abandoned{FoundOn: "2026-02-02", FoundAt: "Cổng chùa Thiên Ấn", Finder: "Lê Văn Tâm"}
+		}, "2026-03-01", "", ""},
+		{"found before birth", func(b *Birth) {
+			b.Mother, b.Father = nil, nil
+			b.Abandoned = &Abandoned{FoundOn: "2026-01-02", FoundAt: "Cổng chùa"}
+		}, "2026-03-01", "abandoned.found_on", "civil.found_before_birth"},
+		{"abroad needs country", func(b *Birth) { b.Abroad = &Abroad{} }, "2026-03-01", "abroad.country", "civil.required"},
+		{"no requester relation", func(b *Birth) { b.Requester.Relation = "" }, "2026-03-01", "requester.relation", "civil.required"},
+		{"too long", func(b *Birth) { b.Child.Hometown = strings.Repeat("x", MaxText+1) }, "2026-03-01", "child.hometown", "civil.too_long"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := goodBirth()
+			tt.change(b)
+			err := ValidateBirth(b, tt.reg, today)
+			if tt.field == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if got := fieldsOf(err)[tt.field]; got != tt.msg {
+				t.Fatalf("%s: got %q (all: %v), want %q", tt.field, got, fieldsOf(err), tt.msg)
+			}
+		})
+	}
+}
+
+func TestValidateBirthReportsEverything(t *testing.T) {
+	err := ValidateBirth(&Birth{Mother: &Parent{}}, "", today)
+	f := fieldsOf(err)
+	for _, k := range []string{"child.full_name", "child.sex", "child.date_of_birth", "child.place_of_birth", "mother.full_name", "requester.full_name", "registered_on"} {
+		if f[k] == "" {
+			t.Errorf("no problem reported for %s", k)
+		}
+	}
+}
+
+func TestValidateDeath(t *testing.T) {
+	good := func() *Death {
+		return &Death{Deceased: Person{FullName: "Lê Văn Tám", Sex: Male, DateOfBirth: "1940-05-01", PersonalID: "051040000123"},
+			DateOfDeath: "2026-03-01", PlaceOfDeath: "Tại nhà", Cause: "Bệnh già", Requester: Requester{FullName: "Lê Thị Hoa", Relation: "con"}}
+	}
+	tests := []struct {
+		name   string
+		change func(d *Death)
+		reg    string
+		field  string
+		msg    string
+	}{
+		{"valid", func(*Death) {}, "2026-03-05", "", ""},
+		{"dies before birth", func(d *Death) { d.DateOfDeath = "1939-01-01" }, "2026-03-05", "date_of_death", "civil.death_before_birth"},
+		{"future death", func(d *Death) { d.DateOfDeath = "2026-03-11" }, "2026-03-05", "date_of_death", "civil.date_future"},
+		{"registered before death", func(*Death) {}, "2026-02-28", "registered_on", "civil.registered_before_event"},
+		{"no cause", func(d *Death) { d.Cause = "" }, "2026-03-05", "cause", "civil.required"},
+		{"id of a woman", func(d *Death) { d.Deceased.PersonalID = "051140000123" }, "2026-03-05", "deceased.personal_id", "pid.sex"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := good()
+			tt.change(d)
+			err := ValidateDeath(d, tt.reg, today)
+			if tt.field == "" && err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if tt.field != "" && fieldsOf(err)[tt.field] != tt.msg {
+				t.Fatalf("got %v, want %s=%s", fieldsOf(err), tt.field, tt.msg)
+			}
+		})
+	}
+}
+
+// Law 60/2014 art. 15.1 (births: 60 days) and art. 33.1 (deaths: 15 days).
+func TestLateRegistration(t *testing.T) {
+	born := day("2026-01-01")
+	if LateBirth(born, day("2026-03-02")) { // day 60
+		t.Error("day 60 is on time")
+	}
+	if !LateBirth(born, day("2026-03-03")) {
+		t.Error("day 61 is late")
+	}
+	died := day("2026-03-01")
+	if LateDeath(died, day("2026-03-16")) || !LateDeath(died, day("2026-03-17")) {
+		t.Error("death: day 15 on time, day 16 late")
+	}
+}
+
+// Law on Identity 2023 art. 12; Decree 137/2015 art. 7.
+func TestPersonalID(t *testing.T) {
+	tests := []struct {
+		id   string
+		born string
+		sex  string
+		want string
+	}{
+		{"051326123456", "2026-02-01", Female, ""},
+		{"051226123456", "2026-02-01", Male, ""},
+		{"062095123456", "1995-06-01", Male, ""},
+		{"001185000001", "1985-01-01", Female, ""},
+		{"051226123456", "", "", ""},
+		{"05122612345", "", "", "pid.length"},
+		{"05122612345x", "", "", "pid.digits"},
+		{"003226123456", "", "", "pid.province"},
+		{"051226123456", "2026-02-01", Female, "pid.sex"},
+		{"051026123456", "2026-02-01", Male, "pid.birth_year"},
+		{"051225123456", "2026-02-01", Male, "pid.birth_year"},
+		{"051426123456", "2126-02-01", Male, ""},
+	}
+	for _, tt := range tests {
+		var born time.Time
+		if tt.born != "" {
+			born = day(tt.born)
+		}
+		if got := PersonalIDProblem(tt.id, born, tt.sex); got != tt.want {
+			t.Errorf("PersonalIDProblem(%s, %s, %s) = %q, want %q", tt.id, tt.born, tt.sex, got, tt.want)
+		}
+	}
+	if CenturySexDigit(1999, Male) != 0 || CenturySexDigit(2001, Female) != 3 || CenturySexDigit(2250, Female) != 7 {
+		t.Error("CenturySexDigit")
+	}
+}
+
+func FuzzPersonalID(f *testing.F) {
+	f.Add("051326123456", 2026, true)
+	f.Add("", 1900, false)
+	f.Fuzz(func(t *testing.T, id string, year int, female bool) {
+		sex := Male
+		if female {
+			sex = Female
+		}
+		born := time.Date(1900+((year%400)+400)%400, 1, 1, 0, 0, 0, 0, time.UTC)
+		if PersonalIDProblem(id, born, sex) == "" {
+			if len(id) != 12 || int(id[3]-'0')%2 != CenturySexDigit(born.Year(), sex)%2 {
+				t.Fatalf("accepted %q for %d %s", id, born.Year(), sex)
+			}
+		}
+	})
+}
+
+func TestParseQuery(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Query
+	}{
+		{"nguyen thi dao", Query{Name: "nguyen thi dao"}},
+		{"Nguyễn Thị Đào 01/02/2026", Query{Name: "nguyen thi dao", DOB: "2026-02-01"}},
+		{"051326123456", Query{PersonalID: "051326123456"}},
+		{"2026-02-01 đào", Query{Name: "dao", DOB: "2026-02-01"}},
+		{"15", Query{Number: 15}},
+		{"31/02/2026 lan", Query{Name: "lan"}}, // no such day: ignored, not a name
+	}
+	for _, tt := range tests {
+		if got := ParseQuery(tt.in); got != tt.want {
+			t.Errorf("ParseQuery(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,97 @@
+// Package vntext handles Vietnamese names for search and matching: folding away diacritics and
+// case (đ included, which Unicode decomposition does not touch), splitting a full name into
+// family, middle and given names, and edit distance.
+package vntext
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold returns s without diacritics, in lower case, with runs of space collapsed:
+// "Nguyễn Thị  Đào" → "nguyen thi dao". The same function folds stored names and queries, on
+// every store, so that both sides agree.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true // drop leading space
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == 'đ' || r == 'Đ':
+			r = 'd'
+		case unicode.IsSpace(r) || r == '-' || r == '_' || r == ',' || r == '.':
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+		space = false
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// Clean normalises a name as typed: NFC, single spaces, each word capitalised the way
+// Vietnamese names are written ("nguyễn thị đào" → "Nguyễn Thị Đào").
+func Clean(s string) string {
+	words := strings.Fields(norm.NFC.String(s))
+	for i, w := range words {
+		rs := []rune(strings.ToLower(w))
+		rs[0] = unicode.ToUpper(rs[0])
+		words[i] = string(rs)
+	}
+	return strings.Join(words, " ")
+}
+
+// Name is a folded full name cut into its parts.
+type Name struct {
+	Family string // first word: Nguyễn, Trần, Lê…
+	Middle string // the words between, often empty or Thị / Văn
+	Given  string // last word: the name people are called by
+}
+
+// Split cuts a full name; a one-word name is all given name.
+func Split(full string) Name {
+	w := strings.Fields(Fold(full))
+	switch len(w) {
+	case 0:
+		return Name{}
+	case 1:
+		return Name{Given: w[0]}
+	}
+	return Name{Family: w[0], Middle: strings.Join(w[1:len(w)-1], " "), Given: w[len(w)-1]}
+}
+
+// GivenFirst is the folded name reordered to start with the given name ("dao nguyen thi"), so
+// that an index on it answers searches by given name as a prefix search.
+func GivenFirst(full string) string {
+	n := Split(full)
+	return strings.TrimSpace(strings.Join(strings.Fields(n.Given+" "+n.Family+" "+n.Middle), " "))
+}
+
+// Distance is the Levenshtein edit distance between two strings, by rune.
+func Distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

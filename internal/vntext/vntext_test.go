@@ -1,0 +1,83 @@
+package vntext
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Nguyễn Thị Đào", "nguyen thi dao"},
+		{"nguyen thi dao", "nguyen thi dao"},
+		{"  TRẦN   văn  Bình ", "tran van binh"},
+		{"Đặng Quốc Việt", "dang quoc viet"},
+		{"Huỳnh Thị Ngọc Hường", "huynh thi ngoc huong"},
+		{"Lưu Thượng Ượng", "luu thuong uong"}, // stacked marks (ượ) that remove_diacritics 1 misses
+		{"Nguye\u0302\u0303n", "nguyen"},       // decomposed input
+		{"Ksor H'Bia", "ksor h'bia"},           // ethnic-minority names keep their apostrophe
+		{"Y-Moan Êban", "y moan eban"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestClean(t *testing.T) {
+	if got := Clean("  nguyễn   THỊ đào "); got != "Nguyễn Thị Đào" {
+		t.Errorf("Clean = %q", got)
+	}
+}
+
+func TestSplitAndGivenFirst(t *testing.T) {
+	n := Split("Nguyễn Thị Ngọc Đào")
+	if n.Family != "nguyen" || n.Middle != "thi ngoc" || n.Given != "dao" {
+		t.Errorf("Split = %+v", n)
+	}
+	if got := GivenFirst("Nguyễn Thị Đào"); got != "dao nguyen thi" {
+		t.Errorf("GivenFirst = %q", got)
+	}
+	if got := GivenFirst("Đào"); got != "dao" {
+		t.Errorf("GivenFirst(one word) = %q", got)
+	}
+}
+
+func TestDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"nguyen thi dao", "nguyen thi dao", 0},
+		{"nguyen thi dao", "nguyen thi dau", 1},
+		{"tran van binh", "tran binh", 4},
+		{"", "abc", 3},
+		{"đào", "dao", 2},
+	}
+	for _, tt := range tests {
+		if got := Distance(tt.a, tt.b); got != tt.want {
+			t.Errorf("Distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"Nguyễn Thị Đào", "Ượng", "a\u0300\u0301", "ĐĐ  đ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Fold(s)
+		if !utf8.ValidString(s) {
+			return
+		}
+		if Fold(got) != got {
+			t.Fatalf("Fold not idempotent: %q → %q → %q", s, got, Fold(got))
+		}
+		for _, r := range got {
+			if r == 'đ' || r == 'Đ' || (r >= 'A' && r <= 'Z') {
+				t.Fatalf("Fold(%q) = %q keeps %q", s, got, r)
+			}
+		}
+	})
+}
