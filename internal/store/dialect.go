@@ -17,6 +17,8 @@ type dialect interface {
 	name() string
 	open(dsn string) (w, r *sql.DB, err error)
 	backup(ctx context.Context, db *sql.DB, file string) error
+	// rewrite adapts a migration: FOLDED becomes the type of prefix-searched folded text.
+	rewrite(sql string) string
 }
 
 func dialectFor(dsn string) dialect {
@@ -65,7 +67,11 @@ func (sqlite) backup(ctx context.Context, db *sql.DB, file string) error {
 	return err
 }
 
+func (sqlite) rewrite(q string) string { return strings.ReplaceAll(q, " FOLDED ", " TEXT ") }
+
 type postgres struct{}
+
+func (postgres) rewrite(q string) string { return strings.ReplaceAll(q, " FOLDED ", ` TEXT COLLATE "C" `) }
 
 func (postgres) name() string { return "postgres" }
 

@@ -61,7 +61,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	for _, m := range files[current:] {
 		err := s.tx(ctx, func(tx *sql.Tx) error {
-			for _, stmt := range splitSQL(m.sql) {
+			for _, stmt := range splitSQL(s.dialect.rewrite(m.sql)) {
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
 					return fmt.Errorf("%w\n%s", err, stmt)
 				}

@@ -1,0 +1,385 @@
+// Package registration is the civil-status service: it checks who may register what, applies
+// the rules of package civil, looks for duplicates and stores entries through package store.
+package registration
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/civil"
+	"tuphap/internal/fault"
+	"tuphap/internal/store"
+)
+
+// Service registers and reads civil-status entries.
+type Service struct {
+	Store  *store.Store
+	Params civil.Params
+}
+
+// New returns a service with the default duplicate parameters.
+func New(st *store.Store) *Service { return &Service{Store: st, Params: civil.DefaultParams} }
+
+// vietnam is UTC+7: "today" for an office is the Vietnamese date.
+var vietnam = time.FixedZone("ICT", 7*3600)
+
+// Today is the current date in Vietnam, as a date at midnight UTC (how dates are compared).
+func (s *Service) Today() time.Time {
+	y, m, d := s.Store.Now().In(vietnam).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Confirmation is the officer's statement that suspected duplicates are not the same entry.
+type Confirmation struct {
+	Reason string `json:"reason"`
+}
+
+// BirthRequest asks to register a birth.
+type BirthRequest struct {
+	Office       string        `json:"office"`
+	RegisteredOn string        `json:"registered_on"`
+	Confirm      *Confirmation `json:"confirm_not_duplicate,omitempty"`
+	civil.Birth
+}
+
+// DeathRequest asks to register a death.
+type DeathRequest struct {
+	Office       string        `json:"office"`
+	RegisteredOn string        `json:"registered_on"`
+	Confirm      *Confirmation `json:"confirm_not_duplicate,omitempty"`
+	civil.Death
+}
+
+// DuplicateError says that likely duplicates were found; the candidates go to the officer.
+type DuplicateError struct {
+	Candidates []Candidate
+}
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("%d likely duplicates", len(e.Candidates))
+}
+
+// Unwrap classifies it as a conflict for the web layer.
+func (e *DuplicateError) Unwrap() error { return fault.New(fault.Conflict, "record.duplicate") }
+
+// Candidate is what an officer sees of a suspected duplicate: only the facts compared, since it
+// may belong to another commune.
+type Candidate struct {
+	ID           string         `json:"id"`
+	Office       string         `json:"office"`
+	Register     civil.Register `json:"register"`
+	RegisteredOn string         `json:"registered_on"`
+	FullName     string         `json:"full_name"`
+	Sex          string         `json:"sex"`
+	DateOfBirth  string         `json:"date_of_birth"`
+	Mother       string         `json:"mother,omitempty"`
+	Father       string         `json:"father,omitempty"`
+	DateOfDeath  string         `json:"date_of_death,omitempty"`
+	Score        int            `json:"score"`
+	Reasons      []string       `json:"reasons"`
+}
+
+func toCandidate(c civil.Candidate) Candidate {
+	r := c.Record
+	p := r.Subject()
+	out := Candidate{ID: r.ID, Office: r.Office, Register: r.Register, RegisteredOn: r.RegisteredOn, FullName: p.FullName,
+		Sex: p.Sex, DateOfBirth: p.DateOfBirth, Score: c.Score, Reasons: c.Reasons}
+	if b := r.Birth; b != nil {
+		if b.Mother != nil {
+			out.Mother = b.Mother.FullName
+		}
+		if b.Father != nil {
+			out.Father = b.Father.FullName
+		}
+	}
+	if r.Death != nil {
+		out.DateOfDeath = r.Death.DateOfDeath
+	}
+	return out
+}
+
+// checkOffice applies the jurisdiction rule and checks the office exists.
+func (s *Service) checkOffice(ctx context.Context, p auth.Principal, office string) error {
+	if office == "" {
+		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"office": "civil.required"}}
+	}
+	if err := p.Allow(auth.WriteRecords, office); err != nil {
+		return err
+	}
+	o, err := s.Store.Office(ctx, office)
+	if fault.Is(err, fault.NotFound) || err == nil && o.Kind != "commune" {
+		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"office": "office.not_found"}}
+	}
+	return err
+}
+
+// duplicates finds likely duplicates and decides: nil to go on (none, or confirmed with a
+// reason), or a DuplicateError.
+func (s *Service) duplicates(ctx context.Context, f civil.Facts, confirm *Confirmation) (*store.DuplicateDecision, error) {
+	regs, err := s.Store.DuplicateCandidates(ctx, f, s.Params)
+	if err != nil {
+		return nil, err
+	}
+	found := civil.FindDuplicates(f, regs, s.Params)
+	if len(found) == 0 {
+		return nil, nil
+	}
+	if confirm == nil || strings.TrimSpace(confirm.Reason) == "" {
+		e := &DuplicateError{}
+		for _, c := range found {
+			e.Candidates = append(e.Candidates, toCandidate(c))
+		}
+		return nil, e
+	}
+	d := &store.DuplicateDecision{Reason: strings.TrimSpace(confirm.Reason)}
+	for _, c := range found {
+		d.Candidates = append(d.Candidates, c.Record.ID)
+	}
+	return d, nil
+}
+
+// RegisterBirth validates, checks for duplicates and registers a birth.
+func (s *Service) RegisterBirth(ctx context.Context, p auth.Principal, by audit.Actor, req BirthRequest) (civil.Record, error) {
+	if err := s.checkOffice(ctx, p, req.Office); err != nil {
+		return civil.Record{}, err
+	}
+	if req.RegisteredOn == "" {
+		req.RegisteredOn = s.Today().Format(civil.DateFormat)
+	}
+	b := req.Birth
+	b.Normalize()
+	if err := civil.ValidateBirth(&b, req.RegisteredOn, s.Today()); err != nil {
+		return civil.Record{}, err
+	}
+	dup, err := s.duplicates(ctx, civil.FactsOfBirth(&b), req.Confirm)
+	if err != nil {
+		return civil.Record{}, err
+	}
+	born, _ := civil.ParseDate(b.Child.DateOfBirth)
+	reg, _ := civil.ParseDate(req.RegisteredOn)
+	r := civil.Record{Kind: civil.BirthKind, Office: req.Office, RegisteredOn: req.RegisteredOn, Late: civil.LateBirth(born, reg), Birth: &b}
+	if err := s.Store.RegisterRecord(ctx, &r, dup, by); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// RegisterDeath validates, links the deceased to their birth entry when their personal ID is
+// known, refuses a second death of one person, checks for duplicates and registers.
+func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.Actor, req DeathRequest) (civil.Record, error) {
+	if err := s.checkOffice(ctx, p, req.Office); err != nil {
+		return civil.Record{}, err
+	}
+	if req.RegisteredOn == "" {
+		req.RegisteredOn = s.Today().Format(civil.DateFormat)
+	}
+	d := req.Death
+	d.Normalize()
+	if err := civil.ValidateDeath(&d, req.RegisteredOn, s.Today()); err != nil {
+		return civil.Record{}, err
+	}
+	if d.BirthRecord == "" && d.Deceased.PersonalID != "" {
+		if b, err := s.Store.BirthByPersonalID(ctx, d.Deceased.PersonalID); err == nil {
+			d.BirthRecord = b.ID
+		} else if !fault.Is(err, fault.NotFound) {
+			return civil.Record{}, err
+		}
+	}
+	if d.BirthRecord != "" {
+		b, err := s.Store.Record(ctx, d.BirthRecord)
+		if fault.Is(err, fault.NotFound) || err == nil && b.Kind != civil.BirthKind {
+			return civil.Record{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"birth_record": "record.not_found"}}
+		}
+		if err != nil {
+			return civil.Record{}, err
+		}
+		if d.DateOfDeath < b.Birth.Child.DateOfBirth {
+			return civil.Record{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"date_of_death": "civil.death_before_birth"}}
+		}
+	}
+	// A person cannot die twice: a death already registered for the same personal ID or birth
+	// entry is a hard stop, not a suspicion an officer can wave through.
+	if prior, err := s.Store.DeathOf(ctx, d.Deceased.PersonalID, d.BirthRecord); err == nil {
+		return civil.Record{}, &DuplicateError{Candidates: []Candidate{toCandidate(civil.Candidate{Record: prior, Score: 100,
+			Reasons: []string{"dup.already_dead"}})}}
+	} else if !fault.Is(err, fault.NotFound) {
+		return civil.Record{}, err
+	}
+	dup, err := s.duplicates(ctx, civil.FactsOfDeath(&d), req.Confirm)
+	if err != nil {
+		return civil.Record{}, err
+	}
+	died, _ := civil.ParseDate(d.DateOfDeath)
+	reg, _ := civil.ParseDate(req.RegisteredOn)
+	r := civil.Record{Kind: civil.DeathKind, Office: req.Office, RegisteredOn: req.RegisteredOn, Late: civil.LateDeath(died, reg), Death: &d}
+	if err := s.Store.RegisterRecord(ctx, &r, dup, by); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// Get returns an entry the caller may see, and audits the view.
+func (s *Service) Get(ctx context.Context, p auth.Principal, by audit.Actor, id string) (civil.Record, error) {
+	r, err := s.Store.Record(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	if err := p.Allow(auth.ViewRecords, r.Office); err != nil {
+		return civil.Record{}, err
+	}
+	return r, s.Store.Audit(ctx, by.Entry("record.view", "record:"+r.ID, ""))
+}
+
+// Search finds entries within the caller's jurisdiction, and audits the search.
+func (s *Service) Search(ctx context.Context, p auth.Principal, by audit.Actor, text string, q civil.Query) ([]store.RecordSummary, int, error) {
+	if err := p.Allow(auth.ViewRecords, ""); err != nil {
+		return nil, 0, err
+	}
+	parsed := civil.ParseQuery(text)
+	q.Name, q.PersonalID, q.DOB, q.Number = parsed.Name, parsed.PersonalID, parsed.DOB, parsed.Number
+	if scope := p.Scope(); scope != "" {
+		q.Office = scope
+	}
+	items, total, err := s.Store.SearchRecords(ctx, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !q.Empty() {
+		if err := s.Store.Audit(ctx, by.Entry("record.search", "records", fmt.Sprintf("q=%q results=%d", text, total))); err != nil {
+			return nil, 0, err
+		}
+	}
+	return items, total, nil
+}
+
+// Amendment is a correction or supplement of an entry.
+type Amendment struct {
+	Change     civil.Change `json:"change"`
+	Base       int          `json:"version"` // the version the officer edited
+	Reason     string       `json:"reason"`
+	LegalBasis string       `json:"legal_basis"`
+	Birth      *civil.Birth `json:"birth,omitempty"`
+	Death      *civil.Death `json:"death,omitempty"`
+}
+
+// Amend stores a new version: the entry as corrected, with reason, legal basis and officer.
+// A supplement only fills fields that were empty (Law 60/2014 art. 29); a correction may
+// change any (art. 28).
+func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, id string, a Amendment) (civil.Record, error) {
+	r, err := s.Store.Record(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	if err := p.Allow(auth.WriteRecords, r.Office); err != nil {
+		return civil.Record{}, err
+	}
+	var v fault.Validation
+	if a.Change != civil.Correction && a.Change != civil.Supplement {
+		v.Add("change", "amend.change")
+	}
+	v.Check(strings.TrimSpace(a.Reason) != "", "reason", "civil.required")
+	v.Check(strings.TrimSpace(a.LegalBasis) != "", "legal_basis", "civil.required")
+	if a.Base != r.Version {
+		return r, fault.New(fault.Conflict, "record.changed")
+	}
+	var before, after any
+	next := r
+	switch r.Kind {
+	case civil.BirthKind:
+		if a.Birth == nil {
+			v.Add("birth", "civil.required")
+			return r, v.Err()
+		}
+		b := *a.Birth
+		b.Normalize()
+		if err := civil.ValidateBirth(&b, r.RegisteredOn, s.Today()); err != nil {
+			return r, err
+		}
+		before, after, next.Birth = r.Birth, &b, &b
+	case civil.DeathKind:
+		if a.Death == nil {
+			v.Add("death", "civil.required")
+			return r, v.Err()
+		}
+		d := *a.Death
+		d.Normalize()
+		d.BirthRecord = r.Death.BirthRecord
+		if err := civil.ValidateDeath(&d, r.RegisteredOn, s.Today()); err != nil {
+			return r, err
+		}
+		before, after, next.Death = r.Death, &d, &d
+	}
+	changed, overwrote := diff(before, after)
+	if len(changed) == 0 {
+		v.Add("change", "amend.nothing")
+	}
+	if a.Change == civil.Supplement && len(overwrote) > 0 {
+		v.Add(overwrote[0], "amend.supplement_overwrites")
+	}
+	if err := v.Err(); err != nil {
+		return r, err
+	}
+	ver := civil.Version{Change: a.Change, Reason: strings.TrimSpace(a.Reason), LegalBasis: strings.TrimSpace(a.LegalBasis), Fields: changed}
+	if err := s.Store.AddVersion(ctx, &next, r.Version, ver, by); err != nil {
+		return r, err
+	}
+	return next, nil
+}
+
+// diff compares two entries field by field (as flattened JSON) and returns the fields that
+// changed and, of those, the ones that had a value before.
+func diff(before, after any) (changed, overwrote []string) {
+	a, b := flatten(before), flatten(after)
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	for k := range keys {
+		if !reflect.DeepEqual(a[k], b[k]) {
+			changed = append(changed, k)
+			if a[k] != nil && a[k] != "" {
+				overwrote = append(overwrote, k)
+			}
+		}
+	}
+	sort.Strings(changed)
+	sort.Strings(overwrote)
+	return changed, overwrote
+}
+
+func flatten(v any) map[string]any {
+	out := map[string]any{}
+	b, _ := json.Marshal(v)
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for k, v := range m {
+			if sub, ok := v.(map[string]any); ok {
+				walk(prefix+k+".", sub)
+				continue
+			}
+			out[prefix+k] = v
+		}
+	}
+	walk("", m)
+	return out
+}
+
+// History returns the versions of an entry the caller may see.
+func (s *Service) History(ctx context.Context, p auth.Principal, r civil.Record) ([]civil.Version, error) {
+	if err := p.Allow(auth.ViewRecords, r.Office); err != nil {
+		return nil, err
+	}
+	return s.Store.RecordHistory(ctx, r)
+}

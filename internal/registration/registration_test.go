@@ -1,0 +1,319 @@
+package registration_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"tuphap/internal/account"
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/civil"
+	"tuphap/internal/fault"
+	"tuphap/internal/registration"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+	"tuphap/internal/units"
+)
+
+var ctx = context.Background()
+
+var (
+	officer    = auth.Principal{Username: "canbo", Role: auth.Officer, Office: "21025"}
+	officer2   = auth.Principal{Username: "canbo2", Role: auth.Officer, Office: "21028"}
+	leader     = auth.Principal{Username: "lanhdao", Role: auth.Leader, Office: auth.DepartmentOffice}
+	specialist = auth.Principal{Username: "cv", Role: auth.Specialist, Office: auth.DepartmentOffice}
+	by         = audit.Actor{Username: "canbo", Office: "21025"}
+)
+
+func setup(t *testing.T, st *store.Store) *registration.Service {
+	t.Helper()
+	st.Now = func() time.Time { return time.Date(2026, 3, 10, 3, 0, 0, 0, time.UTC) }
+	if err := st.SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	return registration.New(st)
+}
+
+func birth(child, dob, mother string) registration.BirthRequest {
+	return registration.BirthRequest{Office: "21025", RegisteredOn: "2026-03-01", Birth: civil.Birth{
+		Child: civil.Person{FullName: child, Sex: civil.Female, DateOfBirth: dob, PlaceOfBirth: "Bệnh viện Đa khoa tỉnh Quảng Ngãi",
+			Ethnicity: "Kinh", Nationality: "Việt Nam"},
+		Mother:    &civil.Parent{FullName: mother, DateOfBirth: "1995-04-12"},
+		Requester: civil.Requester{FullName: mother, Relation: "mẹ"},
+	}}
+}
+
+// 60 officers register at the same moment: numbers 1…60, no gap, no repeat, on both engines.
+func TestConcurrentRegistrationsAreGapless(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		const n = 60
+		var wg sync.WaitGroup
+		nums := make(chan int, n)
+		errs := make(chan error, n)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				// Births four days apart, so that no registration is held up as a duplicate.
+				dob := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 4*i).Format(civil.DateFormat)
+				r, err := svc.RegisterBirth(ctx, officer, by, birth(fmt.Sprintf("Nguyễn Thị Con %c", 'A'+i%26), dob,
+					fmt.Sprintf("Trần Thị %c%c", 'A'+i/26, 'A'+i%26)))
+				if err != nil {
+					errs <- err
+					return
+				}
+				nums <- r.Register.Number
+			}(i)
+		}
+		wg.Wait()
+		close(nums)
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		var got []int
+		for x := range nums {
+			got = append(got, x)
+		}
+		sort.Ints(got)
+		for i, x := range got {
+			if x != i+1 {
+				t.Fatalf("numbers %v: want 1..%d without gaps", got, n)
+			}
+		}
+		if len(got) != n {
+			t.Fatalf("%d registered, want %d", len(got), n)
+		}
+		// Another commune's register starts at 1 again.
+		req := birth("Lê Văn An", "2026-02-01", "Phạm Thị Bé")
+		req.Office = "21028"
+		r, err := svc.RegisterBirth(ctx, officer2, by, req)
+		if err != nil || r.Register.Number != 1 || r.Register.Book != "01" || r.Register.Year != 2026 {
+			t.Fatalf("other commune: %+v %v", r.Register, err)
+		}
+	})
+}
+
+func TestBirthDuplicateFlow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		first, err := svc.RegisterBirth(ctx, officer, by, birth("Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.Late || first.Register.Number != 1 {
+			t.Fatalf("first: %+v", first)
+		}
+		// The same child typed without diacritics, by the officer of another commune.
+		again := birth("nguyen thi dao", "2026-02-02", "tran thi lan")
+		again.Office = "21028"
+		_, err = svc.RegisterBirth(ctx, officer2, by, again)
+		var dup *registration.DuplicateError
+		if !errors.As(err, &dup) || !fault.Is(err, fault.Conflict) || len(dup.Candidates) != 1 || dup.Candidates[0].ID != first.ID {
+			t.Fatalf("duplicate not caught: %v", err)
+		}
+		if dup.Candidates[0].Score < civil.DefaultParams.Threshold || len(dup.Candidates[0].Reasons) == 0 {
+			t.Fatalf("candidate: %+v", dup.Candidates[0])
+		}
+		// An empty reason is no confirmation.
+		again.Confirm = &registration.Confirmation{Reason: "  "}
+		if _, err := svc.RegisterBirth(ctx, officer2, by, again); !errors.As(err, &dup) {
+			t.Fatalf("blank reason accepted: %v", err)
+		}
+		again.Confirm = &registration.Confirmation{Reason: "Hai trẻ khác nhau, đã đối chiếu giấy chứng sinh"}
+		second, err := svc.RegisterBirth(ctx, officer2, by, again)
+		if err != nil {
+			t.Fatalf("confirmed: %v", err)
+		}
+		if es, _ := st.AuditEntries(ctx, store.AuditFilter{Action: "record.not_duplicate"}); len(es) != 1 || es[0].Object != "record:"+second.ID {
+			t.Fatalf("decision not audited: %+v", es)
+		}
+	})
+}
+
+func TestLateBirthAndValidation(t *testing.T) {
+	svc := setup(t, storetest.SQLite(t))
+	late := birth("Võ Thị Hạnh", "2025-12-01", "Đỗ Thị Thu")
+	r, err := svc.RegisterBirth(ctx, officer, by, late)
+	if err != nil || !r.Late {
+		t.Fatalf("registered 90 days after birth: late=%v %v", r.Late, err)
+	}
+	bad := birth("", "2027-01-01", "Đỗ Thị Thu")
+	_, err = svc.RegisterBirth(ctx, officer, by, bad)
+	e, ok := fault.As(err)
+	if !ok || e.Fields["child.full_name"] == "" || e.Fields["child.date_of_birth"] == "" {
+		t.Fatalf("validation: %v", err)
+	}
+	if _, err := svc.RegisterBirth(ctx, officer2, by, birth("Võ Thị Hạnh", "2026-02-01", "Đỗ Thị Thu")); !fault.Is(err, fault.NotFound) {
+		t.Fatalf("officer registering in another commune: %v", err)
+	}
+	if _, err := svc.RegisterBirth(ctx, leader, by, birth("Võ Thị Hạnh", "2026-02-01", "Đỗ Thị Thu")); !fault.Is(err, fault.Forbidden) {
+		t.Fatalf("leader registering: %v", err)
+	}
+	req := birth("Võ Thị Hạnh", "2026-02-01", "Đỗ Thị Thu")
+	req.Office = "99999"
+	if _, err := svc.RegisterBirth(ctx, specialist, by, req); !fault.Is(err, fault.Invalid) {
+		t.Fatalf("unknown office: %v", err)
+	}
+}
+
+func death(name, dob, pid, died string) registration.DeathRequest {
+	return registration.DeathRequest{Office: "21025", RegisteredOn: "2026-03-05", Death: civil.Death{
+		Deceased:    civil.Person{FullName: name, Sex: civil.Male, DateOfBirth: dob, PersonalID: pid},
+		DateOfDeath: died, PlaceOfDeath: "Tại nhà", Cause: "Bệnh già", Requester: civil.Requester{FullName: "Lê Thị Hoa", Relation: "con"}}}
+}
+
+func TestDeaths(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		// The person's birth entry, with a personal ID, links the death to it.
+		b := birth("Lê Văn Tám", "2026-01-10", "Hồ Thị Sen")
+		b.Child.Sex = civil.Male
+		b.Child.PersonalID = "051226000123"
+		born, err := svc.RegisterBirth(ctx, officer, by, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RegisterDeath(ctx, officer, by, death("Lê Văn Tám", "2026-01-10", "051226000123", "2026-01-05")); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("death before birth: %v", err)
+		}
+		d, err := svc.RegisterDeath(ctx, officer, by, death("Lê Văn Tám", "2026-01-10", "051226000123", "2026-03-01"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Death.BirthRecord != born.ID || d.Late || d.Register.Number != 1 {
+			t.Fatalf("death: link %q late %v number %d", d.Death.BirthRecord, d.Late, d.Register.Number)
+		}
+		// Nobody dies twice, even with a confirmation.
+		again := death("Lê Văn Tám", "2026-01-10", "051226000123", "2026-03-02")
+		again.Confirm = &registration.Confirmation{Reason: "thử"}
+		var dup *registration.DuplicateError
+		if _, err := svc.RegisterDeath(ctx, officer, by, again); !errors.As(err, &dup) || dup.Candidates[0].Reasons[0] != "dup.already_dead" {
+			t.Fatalf("second death: %v", err)
+		}
+		// Same name and birthday without an ID: a suspicion the officer can override.
+		s1 := death("Phạm Văn Sáu", "1950-02-02", "", "2026-02-01")
+		if _, err := svc.RegisterDeath(ctx, officer, by, s1); err != nil {
+			t.Fatal(err)
+		}
+		s2 := death("pham van sau", "1950-02-02", "", "2026-02-03")
+		if _, err := svc.RegisterDeath(ctx, officer, by, s2); !errors.As(err, &dup) {
+			t.Fatalf("suspected double death: %v", err)
+		}
+		s2.Confirm = &registration.Confirmation{Reason: "Trùng tên, khác quê quán"}
+		r, err := svc.RegisterDeath(ctx, officer, by, s2)
+		if err != nil || !r.Late {
+			t.Fatalf("confirmed late death (registered 30 days after): %v late=%v", err, r.Late)
+		}
+	})
+}
+
+func TestSearchFoldsAndScopes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		r1, _ := svc.RegisterBirth(ctx, officer, by, birth("Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan"))
+		req := birth("Nguyễn Thị Đào", "2026-01-15", "Lê Thị Hoa")
+		req.Office = "21028"
+		r2, err := svc.RegisterBirth(ctx, officer2, by, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r3, _ := svc.RegisterBirth(ctx, officer, by, birth("Nguyễn Văn Đạo", "2026-02-03", "Phan Thị Mỹ"))
+		tests := []struct {
+			who  auth.Principal
+			q    string
+			want []string
+		}{
+			{leader, "nguyen thi dao", []string{r2.ID, r1.ID}}, // ordered by name, then date of birth
+			{leader, "NGUYỄN THỊ ĐÀO", []string{r2.ID, r1.ID}},
+			{leader, "dao", []string{r2.ID, r1.ID, r3.ID}}, // by given name: Đào and Đạo alike
+			{leader, "dao 01/02/2026", []string{r1.ID}},    // name and date of birth
+			{officer, "nguyen thi dao", []string{r1.ID}},   // a commune sees only its own
+			{officer2, "nguyen thi dao", []string{r2.ID}},
+			{leader, "tran thi lan", nil},         // mothers are not subjects
+			{leader, "1", []string{r1.ID, r2.ID}}, // register number 1 in both communes
+		}
+		for _, tt := range tests {
+			items, total, err := svc.Search(ctx, tt.who, by, tt.q, civil.Query{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range items {
+				got = append(got, it.ID)
+			}
+			if tt.q == "1" {
+				sort.Strings(got)
+				sort.Strings(tt.want)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) || total != len(tt.want) {
+				t.Errorf("%s searching %q: %v (total %d), want %v", tt.who.Username, tt.q, got, total, tt.want)
+			}
+		}
+		if _, err := svc.Get(ctx, officer, by, r2.ID); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("officer reading another commune's entry: %v", err)
+		}
+		if _, err := svc.Get(ctx, leader, by, r2.ID); err != nil {
+			t.Fatal(err)
+		}
+		if es, _ := st.AuditEntries(ctx, store.AuditFilter{Action: "record.view"}); len(es) != 1 {
+			t.Fatalf("views audited: %d", len(es))
+		}
+	})
+}
+
+func TestAmendKeepsHistory(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		r, _ := svc.RegisterBirth(ctx, officer, by, birth("Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan"))
+		fixed := *r.Birth
+		fixed.Child.FullName = "Nguyễn Thị Hồng Đào"
+		a := registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Sai tên do ghi nhầm", LegalBasis: "Điều 28 Luật Hộ tịch 2014", Birth: &fixed}
+		got, err := svc.Amend(ctx, officer, by, r.ID, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Version != 2 || got.Birth.Child.FullName != "Nguyễn Thị Hồng Đào" {
+			t.Fatalf("amended: %+v", got)
+		}
+		// Editing the old version again is a conflict, not a silent overwrite.
+		if _, err := svc.Amend(ctx, officer, by, r.ID, a); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("stale amendment: %v", err)
+		}
+		// A supplement may fill an empty field but not change a filled one.
+		sup := *got.Birth
+		sup.Child.Hometown = "Xã Bình Sơn"
+		sup.Child.PlaceOfBirth = "Trạm y tế"
+		_, err = svc.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Supplement, Base: 2, Reason: "Bổ sung quê quán", LegalBasis: "Điều 29", Birth: &sup})
+		if e, _ := fault.As(err); e == nil || e.Fields["child.place_of_birth"] != "amend.supplement_overwrites" {
+			t.Fatalf("supplement overwriting: %v", err)
+		}
+		sup.Child.PlaceOfBirth = got.Birth.Child.PlaceOfBirth
+		if _, err := svc.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Supplement, Base: 2, Reason: "Bổ sung quê quán", LegalBasis: "Điều 29", Birth: &sup}); err != nil {
+			t.Fatal(err)
+		}
+		cur, _ := svc.Get(ctx, leader, by, r.ID)
+		hist, err := svc.History(ctx, leader, cur)
+		if err != nil || len(hist) != 3 {
+			t.Fatalf("history: %d versions, %v", len(hist), err)
+		}
+		if hist[0].Birth.Child.FullName != "Nguyễn Thị Đào" || hist[1].Change != civil.Correction || fmt.Sprint(hist[1].Fields) != "[child.full_name]" ||
+			hist[2].Change != civil.Supplement || fmt.Sprint(hist[2].Fields) != "[child.hometown]" {
+			t.Fatalf("history: %+v", hist)
+		}
+		// Search follows the current version.
+		items, _, _ := svc.Search(ctx, leader, by, "nguyen thi hong dao", civil.Query{})
+		if len(items) != 1 {
+			t.Fatalf("search after correction: %d", len(items))
+		}
+		if _, err := svc.Amend(ctx, officer2, by, r.ID, a); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("amending another commune's entry: %v", err)
+		}
+	})
+}

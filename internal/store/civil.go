@@ -1,0 +1,393 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/civil"
+	"tuphap/internal/fault"
+	"tuphap/internal/vntext"
+)
+
+// indexColumns are the searchable copies of a record's current version, in the order of
+// indexValues.
+const indexColumns = `full_name, name_folded, given_first, sex, date_of_birth, personal_id, mother_folded, mother_personal_id, father_folded, date_of_death, birth_record`
+
+func indexValues(r *civil.Record) []any {
+	p := r.Subject()
+	var mother, motherID, father, died, link string
+	if b := r.Birth; b != nil {
+		if b.Mother != nil {
+			mother, motherID = vntext.Fold(b.Mother.FullName), b.Mother.PersonalID
+		}
+		if b.Father != nil {
+			father = vntext.Fold(b.Father.FullName)
+		}
+	}
+	if d := r.Death; d != nil {
+		died, link = d.DateOfDeath, d.BirthRecord
+	}
+	return []any{p.FullName, vntext.Fold(p.FullName), vntext.GivenFirst(p.FullName), p.Sex, p.DateOfBirth, p.PersonalID,
+		mother, motherID, father, died, link}
+}
+
+// entryJSON is the stored form of one version's content.
+func entryJSON(r *civil.Record) (string, error) {
+	var v any = r.Birth
+	if r.Kind == civil.DeathKind {
+		v = r.Death
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// DuplicateDecision records that an officer registered an entry despite suspected duplicates.
+type DuplicateDecision struct {
+	Candidates []string
+	Reason     string
+}
+
+// CurrentBook is the register book entries go into. One book a year per office and kind
+// ("01"); a province that splits books can change this without touching the numbering.
+const CurrentBook = "01"
+
+// RegisterRecord gives r the next number of its office's register for the year of
+// registration and stores it with its first version, in one transaction: a failure leaves no
+// entry and no used number.
+func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, dup *DuplicateDecision, by audit.Actor) error {
+	regDate, ok := civil.ParseDate(r.RegisteredOn)
+	if !ok {
+		return fault.New(fault.Invalid, "civil.date_format")
+	}
+	r.ID = newID()
+	r.Version = 1
+	r.CreatedAt = s.Now().UTC()
+	r.CreatedBy = by.Username
+	r.Register = civil.Register{Book: CurrentBook, Year: regDate.Year()}
+	data, err := entryJSON(r)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO registers (office, kind, year, book, last_number) VALUES ($1, $2, $3, $4, 0)
+			ON CONFLICT (office, kind, year, book) DO NOTHING`, r.Office, string(r.Kind), r.Register.Year, r.Register.Book); err != nil {
+			return fmt.Errorf("store: open register: %w", err)
+		}
+		if err := tx.QueryRowContext(ctx, `UPDATE registers SET last_number = last_number + 1
+			WHERE office = $1 AND kind = $2 AND year = $3 AND book = $4 RETURNING last_number`,
+			r.Office, string(r.Kind), r.Register.Year, r.Register.Book).Scan(&r.Register.Number); err != nil {
+			return fmt.Errorf("store: next register number: %w", err)
+		}
+		args := append([]any{r.ID, string(r.Kind), r.Office, r.Register.Year, r.Register.Book, r.Register.Number, r.RegisteredOn,
+			r.Late, r.Version, r.CreatedBy, ts(r.CreatedAt)}, indexValues(r)...)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO records (id, kind, office, reg_year, reg_book, reg_number, registered_on, late,
+			version, created_by, created_at, `+indexColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+			$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, args...); err != nil {
+			return fmt.Errorf("store: insert record: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
+			VALUES ($1, 1, $2, $3, '', '', '', $4, $5)`, r.ID, string(civil.Original), data, by.Username, ts(r.CreatedAt)); err != nil {
+			return fmt.Errorf("store: insert version: %w", err)
+		}
+		obj := "record:" + r.ID
+		if dup != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO duplicate_decisions (id, record_id, candidates, reason, officer, at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				newID(), r.ID, strings.Join(dup.Candidates, ","), dup.Reason, by.Username, ts(r.CreatedAt)); err != nil {
+				return fmt.Errorf("store: duplicate decision: %w", err)
+			}
+			if err := s.appendAudit(ctx, tx, by.Entry("record.not_duplicate", obj, "candidates="+strings.Join(dup.Candidates, ",")+" reason="+dup.Reason)); err != nil {
+				return err
+			}
+		}
+		return s.appendAudit(ctx, tx, by.Entry("record.create", obj,
+			fmt.Sprintf("%s office=%s so=%d quyen=%s/%d", r.Kind, r.Office, r.Register.Number, r.Register.Book, r.Register.Year)))
+	})
+}
+
+const recordCols = `r.id, r.kind, r.office, r.reg_year, r.reg_book, r.reg_number, r.registered_on, r.late, r.version, r.created_by, r.created_at, v.data`
+
+func scanRecord(row interface{ Scan(...any) error }) (civil.Record, error) {
+	var r civil.Record
+	var kind, data string
+	if err := row.Scan(&r.ID, &kind, &r.Office, &r.Register.Year, &r.Register.Book, &r.Register.Number, &r.RegisteredOn,
+		&r.Late, &r.Version, &r.CreatedBy, scanTime(&r.CreatedAt), &data); err != nil {
+		return r, err
+	}
+	r.Kind = civil.Kind(kind)
+	return r, decodeEntry(&r, data)
+}
+
+func decodeEntry(r *civil.Record, data string) error {
+	if r.Kind == civil.DeathKind {
+		r.Death = &civil.Death{}
+		return json.Unmarshal([]byte(data), r.Death)
+	}
+	r.Birth = &civil.Birth{}
+	return json.Unmarshal([]byte(data), r.Birth)
+}
+
+// Record returns an entry in its current version.
+func (s *Store) Record(ctx context.Context, id string) (civil.Record, error) {
+	r, err := scanRecord(s.r.QueryRowContext(ctx, `SELECT `+recordCols+` FROM records r
+		JOIN record_versions v ON v.record_id = r.id AND v.version = r.version WHERE r.id = $1`, id))
+	if err != nil {
+		return r, s.fail(notFound(fmt.Errorf("store: record %s: %w", id, err), "record.not_found"))
+	}
+	return r, nil
+}
+
+// RecordHistory lists every version of an entry, oldest first.
+func (s *Store) RecordHistory(ctx context.Context, r civil.Record) ([]civil.Version, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT version, change, data, reason, legal_basis, fields, officer, at
+		FROM record_versions WHERE record_id = $1 ORDER BY version`, r.ID)
+	if err != nil {
+		return nil, s.fail(fmt.Errorf("store: history: %w", err))
+	}
+	defer rows.Close()
+	var out []civil.Version
+	for rows.Next() {
+		var v civil.Version
+		var change, data, fields string
+		if err := rows.Scan(&v.Number, &change, &data, &v.Reason, &v.LegalBasis, &fields, &v.Officer, scanTime(&v.At)); err != nil {
+			return nil, s.fail(err)
+		}
+		v.Change = civil.Change(change)
+		if fields != "" {
+			v.Fields = strings.Split(fields, ",")
+		}
+		tmp := civil.Record{Kind: r.Kind}
+		if err := decodeEntry(&tmp, data); err != nil {
+			return nil, err
+		}
+		v.Birth, v.Death = tmp.Birth, tmp.Death
+		out = append(out, v)
+	}
+	return out, s.fail(rows.Err())
+}
+
+// AddVersion stores a corrected or supplemented entry as a new version. It fails with a
+// conflict when someone else changed the entry since version base was read.
+func (s *Store) AddVersion(ctx context.Context, r *civil.Record, base int, v civil.Version, by audit.Actor) error {
+	data, err := entryJSON(r)
+	if err != nil {
+		return err
+	}
+	now := s.Now().UTC()
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		args := append([]any{r.ID, base}, indexValues(r)...)
+		res, err := tx.ExecContext(ctx, `UPDATE records SET version = version + 1, full_name = $3, name_folded = $4, given_first = $5,
+			sex = $6, date_of_birth = $7, personal_id = $8, mother_folded = $9, mother_personal_id = $10, father_folded = $11,
+			date_of_death = $12, birth_record = $13 WHERE id = $1 AND version = $2`, args...)
+		if err != nil {
+			return fmt.Errorf("store: update record: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fault.New(fault.Conflict, "record.changed")
+		}
+		r.Version = base + 1
+		if _, err := tx.ExecContext(ctx, `INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.Version, string(v.Change), data, v.Reason, v.LegalBasis,
+			strings.Join(v.Fields, ","), by.Username, ts(now)); err != nil {
+			return fmt.Errorf("store: insert version: %w", err)
+		}
+		return s.appendAudit(ctx, tx, by.Entry("record."+string(v.Change), "record:"+r.ID,
+			fmt.Sprintf("version=%d fields=%s", r.Version, strings.Join(v.Fields, ","))))
+	})
+}
+
+// RecordSummary is a line of a search result.
+type RecordSummary struct {
+	ID           string         `json:"id"`
+	Kind         civil.Kind     `json:"type"`
+	FullName     string         `json:"full_name"`
+	DateOfBirth  string         `json:"date_of_birth"`
+	PersonalID   string         `json:"personal_id"`
+	Office       string         `json:"office"`
+	Register     civil.Register `json:"register"`
+	RegisteredOn string         `json:"registered_on"`
+	DateOfDeath  string         `json:"date_of_death,omitempty"`
+	Late         bool           `json:"late"`
+}
+
+// MaxCount is where counting stops: "more than 10 000" is all a list needs to say, and counting
+// further would scan the province.
+const MaxCount = 10000
+
+// prefixEnd is the smallest string above every string that starts with the prefix; with
+// byte-order collation, [p, prefixEnd(p)) is exactly the prefix's range in an index.
+func prefixEnd(p string) string { return p + "\U0010FFFF" }
+
+// SearchRecords finds entries for a query within office (all offices when ""). Every condition
+// is served by an index: names by prefix on the folded name or on the given-name-first form.
+func (s *Store) SearchRecords(ctx context.Context, q civil.Query) ([]RecordSummary, int, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if q.Office != "" {
+		where = append(where, "office = "+arg(q.Office))
+	}
+	if q.Kind != "" {
+		where = append(where, "kind = "+arg(string(q.Kind)))
+	}
+	if q.PersonalID != "" {
+		where = append(where, "personal_id = "+arg(q.PersonalID))
+	}
+	if q.DOB != "" {
+		where = append(where, "date_of_birth = "+arg(q.DOB))
+	}
+	if q.Number != 0 {
+		where = append(where, "reg_number = "+arg(q.Number))
+	}
+	if q.From != "" {
+		where = append(where, "registered_on >= "+arg(q.From))
+	}
+	if q.To != "" {
+		where = append(where, "registered_on <= "+arg(q.To))
+	}
+	order := "registered_on DESC, id DESC"
+	if q.Name != "" {
+		lo, hi := arg(q.Name), arg(prefixEnd(q.Name))
+		where = append(where, fmt.Sprintf("((name_folded >= %s AND name_folded < %s) OR (given_first >= %s AND given_first < %s))", lo, hi, lo, hi))
+		order = "name_folded, date_of_birth, id"
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+cond+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1), args...).Scan(&total); err != nil {
+		return nil, 0, s.fail(fmt.Errorf("store: count records: %w", err))
+	}
+	limit, offset := q.Limit, max(q.Offset, 0)
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, kind, full_name, date_of_birth, personal_id, office, reg_year, reg_book, reg_number,
+		registered_on, date_of_death, late FROM records`+cond+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), args...)
+	if err != nil {
+		return nil, 0, s.fail(fmt.Errorf("store: search records: %w", err))
+	}
+	defer rows.Close()
+	out := []RecordSummary{}
+	for rows.Next() {
+		var x RecordSummary
+		var kind string
+		if err := rows.Scan(&x.ID, &kind, &x.FullName, &x.DateOfBirth, &x.PersonalID, &x.Office, &x.Register.Year, &x.Register.Book,
+			&x.Register.Number, &x.RegisteredOn, &x.DateOfDeath, &x.Late); err != nil {
+			return nil, 0, s.fail(err)
+		}
+		x.Kind = civil.Kind(kind)
+		out = append(out, x)
+	}
+	return out, total, s.fail(rows.Err())
+}
+
+// DuplicateCandidates returns the registered entries that could be the same as the new one:
+// for a birth, children born within the window to the same mother or father or with the same
+// name; for a death, deaths of the same personal ID, birth record or name. Each lookup is an
+// index range; the rules in package civil then score them.
+func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.Params) ([]civil.Record, error) {
+	var conds []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.Kind == civil.BirthKind {
+		if f.DOB.IsZero() {
+			return nil, nil
+		}
+		lo := arg(f.DOB.AddDate(0, 0, -p.DOBWindowDays).Format(civil.DateFormat))
+		hi := arg(f.DOB.AddDate(0, 0, p.DOBWindowDays).Format(civil.DateFormat))
+		window := fmt.Sprintf("date_of_birth BETWEEN %s AND %s", lo, hi)
+		if f.Mother != "" {
+			conds = append(conds, "(mother_folded = "+arg(f.Mother)+" AND "+window+")")
+		}
+		if f.MotherID != "" {
+			conds = append(conds, "mother_personal_id = "+arg(f.MotherID))
+		}
+		if f.Father != "" {
+			conds = append(conds, "(father_folded = "+arg(f.Father)+" AND "+window+")")
+		}
+		if name := strings.TrimSpace(f.Family + " " + f.Given); name != "" {
+			conds = append(conds, "(name_folded = "+arg(name)+" AND "+window+")")
+		}
+	} else {
+		if f.PersonalID != "" {
+			conds = append(conds, "personal_id = "+arg(f.PersonalID))
+		}
+		if f.Link != "" {
+			conds = append(conds, "birth_record = "+arg(f.Link))
+		}
+		if name := strings.TrimSpace(f.Family + " " + f.Given); name != "" && !f.DOB.IsZero() {
+			conds = append(conds, "(name_folded = "+arg(name)+" AND date_of_birth = "+arg(f.DOB.Format(civil.DateFormat))+")")
+		}
+	}
+	if len(conds) == 0 {
+		return nil, nil
+	}
+	kind := arg(string(f.Kind))
+	rows, err := s.r.QueryContext(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+		WHERE r.id IN (SELECT id FROM records WHERE `+strings.Join(conds, " OR ")+`) AND r.kind = `+kind+` LIMIT 50`, args...)
+	if err != nil {
+		return nil, s.fail(fmt.Errorf("store: duplicate candidates: %w", err))
+	}
+	defer rows.Close()
+	var out []civil.Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, s.fail(err)
+		}
+		out = append(out, r)
+	}
+	return out, s.fail(rows.Err())
+}
+
+// DeathOf returns the death entry of the person with that personal ID or birth record, if any.
+func (s *Store) DeathOf(ctx context.Context, personalID, birthRecord string) (civil.Record, error) {
+	if personalID == "" && birthRecord == "" {
+		return civil.Record{}, fault.New(fault.NotFound, "record.not_found")
+	}
+	r, err := scanRecord(s.r.QueryRowContext(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+		WHERE r.kind = 'death' AND ((r.personal_id = $1 AND $1 <> '') OR (r.birth_record = $2 AND $2 <> '')) LIMIT 1`, personalID, birthRecord))
+	if err != nil {
+		return r, s.fail(notFound(fmt.Errorf("store: death of %s/%s: %w", personalID, birthRecord, err), "record.not_found"))
+	}
+	return r, nil
+}
+
+// BirthByPersonalID finds the birth entry of a person by personal ID.
+func (s *Store) BirthByPersonalID(ctx context.Context, personalID string) (civil.Record, error) {
+	r, err := scanRecord(s.r.QueryRowContext(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+		WHERE r.kind = 'birth' AND r.personal_id = $1 LIMIT 1`, personalID))
+	if err != nil {
+		return r, s.fail(notFound(fmt.Errorf("store: birth of %s: %w", personalID, err), "record.not_found"))
+	}
+	return r, nil
+}
+
+// IssueExtract counts one issued extract of an entry's current version and audits it.
+func (s *Store) IssueExtract(ctx context.Context, r civil.Record, by audit.Actor) (int, error) {
+	var n int
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO extracts (id, record_id, version, issued_by, issued_at) VALUES ($1, $2, $3, $4, $5)`,
+			newID(), r.ID, r.Version, by.Username, ts(s.Now())); err != nil {
+			return fmt.Errorf("store: extract: %w", err)
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM extracts WHERE record_id = $1`, r.ID).Scan(&n); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, by.Entry("record.extract", "record:"+r.ID, fmt.Sprintf("version=%d copy=%d", r.Version, n)))
+	})
+	return n, err
+}
+
+// ExtractCount says how many extracts of an entry were issued.
+func (s *Store) ExtractCount(ctx context.Context, id string) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM extracts WHERE record_id = $1`, id).Scan(&n)
+	return n, s.fail(err)
+}
+
