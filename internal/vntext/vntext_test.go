@@ -81,3 +81,20 @@ func FuzzFold(f *testing.F) {
 		}
 	})
 }
+
+func TestNumberWords(t *testing.T) {
+	tests := []struct {
+		n    int
+		want string
+	}{
+		{0, "không"}, {1, "một"}, {5, "năm"}, {10, "mười"}, {11, "mười một"}, {15, "mười lăm"}, {21, "hai mươi mốt"},
+		{24, "hai mươi tư"}, {25, "hai mươi lăm"}, {30, "ba mươi"}, {105, "một trăm lẻ năm"}, {114, "một trăm mười bốn"},
+		{1990, "một nghìn chín trăm chín mươi"}, {2000, "hai nghìn"}, {2005, "hai nghìn không trăm lẻ năm"},
+		{2026, "hai nghìn không trăm hai mươi sáu"}, {2031, "hai nghìn không trăm ba mươi mốt"},
+	}
+	for _, tt := range tests {
+		if got := NumberWords(tt.n); got != tt.want {
+			t.Errorf("NumberWords(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,99 @@
+package document
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"tuphap/internal/civil"
+)
+
+// pdfText runs pdftotext (poppler-utils) on a PDF; CI requires the tool, elsewhere the test skips.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("TUPHAP_REQUIRE_TOOLS") != "" {
+			t.Fatal("pdftotext not found, and TUPHAP_REQUIRE_TOOLS is set")
+		}
+		t.Skip("pdftotext not found (apt-get install poppler-utils)")
+	}
+	file := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(file, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-enc", "UTF-8", file, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Lines wrap where the layout needs: compare text with white space folded.
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+func sample() ExtractData {
+	b := &civil.Birth{
+		Child: civil.Person{FullName: "Nguyễn Thị Hồng Đào", Sex: civil.Female, DateOfBirth: "2026-02-15", PlaceOfBirth: "Bệnh viện Đa khoa tỉnh Quảng Ngãi",
+			Ethnicity: "Kinh", Nationality: "Việt Nam", Hometown: "Xã Bình Sơn, tỉnh Quảng Ngãi", PersonalID: "051326001234"},
+		Mother:    &civil.Parent{FullName: "Trần Thị Lượng", DateOfBirth: "1995-04-12", Ethnicity: "Kinh", Nationality: "Việt Nam", Residence: "Tổ 3, Phường Cẩm Thành"},
+		Requester: civil.Requester{FullName: "Trần Thị Lượng", Relation: "mẹ"},
+	}
+	at := time.Date(2026, 3, 5, 2, 0, 0, 0, time.UTC)
+	return ExtractData{
+		Record: civil.Record{Kind: civil.BirthKind, Register: civil.Register{Number: 15, Book: "01", Year: 2026}, RegisteredOn: "2026-03-01", Birth: b, Version: 2},
+		Office: "UBND Phường Cẩm Thành", Province: "tỉnh Quảng Ngãi",
+		History: []civil.Version{{Number: 1, Change: civil.Original}, {Number: 2, Change: civil.Correction, Fields: []string{"child.full_name"},
+			Reason: "Sai tên đệm do ghi nhầm", LegalBasis: "Điều 28 Luật Hộ tịch 2014", Officer: "canbo", At: at}},
+		IssuedAt: time.Date(2026, 3, 10, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600)),
+	}
+}
+
+// The Vietnamese text of the extract must come back exactly from the PDF.
+func TestExtractTextRoundTrips(t *testing.T) {
+	pdf, err := Extract(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatal("not a PDF")
+	}
+	text := pdfText(t, pdf)
+	for _, want := range []string{
+		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "UBND PHƯỜNG CẨM THÀNH", "TRÍCH LỤC KHAI SINH",
+		"Số: 15", "Quyển số: 01/2026", "NGUYỄN THỊ HỒNG ĐÀO", "15/02/2026",
+		"ngày mười lăm tháng hai năm hai nghìn không trăm hai mươi sáu", "Nữ", "Trần Thị Lượng",
+		"051326001234", "Ngày, tháng, năm đăng ký: 01/03/2026",
+		"Cải chính ngày 05/03/2026 (child.full_name): Sai tên đệm do ghi nhầm", "Phường Cẩm Thành, ngày 10/03/2026",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("pdftotext lacks %q\n---\n%s", want, text)
+		}
+	}
+}
+
+func TestDeathExtract(t *testing.T) {
+	d := sample()
+	d.Record = civil.Record{Kind: civil.DeathKind, Register: civil.Register{Number: 3, Book: "01", Year: 2026}, RegisteredOn: "2026-03-05",
+		Death: &civil.Death{Deceased: civil.Person{FullName: "Lê Văn Tám", Sex: civil.Male, DateOfBirth: "1940-05-01"}, DateOfDeath: "2026-03-01",
+			PlaceOfDeath: "Tại nhà", Cause: "Bệnh già"}, Late: false}
+	d.History = nil
+	pdf, err := Extract(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, pdf)
+	for _, want := range []string{"TRÍCH LỤC KHAI TỬ", "LÊ VĂN TÁM", "Nơi chết: Tại nhà", "Nguyên nhân chết: Bệnh già", "ngày một tháng ba năm hai nghìn không trăm hai mươi sáu"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("pdftotext lacks %q\n%s", want, text)
+		}
+	}
+}
+
+func TestDateInWords(t *testing.T) {
+	if got := DateInWords("2026-03-15"); got != "ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi sáu" {
+		t.Fatalf("DateInWords = %q", got)
+	}
+}
