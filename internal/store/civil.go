@@ -390,4 +390,3 @@ func (s *Store) ExtractCount(ctx context.Context, id string) (int, error) {
 	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM extracts WHERE record_id = $1`, id).Scan(&n)
 	return n, s.fail(err)
 }
-

@@ -71,7 +71,9 @@ func (sqlite) rewrite(q string) string { return strings.ReplaceAll(q, " FOLDED "
 
 type postgres struct{}
 
-func (postgres) rewrite(q string) string { return strings.ReplaceAll(q, " FOLDED ", ` TEXT COLLATE "C" `) }
+func (postgres) rewrite(q string) string {
+	return strings.ReplaceAll(q, " FOLDED ", ` TEXT COLLATE "C" `)
+}
 
 func (postgres) name() string { return "postgres" }
 
