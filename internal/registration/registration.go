@@ -282,7 +282,7 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 	}
 	var v fault.Validation
 	if a.Change != civil.Correction && a.Change != civil.Supplement {
-		v.Add("change", "amend.change")
+		v.Add("change", "amend.bad_change")
 	}
 	v.Check(strings.TrimSpace(a.Reason) != "", "reason", "civil.required")
 	v.Check(strings.TrimSpace(a.LegalBasis) != "", "legal_basis", "civil.required")

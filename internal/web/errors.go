@@ -39,6 +39,8 @@ type apiError struct {
 		Code    string            `json:"code"`
 		Message string            `json:"message"`
 		Fields  map[string]string `json:"fields,omitempty"`
+		// Candidates are the suspected duplicates of a refused registration.
+		Candidates []map[string]any `json:"candidates,omitempty"`
 	} `json:"error"`
 }
 
@@ -93,6 +95,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if isAPI(r) {
 		var body apiError
 		body.Error.Code, body.Error.Message, body.Error.Fields = name, msg, fields
+		if d, ok := duplicateOf(err); ok {
+			body.Error.Candidates = candidatesJSON(r, d.Candidates)
+		}
 		writeJSON(w, code, body)
 		return
 	}
@@ -127,4 +132,9 @@ func fieldErrors(r *http.Request, err error) map[string]string {
 func (s *Server) message(r *http.Request, err error) string {
 	_, _, msg, _ := s.describe(r, err)
 	return msg
+}
+
+// invalidFields is a validation error with per-field message keys.
+func invalidFields(fields map[string]string) error {
+	return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: fields}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tuphap/internal/auth"
+	"tuphap/internal/civil"
 	"tuphap/internal/i18n"
 )
 
@@ -29,6 +30,21 @@ func parsePages(a *assets) (*pages, error) {
 				return "—"
 			}
 			return t.In(vietnam).Format("02/01/2006 15:04")
+		},
+		// vndate writes a stored YYYY-MM-DD date the Vietnamese way, DD/MM/YYYY.
+		"vndate": func(s string) string {
+			t, err := time.Parse("2006-01-02", s)
+			if err != nil {
+				return s
+			}
+			return t.Format("02/01/2006")
+		},
+		// subject names the person section of a kind's form ("child", "deceased").
+		"subject": func(k civil.Kind) string {
+			if k == civil.DeathKind {
+				return "deceased"
+			}
+			return "child"
 		},
 		"date": func(t time.Time) string {
 			if t.IsZero() {
@@ -70,6 +86,7 @@ type navItem struct {
 // nav lists the sections in order. Later features add their sections here.
 var nav = []navItem{
 	{"nav.home", "/", anyUser},
+	{"nav.records", "/records", auth.ViewRecords},
 	{"nav.units", "/units", auth.ViewUnits},
 	{"nav.users", "/users", auth.ManageUsers},
 	{"nav.audit", "/audit", auth.ViewAudit},
@@ -132,4 +149,21 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
+}
+
+// renderPartial renders one named block of a page alone (for htmx swaps).
+func (s *Server) renderPartial(w http.ResponseWriter, r *http.Request, page, block string, data any) {
+	v := view{Lang: langOf(r), Path: r.URL.Path, Data: data}
+	if p, ok := principalOf(r); ok {
+		v.Principal = &p
+	}
+	var buf bytes.Buffer
+	if err := s.pages.sets[page].ExecuteTemplate(&buf, block, v); err != nil {
+		s.log.Error("render partial", "page", page, "block", block, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
 }

@@ -11,6 +11,7 @@ import (
 	"tuphap/internal/auth"
 	"tuphap/internal/fault"
 	"tuphap/internal/metrics"
+	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/units"
 )
@@ -28,6 +29,7 @@ type Server struct {
 	cfg      Config
 	store    *store.Store
 	accounts *account.Service
+	registry *registration.Service
 	units    *units.Registry
 	log      *slog.Logger
 	pages    *pages
@@ -48,7 +50,7 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = 1 << 20
 	}
-	s := &Server{cfg: cfg, store: st, accounts: account.New(st), units: reg, log: log, metrics: metrics.NewRegistry()}
+	s := &Server{cfg: cfg, store: st, accounts: account.New(st), registry: registration.New(st), units: reg, log: log, metrics: metrics.NewRegistry()}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -114,6 +116,15 @@ func (s *Server) routes() http.Handler {
 	h("POST /users/{username}/enable", auth.ManageUsers, s.userEnable)
 	h("POST /users/{username}/sessions/revoke", auth.ManageUsers, s.userRevokeSessions)
 	h("GET /audit", auth.ViewAudit, s.auditPage)
+	h("GET /records", auth.ViewRecords, s.recordsPage)
+	h("GET /records/new/birth", auth.WriteRecords, s.newBirthPage)
+	h("GET /records/new/death", auth.WriteRecords, s.newDeathPage)
+	h("POST /records/births", auth.WriteRecords, s.createBirth)
+	h("POST /records/deaths", auth.WriteRecords, s.createDeath)
+	h("GET /records/{id}", auth.ViewRecords, s.recordPage)
+	h("GET /records/{id}/extract.pdf", auth.ViewRecords, s.extractPDF)
+	h("GET /records/{id}/amend", auth.WriteRecords, s.amendPage)
+	h("POST /records/{id}/amend", auth.WriteRecords, s.amendSubmit)
 
 	// API.
 	h("GET /api/v1/openapi.json", anyone, s.openapi)
@@ -124,6 +135,12 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/users", auth.ManageUsers, s.apiUsers)
 	h("POST /api/v1/users", auth.ManageUsers, s.apiCreateUser)
 	h("GET /api/v1/audit", auth.ViewAudit, s.apiAudit)
+	h("POST /api/v1/births", auth.WriteRecords, s.apiRegisterBirth)
+	h("POST /api/v1/deaths", auth.WriteRecords, s.apiRegisterDeath)
+	h("GET /api/v1/records", auth.ViewRecords, s.apiRecords)
+	h("GET /api/v1/records/{id}", auth.ViewRecords, s.apiRecord)
+	h("POST /api/v1/records/{id}/amendments", auth.WriteRecords, s.apiAmend)
+	h("GET /api/v1/records/{id}/extract.pdf", auth.ViewRecords, s.extractPDF)
 
 	// Unmatched requests get our own 404 or 405 (JSON under /api/, a page elsewhere) instead of the
 	// mux's plain text; guard still runs, so a logged-in user sees the page with navigation.

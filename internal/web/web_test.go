@@ -422,7 +422,7 @@ func TestNavigationByRole(t *testing.T) {
 		hides     []string
 		forbidden []string
 	}{
-		{"canbo", []string{"nav.units", "nav.account"}, []string{"nav.users", "nav.audit"}, []string{"/users", "/audit"}},
+		{"canbo", []string{"nav.records", "nav.units", "nav.account"}, []string{"nav.users", "nav.audit"}, []string{"/users", "/audit"}},
 		{"kiemtoan", []string{"nav.audit"}, []string{"nav.users"}, []string{"/users"}},
 		{"lanhdao", []string{"nav.units"}, []string{"nav.users", "nav.audit"}, []string{"/users", "/audit"}},
 	}

@@ -1,0 +1,162 @@
+package web
+
+import (
+	"encoding/json"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// formField is one input of a civil-status form. Name is the JSON path of the value
+// ("child.full_name"), so the same names serve the form, the API and the error messages.
+type formField struct {
+	Name     string
+	Label    string // message key
+	Type     string // text, date, sex, textarea
+	Required bool
+}
+
+type formSection struct {
+	Title    string // message key
+	Optional string // non-empty: a checkbox name that turns the section on (mother, father, abandoned…)
+	Fields   []formField
+}
+
+func f(name, label, typ string, required bool) formField {
+	return formField{Name: name, Label: label, Type: typ, Required: required}
+}
+
+func parentFields(p string) []formField {
+	return []formField{
+		f(p+".full_name", "form.full_name", "text", true),
+		f(p+".date_of_birth", "form.date_of_birth", "date", false),
+		f(p+".ethnicity", "form.ethnicity", "text", false),
+		f(p+".nationality", "form.nationality", "text", false),
+		f(p+".residence", "form.residence", "text", false),
+		f(p+".personal_id", "form.personal_id", "text", false),
+	}
+}
+
+var requesterSection = formSection{Title: "form.requester", Fields: []formField{
+	f("requester.full_name", "form.full_name", "text", true),
+	f("requester.relation", "form.relation", "text", true),
+	f("requester.personal_id", "form.personal_id", "text", false),
+}}
+
+// birthForm follows the order of the official birth declaration (tờ khai đăng ký khai sinh,
+// Circular 04/2020/TT-BTP): the requester, then the child, mother and father.
+var birthForm = []formSection{
+	requesterSection,
+	{Title: "form.child", Fields: []formField{
+		f("child.full_name", "form.full_name", "text", true),
+		f("child.date_of_birth", "form.date_of_birth", "date", true),
+		f("child.sex", "form.sex", "sex", true),
+		f("child.ethnicity", "form.ethnicity", "text", true),
+		f("child.nationality", "form.nationality", "text", true),
+		f("child.place_of_birth", "form.place_of_birth", "text", true),
+		f("child.hometown", "form.hometown", "text", false),
+		f("child.personal_id", "form.personal_id", "text", false),
+	}},
+	{Title: "form.mother", Optional: "mother", Fields: parentFields("mother")},
+	{Title: "form.father", Optional: "father", Fields: parentFields("father")},
+	{Title: "form.abandoned", Optional: "abandoned", Fields: []formField{
+		f("abandoned.found_on", "form.found_on", "date", true),
+		f("abandoned.found_at", "form.found_at", "text", true),
+		f("abandoned.finder", "form.finder", "text", false),
+	}},
+	{Title: "form.abroad", Optional: "abroad", Fields: []formField{f("abroad.country", "form.country", "text", true)}},
+}
+
+// deathForm follows the death declaration (tờ khai đăng ký khai tử).
+var deathForm = []formSection{
+	requesterSection,
+	{Title: "form.deceased", Fields: []formField{
+		f("deceased.full_name", "form.full_name", "text", true),
+		f("deceased.date_of_birth", "form.date_of_birth", "date", true),
+		f("deceased.sex", "form.sex", "sex", true),
+		f("deceased.ethnicity", "form.ethnicity", "text", false),
+		f("deceased.nationality", "form.nationality", "text", false),
+		f("deceased.residence", "form.last_residence", "text", false),
+		f("deceased.personal_id", "form.personal_id", "text", false),
+	}},
+	{Title: "form.death", Fields: []formField{
+		f("date_of_death", "form.date_of_death", "date", true),
+		f("place_of_death", "form.place_of_death", "text", true),
+		f("cause", "form.cause", "text", true),
+	}},
+}
+
+// bindForm turns the posted fields of sections into JSON and decodes it into v, so that forms
+// and the API share one decoding. An optional section is kept only when its box is ticked.
+func bindForm(form url.Values, sections []formSection, v any) error {
+	root := map[string]any{}
+	for _, s := range sections {
+		if s.Optional != "" && form.Get("has_"+s.Optional) == "" {
+			continue
+		}
+		for _, fl := range s.Fields {
+			val := strings.TrimSpace(form.Get(fl.Name))
+			if val == "" {
+				if s.Optional != "" { // keep the section present even if a field is empty
+					setPath(root, fl.Name, "")
+				}
+				continue
+			}
+			setPath(root, fl.Name, val)
+		}
+	}
+	b, err := json.Marshal(root)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+func setPath(m map[string]any, path, val string) {
+	parts := strings.Split(path, ".")
+	for _, p := range parts[:len(parts)-1] {
+		sub, ok := m[p].(map[string]any)
+		if !ok {
+			sub = map[string]any{}
+			m[p] = sub
+		}
+		m = sub
+	}
+	m[parts[len(parts)-1]] = val
+}
+
+// formValues flattens an entry into field values, to fill a form from a stored entry.
+func formValues(v any) map[string]string {
+	out := map[string]string{}
+	b, _ := json.Marshal(v)
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for k, x := range m {
+			switch y := x.(type) {
+			case map[string]any:
+				out["has_"+prefix+k] = "on"
+				walk(prefix+k+".", y)
+			case string:
+				out[prefix+k] = y
+			}
+		}
+	}
+	walk("", m)
+	return out
+}
+
+// postedValues keeps what was typed, to show a refused form again with nothing lost.
+func postedValues(form url.Values) map[string]string {
+	out := map[string]string{}
+	keys := make([]string, 0, len(form))
+	for k := range form {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		out[k] = form.Get(k)
+	}
+	return out
+}

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"tuphap/internal/civil"
+	"tuphap/internal/document"
+	"tuphap/internal/i18n"
+	"tuphap/internal/registration"
+)
+
+// recordJSON is the API form of an entry: its register data beside the entry's own fields
+// (child, mother, father… or deceased, date_of_death…), as integrators expect.
+func recordJSON(r civil.Record) map[string]any {
+	out := map[string]any{}
+	var entry any = r.Birth
+	if r.Kind == civil.DeathKind {
+		entry = r.Death
+	}
+	b, _ := json.Marshal(entry)
+	json.Unmarshal(b, &out)
+	out["id"], out["type"], out["office"], out["register"] = r.ID, r.Kind, r.Office, r.Register
+	out["registered_on"], out["late"], out["version"] = r.RegisteredOn, r.Late, r.Version
+	out["created_by"], out["created_at"] = r.CreatedBy, r.CreatedAt.UTC().Format(time.RFC3339)
+	return out
+}
+
+// candidatesJSON adds the officer-readable reasons to duplicate candidates.
+func candidatesJSON(r *http.Request, cs []registration.Candidate) []map[string]any {
+	var out []map[string]any
+	for _, c := range cs {
+		b, _ := json.Marshal(c)
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		var texts []string
+		for _, k := range c.Reasons {
+			texts = append(texts, i18n.T(langOf(r), k))
+		}
+		m["reasons_text"] = texts
+		out = append(out, m)
+	}
+	return out
+}
+
+func (s *Server) apiRegisterBirth(w http.ResponseWriter, r *http.Request) error {
+	var req registration.BirthRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	rec, err := s.registry.RegisterBirth(r.Context(), p, actorOf(r), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, recordJSON(rec))
+	return nil
+}
+
+func (s *Server) apiRegisterDeath(w http.ResponseWriter, r *http.Request) error {
+	var req registration.DeathRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	rec, err := s.registry.RegisterDeath(r.Context(), p, actorOf(r), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, recordJSON(rec))
+	return nil
+}
+
+func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	rec, err := s.registry.Get(r.Context(), p, actorOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	hist, err := s.registry.History(r.Context(), p, rec)
+	if err != nil {
+		return err
+	}
+	extracts, err := s.store.ExtractCount(r.Context(), rec.ID)
+	if err != nil {
+		return err
+	}
+	out := recordJSON(rec)
+	type versionJSON struct {
+		Version    int          `json:"version"`
+		Change     civil.Change `json:"change"`
+		Reason     string       `json:"reason,omitempty"`
+		LegalBasis string       `json:"legal_basis,omitempty"`
+		Fields     []string     `json:"fields,omitempty"`
+		Officer    string       `json:"officer"`
+		At         string       `json:"at"`
+	}
+	var hs []versionJSON
+	for _, v := range hist {
+		hs = append(hs, versionJSON{v.Number, v.Change, v.Reason, v.LegalBasis, v.Fields, v.Officer, v.At.UTC().Format(time.RFC3339)})
+	}
+	out["history"], out["extracts_issued"] = hs, extracts
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// listQuery reads the list filters shared by the page and the API.
+func listQuery(r *http.Request) (civil.Query, error) {
+	q := r.URL.Query()
+	out := civil.Query{Kind: civil.Kind(q.Get("type")), Office: q.Get("office"), From: q.Get("from"), To: q.Get("to")}
+	out.Limit, _ = strconv.Atoi(q.Get("limit"))
+	out.Offset, _ = strconv.Atoi(q.Get("offset"))
+	fields := map[string]string{}
+	if out.Kind != "" && out.Kind != civil.BirthKind && out.Kind != civil.DeathKind {
+		fields["type"] = "civil.kind"
+	}
+	for _, k := range []string{"from", "to"} {
+		if v := q.Get(k); v != "" {
+			if _, ok := civil.ParseDate(v); !ok {
+				fields[k] = "civil.date_format"
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return out, invalidFields(fields)
+	}
+	return out, nil
+}
+
+func (s *Server) apiRecords(w http.ResponseWriter, r *http.Request) error {
+	q, err := listQuery(r)
+	if err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	items, total, err := s.registry.Search(r.Context(), p, actorOf(r), r.URL.Query().Get("q"), q)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": total})
+	return nil
+}
+
+func (s *Server) apiAmend(w http.ResponseWriter, r *http.Request) error {
+	var a registration.Amendment
+	if err := decodeJSON(r, &a); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	rec, err := s.registry.Amend(r.Context(), p, actorOf(r), r.PathValue("id"), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, recordJSON(rec))
+	return nil
+}
+
+// extractPDF issues an extract of the entry's current version, counts it and serves it. The
+// same bytes will later go to the signer before they leave.
+func (s *Server) extractPDF(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	rec, err := s.registry.Get(r.Context(), p, actorOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	hist, err := s.registry.History(r.Context(), p, rec)
+	if err != nil {
+		return err
+	}
+	office, err := s.store.Office(r.Context(), rec.Office)
+	if err != nil {
+		return err
+	}
+	pdf, err := document.Extract(document.ExtractData{Record: rec, Office: office.Name, Province: "tỉnh " + s.units.Province().Name,
+		History: hist, IssuedAt: s.store.Now().In(vietnam)})
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.IssueExtract(r.Context(), rec, actorOf(r)); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="trich-luc-`+string(rec.Kind)+"-"+strconv.Itoa(rec.Register.Number)+"-"+strconv.Itoa(rec.Register.Year)+`.pdf"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(pdf)
+	return nil
+}
+
+func duplicateOf(err error) (*registration.DuplicateError, bool) {
+	var d *registration.DuplicateError
+	ok := errors.As(err, &d)
+	return d, ok
+}

@@ -1,0 +1,264 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"tuphap/internal/auth"
+	"tuphap/internal/civil"
+	"tuphap/internal/registration"
+)
+
+func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) error {
+	q, err := listQuery(r)
+	if err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	text := r.URL.Query().Get("q")
+	items, total, err := s.registry.Search(r.Context(), p, actorOf(r), text, q)
+	if err != nil {
+		return err
+	}
+	offices, err := s.store.Offices(r.Context())
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, o := range offices {
+		names[o.Code] = o.Name
+	}
+	next := ""
+	if q.Offset+len(items) < total {
+		v := r.URL.Query()
+		v.Set("offset", itoa(q.Offset+len(items)))
+		next = "/records?" + v.Encode()
+	}
+	data := map[string]any{"Q": text, "Filter": q, "Items": items, "Total": total, "More": total > maxCountShown,
+		"OfficeNames": names, "Next": next, "CanWrite": p.Can(auth.WriteRecords), "Offices": offices, "Scoped": p.Scope() != ""}
+	// htmx asks for the results only, so typing in the search box swaps a table, not the page.
+	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "results" {
+		s.renderPartial(w, r, "records.html", "results", data)
+		return nil
+	}
+	s.render(w, r, http.StatusOK, "records.html", data)
+	return nil
+}
+
+// recordForm is the data of a birth or death form page.
+type recordForm struct {
+	Kind       civil.Kind
+	Action     string
+	Sections   []formSection
+	Values     map[string]string
+	Errors     map[string]string
+	Candidates []registration.Candidate
+	Offices    []auth.Office
+	Office     string
+	Amend      bool
+	Version    int
+	Message    string
+}
+
+func (s *Server) communes(r *http.Request) ([]auth.Office, error) {
+	all, err := s.store.Offices(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	var out []auth.Office
+	for _, o := range all {
+		if o.Kind == "commune" {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status int, f recordForm) error {
+	p, _ := principalOf(r)
+	if p.Scope() != "" {
+		f.Office = p.Office
+	} else {
+		var err error
+		if f.Offices, err = s.communes(r); err != nil {
+			return err
+		}
+	}
+	if f.Values == nil {
+		f.Values = map[string]string{"child.nationality": "Việt Nam", "child.ethnicity": "Kinh", "has_mother": "on",
+			"registered_on": s.registry.Today().Format(civil.DateFormat)}
+	}
+	if f.Office == "" {
+		f.Office = f.Values["office"]
+	}
+	s.render(w, r, status, "record_form.html", f)
+	return nil
+}
+
+func (s *Server) newBirthPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.BirthKind, Action: "/records/births", Sections: birthForm})
+}
+
+func (s *Server) newDeathPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.DeathKind, Action: "/records/deaths", Sections: deathForm,
+		Values: map[string]string{"deceased.nationality": "Việt Nam", "registered_on": s.registry.Today().Format(civil.DateFormat)}})
+}
+
+// confirmation reads the "not a duplicate" answer of a form that showed candidates.
+func confirmation(form url.Values) *registration.Confirmation {
+	if form.Get("confirm_not_duplicate") == "" {
+		return nil
+	}
+	return &registration.Confirmation{Reason: form.Get("duplicate_reason")}
+}
+
+// officeOf is the office a form registers into: a commune user's own, else the chosen one.
+func officeOf(r *http.Request) string {
+	if p, _ := principalOf(r); p.Scope() != "" {
+		return p.Office
+	}
+	return r.PostForm.Get("office")
+}
+
+func (s *Server) createBirth(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	req := registration.BirthRequest{Office: officeOf(r), RegisteredOn: r.PostForm.Get("registered_on"), Confirm: confirmation(r.PostForm)}
+	if err := bindForm(r.PostForm, birthForm, &req.Birth); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	rec, err := s.registry.RegisterBirth(r.Context(), p, actorOf(r), req)
+	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.BirthKind, Action: "/records/births", Sections: birthForm})
+}
+
+func (s *Server) createDeath(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	req := registration.DeathRequest{Office: officeOf(r), RegisteredOn: r.PostForm.Get("registered_on"), Confirm: confirmation(r.PostForm)}
+	if err := bindForm(r.PostForm, deathForm, &req.Death); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	rec, err := s.registry.RegisterDeath(r.Context(), p, actorOf(r), req)
+	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.DeathKind, Action: "/records/deaths", Sections: deathForm})
+}
+
+// afterRegister sends a registered entry's page, or shows the form again with everything typed,
+// the problems per field, or the suspected duplicates side by side.
+func (s *Server) afterRegister(w http.ResponseWriter, r *http.Request, rec civil.Record, err error, f recordForm) error {
+	if err == nil {
+		http.Redirect(w, r, "/records/"+rec.ID+"?new=1", http.StatusSeeOther)
+		return nil
+	}
+	f.Values = postedValues(r.PostForm)
+	if d, ok := duplicateOf(err); ok {
+		f.Candidates = d.Candidates
+		f.Message = s.message(r, err)
+		return s.renderRecordForm(w, r, http.StatusConflict, f)
+	}
+	if fields := fieldErrors(r, err); fields != nil {
+		f.Errors = fields
+		f.Message = s.message(r, err)
+		return s.renderRecordForm(w, r, http.StatusBadRequest, f)
+	}
+	return err
+}
+
+func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	rec, err := s.registry.Get(r.Context(), p, actorOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	hist, err := s.registry.History(r.Context(), p, rec)
+	if err != nil {
+		return err
+	}
+	extracts, err := s.store.ExtractCount(r.Context(), rec.ID)
+	if err != nil {
+		return err
+	}
+	office, err := s.store.Office(r.Context(), rec.Office)
+	if err != nil {
+		return err
+	}
+	sections := birthForm
+	if rec.Kind == civil.DeathKind {
+		sections = deathForm
+	}
+	s.render(w, r, http.StatusOK, "record.html", map[string]any{"Record": rec, "History": hist, "Extracts": extracts,
+		"OfficeName": office.Name, "Sections": sections, "Values": formValues(entryOf(rec)), "New": r.URL.Query().Get("new") != "",
+		"CanWrite": p.Allow(auth.WriteRecords, rec.Office) == nil})
+	return nil
+}
+
+func entryOf(r civil.Record) any {
+	if r.Kind == civil.DeathKind {
+		return r.Death
+	}
+	return r.Birth
+}
+
+func (s *Server) amendPage(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	rec, err := s.registry.Get(r.Context(), p, actorOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := p.Allow(auth.WriteRecords, rec.Office); err != nil {
+		return err
+	}
+	sections := birthForm
+	if rec.Kind == civil.DeathKind {
+		sections = deathForm
+	}
+	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: rec.Kind, Action: "/records/" + rec.ID + "/amend", Sections: sections,
+		Values: formValues(entryOf(rec)), Amend: true, Version: rec.Version, Office: rec.Office})
+}
+
+func (s *Server) amendSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	a := registration.Amendment{Change: civil.Change(r.PostForm.Get("change")), Reason: r.PostForm.Get("reason"),
+		LegalBasis: r.PostForm.Get("legal_basis")}
+	a.Base, _ = atoi(r.PostForm.Get("version"))
+	kind := civil.Kind(r.PostForm.Get("kind"))
+	f := recordForm{Kind: kind, Action: "/records/" + id + "/amend", Sections: birthForm, Amend: true, Version: a.Base}
+	if kind == civil.DeathKind {
+		f.Sections = deathForm
+		a.Death = &civil.Death{}
+		if err := bindForm(r.PostForm, deathForm, a.Death); err != nil {
+			return err
+		}
+	} else {
+		a.Birth = &civil.Birth{}
+		if err := bindForm(r.PostForm, birthForm, a.Birth); err != nil {
+			return err
+		}
+	}
+	p, _ := principalOf(r)
+	rec, err := s.registry.Amend(r.Context(), p, actorOf(r), id, a)
+	if err == nil {
+		http.Redirect(w, r, "/records/"+rec.ID, http.StatusSeeOther)
+		return nil
+	}
+	if fields := fieldErrors(r, err); fields != nil {
+		f.Values, f.Errors, f.Message = postedValues(r.PostForm), fields, s.message(r, err)
+		return s.renderRecordForm(w, r, http.StatusBadRequest, f)
+	}
+	return err
+}
+
+// maxCountShown is where the list stops counting (see store.MaxCount).
+const maxCountShown = 10000
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func atoi(s string) (int, error) { return strconv.Atoi(strings.TrimSpace(s)) }
