@@ -1,0 +1,218 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"tuphap/internal/auth"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+)
+
+func birthJSON(office, child, dob, mother string, extra string) string {
+	return fmt.Sprintf(`{"office": %q, "registered_on": "2026-03-01",
+		"child": {"full_name": %q, "sex": "female", "date_of_birth": %q, "place_of_birth": "Bệnh viện Đa khoa tỉnh Quảng Ngãi", "ethnicity": "Kinh", "nationality": "Việt Nam", "hometown": "Xã Bình Sơn"},
+		"mother": {"full_name": %q, "date_of_birth": "1995-04-12"}, "father": null,
+		"requester": {"full_name": %q, "relation": "mẹ"}%s}`, office, child, dob, mother, mother, extra)
+}
+
+func TestRecordsAPIByRole(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		// Who may register a birth in commune 21025 (the officer's own) and in 21028.
+		tests := []struct {
+			role   auth.Role
+			office string
+			want   int
+		}{
+			{auth.Officer, "21025", 201},
+			{auth.Officer, "21028", 404}, // another commune: not even told it exists
+			{auth.Specialist, "21028", 201},
+			{auth.Signer, "21025", 403},
+			{auth.Leader, "21025", 403},
+			{auth.Admin, "21025", 403},
+			{auth.Auditor, "21025", 403},
+			{"", "21025", 401},
+		}
+		ids := map[string]string{}
+		for i, tt := range tests {
+			child := fmt.Sprintf("Nguyễn Thị %c", 'A'+i)
+			got, body := e.api(tt.role, "POST", "/api/v1/births", birthJSON(tt.office, child, "2026-02-01", fmt.Sprintf("Mẹ Thị %c", 'A'+i), ""))
+			if got != tt.want {
+				t.Fatalf("%s registering in %s: %d %v", tt.role, tt.office, got, body)
+			}
+			if got == 201 {
+				reg := body["register"].(map[string]any)
+				if body["type"] != "birth" || reg["book"] != "01" || reg["year"].(float64) != 2026 || body["child"].(map[string]any)["full_name"] != child {
+					t.Fatalf("201 body: %v", body)
+				}
+				ids[tt.office] = body["id"].(string)
+			}
+		}
+		// Reading: the officer sees their commune's entry and not the other's.
+		for _, tt := range []struct {
+			role auth.Role
+			id   string
+			want int
+		}{
+			{auth.Officer, ids["21025"], 200}, {auth.Officer, ids["21028"], 404}, {auth.Signer, ids["21025"], 200},
+			{auth.Leader, ids["21028"], 200}, {auth.Admin, ids["21025"], 403}, {auth.Auditor, ids["21025"], 403},
+			{auth.Leader, "no-such-id", 404},
+		} {
+			if got, body := e.api(tt.role, "GET", "/api/v1/records/"+tt.id, ""); got != tt.want {
+				t.Errorf("%s reading %s: %d %v", tt.role, tt.id, got, body)
+			}
+		}
+		_, body := e.api(auth.Officer, "GET", "/api/v1/records?q=nguyen+thi", "")
+		if body["total"].(float64) != 1 {
+			t.Fatalf("officer search sees %v entries", body["total"])
+		}
+		_, body = e.api(auth.Leader, "GET", "/api/v1/records?q=nguyen+thi", "")
+		items := body["items"].([]any)
+		if body["total"].(float64) != 2 || items[0].(map[string]any)["register"] == nil {
+			t.Fatalf("leader search: %v", body)
+		}
+		if got, _ := e.api(auth.Leader, "GET", "/api/v1/records?type=marriage", ""); got != 400 {
+			t.Fatalf("bad type: %d", got)
+		}
+	})
+}
+
+func TestBirthAPIValidationAndDuplicates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		got, body := e.api(auth.Officer, "POST", "/api/v1/births", `{"office": "21025", "child": {"full_name": "", "sex": "x", "date_of_birth": "2099-01-01"},
+			"mother": {"full_name": "Trần Thị Lan", "date_of_birth": "2099-02-01", "personal_id": "123"}, "requester": {}}`)
+		fields, _ := body["error"].(map[string]any)["fields"].(map[string]any)
+		for _, f := range []string{"child.full_name", "child.sex", "child.date_of_birth", "child.place_of_birth", "mother.personal_id", "requester.full_name"} {
+			if fields[f] == nil {
+				t.Errorf("no message for %s", f)
+			}
+		}
+		if got != 400 || !strings.Contains(fmt.Sprint(fields["child.date_of_birth"]), "tương lai") {
+			t.Fatalf("validation: %d %v", got, body)
+		}
+		if got, _ := e.api(auth.Officer, "POST", "/api/v1/births", `{"office": "21025", "child": {"full_nam": "x"}}`); got != 400 {
+			t.Fatalf("unknown field: %d", got)
+		}
+		if got, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", "")); got != 201 {
+			t.Fatalf("first: %d %v", got, body)
+		}
+		got, body = e.api(auth.Specialist, "POST", "/api/v1/births", birthJSON("21028", "nguyen thi dao", "2026-02-02", "tran thi lan", ""))
+		errBody := body["error"].(map[string]any)
+		cands, _ := errBody["candidates"].([]any)
+		if got != 409 || errBody["code"] != "conflict" || len(cands) != 1 {
+			t.Fatalf("duplicate: %d %v", got, body)
+		}
+		c := cands[0].(map[string]any)
+		if c["score"].(float64) < 70 || len(c["reasons"].([]any)) == 0 || !strings.Contains(fmt.Sprint(c["reasons_text"]), "Cùng họ tên mẹ") {
+			t.Fatalf("candidate: %v", c)
+		}
+		got, body = e.api(auth.Specialist, "POST", "/api/v1/births", birthJSON("21028", "nguyen thi dao", "2026-02-02", "tran thi lan",
+			`, "confirm_not_duplicate": {"reason": "Khác người: đã đối chiếu giấy chứng sinh"}`))
+		if got != 201 || body["child"].(map[string]any)["full_name"] != "Nguyen Thi Dao" {
+			t.Fatalf("confirmed: %d %v", got, body)
+		}
+	})
+}
+
+func TestDeathAndAmendAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		death := `{"office": "21025", "registered_on": "2026-03-05", "deceased": {"full_name": "Lê Văn Tám", "sex": "male", "date_of_birth": "1940-05-01", "personal_id": "051040000123"},
+			"date_of_death": "2026-03-01", "place_of_death": "Tại nhà", "cause": "Bệnh già", "requester": {"full_name": "Lê Thị Hoa", "relation": "con"}}`
+		got, body := e.api(auth.Officer, "POST", "/api/v1/deaths", death)
+		if got != 201 || body["type"] != "death" || body["deceased"].(map[string]any)["personal_id"] != "051040000123" || body["late"] != false {
+			t.Fatalf("death: %d %v", got, body)
+		}
+		id := body["id"].(string)
+		if got, body := e.api(auth.Officer, "POST", "/api/v1/deaths", death); got != 409 {
+			t.Fatalf("second death: %d %v", got, body)
+		}
+		amend := `{"change": "correction", "version": 1, "reason": "Sai nơi chết", "legal_basis": "Điều 28 Luật Hộ tịch 2014",
+			"death": {"deceased": {"full_name": "Lê Văn Tám", "sex": "male", "date_of_birth": "1940-05-01", "personal_id": "051040000123"},
+			"date_of_death": "2026-03-01", "place_of_death": "Bệnh viện Đa khoa tỉnh", "cause": "Bệnh già", "requester": {"full_name": "Lê Thị Hoa", "relation": "con"}}}`
+		if got, body := e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/amendments", amend); got != 200 || body["version"].(float64) != 2 {
+			t.Fatalf("amend: %d %v", got, body)
+		}
+		if got, _ := e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/amendments", amend); got != 409 {
+			t.Fatalf("stale amend: %d", got)
+		}
+		_, body = e.api(auth.Leader, "GET", "/api/v1/records/"+id, "")
+		hist := body["history"].([]any)
+		if len(hist) != 2 || hist[1].(map[string]any)["reason"] != "Sai nơi chết" || body["place_of_death"] != "Bệnh viện Đa khoa tỉnh" {
+			t.Fatalf("record: %v", body)
+		}
+		// Extracts: a PDF, each copy counted.
+		for i := 1; i <= 2; i++ {
+			resp, pdf := e.do(nil, "GET", "/api/v1/records/"+id+"/extract.pdf", nil, map[string]string{"Authorization": "Bearer " + e.tokens[auth.Signer]})
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF-") {
+				t.Fatalf("extract: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+		}
+		_, body = e.api(auth.Leader, "GET", "/api/v1/records/"+id, "")
+		if body["extracts_issued"].(float64) != 2 {
+			t.Fatalf("extracts counted: %v", body["extracts_issued"])
+		}
+		if resp, _ := e.do(nil, "GET", "/api/v1/records/"+id+"/extract.pdf", nil, map[string]string{"Authorization": "Bearer " + e.tokens[auth.Admin]}); resp.StatusCode != 403 {
+			t.Fatalf("admin extract: %d", resp.StatusCode)
+		}
+	})
+}
+
+// The birth form: a bad form comes back with everything typed and every problem; a duplicate
+// shows the candidates; a confirmation registers it.
+func TestBirthFormFlow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		c := e.login("canbo")
+		resp, page := e.do(c, "GET", "/records/new/birth", nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(page, "Tờ khai đăng ký khai sinh") || strings.Index(page, `name="requester.full_name"`) > strings.Index(page, `name="child.full_name"`) {
+			t.Fatalf("form page: %d", resp.StatusCode)
+		}
+		form := url.Values{"registered_on": {"2026-03-01"}, "requester.full_name": {"Trần Thị Lan"}, "requester.relation": {"mẹ"},
+			"child.full_name": {"Nguyễn Thị Đào"}, "child.date_of_birth": {"2026-02-30"}, "child.sex": {"female"}, "child.ethnicity": {"Kinh"},
+			"child.nationality": {"Việt Nam"}, "child.place_of_birth": {"Bệnh viện tỉnh"}, "has_mother": {"on"}, "mother.full_name": {"Trần Thị Lan"},
+			"mother.date_of_birth": {"1995-04-12"}}
+		resp, page = e.postForm(c, "/records/births", form, nil)
+		if resp.StatusCode != 400 || !strings.Contains(page, `value="Nguyễn Thị Đào"`) || !strings.Contains(page, "Ngày không hợp lệ") {
+			t.Fatalf("bad date: %d", resp.StatusCode)
+		}
+		form.Set("child.date_of_birth", "2026-02-01")
+		resp, _ = e.postForm(c, "/records/births", form, nil)
+		if resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/records/") {
+			t.Fatalf("register: %d", resp.StatusCode)
+		}
+		resp, page = e.do(c, "GET", resp.Header.Get("Location"), nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(page, "Đã đăng ký: Số 1, Quyển số 01/2026") {
+			t.Fatalf("record page: %d", resp.StatusCode)
+		}
+		// The same child again.
+		form.Set("child.full_name", "nguyen thi dao")
+		resp, page = e.postForm(c, "/records/births", form, nil)
+		if resp.StatusCode != 409 || !strings.Contains(page, `id="duplicates"`) || !strings.Contains(page, "Cùng họ tên mẹ") {
+			t.Fatalf("duplicate: %d", resp.StatusCode)
+		}
+		form.Set("confirm_not_duplicate", "1")
+		form.Set("duplicate_reason", "Hai trẻ khác nhau")
+		if resp, _ = e.postForm(c, "/records/births", form, nil); resp.StatusCode != 303 {
+			t.Fatalf("confirmed: %d", resp.StatusCode)
+		}
+		// The list finds both, typed without diacritics.
+		_, page = e.do(c, "GET", "/records?q=nguyen+thi+dao", nil, nil)
+		if strings.Count(page, `<a href="/records/`) != 2 {
+			t.Fatalf("list: %d links", strings.Count(page, `<a href="/records/`))
+		}
+		// htmx asks for the results table only.
+		resp, part := e.do(c, "GET", "/records?q=dao", nil, map[string]string{"HX-Request": "true", "HX-Target": "results"})
+		if resp.StatusCode != 200 || strings.Contains(part, "<html") || !strings.Contains(part, `id="results"`) {
+			t.Fatalf("partial: %d", resp.StatusCode)
+		}
+		if resp, _ := e.do(e.login("kiemtoan"), "GET", "/records/new/birth", nil, nil); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("auditor form: %d", resp.StatusCode)
+		}
+	})
+}
