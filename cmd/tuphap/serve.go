@@ -62,6 +62,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
+		start := time.Now()
+		n, err := demo.LoadRecords(ctx, st, account.OfficesFrom(reg, time.Now()), 3000, 600)
+		if err != nil {
+			return fmt.Errorf("demo records: %w", err)
+		}
+		if n > 0 {
+			log.Info("demo records loaded", "entries", n, "took", time.Since(start).Round(time.Millisecond))
+		}
 		printDemo(stdout, *addr, password)
 	}
 	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody}, st, reg, log)

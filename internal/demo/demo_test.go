@@ -7,6 +7,7 @@ import (
 
 	"tuphap/internal/account"
 	"tuphap/internal/audit"
+	"tuphap/internal/civil"
 	"tuphap/internal/demo"
 	"tuphap/internal/fault"
 	"tuphap/internal/store"
@@ -40,6 +41,31 @@ func TestLoadTwice(t *testing.T) {
 		users, _ := st.Users(ctx, "")
 		if len(users) != len(demo.Users) {
 			t.Fatalf("%d users after two loads", len(users))
+		}
+	})
+}
+
+func TestLoadRecords(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		offices := account.OfficesFrom(units.MustLoad(), time.Now())
+		if err := st.SyncOffices(ctx, offices); err != nil {
+			t.Fatal(err)
+		}
+		n, err := demo.LoadRecords(ctx, st, offices, 300, 60)
+		if err != nil || n != 360 {
+			t.Fatalf("loaded %d, %v", n, err)
+		}
+		if n, err := demo.LoadRecords(ctx, st, offices, 300, 60); err != nil || n != 0 {
+			t.Fatalf("second load added %d, %v", n, err)
+		}
+		_, births, _ := st.SearchRecords(ctx, civil.Query{Kind: civil.BirthKind})
+		_, deaths, _ := st.SearchRecords(ctx, civil.Query{Kind: civil.DeathKind})
+		if births != 300 || deaths != 60 {
+			t.Fatalf("%d births, %d deaths", births, deaths)
+		}
+		if _, err := st.VerifyAudit(ctx); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -142,3 +142,39 @@ func TestBrowserNavigationByRole(t *testing.T) {
 		})
 	}
 }
+
+// An officer registers a birth through the form and finds it by a name typed without diacritics.
+func TestBrowserRegisterBirthAndFindIt(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	ctx := browserCtx(t)
+	browserLogin(t, ctx, e.srv.URL, "canbo", password)
+	do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")),
+		chromedp.Navigate(e.srv.URL+"/records"), chromedp.Click(chromedp.ID("new-birth")), chromedp.WaitVisible(chromedp.ID("record-form")))
+	fill := map[string]string{
+		"requester.full_name": "Trần Thị Lượng", "requester.relation": "mẹ",
+		"child.full_name": "Nguyễn Thị Đào", "child.place_of_birth": "Bệnh viện Đa khoa tỉnh Quảng Ngãi", "child.hometown": "Xã Bình Sơn",
+		"mother.full_name": "Trần Thị Lượng",
+	}
+	for name, v := range fill {
+		do(t, ctx, chromedp.SendKeys(chromedp.ID(strings.ReplaceAll(name, ".", "-")), v))
+	}
+	// Date inputs take their value through the DOM; typing into them depends on the locale.
+	do(t, ctx, chromedp.SetValue(chromedp.ID("child-date_of_birth"), "2026-02-01"),
+		chromedp.SetValue(chromedp.ID("mother-date_of_birth"), "1996-05-20"),
+		chromedp.SetValue(chromedp.ID("child-sex"), "female"),
+		chromedp.Click(chromedp.ID("record-submit")),
+		chromedp.WaitVisible(chromedp.ID("registered")))
+	name := run(t, ctx, chromedp.Text(chromedp.ID("record-name")))
+	reg := run(t, ctx, chromedp.Text(chromedp.ID("register")))
+	if name != "Nguyễn Thị Đào" || reg != "Số 1, Quyển số 01/2026" {
+		t.Fatalf("registered %q as %q", name, reg)
+	}
+	// Search as one types, without diacritics: htmx swaps the results in.
+	do(t, ctx, chromedp.Navigate(e.srv.URL+"/records"), chromedp.WaitVisible(chromedp.ID("q")),
+		chromedp.SendKeys(chromedp.ID("q"), "nguyen thi dao"),
+		chromedp.WaitVisible(chromedp.CSS(`#records tbody a`)))
+	found := run(t, ctx, chromedp.Text(chromedp.CSS(`#records tbody a`)))
+	if found != "Nguyễn Thị Đào" {
+		t.Fatalf("search found %q", found)
+	}
+}

@@ -39,6 +39,8 @@ func parsePages(a *assets) (*pages, error) {
 			}
 			return t.Format("02/01/2006")
 		},
+		// fid makes an element id of a field name: dots would read as CSS classes in selectors.
+		"fid": func(name string) string { return strings.ReplaceAll(name, ".", "-") },
 		// subject names the person section of a kind's form ("child", "deceased").
 		"subject": func(k civil.Kind) string {
 			if k == civil.DeathKind {
