@@ -101,9 +101,24 @@ func (s *Server) newBirthPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.BirthKind, Action: "/records/births", Sections: birthForm})
 }
 
+// newDeathPage opens the death form, filled from the person's birth entry when the officer
+// comes from it (?birth_record=ID), so that the death is linked to that entry.
 func (s *Server) newDeathPage(w http.ResponseWriter, r *http.Request) error {
-	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.DeathKind, Action: "/records/deaths", Sections: deathForm,
-		Values: map[string]string{"deceased.nationality": "Việt Nam", "registered_on": s.registry.Today().Format(civil.DateFormat)}})
+	values := map[string]string{"deceased.nationality": "Việt Nam", "registered_on": s.registry.Today().Format(civil.DateFormat)}
+	if id := r.URL.Query().Get("birth_record"); id != "" {
+		p, _ := principalOf(r)
+		b, err := s.registry.Get(r.Context(), p, actorOf(r), id)
+		if err != nil {
+			return err
+		}
+		if b.Birth != nil {
+			for k, v := range formValues(civil.Death{Deceased: b.Birth.Child}) {
+				values[k] = v
+			}
+			values["birth_record"] = b.ID
+		}
+	}
+	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.DeathKind, Action: "/records/deaths", Sections: deathForm, Values: values})
 }
 
 // confirmation reads the "not a duplicate" answer of a form that showed candidates.
@@ -143,6 +158,7 @@ func (s *Server) createDeath(w http.ResponseWriter, r *http.Request) error {
 	if err := bindForm(r.PostForm, deathForm, &req.Death); err != nil {
 		return err
 	}
+	req.Death.BirthRecord = r.PostForm.Get("birth_record")
 	p, _ := principalOf(r)
 	rec, err := s.registry.RegisterDeath(r.Context(), p, actorOf(r), req)
 	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.DeathKind, Action: "/records/deaths", Sections: deathForm})

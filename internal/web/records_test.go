@@ -216,3 +216,31 @@ func TestBirthFormFlow(t *testing.T) {
 		}
 	})
 }
+
+// A death registered from the person's birth entry is linked to it.
+func TestDeathFromBirthPage(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Lê Thị Bé", "2026-02-01", "Hồ Thị Sen", ""))
+	birthID := body["id"].(string)
+	c := e.login("canbo")
+	resp, page := e.do(c, "GET", "/records/new/death?birth_record="+birthID, nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(page, `value="Lê Thị Bé"`) || !strings.Contains(page, `name="birth_record" value="`+birthID+`"`) {
+		t.Fatalf("death form from birth: %d", resp.StatusCode)
+	}
+	form := url.Values{"registered_on": {"2026-03-05"}, "birth_record": {birthID}, "requester.full_name": {"Hồ Thị Sen"}, "requester.relation": {"mẹ"},
+		"deceased.full_name": {"Lê Thị Bé"}, "deceased.sex": {"female"}, "deceased.date_of_birth": {"2026-02-01"},
+		"date_of_death": {"2026-03-01"}, "place_of_death": {"Bệnh viện Sản Nhi"}, "cause": {"Bệnh"}}
+	resp, _ = e.postForm(c, "/records/deaths", form, nil)
+	if resp.StatusCode != 303 {
+		t.Fatalf("death: %d", resp.StatusCode)
+	}
+	id := strings.TrimSuffix(strings.TrimPrefix(resp.Header.Get("Location"), "/records/"), "?new=1")
+	_, body = e.api(auth.Leader, "GET", "/api/v1/records/"+id, "")
+	if body["birth_record"] != birthID {
+		t.Fatalf("death not linked: %v", body["birth_record"])
+	}
+	// A department specialist may open it too (the whole province is theirs).
+	if resp, _ := e.do(e.login("chuyenvien"), "GET", "/records/new/death?birth_record="+birthID, nil, nil); resp.StatusCode != 200 {
+		t.Fatalf("specialist: %d", resp.StatusCode)
+	}
+}
