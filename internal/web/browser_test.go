@@ -13,8 +13,8 @@ import (
 	"tuphap/internal/store/storetest"
 )
 
-// EnvRequireBrowser makes a missing Chromium a failure instead of a skip (CI sets it).
-const EnvRequireBrowser = "TUPHAP_REQUIRE_BROWSER"
+// EnvRequireTools makes a missing Chromium (or pdftotext) a failure instead of a skip (CI sets it).
+const EnvRequireTools = "TUPHAP_REQUIRE_TOOLS"
 
 // browserCtx starts headless Chromium for one test, or skips saying why.
 func browserCtx(t *testing.T) context.Context {
@@ -27,8 +27,8 @@ func browserCtx(t *testing.T) context.Context {
 		}
 	}
 	if path == "" {
-		if os.Getenv(EnvRequireBrowser) != "" {
-			t.Fatalf("no Chromium found, and %s is set", EnvRequireBrowser)
+		if os.Getenv(EnvRequireTools) != "" {
+			t.Fatalf("no Chromium found, and %s is set", EnvRequireTools)
 		}
 		t.Skip("browser tests skipped: no Chromium found (apt-get install chromium)")
 	}
