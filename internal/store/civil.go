@@ -222,54 +222,52 @@ const MaxCount = 10000
 func prefixEnd(p string) string { return p + "\U0010FFFF" }
 
 // SearchRecords finds entries for a query within office (all offices when ""). Every condition
-// is served by an index: names by prefix on the folded name or on the given-name-first form.
+// is served by an index. A name is a prefix of the folded full name ("nguyen thi d") or of the
+// given-name-first form ("dao nguyen"); each is read in its own index's order, so that even
+// "nguyen", a third of the province, returns its first page without sorting every match.
 func (s *Store) SearchRecords(ctx context.Context, q civil.Query) ([]RecordSummary, int, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	if q.Office != "" {
-		where = append(where, "office = "+arg(q.Office))
-	}
-	if q.Kind != "" {
-		where = append(where, "kind = "+arg(string(q.Kind)))
-	}
-	if q.PersonalID != "" {
-		where = append(where, "personal_id = "+arg(q.PersonalID))
-	}
-	if q.DOB != "" {
-		where = append(where, "date_of_birth = "+arg(q.DOB))
-	}
-	if q.Number != 0 {
-		where = append(where, "reg_number = "+arg(q.Number))
-	}
-	if q.From != "" {
-		where = append(where, "registered_on >= "+arg(q.From))
-	}
-	if q.To != "" {
-		where = append(where, "registered_on <= "+arg(q.To))
-	}
-	order := "registered_on DESC, id DESC"
-	if q.Name != "" {
-		lo, hi := arg(q.Name), arg(prefixEnd(q.Name))
-		where = append(where, fmt.Sprintf("((name_folded >= %s AND name_folded < %s) OR (given_first >= %s AND given_first < %s))", lo, hi, lo, hi))
-		order = "name_folded, date_of_birth, id"
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
+	b := searchSQL(q)
 	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+cond+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1), args...).Scan(&total); err != nil {
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+b.where(b.nameAny())+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1),
+		b.args...).Scan(&total); err != nil {
 		return nil, 0, s.fail(fmt.Errorf("store: count records: %w", err))
 	}
 	limit, offset := q.Limit, max(q.Offset, 0)
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, kind, full_name, date_of_birth, personal_id, office, reg_year, reg_book, reg_number,
-		registered_on, date_of_death, late FROM records`+cond+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), args...)
+	var out []RecordSummary
+	if q.Name == "" {
+		rows, err := s.summaries(ctx, b.where("")+` ORDER BY registered_on DESC, id DESC`+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), b.args)
+		return rows, total, err
+	}
+	// Family-name-first matches, then given-name-first matches that are not already among them.
+	first, err := s.summaries(ctx, b.where(b.nameFull())+fmt.Sprintf(` ORDER BY name_folded, date_of_birth, id LIMIT %d`, offset+limit), b.args)
 	if err != nil {
-		return nil, 0, s.fail(fmt.Errorf("store: search records: %w", err))
+		return nil, 0, err
+	}
+	out = first
+	if len(first) < offset+limit {
+		second, err := s.summaries(ctx, b.where(b.nameGiven()+" AND NOT "+b.nameFull())+
+			fmt.Sprintf(` ORDER BY given_first, date_of_birth, id LIMIT %d`, offset+limit-len(first)), b.args)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, second...)
+	}
+	if offset >= len(out) {
+		return []RecordSummary{}, total, nil
+	}
+	return out[offset:min(len(out), offset+limit)], total, nil
+}
+
+const searchColumns = `SELECT id, kind, full_name, date_of_birth, personal_id, office, reg_year, reg_book, reg_number,
+		registered_on, date_of_death, late FROM records`
+
+func (s *Store) summaries(ctx context.Context, tail string, args []any) ([]RecordSummary, error) {
+	rows, err := s.r.QueryContext(ctx, searchColumns+tail, args...)
+	if err != nil {
+		return nil, s.fail(fmt.Errorf("store: search records: %w", err))
 	}
 	defer rows.Close()
 	out := []RecordSummary{}
@@ -278,12 +276,111 @@ func (s *Store) SearchRecords(ctx context.Context, q civil.Query) ([]RecordSumma
 		var kind string
 		if err := rows.Scan(&x.ID, &kind, &x.FullName, &x.DateOfBirth, &x.PersonalID, &x.Office, &x.Register.Year, &x.Register.Book,
 			&x.Register.Number, &x.RegisteredOn, &x.DateOfDeath, &x.Late); err != nil {
-			return nil, 0, s.fail(err)
+			return nil, s.fail(err)
 		}
 		x.Kind = civil.Kind(kind)
 		out = append(out, x)
 	}
-	return out, total, s.fail(rows.Err())
+	return out, s.fail(rows.Err())
+}
+
+// search is a search's conditions and their arguments.
+type search struct {
+	conds  []string
+	args   []any
+	lo, hi string // placeholders of the name prefix range
+}
+
+func (b *search) arg(v any) string {
+	b.args = append(b.args, v)
+	return fmt.Sprintf("$%d", len(b.args))
+}
+
+func (b *search) nameFull() string {
+	return fmt.Sprintf("(name_folded >= %s AND name_folded < %s)", b.lo, b.hi)
+}
+
+func (b *search) nameGiven() string {
+	return fmt.Sprintf("(given_first >= %s AND given_first < %s)", b.lo, b.hi)
+}
+
+func (b *search) nameAny() string {
+	if b.lo == "" {
+		return ""
+	}
+	return "(" + b.nameFull() + " OR " + b.nameGiven() + ")"
+}
+
+// where joins the conditions with extra (a name condition, or "").
+func (b *search) where(extra string) string {
+	all := append([]string(nil), b.conds...)
+	if extra != "" {
+		all = append(all, extra)
+	}
+	if len(all) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(all, " AND ")
+}
+
+// searchSQL turns a query into conditions; the name's range is kept apart for SearchRecords.
+func searchSQL(q civil.Query) *search {
+	b := &search{}
+	add := func(col string, v any) { b.conds = append(b.conds, col+b.arg(v)) }
+	if q.Office != "" {
+		add("office = ", q.Office)
+	}
+	if q.Kind != "" {
+		add("kind = ", string(q.Kind))
+	}
+	if q.PersonalID != "" {
+		add("personal_id = ", q.PersonalID)
+	}
+	if q.DOB != "" {
+		add("date_of_birth = ", q.DOB)
+	}
+	if q.Number != 0 {
+		add("reg_number = ", q.Number)
+	}
+	if q.From != "" {
+		add("registered_on >= ", q.From)
+	}
+	if q.To != "" {
+		add("registered_on <= ", q.To)
+	}
+	if q.Name != "" {
+		b.lo, b.hi = b.arg(q.Name), b.arg(prefixEnd(q.Name))
+	}
+	return b
+}
+
+// ExplainSearch returns the SQLite query plans of the queries a search runs (tests check that
+// they use indexes).
+func (s *Store) ExplainSearch(ctx context.Context, q civil.Query) (string, error) {
+	b := searchSQL(q)
+	tails := []string{b.where("") + ` ORDER BY registered_on DESC, id DESC LIMIT 50`}
+	if q.Name != "" {
+		tails = []string{b.where(b.nameFull()) + ` ORDER BY name_folded, date_of_birth, id LIMIT 50`,
+			b.where(b.nameGiven()+" AND NOT "+b.nameFull()) + ` ORDER BY given_first, date_of_birth, id LIMIT 50`}
+	}
+	var out strings.Builder
+	for _, tail := range tails {
+		rows, err := s.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+searchColumns+tail, b.args...)
+		if err != nil {
+			return "", err
+		}
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				rows.Close()
+				return "", err
+			}
+			out.WriteString(detail + "\n")
+		}
+		rows.Close()
+	}
+	return out.String(), nil
 }
 
 // DuplicateCandidates returns the registered entries that could be the same as the new one:

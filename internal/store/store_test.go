@@ -13,6 +13,7 @@ import (
 
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
+	"tuphap/internal/civil"
 	"tuphap/internal/fault"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
@@ -246,5 +247,27 @@ func TestBackupSQLite(t *testing.T) {
 	defer restored.Close()
 	if _, err := restored.VerifyAudit(ctx); err != nil {
 		t.Fatalf("restored audit: %v", err)
+	}
+}
+
+// The hot search paths must be answered from indexes, never by scanning the records table.
+func TestSearchUsesIndexes(t *testing.T) {
+	s := storetest.SQLite(t)
+	queries := []civil.Query{
+		{Name: "nguyen thi dao"},
+		{Name: "dao", Office: "21025"},
+		{PersonalID: "051326000001"},
+		{DOB: "2026-02-01"},
+		{Office: "21025", Kind: civil.BirthKind},
+	}
+	for _, q := range queries {
+		plan, err := s.ExplainSearch(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A name page must come in index order: sorting would touch every match of "nguyen".
+		if strings.Contains(plan, "SCAN records\n") || q.Name != "" && strings.Contains(plan, "TEMP B-TREE FOR ORDER BY") {
+			t.Errorf("query %+v scans or sorts the table:\n%s", q, plan)
+		}
 	}
 }

@@ -41,8 +41,9 @@ CREATE TABLE records (
     UNIQUE (office, kind, reg_year, reg_book, reg_number)
 );
 CREATE INDEX records_name ON records (name_folded, date_of_birth);
-CREATE INDEX records_given ON records (given_first);
-CREATE INDEX records_office_name ON records (office, name_folded);
+CREATE INDEX records_given ON records (given_first, date_of_birth);
+CREATE INDEX records_office_given ON records (office, given_first, date_of_birth);
+CREATE INDEX records_office_name ON records (office, name_folded, date_of_birth);
 CREATE INDEX records_personal_id ON records (personal_id);
 CREATE INDEX records_dob ON records (date_of_birth);
 CREATE INDEX records_mother ON records (mother_folded, date_of_birth);
