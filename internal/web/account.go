@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 
+	"tuphap/internal/auth"
+
 	"tuphap/internal/i18n"
 )
 
@@ -64,4 +66,34 @@ func (s *Server) accountRevokeToken(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	return s.renderAccount(w, r, http.StatusOK, nil, i18n.T(langOf(r), "account.token_revoked"))
+}
+
+// accountTOTP shows the enrolment of a second factor for a user who has none (optional for
+// every role but administrators, who enrol at their first login).
+func (s *Server) accountTOTP(w http.ResponseWriter, r *http.Request) error {
+	u, _ := userOf(r)
+	if u.TOTPSecret != "" {
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return nil
+	}
+	return s.renderTOTP(w, r, http.StatusOK, u, "/account", "", nil)
+}
+
+// accountTOTPOff removes the second factor, on a valid current code; administrators keep theirs.
+func (s *Server) accountTOTPOff(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	u, _ := userOf(r)
+	if u.Role.RequiresTOTP() {
+		return fault403("totp.required_for_role")
+	}
+	if !auth.CheckTOTP(u.TOTPSecret, r.PostForm.Get("code"), s.store.Now()) {
+		return s.renderAccount(w, r, http.StatusBadRequest, map[string]string{"code": i18n.T(langOf(r), "totp.bad_code")}, "")
+	}
+	if err := s.store.SetTOTP(r.Context(), u, "", actorOf(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }

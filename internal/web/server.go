@@ -107,6 +107,8 @@ func (s *Server) routes() http.Handler {
 	h("POST /account/password", anyUser, s.accountPassword)
 	h("POST /account/sessions/revoke", anyUser, s.accountRevokeSessions)
 	h("POST /account/tokens/{id}/revoke", anyUser, s.accountRevokeToken)
+	h("GET /account/totp", anyUser, s.accountTOTP)
+	h("POST /account/totp/off", anyUser, s.accountTOTPOff)
 	h("GET /units", auth.ViewUnits, s.unitsPage)
 	h("GET /users", auth.ManageUsers, s.usersPage)
 	h("POST /users", auth.ManageUsers, s.usersCreate)

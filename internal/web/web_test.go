@@ -485,3 +485,32 @@ func TestRevokeOwnTokenFromAccountPage(t *testing.T) {
 		}
 	})
 }
+
+// Any user may turn on a second factor; the next login then asks for it; they may turn it off.
+func TestOptionalTOTP(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	c := e.login("canbo")
+	resp, body := e.do(c, "GET", "/account/totp", nil, nil)
+	m := totpSecretRE.FindStringSubmatch(body)
+	if resp.StatusCode != 200 || m == nil {
+		t.Fatalf("enrol page: %d", resp.StatusCode)
+	}
+	code, _ := auth.TOTPCode(m[1], time.Now())
+	if resp, _ = e.postForm(c, "/login/totp", url.Values{"secret": {m[1]}, "code": {code}, "next": {"/account"}}, nil); resp.StatusCode != 303 {
+		t.Fatalf("enrol: %d", resp.StatusCode)
+	}
+	c2 := e.login("canbo")
+	if resp, _ := e.do(c2, "GET", "/", nil, nil); resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/login/totp") {
+		t.Fatalf("login after enrolment skips the code: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := e.postForm(c, "/account/totp/off", url.Values{"code": {"000000"}}, nil); resp.StatusCode != 400 {
+		t.Fatalf("turn off with a wrong code: %d", resp.StatusCode)
+	}
+	code, _ = auth.TOTPCode(m[1], time.Now())
+	if resp, _ := e.postForm(c, "/account/totp/off", url.Values{"code": {code}}, nil); resp.StatusCode != 303 {
+		t.Fatalf("turn off: %d", resp.StatusCode)
+	}
+	if u, _ := e.store.UserByUsername(ctx, "canbo"); u.TOTPSecret != "" {
+		t.Fatal("still on")
+	}
+}
