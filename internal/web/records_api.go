@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/document"
 	"tuphap/internal/i18n"
@@ -74,21 +75,40 @@ func (s *Server) apiRegisterDeath(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) error {
+// recordView is an entry with what is shown beside it: its history, the copies issued and the
+// registering office.
+type recordView struct {
+	rec      civil.Record
+	hist     []civil.Version
+	extracts int
+	office   auth.Office
+}
+
+// loadRecord reads the entry named in the path, if the caller may see it (the view is audited).
+func (s *Server) loadRecord(r *http.Request) (recordView, error) {
+	var v recordView
 	p, _ := principalOf(r)
-	rec, err := s.registry.Get(r.Context(), p, actorOf(r), r.PathValue("id"))
+	var err error
+	if v.rec, err = s.registry.Get(r.Context(), p, actorOf(r), r.PathValue("id")); err != nil {
+		return v, err
+	}
+	if v.hist, err = s.registry.History(r.Context(), p, v.rec); err != nil {
+		return v, err
+	}
+	if v.extracts, err = s.store.ExtractCount(r.Context(), v.rec.ID); err != nil {
+		return v, err
+	}
+	v.office, err = s.store.Office(r.Context(), v.rec.Office)
+	return v, err
+}
+
+func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.loadRecord(r)
 	if err != nil {
 		return err
 	}
-	hist, err := s.registry.History(r.Context(), p, rec)
-	if err != nil {
-		return err
-	}
-	extracts, err := s.store.ExtractCount(r.Context(), rec.ID)
-	if err != nil {
-		return err
-	}
-	out := recordJSON(rec)
+	hist, extracts := v.hist, v.extracts
+	out := recordJSON(v.rec)
 	type versionJSON struct {
 		Version    int          `json:"version"`
 		Change     civil.Change `json:"change"`
@@ -161,21 +181,13 @@ func (s *Server) apiAmend(w http.ResponseWriter, r *http.Request) error {
 // extractPDF issues an extract of the entry's current version, counts it and serves it. The
 // same bytes will later go to the signer before they leave.
 func (s *Server) extractPDF(w http.ResponseWriter, r *http.Request) error {
-	p, _ := principalOf(r)
-	rec, err := s.registry.Get(r.Context(), p, actorOf(r), r.PathValue("id"))
+	v, err := s.loadRecord(r)
 	if err != nil {
 		return err
 	}
-	hist, err := s.registry.History(r.Context(), p, rec)
-	if err != nil {
-		return err
-	}
-	office, err := s.store.Office(r.Context(), rec.Office)
-	if err != nil {
-		return err
-	}
-	pdf, err := document.Extract(document.ExtractData{Record: rec, Office: office.Name, Province: "tỉnh " + s.units.Province().Name,
-		History: hist, IssuedAt: s.store.Now().In(vietnam)})
+	rec := v.rec
+	pdf, err := document.Extract(document.ExtractData{Record: rec, Office: v.office.Name, Province: "tỉnh " + s.units.Province().Name,
+		History: v.hist, IssuedAt: s.store.Now().In(vietnam)})
 	if err != nil {
 		return err
 	}

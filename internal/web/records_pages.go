@@ -186,23 +186,12 @@ func (s *Server) afterRegister(w http.ResponseWriter, r *http.Request, rec civil
 }
 
 func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.loadRecord(r)
+	if err != nil {
+		return err
+	}
 	p, _ := principalOf(r)
-	rec, err := s.registry.Get(r.Context(), p, actorOf(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	hist, err := s.registry.History(r.Context(), p, rec)
-	if err != nil {
-		return err
-	}
-	extracts, err := s.store.ExtractCount(r.Context(), rec.ID)
-	if err != nil {
-		return err
-	}
-	office, err := s.store.Office(r.Context(), rec.Office)
-	if err != nil {
-		return err
-	}
+	rec, hist, extracts, office := v.rec, v.hist, v.extracts, v.office
 	sections := birthForm
 	if rec.Kind == civil.DeathKind {
 		sections = deathForm
