@@ -46,7 +46,7 @@ func LoadRecords(ctx context.Context, st *store.Store, offices []auth.Office, bi
 		if e.Death != nil {
 			r.Kind = civil.DeathKind
 		}
-		if err := st.RegisterRecord(ctx, &r, nil, by); err != nil {
+		if err := st.RegisterRecord(ctx, &r, store.Registration{}, by); err != nil {
 			return 0, err
 		}
 	}

@@ -13,7 +13,9 @@ import (
 
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
+	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
+	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/store"
 )
@@ -22,10 +24,15 @@ import (
 type Service struct {
 	Store  *store.Store
 	Params civil.Params
+	// Calendar gives the working-day calendar in force (official schedules included).
+	Calendar func() *calendar.Calendar
 }
 
-// New returns a service with the default duplicate parameters.
-func New(st *store.Store) *Service { return &Service{Store: st, Params: civil.DefaultParams} }
+// New returns a service with the default duplicate parameters and the default calendar.
+func New(st *store.Store) *Service {
+	cal := calendar.New(nil)
+	return &Service{Store: st, Params: civil.DefaultParams, Calendar: func() *calendar.Calendar { return cal }}
+}
 
 // vietnam is UTC+7: "today" for an office is the Vietnamese date.
 var vietnam = time.FixedZone("ICT", 7*3600)
@@ -44,6 +51,7 @@ type Confirmation struct {
 // BirthRequest asks to register a birth.
 type BirthRequest struct {
 	Office       string        `json:"office"`
+	Dossier      string        `json:"dossier,omitempty"` // receipt code of the request, when one was received before
 	RegisteredOn string        `json:"registered_on"`
 	Confirm      *Confirmation `json:"confirm_not_duplicate,omitempty"`
 	civil.Birth
@@ -52,6 +60,7 @@ type BirthRequest struct {
 // DeathRequest asks to register a death.
 type DeathRequest struct {
 	Office       string        `json:"office"`
+	Dossier      string        `json:"dossier,omitempty"`
 	RegisteredOn string        `json:"registered_on"`
 	Confirm      *Confirmation `json:"confirm_not_duplicate,omitempty"`
 	civil.Death
@@ -165,10 +174,7 @@ func (s *Service) RegisterBirth(ctx context.Context, p auth.Principal, by audit.
 	born, _ := civil.ParseDate(b.Child.DateOfBirth)
 	reg, _ := civil.ParseDate(req.RegisteredOn)
 	r := civil.Record{Kind: civil.BirthKind, Office: req.Office, RegisteredOn: req.RegisteredOn, Late: civil.LateBirth(born, reg), Birth: &b}
-	if err := s.Store.RegisterRecord(ctx, &r, dup, by); err != nil {
-		return r, err
-	}
-	return r, nil
+	return r, s.register(ctx, &r, dup, "KS", req.Dossier, b.Requester.FullName, by)
 }
 
 // RegisterDeath validates, links the deceased to their birth entry when their personal ID is
@@ -219,10 +225,38 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 	died, _ := civil.ParseDate(d.DateOfDeath)
 	reg, _ := civil.ParseDate(req.RegisteredOn)
 	r := civil.Record{Kind: civil.DeathKind, Office: req.Office, RegisteredOn: req.RegisteredOn, Late: civil.LateDeath(died, reg), Death: &d}
-	if err := s.Store.RegisterRecord(ctx, &r, dup, by); err != nil {
-		return r, err
+	return r, s.register(ctx, &r, dup, "KT", req.Dossier, d.Requester.FullName, by)
+}
+
+// register stores the entry with its dossier: the one received before under code, which must
+// be open, of this procedure and office; or else a new one, opened and settled at once (the
+// request was made at the desk and answered on the spot).
+func (s *Service) register(ctx context.Context, r *civil.Record, dup *store.DuplicateDecision, procedure, code, applicant string, by audit.Actor) error {
+	now := s.Store.Now()
+	reg := store.Registration{Duplicate: dup}
+	if code != "" {
+		d, err := s.Store.Dossier(ctx, code)
+		if fault.Is(err, fault.NotFound) {
+			return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"dossier": "dossier.not_found"}}
+		}
+		if err != nil {
+			return err
+		}
+		if d.Office != r.Office || d.Procedure != procedure || !dossier.CanMove(d.Status, dossier.Settled) {
+			return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"dossier": "dossier.not_for_this"}}
+		}
+		reg.DossierWas = d.Status
+		d.Status, d.SettledAt = dossier.Settled, now
+		reg.Dossier = &d
+	} else {
+		p, err := dossier.ProcedureByCode(procedure)
+		if err != nil {
+			return err
+		}
+		reg.Dossier = &dossier.Dossier{Procedure: procedure, Office: r.Office, Applicant: applicant, Channel: dossier.Desk,
+			Status: dossier.Settled, ReceivedAt: now, DueAt: s.Calendar().Due(now, p.Timing), SettledAt: now}
 	}
-	return r, nil
+	return s.Store.RegisterRecord(ctx, r, reg, by)
 }
 
 // Get returns an entry the caller may see, and audits the view.

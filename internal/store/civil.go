@@ -9,6 +9,7 @@ import (
 
 	"tuphap/internal/audit"
 	"tuphap/internal/civil"
+	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/vntext"
 )
@@ -55,10 +56,22 @@ type DuplicateDecision struct {
 // ("01"); a province that splits books can change this without touching the numbering.
 const CurrentBook = "01"
 
+// Registration carries what is stored with a new entry besides the entry itself.
+type Registration struct {
+	// Duplicate is the officer's decision when suspected duplicates were overridden.
+	Duplicate *DuplicateDecision
+	// Dossier is the request behind the entry: a new dossier (no ID) is opened and settled,
+	// an existing one (read before) is settled, linked to the entry.
+	Dossier *dossier.Dossier
+	// DossierWas is the status an existing dossier had when it was read.
+	DossierWas dossier.Status
+}
+
 // RegisterRecord gives r the next number of its office's register for the year of
-// registration and stores it with its first version, in one transaction: a failure leaves no
-// entry and no used number.
-func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, dup *DuplicateDecision, by audit.Actor) error {
+// registration and stores it with its first version and its dossier, in one transaction: a
+// failure leaves no entry, no used number and no dossier.
+func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registration, by audit.Actor) error {
+	dup := reg.Duplicate
 	regDate, ok := civil.ParseDate(r.RegisteredOn)
 	if !ok {
 		return fault.New(fault.Invalid, "civil.date_format")
@@ -103,8 +116,18 @@ func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, dup *Duplic
 				return err
 			}
 		}
-		return s.appendAudit(ctx, tx, by.Entry("record.create", obj,
-			fmt.Sprintf("%s office=%s so=%d quyen=%s/%d", r.Kind, r.Office, r.Register.Number, r.Register.Book, r.Register.Year)))
+		if err := s.appendAudit(ctx, tx, by.Entry("record.create", obj,
+			fmt.Sprintf("%s office=%s so=%d quyen=%s/%d", r.Kind, r.Office, r.Register.Number, r.Register.Book, r.Register.Year))); err != nil {
+			return err
+		}
+		if d := reg.Dossier; d != nil {
+			d.RecordID = r.ID
+			if d.ID == "" {
+				return s.insertDossier(ctx, tx, d, by)
+			}
+			return s.updateDossier(ctx, tx, d, reg.DossierWas, "", by)
+		}
+		return nil
 	})
 }
 

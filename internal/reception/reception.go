@@ -1,0 +1,286 @@
+// Package reception is the one-stop desk (bộ phận một cửa): it opens dossiers with a receipt
+// code and a due date, moves them through their statuses, keeps the working-day calendar in
+// force and reports the on-time rate.
+package reception
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/calendar"
+	"tuphap/internal/dossier"
+	"tuphap/internal/fault"
+	"tuphap/internal/store"
+)
+
+// Service handles dossiers.
+type Service struct {
+	store *store.Store
+	cal   atomic.Pointer[calendar.Calendar]
+}
+
+// New loads the official calendars and returns the service.
+func New(ctx context.Context, st *store.Store) (*Service, error) {
+	s := &Service{store: st}
+	return s, s.Reload(ctx)
+}
+
+// Reload rebuilds the calendar from the official schedules stored.
+func (s *Service) Reload(ctx context.Context) error {
+	official, err := s.store.OfficialSchedules(ctx)
+	if err != nil {
+		return err
+	}
+	s.cal.Store(calendar.New(official))
+	return nil
+}
+
+// Calendar is the calendar in force.
+func (s *Service) Calendar() *calendar.Calendar { return s.cal.Load() }
+
+// Input is a request received at the desk, by post or online.
+type Input struct {
+	Procedure  string          `json:"procedure"`
+	Office     string          `json:"office"`
+	Applicant  string          `json:"applicant"`
+	Phone      string          `json:"phone"`
+	Channel    dossier.Channel `json:"channel"`
+	ReceivedAt time.Time       `json:"received_at"` // zero: now
+	Note       string          `json:"note"`
+}
+
+// Open receives a request: a dossier with a receipt code and its due date.
+func (s *Service) Open(ctx context.Context, p auth.Principal, by audit.Actor, in Input) (dossier.Dossier, error) {
+	var v fault.Validation
+	proc, err := dossier.ProcedureByCode(in.Procedure)
+	if err != nil {
+		v.Add("procedure", "procedure.not_found")
+	}
+	v.Check(strings.TrimSpace(in.Applicant) != "", "applicant", "civil.required")
+	if in.Channel == "" {
+		in.Channel = dossier.Desk
+	}
+	v.Check(in.Channel == dossier.Desk || in.Channel == dossier.Post || in.Channel == dossier.Online, "channel", "dossier.channel")
+	if in.Office == "" {
+		in.Office = p.Office
+	}
+	if err := p.Allow(auth.WriteRecords, in.Office); err != nil {
+		return dossier.Dossier{}, err
+	}
+	if o, err := s.store.Office(ctx, in.Office); err != nil || o.Kind != "commune" && proc.Level == "commune" {
+		v.Add("office", "office.not_found")
+	}
+	now := s.store.Now()
+	if in.ReceivedAt.IsZero() {
+		in.ReceivedAt = now
+	}
+	v.Check(!in.ReceivedAt.After(now.Add(time.Minute)), "received_at", "civil.date_future")
+	if err := v.Err(); err != nil {
+		return dossier.Dossier{}, err
+	}
+	d := dossier.Dossier{Procedure: proc.Code, Office: in.Office, Applicant: strings.TrimSpace(in.Applicant), Phone: strings.TrimSpace(in.Phone),
+		Channel: in.Channel, Status: dossier.Received, ReceivedAt: in.ReceivedAt, DueAt: s.Calendar().Due(in.ReceivedAt, proc.Timing),
+		Note: strings.TrimSpace(in.Note)}
+	return d, s.store.OpenDossier(ctx, &d, by)
+}
+
+// Get returns a dossier the caller may see, by id or receipt code.
+func (s *Service) Get(ctx context.Context, p auth.Principal, idOrCode string) (dossier.Dossier, []dossier.Event, error) {
+	if code, ok := dossier.NormalizeCode(idOrCode); ok {
+		idOrCode = code
+	}
+	d, err := s.store.Dossier(ctx, idOrCode)
+	if err != nil {
+		return d, nil, err
+	}
+	if err := p.Allow(auth.ViewRecords, d.Office); err != nil {
+		return dossier.Dossier{}, nil, err
+	}
+	ev, err := s.store.DossierEvents(ctx, d.ID)
+	return d, ev, err
+}
+
+// Track is the citizen's view of a dossier by its receipt code: no login, only the procedure,
+// status and dates.
+func (s *Service) Track(ctx context.Context, code string) (dossier.Dossier, error) {
+	c, ok := dossier.NormalizeCode(code)
+	if !ok {
+		return dossier.Dossier{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"code": "dossier.bad_code"}}
+	}
+	d, err := s.store.Dossier(ctx, c)
+	if err != nil {
+		return dossier.Dossier{}, err
+	}
+	return dossier.Dossier{Code: d.Code, Procedure: d.Procedure, Office: d.Office, Status: d.Status, ReceivedAt: d.ReceivedAt,
+		DueAt: d.DueAt, SettledAt: d.SettledAt, ClosedAt: d.ClosedAt}, nil
+}
+
+// Move changes a dossier's status. Waiting for the applicant stops the clock; coming back
+// restarts it with the working days that were left (calendar.Resume).
+func (s *Service) Move(ctx context.Context, p auth.Principal, by audit.Actor, idOrCode string, to dossier.Status, reason string) (dossier.Dossier, error) {
+	d, _, err := s.Get(ctx, p, idOrCode)
+	if err != nil {
+		return d, err
+	}
+	if err := p.Allow(auth.WriteRecords, d.Office); err != nil {
+		return d, err
+	}
+	from := d.Status
+	if !dossier.CanMove(from, to) {
+		return d, fault.New(fault.Conflict, "dossier.bad_move")
+	}
+	reason = strings.TrimSpace(reason)
+	if to.NeedsReason() && reason == "" {
+		return d, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"reason": "civil.required"}}
+	}
+	now := s.store.Now()
+	switch to {
+	case dossier.Waiting:
+		d.PausedAt = now
+	case dossier.InProgress:
+		if from == dossier.Waiting {
+			d.DueAt = s.Calendar().Resume(d.DueAt, d.PausedAt, now)
+			d.PausedAt = time.Time{}
+		}
+	case dossier.Settled:
+		d.SettledAt = now
+	case dossier.Returned, dossier.Refused, dossier.Withdrawn:
+		d.ClosedAt = now
+	}
+	d.Status = to
+	return d, s.store.UpdateDossier(ctx, &d, from, reason, by)
+}
+
+// Extend moves the due date by days working days, with a reason, within the procedure's
+// allowed extension.
+func (s *Service) Extend(ctx context.Context, p auth.Principal, by audit.Actor, idOrCode string, days int, reason string) (dossier.Dossier, error) {
+	d, _, err := s.Get(ctx, p, idOrCode)
+	if err != nil {
+		return d, err
+	}
+	if err := p.Allow(auth.WriteRecords, d.Office); err != nil {
+		return d, err
+	}
+	proc, err := dossier.ProcedureByCode(d.Procedure)
+	if err != nil {
+		return d, err
+	}
+	var v fault.Validation
+	v.Check(strings.TrimSpace(reason) != "", "reason", "civil.required")
+	v.Check(days > 0 && d.Extended+days <= proc.Timing.ExtensionDays, "days", "dossier.extension_limit")
+	if !d.Status.Open() {
+		return d, fault.New(fault.Conflict, "dossier.bad_move")
+	}
+	if err := v.Err(); err != nil {
+		return d, err
+	}
+	d.DueAt = s.Calendar().Extend(d.DueAt, days)
+	d.Extended += days
+	return d, s.store.UpdateDossier(ctx, &d, d.Status, "gia hạn "+itoa(days)+" ngày: "+strings.TrimSpace(reason), by)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// List is which dossiers an officer wants to see.
+type List string
+
+const (
+	DueToday List = "today"
+	Overdue  List = "overdue"
+	NearDue  List = "near" // due by the end of the next working day
+	AllOpen  List = "open"
+)
+
+// Dossiers lists open dossiers within the caller's jurisdiction, soonest due first.
+func (s *Service) Dossiers(ctx context.Context, p auth.Principal, which List, office string) ([]dossier.Dossier, error) {
+	if err := p.Allow(auth.ViewRecords, ""); err != nil {
+		return nil, err
+	}
+	if scope := p.Scope(); scope != "" {
+		office = scope
+	}
+	now := s.store.Now()
+	local := now.In(calendar.Vietnam)
+	startOfDay := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, calendar.Vietnam)
+	f := store.DossierFilter{Office: office, Statuses: []dossier.Status{dossier.Received, dossier.InProgress}}
+	switch which {
+	case DueToday:
+		f.DueFrom, f.DueBefore = startOfDay, startOfDay.AddDate(0, 0, 1)
+	case Overdue:
+		f.DueBefore = now
+	case NearDue:
+		next := s.Calendar().AddWorkingDays(startOfDay, 1)
+		f.DueFrom, f.DueBefore = now, time.Date(next.Year(), next.Month(), next.Day(), 23, 59, 59, 0, calendar.Vietnam)
+	default:
+		f.Statuses = append(f.Statuses, dossier.Waiting)
+	}
+	return s.store.Dossiers(ctx, f)
+}
+
+// Report is the on-time rate of a period, in total and per office and procedure.
+type Report struct {
+	From        string                  `json:"from"`
+	To          string                  `json:"to"`
+	Office      string                  `json:"office,omitempty"`
+	Total       dossier.Rate            `json:"total"`
+	ByOffice    map[string]dossier.Rate `json:"by_office"`
+	ByProcedure map[string]dossier.Rate `json:"by_procedure"`
+}
+
+// OnTime reports the share of dossiers settled on time among those settled from from to to
+// (dates, inclusive, in Vietnam's time).
+func (s *Service) OnTime(ctx context.Context, p auth.Principal, from, to time.Time, office string) (Report, error) {
+	if err := p.Allow(auth.ViewRecords, office); err != nil {
+		return Report{}, err
+	}
+	if scope := p.Scope(); scope != "" {
+		office = scope
+	}
+	start := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, calendar.Vietnam)
+	end := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, calendar.Vietnam).AddDate(0, 0, 1)
+	rows, err := s.store.OnTimeCounts(ctx, start, end, office)
+	if err != nil {
+		return Report{}, err
+	}
+	r := Report{From: from.Format("2006-01-02"), To: to.Format("2006-01-02"), Office: office, ByOffice: map[string]dossier.Rate{}, ByProcedure: map[string]dossier.Rate{}}
+	var settled, onTime int
+	type acc struct{ s, o int }
+	byOffice, byProc := map[string]*acc{}, map[string]*acc{}
+	add := func(m map[string]*acc, k string, row store.RateRow) {
+		if m[k] == nil {
+			m[k] = &acc{}
+		}
+		m[k].s += row.Settled
+		m[k].o += row.OnTime
+	}
+	for _, row := range rows {
+		settled += row.Settled
+		onTime += row.OnTime
+		add(byOffice, row.Office, row)
+		add(byProc, row.Procedure, row)
+	}
+	r.Total = dossier.NewRate(settled, onTime)
+	for k, a := range byOffice {
+		r.ByOffice[k] = dossier.NewRate(a.s, a.o)
+	}
+	for k, a := range byProc {
+		r.ByProcedure[k] = dossier.NewRate(a.s, a.o)
+	}
+	return r, nil
+}
+
+// SetSchedule stores a year's official calendar (administrators) and puts it in force.
+func (s *Service) SetSchedule(ctx context.Context, p auth.Principal, by audit.Actor, sc calendar.Schedule, note string, remove bool) error {
+	if err := p.Allow(auth.ManageSettings, ""); err != nil {
+		return err
+	}
+	if err := s.store.SetOfficialSchedule(ctx, sc, note, remove, by); err != nil {
+		return err
+	}
+	return s.Reload(ctx)
+}

@@ -1,0 +1,254 @@
+package reception_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"tuphap/internal/account"
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/calendar"
+	"tuphap/internal/civil"
+	"tuphap/internal/dossier"
+	"tuphap/internal/fault"
+	"tuphap/internal/reception"
+	"tuphap/internal/registration"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+	"tuphap/internal/units"
+)
+
+var (
+	ctx      = context.Background()
+	officer  = auth.Principal{Username: "canbo", Role: auth.Officer, Office: "21025"}
+	officer2 = auth.Principal{Username: "canbo2", Role: auth.Officer, Office: "21028"}
+	leader   = auth.Principal{Username: "lanhdao", Role: auth.Leader, Office: auth.DepartmentOffice}
+	admin    = auth.Principal{Username: "quantri", Role: auth.Admin, Office: auth.DepartmentOffice}
+	by       = audit.Actor{Username: "canbo"}
+)
+
+type clock struct{ t time.Time }
+
+func at(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, calendar.Vietnam)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func setup(t *testing.T, st *store.Store) (*reception.Service, *clock) {
+	t.Helper()
+	c := &clock{t: at("2026-03-09 09:00")} // Monday
+	st.Now = func() time.Time { return c.t }
+	if err := st.SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := reception.New(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, c
+}
+
+func TestOpenAndMove(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, c := setup(t, st)
+		d, err := svc.Open(ctx, officer, by, reception.Input{Procedure: "TDCC", Applicant: "Nguyễn Thị Đào", Phone: "0905 123 456"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := dossier.NormalizeCode(d.Code); !ok || d.Office != "21025" || d.Status != dossier.Received {
+			t.Fatalf("opened %+v", d)
+		}
+		if !d.DueAt.Equal(at("2026-03-12 17:00")) { // 3 working days (Law 60/2014 art. 28)
+			t.Fatalf("due %s", d.DueAt)
+		}
+		// Bad input: every problem at once, nothing stored.
+		_, err = svc.Open(ctx, officer, by, reception.Input{Procedure: "XX", Applicant: " ", Channel: "pigeon"})
+		if e, _ := fault.As(err); e == nil || len(e.Fields) != 3 {
+			t.Fatalf("bad input: %v", err)
+		}
+		if _, err := svc.Open(ctx, officer, by, reception.Input{Procedure: "KS", Applicant: "A", Office: "21028"}); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("another commune: %v", err)
+		}
+		// Not allowed: straight from received to returned.
+		if _, err := svc.Move(ctx, officer, by, d.Code, dossier.Returned, ""); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("received→returned: %v", err)
+		}
+		if _, err := svc.Move(ctx, officer, by, d.Code, dossier.Waiting, ""); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("waiting without a reason: %v", err)
+		}
+		c.t = at("2026-03-10 10:00") // Tuesday: two working days left (Wed, Thu)
+		d, err = svc.Move(ctx, officer, by, d.Code, dossier.Waiting, "Thiếu bản sao giấy khai sinh")
+		if err != nil || d.PausedAt.IsZero() {
+			t.Fatalf("waiting: %v", err)
+		}
+		c.t = at("2026-03-16 09:00") // back the next Monday
+		d, err = svc.Move(ctx, officer, by, d.Code, dossier.InProgress, "")
+		if err != nil || !d.DueAt.Equal(at("2026-03-18 17:00")) {
+			t.Fatalf("resumed: due %s, %v", d.DueAt, err)
+		}
+		d, err = svc.Extend(ctx, officer, by, d.Code, 2, "Cần xác minh")
+		if err != nil || !d.DueAt.Equal(at("2026-03-20 17:00")) || d.Extended != 2 {
+			t.Fatalf("extended: %+v %v", d, err)
+		}
+		if _, err := svc.Extend(ctx, officer, by, d.Code, 2, "Thêm nữa"); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("extension beyond the 3 days allowed: %v", err)
+		}
+		c.t = at("2026-03-20 16:00")
+		if d, err = svc.Move(ctx, officer, by, d.Code, dossier.Settled, ""); err != nil || !d.OnTime() {
+			t.Fatalf("settled: %v on time %v", err, d.OnTime())
+		}
+		if d, err = svc.Move(ctx, officer, by, d.Code, dossier.Returned, ""); err != nil || d.ClosedAt.IsZero() {
+			t.Fatalf("returned: %v", err)
+		}
+		for _, to := range dossier.Statuses {
+			if _, err := svc.Move(ctx, officer, by, d.Code, to, "x"); !fault.Is(err, fault.Conflict) {
+				t.Errorf("returned→%s: %v", to, err)
+			}
+		}
+		_, events, err := svc.Get(ctx, leader, d.Code)
+		if err != nil || len(events) != 6 || events[1].Reason != "Thiếu bản sao giấy khai sinh" {
+			t.Fatalf("events: %+v %v", events, err)
+		}
+		if _, _, err := svc.Get(ctx, officer2, d.Code); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("other commune reads it: %v", err)
+		}
+		tr, err := svc.Track(ctx, d.Code[:4]+" "+d.Code[5:9]+d.Code[10:])
+		if err != nil || tr.Status != dossier.Returned || tr.Applicant != "" {
+			t.Fatalf("track: %+v %v", tr, err)
+		}
+		if n, err := st.VerifyAudit(ctx); err != nil || n < 6 {
+			t.Fatalf("audit: %d %v", n, err)
+		}
+	})
+}
+
+func TestListsAndRate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, c := setup(t, st)
+		open := func(proc string, when string) dossier.Dossier {
+			c.t = at(when)
+			d, err := svc.Open(ctx, officer, by, reception.Input{Procedure: proc, Applicant: "Trần Văn Bình"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		a := open("GH", "2026-03-04 09:00")      // due Mon 9 Mar
+		b := open("CDGH", "2026-03-05 09:00")    // due Mon 9 Mar
+		cc := open("GH", "2026-03-06 09:00")     // due Wed 11 Mar
+		late := open("BSTL", "2026-03-05 09:00") // due Thu 5 Mar
+		c.t = at("2026-03-09 10:00")
+		ids := func(ds []dossier.Dossier) map[string]bool {
+			m := map[string]bool{}
+			for _, d := range ds {
+				m[d.Code] = true
+			}
+			return m
+		}
+		today, _ := svc.Dossiers(ctx, officer, reception.DueToday, "")
+		over, _ := svc.Dossiers(ctx, officer, reception.Overdue, "")
+		near, _ := svc.Dossiers(ctx, leader, reception.NearDue, "")
+		if m := ids(today); len(m) != 2 || !m[a.Code] || !m[b.Code] {
+			t.Errorf("due today: %v", m)
+		}
+		if m := ids(over); len(m) != 1 || !m[late.Code] {
+			t.Errorf("overdue: %v", m)
+		}
+		if m := ids(near); len(m) != 2 || m[cc.Code] {
+			t.Errorf("near due (by end of Tuesday): %v", m)
+		}
+		if got, _ := svc.Dossiers(ctx, officer2, reception.AllOpen, ""); len(got) != 0 {
+			t.Errorf("other commune sees %d", len(got))
+		}
+		svc.Move(ctx, officer, by, a.Code, dossier.Settled, "")    // on time (due 17:00 today)
+		svc.Move(ctx, officer, by, late.Code, dossier.Settled, "") // late
+		c.t = at("2026-03-11 16:00")
+		svc.Move(ctx, officer, by, cc.Code, dossier.Settled, "") // on time
+		r, err := svc.OnTime(ctx, leader, at("2026-03-01 00:00"), at("2026-03-31 00:00"), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Total.Settled != 3 || r.Total.OnTime != 2 || r.ByProcedure["GH"].Rate != 1 || r.ByProcedure["BSTL"].Late != 1 || r.ByOffice["21025"].Settled != 3 {
+			t.Fatalf("report: %+v", r)
+		}
+		// Settled on 9 and 11 March; a report of 10 March alone has nothing.
+		if r, _ := svc.OnTime(ctx, leader, at("2026-03-10 00:00"), at("2026-03-10 00:00"), ""); r.Total.Settled != 0 {
+			t.Fatalf("one day: %+v", r.Total)
+		}
+	})
+}
+
+// Registering a birth through the civil-status service opens and settles its dossier; a
+// dossier received earlier (online) is settled by the registration that answers it.
+func TestRegistrationSettlesDossiers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, c := setup(t, st)
+		reg := registration.New(st)
+		reg.Calendar = svc.Calendar
+		req := registration.BirthRequest{Office: "21025", Birth: civil.Birth{
+			Child:     civil.Person{FullName: "Lê Minh Khang", Sex: civil.Male, DateOfBirth: "2026-03-01", PlaceOfBirth: "Trạm Y tế", Ethnicity: "Kinh", Nationality: "Việt Nam"},
+			Mother:    &civil.Parent{FullName: "Phạm Thị Hoa"},
+			Requester: civil.Requester{FullName: "Phạm Thị Hoa", Relation: "mẹ"}}}
+		r, err := reg.RegisterBirth(ctx, officer, by, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, _ := st.Dossiers(ctx, store.DossierFilter{Statuses: []dossier.Status{dossier.Settled}})
+		if len(ds) != 1 || ds[0].RecordID != r.ID || ds[0].Procedure != "KS" || !ds[0].OnTime() {
+			t.Fatalf("dossier of the registration: %+v", ds)
+		}
+		online, err := svc.Open(ctx, officer, by, reception.Input{Procedure: "KS", Applicant: "Võ Thị Lan", Channel: dossier.Online})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.t = c.t.Add(time.Hour)
+		req.Child.FullName, req.Mother.FullName, req.Requester.FullName = "Võ Gia Bảo", "Võ Thị Lan", "Võ Thị Lan"
+		req.Dossier = online.Code
+		r2, err := reg.RegisterBirth(ctx, officer, by, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _, _ := svc.Get(ctx, officer, online.Code)
+		if d.Status != dossier.Settled || d.RecordID != r2.ID {
+			t.Fatalf("online dossier: %+v", d)
+		}
+		req.Child.FullName = "Võ Gia Huy"
+		if _, err := reg.RegisterBirth(ctx, officer, by, req); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("settling a settled dossier again: %v", err)
+		}
+	})
+}
+
+// An official schedule entered by an administrator overrides the default at once.
+func TestOfficialScheduleOverrides(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _ := setup(t, st)
+		friday := at("2026-03-13 00:00")
+		if !svc.Calendar().IsWorkingDay(friday) {
+			t.Fatal("13 March 2026 is a working day by default")
+		}
+		sc := calendar.DefaultSchedule(2026)
+		sc.Days = append(sc.Days, calendar.Day{Date: time.Date(2026, 3, 13, 0, 0, 0, 0, time.UTC), Kind: calendar.Holiday, Name: "Nghỉ thử"})
+		if err := svc.SetSchedule(ctx, officer, by, sc, "", false); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("officer edits the calendar: %v", err)
+		}
+		if err := svc.SetSchedule(ctx, admin, by, sc, "Thông báo số 1/TB", false); err != nil {
+			t.Fatal(err)
+		}
+		if svc.Calendar().IsWorkingDay(friday) || !svc.Calendar().Schedule(2026).Official {
+			t.Fatal("official day off not in force")
+		}
+		// A restarted server reads it back.
+		again, _ := reception.New(ctx, st)
+		if again.Calendar().IsWorkingDay(friday) {
+			t.Fatal("not stored")
+		}
+		if err := svc.SetSchedule(ctx, admin, by, calendar.Schedule{Year: 2026}, "", true); err != nil || !svc.Calendar().IsWorkingDay(friday) {
+			t.Fatalf("removing the official schedule: %v", err)
+		}
+	})
+}

@@ -1,0 +1,279 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/calendar"
+	"tuphap/internal/dossier"
+	"tuphap/internal/fault"
+)
+
+// OfficialSchedules returns every year's official calendar entered by administrators.
+func (s *Store) OfficialSchedules(ctx context.Context) ([]calendar.Schedule, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT y.year, d.day, d.kind, d.name FROM calendar_years y
+		LEFT JOIN calendar_days d ON d.year = y.year ORDER BY y.year, d.day`)
+	if err != nil {
+		return nil, s.fail(fmt.Errorf("store: calendars: %w", err))
+	}
+	defer rows.Close()
+	var out []calendar.Schedule
+	for rows.Next() {
+		var year int
+		var day, kind, name sql.NullString
+		if err := rows.Scan(&year, &day, &kind, &name); err != nil {
+			return nil, s.fail(err)
+		}
+		if len(out) == 0 || out[len(out)-1].Year != year {
+			out = append(out, calendar.Schedule{Year: year, Official: true})
+		}
+		if day.Valid {
+			t, err := time.Parse("2006-01-02", day.String)
+			if err != nil {
+				return nil, err
+			}
+			sc := &out[len(out)-1]
+			sc.Days = append(sc.Days, calendar.Day{Date: t, Kind: calendar.DayKind(kind.String), Name: name.String})
+		}
+	}
+	return out, s.fail(rows.Err())
+}
+
+// SetOfficialSchedule replaces a year's official calendar (or removes it, back to the default,
+// when days is nil and remove is true).
+func (s *Store) SetOfficialSchedule(ctx context.Context, sc calendar.Schedule, note string, remove bool, by audit.Actor) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_days WHERE year = $1`, sc.Year); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_years WHERE year = $1`, sc.Year); err != nil {
+			return err
+		}
+		action := "calendar.remove"
+		if !remove {
+			action = "calendar.set"
+			if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_years (year, note, updated_by, updated_at) VALUES ($1, $2, $3, $4)`,
+				sc.Year, note, by.Username, ts(s.Now())); err != nil {
+				return fmt.Errorf("store: calendar year: %w", err)
+			}
+			for _, d := range sc.Days {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_days (day, year, kind, name) VALUES ($1, $2, $3, $4)`,
+					d.DateString(), sc.Year, string(d.Kind), d.Name); err != nil {
+					if isUniqueViolation(err) {
+						return fault.New(fault.Invalid, "calendar.duplicate_day", d.DateString())
+					}
+					return fmt.Errorf("store: calendar day: %w", err)
+				}
+			}
+		}
+		return s.appendAudit(ctx, tx, by.Entry(action, fmt.Sprintf("calendar:%d", sc.Year), fmt.Sprintf("days=%d %s", len(sc.Days), note)))
+	})
+}
+
+const dossierCols = `id, code, procedure_code, office, applicant, phone, channel, status, received_at, due_at, paused_at, settled_at,
+	closed_at, extended_days, record_id, note, version`
+
+func scanDossier(row interface{ Scan(...any) error }) (dossier.Dossier, error) {
+	var d dossier.Dossier
+	var channel, status string
+	err := row.Scan(&d.ID, &d.Code, &d.Procedure, &d.Office, &d.Applicant, &d.Phone, &channel, &status, scanTime(&d.ReceivedAt),
+		scanTime(&d.DueAt), scanTime(&d.PausedAt), scanTime(&d.SettledAt), scanTime(&d.ClosedAt), &d.Extended, &d.RecordID, &d.Note, &d.Version)
+	d.Channel, d.Status = dossier.Channel(channel), dossier.Status(status)
+	return d, err
+}
+
+// insertDossier stores a new dossier and its first event inside tx, choosing a fresh code on
+// the rare clash.
+func (s *Store) insertDossier(ctx context.Context, tx *sql.Tx, d *dossier.Dossier, by audit.Actor) error {
+	d.ID, d.Version = newID(), 1
+	for attempt := 0; ; attempt++ {
+		if d.Code == "" || attempt > 0 {
+			d.Code = dossier.NewCode()
+		}
+		// A savepoint lets a clash on the code be retried without losing the transaction.
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT dossier_code`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO dossiers (`+dossierCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+			d.ID, d.Code, d.Procedure, d.Office, d.Applicant, d.Phone, string(d.Channel), string(d.Status), ts(d.ReceivedAt), ts(d.DueAt),
+			ts(d.PausedAt), ts(d.SettledAt), ts(d.ClosedAt), d.Extended, d.RecordID, d.Note, d.Version)
+		if err == nil {
+			if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT dossier_code`); err != nil {
+				return err
+			}
+			break
+		}
+		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT dossier_code`); rerr != nil {
+			return rerr
+		}
+		if !isUniqueViolation(err) || attempt >= 5 {
+			return fmt.Errorf("store: insert dossier: %w", err)
+		}
+	}
+	if err := s.insertEvent(ctx, tx, d, dossier.Received, d.Status, d.ReceivedAt, by.Username, ""); err != nil {
+		return err
+	}
+	return s.appendAudit(ctx, tx, by.Entry("dossier.open", "dossier:"+d.Code,
+		fmt.Sprintf("procedure=%s office=%s due=%s", d.Procedure, d.Office, d.DueAt.UTC().Format(time.RFC3339))))
+}
+
+func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, d *dossier.Dossier, from, to dossier.Status, at time.Time, by, reason string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO dossier_events (dossier_id, seq, from_status, to_status, at, by_user, reason, due_at)
+		VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM dossier_events WHERE dossier_id = $1), $2, $3, $4, $5, $6, $7)`,
+		d.ID, string(from), string(to), ts(at), by, reason, ts(d.DueAt))
+	if err != nil {
+		return fmt.Errorf("store: dossier event: %w", err)
+	}
+	return nil
+}
+
+// OpenDossier stores a new dossier.
+func (s *Store) OpenDossier(ctx context.Context, d *dossier.Dossier, by audit.Actor) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.insertDossier(ctx, tx, d, by) })
+}
+
+// Dossier finds a dossier by id or by receipt code.
+func (s *Store) Dossier(ctx context.Context, idOrCode string) (dossier.Dossier, error) {
+	d, err := scanDossier(s.r.QueryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers WHERE id = $1 OR code = $1`, idOrCode))
+	if err != nil {
+		return d, s.fail(notFound(fmt.Errorf("store: dossier %s: %w", idOrCode, err), "dossier.not_found"))
+	}
+	return d, nil
+}
+
+// DossierEvents lists a dossier's history.
+func (s *Store) DossierEvents(ctx context.Context, id string) ([]dossier.Event, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, from_status, to_status, at, by_user, reason, due_at FROM dossier_events WHERE dossier_id = $1 ORDER BY seq`, id)
+	if err != nil {
+		return nil, s.fail(fmt.Errorf("store: dossier events: %w", err))
+	}
+	defer rows.Close()
+	var out []dossier.Event
+	for rows.Next() {
+		var e dossier.Event
+		var from, to string
+		if err := rows.Scan(&e.Seq, &from, &to, scanTime(&e.At), &e.By, &e.Reason, scanTime(&e.DueAt)); err != nil {
+			return nil, s.fail(err)
+		}
+		e.From, e.To = dossier.Status(from), dossier.Status(to)
+		out = append(out, e)
+	}
+	return out, s.fail(rows.Err())
+}
+
+// UpdateDossier stores a changed dossier with an event, if nobody changed it since it was read.
+func (s *Store) UpdateDossier(ctx context.Context, d *dossier.Dossier, from dossier.Status, reason string, by audit.Actor) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.updateDossier(ctx, tx, d, from, reason, by) })
+}
+
+func (s *Store) updateDossier(ctx context.Context, tx *sql.Tx, d *dossier.Dossier, from dossier.Status, reason string, by audit.Actor) error {
+	res, err := tx.ExecContext(ctx, `UPDATE dossiers SET status = $3, due_at = $4, paused_at = $5, settled_at = $6, closed_at = $7,
+		extended_days = $8, record_id = $9, note = $10, version = version + 1 WHERE id = $1 AND version = $2`,
+		d.ID, d.Version, string(d.Status), ts(d.DueAt), ts(d.PausedAt), ts(d.SettledAt), ts(d.ClosedAt), d.Extended, d.RecordID, d.Note)
+	if err != nil {
+		return fmt.Errorf("store: update dossier: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fault.New(fault.Conflict, "dossier.changed")
+	}
+	d.Version++
+	if err := s.insertEvent(ctx, tx, d, from, d.Status, s.Now(), by.Username, reason); err != nil {
+		return err
+	}
+	detail := fmt.Sprintf("%s→%s due=%s", from, d.Status, d.DueAt.UTC().Format(time.RFC3339))
+	if reason != "" {
+		detail += " reason=" + reason
+	}
+	return s.appendAudit(ctx, tx, by.Entry("dossier.status", "dossier:"+d.Code, detail))
+}
+
+// DossierFilter narrows a list of dossiers.
+type DossierFilter struct {
+	Office     string // "" = every office
+	Statuses   []dossier.Status
+	DueBefore  time.Time // due strictly before
+	DueFrom    time.Time // due at or after
+	Procedure  string
+	Limit      int
+	ActiveOnly bool
+}
+
+// Dossiers lists dossiers by due time, soonest first.
+func (s *Store) Dossiers(ctx context.Context, f DossierFilter) ([]dossier.Dossier, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.Office != "" {
+		where = append(where, "office = "+arg(f.Office))
+	}
+	if len(f.Statuses) > 0 {
+		var ps []string
+		for _, st := range f.Statuses {
+			ps = append(ps, arg(string(st)))
+		}
+		where = append(where, "status IN ("+strings.Join(ps, ", ")+")")
+	}
+	if !f.DueBefore.IsZero() {
+		where = append(where, "due_at < "+arg(ts(f.DueBefore)))
+	}
+	if !f.DueFrom.IsZero() {
+		where = append(where, "due_at >= "+arg(ts(f.DueFrom)))
+	}
+	if f.Procedure != "" {
+		where = append(where, "procedure_code = "+arg(f.Procedure))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 200
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+dossierCols+` FROM dossiers`+cond+fmt.Sprintf(` ORDER BY due_at, id LIMIT %d`, f.Limit), args...)
+	if err != nil {
+		return nil, s.fail(fmt.Errorf("store: dossiers: %w", err))
+	}
+	defer rows.Close()
+	var out []dossier.Dossier
+	for rows.Next() {
+		d, err := scanDossier(rows)
+		if err != nil {
+			return nil, s.fail(err)
+		}
+		out = append(out, d)
+	}
+	return out, s.fail(rows.Err())
+}
+
+// RateRow is the on-time count of one office and procedure.
+type RateRow struct {
+	Office    string
+	Procedure string
+	Settled   int
+	OnTime    int
+}
+
+// OnTimeCounts counts dossiers settled in [from, to) and those settled by their due time, per
+// office and procedure. Times compare as fixed-width UTC text, so the comparison is exact.
+func (s *Store) OnTimeCounts(ctx context.Context, from, to time.Time, office string) ([]RateRow, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT office, procedure_code, COUNT(*), SUM(CASE WHEN settled_at <= due_at THEN 1 ELSE 0 END)
+		FROM dossiers WHERE settled_at >= $1 AND settled_at < $2 AND ($3 = '' OR office = $3)
+		GROUP BY office, procedure_code ORDER BY office, procedure_code`, ts(from), ts(to), office)
+	if err != nil {
+		return nil, s.fail(fmt.Errorf("store: on-time counts: %w", err))
+	}
+	defer rows.Close()
+	var out []RateRow
+	for rows.Next() {
+		var r RateRow
+		if err := rows.Scan(&r.Office, &r.Procedure, &r.Settled, &r.OnTime); err != nil {
+			return nil, s.fail(err)
+		}
+		out = append(out, r)
+	}
+	return out, s.fail(rows.Err())
+}
