@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
+	"tuphap/internal/dossier"
 )
 
 // pdfText runs pdftotext (poppler-utils) on a PDF; CI requires the tool, elsewhere the test skips.
@@ -95,5 +97,27 @@ func TestDeathExtract(t *testing.T) {
 func TestDateInWords(t *testing.T) {
 	if got := DateInWords("2026-03-15"); got != "ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi sáu" {
 		t.Fatalf("DateInWords = %q", got)
+	}
+}
+
+func TestReceiptSlip(t *testing.T) {
+	proc, _ := dossier.ProcedureByCode("TDCC")
+	recv := time.Date(2026, 3, 9, 9, 30, 0, 0, calendar.Vietnam)
+	pdf, err := ReceiptSlip(ReceiptData{
+		Dossier: dossier.Dossier{Code: "K7QM-4XRA-P", Applicant: "Nguyễn Thị Đào", Phone: "0905 123 456", Channel: dossier.Desk,
+			ReceivedAt: recv, DueAt: time.Date(2026, 3, 12, 17, 0, 0, 0, calendar.Vietnam)},
+		Procedure: proc, Office: "UBND Phường Cẩm Thành", Province: "tỉnh Quảng Ngãi", Officer: "Nguyễn Thị Đào",
+		TrackURL: "https://tuphap.example/track/K7QM-4XRA-P",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, pdf)
+	for _, want := range []string{"PHIẾU TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Mã hồ sơ: K7QM-4XRA-P", "Đăng ký thay đổi, cải chính hộ tịch",
+		"09:30, ngày 09/03/2026", "17:00, ngày 12/03/2026", "ngày mười hai tháng ba năm hai nghìn không trăm hai mươi sáu",
+		"3 ngày làm việc; có thể kéo dài thêm không quá 3 ngày làm việc", "1. Tờ khai đăng ký thay đổi, cải chính hộ tịch"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("receipt lacks %q\n%s", want, text)
+		}
 	}
 }

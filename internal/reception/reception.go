@@ -65,7 +65,7 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, by audit.Actor, in
 	if in.Channel == "" {
 		in.Channel = dossier.Desk
 	}
-	v.Check(in.Channel == dossier.Desk || in.Channel == dossier.Post || in.Channel == dossier.Online, "channel", "dossier.channel")
+	v.Check(in.Channel == dossier.Desk || in.Channel == dossier.Post || in.Channel == dossier.Online, "channel", "dossier.bad_channel")
 	if in.Office == "" {
 		in.Office = p.Office
 	}

@@ -112,9 +112,9 @@ func TestBrowserNavigationByRole(t *testing.T) {
 		username string
 		want     []string
 	}{
-		{"canbo", []string{"nav.home", "nav.records", "nav.units", "nav.account"}},
-		{"kiemtoan", []string{"nav.home", "nav.units", "nav.audit", "nav.account"}},
-		{"lanhdao", []string{"nav.home", "nav.records", "nav.units", "nav.account"}},
+		{"canbo", []string{"nav.home", "nav.records", "nav.dossiers", "nav.reports", "nav.calendar", "nav.units", "nav.account"}},
+		{"kiemtoan", []string{"nav.home", "nav.calendar", "nav.units", "nav.audit", "nav.account"}},
+		{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.reports", "nav.calendar", "nav.units", "nav.account"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.username, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +39,11 @@ func parsePages(a *assets) (*pages, error) {
 				return s
 			}
 			return t.Format("02/01/2006")
+		},
+		"list": func(xs ...string) []string { return xs },
+		// pct writes a rate as a percentage the Vietnamese way: "98,5%".
+		"pct": func(r float64) string {
+			return strings.Replace(strconv.FormatFloat(r*100, 'f', 1, 64), ".", ",", 1) + "%"
 		},
 		// fid makes an element id of a field name: dots would read as CSS classes in selectors.
 		"fid": func(name string) string { return strings.ReplaceAll(name, ".", "-") },
@@ -89,6 +95,9 @@ type navItem struct {
 var nav = []navItem{
 	{"nav.home", "/", anyUser},
 	{"nav.records", "/records", auth.ViewRecords},
+	{"nav.dossiers", "/dossiers", auth.ViewRecords},
+	{"nav.reports", "/reports/on-time", auth.ViewRecords},
+	{"nav.calendar", "/calendar", anyUser},
 	{"nav.units", "/units", auth.ViewUnits},
 	{"nav.users", "/users", auth.ManageUsers},
 	{"nav.audit", "/audit", auth.ViewAudit},

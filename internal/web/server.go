@@ -3,6 +3,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"tuphap/internal/auth"
 	"tuphap/internal/fault"
 	"tuphap/internal/metrics"
+	"tuphap/internal/reception"
 	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/units"
@@ -30,6 +32,7 @@ type Server struct {
 	store    *store.Store
 	accounts *account.Service
 	registry *registration.Service
+	desk     *reception.Service
 	units    *units.Registry
 	log      *slog.Logger
 	pages    *pages
@@ -52,6 +55,10 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	}
 	s := &Server{cfg: cfg, store: st, accounts: account.New(st), registry: registration.New(st), units: reg, log: log, metrics: metrics.NewRegistry()}
 	var err error
+	if s.desk, err = reception.New(context.Background(), st); err != nil {
+		return nil, err
+	}
+	s.registry.Calendar = s.desk.Calendar
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
@@ -118,6 +125,19 @@ func (s *Server) routes() http.Handler {
 	h("POST /users/{username}/enable", auth.ManageUsers, s.userEnable)
 	h("POST /users/{username}/sessions/revoke", auth.ManageUsers, s.userRevokeSessions)
 	h("GET /audit", auth.ViewAudit, s.auditPage)
+	h("GET /dossiers", auth.ViewRecords, s.dossiersPage)
+	h("GET /dossiers/new", auth.WriteRecords, s.newDossierPage)
+	h("POST /dossiers", auth.WriteRecords, s.createDossier)
+	h("GET /dossiers/{code}", auth.ViewRecords, s.dossierPage)
+	h("POST /dossiers/{code}/status", auth.WriteRecords, s.moveDossier)
+	h("POST /dossiers/{code}/extension", auth.WriteRecords, s.extendDossier)
+	h("GET /dossiers/{code}/receipt.pdf", auth.ViewRecords, s.receiptPDF)
+	h("GET /reports/on-time", auth.ViewRecords, s.onTimePage)
+	h("GET /calendar", anyUser, s.calendarPage)
+	h("GET /calendar/{year}", anyUser, s.calendarPage)
+	h("POST /calendar/{year}", auth.ManageSettings, s.saveCalendar)
+	h("GET /track", anyone, s.trackPage)
+	h("GET /track/{code}", anyone, s.trackPage)
 	h("GET /records", auth.ViewRecords, s.recordsPage)
 	h("GET /records/new/birth", auth.WriteRecords, s.newBirthPage)
 	h("GET /records/new/death", auth.WriteRecords, s.newDeathPage)
@@ -137,6 +157,18 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/users", auth.ManageUsers, s.apiUsers)
 	h("POST /api/v1/users", auth.ManageUsers, s.apiCreateUser)
 	h("GET /api/v1/audit", auth.ViewAudit, s.apiAudit)
+	h("GET /api/v1/procedures", anyone, s.apiProcedures)
+	h("GET /api/v1/calendar/lunar", anyone, s.apiLunar)
+	h("GET /api/v1/calendar/due", anyone, s.apiDue)
+	h("GET /api/v1/calendar/holidays", anyone, s.apiHolidays)
+	h("POST /api/v1/dossiers", auth.WriteRecords, s.apiOpenDossier)
+	h("GET /api/v1/dossiers", auth.ViewRecords, s.apiDossiers)
+	h("GET /api/v1/dossiers/{code}", auth.ViewRecords, s.apiDossier)
+	h("POST /api/v1/dossiers/{code}/status", auth.WriteRecords, s.apiMoveDossier)
+	h("POST /api/v1/dossiers/{code}/extension", auth.WriteRecords, s.apiExtendDossier)
+	h("GET /api/v1/dossiers/{code}/receipt.pdf", auth.ViewRecords, s.receiptPDF)
+	h("GET /api/v1/track/{code}", anyone, s.apiTrack)
+	h("GET /api/v1/reports/on-time", auth.ViewRecords, s.apiOnTime)
 	h("POST /api/v1/births", auth.WriteRecords, s.apiRegisterBirth)
 	h("POST /api/v1/deaths", auth.WriteRecords, s.apiRegisterDeath)
 	h("GET /api/v1/records", auth.ViewRecords, s.apiRecords)

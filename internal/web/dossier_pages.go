@@ -1,0 +1,272 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"tuphap/internal/auth"
+	"tuphap/internal/calendar"
+	"tuphap/internal/dossier"
+	"tuphap/internal/i18n"
+	"tuphap/internal/reception"
+)
+
+// dueClass is the colour cue of a dossier in lists: overdue, due today, due by the next working
+// day, or fine.
+func (s *Server) dueClass(d dossier.Dossier) string {
+	now := s.store.Now()
+	switch {
+	case !d.Status.Open():
+		return ""
+	case d.Overdue(now):
+		return "overdue"
+	}
+	today := now.In(calendar.Vietnam)
+	due := d.DueAt.In(calendar.Vietnam)
+	if due.Year() == today.Year() && due.YearDay() == today.YearDay() {
+		return "today"
+	}
+	next := s.desk.Calendar().AddWorkingDays(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC), 1)
+	if !due.After(time.Date(next.Year(), next.Month(), next.Day(), 23, 59, 59, 0, calendar.Vietnam)) {
+		return "near"
+	}
+	return ""
+}
+
+func (s *Server) dossiersPage(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	list := reception.List(r.URL.Query().Get("list"))
+	if list == "" {
+		list = reception.AllOpen
+	}
+	office := r.URL.Query().Get("office")
+	ds, err := s.desk.Dossiers(r.Context(), p, list, office)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		D     dossier.Dossier
+		Class string
+		Proc  string
+	}
+	var rows []row
+	for _, d := range ds {
+		proc, _ := dossier.ProcedureByCode(d.Procedure)
+		rows = append(rows, row{d, s.dueClass(d), proc.Name})
+	}
+	offices, err := s.communes(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "dossiers.html", map[string]any{"Rows": rows, "List": string(list), "Office": office,
+		"Offices": offices, "Scoped": p.Scope() != "", "CanWrite": p.Can(auth.WriteRecords),
+		"Lists": []string{string(reception.AllOpen), string(reception.DueToday), string(reception.NearDue), string(reception.Overdue)}})
+	return nil
+}
+
+func (s *Server) newDossierPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderDossierForm(w, r, http.StatusOK, map[string]string{}, nil)
+}
+
+func (s *Server) renderDossierForm(w http.ResponseWriter, r *http.Request, status int, values, errs map[string]string) error {
+	p, _ := principalOf(r)
+	offices, err := s.communes(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "dossier_form.html", map[string]any{"Procedures": dossier.Procedures(), "Values": values, "Errors": errs,
+		"Offices": offices, "Scoped": p.Scope() != ""})
+	return nil
+}
+
+func (s *Server) createDossier(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	in := reception.Input{Procedure: r.PostForm.Get("procedure"), Office: officeOf(r), Applicant: r.PostForm.Get("applicant"),
+		Phone: r.PostForm.Get("phone"), Channel: dossier.Channel(r.PostForm.Get("channel")), Note: r.PostForm.Get("note")}
+	p, _ := principalOf(r)
+	d, err := s.desk.Open(r.Context(), p, actorOf(r), in)
+	if fields := fieldErrors(r, err); fields != nil {
+		return s.renderDossierForm(w, r, http.StatusBadRequest, postedValues(r.PostForm), fields)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/dossiers/"+d.Code+"?new=1", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderDossier(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderDossier(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) error {
+	p, _ := principalOf(r)
+	d, events, err := s.desk.Get(r.Context(), p, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	proc, _ := dossier.ProcedureByCode(d.Procedure)
+	office, _ := s.store.Office(r.Context(), d.Office)
+	var moves []dossier.Status
+	for _, st := range dossier.Statuses {
+		if dossier.CanMove(d.Status, st) {
+			moves = append(moves, st)
+		}
+	}
+	s.render(w, r, status, "dossier.html", map[string]any{"D": d, "Events": events, "Proc": proc, "OfficeName": office.Name,
+		"Moves": moves, "Class": s.dueClass(d), "CanWrite": p.Allow(auth.WriteRecords, d.Office) == nil, "Errors": errs,
+		"New": r.URL.Query().Get("new") != "", "CanExtend": d.Status.Open() && d.Extended < proc.Timing.ExtensionDays,
+		"ExtensionLeft": proc.Timing.ExtensionDays - d.Extended})
+	return nil
+}
+
+func (s *Server) moveDossier(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	_, err := s.desk.Move(r.Context(), p, actorOf(r), r.PathValue("code"), dossier.Status(r.PostForm.Get("status")), r.PostForm.Get("reason"))
+	if fields := fieldErrors(r, err); fields != nil {
+		return s.renderDossier(w, r, http.StatusBadRequest, fields)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/dossiers/"+r.PathValue("code"), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) extendDossier(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	days, _ := strconv.Atoi(r.PostForm.Get("days"))
+	p, _ := principalOf(r)
+	_, err := s.desk.Extend(r.Context(), p, actorOf(r), r.PathValue("code"), days, r.PostForm.Get("reason"))
+	if fields := fieldErrors(r, err); fields != nil {
+		return s.renderDossier(w, r, http.StatusBadRequest, fields)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/dossiers/"+r.PathValue("code"), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) onTimePage(w http.ResponseWriter, r *http.Request) error {
+	from, to, err := s.period(r)
+	if err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	rep, err := s.desk.OnTime(r.Context(), p, from, to, r.URL.Query().Get("office"))
+	if err != nil {
+		return err
+	}
+	offices, err := s.store.Offices(r.Context())
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, o := range offices {
+		names[o.Code] = o.Name
+	}
+	procs := map[string]string{}
+	for _, pr := range dossier.Procedures() {
+		procs[pr.Code] = pr.Name
+	}
+	s.render(w, r, http.StatusOK, "ontime.html", map[string]any{"R": rep, "Names": names, "Procs": procs,
+		"From": from.Format("2006-01-02"), "To": to.Format("2006-01-02")})
+	return nil
+}
+
+func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderCalendar(w, r, http.StatusOK, "", "")
+}
+
+func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, status int, text, problem string) error {
+	year := s.store.Now().In(calendar.Vietnam).Year()
+	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 1900 && y < 2200 {
+		year = y
+	}
+	if y, err := strconv.Atoi(r.PathValue("year")); err == nil {
+		year = y
+	}
+	sc := s.desk.Calendar().Schedule(year)
+	if text == "" {
+		var b strings.Builder
+		for _, d := range sc.Days {
+			b.WriteString(d.DateString() + " " + string(d.Kind) + " " + d.Name + "\n")
+		}
+		text = b.String()
+	}
+	type dayRow struct {
+		Date, Weekday, Lunar, Name string
+		Kind                       calendar.DayKind
+	}
+	var days []dayRow
+	for _, d := range sc.Days {
+		days = append(days, dayRow{d.Date.Format("02/01/2006"), i18n.T(langOf(r), "weekday."+strings.ToLower(d.Date.Weekday().String())),
+			calendar.ToLunar(d.Date, calendar.VietnamOffset).String(), d.Name, d.Kind})
+	}
+	p, _ := principalOf(r)
+	s.render(w, r, status, "calendar.html", map[string]any{"Year": year, "Official": sc.Official, "Days": days, "Text": text,
+		"Problem": problem, "CanEdit": p.Can(auth.ManageSettings), "Prev": year - 1, "Next": year + 1,
+		"Tet": calendar.Tet(year).Format("02/01/2006")})
+	return nil
+}
+
+func (s *Server) saveCalendar(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	year, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil || year < 1900 || year >= 2200 {
+		return invalidFields(map[string]string{"year": "calendar.year"})
+	}
+	p, _ := principalOf(r)
+	remove := r.PostForm.Get("action") == "default"
+	sc, err := parseScheduleText(year, r.PostForm.Get("days"))
+	if err == nil {
+		err = s.desk.SetSchedule(r.Context(), p, actorOf(r), sc, r.PostForm.Get("note"), remove)
+	}
+	if err != nil {
+		code, _, msg, _ := s.describe(r, err)
+		if code == http.StatusBadRequest {
+			return s.renderCalendar(w, r, code, r.PostForm.Get("days"), msg)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/calendar/"+strconv.Itoa(year), http.StatusSeeOther)
+	return nil
+}
+
+// trackPage lets anyone follow a dossier by its receipt code.
+func (s *Server) trackPage(w http.ResponseWriter, r *http.Request) error {
+	code := r.PathValue("code")
+	if code == "" {
+		code = r.URL.Query().Get("code")
+	}
+	data := map[string]any{"Code": code}
+	status := http.StatusOK
+	if code != "" {
+		d, err := s.desk.Track(r.Context(), code)
+		switch {
+		case err == nil:
+			proc, _ := dossier.ProcedureByCode(d.Procedure)
+			office, _ := s.store.Office(r.Context(), d.Office)
+			data["D"], data["Proc"], data["OfficeName"] = d, proc.Name, office.Name
+		default:
+			status, _, data["Problem"], _ = s.describe(r, err)
+			if fields := fieldErrors(r, err); fields != nil {
+				data["Problem"] = fields["code"]
+			}
+		}
+	}
+	s.render(w, r, status, "track.html", data)
+	return nil
+}

@@ -1,0 +1,274 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"tuphap/internal/calendar"
+	"tuphap/internal/document"
+	"tuphap/internal/dossier"
+	"tuphap/internal/fault"
+	"tuphap/internal/reception"
+)
+
+type dossierJSON struct {
+	dossier.Dossier
+	OnTime  *bool           `json:"on_time,omitempty"`
+	Overdue bool            `json:"overdue"`
+	Events  []dossier.Event `json:"events,omitempty"`
+}
+
+func (s *Server) toDossierJSON(d dossier.Dossier, events []dossier.Event) dossierJSON {
+	out := dossierJSON{Dossier: d, Overdue: d.Overdue(s.store.Now()), Events: events}
+	if !d.SettledAt.IsZero() {
+		ok := d.OnTime()
+		out.OnTime = &ok
+	}
+	return out
+}
+
+func (s *Server) apiProcedures(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]any{"items": dossier.Procedures()})
+	return nil
+}
+
+func (s *Server) apiOpenDossier(w http.ResponseWriter, r *http.Request) error {
+	var in reception.Input
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	d, err := s.desk.Open(r.Context(), p, actorOf(r), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, s.toDossierJSON(d, nil))
+	return nil
+}
+
+func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	d, events, err := s.desk.Get(r.Context(), p, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.toDossierJSON(d, events))
+	return nil
+}
+
+func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	list := reception.List(r.URL.Query().Get("list"))
+	ds, err := s.desk.Dossiers(r.Context(), p, list, r.URL.Query().Get("office"))
+	if err != nil {
+		return err
+	}
+	items := []dossierJSON{}
+	for _, d := range ds {
+		items = append(items, s.toDossierJSON(d, nil))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": len(items)})
+	return nil
+}
+
+func (s *Server) apiMoveDossier(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Status dossier.Status `json:"status"`
+		Reason string         `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	d, err := s.desk.Move(r.Context(), p, actorOf(r), r.PathValue("code"), in.Status, in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.toDossierJSON(d, nil))
+	return nil
+}
+
+func (s *Server) apiExtendDossier(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Days   int    `json:"days"`
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	d, err := s.desk.Extend(r.Context(), p, actorOf(r), r.PathValue("code"), in.Days, in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.toDossierJSON(d, nil))
+	return nil
+}
+
+// receiptPDF prints the receipt slip of a dossier.
+func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	d, events, err := s.desk.Get(r.Context(), p, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	proc, err := dossier.ProcedureByCode(d.Procedure)
+	if err != nil {
+		return err
+	}
+	office, err := s.store.Office(r.Context(), d.Office)
+	if err != nil {
+		return err
+	}
+	officer := ""
+	if len(events) > 0 {
+		officer = events[0].By
+	}
+	pdf, err := document.ReceiptSlip(document.ReceiptData{Dossier: d, Procedure: proc, Office: office.Name,
+		Province: "tỉnh " + s.units.Province().Name, Officer: officer, TrackURL: s.baseURL(r) + "/track/" + d.Code})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="phieu-hen-`+d.Code+`.pdf"`)
+	w.Write(pdf)
+	return nil
+}
+
+// baseURL is the site's address as the request reached it.
+func (s *Server) baseURL(r *http.Request) string {
+	scheme := "http"
+	if s.secure(r) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// apiTrack is the citizen's lookup by receipt code: no login, no personal data.
+func (s *Server) apiTrack(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.desk.Track(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"code": d.Code, "procedure": d.Procedure, "office": d.Office, "status": d.Status,
+		"received_at": d.ReceivedAt, "due_at": d.DueAt, "settled_at": d.SettledAt, "closed_at": d.ClosedAt})
+	return nil
+}
+
+// period reads from/to dates, this month by default.
+func (s *Server) period(r *http.Request) (time.Time, time.Time, error) {
+	now := s.store.Now().In(calendar.Vietnam)
+	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	fields := map[string]string{}
+	for key, dst := range map[string]*time.Time{"from": &from, "to": &to} {
+		if v := r.URL.Query().Get(key); v != "" {
+			t, err := time.Parse("2006-01-02", v)
+			if err != nil {
+				fields[key] = "civil.date_format"
+				continue
+			}
+			*dst = t
+		}
+	}
+	if len(fields) > 0 {
+		return from, to, invalidFields(fields)
+	}
+	if to.Before(from) {
+		return from, to, invalidFields(map[string]string{"to": "report.bad_period"})
+	}
+	return from, to, nil
+}
+
+func (s *Server) apiOnTime(w http.ResponseWriter, r *http.Request) error {
+	from, to, err := s.period(r)
+	if err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	rep, err := s.desk.OnTime(r.Context(), p, from, to, r.URL.Query().Get("office"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (s *Server) apiLunar(w http.ResponseWriter, r *http.Request) error {
+	d, err := time.Parse("2006-01-02", r.URL.Query().Get("date"))
+	if err != nil {
+		return invalidFields(map[string]string{"date": "civil.date_format"})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"date": d.Format("2006-01-02"), "lunar": calendar.ToLunar(d, calendar.VietnamOffset)})
+	return nil
+}
+
+func (s *Server) apiDue(w http.ResponseWriter, r *http.Request) error {
+	fields := map[string]string{}
+	received, err := time.Parse(time.RFC3339, r.URL.Query().Get("received"))
+	if err != nil {
+		fields["received"] = "calendar.rfc3339"
+	}
+	proc, err := dossier.ProcedureByCode(r.URL.Query().Get("procedure"))
+	if err != nil {
+		fields["procedure"] = "procedure.not_found"
+	}
+	if len(fields) > 0 {
+		return invalidFields(fields)
+	}
+	due := s.desk.Calendar().Due(received, proc.Timing)
+	writeJSON(w, http.StatusOK, map[string]any{"due": due.Format(time.RFC3339), "procedure": proc.Code, "timing": proc.Timing})
+	return nil
+}
+
+func (s *Server) apiHolidays(w http.ResponseWriter, r *http.Request) error {
+	year, err := strconv.Atoi(r.URL.Query().Get("year"))
+	if err != nil || year < 1900 || year > 2199 {
+		return invalidFields(map[string]string{"year": "calendar.year"})
+	}
+	sc := s.desk.Calendar().Schedule(year)
+	type dayJSON struct {
+		Date string           `json:"date"`
+		Kind calendar.DayKind `json:"kind"`
+		Name string           `json:"name"`
+	}
+	days := []dayJSON{}
+	for _, d := range sc.Days {
+		days = append(days, dayJSON{d.DateString(), d.Kind, d.Name})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"year": year, "official": sc.Official, "days": days})
+	return nil
+}
+
+// parseScheduleText reads the administrator's lines "YYYY-MM-DD holiday|workday Name".
+func parseScheduleText(year int, text string) (calendar.Schedule, error) {
+	sc := calendar.Schedule{Year: year, Official: true}
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.SplitN(line, " ", 3)
+		bad := fault.New(fault.Invalid, "calendar.bad_line", i+1, line)
+		if len(parts) < 2 {
+			return sc, bad
+		}
+		d, err := time.Parse("2006-01-02", parts[0])
+		if err != nil || d.Year() != year {
+			return sc, bad
+		}
+		kind := calendar.DayKind(parts[1])
+		if kind != calendar.Holiday && kind != calendar.Workday {
+			return sc, bad
+		}
+		name := ""
+		if len(parts) == 3 {
+			name = strings.TrimSpace(parts[2])
+		}
+		sc.Days = append(sc.Days, calendar.Day{Date: d, Kind: kind, Name: name})
+	}
+	return sc, nil
+}
+
