@@ -271,4 +271,3 @@ func parseScheduleText(year int, text string) (calendar.Schedule, error) {
 	}
 	return sc, nil
 }
-
