@@ -29,6 +29,8 @@ Usage:
   tuphap token revoke --username U --id ID              revoke a token
   tuphap audit verify                                   check the audit log's hash chain
   tuphap backup FILE                                    consistent online copy of the SQLite store
+  tuphap calendar YEAR                                  the year's holidays and swapped working days
+  tuphap calendar lunar YYYY-MM-DD                      the lunar date of a day
 
 ROLE is one of officer, signer, specialist, leader, admin, auditor.
 CODE is a commune's 5-digit code or "department".
@@ -83,6 +85,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return tokenRevoke(ctx, rest[1:], stdout, stderr)
 	case cmd == "audit" && sub == "verify":
 		return auditVerify(ctx, rest[1:], stdout, stderr)
+	case cmd == "calendar":
+		return calendarCmd(ctx, rest, stdout, stderr)
 	case cmd == "backup":
 		return backup(ctx, rest, stdout, stderr)
 	}

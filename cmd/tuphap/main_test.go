@@ -174,3 +174,23 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		t.Fatalf("no clean stop in the JSON log:\n%s", errOut.String())
 	}
 }
+
+func TestCalendarCommands(t *testing.T) {
+	out, _, err := tuphap(t, "", "calendar", "lunar", "2027-02-06")
+	if err != nil || out != "2027-02-06: lunar 1/1/2027, leap month: no\n" {
+		t.Fatalf("lunar: %q %v", out, err)
+	}
+	out, _, _ = tuphap(t, "", "calendar", "lunar", "2025-07-25")
+	if !strings.Contains(out, "lunar 1/6/2025, leap month: yes") {
+		t.Fatalf("leap month: %q", out)
+	}
+	out, _, err = tuphap(t, "", "calendar", "--db", filepath.Join(t.TempDir(), "c.db"), "2026")
+	if err != nil || !strings.Contains(out, "Tết 2026-02-17") || !strings.Contains(out, "2026-02-16  Monday") || !strings.Contains(out, "default") {
+		t.Fatalf("calendar 2026: %q %v", out, err)
+	}
+	for _, bad := range [][]string{{"calendar", "lunar", "17/02/2026"}, {"calendar", "abc"}, {"calendar", "lunar"}} {
+		if _, _, err := tuphap(t, "", bad...); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}

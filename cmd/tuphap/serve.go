@@ -68,6 +68,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("demo records: %w", err)
 		}
 		if n > 0 {
+			// Open requests at the demo users' communes, so that their due lists are not empty.
+			if err := demo.LoadDossiers(ctx, st, []string{"21025", "21028"}, 40); err != nil {
+				return fmt.Errorf("demo dossiers: %w", err)
+			}
 			log.Info("demo records loaded", "entries", n, "took", time.Since(start).Round(time.Millisecond))
 		}
 		printDemo(stdout, *addr, password)

@@ -48,7 +48,7 @@ func DefaultSchedule(year int) Schedule {
 	add := func(d time.Time, name string) { days = append(days, Day{Date: d, Kind: Holiday, Name: name}) }
 	add(date(year, time.January, 1), "Tết Dương lịch")
 	tet := Tet(year)
-	add(tet.AddDate(0, 0, -1), "Tết Nguyên đán (30 Tết)")
+	add(tet.AddDate(0, 0, -1), "Tết Nguyên đán (ngày cuối năm âm lịch)")
 	for i := 0; i < 4; i++ {
 		add(tet.AddDate(0, 0, i), fmt.Sprintf("Tết Nguyên đán (mùng %d)", i+1))
 	}

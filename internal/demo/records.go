@@ -2,12 +2,15 @@ package demo
 
 import (
 	"context"
+	"math/rand/v2"
 	"sort"
 	"time"
 
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
+	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
+	"tuphap/internal/dossier"
 	"tuphap/internal/store"
 	"tuphap/internal/synth"
 )
@@ -41,14 +44,59 @@ func LoadRecords(ctx context.Context, st *store.Store, offices []auth.Office, bi
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].RegisteredOn < entries[j].RegisteredOn })
 	by := audit.Actor{Username: "demo"}
+	cal := calendar.New(nil)
+	rng := rand.New(rand.NewPCG(RecordsSeed, 1))
 	for _, e := range entries {
 		r := civil.Record{Kind: civil.BirthKind, Office: e.Office, RegisteredOn: e.RegisteredOn, Late: e.Late, Birth: e.Birth, Death: e.Death}
+		proc, applicant := "KS", ""
 		if e.Death != nil {
-			r.Kind = civil.DeathKind
+			r.Kind, proc, applicant = civil.DeathKind, "KT", e.Death.Requester.FullName
+		} else {
+			applicant = e.Birth.Requester.FullName
 		}
-		if err := st.RegisterRecord(ctx, &r, store.Registration{}, by); err != nil {
+		// The request behind the entry: received that morning or afternoon, settled within the
+		// hour, except about one in fifty that slipped to a later day.
+		day, _ := time.Parse("2006-01-02", e.RegisteredOn)
+		received := time.Date(day.Year(), day.Month(), day.Day(), 7+rng.IntN(9), rng.IntN(60), 0, 0, calendar.Vietnam)
+		if now := st.Now(); received.After(now.Add(-2 * time.Hour)) {
+			received = now.Add(-2 * time.Hour) // nothing happens in the future
+		}
+		p, _ := dossier.ProcedureByCode(proc)
+		d := &dossier.Dossier{Procedure: proc, Office: e.Office, Applicant: applicant, Channel: dossier.Desk, Status: dossier.Settled,
+			ReceivedAt: received, DueAt: cal.Due(received, p.Timing), SettledAt: received.Add(time.Duration(10+rng.IntN(50)) * time.Minute)}
+		if late := d.DueAt.Add(time.Duration(1+rng.IntN(3)) * 24 * time.Hour); rng.IntN(50) == 0 && late.Before(st.Now()) {
+			d.SettledAt = late
+		}
+		if err := st.RegisterRecord(ctx, &r, store.Registration{Dossier: d}, by); err != nil {
 			return 0, err
 		}
 	}
 	return len(entries), nil
+}
+
+// LoadDossiers opens requests still being handled at a few communes over the last two weeks,
+// some of them overdue, so that the due lists show something.
+func LoadDossiers(ctx context.Context, st *store.Store, offices []string, n int) error {
+	cal := calendar.New(nil)
+	g := synth.New(RecordsSeed+1, offices)
+	rng := rand.New(rand.NewPCG(RecordsSeed, 2))
+	procs := []string{"TDCC", "GH", "NCMC", "XNHN", "KHNN", "DKL", "CDGH"}
+	now := st.Now()
+	for i := 0; i < n; i++ {
+		received := now.Add(-time.Duration(rng.IntN(14*24)) * time.Hour)
+		p, _ := dossier.ProcedureByCode(procs[rng.IntN(len(procs))])
+		sex := civil.Female
+		if rng.IntN(2) == 0 {
+			sex = civil.Male
+		}
+		d := &dossier.Dossier{Procedure: p.Code, Office: offices[rng.IntN(len(offices))], Applicant: g.Name(sex, ""), Channel: dossier.Desk,
+			Status: dossier.InProgress, ReceivedAt: received, DueAt: cal.Due(received, p.Timing)}
+		if rng.IntN(4) == 0 {
+			d.Channel = dossier.Online
+		}
+		if err := st.OpenDossier(ctx, d, audit.Actor{Username: "demo"}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

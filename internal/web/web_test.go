@@ -447,6 +447,19 @@ func TestNavigationByRole(t *testing.T) {
 	}
 }
 
+var auditSystem = audit.System
+
+// loginTOTP logs in a user whose second factor has the given key.
+func (e *env) loginTOTP(username, key string) *http.Client {
+	e.t.Helper()
+	c := e.login(username)
+	code, _ := auth.TOTPCode(key, time.Now())
+	if resp, _ := e.postForm(c, "/login/totp", url.Values{"code": {code}}, nil); resp.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("TOTP for %s: %d", username, resp.StatusCode)
+	}
+	return c
+}
+
 func mustURL(s string) *url.URL {
 	u, err := url.Parse(s)
 	if err != nil {

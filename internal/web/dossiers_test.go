@@ -1,0 +1,141 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"tuphap/internal/auth"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+)
+
+func TestCalendarAPI(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	_, body := e.api("", "GET", "/api/v1/calendar/lunar?date=2027-02-06", "")
+	if l := body["lunar"].(map[string]any); l["day"] != 1.0 || l["month"] != 1.0 || l["year"] != 2027.0 || l["leap"] != false {
+		t.Fatalf("lunar: %v", body)
+	}
+	_, body = e.api("", "GET", "/api/v1/calendar/due?received=2026-03-13T16:00:00%2B07:00&procedure=KS", "")
+	if body["due"] != "2026-03-16T17:00:00+07:00" {
+		t.Fatalf("due: %v", body)
+	}
+	got, body := e.api("", "GET", "/api/v1/calendar/due?received=13/03/2026&procedure=XX", "")
+	fields := body["error"].(map[string]any)["fields"].(map[string]any)
+	if got != 400 || fields["received"] == nil || fields["procedure"] == nil {
+		t.Fatalf("bad due query: %d %v", got, body)
+	}
+	_, body = e.api("", "GET", "/api/v1/calendar/holidays?year=2026", "")
+	if body["official"] != false || len(body["days"].([]any)) != 12 {
+		t.Fatalf("holidays: %v", body)
+	}
+	if got, _ := e.api("", "GET", "/api/v1/calendar/lunar?date=tomorrow", ""); got != 400 {
+		t.Fatalf("bad date: %d", got)
+	}
+}
+
+func TestDossierAPIFlow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		got, body := e.api(auth.Officer, "POST", "/api/v1/dossiers", `{"procedure": "TDCC", "applicant": "Nguyễn Thị Đào", "phone": "0905123456"}`)
+		if got != 201 || body["status"] != "received" || body["office"] != "21025" {
+			t.Fatalf("open: %d %v", got, body)
+		}
+		code := body["code"].(string)
+		for _, tt := range []struct {
+			role auth.Role
+			want int
+		}{{auth.Officer, 200}, {auth.Specialist, 200}, {auth.Leader, 200}, {auth.Signer, 200}, {auth.Admin, 403}, {auth.Auditor, 403}} {
+			if got, _ := e.api(tt.role, "GET", "/api/v1/dossiers/"+code, ""); got != tt.want {
+				t.Errorf("%s reads the dossier: %d", tt.role, got)
+			}
+		}
+		if got, _ := e.api(auth.Leader, "POST", "/api/v1/dossiers/"+code+"/status", `{"status": "in_progress"}`); got != 403 {
+			t.Fatalf("leader moves it: %d", got)
+		}
+		if got, body := e.api(auth.Officer, "POST", "/api/v1/dossiers/"+code+"/status", `{"status": "returned"}`); got != 409 {
+			t.Fatalf("received → returned: %d %v", got, body)
+		}
+		if got, _ := e.api(auth.Officer, "POST", "/api/v1/dossiers/"+code+"/status", `{"status": "refused"}`); got != 400 {
+			t.Fatalf("refused without a reason: %d", got)
+		}
+		if got, _ := e.api(auth.Officer, "POST", "/api/v1/dossiers/"+code+"/extension", `{"days": 9, "reason": "x"}`); got != 400 {
+			t.Fatalf("extension beyond the law: %d", got)
+		}
+		if got, body := e.api(auth.Officer, "POST", "/api/v1/dossiers/"+code+"/status", `{"status": "settled"}`); got != 200 || body["on_time"] != true {
+			t.Fatalf("settle: %d %v", got, body)
+		}
+		// Citizens follow it by code without logging in, typed loosely.
+		loose := strings.ToLower(strings.ReplaceAll(code, "-", ""))
+		if got, body := e.api("", "GET", "/api/v1/track/"+loose, ""); got != 200 || body["status"] != "settled" || body["applicant"] != nil {
+			t.Fatalf("track: %d %v", got, body)
+		}
+		if got, _ := e.api("", "GET", "/api/v1/track/AAAA-AAAA-A", ""); got != 400 {
+			t.Fatalf("track with a bad code: %d", got)
+		}
+		resp, pdf := e.do(nil, "GET", "/api/v1/dossiers/"+code+"/receipt.pdf", nil, map[string]string{"Authorization": "Bearer " + e.tokens[auth.Officer]})
+		if resp.StatusCode != 200 || !strings.HasPrefix(pdf, "%PDF") {
+			t.Fatalf("receipt: %d", resp.StatusCode)
+		}
+		_, body = e.api(auth.Leader, "GET", "/api/v1/reports/on-time", "")
+		total := body["total"].(map[string]any)
+		if total["settled"] != 1.0 || total["rate"] != 1.0 {
+			t.Fatalf("report: %v", body)
+		}
+		if got, _ := e.api(auth.Leader, "GET", "/api/v1/reports/on-time?from=2026-03-10&to=2026-03-01", ""); got != 400 {
+			t.Fatalf("backwards period: %d", got)
+		}
+	})
+}
+
+func TestDossierPagesAndCalendarEditing(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	c := e.login("canbo")
+	resp, page := e.postForm(c, "/dossiers", url.Values{"procedure": {"GH"}, "applicant": {""}}, nil)
+	if resp.StatusCode != 400 || !strings.Contains(page, "Bắt buộc nhập") {
+		t.Fatalf("empty applicant: %d", resp.StatusCode)
+	}
+	resp, _ = e.postForm(c, "/dossiers", url.Values{"procedure": {"GH"}, "applicant": {"Lê Văn Tâm"}, "channel": {"desk"}}, nil)
+	if resp.StatusCode != 303 {
+		t.Fatalf("receive: %d", resp.StatusCode)
+	}
+	resp, page = e.do(c, "GET", resp.Header.Get("Location"), nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(page, "Đã tiếp nhận hồ sơ") || !strings.Contains(page, "Đăng ký giám hộ") {
+		t.Fatalf("dossier page: %d", resp.StatusCode)
+	}
+	_, page = e.do(c, "GET", "/dossiers", nil, nil)
+	if !strings.Contains(page, "Lê Văn Tâm") {
+		t.Fatal("list lacks the dossier")
+	}
+	if resp, page := e.do(nil, "GET", "/track", nil, nil); resp.StatusCode != 200 || !strings.Contains(page, "Tra cứu hồ sơ") {
+		t.Fatalf("public track page: %d", resp.StatusCode)
+	}
+	// Calendar: everyone reads it, only an administrator edits it.
+	if resp, page := e.do(c, "GET", "/calendar/2026", nil, nil); resp.StatusCode != 200 || !strings.Contains(page, "17/02/2026") || strings.Contains(page, "calendar-save") {
+		t.Fatalf("calendar for an officer: %d", resp.StatusCode)
+	}
+	if resp, _ := e.postForm(c, "/calendar/2026", url.Values{"days": {"2026-03-13 holiday Thử"}}, nil); resp.StatusCode != 403 {
+		t.Fatalf("officer edits the calendar: %d", resp.StatusCode)
+	}
+	st := e.store
+	u, _ := st.UserByUsername(ctx, "quantri")
+	key := "JBSWY3DPEHPK3PXP"
+	st.SetTOTP(ctx, u, key, auditSystem)
+	a := e.loginTOTP("quantri", key)
+	resp, page = e.postForm(a, "/calendar/2026", url.Values{"days": {"2026-01-01 holiday Tết\n2026-13-01 holiday Sai"}, "action": {"official"}}, nil)
+	if resp.StatusCode != 400 || !strings.Contains(page, "Dòng 2") {
+		t.Fatalf("bad line: %d", resp.StatusCode)
+	}
+	resp, _ = e.postForm(a, "/calendar/2026", url.Values{"days": {"2026-01-01 holiday Tết Dương lịch\n2026-03-13 holiday Nghỉ thử\n2026-03-14 workday Làm bù"}, "action": {"official"}}, nil)
+	if resp.StatusCode != 303 {
+		t.Fatalf("save: %d", resp.StatusCode)
+	}
+	_, body := e.api("", "GET", "/api/v1/calendar/holidays?year=2026", "")
+	if body["official"] != true || len(body["days"].([]any)) != 3 {
+		t.Fatalf("official schedule: %v", body)
+	}
+	_, body = e.api("", "GET", "/api/v1/calendar/due?received=2026-03-12T16:00:00%2B07:00&procedure=KS", "")
+	if body["due"] != "2026-03-14T17:00:00+07:00" { // Friday off, Saturday worked
+		t.Fatalf("due with the official schedule: %v", body)
+	}
+}
