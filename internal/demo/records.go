@@ -83,7 +83,9 @@ func LoadDossiers(ctx context.Context, st *store.Store, offices []string, n int)
 	procs := []string{"TDCC", "GH", "NCMC", "XNHN", "KHNN", "DKL", "CDGH"}
 	now := st.Now()
 	for i := 0; i < n; i++ {
-		received := now.Add(-time.Duration(rng.IntN(14*24)) * time.Hour)
+		// Received in office hours on one of the last fourteen days.
+		day := now.In(calendar.Vietnam).AddDate(0, 0, -1-rng.IntN(14))
+		received := time.Date(day.Year(), day.Month(), day.Day(), 7+rng.IntN(9), rng.IntN(60), 0, 0, calendar.Vietnam)
 		p, _ := dossier.ProcedureByCode(procs[rng.IntN(len(procs))])
 		sex := civil.Female
 		if rng.IntN(2) == 0 {
