@@ -147,12 +147,17 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"serve", "--demo", "--addr", addr, "--db", filepath.Join(t.TempDir(), "demo.db"), "--log-format", "json"}, nil, &out, &errOut)
 	}()
+	// The demo loads thousands of entries before listening: wait for it, but not forever.
 	var resp *http.Response
-	for i := 0; i < 100; i++ {
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		if resp, err = http.Get(fmt.Sprintf("http://%s/readyz", addr)); err == nil {
 			break
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped early: %v\n%s", err, errOut.String())
+		default:
+		}
 	}
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("readyz: %v", err)
