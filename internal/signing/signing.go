@@ -1,0 +1,119 @@
+// Package signing signs and verifies PDF documents: a PKCS#7 / CMS detached signature with the
+// signing certificate embedded, as PDF readers and pdfsig expect (adbe.pkcs7.detached). The key
+// is behind crypto.Signer, so a PKCS#11 hardware token (the USB tokens Vietnamese officials sign
+// with) can replace the software key without touching anything else; see Signer.
+package signing
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"fmt"
+	"time"
+
+	"github.com/digitorus/pdf"
+	"github.com/digitorus/pdfsign/sign"
+	"github.com/digitorus/pdfsign/verify"
+)
+
+// Signer is a signing key with its certificate. A software key (NewSoftware) implements it; a
+// PKCS#11 token would too: open the token with github.com/ThalesGroup/crypto11 (behind a build
+// tag, since it needs cgo), find the key pair by label, and return its crypto.Signer with the
+// token's certificate. Nothing else changes.
+type Signer interface {
+	crypto.Signer
+	Certificate() *x509.Certificate
+	Chain() []*x509.Certificate // intermediates and root, may be empty
+}
+
+type software struct {
+	crypto.Signer
+	cert  *x509.Certificate
+	chain []*x509.Certificate
+}
+
+func (s software) Certificate() *x509.Certificate { return s.cert }
+func (s software) Chain() []*x509.Certificate     { return s.chain }
+
+// NewSoftware wraps a private key held in memory.
+func NewSoftware(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certificate) (Signer, error) {
+	if !samePublicKey(key.Public(), cert.PublicKey) {
+		return nil, fmt.Errorf("signing: the key does not match the certificate")
+	}
+	return software{Signer: key, cert: cert, chain: chain}, nil
+}
+
+func samePublicKey(a, b crypto.PublicKey) bool {
+	type equaler interface{ Equal(crypto.PublicKey) bool }
+	e, ok := a.(equaler)
+	return ok && e.Equal(b)
+}
+
+// Info is what the signature says about itself.
+type Info struct {
+	Name     string // the signer's name
+	Location string
+	Reason   string
+	Contact  string
+	Time     time.Time
+}
+
+// SignPDF appends a signature to a PDF as an incremental update: the original bytes stay as
+// they were, and the signature covers all of them.
+func SignPDF(doc []byte, s Signer, info Info) ([]byte, error) {
+	rdr, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
+	if err != nil {
+		return nil, fmt.Errorf("signing: read PDF: %w", err)
+	}
+	var chains [][]*x509.Certificate
+	if ch := s.Chain(); len(ch) > 0 {
+		chains = [][]*x509.Certificate{append([]*x509.Certificate{s.Certificate()}, ch...)}
+	}
+	var out bytes.Buffer
+	err = sign.Sign(bytes.NewReader(doc), &out, rdr, int64(len(doc)), sign.SignData{
+		Signature: sign.SignDataSignature{
+			Info:       sign.SignDataSignatureInfo{Name: info.Name, Location: info.Location, Reason: info.Reason, ContactInfo: info.Contact, Date: info.Time},
+			CertType:   sign.ApprovalSignature,
+			DocMDPPerm: sign.AllowFillingExistingFormFieldsAndSignaturesPerms,
+		},
+		Signer:            s,
+		DigestAlgorithm:   crypto.SHA256,
+		Certificate:       s.Certificate(),
+		CertificateChains: chains,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("signing: sign PDF: %w", err)
+	}
+	return out.Bytes(), nil
+}
+
+// Result is what verification of an uploaded PDF found.
+type Result struct {
+	Signed      bool              // the PDF carries at least one signature
+	Valid       bool              // every signature is mathematically valid over the bytes it covers
+	Signers     []string          // subject common names
+	Certificate *x509.Certificate // the first signer's certificate
+}
+
+// VerifyPDF checks the signatures of a PDF. Trust in the issuer is not judged here: the caller
+// compares the document with what was issued.
+func VerifyPDF(doc []byte) (Result, error) {
+	resp, err := verify.Verify(bytes.NewReader(doc), int64(len(doc)))
+	if resp == nil || len(resp.Signers) == 0 {
+		// No signature, or not a PDF at all: nothing valid to report.
+		return Result{}, nil
+	}
+	_ = err // a failing signature is reported per signer below
+	r := Result{Signed: len(resp.Signers) > 0, Valid: len(resp.Signers) > 0}
+	for _, sg := range resp.Signers {
+		r.Valid = r.Valid && sg.ValidSignature
+		if len(sg.Certificates) > 0 && sg.Certificates[0].Certificate != nil {
+			c := sg.Certificates[0].Certificate
+			r.Signers = append(r.Signers, c.Subject.CommonName)
+			if r.Certificate == nil {
+				r.Certificate = c
+			}
+		}
+	}
+	return r, nil
+}

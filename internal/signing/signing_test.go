@@ -1,0 +1,134 @@
+package signing
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"software.sslmate.com/src/go-pkcs12"
+
+	"tuphap/internal/civil"
+	"tuphap/internal/document"
+)
+
+func samplePDF(t *testing.T) []byte {
+	t.Helper()
+	pdf, err := document.Extract(document.ExtractData{
+		Record: civil.Record{Kind: civil.BirthKind, Register: civil.Register{Number: 1, Book: "01", Year: 2026}, RegisteredOn: "2026-03-01",
+			Birth: &civil.Birth{Child: civil.Person{FullName: "Nguyễn Thị Đào", Sex: civil.Female, DateOfBirth: "2026-02-01"}}},
+		Office: "UBND Phường Cẩm Thành", Province: "tỉnh Quảng Ngãi", IssuedAt: time.Now(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pdf
+}
+
+func demoSigner(t *testing.T) Signer {
+	t.Helper()
+	ca, err := NewDemoCA(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kp, err := ca.Issue("UBND Phường Cẩm Thành", "Lê Văn Hùng", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := kp.Signer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// pdfsig runs poppler's independent verifier; CI requires it, elsewhere the check is skipped.
+func pdfsig(t *testing.T, doc []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdfsig")
+	if err != nil {
+		if os.Getenv("TUPHAP_REQUIRE_TOOLS") != "" {
+			t.Fatal("pdfsig not found, and TUPHAP_REQUIRE_TOOLS is set")
+		}
+		t.Skip("pdfsig not found (apt-get install poppler-utils)")
+	}
+	f := filepath.Join(t.TempDir(), "doc.pdf")
+	os.WriteFile(f, doc, 0o600)
+	out, _ := exec.Command(bin, f).CombinedOutput()
+	return string(out)
+}
+
+func TestSignAndVerify(t *testing.T) {
+	doc := samplePDF(t)
+	s := demoSigner(t)
+	signed, err := SignPDF(doc, s, Info{Name: "Lê Văn Hùng", Location: "Quảng Ngãi", Reason: "Ký trích lục khai sinh", Time: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(signed, doc) {
+		t.Fatal("signing must append, leaving the document's bytes as they were")
+	}
+	r, err := VerifyPDF(signed)
+	if err != nil || !r.Signed || !r.Valid || r.Certificate == nil || !strings.Contains(r.Signers[0], "Lê Văn Hùng") {
+		t.Fatalf("verify: %+v %v", r, err)
+	}
+	out := pdfsig(t, signed)
+	if !strings.Contains(out, "Signature Validation: Signature is Valid.") || !strings.Contains(out, "adbe.pkcs7.detached") || !strings.Contains(out, "Total document signed") {
+		t.Fatalf("pdfsig:\n%s", out)
+	}
+	// One byte changed inside the signed content: both verifiers refuse it.
+	i := bytes.Index(signed, []byte("/Title"))
+	tampered := append([]byte(nil), signed...)
+	tampered[i+1] = 'X'
+	if r, _ := VerifyPDF(tampered); r.Valid {
+		t.Fatal("tampered PDF verified")
+	}
+	if out := pdfsig(t, tampered); strings.Contains(out, "Signature is Valid.") {
+		t.Fatalf("pdfsig accepts the tampered PDF:\n%s", out)
+	}
+	if r, _ := VerifyPDF(doc); r.Signed || r.Valid {
+		t.Fatal("an unsigned PDF counts as signed")
+	}
+	if r, _ := VerifyPDF([]byte("not a pdf")); r.Valid {
+		t.Fatal("garbage verified")
+	}
+}
+
+func TestPKCS12AndSealing(t *testing.T) {
+	ca, _ := NewDemoCA(time.Now())
+	kp, _ := ca.Issue("UBND Phường Nghĩa Lộ", "Trần Văn Bình", time.Now())
+	p12, err := pkcs12.Modern.Encode(kp.Key, kp.Cert, kp.Chain, "mật khẩu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ImportPKCS12(p12, "mật khẩu")
+	if err != nil || !got.Cert.Equal(kp.Cert) || len(got.Chain) != 1 {
+		t.Fatalf("import: %v", err)
+	}
+	if _, err := ImportPKCS12(p12, "sai"); err == nil {
+		t.Fatal("wrong PKCS#12 password accepted")
+	}
+	der, _ := MarshalKey(kp.Key)
+	master := bytes.Repeat([]byte{7}, 32)
+	sealed, err := Seal(master, der)
+	if err != nil || bytes.Contains(sealed, der[:16]) {
+		t.Fatalf("seal: %v", err)
+	}
+	plain, err := Open(master, sealed)
+	if err != nil || !bytes.Equal(plain, der) {
+		t.Fatalf("open: %v", err)
+	}
+	if _, err := Open(bytes.Repeat([]byte{8}, 32), sealed); err == nil {
+		t.Fatal("wrong master key opened the key")
+	}
+	other, _ := ca.Issue("x", "y", time.Now())
+	if _, err := NewSoftware(other.Key, kp.Cert, nil); err == nil {
+		t.Fatal("a key that does not match its certificate was accepted")
+	}
+	if !strings.Contains(kp.Cert.Subject.CommonName, DemoMark) {
+		t.Fatal("demo certificates must say they are demos")
+	}
+}
