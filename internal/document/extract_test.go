@@ -121,3 +121,26 @@ func TestReceiptSlip(t *testing.T) {
 		}
 	}
 }
+
+// Every layout renders, and a document with a verification address carries it as a QR code
+// and in words.
+func TestLayoutsAndQR(t *testing.T) {
+	if len(Kinds()) < 3 {
+		t.Fatalf("layouts: %v", Kinds())
+	}
+	d := sample()
+	d.VerifyURL = "https://tuphap.example/verify/ABCDEFGHJKMNPQRSTUVW"
+	pdf, err := Extract(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(pdf, []byte("/Subtype /Image")) {
+		t.Fatal("no QR image in the PDF")
+	}
+	if text := pdfText(t, pdf); !strings.Contains(text, "Kiểm tra văn bản: https://tuphap.example/verify/ABCDEFGHJKMNPQRSTUVW") {
+		t.Fatalf("verification address missing:\n%s", text)
+	}
+	if _, err := Render("no_such_kind", Data{}); err == nil {
+		t.Fatal("unknown layout rendered")
+	}
+}

@@ -1,0 +1,272 @@
+package document
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"image"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/boombuler/barcode"
+	"github.com/boombuler/barcode/qr"
+	"github.com/signintech/gopdf"
+
+	"tuphap/internal/calendar"
+	"tuphap/internal/civil"
+	"tuphap/internal/dossier"
+)
+
+// Layouts are data: one JSON file per kind of document in templates/, a list of blocks whose
+// texts are Go text/template expressions over Data. A change of an official form is a change of
+// that file, not of code.
+//
+//go:embed templates/*.json
+var templateFS embed.FS
+
+// Block is one element of a layout.
+type Block struct {
+	Type      string  `json:"type"` // header, title, pair, field, space, notes, list, signature, qr
+	Text      string  `json:"text,omitempty"`
+	Label     string  `json:"label,omitempty"`
+	Value     string  `json:"value,omitempty"`
+	Left      string  `json:"left,omitempty"`
+	Right     string  `json:"right,omitempty"`
+	Place     string  `json:"place,omitempty"`
+	Title     string  `json:"title,omitempty"`
+	Note      string  `json:"note,omitempty"`
+	Name      string  `json:"name,omitempty"`
+	Items     string  `json:"items,omitempty"`
+	Size      float64 `json:"size,omitempty"`
+	OmitEmpty bool    `json:"omit_empty,omitempty"` // skip a field whose value is empty
+}
+
+// Template is a document layout.
+type Template struct {
+	Kind   string  `json:"kind"`
+	Title  string  `json:"title"`
+	Form   string  `json:"form"` // the official form it follows
+	Blocks []Block `json:"blocks"`
+}
+
+// Data is everything a layout may show.
+type Data struct {
+	Record    civil.Record
+	History   []civil.Version
+	Dossier   dossier.Dossier
+	Procedure dossier.Procedure
+	Papers    []string
+	Office    string
+	Province  string
+	Officer   string
+	TrackURL  string
+	VerifyURL string // printed as a QR code: where anyone checks the document
+	IssuedAt  time.Time
+	IssuedOn  string // YYYY-MM-DD in Vietnam
+}
+
+var funcs = template.FuncMap{
+	"upper":   strings.ToUpper,
+	"vndate":  DateVN,
+	"words":   DateInWords,
+	"year":    func(d string) string { return year(d) },
+	"sex":     func(s string) string { return sexVN[s] },
+	"place":   func(office string) string { return strings.TrimPrefix(office, "UBND ") },
+	"channel": func(c dossier.Channel) string { return channelVN[c] },
+	"clock":   func(t time.Time) string { return t.In(calendar.Vietnam).Format("15:04, ngày 02/01/2006") },
+	"day":     func(t time.Time) string { return t.In(calendar.Vietnam).Format("2006-01-02") },
+	"timing":  timingVN,
+}
+
+var templates = map[string]Template{}
+
+func init() {
+	entries, err := templateFS.ReadDir("templates")
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range entries {
+		b, _ := templateFS.ReadFile("templates/" + e.Name())
+		var t Template
+		if err := json.Unmarshal(b, &t); err != nil {
+			panic(fmt.Sprintf("document: %s: %v", e.Name(), err))
+		}
+		templates[t.Kind] = t
+	}
+}
+
+// Kinds lists the document layouts.
+func Kinds() []string {
+	var out []string
+	for k := range templates {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Lookup returns the layout of a kind.
+func Lookup(kind string) (Template, error) {
+	t, ok := templates[kind]
+	if !ok {
+		return t, fmt.Errorf("document: no layout %q", kind)
+	}
+	return t, nil
+}
+
+// expand evaluates one text of a layout.
+func expand(text string, d Data) (string, error) {
+	if !strings.Contains(text, "{{") {
+		return text, nil
+	}
+	t, err := template.New("").Funcs(funcs).Option("missingkey=error").Parse(text)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, d); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(b.String()), nil
+}
+
+// Render lays out a document of the given kind.
+func Render(kind string, d Data) ([]byte, error) {
+	t, err := Lookup(kind)
+	if err != nil {
+		return nil, err
+	}
+	if d.IssuedOn == "" {
+		d.IssuedOn = d.IssuedAt.In(calendar.Vietnam).Format("2006-01-02")
+	}
+	p, err := newPage(t.Title, d.IssuedAt)
+	if err != nil {
+		return nil, err
+	}
+	for i, b := range t.Blocks {
+		if err := p.block(b, d); err != nil {
+			return nil, fmt.Errorf("document: %s block %d (%s): %w", kind, i, b.Type, err)
+		}
+	}
+	return p.bytes()
+}
+
+func (p *page) block(b Block, d Data) error {
+	x := func(s string) (string, error) { return expand(s, d) }
+	switch b.Type {
+	case "header":
+		p.header(d.Office, d.Province)
+	case "title":
+		text, err := x(b.Text)
+		if err != nil {
+			return err
+		}
+		size := b.Size
+		if size == 0 {
+			size = 15
+		}
+		p.center(margin, pageW-margin, text, true, size)
+		p.y += 1.5 * lineH
+	case "pair":
+		left, err := x(b.Left)
+		if err != nil {
+			return err
+		}
+		right, err := x(b.Right)
+		if err != nil {
+			return err
+		}
+		p.font(false, 11)
+		p.write(margin, left)
+		p.write(pageW/2, right)
+		p.y += 1.5 * lineH
+	case "field":
+		v, err := x(b.Value)
+		if err != nil {
+			return err
+		}
+		if v == "" && b.OmitEmpty {
+			return nil
+		}
+		p.field(b.Label, v)
+	case "space":
+		p.y += lineH / 2
+	case "notes":
+		notes := marginalNotes(d.History)
+		if len(notes) == 0 {
+			return nil
+		}
+		p.y += lineH / 2
+		p.font(true, 11)
+		p.write(margin, b.Text)
+		p.y += lineH
+		for _, n := range notes {
+			p.paragraph(n, 10)
+		}
+	case "list":
+		p.y += lineH / 2
+		p.font(true, 11)
+		p.write(margin, b.Text)
+		p.y += lineH
+		for i, item := range d.Papers {
+			p.paragraph(fmt.Sprintf("%d. %s", i+1, item), 11)
+		}
+		p.y += lineH / 2
+	case "signature":
+		p.y += lineH
+		if b.Place != "" {
+			place, err := x(b.Place)
+			if err != nil {
+				return err
+			}
+			p.center(pageW/2, pageW-margin, place, false, 11)
+			p.y += lineH
+		}
+		p.center(pageW/2, pageW-margin, b.Title, true, 11)
+		p.y += lineH
+		if b.Note != "" {
+			p.center(pageW/2, pageW-margin, b.Note, false, 9)
+		}
+		if b.Name != "" {
+			name, err := x(b.Name)
+			if err != nil {
+				return err
+			}
+			p.y += 3 * lineH
+			p.center(pageW/2, pageW-margin, name, false, 11)
+		}
+	case "qr":
+		if d.VerifyURL == "" {
+			return nil
+		}
+		text, err := x(b.Text)
+		if err != nil {
+			return err
+		}
+		return p.qr(d.VerifyURL, text)
+	default:
+		return fmt.Errorf("unknown block type %q", b.Type)
+	}
+	return nil
+}
+
+// qr draws a QR code of url at the bottom left of the page, with a caption.
+func (p *page) qr(url, caption string) error {
+	code, err := qr.Encode(url, qr.M, qr.Auto)
+	if err != nil {
+		return err
+	}
+	code, err = barcode.Scale(code, 240, 240)
+	if err != nil {
+		return err
+	}
+	const size = 80.0
+	y := pageH - margin - size - lineH
+	if err := p.pdf.ImageFrom(code.(image.Image), margin, y, &gopdf.Rect{W: size, H: size}); err != nil {
+		return err
+	}
+	p.font(false, 8)
+	p.pdf.SetXY(margin, y+size+4)
+	return p.pdf.Text(caption)
+}
