@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/draw"
 	"strings"
 	"text/template"
 	"time"
@@ -261,9 +262,12 @@ func (p *page) qr(url, caption string) error {
 	if err != nil {
 		return err
 	}
+	// Copy into 8-bit grey: the PDF writer takes no 16-bit images, and black on white prints well.
+	img := image.NewGray(code.Bounds())
+	draw.Draw(img, img.Bounds(), code, code.Bounds().Min, draw.Src)
 	const size = 80.0
 	y := pageH - margin - size - lineH
-	if err := p.pdf.ImageFrom(code.(image.Image), margin, y, &gopdf.Rect{W: size, H: size}); err != nil {
+	if err := p.pdf.ImageFrom(img, margin, y, &gopdf.Rect{W: size, H: size}); err != nil {
 		return err
 	}
 	p.font(false, 8)
