@@ -217,6 +217,11 @@ func (s *Store) AddVersion(ctx context.Context, r *civil.Record, base int, v civ
 			strings.Join(v.Fields, ","), by.Username, ts(now)); err != nil {
 			return fmt.Errorf("store: insert version: %w", err)
 		}
+		// Documents issued from earlier versions no longer show the entry as it is.
+		if _, err := tx.ExecContext(ctx, `UPDATE documents SET status = 'replaced' WHERE record_id = $1 AND record_version < $2
+			AND status IN ('issued', 'signed')`, r.ID, r.Version); err != nil {
+			return fmt.Errorf("store: replace documents: %w", err)
+		}
 		return s.appendAudit(ctx, tx, by.Entry("record."+string(v.Change), "record:"+r.ID,
 			fmt.Sprintf("version=%d fields=%s", r.Version, strings.Join(v.Fields, ","))))
 	})

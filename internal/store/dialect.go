@@ -17,7 +17,8 @@ type dialect interface {
 	name() string
 	open(dsn string) (w, r *sql.DB, err error)
 	backup(ctx context.Context, db *sql.DB, file string) error
-	// rewrite adapts a migration: FOLDED becomes the type of prefix-searched folded text.
+	// rewrite adapts a migration: FOLDED becomes the type of prefix-searched folded text, BYTES
+	// the type of binary data.
 	rewrite(sql string) string
 }
 
@@ -67,12 +68,14 @@ func (sqlite) backup(ctx context.Context, db *sql.DB, file string) error {
 	return err
 }
 
-func (sqlite) rewrite(q string) string { return strings.ReplaceAll(q, " FOLDED ", " TEXT ") }
+func (sqlite) rewrite(q string) string {
+	return strings.NewReplacer(" FOLDED ", " TEXT ", " BYTES ", " BLOB ", " BYTES,", " BLOB,", " BYTES\n", " BLOB\n").Replace(q)
+}
 
 type postgres struct{}
 
 func (postgres) rewrite(q string) string {
-	return strings.ReplaceAll(q, " FOLDED ", ` TEXT COLLATE "C" `)
+	return strings.NewReplacer(" FOLDED ", ` TEXT COLLATE "C" `, " BYTES ", " BYTEA ", " BYTES,", " BYTEA,", " BYTES\n", " BYTEA\n").Replace(q)
 }
 
 func (postgres) name() string { return "postgres" }

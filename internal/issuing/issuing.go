@@ -1,0 +1,382 @@
+// Package issuing issues documents (extracts, receipt slips, later certificates): it renders
+// them with a QR code of their verification address, has them signed by the signer of the
+// issuing office with that office's key, revokes them, and answers anyone who checks one.
+package issuing
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/calendar"
+	"tuphap/internal/document"
+	"tuphap/internal/fault"
+	"tuphap/internal/registration"
+	"tuphap/internal/signing"
+	"tuphap/internal/store"
+	"tuphap/internal/units"
+)
+
+// Service issues and signs documents.
+type Service struct {
+	store    *store.Store
+	registry *registration.Service
+	units    *units.Registry
+	master   []byte // seals the private keys at rest
+}
+
+// New returns the service; master is the 32-byte key that seals signing keys.
+func New(st *store.Store, reg *registration.Service, u *units.Registry, master []byte) *Service {
+	return &Service{store: st, registry: reg, units: u, master: master}
+}
+
+// newCode is a document's public code: 100 random bits, unguessable, in base32 without the
+// letters that are easily confused.
+func newCode() string {
+	b := make([]byte, 13)
+	rand.Read(b)
+	return strings.ToUpper(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:20]
+}
+
+func sum(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// VerifyURL is the public address of a document's check.
+func VerifyURL(base, code string) string { return strings.TrimRight(base, "/") + "/verify/" + code }
+
+// IssueExtract issues an extract of an entry's current version, unsigned until a signer signs it.
+func (s *Service) IssueExtract(ctx context.Context, p auth.Principal, by audit.Actor, recordID, baseURL string) (store.Document, error) {
+	rec, err := s.registry.Get(ctx, p, by, recordID)
+	if err != nil {
+		return store.Document{}, err
+	}
+	hist, err := s.registry.History(ctx, p, rec)
+	if err != nil {
+		return store.Document{}, err
+	}
+	office, err := s.store.Office(ctx, rec.Office)
+	if err != nil {
+		return store.Document{}, err
+	}
+	code := newCode()
+	now := s.store.Now()
+	pdf, err := document.Extract(document.ExtractData{Record: rec, Office: office.Name, Province: "tỉnh " + s.units.Province().Name,
+		History: hist, IssuedAt: now.In(calendar.Vietnam), VerifyURL: VerifyURL(baseURL, code)})
+	if err != nil {
+		return store.Document{}, err
+	}
+	tmpl, _ := document.Lookup(document.ExtractKind(rec.Kind))
+	d := store.Document{Code: code, Kind: tmpl.Kind, Title: tmpl.Title, Office: rec.Office, RecordID: rec.ID, RecordVersion: rec.Version,
+		Subject: rec.Subject().FullName, RegisterRef: fmt.Sprintf("Số %d, quyển %s/%d", rec.Register.Number, rec.Register.Book, rec.Register.Year),
+		PDF: pdf, SHA256: sum(pdf)}
+	if err := s.store.IssueDocument(ctx, &d, by); err != nil {
+		return d, err
+	}
+	// Each issued copy is counted.
+	if _, err := s.store.IssueExtract(ctx, rec, by); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// Get returns a document the caller may see.
+func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (store.Document, error) {
+	d, err := s.store.DocumentByID(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	return d, p.Allow(auth.ViewRecords, d.Office)
+}
+
+// File is the PDF as delivered: signed when signed.
+func File(d store.Document) []byte {
+	if len(d.SignedPDF) > 0 {
+		return d.SignedPDF
+	}
+	return d.PDF
+}
+
+// List lists documents in the caller's jurisdiction.
+func (s *Service) List(ctx context.Context, p auth.Principal, status, recordID string) ([]store.Document, error) {
+	if !p.Can(auth.ViewRecords) {
+		return nil, fault.New(fault.Forbidden, "error.forbidden")
+	}
+	return s.store.Documents(ctx, p.Scope(), status, recordID, 200)
+}
+
+// Sign signs an issued document with its office's active key. Only the signer of that office
+// may, having reviewed it; the signature is audited.
+func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id string) (store.Document, error) {
+	d, err := s.store.DocumentByID(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	if err := p.Allow(auth.SignDocuments, d.Office); err != nil {
+		return d, err
+	}
+	if d.Status != store.DocIssued {
+		return d, fault.New(fault.Conflict, "document.not_signable")
+	}
+	k, err := s.store.ActiveKey(ctx, d.Office)
+	if fault.Is(err, fault.NotFound) {
+		return d, fault.New(fault.Conflict, "key.none")
+	}
+	if err != nil {
+		return d, err
+	}
+	signer, err := s.open(k)
+	if err != nil {
+		return d, err
+	}
+	signed, err := signing.SignPDF(d.PDF, signer, signing.Info{Name: p.FullName, Location: s.units.Province().Name,
+		Reason: "Ký " + strings.ToLower(d.Title), Time: s.store.Now()})
+	if err != nil {
+		return d, err
+	}
+	return d, s.store.SignDocument(ctx, &d, signed, sum(signed), k.ID, by)
+}
+
+func (s *Service) open(k store.SigningKey) (signing.Signer, error) {
+	der, err := signing.Open(s.master, k.KeySealed)
+	if err != nil {
+		return nil, err
+	}
+	key, err := signing.ParseKey(der)
+	if err != nil {
+		return nil, err
+	}
+	certs, err := signing.ParseCertsPEM([]byte(k.CertPEM + k.ChainPEM))
+	if err != nil || len(certs) == 0 {
+		return nil, fmt.Errorf("issuing: key %s: bad certificate: %v", k.ID, err)
+	}
+	return signing.NewSoftware(key, certs[0], certs[1:])
+}
+
+// Revoke withdraws a document (a signer of its office), with the reason.
+func (s *Service) Revoke(ctx context.Context, p auth.Principal, by audit.Actor, id, reason string) (store.Document, error) {
+	d, err := s.store.DocumentByID(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	if err := p.Allow(auth.SignDocuments, d.Office); err != nil {
+		return d, err
+	}
+	if strings.TrimSpace(reason) == "" {
+		return d, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"reason": "civil.required"}}
+	}
+	return d, s.store.RevokeDocument(ctx, &d, strings.TrimSpace(reason), by)
+}
+
+// Check is what the public learns about a document: whether it is genuine and current, and the
+// least personal data that lets them recognise it.
+type Check struct {
+	Code        string    `json:"code"`
+	Status      string    `json:"status"` // signed (genuine and current), issued (not signed yet), revoked, replaced
+	Genuine     bool      `json:"genuine"`
+	Title       string    `json:"title"`
+	Office      string    `json:"office"`
+	RegisterRef string    `json:"register"`
+	Subject     string    `json:"subject"` // masked: "Nguyễn T. Đ."
+	IssuedAt    time.Time `json:"issued_at"`
+	SignedAt    time.Time `json:"signed_at,omitzero"`
+	SignedBy    string    `json:"signed_by,omitempty"` // the certificate's subject
+	RevokedAt   time.Time `json:"revoked_at,omitzero"`
+	Reason      string    `json:"reason,omitempty"`
+}
+
+// Mask keeps a name recognisable without disclosing it: the family name and initials.
+func Mask(name string) string {
+	w := strings.Fields(name)
+	for i := 1; i < len(w); i++ {
+		r := []rune(w[i])
+		w[i] = string(r[0]) + "."
+	}
+	return strings.Join(w, " ")
+}
+
+// Verify answers the public page /verify/{code}; the check is audited as a view.
+func (s *Service) Verify(ctx context.Context, code string) (Check, error) {
+	d, err := s.store.DocumentByID(ctx, strings.ToUpper(strings.TrimSpace(code)))
+	if err != nil || d.Code != strings.ToUpper(strings.TrimSpace(code)) {
+		return Check{}, fault.New(fault.NotFound, "document.not_found")
+	}
+	return s.check(ctx, d)
+}
+
+func (s *Service) check(ctx context.Context, d store.Document) (Check, error) {
+	office, _ := s.store.Office(ctx, d.Office)
+	c := Check{Code: d.Code, Status: d.Status, Genuine: d.Status == store.DocSigned, Title: d.Title, Office: office.Name,
+		RegisterRef: d.RegisterRef, Subject: Mask(d.Subject), IssuedAt: d.IssuedAt, SignedAt: d.SignedAt, RevokedAt: d.RevokedAt, Reason: d.RevokeReason}
+	if d.KeyID != "" {
+		if keys, err := s.store.SigningKeys(ctx, d.Office); err == nil {
+			for _, k := range keys {
+				if k.ID == d.KeyID {
+					c.SignedBy = k.Subject
+				}
+			}
+		}
+	}
+	return c, nil
+}
+
+// Upload is the result of checking an uploaded PDF.
+type Upload struct {
+	SignatureValid bool   `json:"signature_valid"`
+	Signed         bool   `json:"signed"`
+	Issued         bool   `json:"issued"` // byte for byte the document tuphap delivered
+	Document       *Check `json:"document,omitempty"`
+	Signer         string `json:"signer,omitempty"`
+}
+
+// VerifyUpload checks an uploaded PDF: its signature, and that it is exactly a document that
+// was issued (a valid signature of someone else's certificate, or a changed byte, is not).
+func (s *Service) VerifyUpload(ctx context.Context, pdf []byte) (Upload, error) {
+	r, err := signing.VerifyPDF(pdf)
+	if err != nil {
+		return Upload{}, err
+	}
+	u := Upload{SignatureValid: r.Valid, Signed: r.Signed}
+	if r.Certificate != nil {
+		u.Signer = r.Certificate.Subject.CommonName
+	}
+	d, err := s.store.DocumentBySHA(ctx, sum(pdf))
+	if fault.Is(err, fault.NotFound) {
+		return u, nil
+	}
+	if err != nil {
+		return u, err
+	}
+	c, err := s.check(ctx, d)
+	if err != nil {
+		return u, err
+	}
+	u.Issued, u.Document = true, &c
+	return u, nil
+}
+
+// ImportKey installs an office's key from a PKCS#12 file (administrators).
+func (s *Service) ImportKey(ctx context.Context, p auth.Principal, by audit.Actor, office string, p12 []byte, password string) (store.SigningKey, error) {
+	if err := p.Allow(auth.ManageSettings, ""); err != nil {
+		return store.SigningKey{}, err
+	}
+	kp, err := signing.ImportPKCS12(p12, password)
+	if err != nil {
+		return store.SigningKey{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"file": "key.bad_p12"}, Err: err}
+	}
+	return s.install(ctx, by, office, kp, false)
+}
+
+// DemoKey gives an office a key issued by a demo CA that says it is a demo.
+func (s *Service) DemoKey(ctx context.Context, p auth.Principal, by audit.Actor, office string) (store.SigningKey, error) {
+	if err := p.Allow(auth.ManageSettings, ""); err != nil {
+		return store.SigningKey{}, err
+	}
+	return s.demoKey(ctx, by, office)
+}
+
+func (s *Service) demoKey(ctx context.Context, by audit.Actor, office string) (store.SigningKey, error) {
+	o, err := s.store.Office(ctx, office)
+	if err != nil {
+		return store.SigningKey{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"office": "office.not_found"}}
+	}
+	now := s.store.Now()
+	ca, err := signing.NewDemoCA(now)
+	if err != nil {
+		return store.SigningKey{}, err
+	}
+	kp, err := ca.Issue(o.Name, "Chủ tịch "+o.Name, now)
+	if err != nil {
+		return store.SigningKey{}, err
+	}
+	return s.install(ctx, by, office, kp, true)
+}
+
+// EnsureDemoKeys gives every listed office without a key a demo key (the demo province).
+func (s *Service) EnsureDemoKeys(ctx context.Context, offices []string) error {
+	for _, o := range offices {
+		if _, err := s.store.ActiveKey(ctx, o); err == nil {
+			continue
+		}
+		if _, err := s.demoKey(ctx, audit.System, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) install(ctx context.Context, by audit.Actor, office string, kp signing.KeyPair, demo bool) (store.SigningKey, error) {
+	if _, err := s.store.Office(ctx, office); err != nil {
+		return store.SigningKey{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"office": "office.not_found"}}
+	}
+	der, err := signing.MarshalKey(kp.Key)
+	if err != nil {
+		return store.SigningKey{}, err
+	}
+	sealed, err := signing.Seal(s.master, der)
+	if err != nil {
+		return store.SigningKey{}, err
+	}
+	fp := sha256.Sum256(kp.Cert.Raw)
+	k := store.SigningKey{Office: office, Subject: kp.Cert.Subject.CommonName, Issuer: kp.Cert.Issuer.CommonName, Fingerprint: hex.EncodeToString(fp[:]),
+		CertPEM: string(signing.CertsPEM(kp.Cert)), ChainPEM: string(signing.CertsPEM(kp.Chain...)), KeySealed: sealed,
+		NotBefore: kp.Cert.NotBefore, NotAfter: kp.Cert.NotAfter, Demo: demo}
+	return k, s.store.AddSigningKey(ctx, &k, by)
+}
+
+// Share is the share of documents signed, as the department reports it.
+type Share struct {
+	From     string                `json:"from"`
+	To       string                `json:"to"`
+	Issued   int                   `json:"issued"`
+	Signed   int                   `json:"signed"`
+	Rate     float64               `json:"rate"`
+	ByOffice map[string]OfficeRate `json:"by_office"`
+}
+
+// OfficeRate is one office's figures.
+type OfficeRate struct {
+	Issued int     `json:"issued"`
+	Signed int     `json:"signed"`
+	Rate   float64 `json:"rate"`
+}
+
+func rate(signed, issued int) float64 {
+	if issued == 0 {
+		return 0
+	}
+	return float64(signed) / float64(issued)
+}
+
+// SignedShare reports the share of issued documents that are digitally signed, per office, for
+// documents issued between from and to (dates, inclusive).
+func (s *Service) SignedShare(ctx context.Context, p auth.Principal, from, to time.Time, office string) (Share, error) {
+	if err := p.Allow(auth.ViewRecords, office); err != nil {
+		return Share{}, err
+	}
+	if scope := p.Scope(); scope != "" {
+		office = scope
+	}
+	start := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, calendar.Vietnam)
+	end := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, calendar.Vietnam).AddDate(0, 0, 1)
+	rows, err := s.store.SignedCounts(ctx, start, end, office)
+	if err != nil {
+		return Share{}, err
+	}
+	sh := Share{From: from.Format("2006-01-02"), To: to.Format("2006-01-02"), ByOffice: map[string]OfficeRate{}}
+	for _, r := range rows {
+		sh.Issued += r.Issued
+		sh.Signed += r.Signed
+		sh.ByOffice[r.Office] = OfficeRate{r.Issued, r.Signed, rate(r.Signed, r.Issued)}
+	}
+	sh.Rate = rate(sh.Signed, sh.Issued)
+	return sh, nil
+}
