@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -42,6 +45,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	secure := fs.Bool("secure-cookies", env("TUPHAP_SECURE_COOKIES", "") == "1",
 		"always mark cookies Secure (env TUPHAP_SECURE_COOKIES=1); they are anyway when the request came over HTTPS or X-Forwarded-Proto says https")
 	maxBody := fs.Int64("max-body", 1<<20, "largest request body in bytes")
+	keyFile := fs.String("secret-key-file", env("TUPHAP_SECRET_KEY_FILE", ""),
+		"file with the 32-byte master key that seals signing keys, made on first start when missing (env TUPHAP_SECRET_KEY_FILE; default: the SQLite file's name + .secret, or tuphap.secret); TUPHAP_SECRET_KEY (base64) overrides it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -76,9 +81,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		printDemo(stdout, *addr, password)
 	}
-	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody}, st, reg, log)
+	master, err := masterKey(*db, *keyFile, log)
 	if err != nil {
 		return err
+	}
+	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody, MasterKey: master}, st, reg, log)
+	if err != nil {
+		return err
+	}
+	if *loadDemo {
+		// Demo signing keys, from a demo CA whose certificates say they are demos.
+		if err := srv.DemoKeys(ctx, []string{"21025", "21028"}); err != nil {
+			return fmt.Errorf("demo keys: %w", err)
+		}
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -117,4 +132,43 @@ func printDemo(w io.Writer, addr, password string) {
 	}
 	fmt.Fprintln(w, "\nquantri (admin) must set up a second factor (TOTP) at first login.")
 	fmt.Fprintln(w)
+}
+
+// masterKey reads the key that seals signing keys: TUPHAP_SECRET_KEY (base64), else the key
+// file, which is made (mode 0600) on first start. Back it up with the database: without it the
+// stored signing keys cannot be used.
+func masterKey(dsn, file string, log *slog.Logger) ([]byte, error) {
+	if v := os.Getenv("TUPHAP_SECRET_KEY"); v != "" {
+		k, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || len(k) != 32 {
+			return nil, errors.New("TUPHAP_SECRET_KEY must be 32 bytes in base64")
+		}
+		return k, nil
+	}
+	if file == "" {
+		file = "tuphap.secret"
+		if !strings.HasPrefix(dsn, "postgres") {
+			file = strings.TrimPrefix(dsn, "file:") + ".secret"
+		}
+	}
+	b, err := os.ReadFile(file)
+	if err == nil {
+		k, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+		if derr != nil || len(k) != 32 {
+			return nil, fmt.Errorf("%s does not hold a 32-byte base64 key", file)
+		}
+		return k, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(file, []byte(base64.StdEncoding.EncodeToString(k)+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	log.Warn("made a new master key for signing keys: back it up with the database", "file", file)
+	return k, nil
 }

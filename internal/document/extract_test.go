@@ -2,9 +2,6 @@ package document
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,29 +9,10 @@ import (
 	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
 	"tuphap/internal/dossier"
+	"tuphap/internal/pdftest"
 )
 
-// pdfText runs pdftotext (poppler-utils) on a PDF; CI requires the tool, elsewhere the test skips.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("TUPHAP_REQUIRE_TOOLS") != "" {
-			t.Fatal("pdftotext not found, and TUPHAP_REQUIRE_TOOLS is set")
-		}
-		t.Skip("pdftotext not found (apt-get install poppler-utils)")
-	}
-	file := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(file, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-enc", "UTF-8", file, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Lines wrap where the layout needs: compare text with white space folded.
-	return strings.Join(strings.Fields(string(out)), " ")
-}
+func pdfText(t *testing.T, pdf []byte) string { return pdftest.Text(t, pdf) }
 
 func sample() ExtractData {
 	b := &civil.Birth{

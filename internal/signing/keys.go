@@ -171,7 +171,7 @@ func (ca DemoCA) Issue(office, signerName string, now time.Time) (KeyPair, error
 	tmpl := &x509.Certificate{SerialNumber: serial(),
 		Subject:   pkix.Name{CommonName: signerName + " (" + DemoMark + ")", Organization: []string{office}, Country: []string{"VN"}},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(3, 0, 0),
-		KeyUsage:  x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 		// RFC 9336 document signing, and e-mail protection which older readers accept.
 		ExtKeyUsage:        []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
 		UnknownExtKeyUsage: nil,

@@ -2,9 +2,6 @@ package signing
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +10,7 @@ import (
 
 	"tuphap/internal/civil"
 	"tuphap/internal/document"
+	"tuphap/internal/pdftest"
 )
 
 func samplePDF(t *testing.T) []byte {
@@ -45,21 +43,7 @@ func demoSigner(t *testing.T) Signer {
 	return s
 }
 
-// pdfsig runs poppler's independent verifier; CI requires it, elsewhere the check is skipped.
-func pdfsig(t *testing.T, doc []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdfsig")
-	if err != nil {
-		if os.Getenv("TUPHAP_REQUIRE_TOOLS") != "" {
-			t.Fatal("pdfsig not found, and TUPHAP_REQUIRE_TOOLS is set")
-		}
-		t.Skip("pdfsig not found (apt-get install poppler-utils)")
-	}
-	f := filepath.Join(t.TempDir(), "doc.pdf")
-	os.WriteFile(f, doc, 0o600)
-	out, _ := exec.Command(bin, f).CombinedOutput()
-	return string(out)
-}
+func pdfsig(t *testing.T, doc []byte) string { return pdftest.Sig(t, doc) }
 
 func TestSignAndVerify(t *testing.T) {
 	doc := samplePDF(t)

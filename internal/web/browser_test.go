@@ -10,6 +10,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"tuphap/internal/auth"
+
 	"tuphap/internal/store/storetest"
 )
 
@@ -112,9 +114,9 @@ func TestBrowserNavigationByRole(t *testing.T) {
 		username string
 		want     []string
 	}{
-		{"canbo", []string{"nav.home", "nav.records", "nav.dossiers", "nav.reports", "nav.calendar", "nav.units", "nav.account"}},
+		{"canbo", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.account"}},
 		{"kiemtoan", []string{"nav.home", "nav.calendar", "nav.units", "nav.audit", "nav.account"}},
-		{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.reports", "nav.calendar", "nav.units", "nav.account"}},
+		{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.account"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.username, func(t *testing.T) {
@@ -176,5 +178,37 @@ func TestBrowserRegisterBirthAndFindIt(t *testing.T) {
 	found := run(t, ctx, chromedp.Text(chromedp.CSS(`#records tbody a`)))
 	if found != "Nguyễn Thị Đào" {
 		t.Fatalf("search found %q", found)
+	}
+}
+
+// The officer issues an extract, the chairperson reviews and signs it, and whoever holds the
+// paper follows its QR address to the public check.
+func TestBrowserSignAndFollowQR(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	if err := e.web.DemoKeys(ctx, []string{"21025"}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
+	recID := body["id"].(string)
+
+	officer := browserCtx(t)
+	browserLogin(t, officer, e.srv.URL, "canbo", password)
+	do(t, officer, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(e.srv.URL+"/records/"+recID),
+		chromedp.Click(chromedp.ID("extract")), chromedp.WaitVisible(chromedp.ID("document-status")))
+	docURL := run(t, officer, chromedp.Location())
+
+	signer := browserCtx(t)
+	browserLogin(t, signer, e.srv.URL, "chutich", password)
+	do(t, signer, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(docURL), chromedp.Click(chromedp.ID("sign")),
+		chromedp.WaitVisible(chromedp.ID("verify-url")))
+	if st := run(t, signer, chromedp.Text(chromedp.ID("document-status"))); st != "Đã ký số" {
+		t.Fatalf("status after signing: %q", st)
+	}
+	qr := run(t, signer, chromedp.Evaluate[string](`document.getElementById('verify-url').href`))
+
+	citizen := browserCtx(t) // no login
+	do(t, citizen, chromedp.Navigate(qr), chromedp.WaitVisible(chromedp.ID("verdict")))
+	if v := run(t, citizen, chromedp.Text(chromedp.ID("verdict"))); v != "Văn bản thật, đang có hiệu lực." {
+		t.Fatalf("verdict: %q", v)
 	}
 }

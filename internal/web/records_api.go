@@ -9,7 +9,6 @@ import (
 
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
-	"tuphap/internal/document"
 	"tuphap/internal/i18n"
 	"tuphap/internal/registration"
 )
@@ -175,29 +174,6 @@ func (s *Server) apiAmend(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, recordJSON(rec))
-	return nil
-}
-
-// extractPDF issues an extract of the entry's current version, counts it and serves it. The
-// same bytes will later go to the signer before they leave.
-func (s *Server) extractPDF(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.loadRecord(r)
-	if err != nil {
-		return err
-	}
-	rec := v.rec
-	pdf, err := document.Extract(document.ExtractData{Record: rec, Office: v.office.Name, Province: "tỉnh " + s.units.Province().Name,
-		History: v.hist, IssuedAt: s.store.Now().In(vietnam)})
-	if err != nil {
-		return err
-	}
-	if _, err := s.store.IssueExtract(r.Context(), rec, actorOf(r)); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="trich-luc-`+string(rec.Kind)+"-"+strconv.Itoa(rec.Register.Number)+"-"+strconv.Itoa(rec.Register.Year)+`.pdf"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(pdf)
 	return nil
 }
 

@@ -96,10 +96,12 @@ var nav = []navItem{
 	{"nav.home", "/", anyUser},
 	{"nav.records", "/records", auth.ViewRecords},
 	{"nav.dossiers", "/dossiers", auth.ViewRecords},
+	{"nav.documents", "/documents", auth.ViewRecords},
 	{"nav.reports", "/reports/on-time", auth.ViewRecords},
 	{"nav.calendar", "/calendar", anyUser},
 	{"nav.units", "/units", auth.ViewUnits},
 	{"nav.users", "/users", auth.ManageUsers},
+	{"nav.keys", "/keys", auth.ManageSettings},
 	{"nav.audit", "/audit", auth.ViewAudit},
 	{"nav.account", "/account", anyUser},
 }

@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"tuphap/internal/account"
 	"tuphap/internal/auth"
 	"tuphap/internal/fault"
+	"tuphap/internal/issuing"
 	"tuphap/internal/metrics"
 	"tuphap/internal/reception"
 	"tuphap/internal/registration"
@@ -24,6 +26,8 @@ type Config struct {
 	SecureCookies bool
 	// MaxBody is the largest request body accepted, in bytes.
 	MaxBody int64
+	// MasterKey (32 bytes) seals the offices' signing keys at rest.
+	MasterKey []byte
 }
 
 // Server holds the dependencies of the handlers.
@@ -33,6 +37,7 @@ type Server struct {
 	accounts *account.Service
 	registry *registration.Service
 	desk     *reception.Service
+	issuer   *issuing.Service
 	units    *units.Registry
 	log      *slog.Logger
 	pages    *pages
@@ -59,6 +64,10 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 		return nil, err
 	}
 	s.registry.Calendar = s.desk.Calendar
+	if len(cfg.MasterKey) != 32 {
+		return nil, errors.New("web: the master key must be 32 bytes")
+	}
+	s.issuer = issuing.New(st, s.registry, reg, cfg.MasterKey)
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
@@ -138,6 +147,16 @@ func (s *Server) routes() http.Handler {
 	h("POST /calendar/{year}", auth.ManageSettings, s.saveCalendar)
 	h("GET /track", anyone, s.trackPage)
 	h("GET /track/{code}", anyone, s.trackPage)
+	h("GET /documents", auth.ViewRecords, s.documentsPage)
+	h("GET /documents/{id}", auth.ViewRecords, s.documentPage)
+	h("GET /documents/{id}/file.pdf", auth.ViewRecords, s.documentFile)
+	h("POST /documents/{id}/sign", auth.SignDocuments, s.signDocument)
+	h("POST /documents/{id}/revoke", auth.SignDocuments, s.revokeDocument)
+	h("GET /verify", anyone, s.verifyPage)
+	h("POST /verify", anyone, s.verifyUploadPage)
+	h("GET /verify/{code}", anyone, s.verifyPage)
+	h("GET /keys", auth.ManageSettings, s.keysPage)
+	h("POST /keys", auth.ManageSettings, s.addKey)
 	h("GET /records", auth.ViewRecords, s.recordsPage)
 	h("GET /records/new/birth", auth.WriteRecords, s.newBirthPage)
 	h("GET /records/new/death", auth.WriteRecords, s.newDeathPage)
@@ -145,6 +164,7 @@ func (s *Server) routes() http.Handler {
 	h("POST /records/deaths", auth.WriteRecords, s.createDeath)
 	h("GET /records/{id}", auth.ViewRecords, s.recordPage)
 	h("GET /records/{id}/extract.pdf", auth.ViewRecords, s.extractPDF)
+	h("POST /records/{id}/extracts", auth.ViewRecords, s.issueExtractPage)
 	h("GET /records/{id}/amend", auth.WriteRecords, s.amendPage)
 	h("POST /records/{id}/amend", auth.WriteRecords, s.amendSubmit)
 
@@ -175,6 +195,15 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/records/{id}", auth.ViewRecords, s.apiRecord)
 	h("POST /api/v1/records/{id}/amendments", auth.WriteRecords, s.apiAmend)
 	h("GET /api/v1/records/{id}/extract.pdf", auth.ViewRecords, s.extractPDF)
+	h("POST /api/v1/records/{id}/extracts", auth.ViewRecords, s.apiIssueExtract)
+	h("GET /api/v1/documents", auth.ViewRecords, s.apiDocuments)
+	h("GET /api/v1/documents/{id}", auth.ViewRecords, s.apiDocument)
+	h("GET /api/v1/documents/{id}/file.pdf", auth.ViewRecords, s.documentFile)
+	h("POST /api/v1/documents/{id}/sign", auth.SignDocuments, s.apiSignDocument)
+	h("POST /api/v1/documents/{id}/revoke", auth.SignDocuments, s.apiRevokeDocument)
+	h("POST /api/v1/verify", anyone, s.apiVerifyUpload)
+	h("GET /api/v1/verify/{code}", anyone, s.apiVerifyCode)
+	h("GET /api/v1/reports/signed", auth.ViewRecords, s.apiSignedShare)
 
 	// Unmatched requests get our own 404 or 405 (JSON under /api/, a page elsewhere) instead of the
 	// mux's plain text; guard still runs, so a logged-in user sees the page with navigation.

@@ -25,6 +25,8 @@ import (
 
 var ctx = context.Background()
 
+var testMasterKey = []byte("0123456789abcdef0123456789abcdef")
+
 const password = "mật khẩu thử 2026"
 
 // env is a running server on a real store with one user per role.
@@ -55,7 +57,7 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	if err := st.SyncOffices(ctx, account.OfficesFrom(reg, time.Now())); err != nil {
 		t.Fatal(err)
 	}
-	ws, err := web.New(web.Config{MaxBody: 64 << 10}, st, reg, nil)
+	ws, err := web.New(web.Config{MaxBody: 64 << 10, MasterKey: testMasterKey}, st, reg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
