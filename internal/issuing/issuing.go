@@ -16,6 +16,7 @@ import (
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/calendar"
+	"tuphap/internal/civil"
 	"tuphap/internal/document"
 	"tuphap/internal/fault"
 	"tuphap/internal/registration"
@@ -55,6 +56,15 @@ func VerifyURL(base, code string) string { return strings.TrimRight(base, "/") +
 
 // IssueExtract issues an extract of an entry's current version, unsigned until a signer signs it.
 func (s *Service) IssueExtract(ctx context.Context, p auth.Principal, by audit.Actor, recordID, baseURL string) (store.Document, error) {
+	return s.issueFromRecord(ctx, p, by, recordID, baseURL, false)
+}
+
+// IssueBirthCertificate issues the birth certificate (giấy khai sinh) of a birth entry.
+func (s *Service) IssueBirthCertificate(ctx context.Context, p auth.Principal, by audit.Actor, recordID, baseURL string) (store.Document, error) {
+	return s.issueFromRecord(ctx, p, by, recordID, baseURL, true)
+}
+
+func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audit.Actor, recordID, baseURL string, certificate bool) (store.Document, error) {
 	rec, err := s.registry.Get(ctx, p, by, recordID)
 	if err != nil {
 		return store.Document{}, err
@@ -67,21 +77,31 @@ func (s *Service) IssueExtract(ctx context.Context, p auth.Principal, by audit.A
 	if err != nil {
 		return store.Document{}, err
 	}
+	kind := document.ExtractKind(rec.Kind)
+	if certificate {
+		if rec.Kind != civil.BirthKind {
+			return store.Document{}, fault.New(fault.Invalid, "document.certificate_births_only")
+		}
+		kind = "certificate_birth"
+	}
 	code := newCode()
 	now := s.store.Now()
-	pdf, err := document.Extract(document.ExtractData{Record: rec, Office: office.Name, Province: "tỉnh " + s.units.Province().Name,
-		History: hist, IssuedAt: now.In(calendar.Vietnam), VerifyURL: VerifyURL(baseURL, code)})
+	pdf, err := document.Render(kind, document.Data{Record: rec, History: hist, Office: office.Name, Province: "tỉnh " + s.units.Province().Name,
+		IssuedAt: now.In(calendar.Vietnam), VerifyURL: VerifyURL(baseURL, code)})
 	if err != nil {
 		return store.Document{}, err
 	}
-	tmpl, _ := document.Lookup(document.ExtractKind(rec.Kind))
+	tmpl, _ := document.Lookup(kind)
 	d := store.Document{Code: code, Kind: tmpl.Kind, Title: tmpl.Title, Office: rec.Office, RecordID: rec.ID, RecordVersion: rec.Version,
 		Subject: rec.Subject().FullName, RegisterRef: fmt.Sprintf("Số %d, quyển %s/%d", rec.Register.Number, rec.Register.Book, rec.Register.Year),
 		PDF: pdf, SHA256: sum(pdf)}
 	if err := s.store.IssueDocument(ctx, &d, by); err != nil {
 		return d, err
 	}
-	// Each issued copy is counted.
+	// Each issued copy of an extract is counted.
+	if certificate {
+		return d, nil
+	}
 	if _, err := s.store.IssueExtract(ctx, rec, by); err != nil {
 		return d, err
 	}

@@ -71,6 +71,16 @@ func (s *Server) apiIssueExtract(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) apiIssueCertificate(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	d, err := s.issuer.IssueBirthCertificate(r.Context(), p, actorOf(r), r.PathValue("id"), s.baseURL(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, s.toDocJSON(r, d))
+	return nil
+}
+
 func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
 	ds, err := s.issuer.List(r.Context(), p, r.URL.Query().Get("status"), r.URL.Query().Get("record"))
@@ -332,10 +342,15 @@ func (s *Server) addKey(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// issueExtractPage issues an extract from the entry's page and opens the document for review.
+// issueExtractPage issues an extract (or, with kind=certificate, a birth certificate) from the
+// entry's page and opens the document for review.
 func (s *Server) issueExtractPage(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	d, err := s.issuer.IssueExtract(r.Context(), p, actorOf(r), r.PathValue("id"), s.baseURL(r))
+	issue := s.issuer.IssueExtract
+	if r.FormValue("kind") == "certificate" {
+		issue = s.issuer.IssueBirthCertificate
+	}
+	d, err := issue(r.Context(), p, actorOf(r), r.PathValue("id"), s.baseURL(r))
 	if err != nil {
 		return err
 	}

@@ -167,6 +167,10 @@ func (s *Server) onTimePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	signed, err := s.issuer.SignedShare(r.Context(), p, from, to, r.URL.Query().Get("office"))
+	if err != nil {
+		return err
+	}
 	offices, err := s.store.Offices(r.Context())
 	if err != nil {
 		return err
@@ -179,7 +183,7 @@ func (s *Server) onTimePage(w http.ResponseWriter, r *http.Request) error {
 	for _, pr := range dossier.Procedures() {
 		procs[pr.Code] = pr.Name
 	}
-	s.render(w, r, http.StatusOK, "ontime.html", map[string]any{"R": rep, "Names": names, "Procs": procs,
+	s.render(w, r, http.StatusOK, "ontime.html", map[string]any{"R": rep, "Signed": signed, "Names": names, "Procs": procs,
 		"From": from.Format("2006-01-02"), "To": to.Format("2006-01-02")})
 	return nil
 }

@@ -127,7 +127,9 @@ func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 		officer = events[0].By
 	}
 	pdf, err := document.ReceiptSlip(document.ReceiptData{Dossier: d, Procedure: proc, Office: office.Name,
-		Province: "tỉnh " + s.units.Province().Name, Officer: officer, TrackURL: s.baseURL(r) + "/track/" + d.Code})
+		Province: "tỉnh " + s.units.Province().Name, Officer: officer, TrackURL: s.baseURL(r) + "/track/" + d.Code,
+		// The slip's QR code leads to the dossier's public status.
+		VerifyURL: s.baseURL(r) + "/track/" + d.Code})
 	if err != nil {
 		return err
 	}

@@ -196,6 +196,7 @@ func (s *Server) routes() http.Handler {
 	h("POST /api/v1/records/{id}/amendments", auth.WriteRecords, s.apiAmend)
 	h("GET /api/v1/records/{id}/extract.pdf", auth.ViewRecords, s.extractPDF)
 	h("POST /api/v1/records/{id}/extracts", auth.ViewRecords, s.apiIssueExtract)
+	h("POST /api/v1/records/{id}/certificate", auth.WriteRecords, s.apiIssueCertificate)
 	h("GET /api/v1/documents", auth.ViewRecords, s.apiDocuments)
 	h("GET /api/v1/documents/{id}", auth.ViewRecords, s.apiDocument)
 	h("GET /api/v1/documents/{id}/file.pdf", auth.ViewRecords, s.documentFile)
