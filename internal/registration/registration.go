@@ -17,6 +17,7 @@ import (
 	"tuphap/internal/civil"
 	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
+	"tuphap/internal/outbox"
 	"tuphap/internal/store"
 )
 
@@ -233,7 +234,7 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 // request was made at the desk and answered on the spot).
 func (s *Service) register(ctx context.Context, r *civil.Record, dup *store.DuplicateDecision, procedure, code, applicant string, by audit.Actor) error {
 	now := s.Store.Now()
-	reg := store.Registration{Duplicate: dup}
+	reg := store.Registration{Duplicate: dup, Outbox: func(r *civil.Record) ([]*store.Message, error) { return outbox.ForRecord(r, now) }}
 	if code != "" {
 		d, err := s.Store.Dossier(ctx, code)
 		if fault.Is(err, fault.NotFound) {

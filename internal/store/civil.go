@@ -65,6 +65,9 @@ type Registration struct {
 	Dossier *dossier.Dossier
 	// DossierWas is the status an existing dossier had when it was read.
 	DossierWas dossier.Status
+	// Outbox makes the requests to agencies the entry causes (a personal ID for a birth…), once
+	// the entry has its id; they are written in the same transaction, so that none is lost.
+	Outbox func(r *civil.Record) ([]*Message, error)
 }
 
 // RegisterRecord gives r the next number of its office's register for the year of
@@ -119,6 +122,17 @@ func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registr
 		if err := s.appendAudit(ctx, tx, by.Entry("record.create", obj,
 			fmt.Sprintf("%s office=%s so=%d quyen=%s/%d", r.Kind, r.Office, r.Register.Number, r.Register.Book, r.Register.Year))); err != nil {
 			return err
+		}
+		if reg.Outbox != nil {
+			ms, err := reg.Outbox(r)
+			if err != nil {
+				return err
+			}
+			for _, m := range ms {
+				if err := s.enqueue(ctx, tx, m); err != nil {
+					return err
+				}
+			}
 		}
 		if d := reg.Dossier; d != nil {
 			d.RecordID = r.ID

@@ -1,0 +1,339 @@
+package outbox_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"tuphap/internal/account"
+	"tuphap/internal/agency"
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/civil"
+	"tuphap/internal/outbox"
+	"tuphap/internal/registration"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+	"tuphap/internal/units"
+)
+
+var (
+	ctx     = context.Background()
+	officer = auth.Principal{Username: "canbo", Role: auth.Officer, Office: "21025"}
+	by      = audit.Actor{Username: "canbo"}
+	secret  = []byte("shared secret of the test agencies")
+)
+
+// agencyServer is a simulator behind a real HTTP listener that can go down and come back on the
+// same address, keeping its store.
+type agencyServer struct {
+	t    *testing.T
+	sim  *agency.Simulator
+	addr string
+	srv  *httptest.Server
+}
+
+func startAgency(t *testing.T, kind agency.Kind) *agencyServer {
+	t.Helper()
+	sim, err := agency.NewSimulator(kind, ":memory:", secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &agencyServer{t: t, sim: sim}
+	a.up()
+	t.Cleanup(func() { a.down(); sim.Close() })
+	return a
+}
+
+func (a *agencyServer) up() {
+	addr := a.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	var ln net.Listener
+	var err error
+	for i := 0; i < 50; i++ { // the old socket may take a moment to free its port
+		if ln, err = net.Listen("tcp", addr); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	a.addr = ln.Addr().String()
+	a.srv = &httptest.Server{Listener: ln, Config: &http.Server{Handler: a.sim}}
+	a.srv.Start()
+}
+
+func (a *agencyServer) down() {
+	if a.srv != nil {
+		a.srv.CloseClientConnections()
+		a.srv.Close()
+		a.srv = nil
+	}
+}
+
+func (a *agencyServer) url() string { return "http://" + a.addr }
+
+type fixture struct {
+	st       *store.Store
+	reg      *registration.Service
+	pop, ins *agencyServer
+}
+
+func setup(t *testing.T, st *store.Store) *fixture {
+	t.Helper()
+	if err := st.SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{st: st, reg: registration.New(st), pop: startAgency(t, agency.Population), ins: startAgency(t, agency.Insurance)}
+}
+
+func (f *fixture) worker() *outbox.Worker {
+	w := outbox.NewWorker(f.st, map[string]outbox.Endpoint{
+		string(agency.Population): {URL: f.pop.url(), Secret: secret},
+		string(agency.Insurance):  {URL: f.ins.url(), Secret: secret},
+	}, nil)
+	w.Client = &http.Client{Timeout: 2 * time.Second}
+	w.BaseDelay, w.MaxDelay, w.Poll, w.Lease = 5*time.Millisecond, 40*time.Millisecond, 5*time.Millisecond, 400*time.Millisecond
+	return w
+}
+
+func (f *fixture) births(t *testing.T, n int) []string {
+	t.Helper()
+	var ids []string
+	for i := 0; i < n; i++ {
+		sex := civil.Female
+		if i%2 == 0 {
+			sex = civil.Male
+		}
+		dob := time.Now().AddDate(0, 0, -1-i%50).Format(civil.DateFormat)
+		r, err := f.reg.RegisterBirth(ctx, officer, by, registration.BirthRequest{Office: "21025", Birth: civil.Birth{
+			Child:     civil.Person{FullName: fmt.Sprintf("Nguyễn Văn %c%c", 'A'+i/26%26, 'A'+i%26), Sex: sex, DateOfBirth: dob, PlaceOfBirth: "Trạm Y tế", Ethnicity: "Kinh", Nationality: "Việt Nam"},
+			Mother:    &civil.Parent{FullName: fmt.Sprintf("Trần Thị %c%c", 'A'+i/26%26, 'A'+i%26)},
+			Requester: civil.Requester{FullName: "Trần Thị Mẹ", Relation: "mẹ"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
+// drain runs the worker until nothing is pending, or fails the test after a while.
+func drain(t *testing.T, w *outbox.Worker) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		w.RunOnce(ctx)
+		c, err := w.Store.OutboxCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c[store.MsgPending] == 0 {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	c, _ := w.Store.OutboxCounts(ctx)
+	t.Fatalf("outbox not drained: %v", c)
+}
+
+// check proves the promise: every birth has exactly one valid personal ID, the one the agency
+// issued for it, no number twice, and every child under 6 exactly one card.
+func (f *fixture) check(t *testing.T, ids []string) {
+	t.Helper()
+	pids, err := f.pop.sim.Numbers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cards, err := f.ins.sim.Numbers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		r, err := f.st.Record(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pid := r.Birth.Child.PersonalID
+		born, _ := civil.ParseDate(r.Birth.Child.DateOfBirth)
+		if pid == "" || pid != pids[id] || civil.PersonalIDProblem(pid, born, r.Birth.Child.Sex) != "" || pid[:3] != "051" {
+			t.Fatalf("record %s: number %q, agency issued %q", id, pid, pids[id])
+		}
+		if seen[pid] {
+			t.Fatalf("number %s issued twice", pid)
+		}
+		seen[pid] = true
+		if cards[id] == "" {
+			t.Fatalf("record %s: no card", id)
+		}
+	}
+	if len(pids) != len(ids) || len(cards) != len(ids) {
+		t.Fatalf("agencies issued %d numbers and %d cards for %d births", len(pids), len(cards), len(ids))
+	}
+	if dead, _ := f.st.Messages(ctx, "", store.MsgDead, "", 0); len(dead) != 0 {
+		t.Fatalf("dead letters: %+v", dead)
+	}
+}
+
+func TestAgencyDownDuringRegistrationThenBack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := setup(t, st)
+		f.pop.down()
+		ids := f.births(t, 5) // registering does not wait for the agency
+		w := f.worker()
+		for i := 0; i < 3; i++ {
+			w.RunOnce(ctx)
+			time.Sleep(50 * time.Millisecond)
+		}
+		ms, _ := st.Messages(ctx, "", store.MsgPending, "", 0)
+		if len(ms) != 5 || ms[0].Attempts == 0 || ms[0].LastError == "" {
+			t.Fatalf("while down: %+v", ms)
+		}
+		f.pop.up()
+		drain(t, w)
+		f.check(t, ids)
+	})
+}
+
+func TestReplyLostAfterProcessing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := setup(t, st)
+		f.pop.sim.SetFaults(agency.Faults{Mode: "drop", Rate: 1})
+		ids := f.births(t, 4)
+		w := f.worker()
+		w.RunOnce(ctx)
+		if n := f.pop.sim.Processed.Load(); n != 4 {
+			t.Fatalf("agency processed %d", n)
+		}
+		f.pop.sim.SetFaults(agency.Faults{})
+		drain(t, w)
+		if n := f.pop.sim.Processed.Load(); n != 4 {
+			t.Fatalf("resent requests were processed again: %d", n)
+		}
+		f.check(t, ids)
+	})
+}
+
+func TestWorkerKilledDuringDelivery(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := setup(t, st)
+		f.pop.sim.SetFaults(agency.Faults{Mode: "slow", Rate: 1, Delay: 300 * time.Millisecond})
+		ids := f.births(t, 6)
+		w := f.worker()
+		runCtx, kill := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { w.Run(runCtx); close(done) }()
+		time.Sleep(100 * time.Millisecond) // requests are in flight
+		kill()
+		<-done
+		f.pop.sim.SetFaults(agency.Faults{})
+		// A new process: the leases of the killed one run out and its messages are taken again.
+		drain(t, f.worker())
+		f.check(t, ids)
+	})
+}
+
+func TestManyBirthsWithFlakyAgencies(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := setup(t, st)
+		f.pop.sim.SetFaults(agency.Faults{Mode: "error", Rate: 0.33})
+		f.ins.sim.SetFaults(agency.Faults{Mode: "error", Rate: 0.33})
+		var mu sync.Mutex
+		var ids []string
+		var wg sync.WaitGroup
+		for g := 0; g < 4; g++ { // four officers at once
+			wg.Add(1)
+			go func(g int) {
+				defer wg.Done()
+				for i := 0; i < 50; i++ {
+					n := g*50 + i
+					sex := civil.Male
+					if n%2 == 1 {
+						sex = civil.Female
+					}
+					r, err := f.reg.RegisterBirth(ctx, officer, by, registration.BirthRequest{Office: "21025", Birth: civil.Birth{
+						Child: civil.Person{FullName: fmt.Sprintf("Lê Văn %c%c", 'A'+n/26%26, 'A'+n%26), Sex: sex,
+							DateOfBirth: time.Now().AddDate(0, 0, -1-n%40).Format(civil.DateFormat), PlaceOfBirth: "Trạm Y tế", Ethnicity: "Kinh", Nationality: "Việt Nam"},
+						Mother:    &civil.Parent{FullName: fmt.Sprintf("Phạm Thị %c%c%c", 'A'+g, 'A'+n/26%26, 'A'+n%26)},
+						Requester: civil.Requester{FullName: "Phạm Thị Mẹ", Relation: "mẹ"}}})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					ids = append(ids, r.ID)
+					mu.Unlock()
+				}
+			}(g)
+		}
+		wg.Wait()
+		if len(ids) != 200 {
+			t.Fatalf("%d registered", len(ids))
+		}
+		drain(t, f.worker())
+		f.check(t, ids)
+	})
+}
+
+func TestDeathClosesBoth(t *testing.T) {
+	st := storetest.SQLite(t)
+	f := setup(t, st)
+	ids := f.births(t, 1)
+	w := f.worker()
+	drain(t, w)
+	r, _ := st.Record(ctx, ids[0])
+	if r.Version != 2 {
+		t.Fatalf("the number is a new version: v%d", r.Version)
+	}
+	d, err := f.reg.RegisterDeath(ctx, officer, by, registration.DeathRequest{Office: "21025", Death: civil.Death{
+		Deceased: r.Birth.Child, DateOfDeath: time.Now().Format(civil.DateFormat), PlaceOfDeath: "Bệnh viện", Cause: "Bệnh",
+		Requester: civil.Requester{FullName: "Trần Thị Mẹ", Relation: "mẹ"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, w)
+	ms, _ := st.Messages(ctx, "", store.MsgDelivered, d.ID, 0)
+	ops := map[string]bool{}
+	for _, m := range ms {
+		ops[m.Agency+"."+m.Op] = true
+	}
+	if !ops["population.death"] || !ops["insurance.close"] {
+		t.Fatalf("death messages: %v", ops)
+	}
+}
+
+// The agency refuses the data: the message goes to the dead letters with the agency's reason;
+// once the entry is fixed it is sent again.
+func TestDeadLetterAndResend(t *testing.T) {
+	st := storetest.SQLite(t)
+	f := setup(t, st)
+	ids := f.births(t, 1)
+	ms, _ := st.Messages(ctx, "", store.MsgPending, ids[0], 0)
+	// Spoil the request as a bad entry would: no 3-digit province.
+	st.ExecForTest(ctx, `UPDATE outbox SET payload = REPLACE(payload, '"051"', '"5"') WHERE id = $1`, ms[0].ID)
+	w := f.worker()
+	drain(t, w)
+	dead, _ := st.Messages(ctx, "21025", store.MsgDead, "", 0)
+	if len(dead) != 1 || dead[0].LastError == "" || dead[0].Attempts != 1 {
+		t.Fatalf("dead letters: %+v", dead)
+	}
+	r, _ := st.Record(ctx, ids[0])
+	payload, key, err := outbox.Rebuild(dead[0], &r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Requeue(ctx, dead[0], payload, key+":retry1", by); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, w)
+	f.check(t, ids)
+}

@@ -1,0 +1,238 @@
+package outbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"tuphap/internal/agency"
+	"tuphap/internal/audit"
+	"tuphap/internal/civil"
+	"tuphap/internal/metrics"
+	"tuphap/internal/store"
+)
+
+// Endpoint is where an agency listens and the secret it shares with us.
+type Endpoint struct {
+	URL    string
+	Secret []byte
+}
+
+// Worker delivers the outbox.
+type Worker struct {
+	Store     *store.Store
+	Endpoints map[string]Endpoint // by agency name
+	Client    *http.Client
+	Log       *slog.Logger
+	Batch     int           // messages claimed at a time
+	Parallel  int           // deliveries in flight
+	Lease     time.Duration // how long a claimed message is ours; a dead worker's come back after it
+	Poll      time.Duration // pause when nothing is due
+	MaxTries  int           // transient failures before a message goes to the dead letters
+	BaseDelay time.Duration // first retry delay, doubled each attempt, with jitter
+	MaxDelay  time.Duration
+
+	deliveries *metrics.Counter
+}
+
+// NewWorker returns a worker with sensible defaults.
+func NewWorker(st *store.Store, endpoints map[string]Endpoint, log *slog.Logger) *Worker {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Worker{Store: st, Endpoints: endpoints, Client: &http.Client{Timeout: 15 * time.Second}, Log: log, Batch: 50, Parallel: 8,
+		Lease: time.Minute, Poll: time.Second, MaxTries: 25, BaseDelay: 2 * time.Second, MaxDelay: 15 * time.Minute}
+}
+
+// Register adds the outbox's figures to /metrics.
+func (w *Worker) Register(reg *metrics.Registry) {
+	w.deliveries = reg.NewCounter("tuphap_outbox_deliveries_total", "Delivery attempts to agencies by agency and result.", "agency", "result")
+	for _, st := range []string{store.MsgPending, store.MsgDelivered, store.MsgDead} {
+		reg.NewGaugeFunc("tuphap_outbox_"+st, "Outbox messages that are "+st+".", func() float64 {
+			c, err := w.Store.OutboxCounts(context.Background())
+			if err != nil {
+				return math.NaN()
+			}
+			return float64(c[st])
+		})
+	}
+}
+
+// Run delivers until ctx ends.
+func (w *Worker) Run(ctx context.Context) {
+	for ctx.Err() == nil {
+		n, err := w.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			w.Log.Error("outbox", "err", err)
+		}
+		if n == 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(w.Poll):
+			}
+		}
+	}
+}
+
+// RunOnce claims the due messages and delivers them; it returns how many it handled.
+func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	ms, err := w.Store.Claim(ctx, w.Batch, w.Lease)
+	if err != nil || len(ms) == 0 {
+		return 0, err
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, w.Parallel))
+	for _, m := range ms {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(m store.Message) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := w.deliver(ctx, m); err != nil && ctx.Err() == nil {
+				w.Log.Error("outbox delivery", "id", m.ID, "err", err)
+			}
+		}(m)
+	}
+	wg.Wait()
+	return len(ms), nil
+}
+
+var paths = map[string]string{PopBirth: "/v1/births", PopDeath: "/v1/deaths", CardIssue: "/v1/cards", CardClose: "/v1/cards/close"}
+
+// permanent is an answer that resending will not change: the agency refused the data.
+type permanent struct{ reason string }
+
+func (p permanent) Error() string { return p.reason }
+
+func (w *Worker) count(ag, result string) {
+	if w.deliveries != nil {
+		w.deliveries.Inc(ag, result)
+	}
+}
+
+func (w *Worker) deliver(ctx context.Context, m store.Message) error {
+	resp, err := w.send(ctx, m)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err() // shutting down: the lease runs out and the message is taken again
+		}
+		var p permanent
+		dead := errors.As(err, &p) || m.Attempts >= w.MaxTries
+		w.count(m.Agency, map[bool]string{true: "dead", false: "retry"}[dead])
+		w.Log.Warn("outbox delivery failed", "agency", m.Agency, "op", m.Op, "record", m.RecordID, "attempt", m.Attempts, "dead", dead, "err", err)
+		return w.Store.Failed(ctx, m, err.Error(), w.Store.Now().Add(w.backoff(m.Attempts)), dead)
+	}
+	next, err := w.apply(ctx, m, resp)
+	if err != nil {
+		return err // the lease runs out and the delivery is tried again: applying is idempotent
+	}
+	w.count(m.Agency, "ok")
+	return w.Store.Delivered(ctx, m, string(resp), next...)
+}
+
+// backoff is the wait before attempt n+1: doubling from BaseDelay to MaxDelay, with full jitter
+// in the upper half so that a recovering agency is not hit by every retry at once.
+func (w *Worker) backoff(attempts int) time.Duration {
+	d := w.BaseDelay << min(attempts-1, 20)
+	if d <= 0 || d > w.MaxDelay {
+		d = w.MaxDelay
+	}
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+func (w *Worker) send(ctx context.Context, m store.Message) ([]byte, error) {
+	ep, ok := w.Endpoints[m.Agency]
+	if !ok || ep.URL == "" {
+		return nil, fmt.Errorf("no address configured for agency %q", m.Agency)
+	}
+	body := []byte(m.Payload)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(ep.URL, "/")+paths[m.Op], bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(agency.HeaderKey, m.Key)
+	agency.SignRequest(req, ep.Secret, body, time.Now())
+	resp, err := w.Client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		return out, nil
+	case resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != http.StatusRequestTimeout && resp.StatusCode != http.StatusTooManyRequests:
+		var e agency.Error
+		json.Unmarshal(out, &e)
+		return nil, permanent{fmt.Sprintf("%d %s: %s", resp.StatusCode, e.Error.Code, e.Error.Message)}
+	}
+	return nil, fmt.Errorf("agency answered %d", resp.StatusCode)
+}
+
+// system is who applies the agencies' answers.
+var system = audit.Actor{Username: "liên thông"}
+
+// apply records what the agency answered and returns the messages that follow from it. Applying
+// the same answer twice changes nothing, so a delivery repeated after a crash is harmless.
+func (w *Worker) apply(ctx context.Context, m store.Message, resp []byte) ([]*store.Message, error) {
+	if m.Op != PopBirth {
+		return nil, nil
+	}
+	var ans agency.BirthResponse
+	if err := json.Unmarshal(resp, &ans); err != nil || ans.PersonalID == "" {
+		return nil, fmt.Errorf("population answer without a number: %s", resp)
+	}
+	r, err := w.Store.Record(ctx, m.RecordID)
+	if err != nil {
+		return nil, err
+	}
+	if r.Birth == nil {
+		return nil, fmt.Errorf("record %s is not a birth", r.ID)
+	}
+	born, _ := civil.ParseDate(r.Birth.Child.DateOfBirth)
+	if p := civil.PersonalIDProblem(ans.PersonalID, born, r.Birth.Child.Sex); p != "" {
+		return nil, fmt.Errorf("population answered an impossible number %s (%s)", ans.PersonalID, p)
+	}
+	if r.Birth.Child.PersonalID == "" {
+		b := *r.Birth
+		b.Child.PersonalID = ans.PersonalID
+		next := r
+		next.Birth = &b
+		// Never overwrite an entry: the number is a supplement, a new version (Law 60/2014 art. 29).
+		v := civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"},
+			Reason:     "Số định danh cá nhân do Cơ sở dữ liệu quốc gia về dân cư cấp",
+			LegalBasis: "Luật Căn cước 2023, điều 12; Nghị định 63/2024/NĐ-CP"}
+		if err := w.Store.AddVersion(ctx, &next, r.Version, v, system); err != nil {
+			return nil, err
+		}
+		r = next
+	} else if r.Birth.Child.PersonalID != ans.PersonalID {
+		return nil, permanentApply(fmt.Sprintf("the entry already has number %s, the agency answered %s", r.Birth.Child.PersonalID, ans.PersonalID))
+	}
+	if !UnderSix(r.Birth.Child.DateOfBirth, w.Store.Now()) {
+		return nil, nil
+	}
+	card, err := message(string(agency.Insurance), CardIssue, &r, CardRequest(&r))
+	if err != nil {
+		return nil, err
+	}
+	// One card per birth, whatever the version: the key names the record only.
+	card.Key = Key(CardIssue, r.ID, 0)
+	return []*store.Message{card}, nil
+}
+
+func permanentApply(reason string) error { return errors.New(reason) }
