@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -142,10 +143,11 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
+	dbFile := filepath.Join(t.TempDir(), "demo.db")
 	var out, errOut bytes.Buffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", addr, "--db", filepath.Join(t.TempDir(), "demo.db"), "--log-format", "json"}, nil, &out, &errOut)
+		done <- run(ctx, []string{"serve", "--demo", "--addr", addr, "--db", dbFile, "--log-format", "json"}, nil, &out, &errOut)
 	}()
 	// The demo loads thousands of entries before listening: wait for it, but not forever.
 	var resp *http.Response
@@ -163,6 +165,39 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		t.Fatalf("readyz: %v", err)
 	}
 	resp.Body.Close()
+	// A birth registered through the API gets its personal ID from the in-process simulator.
+	token, _, err := tuphap(t, "", "token", "create", "--db", dbFile, "--username", "canbo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"office": "21025", "child": {"full_name": "Võ Thị Mai", "sex": "female", "date_of_birth": "` + time.Now().AddDate(0, 0, -3).Format("2006-01-02") +
+		`", "place_of_birth": "Trạm Y tế", "ethnicity": "Kinh", "nationality": "Việt Nam"}, "mother": {"full_name": "Võ Thị Lan"}, "father": null,
+		"requester": {"full_name": "Võ Thị Lan", "relation": "mẹ"}}`
+	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/births", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(token))
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("birth: %v %v", resp.StatusCode, err)
+	}
+	var rec map[string]any
+	json.NewDecoder(resp.Body).Decode(&rec)
+	resp.Body.Close()
+	pid := ""
+	for deadline := time.Now().Add(20 * time.Second); pid == "" && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/records/"+rec["id"].(string), nil)
+		req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(token))
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			var got map[string]any
+			json.NewDecoder(resp.Body).Decode(&got)
+			resp.Body.Close()
+			if c, ok := got["child"].(map[string]any); ok && c["personal_id"] != nil {
+				pid = c["personal_id"].(string)
+			}
+		}
+	}
+	if len(pid) != 12 || !strings.HasPrefix(pid, "0513") {
+		t.Fatalf("personal ID from the demo agency: %q", pid)
+	}
 	cancel()
 	select {
 	case err := <-done:

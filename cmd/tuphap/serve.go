@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"tuphap/internal/account"
+	"tuphap/internal/agency"
 	"tuphap/internal/demo"
+	"tuphap/internal/outbox"
 	"tuphap/internal/web"
 )
 
@@ -45,6 +47,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	secure := fs.Bool("secure-cookies", env("TUPHAP_SECURE_COOKIES", "") == "1",
 		"always mark cookies Secure (env TUPHAP_SECURE_COOKIES=1); they are anyway when the request came over HTTPS or X-Forwarded-Proto says https")
 	maxBody := fs.Int64("max-body", 1<<20, "largest request body in bytes")
+	popURL := fs.String("population-url", env("TUPHAP_POPULATION_URL", ""), "base URL of the population database's API (env TUPHAP_POPULATION_URL)")
+	insURL := fs.String("insurance-url", env("TUPHAP_INSURANCE_URL", ""), "base URL of social insurance's API (env TUPHAP_INSURANCE_URL)")
 	keyFile := fs.String("secret-key-file", env("TUPHAP_SECRET_KEY_FILE", ""),
 		"file with the 32-byte master key that seals signing keys, made on first start when missing (env TUPHAP_SECRET_KEY_FILE; default: the SQLite file's name + .secret, or tuphap.secret); TUPHAP_SECRET_KEY (base64) overrides it")
 	if err := fs.Parse(args); err != nil {
@@ -95,6 +99,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("demo keys: %w", err)
 		}
 	}
+	endpoints, stopSims, err := agencyEndpoints(ctx, *popURL, *insURL, *loadDemo, log)
+	if err != nil {
+		return err
+	}
+	defer stopSims()
+	worker := outbox.NewWorker(st, endpoints, log)
+	worker.Register(srv.Metrics())
+	workerDone := make(chan struct{})
+	go func() { worker.Run(ctx); close(workerDone) }()
+	defer func() { <-workerDone }() // the worker stops with ctx; wait for its deliveries in flight
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -171,4 +186,46 @@ func masterKey(dsn, file string, log *slog.Logger) ([]byte, error) {
 	}
 	log.Warn("made a new master key for signing keys: back it up with the database", "file", file)
 	return k, nil
+}
+
+// agencyEndpoints are the agencies the outbox delivers to: the configured addresses (with the
+// shared secret in TUPHAP_AGENCY_SECRET), or with --demo and none configured, simulators running
+// inside this process. Without either, messages wait in the outbox, none lost.
+func agencyEndpoints(ctx context.Context, popURL, insURL string, demo bool, log *slog.Logger) (map[string]outbox.Endpoint, func(), error) {
+	secret := []byte(os.Getenv("TUPHAP_AGENCY_SECRET"))
+	if popURL != "" || insURL != "" {
+		if len(secret) == 0 {
+			return nil, nil, errors.New("TUPHAP_AGENCY_SECRET must hold the secret shared with the agencies")
+		}
+		return map[string]outbox.Endpoint{string(agency.Population): {URL: popURL, Secret: secret},
+			string(agency.Insurance): {URL: insURL, Secret: secret}}, func() {}, nil
+	}
+	if !demo {
+		log.Warn("no agency addresses (--population-url, --insurance-url): requests wait in the outbox")
+		return map[string]outbox.Endpoint{}, func() {}, nil
+	}
+	secret = make([]byte, 32)
+	rand.Read(secret)
+	eps := map[string]outbox.Endpoint{}
+	var stops []func()
+	for _, kind := range []agency.Kind{agency.Population, agency.Insurance} {
+		sim, err := agency.NewSimulator(kind, ":memory:", secret)
+		if err != nil {
+			return nil, nil, err
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, nil, err
+		}
+		hs := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
+		go hs.Serve(ln)
+		eps[string(kind)] = outbox.Endpoint{URL: "http://" + ln.Addr().String(), Secret: secret}
+		stops = append(stops, func() { hs.Close(); sim.Close() })
+		log.Info("agency simulator running in-process", "agency", kind, "addr", ln.Addr().String())
+	}
+	return eps, func() {
+		for _, f := range stops {
+			f()
+		}
+	}, nil
 }

@@ -196,7 +196,11 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	if rec.Kind == civil.DeathKind {
 		sections = deathForm
 	}
-	s.render(w, r, http.StatusOK, "record.html", map[string]any{"Record": rec, "History": hist, "Extracts": extracts,
+	linked, err := s.store.Messages(r.Context(), "", "", rec.ID, 20)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "record.html", map[string]any{"Record": rec, "History": hist, "Extracts": extracts, "Linked": linked,
 		"OfficeName": office.Name, "Sections": sections, "Values": formValues(entryOf(rec)), "New": r.URL.Query().Get("new") != "",
 		"CanWrite": p.Allow(auth.WriteRecords, rec.Office) == nil})
 	return nil
