@@ -27,7 +27,9 @@ const ProvinceCode = "051"
 
 // Key is the idempotency key of an operation on a record's version: resending the same request
 // carries the same key; a corrected record sent again carries a new one.
-func Key(op, recordID string, version int) string { return fmt.Sprintf("%s:%s:v%d", op, recordID, version) }
+func Key(op, recordID string, version int) string {
+	return fmt.Sprintf("%s:%s:v%d", op, recordID, version)
+}
 
 func person(p civil.Person) agency.Person {
 	return agency.Person{FullName: p.FullName, Sex: p.Sex, DateOfBirth: p.DateOfBirth, PersonalID: p.PersonalID}

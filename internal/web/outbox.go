@@ -14,7 +14,9 @@ import (
 // Outbox messages are seen by officers of their office (to correct and resend what an agency
 // refused), by the department, and by administrators (who watch the link). Payloads with
 // personal data are not shown.
-func canSeeOutbox(p auth.Principal) bool { return p.Can(auth.ViewRecords) || p.Can(auth.ManageSettings) }
+func canSeeOutbox(p auth.Principal) bool {
+	return p.Can(auth.ViewRecords) || p.Can(auth.ManageSettings)
+}
 
 type messageJSON struct {
 	ID          string    `json:"id"`
