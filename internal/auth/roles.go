@@ -51,15 +51,16 @@ const (
 	ManageSettings Action = "settings.manage"
 	ViewAudit      Action = "audit.view"
 	ViewUnits      Action = "units.view"
+	ViewOutbox     Action = "outbox.view" // requests to the national agencies, without their personal data
 )
 
 // grants is the permission table. Jurisdiction is checked separately in Allow.
 var grants = map[Role]map[Action]bool{
-	Officer:    {ViewRecords: true, WriteRecords: true, ViewUnits: true},
+	Officer:    {ViewRecords: true, WriteRecords: true, ViewUnits: true, ViewOutbox: true},
 	Signer:     {ViewRecords: true, SignDocuments: true, ViewUnits: true},
-	Specialist: {ViewRecords: true, WriteRecords: true, ViewDashboard: true, ViewUnits: true},
-	Leader:     {ViewRecords: true, ViewDashboard: true, ViewUnits: true},
-	Admin:      {ManageUsers: true, ManageSettings: true, ViewUnits: true},
+	Specialist: {ViewRecords: true, WriteRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true},
+	Leader:     {ViewRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true},
+	Admin:      {ManageUsers: true, ManageSettings: true, ViewUnits: true, ViewOutbox: true},
 	Auditor:    {ViewAudit: true, ViewUnits: true},
 }
 

@@ -114,9 +114,9 @@ func TestBrowserNavigationByRole(t *testing.T) {
 		username string
 		want     []string
 	}{
-		{"canbo", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.account"}},
+		{"canbo", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 		{"kiemtoan", []string{"nav.home", "nav.calendar", "nav.units", "nav.audit", "nav.account"}},
-		{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.account"}},
+		{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.username, func(t *testing.T) {

@@ -102,7 +102,7 @@ var nav = []navItem{
 	{"nav.units", "/units", auth.ViewUnits},
 	{"nav.users", "/users", auth.ManageUsers},
 	{"nav.keys", "/keys", auth.ManageSettings},
-	{"nav.outbox", "/outbox", auth.ManageSettings},
+	{"nav.outbox", "/outbox", auth.ViewOutbox},
 	{"nav.audit", "/audit", auth.ViewAudit},
 	{"nav.account", "/account", anyUser},
 }

@@ -155,7 +155,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /verify", anyone, s.verifyPage)
 	h("POST /verify", anyone, s.verifyUploadPage)
 	h("GET /verify/{code}", anyone, s.verifyPage)
-	h("GET /outbox", anyUser, s.outboxPage)
+	h("GET /outbox", auth.ViewOutbox, s.outboxPage)
 	h("POST /outbox/{id}/retry", auth.WriteRecords, s.retryPage)
 	h("GET /keys", auth.ManageSettings, s.keysPage)
 	h("POST /keys", auth.ManageSettings, s.addKey)
@@ -207,7 +207,7 @@ func (s *Server) routes() http.Handler {
 	h("POST /api/v1/verify", anyone, s.apiVerifyUpload)
 	h("GET /api/v1/verify/{code}", anyone, s.apiVerifyCode)
 	h("GET /api/v1/reports/signed", auth.ViewRecords, s.apiSignedShare)
-	h("GET /api/v1/outbox", anyUser, s.apiOutbox)
+	h("GET /api/v1/outbox", auth.ViewOutbox, s.apiOutbox)
 	h("POST /api/v1/outbox/{id}/retry", auth.WriteRecords, s.apiRetryMessage)
 
 	// Unmatched requests get our own 404 or 405 (JSON under /api/, a page elsewhere) instead of the
