@@ -46,7 +46,7 @@ func TestExtractTextRoundTrips(t *testing.T) {
 		"Số: 15", "Quyển số: 01/2026", "NGUYỄN THỊ HỒNG ĐÀO", "15/02/2026",
 		"ngày mười lăm tháng hai năm hai nghìn không trăm hai mươi sáu", "Nữ", "Trần Thị Lượng",
 		"051326001234", "Ngày, tháng, năm đăng ký: 01/03/2026",
-		"Cải chính ngày 05/03/2026 (child.full_name): Sai tên đệm do ghi nhầm", "Phường Cẩm Thành, ngày 10/03/2026",
+		"Cải chính ngày 05/03/2026 (child.full_name): Sai tên đệm do ghi nhầm", "Phường Cẩm Thành, ngày 10 tháng 3 năm 2026",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("pdftotext lacks %q\n---\n%s", want, text)

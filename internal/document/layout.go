@@ -64,6 +64,7 @@ type Data struct {
 	Officer   string
 	TrackURL  string
 	VerifyURL string // printed as a QR code: where anyone checks the document
+	Signer    string // the signer's name, known once the document is signed
 	IssuedAt  time.Time
 	IssuedOn  string // YYYY-MM-DD in Vietnam
 }
@@ -79,6 +80,14 @@ var funcs = template.FuncMap{
 	"clock":   func(t time.Time) string { return t.In(calendar.Vietnam).Format("15:04, ngày 02/01/2006") },
 	"day":     func(t time.Time) string { return t.In(calendar.Vietnam).Format("2006-01-02") },
 	"timing":  timingVN,
+	// dayline writes a date as papers do: "ngày 10 tháng 3 năm 2026".
+	"dayline": func(d string) string {
+		t, err := time.Parse("2006-01-02", d)
+		if err != nil {
+			return d
+		}
+		return fmt.Sprintf("ngày %d tháng %d năm %d", t.Day(), int(t.Month()), t.Year())
+	},
 }
 
 var templates = map[string]Template{}
@@ -158,6 +167,11 @@ func (p *page) block(b Block, d Data) error {
 	switch b.Type {
 	case "header":
 		p.header(d.Office, d.Province)
+	case "emblem":
+		// The area where the national emblem is printed on the official form.
+		p.pdf.SetLineWidth(0.5)
+		p.pdf.Oval(pageW/2-22, p.y, pageW/2+22, p.y+44)
+		p.y += 44 + lineH
 	case "title":
 		text, err := x(b.Text)
 		if err != nil {
@@ -228,6 +242,10 @@ func (p *page) block(b Block, d Data) error {
 		p.y += lineH
 		if b.Note != "" {
 			p.center(pageW/2, pageW-margin, b.Note, false, 9)
+		}
+		if d.Signer != "" && b.Name == "" {
+			p.y += 2.5 * lineH
+			p.center(pageW/2, pageW-margin, d.Signer, true, 11)
 		}
 		if b.Name != "" {
 			name, err := x(b.Name)

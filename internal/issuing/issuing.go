@@ -85,16 +85,15 @@ func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audi
 		kind = "certificate_birth"
 	}
 	code := newCode()
-	now := s.store.Now()
-	pdf, err := document.Render(kind, document.Data{Record: rec, History: hist, Office: office.Name, Province: "tỉnh " + s.units.Province().Name,
-		IssuedAt: now.In(calendar.Vietnam), VerifyURL: VerifyURL(baseURL, code)})
-	if err != nil {
-		return store.Document{}, err
-	}
 	tmpl, _ := document.Lookup(kind)
 	d := store.Document{Code: code, Kind: tmpl.Kind, Title: tmpl.Title, Office: rec.Office, RecordID: rec.ID, RecordVersion: rec.Version,
 		Subject: rec.Subject().FullName, RegisterRef: fmt.Sprintf("Số %d, quyển %s/%d", rec.Register.Number, rec.Register.Book, rec.Register.Year),
-		PDF: pdf, SHA256: sum(pdf)}
+		VerifyURL: VerifyURL(baseURL, code)}
+	pdf, err := s.render(d, rec, hist, office.Name, s.store.Now(), "")
+	if err != nil {
+		return store.Document{}, err
+	}
+	d.PDF, d.SHA256 = pdf, sum(pdf)
 	if err := s.store.IssueDocument(ctx, &d, by); err != nil {
 		return d, err
 	}
@@ -106,6 +105,12 @@ func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audi
 		return d, err
 	}
 	return d, nil
+}
+
+// render lays out a document of an entry; signer is "" until it is signed.
+func (s *Service) render(d store.Document, rec civil.Record, hist []civil.Version, office string, issued time.Time, signer string) ([]byte, error) {
+	return document.Render(d.Kind, document.Data{Record: rec, History: hist, Office: office, Province: "tỉnh " + s.units.Province().Name,
+		IssuedAt: issued.In(calendar.Vietnam), VerifyURL: d.VerifyURL, Signer: signer})
 }
 
 // Get returns a document the caller may see.
@@ -157,7 +162,28 @@ func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id
 	if err != nil {
 		return d, err
 	}
-	signed, err := signing.SignPDF(d.PDF, signer, signing.Info{Name: p.FullName, Location: s.units.Province().Name,
+	// The signed paper carries the signer's name under the title, as the reviewed draft could
+	// not: it is laid out again from the same entry version, then signed.
+	rec, err := s.store.Record(ctx, d.RecordID)
+	if err != nil {
+		return d, err
+	}
+	if rec.Version != d.RecordVersion {
+		return d, fault.New(fault.Conflict, "document.not_signable")
+	}
+	hist, err := s.store.RecordHistory(ctx, rec)
+	if err != nil {
+		return d, err
+	}
+	office, err := s.store.Office(ctx, d.Office)
+	if err != nil {
+		return d, err
+	}
+	final, err := s.render(d, rec, hist, office.Name, d.IssuedAt, p.FullName)
+	if err != nil {
+		return d, err
+	}
+	signed, err := signing.SignPDF(final, signer, signing.Info{Name: p.FullName, Location: s.units.Province().Name,
 		Reason: "Ký " + strings.ToLower(d.Title), Time: s.store.Now()})
 	if err != nil {
 		return d, err

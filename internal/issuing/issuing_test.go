@@ -86,6 +86,9 @@ func TestIssueSignVerifyRevoke(t *testing.T) {
 			t.Fatalf("signing twice: %v", err)
 		}
 		signed := issuing.File(d)
+		if text := pdftest.Text(t, signed); !strings.Contains(text, "NGƯỜI KÝ TRÍCH LỤC") || !strings.Contains(text, "Lê Văn Hùng") {
+			t.Fatalf("signed paper lacks the signer's name: %s", text)
+		}
 		if !pdftest.ValidSignature(t, signed) {
 			t.Fatalf("pdfsig:\n%s", pdftest.Sig(t, signed))
 		}

@@ -94,6 +94,7 @@ type Document struct {
 	DossierID     string
 	Subject       string // the person's name, shown masked on the public page
 	RegisterRef   string // "Số 15, quyển 01/2026"
+	VerifyURL     string // printed in the document as a QR code
 	Status        string // issued, signed, revoked, replaced
 	PDF           []byte // as issued, unsigned
 	SignedPDF     []byte
@@ -116,13 +117,13 @@ const (
 	DocReplaced = "replaced" // the entry was corrected after it was issued
 )
 
-const docCols = `id, code, kind, title, office, record_id, record_version, dossier_id, subject, register_ref, status, sha256, issued_by, issued_at,
+const docCols = `id, code, kind, title, office, record_id, record_version, dossier_id, subject, register_ref, verify_url, status, sha256, issued_by, issued_at,
 	key_id, signed_by, signed_at, revoked_by, revoked_at, revoke_reason`
 
 func scanDoc(row interface{ Scan(...any) error }, withPDF bool) (Document, error) {
 	var d Document
 	dest := []any{&d.ID, &d.Code, &d.Kind, &d.Title, &d.Office, &d.RecordID, &d.RecordVersion, &d.DossierID, &d.Subject, &d.RegisterRef,
-		&d.Status, &d.SHA256, &d.IssuedBy, scanTime(&d.IssuedAt), &d.KeyID, &d.SignedBy, scanTime(&d.SignedAt), &d.RevokedBy,
+		&d.VerifyURL, &d.Status, &d.SHA256, &d.IssuedBy, scanTime(&d.IssuedAt), &d.KeyID, &d.SignedBy, scanTime(&d.SignedAt), &d.RevokedBy,
 		scanTime(&d.RevokedAt), &d.RevokeReason}
 	if withPDF {
 		dest = append(dest, &d.PDF, &d.SignedPDF)
@@ -135,8 +136,8 @@ func (s *Store) IssueDocument(ctx context.Context, d *Document, by audit.Actor) 
 	d.ID, d.Status, d.IssuedBy, d.IssuedAt = newID(), DocIssued, by.Username, s.Now()
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (`+docCols+`, pdf, signed_pdf) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-			$11, $12, $13, $14, '', '', NULL, '', NULL, '', $15, NULL)`, d.ID, d.Code, d.Kind, d.Title, d.Office, d.RecordID, d.RecordVersion,
-			d.DossierID, d.Subject, d.RegisterRef, d.Status, d.SHA256, d.IssuedBy, ts(d.IssuedAt), d.PDF); err != nil {
+			$11, $12, $13, $14, $15, '', '', NULL, '', NULL, '', $16, NULL)`, d.ID, d.Code, d.Kind, d.Title, d.Office, d.RecordID, d.RecordVersion,
+			d.DossierID, d.Subject, d.RegisterRef, d.VerifyURL, d.Status, d.SHA256, d.IssuedBy, ts(d.IssuedAt), d.PDF); err != nil {
 			return fmt.Errorf("store: issue document: %w", err)
 		}
 		return s.appendAudit(ctx, tx, by.Entry("document.issue", "document:"+d.Code, fmt.Sprintf("%s record=%s v%d", d.Kind, d.RecordID, d.RecordVersion)))

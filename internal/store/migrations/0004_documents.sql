@@ -30,6 +30,7 @@ CREATE TABLE documents (
     dossier_id TEXT NOT NULL,
     subject TEXT NOT NULL,
     register_ref TEXT NOT NULL,
+    verify_url TEXT NOT NULL,
     status TEXT NOT NULL,
     pdf BYTES NOT NULL,
     signed_pdf BYTES,
