@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -270,4 +271,42 @@ func TestSearchUsesIndexes(t *testing.T) {
 			t.Errorf("query %+v scans or sorts the table:\n%s", q, plan)
 		}
 	}
+}
+
+func TestBulkInsert(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seed(t, s)
+		var rs []civil.Record
+		for i := 1; i <= 450; i++ {
+			rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: "21025", Register: civil.Register{Number: i, Book: "21019-01", Year: 2010},
+				RegisteredOn: "2010-05-01", Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("Nguyễn Văn %d", i), Sex: civil.Male, DateOfBirth: "2010-04-01"}}})
+		}
+		res, err := s.BulkInsert(ctx, rs, admin, "test.csv")
+		if err != nil || res.Inserted != 450 || res.Skipped != 0 {
+			t.Fatalf("first load: %+v %v", res, err)
+		}
+		// Again, with ten new rows at the end: the old ones are skipped, not doubled.
+		for i := 451; i <= 460; i++ {
+			rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: "21025", Register: civil.Register{Number: i, Book: "21019-01", Year: 2010},
+				RegisteredOn: "2010-05-01", Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("Nguyễn Văn %d", i), Sex: civil.Male, DateOfBirth: "2010-04-01"}}})
+		}
+		for i := range rs {
+			rs[i].ID = ""
+		}
+		res, err = s.BulkInsert(ctx, rs, admin, "test.csv")
+		if err != nil || res.Inserted != 10 || res.Skipped != 450 {
+			t.Fatalf("second load: %+v %v", res, err)
+		}
+		_, total, _ := s.SearchRecords(ctx, civil.Query{Name: "nguyen van"})
+		if total != 460 {
+			t.Fatalf("%d entries", total)
+		}
+		r, err := s.Record(ctx, rs[459].ID)
+		if err != nil || r.Birth.Child.FullName != "Nguyễn Văn 460" {
+			t.Fatalf("entry: %+v %v", r, err)
+		}
+		if _, err := s.VerifyAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
