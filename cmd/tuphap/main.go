@@ -30,6 +30,7 @@ Usage:
   tuphap audit verify                                   check the audit log's hash chain
   tuphap backup FILE                                    consistent online copy of the SQLite store
   tuphap sim population|insurance [--addr A] [--fault MODE]  run an agency simulator
+  tuphap import FILE.csv [--mapping M.json]            import legacy register entries (report: FILE.rejected.csv)
   tuphap bench [--n N] [--clients C] [--duration D]   load synthetic data, measure through the API
   tuphap calendar YEAR                                  the year's holidays and swapped working days
   tuphap calendar lunar YYYY-MM-DD                      the lunar date of a day
@@ -87,6 +88,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return tokenRevoke(ctx, rest[1:], stdout, stderr)
 	case cmd == "audit" && sub == "verify":
 		return auditVerify(ctx, rest[1:], stdout, stderr)
+	case cmd == "import":
+		return importCmd(ctx, rest, stdout, stderr)
 	case cmd == "bench":
 		return benchCmd(ctx, rest, stdout, stderr)
 	case cmd == "sim":

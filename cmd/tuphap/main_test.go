@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -232,5 +233,49 @@ func TestCalendarCommands(t *testing.T) {
 		if _, _, err := tuphap(t, "", bad...); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
+	}
+}
+
+// A legacy register file: good rows go in, bad ones are reported with line and reason, an old
+// commune's books keep their numbers under the commune that took it over, and a second run
+// stores nothing twice.
+func TestImport(t *testing.T) {
+	dir := t.TempDir()
+	db := "--db=" + filepath.Join(dir, "i.db")
+	file := filepath.Join(dir, "so-khai-sinh.csv")
+	csvText := "Loại,Mã xã,Số,Năm,Ngày đăng ký,Họ tên,Giới tính,Ngày sinh,Nơi sinh,Dân tộc,Quốc tịch,Họ tên mẹ,Người đi khai,Quan hệ\n" +
+		"khai sinh,21019,1,2010,05/03/2010,Nguyễn Thị Đào,Nữ,01/02/2010,Trạm y tế,Kinh,Việt Nam,Trần Thị Lan,Trần Thị Lan,mẹ\n" +
+		"khai sinh,21019,2,2010,06/03/2010,Lê Văn Tám,Nam,02/02/2010,Trạm y tế,Kinh,Việt Nam,Hồ Thị Sen,Hồ Thị Sen,mẹ\n" +
+		"khai sinh,21019,3,2010,07/03/2010,Võ Văn 3,Nam,31/02/2010,,Kinh,Việt Nam,Hồ Thị Sen,Hồ Thị Sen,mẹ\n" +
+		"kết hôn,21019,1,2010,07/03/2010,Lê Văn A,Nam,01/01/1980,,Kinh,Việt Nam,,,,\n" +
+		"khai sinh,99999,4,2010,07/03/2010,Võ Văn Bốn,Nam,01/02/2010,Trạm y tế,Kinh,Việt Nam,Hồ Thị Sen,Hồ Thị Sen,mẹ\n" +
+		"khai sinh,21025,1,2026,05/03/2026,Phạm Gia Bảo,Nam,01/02/2026,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n"
+	os.WriteFile(file, []byte(csvText), 0o600)
+	mapping := filepath.Join(dir, "mapping.json")
+	os.WriteFile(mapping, []byte(`{"columns": {"Loại": "kind", "Mã xã": "office", "Số": "number", "Năm": "year", "Ngày đăng ký": "registered_on",
+		"Họ tên": "full_name", "Giới tính": "sex", "Ngày sinh": "date_of_birth", "Nơi sinh": "place_of_birth", "Dân tộc": "ethnicity",
+		"Quốc tịch": "nationality", "Họ tên mẹ": "mother_name", "Người đi khai": "requester_name", "Quan hệ": "requester_relation"}}`), 0o600)
+	if _, _, err := tuphap(t, "", "import", db, file); err == nil || !strings.Contains(err.Error(), "mapping file") {
+		t.Fatalf("unknown headings without a mapping: %v", err)
+	}
+	out, _, err := tuphap(t, "", "import", db, "--mapping", mapping, file)
+	if err != nil || !strings.Contains(out, "6 rows, 3 imported, 0 already there, 3 rejected") {
+		t.Fatalf("first import: %q %v", out, err)
+	}
+	report, _ := os.ReadFile(file + ".rejected.csv")
+	for _, want := range []string{"4,", "date_of_birth", "place_of_birth", "5,", "kết hôn", "6,", "99999"} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+	out, _, err = tuphap(t, "", "import", db, "--mapping", mapping, file)
+	if err != nil || !strings.Contains(out, "0 imported, 3 already there") {
+		t.Fatalf("second import: %q %v", out, err)
+	}
+	raw, _ := sql.Open("sqlite", filepath.Join(dir, "i.db"))
+	defer raw.Close()
+	var office, book string
+	if err := raw.QueryRow(`SELECT office, reg_book FROM records WHERE full_name = 'Nguyễn Thị Đào'`).Scan(&office, &book); err != nil || office != "21025" || book != "21019/01" {
+		t.Fatalf("old commune 21019 kept as %s %s: %v", office, book, err)
 	}
 }

@@ -1,0 +1,259 @@
+// Package legacy reads digitised paper registers (CSV) into entries: every row is validated with
+// the rules of the forms, rejected rows are reported with their line and reason, old
+// administrative units are kept as they were, and the register numbers of the paper books are
+// kept, so that importing a file twice stores nothing twice.
+package legacy
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"tuphap/internal/civil"
+	"tuphap/internal/fault"
+	"tuphap/internal/i18n"
+	"tuphap/internal/units"
+	"tuphap/internal/vntext"
+)
+
+// Fields are the columns the importer understands; a file with other headings maps them with a
+// mapping file (Mapping). Dates are YYYY-MM-DD or DD/MM/YYYY.
+var Fields = []string{"kind", "office", "book", "number", "year", "registered_on",
+	"full_name", "sex", "date_of_birth", "place_of_birth", "ethnicity", "nationality", "hometown", "personal_id", "residence",
+	"mother_name", "mother_date_of_birth", "father_name", "father_date_of_birth", "requester_name", "requester_relation",
+	"date_of_death", "place_of_death", "cause"}
+
+// Mapping maps a file's headings to Fields, and gives defaults for columns a file lacks.
+type Mapping struct {
+	Columns  map[string]string `json:"columns"`  // heading in the file → field
+	Defaults map[string]string `json:"defaults"` // field → value for every row (e.g. "kind": "birth")
+}
+
+// LoadMapping reads a mapping file.
+func LoadMapping(path string) (Mapping, error) {
+	var m Mapping
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("mapping %s: %w", path, err)
+	}
+	for _, f := range m.Columns {
+		if !known(f) {
+			return m, fmt.Errorf("mapping %s: unknown field %q", path, f)
+		}
+	}
+	return m, nil
+}
+
+func known(f string) bool {
+	for _, x := range Fields {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Rejection is a row that was not imported, and why.
+type Rejection struct {
+	Line   int
+	Reason string
+}
+
+// Reader turns CSV rows into entries.
+type Reader struct {
+	csv    *csv.Reader
+	index  map[string]int
+	m      Mapping
+	units  *units.Registry
+	today  time.Time
+	line   int
+	header []string
+}
+
+// NewReader reads the heading line and checks that the columns are known.
+func NewReader(r io.Reader, m Mapping, reg *units.Registry, today time.Time) (*Reader, error) {
+	c := csv.NewReader(r)
+	c.FieldsPerRecord = -1
+	c.TrimLeadingSpace = true
+	header, err := c.Read()
+	if err != nil {
+		return nil, fmt.Errorf("reading the heading line: %w", err)
+	}
+	rd := &Reader{csv: c, index: map[string]int{}, m: m, units: reg, today: today, line: 1}
+	var unknown []string
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		f := h
+		if mapped, ok := m.Columns[h]; ok {
+			f = mapped
+		}
+		if !known(f) {
+			unknown = append(unknown, h)
+			continue
+		}
+		rd.index[f] = i
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("unknown columns %q: map them with a mapping file", unknown)
+	}
+	return rd, nil
+}
+
+// Line is the line of the last row read.
+func (r *Reader) Line() int { return r.line }
+
+// Next reads the next row: an entry, or a rejection; io.EOF at the end.
+func (r *Reader) Next() (civil.Record, *Rejection, error) {
+	row, err := r.csv.Read()
+	r.line++
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return civil.Record{}, &Rejection{Line: r.line, Reason: "dòng CSV hỏng: " + pe.Err.Error()}, nil
+		}
+		return civil.Record{}, nil, err
+	}
+	get := func(f string) string {
+		if i, ok := r.index[f]; ok && i < len(row) {
+			return strings.TrimSpace(row[i])
+		}
+		return r.m.Defaults[f]
+	}
+	rec, reason := r.entry(get)
+	if reason != "" {
+		return rec, &Rejection{Line: r.line, Reason: reason}, nil
+	}
+	return rec, nil, nil
+}
+
+// date reads YYYY-MM-DD or DD/MM/YYYY, answering YYYY-MM-DD ("" when empty, the text as it
+// was when it is no date, so that validation reports it).
+func date(s string) string {
+	if s == "" {
+		return ""
+	}
+	if t, err := time.Parse("02/01/2006", s); err == nil {
+		return t.Format(civil.DateFormat)
+	}
+	if t, err := time.Parse("2/1/2006", s); err == nil {
+		return t.Format(civil.DateFormat)
+	}
+	return s
+}
+
+var kinds = map[string]civil.Kind{"birth": civil.BirthKind, "khai sinh": civil.BirthKind, "ks": civil.BirthKind,
+	"death": civil.DeathKind, "khai tu": civil.DeathKind, "kt": civil.DeathKind}
+
+var sexes = map[string]string{"male": civil.Male, "nam": civil.Male, "female": civil.Female, "nu": civil.Female}
+
+func (r *Reader) entry(get func(string) string) (civil.Record, string) {
+	kind, ok := kinds[vntext.Fold(get("kind"))]
+	if !ok {
+		if k := vntext.Fold(get("kind")); k == "marriage" || k == "ket hon" {
+			return civil.Record{}, "sổ kết hôn chưa được hỗ trợ: dòng được giữ lại để nhập sau"
+		}
+		return civil.Record{}, fmt.Sprintf("kind: %q không phải khai sinh (birth) hay khai tử (death)", get("kind"))
+	}
+	number, err := strconv.Atoi(get("number"))
+	if err != nil || number <= 0 {
+		return civil.Record{}, "number: số đăng ký phải là số nguyên dương"
+	}
+	registered := date(get("registered_on"))
+	year, _ := strconv.Atoi(get("year"))
+	if year == 0 && len(registered) >= 4 {
+		year, _ = strconv.Atoi(registered[:4])
+	}
+	if year < 1900 || year > r.today.Year() {
+		return civil.Record{}, "year: năm đăng ký không hợp lệ"
+	}
+	office, book, reason := r.office(get("office"), get("book"), registered)
+	if reason != "" {
+		return civil.Record{}, reason
+	}
+	rec := civil.Record{Kind: kind, Office: office, RegisteredOn: registered, Register: civil.Register{Number: number, Book: book, Year: year}}
+	person := civil.Person{FullName: get("full_name"), Sex: sexes[vntext.Fold(get("sex"))], DateOfBirth: date(get("date_of_birth")),
+		PlaceOfBirth: get("place_of_birth"), Ethnicity: get("ethnicity"), Nationality: get("nationality"), Hometown: get("hometown"),
+		PersonalID: get("personal_id"), Residence: get("residence")}
+	if person.Sex == "" {
+		person.Sex = get("sex") // reported by validation as it was
+	}
+	requester := civil.Requester{FullName: get("requester_name"), Relation: get("requester_relation")}
+	var err2 error
+	switch kind {
+	case civil.BirthKind:
+		b := &civil.Birth{Child: person, Requester: requester}
+		if n := get("mother_name"); n != "" {
+			b.Mother = &civil.Parent{FullName: n, DateOfBirth: date(get("mother_date_of_birth"))}
+		}
+		if n := get("father_name"); n != "" {
+			b.Father = &civil.Parent{FullName: n, DateOfBirth: date(get("father_date_of_birth"))}
+		}
+		b.Normalize()
+		err2 = civil.ValidateBirth(b, registered, r.today)
+		born, _ := civil.ParseDate(b.Child.DateOfBirth)
+		reg, _ := civil.ParseDate(registered)
+		rec.Birth, rec.Late = b, civil.LateBirth(born, reg)
+	case civil.DeathKind:
+		d := &civil.Death{Deceased: person, DateOfDeath: date(get("date_of_death")), PlaceOfDeath: get("place_of_death"), Cause: get("cause"), Requester: requester}
+		d.Normalize()
+		err2 = civil.ValidateDeath(d, registered, r.today)
+		died, _ := civil.ParseDate(d.DateOfDeath)
+		reg, _ := civil.ParseDate(registered)
+		rec.Death, rec.Late = d, civil.LateDeath(died, reg)
+	}
+	if e, ok := fault.As(err2); ok && len(e.Fields) > 0 {
+		var parts []string
+		for _, f := range sortedKeys(e.Fields) {
+			parts = append(parts, f+": "+i18n.T(i18n.VI, e.Fields[f]))
+		}
+		return rec, strings.Join(parts, "; ")
+	}
+	return rec, ""
+}
+
+// office finds the office that keeps an entry: a current commune keeps its own; an old commune
+// (before 1 July 2025) is kept under the commune that took its territory, with its own code in
+// the book's name, so that its numbers stay as they were and never clash with the new commune's.
+func (r *Reader) office(code, book, registered string) (string, string, string) {
+	if book == "" {
+		book = "01"
+	}
+	day, ok := civil.ParseDate(registered)
+	if !ok {
+		day = r.today
+	}
+	if _, err := r.units.Lookup(units.Commune, code, r.today); err == nil && !day.Before(units.ReformDate) {
+		return code, book, ""
+	}
+	if _, err := r.units.Lookup(units.Commune, code, units.ReformDate.AddDate(0, 0, -1)); err == nil {
+		succ, err := r.units.Successors(code)
+		if err != nil || len(succ) == 0 {
+			return "", "", "office: không xác định được đơn vị hiện nay của mã " + code
+		}
+		// A split commune's books go to the first successor named by the resolution.
+		return succ[0].Code, code + "/" + book, ""
+	}
+	if _, err := r.units.Lookup(units.Commune, code, r.today); err == nil {
+		return code, book, ""
+	}
+	return "", "", "office: không có đơn vị hành chính cấp xã mã " + code
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
