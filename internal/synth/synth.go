@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"tuphap/internal/civil"
+	"tuphap/internal/vntext"
 )
 
 // weighted is a value with its share of the population, in per mille.
@@ -164,4 +165,29 @@ func (g *Generator) Death(from, to, today time.Time) Entry {
 		reg = today
 	}
 	return Entry{Office: g.offices[g.r.IntN(len(g.offices))], RegisteredOn: reg.Format(civil.DateFormat), Late: civil.LateDeath(died, reg), Death: d}
+}
+
+// Duplicate plants a likely duplicate of a birth, as a second registration of the same child
+// would look: the name typed without diacritics or with one letter off, the date of birth a day
+// apart, registered at another commune. The duplicate rules must catch it.
+func (g *Generator) Duplicate(e Entry) Entry {
+	b := *e.Birth
+	child := b.Child
+	switch g.r.IntN(3) {
+	case 0:
+		child.FullName = vntext.Fold(child.FullName)
+	case 1:
+		r := []rune(child.FullName)
+		r[len(r)-1] = 'a'
+		child.FullName = string(r)
+	}
+	if born, ok := civil.ParseDate(child.DateOfBirth); ok && g.r.IntN(2) == 0 {
+		child.DateOfBirth = born.AddDate(0, 0, 1).Format(civil.DateFormat)
+	}
+	child.PersonalID = ""
+	b.Child = child
+	d := e
+	d.Birth = &b
+	d.Office = g.offices[g.r.IntN(len(g.offices))]
+	return d
 }

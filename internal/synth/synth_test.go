@@ -54,3 +54,24 @@ func TestDeterministic(t *testing.T) {
 		t.Fatal("different seeds, same data")
 	}
 }
+
+// Planted duplicates are caught by the duplicate rules; ordinary neighbours are not.
+func TestPlantedDuplicates(t *testing.T) {
+	g := New(3, []string{"21025", "21028"})
+	caught := 0
+	for i := 0; i < 200; i++ {
+		e := g.Birth(from, to, today)
+		d := g.Duplicate(e)
+		reg := []civil.Record{{ID: "x", Kind: civil.BirthKind, Birth: e.Birth}}
+		if len(civil.FindDuplicates(civil.FactsOfBirth(d.Birth), reg, civil.DefaultParams)) == 1 {
+			caught++
+		}
+		other := g.Birth(from, to, today)
+		if len(civil.FindDuplicates(civil.FactsOfBirth(other.Birth), reg, civil.DefaultParams)) != 0 {
+			t.Errorf("unrelated births %q and %q flagged", other.Birth.Child.FullName, e.Birth.Child.FullName)
+		}
+	}
+	if caught != 200 {
+		t.Fatalf("caught %d of 200 planted duplicates", caught)
+	}
+}
