@@ -113,20 +113,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (auth.User, error) {
 
 // Users lists users, limited to one office when office is not "".
 func (s *Store) Users(ctx context.Context, office string) ([]auth.User, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+userCols+` FROM users WHERE ($1 = '' OR office_code = $1) ORDER BY username`, office)
-	if err != nil {
-		return nil, s.fail(fmt.Errorf("store: users: %w", err))
-	}
-	defer rows.Close()
-	var out []auth.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, s.fail(err)
-		}
-		out = append(out, u)
-	}
-	return out, s.fail(rows.Err())
+	return collect(ctx, s, scanUser, "users", `SELECT `+userCols+` FROM users WHERE ($1 = '' OR office_code = $1) ORDER BY username`, office)
 }
 
 // UpdateUser changes one column of a user (by name from a fixed list) and audits it.
@@ -228,20 +215,7 @@ func (s *Store) Session(ctx context.Context, idHash string) (auth.Session, error
 
 // UserSessions lists a user's sessions, newest first.
 func (s *Store) UserSessions(ctx context.Context, userID string) ([]auth.Session, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE user_id = $1 ORDER BY created_at DESC`, userID)
-	if err != nil {
-		return nil, s.fail(fmt.Errorf("store: sessions: %w", err))
-	}
-	defer rows.Close()
-	var out []auth.Session
-	for rows.Next() {
-		x, err := scanSession(rows)
-		if err != nil {
-			return nil, s.fail(err)
-		}
-		out = append(out, x)
-	}
-	return out, s.fail(rows.Err())
+	return collect(ctx, s, scanSession, "sessions", `SELECT `+sessionCols+` FROM sessions WHERE user_id = $1 ORDER BY created_at DESC`, userID)
 }
 
 // TouchSession extends a live session (sliding expiry) and may mark its second factor done.

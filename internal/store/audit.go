@@ -60,22 +60,9 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry,
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log
+	return collect(ctx, s, scanAudit, "audit list", `SELECT `+auditCols+` FROM audit_log
 		WHERE ($1 = '' OR username = $1) AND ($2 = '' OR action LIKE $2 || '%') AND ($3 = '' OR object = $3) AND ($4 = 0 OR seq < $4)
 		ORDER BY seq DESC LIMIT $5`, f.Username, f.Action, f.Object, f.Before, f.Limit)
-	if err != nil {
-		return nil, s.fail(fmt.Errorf("store: audit list: %w", err))
-	}
-	defer rows.Close()
-	var out []audit.Entry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, s.fail(err)
-		}
-		out = append(out, e)
-	}
-	return out, s.fail(rows.Err())
 }
 
 // VerifyAudit walks the whole log in order and checks the chain and the head. It reads in pages

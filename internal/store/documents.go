@@ -66,20 +66,7 @@ func (s *Store) ActiveKey(ctx context.Context, office string) (SigningKey, error
 
 // SigningKeys lists keys, an office's or all.
 func (s *Store) SigningKeys(ctx context.Context, office string) ([]SigningKey, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+keyCols+` FROM signing_keys WHERE ($1 = '' OR office = $1) ORDER BY office, created_at DESC`, office)
-	if err != nil {
-		return nil, s.fail(fmt.Errorf("store: keys: %w", err))
-	}
-	defer rows.Close()
-	var out []SigningKey
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, s.fail(err)
-		}
-		out = append(out, k)
-	}
-	return out, s.fail(rows.Err())
+	return collect(ctx, s, scanKey, "keys", `SELECT `+keyCols+` FROM signing_keys WHERE ($1 = '' OR office = $1) ORDER BY office, created_at DESC`, office)
 }
 
 // Document is an issued document.
@@ -167,21 +154,9 @@ func (s *Store) Documents(ctx context.Context, office, status, recordID string, 
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+docCols+` FROM documents WHERE ($1 = '' OR office = $1) AND ($2 = '' OR status = $2)
+	return collect(ctx, s, func(row interface{ Scan(...any) error }) (Document, error) { return scanDoc(row, false) }, "documents",
+		`SELECT `+docCols+` FROM documents WHERE ($1 = '' OR office = $1) AND ($2 = '' OR status = $2)
 		AND ($3 = '' OR record_id = $3) ORDER BY issued_at DESC LIMIT `+fmt.Sprint(limit), office, status, recordID)
-	if err != nil {
-		return nil, s.fail(fmt.Errorf("store: documents: %w", err))
-	}
-	defer rows.Close()
-	var out []Document
-	for rows.Next() {
-		d, err := scanDoc(rows, false)
-		if err != nil {
-			return nil, s.fail(err)
-		}
-		out = append(out, d)
-	}
-	return out, s.fail(rows.Err())
 }
 
 // SignDocument stores the signed PDF of an issued document.

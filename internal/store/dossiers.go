@@ -147,22 +147,13 @@ func (s *Store) Dossier(ctx context.Context, idOrCode string) (dossier.Dossier, 
 
 // DossierEvents lists a dossier's history.
 func (s *Store) DossierEvents(ctx context.Context, id string) ([]dossier.Event, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, from_status, to_status, at, by_user, reason, due_at FROM dossier_events WHERE dossier_id = $1 ORDER BY seq`, id)
-	if err != nil {
-		return nil, s.fail(fmt.Errorf("store: dossier events: %w", err))
-	}
-	defer rows.Close()
-	var out []dossier.Event
-	for rows.Next() {
+	return collect(ctx, s, func(row interface{ Scan(...any) error }) (dossier.Event, error) {
 		var e dossier.Event
 		var from, to string
-		if err := rows.Scan(&e.Seq, &from, &to, scanTime(&e.At), &e.By, &e.Reason, scanTime(&e.DueAt)); err != nil {
-			return nil, s.fail(err)
-		}
+		err := row.Scan(&e.Seq, &from, &to, scanTime(&e.At), &e.By, &e.Reason, scanTime(&e.DueAt))
 		e.From, e.To = dossier.Status(from), dossier.Status(to)
-		out = append(out, e)
-	}
-	return out, s.fail(rows.Err())
+		return e, err
+	}, "dossier events", `SELECT seq, from_status, to_status, at, by_user, reason, due_at FROM dossier_events WHERE dossier_id = $1 ORDER BY seq`, id)
 }
 
 // UpdateDossier stores a changed dossier with an event, if nobody changed it since it was read.

@@ -183,21 +183,8 @@ func (s *Store) Messages(ctx context.Context, office, status, recordID string, l
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+msgCols+` FROM outbox WHERE ($1 = '' OR office = $1) AND ($2 = '' OR status = $2)
+	return collect(ctx, s, scanMsg, "messages", `SELECT `+msgCols+` FROM outbox WHERE ($1 = '' OR office = $1) AND ($2 = '' OR status = $2)
 		AND ($3 = '' OR record_id = $3) ORDER BY created_at DESC LIMIT `+fmt.Sprint(limit), office, status, recordID)
-	if err != nil {
-		return nil, s.fail(fmt.Errorf("store: messages: %w", err))
-	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanMsg(rows)
-		if err != nil {
-			return nil, s.fail(err)
-		}
-		out = append(out, m)
-	}
-	return out, s.fail(rows.Err())
 }
 
 // OutboxCounts counts messages by status, for /metrics.

@@ -136,3 +136,21 @@ func isUniqueViolation(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
 }
+
+// collect runs a query on the read pool and scans every row with scan.
+func collect[T any](ctx context.Context, s *Store, scan func(interface{ Scan(...any) error }) (T, error), what, query string, args ...any) ([]T, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.fail(fmt.Errorf("store: %s: %w", what, err))
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		x, err := scan(rows)
+		if err != nil {
+			return nil, s.fail(err)
+		}
+		out = append(out, x)
+	}
+	return out, s.fail(rows.Err())
+}

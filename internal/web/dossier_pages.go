@@ -130,6 +130,12 @@ func (s *Server) moveDossier(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, _ := principalOf(r)
 	_, err := s.desk.Move(r.Context(), p, actorOf(r), r.PathValue("code"), dossier.Status(r.PostForm.Get("status")), r.PostForm.Get("reason"))
+	return s.afterDossierChange(w, r, err)
+}
+
+// afterDossierChange shows the dossier again: with the problems when the change was refused for
+// its input, else freshly loaded.
+func (s *Server) afterDossierChange(w http.ResponseWriter, r *http.Request, err error) error {
 	if fields := fieldErrors(r, err); fields != nil {
 		return s.renderDossier(w, r, http.StatusBadRequest, fields)
 	}
@@ -147,14 +153,7 @@ func (s *Server) extendDossier(w http.ResponseWriter, r *http.Request) error {
 	days, _ := strconv.Atoi(r.PostForm.Get("days"))
 	p, _ := principalOf(r)
 	_, err := s.desk.Extend(r.Context(), p, actorOf(r), r.PathValue("code"), days, r.PostForm.Get("reason"))
-	if fields := fieldErrors(r, err); fields != nil {
-		return s.renderDossier(w, r, http.StatusBadRequest, fields)
-	}
-	if err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/dossiers/"+r.PathValue("code"), http.StatusSeeOther)
-	return nil
+	return s.afterDossierChange(w, r, err)
 }
 
 func (s *Server) onTimePage(w http.ResponseWriter, r *http.Request) error {
@@ -171,13 +170,9 @@ func (s *Server) onTimePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	offices, err := s.store.Offices(r.Context())
+	names, err := s.officeNames(r)
 	if err != nil {
 		return err
-	}
-	names := map[string]string{}
-	for _, o := range offices {
-		names[o.Code] = o.Name
 	}
 	procs := map[string]string{}
 	for _, pr := range dossier.Procedures() {

@@ -26,10 +26,7 @@ func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	names := map[string]string{}
-	for _, o := range offices {
-		names[o.Code] = o.Name
-	}
+	names := officeNameMap(offices)
 	next := ""
 	if q.Offset+len(items) < total {
 		v := r.URL.Query()
@@ -271,3 +268,17 @@ const maxCountShown = 10000
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func atoi(s string) (int, error) { return strconv.Atoi(strings.TrimSpace(s)) }
+
+// officeNames maps office codes to names, for lists.
+func (s *Server) officeNames(r *http.Request) (map[string]string, error) {
+	offices, err := s.store.Offices(r.Context())
+	return officeNameMap(offices), err
+}
+
+func officeNameMap(offices []auth.Office) map[string]string {
+	names := map[string]string{}
+	for _, o := range offices {
+		names[o.Code] = o.Name
+	}
+	return names
+}
