@@ -171,10 +171,17 @@ func TestBrowserRegisterBirthAndFindIt(t *testing.T) {
 	if name != "Nguyễn Thị Đào" || reg != "Số 1, Quyển số 01/2026" {
 		t.Fatalf("registered %q as %q", name, reg)
 	}
-	// Search as one types, without diacritics: htmx swaps the results in.
-	do(t, ctx, chromedp.Navigate(e.srv.URL+"/records"), chromedp.WaitVisible(chromedp.ID("q")),
-		chromedp.SendKeys(chromedp.ID("q"), "nguyen thi dao"),
-		chromedp.WaitVisible(chromedp.CSS(`#records tbody a`)))
+	// Another entry, so that the list before searching has two.
+	if got, _ := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Lê Văn Tám", "2026-02-03", "Hồ Thị Sen", "")); got != 201 {
+		t.Fatalf("second birth: %d", got)
+	}
+	// Search as one types, without diacritics: htmx swaps the results in, leaving one.
+	do(t, ctx, chromedp.Navigate(e.srv.URL+"/records"), chromedp.WaitVisible(chromedp.ID("q")))
+	if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#records tbody a').length`)); n != 2 {
+		t.Fatalf("%d entries listed before searching", n)
+	}
+	do(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "nguyen thi dao"))
+	run(t, ctx, chromedp.Poll[bool](`document.querySelectorAll('#records tbody a').length === 1`))
 	found := run(t, ctx, chromedp.Text(chromedp.CSS(`#records tbody a`)))
 	if found != "Nguyễn Thị Đào" {
 		t.Fatalf("search found %q", found)
@@ -199,8 +206,9 @@ func TestBrowserSignAndFollowQR(t *testing.T) {
 
 	signer := browserCtx(t)
 	browserLogin(t, signer, e.srv.URL, "chutich", password)
+	// Wait for what only the signed page shows: the same page before signing has the rest.
 	do(t, signer, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(docURL), chromedp.Click(chromedp.ID("sign")),
-		chromedp.WaitVisible(chromedp.ID("verify-url")))
+		chromedp.WaitVisible(chromedp.ID("signed-at")))
 	if st := run(t, signer, chromedp.Text(chromedp.ID("document-status"))); st != "Đã ký số" {
 		t.Fatalf("status after signing: %q", st)
 	}
