@@ -187,7 +187,7 @@ func TestBirthFormFlow(t *testing.T) {
 			t.Fatalf("register: %d", resp.StatusCode)
 		}
 		resp, page = e.do(c, "GET", resp.Header.Get("Location"), nil, nil)
-		if resp.StatusCode != 200 || !strings.Contains(page, "Đã đăng ký: Số 1, Quyển số 01/2026") {
+		if resp.StatusCode != 200 || !strings.Contains(page, "Đã đăng ký: Số 1, Quyển số 01/2026") || !strings.Contains(page, "<dd>01/02/2026</dd>") {
 			t.Fatalf("record page: %d", resp.StatusCode)
 		}
 		// The same child again.
