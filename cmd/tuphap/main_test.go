@@ -17,6 +17,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
+	"github.com/xuri/excelize/v2"
+
 	"tuphap/internal/store/storetest"
 )
 
@@ -271,6 +273,25 @@ func TestImport(t *testing.T) {
 	out, _, err = tuphap(t, "", "import", db, "--mapping", mapping, file)
 	if err != nil || !strings.Contains(out, "0 imported, 3 already there") {
 		t.Fatalf("second import: %q %v", out, err)
+	}
+	// The same rows as a workbook import the same way.
+	wb := excelize.NewFile()
+	for i, line := range strings.Split(strings.TrimSpace(csvText), "\n") {
+		cells := strings.Split(line, ",")
+		row := make([]any, len(cells))
+		for j, c := range cells {
+			row[j] = c
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		wb.SetSheetRow("Sheet1", cell, &row)
+	}
+	xlsx := filepath.Join(dir, "so-khai-sinh.xlsx")
+	if err := wb.SaveAs(xlsx); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = tuphap(t, "", "import", "--db="+filepath.Join(dir, "x.db"), "--mapping", mapping, xlsx)
+	if err != nil || !strings.Contains(out, "6 rows, 3 imported, 0 already there, 3 rejected") {
+		t.Fatalf("XLSX import: %q %v", out, err)
 	}
 	raw, _ := sql.Open("sqlite", filepath.Join(dir, "i.db"))
 	defer raw.Close()

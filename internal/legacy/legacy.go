@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"tuphap/internal/civil"
 	"tuphap/internal/fault"
 	"tuphap/internal/i18n"
@@ -69,9 +71,14 @@ type Rejection struct {
 	Reason string
 }
 
-// Reader turns CSV rows into entries.
+// rows gives the rows of a file, heading first: CSV or the first sheet of an XLSX workbook.
+type rows interface {
+	Read() ([]string, error)
+}
+
+// Reader turns rows into entries.
 type Reader struct {
-	csv    *csv.Reader
+	csv    rows
 	index  map[string]int
 	m      Mapping
 	units  *units.Registry
@@ -80,11 +87,48 @@ type Reader struct {
 	header []string
 }
 
-// NewReader reads the heading line and checks that the columns are known.
+// NewReader reads a CSV file's heading line and checks that the columns are known.
 func NewReader(r io.Reader, m Mapping, reg *units.Registry, today time.Time) (*Reader, error) {
 	c := csv.NewReader(r)
 	c.FieldsPerRecord = -1
 	c.TrimLeadingSpace = true
+	return newReader(c, m, reg, today)
+}
+
+// xlsxRows streams the first sheet of a workbook.
+type xlsxRows struct {
+	f    *excelize.File
+	rows *excelize.Rows
+}
+
+func (x *xlsxRows) Read() ([]string, error) {
+	if !x.rows.Next() {
+		if err := x.rows.Error(); err != nil {
+			return nil, err
+		}
+		return nil, io.EOF
+	}
+	return x.rows.Columns()
+}
+
+// NewXLSXReader reads the first sheet of an XLSX workbook the same way.
+func NewXLSXReader(r io.Reader, m Mapping, reg *units.Registry, today time.Time) (*Reader, error) {
+	f, err := excelize.OpenReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading the workbook: %w", err)
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, errors.New("the workbook has no sheet")
+	}
+	it, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, err
+	}
+	return newReader(&xlsxRows{f: f, rows: it}, m, reg, today)
+}
+
+func newReader(c rows, m Mapping, reg *units.Registry, today time.Time) (*Reader, error) {
 	header, err := c.Read()
 	if err != nil {
 		return nil, fmt.Errorf("reading the heading line: %w", err)
