@@ -3,8 +3,10 @@ package web_test
 import (
 	"bytes"
 	"mime/multipart"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"tuphap/internal/auth"
 	"tuphap/internal/pdftest"
@@ -101,5 +103,51 @@ func TestKeysPage(t *testing.T) {
 	}
 	if resp, _ := e.do(e.login("chutich"), "GET", "/keys", nil, nil); resp.StatusCode != 403 {
 		t.Fatalf("signer on keys page: %d", resp.StatusCode)
+	}
+}
+
+func TestImportPage(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	u, _ := e.store.UserByUsername(ctx, "quantri")
+	key := "JBSWY3DPEHPK3PXP"
+	e.store.SetTOTP(ctx, u, key, auditSystem)
+	a := e.loginTOTP("quantri", key)
+	csvText := "kind,office,number,year,registered_on,full_name,sex,date_of_birth,place_of_birth,ethnicity,nationality,mother_name,requester_name,requester_relation\n" +
+		"birth,21025,1,2026,2026-03-05,Phạm Gia Bảo,male,2026-02-01,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n" +
+		"birth,21025,2,2026,2026-03-05,Phạm Gia Huy,male,2026-02-30,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n"
+	upload := func(c *http.Client) *http.Response {
+		var form bytes.Buffer
+		mw := multipart.NewWriter(&form)
+		fw, _ := mw.CreateFormFile("file", "so.csv")
+		fw.Write([]byte(csvText))
+		mw.Close()
+		resp, _ := e.do(c, "POST", "/imports", &form, map[string]string{"Content-Type": mw.FormDataContentType()})
+		return resp
+	}
+	if resp := upload(e.login("canbo")); resp.StatusCode != 403 {
+		t.Fatalf("officer imports: %d", resp.StatusCode)
+	}
+	if resp := upload(a); resp.StatusCode != 303 {
+		t.Fatalf("upload: %d", resp.StatusCode)
+	}
+	_, page := e.do(a, "GET", "/imports", nil, nil)
+	i := strings.Index(page, `id="job-`)
+	if i < 0 {
+		t.Fatal("no job on the page")
+	}
+	id := page[i+8 : i+8+16]
+	var frag string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		_, frag = e.do(a, "GET", "/imports/"+id, nil, nil)
+		if strings.Contains(frag, "Đã xong.") {
+			break
+		}
+	}
+	if !strings.Contains(frag, `<dd class="import-inserted">1</dd>`) || !strings.Contains(frag, `<dd class="import-rejected">1`) {
+		t.Fatalf("progress: %s", frag)
+	}
+	_, report := e.do(a, "GET", "/imports/"+id+"/report.csv", nil, nil)
+	if !strings.Contains(report, "3,") || !strings.Contains(report, "date_of_birth") {
+		t.Fatalf("report: %s", report)
 	}
 }

@@ -127,7 +127,11 @@ func langOf(r *http.Request) i18n.Lang {
 // limitBody caps request bodies; handlers see *http.MaxBytesError past the cap.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+		limit := s.cfg.MaxBody
+		if r.Method == http.MethodPost && r.URL.Path == "/imports" {
+			limit = s.cfg.MaxUpload // registers are large files
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -41,6 +41,11 @@ func parsePages(a *assets) (*pages, error) {
 			return t.Format("02/01/2006")
 		},
 		"list": func(xs ...string) []string { return xs },
+		// item renders a block for one item of a list: the page's view with the item as Data.
+		"item": func(v view, x any) view {
+			v.Data = x
+			return v
+		},
 		// pct writes a rate as a percentage the Vietnamese way: "98,5%".
 		"pct": func(r float64) string {
 			return strings.Replace(strconv.FormatFloat(r*100, 'f', 1, 64), ".", ",", 1) + "%"
@@ -102,6 +107,7 @@ var nav = []navItem{
 	{"nav.units", "/units", auth.ViewUnits},
 	{"nav.users", "/users", auth.ManageUsers},
 	{"nav.keys", "/keys", auth.ManageSettings},
+	{"nav.imports", "/imports", auth.ManageSettings},
 	{"nav.outbox", "/outbox", auth.ViewOutbox},
 	{"nav.audit", "/audit", auth.ViewAudit},
 	{"nav.account", "/account", anyUser},

@@ -26,6 +26,8 @@ type Config struct {
 	SecureCookies bool
 	// MaxBody is the largest request body accepted, in bytes.
 	MaxBody int64
+	// MaxUpload is the largest legacy register file accepted by the import page.
+	MaxUpload int64
 	// MasterKey (32 bytes) seals the offices' signing keys at rest.
 	MasterKey []byte
 }
@@ -38,6 +40,7 @@ type Server struct {
 	registry *registration.Service
 	desk     *reception.Service
 	issuer   *issuing.Service
+	imports  imports
 	units    *units.Registry
 	log      *slog.Logger
 	pages    *pages
@@ -58,7 +61,10 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = 1 << 20
 	}
-	s := &Server{cfg: cfg, store: st, accounts: account.New(st), registry: registration.New(st), units: reg, log: log, metrics: metrics.NewRegistry()}
+	if cfg.MaxUpload == 0 {
+		cfg.MaxUpload = 512 << 20
+	}
+	s := &Server{imports: imports{jobs: map[string]*importJob{}}, cfg: cfg, store: st, accounts: account.New(st), registry: registration.New(st), units: reg, log: log, metrics: metrics.NewRegistry()}
 	var err error
 	if s.desk, err = reception.New(context.Background(), st); err != nil {
 		return nil, err
@@ -157,6 +163,10 @@ func (s *Server) routes() http.Handler {
 	h("GET /verify/{code}", anyone, s.verifyPage)
 	h("GET /outbox", auth.ViewOutbox, s.outboxPage)
 	h("POST /outbox/{id}/retry", auth.WriteRecords, s.retryPage)
+	h("GET /imports", auth.ManageSettings, s.importsPage)
+	h("POST /imports", auth.ManageSettings, s.startImport)
+	h("GET /imports/{id}", auth.ManageSettings, s.importProgress)
+	h("GET /imports/{id}/report.csv", auth.ManageSettings, s.importReport)
 	h("GET /keys", auth.ManageSettings, s.keysPage)
 	h("POST /keys", auth.ManageSettings, s.addKey)
 	h("GET /records", auth.ViewRecords, s.recordsPage)

@@ -391,7 +391,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		auth.Officer: {"/", "/units", "/units?valid_on=2025-06-30", "/account"},
 		auth.Signer:  {"/"},
 		auth.Leader:  {"/"},
-		auth.Admin:   {"/", "/users", "/users/canbo", "/account"},
+		auth.Admin:   {"/", "/users", "/users/canbo", "/account", "/imports", "/keys", "/outbox"},
 		auth.Auditor: {"/", "/audit", "/audit?action=login"},
 	}
 	for _, tu := range testUsers {

@@ -1,0 +1,162 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"tuphap/internal/fault"
+	"tuphap/internal/legacy"
+)
+
+// importJob is an import started from the web page; it runs in the background and the page
+// polls its progress.
+type importJob struct {
+	ID       string
+	Name     string
+	By       string
+	mu       sync.Mutex
+	progress legacy.Progress
+	report   bytes.Buffer
+}
+
+func (j *importJob) snapshot() legacy.Progress {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.progress
+}
+
+type imports struct {
+	mu   sync.Mutex
+	jobs map[string]*importJob
+}
+
+func (s *Server) importsPage(w http.ResponseWriter, r *http.Request) error {
+	s.imports.mu.Lock()
+	var jobs []*importJob
+	for _, j := range s.imports.jobs {
+		jobs = append(jobs, j)
+	}
+	s.imports.mu.Unlock()
+	sort.Slice(jobs, func(a, b int) bool { return jobs[a].snapshot().Started.After(jobs[b].snapshot().Started) })
+	type row struct {
+		Job *importJob
+		P   legacy.Progress
+	}
+	var rows []row
+	for _, j := range jobs {
+		rows = append(rows, row{j, j.snapshot()})
+	}
+	s.render(w, r, http.StatusOK, "imports.html", map[string]any{"Jobs": rows, "Fields": legacy.Fields})
+	return nil
+}
+
+// startImport saves the uploaded file and imports it in the background: the upload answers at
+// once and the page follows the progress.
+func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		return err
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		return invalidFields(map[string]string{"file": "verify.no_file"})
+	}
+	defer f.Close()
+	var m legacy.Mapping
+	if mf, _, err := r.FormFile("mapping"); err == nil {
+		defer mf.Close()
+		tmp, err := os.CreateTemp("", "tuphap-mapping-*.json")
+		if err != nil {
+			return err
+		}
+		io.Copy(tmp, mf)
+		tmp.Close()
+		defer os.Remove(tmp.Name())
+		if m, err = legacy.LoadMapping(tmp.Name()); err != nil {
+			return fault.Wrap(fault.Invalid, "import.bad_mapping", err)
+		}
+	}
+	tmp, err := os.CreateTemp("", "tuphap-import-*"+filepath.Ext(hdr.Filename))
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(tmp, f); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	tmp.Seek(0, io.SeekStart)
+	rd, err := legacy.Open(hdr.Filename, tmp, m, s.units, s.store.Now())
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fault.Wrap(fault.Invalid, "import.bad_file", err)
+	}
+	b := make([]byte, 8)
+	rand.Read(b)
+	job := &importJob{ID: hex.EncodeToString(b), Name: hdr.Filename, By: actorOf(r).Username, progress: legacy.Progress{Started: time.Now()}}
+	s.imports.mu.Lock()
+	s.imports.jobs[job.ID] = job
+	s.imports.mu.Unlock()
+	by := actorOf(r)
+	go func() {
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		p, err := legacy.Run(context.Background(), s.store, rd, hdr.Filename, 2000, by, &job.report, func(p legacy.Progress) {
+			job.mu.Lock()
+			job.progress = p
+			job.mu.Unlock()
+		})
+		job.mu.Lock()
+		job.progress = p
+		job.progress.Done = true
+		if err != nil {
+			job.progress.Error = err.Error()
+			s.log.Error("import", "file", hdr.Filename, "err", err)
+		}
+		job.mu.Unlock()
+	}()
+	http.Redirect(w, r, "/imports", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) job(r *http.Request) (*importJob, error) {
+	s.imports.mu.Lock()
+	defer s.imports.mu.Unlock()
+	j, ok := s.imports.jobs[r.PathValue("id")]
+	if !ok {
+		return nil, notFoundErr
+	}
+	return j, nil
+}
+
+// importProgress is the fragment the page polls.
+func (s *Server) importProgress(w http.ResponseWriter, r *http.Request) error {
+	j, err := s.job(r)
+	if err != nil {
+		return err
+	}
+	s.renderPartial(w, r, "imports.html", "job", map[string]any{"Job": j, "P": j.snapshot()})
+	return nil
+}
+
+func (s *Server) importReport(w http.ResponseWriter, r *http.Request) error {
+	j, err := s.job(r)
+	if err != nil {
+		return err
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+j.Name+`.rejected.csv"`)
+	w.Write(j.report.Bytes())
+	return nil
+}
