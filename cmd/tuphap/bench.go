@@ -55,6 +55,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	duration := fs.Duration("duration", 10*time.Second, "how long to register births")
 	queries := fs.Int("queries", 5000, "searches and ID lookups each")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic data")
+	fast := fs.Bool("fast-load", true, "drop the search indexes while loading and build them once at the end")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -104,30 +105,39 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 			return nil
 		}
-		for i := have; i < *n; i++ {
-			var e synth.Entry
-			if i%10 == 9 {
-				e = g.Death(today.AddDate(-5, 0, 0), today.AddDate(0, 0, -1), today)
-			} else {
-				e = g.Birth(from, today.AddDate(0, 0, -1), today)
-			}
-			r := civil.Record{Kind: civil.BirthKind, Office: e.Office, RegisteredOn: e.RegisteredOn, Late: e.Late, Birth: e.Birth, Death: e.Death}
-			if e.Death != nil {
-				r.Kind = civil.DeathKind
-			}
-			year, _ := strconv.Atoi(e.RegisteredOn[:4])
-			// Loaded books are named apart from live ones, so that live numbering is untouched.
-			k := fmt.Sprintf("%s/%s/%d", r.Office, r.Kind, year)
-			numbers[k]++
-			r.Register = civil.Register{Number: numbers[k], Book: "B" + strconv.FormatUint(*seed, 10), Year: year}
-			batch = append(batch, r)
-			if len(batch) == cap(batch) {
-				if err := flush(); err != nil {
-					return err
+		load := func() error {
+			for i := have; i < *n; i++ {
+				var e synth.Entry
+				if i%10 == 9 {
+					e = g.Death(today.AddDate(-5, 0, 0), today.AddDate(0, 0, -1), today)
+				} else {
+					e = g.Birth(from, today.AddDate(0, 0, -1), today)
+				}
+				r := civil.Record{Kind: civil.BirthKind, Office: e.Office, RegisteredOn: e.RegisteredOn, Late: e.Late, Birth: e.Birth, Death: e.Death}
+				if e.Death != nil {
+					r.Kind = civil.DeathKind
+				}
+				year, _ := strconv.Atoi(e.RegisteredOn[:4])
+				// Loaded books are named apart from live ones, so that live numbering is untouched.
+				k := fmt.Sprintf("%s/%s/%d", r.Office, r.Kind, year)
+				numbers[k]++
+				r.Register = civil.Register{Number: numbers[k], Book: "B" + strconv.FormatUint(*seed, 10), Year: year}
+				batch = append(batch, r)
+				if len(batch) == cap(batch) {
+					if err := flush(); err != nil {
+						return err
+					}
 				}
 			}
+			return flush()
 		}
-		if err := flush(); err != nil {
+		// An initial load builds the search indexes once at the end (see docs/performance.md).
+		if *fast {
+			err = st.WithoutSearchIndexes(ctx, load)
+		} else {
+			err = load()
+		}
+		if err != nil {
 			return err
 		}
 		res.ImportPerSec = float64(loaded) / time.Since(start).Seconds()

@@ -21,6 +21,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs, db := newFlags("import", stderr)
 	mapping := fs.String("mapping", "", "JSON file mapping the file's headings to tuphap's fields")
 	batch := fs.Int("batch", 2000, "rows per transaction")
+	fast := fs.Bool("fast", false, "initial load while nobody works: drop the search indexes, build them once at the end")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,7 +84,17 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		fmt.Fprintf(stderr, "import: %d rows read, %.0f%%, %.0f rows/s, ETA %s\n", p.Read, frac*100, p.Rate(), eta)
 	}
-	p, err := legacy.Run(ctx, st, rd, path, *batch, cli(), rf, show)
+	var p legacy.Progress
+	run := func() error {
+		var err error
+		p, err = legacy.Run(ctx, st, rd, path, *batch, cli(), rf, show)
+		return err
+	}
+	if *fast {
+		err = st.WithoutSearchIndexes(ctx, run)
+	} else {
+		err = run()
+	}
 	if err != nil {
 		return fmt.Errorf("after %d rows: %w", p.Read, err)
 	}

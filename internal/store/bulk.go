@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -161,4 +162,28 @@ func (s *Store) param(i int) string {
 		return "?"
 	}
 	return fmt.Sprintf("$%d", i)
+}
+
+// WithoutSearchIndexes runs fn with the search indexes of the records table dropped, then
+// builds them again: an index built once from sorted data is far cheaper than one kept up to
+// date through millions of inserts in random order. Meant for an initial load while nobody
+// searches; the unique index that identifies entries stays, so repeated rows are still skipped.
+func (s *Store) WithoutSearchIndexes(ctx context.Context, fn func() error) error {
+	idx, err := s.dialect.secondaryIndexes(ctx, s.w, "records")
+	if err != nil {
+		return fmt.Errorf("store: list indexes: %w", err)
+	}
+	for _, x := range idx {
+		if _, err := s.w.ExecContext(ctx, `DROP INDEX `+x[0]); err != nil {
+			return fmt.Errorf("store: drop index %s: %w", x[0], err)
+		}
+	}
+	ferr := fn()
+	// Build them again whatever happened: the store must never be left without them.
+	for _, x := range idx {
+		if _, err := s.w.ExecContext(context.WithoutCancel(ctx), x[1]); err != nil {
+			return errors.Join(ferr, fmt.Errorf("store: rebuild index %s: %w", x[0], err))
+		}
+	}
+	return ferr
 }

@@ -17,6 +17,8 @@ type dialect interface {
 	name() string
 	open(dsn string) (w, r *sql.DB, err error)
 	backup(ctx context.Context, db *sql.DB, file string) error
+	// secondaryIndexes lists the non-unique indexes of a table as (name, CREATE statement).
+	secondaryIndexes(ctx context.Context, db *sql.DB, table string) ([][2]string, error)
 	// rewrite adapts a migration: FOLDED becomes the type of prefix-searched folded text, BYTES
 	// the type of binary data.
 	rewrite(sql string) string
@@ -74,7 +76,35 @@ func (sqlite) rewrite(q string) string {
 	return strings.NewReplacer(" FOLDED ", " TEXT ", " BYTES ", " BLOB ", " BYTES,", " BLOB,", " BYTES\n", " BLOB\n").Replace(q)
 }
 
+func (sqlite) secondaryIndexes(ctx context.Context, db *sql.DB, table string) ([][2]string, error) {
+	// Unique constraints have no CREATE statement (sql IS NULL) and stay.
+	return indexRows(ctx, db, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL
+		AND sql NOT LIKE 'CREATE UNIQUE%'`, table)
+}
+
 type postgres struct{}
+
+func (postgres) secondaryIndexes(ctx context.Context, db *sql.DB, table string) ([][2]string, error) {
+	return indexRows(ctx, db, `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1
+		AND indexdef NOT LIKE 'CREATE UNIQUE%'`, table)
+}
+
+func indexRows(ctx context.Context, db *sql.DB, q, table string) ([][2]string, error) {
+	rows, err := db.QueryContext(ctx, q, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][2]string
+	for rows.Next() {
+		var x [2]string
+		if err := rows.Scan(&x[0], &x[1]); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
 
 func (postgres) rewrite(q string) string {
 	return strings.NewReplacer(" FOLDED ", ` TEXT COLLATE "C" `, " BYTES ", " BYTEA ", " BYTES,", " BYTEA,", " BYTES\n", " BYTEA\n").Replace(q)

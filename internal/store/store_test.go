@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -307,6 +308,46 @@ func TestBulkInsert(t *testing.T) {
 		}
 		if _, err := s.VerifyAudit(ctx); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// Loading without the search indexes gives the same store: the indexes come back and searches
+// use them.
+func TestWithoutSearchIndexes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seed(t, s)
+		var rs []civil.Record
+		for i := 1; i <= 300; i++ {
+			rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: "21025", Register: civil.Register{Number: i, Book: "X", Year: 2010},
+				RegisteredOn: "2010-05-01", Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("Lê Thị %d", i), Sex: civil.Female, DateOfBirth: "2010-04-01"}}})
+		}
+		err := s.WithoutSearchIndexes(ctx, func() error {
+			_, err := s.BulkInsert(ctx, rs, admin, "fast")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, total, _ := s.SearchRecords(ctx, civil.Query{Name: "le thi"}); total != 300 {
+			t.Fatalf("%d found", total)
+		}
+		if s.Dialect() == "sqlite" {
+			plan, _ := s.ExplainSearch(ctx, civil.Query{Name: "le thi"})
+			if !strings.Contains(plan, "records_name") {
+				t.Fatalf("index not rebuilt:\n%s", plan)
+			}
+		}
+		// A failure inside still leaves the indexes in place.
+		boom := errors.New("boom")
+		if err := s.WithoutSearchIndexes(ctx, func() error { return boom }); !errors.Is(err, boom) {
+			t.Fatalf("error: %v", err)
+		}
+		if s.Dialect() == "sqlite" {
+			plan, _ := s.ExplainSearch(ctx, civil.Query{Name: "le thi"})
+			if !strings.Contains(plan, "records_name") {
+				t.Fatalf("indexes lost after a failure:\n%s", plan)
+			}
 		}
 	})
 }
