@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,6 +56,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	duration := fs.Duration("duration", 10*time.Second, "how long to register births")
 	queries := fs.Int("queries", 5000, "searches and ID lookups each")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic data")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measuring phase to this file")
 	fast := fs.Bool("fast-load", true, "drop the search indexes while loading and build them once at the end")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -188,6 +190,18 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		return resp.StatusCode, nil
+	}
+
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 
 	// 3. Registrations through the API for a while, by many clients at once.

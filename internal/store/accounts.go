@@ -26,7 +26,7 @@ func notFound(err error, code string) error {
 func (s *Store) SyncOffices(ctx context.Context, offices []auth.Office) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		for _, o := range offices {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO offices (code, name, kind) VALUES ($1, $2, $3)
+			if _, err := s.exec(ctx, tx, `INSERT INTO offices (code, name, kind) VALUES ($1, $2, $3)
 				ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind`, o.Code, o.Name, o.Kind); err != nil {
 				return fmt.Errorf("store: sync office %s: %w", o.Code, err)
 			}
@@ -79,7 +79,7 @@ func (s *Store) CreateUser(ctx context.Context, u auth.User, by audit.Actor) (au
 	u.ID = newID()
 	u.CreatedAt = s.Now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, $9)`,
+		_, err := s.exec(ctx, tx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, $9)`,
 			u.ID, u.Username, u.FullName, string(u.Role), u.Office, u.PasswordHash, u.TOTPSecret, u.Disabled, ts(u.CreatedAt))
 		if isUniqueViolation(err) {
 			return fault.Wrap(fault.Conflict, "user.exists", err)
@@ -119,7 +119,7 @@ func (s *Store) Users(ctx context.Context, office string) ([]auth.User, error) {
 // UpdateUser changes one column of a user (by name from a fixed list) and audits it.
 func (s *Store) updateUser(ctx context.Context, id, set string, args []any, entry audit.Entry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET `+set+` WHERE id = $1`, append([]any{id}, args...)...)
+		res, err := s.exec(ctx, tx, `UPDATE users SET `+set+` WHERE id = $1`, append([]any{id}, args...)...)
 		if err != nil {
 			return fmt.Errorf("store: update user %s: %w", id, err)
 		}
@@ -185,7 +185,7 @@ func (s *Store) LoginSucceeded(ctx context.Context, u auth.User) error {
 // CreateSession stores a new session (by the hash of its secret) and audits the login.
 func (s *Store) CreateSession(ctx context.Context, sess auth.Session, u auth.User, by audit.Actor) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, expires_at, last_seen_at, mfa_done, ip, user_agent)
+		_, err := s.exec(ctx, tx, `INSERT INTO sessions (id_hash, user_id, created_at, expires_at, last_seen_at, mfa_done, ip, user_agent)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, sess.IDHash, sess.UserID, ts(sess.CreatedAt), ts(sess.ExpiresAt),
 			ts(sess.LastSeenAt), sess.MFADone, sess.IP, sess.UserAgent)
 		if err != nil {
@@ -221,7 +221,7 @@ func (s *Store) UserSessions(ctx context.Context, userID string) ([]auth.Session
 // TouchSession extends a live session (sliding expiry) and may mark its second factor done.
 func (s *Store) TouchSession(ctx context.Context, idHash string, expires time.Time, mfaDone bool) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2, expires_at = $3, mfa_done = $4 WHERE id_hash = $1`,
+		_, err := s.exec(ctx, tx, `UPDATE sessions SET last_seen_at = $2, expires_at = $3, mfa_done = $4 WHERE id_hash = $1`,
 			idHash, ts(s.Now()), ts(expires), mfaDone)
 		return err
 	})
@@ -230,7 +230,7 @@ func (s *Store) TouchSession(ctx context.Context, idHash string, expires time.Ti
 // RevokeSession ends one session.
 func (s *Store) RevokeSession(ctx context.Context, idHash string, by audit.Actor) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $2 WHERE id_hash = $1 AND revoked_at IS NULL`,
+		if _, err := s.exec(ctx, tx, `UPDATE sessions SET revoked_at = $2 WHERE id_hash = $1 AND revoked_at IS NULL`,
 			idHash, ts(s.Now())); err != nil {
 			return fmt.Errorf("store: revoke session: %w", err)
 		}
@@ -241,7 +241,7 @@ func (s *Store) RevokeSession(ctx context.Context, idHash string, by audit.Actor
 // RevokeUserSessions ends every session of u except the one whose hash is keep.
 func (s *Store) RevokeUserSessions(ctx context.Context, u auth.User, keep string, by audit.Actor) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND id_hash <> $3`,
+		if _, err := s.exec(ctx, tx, `UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND id_hash <> $3`,
 			u.ID, ts(s.Now()), keep); err != nil {
 			return fmt.Errorf("store: revoke sessions: %w", err)
 		}
@@ -253,7 +253,7 @@ func (s *Store) RevokeUserSessions(ctx context.Context, u auth.User, keep string
 func (s *Store) CreateToken(ctx context.Context, u auth.User, name, hash string, by audit.Actor) (auth.Token, error) {
 	t := auth.Token{ID: newID(), UserID: u.ID, Name: name, CreatedAt: s.Now()}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (id, hash, user_id, name, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		if _, err := s.exec(ctx, tx, `INSERT INTO api_tokens (id, hash, user_id, name, created_at) VALUES ($1, $2, $3, $4, $5)`,
 			t.ID, hash, u.ID, name, ts(t.CreatedAt)); err != nil {
 			return fmt.Errorf("store: create token: %w", err)
 		}
@@ -280,7 +280,7 @@ func (s *Store) TokenUser(ctx context.Context, hash string) (auth.Token, auth.Us
 	// Note the use at most once a minute, so that a busy client does not turn every read into a write.
 	if now := s.Now(); now.Sub(t.LastUsedAt) > time.Minute {
 		_ = s.tx(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1`, t.ID, ts(now))
+			_, err := s.exec(ctx, tx, `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1`, t.ID, ts(now))
 			return err
 		})
 	}
@@ -308,7 +308,7 @@ func (s *Store) UserTokens(ctx context.Context, userID string) ([]auth.Token, er
 // RevokeToken ends a token of user u.
 func (s *Store) RevokeToken(ctx context.Context, u auth.User, id string, by audit.Actor) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`, id, u.ID, ts(s.Now()))
+		res, err := s.exec(ctx, tx, `UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`, id, u.ID, ts(s.Now()))
 		if err != nil {
 			return fmt.Errorf("store: revoke token: %w", err)
 		}

@@ -12,21 +12,21 @@ import (
 // appendAudit adds e to the log inside tx, chained on the current head. Updating the head row
 // first takes its row lock, so concurrent appenders queue on every engine.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1`); err != nil {
+	if _, err := s.exec(ctx, tx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1`); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&e.Seq, &e.PrevHash); err != nil {
+	if err := s.queryRow(ctx, tx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&e.Seq, &e.PrevHash); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
 	// Microsecond precision: that is what is stored, and the hash must match what is read back.
 	e.At = s.Now().UTC().Truncate(time.Microsecond)
 	e.Hash = audit.ComputeHash(e)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, user_id, username, office, action, object, detail, ip, prev_hash, hash)
+	if _, err := s.exec(ctx, tx, `INSERT INTO audit_log (seq, at, user_id, username, office, action, object, detail, ip, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, e.Seq, ts(e.At), e.UserID, e.Username, e.Office, e.Action,
 		e.Object, e.Detail, e.IP, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("store: audit append: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {
+	if _, err := s.exec(ctx, tx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
 	return nil

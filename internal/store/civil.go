@@ -89,29 +89,29 @@ func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registr
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO registers (office, kind, year, book, last_number) VALUES ($1, $2, $3, $4, 0)
+		if _, err := s.exec(ctx, tx, `INSERT INTO registers (office, kind, year, book, last_number) VALUES ($1, $2, $3, $4, 0)
 			ON CONFLICT (office, kind, year, book) DO NOTHING`, r.Office, string(r.Kind), r.Register.Year, r.Register.Book); err != nil {
 			return fmt.Errorf("store: open register: %w", err)
 		}
-		if err := tx.QueryRowContext(ctx, `UPDATE registers SET last_number = last_number + 1
+		if err := s.queryRow(ctx, tx, `UPDATE registers SET last_number = last_number + 1
 			WHERE office = $1 AND kind = $2 AND year = $3 AND book = $4 RETURNING last_number`,
 			r.Office, string(r.Kind), r.Register.Year, r.Register.Book).Scan(&r.Register.Number); err != nil {
 			return fmt.Errorf("store: next register number: %w", err)
 		}
 		args := append([]any{r.ID, string(r.Kind), r.Office, r.Register.Year, r.Register.Book, r.Register.Number, r.RegisteredOn,
 			r.Late, r.Version, r.CreatedBy, ts(r.CreatedAt)}, indexValues(r)...)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO records (id, kind, office, reg_year, reg_book, reg_number, registered_on, late,
+		if _, err := s.exec(ctx, tx, `INSERT INTO records (id, kind, office, reg_year, reg_book, reg_number, registered_on, late,
 			version, created_by, created_at, `+indexColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
 			$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, args...); err != nil {
 			return fmt.Errorf("store: insert record: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
+		if _, err := s.exec(ctx, tx, `INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
 			VALUES ($1, 1, $2, $3, '', '', '', $4, $5)`, r.ID, string(civil.Original), data, by.Username, ts(r.CreatedAt)); err != nil {
 			return fmt.Errorf("store: insert version: %w", err)
 		}
 		obj := "record:" + r.ID
 		if dup != nil {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO duplicate_decisions (id, record_id, candidates, reason, officer, at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			if _, err := s.exec(ctx, tx, `INSERT INTO duplicate_decisions (id, record_id, candidates, reason, officer, at) VALUES ($1, $2, $3, $4, $5, $6)`,
 				newID(), r.ID, strings.Join(dup.Candidates, ","), dup.Reason, by.Username, ts(r.CreatedAt)); err != nil {
 				return fmt.Errorf("store: duplicate decision: %w", err)
 			}
@@ -216,7 +216,7 @@ func (s *Store) AddVersion(ctx context.Context, r *civil.Record, base int, v civ
 	now := s.Now().UTC()
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		args := append([]any{r.ID, base}, indexValues(r)...)
-		res, err := tx.ExecContext(ctx, `UPDATE records SET version = version + 1, full_name = $3, name_folded = $4, given_first = $5,
+		res, err := s.exec(ctx, tx, `UPDATE records SET version = version + 1, full_name = $3, name_folded = $4, given_first = $5,
 			sex = $6, date_of_birth = $7, personal_id = $8, mother_folded = $9, mother_personal_id = $10, father_folded = $11,
 			date_of_death = $12, birth_record = $13 WHERE id = $1 AND version = $2`, args...)
 		if err != nil {
@@ -226,13 +226,13 @@ func (s *Store) AddVersion(ctx context.Context, r *civil.Record, base int, v civ
 			return fault.New(fault.Conflict, "record.changed")
 		}
 		r.Version = base + 1
-		if _, err := tx.ExecContext(ctx, `INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
+		if _, err := s.exec(ctx, tx, `INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.Version, string(v.Change), data, v.Reason, v.LegalBasis,
 			strings.Join(v.Fields, ","), by.Username, ts(now)); err != nil {
 			return fmt.Errorf("store: insert version: %w", err)
 		}
 		// Documents issued from earlier versions no longer show the entry as it is.
-		if _, err := tx.ExecContext(ctx, `UPDATE documents SET status = 'replaced' WHERE record_id = $1 AND record_version < $2
+		if _, err := s.exec(ctx, tx, `UPDATE documents SET status = 'replaced' WHERE record_id = $1 AND record_version < $2
 			AND status IN ('issued', 'signed')`, r.ID, r.Version); err != nil {
 			return fmt.Errorf("store: replace documents: %w", err)
 		}
@@ -511,11 +511,11 @@ func (s *Store) BirthByPersonalID(ctx context.Context, personalID string) (civil
 func (s *Store) IssueExtract(ctx context.Context, r civil.Record, by audit.Actor) (int, error) {
 	var n int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO extracts (id, record_id, version, issued_by, issued_at) VALUES ($1, $2, $3, $4, $5)`,
+		if _, err := s.exec(ctx, tx, `INSERT INTO extracts (id, record_id, version, issued_by, issued_at) VALUES ($1, $2, $3, $4, $5)`,
 			newID(), r.ID, r.Version, by.Username, ts(s.Now())); err != nil {
 			return fmt.Errorf("store: extract: %w", err)
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM extracts WHERE record_id = $1`, r.ID).Scan(&n); err != nil {
+		if err := s.queryRow(ctx, tx, `SELECT COUNT(*) FROM extracts WHERE record_id = $1`, r.ID).Scan(&n); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, by.Entry("record.extract", "record:"+r.ID, fmt.Sprintf("version=%d copy=%d", r.Version, n)))

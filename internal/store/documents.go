@@ -33,10 +33,10 @@ type SigningKey struct {
 func (s *Store) AddSigningKey(ctx context.Context, k *SigningKey, by audit.Actor) error {
 	k.ID, k.CreatedAt, k.CreatedBy, k.Active = newID(), s.Now(), by.Username, true
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE signing_keys SET active = FALSE WHERE office = $1`, k.Office); err != nil {
+		if _, err := s.exec(ctx, tx, `UPDATE signing_keys SET active = FALSE WHERE office = $1`, k.Office); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO signing_keys (id, office, subject, issuer, fingerprint, cert_pem, chain_pem, key_sealed,
+		if _, err := s.exec(ctx, tx, `INSERT INTO signing_keys (id, office, subject, issuer, fingerprint, cert_pem, chain_pem, key_sealed,
 			not_before, not_after, demo, active, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			k.ID, k.Office, k.Subject, k.Issuer, k.Fingerprint, k.CertPEM, k.ChainPEM, k.KeySealed, ts(k.NotBefore), ts(k.NotAfter),
 			k.Demo, k.Active, k.CreatedBy, ts(k.CreatedAt)); err != nil {
@@ -122,7 +122,7 @@ func scanDoc(row interface{ Scan(...any) error }, withPDF bool) (Document, error
 func (s *Store) IssueDocument(ctx context.Context, d *Document, by audit.Actor) error {
 	d.ID, d.Status, d.IssuedBy, d.IssuedAt = newID(), DocIssued, by.Username, s.Now()
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (`+docCols+`, pdf, signed_pdf) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+		if _, err := s.exec(ctx, tx, `INSERT INTO documents (`+docCols+`, pdf, signed_pdf) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
 			$11, $12, $13, $14, $15, '', '', NULL, '', NULL, '', $16, NULL)`, d.ID, d.Code, d.Kind, d.Title, d.Office, d.RecordID, d.RecordVersion,
 			d.DossierID, d.Subject, d.RegisterRef, d.VerifyURL, d.Status, d.SHA256, d.IssuedBy, ts(d.IssuedAt), d.PDF); err != nil {
 			return fmt.Errorf("store: issue document: %w", err)
@@ -163,7 +163,7 @@ func (s *Store) Documents(ctx context.Context, office, status, recordID string, 
 func (s *Store) SignDocument(ctx context.Context, d *Document, signed []byte, sum, keyID string, by audit.Actor) error {
 	now := s.Now()
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE documents SET status = $2, signed_pdf = $3, sha256 = $4, key_id = $5, signed_by = $6, signed_at = $7
+		res, err := s.exec(ctx, tx, `UPDATE documents SET status = $2, signed_pdf = $3, sha256 = $4, key_id = $5, signed_by = $6, signed_at = $7
 			WHERE id = $1 AND status = $8`, d.ID, DocSigned, signed, sum, keyID, by.Username, ts(now), DocIssued)
 		if err != nil {
 			return fmt.Errorf("store: sign document: %w", err)
@@ -180,7 +180,7 @@ func (s *Store) SignDocument(ctx context.Context, d *Document, signed []byte, su
 func (s *Store) RevokeDocument(ctx context.Context, d *Document, reason string, by audit.Actor) error {
 	now := s.Now()
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE documents SET status = $2, revoked_by = $3, revoked_at = $4, revoke_reason = $5
+		res, err := s.exec(ctx, tx, `UPDATE documents SET status = $2, revoked_by = $3, revoked_at = $4, revoke_reason = $5
 			WHERE id = $1 AND status IN ($6, $7)`, d.ID, DocRevoked, by.Username, ts(now), reason, DocIssued, DocSigned)
 		if err != nil {
 			return fmt.Errorf("store: revoke document: %w", err)

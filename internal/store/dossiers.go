@@ -47,21 +47,21 @@ func (s *Store) OfficialSchedules(ctx context.Context) ([]calendar.Schedule, err
 // when days is nil and remove is true).
 func (s *Store) SetOfficialSchedule(ctx context.Context, sc calendar.Schedule, note string, remove bool, by audit.Actor) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_days WHERE year = $1`, sc.Year); err != nil {
+		if _, err := s.exec(ctx, tx, `DELETE FROM calendar_days WHERE year = $1`, sc.Year); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_years WHERE year = $1`, sc.Year); err != nil {
+		if _, err := s.exec(ctx, tx, `DELETE FROM calendar_years WHERE year = $1`, sc.Year); err != nil {
 			return err
 		}
 		action := "calendar.remove"
 		if !remove {
 			action = "calendar.set"
-			if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_years (year, note, updated_by, updated_at) VALUES ($1, $2, $3, $4)`,
+			if _, err := s.exec(ctx, tx, `INSERT INTO calendar_years (year, note, updated_by, updated_at) VALUES ($1, $2, $3, $4)`,
 				sc.Year, note, by.Username, ts(s.Now())); err != nil {
 				return fmt.Errorf("store: calendar year: %w", err)
 			}
 			for _, d := range sc.Days {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_days (day, year, kind, name) VALUES ($1, $2, $3, $4)`,
+				if _, err := s.exec(ctx, tx, `INSERT INTO calendar_days (day, year, kind, name) VALUES ($1, $2, $3, $4)`,
 					d.DateString(), sc.Year, string(d.Kind), d.Name); err != nil {
 					if isUniqueViolation(err) {
 						return fault.New(fault.Invalid, "calendar.duplicate_day", d.DateString())
@@ -94,11 +94,11 @@ func (s *Store) insertDossier(ctx context.Context, tx *sql.Tx, d *dossier.Dossie
 		if d.Code == "" || attempt > 0 {
 			d.Code = dossier.NewCode()
 		}
-		// A savepoint lets a clash on the code be retried without losing the transaction.
+		// A savepoint (not cached: utility statements are not prepared on every engine) lets a clash on the code be retried without losing the transaction.
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT dossier_code`); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO dossiers (`+dossierCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		_, err := s.exec(ctx, tx, `INSERT INTO dossiers (`+dossierCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 			d.ID, d.Code, d.Procedure, d.Office, d.Applicant, d.Phone, string(d.Channel), string(d.Status), ts(d.ReceivedAt), ts(d.DueAt),
 			ts(d.PausedAt), ts(d.SettledAt), ts(d.ClosedAt), d.Extended, d.RecordID, d.Note, d.Version)
 		if err == nil {
@@ -122,7 +122,7 @@ func (s *Store) insertDossier(ctx context.Context, tx *sql.Tx, d *dossier.Dossie
 }
 
 func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, d *dossier.Dossier, from, to dossier.Status, at time.Time, by, reason string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO dossier_events (dossier_id, seq, from_status, to_status, at, by_user, reason, due_at)
+	_, err := s.exec(ctx, tx, `INSERT INTO dossier_events (dossier_id, seq, from_status, to_status, at, by_user, reason, due_at)
 		VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM dossier_events WHERE dossier_id = $1), $2, $3, $4, $5, $6, $7)`,
 		d.ID, string(from), string(to), ts(at), by, reason, ts(d.DueAt))
 	if err != nil {
@@ -162,7 +162,7 @@ func (s *Store) UpdateDossier(ctx context.Context, d *dossier.Dossier, from doss
 }
 
 func (s *Store) updateDossier(ctx context.Context, tx *sql.Tx, d *dossier.Dossier, from dossier.Status, reason string, by audit.Actor) error {
-	res, err := tx.ExecContext(ctx, `UPDATE dossiers SET status = $3, due_at = $4, paused_at = $5, settled_at = $6, closed_at = $7,
+	res, err := s.exec(ctx, tx, `UPDATE dossiers SET status = $3, due_at = $4, paused_at = $5, settled_at = $6, closed_at = $7,
 		extended_days = $8, record_id = $9, note = $10, version = version + 1 WHERE id = $1 AND version = $2`,
 		d.ID, d.Version, string(d.Status), ts(d.DueAt), ts(d.PausedAt), ts(d.SettledAt), ts(d.ClosedAt), d.Extended, d.RecordID, d.Note)
 	if err != nil {

@@ -51,7 +51,7 @@ func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, m *Message) error {
 	if m.NextAt.IsZero() {
 		m.NextAt = m.CreatedAt
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (`+msgCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, NULL, '', '', $10, NULL)
+	_, err := s.exec(ctx, tx, `INSERT INTO outbox (`+msgCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, NULL, '', '', $10, NULL)
 		ON CONFLICT (idem_key) DO NOTHING`, m.ID, m.Agency, m.Op, m.RecordID, m.Office, m.Key, m.Payload, m.Status, ts(m.NextAt), ts(m.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("store: enqueue: %w", err)
@@ -94,7 +94,7 @@ func (s *Store) Claim(ctx context.Context, n int, lease time.Duration) ([]Messag
 	for _, m := range due {
 		var claimed bool
 		err := s.tx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, `UPDATE outbox SET lease_until = $2, attempts = attempts + 1 WHERE id = $1 AND status = 'pending'
+			res, err := s.exec(ctx, tx, `UPDATE outbox SET lease_until = $2, attempts = attempts + 1 WHERE id = $1 AND status = 'pending'
 				AND (lease_until IS NULL OR lease_until < $3)`, m.ID, ts(now.Add(lease)), ts(now))
 			if err != nil {
 				return err
@@ -118,7 +118,7 @@ func (s *Store) Claim(ctx context.Context, n int, lease time.Duration) ([]Messag
 // transaction.
 func (s *Store) Delivered(ctx context.Context, m Message, response string, next ...*Message) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'delivered', response = $2, delivered_at = $3, lease_until = NULL, last_error = ''
+		if _, err := s.exec(ctx, tx, `UPDATE outbox SET status = 'delivered', response = $2, delivered_at = $3, lease_until = NULL, last_error = ''
 			WHERE id = $1`, m.ID, response, ts(s.Now())); err != nil {
 			return fmt.Errorf("store: delivered: %w", err)
 		}
@@ -138,7 +138,7 @@ func (s *Store) Failed(ctx context.Context, m Message, reason string, next time.
 		status = MsgDead
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = $2, last_error = $3, next_at = $4, lease_until = NULL WHERE id = $1`,
+		_, err := s.exec(ctx, tx, `UPDATE outbox SET status = $2, last_error = $3, next_at = $4, lease_until = NULL WHERE id = $1`,
 			m.ID, status, reason, ts(next))
 		if err != nil {
 			return fmt.Errorf("store: failed: %w", err)
@@ -154,7 +154,7 @@ func (s *Store) Failed(ctx context.Context, m Message, reason string, next time.
 // corrected since).
 func (s *Store) Requeue(ctx context.Context, m Message, payload, key string, by audit.Actor) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'pending', payload = $2, idem_key = $3, attempts = 0, next_at = $4,
+		res, err := s.exec(ctx, tx, `UPDATE outbox SET status = 'pending', payload = $2, idem_key = $3, attempts = 0, next_at = $4,
 			lease_until = NULL, last_error = '' WHERE id = $1 AND status = 'dead'`, m.ID, payload, key, ts(s.Now()))
 		if err != nil {
 			if isUniqueViolation(err) {
