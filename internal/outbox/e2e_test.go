@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -336,4 +337,26 @@ func TestDeadLetterAndResend(t *testing.T) {
 	}
 	drain(t, w)
 	f.check(t, ids)
+}
+
+// An answer that cannot be applied (the entry was given another number meanwhile) goes to the
+// dead letters with the reason, instead of being retried for ever.
+func TestUnappliableAnswerIsDead(t *testing.T) {
+	st := storetest.SQLite(t)
+	f := setup(t, st)
+	ids := f.births(t, 1)
+	r, _ := st.Record(ctx, ids[0])
+	b := *r.Birth
+	born, _ := civil.ParseDate(b.Child.DateOfBirth)
+	b.Child.PersonalID = fmt.Sprintf("051%d%02d999999", civil.CenturySexDigit(born.Year(), b.Child.Sex), born.Year()%100)
+	next := r
+	next.Birth = &b
+	if err := st.AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"}, Reason: "x", LegalBasis: "y"}, by); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, f.worker())
+	dead, _ := st.Messages(ctx, "", store.MsgDead, ids[0], 0)
+	if len(dead) != 1 || !strings.Contains(dead[0].LastError, "already has number") {
+		t.Fatalf("dead letters: %+v", dead)
+	}
 }

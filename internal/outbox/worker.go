@@ -133,6 +133,12 @@ func (w *Worker) deliver(ctx context.Context, m store.Message) error {
 		return w.Store.Failed(ctx, m, err.Error(), w.Store.Now().Add(w.backoff(m.Attempts)), dead)
 	}
 	next, err := w.apply(ctx, m, resp)
+	var p permanent
+	if errors.As(err, &p) {
+		// The answer cannot be applied (the entry holds another number): an officer must look.
+		w.count(m.Agency, "dead")
+		return w.Store.Failed(ctx, m, p.reason, w.Store.Now(), true)
+	}
 	if err != nil {
 		return err // the lease runs out and the delivery is tried again: applying is idempotent
 	}
@@ -205,7 +211,7 @@ func (w *Worker) apply(ctx context.Context, m store.Message, resp []byte) ([]*st
 	}
 	born, _ := civil.ParseDate(r.Birth.Child.DateOfBirth)
 	if p := civil.PersonalIDProblem(ans.PersonalID, born, r.Birth.Child.Sex); p != "" {
-		return nil, fmt.Errorf("population answered an impossible number %s (%s)", ans.PersonalID, p)
+		return nil, permanent{fmt.Sprintf("population answered an impossible number %s (%s)", ans.PersonalID, p)}
 	}
 	if r.Birth.Child.PersonalID == "" {
 		b := *r.Birth
@@ -221,7 +227,7 @@ func (w *Worker) apply(ctx context.Context, m store.Message, resp []byte) ([]*st
 		}
 		r = next
 	} else if r.Birth.Child.PersonalID != ans.PersonalID {
-		return nil, permanentApply(fmt.Sprintf("the entry already has number %s, the agency answered %s", r.Birth.Child.PersonalID, ans.PersonalID))
+		return nil, permanent{fmt.Sprintf("the entry already has number %s, the agency answered %s", r.Birth.Child.PersonalID, ans.PersonalID)}
 	}
 	if !UnderSix(r.Birth.Child.DateOfBirth, w.Store.Now()) {
 		return nil, nil
@@ -234,5 +240,3 @@ func (w *Worker) apply(ctx context.Context, m store.Message, resp []byte) ([]*st
 	card.Key = Key(CardIssue, r.ID, 0)
 	return []*store.Message{card}, nil
 }
-
-func permanentApply(reason string) error { return errors.New(reason) }
