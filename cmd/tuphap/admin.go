@@ -17,6 +17,7 @@ import (
 	"tuphap/internal/audit"
 	"tuphap/internal/fault"
 	"tuphap/internal/i18n"
+	"tuphap/internal/store"
 )
 
 // cli is the audit actor for command-line changes: whoever runs the binary on the server.
@@ -68,6 +69,16 @@ func readPassword(stdin io.Reader, stderr io.Writer, prompt string) (string, err
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
+// withStore opens the store for one command and closes it after fn.
+func withStore(ctx context.Context, dsn string, fn func(st *store.Store) error) error {
+	st, _, err := openStore(ctx, dsn, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(st)
+}
+
 // parse parses args and checks that every named flag was given a value.
 func parse(fs *flag.FlagSet, args []string, required ...string) error {
 	if err := fs.Parse(args); err != nil {
@@ -96,23 +107,21 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err := parse(fs, args, "username", "role", "office"); err != nil {
 		return err
 	}
-	st, _, err := openStore(ctx, *db, nil)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if *password == "" {
-		if *password, err = readPassword(stdin, stderr, "Password: "); err != nil {
-			return err
+	return withStore(ctx, *db, func(st *store.Store) error {
+		if *password == "" {
+			var err error
+			if *password, err = readPassword(stdin, stderr, "Password: "); err != nil {
+				return err
+			}
 		}
-	}
-	u, err := account.New(st).AddUser(ctx, account.NewUser{Username: *username, FullName: *fullName, Role: *role,
-		Office: *office, Password: *password}, cli())
-	if err != nil {
-		return explain(err)
-	}
-	fmt.Fprintf(stdout, "user %s created (%s, %s)\n", u.Username, u.Role, u.Office)
-	return nil
+		u, err := account.New(st).AddUser(ctx, account.NewUser{Username: *username, FullName: *fullName, Role: *role,
+			Office: *office, Password: *password}, cli())
+		if err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(stdout, "user %s created (%s, %s)\n", u.Username, u.Role, u.Office)
+		return nil
+	})
 }
 
 func userPasswd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -122,21 +131,19 @@ func userPasswd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err := parse(fs, args, "username"); err != nil {
 		return err
 	}
-	st, _, err := openStore(ctx, *db, nil)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if *password == "" {
-		if *password, err = readPassword(stdin, stderr, "New password: "); err != nil {
-			return err
+	return withStore(ctx, *db, func(st *store.Store) error {
+		if *password == "" {
+			var err error
+			if *password, err = readPassword(stdin, stderr, "New password: "); err != nil {
+				return err
+			}
 		}
-	}
-	if err := account.New(st).SetPassword(ctx, strings.ToLower(*username), *password, cli()); err != nil {
-		return explain(err)
-	}
-	fmt.Fprintf(stdout, "password of %s changed; their sessions have ended\n", *username)
-	return nil
+		if err := account.New(st).SetPassword(ctx, strings.ToLower(*username), *password, cli()); err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(stdout, "password of %s changed; their sessions have ended\n", *username)
+		return nil
+	})
 }
 
 func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -146,18 +153,15 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := parse(fs, args, "username"); err != nil {
 		return err
 	}
-	st, _, err := openStore(ctx, *db, nil)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	secret, err := account.New(st).CreateToken(ctx, *username, *name, cli())
-	if err != nil {
-		return explain(err)
-	}
-	// The token alone on stdout: scripts capture it with $(tuphap token create ...).
-	fmt.Fprintln(stdout, secret)
-	return nil
+	return withStore(ctx, *db, func(st *store.Store) error {
+		secret, err := account.New(st).CreateToken(ctx, *username, *name, cli())
+		if err != nil {
+			return explain(err)
+		}
+		// The token alone on stdout: scripts capture it with $(tuphap token create ...).
+		fmt.Fprintln(stdout, secret)
+		return nil
+	})
 }
 
 func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -166,27 +170,24 @@ func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parse(fs, args, "username"); err != nil {
 		return err
 	}
-	st, _, err := openStore(ctx, *db, nil)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	u, err := st.UserByUsername(ctx, strings.ToLower(*username))
-	if err != nil {
-		return explain(err)
-	}
-	tokens, err := st.UserTokens(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	for _, t := range tokens {
-		state := "active"
-		if !t.RevokedAt.IsZero() {
-			state = "revoked " + t.RevokedAt.Format(time.RFC3339)
+	return withStore(ctx, *db, func(st *store.Store) error {
+		u, err := st.UserByUsername(ctx, strings.ToLower(*username))
+		if err != nil {
+			return explain(err)
 		}
-		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", t.ID, t.CreatedAt.Format(time.RFC3339), state, t.Name)
-	}
-	return nil
+		tokens, err := st.UserTokens(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		for _, t := range tokens {
+			state := "active"
+			if !t.RevokedAt.IsZero() {
+				state = "revoked " + t.RevokedAt.Format(time.RFC3339)
+			}
+			fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", t.ID, t.CreatedAt.Format(time.RFC3339), state, t.Name)
+		}
+		return nil
+	})
 }
 
 func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -196,20 +197,17 @@ func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := parse(fs, args, "username", "id"); err != nil {
 		return err
 	}
-	st, _, err := openStore(ctx, *db, nil)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	u, err := st.UserByUsername(ctx, strings.ToLower(*username))
-	if err != nil {
-		return explain(err)
-	}
-	if err := st.RevokeToken(ctx, u, *id, cli()); err != nil {
-		return explain(err)
-	}
-	fmt.Fprintf(stdout, "token %s revoked\n", *id)
-	return nil
+	return withStore(ctx, *db, func(st *store.Store) error {
+		u, err := st.UserByUsername(ctx, strings.ToLower(*username))
+		if err != nil {
+			return explain(err)
+		}
+		if err := st.RevokeToken(ctx, u, *id, cli()); err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(stdout, "token %s revoked\n", *id)
+		return nil
+	})
 }
 
 func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -217,17 +215,14 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, _, err := openStore(ctx, *db, nil)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	n, err := st.VerifyAudit(ctx)
-	if err != nil {
-		return fmt.Errorf("audit log NOT intact after %d good entries: %w", n, err)
-	}
-	fmt.Fprintf(stdout, "audit log intact: %d entries\n", n)
-	return nil
+	return withStore(ctx, *db, func(st *store.Store) error {
+		n, err := st.VerifyAudit(ctx)
+		if err != nil {
+			return fmt.Errorf("audit log NOT intact after %d good entries: %w", n, err)
+		}
+		fmt.Fprintf(stdout, "audit log intact: %d entries\n", n)
+		return nil
+	})
 }
 
 func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -242,14 +237,11 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if _, err := os.Stat(file); err == nil {
 		return fmt.Errorf("%s exists; choose a new file", file)
 	}
-	st, _, err := openStore(ctx, *db, nil)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := st.Backup(ctx, file); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "backup written to %s\n", file)
-	return nil
+	return withStore(ctx, *db, func(st *store.Store) error {
+		if err := st.Backup(ctx, file); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "backup written to %s\n", file)
+		return nil
+	})
 }
