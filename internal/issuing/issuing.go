@@ -94,17 +94,8 @@ func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audi
 		return store.Document{}, err
 	}
 	d.PDF, d.SHA256 = pdf, sum(pdf)
-	if err := s.store.IssueDocument(ctx, &d, by); err != nil {
-		return d, err
-	}
-	// Each issued copy of an extract is counted.
-	if certificate {
-		return d, nil
-	}
-	if _, err := s.store.IssueExtract(ctx, rec, by); err != nil {
-		return d, err
-	}
-	return d, nil
+	// The document is the issued copy: counting extracts counts these (Store.ExtractCount).
+	return d, s.store.IssueDocument(ctx, &d, by)
 }
 
 // render lays out a document of an entry; signer is "" until it is signed.

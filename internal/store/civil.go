@@ -507,25 +507,10 @@ func (s *Store) BirthByPersonalID(ctx context.Context, personalID string) (civil
 	return r, nil
 }
 
-// IssueExtract counts one issued extract of an entry's current version and audits it.
-func (s *Store) IssueExtract(ctx context.Context, r civil.Record, by audit.Actor) (int, error) {
-	var n int
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.exec(ctx, tx, `INSERT INTO extracts (id, record_id, version, issued_by, issued_at) VALUES ($1, $2, $3, $4, $5)`,
-			newID(), r.ID, r.Version, by.Username, ts(s.Now())); err != nil {
-			return fmt.Errorf("store: extract: %w", err)
-		}
-		if err := s.queryRow(ctx, tx, `SELECT COUNT(*) FROM extracts WHERE record_id = $1`, r.ID).Scan(&n); err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, by.Entry("record.extract", "record:"+r.ID, fmt.Sprintf("version=%d copy=%d", r.Version, n)))
-	})
-	return n, err
-}
-
-// ExtractCount says how many extracts of an entry were issued.
+// ExtractCount says how many extracts of an entry were issued: every issued extract is a
+// document, so the documents are the count.
 func (s *Store) ExtractCount(ctx context.Context, id string) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM extracts WHERE record_id = $1`, id).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents WHERE record_id = $1 AND kind LIKE 'extract_%'`, id).Scan(&n)
 	return n, s.fail(err)
 }

@@ -1,4 +1,4 @@
--- Civil-status registers: entries, their versions, duplicate decisions and issued extracts.
+-- Civil-status registers: entries, their versions and duplicate decisions.
 -- FOLDED marks columns holding folded (diacritic-free, lower-case) text searched by prefix; it
 -- becomes TEXT on SQLite and TEXT COLLATE "C" on PostgreSQL, where a byte-order collation lets a
 -- B-tree index answer prefix ranges.
@@ -77,12 +77,3 @@ CREATE TABLE duplicate_decisions (
     at TEXT NOT NULL
 );
 CREATE INDEX duplicate_decisions_record ON duplicate_decisions (record_id);
-
-CREATE TABLE extracts (
-    id TEXT PRIMARY KEY,
-    record_id TEXT NOT NULL REFERENCES records (id),
-    version INTEGER NOT NULL,
-    issued_by TEXT NOT NULL,
-    issued_at TEXT NOT NULL
-);
-CREATE INDEX extracts_record ON extracts (record_id);
