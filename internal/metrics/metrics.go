@@ -90,6 +90,25 @@ func (g *GaugeFunc) write(w io.Writer) {
 	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n%s %s\n", g.name, g.help, g.name, g.name, num(g.fn()))
 }
 
+// GaugeVecFunc reports values read together at scrape time, one per label value.
+type GaugeVecFunc struct {
+	name, help, label string
+	fn                func() map[string]float64
+}
+
+// NewGaugeVecFunc registers a gauge whose values by label fn returns in one call.
+func (r *Registry) NewGaugeVecFunc(name, help, label string, fn func() map[string]float64) {
+	r.add(&GaugeVecFunc{name: name, help: help, label: label, fn: fn})
+}
+
+func (g *GaugeVecFunc) write(w io.Writer) {
+	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n", g.name, g.help, g.name)
+	vals := g.fn()
+	for _, k := range sortedKeys(vals) {
+		fmt.Fprintf(w, "%s{%s=%q} %s\n", g.name, g.label, k, num(vals[k]))
+	}
+}
+
 // CounterFunc reports a monotonically increasing value read at scrape time.
 type CounterFunc struct{ GaugeFunc }
 

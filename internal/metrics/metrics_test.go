@@ -16,6 +16,11 @@ func TestTextFormat(t *testing.T) {
 	h.Observe(0.05, "GET /healthz")
 	h.Observe(3, "GET /healthz")
 	r.NewGaugeFunc("tuphap_up", "Up.", func() float64 { return 1 })
+	calls := 0
+	r.NewGaugeVecFunc("tuphap_outbox_messages", "Messages.", "status", func() map[string]float64 {
+		calls++
+		return map[string]float64{"pending": 3, "dead": 1}
+	})
 	var b strings.Builder
 	r.Write(&b)
 	out := b.String()
@@ -28,9 +33,14 @@ func TestTextFormat(t *testing.T) {
 		`tuphap_http_request_duration_seconds_bucket{route="GET /healthz",le="+Inf"} 3`,
 		`tuphap_http_request_duration_seconds_count{route="GET /healthz"} 3`,
 		"tuphap_up 1",
+		`tuphap_outbox_messages{status="dead"} 1`,
+		`tuphap_outbox_messages{status="pending"} 3`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}
+	}
+	if calls != 1 {
+		t.Errorf("the labelled gauge read its values %d times in one scrape", calls)
 	}
 }

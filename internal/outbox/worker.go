@@ -57,15 +57,17 @@ func NewWorker(st *store.Store, endpoints map[string]Endpoint, log *slog.Logger)
 // Register adds the outbox's figures to /metrics.
 func (w *Worker) Register(reg *metrics.Registry) {
 	w.deliveries = reg.NewCounter("tuphap_outbox_deliveries_total", "Delivery attempts to agencies by agency and result.", "agency", "result")
-	for _, st := range []string{store.MsgPending, store.MsgDelivered, store.MsgDead} {
-		reg.NewGaugeFunc("tuphap_outbox_"+st, "Outbox messages that are "+st+".", func() float64 {
-			c, err := w.Store.OutboxCounts(context.Background())
-			if err != nil {
-				return math.NaN()
+	reg.NewGaugeVecFunc("tuphap_outbox_messages", "Outbox messages by status (pending, delivered, dead).", "status", func() map[string]float64 {
+		out := map[string]float64{}
+		c, err := w.Store.OutboxCounts(context.Background())
+		for _, st := range []string{store.MsgPending, store.MsgDelivered, store.MsgDead} {
+			out[st] = math.NaN()
+			if err == nil {
+				out[st] = float64(c[st])
 			}
-			return float64(c[st])
-		})
-	}
+		}
+		return out
+	})
 }
 
 // Run delivers until ctx ends.
