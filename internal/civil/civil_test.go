@@ -225,3 +225,16 @@ func TestParseQuery(t *testing.T) {
 		}
 	}
 }
+
+func TestFields(t *testing.T) {
+	f := Fields(goodBirth())
+	if f["child.full_name"] != "Nguyễn Thị Đào" || f["mother.personal_id"] != "051195001234" || f["requester.relation"] != "cha" {
+		t.Fatalf("fields: %v", f)
+	}
+	if _, ok := f["abandoned.found_on"]; ok {
+		t.Fatal("an absent section has no fields")
+	}
+	if Section("mother.full_name") != "mother" || Section("cause") != "" {
+		t.Fatal("Section")
+	}
+}

@@ -4,7 +4,6 @@ package registration
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
@@ -371,7 +370,7 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 // diff compares two entries field by field (as flattened JSON) and returns the fields that
 // changed and, of those, the ones that had a value before.
 func diff(before, after any) (changed, overwrote []string) {
-	a, b := flatten(before), flatten(after)
+	a, b := civil.Fields(before), civil.Fields(after)
 	keys := map[string]bool{}
 	for k := range a {
 		keys[k] = true
@@ -390,25 +389,6 @@ func diff(before, after any) (changed, overwrote []string) {
 	sort.Strings(changed)
 	sort.Strings(overwrote)
 	return changed, overwrote
-}
-
-func flatten(v any) map[string]any {
-	out := map[string]any{}
-	b, _ := json.Marshal(v)
-	var m map[string]any
-	json.Unmarshal(b, &m)
-	var walk func(prefix string, m map[string]any)
-	walk = func(prefix string, m map[string]any) {
-		for k, v := range m {
-			if sub, ok := v.(map[string]any); ok {
-				walk(prefix+k+".", sub)
-				continue
-			}
-			out[prefix+k] = v
-		}
-	}
-	walk("", m)
-	return out
 }
 
 // History returns the versions of an entry the caller may see.

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"tuphap/internal/civil"
 )
 
 // formField is one input of a civil-status form. Name is the JSON path of the value
@@ -125,25 +127,18 @@ func setPath(m map[string]any, path, val string) {
 	m[parts[len(parts)-1]] = val
 }
 
-// formValues flattens an entry into field values, to fill a form from a stored entry.
+// formValues gives an entry's fields as form values, ticking the box of every section present
+// (mother, father, abandoned…).
 func formValues(v any) map[string]string {
 	out := map[string]string{}
-	b, _ := json.Marshal(v)
-	var m map[string]any
-	json.Unmarshal(b, &m)
-	var walk func(prefix string, m map[string]any)
-	walk = func(prefix string, m map[string]any) {
-		for k, x := range m {
-			switch y := x.(type) {
-			case map[string]any:
-				out["has_"+prefix+k] = "on"
-				walk(prefix+k+".", y)
-			case string:
-				out[prefix+k] = y
-			}
+	for k, x := range civil.Fields(v) {
+		if sec := civil.Section(k); sec != "" {
+			out["has_"+sec] = "on"
+		}
+		if str, ok := x.(string); ok {
+			out[k] = str
 		}
 	}
-	walk("", m)
 	return out
 }
 
