@@ -119,12 +119,8 @@ func (s *Server) apiUnitSuccessors(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiOffices(w http.ResponseWriter, r *http.Request) error {
-	offices, err := s.store.Offices(r.Context())
-	if err != nil {
-		return err
-	}
 	items := []map[string]string{}
-	for _, o := range offices {
+	for _, o := range s.offices {
 		items = append(items, map[string]string{"code": o.Code, "name": o.Name, "kind": o.Kind})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": len(items)})

@@ -299,11 +299,7 @@ func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	offices, err := s.store.Offices(r.Context())
-	if err != nil {
-		return err
-	}
-	s.render(w, r, status, "keys.html", map[string]any{"Keys": keys, "Offices": offices, "Problem": problem})
+	s.render(w, r, status, "keys.html", map[string]any{"Keys": keys, "Offices": s.offices, "Problem": problem})
 	return nil
 }
 

@@ -56,12 +56,8 @@ func (s *Server) dossiersPage(w http.ResponseWriter, r *http.Request) error {
 		proc, _ := dossier.ProcedureByCode(d.Procedure)
 		rows = append(rows, row{d, s.dueClass(d), proc.Name})
 	}
-	offices, err := s.communes(r)
-	if err != nil {
-		return err
-	}
 	s.render(w, r, http.StatusOK, "dossiers.html", map[string]any{"Rows": rows, "List": string(list), "Office": office,
-		"Offices": offices, "Scoped": p.Scope() != "", "CanWrite": p.Can(auth.WriteRecords),
+		"Offices": s.communes(), "Scoped": p.Scope() != "", "CanWrite": p.Can(auth.WriteRecords),
 		"Lists": []string{string(reception.AllOpen), string(reception.DueToday), string(reception.NearDue), string(reception.Overdue)}})
 	return nil
 }
@@ -72,12 +68,8 @@ func (s *Server) newDossierPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderDossierForm(w http.ResponseWriter, r *http.Request, status int, values, errs map[string]string) error {
 	p, _ := principalOf(r)
-	offices, err := s.communes(r)
-	if err != nil {
-		return err
-	}
 	s.render(w, r, status, "dossier_form.html", map[string]any{"Procedures": dossier.Procedures(), "Values": values, "Errors": errs,
-		"Offices": offices, "Scoped": p.Scope() != ""})
+		"Offices": s.communes(), "Scoped": p.Scope() != ""})
 	return nil
 }
 
@@ -170,15 +162,11 @@ func (s *Server) onTimePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	names, err := s.officeNames(r)
-	if err != nil {
-		return err
-	}
 	procs := map[string]string{}
 	for _, pr := range dossier.Procedures() {
 		procs[pr.Code] = pr.Name
 	}
-	s.render(w, r, http.StatusOK, "ontime.html", map[string]any{"R": rep, "Signed": signed, "Names": names, "Procs": procs,
+	s.render(w, r, http.StatusOK, "ontime.html", map[string]any{"R": rep, "Signed": signed, "Names": s.officeName, "Procs": procs,
 		"From": from.Format("2006-01-02"), "To": to.Format("2006-01-02")})
 	return nil
 }

@@ -22,11 +22,6 @@ func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	offices, err := s.store.Offices(r.Context())
-	if err != nil {
-		return err
-	}
-	names := officeNameMap(offices)
 	next := ""
 	if q.Offset+len(items) < total {
 		v := r.URL.Query()
@@ -34,7 +29,7 @@ func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) error {
 		next = "/records?" + v.Encode()
 	}
 	data := map[string]any{"Q": text, "Filter": q, "Items": items, "Total": total, "More": total > maxCountShown,
-		"OfficeNames": names, "Next": next, "CanWrite": p.Can(auth.WriteRecords), "Offices": offices, "Scoped": p.Scope() != ""}
+		"OfficeNames": s.officeName, "Next": next, "CanWrite": p.Can(auth.WriteRecords), "Offices": s.offices, "Scoped": p.Scope() != ""}
 	// htmx asks for the results only, so typing in the search box swaps a table, not the page.
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "results" {
 		s.renderPartial(w, r, "records.html", "results", data)
@@ -59,18 +54,15 @@ type recordForm struct {
 	Message    string
 }
 
-func (s *Server) communes(r *http.Request) ([]auth.Office, error) {
-	all, err := s.store.Offices(r.Context())
-	if err != nil {
-		return nil, err
-	}
+// communes lists the commune offices, for the office choosers of department users.
+func (s *Server) communes() []auth.Office {
 	var out []auth.Office
-	for _, o := range all {
+	for _, o := range s.offices {
 		if o.Kind == "commune" {
 			out = append(out, o)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status int, f recordForm) error {
@@ -78,10 +70,7 @@ func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status
 	if p.Scope() != "" {
 		f.Office = p.Office
 	} else {
-		var err error
-		if f.Offices, err = s.communes(r); err != nil {
-			return err
-		}
+		f.Offices = s.communes()
 	}
 	if f.Values == nil {
 		f.Values = map[string]string{"child.nationality": "Việt Nam", "child.ethnicity": "Kinh", "has_mother": "on",
@@ -268,17 +257,3 @@ const maxCountShown = 10000
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func atoi(s string) (int, error) { return strconv.Atoi(strings.TrimSpace(s)) }
-
-// officeNames maps office codes to names, for lists.
-func (s *Server) officeNames(r *http.Request) (map[string]string, error) {
-	offices, err := s.store.Offices(r.Context())
-	return officeNameMap(offices), err
-}
-
-func officeNameMap(offices []auth.Office) map[string]string {
-	names := map[string]string{}
-	for _, o := range offices {
-		names[o.Code] = o.Name
-	}
-	return names
-}

@@ -134,8 +134,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if p, ok := principalOf(r); ok {
 		v.Principal = &p
 		v.Office = p.Office
-		if o, err := s.store.Office(r.Context(), p.Office); err == nil {
-			v.Office = o.Name
+		if name, ok := s.officeName[p.Office]; ok {
+			v.Office = name
 		}
 		for _, n := range nav {
 			if n.Need == anyUser || p.Can(n.Need) {

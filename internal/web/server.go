@@ -41,15 +41,20 @@ type Server struct {
 	desk     *reception.Service
 	issuer   *issuing.Service
 	imports  imports
-	units    *units.Registry
-	log      *slog.Logger
-	pages    *pages
-	assets   *assets
-	metrics  *metrics.Registry
-	requests *metrics.Counter
-	latency  *metrics.Histogram
-	patterns []string // every registered route, for the OpenAPI test
-	handler  http.Handler
+	// offices and officeName are loaded once: offices follow the administrative units shipped
+	// with the binary and are synchronised before the server starts, so they never change while
+	// it runs, and every page names the user's office.
+	offices    []auth.Office
+	officeName map[string]string
+	units      *units.Registry
+	log        *slog.Logger
+	pages      *pages
+	assets     *assets
+	metrics    *metrics.Registry
+	requests   *metrics.Counter
+	latency    *metrics.Histogram
+	patterns   []string // every registered route, for the OpenAPI test
+	handler    http.Handler
 }
 
 // New builds the server and its routes. Templates are parsed here, so a broken template stops
@@ -66,6 +71,13 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	}
 	s := &Server{imports: imports{jobs: map[string]*importJob{}}, cfg: cfg, store: st, accounts: account.New(st), registry: registration.New(st), units: reg, log: log, metrics: metrics.NewRegistry()}
 	var err error
+	if s.offices, err = st.Offices(context.Background()); err != nil {
+		return nil, err
+	}
+	s.officeName = map[string]string{}
+	for _, o := range s.offices {
+		s.officeName[o.Code] = o.Name
+	}
 	if s.desk, err = reception.New(context.Background(), st); err != nil {
 		return nil, err
 	}

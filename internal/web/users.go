@@ -17,11 +17,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	offices, err := s.store.Offices(r.Context())
-	if err != nil {
-		return err
-	}
-	s.render(w, r, status, "users.html", map[string]any{"Users": users, "Offices": offices, "Roles": auth.Roles,
+	s.render(w, r, status, "users.html", map[string]any{"Users": users, "Offices": s.offices, "Roles": auth.Roles,
 		"Form": form, "Errors": fields, "Flash": flash})
 	return nil
 }
