@@ -43,10 +43,10 @@ func (sqlite) open(dsn string) (*sql.DB, *sql.DB, error) {
 		path = path[:i]
 	}
 	// busy_timeout must come first: the WAL switch itself can meet a lock.
-	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
 	// The writer keeps a 64 MiB page cache: index pages of large registers stay in memory while a
 	// bulk import or a burst of registrations updates them. Readers keep SQLite's default.
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-65536)")
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(8192)")
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime/debug"
+)
+
+// Group commit. SQLite has one writer and, with synchronous=FULL, every commit waits for the
+// disk. Committing each registration alone would cap durable throughput at one fsync each.
+// Instead one goroutine takes every transaction waiting at that moment, runs them one after
+// another inside a single database transaction, each in its own savepoint (so that one failure
+// undoes only its own writes), commits and syncs once, and only then tells each caller how it
+// ended. A caller therefore hears "done" only when its writes are on disk.
+//
+// PostgreSQL needs none of this: it groups the WAL flushes of concurrent commits itself.
+
+// maxGroup bounds one commit: enough to amortise the sync, small enough that the first caller
+// of a batch does not wait long behind the others.
+const maxGroup = 256
+
+var errClosed = errors.New("store: closed")
+
+type groupTx struct {
+	ctx  context.Context
+	fn   func(*sql.Tx) error
+	done chan error
+}
+
+// startGroupCommit starts the committer; stopGroupCommit (from Close) ends it.
+func (s *Store) startGroupCommit() {
+	s.group = make(chan *groupTx)
+	s.groupQuit = make(chan struct{})
+	s.groupDone = make(chan struct{})
+	go s.committer()
+}
+
+func (s *Store) stopGroupCommit() {
+	if s.group != nil {
+		s.groupStop.Do(func() { close(s.groupQuit) })
+		<-s.groupDone
+	}
+}
+
+// groupedTx hands fn to the committer and waits for the outcome. Once handed over it waits
+// even if ctx ends: fn is then either undone or committed, and the caller must know which.
+func (s *Store) groupedTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	t := &groupTx{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.group <- t:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.groupQuit:
+		return errClosed
+	}
+	return <-t.done
+}
+
+func (s *Store) committer() {
+	defer close(s.groupDone)
+	batch := make([]*groupTx, 0, maxGroup)
+	errs := make([]error, 0, maxGroup)
+	for {
+		select {
+		case first := <-s.group:
+			batch = append(batch[:0], first)
+		case <-s.groupQuit:
+			return
+		}
+	fill:
+		for len(batch) < maxGroup {
+			select {
+			case t := <-s.group:
+				batch = append(batch, t)
+			default:
+				break fill
+			}
+		}
+		errs = s.commitGroup(batch, errs[:0])
+		for i, t := range batch {
+			t.done <- errs[i]
+		}
+		s.GroupCommits.Add(1)
+		s.GroupedTxs.Add(int64(len(batch)))
+	}
+}
+
+// commitGroup runs the batch in one transaction and returns each member's outcome.
+func (s *Store) commitGroup(batch []*groupTx, errs []error) []error {
+	for range batch {
+		errs = append(errs, nil)
+	}
+	fail := func(err error) []error {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
+		return errs
+	}
+	tx, err := s.w.BeginTx(context.Background(), nil)
+	if err != nil {
+		return fail(fmt.Errorf("store: begin: %w", err))
+	}
+	ok := 0
+	for i, t := range batch {
+		if err := t.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if _, err := s.exec(context.Background(), tx, `SAVEPOINT member`); err != nil {
+			_ = tx.Rollback()
+			return fail(fmt.Errorf("store: savepoint: %w", err))
+		}
+		if err := s.runMember(t, tx); err != nil {
+			errs[i] = err
+			if _, rerr := s.exec(context.Background(), tx, `ROLLBACK TO member`); rerr != nil {
+				_ = tx.Rollback()
+				return fail(fmt.Errorf("store: undo one of a group: %w", rerr))
+			}
+		} else {
+			ok++
+		}
+		if _, err := s.exec(context.Background(), tx, `RELEASE member`); err != nil {
+			_ = tx.Rollback()
+			return fail(fmt.Errorf("store: release savepoint: %w", err))
+		}
+	}
+	if ok == 0 {
+		_ = tx.Rollback()
+		return errs
+	}
+	if err := tx.Commit(); err != nil {
+		return fail(fmt.Errorf("store: commit: %w", err))
+	}
+	return errs
+}
+
+// runMember runs one member's function; a panic in it becomes its error rather than ending the
+// committer, which every writer depends on.
+func (s *Store) runMember(t *groupTx, tx *sql.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("store: panic in a grouped transaction", "panic", p, "stack", string(debug.Stack()))
+			err = fmt.Errorf("store: panic in transaction: %v", p)
+		}
+	}()
+	return t.fn(tx)
+}
