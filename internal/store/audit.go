@@ -71,7 +71,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 	v := audit.NewVerifier()
 	var after int64
 	for {
-		rows, err := s.r.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000`, after)
+		rows, err := s.read(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000`, after)
 		if err != nil {
 			return v.Checked, fmt.Errorf("store: audit verify: %w", err)
 		}
@@ -99,7 +99,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 	}
 	var headSeq int64
 	var headHash string
-	if err := s.r.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+	if err := s.readRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
 		return v.Checked, fmt.Errorf("store: audit head: %w", err)
 	}
 	if seq, hash := v.Head(); seq != headSeq || hash != headHash {

@@ -57,7 +57,7 @@ func scanKey(row interface{ Scan(...any) error }) (SigningKey, error) {
 
 // ActiveKey returns an office's active signing key.
 func (s *Store) ActiveKey(ctx context.Context, office string) (SigningKey, error) {
-	k, err := scanKey(s.r.QueryRowContext(ctx, `SELECT `+keyCols+` FROM signing_keys WHERE office = $1 AND active = TRUE`, office))
+	k, err := scanKey(s.readRow(ctx, `SELECT `+keyCols+` FROM signing_keys WHERE office = $1 AND active = TRUE`, office))
 	if err != nil {
 		return k, s.fail(notFound(fmt.Errorf("store: key of %s: %w", office, err), "key.none"))
 	}
@@ -133,7 +133,7 @@ func (s *Store) IssueDocument(ctx context.Context, d *Document, by audit.Actor) 
 
 // DocumentByID returns a document with its PDFs.
 func (s *Store) DocumentByID(ctx context.Context, id string) (Document, error) {
-	d, err := scanDoc(s.r.QueryRowContext(ctx, `SELECT `+docCols+`, pdf, signed_pdf FROM documents WHERE id = $1 OR code = $1`, id), true)
+	d, err := scanDoc(s.readRow(ctx, `SELECT `+docCols+`, pdf, signed_pdf FROM documents WHERE id = $1 OR code = $1`, id), true)
 	if err != nil {
 		return d, s.fail(notFound(fmt.Errorf("store: document %s: %w", id, err), "document.not_found"))
 	}
@@ -142,7 +142,7 @@ func (s *Store) DocumentByID(ctx context.Context, id string) (Document, error) {
 
 // DocumentBySHA finds the document whose delivered bytes have this SHA-256.
 func (s *Store) DocumentBySHA(ctx context.Context, sum string) (Document, error) {
-	d, err := scanDoc(s.r.QueryRowContext(ctx, `SELECT `+docCols+` FROM documents WHERE sha256 = $1`, sum), false)
+	d, err := scanDoc(s.readRow(ctx, `SELECT `+docCols+` FROM documents WHERE sha256 = $1`, sum), false)
 	if err != nil {
 		return d, s.fail(notFound(fmt.Errorf("store: document by hash: %w", err), "document.not_found"))
 	}
@@ -202,7 +202,7 @@ type SignedCount struct {
 
 // SignedCounts counts documents issued in [from, to) and how many of them were signed.
 func (s *Store) SignedCounts(ctx context.Context, from, to time.Time, office string) ([]SignedCount, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT office, COUNT(*), SUM(CASE WHEN signed_at IS NOT NULL THEN 1 ELSE 0 END) FROM documents
+	rows, err := s.read(ctx, `SELECT office, COUNT(*), SUM(CASE WHEN signed_at IS NOT NULL THEN 1 ELSE 0 END) FROM documents
 		WHERE issued_at >= $1 AND issued_at < $2 AND ($3 = '' OR office = $3) GROUP BY office ORDER BY office`, ts(from), ts(to), office)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: signed counts: %w", err))

@@ -15,7 +15,7 @@ import (
 
 // OfficialSchedules returns every year's official calendar entered by administrators.
 func (s *Store) OfficialSchedules(ctx context.Context) ([]calendar.Schedule, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT y.year, d.day, d.kind, d.name FROM calendar_years y
+	rows, err := s.read(ctx, `SELECT y.year, d.day, d.kind, d.name FROM calendar_years y
 		LEFT JOIN calendar_days d ON d.year = y.year ORDER BY y.year, d.day`)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: calendars: %w", err))
@@ -138,7 +138,7 @@ func (s *Store) OpenDossier(ctx context.Context, d *dossier.Dossier, by audit.Ac
 
 // Dossier finds a dossier by id or by receipt code.
 func (s *Store) Dossier(ctx context.Context, idOrCode string) (dossier.Dossier, error) {
-	d, err := scanDossier(s.r.QueryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers WHERE id = $1 OR code = $1`, idOrCode))
+	d, err := scanDossier(s.readRow(ctx, `SELECT `+dossierCols+` FROM dossiers WHERE id = $1 OR code = $1`, idOrCode))
 	if err != nil {
 		return d, s.fail(notFound(fmt.Errorf("store: dossier %s: %w", idOrCode, err), "dossier.not_found"))
 	}
@@ -224,7 +224,7 @@ func (s *Store) Dossiers(ctx context.Context, f DossierFilter) ([]dossier.Dossie
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+dossierCols+` FROM dossiers`+cond+fmt.Sprintf(` ORDER BY due_at, id LIMIT %d`, f.Limit), args...)
+	rows, err := s.read(ctx, `SELECT `+dossierCols+` FROM dossiers`+cond+fmt.Sprintf(` ORDER BY due_at, id LIMIT %d`, f.Limit), args...)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: dossiers: %w", err))
 	}
@@ -251,7 +251,7 @@ type RateRow struct {
 // OnTimeCounts counts dossiers settled in [from, to) and those settled by their due time, per
 // office and procedure. Times compare as fixed-width UTC text, so the comparison is exact.
 func (s *Store) OnTimeCounts(ctx context.Context, from, to time.Time, office string) ([]RateRow, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT office, procedure_code, COUNT(*), SUM(CASE WHEN settled_at <= due_at THEN 1 ELSE 0 END)
+	rows, err := s.read(ctx, `SELECT office, procedure_code, COUNT(*), SUM(CASE WHEN settled_at <= due_at THEN 1 ELSE 0 END)
 		FROM dossiers WHERE settled_at >= $1 AND settled_at < $2 AND ($3 = '' OR office = $3)
 		GROUP BY office, procedure_code ORDER BY office, procedure_code`, ts(from), ts(to), office)
 	if err != nil {

@@ -75,7 +75,7 @@ func (s *Store) Enqueue(ctx context.Context, ms ...*Message) error {
 // this one after a restart) takes it again only once the lease has run out.
 func (s *Store) Claim(ctx context.Context, n int, lease time.Duration) ([]Message, error) {
 	now := s.Now()
-	rows, err := s.r.QueryContext(ctx, `SELECT `+msgCols+` FROM outbox WHERE status = 'pending' AND next_at <= $1
+	rows, err := s.read(ctx, `SELECT `+msgCols+` FROM outbox WHERE status = 'pending' AND next_at <= $1
 		AND (lease_until IS NULL OR lease_until < $1) ORDER BY next_at LIMIT $2`, ts(now), n)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: due messages: %w", err))
@@ -171,7 +171,7 @@ func (s *Store) Requeue(ctx context.Context, m Message, payload, key string, by 
 
 // Message returns one message.
 func (s *Store) Message(ctx context.Context, id string) (Message, error) {
-	m, err := scanMsg(s.r.QueryRowContext(ctx, `SELECT `+msgCols+` FROM outbox WHERE id = $1`, id))
+	m, err := scanMsg(s.readRow(ctx, `SELECT `+msgCols+` FROM outbox WHERE id = $1`, id))
 	if err != nil {
 		return m, s.fail(notFound(fmt.Errorf("store: message %s: %w", id, err), "outbox.not_found"))
 	}
@@ -189,7 +189,7 @@ func (s *Store) Messages(ctx context.Context, office, status, recordID string, l
 
 // OutboxCounts counts messages by status, for /metrics.
 func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
+	rows, err := s.read(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
 	if err != nil {
 		return nil, s.fail(err)
 	}

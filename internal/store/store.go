@@ -29,6 +29,16 @@ type Store struct {
 	// stmts caches the writer's prepared statements: parsing the same SQL again for every
 	// registration cost a quarter of the server's CPU.
 	stmts sync.Map
+	// readStmts is the same for the readers' pool.
+	readStmts sync.Map
+	readCount atomic.Int64
+	// group feeds the committer (SQLite only, see group.go); the counters are for /metrics.
+	group        chan *groupTx
+	groupQuit    chan struct{}
+	groupStop    sync.Once
+	groupDone    chan struct{}
+	GroupCommits atomic.Int64
+	GroupedTxs   atomic.Int64
 }
 
 // Open connects to dsn: a postgres:// URL, or else a SQLite file path, and runs migrations.
@@ -46,17 +56,23 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if d.name() == "sqlite" {
+		s.startGroupCommit()
+	}
 	return s, nil
 }
 
 // Close releases the connections.
 func (s *Store) Close() error {
-	s.stmts.Range(func(_, v any) bool {
-		if st, ok := v.(*sql.Stmt); ok && st != nil {
-			st.Close()
-		}
-		return true
-	})
+	s.stopGroupCommit()
+	for _, m := range []*sync.Map{&s.stmts, &s.readStmts} {
+		m.Range(func(_, v any) bool {
+			if st, ok := v.(*sql.Stmt); ok && st != nil {
+				st.Close()
+			}
+			return true
+		})
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -70,7 +86,7 @@ func (s *Store) Dialect() string { return s.dialect.name() }
 // Ready checks that the store answers and its schema is current.
 func (s *Store) Ready(ctx context.Context) error {
 	var v int
-	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+	if err := s.readRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
 		return s.fail(fmt.Errorf("store: ready: %w", err))
 	}
 	if want := len(migrationFiles()); v != want {
@@ -124,8 +140,54 @@ func (s *Store) queryRow(ctx context.Context, tx *sql.Tx, q string, args ...any)
 	return tx.QueryRowContext(ctx, q, args...)
 }
 
+// read runs a query on the readers, prepared once per connection on SQLite (pgx keeps its own
+// per-connection statement cache on PostgreSQL).
+func (s *Store) read(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := s.readStmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.r.QueryContext(ctx, q, args...)
+}
+
+// readRow is read for one row.
+func (s *Store) readRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := s.readStmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.r.QueryRowContext(ctx, q, args...)
+}
+
+// maxReadStatements bounds the readers' cache: queries built from filters come in a few dozen
+// shapes, but nothing must let it grow without end.
+const maxReadStatements = 512
+
+func (s *Store) readStmt(ctx context.Context, q string) *sql.Stmt {
+	if s.dialect.name() != "sqlite" || len(q) > maxCachedStatement {
+		return nil
+	}
+	if st, ok := s.readStmts.Load(q); ok {
+		return st.(*sql.Stmt)
+	}
+	if s.readCount.Load() >= maxReadStatements {
+		return nil
+	}
+	st, err := s.r.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the unprepared call reports the error
+	}
+	if old, loaded := s.readStmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return old.(*sql.Stmt)
+	}
+	s.readCount.Add(1)
+	return st
+}
+
 // tx runs fn in a write transaction, committing when it returns nil.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.group != nil {
+		return s.fail(s.groupedTx(ctx, fn))
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return s.fail(fmt.Errorf("store: begin: %w", err))
@@ -194,7 +256,7 @@ func isUniqueViolation(err error) bool {
 
 // collect runs a query on the read pool and scans every row with scan.
 func collect[T any](ctx context.Context, s *Store, scan func(interface{ Scan(...any) error }) (T, error), what, query string, args ...any) ([]T, error) {
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	rows, err := s.read(ctx, query, args...)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: %s: %w", what, err))
 	}
