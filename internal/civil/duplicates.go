@@ -42,6 +42,21 @@ func FactsOfBirth(b *Birth) Facts {
 	return f
 }
 
+// FactsOfIndex rebuilds the facts from the searchable copy a store keeps of an entry (folded
+// names, dates, numbers), so that candidates can be scored without reading entries whole.
+func FactsOfIndex(kind Kind, fullName, sex, dob, personalID, mother, motherID, father, link string) Facts {
+	n := vntext.Split(fullName)
+	f := Facts{Kind: kind, Family: n.Family, Given: givenPart(n), Sex: sex, PersonalID: personalID,
+		Mother: vntext.Fold(mother), MotherID: motherID, Father: vntext.Fold(father), Link: link}
+	f.DOB, _ = ParseDate(dob)
+	if kind == DeathKind {
+		f.Mother, f.MotherID, f.Father = "", "", ""
+	} else {
+		f.Link = ""
+	}
+	return f
+}
+
 // FactsOfDeath extracts the facts of a death.
 func FactsOfDeath(d *Death) Facts {
 	n := vntext.Split(d.Deceased.FullName)
@@ -166,25 +181,47 @@ type Candidate struct {
 	Reasons []string `json:"reasons"`
 }
 
+// judge scores a registered entry's facts g against the new facts f; ok says it is a likely
+// duplicate. For births the dates of birth must lie within the window.
+func judge(f, g Facts, p Params) (score int, reasons []string, ok bool) {
+	var rules RuleSet
+	switch {
+	case f.Kind == BirthKind && g.Kind == BirthKind:
+		if !withinDays(f.DOB, g.DOB, p.DOBWindowDays) {
+			return 0, nil, false
+		}
+		rules = BirthRules
+	case f.Kind == DeathKind && g.Kind == DeathKind:
+		rules = DeathRules
+	default:
+		return 0, nil, false
+	}
+	score, reasons = Score(rules, f, g, p)
+	return score, reasons, score >= p.Threshold
+}
+
+// Likely reports whether a registered entry with facts g is a likely duplicate of f: what
+// FindDuplicates would keep. Stores use it to read in full only the entries that matter.
+func Likely(f, g Facts, p Params) bool {
+	_, _, ok := judge(f, g, p)
+	return ok
+}
+
 // FindDuplicates scores the registered entries against the new facts and returns those at or
-// above the threshold, best first. For births the dates of birth must lie within the window.
+// above the threshold, best first.
 func FindDuplicates(f Facts, registered []Record, p Params) []Candidate {
 	var out []Candidate
 	for _, r := range registered {
 		var g Facts
-		var rules RuleSet
 		switch {
-		case f.Kind == BirthKind && r.Birth != nil:
-			g, rules = FactsOfBirth(r.Birth), BirthRules
-			if !withinDays(f.DOB, g.DOB, p.DOBWindowDays) {
-				continue
-			}
-		case f.Kind == DeathKind && r.Death != nil:
-			g, rules = FactsOfDeath(r.Death), DeathRules
+		case r.Birth != nil:
+			g = FactsOfBirth(r.Birth)
+		case r.Death != nil:
+			g = FactsOfDeath(r.Death)
 		default:
 			continue
 		}
-		if s, reasons := Score(rules, f, g, p); s >= p.Threshold {
+		if s, reasons, ok := judge(f, g, p); ok {
 			out = append(out, Candidate{Record: r, Score: s, Reasons: reasons})
 		}
 	}

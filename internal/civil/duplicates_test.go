@@ -3,6 +3,8 @@ package civil
 import (
 	"slices"
 	"testing"
+
+	"tuphap/internal/vntext"
 )
 
 func birthRec(id, child, sex, dob, mother, motherID, father string) Record {
@@ -50,6 +52,13 @@ func TestBirthDuplicates(t *testing.T) {
 					t.Errorf("reasons %v lack %s", got[0].Reasons, r)
 				}
 			}
+			// The store's first pass judges from the searchable columns; it must agree.
+			b := registered[0].Birth
+			g := FactsOfIndex(BirthKind, b.Child.FullName, b.Child.Sex, b.Child.DateOfBirth, "", vntext.Fold(b.Mother.FullName), b.Mother.PersonalID,
+				vntext.Fold(b.Father.FullName), "")
+			if Likely(FactsOfBirth(tt.new.Birth), g, DefaultParams) != tt.dup {
+				t.Errorf("Likely on indexed facts = %v, want %v", !tt.dup, tt.dup)
+			}
 		})
 	}
 }
@@ -75,6 +84,11 @@ func TestDeathDuplicates(t *testing.T) {
 			got := FindDuplicates(FactsOfDeath(tt.new.Death), registered, DefaultParams)
 			if (len(got) > 0) != tt.dup {
 				t.Fatalf("duplicate = %v, want %v: %+v", len(got) > 0, tt.dup, got)
+			}
+			d := registered[0].Death.Deceased
+			g := FactsOfIndex(DeathKind, d.FullName, d.Sex, d.DateOfBirth, d.PersonalID, "", "", "", "")
+			if Likely(FactsOfDeath(tt.new.Death), g, DefaultParams) != tt.dup {
+				t.Errorf("Likely on indexed facts = %v, want %v", !tt.dup, tt.dup)
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"tuphap/internal/audit"
@@ -38,7 +39,7 @@ func (s *Store) SyncOffices(ctx context.Context, offices []auth.Office) error {
 // Office returns one office.
 func (s *Store) Office(ctx context.Context, code string) (auth.Office, error) {
 	var o auth.Office
-	err := s.r.QueryRowContext(ctx, `SELECT code, name, kind FROM offices WHERE code = $1`, code).Scan(&o.Code, &o.Name, &o.Kind)
+	err := s.readRow(ctx, `SELECT code, name, kind FROM offices WHERE code = $1`, code).Scan(&o.Code, &o.Name, &o.Kind)
 	if err != nil {
 		return o, s.fail(notFound(fmt.Errorf("store: office %s: %w", code, err), "office.not_found"))
 	}
@@ -47,7 +48,7 @@ func (s *Store) Office(ctx context.Context, code string) (auth.Office, error) {
 
 // Offices lists offices, the department first.
 func (s *Store) Offices(ctx context.Context) ([]auth.Office, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT code, name, kind FROM offices ORDER BY kind DESC, code`)
+	rows, err := s.read(ctx, `SELECT code, name, kind FROM offices ORDER BY kind DESC, code`)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: offices: %w", err))
 	}
@@ -68,10 +69,15 @@ const userCols = `id, username, full_name, role, office_code, password_hash, tot
 func scanUser(row interface{ Scan(...any) error }) (auth.User, error) {
 	var u auth.User
 	var role string
-	err := row.Scan(&u.ID, &u.Username, &u.FullName, &role, &u.Office, &u.PasswordHash, &u.TOTPSecret, &u.Disabled,
-		&u.FailedLogins, scanTime(&u.LastFailedAt), scanTime(&u.CreatedAt))
+	err := row.Scan(userDest(&u, &role)...)
 	u.Role = auth.Role(role)
 	return u, err
+}
+
+// userDest are the scan destinations of userCols.
+func userDest(u *auth.User, role *string) []any {
+	return []any{&u.ID, &u.Username, &u.FullName, role, &u.Office, &u.PasswordHash, &u.TOTPSecret, &u.Disabled,
+		&u.FailedLogins, scanTime(&u.LastFailedAt), scanTime(&u.CreatedAt)}
 }
 
 // CreateUser adds a user; the username must be free.
@@ -95,7 +101,7 @@ func (s *Store) CreateUser(ctx context.Context, u auth.User, by audit.Actor) (au
 
 // UserByUsername finds a user by login name.
 func (s *Store) UserByUsername(ctx context.Context, username string) (auth.User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE username = $1`, username))
+	u, err := scanUser(s.readRow(ctx, `SELECT `+userCols+` FROM users WHERE username = $1`, username))
 	if err != nil {
 		return u, s.fail(notFound(fmt.Errorf("store: user %q: %w", username, err), "user.not_found"))
 	}
@@ -104,7 +110,7 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (auth.User,
 
 // UserByID finds a user by id.
 func (s *Store) UserByID(ctx context.Context, id string) (auth.User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
+	u, err := scanUser(s.readRow(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
 	if err != nil {
 		return u, s.fail(notFound(fmt.Errorf("store: user id %s: %w", id, err), "user.not_found"))
 	}
@@ -206,7 +212,7 @@ func scanSession(row interface{ Scan(...any) error }) (auth.Session, error) {
 
 // Session finds a session by the hash of its secret.
 func (s *Store) Session(ctx context.Context, idHash string) (auth.Session, error) {
-	x, err := scanSession(s.r.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE id_hash = $1`, idHash))
+	x, err := scanSession(s.readRow(ctx, `SELECT `+sessionCols+` FROM sessions WHERE id_hash = $1`, idHash))
 	if err != nil {
 		return x, s.fail(notFound(fmt.Errorf("store: session: %w", err), "session.not_found"))
 	}
@@ -265,17 +271,18 @@ func (s *Store) CreateToken(ctx context.Context, u auth.User, name, hash string,
 // TokenUser returns the live token with that hash and its user, and notes its use.
 func (s *Store) TokenUser(ctx context.Context, hash string) (auth.Token, auth.User, error) {
 	var t auth.Token
-	err := s.r.QueryRowContext(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE hash = $1`, hash).
-		Scan(&t.ID, &t.UserID, &t.Name, scanTime(&t.CreatedAt), scanTime(&t.LastUsedAt), scanTime(&t.RevokedAt))
+	var u auth.User
+	var role string
+	// One query for both: every API request starts here.
+	err := s.readRow(ctx, `SELECT t.id, t.name, t.created_at, t.last_used_at, t.revoked_at, u.`+strings.ReplaceAll(userCols, ", ", ", u.")+`
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1`, hash).
+		Scan(append([]any{&t.ID, &t.Name, scanTime(&t.CreatedAt), scanTime(&t.LastUsedAt), scanTime(&t.RevokedAt)}, userDest(&u, &role)...)...)
 	if err != nil {
 		return t, auth.User{}, s.fail(notFound(fmt.Errorf("store: token: %w", err), "token.not_found"))
 	}
+	t.UserID, u.Role = u.ID, auth.Role(role)
 	if !t.RevokedAt.IsZero() {
 		return t, auth.User{}, fault.New(fault.Unauthorized, "token.revoked")
-	}
-	u, err := s.UserByID(ctx, t.UserID)
-	if err != nil {
-		return t, u, err
 	}
 	// Note the use at most once a minute, so that a busy client does not turn every read into a write.
 	if now := s.Now(); now.Sub(t.LastUsedAt) > time.Minute {
@@ -289,7 +296,7 @@ func (s *Store) TokenUser(ctx context.Context, hash string) (auth.Token, auth.Us
 
 // UserTokens lists a user's tokens.
 func (s *Store) UserTokens(ctx context.Context, userID string) ([]auth.Token, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC`, userID)
+	rows, err := s.read(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC`, userID)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: tokens: %w", err))
 	}

@@ -169,7 +169,7 @@ func decodeEntry(r *civil.Record, data string) error {
 
 // Record returns an entry in its current version.
 func (s *Store) Record(ctx context.Context, id string) (civil.Record, error) {
-	r, err := scanRecord(s.r.QueryRowContext(ctx, `SELECT `+recordCols+` FROM records r
+	r, err := scanRecord(s.readRow(ctx, `SELECT `+recordCols+` FROM records r
 		JOIN record_versions v ON v.record_id = r.id AND v.version = r.version WHERE r.id = $1`, id))
 	if err != nil {
 		return r, s.fail(notFound(fmt.Errorf("store: record %s: %w", id, err), "record.not_found"))
@@ -179,7 +179,7 @@ func (s *Store) Record(ctx context.Context, id string) (civil.Record, error) {
 
 // RecordHistory lists every version of an entry, oldest first.
 func (s *Store) RecordHistory(ctx context.Context, r civil.Record) ([]civil.Version, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT version, change, data, reason, legal_basis, fields, officer, at
+	rows, err := s.read(ctx, `SELECT version, change, data, reason, legal_basis, fields, officer, at
 		FROM record_versions WHERE record_id = $1 ORDER BY version`, r.ID)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: history: %w", err))
@@ -270,7 +270,7 @@ func prefixEnd(p string) string { return p + "\U0010FFFF" }
 func (s *Store) SearchRecords(ctx context.Context, q civil.Query) ([]RecordSummary, int, error) {
 	b := searchSQL(q)
 	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+b.where(b.nameAny())+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1),
+	if err := s.readRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+b.where(b.nameAny())+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1),
 		b.args...).Scan(&total); err != nil {
 		return nil, 0, s.fail(fmt.Errorf("store: count records: %w", err))
 	}
@@ -307,7 +307,7 @@ const searchColumns = `SELECT id, kind, full_name, date_of_birth, personal_id, o
 		registered_on, date_of_death, late FROM records`
 
 func (s *Store) summaries(ctx context.Context, tail string, args []any) ([]RecordSummary, error) {
-	rows, err := s.r.QueryContext(ctx, searchColumns+tail, args...)
+	rows, err := s.read(ctx, searchColumns+tail, args...)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: search records: %w", err))
 	}
@@ -407,7 +407,7 @@ func (s *Store) ExplainSearch(ctx context.Context, q civil.Query) (string, error
 	}
 	var out strings.Builder
 	for _, tail := range tails {
-		rows, err := s.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+searchColumns+tail, b.args...)
+		rows, err := s.read(ctx, `EXPLAIN QUERY PLAN `+searchColumns+tail, b.args...)
 		if err != nil {
 			return "", err
 		}
@@ -467,21 +467,46 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 		return nil, nil
 	}
 	kind := arg(string(f.Kind))
-	rows, err := s.r.QueryContext(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
-		WHERE r.id IN (SELECT id FROM records WHERE `+strings.Join(conds, " OR ")+`) AND r.kind = `+kind+` LIMIT 50`, args...)
+	// First the searchable columns only, scored in Go: entries sharing a common name or a mother
+	// are many, likely duplicates few, and only those are read whole (JSON and all).
+	rows, err := s.read(ctx, `SELECT id, full_name, sex, date_of_birth, personal_id, mother_folded, mother_personal_id, father_folded, birth_record
+		FROM records WHERE (`+strings.Join(conds, " OR ")+`) AND kind = `+kind+` LIMIT 500`, args...)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: duplicate candidates: %w", err))
 	}
-	defer rows.Close()
-	var out []civil.Record
+	var likely []string
 	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
+		var id, name, sex, dob, pid, mother, motherID, father, link string
+		if err := rows.Scan(&id, &name, &sex, &dob, &pid, &mother, &motherID, &father, &link); err != nil {
+			rows.Close()
 			return nil, s.fail(err)
+		}
+		if civil.Likely(f, civil.FactsOfIndex(f.Kind, name, sex, dob, pid, mother, motherID, father, link), p) && len(likely) < 50 {
+			likely = append(likely, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err)
+	}
+	out := make([]civil.Record, 0, len(likely))
+	for _, id := range likely {
+		r, err := s.Record(ctx, id)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, r)
 	}
-	return out, s.fail(rows.Err())
+	return out, nil
+}
+
+// CountRecords counts every entry (a full index scan: for tools, not for pages).
+func (s *Store) CountRecords(ctx context.Context) (int, error) {
+	var n int
+	if err := s.readRow(ctx, `SELECT COUNT(*) FROM records`).Scan(&n); err != nil {
+		return 0, s.fail(fmt.Errorf("store: count: %w", err))
+	}
+	return n, nil
 }
 
 // DeathOf returns the death entry of the person with that personal ID or birth record, if any.
@@ -489,7 +514,7 @@ func (s *Store) DeathOf(ctx context.Context, personalID, birthRecord string) (ci
 	if personalID == "" && birthRecord == "" {
 		return civil.Record{}, fault.New(fault.NotFound, "record.not_found")
 	}
-	r, err := scanRecord(s.r.QueryRowContext(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+	r, err := scanRecord(s.readRow(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
 		WHERE r.kind = 'death' AND ((r.personal_id = $1 AND $1 <> '') OR (r.birth_record = $2 AND $2 <> '')) LIMIT 1`, personalID, birthRecord))
 	if err != nil {
 		return r, s.fail(notFound(fmt.Errorf("store: death of %s/%s: %w", personalID, birthRecord, err), "record.not_found"))
@@ -499,7 +524,7 @@ func (s *Store) DeathOf(ctx context.Context, personalID, birthRecord string) (ci
 
 // BirthByPersonalID finds the birth entry of a person by personal ID.
 func (s *Store) BirthByPersonalID(ctx context.Context, personalID string) (civil.Record, error) {
-	r, err := scanRecord(s.r.QueryRowContext(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+	r, err := scanRecord(s.readRow(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
 		WHERE r.kind = 'birth' AND r.personal_id = $1 LIMIT 1`, personalID))
 	if err != nil {
 		return r, s.fail(notFound(fmt.Errorf("store: birth of %s: %w", personalID, err), "record.not_found"))
@@ -511,6 +536,6 @@ func (s *Store) BirthByPersonalID(ctx context.Context, personalID string) (civil
 // document, so the documents are the count.
 func (s *Store) ExtractCount(ctx context.Context, id string) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents WHERE record_id = $1 AND kind LIKE 'extract_%'`, id).Scan(&n)
+	err := s.readRow(ctx, `SELECT COUNT(*) FROM documents WHERE record_id = $1 AND kind LIKE 'extract_%'`, id).Scan(&n)
 	return n, s.fail(err)
 }
