@@ -80,7 +80,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	// 1. Load.
 	g := synth.New(*seed, communes)
-	_, have, err := st.SearchRecords(ctx, civil.Query{Limit: 1})
+	have, err := st.CountRecords(ctx)
 	if err != nil {
 		return err
 	}
@@ -207,6 +207,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// 3. Registrations through the API for a while, by many clients at once.
 	fmt.Fprintf(stderr, "registering births for %s with %d clients…\n", *duration, *clients)
 	var ok atomic.Int64
+	var other sync.Map // status → count of answers other than 201
 	var mu sync.Mutex
 	var regLat []float64
 	deadline := time.Now().Add(*duration)
@@ -227,6 +228,10 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				if err == nil && code == http.StatusCreated {
 					ok.Add(1)
 					lat = append(lat, ms(time.Since(t0)))
+				} else {
+					k := fmt.Sprint(code, err)
+					n, _ := other.LoadOrStore(k, new(atomic.Int64))
+					n.(*atomic.Int64).Add(1)
 				}
 			}
 			mu.Lock()
@@ -236,6 +241,13 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	wg.Wait()
 	res.RegPerSec = float64(ok.Load()) / duration.Seconds()
+	if c := st.GroupCommits.Load(); c > 0 {
+		fmt.Fprintf(stderr, "  %d commits, %.1f transactions each\n", c, float64(st.GroupedTxs.Load())/float64(c))
+	}
+	other.Range(func(k, v any) bool {
+		fmt.Fprintf(stderr, "  not registered: %d answered %v\n", v.(*atomic.Int64).Load(), k)
+		return true
+	})
 	res.RegP50, res.RegP99 = pct(regLat, 50), pct(regLat, 99)
 
 	// 4. Searches and ID lookups.
