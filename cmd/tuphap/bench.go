@@ -26,6 +26,7 @@ import (
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/registration"
+	"tuphap/internal/store"
 	"tuphap/internal/synth"
 	"tuphap/internal/vntext"
 	"tuphap/internal/web"
@@ -57,6 +58,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	queries := fs.Int("queries", 5000, "searches and ID lookups each")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic data")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measuring phase to this file")
+	loadprofile := fs.String("load-cpuprofile", "", "write a CPU profile of the loading phase to this file")
 	fast := fs.Bool("fast-load", true, "drop the search indexes while loading and build them once at the end")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -93,21 +95,14 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		numbers := map[string]int{}
 		batch := make([]civil.Record, 0, 5000)
 		loaded := 0
-		flush := func() error {
-			if len(batch) == 0 {
-				return nil
-			}
-			if _, err := st.BulkInsert(ctx, batch, audit.Actor{Username: "bench"}, "synthetic"); err != nil {
-				return err
-			}
-			loaded += len(batch)
-			batch = batch[:0]
-			if loaded%100000 == 0 {
-				fmt.Fprintf(stderr, "  %d records, %.0f/s\n", loaded, float64(loaded)/time.Since(start).Seconds())
-			}
-			return nil
-		}
 		load := func() error {
+			// Generating and encoding the next batch overlaps with writing this one.
+			l := st.NewBulkLoader(ctx, audit.Actor{Username: "bench"}, "synthetic", func(r store.BulkResult) {
+				loaded += r.Inserted + r.Skipped
+				if loaded%100000 == 0 {
+					fmt.Fprintf(stderr, "  %d records, %.0f/s\n", loaded, float64(loaded)/time.Since(start).Seconds())
+				}
+			})
 			for i := have; i < *n; i++ {
 				var e synth.Entry
 				if i%10 == 9 {
@@ -126,12 +121,19 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				r.Register = civil.Register{Number: numbers[k], Book: "B" + strconv.FormatUint(*seed, 10), Year: year}
 				batch = append(batch, r)
 				if len(batch) == cap(batch) {
-					if err := flush(); err != nil {
+					if err := l.Add(batch); err != nil {
+						l.Close()
 						return err
 					}
+					batch = batch[:0]
 				}
 			}
-			return flush()
+			if err := l.Add(batch); err != nil {
+				l.Close()
+				return err
+			}
+			_, err := l.Close()
+			return err
 		}
 		// An initial load builds the search indexes once at the end (see docs/performance.md).
 		if *fast {
@@ -143,6 +145,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		res.ImportPerSec = float64(loaded) / time.Since(start).Seconds()
+		if *loadprofile != "" {
+			pprof.StopCPUProfile()
+		}
 	}
 	res.Records = max(have, *n)
 	// Query samples come from the same generator: names and numbers that exist.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"tuphap/internal/audit"
@@ -42,55 +43,72 @@ func Open(name string, r io.Reader, m Mapping, reg *units.Registry, today time.T
 	return NewReader(r, m, reg, today)
 }
 
-// Run imports every row: valid entries in batches through the bulk loader, rejected rows to the
-// report (CSV: line, reason). progress is called after each batch and at the end.
+// Run imports every row: valid entries in batches through a bulk loader (which writes one batch
+// while the next is read), rejected rows to the report (CSV: line, reason). progress is called
+// after each batch is written and at the end.
 func Run(ctx context.Context, st *store.Store, rd *Reader, source string, batch int, by audit.Actor, report io.Writer, progress func(Progress)) (Progress, error) {
+	var mu sync.Mutex // p is read here and updated by the loader's goroutine
 	p := Progress{Started: time.Now()}
+	snapshot := func() Progress {
+		mu.Lock()
+		defer mu.Unlock()
+		return p
+	}
+	l := st.NewBulkLoader(ctx, by, source, func(res store.BulkResult) {
+		mu.Lock()
+		p.Inserted += res.Inserted
+		p.Skipped += res.Skipped
+		cur := p
+		mu.Unlock()
+		if progress != nil {
+			progress(cur)
+		}
+	})
 	w := csv.NewWriter(report)
 	w.Write([]string{"line", "reason"})
-	var rows []civil.Record
-	flush := func() error {
-		res, err := st.BulkInsert(ctx, rows, by, source)
-		if err != nil {
-			return err
-		}
-		p.Inserted, p.Skipped, rows = p.Inserted+res.Inserted, p.Skipped+res.Skipped, rows[:0]
-		if progress != nil {
-			progress(p)
-		}
-		return nil
-	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return p, err // an interrupted import resumes: the rows already in are skipped next time
-		}
-		rec, rej, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return p, err
-		}
-		p.Read++
-		if rej != nil {
-			p.Rejected++
-			w.Write([]string{strconv.Itoa(rej.Line), rej.Reason})
-			continue
-		}
-		rows = append(rows, rec)
-		if len(rows) >= batch {
-			if err := flush(); err != nil {
-				return p, err
+	rows := make([]civil.Record, 0, batch)
+	read := func() error {
+		for {
+			if err := ctx.Err(); err != nil {
+				return err // an interrupted import resumes: the rows already in are skipped next time
+			}
+			rec, rej, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				return l.Add(rows)
+			}
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			p.Read++
+			if rej != nil {
+				p.Rejected++
+			}
+			mu.Unlock()
+			if rej != nil {
+				w.Write([]string{strconv.Itoa(rej.Line), rej.Reason})
+				continue
+			}
+			rows = append(rows, rec)
+			if len(rows) >= batch {
+				if err := l.Add(rows); err != nil {
+					return err
+				}
+				rows = rows[:0]
 			}
 		}
 	}
-	if err := flush(); err != nil {
-		return p, err
-	}
+	rerr := read()
+	_, lerr := l.Close()
 	w.Flush()
-	p.Done = true
-	if progress != nil {
-		progress(p)
+	if err := errors.Join(rerr, lerr); err != nil {
+		return snapshot(), err
 	}
-	return p, w.Error()
+	mu.Lock()
+	p.Done = true
+	mu.Unlock()
+	if progress != nil {
+		progress(snapshot())
+	}
+	return snapshot(), w.Error()
 }

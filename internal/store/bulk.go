@@ -22,43 +22,70 @@ type BulkResult struct {
 // already present under the same register number is skipped, so re-running or resuming an
 // import never stores a row twice. It writes one audit entry for the batch, not one per row.
 // The registers' counters are raised past the highest number inserted.
+// A long import should use a BulkLoader, which prepares one batch while the previous is written.
 func (s *Store) BulkInsert(ctx context.Context, rs []civil.Record, by audit.Actor, source string) (BulkResult, error) {
+	b, err := s.PrepareBulk(rs, by)
+	if err != nil {
+		return BulkResult{}, err
+	}
+	return s.WriteBulk(ctx, b, by, source)
+}
+
+// BulkBatch is a batch of entries made ready for WriteBulk.
+type BulkBatch struct {
+	chunks    []bulkChunkArgs
+	registers map[book]int
+}
+
+type bulkChunkArgs struct {
+	recArgs []any
+	ver     [][]any // each row's version values, by position in the chunk
+}
+
+// PrepareBulk does the part of BulkInsert that needs no database. It gives entries without an
+// id one; rs may be reused once it returns.
+func (s *Store) PrepareBulk(rs []civil.Record, by audit.Actor) (*BulkBatch, error) {
+	now := s.Now().UTC()
+	b := &BulkBatch{registers: bookHighs(rs)}
+	for start := 0; start < len(rs); start += bulkChunk {
+		part := rs[start:min(start+bulkChunk, len(rs))]
+		c := bulkChunkArgs{recArgs: make([]any, 0, len(part)*recordValues), ver: make([][]any, len(part))}
+		for i := range part {
+			r := &part[i]
+			if r.ID == "" {
+				r.ID = newID()
+			}
+			r.Version, r.CreatedAt, r.CreatedBy = 1, now, by.Username
+			data, err := entryJSON(r)
+			if err != nil {
+				return nil, err
+			}
+			c.recArgs = append(c.recArgs, r.ID, string(r.Kind), r.Office, r.Register.Year, r.Register.Book, r.Register.Number, r.RegisteredOn,
+				r.Late, r.Version, r.CreatedBy, ts(r.CreatedAt))
+			c.recArgs = append(c.recArgs, indexValues(r)...)
+			c.ver[i] = []any{r.ID, string(civil.Original), data, by.Username, ts(now)}
+		}
+		b.chunks = append(b.chunks, c)
+	}
+	return b, nil
+}
+
+// WriteBulk writes a prepared batch in one transaction (see BulkInsert).
+func (s *Store) WriteBulk(ctx context.Context, b *BulkBatch, by audit.Actor, source string) (BulkResult, error) {
 	var res BulkResult
-	if len(rs) == 0 {
+	if len(b.chunks) == 0 {
 		return res, nil
 	}
-	now := s.Now().UTC()
+	chunks, registers := b.chunks, b.registers
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		const chunk = 200 // rows per statement: 24 parameters each, under every engine's limit
-		for start := 0; start < len(rs); start += chunk {
-			part := rs[start:min(start+chunk, len(rs))]
-			var rec, ver []string
-			var recArgs, verArgs []any
-			for i := range part {
-				r := &part[i]
-				if r.ID == "" {
-					r.ID = newID()
-				}
-				r.Version, r.CreatedAt, r.CreatedBy = 1, now, by.Username
-				data, err := entryJSON(r)
-				if err != nil {
-					return err
-				}
-				vals := append([]any{r.ID, string(r.Kind), r.Office, r.Register.Year, r.Register.Book, r.Register.Number, r.RegisteredOn,
-					r.Late, r.Version, r.CreatedBy, ts(r.CreatedAt)}, indexValues(r)...)
-				rec = append(rec, s.placeholders(len(recArgs), len(vals)))
-				recArgs = append(recArgs, vals...)
-				ver = append(ver, s.versionRow(len(verArgs)))
-				verArgs = append(verArgs, r.ID, string(civil.Original), data, by.Username, ts(now))
-			}
+		for _, c := range chunks {
+			n := len(c.ver)
 			// Entries already present keep their row; their versions are not added again.
-			out, err := tx.QueryContext(ctx, `INSERT INTO records (id, kind, office, reg_year, reg_book, reg_number, registered_on, late,
-				version, created_by, created_at, `+indexColumns+`) VALUES `+strings.Join(rec, ", ")+`
-				ON CONFLICT (office, kind, reg_year, reg_book, reg_number) DO NOTHING RETURNING id`, recArgs...)
+			out, err := s.queryBulk(ctx, tx, s.bulkRecordsSQL(n), c.recArgs...)
 			if err != nil {
 				return fmt.Errorf("store: bulk records: %w", err)
 			}
-			inserted := map[string]bool{}
+			inserted := make(map[string]bool, n)
 			for out.Next() {
 				var id string
 				if err := out.Scan(&id); err != nil {
@@ -72,67 +99,133 @@ func (s *Store) BulkInsert(ctx context.Context, rs []civil.Record, by audit.Acto
 				return err
 			}
 			res.Inserted += len(inserted)
-			res.Skipped += len(part) - len(inserted)
-			if len(inserted) < len(part) {
-				// Keep only the versions of the rows that went in.
-				ver, verArgs = nil, nil
-				for i := range part {
-					if !inserted[part[i].ID] {
-						continue
-					}
-					data, _ := entryJSON(&part[i])
-					ver = append(ver, s.versionRow(len(verArgs)))
-					verArgs = append(verArgs, part[i].ID, string(civil.Original), data, by.Username, ts(now))
+			res.Skipped += n - len(inserted)
+			verArgs := make([]any, 0, len(inserted)*5)
+			for _, v := range c.ver {
+				if inserted[v[0].(string)] {
+					verArgs = append(verArgs, v...)
 				}
 			}
-			if len(ver) == 0 {
+			if len(verArgs) == 0 {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
-				VALUES `+strings.Join(ver, ", "), verArgs...); err != nil {
+			if _, err := s.execBulk(ctx, tx, s.bulkVersionsSQL(len(verArgs)/5), verArgs...); err != nil {
 				return fmt.Errorf("store: bulk versions: %w", err)
 			}
 		}
-		// Registers continue after the highest number of each book in the batch.
-		type book struct {
-			office, kind, name string
-			year               int
-		}
-		high := map[book]int{}
-		for _, r := range rs {
-			k := book{r.Office, string(r.Kind), r.Register.Book, r.Register.Year}
-			high[k] = max(high[k], r.Register.Number)
-		}
-		var rows []string
-		var args []any
-		upsert := func() error {
-			if len(rows) == 0 {
-				return nil
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO registers (office, kind, year, book, last_number) VALUES `+strings.Join(rows, ", ")+`
-				ON CONFLICT (office, kind, year, book) DO UPDATE SET last_number = excluded.last_number
-				WHERE excluded.last_number > registers.last_number`, args...)
-			rows, args = rows[:0], args[:0]
-			if err != nil {
-				return fmt.Errorf("store: bulk registers: %w", err)
-			}
-			return nil
-		}
-		for k, n := range high {
-			rows = append(rows, s.placeholders(len(args), 5))
-			args = append(args, k.office, k.kind, k.year, k.name, n)
-			if len(rows) == 400 {
-				if err := upsert(); err != nil {
-					return err
-				}
-			}
-		}
-		if err := upsert(); err != nil {
+		if err := s.raiseRegisters(ctx, tx, registers); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, by.Entry("record.import", "records", fmt.Sprintf("%s inserted=%d skipped=%d", source, res.Inserted, res.Skipped)))
 	})
-	return res, err
+	if err != nil {
+		return BulkResult{}, err
+	}
+	return res, nil
+}
+
+// bulkChunk is rows per statement: 22 parameters each, under every engine's limit.
+const bulkChunk = 200
+
+// recordValues is the number of values of one records row in a bulk insert.
+const recordValues = 22
+
+type book struct {
+	office, kind, name string
+	year               int
+}
+
+// bookHighs is the highest number of each register book in rs.
+func bookHighs(rs []civil.Record) map[book]int {
+	high := map[book]int{}
+	for _, r := range rs {
+		k := book{r.Office, string(r.Kind), r.Register.Book, r.Register.Year}
+		high[k] = max(high[k], r.Register.Number)
+	}
+	return high
+}
+
+// raiseRegisters makes each book's counter continue after the highest number imported.
+func (s *Store) raiseRegisters(ctx context.Context, tx *sql.Tx, high map[book]int) error {
+	var rows []string
+	var args []any
+	upsert := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO registers (office, kind, year, book, last_number) VALUES `+strings.Join(rows, ", ")+`
+			ON CONFLICT (office, kind, year, book) DO UPDATE SET last_number = excluded.last_number
+			WHERE excluded.last_number > registers.last_number`, args...)
+		rows, args = rows[:0], args[:0]
+		if err != nil {
+			return fmt.Errorf("store: bulk registers: %w", err)
+		}
+		return nil
+	}
+	for k, n := range high {
+		rows = append(rows, s.placeholders(len(args), 5))
+		args = append(args, k.office, k.kind, k.year, k.name, n)
+		if len(rows) == 400 {
+			if err := upsert(); err != nil {
+				return err
+			}
+		}
+	}
+	return upsert()
+}
+
+// bulkRecordsSQL is the insert of n records rows, built once per n.
+func (s *Store) bulkRecordsSQL(n int) string {
+	return s.bulkSQL("records", n, func(k int) string { return s.placeholders(k*recordValues, recordValues) },
+		`INSERT INTO records (id, kind, office, reg_year, reg_book, reg_number, registered_on, late, version, created_by, created_at, `+indexColumns+`) VALUES `,
+		` ON CONFLICT (office, kind, reg_year, reg_book, reg_number) DO NOTHING RETURNING id`)
+}
+
+// bulkVersionsSQL is the insert of n first versions.
+func (s *Store) bulkVersionsSQL(n int) string {
+	return s.bulkSQL("versions", n, func(k int) string { return s.versionRow(k * 5) },
+		`INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at) VALUES `, ``)
+}
+
+func (s *Store) bulkSQL(what string, n int, row func(k int) string, head, tail string) string {
+	key := fmt.Sprint(what, n)
+	if q, ok := s.bulkText.Load(key); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	b.WriteString(head)
+	for k := range n {
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row(k))
+	}
+	b.WriteString(tail)
+	s.bulkText.Store(key, b.String())
+	return b.String()
+}
+
+// execBulk and queryBulk run a generated multi-row statement, prepared once when it is the
+// full-chunk size (the only one that repeats: a batch's last chunk is usually shorter).
+func (s *Store) execBulk(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	if st := s.bulkStmt(q, len(args)); st != nil {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, q, args...)
+}
+
+func (s *Store) queryBulk(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+	if st := s.bulkStmt(q, len(args)); st != nil {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, q, args...)
+}
+
+func (s *Store) bulkStmt(q string, args int) *sql.Stmt {
+	if args != bulkChunk*recordValues && args != bulkChunk*5 {
+		return nil
+	}
+	return s.prepared(q)
 }
 
 // versionRow is the VALUES row of a first version: id, change, data, officer, at as parameters.

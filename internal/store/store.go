@@ -31,6 +31,8 @@ type Store struct {
 	stmts sync.Map
 	// readStmts is the same for the readers' pool.
 	readStmts sync.Map
+	// bulkText keeps the text of generated multi-row inserts by size.
+	bulkText  sync.Map
 	readCount atomic.Int64
 	// group feeds the committer (SQLite only, see group.go); the counters are for /metrics.
 	group        chan *groupTx
@@ -103,6 +105,11 @@ func (s *Store) cached(q string) *sql.Stmt {
 	if len(q) > maxCachedStatement {
 		return nil
 	}
+	return s.prepared(q)
+}
+
+// prepared is cached without the length check, for the few long statements that repeat.
+func (s *Store) prepared(q string) *sql.Stmt {
 	if st, ok := s.stmts.Load(q); ok {
 		if st == nil {
 			return nil // being prepared

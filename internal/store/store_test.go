@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -308,6 +309,50 @@ func TestBulkInsert(t *testing.T) {
 		}
 		if _, err := s.VerifyAudit(ctx); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// The loader writes batches behind the caller's back: totals add up, repeated rows are skipped,
+// and a failing batch stops the import with its error.
+func TestBulkLoader(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seed(t, s)
+		batch := func(from, to int, office string) []civil.Record {
+			var rs []civil.Record
+			for i := from; i <= to; i++ {
+				rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: office, Register: civil.Register{Number: i, Book: "L", Year: 2011},
+					RegisteredOn: "2011-05-01", Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("Phạm Văn %d", i), Sex: civil.Male, DateOfBirth: "2011-04-01"}}})
+			}
+			return rs
+		}
+		var heard atomic.Int64
+		l := s.NewBulkLoader(ctx, admin, "loader", func(r store.BulkResult) { heard.Add(int64(r.Inserted + r.Skipped)) })
+		for _, b := range [][2]int{{1, 250}, {251, 500}, {201, 300}, {501, 900}} {
+			if err := l.Add(batch(b[0], b[1], "21025")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := l.Close()
+		if err != nil || res.Inserted != 900 || res.Skipped != 100 || heard.Load() != 1000 {
+			t.Fatalf("%+v %v, heard %d", res, err, heard.Load())
+		}
+		if _, total, _ := s.SearchRecords(ctx, civil.Query{Name: "pham van"}); total != 900 {
+			t.Fatalf("%d stored", total)
+		}
+
+		// An office that does not exist fails its batch; nothing after it is written.
+		l = s.NewBulkLoader(ctx, admin, "loader", nil)
+		l.Add(batch(1001, 1100, "99999"))
+		var addErr error
+		for i := 0; i < 5 && addErr == nil; i++ {
+			addErr = l.Add(batch(1101+i*100, 1200+i*100, "21025"))
+		}
+		if _, err := l.Close(); err == nil {
+			t.Fatal("a failing batch went unnoticed")
+		}
+		if _, total, _ := s.SearchRecords(ctx, civil.Query{Name: "pham van"}); total != 900 {
+			t.Fatalf("%d stored: rows were written after the failure", total)
 		}
 	})
 }
