@@ -221,7 +221,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		wg.Add(1)
 		go func(c int) {
 			defer wg.Done()
-			cg := synth.New(*seed+1000+uint64(c), communes)
+			cg := synth.New(uint64(time.Now().UnixNano())+uint64(c), communes) // new births on every run
 			var lat []float64
 			for i := 0; time.Now().Before(deadline); i++ {
 				e := cg.Birth(today.AddDate(0, 0, -50), today.AddDate(0, 0, -1), today)
@@ -257,6 +257,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	// 4. Searches and ID lookups.
 	measure := func(qs []string) (float64, float64) {
+		began := time.Now()
 		var lat []float64
 		var mu sync.Mutex
 		var next atomic.Int64
@@ -281,6 +282,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}()
 		}
 		wg.Wait()
+		fmt.Fprintf(stderr, "  %d queries, %.0f/s\n", len(lat), float64(len(lat))/time.Since(began).Seconds())
 		return pct(lat, 50), pct(lat, 99)
 	}
 	res.SearchP50, res.SearchP99 = measure(names)

@@ -12,6 +12,9 @@ import (
 // appendAudit adds e to the log inside tx, chained on the current head. Updating the head row
 // first takes its row lock, so concurrent appenders queue on every engine.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
+	if s.head.active {
+		return s.appendAuditGrouped(ctx, tx, e)
+	}
 	if _, err := s.exec(ctx, tx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1`); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
@@ -27,6 +30,47 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) erro
 		return fmt.Errorf("store: audit append: %w", err)
 	}
 	if _, err := s.exec(ctx, tx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	return nil
+}
+
+// groupHead is the audit head as a group commit carries it (group.go): read once when the group
+// first appends, written back once before it commits. The group holds SQLite's write lock from
+// its first statement, so no other process can move the head meanwhile. Only the committer
+// goroutine touches it.
+type groupHead struct {
+	active, loaded, dirty bool
+	seq                   int64
+	hash                  string
+}
+
+func (s *Store) appendAuditGrouped(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
+	h := &s.head
+	if !h.loaded {
+		if err := s.queryRow(ctx, tx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&h.seq, &h.hash); err != nil {
+			return fmt.Errorf("store: audit head: %w", err)
+		}
+		h.loaded = true
+	}
+	e.Seq, e.PrevHash = h.seq+1, h.hash
+	e.At = s.Now().UTC().Truncate(time.Microsecond)
+	e.Hash = audit.ComputeHash(e)
+	if _, err := s.exec(ctx, tx, `INSERT INTO audit_log (seq, at, user_id, username, office, action, object, detail, ip, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, e.Seq, ts(e.At), e.UserID, e.Username, e.Office, e.Action,
+		e.Object, e.Detail, e.IP, e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("store: audit append: %w", err)
+	}
+	h.seq, h.hash, h.dirty = e.Seq, e.Hash, true
+	return nil
+}
+
+// flushHead writes the group's audit head back, before its commit.
+func (s *Store) flushHead(tx *sql.Tx) error {
+	if !s.head.dirty {
+		return nil
+	}
+	if _, err := s.exec(context.Background(), tx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, s.head.seq, s.head.hash); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
 	return nil

@@ -255,9 +255,10 @@ type RecordSummary struct {
 	Late         bool           `json:"late"`
 }
 
-// MaxCount is where counting stops: "more than 10 000" is all a list needs to say, and counting
-// further would scan the province.
-const MaxCount = 10000
+// MaxCount is where counting stops: "more than 1 000, refine the search" is all a list needs
+// to say, and counting the tens of thousands of a common name in a province would cost every
+// search milliseconds of index reading.
+const MaxCount = 1000
 
 // prefixEnd is the smallest string above every string that starts with the prefix; with
 // byte-order collation, [p, prefixEnd(p)) is exactly the prefix's range in an index.
@@ -269,38 +270,48 @@ func prefixEnd(p string) string { return p + "\U0010FFFF" }
 // "nguyen", a third of the province, returns its first page without sorting every match.
 func (s *Store) SearchRecords(ctx context.Context, q civil.Query) ([]RecordSummary, int, error) {
 	b := searchSQL(q)
+	limit, offset := q.Limit, max(q.Offset, 0)
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	out, err := s.searchPage(ctx, b, q.Name != "", limit, offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	// A first page that is not full has counted itself.
+	if offset == 0 && len(out) < limit {
+		return out, len(out), nil
+	}
 	var total int
 	if err := s.readRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+b.where(b.nameAny())+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1),
 		b.args...).Scan(&total); err != nil {
 		return nil, 0, s.fail(fmt.Errorf("store: count records: %w", err))
 	}
-	limit, offset := q.Limit, max(q.Offset, 0)
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
-	var out []RecordSummary
-	if q.Name == "" {
-		rows, err := s.summaries(ctx, b.where("")+` ORDER BY registered_on DESC, id DESC`+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), b.args)
-		return rows, total, err
+	return out, total, nil
+}
+
+// searchPage reads one page of a search.
+func (s *Store) searchPage(ctx context.Context, b *search, byName bool, limit, offset int) ([]RecordSummary, error) {
+	if !byName {
+		return s.summaries(ctx, b.where("")+` ORDER BY registered_on DESC, id DESC`+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), b.args)
 	}
 	// Family-name-first matches, then given-name-first matches that are not already among them.
-	first, err := s.summaries(ctx, b.where(b.nameFull())+fmt.Sprintf(` ORDER BY name_folded, date_of_birth, id LIMIT %d`, offset+limit), b.args)
+	out, err := s.summaries(ctx, b.where(b.nameFull())+fmt.Sprintf(` ORDER BY name_folded, date_of_birth, id LIMIT %d`, offset+limit), b.args)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	out = first
-	if len(first) < offset+limit {
+	if len(out) < offset+limit {
 		second, err := s.summaries(ctx, b.where(b.nameGiven()+" AND NOT "+b.nameFull())+
-			fmt.Sprintf(` ORDER BY given_first, date_of_birth, id LIMIT %d`, offset+limit-len(first)), b.args)
+			fmt.Sprintf(` ORDER BY given_first, date_of_birth, id LIMIT %d`, offset+limit-len(out)), b.args)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		out = append(out, second...)
 	}
 	if offset >= len(out) {
-		return []RecordSummary{}, total, nil
+		return []RecordSummary{}, nil
 	}
-	return out[offset:min(len(out), offset+limit)], total, nil
+	return out[offset:min(len(out), offset+limit)], nil
 }
 
 const searchColumns = `SELECT id, kind, full_name, date_of_birth, personal_id, office, reg_year, reg_book, reg_number,

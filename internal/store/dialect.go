@@ -61,7 +61,11 @@ func (sqlite) open(dsn string) (*sql.DB, *sql.DB, error) {
 		w.Close()
 		return nil, nil, err
 	}
-	r.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+	// Readers stay open: database/sql keeps two idle connections by default and would close the
+	// others after each burst, and opening one runs every pragma and re-prepares every statement.
+	n := max(4, runtime.NumCPU()*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
 	return w, r, nil
 }
 
@@ -118,6 +122,7 @@ func (postgres) open(dsn string) (*sql.DB, *sql.DB, error) {
 		return nil, nil, err
 	}
 	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20) // see the readers of SQLite: a new connection costs a handshake
 	if err := db.Ping(); err != nil {
 		db.Close()
 		return nil, nil, err

@@ -104,18 +104,22 @@ func (s *Store) commitGroup(batch []*groupTx, errs []error) []error {
 	if err != nil {
 		return fail(fmt.Errorf("store: begin: %w", err))
 	}
+	s.head = groupHead{active: true}
+	defer func() { s.head = groupHead{} }()
 	ok := 0
 	for i, t := range batch {
 		if err := t.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
+		head := s.head // what a member that fails must give back
 		if _, err := s.exec(context.Background(), tx, `SAVEPOINT member`); err != nil {
 			_ = tx.Rollback()
 			return fail(fmt.Errorf("store: savepoint: %w", err))
 		}
 		if err := s.runMember(t, tx); err != nil {
 			errs[i] = err
+			s.head = head
 			if _, rerr := s.exec(context.Background(), tx, `ROLLBACK TO member`); rerr != nil {
 				_ = tx.Rollback()
 				return fail(fmt.Errorf("store: undo one of a group: %w", rerr))
@@ -131,6 +135,10 @@ func (s *Store) commitGroup(batch []*groupTx, errs []error) []error {
 	if ok == 0 {
 		_ = tx.Rollback()
 		return errs
+	}
+	if err := s.flushHead(tx); err != nil {
+		_ = tx.Rollback()
+		return fail(err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fail(fmt.Errorf("store: commit: %w", err))

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"tuphap/internal/audit"
 )
 
 // Group commit must keep each caller's transaction its own: a member that fails (or panics)
@@ -23,6 +25,10 @@ func TestGroupCommitIsolatesMembers(t *testing.T) {
 	if err := s.ExecForTest(ctx, `CREATE TABLE g (k INTEGER PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
+	n0, err := s.VerifyAudit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	const n = 400
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -31,8 +37,12 @@ func TestGroupCommitIsolatesMembers(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			errs[i] = s.tx(ctx, func(tx *sql.Tx) error {
-				// Two writes each, so that a failure after the first must be undone.
+				// Two writes and an audit entry each, so that a failure after the first must be
+				// undone, the audit chain's head included.
 				if _, err := s.exec(ctx, tx, `INSERT INTO g (k, v) VALUES ($1, 'a')`, i*2); err != nil {
+					return err
+				}
+				if err := s.appendAudit(ctx, tx, audit.System.Entry("test.member", fmt.Sprint(i), "")); err != nil {
 					return err
 				}
 				switch i % 10 {
@@ -69,10 +79,48 @@ func TestGroupCommitIsolatesMembers(t *testing.T) {
 			t.Errorf("member %d: err %v, %d rows; want an error and nothing stored", i, err, rows)
 		}
 	}
+	if n, err := s.VerifyAudit(ctx); err != nil || n != n0+280 {
+		t.Errorf("audit chain after failed members: %d entries, %v; want %d", n, err, n0+280)
+	}
 	if c, m := s.GroupCommits.Load(), s.GroupedTxs.Load(); c >= m {
 		t.Errorf("%d commits for %d transactions: nothing was grouped", c, m)
 	} else {
 		t.Logf("%d transactions in %d commits", m, c)
+	}
+}
+
+// Two processes (here two stores) appending to the audit log of one file keep one chain: each
+// group reads the head under the write lock.
+func TestGroupCommitTwoWritersOneChain(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "g.db")
+	a, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var wg sync.WaitGroup
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := a
+			if i%2 == 1 {
+				s = b
+			}
+			if err := s.Audit(ctx, audit.System.Entry("test.two", fmt.Sprint(i), "")); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n, err := a.VerifyAudit(ctx); err != nil || n < 200 { // and the migrations' own
+		t.Fatalf("%d entries checked: %v", n, err)
 	}
 }
 

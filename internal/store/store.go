@@ -39,6 +39,7 @@ type Store struct {
 	groupQuit    chan struct{}
 	groupStop    sync.Once
 	groupDone    chan struct{}
+	head         groupHead // the audit head while a group runs (audit.go)
 	GroupCommits atomic.Int64
 	GroupedTxs   atomic.Int64
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"tuphap/internal/store"
 
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
@@ -28,7 +29,7 @@ func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) error {
 		v.Set("offset", itoa(q.Offset+len(items)))
 		next = "/records?" + v.Encode()
 	}
-	data := map[string]any{"Q": text, "Filter": q, "Items": items, "Total": total, "More": total > maxCountShown,
+	data := map[string]any{"Q": text, "Filter": q, "Items": items, "Total": total, "More": total > maxCountShown, "Cap": maxCountShown,
 		"OfficeNames": s.officeName, "Next": next, "CanWrite": p.Can(auth.WriteRecords), "Offices": s.offices, "Scoped": p.Scope() != ""}
 	// htmx asks for the results only, so typing in the search box swaps a table, not the page.
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "results" {
@@ -251,8 +252,8 @@ func (s *Server) amendSubmit(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-// maxCountShown is where the list stops counting (see store.MaxCount).
-const maxCountShown = 10000
+// maxCountShown is where the list stops counting.
+const maxCountShown = store.MaxCount
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
