@@ -51,6 +51,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	insURL := fs.String("insurance-url", env("TUPHAP_INSURANCE_URL", ""), "base URL of social insurance's API (env TUPHAP_INSURANCE_URL)")
 	keyFile := fs.String("secret-key-file", env("TUPHAP_SECRET_KEY_FILE", ""),
 		"file with the 32-byte master key that seals signing keys, made on first start when missing (env TUPHAP_SECRET_KEY_FILE; default: the SQLite file's name + .secret, or tuphap.secret); TUPHAP_SECRET_KEY (base64) overrides it")
+	deliver := fs.Bool("outbox", env("TUPHAP_OUTBOX", "1") != "0",
+		"deliver the outbox to the agencies from this process (env TUPHAP_OUTBOX=0 turns it off: for web nodes beside one delivering node, and for benchmarks)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -104,11 +106,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stopSims()
-	worker := outbox.NewWorker(st, endpoints, log)
-	worker.Register(srv.Metrics())
-	workerDone := make(chan struct{})
-	go func() { worker.Run(ctx); close(workerDone) }()
-	defer func() { <-workerDone }() // the worker stops with ctx; wait for its deliveries in flight
+	if *deliver {
+		worker := outbox.NewWorker(st, endpoints, log)
+		worker.Register(srv.Metrics())
+		workerDone := make(chan struct{})
+		go func() { worker.Run(ctx); close(workerDone) }()
+		defer func() { <-workerDone }() // the worker stops with ctx; wait for its deliveries in flight
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

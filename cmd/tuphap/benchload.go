@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime/pprof"
+	"strconv"
+	"time"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/civil"
+	"tuphap/internal/store"
+	"tuphap/internal/synth"
+	"tuphap/internal/vntext"
+)
+
+// benchLoad tops the store up to f.n synthetic entries through the bulk loader (as `tuphap
+// import` does) and picks the names and personal IDs that the queries will look for.
+func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchResult, stderr io.Writer) error {
+	g := synth.New(f.seed, f.communes)
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	from := today.AddDate(-40, 0, 0)
+	have, err := st.CountRecords(ctx)
+	if err != nil {
+		return err
+	}
+	res.Records = max(have, f.n)
+	// Query samples come from the same generator: names and numbers that exist.
+	sample := synth.New(f.seed, f.communes)
+	for len(f.names) < 500 {
+		e := sample.Birth(from, today.AddDate(0, 0, -1), today)
+		f.names = append(f.names, vntext.Fold(e.Birth.Child.FullName))
+		f.pids = append(f.pids, e.Birth.Child.PersonalID)
+	}
+	if have >= f.n {
+		return nil
+	}
+	fmt.Fprintf(stderr, "loading %d synthetic records into %s…\n", f.n-have, st.Dialect())
+	if f.loadProf != "" {
+		pf, err := os.Create(f.loadProf)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	start := time.Now()
+	loaded := 0
+	load := func() error {
+		// Generating and encoding the next batch overlaps with writing this one.
+		l := st.NewBulkLoader(ctx, audit.Actor{Username: "bench"}, "synthetic", func(r store.BulkResult) {
+			loaded += r.Inserted + r.Skipped
+			if loaded%500000 == 0 {
+				fmt.Fprintf(stderr, "  %d records, %.0f/s\n", loaded, float64(loaded)/time.Since(start).Seconds())
+			}
+		})
+		numbers := map[string]int{}
+		batch := make([]civil.Record, 0, 5000)
+		for i := have; i < f.n; i++ {
+			var e synth.Entry
+			if i%10 == 9 {
+				e = g.Death(today.AddDate(-5, 0, 0), today.AddDate(0, 0, -1), today)
+			} else {
+				e = g.Birth(from, today.AddDate(0, 0, -1), today)
+			}
+			r := civil.Record{Kind: civil.BirthKind, Office: e.Office, RegisteredOn: e.RegisteredOn, Late: e.Late, Birth: e.Birth, Death: e.Death}
+			if e.Death != nil {
+				r.Kind = civil.DeathKind
+			}
+			year, _ := strconv.Atoi(e.RegisteredOn[:4])
+			// Loaded books are named apart from live ones, so that live numbering is untouched.
+			k := fmt.Sprintf("%s/%s/%d", r.Office, r.Kind, year)
+			numbers[k]++
+			r.Register = civil.Register{Number: numbers[k], Book: "B" + strconv.FormatUint(f.seed, 10), Year: year}
+			batch = append(batch, r)
+			if len(batch) == cap(batch) {
+				if err := l.Add(batch); err != nil {
+					l.Close()
+					return err
+				}
+				batch = batch[:0]
+			}
+		}
+		if err := l.Add(batch); err != nil {
+			l.Close()
+			return err
+		}
+		_, err := l.Close()
+		return err
+	}
+	// An initial load builds the search indexes once at the end (see docs/performance.md).
+	if f.fast {
+		err = st.WithoutSearchIndexes(ctx, func() error {
+			err := load()
+			fmt.Fprintf(stderr, "  %d records in %s; building the search indexes…\n", loaded, time.Since(start).Round(time.Second))
+			return err
+		})
+	} else {
+		err = load()
+	}
+	if err != nil {
+		return err
+	}
+	res.ImportPerSec = float64(loaded) / time.Since(start).Seconds()
+	return nil
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"tuphap/internal/account"
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/store"
+	"tuphap/internal/units"
+	"tuphap/internal/web"
+)
+
+// benchServer is the server under test: a child `tuphap serve`, or one inside this process.
+type benchServer struct {
+	base   string
+	token  string
+	client *http.Client
+	child  *exec.Cmd
+	stopFn func()
+}
+
+func startBenchServer(ctx context.Context, st *store.Store, reg *units.Registry, f benchFlags, stderr io.Writer) (*benchServer, error) {
+	accounts := account.New(st)
+	user := fmt.Sprintf("bench%d", time.Now().UnixNano()%1e9)
+	pw := strconv.FormatInt(time.Now().UnixNano(), 36) + "xxxxxxxxxx"
+	if _, err := accounts.AddUser(ctx, account.NewUser{Username: user, Role: string(auth.Specialist), Office: auth.DepartmentOffice, Password: pw}, audit.System); err != nil {
+		return nil, err
+	}
+	token, err := accounts.CreateToken(ctx, user, "bench", audit.System)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	b := &benchServer{base: "http://" + ln.Addr().String(), token: token,
+		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: f.clients * 2}, Timeout: 30 * time.Second}}
+	if f.inProcess {
+		master := make([]byte, 32)
+		rand.Read(master)
+		srv, err := web.New(web.Config{MaxBody: 1 << 20, MasterKey: master}, st, reg, nil)
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		hs := &http.Server{Handler: srv}
+		go hs.Serve(ln)
+		b.stopFn = func() { hs.Close() }
+		return b, nil
+	}
+	ln.Close() // the child listens on the address just found free
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	b.child = exec.Command(exe, "serve", "--db", f.db, "--addr", strings.TrimPrefix(b.base, "http://"), "--log-level", "error", "--outbox=false")
+	b.child.Stdout, b.child.Stderr = io.Discard, stderr
+	if err := b.child.Start(); err != nil {
+		return nil, err
+	}
+	b.stopFn = func() {
+		b.child.Process.Signal(syscall.SIGTERM)
+		b.child.Wait()
+	}
+	for deadline := time.Now().Add(time.Minute); ; {
+		if code, err := b.call("GET", "/readyz", nil); err == nil && code == http.StatusOK {
+			return b, nil
+		}
+		if time.Now().After(deadline) {
+			b.stop()
+			return nil, fmt.Errorf("bench: the server did not become ready at %s", b.base)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (b *benchServer) stop() {
+	if b.stopFn != nil {
+		b.stopFn()
+		b.stopFn = nil
+	}
+}
+
+func (b *benchServer) call(method, path string, body []byte) (int, error) {
+	req, _ := http.NewRequest(method, b.base+path, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := b.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// rss is the server's peak resident set: the child's own, or this whole process's.
+func (b *benchServer) rss() float64 {
+	if b.child != nil {
+		return peakRSS(strconv.Itoa(b.child.Process.Pid))
+	}
+	return peakRSS("self")
+}
+
+// counter reads one unlabelled counter from the server's /metrics.
+func (b *benchServer) counter(name string) float64 {
+	resp, err := b.client.Get(b.base + "/metrics")
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			x, _ := strconv.ParseFloat(v, 64)
+			return x
+		}
+	}
+	return 0
+}
