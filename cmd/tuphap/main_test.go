@@ -265,7 +265,7 @@ func TestImport(t *testing.T) {
 		t.Fatalf("first import: %q %v", out, err)
 	}
 	report, _ := os.ReadFile(file + ".rejected.csv")
-	for _, want := range []string{"4,", "date_of_birth", "place_of_birth", "5,", "kết hôn", "6,", "99999"} {
+	for _, want := range []string{"4,", "date_of_birth", "place_of_birth", "5,", "husband.full_name", "6,", "99999"} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}
@@ -296,6 +296,27 @@ func TestImport(t *testing.T) {
 	raw, _ := sql.Open("sqlite", filepath.Join(dir, "i.db"))
 	defer raw.Close()
 	var office, book string
+	// A marriage register in the documented columns: the age rule of the law in force on the
+	// day of registration decides (2000 law: entering the age; 2014 law: completed years).
+	kh := filepath.Join(dir, "so-ket-hon.csv")
+	os.WriteFile(kh, []byte("kind,office,book,number,registered_on,husband_name,husband_date_of_birth,wife_name,wife_date_of_birth,wife_residence\n"+
+		"kết hôn,21025,KH,1,01/03/2009,Nguyễn Văn Hải,01/03/1990,Trần Thị Thu,05/05/1990,Xã Tân Mỹ\n"+
+		"kết hôn,21025,KH,2,01/06/2016,Lê Văn Nam,02/06/1997,Phạm Thị Hoa,01/01/1995,\n"+
+		"kh,21025,KH,3,01/06/2016,Hồ Văn Sơn,01/01/1990,,01/01/1995,\n"), 0o600)
+	out, _, err = tuphap(t, "", "import", db, kh)
+	if err != nil || !strings.Contains(out, "3 rows, 1 imported, 0 already there, 2 rejected") {
+		t.Fatalf("marriages: %q %v", out, err)
+	}
+	report, _ = os.ReadFile(kh + ".rejected.csv")
+	for _, want := range []string{`3,"husband.date_of_birth: Chưa đủ tuổi kết hôn`, "4,wife.full_name"} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("marriage report lacks %q:\n%s", want, report)
+		}
+	}
+	var wife string
+	if err := raw.QueryRow(`SELECT n.folded FROM record_names n JOIN records r ON r.id = n.record_id WHERE r.kind = 'marriage'`).Scan(&wife); err != nil || wife != "tran thi thu" {
+		t.Fatalf("the wife's name is not searchable: %q %v", wife, err)
+	}
 	if err := raw.QueryRow(`SELECT office, reg_book FROM records WHERE full_name = 'Nguyễn Thị Đào'`).Scan(&office, &book); err != nil || office != "21025" || book != "21019/01" {
 		t.Fatalf("old commune 21019 kept as %s %s: %v", office, book, err)
 	}

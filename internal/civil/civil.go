@@ -9,12 +9,13 @@ import "time"
 type Kind string
 
 const (
-	BirthKind Kind = "birth"
-	DeathKind Kind = "death"
+	BirthKind    Kind = "birth"
+	DeathKind    Kind = "death"
+	MarriageKind Kind = "marriage" // so far taken in from legacy registers only
 )
 
 // Kinds lists the kinds in display order.
-var Kinds = []Kind{BirthKind, DeathKind}
+var Kinds = []Kind{BirthKind, DeathKind, MarriageKind}
 
 // Sex as written in the register.
 const (
@@ -106,6 +107,7 @@ type Record struct {
 	Version      int       `json:"version"`
 	Birth        *Birth    `json:"birth,omitempty"`
 	Death        *Death    `json:"death,omitempty"`
+	Marriage     *Marriage `json:"marriage,omitempty"`
 	CreatedBy    string    `json:"created_by"`
 	CreatedAt    time.Time `json:"created_at"`
 }
@@ -117,6 +119,11 @@ func (r Record) Subject() Person {
 	}
 	if r.Death != nil {
 		return r.Death.Deceased
+	}
+	if m := r.Marriage; m != nil {
+		// Listed under both names; searched under each (the store indexes the wife's too).
+		return Person{FullName: m.Husband.FullName + " – " + m.Wife.FullName, DateOfBirth: m.Husband.DateOfBirth,
+			PersonalID: m.Husband.PersonalID, Sex: Male}
 	}
 	return Person{}
 }
@@ -142,6 +149,7 @@ type Version struct {
 	At         time.Time `json:"at"`
 	Birth      *Birth    `json:"birth,omitempty"`
 	Death      *Death    `json:"death,omitempty"`
+	Marriage   *Marriage `json:"marriage,omitempty"`
 }
 
 // ParseDate reads a YYYY-MM-DD date.

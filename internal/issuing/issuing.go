@@ -84,8 +84,11 @@ func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audi
 		}
 		kind = "certificate_birth"
 	}
+	tmpl, err := document.Lookup(kind)
+	if err != nil {
+		return store.Document{}, &fault.Error{Kind: fault.Invalid, Code: "document.kind_unsupported", Err: err}
+	}
 	code := newCode()
-	tmpl, _ := document.Lookup(kind)
 	d := store.Document{Code: code, Kind: tmpl.Kind, Title: tmpl.Title, Office: rec.Office, RecordID: rec.ID, RecordVersion: rec.Version,
 		Subject: rec.Subject().FullName, RegisterRef: fmt.Sprintf("Số %d, quyển %s/%d", rec.Register.Number, rec.Register.Book, rec.Register.Year),
 		VerifyURL: VerifyURL(baseURL, code)}

@@ -30,7 +30,9 @@ import (
 var Fields = []string{"kind", "office", "book", "number", "year", "registered_on",
 	"full_name", "sex", "date_of_birth", "place_of_birth", "ethnicity", "nationality", "hometown", "personal_id", "residence",
 	"mother_name", "mother_date_of_birth", "father_name", "father_date_of_birth", "requester_name", "requester_relation",
-	"date_of_death", "place_of_death", "cause"}
+	"date_of_death", "place_of_death", "cause",
+	"husband_name", "husband_date_of_birth", "husband_ethnicity", "husband_nationality", "husband_residence", "husband_personal_id",
+	"wife_name", "wife_date_of_birth", "wife_ethnicity", "wife_nationality", "wife_residence", "wife_personal_id"}
 
 // Mapping maps a file's headings to Fields, and gives defaults for columns a file lacks.
 type Mapping struct {
@@ -196,17 +198,15 @@ func date(s string) string {
 }
 
 var kinds = map[string]civil.Kind{"birth": civil.BirthKind, "khai sinh": civil.BirthKind, "ks": civil.BirthKind,
-	"death": civil.DeathKind, "khai tu": civil.DeathKind, "kt": civil.DeathKind}
+	"death": civil.DeathKind, "khai tu": civil.DeathKind, "kt": civil.DeathKind,
+	"marriage": civil.MarriageKind, "ket hon": civil.MarriageKind, "kh": civil.MarriageKind}
 
 var sexes = map[string]string{"male": civil.Male, "nam": civil.Male, "female": civil.Female, "nu": civil.Female}
 
 func (r *Reader) entry(get func(string) string) (civil.Record, string) {
 	kind, ok := kinds[vntext.Fold(get("kind"))]
 	if !ok {
-		if k := vntext.Fold(get("kind")); k == "marriage" || k == "ket hon" {
-			return civil.Record{}, "sổ kết hôn chưa được hỗ trợ: dòng được giữ lại để nhập sau"
-		}
-		return civil.Record{}, fmt.Sprintf("kind: %q không phải khai sinh (birth) hay khai tử (death)", get("kind"))
+		return civil.Record{}, fmt.Sprintf("kind: %q không phải khai sinh (birth), khai tử (death) hay kết hôn (marriage)", get("kind"))
 	}
 	number, err := strconv.Atoi(get("number"))
 	if err != nil || number <= 0 {
@@ -254,6 +254,15 @@ func (r *Reader) entry(get func(string) string) (civil.Record, string) {
 		died, _ := civil.ParseDate(d.DateOfDeath)
 		reg, _ := civil.ParseDate(registered)
 		rec.Death, rec.Late = d, civil.LateDeath(died, reg)
+	case civil.MarriageKind:
+		spouse := func(side string) civil.Spouse {
+			return civil.Spouse{FullName: get(side + "_name"), DateOfBirth: date(get(side + "_date_of_birth")), Ethnicity: get(side + "_ethnicity"),
+				Nationality: get(side + "_nationality"), Residence: get(side + "_residence"), PersonalID: get(side + "_personal_id")}
+		}
+		m := &civil.Marriage{Husband: spouse("husband"), Wife: spouse("wife")}
+		m.Normalize()
+		err2 = civil.ValidateMarriage(m, registered, r.today)
+		rec.Marriage = m // a marriage has no statutory time limit: never late
 	}
 	if e, ok := fault.As(err2); ok && len(e.Fields) > 0 {
 		var parts []string

@@ -349,6 +349,8 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 			return r, err
 		}
 		before, after, next.Death = r.Death, &d, &d
+	default:
+		return r, fault.New(fault.Invalid, "amend.kind_unsupported")
 	}
 	changed, overwrote := diff(before, after)
 	if len(changed) == 0 {

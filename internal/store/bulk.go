@@ -9,6 +9,7 @@ import (
 
 	"tuphap/internal/audit"
 	"tuphap/internal/civil"
+	"tuphap/internal/vntext"
 )
 
 // BulkResult says what a batch did.
@@ -40,6 +41,7 @@ type BulkBatch struct {
 type bulkChunkArgs struct {
 	recArgs []any
 	ver     [][]any // each row's version values, by position in the chunk
+	names   [][]any // each row's other names (record_names values), by position
 }
 
 // PrepareBulk does the part of BulkInsert that needs no database. It gives entries without an
@@ -49,7 +51,7 @@ func (s *Store) PrepareBulk(rs []civil.Record, by audit.Actor) (*BulkBatch, erro
 	b := &BulkBatch{registers: bookHighs(rs)}
 	for start := 0; start < len(rs); start += bulkChunk {
 		part := rs[start:min(start+bulkChunk, len(rs))]
-		c := bulkChunkArgs{recArgs: make([]any, 0, len(part)*recordValues), ver: make([][]any, len(part))}
+		c := bulkChunkArgs{recArgs: make([]any, 0, len(part)*recordValues), ver: make([][]any, len(part)), names: make([][]any, len(part))}
 		for i := range part {
 			r := &part[i]
 			if r.ID == "" {
@@ -64,6 +66,9 @@ func (s *Store) PrepareBulk(rs []civil.Record, by audit.Actor) (*BulkBatch, erro
 				r.Late, r.Version, r.CreatedBy, ts(r.CreatedAt))
 			c.recArgs = append(c.recArgs, indexValues(r)...)
 			c.ver[i] = []any{r.ID, string(civil.Original), data, by.Username, ts(now)}
+			for _, n := range otherNames(r) {
+				c.names[i] = append(c.names[i], r.ID, vntext.Fold(n), vntext.GivenFirst(n))
+			}
 		}
 		b.chunks = append(b.chunks, c)
 	}
@@ -101,10 +106,15 @@ func (s *Store) WriteBulk(ctx context.Context, b *BulkBatch, by audit.Actor, sou
 			res.Inserted += len(inserted)
 			res.Skipped += n - len(inserted)
 			verArgs := make([]any, 0, len(inserted)*5)
-			for _, v := range c.ver {
+			var names []any
+			for i, v := range c.ver {
 				if inserted[v[0].(string)] {
 					verArgs = append(verArgs, v...)
+					names = append(names, c.names[i]...)
 				}
+			}
+			if err := s.insertNameRows(ctx, tx, names); err != nil {
+				return err
 			}
 			if len(verArgs) == 0 {
 				continue

@@ -32,15 +32,57 @@ func indexValues(r *civil.Record) []any {
 	if d := r.Death; d != nil {
 		died, link = d.DateOfDeath, d.BirthRecord
 	}
-	return []any{p.FullName, vntext.Fold(p.FullName), vntext.GivenFirst(p.FullName), p.Sex, p.DateOfBirth, p.PersonalID,
+	searched := p.FullName // the name the entry is found by
+	if m := r.Marriage; m != nil {
+		searched = m.Husband.FullName // the wife's is in record_names
+	}
+	return []any{p.FullName, vntext.Fold(searched), vntext.GivenFirst(searched), p.Sex, p.DateOfBirth, p.PersonalID,
 		mother, motherID, father, died, link}
+}
+
+// otherNames are the names besides the subject's that find an entry (record_names): a
+// marriage's wife.
+func otherNames(r *civil.Record) []string {
+	if m := r.Marriage; m != nil && m.Wife.FullName != "" {
+		return []string{m.Wife.FullName}
+	}
+	return nil
+}
+
+// insertOtherNames writes otherNames of r (its id set).
+func (s *Store) insertOtherNames(ctx context.Context, tx *sql.Tx, r *civil.Record) error {
+	var args []any
+	for _, n := range otherNames(r) {
+		args = append(args, r.ID, vntext.Fold(n), vntext.GivenFirst(n))
+	}
+	return s.insertNameRows(ctx, tx, args)
+}
+
+// insertNameRows writes record_names rows given as flat (record_id, folded, given_folded) values.
+func (s *Store) insertNameRows(ctx context.Context, tx *sql.Tx, args []any) error {
+	for len(args) > 0 {
+		k := min(len(args)/3, 300)
+		rows := make([]string, k)
+		for i := range rows {
+			rows[i] = s.placeholders(i*3, 3)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO record_names (record_id, folded, given_folded) VALUES `+strings.Join(rows, ", ")+
+			` ON CONFLICT (record_id, folded) DO NOTHING`, args[:k*3]...); err != nil {
+			return fmt.Errorf("store: record names: %w", err)
+		}
+		args = args[k*3:]
+	}
+	return nil
 }
 
 // entryJSON is the stored form of one version's content.
 func entryJSON(r *civil.Record) (string, error) {
 	var v any = r.Birth
-	if r.Kind == civil.DeathKind {
+	switch r.Kind {
+	case civil.DeathKind:
 		v = r.Death
+	case civil.MarriageKind:
+		v = r.Marriage
 	}
 	b, err := json.Marshal(v)
 	return string(b), err
@@ -109,6 +151,9 @@ func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registr
 			VALUES ($1, 1, $2, $3, '', '', '', $4, $5)`, r.ID, string(civil.Original), data, by.Username, ts(r.CreatedAt)); err != nil {
 			return fmt.Errorf("store: insert version: %w", err)
 		}
+		if err := s.insertOtherNames(ctx, tx, r); err != nil {
+			return err
+		}
 		obj := "record:" + r.ID
 		if dup != nil {
 			if _, err := s.exec(ctx, tx, `INSERT INTO duplicate_decisions (id, record_id, candidates, reason, officer, at) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -159,9 +204,13 @@ func scanRecord(row interface{ Scan(...any) error }) (civil.Record, error) {
 }
 
 func decodeEntry(r *civil.Record, data string) error {
-	if r.Kind == civil.DeathKind {
+	switch r.Kind {
+	case civil.DeathKind:
 		r.Death = &civil.Death{}
 		return json.Unmarshal([]byte(data), r.Death)
+	case civil.MarriageKind:
+		r.Marriage = &civil.Marriage{}
+		return json.Unmarshal([]byte(data), r.Marriage)
 	}
 	r.Birth = &civil.Birth{}
 	return json.Unmarshal([]byte(data), r.Birth)
@@ -200,7 +249,7 @@ func (s *Store) RecordHistory(ctx context.Context, r civil.Record) ([]civil.Vers
 		if err := decodeEntry(&tmp, data); err != nil {
 			return nil, err
 		}
-		v.Birth, v.Death = tmp.Birth, tmp.Death
+		v.Birth, v.Death, v.Marriage = tmp.Birth, tmp.Death, tmp.Marriage
 		out = append(out, v)
 	}
 	return out, s.fail(rows.Err())
@@ -282,9 +331,18 @@ func (s *Store) SearchRecords(ctx context.Context, q civil.Query) ([]RecordSumma
 	if offset == 0 && len(out) < limit {
 		return out, len(out), nil
 	}
-	var total int
-	if err := s.readRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+b.where(b.nameAny())+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1),
-		b.args...).Scan(&total); err != nil {
+	count := func(cond string) (int, error) {
+		var n int
+		err := s.readRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+b.where(cond)+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1), b.args...).Scan(&n)
+		return n, err
+	}
+	total, err := count(b.nameAny())
+	if err == nil && q.Name != "" && total <= MaxCount {
+		var more int
+		more, err = count(b.nameOther() + " AND NOT " + b.nameAny())
+		total += more
+	}
+	if err != nil {
 		return nil, 0, s.fail(fmt.Errorf("store: count records: %w", err))
 	}
 	return out, total, nil
@@ -307,6 +365,15 @@ func (s *Store) searchPage(ctx context.Context, b *search, byName bool, limit, o
 			return nil, err
 		}
 		out = append(out, second...)
+	}
+	if len(out) < offset+limit {
+		// Entries found by another name of theirs (a marriage's wife).
+		third, err := s.summaries(ctx, b.where(b.nameOther()+" AND NOT "+b.nameAny())+
+			fmt.Sprintf(` ORDER BY name_folded, date_of_birth, id LIMIT %d`, offset+limit-len(out)), b.args)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, third...)
 	}
 	if offset >= len(out) {
 		return []RecordSummary{}, nil
@@ -355,6 +422,12 @@ func (b *search) nameFull() string {
 
 func (b *search) nameGiven() string {
 	return fmt.Sprintf("(given_first >= %s AND given_first < %s)", b.lo, b.hi)
+}
+
+// nameOther matches entries by the other names kept in record_names.
+func (b *search) nameOther() string {
+	return fmt.Sprintf("id IN (SELECT record_id FROM record_names WHERE (folded >= %s AND folded < %s) OR (given_folded >= %s AND given_folded < %s))",
+		b.lo, b.hi, b.lo, b.hi)
 }
 
 func (b *search) nameAny() string {

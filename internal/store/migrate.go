@@ -62,8 +62,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	for _, m := range files[current:] {
 		err := s.tx(ctx, func(tx *sql.Tx) error {
 			for _, stmt := range splitSQL(s.dialect.rewrite(m.sql)) {
-				if _, err := tx.ExecContext(ctx, stmt); err != nil {
-					return fmt.Errorf("%w\n%s", err, stmt)
+				if stmt.only != "" && stmt.only != s.dialect.name() {
+					continue
+				}
+				if err := s.migrationStatement(ctx, tx, stmt.sql); err != nil {
+					return fmt.Errorf("%w\n%s", err, stmt.sql)
 				}
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
@@ -78,25 +81,86 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// statement is one statement of a migration; only names the one engine it is for, when a line
+// "-- only sqlite" or "-- only postgres" stands before it.
+type statement struct {
+	sql, only string
+}
+
 // splitSQL cuts a migration into statements at semicolons that end a line, dropping comments.
 // Migrations therefore must not put a semicolon at the end of a line inside a string.
-func splitSQL(src string) []string {
-	var out []string
+func splitSQL(src string) []statement {
+	var out []statement
 	var cur strings.Builder
+	only := ""
 	for _, line := range strings.Split(src, "\n") {
 		trimmed := strings.TrimSpace(line)
+		if engine, ok := strings.CutPrefix(trimmed, "-- only "); ok {
+			only = strings.TrimSpace(engine)
+			continue
+		}
 		if trimmed == "" || strings.HasPrefix(trimmed, "--") {
 			continue
 		}
 		cur.WriteString(line)
 		cur.WriteByte('\n')
 		if strings.HasSuffix(trimmed, ";") {
-			out = append(out, strings.TrimSpace(cur.String()))
+			out = append(out, statement{sql: strings.TrimSpace(cur.String()), only: only})
 			cur.Reset()
+			only = ""
 		}
 	}
 	if s := strings.TrimSpace(cur.String()); s != "" {
-		out = append(out, s)
+		out = append(out, statement{sql: s, only: only})
 	}
 	return out
+}
+
+// migrationStatement runs one statement. "WIDEN CHECK ON t: old => new;" is not SQL: on SQLite
+// it replaces the CHECK text old by new in t's definition (see widenCheck).
+func (s *Store) migrationStatement(ctx context.Context, tx *sql.Tx, stmt string) error {
+	if rest, ok := strings.CutPrefix(stmt, "WIDEN CHECK ON "); ok {
+		table, change, ok1 := strings.Cut(strings.TrimSuffix(rest, ";"), ": ")
+		old, new, ok2 := strings.Cut(change, " => ")
+		if !ok1 || !ok2 {
+			return fmt.Errorf("store: bad WIDEN CHECK statement")
+		}
+		return widenCheck(ctx, tx, table, old, new)
+	}
+	_, err := tx.ExecContext(ctx, stmt)
+	return err
+}
+
+// widenCheck loosens a CHECK constraint of a SQLite table by editing its definition in the
+// schema, the procedure SQLite's documentation gives for removing or changing constraints that
+// do not change how rows are stored (https://sqlite.org/lang_altertable.html, "making other
+// kinds of table schema changes"): the rows already there satisfy the looser check, so nothing
+// is rewritten. The schema version is raised so that every connection reads the new definition.
+func widenCheck(ctx context.Context, tx *sql.Tx, table, old, new string) error {
+	var def string
+	if err := tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = $1`, table).Scan(&def); err != nil {
+		return fmt.Errorf("store: definition of %s: %w", table, err)
+	}
+	if strings.Count(def, old) != 1 {
+		return fmt.Errorf("store: %s: the check %q is not in its definition exactly once", table, old)
+	}
+	var version int
+	if err := tx.QueryRowContext(ctx, `PRAGMA schema_version`).Scan(&version); err != nil {
+		return err
+	}
+	steps := []struct {
+		q    string
+		args []any
+	}{
+		{`PRAGMA writable_schema = ON`, nil},
+		{`UPDATE sqlite_schema SET sql = $1 WHERE type = 'table' AND name = $2`, []any{strings.Replace(def, old, new, 1), table}},
+		{fmt.Sprintf(`PRAGMA schema_version = %d`, version+1), nil},
+		{`PRAGMA writable_schema = OFF`, nil},
+	}
+	for _, st := range steps {
+		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
+			return fmt.Errorf("store: widen check of %s: %w", table, err)
+		}
+	}
+	return nil
 }

@@ -357,6 +357,39 @@ func TestBulkLoader(t *testing.T) {
 	})
 }
 
+// Marriages are stored whole, found by either spouse's name, and the kind's check still
+// refuses kinds that do not exist.
+func TestMarriageEntries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seed(t, s)
+		m := civil.Record{Kind: civil.MarriageKind, Office: "21025", Register: civil.Register{Number: 7, Book: "KH", Year: 1999}, RegisteredOn: "1999-03-08",
+			Marriage: &civil.Marriage{Husband: civil.Spouse{FullName: "Lò Văn Páo", DateOfBirth: "1975-01-01"},
+				Wife: civil.Spouse{FullName: "Đinh Thị Ðào", DateOfBirth: "1978-02-02", Residence: "Bản Mòng"}}}
+		for range 2 { // the second time it is skipped
+			if _, err := s.BulkInsert(ctx, []civil.Record{m}, admin, "kh.csv"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, q := range []string{"lo van pao", "dinh thi dao", "dao dinh"} {
+			items, total, err := s.SearchRecords(ctx, civil.Query{Name: q})
+			if err != nil || total != 1 || len(items) != 1 || items[0].FullName != "Lò Văn Páo – Đinh Thị Ðào" {
+				t.Fatalf("search %q: %+v %d %v", q, items, total, err)
+			}
+			r, err := s.Record(ctx, items[0].ID)
+			if err != nil || r.Marriage == nil || r.Marriage.Wife.Residence != "Bản Mòng" {
+				t.Fatalf("entry: %+v %v", r, err)
+			}
+		}
+		err := s.ExecForTest(ctx, `INSERT INTO records (id, kind, office, reg_year, reg_book, reg_number, registered_on, late, version,
+			full_name, name_folded, given_first, sex, date_of_birth, personal_id, mother_folded, mother_personal_id, father_folded,
+			date_of_death, birth_record, created_by, created_at)
+			VALUES ('x', 'adoption', '21025', 2000, '1', 1, '2000-01-01', FALSE, 1, '', '', '', '', '', '', '', '', '', '', '', '', '')`)
+		if err == nil || !strings.Contains(strings.ToLower(err.Error()), "check") {
+			t.Fatalf("a kind that does not exist went in: %v", err)
+		}
+	})
+}
+
 // Loading without the search indexes gives the same store: the indexes come back and searches
 // use them.
 func TestWithoutSearchIndexes(t *testing.T) {

@@ -21,7 +21,7 @@ func Fold(s string) string {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue
-		case r == 'đ' || r == 'Đ':
+		case r == 'đ' || r == 'Đ' || r == 'Ð' || r == 'ð': // Ð (U+00D0) stands for Đ in text converted from old encodings
 			r = 'd'
 		case unicode.IsSpace(r) || r == '-' || r == '_' || r == ',' || r == '.':
 			if !space {

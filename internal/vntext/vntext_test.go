@@ -16,6 +16,7 @@ func TestFold(t *testing.T) {
 		{"Nguye\u0302\u0303n", "nguyen"},       // decomposed input
 		{"Ksor H'Bia", "ksor h'bia"},           // ethnic-minority names keep their apostrophe
 		{"Y-Moan Êban", "y moan eban"},
+		{"Ðinh Thị Ðào", "dinh thi dao"}, // Ð (U+00D0) for Đ, as old registers converted from TCVN3 have it
 		{"", ""},
 	}
 	for _, tt := range tests {

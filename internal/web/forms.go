@@ -69,6 +69,24 @@ var birthForm = []formSection{
 	{Title: "form.abroad", Optional: "abroad", Fields: []formField{f("abroad.country", "form.country", "text", true)}},
 }
 
+// marriageView shows a marriage entry, the husband's side then the wife's as the register has
+// them (entries come from legacy registers; there is no marriage form yet).
+var marriageView = []formSection{
+	{Title: "form.husband", Fields: spouseFields("husband")},
+	{Title: "form.wife", Fields: spouseFields("wife")},
+}
+
+func spouseFields(p string) []formField {
+	return []formField{
+		f(p+".full_name", "form.full_name", "text", true),
+		f(p+".date_of_birth", "form.date_of_birth", "date", true),
+		f(p+".ethnicity", "form.ethnicity", "text", false),
+		f(p+".nationality", "form.nationality", "text", false),
+		f(p+".residence", "form.residence", "text", false),
+		f(p+".personal_id", "form.personal_id", "text", false),
+	}
+}
+
 // deathForm follows the death declaration (tờ khai đăng ký khai tử).
 var deathForm = []formSection{
 	requesterSection,

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"tuphap/internal/fault"
 	"tuphap/internal/store"
 
 	"tuphap/internal/auth"
@@ -180,8 +181,11 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
 	rec, hist, extracts, office := v.rec, v.hist, v.extracts, v.office
 	sections := birthForm
-	if rec.Kind == civil.DeathKind {
+	switch rec.Kind {
+	case civil.DeathKind:
 		sections = deathForm
+	case civil.MarriageKind:
+		sections = marriageView
 	}
 	linked, err := s.store.Messages(r.Context(), "", "", rec.ID, 20)
 	if err != nil {
@@ -194,8 +198,11 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func entryOf(r civil.Record) any {
-	if r.Kind == civil.DeathKind {
+	switch r.Kind {
+	case civil.DeathKind:
 		return r.Death
+	case civil.MarriageKind:
+		return r.Marriage
 	}
 	return r.Birth
 }
@@ -208,6 +215,9 @@ func (s *Server) amendPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := p.Allow(auth.WriteRecords, rec.Office); err != nil {
 		return err
+	}
+	if rec.Kind == civil.MarriageKind {
+		return fault.New(fault.Invalid, "amend.kind_unsupported")
 	}
 	sections := birthForm
 	if rec.Kind == civil.DeathKind {

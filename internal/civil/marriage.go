@@ -1,0 +1,100 @@
+package civil
+
+import (
+	"strings"
+	"time"
+
+	"tuphap/internal/fault"
+	"tuphap/internal/vntext"
+)
+
+// Spouse is one party of a marriage as the register records them.
+type Spouse struct {
+	FullName    string `json:"full_name"`
+	DateOfBirth string `json:"date_of_birth"`
+	Ethnicity   string `json:"ethnicity,omitempty"`
+	Nationality string `json:"nationality,omitempty"`
+	Residence   string `json:"residence,omitempty"`
+	PersonalID  string `json:"personal_id,omitempty"`
+}
+
+// Marriage is a marriage registration (đăng ký kết hôn, Law 60/2014 art. 17–18). The register
+// has a husband's side and a wife's side: the Law on Marriage and Family 52/2014 art. 8.2 does
+// not recognise a marriage between persons of the same sex.
+type Marriage struct {
+	Husband Spouse `json:"husband"`
+	Wife    Spouse `json:"wife"`
+}
+
+// MarriageAge is the minimum age to marry under the law in force on a day. Kept as data, with
+// the article each line comes from, because legacy registers span three laws.
+type MarriageAge struct {
+	From           time.Time // in force from this day
+	Husband, Wife  int       // years
+	EnteringTheAge bool      // "từ 20 tuổi": entering the year is enough, not completing it
+	Basis          string
+}
+
+// MarriageAges, newest first.
+var MarriageAges = []MarriageAge{
+	// Law on Marriage and Family 52/2014/QH13 art. 8.1.a, in force 1 January 2015: "nam từ đủ
+	// 20 tuổi trở lên, nữ từ đủ 18 tuổi trở lên": completed years.
+	{From: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC), Husband: 20, Wife: 18, Basis: "Luật HN&GĐ 2014, Điều 8.1.a"},
+	// Law 22/2000/QH10 art. 9.1, like the Laws of 1959 (art. 6, in force 13 January 1960) and
+	// 1986 (art. 5) before it: "nam từ hai mươi tuổi trở lên, nữ từ mười tám tuổi trở lên", which
+	// Resolution 02/2000/NQ-HĐTP point 1.a reads as entering that year of age (a man who has
+	// completed 19 years may marry).
+	{From: time.Date(1960, 1, 13, 0, 0, 0, 0, time.UTC), Husband: 20, Wife: 18, EnteringTheAge: true, Basis: "Luật HN&GĐ 2000, Điều 9.1 (1959: Điều 6; 1986: Điều 5); NQ 02/2000/NQ-HĐTP"},
+}
+
+// MarriageAgeOn is the rule in force on day (the oldest one for days before every rule).
+func MarriageAgeOn(day time.Time) MarriageAge {
+	for _, a := range MarriageAges {
+		if !day.Before(a.From) {
+			return a
+		}
+	}
+	return MarriageAges[len(MarriageAges)-1]
+}
+
+// OldEnough reports whether someone born on born had the age min on day, under rule a.
+func (a MarriageAge) OldEnough(born, day time.Time, min int) bool {
+	if a.EnteringTheAge {
+		min--
+	}
+	return !born.AddDate(min, 0, 0).After(day)
+}
+
+// Normalize tidies a marriage as typed.
+func (m *Marriage) Normalize() {
+	for _, s := range []*Spouse{&m.Husband, &m.Wife} {
+		s.FullName = vntext.Clean(s.FullName)
+		s.PersonalID = strings.TrimSpace(s.PersonalID)
+	}
+}
+
+// ValidateMarriage checks a marriage registered on registeredOn: both sides named and born, each
+// of marriageable age on that day under the law then in force.
+func ValidateMarriage(m *Marriage, registeredOn string, today time.Time) error {
+	var v fault.Validation
+	c := checker{v: &v, today: today}
+	reg := c.date("registered_on", registeredOn, true)
+	rule := MarriageAgeOn(reg)
+	for _, side := range []struct {
+		prefix string
+		s      Spouse
+		sex    string
+		min    int
+	}{{"husband.", m.Husband, Male, rule.Husband}, {"wife.", m.Wife, Female, rule.Wife}} {
+		c.name(side.prefix+"full_name", side.s.FullName)
+		born := c.date(side.prefix+"date_of_birth", side.s.DateOfBirth, true)
+		if !born.IsZero() && !reg.IsZero() && !rule.OldEnough(born, reg, side.min) {
+			v.Add(side.prefix+"date_of_birth", "civil.under_marriage_age")
+		}
+		c.personalID(side.prefix+"personal_id", side.s.PersonalID, born, side.sex)
+		c.optional(side.prefix+"ethnicity", side.s.Ethnicity)
+		c.optional(side.prefix+"nationality", side.s.Nationality)
+		c.optional(side.prefix+"residence", side.s.Residence)
+	}
+	return v.Err()
+}
