@@ -5,9 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"tuphap/internal/audit"
 )
@@ -122,6 +125,95 @@ func TestGroupCommitTwoWritersOneChain(t *testing.T) {
 	if n, err := a.VerifyAudit(ctx); err != nil || n < 200 { // and the migrations' own
 		t.Fatalf("%d entries checked: %v", n, err)
 	}
+}
+
+// What a group commit acknowledged is committed when it says so: another connection sees it at
+// once, and a copy of the files taken at any moment (what a crash would leave; checkpoints are
+// off so that the copy is consistent) holds every transaction acknowledged before it began.
+func TestGroupCommitAcknowledgedIsOnDisk(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, filepath.Join(dir, "g.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, q := range []string{`CREATE TABLE g (k INTEGER PRIMARY KEY)`, `PRAGMA wal_autocheckpoint = 0`} {
+		if err := s.ExecForTest(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "g.db")+"?_pragma=query_only(1)&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	var mu sync.Mutex
+	var acked []int64
+	var unseen atomic.Int64
+	var next atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				k := next.Add(1)
+				if err := s.tx(ctx, func(tx *sql.Tx) error {
+					_, err := s.exec(ctx, tx, `INSERT INTO g (k) VALUES ($1)`, k)
+					return err
+				}); err == nil {
+					var one int
+					if other.QueryRowContext(ctx, `SELECT 1 FROM g WHERE k = $1`, k).Scan(&one) != nil {
+						unseen.Add(1)
+					}
+					mu.Lock()
+					acked = append(acked, k)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	mu.Lock()
+	before := append([]int64(nil), acked...)
+	mu.Unlock()
+	for _, suffix := range []string{"", "-wal"} { // the crash
+		b, err := os.ReadFile(filepath.Join(dir, "g.db"+suffix))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "crash.db"+suffix), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if n := unseen.Load(); n > 0 {
+		t.Fatalf("%d transactions were acknowledged before another connection could see them", n)
+	}
+	c, err := Open(ctx, filepath.Join(dir, "crash.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	missing := 0
+	for _, k := range before {
+		var one int
+		if err := c.r.QueryRowContext(ctx, `SELECT 1 FROM g WHERE k = $1`, k).Scan(&one); err != nil {
+			missing++
+		}
+	}
+	if missing > 0 || len(before) == 0 {
+		t.Fatalf("%d of %d acknowledged transactions are not in the crash copy", missing, len(before))
+	}
+	t.Logf("%d acknowledged transactions all in the copy", len(before))
 }
 
 // A caller whose context has ended before its turn is told so and its function never runs.
