@@ -282,6 +282,14 @@ func (s *Store) WithoutSearchIndexes(ctx context.Context, fn func() error) error
 		}
 	}
 	ferr := fn()
+	// SQLite's sorter sizes its memory by the page cache: with the writer's 64 MiB, building the
+	// indexes of ten million entries took the process to 2 GB. A small cache while building
+	// keeps it under 100 MB at much the same speed; the writer's cache comes back after.
+	if s.dialect.name() == "sqlite" {
+		if _, err := s.w.ExecContext(ctx, `PRAGMA cache_size = -16384`); err == nil {
+			defer s.w.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = -%d`, writerCacheKiB))
+		}
+	}
 	// Build them again whatever happened: the store must never be left without them.
 	for _, x := range idx {
 		if _, err := s.w.ExecContext(context.WithoutCancel(ctx), x[1]); err != nil {

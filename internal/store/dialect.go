@@ -35,18 +35,27 @@ type sqlite struct{}
 
 func (sqlite) name() string { return "sqlite" }
 
-// open makes one writer connection (SQLite allows one writer; queuing in Go is cheaper than
-// SQLITE_BUSY) and a pool of readers, which WAL lets run beside the writer.
-func (sqlite) open(dsn string) (*sql.DB, *sql.DB, error) {
+// writerCacheKiB is the writer's page cache.
+const writerCacheKiB = 65536
+
+// sqliteBase is the DSN every connection to the file shares. busy_timeout must come first: the
+// WAL switch itself can meet a lock.
+func sqliteBase(dsn string) string {
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
 	}
-	// busy_timeout must come first: the WAL switch itself can meet a lock.
-	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+}
+
+// open makes one writer connection (SQLite allows one writer; queuing in Go is cheaper than
+// SQLITE_BUSY) and a pool of readers, which WAL lets run beside the writer.
+func (sqlite) open(dsn string) (*sql.DB, *sql.DB, error) {
+	base := sqliteBase(dsn)
 	// The writer keeps a 64 MiB page cache: index pages of large registers stay in memory while a
-	// bulk import or a burst of registrations updates them. Readers keep SQLite's default.
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(8192)")
+	// bulk import or a burst of registrations updates them. Readers keep SQLite's default. The
+	// writer checkpoints only when the log passes 256 MiB: checkpoints run beside it (checkpoint.go).
+	w, err := sql.Open("sqlite", base+fmt.Sprintf("&_txlock=immediate&_pragma=cache_size(-%d)&_pragma=wal_autocheckpoint(%d)", writerCacheKiB, writerCheckpointPages))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -40,6 +40,10 @@ type Store struct {
 	groupStop    sync.Once
 	groupDone    chan struct{}
 	head         groupHead // the audit head while a group runs (audit.go)
+	ckptQuit     chan struct{}
+	ckptDone     chan struct{}
+	ckptStop     sync.Once
+	Checkpoints  atomic.Int64
 	GroupCommits atomic.Int64
 	GroupedTxs   atomic.Int64
 }
@@ -60,6 +64,10 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 		return nil, err
 	}
 	if d.name() == "sqlite" {
+		if err := s.startCheckpointer(dsn); err != nil {
+			s.Close()
+			return nil, err
+		}
 		s.startGroupCommit()
 	}
 	return s, nil
@@ -68,6 +76,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 // Close releases the connections.
 func (s *Store) Close() error {
 	s.stopGroupCommit()
+	s.stopCheckpointer()
 	for _, m := range []*sync.Map{&s.stmts, &s.readStmts} {
 		m.Range(func(_, v any) bool {
 			if st, ok := v.(*sql.Stmt); ok && st != nil {
