@@ -35,10 +35,9 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) erro
 	return nil
 }
 
-// groupHead is the audit head as a group commit carries it (group.go): read once when the group
-// first appends, written back once before it commits. The group holds SQLite's write lock from
-// its first statement, so no other process can move the head meanwhile. Only the committer
-// goroutine touches it.
+// groupHead is the audit head as a group commit carries it (group.go): read (and locked) once
+// when the group first appends, written back once before it commits, so that no other process
+// can move the head meanwhile. Only the committer goroutine touches it.
 type groupHead struct {
 	active, loaded, dirty bool
 	seq                   int64
@@ -48,6 +47,11 @@ type groupHead struct {
 func (s *Store) appendAuditGrouped(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
 	h := &s.head
 	if !h.loaded {
+		// The no-op update takes the head's row lock on PostgreSQL (SQLite's write lock is held
+		// already), so that another server's group cannot read the same head meanwhile.
+		if _, err := s.exec(ctx, tx, `UPDATE audit_head SET seq = seq WHERE id = 1`); err != nil {
+			return fmt.Errorf("store: audit head: %w", err)
+		}
 		if err := s.queryRow(ctx, tx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&h.seq, &h.hash); err != nil {
 			return fmt.Errorf("store: audit head: %w", err)
 		}

@@ -296,5 +296,12 @@ func (s *Store) WithoutSearchIndexes(ctx context.Context, fn func() error) error
 			return errors.Join(ferr, fmt.Errorf("store: rebuild index %s: %w", x[0], err))
 		}
 	}
+	// PostgreSQL plans by statistics that a bulk load leaves stale until autovacuum comes round:
+	// without them an ID lookup walked the date index backwards through every entry.
+	if s.dialect.name() == "postgres" {
+		if _, err := s.w.ExecContext(context.WithoutCancel(ctx), `ANALYZE records`); err != nil {
+			return errors.Join(ferr, fmt.Errorf("store: analyze: %w", err))
+		}
+	}
 	return ferr
 }

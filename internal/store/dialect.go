@@ -3,11 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"runtime"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 )
@@ -19,6 +21,9 @@ type dialect interface {
 	backup(ctx context.Context, db *sql.DB, file string) error
 	// secondaryIndexes lists the non-unique indexes of a table as (name, CREATE statement).
 	secondaryIndexes(ctx context.Context, db *sql.DB, table string) ([][2]string, error)
+	// retryable says a transaction failed for the moment only (a deadlock, a serialisation
+	// failure) and may simply be run again.
+	retryable(err error) bool
 	// rewrite adapts a migration: FOLDED becomes the type of prefix-searched folded text, BYTES
 	// the type of binary data.
 	rewrite(sql string) string
@@ -85,6 +90,8 @@ func (sqlite) backup(ctx context.Context, db *sql.DB, file string) error {
 	return err
 }
 
+func (sqlite) retryable(error) bool { return false } // one writer: nothing to deadlock with
+
 func (sqlite) rewrite(q string) string {
 	return strings.NewReplacer(" FOLDED ", " TEXT ", " BYTES ", " BLOB ", " BYTES,", " BLOB,", " BYTES\n", " BLOB\n").Replace(q)
 }
@@ -117,6 +124,11 @@ func indexRows(ctx context.Context, db *sql.DB, q, table string) ([][2]string, e
 		out = append(out, x)
 	}
 	return out, rows.Err()
+}
+
+func (postgres) retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 func (postgres) rewrite(q string) string {

@@ -8,14 +8,17 @@ import (
 	"runtime/debug"
 )
 
-// Group commit. SQLite has one writer and, with synchronous=FULL, every commit waits for the
-// disk. Committing each registration alone would cap durable throughput at one fsync each.
-// Instead one goroutine takes every transaction waiting at that moment, runs them one after
-// another inside a single database transaction, each in its own savepoint (so that one failure
-// undoes only its own writes), commits and syncs once, and only then tells each caller how it
-// ended. A caller therefore hears "done" only when its writes are on disk.
+// Group commit. Every write goes through the audit chain, whose head is one row: writers queue
+// on it on every engine, and on SQLite there is one writer anyway. With synchronous=FULL (or
+// PostgreSQL's fsync), committing each registration alone would cap durable throughput at one
+// sync each. Instead one goroutine takes every transaction waiting at that moment, runs them one
+// after another inside a single database transaction, each in its own savepoint (so that one
+// failure undoes only its own writes), commits and syncs once, and only then tells each caller
+// how it ended. A caller therefore hears "done" only when its writes are on disk.
 //
-// PostgreSQL needs none of this: it groups the WAL flushes of concurrent commits itself.
+// Several servers sharing one PostgreSQL each have a committer; their groups can deadlock on row
+// locks taken in different orders. PostgreSQL then fails one statement, and its member is run
+// again on its own after the group.
 
 // maxGroup bounds one commit: enough to amortise the sync, small enough that the first caller
 // of a batch does not wait long behind the others.
@@ -80,6 +83,9 @@ func (s *Store) committer() {
 		}
 		errs = s.commitGroup(batch, errs[:0])
 		for i, t := range batch {
+			if s.dialect.retryable(errs[i]) && t.ctx.Err() == nil {
+				errs[i] = s.soloTx(t.ctx, t.fn)
+			}
 			t.done <- errs[i]
 		}
 		s.GroupCommits.Add(1)

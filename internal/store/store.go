@@ -68,8 +68,8 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
-		s.startGroupCommit()
 	}
+	s.startGroupCommit()
 	return s, nil
 }
 
@@ -200,11 +200,17 @@ func (s *Store) readStmt(ctx context.Context, q string) *sql.Stmt {
 	return st
 }
 
-// tx runs fn in a write transaction, committing when it returns nil.
+// tx runs fn in a write transaction, committing when it returns nil: through group commit once
+// the store is open (group.go), on its own before (migrations).
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if s.group != nil {
 		return s.fail(s.groupedTx(ctx, fn))
 	}
+	return s.soloTx(ctx, fn)
+}
+
+// soloTx runs fn in a transaction of its own.
+func (s *Store) soloTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return s.fail(fmt.Errorf("store: begin: %w", err))
