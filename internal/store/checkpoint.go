@@ -10,14 +10,11 @@ import (
 // file (a checkpoint) by default inside whichever commit pushes the log past a threshold; that
 // commit then waits for thousands of scattered writes and a sync of a file of many gigabytes,
 // and every registration queued behind it waits too. So a goroutine with its own connection
-// runs a passive checkpoint after commits (woken by the committer, the wake-ups of a checkpoint
-// in progress folding into one), beside the writer and without blocking it; the writer
-// checkpoints itself only if the log still grows past writerCheckpointPages. Once a checkpoint
-// has caught up and no reader still needs the log, the next commit starts the log again from its
-// beginning and cuts the file down to 64 MiB (journal_size_limit).
+// runs a passive checkpoint twice a second, beside the writer and without blocking it, and the
+// writer checkpoints itself only if the log still grows past writerCheckpointPages.
 
 const (
-	checkpointEvery = time.Second // also when nothing wakes it: another process may write
+	checkpointEvery = 500 * time.Millisecond
 	// writerCheckpointPages (256 MiB of log) is the writer's own threshold, a safety net.
 	writerCheckpointPages = 65536
 )
@@ -29,7 +26,6 @@ func (s *Store) startCheckpointer(dsn string) error {
 	}
 	db.SetMaxOpenConns(1)
 	s.ckptQuit = make(chan struct{})
-	s.ckptKick = make(chan struct{}, 1)
 	s.ckptDone = make(chan struct{})
 	go func() {
 		defer close(s.ckptDone)
@@ -43,25 +39,16 @@ func (s *Store) startCheckpointer(dsn string) error {
 				db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 				return
 			case <-t.C:
-			case <-s.ckptKick:
+				var busy, logPages, done int
+				if err := db.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &done); err != nil {
+					s.log.Warn("store: checkpoint", "err", err)
+					continue
+				}
+				s.Checkpoints.Add(1)
 			}
-			var busy, logPages, done int
-			if err := db.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &done); err != nil {
-				s.log.Warn("store: checkpoint", "err", err)
-				continue
-			}
-			s.Checkpoints.Add(1)
 		}
 	}()
 	return nil
-}
-
-// kickCheckpointer asks for a checkpoint soon; it never waits.
-func (s *Store) kickCheckpointer() {
-	select {
-	case s.ckptKick <- struct{}{}:
-	default:
-	}
 }
 
 func (s *Store) stopCheckpointer() {

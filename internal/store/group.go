@@ -90,9 +90,6 @@ func (s *Store) committer() {
 		}
 		s.GroupCommits.Add(1)
 		s.GroupedTxs.Add(int64(len(batch)))
-		if s.ckptKick != nil {
-			s.kickCheckpointer()
-		}
 	}
 }
 

@@ -41,7 +41,6 @@ type Store struct {
 	groupDone    chan struct{}
 	head         groupHead // the audit head while a group runs (audit.go)
 	ckptQuit     chan struct{}
-	ckptKick     chan struct{}
 	ckptDone     chan struct{}
 	ckptStop     sync.Once
 	Checkpoints  atomic.Int64
