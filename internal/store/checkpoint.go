@@ -11,7 +11,11 @@ import (
 // commit then waits for thousands of scattered writes and a sync of a file of many gigabytes,
 // and every registration queued behind it waits too. So a goroutine with its own connection
 // runs a passive checkpoint twice a second, beside the writer and without blocking it, and the
-// writer checkpoints itself only if the log still grows past writerCheckpointPages.
+// writer checkpoints itself only if the log still grows past writerCheckpointPages. Once a
+// checkpoint has caught up and no reader still needs the log, the next commit starts the log
+// again from its beginning and cuts its file down to 64 MiB (journal_size_limit). Checkpointing
+// after every commit instead kept the log smaller but, at ten million entries, cost a third of
+// the registrations: each checkpoint syncs the whole database file.
 
 const (
 	checkpointEvery = 500 * time.Millisecond

@@ -60,7 +60,8 @@ func (sqlite) open(dsn string) (*sql.DB, *sql.DB, error) {
 	// The writer keeps a 64 MiB page cache: index pages of large registers stay in memory while a
 	// bulk import or a burst of registrations updates them. Readers keep SQLite's default. The
 	// writer checkpoints only when the log passes 256 MiB: checkpoints run beside it (checkpoint.go).
-	w, err := sql.Open("sqlite", base+fmt.Sprintf("&_txlock=immediate&_pragma=cache_size(-%d)&_pragma=wal_autocheckpoint(%d)", writerCacheKiB, writerCheckpointPages))
+	w, err := sql.Open("sqlite", base+fmt.Sprintf("&_txlock=immediate&_pragma=cache_size(-%d)&_pragma=wal_autocheckpoint(%d)&_pragma=journal_size_limit(%d)",
+		writerCacheKiB, writerCheckpointPages, 64<<20))
 	if err != nil {
 		return nil, nil, err
 	}
