@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -117,8 +118,8 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	// 3. Registrations, then searches and ID lookups, through the API by many clients at once.
 	benchRegistrations(srv, f, &res, stderr)
-	res.SearchPerSec, res.SearchP50, res.SearchP99 = benchQueries(srv, f, f.names)
-	res.IDPerSec, res.IDP50, res.IDP99 = benchQueries(srv, f, f.pids)
+	res.SearchPerSec, res.SearchP50, res.SearchP99 = benchQueries(srv, f, f.names, "name searches", stderr)
+	res.IDPerSec, res.IDP50, res.IDP99 = benchQueries(srv, f, f.pids, "ID lookups", stderr)
 	res.ServerRSSMB = srv.rss()
 
 	// 4. The duplicate check of a registration, alone, against the store.
@@ -196,8 +197,11 @@ func benchRegistrations(srv *benchServer, f benchFlags, res *benchResult, stderr
 }
 
 // benchQueries runs the queries through GET /api/v1/records; it returns queries/s, p50, p99.
-func benchQueries(srv *benchServer, f benchFlags, qs []string) (float64, float64, float64) {
+// It says how many found nothing: the samples are meant to exist.
+func benchQueries(srv *benchServer, f benchFlags, qs []string, what string, stderr io.Writer) (float64, float64, float64) {
 	began := time.Now()
+	var empty atomic.Int64
+	defer func() { fmt.Fprintf(stderr, "  %s: %d of %d found nothing\n", what, empty.Load(), f.queries) }()
 	var lat []float64
 	var mu sync.Mutex
 	var next atomic.Int64
@@ -212,8 +216,11 @@ func benchQueries(srv *benchServer, f benchFlags, qs []string) (float64, float64
 					return
 				}
 				t0 := time.Now()
-				if code, err := srv.call("GET", "/api/v1/records?limit=20&q="+url.QueryEscape(qs[i%len(qs)]), nil); err == nil && code == 200 {
+				if code, body, err := srv.fetch("GET", "/api/v1/records?limit=20&q="+url.QueryEscape(qs[i%len(qs)]), nil); err == nil && code == 200 {
 					d := ms(time.Since(t0))
+					if bytes.Contains(body, []byte(`"total":0`)) {
+						empty.Add(1)
+					}
 					mu.Lock()
 					lat = append(lat, d)
 					mu.Unlock()

@@ -97,16 +97,22 @@ func (b *benchServer) stop() {
 }
 
 func (b *benchServer) call(method, path string, body []byte) (int, error) {
+	code, _, err := b.fetch(method, path, body)
+	return code, err
+}
+
+// fetch is call that also returns the answer's body.
+func (b *benchServer) fetch(method, path string, body []byte) (int, []byte, error) {
 	req, _ := http.NewRequest(method, b.base+path, bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+b.token)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := b.client.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, nil
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, out, err
 }
 
 // rss is the server's peak resident set: the child's own, or this whole process's.

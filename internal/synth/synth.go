@@ -49,12 +49,14 @@ var causes = []string{"Bệnh già", "Bệnh tim mạch", "Tai biến mạch má
 type Generator struct {
 	r       *rand.Rand
 	offices []string
-	pids    map[string]bool
+	// pids marks the serials used under each prefix (province, century and sex, year), one bit
+	// each: ten million IDs in a map of strings took 1.5 GB, the bits take 125 KB a prefix.
+	pids map[string][]uint64
 }
 
 // New returns a generator over the given commune codes.
 func New(seed uint64, offices []string) *Generator {
-	return &Generator{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), offices: offices, pids: map[string]bool{}}
+	return &Generator{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), offices: offices, pids: map[string][]uint64{}}
 }
 
 func (g *Generator) pick(ws []weighted) string {
@@ -94,11 +96,17 @@ func (g *Generator) day(from, to time.Time) time.Time {
 
 // PersonalID makes a unique, well-formed personal ID for someone registered in province 051.
 func (g *Generator) PersonalID(born time.Time, sex string) string {
+	prefix := fmt.Sprintf("051%d%02d", civil.CenturySexDigit(born.Year(), sex), born.Year()%100)
+	used := g.pids[prefix]
+	if used == nil {
+		used = make([]uint64, 1000000/64+1)
+		g.pids[prefix] = used
+	}
 	for {
-		id := fmt.Sprintf("051%d%02d%06d", civil.CenturySexDigit(born.Year(), sex), born.Year()%100, g.r.IntN(1000000))
-		if !g.pids[id] {
-			g.pids[id] = true
-			return id
+		n := g.r.IntN(1000000)
+		if used[n/64]&(1<<(n%64)) == 0 {
+			used[n/64] |= 1 << (n % 64)
+			return fmt.Sprintf("%s%06d", prefix, n)
 		}
 	}
 }
