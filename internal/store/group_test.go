@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"tuphap/internal/audit"
 )
 
@@ -232,5 +234,26 @@ func TestGroupCommitCancelled(t *testing.T) {
 	s.Close()
 	if err := s.tx(context.Background(), func(*sql.Tx) error { return fmt.Errorf("must not run") }); !errors.Is(err, errClosed) {
 		t.Errorf("after Close: %v, want errClosed", err)
+	}
+}
+
+// Only a deadlock or a serialisation failure sends a PostgreSQL member to be run again alone;
+// SQLite, with one writer, never does.
+func TestRetryable(t *testing.T) {
+	for _, tt := range []struct {
+		d    dialect
+		err  error
+		want bool
+	}{
+		{postgres{}, &pgconn.PgError{Code: "40P01"}, true},
+		{postgres{}, fmt.Errorf("store: insert record: %w", &pgconn.PgError{Code: "40001"}), true},
+		{postgres{}, &pgconn.PgError{Code: "23505"}, false}, // a unique violation is the caller's
+		{postgres{}, errors.New("connection reset"), false},
+		{postgres{}, nil, false},
+		{sqlite{}, &pgconn.PgError{Code: "40P01"}, false},
+	} {
+		if got := tt.d.retryable(tt.err); got != tt.want {
+			t.Errorf("%s retryable(%v) = %v, want %v", tt.d.name(), tt.err, got, tt.want)
+		}
 	}
 }
