@@ -21,18 +21,27 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) erro
 	if err := s.queryRow(ctx, tx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&e.Seq, &e.PrevHash); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
+	hash, err := s.insertAudit(ctx, tx, e)
+	if err != nil {
+		return err
+	}
+	if _, err := s.exec(ctx, tx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, hash); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	return nil
+}
+
+// insertAudit stamps e (its Seq and PrevHash set), hashes it and stores it; it returns the hash.
+func (s *Store) insertAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) (string, error) {
 	// Microsecond precision: that is what is stored, and the hash must match what is read back.
 	e.At = s.Now().UTC().Truncate(time.Microsecond)
 	e.Hash = audit.ComputeHash(e)
 	if _, err := s.exec(ctx, tx, `INSERT INTO audit_log (seq, at, user_id, username, office, action, object, detail, ip, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, e.Seq, ts(e.At), e.UserID, e.Username, e.Office, e.Action,
 		e.Object, e.Detail, e.IP, e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("store: audit append: %w", err)
+		return "", fmt.Errorf("store: audit append: %w", err)
 	}
-	if _, err := s.exec(ctx, tx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {
-		return fmt.Errorf("store: audit head: %w", err)
-	}
-	return nil
+	return e.Hash, nil
 }
 
 // groupHead is the audit head as a group commit carries it (group.go): read (and locked) once
@@ -58,14 +67,11 @@ func (s *Store) appendAuditGrouped(ctx context.Context, tx *sql.Tx, e audit.Entr
 		h.loaded = true
 	}
 	e.Seq, e.PrevHash = h.seq+1, h.hash
-	e.At = s.Now().UTC().Truncate(time.Microsecond)
-	e.Hash = audit.ComputeHash(e)
-	if _, err := s.exec(ctx, tx, `INSERT INTO audit_log (seq, at, user_id, username, office, action, object, detail, ip, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, e.Seq, ts(e.At), e.UserID, e.Username, e.Office, e.Action,
-		e.Object, e.Detail, e.IP, e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("store: audit append: %w", err)
+	hash, err := s.insertAudit(ctx, tx, e)
+	if err != nil {
+		return err
 	}
-	h.seq, h.hash, h.dirty = e.Seq, e.Hash, true
+	h.seq, h.hash, h.dirty = e.Seq, hash, true
 	return nil
 }
 

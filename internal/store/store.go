@@ -34,12 +34,13 @@ type Store struct {
 	// bulkText keeps the text of generated multi-row inserts by size.
 	bulkText  sync.Map
 	readCount atomic.Int64
-	// group feeds the committer (SQLite only, see group.go); the counters are for /metrics.
+	// group feeds the committer (group.go), head is the audit head while a group runs
+	// (audit.go), ckpt* run SQLite's checkpoints (checkpoint.go); the counters are for /metrics.
 	group        chan *groupTx
 	groupQuit    chan struct{}
 	groupStop    sync.Once
 	groupDone    chan struct{}
-	head         groupHead // the audit head while a group runs (audit.go)
+	head         groupHead
 	ckptQuit     chan struct{}
 	ckptDone     chan struct{}
 	ckptStop     sync.Once
@@ -206,21 +207,21 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if s.group != nil {
 		return s.fail(s.groupedTx(ctx, fn))
 	}
-	return s.soloTx(ctx, fn)
+	return s.fail(s.soloTx(ctx, fn))
 }
 
 // soloTx runs fn in a transaction of its own.
 func (s *Store) soloTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return s.fail(fmt.Errorf("store: begin: %w", err))
+		return fmt.Errorf("store: begin: %w", err)
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
-		return s.fail(err)
+		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return s.fail(fmt.Errorf("store: commit: %w", err))
+		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
 }
