@@ -9,7 +9,6 @@ import (
 
 	"tuphap/internal/audit"
 	"tuphap/internal/civil"
-	"tuphap/internal/vntext"
 )
 
 // BulkResult says what a batch did.
@@ -66,9 +65,7 @@ func (s *Store) PrepareBulk(rs []civil.Record, by audit.Actor) (*BulkBatch, erro
 				r.Late, r.Version, r.CreatedBy, ts(r.CreatedAt))
 			c.recArgs = append(c.recArgs, indexValues(r)...)
 			c.ver[i] = []any{r.ID, string(civil.Original), data, by.Username, ts(now)}
-			for _, n := range otherNames(r) {
-				c.names[i] = append(c.names[i], r.ID, vntext.Fold(n), vntext.GivenFirst(n))
-			}
+			c.names[i] = nameRows(r)
 		}
 		b.chunks = append(b.chunks, c)
 	}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"database/sql"
 	"time"
 )
@@ -43,12 +42,9 @@ func (s *Store) startCheckpointer(dsn string) error {
 				db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 				return
 			case <-t.C:
-				var busy, logPages, done int
-				if err := db.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &done); err != nil {
+				if _, err := db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
 					s.log.Warn("store: checkpoint", "err", err)
-					continue
 				}
-				s.Checkpoints.Add(1)
 			}
 		}
 	}()

@@ -49,13 +49,13 @@ func otherNames(r *civil.Record) []string {
 	return nil
 }
 
-// insertOtherNames writes otherNames of r (its id set).
-func (s *Store) insertOtherNames(ctx context.Context, tx *sql.Tx, r *civil.Record) error {
+// nameRows are the record_names values of r's otherNames (its id set), flat.
+func nameRows(r *civil.Record) []any {
 	var args []any
 	for _, n := range otherNames(r) {
 		args = append(args, r.ID, vntext.Fold(n), vntext.GivenFirst(n))
 	}
-	return s.insertNameRows(ctx, tx, args)
+	return args
 }
 
 // insertNameRows writes record_names rows given as flat (record_id, folded, given_folded) values.
@@ -151,7 +151,7 @@ func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registr
 			VALUES ($1, 1, $2, $3, '', '', '', $4, $5)`, r.ID, string(civil.Original), data, by.Username, ts(r.CreatedAt)); err != nil {
 			return fmt.Errorf("store: insert version: %w", err)
 		}
-		if err := s.insertOtherNames(ctx, tx, r); err != nil {
+		if err := s.insertNameRows(ctx, tx, nameRows(r)); err != nil {
 			return err
 		}
 		obj := "record:" + r.ID

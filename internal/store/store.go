@@ -44,7 +44,6 @@ type Store struct {
 	ckptQuit     chan struct{}
 	ckptDone     chan struct{}
 	ckptStop     sync.Once
-	Checkpoints  atomic.Int64
 	GroupCommits atomic.Int64
 	GroupedTxs   atomic.Int64
 }

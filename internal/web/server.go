@@ -95,7 +95,7 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	s.requests = s.metrics.NewCounter("tuphap_http_requests_total", "HTTP requests by method, route and status.", "method", "route", "code")
 	s.latency = s.metrics.NewHistogram("tuphap_http_request_duration_seconds", "HTTP request latency by route.", metrics.DefaultBuckets, "route")
 	s.metrics.NewCounterFunc("tuphap_store_errors_total", "Store operations that failed unexpectedly.", func() float64 { return float64(st.Errors.Load()) })
-	s.metrics.NewCounterFunc("tuphap_store_group_commits_total", "SQLite commits, each carrying one or more grouped transactions.", func() float64 { return float64(st.GroupCommits.Load()) })
+	s.metrics.NewCounterFunc("tuphap_store_group_commits_total", "Commits, each carrying one or more grouped transactions.", func() float64 { return float64(st.GroupCommits.Load()) })
 	s.metrics.NewCounterFunc("tuphap_store_grouped_transactions_total", "Transactions committed through group commit.", func() float64 { return float64(st.GroupedTxs.Load()) })
 	start := time.Now()
 	s.metrics.NewGaugeFunc("tuphap_uptime_seconds", "Seconds since the server started.", func() float64 { return time.Since(start).Seconds() })
