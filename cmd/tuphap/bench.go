@@ -104,17 +104,11 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer srv.stop()
-	if f.cpuprofile != "" {
-		pf, err := os.Create(f.cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := cpuProfile(f.cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 
 	// 3. Registrations, then searches and ID lookups, through the API by many clients at once.
 	benchRegistrations(srv, f, &res, stderr)
@@ -165,9 +159,7 @@ func benchRegistrations(srv *benchServer, f benchFlags, res *benchResult, stderr
 			cg := synth.New(uint64(time.Now().UnixNano())+uint64(c), f.communes) // new births on every run
 			var mine []float64
 			for time.Now().Before(deadline) {
-				e := cg.Birth(today.AddDate(0, 0, -50), today.AddDate(0, 0, -1), today)
-				e.Birth.Child.PersonalID = "" // the population database gives it
-				body, _ := json.Marshal(registration.BirthRequest{Office: e.Office, RegisteredOn: today.Format(civil.DateFormat), Birth: *e.Birth})
+				body, _ := json.Marshal(newBirthRequest(cg, today))
 				t0 := time.Now()
 				code, err := srv.call("POST", "/api/v1/births", body)
 				if err == nil && code == http.StatusCreated {
@@ -247,6 +239,30 @@ func printBench(w io.Writer, res benchResult) {
 	fmt.Fprintf(w, "  database size            %8.0f MB\n", res.DBSizeMB)
 	line, _ := json.Marshal(res)
 	fmt.Fprintln(w, string(line))
+}
+
+// newBirthRequest is a birth of the last fifty days, registered today, as an officer sends it:
+// without a personal ID, which the population database gives.
+func newBirthRequest(g *synth.Generator, today time.Time) registration.BirthRequest {
+	e := g.Birth(today.AddDate(0, 0, -50), today.AddDate(0, 0, -1), today)
+	e.Birth.Child.PersonalID = ""
+	return registration.BirthRequest{Office: e.Office, RegisteredOn: today.Format(civil.DateFormat), Birth: *e.Birth}
+}
+
+// cpuProfile writes a CPU profile to path until stop is called; with no path it does nothing.
+func cpuProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -14,7 +14,6 @@ import (
 
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
-	"tuphap/internal/civil"
 	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/synth"
@@ -47,7 +46,8 @@ func benchFloor(ctx context.Context, st *store.Store, f benchFlags, w io.Writer)
 	p := auth.Principal{Username: "bench", Role: auth.Specialist, Office: auth.DepartmentOffice}
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	var ok atomic.Int64
-	deadline := time.Now().Add(min(f.duration, 5*time.Second))
+	span := min(f.duration, 5*time.Second)
+	deadline := time.Now().Add(span)
 	var wg sync.WaitGroup
 	for c := range f.clients {
 		wg.Add(1)
@@ -55,17 +55,14 @@ func benchFloor(ctx context.Context, st *store.Store, f benchFlags, w io.Writer)
 			defer wg.Done()
 			g := synth.New(uint64(time.Now().UnixNano())+uint64(c), f.communes)
 			for time.Now().Before(deadline) {
-				e := g.Birth(today.AddDate(0, 0, -50), today.AddDate(0, 0, -1), today)
-				e.Birth.Child.PersonalID = ""
-				req := registration.BirthRequest{Office: e.Office, RegisteredOn: today.Format(civil.DateFormat), Birth: *e.Birth}
-				if _, err := svc.RegisterBirth(ctx, p, audit.Actor{Username: "bench"}, req); err == nil {
+				if _, err := svc.RegisterBirth(ctx, p, audit.Actor{Username: "bench"}, newBirthRequest(g, today)); err == nil {
 					ok.Add(1)
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	fmt.Fprintf(w, "floor: registrations through the service, no HTTP     %8.0f births/s\n", float64(ok.Load())/min(f.duration, 5*time.Second).Seconds())
+	fmt.Fprintf(w, "floor: registrations through the service, no HTTP     %8.0f births/s\n", float64(ok.Load())/span.Seconds())
 	return nil
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -47,17 +45,11 @@ func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchRe
 		return nil
 	}
 	fmt.Fprintf(stderr, "loading %d synthetic records into %s…\n", f.n-have, st.Dialect())
-	if f.loadProf != "" {
-		pf, err := os.Create(f.loadProf)
-		if err != nil {
-			return err
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := cpuProfile(f.loadProf)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	start := time.Now()
 	loaded := 0
 	load := func() error {

@@ -491,7 +491,7 @@ func (s *Store) ExplainSearch(ctx context.Context, q civil.Query) (string, error
 	}
 	var out strings.Builder
 	for _, tail := range tails {
-		rows, err := s.read(ctx, `EXPLAIN QUERY PLAN `+searchColumns+tail, b.args...)
+		rows, err := s.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+searchColumns+tail, b.args...) // once: not worth a prepared statement
 		if err != nil {
 			return "", err
 		}
@@ -565,8 +565,10 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 			rows.Close()
 			return nil, s.fail(err)
 		}
-		if civil.Likely(f, civil.FactsOfIndex(f.Kind, name, sex, dob, pid, mother, motherID, father, link), p) && len(likely) < 50 {
-			likely = append(likely, id)
+		if civil.Likely(f, civil.FactsOfIndex(f.Kind, name, sex, dob, pid, mother, motherID, father, link), p) {
+			if likely = append(likely, id); len(likely) == 50 {
+				break
+			}
 		}
 	}
 	rows.Close()
