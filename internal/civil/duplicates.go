@@ -30,38 +30,35 @@ func givenPart(n vntext.Name) string {
 
 // FactsOfBirth extracts the facts of a birth.
 func FactsOfBirth(b *Birth) Facts {
-	n := vntext.Split(b.Child.FullName)
-	f := Facts{Kind: BirthKind, Family: n.Family, Given: givenPart(n), Sex: b.Child.Sex, PersonalID: b.Child.PersonalID}
-	f.DOB, _ = ParseDate(b.Child.DateOfBirth)
+	var mother, motherID, father string
 	if b.Mother != nil {
-		f.Mother, f.MotherID = vntext.Fold(b.Mother.FullName), b.Mother.PersonalID
+		mother, motherID = b.Mother.FullName, b.Mother.PersonalID
 	}
 	if b.Father != nil {
-		f.Father = vntext.Fold(b.Father.FullName)
+		father = b.Father.FullName
 	}
-	return f
-}
-
-// FactsOfIndex rebuilds the facts from the searchable copy a store keeps of an entry (folded
-// names, dates, numbers), so that candidates can be scored without reading entries whole.
-func FactsOfIndex(kind Kind, fullName, sex, dob, personalID, mother, motherID, father, link string) Facts {
-	n := vntext.Split(fullName)
-	f := Facts{Kind: kind, Family: n.Family, Given: givenPart(n), Sex: sex, PersonalID: personalID,
-		Mother: vntext.Fold(mother), MotherID: motherID, Father: vntext.Fold(father), Link: link}
-	f.DOB, _ = ParseDate(dob)
-	if kind == DeathKind {
-		f.Mother, f.MotherID, f.Father = "", "", ""
-	} else {
-		f.Link = ""
-	}
-	return f
+	c := b.Child
+	return FactsOfIndex(BirthKind, c.FullName, c.Sex, c.DateOfBirth, c.PersonalID, mother, motherID, father, "")
 }
 
 // FactsOfDeath extracts the facts of a death.
 func FactsOfDeath(d *Death) Facts {
-	n := vntext.Split(d.Deceased.FullName)
-	f := Facts{Kind: DeathKind, Family: n.Family, Given: givenPart(n), Sex: d.Deceased.Sex, PersonalID: d.Deceased.PersonalID, Link: d.BirthRecord}
-	f.DOB, _ = ParseDate(d.Deceased.DateOfBirth)
+	p := d.Deceased
+	return FactsOfIndex(DeathKind, p.FullName, p.Sex, p.DateOfBirth, p.PersonalID, "", "", "", d.BirthRecord)
+}
+
+// FactsOfIndex makes the facts from an entry's plain fields, or from the searchable copy a
+// store keeps of them (names already folded), so that candidates can be scored without reading
+// entries whole. Parents count for births only, the linked birth for deaths only.
+func FactsOfIndex(kind Kind, fullName, sex, dob, personalID, mother, motherID, father, link string) Facts {
+	n := vntext.Split(fullName)
+	f := Facts{Kind: kind, Family: n.Family, Given: givenPart(n), Sex: sex, PersonalID: personalID}
+	f.DOB, _ = ParseDate(dob)
+	if kind == DeathKind {
+		f.Link = link
+	} else {
+		f.Mother, f.MotherID, f.Father = vntext.Fold(mother), motherID, vntext.Fold(father)
+	}
 	return f
 }
 
