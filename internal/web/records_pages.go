@@ -30,7 +30,7 @@ func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) error {
 		v.Set("offset", itoa(q.Offset+len(items)))
 		next = "/records?" + v.Encode()
 	}
-	data := map[string]any{"Q": text, "Filter": q, "Items": items, "Total": total, "More": total > maxCountShown, "Cap": maxCountShown,
+	data := map[string]any{"Q": text, "Filter": q, "Items": items, "Total": total, "More": total > store.MaxCount, "Cap": store.MaxCount,
 		"OfficeNames": s.officeName, "Next": next, "CanWrite": p.Can(auth.WriteRecords), "Offices": s.offices, "Scoped": p.Scope() != ""}
 	// htmx asks for the results only, so typing in the search box swaps a table, not the page.
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "results" {
@@ -180,13 +180,7 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, _ := principalOf(r)
 	rec, hist, extracts, office := v.rec, v.hist, v.extracts, v.office
-	sections := birthForm
-	switch rec.Kind {
-	case civil.DeathKind:
-		sections = deathForm
-	case civil.MarriageKind:
-		sections = marriageView
-	}
+	sections := sectionsFor(rec.Kind)
 	linked, err := s.store.Messages(r.Context(), "", "", rec.ID, 20)
 	if err != nil {
 		return err
@@ -195,6 +189,17 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 		"OfficeName": office.Name, "Sections": sections, "Values": formValues(entryOf(rec)), "New": r.URL.Query().Get("new") != "",
 		"CanWrite": p.Allow(auth.WriteRecords, rec.Office) == nil})
 	return nil
+}
+
+// sectionsFor lays out an entry of that kind.
+func sectionsFor(k civil.Kind) []formSection {
+	switch k {
+	case civil.DeathKind:
+		return deathForm
+	case civil.MarriageKind:
+		return marriageView
+	}
+	return birthForm
 }
 
 func entryOf(r civil.Record) any {
@@ -219,11 +224,7 @@ func (s *Server) amendPage(w http.ResponseWriter, r *http.Request) error {
 	if rec.Kind == civil.MarriageKind {
 		return fault.New(fault.Invalid, "amend.kind_unsupported")
 	}
-	sections := birthForm
-	if rec.Kind == civil.DeathKind {
-		sections = deathForm
-	}
-	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: rec.Kind, Action: "/records/" + rec.ID + "/amend", Sections: sections,
+	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: rec.Kind, Action: "/records/" + rec.ID + "/amend", Sections: sectionsFor(rec.Kind),
 		Values: formValues(entryOf(rec)), Amend: true, Version: rec.Version, Office: rec.Office})
 }
 
@@ -261,9 +262,6 @@ func (s *Server) amendSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	return err
 }
-
-// maxCountShown is where the list stops counting.
-const maxCountShown = store.MaxCount
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
