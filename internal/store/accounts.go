@@ -268,14 +268,17 @@ func (s *Store) CreateToken(ctx context.Context, u auth.User, name, hash string,
 	return t, err
 }
 
+// tokenUserQuery reads a token and its user, built once: every API request runs it.
+var tokenUserQuery = `SELECT t.id, t.name, t.created_at, t.last_used_at, t.revoked_at, u.` + strings.ReplaceAll(userCols, ", ", ", u.") + `
+	FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1`
+
 // TokenUser returns the live token with that hash and its user, and notes its use.
 func (s *Store) TokenUser(ctx context.Context, hash string) (auth.Token, auth.User, error) {
 	var t auth.Token
 	var u auth.User
 	var role string
 	// One query for both: every API request starts here.
-	err := s.readRow(ctx, `SELECT t.id, t.name, t.created_at, t.last_used_at, t.revoked_at, u.`+strings.ReplaceAll(userCols, ", ", ", u.")+`
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1`, hash).
+	err := s.readRow(ctx, tokenUserQuery, hash).
 		Scan(append([]any{&t.ID, &t.Name, scanTime(&t.CreatedAt), scanTime(&t.LastUsedAt), scanTime(&t.RevokedAt)}, userDest(&u, &role)...)...)
 	if err != nil {
 		return t, auth.User{}, s.fail(notFound(fmt.Errorf("store: token: %w", err), "token.not_found"))
