@@ -275,23 +275,26 @@ func TestSearchUsesIndexes(t *testing.T) {
 	}
 }
 
+// births are legacy entries numbered from to to in one book of 2010, named prefix + number.
+func births(office, book string, from, to int, prefix, sex string) []civil.Record {
+	var rs []civil.Record
+	for i := from; i <= to; i++ {
+		rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: office, Register: civil.Register{Number: i, Book: book, Year: 2010},
+			RegisteredOn: "2010-05-01", Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("%s %d", prefix, i), Sex: sex, DateOfBirth: "2010-04-01"}}})
+	}
+	return rs
+}
+
 func TestBulkInsert(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		seed(t, s)
-		var rs []civil.Record
-		for i := 1; i <= 450; i++ {
-			rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: "21025", Register: civil.Register{Number: i, Book: "21019-01", Year: 2010},
-				RegisteredOn: "2010-05-01", Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("Nguyễn Văn %d", i), Sex: civil.Male, DateOfBirth: "2010-04-01"}}})
-		}
+		rs := births("21025", "21019-01", 1, 450, "Nguyễn Văn", civil.Male)
 		res, err := s.BulkInsert(ctx, rs, admin, "test.csv")
 		if err != nil || res.Inserted != 450 || res.Skipped != 0 {
 			t.Fatalf("first load: %+v %v", res, err)
 		}
 		// Again, with ten new rows at the end: the old ones are skipped, not doubled.
-		for i := 451; i <= 460; i++ {
-			rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: "21025", Register: civil.Register{Number: i, Book: "21019-01", Year: 2010},
-				RegisteredOn: "2010-05-01", Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("Nguyễn Văn %d", i), Sex: civil.Male, DateOfBirth: "2010-04-01"}}})
-		}
+		rs = append(rs, births("21025", "21019-01", 451, 460, "Nguyễn Văn", civil.Male)...)
 		for i := range rs {
 			rs[i].ID = ""
 		}
@@ -319,12 +322,7 @@ func TestBulkLoader(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		seed(t, s)
 		batch := func(from, to int, office string) []civil.Record {
-			var rs []civil.Record
-			for i := from; i <= to; i++ {
-				rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: office, Register: civil.Register{Number: i, Book: "L", Year: 2011},
-					RegisteredOn: "2011-05-01", Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("Phạm Văn %d", i), Sex: civil.Male, DateOfBirth: "2011-04-01"}}})
-			}
-			return rs
+			return births(office, "L", from, to, "Phạm Văn", civil.Male)
 		}
 		var heard atomic.Int64
 		l := s.NewBulkLoader(ctx, admin, "loader", func(r store.BulkResult) { heard.Add(int64(r.Inserted + r.Skipped)) })
@@ -395,11 +393,7 @@ func TestMarriageEntries(t *testing.T) {
 func TestWithoutSearchIndexes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		seed(t, s)
-		var rs []civil.Record
-		for i := 1; i <= 300; i++ {
-			rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: "21025", Register: civil.Register{Number: i, Book: "X", Year: 2010},
-				RegisteredOn: "2010-05-01", Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("Lê Thị %d", i), Sex: civil.Female, DateOfBirth: "2010-04-01"}}})
-		}
+		rs := births("21025", "X", 1, 300, "Lê Thị", civil.Female)
 		err := s.WithoutSearchIndexes(ctx, func() error {
 			_, err := s.BulkInsert(ctx, rs, admin, "fast")
 			return err

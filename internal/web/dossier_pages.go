@@ -149,15 +149,11 @@ func (s *Server) extendDossier(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) onTimePage(w http.ResponseWriter, r *http.Request) error {
-	from, to, err := s.period(r)
+	rep, from, to, err := s.onTime(r)
 	if err != nil {
 		return err
 	}
 	p, _ := principalOf(r)
-	rep, err := s.desk.OnTime(r.Context(), p, from, to, r.URL.Query().Get("office"))
-	if err != nil {
-		return err
-	}
 	signed, err := s.issuer.SignedShare(r.Context(), p, from, to, r.URL.Query().Get("office"))
 	if err != nil {
 		return err

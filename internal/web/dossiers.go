@@ -184,13 +184,19 @@ func (s *Server) period(r *http.Request) (time.Time, time.Time, error) {
 	return from, to, nil
 }
 
-func (s *Server) apiOnTime(w http.ResponseWriter, r *http.Request) error {
+// onTime is the on-time report for the period and office the request asks for.
+func (s *Server) onTime(r *http.Request) (reception.Report, time.Time, time.Time, error) {
 	from, to, err := s.period(r)
 	if err != nil {
-		return err
+		return reception.Report{}, from, to, err
 	}
 	p, _ := principalOf(r)
 	rep, err := s.desk.OnTime(r.Context(), p, from, to, r.URL.Query().Get("office"))
+	return rep, from, to, err
+}
+
+func (s *Server) apiOnTime(w http.ResponseWriter, r *http.Request) error {
+	rep, _, _, err := s.onTime(r)
 	if err != nil {
 		return err
 	}
