@@ -179,7 +179,9 @@ func benchRegistrations(srv *benchServer, f benchFlags, res *benchResult, stderr
 	res.RegPerSec = float64(ok.Load()) / f.duration.Seconds()
 	res.RegP50, res.RegP99 = pct(lat, 50), pct(lat, 99)
 	if commits, txs := srv.counter("tuphap_store_group_commits_total"), srv.counter("tuphap_store_grouped_transactions_total"); commits > 0 {
-		fmt.Fprintf(stderr, "  %.0f commits, %.1f transactions each\n", commits, txs/commits)
+		busy, committing := srv.counter("tuphap_store_group_busy_seconds_total"), srv.counter("tuphap_store_group_commit_seconds_total")
+		fmt.Fprintf(stderr, "  %.0f commits, %.1f transactions each; the committer was busy %.0f%% of the time, %.0f%% committing\n",
+			commits, txs/commits, 100*busy/f.duration.Seconds(), 100*committing/f.duration.Seconds())
 	}
 	other.Range(func(k, v any) bool {
 		// 409: the rules saw a likely duplicate (common names, same mother's name, days apart).

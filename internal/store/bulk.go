@@ -160,7 +160,7 @@ func (s *Store) raiseRegisters(ctx context.Context, tx *sql.Tx, high map[book]in
 		if len(rows) == 0 {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO registers (office, kind, year, book, last_number) VALUES `+strings.Join(rows, ", ")+`
+		_, err := tx.ExecContext(inTx(ctx), `INSERT INTO registers (office, kind, year, book, last_number) VALUES `+strings.Join(rows, ", ")+`
 			ON CONFLICT (office, kind, year, book) DO UPDATE SET last_number = excluded.last_number
 			WHERE excluded.last_number > registers.last_number`, args...)
 		rows, args = rows[:0], args[:0]
@@ -215,6 +215,7 @@ func (s *Store) bulkSQL(what string, n int, row func(k int) string, head, tail s
 // execBulk and queryBulk run a generated multi-row statement, prepared once when it is the
 // full-chunk size (the only one that repeats: a batch's last chunk is usually shorter).
 func (s *Store) execBulk(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	ctx = inTx(ctx)
 	if st := s.bulkStmt(q, len(args)); st != nil {
 		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -222,6 +223,7 @@ func (s *Store) execBulk(ctx context.Context, tx *sql.Tx, q string, args ...any)
 }
 
 func (s *Store) queryBulk(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+	ctx = inTx(ctx)
 	if st := s.bulkStmt(q, len(args)); st != nil {
 		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
@@ -281,16 +283,26 @@ func (s *Store) WithoutSearchIndexes(ctx context.Context, fn func() error) error
 	ferr := fn()
 	// SQLite's sorter sizes its memory by the page cache: with the writer's 64 MiB, building the
 	// indexes of ten million entries took the process to 2 GB. A small cache while building
-	// keeps it under 100 MB at much the same speed; the writer's cache comes back after.
+	// keeps it under 100 MB at much the same speed; the writer's cache comes back after. The
+	// sorter's runs go to temporary files, not to memory as the writer's savepoints do.
 	if s.dialect.name() == "sqlite" {
 		if _, err := s.w.ExecContext(ctx, `PRAGMA cache_size = -16384`); err == nil {
 			defer s.w.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = -%d`, writerCacheKiB))
+		}
+		if _, err := s.w.ExecContext(ctx, `PRAGMA temp_store = FILE`); err == nil {
+			defer s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`)
 		}
 	}
 	// Build them again whatever happened: the store must never be left without them.
 	for _, x := range idx {
 		if _, err := s.w.ExecContext(context.WithoutCancel(ctx), x[1]); err != nil {
 			return errors.Join(ferr, fmt.Errorf("store: rebuild index %s: %w", x[0], err))
+		}
+	}
+	// The writer's own statements are not synced by SQLite (logsync.go).
+	if s.walPath != "" {
+		if err := s.syncLog(); err != nil {
+			return errors.Join(ferr, err)
 		}
 	}
 	// PostgreSQL plans by statistics that a bulk load leaves stale until autovacuum comes round:

@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"os"
 	"time"
 )
 
@@ -9,21 +10,25 @@ import (
 // file (a checkpoint) by default inside whichever commit pushes the log past a threshold; that
 // commit then waits for thousands of scattered writes and a sync of a file of many gigabytes,
 // and every registration queued behind it waits too. So a goroutine with its own connection
-// runs a passive checkpoint twice a second, beside the writer and without blocking it, and the
-// writer checkpoints itself only if the log still grows past writerCheckpointPages. Once a
-// checkpoint has caught up and no reader still needs the log, the next commit starts the log
-// again from its beginning and cuts its file down to 64 MiB (journal_size_limit). Checkpointing
+// runs a passive checkpoint twice a second, beside the writer and without blocking it; the writer
+// never checkpoints, since it does not sync (logsync.go). Once a checkpoint has caught up and no
+// reader still needs the log, the next commit starts the log again from its beginning and cuts
+// its file down to 64 MiB (journal_size_limit). Checkpointing
 // after every commit instead kept the log smaller but, at ten million entries, cost a third of
 // the registrations: each checkpoint syncs the whole database file.
 
 const (
 	checkpointEvery = 500 * time.Millisecond
-	// writerCheckpointPages (256 MiB of log) is the writer's own threshold, a safety net.
-	writerCheckpointPages = 65536
+	// restartLogAt is the log size past which the checkpointer makes the log start again. Under
+	// a steady stream of commits a passive checkpoint never quite catches up (new pages arrive
+	// while it copies), so the log is never restarted and grows without bound; a checkpoint in
+	// RESTART mode holds new commits back for the short while it needs to copy what the last
+	// passive one left, then lets the next commit write from the log's beginning.
+	restartLogAt = 256 << 20
 )
 
 func (s *Store) startCheckpointer(dsn string) error {
-	db, err := sql.Open("sqlite", sqliteBase(dsn))
+	db, err := sql.Open("sqlite", sqliteBase(dsn)+syncFull)
 	if err != nil {
 		return err
 	}
@@ -44,6 +49,12 @@ func (s *Store) startCheckpointer(dsn string) error {
 			case <-t.C:
 				if _, err := db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
 					s.log.Warn("store: checkpoint", "err", err)
+					continue
+				}
+				if fi, err := os.Stat(s.walPath); err == nil && fi.Size() > restartLogAt {
+					if _, err := db.Exec(`PRAGMA wal_checkpoint(RESTART)`); err != nil {
+						s.log.Warn("store: checkpoint to restart the log", "err", err)
+					}
 				}
 			}
 		}

@@ -66,7 +66,7 @@ func (s *Store) insertNameRows(ctx context.Context, tx *sql.Tx, args []any) erro
 		for i := range rows {
 			rows[i] = s.placeholders(i*3, 3)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO record_names (record_id, folded, given_folded) VALUES `+strings.Join(rows, ", ")+
+		if _, err := tx.ExecContext(inTx(ctx), `INSERT INTO record_names (record_id, folded, given_folded) VALUES `+strings.Join(rows, ", ")+
 			` ON CONFLICT (record_id, folded) DO NOTHING`, args[:k*3]...); err != nil {
 			return fmt.Errorf("store: record names: %w", err)
 		}

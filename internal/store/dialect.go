@@ -50,8 +50,18 @@ func sqliteBase(dsn string) string {
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
 	}
-	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
 }
+
+// sqliteLogPath is the file of the write-ahead log that goes with the database file.
+func sqliteLogPath(dsn string) string {
+	path := strings.TrimPrefix(sqliteBase(dsn), "file:")
+	return path[:strings.IndexByte(path, '?')] + "-wal"
+}
+
+// syncFull makes a connection sync as a checkpoint needs (and as the last connection to close
+// checkpoints). The writer does not sync its commits itself: logsync.go does, after them.
+const syncFull = "&_pragma=synchronous(FULL)"
 
 // open makes one writer connection (SQLite allows one writer; queuing in Go is cheaper than
 // SQLITE_BUSY) and a pool of readers, which WAL lets run beside the writer.
@@ -59,9 +69,13 @@ func (sqlite) open(dsn string) (*sql.DB, *sql.DB, error) {
 	base := sqliteBase(dsn)
 	// The writer keeps a 64 MiB page cache: index pages of large registers stay in memory while a
 	// bulk import or a burst of registrations updates them. Readers keep SQLite's default. The
-	// writer checkpoints only when the log passes 256 MiB: checkpoints run beside it (checkpoint.go).
-	w, err := sql.Open("sqlite", base+fmt.Sprintf("&_txlock=immediate&_pragma=cache_size(-%d)&_pragma=wal_autocheckpoint(%d)&_pragma=journal_size_limit(%d)",
-		writerCacheKiB, writerCheckpointPages, 64<<20))
+	// writer neither syncs its commits (logsync.go does, after them) nor checkpoints: checkpoints
+	// run beside it on a connection that syncs (checkpoint.go).
+	// Its temporary files stay in memory: each member of a commit group (group.go) runs in a
+	// savepoint, whose journal copies every page the member touches first, and past 64 KiB that
+	// journal went to a file, a write system call per page.
+	w, err := sql.Open("sqlite", base+fmt.Sprintf("&_txlock=immediate&_pragma=synchronous(OFF)&_pragma=cache_size(-%d)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(%d)&_pragma=temp_store(MEMORY)",
+		writerCacheKiB, 64<<20))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -71,7 +85,7 @@ func (sqlite) open(dsn string) (*sql.DB, *sql.DB, error) {
 		w.Close()
 		return nil, nil, err
 	}
-	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	r, err := sql.Open("sqlite", base+syncFull+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return nil, nil, err

@@ -95,19 +95,19 @@ func (s *Store) insertDossier(ctx context.Context, tx *sql.Tx, d *dossier.Dossie
 			d.Code = dossier.NewCode()
 		}
 		// A savepoint (not cached: utility statements are not prepared on every engine) lets a clash on the code be retried without losing the transaction.
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT dossier_code`); err != nil {
+		if _, err := tx.ExecContext(inTx(ctx), `SAVEPOINT dossier_code`); err != nil {
 			return err
 		}
 		_, err := s.exec(ctx, tx, `INSERT INTO dossiers (`+dossierCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 			d.ID, d.Code, d.Procedure, d.Office, d.Applicant, d.Phone, string(d.Channel), string(d.Status), ts(d.ReceivedAt), ts(d.DueAt),
 			ts(d.PausedAt), ts(d.SettledAt), ts(d.ClosedAt), d.Extended, d.RecordID, d.Note, d.Version)
 		if err == nil {
-			if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT dossier_code`); err != nil {
+			if _, err := tx.ExecContext(inTx(ctx), `RELEASE SAVEPOINT dossier_code`); err != nil {
 				return err
 			}
 			break
 		}
-		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT dossier_code`); rerr != nil {
+		if _, rerr := tx.ExecContext(inTx(ctx), `ROLLBACK TO SAVEPOINT dossier_code`); rerr != nil {
 			return rerr
 		}
 		if !isUniqueViolation(err) || attempt >= 5 {

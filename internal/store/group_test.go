@@ -257,3 +257,53 @@ func TestRetryable(t *testing.T) {
 		}
 	}
 }
+
+// On SQLite a group is answered only after the syncer has synced the log, and one sync may
+// answer several groups. Once a sync fails, the store cannot vouch for any later write either
+// (the kernel may have dropped the pages it failed to write), so it refuses them all.
+func TestGroupCommitWaitsForTheLogSync(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "g.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.ExecForTest(ctx, `CREATE TABLE g (k INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(k int) error {
+		return s.tx(ctx, func(tx *sql.Tx) error {
+			_, err := s.exec(ctx, tx, `INSERT INTO g (k) VALUES ($1)`, k)
+			return err
+		})
+	}
+	syncs0, groups0 := s.LogSyncs.Load(), s.GroupCommits.Load()
+	var wg sync.WaitGroup
+	for k := range 200 {
+		wg.Go(func() {
+			if err := insert(k); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	syncs, groups := s.LogSyncs.Load()-syncs0, s.GroupCommits.Load()-groups0
+	if syncs == 0 || syncs > groups {
+		t.Fatalf("%d syncs for %d groups: every acknowledged group needs one, and one may serve several", syncs, groups)
+	}
+
+	s.walMu.Lock()
+	s.wal.Close()
+	good := s.walPath
+	s.wal, s.walPath = nil, filepath.Join(t.TempDir(), "gone", "g.db-wal")
+	s.walMu.Unlock()
+	if err := insert(1000); !errors.Is(err, errBroken) {
+		t.Fatalf("write when the log cannot be synced: %v, want errBroken", err)
+	}
+	s.walMu.Lock()
+	s.walPath = good
+	s.walMu.Unlock()
+	if err := insert(1001); !errors.Is(err, errBroken) {
+		t.Fatalf("write after a failed sync: %v, want errBroken still", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,16 +37,30 @@ type Store struct {
 	readCount atomic.Int64
 	// group feeds the committer (group.go), head is the audit head while a group runs
 	// (audit.go), ckpt* run SQLite's checkpoints (checkpoint.go); the counters are for /metrics.
-	group        chan *groupTx
-	groupQuit    chan struct{}
-	groupStop    sync.Once
-	groupDone    chan struct{}
-	head         groupHead
-	ckptQuit     chan struct{}
-	ckptDone     chan struct{}
-	ckptStop     sync.Once
+	group     chan *groupTx
+	groupQuit chan struct{}
+	groupStop sync.Once
+	groupDone chan struct{}
+	head      groupHead
+	ckptQuit  chan struct{}
+	ckptDone  chan struct{}
+	ckptStop  sync.Once
+	// SQLite only: the log file and the syncer that makes groups durable (logsync.go).
+	walPath      string
+	walMu        sync.Mutex
+	wal          *os.File
+	walBroken    bool
+	syncq        chan syncBatch
+	syncDone     chan struct{}
 	GroupCommits atomic.Int64
 	GroupedTxs   atomic.Int64
+	// GroupBusy is the committer's time running groups, GroupCommitting the part of it spent
+	// committing (writing the log; its sync is the syncer's), in nanoseconds: how near the
+	// single writer is to saturation, and on what.
+	GroupBusy       atomic.Int64
+	GroupCommitting atomic.Int64
+	// LogSyncs counts the syncs of SQLite's log; one may cover several groups.
+	LogSyncs atomic.Int64
 }
 
 // Open connects to dsn: a postgres:// URL, or else a SQLite file path, and runs migrations.
@@ -59,6 +74,9 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", d.name(), err)
 	}
 	s := &Store{w: w, r: r, dialect: d, Now: time.Now, log: log}
+	if d.name() == "sqlite" {
+		s.walPath = sqliteLogPath(dsn)
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -77,6 +95,10 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 func (s *Store) Close() error {
 	s.stopGroupCommit()
 	s.stopCheckpointer()
+	if s.walPath != "" {
+		// The last connection to close checkpoints: from the writer, that must sync too.
+		_, _ = s.w.Exec(`PRAGMA synchronous = FULL`)
+	}
 	for _, m := range []*sync.Map{&s.stmts, &s.readStmts} {
 		m.Range(func(_, v any) bool {
 			if st, ok := v.(*sql.Stmt); ok && st != nil {
@@ -143,6 +165,7 @@ const maxCachedStatement = 2048
 
 // exec runs a statement inside tx, prepared when the cache has it.
 func (s *Store) exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	ctx = inTx(ctx)
 	if st := s.cached(q); st != nil {
 		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -151,6 +174,7 @@ func (s *Store) exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sq
 
 // queryRow runs a one-row query inside tx, prepared when the cache has it.
 func (s *Store) queryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+	ctx = inTx(ctx)
 	if st := s.cached(q); st != nil {
 		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
@@ -221,6 +245,9 @@ func (s *Store) soloTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
+	}
+	if s.walPath != "" {
+		return s.syncLog()
 	}
 	return nil
 }
