@@ -21,10 +21,12 @@ const (
 	checkpointEvery = 500 * time.Millisecond
 	// restartLogAt is the log size past which the checkpointer makes the log start again. Under
 	// a steady stream of commits a passive checkpoint never quite catches up (new pages arrive
-	// while it copies), so the log is never restarted and grows without bound; a checkpoint in
-	// RESTART mode holds new commits back for the short while it needs to copy what the last
-	// passive one left, then lets the next commit write from the log's beginning.
-	restartLogAt = 256 << 20
+	// while it copies), so the log is never restarted and grows without bound. A checkpoint in
+	// RESTART mode holds new commits back while it copies what is left, then lets the next
+	// commit write from the log's beginning; passive ones first bring what is left down to
+	// restartBehind pages, so that the hold is short.
+	restartLogAt  = 256 << 20
+	restartBehind = 2048
 )
 
 func (s *Store) startCheckpointer(dsn string) error {
@@ -47,19 +49,43 @@ func (s *Store) startCheckpointer(dsn string) error {
 				db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 				return
 			case <-t.C:
-				if _, err := db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+				if err := s.checkpoint(db); err != nil {
 					s.log.Warn("store: checkpoint", "err", err)
-					continue
-				}
-				if fi, err := os.Stat(s.walPath); err == nil && fi.Size() > restartLogAt {
-					if _, err := db.Exec(`PRAGMA wal_checkpoint(RESTART)`); err != nil {
-						s.log.Warn("store: checkpoint to restart the log", "err", err)
-					}
 				}
 			}
 		}
 	}()
 	return nil
+}
+
+// checkpoint copies what it can of the log into the database file, and restarts a log grown
+// too long.
+func (s *Store) checkpoint(db *sql.DB) error {
+	behind, err := passiveCheckpoint(db)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(s.walPath); err != nil || fi.Size() <= restartLogAt {
+		return nil
+	}
+	for range 4 {
+		if behind <= restartBehind {
+			break
+		}
+		if behind, err = passiveCheckpoint(db); err != nil {
+			return err
+		}
+	}
+	_, err = db.Exec(`PRAGMA wal_checkpoint(RESTART)`)
+	return err
+}
+
+// passiveCheckpoint copies what no reader still needs and returns how many pages of the log
+// are left to copy.
+func passiveCheckpoint(db *sql.DB) (int, error) {
+	var busy, log, done int
+	err := db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done)
+	return log - done, err
 }
 
 func (s *Store) stopCheckpointer() {

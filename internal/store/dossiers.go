@@ -94,24 +94,24 @@ func (s *Store) insertDossier(ctx context.Context, tx *sql.Tx, d *dossier.Dossie
 		if d.Code == "" || attempt > 0 {
 			d.Code = dossier.NewCode()
 		}
-		// A savepoint (not cached: utility statements are not prepared on every engine) lets a clash on the code be retried without losing the transaction.
-		if _, err := tx.ExecContext(inTx(ctx), `SAVEPOINT dossier_code`); err != nil {
-			return err
-		}
-		_, err := s.exec(ctx, tx, `INSERT INTO dossiers (`+dossierCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		// A code already given is skipped, not an error, so that the transaction goes on and
+		// the next attempt draws another (no savepoint needed).
+		res, err := s.exec(ctx, tx, `INSERT INTO dossiers (`+dossierCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+			ON CONFLICT (code) DO NOTHING`,
 			d.ID, d.Code, d.Procedure, d.Office, d.Applicant, d.Phone, string(d.Channel), string(d.Status), ts(d.ReceivedAt), ts(d.DueAt),
 			ts(d.PausedAt), ts(d.SettledAt), ts(d.ClosedAt), d.Extended, d.RecordID, d.Note, d.Version)
-		if err == nil {
-			if _, err := tx.ExecContext(inTx(ctx), `RELEASE SAVEPOINT dossier_code`); err != nil {
-				return err
-			}
+		if err != nil {
+			return fmt.Errorf("store: insert dossier: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("store: insert dossier: %w", err)
+		}
+		if n == 1 {
 			break
 		}
-		if _, rerr := tx.ExecContext(inTx(ctx), `ROLLBACK TO SAVEPOINT dossier_code`); rerr != nil {
-			return rerr
-		}
-		if !isUniqueViolation(err) || attempt >= 5 {
-			return fmt.Errorf("store: insert dossier: %w", err)
+		if attempt >= 5 {
+			return fmt.Errorf("store: insert dossier: no free receipt code after %d attempts", attempt+1)
 		}
 	}
 	if err := s.insertEvent(ctx, tx, d, dossier.Received, d.Status, d.ReceivedAt, by.Username, ""); err != nil {
