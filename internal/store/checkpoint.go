@@ -30,7 +30,10 @@ const (
 )
 
 func (s *Store) startCheckpointer(dsn string) error {
-	db, err := sql.Open("sqlite", sqliteBase(dsn)+syncFull)
+	// A checkpoint that restarts the log holds commits back while it waits for readers, so it
+	// waits briefly and tries again at the next tick rather than stall registrations behind a
+	// long report.
+	db, err := sql.Open("sqlite", sqliteBase(dsn, 100*time.Millisecond)+syncFull)
 	if err != nil {
 		return err
 	}

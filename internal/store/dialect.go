@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -43,21 +44,23 @@ func (sqlite) name() string { return "sqlite" }
 // writerCacheKiB is the writer's page cache.
 const writerCacheKiB = 65536
 
-// sqliteBase is the DSN every connection to the file shares. busy_timeout must come first: the
-// WAL switch itself can meet a lock.
-func sqliteBase(dsn string) string {
+// sqlitePath is the database file a DSN names.
+func sqlitePath(dsn string) string {
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
 	}
-	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
+	return path
+}
+
+// sqliteBase is the DSN every connection to the file shares, waiting up to busy for a lock.
+// busy_timeout must come first: the WAL switch itself can meet a lock.
+func sqliteBase(dsn string, busy time.Duration) string {
+	return fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)", sqlitePath(dsn), busy.Milliseconds())
 }
 
 // sqliteLogPath is the file of the write-ahead log that goes with the database file.
-func sqliteLogPath(dsn string) string {
-	path := strings.TrimPrefix(sqliteBase(dsn), "file:")
-	return path[:strings.IndexByte(path, '?')] + "-wal"
-}
+func sqliteLogPath(dsn string) string { return sqlitePath(dsn) + "-wal" }
 
 // syncFull makes a connection sync as a checkpoint needs (and as the last connection to close
 // checkpoints). The writer does not sync its commits itself: logsync.go does, after them.
@@ -66,7 +69,7 @@ const syncFull = "&_pragma=synchronous(FULL)"
 // open makes one writer connection (SQLite allows one writer; queuing in Go is cheaper than
 // SQLITE_BUSY) and a pool of readers, which WAL lets run beside the writer.
 func (sqlite) open(dsn string) (*sql.DB, *sql.DB, error) {
-	base := sqliteBase(dsn)
+	base := sqliteBase(dsn, 10*time.Second)
 	// The writer keeps a 64 MiB page cache: index pages of large registers stay in memory while a
 	// bulk import or a burst of registrations updates them. Readers keep SQLite's default. The
 	// writer neither syncs its commits (logsync.go does, after them) nor checkpoints: checkpoints
