@@ -36,6 +36,7 @@ type groupTx struct {
 // startGroupCommit starts the committer; stopGroupCommit (from Close) ends it.
 func (s *Store) startGroupCommit() {
 	s.group = make(chan *groupTx)
+	s.pause = make(chan chan struct{})
 	s.groupQuit = make(chan struct{})
 	s.groupDone = make(chan struct{})
 	if s.walPath != "" {
@@ -74,6 +75,9 @@ func (s *Store) committer() {
 		select {
 		case first := <-s.group:
 			batch = append(batch[:0], first)
+		case resume := <-s.pause: // the checkpointer restarts the log (checkpoint.go)
+			<-resume
+			continue
 		case <-s.groupQuit:
 			return
 		}

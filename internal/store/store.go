@@ -38,6 +38,7 @@ type Store struct {
 	// group feeds the committer (group.go), head is the audit head while a group runs
 	// (audit.go), ckpt* run SQLite's checkpoints (checkpoint.go); the counters are for /metrics.
 	group     chan *groupTx
+	pause     chan chan struct{}
 	groupQuit chan struct{}
 	groupStop sync.Once
 	groupDone chan struct{}
@@ -81,13 +82,13 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.startGroupCommit()
 	if d.name() == "sqlite" {
 		if err := s.startCheckpointer(dsn); err != nil {
 			s.Close()
 			return nil, err
 		}
 	}
-	s.startGroupCommit()
 	return s, nil
 }
 
