@@ -558,7 +558,7 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: duplicate candidates: %w", err))
 	}
-	var likely []string
+	var likely []any
 	for rows.Next() {
 		var id, name, sex, dob, pid, mother, motherID, father, link string
 		if err := rows.Scan(&id, &name, &sex, &dob, &pid, &mother, &motherID, &father, &link); err != nil {
@@ -575,15 +575,27 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 	if err := rows.Err(); err != nil {
 		return nil, s.fail(err)
 	}
+	if len(likely) == 0 {
+		return nil, nil
+	}
+	// All in one query: SQLite empties a reader's page cache at the start of every read
+	// transaction once anything was written since, so reading them one by one read the same
+	// pages of the indexes and of the table over and over.
+	rows, err = s.read(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+		WHERE r.id IN `+s.placeholders(0, len(likely))+` ORDER BY r.id`, likely...)
+	if err != nil {
+		return nil, s.fail(fmt.Errorf("store: duplicate candidates: %w", err))
+	}
+	defer rows.Close()
 	out := make([]civil.Record, 0, len(likely))
-	for _, id := range likely {
-		r, err := s.Record(ctx, id)
+	for rows.Next() {
+		r, err := scanRecord(rows)
 		if err != nil {
-			return nil, err
+			return nil, s.fail(err)
 		}
 		out = append(out, r)
 	}
-	return out, nil
+	return out, s.fail(rows.Err())
 }
 
 // CountRecords counts every entry (a full index scan: for tools, not for pages).
