@@ -1,6 +1,7 @@
 package civil
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -195,6 +196,23 @@ func judge(f, g Facts, p Params) (score int, reasons []string, ok bool) {
 	}
 	score, reasons = Score(rules, f, g, p)
 	return score, reasons, score >= p.Threshold
+}
+
+// NameMayMatch reports whether a registered birth of the child named name (folded or not) can
+// be a likely duplicate of the new birth f at all, whatever else they share: BirthRules require
+// the name group, which looks at the given name alone. The store uses it to drop the children
+// of a same-named mother or father before reading their entries.
+func NameMayMatch(f Facts, name string, p Params) bool {
+	if !slices.Contains(BirthRules.Require, "name") {
+		return true
+	}
+	g := Facts{Kind: BirthKind, Given: givenPart(vntext.Split(name))}
+	for _, r := range BirthRules.Rules {
+		if r.Group == "name" && r.Points > 0 && r.Match(f, g, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Likely reports whether a registered entry with facts g is a likely duplicate of f: what

@@ -59,7 +59,35 @@ func TestBirthDuplicates(t *testing.T) {
 			if Likely(FactsOfBirth(tt.new.Birth), g, DefaultParams) != tt.dup {
 				t.Errorf("Likely on indexed facts = %v, want %v", !tt.dup, tt.dup)
 			}
+			// Its first step drops candidates by the child's name alone; never a duplicate.
+			if tt.dup && !NameMayMatch(FactsOfBirth(tt.new.Birth), vntext.Fold(b.Child.FullName), DefaultParams) {
+				t.Error("NameMayMatch dropped a likely duplicate")
+			}
 		})
+	}
+}
+
+// NameMayMatch may only drop entries that could not be likely duplicates even if everything
+// but the child's name were the same.
+func TestNameMayMatch(t *testing.T) {
+	names := []string{"Nguyễn Thị Đào", "nguyen thi dao", "Nguyễn Thị Đảo", "Trần Thị Đào", "Nguyễn Văn Đào", "Nguyễn Thị Mai",
+		"Đào", "Lê Đào", "Nguyễn Thị Ngọc Đào", "Nguyễn Thị Dao", "Phạm Hùng", ""}
+	dropped := 0
+	for _, a := range names {
+		for _, b := range names {
+			f := FactsOfBirth(birthRec("n", a, Female, "2026-02-01", "Trần Thị Lan", "051195001234", "Nguyễn Văn Hùng").Birth)
+			g := FactsOfBirth(birthRec("r", b, Female, "2026-02-01", "Trần Thị Lan", "051195001234", "Nguyễn Văn Hùng").Birth)
+			may := NameMayMatch(f, vntext.Fold(b), DefaultParams)
+			if !may {
+				dropped++
+			}
+			if Likely(f, g, DefaultParams) && !may {
+				t.Errorf("%q against %q: likely duplicate, but NameMayMatch drops it", a, b)
+			}
+		}
+	}
+	if dropped == 0 {
+		t.Error("NameMayMatch dropped nothing")
 	}
 }
 

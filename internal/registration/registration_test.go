@@ -137,6 +137,26 @@ func TestBirthDuplicateFlow(t *testing.T) {
 	})
 }
 
+// A child entered under another family name (the father's instead of the mother's) is found
+// through the mother alone; a sister born the same week is not taken for her.
+func TestBirthDuplicateFoundByMother(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		first, err := svc.RegisterBirth(ctx, officer, by, birth("Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.RegisterBirth(ctx, officer, by, birth("Lê Thị Đào", "2026-02-03", "Trần Thị Lan"))
+		var dup *registration.DuplicateError
+		if !errors.As(err, &dup) || len(dup.Candidates) != 1 || dup.Candidates[0].ID != first.ID {
+			t.Fatalf("same child under another family name: %v, want a duplicate of %s", err, first.ID)
+		}
+		if _, err := svc.RegisterBirth(ctx, officer, by, birth("Nguyễn Thị Mai", "2026-02-01", "Trần Thị Lan")); err != nil {
+			t.Fatalf("twin sister: %v", err)
+		}
+	})
+}
+
 func TestLateBirthAndValidation(t *testing.T) {
 	svc := setup(t, storetest.SQLite(t))
 	late := birth("Võ Thị Hạnh", "2025-12-01", "Đỗ Thị Thu")

@@ -267,6 +267,33 @@ func (s *Store) param(i int) string {
 	return fmt.Sprintf("$%d", i)
 }
 
+// buildingIndexes sets the writer up for building indexes over large tables and returns what
+// sets it back. SQLite's sorter sizes its memory by the page cache: with the writer's 64 MiB,
+// building the indexes of ten million entries took the process to 2 GB; a small cache keeps it
+// under 100 MB at much the same speed. Its runs go to temporary files, not to memory as the
+// writer's savepoints do (a migration building two indexes took 2 GB before). And it sorts on
+// every core: index builds a quarter faster on two.
+func (s *Store) buildingIndexes(ctx context.Context) (restore func()) {
+	if s.dialect.name() != "sqlite" {
+		return func() {}
+	}
+	var undo []string
+	for _, p := range [][2]string{
+		{`PRAGMA cache_size = -16384`, fmt.Sprintf(`PRAGMA cache_size = -%d`, writerCacheKiB)},
+		{`PRAGMA temp_store = FILE`, `PRAGMA temp_store = MEMORY`},
+		{fmt.Sprintf(`PRAGMA threads = %d`, runtime.NumCPU()), `PRAGMA threads = 0`},
+	} {
+		if _, err := s.w.ExecContext(ctx, p[0]); err == nil {
+			undo = append(undo, p[1])
+		}
+	}
+	return func() {
+		for _, q := range undo {
+			_, _ = s.w.ExecContext(context.WithoutCancel(ctx), q)
+		}
+	}
+}
+
 // WithoutSearchIndexes runs fn with the search indexes of the records table dropped, then
 // builds them again: an index built once from sorted data is far cheaper than one kept up to
 // date through millions of inserts in random order. Meant for an initial load while nobody
@@ -282,22 +309,7 @@ func (s *Store) WithoutSearchIndexes(ctx context.Context, fn func() error) error
 		}
 	}
 	ferr := fn()
-	// SQLite's sorter sizes its memory by the page cache: with the writer's 64 MiB, building the
-	// indexes of ten million entries took the process to 2 GB. A small cache while building
-	// keeps it under 100 MB at much the same speed; the writer's cache comes back after. The
-	// sorter's runs go to temporary files, not to memory as the writer's savepoints do.
-	if s.dialect.name() == "sqlite" {
-		if _, err := s.w.ExecContext(ctx, `PRAGMA cache_size = -16384`); err == nil {
-			defer s.w.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = -%d`, writerCacheKiB))
-		}
-		if _, err := s.w.ExecContext(ctx, `PRAGMA temp_store = FILE`); err == nil {
-			defer s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`)
-		}
-		// The sorter sorts on every core: index builds a quarter faster on two.
-		if _, err := s.w.ExecContext(ctx, fmt.Sprintf(`PRAGMA threads = %d`, runtime.NumCPU())); err == nil {
-			defer s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA threads = 0`)
-		}
-	}
+	defer s.buildingIndexes(ctx)()
 	// Build them again whatever happened: the store must never be left without them.
 	for _, x := range idx {
 		if _, err := s.w.ExecContext(context.WithoutCancel(ctx), x[1]); err != nil {

@@ -521,20 +521,20 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 		if f.DOB.IsZero() {
 			return nil, nil
 		}
-		lo := arg(f.DOB.AddDate(0, 0, -p.DOBWindowDays).Format(civil.DateFormat))
-		hi := arg(f.DOB.AddDate(0, 0, p.DOBWindowDays).Format(civil.DateFormat))
-		window := fmt.Sprintf("date_of_birth BETWEEN %s AND %s", lo, hi)
-		if f.Mother != "" {
-			conds = append(conds, "(mother_folded = "+arg(f.Mother)+" AND "+window+")")
+		lo := f.DOB.AddDate(0, 0, -p.DOBWindowDays).Format(civil.DateFormat)
+		hi := f.DOB.AddDate(0, 0, p.DOBWindowDays).Format(civil.DateFormat)
+		keys, err := s.childrenOfParents(ctx, f, p, lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		if len(keys) > 0 {
+			conds = append(conds, s.dialect.entryKey()+" IN "+inList(arg, keys))
 		}
 		if f.MotherID != "" {
 			conds = append(conds, "mother_personal_id = "+arg(f.MotherID))
 		}
-		if f.Father != "" {
-			conds = append(conds, "(father_folded = "+arg(f.Father)+" AND "+window+")")
-		}
 		if name := strings.TrimSpace(f.Family + " " + f.Given); name != "" {
-			conds = append(conds, "(name_folded = "+arg(name)+" AND "+window+")")
+			conds = append(conds, "(name_folded = "+arg(name)+" AND date_of_birth BETWEEN "+arg(lo)+" AND "+arg(hi)+")")
 		}
 	} else {
 		if f.PersonalID != "" {
@@ -581,8 +581,9 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 	// All in one query: SQLite empties a reader's page cache at the start of every read
 	// transaction once anything was written since, so reading them one by one read the same
 	// pages of the indexes and of the table over and over.
+	var ids []any
 	rows, err = s.read(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
-		WHERE r.id IN `+s.placeholders(0, len(likely))+` ORDER BY r.id`, likely...)
+		WHERE r.id IN `+inList(func(v any) string { ids = append(ids, v); return fmt.Sprintf("$%d", len(ids)) }, likely)+` ORDER BY r.id`, ids...)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: duplicate candidates: %w", err))
 	}
@@ -596,6 +597,71 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 		out = append(out, r)
 	}
 	return out, s.fail(rows.Err())
+}
+
+// childrenOfParents returns the keys (dialect.entryKey) of the births within [lo, hi] to a
+// mother or a father named as in f whose child's name leaves a duplicate possible. The indexes
+// on the parents hold the child's name: on SQLite this reads no entry at all.
+func (s *Store) childrenOfParents(ctx context.Context, f civil.Facts, p civil.Params, lo, hi string) ([]any, error) {
+	q, args := s.parentsSQL(f, lo, hi)
+	if q == "" {
+		return nil, nil
+	}
+	rows, err := s.read(ctx, q, args...)
+	if err != nil {
+		return nil, s.fail(fmt.Errorf("store: duplicate candidates by parent: %w", err))
+	}
+	defer rows.Close()
+	var keys []any
+	seen := map[any]bool{}
+	for rows.Next() {
+		var key any
+		var name string
+		if err := rows.Scan(&key, &name); err != nil {
+			return nil, s.fail(err)
+		}
+		if !seen[key] && civil.NameMayMatch(f, name, p) {
+			seen[key] = true
+			if keys = append(keys, key); len(keys) == 256 {
+				break
+			}
+		}
+	}
+	return keys, s.fail(rows.Err())
+}
+
+func (s *Store) parentsSQL(f civil.Facts, lo, hi string) (string, []any) {
+	var parts []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	for _, by := range [][2]string{{"mother_folded", f.Mother}, {"father_folded", f.Father}} {
+		if by[1] != "" {
+			parts = append(parts, fmt.Sprintf("SELECT %s, name_folded FROM records WHERE %s = %s AND date_of_birth BETWEEN %s AND %s",
+				s.dialect.entryKey(), by[0], arg(by[1]), arg(lo), arg(hi)))
+		}
+	}
+	if len(parts) == 0 {
+		return "", nil
+	}
+	return strings.Join(parts, " UNION ALL ") + " LIMIT 5000", args
+}
+
+// inList is "(…)" of vals as arguments made by arg, padded with NULLs (equal to nothing) to a
+// power of two: a handful of statement shapes to prepare, not one per length.
+func inList(arg func(any) string, vals []any) string {
+	n := 1
+	for n < len(vals) {
+		n *= 2
+	}
+	ps := make([]string, n)
+	for i := range ps {
+		var v any
+		if i < len(vals) {
+			v = vals[i]
+		}
+		ps[i] = arg(v)
+	}
+	return "(" + strings.Join(ps, ", ") + ")"
 }
 
 // CountRecords counts every entry (a full index scan: for tools, not for pages).

@@ -28,6 +28,9 @@ type dialect interface {
 	// rewrite adapts a migration: FOLDED becomes the type of prefix-searched folded text, BYTES
 	// the type of binary data.
 	rewrite(sql string) string
+	// entryKey is the column by which entries that an index found are read again: SQLite's
+	// rowid, which every index holds (the id is in an index of its own), PostgreSQL's id.
+	entryKey() string
 }
 
 func dialectFor(dsn string) dialect {
@@ -110,6 +113,8 @@ func (sqlite) backup(ctx context.Context, db *sql.DB, file string) error {
 
 func (sqlite) retryable(error) bool { return false } // one writer: nothing to deadlock with
 
+func (sqlite) entryKey() string { return "rowid" }
+
 func (sqlite) rewrite(q string) string {
 	return strings.NewReplacer(" FOLDED ", " TEXT ", " BYTES ", " BLOB ", " BYTES,", " BLOB,", " BYTES\n", " BLOB\n").Replace(q)
 }
@@ -154,6 +159,8 @@ func (postgres) rewrite(q string) string {
 }
 
 func (postgres) name() string { return "postgres" }
+
+func (postgres) entryKey() string { return "id" }
 
 func (postgres) open(dsn string) (*sql.DB, *sql.DB, error) {
 	db, err := sql.Open("pgx", dsn)

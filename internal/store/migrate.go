@@ -59,6 +59,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	if current > len(files) {
 		return fmt.Errorf("store: database schema %d is newer than this binary (%d): upgrade tuphap", current, len(files))
 	}
+	if current < len(files) {
+		defer s.buildingIndexes(ctx)() // migrations build indexes over whole tables
+	}
 	for _, m := range files[current:] {
 		err := s.tx(ctx, func(tx *sql.Tx) error {
 			for _, stmt := range splitSQL(s.dialect.rewrite(m.sql)) {
