@@ -77,9 +77,9 @@ func (sqlite) open(dsn string) (*sql.DB, *sql.DB, error) {
 	// bulk import or a burst of registrations updates them. Readers keep SQLite's default. The
 	// writer neither syncs its commits (logsync.go does, after them) nor checkpoints: checkpoints
 	// run beside it on a connection that syncs (checkpoint.go).
-	// Its temporary files stay in memory: each member of a commit group (group.go) runs in a
-	// savepoint, whose journal copies every page the member touches first, and past 64 KiB that
-	// journal went to a file, a write system call per page.
+	// Its temporary files stay in memory: a statement or savepoint journal copies every page
+	// first touched, and past 64 KiB it went to a file, a write system call per page (index
+	// builds set this back, buildingIndexes).
 	w, err := sql.Open("sqlite", base+fmt.Sprintf("&_txlock=immediate&_pragma=synchronous(OFF)&_pragma=cache_size(-%d)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(%d)&_pragma=temp_store(MEMORY)",
 		writerCacheKiB, 64<<20))
 	if err != nil {

@@ -13,9 +13,10 @@ import (
 // on it on every engine, and on SQLite there is one writer anyway. With synchronous=FULL (or
 // PostgreSQL's fsync), committing each registration alone would cap durable throughput at one
 // sync each. Instead one goroutine takes every transaction waiting at that moment, runs them one
-// after another inside a single database transaction, each in its own savepoint (so that one
-// failure undoes only its own writes), commits and syncs once, and only then tells each caller
-// how it ended. A caller therefore hears "done" only when its writes are on disk.
+// after another inside a single database transaction (so that a failure undoes only its own
+// writes, see commitGroup), commits and syncs once, and only then tells each caller how it
+// ended. A caller therefore hears "done" only when its writes are on disk. On SQLite the sync
+// runs beside the next group (logsync.go).
 //
 // Several servers sharing one PostgreSQL each have a committer; their groups can deadlock on row
 // locks taken in different orders. PostgreSQL then fails one statement, and its member is run
