@@ -14,9 +14,9 @@ import (
 // runs a passive checkpoint twice a second, beside the writer and without blocking it; the writer
 // never checkpoints, since it does not sync (logsync.go). Once a checkpoint has caught up and no
 // reader still needs the log, the next commit starts the log again from its beginning and cuts
-// its file down to 64 MiB (journal_size_limit). Checkpointing
-// after every commit instead kept the log smaller but, at ten million entries, cost a third of
-// the registrations: each checkpoint syncs the whole database file.
+// its file down to 64 MiB (journal_size_limit). Checkpointing after every commit instead kept
+// the log smaller but, at ten million entries, cost a third of the registrations: each
+// checkpoint syncs the whole database file.
 
 const (
 	checkpointEvery = 500 * time.Millisecond

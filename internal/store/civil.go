@@ -515,8 +515,8 @@ func (s *Store) ExplainSearch(ctx context.Context, q civil.Query) (string, error
 // index range; the rules in package civil then score them.
 func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.Params) ([]civil.Record, error) {
 	var conds []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	if f.Kind == civil.BirthKind {
 		if f.DOB.IsZero() {
 			return nil, nil
@@ -581,9 +581,9 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 	// All in one query: SQLite empties a reader's page cache at the start of every read
 	// transaction once anything was written since, so reading them one by one read the same
 	// pages of the indexes and of the table over and over.
-	var ids []any
+	var ids sqlArgs
 	rows, err = s.read(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
-		WHERE r.id IN `+inList(func(v any) string { ids = append(ids, v); return fmt.Sprintf("$%d", len(ids)) }, likely)+` ORDER BY r.id`, ids...)
+		WHERE r.id IN `+inList(ids.add, likely)+` ORDER BY r.id`, ids...)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: duplicate candidates: %w", err))
 	}
@@ -630,20 +630,28 @@ func (s *Store) childrenOfParents(ctx context.Context, f civil.Facts, p civil.Pa
 	return keys, s.fail(rows.Err())
 }
 
+// parentsSQL is childrenOfParents' query: both parents' index ranges, each read on its own.
 func (s *Store) parentsSQL(f civil.Facts, lo, hi string) (string, []any) {
 	var parts []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
 	for _, by := range [][2]string{{"mother_folded", f.Mother}, {"father_folded", f.Father}} {
 		if by[1] != "" {
 			parts = append(parts, fmt.Sprintf("SELECT %s, name_folded FROM records WHERE %s = %s AND date_of_birth BETWEEN %s AND %s",
-				s.dialect.entryKey(), by[0], arg(by[1]), arg(lo), arg(hi)))
+				s.dialect.entryKey(), by[0], args.add(by[1]), args.add(lo), args.add(hi)))
 		}
 	}
 	if len(parts) == 0 {
 		return "", nil
 	}
 	return strings.Join(parts, " UNION ALL ") + " LIMIT 5000", args
+}
+
+// sqlArgs collects a statement's arguments; add names the placeholder of the one it adds.
+type sqlArgs []any
+
+func (a *sqlArgs) add(v any) string {
+	*a = append(*a, v)
+	return fmt.Sprintf("$%d", len(*a))
 }
 
 // inList is "(…)" of vals as arguments made by arg, padded with NULLs (equal to nothing) to a

@@ -196,8 +196,8 @@ type DossierFilter struct {
 // Dossiers lists dossiers by due time, soonest first.
 func (s *Store) Dossiers(ctx context.Context, f DossierFilter) ([]dossier.Dossier, error) {
 	var where []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	if f.Office != "" {
 		where = append(where, "office = "+arg(f.Office))
 	}

@@ -41,7 +41,7 @@ func (s *Store) startGroupCommit() {
 	s.groupQuit = make(chan struct{})
 	s.groupDone = make(chan struct{})
 	if s.walPath != "" {
-		s.startSyncer(s.walPath)
+		s.startSyncer()
 	}
 	go s.committer()
 }
