@@ -56,7 +56,7 @@ func (s *Store) startCheckpointer(dsn string) error {
 				db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 				return
 			case <-t.C:
-				if err := s.checkpoint(db); err != nil {
+				if err := s.checkpoint(db, restartLogAt); err != nil {
 					s.log.Warn("store: checkpoint", "err", err)
 				}
 			}
@@ -66,13 +66,13 @@ func (s *Store) startCheckpointer(dsn string) error {
 }
 
 // checkpoint copies what it can of the log into the database file, and restarts a log grown
-// too long.
-func (s *Store) checkpoint(db *sql.DB) error {
+// past restartAt bytes.
+func (s *Store) checkpoint(db *sql.DB, restartAt int64) error {
 	behind, err := passiveCheckpoint(db)
 	if err != nil {
 		return err
 	}
-	if fi, err := os.Stat(s.walPath); err != nil || fi.Size() <= restartLogAt {
+	if fi, err := os.Stat(s.walPath); err != nil || fi.Size() <= restartAt {
 		return nil
 	}
 	for range 4 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -306,4 +307,81 @@ func TestGroupCommitWaitsForTheLogSync(t *testing.T) {
 	if err := insert(1001); !errors.Is(err, errBroken) {
 		t.Fatalf("write after a failed sync: %v, want errBroken still", err)
 	}
+}
+
+// While commits keep coming, a passive checkpoint never catches up with the log and the log
+// never starts again. Past its threshold the checkpointer pauses the committer and restarts it:
+// the log then holds only what was written since.
+func TestCheckpointRestartsAGrowingLog(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, filepath.Join(dir, "g.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.stopCheckpointer() // this test checkpoints by itself
+	if err := s.ExecForTest(ctx, `CREATE TABLE g (k INTEGER PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", sqliteBase(filepath.Join(dir, "g.db"), 20*time.Millisecond)+syncFull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var next atomic.Int64
+	insert := func() error {
+		k := next.Add(1)
+		return s.tx(ctx, func(tx *sql.Tx) error {
+			_, err := s.exec(ctx, tx, `INSERT INTO g (k, v) VALUES ($1, $2)`, k, strings.Repeat("x", 2000))
+			return err
+		})
+	}
+	const restartAt = 1 << 20
+	for {
+		if err := insert(); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(s.walPath); err == nil && fi.Size() > restartAt {
+			break
+		}
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if err := insert(); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	frames := func() int {
+		var busy, log, done int
+		if err := db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done); err != nil {
+			t.Fatal(err)
+		}
+		return log
+	}
+	before := frames()
+	if err := s.checkpoint(db, restartAt); err != nil {
+		t.Fatal(err)
+	}
+	if err := insert(); err != nil { // the first commit after the checkpoint restarts the log
+		t.Fatal(err)
+	}
+	after := frames()
+	close(stop)
+	wg.Wait()
+	if after >= before {
+		t.Fatalf("log of %d frames before the checkpoint, %d after: it did not start again", before, after)
+	}
+	t.Logf("log: %d frames before, %d after", before, after)
 }
