@@ -131,12 +131,9 @@ func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registr
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.exec(ctx, tx, `INSERT INTO registers (office, kind, year, book, last_number) VALUES ($1, $2, $3, $4, 0)
-			ON CONFLICT (office, kind, year, book) DO NOTHING`, r.Office, string(r.Kind), r.Register.Year, r.Register.Book); err != nil {
-			return fmt.Errorf("store: open register: %w", err)
-		}
-		if err := s.queryRow(ctx, tx, `UPDATE registers SET last_number = last_number + 1
-			WHERE office = $1 AND kind = $2 AND year = $3 AND book = $4 RETURNING last_number`,
+		// Opens the book at number 1 or takes the next number, in one statement.
+		if err := s.queryRow(ctx, tx, `INSERT INTO registers (office, kind, year, book, last_number) VALUES ($1, $2, $3, $4, 1)
+			ON CONFLICT (office, kind, year, book) DO UPDATE SET last_number = registers.last_number + 1 RETURNING last_number`,
 			r.Office, string(r.Kind), r.Register.Year, r.Register.Book).Scan(&r.Register.Number); err != nil {
 			return fmt.Errorf("store: next register number: %w", err)
 		}
