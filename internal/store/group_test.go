@@ -385,3 +385,34 @@ func TestCheckpointRestartsAGrowingLog(t *testing.T) {
 	}
 	t.Logf("log: %d frames before, %d after", before, after)
 }
+
+// A caller that gives up while its member runs does not interrupt the member's statements: the
+// member shares its transaction with others, and it is either committed whole or undone whole.
+// (On PostgreSQL an interrupted statement would abort the whole group's transaction.)
+func TestGroupMemberIgnoresCancellationOnceRunning(t *testing.T) {
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "g.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.ExecForTest(context.Background(), `CREATE TABLE g (k INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, `INSERT INTO g (k) VALUES (1)`); err != nil {
+			return err
+		}
+		cancel()
+		_, err := s.exec(ctx, tx, `INSERT INTO g (k) VALUES (2)`)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("member cancelled while running: %v, want it to finish", err)
+	}
+	var n int
+	if err := s.r.QueryRow(`SELECT COUNT(*) FROM g`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("%d rows (%v), want both", n, err)
+	}
+}
