@@ -35,8 +35,9 @@ type Store struct {
 	// bulkText keeps the text of generated multi-row inserts by size.
 	bulkText  sync.Map
 	readCount atomic.Int64
-	// group feeds the committer (group.go), head is the audit head while a group runs
-	// (audit.go), ckpt* run SQLite's checkpoints (checkpoint.go); the counters are for /metrics.
+	// group feeds the committer (group.go) and pause lets the checkpointer hold it between
+	// groups, head is the audit head while a group runs (audit.go), ckpt* run SQLite's
+	// checkpoints (checkpoint.go); the counters are for /metrics.
 	group     chan *groupTx
 	pause     chan chan struct{}
 	groupQuit chan struct{}
@@ -56,8 +57,8 @@ type Store struct {
 	GroupCommits atomic.Int64
 	GroupedTxs   atomic.Int64
 	// GroupBusy is the committer's time running groups, GroupCommitting the part of it spent
-	// committing (writing the log; its sync is the syncer's), in nanoseconds: how near the
-	// single writer is to saturation, and on what.
+	// committing (on SQLite writing the log, whose sync is the syncer's), in nanoseconds: how
+	// near the single writer is to saturation, and on what.
 	GroupBusy       atomic.Int64
 	GroupCommitting atomic.Int64
 	// LogSyncs counts the syncs of SQLite's log; one may cover several groups.
