@@ -130,6 +130,8 @@ func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registr
 	if err != nil {
 		return err
 	}
+	// Worked out before the transaction: the committer runs every writer's in turn.
+	index, names := indexValues(r), nameRows(r)
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		// Opens the book at number 1 or takes the next number, in one statement.
 		if err := s.queryRow(ctx, tx, `INSERT INTO registers (office, kind, year, book, last_number) VALUES ($1, $2, $3, $4, 1)
@@ -138,7 +140,7 @@ func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registr
 			return fmt.Errorf("store: next register number: %w", err)
 		}
 		args := append([]any{r.ID, string(r.Kind), r.Office, r.Register.Year, r.Register.Book, r.Register.Number, r.RegisteredOn,
-			r.Late, r.Version, r.CreatedBy, ts(r.CreatedAt)}, indexValues(r)...)
+			r.Late, r.Version, r.CreatedBy, ts(r.CreatedAt)}, index...)
 		if _, err := s.exec(ctx, tx, `INSERT INTO records (id, kind, office, reg_year, reg_book, reg_number, registered_on, late,
 			version, created_by, created_at, `+indexColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
 			$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, args...); err != nil {
@@ -148,7 +150,7 @@ func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registr
 			VALUES ($1, 1, $2, $3, '', '', '', $4, $5)`, r.ID, string(civil.Original), data, by.Username, ts(r.CreatedAt)); err != nil {
 			return fmt.Errorf("store: insert version: %w", err)
 		}
-		if err := s.insertNameRows(ctx, tx, nameRows(r)); err != nil {
+		if err := s.insertNameRows(ctx, tx, names); err != nil {
 			return err
 		}
 		obj := "record:" + r.ID
