@@ -141,7 +141,7 @@ func (s *Store) runGroup(batch []*groupTx, errs []error, isolate bool) ([]error,
 		}
 		return errs, true
 	}
-	if s.logBroken() {
+	if s.walBroken.Load() { // read without walMu, which the syncer holds while it syncs
 		return fail(errBroken)
 	}
 	tx, err := s.w.BeginTx(context.Background(), nil)

@@ -68,13 +68,13 @@ func (s *Store) syncer() {
 func (s *Store) syncLog() error {
 	s.walMu.Lock()
 	defer s.walMu.Unlock()
-	if s.walBroken {
+	if s.walBroken.Load() {
 		return errBroken
 	}
 	if s.wal == nil {
 		f, err := os.Open(s.walPath)
 		if err != nil {
-			s.walBroken = true
+			s.walBroken.Store(true)
 			s.log.Error("store: cannot open the log to sync it; writes are refused until restart", "err", err)
 			return fmt.Errorf("%w: %w", errBroken, err)
 		}
@@ -82,17 +82,11 @@ func (s *Store) syncLog() error {
 	}
 	s.LogSyncs.Add(1)
 	if err := s.wal.Sync(); err != nil {
-		s.walBroken = true
+		s.walBroken.Store(true)
 		s.log.Error("store: sync of the log failed; writes are refused until restart", "err", err)
 		return fmt.Errorf("%w: %w", errBroken, err)
 	}
 	return nil
-}
-
-func (s *Store) logBroken() bool {
-	s.walMu.Lock()
-	defer s.walMu.Unlock()
-	return s.walBroken
 }
 
 // stopSyncer ends the syncer once the committer has handed over its last group.

@@ -51,7 +51,7 @@ type Store struct {
 	walPath      string
 	walMu        sync.Mutex
 	wal          *os.File
-	walBroken    bool
+	walBroken    atomic.Bool
 	syncq        chan syncBatch
 	syncDone     chan struct{}
 	GroupCommits atomic.Int64
