@@ -352,27 +352,16 @@ func (s *Store) searchPage(ctx context.Context, b *search, byName bool, limit, o
 	if !byName {
 		return s.summaries(ctx, b.where("")+` ORDER BY registered_on DESC, id DESC`+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), b.args)
 	}
-	// Family-name-first matches, then given-name-first matches that are not already among them.
-	out, err := s.summaries(ctx, b.where(b.nameFull())+fmt.Sprintf(` ORDER BY name_folded, date_of_birth, id LIMIT %d`, offset+limit), b.args)
-	if err != nil {
-		return nil, err
-	}
-	if len(out) < offset+limit {
-		second, err := s.summaries(ctx, b.where(b.nameGiven()+" AND NOT "+b.nameFull())+
-			fmt.Sprintf(` ORDER BY given_first, date_of_birth, id LIMIT %d`, offset+limit-len(out)), b.args)
+	var out []RecordSummary
+	for _, st := range b.nameSteps() {
+		if len(out) >= offset+limit {
+			break
+		}
+		more, err := s.summaries(ctx, st.tail(b, offset+limit-len(out)), b.args)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, second...)
-	}
-	if len(out) < offset+limit {
-		// Entries found by another name of theirs (a marriage's wife).
-		third, err := s.summaries(ctx, b.where(b.nameOther()+" AND NOT "+b.nameAny())+
-			fmt.Sprintf(` ORDER BY name_folded, date_of_birth, id LIMIT %d`, offset+limit-len(out)), b.args)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, third...)
+		out = append(out, more...)
 	}
 	if offset >= len(out) {
 		return []RecordSummary{}, nil
@@ -401,6 +390,24 @@ func (s *Store) summaries(ctx context.Context, tail string, args []any) ([]Recor
 		out = append(out, x)
 	}
 	return out, s.fail(rows.Err())
+}
+
+// nameStep is one query of a name search: its condition and the index order it is read in.
+type nameStep struct{ cond, order string }
+
+// nameSteps are the queries of a name search in the order their matches are listed: family
+// name first, given name first, then another name of the entry (a marriage's wife); each
+// leaves out what an earlier one found.
+func (b *search) nameSteps() []nameStep {
+	return []nameStep{
+		{b.nameFull(), "name_folded"},
+		{b.nameGiven() + " AND NOT " + b.nameFull(), "given_first"},
+		{b.nameOther() + " AND NOT " + b.nameAny(), "name_folded"},
+	}
+}
+
+func (st nameStep) tail(b *search, limit int) string {
+	return b.where(st.cond) + fmt.Sprintf(` ORDER BY %s, date_of_birth, id LIMIT %d`, st.order, limit)
 }
 
 // search is a search's conditions and their arguments.
@@ -485,27 +492,39 @@ func (s *Store) ExplainSearch(ctx context.Context, q civil.Query) (string, error
 	b := searchSQL(q)
 	tails := []string{b.where("") + ` ORDER BY registered_on DESC, id DESC LIMIT 50`}
 	if q.Name != "" {
-		tails = []string{b.where(b.nameFull()) + ` ORDER BY name_folded, date_of_birth, id LIMIT 50`,
-			b.where(b.nameGiven()+" AND NOT "+b.nameFull()) + ` ORDER BY given_first, date_of_birth, id LIMIT 50`}
+		tails = nil
+		for _, st := range b.nameSteps()[:2] { // the third reads record_names, by its own keys
+			tails = append(tails, st.tail(b, 50))
+		}
 	}
 	var out strings.Builder
 	for _, tail := range tails {
-		rows, err := s.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+searchColumns+tail, b.args...) // once: not worth a prepared statement
+		plan, err := s.queryPlan(ctx, searchColumns+tail, b.args...)
 		if err != nil {
 			return "", err
 		}
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				rows.Close()
-				return "", err
-			}
-			out.WriteString(detail + "\n")
-		}
-		rows.Close()
+		out.WriteString(plan)
 	}
 	return out.String(), nil
+}
+
+// queryPlan is SQLite's plan for q, a line per step.
+func (s *Store) queryPlan(ctx context.Context, q string, args ...any) (string, error) {
+	rows, err := s.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q, args...) // once: not worth a prepared statement
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var out strings.Builder
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return "", err
+		}
+		out.WriteString(detail + "\n")
+	}
+	return out.String(), rows.Err()
 }
 
 // DuplicateCandidates returns the registered entries that could be the same as the new one:
