@@ -18,19 +18,30 @@ import (
 	"tuphap/internal/audit"
 )
 
+// testStore opens a SQLite store in a directory of its own, closed when the test ends, runs
+// stmts on it, and returns it with the path of its file.
+func testStore(t *testing.T, stmts ...string) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "g.db")
+	s, err := Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	for _, q := range stmts {
+		if err := s.ExecForTest(context.Background(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, path
+}
+
 // Group commit must keep each caller's transaction its own: a member that fails (or panics)
 // leaves nothing behind and takes nobody down with it, and every member that was told "done"
 // is in the database.
 func TestGroupCommitIsolatesMembers(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "g.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.ExecForTest(ctx, `CREATE TABLE g (k INTEGER PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
+	s, _ := testStore(t, `CREATE TABLE g (k INTEGER PRIMARY KEY, v TEXT NOT NULL)`)
 	n0, err := s.VerifyAudit(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -135,18 +146,9 @@ func TestGroupCommitTwoWritersOneChain(t *testing.T) {
 // off so that the copy is consistent) holds every transaction acknowledged before it began.
 func TestGroupCommitAcknowledgedIsOnDisk(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := Open(ctx, filepath.Join(dir, "g.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	for _, q := range []string{`CREATE TABLE g (k INTEGER PRIMARY KEY)`, `PRAGMA wal_autocheckpoint = 0`} {
-		if err := s.ExecForTest(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	other, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "g.db")+"?_pragma=query_only(1)&_pragma=busy_timeout(5000)")
+	s, path := testStore(t, `CREATE TABLE g (k INTEGER PRIMARY KEY)`, `PRAGMA wal_autocheckpoint = 0`)
+	dir := filepath.Dir(path)
+	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)&_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +190,7 @@ func TestGroupCommitAcknowledgedIsOnDisk(t *testing.T) {
 	before := append([]int64(nil), acked...)
 	mu.Unlock()
 	for _, suffix := range []string{"", "-wal"} { // the crash
-		b, err := os.ReadFile(filepath.Join(dir, "g.db"+suffix))
+		b, err := os.ReadFile(path + suffix)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,14 +266,7 @@ func TestRetryable(t *testing.T) {
 // (the kernel may have dropped the pages it failed to write), so it refuses them all.
 func TestGroupCommitWaitsForTheLogSync(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "g.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.ExecForTest(ctx, `CREATE TABLE g (k INTEGER PRIMARY KEY)`); err != nil {
-		t.Fatal(err)
-	}
+	s, _ := testStore(t, `CREATE TABLE g (k INTEGER PRIMARY KEY)`)
 	insert := func(k int) error {
 		return s.tx(ctx, func(tx *sql.Tx) error {
 			_, err := s.exec(ctx, tx, `INSERT INTO g (k) VALUES ($1)`, k)
@@ -314,17 +309,9 @@ func TestGroupCommitWaitsForTheLogSync(t *testing.T) {
 // the log then holds only what was written since.
 func TestCheckpointRestartsAGrowingLog(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := Open(ctx, filepath.Join(dir, "g.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, path := testStore(t, `CREATE TABLE g (k INTEGER PRIMARY KEY, v TEXT NOT NULL)`)
 	s.stopCheckpointer() // this test checkpoints by itself
-	if err := s.ExecForTest(ctx, `CREATE TABLE g (k INTEGER PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite", sqliteBase(filepath.Join(dir, "g.db"), 20*time.Millisecond)+syncFull)
+	db, err := sql.Open("sqlite", sqliteBase(path, 20*time.Millisecond)+syncFull)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,17 +377,10 @@ func TestCheckpointRestartsAGrowingLog(t *testing.T) {
 // member shares its transaction with others, and it is either committed whole or undone whole.
 // (On PostgreSQL an interrupted statement would abort the whole group's transaction.)
 func TestGroupMemberIgnoresCancellationOnceRunning(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "g.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.ExecForTest(context.Background(), `CREATE TABLE g (k INTEGER PRIMARY KEY)`); err != nil {
-		t.Fatal(err)
-	}
+	s, _ := testStore(t, `CREATE TABLE g (k INTEGER PRIMARY KEY)`)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.exec(ctx, tx, `INSERT INTO g (k) VALUES (1)`); err != nil {
 			return err
 		}
