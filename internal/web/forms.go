@@ -28,10 +28,14 @@ func f(name, label, typ string, required bool) formField {
 	return formField{Name: name, Label: label, Type: typ, Required: required}
 }
 
-func parentFields(p string) []formField {
+func parentFields(p string) []formField { return personFields(p, false) }
+
+// personFields are a parent's or a spouse's fields; a spouse's date of birth is required, since
+// the age to marry is checked against it.
+func personFields(p string, dobRequired bool) []formField {
 	return []formField{
 		f(p+".full_name", "form.full_name", "text", true),
-		f(p+".date_of_birth", "form.date_of_birth", "date", false),
+		f(p+".date_of_birth", "form.date_of_birth", "date", dobRequired),
 		f(p+".ethnicity", "form.ethnicity", "text", false),
 		f(p+".nationality", "form.nationality", "text", false),
 		f(p+".residence", "form.residence", "text", false),
@@ -76,16 +80,7 @@ var marriageView = []formSection{
 	{Title: "form.wife", Fields: spouseFields("wife")},
 }
 
-func spouseFields(p string) []formField {
-	return []formField{
-		f(p+".full_name", "form.full_name", "text", true),
-		f(p+".date_of_birth", "form.date_of_birth", "date", true),
-		f(p+".ethnicity", "form.ethnicity", "text", false),
-		f(p+".nationality", "form.nationality", "text", false),
-		f(p+".residence", "form.residence", "text", false),
-		f(p+".personal_id", "form.personal_id", "text", false),
-	}
-}
+func spouseFields(p string) []formField { return personFields(p, true) }
 
 // deathForm follows the death declaration (tờ khai đăng ký khai tử).
 var deathForm = []formSection{
