@@ -66,7 +66,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&f.duration, "duration", 10*time.Second, "how long to register births")
 	fs.IntVar(&f.queries, "queries", 5000, "searches and ID lookups each")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the synthetic data")
-	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the measuring phase to this file (implies --in-process)")
+	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write CPU profiles of the measuring phases to this file name, one per phase: FILE.registrations.prof and so on (implies --in-process)")
 	fs.StringVar(&f.loadProf, "load-cpuprofile", "", "write a CPU profile of the loading phase to this file")
 	fs.BoolVar(&f.fast, "fast-load", true, "drop the search indexes while loading and build them once at the end")
 	fs.BoolVar(&f.inProcess, "in-process", false, "run the server inside the benchmark's process instead of as a child `tuphap serve`")
@@ -104,16 +104,30 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer srv.stop()
-	stop, err := cpuProfile(f.cpuprofile)
-	if err != nil {
+	// 3. Registrations, then searches and ID lookups, through the API by many clients at once;
+	// each phase profiled apart, since each has its own bottleneck.
+	phase := func(name string, run func()) error {
+		stop, err := cpuProfile(phaseFile(f.cpuprofile, name))
+		if err != nil {
+			return err
+		}
+		defer stop()
+		run()
+		return nil
+	}
+	if err := phase("registrations", func() { benchRegistrations(srv, f, &res, stderr) }); err != nil {
 		return err
 	}
-	defer stop()
-
-	// 3. Registrations, then searches and ID lookups, through the API by many clients at once.
-	benchRegistrations(srv, f, &res, stderr)
-	res.SearchPerSec, res.SearchP50, res.SearchP99 = benchQueries(srv, f, f.names, "name searches", stderr)
-	res.IDPerSec, res.IDP50, res.IDP99 = benchQueries(srv, f, f.pids, "ID lookups", stderr)
+	if err := phase("searches", func() {
+		res.SearchPerSec, res.SearchP50, res.SearchP99 = benchQueries(srv, f, f.names, "name searches", stderr)
+	}); err != nil {
+		return err
+	}
+	if err := phase("lookups", func() {
+		res.IDPerSec, res.IDP50, res.IDP99 = benchQueries(srv, f, f.pids, "ID lookups", stderr)
+	}); err != nil {
+		return err
+	}
 	res.ServerRSSMB = srv.rss()
 
 	// 4. The duplicate check of a registration, alone, against the store.
@@ -238,6 +252,7 @@ func benchQueries(srv *benchServer, f benchFlags, qs []string, what string, stde
 		}()
 	}
 	wg.Wait()
+	fmt.Fprintf(stderr, "  %s: p90 %.2f ms, p95 %.2f, p99 %.2f, p99.9 %.2f, max %.2f\n", what, pct(lat, 90), pct(lat, 95), pct(lat, 99), pct(lat, 99.9), pct(lat, 100))
 	return math.Round(float64(len(lat)) / time.Since(began).Seconds()), pct(lat, 50), pct(lat, 99)
 }
 
@@ -264,6 +279,15 @@ func newBirthRequest(g *synth.Generator, today time.Time) registration.BirthRequ
 	e := g.Birth(today.AddDate(0, 0, -50), today.AddDate(0, 0, -1), today)
 	e.Birth.Child.PersonalID = ""
 	return registration.BirthRequest{Office: e.Office, RegisteredOn: today.Format(civil.DateFormat), Birth: *e.Birth}
+}
+
+// phaseFile names the profile of one phase: "cpu.prof" becomes "cpu.searches.prof"; "" stays "".
+func phaseFile(path, phase string) string {
+	if path == "" {
+		return ""
+	}
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "." + phase + ext
 }
 
 // cpuProfile writes a CPU profile to path until stop is called; with no path it does nothing.

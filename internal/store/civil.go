@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -330,21 +331,41 @@ func (s *Store) SearchRecords(ctx context.Context, q civil.Query) ([]RecordSumma
 	if offset == 0 && len(out) < limit {
 		return out, len(out), nil
 	}
+	total, err := s.countRecords(ctx, b)
+	if err != nil {
+		return nil, 0, s.fail(fmt.Errorf("store: count records: %w", err))
+	}
+	return out, total, nil
+}
+
+// countRecords counts a search's matches up to MaxCount+1 ("more than MaxCount").
+func (s *Store) countRecords(ctx context.Context, b *search) (int, error) {
 	count := func(cond string) (int, error) {
 		var n int
 		err := s.readRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+b.where(cond)+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1), b.args...).Scan(&n)
 		return n, err
 	}
+	// Most names pass the cap within the family-first index alone, which one probe past
+	// MaxCount tells: SQLite skips entries for less than it counts them.
+	first := ""
+	if b.lo != "" {
+		first = b.nameFull()
+	}
+	err := s.readRow(ctx, `SELECT 1 FROM records`+b.where(first)+fmt.Sprintf(` LIMIT 1 OFFSET %d`, MaxCount), b.args...).Scan(new(int))
+	if err == nil {
+		return MaxCount + 1, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	// A rarer name is counted across both orders and the other names, each entry once.
 	total, err := count(b.nameAny())
-	if err == nil && q.Name != "" && total <= MaxCount {
+	if err == nil && b.lo != "" && total <= MaxCount {
 		var more int
 		more, err = count(b.nameOther() + " AND NOT " + b.nameAny())
 		total += more
 	}
-	if err != nil {
-		return nil, 0, s.fail(fmt.Errorf("store: count records: %w", err))
-	}
-	return out, total, nil
+	return total, err
 }
 
 // searchPage reads one page of a search.

@@ -274,6 +274,50 @@ func TestSearchUsesIndexes(t *testing.T) {
 			t.Errorf("query %+v scans or sorts the table:\n%s", q, plan)
 		}
 	}
+	// The province-wide name page, the commonest search, is read from its index alone.
+	plan, err := s.ExplainSearch(ctx, civil.Query{Name: "nguyen thi dao"})
+	if err != nil || !strings.HasPrefix(plan, "SEARCH records USING COVERING INDEX records_name_list") {
+		t.Errorf("name page reads the table: %v\n%s", err, plan)
+	}
+}
+
+// A search's total counts each entry once, and stops past MaxCount.
+func TestSearchTotals(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seed(t, s)
+		var rs []civil.Record
+		rs = append(rs, births("21025", "A", 1, store.MaxCount+5, "Nguyễn Văn", civil.Male)...)
+		// Thirty entries in a book, all with the same name.
+		same := func(book, name, sex string) []civil.Record {
+			b := births("21025", book, 1, 30, name, sex)
+			for i := range b {
+				b[i].Birth.Child.FullName = name
+			}
+			return b
+		}
+		rs = append(rs, same("B", "Hà Văn Hà", civil.Male)...)    // "ha" in both orders
+		rs = append(rs, same("C", "Lê Thị Hà", civil.Female)...)  // "ha" given name first
+		rs = append(rs, same("D", "Hà Thị Mai", civil.Female)...) // "ha" family name first
+		if _, err := s.BulkInsert(ctx, rs, admin, "t.csv"); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			q     string
+			total int
+		}{
+			{"nguyen van", store.MaxCount + 1}, // "more than 1,000"
+			{"ha", 90},
+			{"ha van ha", 30},
+			{"ha thi", 30},
+			{"nguyen van 10", 17}, // 10, 100–109 and 1000–1005: fewer than a page
+			{"ha le", 30},
+		} {
+			items, total, err := s.SearchRecords(ctx, civil.Query{Name: tt.q, Limit: 20})
+			if err != nil || total != tt.total || len(items) != min(20, tt.total) {
+				t.Errorf("%q: %d found, %d listed, %v; want %d", tt.q, total, len(items), err, tt.total)
+			}
+		}
+	})
 }
 
 // births are legacy entries numbered from to to in one book of 2010, named prefix + number.
