@@ -274,10 +274,19 @@ func TestSearchUsesIndexes(t *testing.T) {
 			t.Errorf("query %+v scans or sorts the table:\n%s", q, plan)
 		}
 	}
-	// The province-wide name page, the commonest search, is read from its index alone.
-	plan, err := s.ExplainSearch(ctx, civil.Query{Name: "nguyen thi dao"})
-	if err != nil || !strings.HasPrefix(plan, "SEARCH records USING COVERING INDEX records_name_list") {
-		t.Errorf("name page reads the table: %v\n%s", err, plan)
+	// The province-wide name page, the commonest search, is read from its index alone; the
+	// probe of the cap walks the narrow name indexes alone, bounded by the office if any.
+	for _, tt := range []struct {
+		q           civil.Query
+		page, probe string
+	}{
+		{civil.Query{Name: "nguyen thi dao"}, "SEARCH records USING COVERING INDEX records_name_list", "SEARCH records USING COVERING INDEX records_name (name_folded>?)\n"},
+		{civil.Query{Name: "dao", Office: "21025"}, "SEARCH records USING INDEX records_office_name", "SEARCH records USING COVERING INDEX records_office_name (office=? AND name_folded>?)\n"},
+	} {
+		plan, err := s.ExplainSearch(ctx, tt.q)
+		if err != nil || !strings.HasPrefix(plan, tt.page) || !strings.HasSuffix(plan, tt.probe) {
+			t.Errorf("%+v: %v\n%s", tt.q, err, plan)
+		}
 	}
 }
 
@@ -298,23 +307,33 @@ func TestSearchTotals(t *testing.T) {
 		rs = append(rs, same("B", "Hà Văn Hà", civil.Male)...)    // "ha" in both orders
 		rs = append(rs, same("C", "Lê Thị Hà", civil.Female)...)  // "ha" given name first
 		rs = append(rs, same("D", "Hà Thị Mai", civil.Female)...) // "ha" family name first
+		// Exactly MaxCount, followed in the index by other names.
+		rs = append(rs, births("21025", "E", 1, store.MaxCount, "Trần Văn", civil.Male)...)
+		rs = append(rs, same("F", "Trần Vũ", civil.Male)...)
 		if _, err := s.BulkInsert(ctx, rs, admin, "t.csv"); err != nil {
 			t.Fatal(err)
 		}
 		for _, tt := range []struct {
-			q     string
+			q     civil.Query
 			total int
 		}{
-			{"nguyen van", store.MaxCount + 1}, // "more than 1,000"
-			{"ha", 90},
-			{"ha van ha", 30},
-			{"ha thi", 30},
-			{"nguyen van 10", 17}, // 10, 100–109 and 1000–1005: fewer than a page
-			{"ha le", 30},
+			{civil.Query{Name: "nguyen van"}, store.MaxCount + 1}, // "more than 1,000"
+			{civil.Query{Name: "nguyen van", Office: "21025"}, store.MaxCount + 1},
+			{civil.Query{Name: "nguyen van", Kind: civil.BirthKind}, store.MaxCount + 1},
+			{civil.Query{Name: "nguyen van", Office: "21001"}, 0},
+			{civil.Query{Name: "tran van"}, store.MaxCount},
+			{civil.Query{Name: "tran van", Office: "21025"}, store.MaxCount},
+			{civil.Query{Name: "tran v"}, store.MaxCount + 1},
+			{civil.Query{Name: "ha"}, 90},
+			{civil.Query{Name: "ha van ha"}, 30},
+			{civil.Query{Name: "ha thi"}, 30},
+			{civil.Query{Name: "nguyen van 10"}, 17}, // 10, 100–109 and 1000–1005: fewer than a page
+			{civil.Query{Name: "ha le"}, 30},
 		} {
-			items, total, err := s.SearchRecords(ctx, civil.Query{Name: tt.q, Limit: 20})
+			tt.q.Limit = 20
+			items, total, err := s.SearchRecords(ctx, tt.q)
 			if err != nil || total != tt.total || len(items) != min(20, tt.total) {
-				t.Errorf("%q: %d found, %d listed, %v; want %d", tt.q, total, len(items), err, tt.total)
+				t.Errorf("%+v: %d found, %d listed, %v; want %d", tt.q, total, len(items), err, tt.total)
 			}
 		}
 	})
