@@ -114,14 +114,14 @@ var BirthRules = RuleSet{Require: []string{"name"}, Rules: []Rule{
 	{"dup.same_mother_id", "mother", 45, func(a, b Facts, _ Params) bool { return both(a.MotherID, b.MotherID) && a.MotherID == b.MotherID }},
 	{"dup.same_mother", "mother", 40, func(a, b Facts, _ Params) bool { return both(a.Mother, b.Mother) && a.Mother == b.Mother }},
 	{"dup.similar_mother", "mother", 30, func(a, b Facts, p Params) bool {
-		return both(a.Mother, b.Mother) && vntext.Distance(a.Mother, b.Mother) <= p.MaxParentDist
+		return both(a.Mother, b.Mother) && vntext.Within(a.Mother, b.Mother, p.MaxParentDist)
 	}},
 	{"dup.same_father", "father", 20, func(a, b Facts, p Params) bool {
-		return both(a.Father, b.Father) && vntext.Distance(a.Father, b.Father) <= p.MaxParentDist
+		return both(a.Father, b.Father) && vntext.Within(a.Father, b.Father, p.MaxParentDist)
 	}},
 	{"dup.same_name", "name", 35, func(a, b Facts, _ Params) bool { return both(a.Given, b.Given) && a.Given == b.Given }},
 	{"dup.similar_name", "name", 25, func(a, b Facts, p Params) bool {
-		return both(a.Given, b.Given) && vntext.Distance(a.Given, b.Given) <= p.MaxNameDistance
+		return both(a.Given, b.Given) && vntext.Within(a.Given, b.Given, p.MaxNameDistance)
 	}},
 	{"dup.same_dob", "dob", 15, func(a, b Facts, _ Params) bool { return !a.DOB.IsZero() && a.DOB.Equal(b.DOB) }},
 	{"dup.near_dob", "dob", 10, func(a, b Facts, p Params) bool { return withinDays(a.DOB, b.DOB, p.DOBWindowDays) }},
@@ -137,7 +137,7 @@ var DeathRules = RuleSet{Rules: []Rule{
 	{"dup.same_birth_record", "link", 100, func(a, b Facts, _ Params) bool { return both(a.Link, b.Link) && a.Link == b.Link }},
 	{"dup.same_name", "name", 35, func(a, b Facts, _ Params) bool { return both(a.Given, b.Given) && a.Given == b.Given }},
 	{"dup.similar_name", "name", 25, func(a, b Facts, p Params) bool {
-		return both(a.Given, b.Given) && vntext.Distance(a.Given, b.Given) <= p.MaxNameDistance
+		return both(a.Given, b.Given) && vntext.Within(a.Given, b.Given, p.MaxNameDistance)
 	}},
 	{"dup.same_family", "family", 10, func(a, b Facts, _ Params) bool { return both(a.Family, b.Family) && a.Family == b.Family }},
 	{"dup.same_dob", "dob", 30, func(a, b Facts, _ Params) bool { return !a.DOB.IsZero() && a.DOB.Equal(b.DOB) }},

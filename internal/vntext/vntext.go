@@ -4,6 +4,7 @@
 package vntext
 
 import (
+	"math"
 	"strings"
 	"unicode"
 
@@ -14,6 +15,33 @@ import (
 // "Nguyễn Thị  Đào" → "nguyen thi dao". The same function folds stored names and queries, on
 // every store, so that both sides agree.
 func Fold(s string) string {
+	if folded(s) {
+		return s // folded already, as stored names are: no copy
+	}
+	return fold(s)
+}
+
+// folded reports whether fold would return s as it is: plain ASCII with nothing to lower-case,
+// no separator but single spaces between words.
+func folded(s string) bool {
+	space := true // a leading space is dropped
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+			if space {
+				return false
+			}
+			space = true
+			continue
+		case c < 0x20 || c >= 0x7f || c >= 'A' && c <= 'Z' || c == '-' || c == '_' || c == ',' || c == '.':
+			return false
+		}
+		space = false
+	}
+	return len(s) == 0 || s[len(s)-1] != ' '
+}
+
+func fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true // drop leading space
@@ -75,21 +103,54 @@ func GivenFirst(full string) string {
 }
 
 // Distance is the Levenshtein edit distance between two strings, by rune.
-func Distance(a, b string) int {
+func Distance(a, b string) int { return boundedDistance(a, b, math.MaxInt) }
+
+// Within reports whether a and b are at most k edits apart. It gives up as soon as they cannot
+// be, which for the names a duplicate check compares is after a letter or two.
+func Within(a, b string, k int) bool { return boundedDistance(a, b, k) <= k }
+
+// boundedDistance is Distance, or any number above bound once it exceeds bound.
+func boundedDistance(a, b string, bound int) int {
+	// Folded names are short ASCII: compared by byte, with the rows on the stack.
+	if len(b) < 32 && ascii(a) && ascii(b) {
+		var prev, cur [32]int
+		return distance([]byte(a), []byte(b), prev[:len(b)+1], cur[:len(b)+1], bound)
+	}
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	return distance(ra, rb, make([]int, len(rb)+1), make([]int, len(rb)+1), bound)
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// distance is the Levenshtein distance of ra and rb, using prev and cur (len(rb)+1 each); past
+// bound it returns bound+1.
+func distance[T byte | rune](ra, rb []T, prev, cur []int, bound int) int {
+	if d := len(ra) - len(rb); d > bound || -d > bound {
+		return bound + 1
+	}
 	for j := range prev {
 		prev[j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
 		cur[0] = i
+		least := i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			least = min(least, cur[j])
+		}
+		if least > bound { // a row never goes below the one before
+			return bound + 1
 		}
 		prev, cur = cur, prev
 	}

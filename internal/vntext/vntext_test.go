@@ -1,6 +1,7 @@
 package vntext
 
 import (
+	"math"
 	"testing"
 	"unicode/utf8"
 )
@@ -69,6 +70,9 @@ func FuzzFold(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := Fold(s)
+		if got != fold(s) {
+			t.Fatalf("Fold(%q) = %q, the full fold gives %q", s, got, fold(s))
+		}
 		if !utf8.ValidString(s) {
 			return
 		}
@@ -78,6 +82,26 @@ func FuzzFold(f *testing.F) {
 		for _, r := range got {
 			if r == 'đ' || r == 'Đ' || (r >= 'A' && r <= 'Z') {
 				t.Fatalf("Fold(%q) = %q keeps %q", s, got, r)
+			}
+		}
+	})
+}
+
+// Folded names take a path of their own, by byte, and Within gives up early; both must agree
+// with the full distance by rune.
+func FuzzDistance(f *testing.F) {
+	f.Add("nguyen thi dao", "nguyen thi đao")
+	f.Add("hoa", "hoà")
+	f.Add("", "an")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ra, rb := []rune(a), []rune(b)
+		want := distance(ra, rb, make([]int, len(rb)+1), make([]int, len(rb)+1), math.MaxInt)
+		if got := Distance(a, b); got != want {
+			t.Fatalf("Distance(%q, %q) = %d, by rune %d", a, b, got, want)
+		}
+		for k := range 4 {
+			if Within(a, b, k) != (want <= k) {
+				t.Fatalf("Within(%q, %q, %d) = %v, distance %d", a, b, k, !(want <= k), want)
 			}
 		}
 	})
