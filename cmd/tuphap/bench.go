@@ -112,7 +112,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		defer stop()
+		before, began := srv.committer(), time.Now()
 		run()
+		srv.committer().since(before, time.Since(began), stderr)
 		return nil
 	}
 	if err := phase("registrations", func() { benchRegistrations(srv, f, &res, stderr) }); err != nil {
@@ -207,11 +209,6 @@ func benchRegistrations(srv *benchServer, f benchFlags, res *benchResult, stderr
 	wg.Wait()
 	res.RegPerSec = float64(ok.Load()) / f.duration.Seconds()
 	res.RegP50, res.RegP99 = pct(lat, 50), pct(lat, 99)
-	if commits, txs := srv.counter("tuphap_store_group_commits_total"), srv.counter("tuphap_store_grouped_transactions_total"); commits > 0 {
-		busy, committing := srv.counter("tuphap_store_group_busy_seconds_total"), srv.counter("tuphap_store_group_commit_seconds_total")
-		fmt.Fprintf(stderr, "  %.0f commits, %.1f transactions each; the committer was busy %.0f%% of the time, %.0f%% committing\n",
-			commits, txs/commits, 100*busy/f.duration.Seconds(), 100*committing/f.duration.Seconds())
-	}
 	other.Range(func(k, v any) bool {
 		// 409: the rules saw a likely duplicate (common names, same mother's name, days apart).
 		fmt.Fprintf(stderr, "  not registered: %d answered %v\n", v.(*atomic.Int64).Load(), k)

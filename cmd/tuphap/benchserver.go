@@ -124,6 +124,25 @@ func (b *benchServer) rss() float64 {
 }
 
 // counter reads one unlabelled counter from the server's /metrics.
+// committerCounts are the group committer's counters (SQLite's single writer) at one moment.
+type committerCounts struct{ commits, txs, busy, committing, syncs float64 }
+
+func (b *benchServer) committer() committerCounts {
+	return committerCounts{b.counter("tuphap_store_group_commits_total"), b.counter("tuphap_store_grouped_transactions_total"),
+		b.counter("tuphap_store_group_busy_seconds_total"), b.counter("tuphap_store_group_commit_seconds_total"),
+		b.counter("tuphap_store_log_syncs_total")}
+}
+
+// since prints what the committer did from c0 to c over a phase of length d.
+func (c committerCounts) since(c0 committerCounts, d time.Duration, w io.Writer) {
+	commits := c.commits - c0.commits
+	if commits <= 0 {
+		return
+	}
+	fmt.Fprintf(w, "  %.0f commits, %.1f transactions each, %.0f log syncs; the committer was busy %.0f%% of the time, %.0f%% committing\n",
+		commits, (c.txs-c0.txs)/commits, c.syncs-c0.syncs, 100*(c.busy-c0.busy)/d.Seconds(), 100*(c.committing-c0.committing)/d.Seconds())
+}
+
 func (b *benchServer) counter(name string) float64 {
 	resp, err := b.client.Get(b.base + "/metrics")
 	if err != nil {
