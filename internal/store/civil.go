@@ -351,7 +351,7 @@ func (s *Store) countRecords(ctx context.Context, b *search) (int, error) {
 	}
 	// A rarer name is counted across both orders and the other names, each entry once.
 	total, err := count(b.nameAny())
-	if err == nil && b.lo != "" && total <= MaxCount {
+	if err == nil && b.name != "" && total <= MaxCount {
 		var more int
 		more, err = count(b.nameOther() + " AND NOT " + b.nameAny())
 		total += more
@@ -372,25 +372,21 @@ func (s *Store) pastCap(ctx context.Context, b *search) (bool, error) {
 	return err == nil && (!open || strings.HasPrefix(name, b.name)), err
 }
 
-// capProbe is pastCap's query. A search by name (and office) reads with no upper bound, which
-// SQLite would test at every step for three times the cost of the walk; open says so, and the
-// name of the entry found must then be checked. Any other condition could let such a walk run
-// far past the name, so then the range is bounded in SQL.
+// capProbe is pastCap's query. A name alone, over the province, is read with no upper bound,
+// which SQLite would test at every step for three times the cost of the walk; open says so, and
+// the name of the entry found must then be checked. With any other condition such a walk could
+// run far past the name, through entries the condition leaves out, so there the range is
+// bounded in SQL.
 func (b *search) capProbe() (q string, args []any, open bool) {
 	skip := fmt.Sprintf(` LIMIT 1 OFFSET %d`, MaxCount)
-	if b.name == "" || !b.nameOnly {
-		first := ""
-		if b.name != "" {
-			first = b.nameFull()
-		}
-		return `SELECT '' FROM records` + b.where(first) + skip, b.args, false
+	if b.name != "" && len(b.conds) == 0 {
+		return `SELECT name_folded FROM records WHERE name_folded >= $1 ORDER BY name_folded` + skip, []any{b.name}, true
 	}
-	var a sqlArgs
-	where := " WHERE "
-	if b.office != "" {
-		where += "office = " + a.add(b.office) + " AND "
+	first := ""
+	if b.name != "" {
+		first = b.nameFull()
 	}
-	return `SELECT name_folded FROM records` + where + `name_folded >= ` + a.add(b.name) + ` ORDER BY name_folded` + skip, a, true
+	return `SELECT '' FROM records` + b.where(first) + skip, b.args, false
 }
 
 // searchPage reads one page of a search.
@@ -461,9 +457,7 @@ type search struct {
 	conds  []string
 	args   []any
 	lo, hi string // placeholders of the name prefix range
-	// The name and the office as given, and whether they are all the query asks (pastCap).
-	name, office string
-	nameOnly     bool
+	name   string // the name as given
 }
 
 func (b *search) arg(v any) string {
@@ -532,8 +526,7 @@ func searchSQL(q civil.Query) *search {
 	if q.Name != "" {
 		b.lo, b.hi = b.arg(q.Name), b.arg(prefixEnd(q.Name))
 	}
-	b.name, b.office = q.Name, q.Office
-	b.nameOnly = q.Kind == "" && q.PersonalID == "" && q.DOB == "" && q.Number == 0 && q.From == "" && q.To == ""
+	b.name = q.Name
 	return b
 }
 
