@@ -117,7 +117,8 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		srv.committer().since(before, time.Since(began), stderr)
 		return nil
 	}
-	if err := phase("registrations", func() { benchRegistrations(srv, f, &res, stderr) }); err != nil {
+	births := makeBirthBodies(f)
+	if err := phase("registrations", func() { benchRegistrations(srv, f, births, &res, stderr) }); err != nil {
 		return err
 	}
 	if err := phase("searches", func() {
@@ -159,24 +160,35 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func benchRegistrations(srv *benchServer, f benchFlags, res *benchResult, stderr io.Writer) {
+// birthBodies makes each client's births before the clock starts, as many as 4,000 a second
+// would use: making them is the load generator's work, and it shares the two cores with the
+// server. A client that runs out makes more with its generator.
+type birthBodies struct {
+	gens   []*synth.Generator
+	bodies [][][]byte
+}
+
+func makeBirthBodies(f benchFlags) birthBodies {
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	b := birthBodies{gens: make([]*synth.Generator, f.clients), bodies: make([][][]byte, f.clients)}
+	for c := range f.clients {
+		b.gens[c] = synth.New(uint64(time.Now().UnixNano())+uint64(c), f.communes) // new births on every run
+		for range int(4000*f.duration.Seconds())/f.clients + 1 {
+			body, _ := json.Marshal(newBirthRequest(b.gens[c], today))
+			b.bodies[c] = append(b.bodies[c], body)
+		}
+	}
+	return b
+}
+
+func benchRegistrations(srv *benchServer, f benchFlags, births birthBodies, res *benchResult, stderr io.Writer) {
 	fmt.Fprintf(stderr, "registering births for %s with %d clients…\n", f.duration, f.clients)
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	var ok atomic.Int64
 	var other sync.Map // status → count of answers other than 201
 	var mu sync.Mutex
 	var lat []float64
-	// The births are made before the clock starts, as many as 4,000 a second would use: making
-	// them is the load generator's work, and it shares the two cores with the server.
-	gens := make([]*synth.Generator, f.clients)
-	bodies := make([][][]byte, f.clients)
-	for c := range f.clients {
-		gens[c] = synth.New(uint64(time.Now().UnixNano())+uint64(c), f.communes) // new births on every run
-		for range int(4000*f.duration.Seconds())/f.clients + 1 {
-			body, _ := json.Marshal(newBirthRequest(gens[c], today))
-			bodies[c] = append(bodies[c], body)
-		}
-	}
+	gens, bodies := births.gens, births.bodies
 	deadline := time.Now().Add(f.duration)
 	var wg sync.WaitGroup
 	for c := range f.clients {

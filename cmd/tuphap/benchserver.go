@@ -123,7 +123,6 @@ func (b *benchServer) rss() float64 {
 	return peakRSS("self")
 }
 
-// counter reads one unlabelled counter from the server's /metrics.
 // committerCounts are the group committer's counters (SQLite's single writer) at one moment.
 type committerCounts struct{ commits, txs, busy, committing, syncs float64 }
 
@@ -143,6 +142,7 @@ func (c committerCounts) since(c0 committerCounts, d time.Duration, w io.Writer)
 		commits, (c.txs-c0.txs)/commits, c.syncs-c0.syncs, 100*(c.busy-c0.busy)/d.Seconds(), 100*(c.committing-c0.committing)/d.Seconds())
 }
 
+// counter reads one unlabelled counter from the server's /metrics.
 func (b *benchServer) counter(name string) float64 {
 	resp, err := b.client.Get(b.base + "/metrics")
 	if err != nil {
