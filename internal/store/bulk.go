@@ -321,6 +321,7 @@ func (s *Store) WithoutSearchIndexes(ctx context.Context, fn func() error) error
 		if err := s.syncLog(); err != nil {
 			return errors.Join(ferr, err)
 		}
+		s.checkpointAll(ctx)
 	}
 	// PostgreSQL plans by statistics that a bulk load leaves stale until autovacuum comes round:
 	// without them an ID lookup walked the date index backwards through every entry.
@@ -330,4 +331,25 @@ func (s *Store) WithoutSearchIndexes(ctx context.Context, fn func() error) error
 		}
 	}
 	return ferr
+}
+
+// checkpointAll copies the whole log into the database file and empties it. The indexes built
+// after a load sit in the log, gigabytes of it at ten million entries: left to the checkpointer,
+// they were copied while people worked, every page read looked them up in the log's index, and
+// registrations ran at half their speed for minutes. The data is durable already, so a
+// checkpoint that cannot finish (a reader holds the log) is only logged: the checkpointer
+// finishes it later.
+func (s *Store) checkpointAll(ctx context.Context) {
+	ctx = context.WithoutCancel(ctx)
+	// The writer does not sync (logsync.go); a checkpoint must, before the log is emptied.
+	if _, err := s.w.ExecContext(ctx, `PRAGMA synchronous = FULL`); err != nil {
+		s.log.Warn("store: checkpoint after a load", "err", err)
+		return
+	}
+	defer s.w.ExecContext(ctx, `PRAGMA synchronous = OFF`)
+	var busy, log, done int
+	err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done)
+	if err != nil || busy != 0 {
+		s.log.Warn("store: checkpoint after a load left the log to the checkpointer", "err", err, "busy", busy)
+	}
 }

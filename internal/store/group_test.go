@@ -16,6 +16,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/civil"
 )
 
 // testStore opens a SQLite store in a directory of its own, closed when the test ends, runs
@@ -394,5 +396,32 @@ func TestGroupMemberIgnoresCancellationOnceRunning(t *testing.T) {
 	var n int
 	if err := s.r.QueryRow(`SELECT COUNT(*) FROM g`).Scan(&n); err != nil || n != 2 {
 		t.Fatalf("%d rows (%v), want both", n, err)
+	}
+}
+
+// A load without search indexes ends with the indexes it built copied into the database file
+// and the log emptied, not left for the checkpointer while people work.
+func TestLoadEndsWithAnEmptyLog(t *testing.T) {
+	ctx := context.Background()
+	s, path := testStore(t)
+	if err := s.SyncOffices(ctx, []auth.Office{{Code: "21025", Name: "Phường Cẩm Thành", Kind: "commune"}}); err != nil {
+		t.Fatal(err)
+	}
+	var rs []civil.Record
+	for i := 1; i <= 900; i++ {
+		rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: "21025", Register: civil.Register{Number: i, Book: "A", Year: 2010},
+			RegisteredOn: "2010-05-01", Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("Lê Thị %d", i), Sex: civil.Female, DateOfBirth: "2010-04-01"}}})
+	}
+	if err := s.WithoutSearchIndexes(ctx, func() error {
+		_, err := s.BulkInsert(ctx, rs, audit.Actor{Username: "t"}, "t.csv")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() != 0 {
+		t.Fatalf("log after the load: %v bytes, %v", fi.Size(), err)
+	}
+	if _, total, err := s.SearchRecords(ctx, civil.Query{Name: "le thi"}); err != nil || total != 900 {
+		t.Fatalf("%d found, %v", total, err)
 	}
 }
