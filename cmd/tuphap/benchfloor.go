@@ -48,33 +48,38 @@ func benchFloor(ctx context.Context, st *store.Store, f benchFlags, w io.Writer)
 	svc := registration.New(st)
 	p := auth.Principal{Username: "bench", Role: auth.Specialist, Office: auth.DepartmentOffice}
 	today := time.Now().UTC().Truncate(24 * time.Hour)
-	var ok atomic.Int64
 	span := min(f.duration, 5*time.Second)
-	deadline := time.Now().Add(span)
-	var wg sync.WaitGroup
-	for c := range f.clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			g := synth.New(uint64(time.Now().UnixNano())+uint64(c), f.communes)
-			for time.Now().Before(deadline) {
-				if _, err := svc.RegisterBirth(ctx, p, audit.Actor{Username: "bench"}, newBirthRequest(g, today)); err == nil {
-					ok.Add(1)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	fmt.Fprintf(w, "floor: registrations through the service, no HTTP     %8.0f births/s\n", float64(ok.Load())/span.Seconds())
-	fmt.Fprintf(w, "floor: the writer alone, no duplicate check          %8.0f births/s\n", writerAlone(ctx, st, f, span))
+	service := birthsPerSecond(f, span, func(g *synth.Generator) bool {
+		_, err := svc.RegisterBirth(ctx, p, audit.Actor{Username: "bench"}, newBirthRequest(g, today))
+		return err == nil
+	})
+	fmt.Fprintf(w, "floor: registrations through the service, no HTTP     %8.0f births/s\n", service)
+
+	// The writer alone: valid births, each with its dossier and outbox message as the service
+	// makes them, with no duplicate check: the most the single writer gives on this store,
+	// whatever the rest of the machine does.
+	writer := birthsPerSecond(f, span, func(g *synth.Generator) bool {
+		req := newBirthRequest(g, today)
+		b := req.Birth
+		b.Normalize()
+		born, _ := civil.ParseDate(b.Child.DateOfBirth)
+		r := civil.Record{Kind: civil.BirthKind, Office: req.Office, RegisteredOn: req.RegisteredOn,
+			Late: civil.LateBirth(born, today), Birth: &b}
+		now := st.Now()
+		reg := store.Registration{
+			Dossier: &dossier.Dossier{Procedure: "KS", Office: r.Office, Applicant: b.Requester.FullName, Channel: dossier.Desk,
+				Status: dossier.Settled, ReceivedAt: now, DueAt: now, SettledAt: now},
+			Outbox: func(r *civil.Record) ([]*store.Message, error) { return outbox.ForRecord(r, now) },
+		}
+		return st.RegisterRecord(ctx, &r, reg, audit.Actor{Username: "bench"}) == nil
+	})
+	fmt.Fprintf(w, "floor: the writer alone, no duplicate check          %8.0f births/s\n", writer)
 	return nil
 }
 
-// writerAlone stores valid births, each with its dossier and outbox message as the service
-// makes them, from many callers with no duplicate check and no HTTP: the most the single
-// writer gives on this store, whatever the rest of the machine does. It returns births/s.
-func writerAlone(ctx context.Context, st *store.Store, f benchFlags, span time.Duration) float64 {
-	today := time.Now().UTC().Truncate(24 * time.Hour)
+// birthsPerSecond runs register from f.clients goroutines, each with a generator of its own,
+// for span, and returns how many a second succeeded.
+func birthsPerSecond(f benchFlags, span time.Duration, register func(g *synth.Generator) bool) float64 {
 	var ok atomic.Int64
 	deadline := time.Now().Add(span)
 	var wg sync.WaitGroup
@@ -84,19 +89,7 @@ func writerAlone(ctx context.Context, st *store.Store, f benchFlags, span time.D
 			defer wg.Done()
 			g := synth.New(uint64(time.Now().UnixNano())+uint64(c), f.communes)
 			for time.Now().Before(deadline) {
-				req := newBirthRequest(g, today)
-				b := req.Birth
-				b.Normalize()
-				born, _ := civil.ParseDate(b.Child.DateOfBirth)
-				r := civil.Record{Kind: civil.BirthKind, Office: req.Office, RegisteredOn: req.RegisteredOn,
-					Late: civil.LateBirth(born, today), Birth: &b}
-				now := st.Now()
-				reg := store.Registration{
-					Dossier: &dossier.Dossier{Procedure: "KS", Office: r.Office, Applicant: b.Requester.FullName, Channel: dossier.Desk,
-						Status: dossier.Settled, ReceivedAt: now, DueAt: now, SettledAt: now},
-					Outbox: func(r *civil.Record) ([]*store.Message, error) { return outbox.ForRecord(r, now) },
-				}
-				if err := st.RegisterRecord(ctx, &r, reg, audit.Actor{Username: "bench"}); err == nil {
+				if register(g) {
 					ok.Add(1)
 				}
 			}
