@@ -112,9 +112,10 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		defer stop()
-		before, began := srv.committer(), time.Now()
+		before, cpu, began := srv.committer(), machineCPU(), time.Now()
 		run()
 		srv.committer().since(before, time.Since(began), stderr)
+		machineCPU().since(cpu, stderr)
 		return nil
 	}
 	births := makeBirthBodies(f)
@@ -324,6 +325,41 @@ func pct(xs []float64, p float64) float64 {
 	sort.Float64s(xs)
 	i := int(math.Ceil(p/100*float64(len(xs)))) - 1
 	return math.Round(xs[max(i, 0)]*100) / 100
+}
+
+// cpuTicks are the machine's CPU times (/proc/stat) at one moment: busy, idle, and waiting
+// for the disk.
+type cpuTicks struct{ busy, idle, iowait float64 }
+
+func machineCPU() cpuTicks {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return cpuTicks{}
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal …
+	var t cpuTicks
+	for i := 1; i < len(f) && i <= 8; i++ {
+		var v float64
+		fmt.Sscan(f[i], &v)
+		switch i {
+		case 4:
+			t.idle = v
+		case 5:
+			t.iowait = v
+		default:
+			t.busy += v
+		}
+	}
+	return t
+}
+
+// since prints how busy the machine's cores were from t0 to t.
+func (t cpuTicks) since(t0 cpuTicks, w io.Writer) {
+	busy, idle, wait := t.busy-t0.busy, t.idle-t0.idle, t.iowait-t0.iowait
+	if total := busy + idle + wait; total > 0 {
+		fmt.Fprintf(w, "  the machine's cores were busy %.0f%% of the time, waiting for the disk %.0f%%\n", 100*busy/total, 100*wait/total)
+	}
 }
 
 // peakRSS is a process's peak resident set (VmHWM) in MB: pid is a number or "self"; 0 where
