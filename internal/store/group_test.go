@@ -418,8 +418,12 @@ func TestLoadEndsWithAnEmptyLog(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() != 0 {
-		t.Fatalf("log after the load: %v bytes, %v", fi.Size(), err)
+	fi, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() != 0 {
+		t.Fatalf("log after the load: %d bytes", fi.Size())
 	}
 	if _, total, err := s.SearchRecords(ctx, civil.Query{Name: "le thi"}); err != nil || total != 900 {
 		t.Fatalf("%d found, %v", total, err)

@@ -91,6 +91,7 @@ func FuzzFold(f *testing.F) {
 // with the full distance by rune.
 func FuzzDistance(f *testing.F) {
 	f.Add("nguyen thi dao", "nguyen thi đao")
+	f.Add("nguyen van hung", "nguyen van hunh")
 	f.Add("hoa", "hoà")
 	f.Add("", "an")
 	f.Fuzz(func(t *testing.T, a, b string) {
