@@ -124,6 +124,7 @@ func (s *Store) Users(ctx context.Context, office string) ([]auth.User, error) {
 
 // UpdateUser changes one column of a user (by name from a fixed list) and audits it.
 func (s *Store) updateUser(ctx context.Context, id, set string, args []any, entry audit.Entry) error {
+	defer s.tokens.clear() // a disabled user's tokens stop working now
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, `UPDATE users SET `+set+` WHERE id = $1`, append([]any{id}, args...)...)
 		if err != nil {
@@ -274,6 +275,10 @@ var tokenUserQuery = `SELECT t.id, t.name, t.created_at, t.last_used_at, t.revok
 
 // TokenUser returns the live token with that hash and its user, and notes its use.
 func (s *Store) TokenUser(ctx context.Context, hash string) (auth.Token, auth.User, error) {
+	if t, u, ok := s.tokens.get(hash, s.Now()); ok {
+		return t, u, nil
+	}
+	gen := s.tokens.generation()
 	var t auth.Token
 	var u auth.User
 	var role string
@@ -294,6 +299,7 @@ func (s *Store) TokenUser(ctx context.Context, hash string) (auth.Token, auth.Us
 			return err
 		})
 	}
+	s.tokens.put(hash, t, u, s.Now(), gen)
 	return t, u, nil
 }
 
@@ -317,6 +323,7 @@ func (s *Store) UserTokens(ctx context.Context, userID string) ([]auth.Token, er
 
 // RevokeToken ends a token of user u.
 func (s *Store) RevokeToken(ctx context.Context, u auth.User, id string, by audit.Actor) error {
+	defer s.tokens.clear()
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, `UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`, id, u.ID, ts(s.Now()))
 		if err != nil {
