@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"tuphap/internal/audit"
 	"tuphap/internal/civil"
@@ -348,8 +349,14 @@ func (s *Store) checkpointAll(ctx context.Context) {
 	}
 	defer s.w.ExecContext(ctx, `PRAGMA synchronous = OFF`)
 	var busy, log, done int
-	err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done)
-	if err != nil || busy != 0 {
-		s.log.Warn("store: checkpoint after a load left the log to the checkpointer", "err", err, "busy", busy)
+	var err error
+	for try := range 3 { // the checkpointer's own passive checkpoint may hold the lock a moment
+		if try > 0 {
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err = s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done); err == nil && busy == 0 {
+			return
+		}
 	}
+	s.log.Warn("store: checkpoint after a load left the log to the checkpointer", "err", err, "busy", busy)
 }
