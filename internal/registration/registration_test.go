@@ -157,6 +157,27 @@ func TestBirthDuplicateFoundByMother(t *testing.T) {
 	})
 }
 
+// The mother's name typed a letter off: only the child's name finds the first entry (the
+// same-name step, judged from the index alone), and the similar mother makes it likely. A
+// namesake with another mother is no duplicate.
+func TestBirthDuplicateFoundByName(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		first, err := svc.RegisterBirth(ctx, officer, by, birth("Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RegisterBirth(ctx, officer, by, birth("Nguyễn Thị Đào", "2026-02-02", "Phạm Thị Hoa")); err != nil {
+			t.Fatalf("namesake with another mother: %v", err)
+		}
+		_, err = svc.RegisterBirth(ctx, officer, by, birth("Nguyễn Thị Đào", "2026-02-02", "Trần Thị Lanh"))
+		var dup *registration.DuplicateError
+		if !errors.As(err, &dup) || len(dup.Candidates) != 1 || dup.Candidates[0].ID != first.ID {
+			t.Fatalf("same child, mother's name a letter off: %v, want a duplicate of %s", err, first.ID)
+		}
+	})
+}
+
 func TestLateBirthAndValidation(t *testing.T) {
 	svc := setup(t, storetest.SQLite(t))
 	late := birth("Võ Thị Hạnh", "2025-12-01", "Đỗ Thị Thu")

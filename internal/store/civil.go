@@ -582,6 +582,7 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 	var conds []string
 	var args sqlArgs
 	arg := args.add
+	var likely likelyIDs
 	if f.Kind == civil.BirthKind {
 		if f.DOB.IsZero() {
 			return nil, nil
@@ -598,8 +599,13 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 		if f.MotherID != "" {
 			conds = append(conds, "mother_personal_id = "+arg(f.MotherID))
 		}
+		// Births of the same name within the window are the most numerous candidates (sixteen
+		// at ten million entries), and the name list's index holds what the rules look at: they
+		// are judged without reading an entry.
 		if name := strings.TrimSpace(f.Family + " " + f.Given); name != "" {
-			conds = append(conds, "(name_folded = "+arg(name)+" AND date_of_birth BETWEEN "+arg(lo)+" AND "+arg(hi)+")")
+			if err := s.likelyCandidates(ctx, f, p, &likely, sameNameBirths, name, lo, hi); err != nil {
+				return nil, err
+			}
 		}
 	} else {
 		if f.PersonalID != "" {
@@ -612,48 +618,28 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 			conds = append(conds, "(name_folded = "+arg(name)+" AND date_of_birth = "+arg(f.DOB.Format(civil.DateFormat))+")")
 		}
 	}
-	if len(conds) == 0 {
-		return nil, nil
-	}
-	kind := arg(string(f.Kind))
-	// First the searchable columns only, scored in Go: entries sharing a common name or a mother
-	// are many, likely duplicates few, and only those are read whole (JSON and all).
-	rows, err := s.read(ctx, `SELECT id, full_name, sex, date_of_birth, personal_id, mother_folded, mother_personal_id, father_folded, birth_record
-		FROM records WHERE (`+strings.Join(conds, " OR ")+`) AND kind = `+kind+` LIMIT 500`, args...)
-	if err != nil {
-		return nil, s.fail(fmt.Errorf("store: duplicate candidates: %w", err))
-	}
-	var likely []any
-	for rows.Next() {
-		var id, name, sex, dob, pid, mother, motherID, father, link string
-		if err := rows.Scan(&id, &name, &sex, &dob, &pid, &mother, &motherID, &father, &link); err != nil {
-			rows.Close()
-			return nil, s.fail(err)
-		}
-		if civil.Likely(f, civil.FactsOfIndex(f.Kind, name, sex, dob, pid, mother, motherID, father, link), p) {
-			if likely = append(likely, id); len(likely) == 50 {
-				break
-			}
+	if len(conds) > 0 {
+		kind := arg(string(f.Kind))
+		if err := s.likelyCandidates(ctx, f, p, &likely, `SELECT id, full_name, sex, date_of_birth, personal_id, mother_folded,
+			mother_personal_id, father_folded, birth_record FROM records WHERE (`+strings.Join(conds, " OR ")+`) AND kind = `+kind+
+			` LIMIT 500`, args...); err != nil {
+			return nil, err
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, s.fail(err)
-	}
-	if len(likely) == 0 {
+	if len(likely.ids) == 0 {
 		return nil, nil
 	}
 	// All in one query: SQLite empties a reader's page cache at the start of every read
 	// transaction once anything was written since, so reading them one by one read the same
 	// pages of the indexes and of the table over and over.
 	var ids sqlArgs
-	rows, err = s.read(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
-		WHERE r.id IN `+inList(ids.add, likely)+` ORDER BY r.id`, ids...)
+	rows, err := s.read(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+		WHERE r.id IN `+inList(ids.add, likely.ids)+` ORDER BY r.id`, ids...)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: duplicate candidates: %w", err))
 	}
 	defer rows.Close()
-	out := make([]civil.Record, 0, len(likely))
+	out := make([]civil.Record, 0, len(likely.ids))
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
@@ -662,6 +648,42 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 		out = append(out, r)
 	}
 	return out, s.fail(rows.Err())
+}
+
+// sameNameBirths reads the births of a name within a window of dates of birth, with what the
+// duplicate rules look at, from the name list's index alone.
+const sameNameBirths = `SELECT id, full_name, sex, date_of_birth, personal_id, mother_folded, mother_personal_id,
+	father_folded, '' FROM records WHERE name_folded = $1 AND date_of_birth BETWEEN $2 AND $3 AND kind = 'birth' LIMIT 500`
+
+// likelyIDs are the ids of the likely duplicates found so far, each once, at most 50.
+type likelyIDs struct {
+	ids  []any
+	seen map[string]bool
+}
+
+// likelyCandidates scores, in Go, the candidates that q reads (the searchable columns only:
+// entries sharing a common name or a mother are many, likely duplicates few, and only those are
+// read whole) and adds the likely ones to likely.
+func (s *Store) likelyCandidates(ctx context.Context, f civil.Facts, p civil.Params, likely *likelyIDs, q string, args ...any) error {
+	rows, err := s.read(ctx, q, args...)
+	if err != nil {
+		return s.fail(fmt.Errorf("store: duplicate candidates: %w", err))
+	}
+	defer rows.Close()
+	for len(likely.ids) < 50 && rows.Next() {
+		var id, name, sex, dob, pid, mother, motherID, father, link string
+		if err := rows.Scan(&id, &name, &sex, &dob, &pid, &mother, &motherID, &father, &link); err != nil {
+			return s.fail(err)
+		}
+		if !likely.seen[id] && civil.Likely(f, civil.FactsOfIndex(f.Kind, name, sex, dob, pid, mother, motherID, father, link), p) {
+			if likely.seen == nil {
+				likely.seen = map[string]bool{}
+			}
+			likely.seen[id] = true
+			likely.ids = append(likely.ids, id)
+		}
+	}
+	return s.fail(rows.Err())
 }
 
 // childrenOfParents returns the keys (dialect.entryKey) of the births within [lo, hi] to a

@@ -23,3 +23,15 @@ func TestChildrenOfParentsReadsIndexesOnly(t *testing.T) {
 		}
 	}
 }
+
+// The same-name step reads the name list's index alone, which carries what the rules look at.
+func TestSameNameBirthsReadIndexOnly(t *testing.T) {
+	s, _ := testStore(t)
+	plan, err := s.queryPlan(context.Background(), sameNameBirths, "nguyen thi dao", "2026-01-29", "2026-02-04")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, "USING COVERING INDEX records_name_list") {
+		t.Errorf("plan:\n%s", plan)
+	}
+}
