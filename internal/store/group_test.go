@@ -429,3 +429,15 @@ func TestLoadEndsWithAnEmptyLog(t *testing.T) {
 		t.Fatalf("%d found, %v", total, err)
 	}
 }
+
+// Migrations that build indexes leave them in the log; a store opens with its log emptied.
+func TestOpenEndsMigrationsWithAnEmptyLog(t *testing.T) {
+	_, path := testStore(t)
+	fi, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() != 0 {
+		t.Fatalf("log after the migrations: %d bytes", fi.Size())
+	}
+}

@@ -81,6 +81,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		s.log.Info("migration applied", "version", m.version, "name", m.name, "db", s.dialect.name())
 	}
+	// An index built over millions of entries sits in the log; copy it into the database file
+	// before serving, as after a load (bulk.go).
+	if current < len(files) && s.walPath != "" {
+		s.checkpointAll(ctx)
+	}
 	return nil
 }
 
