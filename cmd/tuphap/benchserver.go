@@ -127,9 +127,10 @@ func (b *benchServer) rss() float64 {
 type committerCounts struct{ commits, txs, busy, committing, syncs float64 }
 
 func (b *benchServer) committer() committerCounts {
-	return committerCounts{b.counter("tuphap_store_group_commits_total"), b.counter("tuphap_store_grouped_transactions_total"),
-		b.counter("tuphap_store_group_busy_seconds_total"), b.counter("tuphap_store_group_commit_seconds_total"),
-		b.counter("tuphap_store_log_syncs_total")}
+	m := b.counters()
+	return committerCounts{m["tuphap_store_group_commits_total"], m["tuphap_store_grouped_transactions_total"],
+		m["tuphap_store_group_busy_seconds_total"], m["tuphap_store_group_commit_seconds_total"],
+		m["tuphap_store_log_syncs_total"]}
 }
 
 // since prints what the committer did from c0 to c over a phase of length d.
@@ -142,19 +143,19 @@ func (c committerCounts) since(c0 committerCounts, d time.Duration, w io.Writer)
 		commits, (c.txs-c0.txs)/commits, c.syncs-c0.syncs, 100*(c.busy-c0.busy)/d.Seconds(), 100*(c.committing-c0.committing)/d.Seconds())
 }
 
-// counter reads one unlabelled counter from the server's /metrics.
-func (b *benchServer) counter(name string) float64 {
+// counters reads the server's /metrics once: every unlabelled metric by name.
+func (b *benchServer) counters() map[string]float64 {
+	out := map[string]float64{}
 	resp, err := b.client.Get(b.base + "/metrics")
 	if err != nil {
-		return 0
+		return out
 	}
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
-			x, _ := strconv.ParseFloat(v, 64)
-			return x
+		if name, v, ok := strings.Cut(sc.Text(), " "); ok && !strings.HasPrefix(name, "#") && !strings.Contains(name, "{") {
+			out[name], _ = strconv.ParseFloat(v, 64)
 		}
 	}
-	return 0
+	return out
 }

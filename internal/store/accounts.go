@@ -275,12 +275,10 @@ var tokenUserQuery = `SELECT t.id, t.name, t.created_at, t.last_used_at, t.revok
 
 // TokenUser returns the live token with that hash and its user, and notes its use.
 func (s *Store) TokenUser(ctx context.Context, hash string) (auth.Token, auth.User, error) {
-	if t, u, ok := s.tokens.get(hash, s.Now()); ok {
+	t, u, gen, ok := s.tokens.get(hash, s.Now())
+	if ok {
 		return t, u, nil
 	}
-	gen := s.tokens.generation()
-	var t auth.Token
-	var u auth.User
 	var role string
 	// One query for both: every API request starts here.
 	err := s.readRow(ctx, tokenUserQuery, hash).

@@ -334,17 +334,17 @@ func (s *Store) WithoutSearchIndexes(ctx context.Context, fn func() error) error
 	return ferr
 }
 
-// checkpointAll copies the whole log into the database file and empties it. The indexes built
-// after a load sit in the log, gigabytes of it at ten million entries: left to the checkpointer,
-// they were copied while people worked, every page read looked them up in the log's index, and
-// registrations ran at half their speed for minutes. The data is durable already, so a
-// checkpoint that cannot finish (a reader holds the log) is only logged: the checkpointer
-// finishes it later.
+// checkpointAll copies the whole log into the database file and empties it. Indexes built after
+// a load or by a migration sit in the log, gigabytes of it at ten million entries: left to the
+// checkpointer, they were copied while people worked, every page read looked them up in the
+// log's index, and registrations ran at half their speed for minutes. The data is durable
+// already, so a checkpoint that cannot finish (a reader holds the log) is only logged: the
+// checkpointer finishes it later.
 func (s *Store) checkpointAll(ctx context.Context) {
 	ctx = context.WithoutCancel(ctx)
 	// The writer does not sync (logsync.go); a checkpoint must, before the log is emptied.
 	if _, err := s.w.ExecContext(ctx, `PRAGMA synchronous = FULL`); err != nil {
-		s.log.Warn("store: checkpoint after a load", "err", err)
+		s.log.Warn("store: checkpoint of the whole log", "err", err)
 		return
 	}
 	defer s.w.ExecContext(ctx, `PRAGMA synchronous = OFF`)
@@ -358,5 +358,5 @@ func (s *Store) checkpointAll(ctx context.Context) {
 			return
 		}
 	}
-	s.log.Warn("store: checkpoint after a load left the log to the checkpointer", "err", err, "busy", busy)
+	s.log.Warn("store: checkpoint of the whole log left it to the checkpointer", "err", err, "busy", busy)
 }

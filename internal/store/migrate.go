@@ -59,9 +59,10 @@ func (s *Store) migrate(ctx context.Context) error {
 	if current > len(files) {
 		return fmt.Errorf("store: database schema %d is newer than this binary (%d): upgrade tuphap", current, len(files))
 	}
-	if current < len(files) {
-		defer s.buildingIndexes(ctx)() // migrations build indexes over whole tables
+	if current == len(files) {
+		return nil
 	}
+	defer s.buildingIndexes(ctx)() // migrations build indexes over whole tables
 	for _, m := range files[current:] {
 		err := s.tx(ctx, func(tx *sql.Tx) error {
 			for _, stmt := range splitSQL(s.dialect.rewrite(m.sql)) {
@@ -83,7 +84,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	// An index built over millions of entries sits in the log; copy it into the database file
 	// before serving, as after a load (bulk.go).
-	if current < len(files) && s.walPath != "" {
+	if s.walPath != "" {
 		s.checkpointAll(ctx)
 	}
 	return nil

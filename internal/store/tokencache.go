@@ -31,21 +31,16 @@ type cachedToken struct {
 	until time.Time
 }
 
-func (c *tokenCache) get(hash string, now time.Time) (auth.Token, auth.User, bool) {
+// get returns the kept lookup of hash, if any; else the generation to give put with the lookup
+// made instead.
+func (c *tokenCache) get(hash string, now time.Time) (t auth.Token, u auth.User, gen uint64, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[hash]
 	if !ok || !now.Before(e.until) {
-		return auth.Token{}, auth.User{}, false
+		return auth.Token{}, auth.User{}, c.gen, false
 	}
-	return e.t, e.u, true
-}
-
-// generation is read before a lookup, and given back to put.
-func (c *tokenCache) generation() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.gen
+	return e.t, e.u, c.gen, true
 }
 
 func (c *tokenCache) put(hash string, t auth.Token, u auth.User, now time.Time, gen uint64) {

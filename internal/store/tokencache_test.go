@@ -62,17 +62,18 @@ func TestTokenCacheLivesForItsTTL(t *testing.T) {
 func TestTokenCacheDropsLookupsOlderThanAClear(t *testing.T) {
 	var c tokenCache
 	now := time.Now()
-	gen := c.generation()
+	_, _, gen, _ := c.get("h", now)
 	c.clear()
 	c.put("h", auth.Token{ID: "t"}, auth.User{ID: "u"}, now, gen)
-	if _, _, ok := c.get("h", now); ok {
+	_, _, gen, ok := c.get("h", now)
+	if ok {
 		t.Fatal("a lookup older than the clear was kept")
 	}
-	c.put("h", auth.Token{ID: "t"}, auth.User{ID: "u"}, now, c.generation())
-	if _, _, ok := c.get("h", now.Add(tokenCacheTTL-time.Nanosecond)); !ok {
+	c.put("h", auth.Token{ID: "t"}, auth.User{ID: "u"}, now, gen)
+	if _, _, _, ok := c.get("h", now.Add(tokenCacheTTL-time.Nanosecond)); !ok {
 		t.Fatal("a fresh lookup was not kept")
 	}
-	if _, _, ok := c.get("h", now.Add(tokenCacheTTL)); ok {
+	if _, _, _, ok := c.get("h", now.Add(tokenCacheTTL)); ok {
 		t.Fatal("kept past its TTL")
 	}
 }
