@@ -1,6 +1,13 @@
-// Package document lays out the papers tuphap issues as PDF: A4, Vietnamese text in an embedded
-// font with full Vietnamese coverage (DejaVu, licence in fonts/), black on white. A document is
-// finished bytes; signing (a later step) appends to them without changing this layout.
+// Package document lays out the papers tuphap issues as PDF: A4, black on white, Vietnamese text
+// in Liberation Serif (licence in fonts/), which has the metrics of Times New Roman, the face
+// Decree 30/2020/NĐ-CP prescribes for administrative papers.
+//
+// Why this font: gopdf embeds a subset of the font and adds the components of a composite glyph
+// one level deep only. DejaVu, used before, builds 74 of the 146 Vietnamese letters two levels
+// deep (ạ = a + dotbelowcomb, itself a composite), so their marks vanished on the page while the
+// text layer stayed right. Liberation Serif 2.1 covers every Vietnamese letter and has no nested
+// composite at all (maxp depth 1); TestFontsDrawVietnamese keeps it that way for any font put
+// here. A document is finished bytes; signing appends to them without changing this layout.
 package document
 
 import (
@@ -16,9 +23,9 @@ import (
 )
 
 var (
-	//go:embed fonts/DejaVuSerif.ttf
+	//go:embed fonts/LiberationSerif-Regular.ttf
 	serif []byte
-	//go:embed fonts/DejaVuSerif-Bold.ttf
+	//go:embed fonts/LiberationSerif-Bold.ttf
 	serifBold []byte
 )
 

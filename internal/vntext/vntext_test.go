@@ -2,6 +2,7 @@ package vntext
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -121,6 +122,33 @@ func TestNumberWords(t *testing.T) {
 	for _, tt := range tests {
 		if got := NumberWords(tt.n); got != tt.want {
 			t.Errorf("NumberWords(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestLetters(t *testing.T) {
+	ls := Letters()
+	if len(ls) != 2*(17+12*6) {
+		t.Fatalf("%d letters", len(ls))
+	}
+	seen := map[string]bool{}
+	marked := 0
+	for _, l := range ls {
+		if len([]rune(l)) != 1 || seen[l] {
+			t.Errorf("letter %q: not one precomposed rune, or twice", l)
+		}
+		seen[l] = true
+		if Fold(l) != strings.ToLower(l) {
+			marked++
+		}
+	}
+	// 60 toned vowels, ă â ê ô ơ ư and đ, in both cases.
+	if marked != 134 {
+		t.Errorf("%d letters with a mark, want 134", marked)
+	}
+	for _, want := range []string{"ự", "Ỵ", "ễ", "Đ", "ẳ"} {
+		if !seen[want] {
+			t.Errorf("%q missing", want)
 		}
 	}
 }
