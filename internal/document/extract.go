@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
 )
 
@@ -39,7 +40,8 @@ func year(date string) string {
 
 var changeVN = map[civil.Change]string{civil.Correction: "Cải chính", civil.Supplement: "Bổ sung"}
 
-// marginalNotes are the notes written beside an entry for each later version.
+// marginalNotes are the notes written beside an entry for each later version. Version.Officer
+// is printed as given: the caller puts the officer's full name and title there.
 func marginalNotes(history []civil.Version) []string {
 	var out []string
 	for _, v := range history {
@@ -47,7 +49,7 @@ func marginalNotes(history []civil.Version) []string {
 			continue
 		}
 		out = append(out, fmt.Sprintf("%s ngày %s (%s): %s. Căn cứ: %s. Người thực hiện: %s.", changeVN[v.Change],
-			v.At.In(time.FixedZone("ICT", 7*3600)).Format("02/01/2006"), strings.Join(v.Fields, ", "), v.Reason, v.LegalBasis, v.Officer))
+			v.At.In(calendar.Vietnam).Format("02/01/2006"), fieldLabels(v.Fields), strings.TrimSuffix(v.Reason, "."), strings.TrimSuffix(v.LegalBasis, "."), v.Officer))
 	}
 	return out
 }

@@ -2,9 +2,13 @@ package document
 
 import (
 	"bytes"
+	"image"
+	"image/color"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/boombuler/barcode/qr"
 
 	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
@@ -26,7 +30,7 @@ func sample() ExtractData {
 		Record: civil.Record{Kind: civil.BirthKind, Register: civil.Register{Number: 15, Book: "01", Year: 2026}, RegisteredOn: "2026-03-01", Birth: b, Version: 2},
 		Office: "UBND Phường Cẩm Thành", Province: "tỉnh Quảng Ngãi",
 		History: []civil.Version{{Number: 1, Change: civil.Original}, {Number: 2, Change: civil.Correction, Fields: []string{"child.full_name"},
-			Reason: "Sai tên đệm do ghi nhầm", LegalBasis: "Điều 28 Luật Hộ tịch 2014", Officer: "canbo", At: at}},
+			Reason: "Sai tên đệm do ghi nhầm", LegalBasis: "Điều 28 Luật Hộ tịch 2014", Officer: "Lê Thị Hạnh, công chức tư pháp - hộ tịch", At: at}},
 		IssuedAt: time.Date(2026, 3, 10, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600)),
 	}
 }
@@ -46,11 +50,15 @@ func TestExtractTextRoundTrips(t *testing.T) {
 		"Số: 15", "Quyển số: 01/2026", "NGUYỄN THỊ HỒNG ĐÀO", "15/02/2026",
 		"ngày mười lăm tháng hai năm hai nghìn không trăm hai mươi sáu", "Nữ", "Trần Thị Lượng",
 		"051326001234", "Ngày, tháng, năm đăng ký: 01/03/2026",
-		"Cải chính ngày 05/03/2026 (child.full_name): Sai tên đệm do ghi nhầm", "Phường Cẩm Thành, ngày 10 tháng 3 năm 2026",
+		"Cải chính ngày 05/03/2026 (họ, chữ đệm, tên của người được khai sinh): Sai tên đệm do ghi nhầm. Căn cứ: Điều 28 Luật Hộ tịch 2014. Người thực hiện: Lê Thị Hạnh, công chức tư pháp - hộ tịch.",
+		"Phường Cẩm Thành, ngày 10 tháng 3 năm 2026",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("pdftotext lacks %q\n---\n%s", want, text)
 		}
+	}
+	if strings.Contains(text, "child.") || strings.Contains(text, "_name") {
+		t.Errorf("a field key is printed:\n%s", text)
 	}
 }
 
@@ -100,25 +108,77 @@ func TestReceiptSlip(t *testing.T) {
 	}
 }
 
-// Every layout renders, and a document with a verification address carries it as a QR code
-// and in words.
+// Every layout renders, and a document with a verification address carries it as a QR code that
+// zbarimg decodes from the page drawn at 72, 150 and 300 dpi, with its quiet zone white, and in
+// words beside it.
 func TestLayoutsAndQR(t *testing.T) {
-	if len(Kinds()) < 3 {
+	if len(Kinds()) < 4 {
 		t.Fatalf("layouts: %v", Kinds())
 	}
+	const url = "https://tuphap.example/verify/ABCDEFGHJKMNPQRSTUVW"
 	d := sample()
-	d.VerifyURL = "https://tuphap.example/verify/ABCDEFGHJKMNPQRSTUVW"
+	d.VerifyURL = url
 	pdf, err := Extract(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(pdf, []byte("/Subtype /Image")) {
-		t.Fatal("no QR image in the PDF")
+	pdftest.Check(t, pdf)
+	for _, dpi := range []int{72, 150, 300} {
+		if got := pdftest.QRCodes(t, pdf, dpi); len(got) != 1 || got[0] != url {
+			t.Errorf("at %d dpi zbarimg read %q, want %q", dpi, got, url)
+		}
 	}
-	if text := pdfText(t, pdf); !strings.Contains(text, "Kiểm tra văn bản: https://tuphap.example/verify/ABCDEFGHJKMNPQRSTUVW") {
+	if text := pdfText(t, pdf); !strings.Contains(text, "kiểm tra văn bản: "+url) {
 		t.Fatalf("verification address missing:\n%s", text)
+	}
+	// Nothing is drawn in the quiet zone; the code itself is.
+	code, _ := qr.Encode(url, qr.M, qr.Auto)
+	x0, y0, size := qrBox(code.Bounds().Dx())
+	const dpi = 150
+	page := pdftest.Pages(t, pdf, dpi)[0]
+	px := func(pt float64) int { return int(pt * dpi / 72) }
+	outer := image.Rect(px(x0)-1, px(y0)-1, px(x0+size)+1, px(y0+size)+1)
+	// The code's own box, one pixel wider each side for the anti-aliased edges of its modules.
+	inner := image.Rect(px(x0+quiet*module)-1, px(y0+quiet*module)-1, px(x0+size-quiet*module)+2, px(y0+size-quiet*module)+2)
+	for y := outer.Min.Y; y < outer.Max.Y; y++ {
+		for x := outer.Min.X; x < outer.Max.X; x++ {
+			if (image.Point{x, y}).In(inner) {
+				continue
+			}
+			if g := color.GrayModel.Convert(page.At(x, y)).(color.Gray); g.Y < 200 {
+				t.Fatalf("ink at (%d, %d) in the quiet zone %v of the code %v", x, y, outer, inner)
+			}
+		}
+	}
+	if ink(page, inner).pixels < inner.Dx()*inner.Dy()/4 {
+		t.Fatal("no QR code drawn in its box")
 	}
 	if _, err := Render("no_such_kind", Data{}); err == nil {
 		t.Fatal("unknown layout rendered")
+	}
+}
+
+// Every changed field of every kind of entry is named in words on paper.
+func TestFieldLabels(t *testing.T) {
+	full := civil.Person{FullName: "x", Sex: "x", DateOfBirth: "x", PlaceOfBirth: "x", Ethnicity: "x", Nationality: "x", Hometown: "x", Residence: "x", PersonalID: "x"}
+	parent := &civil.Parent{FullName: "x", DateOfBirth: "x", Ethnicity: "x", Nationality: "x", Residence: "x", PersonalID: "x"}
+	req := civil.Requester{FullName: "x", Relation: "x", PersonalID: "x"}
+	spouse := civil.Spouse{FullName: "x", DateOfBirth: "x", Ethnicity: "x", Nationality: "x", Residence: "x", PersonalID: "x"}
+	for _, entry := range []any{
+		civil.Birth{Child: full, Mother: parent, Father: parent, Requester: req, Abandoned: &civil.Abandoned{FoundOn: "x", FoundAt: "x", Finder: "x"}, Abroad: &civil.Abroad{Country: "x"}},
+		civil.Death{Deceased: full, DateOfDeath: "x", PlaceOfDeath: "x", Cause: "x", Requester: req, BirthRecord: "x"},
+		civil.Marriage{Husband: spouse, Wife: spouse},
+	} {
+		for path := range civil.Fields(entry) {
+			if l := FieldLabel(path); l == "thông tin khác" || strings.ContainsAny(l, "._") {
+				t.Errorf("%s is printed as %q", path, l)
+			}
+		}
+	}
+	for path, want := range map[string]string{"child.full_name": "họ, chữ đệm, tên của người được khai sinh",
+		"spouse.full_name": "thông tin khác", "child.colour": "thông tin khác", "cause": "nguyên nhân chết", "mother.personal_id": "số định danh cá nhân của người mẹ"} {
+		if got := FieldLabel(path); got != want {
+			t.Errorf("FieldLabel(%q) = %q, want %q", path, got, want)
+		}
 	}
 }

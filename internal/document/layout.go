@@ -5,15 +5,12 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/draw"
 	"strings"
 	"text/template"
 	"time"
 
 	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/qr"
-	"github.com/signintech/gopdf"
 
 	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
@@ -67,6 +64,22 @@ type Data struct {
 	Signer    string // the signer's name, known once the document is signed
 	IssuedAt  time.Time
 	IssuedOn  string // YYYY-MM-DD in Vietnam
+	Mark      Mark   // what an unsigned document says of itself, across the page
+}
+
+// Mark is what a document that is not (yet) signed says of itself, so that nobody takes a
+// preview or an unsigned copy for a document of record.
+type Mark int
+
+const (
+	Final    Mark = iota // signed, or a paper that is not signed digitally (the receipt slip)
+	Preview              // shown before issuing: issued nothing, no code
+	Unsigned             // issued, waiting for the signer
+)
+
+var marks = map[Mark]struct{ big, line string }{
+	Preview:  {"BẢN XEM TRƯỚC", "Bản xem trước: chưa cấp, chưa ký số, không có giá trị sử dụng."},
+	Unsigned: {"CHƯA KÝ SỐ", "Văn bản chưa được ký số: chỉ có giá trị khi đã ký số (kiểm tra bằng mã QR)."},
 }
 
 var funcs = template.FuncMap{
@@ -154,6 +167,9 @@ func Render(kind string, d Data) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if m, ok := marks[d.Mark]; ok {
+		p.mark(m.big, m.line)
+	}
 	for i, b := range t.Blocks {
 		if err := p.block(b, d); err != nil {
 			return nil, fmt.Errorf("document: %s block %d (%s): %w", kind, i, b.Type, err)
@@ -167,11 +183,6 @@ func (p *page) block(b Block, d Data) error {
 	switch b.Type {
 	case "header":
 		p.header(d.Office, d.Province)
-	case "emblem":
-		// The area where the national emblem is printed on the official form.
-		p.pdf.SetLineWidth(0.5)
-		p.pdf.Oval(pageW/2-22, p.y, pageW/2+22, p.y+44)
-		p.y += 44 + lineH
 	case "title":
 		text, err := x(b.Text)
 		if err != nil {
@@ -270,25 +281,82 @@ func (p *page) block(b Block, d Data) error {
 	return nil
 }
 
-// qr draws a QR code of url at the bottom left of the page, with a caption.
+// mark writes big light-grey words across the page, under everything drawn after it, and one
+// line in the top margin.
+func (p *page) mark(big, line string) {
+	p.pdf.SetTextColor(205, 205, 205)
+	p.font(true, 64)
+	w, _ := p.pdf.MeasureTextWidth(big)
+	p.pdf.Rotate(35, pageW/2, pageH/2)
+	p.pdf.SetXY(pageW/2-w/2, pageH/2+20)
+	if err := p.pdf.Text(big); err != nil && p.err == nil {
+		p.err = err
+	}
+	p.pdf.RotateReset()
+	p.pdf.SetTextColor(0, 0, 0)
+	y := p.y
+	p.y = margin - 22
+	p.center(margin, pageW-margin, line, true, 10)
+	p.y = y
+}
+
+// qr draws a QR code of url at the bottom left of the page, its caption to the right. The code
+// is drawn as vector squares, sharp at any resolution, with the four-module quiet zone of
+// ISO/IEC 18004 left white around it, so that phone cameras find it.
 func (p *page) qr(url, caption string) error {
 	code, err := qr.Encode(url, qr.M, qr.Auto)
 	if err != nil {
 		return err
 	}
-	code, err = barcode.Scale(code, 240, 240)
-	if err != nil {
-		return err
+	n := code.Bounds().Dx()
+	x0, y0, size := qrBox(n)
+	p.pdf.SetFillColor(0, 0, 0)
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; {
+			if !dark(code, x, y) {
+				x++
+				continue
+			}
+			run := x
+			for run < n && dark(code, run, y) {
+				run++
+			}
+			// One rectangle per run of dark modules, slightly overlapping its neighbour below so
+			// that no hairline shows between rows.
+			p.pdf.RectFromUpperLeftWithStyle(x0+float64(quiet+x)*module, y0+float64(quiet+y)*module, float64(run-x)*module, module+0.05, "F")
+			x = run
+		}
 	}
-	// Copy into 8-bit grey: the PDF writer takes no 16-bit images, and black on white prints well.
-	img := image.NewGray(code.Bounds())
-	draw.Draw(img, img.Bounds(), code, code.Bounds().Min, draw.Src)
-	const size = 80.0
-	y := pageH - margin - size - lineH
-	if err := p.pdf.ImageFrom(img, margin, y, &gopdf.Rect{W: size, H: size}); err != nil {
-		return err
+	// The caption starts right of the quiet zone, never over it.
+	p.font(false, 9)
+	var lines []string
+	for _, part := range strings.Split(caption, "\n") {
+		wrapped, err := p.pdf.SplitTextWithWordWrap(part, pageW-margin-(x0+size+6))
+		if err != nil {
+			wrapped = []string{part}
+		}
+		lines = append(lines, wrapped...)
 	}
-	p.font(false, 8)
-	p.pdf.SetXY(margin, y+size+4)
-	return p.pdf.Text(caption)
+	p.y = y0 + quiet*module + 10
+	for _, l := range lines {
+		p.write(x0+size+6, l)
+		p.y += 12
+	}
+	return nil
+}
+
+const (
+	quiet  = 4   // modules of white around a QR code (ISO/IEC 18004)
+	module = 2.0 // points: 0.7 mm, above the 0.5 mm that phone cameras read reliably
+)
+
+// qrBox is where a QR code of n×n modules goes, quiet zone included (which may enter the margin).
+func qrBox(n int) (x0, y0, size float64) {
+	size = float64(n+2*quiet) * module
+	return margin - quiet*module, pageH - margin + 10 - size, size
+}
+
+func dark(code barcode.Barcode, x, y int) bool {
+	r, _, _, _ := code.At(x, y).RGBA()
+	return r < 0x8000
 }

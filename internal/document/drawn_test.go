@@ -1,0 +1,71 @@
+package document
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"tuphap/internal/calendar"
+	"tuphap/internal/civil"
+	"tuphap/internal/dossier"
+	"tuphap/internal/pdftest"
+)
+
+// Every kind of document, drawn by poppler and read back by OCR, says what a citizen must read:
+// the motto, the title and the Vietnamese of the entry with every mark. The text layer alone
+// was right while the page was not (issue 13); this reads the page.
+func TestDocumentsAsDrawn(t *testing.T) {
+	ex := sample()
+	ex.VerifyURL = "https://tuphap.example/verify/ABCDEFGHJKMNPQRSTUVW"
+	motto := []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "UBND PHƯỜNG CẨM THÀNH", "tỉnh Quảng Ngãi"}
+	death := ex
+	death.Record = civil.Record{Kind: civil.DeathKind, Register: civil.Register{Number: 3, Book: "01", Year: 2026}, RegisteredOn: "2026-03-05",
+		Death: &civil.Death{Deceased: civil.Person{FullName: "Phạm Ngọc Nghĩa", Sex: civil.Male, DateOfBirth: "1940-05-01", Residence: "Thôn Trường Xuân, xã Bình Sơn"},
+			DateOfDeath: "2026-03-01", PlaceOfDeath: "Bệnh viện Đa khoa tỉnh Quảng Ngãi", Cause: "Bệnh già",
+			Requester: civil.Requester{FullName: "Phạm Thị Ĩnh", Relation: "con"}}}
+	death.History = nil
+	proc, _ := dossier.ProcedureByCode("TDCC")
+	cases := []struct {
+		kind string
+		data Data
+		want []string
+	}{
+		{"certificate_birth", Data{Record: ex.Record, History: ex.History, Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt,
+			VerifyURL: ex.VerifyURL, Signer: "Lưu Thị Ĩnh"},
+			[]string{"GIẤY KHAI SINH", "Số: 15", "Quyển số: 01/2026", "NGUYỄN THỊ HỒNG ĐÀO", "Bệnh viện Đa khoa tỉnh Quảng Ngãi",
+				"Số định danh cá nhân: 051326001234", "Trần Thị Lượng", "NGƯỜI KÝ GIẤY KHAI SINH", "Lưu Thị Ĩnh"}},
+		{"extract_birth", Data{Record: ex.Record, History: ex.History, Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt,
+			VerifyURL: ex.VerifyURL, Mark: Unsigned},
+			[]string{"Văn bản chưa được ký số", "TRÍCH LỤC KHAI SINH", "NGUYỄN THỊ HỒNG ĐÀO", "ngày mười lăm tháng hai năm hai nghìn không trăm hai mươi sáu",
+				"Ghi chú thay đổi, cải chính, bổ sung", "họ, chữ đệm, tên của người được khai sinh", "Lê Thị Hạnh"}},
+		{"extract_death", Data{Record: death.Record, Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Mark: Preview},
+			[]string{"Bản xem trước: chưa cấp, chưa ký số", "TRÍCH LỤC KHAI TỬ", "PHẠM NGỌC NGHĨA", "Nguyên nhân chết: Bệnh già", "Bệnh viện Đa khoa tỉnh Quảng Ngãi"}},
+		{"receipt", Data{Dossier: dossier.Dossier{Code: "K7QM-4XRA-P", Applicant: "Nguyễn Thị Đào", Phone: "0905 123 456", Channel: dossier.Desk,
+			ReceivedAt: time.Date(2026, 3, 9, 9, 30, 0, 0, calendar.Vietnam), DueAt: time.Date(2026, 3, 12, 17, 0, 0, 0, calendar.Vietnam)},
+			Procedure: proc, Papers: proc.Papers, Office: ex.Office, Province: ex.Province, Officer: "Lê Thị Hạnh",
+			TrackURL: "https://tuphap.example/track/K7QM-4XRA-P", VerifyURL: "https://tuphap.example/track/K7QM-4XRA-P",
+			IssuedAt: time.Date(2026, 3, 9, 9, 30, 0, 0, calendar.Vietnam)},
+			// OCR reads the title's last word as "QUÁ": "QUẢ" is in the text layer (TestReceiptSlip).
+			[]string{"PHIẾU TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ", "Mã hồ sơ: K7QM-4XRA-P", "Tiếp nhận hồ sơ của: Nguyễn Thị Đào",
+				"Đăng ký thay đổi, cải chính hộ tịch", "NGƯỜI TIẾP NHẬN", "Lê Thị Hạnh"}},
+	}
+	for _, c := range cases {
+		t.Run(c.kind, func(t *testing.T) {
+			t.Parallel()
+			pdf, err := Render(c.kind, c.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pdftest.Check(t, pdf)
+			seen := pdftest.OCR(t, pdf)
+			for _, want := range append(motto, c.want...) {
+				if !strings.Contains(seen, want) {
+					t.Errorf("the drawn page lacks %q; OCR read:\n%s", want, seen)
+				}
+			}
+			if text := pdftest.Text(t, pdf); !strings.Contains(text, c.want[0]) {
+				t.Errorf("the text layer lacks %q", c.want[0])
+			}
+		})
+	}
+}

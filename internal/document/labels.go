@@ -1,0 +1,50 @@
+package document
+
+import "strings"
+
+// Paper never shows the field keys of the API ("child.full_name"): a changed field is named in
+// words, as a marginal note is handwritten in the register.
+var (
+	sectionVN = map[string]string{
+		"child": "người được khai sinh", "mother": "người mẹ", "father": "người cha", "requester": "người đi đăng ký",
+		"deceased": "người chết", "abandoned": "trẻ bị bỏ rơi", "abroad": "việc sinh ở nước ngoài",
+		"husband": "bên chồng", "wife": "bên vợ",
+	}
+	fieldVN = map[string]string{
+		"full_name": "họ, chữ đệm, tên", "sex": "giới tính", "date_of_birth": "ngày, tháng, năm sinh",
+		"place_of_birth": "nơi sinh", "ethnicity": "dân tộc", "nationality": "quốc tịch", "hometown": "quê quán",
+		"residence": "nơi cư trú", "personal_id": "số định danh cá nhân", "relation": "quan hệ với người được đăng ký",
+		"found_on": "ngày phát hiện", "found_at": "nơi phát hiện", "finder": "người phát hiện", "country": "nước",
+		"date_of_death": "ngày, tháng, năm chết", "place_of_death": "nơi chết", "cause": "nguyên nhân chết",
+		"birth_record": "nơi đăng ký khai sinh",
+	}
+)
+
+// FieldLabel names a changed field in Vietnamese: "child.full_name" is "họ, chữ đệm, tên của
+// người được khai sinh". A key without a name stays unnamed ("thông tin khác") rather than
+// printing the key; a test keeps every field of every kind named.
+func FieldLabel(path string) string {
+	section, field, ok := strings.Cut(path, ".")
+	if !ok {
+		field, section = section, ""
+	}
+	f, known := fieldVN[field]
+	if !known {
+		return "thông tin khác"
+	}
+	if s, ok := sectionVN[section]; ok {
+		return f + " của " + s
+	}
+	if section != "" {
+		return "thông tin khác"
+	}
+	return f
+}
+
+func fieldLabels(paths []string) string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = FieldLabel(p)
+	}
+	return strings.Join(out, "; ")
+}
