@@ -72,7 +72,8 @@ func SignPDF(doc []byte, s Signer, info Info) ([]byte, error) {
 	var out bytes.Buffer
 	err = sign.Sign(bytes.NewReader(doc), &out, rdr, int64(len(doc)), sign.SignData{
 		Signature: sign.SignDataSignature{
-			Info:       sign.SignDataSignatureInfo{Name: info.Name, Location: info.Location, Reason: info.Reason, ContactInfo: info.Contact, Date: info.Time},
+			Info: sign.SignDataSignatureInfo{Name: textString(info.Name), Location: textString(info.Location), Reason: textString(info.Reason),
+				ContactInfo: textString(info.Contact), Date: info.Time},
 			CertType:   sign.ApprovalSignature,
 			DocMDPPerm: sign.AllowFillingExistingFormFieldsAndSignaturesPerms,
 		},

@@ -6,11 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
 	"software.sslmate.com/src/go-pkcs12"
 
 	"tuphap/internal/civil"
 	"tuphap/internal/document"
 	"tuphap/internal/pdftest"
+	"tuphap/internal/vntext"
 )
 
 func samplePDF(t *testing.T) []byte {
@@ -114,5 +116,42 @@ func TestPKCS12AndSealing(t *testing.T) {
 	}
 	if !strings.Contains(kp.Cert.Subject.CommonName, DemoMark) {
 		t.Fatal("demo certificates must say they are demos")
+	}
+}
+
+// A signer's name, reason or place with any Vietnamese letter, parentheses or a backslash gives
+// a well-formed file (qpdf) with a valid signature (ours and pdfsig), and the dictionary says the
+// same text as given, up to canonical equivalence. "ĩ" (U+0129) broke the file before.
+func TestSignatureTextsWithAnyLetter(t *testing.T) {
+	doc := samplePDF(t)
+	s := demoSigner(t)
+	names := []string{"Lưu Thị Ĩnh", "Nghĩa", "Đặng Thị Kĩ (phó chủ tịch)", "Trần Văn Ĩ)", "a\\b Ỹ\nỵ"}
+	for _, n := range append(names, strings.Join(vntext.Letters(), "")) {
+		signed, err := SignPDF(doc, s, Info{Name: n, Location: "Quảng Ngãi (" + n, Reason: "Ký trích lục: " + n, Time: time.Now()})
+		if err != nil {
+			t.Fatalf("%q: %v", n, err)
+		}
+		pdftest.Check(t, signed)
+		if r, err := VerifyPDF(signed); err != nil || !r.Valid {
+			t.Errorf("%q: our check says %+v %v", n, r, err)
+		}
+		if !pdftest.ValidSignature(t, signed) {
+			t.Errorf("%q: pdfsig says\n%s", n, pdfsig(t, signed))
+		}
+	}
+	for in, want := range map[string]string{
+		"Lưu Thị Ĩnh":         "Lưu Thị I\u0303nh",
+		"Kĩ (phó chủ tịch)":   "Ki\u0303 (phó chủ tịch)",
+		"Ĩ) x":                "I\u0303\uFF09 x",
+		"Đào\\Lan":            "Đào\uFFFDLan",
+		"Lê Văn Hùng":         "Lê Văn Hùng",
+		"plain (ascii) \\ ok": "plain (ascii) \\ ok",
+	} {
+		if got := textString(in); got != want {
+			t.Errorf("textString(%q) = %q, want %q", in, got, want)
+		}
+		if got := textString(in); norm.NFC.String(got) != norm.NFC.String(in) && !strings.ContainsAny(got, "\uFF09\uFFFD") {
+			t.Errorf("textString(%q) changed the text: %q", in, got)
+		}
 	}
 }
