@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -31,11 +32,13 @@ type Service struct {
 	registry *registration.Service
 	units    *units.Registry
 	master   []byte // seals the private keys at rest
+	// verifying holds the one place where an uploaded PDF is parsed (bounded.go).
+	verifying chan struct{}
 }
 
 // New returns the service; master is the 32-byte key that seals signing keys.
 func New(st *store.Store, reg *registration.Service, u *units.Registry, master []byte) *Service {
-	return &Service{store: st, registry: reg, units: u, master: master}
+	return &Service{store: st, registry: reg, units: u, master: master, verifying: make(chan struct{}, 1)}
 }
 
 // newCode is a document's public code: 100 random bits, unguessable, in base32 without the
@@ -280,7 +283,10 @@ type Upload struct {
 // VerifyUpload checks an uploaded PDF: its signature, and that it is exactly a document that
 // was issued (a valid signature of someone else's certificate, or a changed byte, is not).
 func (s *Service) VerifyUpload(ctx context.Context, pdf []byte) (Upload, error) {
-	r, err := signing.VerifyPDF(pdf)
+	r, err := bounded(ctx, s.verifying, verifyWait, verifyTime, func() (signing.Result, error) { return signing.VerifyPDF(pdf) })
+	if errors.Is(err, signing.ErrNotPDF) {
+		return Upload{}, &fault.Error{Kind: fault.Invalid, Code: "verify.not_pdf", Fields: map[string]string{"file": "verify.not_pdf"}, Err: err}
+	}
 	if err != nil {
 		return Upload{}, err
 	}

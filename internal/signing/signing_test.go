@@ -2,6 +2,7 @@ package signing
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -153,5 +154,29 @@ func TestSignatureTextsWithAnyLetter(t *testing.T) {
 		if got := textString(in); norm.NFC.String(got) != norm.NFC.String(in) && !strings.ContainsAny(got, "\uFF09\uFFFD") {
 			t.Errorf("textString(%q) changed the text: %q", in, got)
 		}
+	}
+}
+
+// Junk in the frame of a PDF is refused before any parsing: the parser's search for the end of
+// file took seconds of CPU per MiB (issue 13).
+func TestNotAPDF(t *testing.T) {
+	junk := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte{0}, 1<<20)...)
+	signed, err := SignPDF(samplePDF(t), demoSigner(t), Info{Name: "x", Time: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range map[string][]byte{
+		"junk":           junk,
+		"no header":      []byte("not a pdf"),
+		"no end":         signed[:len(signed)-10],
+		"junk after end": append(append([]byte(nil), signed...), bytes.Repeat([]byte("x"), 2000)...),
+		"empty":          nil,
+	} {
+		if _, err := VerifyPDF(doc); !errors.Is(err, ErrNotPDF) {
+			t.Errorf("%s: %v, want ErrNotPDF", name, err)
+		}
+	}
+	if _, err := VerifyPDF(signed); err != nil {
+		t.Fatalf("a signed document: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -142,10 +143,19 @@ func (s *Server) apiRevokeDocument(w http.ResponseWriter, r *http.Request) error
 }
 
 // readPDF takes an uploaded PDF: a multipart "file" field, or the raw body.
-func readPDF(r *http.Request) ([]byte, error) {
+// maxVerifyBody is the largest PDF anyone may upload to be checked: the documents tuphap issues
+// are well under 200 KB, and the check is open to all.
+const maxVerifyBody = 1 << 20
+
+func readPDF(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxVerifyBody)
 	var body io.Reader = r.Body
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		f, _, err := r.FormFile("file")
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, invalidFields(map[string]string{"file": "verify.no_file"})
 		}
@@ -163,7 +173,7 @@ func readPDF(r *http.Request) ([]byte, error) {
 }
 
 func (s *Server) apiVerifyUpload(w http.ResponseWriter, r *http.Request) error {
-	pdf, err := readPDF(r)
+	pdf, err := readPDF(w, r)
 	if err != nil {
 		return err
 	}
@@ -274,7 +284,7 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) verifyUploadPage(w http.ResponseWriter, r *http.Request) error {
-	pdf, err := readPDF(r)
+	pdf, err := readPDF(w, r)
 	if err != nil {
 		if fields := fieldErrors(r, err); fields != nil {
 			s.render(w, r, http.StatusBadRequest, "verify.html", map[string]any{"Problem": fields["file"]})
