@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -51,6 +52,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	insURL := fs.String("insurance-url", env("TUPHAP_INSURANCE_URL", ""), "base URL of social insurance's API (env TUPHAP_INSURANCE_URL)")
 	keyFile := fs.String("secret-key-file", env("TUPHAP_SECRET_KEY_FILE", ""),
 		"file with the 32-byte master key that seals signing keys, made on first start when missing (env TUPHAP_SECRET_KEY_FILE; default: the SQLite file's name + .secret, or tuphap.secret); TUPHAP_SECRET_KEY (base64) overrides it")
+	publicURL := fs.String("public-url", env("TUPHAP_PUBLIC_URL", ""),
+		"the address citizens reach, printed on every document and in its QR code, e.g. https://tuphap.quangngai.gov.vn (env TUPHAP_PUBLIC_URL); required to issue documents, except with --demo, where it defaults to http://ADDR")
 	deliver := fs.Bool("outbox", env("TUPHAP_OUTBOX", "1") != "0",
 		"deliver the outbox to the agencies from this process (env TUPHAP_OUTBOX=0 turns it off: for web nodes beside one delivering node, and for benchmarks)")
 	if err := fs.Parse(args); err != nil {
@@ -59,6 +62,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	log, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
 		return err
+	}
+	public, err := publicAddress(*publicURL, *addr, *loadDemo)
+	if err != nil {
+		return err
+	}
+	if public == "" {
+		log.Warn("no --public-url: documents and receipt slips cannot be issued until it is set")
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -91,7 +101,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody, MasterKey: master}, st, reg, log)
+	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody, MasterKey: master, PublicURL: public}, st, reg, log)
 	if err != nil {
 		return err
 	}
@@ -232,4 +242,20 @@ func agencyEndpoints(ctx context.Context, popURL, insURL string, demo bool, log 
 			f()
 		}
 	}, nil
+}
+
+// publicAddress checks the configured public address: an absolute http(s) URL without query or
+// fragment. Without one, the demo uses its own listen address; a real deployment issues nothing.
+func publicAddress(raw, addr string, demo bool) (string, error) {
+	if raw == "" {
+		if demo {
+			return "http://" + addr, nil
+		}
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("--public-url must be an address like https://tuphap.example.gov.vn, not %q", raw)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
 }

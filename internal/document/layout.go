@@ -5,12 +5,20 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
 	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/qr"
+	"github.com/signintech/gopdf"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
 
 	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
@@ -282,22 +290,47 @@ func (p *page) block(b Block, d Data) error {
 }
 
 // mark writes big light-grey words across the page, under everything drawn after it, and one
-// line in the top margin.
+// line in the top margin. The big words are a picture, not text: as text, their letters were
+// read into the middle of the document's own lines by whatever extracts or searches its text.
 func (p *page) mark(big, line string) {
-	p.pdf.SetTextColor(205, 205, 205)
-	p.font(true, 64)
-	w, _ := p.pdf.MeasureTextWidth(big)
+	img, w, h, err := markImage(big)
+	if err != nil {
+		p.err = err
+		return
+	}
 	p.pdf.Rotate(35, pageW/2, pageH/2)
-	p.pdf.SetXY(pageW/2-w/2, pageH/2+20)
-	if err := p.pdf.Text(big); err != nil && p.err == nil {
+	if err := p.pdf.ImageFrom(img, pageW/2-w/2, pageH/2-h/2, &gopdf.Rect{W: w, H: h}); err != nil && p.err == nil {
 		p.err = err
 	}
 	p.pdf.RotateReset()
-	p.pdf.SetTextColor(0, 0, 0)
 	y := p.y
 	p.y = margin - 22
 	p.center(margin, pageW-margin, line, true, 10)
 	p.y = y
+}
+
+var markFace = sync.OnceValues(func() (font.Face, error) {
+	f, err := opentype.Parse(serifBold)
+	if err != nil {
+		return nil, err
+	}
+	return opentype.NewFace(f, &opentype.FaceOptions{Size: 64, DPI: 144, Hinting: font.HintingNone})
+})
+
+// markImage draws words light grey on white, at 2 pixels a point; w and h are its size in points.
+func markImage(words string) (img image.Image, w, h float64, err error) {
+	face, err := markFace()
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	m := face.Metrics()
+	width := font.MeasureString(face, words).Ceil() + 8
+	height := (m.Ascent + m.Descent).Ceil() + 8
+	g := image.NewGray(image.Rect(0, 0, width, height))
+	draw.Draw(g, g.Bounds(), image.White, image.Point{}, draw.Src)
+	d := font.Drawer{Dst: g, Src: image.NewUniform(color.Gray{Y: 205}), Face: face, Dot: fixed.P(4, 4+m.Ascent.Ceil())}
+	d.DrawString(words)
+	return g, float64(width) / 2, float64(height) / 2, nil
 }
 
 // qr draws a QR code of url at the bottom left of the page, its caption to the right. The code

@@ -14,11 +14,13 @@ import (
 	"strings"
 	"time"
 
+	"tuphap/internal/account"
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
 	"tuphap/internal/document"
+	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/registration"
 	"tuphap/internal/signing"
@@ -30,15 +32,23 @@ import (
 type Service struct {
 	store    *store.Store
 	registry *registration.Service
+	people   *account.Service
 	units    *units.Registry
 	master   []byte // seals the private keys at rest
+	// publicURL is the site's public address, printed on paper and in QR codes. It comes from
+	// configuration, never from a request: a forged Host header must not put another site's
+	// address on a signed certificate.
+	publicURL string
 	// verifying holds the one place where an uploaded PDF is parsed (bounded.go).
 	verifying chan struct{}
 }
 
-// New returns the service; master is the 32-byte key that seals signing keys.
-func New(st *store.Store, reg *registration.Service, u *units.Registry, master []byte) *Service {
-	return &Service{store: st, registry: reg, units: u, master: master, verifying: make(chan struct{}, 1)}
+// New returns the service; master is the 32-byte key that seals signing keys, publicURL the
+// address citizens reach ("https://tuphap.quangngai.gov.vn"), or "" when none is configured, in
+// which case nothing that prints an address can be issued.
+func New(st *store.Store, reg *registration.Service, u *units.Registry, master []byte, publicURL string) *Service {
+	return &Service{store: st, registry: reg, people: account.New(st), units: u, master: master,
+		publicURL: strings.TrimRight(publicURL, "/"), verifying: make(chan struct{}, 1)}
 }
 
 // newCode is a document's public code: 100 random bits, unguessable, in base32 without the
@@ -57,45 +67,75 @@ func sum(b []byte) string {
 // VerifyURL is the public address of a document's check.
 func VerifyURL(base, code string) string { return strings.TrimRight(base, "/") + "/verify/" + code }
 
+// TrackURL is the public address where a citizen follows a dossier.
+func TrackURL(base, code string) string { return strings.TrimRight(base, "/") + "/track/" + code }
+
+// public is the configured public address, or the error that says it is missing.
+func (s *Service) public() (string, error) {
+	if s.publicURL == "" {
+		return "", fault.New(fault.Conflict, "document.no_public_url")
+	}
+	return s.publicURL, nil
+}
+
+// Kind says which document of an entry: its extract, or a birth's certificate.
+func kindOf(rec civil.Record, certificate bool) (document.Template, error) {
+	kind := document.ExtractKind(rec.Kind)
+	if certificate {
+		if rec.Kind != civil.BirthKind {
+			return document.Template{}, fault.New(fault.Invalid, "document.certificate_births_only")
+		}
+		kind = "certificate_birth"
+	}
+	t, err := document.Lookup(kind)
+	if err != nil {
+		return t, &fault.Error{Kind: fault.Invalid, Code: "document.kind_unsupported", Err: err}
+	}
+	return t, nil
+}
+
+// Preview lays out an entry's extract (or a birth's certificate) as it would be issued, marked
+// as a preview across the page, without a code or QR code: it issues and stores nothing.
+func (s *Service) Preview(ctx context.Context, p auth.Principal, by audit.Actor, recordID string, certificate bool) ([]byte, error) {
+	rec, err := s.registry.Get(ctx, p, by, recordID)
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := kindOf(rec, certificate)
+	if err != nil {
+		return nil, err
+	}
+	return s.render(ctx, store.Document{Kind: tmpl.Kind, Office: rec.Office}, rec, s.store.Now(), "", document.Preview)
+}
+
 // IssueExtract issues an extract of an entry's current version, unsigned until a signer signs it.
-func (s *Service) IssueExtract(ctx context.Context, p auth.Principal, by audit.Actor, recordID, baseURL string) (store.Document, error) {
-	return s.issueFromRecord(ctx, p, by, recordID, baseURL, false)
+func (s *Service) IssueExtract(ctx context.Context, p auth.Principal, by audit.Actor, recordID string) (store.Document, error) {
+	return s.issueFromRecord(ctx, p, by, recordID, false)
 }
 
 // IssueBirthCertificate issues the birth certificate (giấy khai sinh) of a birth entry.
-func (s *Service) IssueBirthCertificate(ctx context.Context, p auth.Principal, by audit.Actor, recordID, baseURL string) (store.Document, error) {
-	return s.issueFromRecord(ctx, p, by, recordID, baseURL, true)
+func (s *Service) IssueBirthCertificate(ctx context.Context, p auth.Principal, by audit.Actor, recordID string) (store.Document, error) {
+	return s.issueFromRecord(ctx, p, by, recordID, true)
 }
 
-func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audit.Actor, recordID, baseURL string, certificate bool) (store.Document, error) {
+func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audit.Actor, recordID string, certificate bool) (store.Document, error) {
+	base, err := s.public()
+	if err != nil {
+		return store.Document{}, err
+	}
 	rec, err := s.registry.Get(ctx, p, by, recordID)
 	if err != nil {
 		return store.Document{}, err
 	}
-	hist, err := s.registry.History(ctx, p, rec)
+	tmpl, err := kindOf(rec, certificate)
 	if err != nil {
 		return store.Document{}, err
-	}
-	office, err := s.store.Office(ctx, rec.Office)
-	if err != nil {
-		return store.Document{}, err
-	}
-	kind := document.ExtractKind(rec.Kind)
-	if certificate {
-		if rec.Kind != civil.BirthKind {
-			return store.Document{}, fault.New(fault.Invalid, "document.certificate_births_only")
-		}
-		kind = "certificate_birth"
-	}
-	tmpl, err := document.Lookup(kind)
-	if err != nil {
-		return store.Document{}, &fault.Error{Kind: fault.Invalid, Code: "document.kind_unsupported", Err: err}
 	}
 	code := newCode()
 	d := store.Document{Code: code, Kind: tmpl.Kind, Title: tmpl.Title, Office: rec.Office, RecordID: rec.ID, RecordVersion: rec.Version,
 		Subject: rec.Subject().FullName, RegisterRef: fmt.Sprintf("Số %d, quyển %s/%d", rec.Register.Number, rec.Register.Book, rec.Register.Year),
-		VerifyURL: VerifyURL(baseURL, code)}
-	pdf, err := s.render(d, rec, hist, office.Name, s.store.Now(), "")
+		VerifyURL: VerifyURL(base, code)}
+	pdf, err := s.render(ctx, d, rec, s.store.Now(), "", document.Unsigned)
 	if err != nil {
 		return store.Document{}, err
 	}
@@ -104,10 +144,54 @@ func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audi
 	return d, s.store.IssueDocument(ctx, &d, by)
 }
 
-// render lays out a document of an entry; signer is "" until it is signed.
-func (s *Service) render(d store.Document, rec civil.Record, hist []civil.Version, office string, issued time.Time, signer string) ([]byte, error) {
-	return document.Render(d.Kind, document.Data{Record: rec, History: hist, Office: office, Province: "tỉnh " + s.units.Province().Name,
-		IssuedAt: issued.In(calendar.Vietnam), VerifyURL: d.VerifyURL, Signer: signer})
+// render lays out a document of an entry; signer is "" until it is signed. The officers of the
+// marginal notes are named by their full names and titles.
+func (s *Service) render(ctx context.Context, d store.Document, rec civil.Record, issued time.Time, signer string, mark document.Mark) ([]byte, error) {
+	hist, err := s.store.RecordHistory(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, v := range hist {
+		names = append(names, v.Officer)
+	}
+	people, err := s.people.People(ctx, names...)
+	if err != nil {
+		return nil, err
+	}
+	for i := range hist {
+		hist[i].Officer = people[hist[i].Officer].String()
+	}
+	office, err := s.store.Office(ctx, rec.Office)
+	if err != nil {
+		return nil, err
+	}
+	return document.Render(d.Kind, document.Data{Record: rec, History: hist, Office: office.Name, Province: "tỉnh " + s.units.Province().Name,
+		IssuedAt: issued.In(calendar.Vietnam), VerifyURL: d.VerifyURL, Signer: signer, Mark: mark})
+}
+
+// ReceiptSlip lays out the receipt slip of a dossier received by the named officer; its QR code
+// and link lead to the dossier's public status page.
+func (s *Service) ReceiptSlip(ctx context.Context, d dossier.Dossier, receivedBy string) ([]byte, error) {
+	base, err := s.public()
+	if err != nil {
+		return nil, err
+	}
+	proc, err := dossier.ProcedureByCode(d.Procedure)
+	if err != nil {
+		return nil, err
+	}
+	office, err := s.store.Office(ctx, d.Office)
+	if err != nil {
+		return nil, err
+	}
+	people, err := s.people.People(ctx, receivedBy)
+	if err != nil {
+		return nil, err
+	}
+	track := TrackURL(base, d.Code)
+	return document.ReceiptSlip(document.ReceiptData{Dossier: d, Procedure: proc, Office: office.Name, Province: "tỉnh " + s.units.Province().Name,
+		Officer: people[receivedBy].FullName, TrackURL: track, VerifyURL: track})
 }
 
 // Get returns a document the caller may see.
@@ -168,15 +252,7 @@ func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id
 	if rec.Version != d.RecordVersion {
 		return d, fault.New(fault.Conflict, "document.not_signable")
 	}
-	hist, err := s.store.RecordHistory(ctx, rec)
-	if err != nil {
-		return d, err
-	}
-	office, err := s.store.Office(ctx, d.Office)
-	if err != nil {
-		return d, err
-	}
-	final, err := s.render(d, rec, hist, office.Name, d.IssuedAt, p.FullName)
+	final, err := s.render(ctx, d, rec, d.IssuedAt, p.FullName, document.Final)
 	if err != nil {
 		return d, err
 	}
@@ -213,10 +289,81 @@ func (s *Service) Revoke(ctx context.Context, p auth.Principal, by audit.Actor, 
 	if err := p.Allow(auth.SignDocuments, d.Office); err != nil {
 		return d, err
 	}
-	if strings.TrimSpace(reason) == "" {
-		return d, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"reason": "civil.required"}}
+	if problem := reasonProblem(reason); problem != "" {
+		return d, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"reason": problem}}
 	}
 	return d, s.store.RevokeDocument(ctx, &d, strings.TrimSpace(reason), by)
+}
+
+// maxReason bounds a free-text reason: a reason is a sentence or two on paper and in the log.
+const maxReason = 500
+
+func reasonProblem(reason string) string {
+	switch r := strings.TrimSpace(reason); {
+	case r == "":
+		return "civil.required"
+	case len([]rune(r)) > maxReason:
+		return "document.reason_too_long"
+	}
+	return ""
+}
+
+// Cancel withdraws a document issued but not yet signed (the officers and the signer of its
+// office), with the reason: a copy issued by mistake never reaches the signer's queue again.
+func (s *Service) Cancel(ctx context.Context, p auth.Principal, by audit.Actor, id, reason string) (store.Document, error) {
+	d, err := s.store.DocumentByID(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	if err := p.Allow(auth.WriteRecords, d.Office); err != nil {
+		if err := p.Allow(auth.SignDocuments, d.Office); err != nil {
+			return d, err
+		}
+	}
+	if problem := reasonProblem(reason); problem != "" {
+		return d, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"reason": problem}}
+	}
+	if d.Status != store.DocIssued {
+		return d, fault.New(fault.Conflict, "document.not_cancellable")
+	}
+	return d, s.store.CancelDocument(ctx, &d, strings.TrimSpace(reason), by)
+}
+
+// Signed is the outcome of one document of a batch.
+type Signed struct {
+	ID       string         `json:"id"`
+	Code     string         `json:"code,omitempty"`
+	Title    string         `json:"title,omitempty"`
+	Subject  string         `json:"subject,omitempty"`
+	Signed   bool           `json:"signed"`
+	Error    error          `json:"-"`
+	Document store.Document `json:"-"`
+}
+
+// SignMany signs the documents the signer reviewed and chose from the queue, one by one: one
+// that cannot be signed (replaced meanwhile, another office's) is reported and the others go on.
+func (s *Service) SignMany(ctx context.Context, p auth.Principal, by audit.Actor, ids []string) ([]Signed, error) {
+	if err := p.Allow(auth.SignDocuments, p.Office); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"ids": "document.none_chosen"}}
+	}
+	if len(ids) > 100 {
+		return nil, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"ids": "document.too_many_chosen"}}
+	}
+	out := make([]Signed, 0, len(ids))
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		d, err := s.Sign(ctx, p, by, id)
+		if err != nil && fault.KindOf(err) == fault.Internal {
+			return out, err
+		}
+		out = append(out, Signed{ID: id, Code: d.Code, Title: d.Title, Subject: d.Subject, Signed: err == nil, Error: err, Document: d})
+	}
+	return out, nil
 }
 
 // Check is what the public learns about a document: whether it is genuine and current, and the

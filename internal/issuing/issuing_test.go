@@ -11,6 +11,7 @@ import (
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
 	"tuphap/internal/pdftest"
@@ -31,6 +32,8 @@ var (
 	master  = bytes.Repeat([]byte{42}, 32)
 )
 
+const publicURL = "https://tuphap.example"
+
 func setup(t *testing.T, st *store.Store) (*issuing.Service, *registration.Service, civil.Record) {
 	t.Helper()
 	reg := units.MustLoad()
@@ -45,7 +48,11 @@ func setup(t *testing.T, st *store.Store) (*issuing.Service, *registration.Servi
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := issuing.New(st, rs, reg, master)
+	// The officer exists as an account, so that papers can name her.
+	if _, err := st.CreateUser(ctx, auth.User{Username: "canbo", FullName: "Nguyễn Thị Đào", Role: auth.Officer, Office: "21025", PasswordHash: "x"}, audit.System); err != nil {
+		t.Fatal(err)
+	}
+	svc := issuing.New(st, rs, reg, master, publicURL)
 	if err := svc.EnsureDemoKeys(ctx, []string{"21025"}); err != nil {
 		t.Fatal(err)
 	}
@@ -55,12 +62,16 @@ func setup(t *testing.T, st *store.Store) (*issuing.Service, *registration.Servi
 func TestIssueSignVerifyRevoke(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		svc, _, r := setup(t, st)
-		d, err := svc.IssueExtract(ctx, officer, by, r.ID, "https://tuphap.example")
+		d, err := svc.IssueExtract(ctx, officer, by, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.Status != store.DocIssued || len(d.Code) != 20 || d.Kind != "extract_birth" {
+		if d.Status != store.DocIssued || len(d.Code) != 20 || d.Kind != "extract_birth" || d.VerifyURL != publicURL+"/verify/"+d.Code {
 			t.Fatalf("issued: %+v", d)
+		}
+		// Unsigned, the paper says so across the page.
+		if text := pdftest.Text(t, d.PDF); !strings.Contains(text, "Văn bản chưa được ký số") || !strings.Contains(text, publicURL+"/verify/"+d.Code) {
+			t.Fatalf("unsigned paper: %s", text)
 		}
 		c, err := svc.Verify(ctx, strings.ToLower(d.Code))
 		if err != nil || c.Genuine || c.Status != "issued" || c.Subject != "Nguyễn T. H. Đ." {
@@ -86,9 +97,10 @@ func TestIssueSignVerifyRevoke(t *testing.T) {
 			t.Fatalf("signing twice: %v", err)
 		}
 		signed := issuing.File(d)
-		if text := pdftest.Text(t, signed); !strings.Contains(text, "NGƯỜI KÝ TRÍCH LỤC") || !strings.Contains(text, "Lê Văn Hùng") {
-			t.Fatalf("signed paper lacks the signer's name: %s", text)
+		if text := pdftest.Text(t, signed); !strings.Contains(text, "NGƯỜI KÝ TRÍCH LỤC") || !strings.Contains(text, "Lê Văn Hùng") || strings.Contains(text, "chưa được ký số") {
+			t.Fatalf("signed paper lacks the signer's name, or is still marked unsigned: %s", text)
 		}
+		pdftest.Check(t, signed)
 		if !pdftest.ValidSignature(t, signed) {
 			t.Fatalf("pdfsig:\n%s", pdftest.Sig(t, signed))
 		}
@@ -130,7 +142,7 @@ func TestIssueSignVerifyRevoke(t *testing.T) {
 func TestCorrectionReplacesDocuments(t *testing.T) {
 	st := storetest.SQLite(t)
 	svc, rs, r := setup(t, st)
-	d, _ := svc.IssueExtract(ctx, officer, by, r.ID, "http://x")
+	d, _ := svc.IssueExtract(ctx, officer, by, r.ID)
 	d, _ = svc.Sign(ctx, signer, by, d.ID)
 	fixed := *r.Birth
 	fixed.Child.FullName = "Nguyễn Thị Hồng Đào Anh"
@@ -160,8 +172,8 @@ func TestKeys(t *testing.T) {
 		t.Fatalf("demo key: %+v %v", k, err)
 	}
 	// A server with another master key cannot use the stored keys.
-	other := issuing.New(st, registration.New(st), units.MustLoad(), bytes.Repeat([]byte{1}, 32))
-	d, _ := other.IssueExtract(ctx, officer, by, mustRecord(t, st), "http://x")
+	other := issuing.New(st, registration.New(st), units.MustLoad(), bytes.Repeat([]byte{1}, 32), publicURL)
+	d, _ := other.IssueExtract(ctx, officer, by, mustRecord(t, st))
 	if _, err := other.Sign(ctx, signer, by, d.ID); err == nil {
 		t.Fatal("signed with a key sealed under another master key")
 	}
@@ -173,4 +185,160 @@ func mustRecord(t *testing.T, st *store.Store) string {
 		t.Fatal("no record")
 	}
 	return items[0].ID
+}
+
+// Without a configured public address nothing that prints one is issued; a preview, which prints
+// none, still works and stores nothing.
+func TestNoPublicAddress(t *testing.T) {
+	st := storetest.SQLite(t)
+	_, rs, r := setup(t, st)
+	svc := issuing.New(st, rs, units.MustLoad(), master, "")
+	if _, err := svc.IssueExtract(ctx, officer, by, r.ID); !fault.Is(err, fault.Conflict) || !strings.Contains(err.Error(), "document.no_public_url") {
+		t.Fatalf("issue without a public address: %v", err)
+	}
+	if _, err := svc.ReceiptSlip(ctx, dossierOf(t, st, r.ID), "canbo"); !fault.Is(err, fault.Conflict) {
+		t.Fatalf("receipt without a public address: %v", err)
+	}
+	pdf, err := svc.Preview(ctx, officer, by, r.ID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdftest.Text(t, pdf); !strings.Contains(text, "Bản xem trước: chưa cấp") || !strings.Contains(text, "GIẤY KHAI SINH") || strings.Contains(text, "/verify/") {
+		t.Fatalf("preview: %s", text)
+	}
+	if ds, _ := st.Documents(ctx, "", "", "", 10); len(ds) != 0 {
+		t.Fatalf("a preview stored %d documents", len(ds))
+	}
+}
+
+func dossierOf(t *testing.T, st *store.Store, recordID string) dossier.Dossier {
+	t.Helper()
+	r, err := st.Record(ctx, recordID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := st.Dossiers(ctx, store.DossierFilter{Office: r.Office})
+	if err != nil || len(ds) == 0 {
+		t.Fatalf("no dossier: %v", err)
+	}
+	return ds[0]
+}
+
+// An issued copy that is not wanted is cancelled with its reason before it is signed, by an
+// officer or the signer of its office; it then has no value and cannot be signed.
+func TestCancel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _, r := setup(t, st)
+		d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for reason, want := range map[string]fault.Kind{" ": fault.Invalid, strings.Repeat("x", 501): fault.Invalid} {
+			if _, err := svc.Cancel(ctx, officer, by, d.ID, reason); !fault.Is(err, want) {
+				t.Errorf("cancel with reason of %d bytes: %v", len(reason), err)
+			}
+		}
+		if _, err := svc.Cancel(ctx, signer2, by, d.ID, "Cấp nhầm"); !fault.Is(err, fault.NotFound) {
+			t.Errorf("another commune cancels: %v", err)
+		}
+		if _, err := svc.Cancel(ctx, leader, by, d.ID, "Cấp nhầm"); !fault.Is(err, fault.Forbidden) {
+			t.Errorf("a leader cancels: %v", err)
+		}
+		d, err = svc.Cancel(ctx, officer, by, d.ID, "Cấp nhầm bản")
+		if err != nil || d.Status != store.DocCancelled || d.RevokeReason != "Cấp nhầm bản" {
+			t.Fatalf("cancel: %+v %v", d, err)
+		}
+		if _, err := svc.Sign(ctx, signer, by, d.ID); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("signing a cancelled document: %v", err)
+		}
+		if c, _ := svc.Verify(ctx, d.Code); c.Genuine || c.Status != store.DocCancelled {
+			t.Fatalf("public check of a cancelled document: %+v", c)
+		}
+		// A signed document is revoked, never cancelled.
+		d2, _ := svc.IssueExtract(ctx, officer, by, r.ID)
+		if _, err := svc.Sign(ctx, signer, by, d2.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Cancel(ctx, signer, by, d2.ID, "x"); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("cancel a signed document: %v", err)
+		}
+	})
+}
+
+// The signer signs several documents of the queue at once; one that cannot be signed is
+// reported and the others are signed.
+func TestSignMany(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _, r := setup(t, st)
+		var ids []string
+		for range 3 {
+			d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, d.ID)
+		}
+		if _, err := svc.Cancel(ctx, officer, by, ids[1], "Thừa một bản"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SignMany(ctx, officer, by, ids); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("an officer signs: %v", err)
+		}
+		if _, err := svc.SignMany(ctx, signer, by, nil); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("nothing chosen: %v", err)
+		}
+		res, err := svc.SignMany(ctx, signer, audit.Actor{Username: "chutich"}, append(ids, "no-such-id"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, o := range res {
+			got[o.ID] = o.Signed
+			if !o.Signed && o.Error == nil {
+				t.Errorf("%s: not signed, no reason", o.ID)
+			}
+		}
+		if !got[ids[0]] || got[ids[1]] || !got[ids[2]] || got["no-such-id"] || len(res) != 4 {
+			t.Fatalf("signed: %v", got)
+		}
+		for _, id := range []string{ids[0], ids[2]} {
+			d, _ := st.DocumentByID(ctx, id)
+			if d.Status != store.DocSigned || !pdftest.ValidSignature(t, issuing.File(d)) {
+				t.Fatalf("%s: %s", id, d.Status)
+			}
+		}
+	})
+}
+
+// Paper names people, never usernames or field keys: the marginal note of a supplement names
+// the officer with her title and the changed field in words, and the receipt slip names who
+// received the dossier.
+func TestPaperNamesPeople(t *testing.T) {
+	st := storetest.SQLite(t)
+	svc, rs, r := setup(t, st)
+	next := *r.Birth
+	next.Child.PlaceOfBirth = "Trạm Y tế xã Bình Sơn"
+	if _, err := rs.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Ghi thiếu tên xã", LegalBasis: "Điều 28 Luật Hộ tịch", Birth: &next}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftest.Text(t, d.PDF)
+	if !strings.Contains(text, "(nơi sinh của người được khai sinh)") || !strings.Contains(text, "Người thực hiện: Nguyễn Thị Đào, công chức tư pháp - hộ tịch.") ||
+		strings.Contains(text, "canbo") || strings.Contains(text, "child.") {
+		t.Fatalf("marginal note: %s", text)
+	}
+	slip, err := svc.ReceiptSlip(ctx, dossierOf(t, st, r.ID), "canbo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdftest.Text(t, slip); !strings.Contains(text, "Nguyễn Thị Đào") || strings.Contains(text, "canbo") || !strings.Contains(text, publicURL+"/track/") {
+		t.Fatalf("receipt slip: %s", text)
+	}
+	pdftest.Check(t, slip)
+	if codes := pdftest.QRCodes(t, slip, 150); len(codes) != 1 || !strings.HasPrefix(codes[0], publicURL+"/track/") {
+		t.Fatalf("receipt QR: %v", codes)
+	}
 }

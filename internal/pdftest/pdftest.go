@@ -43,9 +43,11 @@ func file(t testing.TB, pdf []byte) string {
 }
 
 // Text is what pdftotext reads from the PDF, with white space folded (lines wrap where the
-// layout needs).
+// layout needs). Like every helper here that reads a document, it first checks the file with
+// qpdf, so that every document a test looks at is also checked for its structure.
 func Text(t testing.TB, pdf []byte) string {
 	t.Helper()
+	Check(t, pdf)
 	out, err := exec.Command(tool(t, "pdftotext"), "-enc", "UTF-8", file(t, pdf), "-").Output()
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +65,7 @@ func Sig(t testing.TB, pdf []byte) string {
 // ValidSignature reports whether pdfsig finds a valid signature covering the whole document.
 func ValidSignature(t testing.TB, pdf []byte) bool {
 	t.Helper()
+	Check(t, pdf)
 	out := Sig(t, pdf)
 	return strings.Contains(out, "Signature Validation: Signature is Valid.") && strings.Contains(out, "Total document signed")
 }
@@ -80,6 +83,7 @@ func Check(t testing.TB, pdf []byte) {
 // Pages draws every page with pdftoppm at dpi, in grey, as a printer or a screen would.
 func Pages(t testing.TB, pdf []byte, dpi int) []image.Image {
 	t.Helper()
+	Check(t, pdf)
 	dir := t.TempDir()
 	prefix := filepath.Join(dir, "page")
 	if out, err := exec.Command(tool(t, "pdftoppm"), "-r", strconv.Itoa(dpi), "-gray", "-png", file(t, pdf), prefix).CombinedOutput(); err != nil {
@@ -106,6 +110,7 @@ func Pages(t testing.TB, pdf []byte, dpi int) []image.Image {
 // pagePNGs draws the pages at dpi into files and returns their paths.
 func pagePNGs(t testing.TB, pdf []byte, dpi int) []string {
 	t.Helper()
+	Check(t, pdf)
 	prefix := filepath.Join(t.TempDir(), "page")
 	if out, err := exec.Command(tool(t, "pdftoppm"), "-r", strconv.Itoa(dpi), "-png", file(t, pdf), prefix).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v\n%s", err, out)

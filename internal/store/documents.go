@@ -98,10 +98,11 @@ type Document struct {
 
 // Document statuses.
 const (
-	DocIssued   = "issued"
-	DocSigned   = "signed"
-	DocRevoked  = "revoked"
-	DocReplaced = "replaced" // the entry was corrected after it was issued
+	DocIssued    = "issued"
+	DocSigned    = "signed"
+	DocRevoked   = "revoked"
+	DocReplaced  = "replaced"  // the entry was corrected after it was issued
+	DocCancelled = "cancelled" // withdrawn before it was signed: it never had any value
 )
 
 const docCols = `id, code, kind, title, office, record_id, record_version, dossier_id, subject, register_ref, verify_url, status, sha256, issued_by, issued_at,
@@ -190,6 +191,23 @@ func (s *Store) RevokeDocument(ctx context.Context, d *Document, reason string, 
 		}
 		d.Status, d.RevokedBy, d.RevokedAt, d.RevokeReason = DocRevoked, by.Username, now, reason
 		return s.appendAudit(ctx, tx, by.Entry("document.revoke", "document:"+d.Code, reason))
+	})
+}
+
+// CancelDocument withdraws a document that was issued but not signed, with the reason.
+func (s *Store) CancelDocument(ctx context.Context, d *Document, reason string, by audit.Actor) error {
+	now := s.Now()
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := s.exec(ctx, tx, `UPDATE documents SET status = $2, revoked_by = $3, revoked_at = $4, revoke_reason = $5
+			WHERE id = $1 AND status = $6`, d.ID, DocCancelled, by.Username, ts(now), reason, DocIssued)
+		if err != nil {
+			return fmt.Errorf("store: cancel document: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fault.New(fault.Conflict, "document.not_cancellable")
+		}
+		d.Status, d.RevokedBy, d.RevokedAt, d.RevokeReason = DocCancelled, by.Username, now, reason
+		return s.appendAudit(ctx, tx, by.Entry("document.cancel", "document:"+d.Code, reason))
 	})
 }
 

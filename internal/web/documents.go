@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tuphap/internal/auth"
+	"tuphap/internal/document"
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
 	"tuphap/internal/store"
@@ -40,7 +41,7 @@ type documentJSON struct {
 
 func (s *Server) toDocJSON(r *http.Request, d store.Document) documentJSON {
 	return documentJSON{d.ID, d.Code, d.Kind, d.Title, d.Office, d.RecordID, d.RecordVersion, d.Status, d.IssuedBy, d.IssuedAt,
-		d.SignedBy, d.SignedAt, issuing.VerifyURL(s.baseURL(r), d.Code), d.RevokedAt, d.RevokeReason, d.RegisterRef}
+		d.SignedBy, d.SignedAt, d.VerifyURL, d.RevokedAt, d.RevokeReason, d.RegisterRef}
 }
 
 func writePDF(w http.ResponseWriter, name string, pdf []byte) {
@@ -50,21 +51,23 @@ func writePDF(w http.ResponseWriter, name string, pdf []byte) {
 	w.Write(pdf)
 }
 
-// extractPDF issues an extract of the entry's current version, with its verification QR code,
-// and serves it unsigned; the signer of the office signs it from the documents page.
-func (s *Server) extractPDF(w http.ResponseWriter, r *http.Request) error {
+// previewPDF shows the extract of the entry's current version (with kind=certificate, a birth's
+// certificate) as it would be issued, marked as a preview. A GET issues nothing: issuing is a
+// POST (…/extracts), so that a link followed from another site cannot make an officer issue.
+func (s *Server) previewPDF(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	d, err := s.issuer.IssueExtract(r.Context(), p, actorOf(r), r.PathValue("id"), s.baseURL(r))
+	certificate := r.URL.Query().Get("kind") == "certificate"
+	pdf, err := s.issuer.Preview(r.Context(), p, actorOf(r), r.PathValue("id"), certificate)
 	if err != nil {
 		return err
 	}
-	writePDF(w, "trich-luc-"+d.Code, d.PDF)
+	writePDF(w, "ban-xem-truoc-"+r.PathValue("id"), pdf)
 	return nil
 }
 
 func (s *Server) apiIssueExtract(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	d, err := s.issuer.IssueExtract(r.Context(), p, actorOf(r), r.PathValue("id"), s.baseURL(r))
+	d, err := s.issuer.IssueExtract(r.Context(), p, actorOf(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -74,7 +77,7 @@ func (s *Server) apiIssueExtract(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) apiIssueCertificate(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	d, err := s.issuer.IssueBirthCertificate(r.Context(), p, actorOf(r), r.PathValue("id"), s.baseURL(r))
+	d, err := s.issuer.IssueBirthCertificate(r.Context(), p, actorOf(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -123,6 +126,59 @@ func (s *Server) apiSignDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, s.toDocJSON(r, d))
+	return nil
+}
+
+func (s *Server) apiCancelDocument(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	d, err := s.issuer.Cancel(r.Context(), p, actorOf(r), r.PathValue("id"), in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.toDocJSON(r, d))
+	return nil
+}
+
+// apiSignDocuments signs several documents of the queue: {"ids": [...]}; each one's outcome is
+// reported, with the reason of those that could not be signed.
+func (s *Server) apiSignDocuments(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		IDs []string `json:"ids"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	res, err := s.issuer.SignMany(r.Context(), p, actorOf(r), in.IDs)
+	if err != nil {
+		return err
+	}
+	type outcome struct {
+		ID       string        `json:"id"`
+		Signed   bool          `json:"signed"`
+		Document *documentJSON `json:"document,omitempty"`
+		Error    string        `json:"error,omitempty"`
+	}
+	items := []outcome{}
+	signed := 0
+	for _, o := range res {
+		item := outcome{ID: o.ID, Signed: o.Signed}
+		if o.Signed {
+			signed++
+			dj := s.toDocJSON(r, o.Document)
+			item.Document = &dj
+		} else {
+			_, _, item.Error, _ = s.describe(r, o.Error)
+		}
+		items = append(items, item)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"signed": signed, "failed": len(items) - signed, "items": items})
 	return nil
 }
 
@@ -211,22 +267,75 @@ func (s *Server) apiSignedShare(w http.ResponseWriter, r *http.Request) error {
 // Pages.
 
 func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderDocuments(w, r, http.StatusOK, nil, nil)
+}
+
+// renderDocuments lists documents; a signer starts with what awaits signature, and may tick
+// several of them (having opened each) and sign them at once. results is the outcome of that.
+func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, code int, results []issuing.Signed, problem map[string]string) error {
 	p, _ := principalOf(r)
 	status := r.URL.Query().Get("status")
 	if status == "" && p.Can(auth.SignDocuments) {
-		status = store.DocIssued // a signer starts with what awaits signature
+		status = store.DocIssued
 	}
 	ds, err := s.issuer.List(r.Context(), p, status, "")
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "documents.html", map[string]any{"Docs": ds, "Status": status,
-		"Statuses": []string{store.DocIssued, store.DocSigned, store.DocRevoked, store.DocReplaced}})
+	var users []string
+	for _, d := range ds {
+		users = append(users, d.IssuedBy)
+	}
+	people, err := s.accounts.People(r.Context(), users...)
+	if err != nil {
+		return err
+	}
+	var failed []map[string]string
+	signed := 0
+	for _, res := range results {
+		if res.Signed {
+			signed++
+			continue
+		}
+		_, _, msg, _ := s.describe(r, res.Error)
+		failed = append(failed, map[string]string{"Title": res.Title, "Subject": res.Subject, "Code": res.Code, "Error": msg})
+	}
+	s.render(w, r, code, "documents.html", map[string]any{"Docs": ds, "Status": status, "People": people, "OfficeName": s.officeName,
+		"Statuses":    []string{store.DocIssued, store.DocSigned, store.DocRevoked, store.DocReplaced, store.DocCancelled},
+		"CanSignMany": p.Can(auth.SignDocuments) && status == store.DocIssued && len(ds) > 0,
+		"Results":     results != nil, "SignedCount": signed, "Failed": failed, "Problem": problem})
 	return nil
+}
+
+// signDocuments signs the documents ticked in the signer's queue.
+func (s *Server) signDocuments(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	res, err := s.issuer.SignMany(r.Context(), p, actorOf(r), r.PostForm["id"])
+	if fields := fieldErrors(r, err); fields != nil {
+		return s.renderDocuments(w, r, http.StatusBadRequest, nil, fields)
+	}
+	if err != nil {
+		return err
+	}
+	return s.renderDocuments(w, r, http.StatusOK, res, nil)
 }
 
 func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderDocument(w, r, http.StatusOK, nil)
+}
+
+// replacedBy lists the changes to the entry after a document was issued: why it no longer
+// shows the entry as it is.
+type change struct {
+	Version int
+	Change  string
+	Fields  []string
+	Reason  string
+	By      string
+	At      time.Time
 }
 
 func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) error {
@@ -235,10 +344,56 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
+	var changes []change
+	users := []string{d.IssuedBy, d.SignedBy, d.RevokedBy}
+	if d.Status == store.DocReplaced {
+		rec, err := s.registry.Get(r.Context(), p, actorOf(r), d.RecordID)
+		if err != nil {
+			return err
+		}
+		hist, err := s.registry.History(r.Context(), p, rec)
+		if err != nil {
+			return err
+		}
+		for _, v := range hist {
+			if v.Number > d.RecordVersion {
+				var fields []string
+				for _, f := range v.Fields {
+					fields = append(fields, document.FieldLabel(f))
+				}
+				changes = append(changes, change{v.Number, string(v.Change), fields, v.Reason, v.Officer, v.At})
+				users = append(users, v.Officer)
+			}
+		}
+	}
+	people, err := s.accounts.People(r.Context(), users...)
+	if err != nil {
+		return err
+	}
 	_, hasKey := s.store.ActiveKey(r.Context(), d.Office)
-	s.render(w, r, status, "document.html", map[string]any{"D": d, "VerifyURL": issuing.VerifyURL(s.baseURL(r), d.Code),
-		"CanSign": p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == store.DocIssued, "HasKey": hasKey == nil,
-		"CanRevoke": p.Allow(auth.SignDocuments, d.Office) == nil && (d.Status == store.DocIssued || d.Status == store.DocSigned), "Errors": errs})
+	canCancel := d.Status == store.DocIssued && (p.Allow(auth.WriteRecords, d.Office) == nil || p.Allow(auth.SignDocuments, d.Office) == nil)
+	s.render(w, r, status, "document.html", map[string]any{"D": d, "People": people, "OfficeName": s.officeName[d.Office], "Changes": changes,
+		"Certificate": d.Kind == "certificate_birth",
+		"CanSign":     p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == store.DocIssued, "HasKey": hasKey == nil,
+		"CanRevoke": p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == store.DocSigned, "CanCancel": canCancel,
+		"CanReissue": d.Status == store.DocReplaced && p.Allow(auth.ViewRecords, d.Office) == nil, "Errors": errs})
+	return nil
+}
+
+// cancelDocument withdraws an issued, unsigned document with the reason.
+func (s *Server) cancelDocument(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	_, err := s.issuer.Cancel(r.Context(), p, actorOf(r), r.PathValue("id"), r.PostForm.Get("reason"))
+	if fields := fieldErrors(r, err); fields != nil {
+		return s.renderDocument(w, r, http.StatusBadRequest, fields)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/documents/"+r.PathValue("id"), http.StatusSeeOther)
 	return nil
 }
 
@@ -356,7 +511,7 @@ func (s *Server) issueExtractPage(w http.ResponseWriter, r *http.Request) error 
 	if r.FormValue("kind") == "certificate" {
 		issue = s.issuer.IssueBirthCertificate
 	}
-	d, err := issue(r.Context(), p, actorOf(r), r.PathValue("id"), s.baseURL(r))
+	d, err := issue(r.Context(), p, actorOf(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"tuphap/internal/calendar"
-	"tuphap/internal/document"
 	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/reception"
@@ -114,22 +113,11 @@ func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	proc, err := dossier.ProcedureByCode(d.Procedure)
-	if err != nil {
-		return err
-	}
-	office, err := s.store.Office(r.Context(), d.Office)
-	if err != nil {
-		return err
-	}
-	officer := ""
+	receivedBy := ""
 	if len(events) > 0 {
-		officer = events[0].By
+		receivedBy = events[0].By
 	}
-	pdf, err := document.ReceiptSlip(document.ReceiptData{Dossier: d, Procedure: proc, Office: office.Name,
-		Province: "tỉnh " + s.units.Province().Name, Officer: officer, TrackURL: s.baseURL(r) + "/track/" + d.Code,
-		// The slip's QR code leads to the dossier's public status.
-		VerifyURL: s.baseURL(r) + "/track/" + d.Code})
+	pdf, err := s.issuer.ReceiptSlip(r.Context(), d, receivedBy)
 	if err != nil {
 		return err
 	}
@@ -137,15 +125,6 @@ func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `inline; filename="phieu-hen-`+d.Code+`.pdf"`)
 	w.Write(pdf)
 	return nil
-}
-
-// baseURL is the site's address as the request reached it.
-func (s *Server) baseURL(r *http.Request) string {
-	scheme := "http"
-	if s.secure(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
 
 // apiTrack is the citizen's lookup by receipt code: no login, no personal data.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,8 +9,12 @@ import (
 	"tuphap/internal/fault"
 	"tuphap/internal/store"
 
+	"tuphap/internal/agency"
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/document"
+	"tuphap/internal/i18n"
+	"tuphap/internal/outbox"
 	"tuphap/internal/registration"
 )
 
@@ -185,10 +190,61 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// A birth's personal ID number comes from the population database a few seconds after the
+	// registration; a document issued before it is replaced when it arrives, so the page says so.
+	pid := ""
+	for _, m := range linked {
+		if m.Agency == string(agency.Population) && m.Op == outbox.PopBirth && m.Status != store.MsgDelivered {
+			pid = m.Status
+		}
+	}
+	var users []string
+	for _, v := range hist {
+		users = append(users, v.Officer)
+	}
+	people, err := s.accounts.People(r.Context(), users...)
+	if err != nil {
+		return err
+	}
+	changed := map[int]string{}
+	for _, v := range hist {
+		var labels []string
+		for _, f := range v.Fields {
+			labels = append(labels, document.FieldLabel(f))
+		}
+		changed[v.Number] = strings.Join(labels, "; ")
+	}
+	answers := map[string]string{}
+	for _, m := range linked {
+		answers[m.ID] = agencyAnswer(langOf(r), m)
+	}
 	s.render(w, r, http.StatusOK, "record.html", map[string]any{"Record": rec, "History": hist, "Extracts": extracts, "Linked": linked,
+		"Answers": answers, "People": people, "Changed": changed, "PIDPending": pid,
 		"OfficeName": office.Name, "Sections": sections, "Values": formValues(entryOf(rec)), "New": r.URL.Query().Get("new") != "",
 		"CanWrite": p.Allow(auth.WriteRecords, rec.Office) == nil})
 	return nil
+}
+
+// agencyAnswer says in words what an agency answered: the number it gave, not its JSON.
+func agencyAnswer(lang i18n.Lang, m store.Message) string {
+	if m.Response == "" {
+		return ""
+	}
+	var ans struct {
+		PersonalID string `json:"personal_id"`
+		CardNumber string `json:"card_number"`
+		ValidTo    string `json:"valid_to"`
+	}
+	if err := json.Unmarshal([]byte(m.Response), &ans); err != nil {
+		return ""
+	}
+	switch {
+	case ans.PersonalID != "":
+		return i18n.T(lang, "records.answer_pid", ans.PersonalID)
+	case ans.CardNumber != "":
+		return i18n.T(lang, "records.answer_card", ans.CardNumber, document.DateVN(ans.ValidTo))
+	}
+	return ""
 }
 
 // sectionsFor lays out an entry of that kind.

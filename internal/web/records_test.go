@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"tuphap/internal/auth"
+	"tuphap/internal/pdftest"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
@@ -146,11 +147,24 @@ func TestDeathAndAmendAPI(t *testing.T) {
 		if len(hist) != 2 || hist[1].(map[string]any)["reason"] != "Sai nơi chết" || body["place_of_death"] != "Bệnh viện Đa khoa tỉnh" {
 			t.Fatalf("record: %v", body)
 		}
-		// Extracts: a PDF, each copy counted.
+		// A GET shows a preview and issues nothing (issue 13: the signer's queue filled with
+		// identical extracts, and a link from another site could make an officer issue one).
 		for i := 1; i <= 2; i++ {
 			resp, pdf := e.do(nil, "GET", "/api/v1/records/"+id+"/extract.pdf", nil, map[string]string{"Authorization": "Bearer " + e.tokens[auth.Signer]})
 			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF-") {
-				t.Fatalf("extract: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+				t.Fatalf("preview: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+			if text := pdftest.Text(t, []byte(pdf)); !strings.Contains(text, "Bản xem trước") || strings.Contains(text, "/verify/") {
+				t.Fatalf("preview text: %s", text)
+			}
+		}
+		if docs, _ := e.store.Documents(ctx, "", "", id, 10); len(docs) != 0 {
+			t.Fatalf("previews issued %d documents", len(docs))
+		}
+		// Issuing is a POST; each copy is counted.
+		for i := 1; i <= 2; i++ {
+			if got, _ := e.api(auth.Signer, "POST", "/api/v1/records/"+id+"/extracts", ""); got != 201 {
+				t.Fatalf("issue extract: %d", got)
 			}
 		}
 		_, body = e.api(auth.Leader, "GET", "/api/v1/records/"+id, "")

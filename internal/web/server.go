@@ -30,6 +30,9 @@ type Config struct {
 	MaxUpload int64
 	// MasterKey (32 bytes) seals the offices' signing keys at rest.
 	MasterKey []byte
+	// PublicURL is the address citizens reach, printed on paper and in QR codes; without it
+	// nothing that prints an address can be issued.
+	PublicURL string
 }
 
 // Server holds the dependencies of the handlers.
@@ -85,7 +88,7 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	if len(cfg.MasterKey) != 32 {
 		return nil, errors.New("web: the master key must be 32 bytes")
 	}
-	s.issuer = issuing.New(st, s.registry, reg, cfg.MasterKey)
+	s.issuer = issuing.New(st, s.registry, reg, cfg.MasterKey, cfg.PublicURL)
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
@@ -175,6 +178,8 @@ func (s *Server) routes() http.Handler {
 	h("GET /documents/{id}/file.pdf", auth.ViewRecords, s.documentFile)
 	h("POST /documents/{id}/sign", auth.SignDocuments, s.signDocument)
 	h("POST /documents/{id}/revoke", auth.SignDocuments, s.revokeDocument)
+	h("POST /documents/{id}/cancel", auth.ViewRecords, s.cancelDocument)
+	h("POST /documents/sign", auth.SignDocuments, s.signDocuments)
 	h("GET /verify", anyone, s.verifyPage)
 	h("POST /verify", anyone, s.verifyUploadPage)
 	h("GET /verify/{code}", anyone, s.verifyPage)
@@ -192,7 +197,7 @@ func (s *Server) routes() http.Handler {
 	h("POST /records/births", auth.WriteRecords, s.createBirth)
 	h("POST /records/deaths", auth.WriteRecords, s.createDeath)
 	h("GET /records/{id}", auth.ViewRecords, s.recordPage)
-	h("GET /records/{id}/extract.pdf", auth.ViewRecords, s.extractPDF)
+	h("GET /records/{id}/extract.pdf", auth.ViewRecords, s.previewPDF)
 	h("POST /records/{id}/extracts", auth.ViewRecords, s.issueExtractPage)
 	h("GET /records/{id}/amend", auth.WriteRecords, s.amendPage)
 	h("POST /records/{id}/amend", auth.WriteRecords, s.amendSubmit)
@@ -223,7 +228,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/records", auth.ViewRecords, s.apiRecords)
 	h("GET /api/v1/records/{id}", auth.ViewRecords, s.apiRecord)
 	h("POST /api/v1/records/{id}/amendments", auth.WriteRecords, s.apiAmend)
-	h("GET /api/v1/records/{id}/extract.pdf", auth.ViewRecords, s.extractPDF)
+	h("GET /api/v1/records/{id}/extract.pdf", auth.ViewRecords, s.previewPDF)
 	h("POST /api/v1/records/{id}/extracts", auth.ViewRecords, s.apiIssueExtract)
 	h("POST /api/v1/records/{id}/certificate", auth.WriteRecords, s.apiIssueCertificate)
 	h("GET /api/v1/documents", auth.ViewRecords, s.apiDocuments)
@@ -231,6 +236,8 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/documents/{id}/file.pdf", auth.ViewRecords, s.documentFile)
 	h("POST /api/v1/documents/{id}/sign", auth.SignDocuments, s.apiSignDocument)
 	h("POST /api/v1/documents/{id}/revoke", auth.SignDocuments, s.apiRevokeDocument)
+	h("POST /api/v1/documents/{id}/cancel", auth.ViewRecords, s.apiCancelDocument)
+	h("POST /api/v1/documents/sign", auth.SignDocuments, s.apiSignDocuments)
 	h("POST /api/v1/verify", anyone, s.apiVerifyUpload)
 	h("GET /api/v1/verify/{code}", anyone, s.apiVerifyCode)
 	h("GET /api/v1/reports/signed", auth.ViewRecords, s.apiSignedShare)

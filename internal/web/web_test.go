@@ -57,11 +57,15 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	if err := st.SyncOffices(ctx, account.OfficesFrom(reg, time.Now())); err != nil {
 		t.Fatal(err)
 	}
-	ws, err := web.New(web.Config{MaxBody: 64 << 10, MasterKey: testMasterKey}, st, reg, nil)
+	// The server's own address is its public address, so that QR codes lead back to it.
+	srv := httptest.NewUnstartedServer(nil)
+	ws, err := web.New(web.Config{MaxBody: 64 << 10, MasterKey: testMasterKey, PublicURL: "http://" + srv.Listener.Addr().String()}, st, reg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, web: ws, store: st, srv: httptest.NewServer(ws), tokens: map[auth.Role]string{}}
+	srv.Config.Handler = ws
+	srv.Start()
+	e := &env{t: t, web: ws, store: st, srv: srv, tokens: map[auth.Role]string{}}
 	t.Cleanup(e.srv.Close)
 	svc := account.New(st)
 	for _, u := range testUsers {
