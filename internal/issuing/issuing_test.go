@@ -254,6 +254,14 @@ func TestCancel(t *testing.T) {
 		if c, _ := svc.Verify(ctx, d.Code); c.Genuine || c.Status != store.DocCancelled {
 			t.Fatalf("public check of a cancelled document: %+v", c)
 		}
+		// A cancelled copy was never issued to anyone: it counts neither as an extract issued
+		// nor in the share of documents signed.
+		if n, _ := st.ExtractCount(ctx, r.ID); n != 0 {
+			t.Fatalf("extracts counted: %d", n)
+		}
+		if sh, _ := svc.SignedShare(ctx, leader, time.Now().AddDate(0, 0, -1), time.Now().AddDate(0, 0, 1), ""); sh.Issued != 0 {
+			t.Fatalf("share counts the cancelled copy: %+v", sh)
+		}
 		// A signed document is revoked, never cancelled.
 		d2, _ := svc.IssueExtract(ctx, officer, by, r.ID)
 		if _, err := svc.Sign(ctx, signer, by, d2.ID); err != nil {

@@ -795,6 +795,6 @@ func (s *Store) BirthByPersonalID(ctx context.Context, personalID string) (civil
 // document, so the documents are the count.
 func (s *Store) ExtractCount(ctx context.Context, id string) (int, error) {
 	var n int
-	err := s.readRow(ctx, `SELECT COUNT(*) FROM documents WHERE record_id = $1 AND kind LIKE 'extract_%'`, id).Scan(&n)
+	err := s.readRow(ctx, `SELECT COUNT(*) FROM documents WHERE record_id = $1 AND kind LIKE 'extract_%' AND status <> $2`, id, DocCancelled).Scan(&n)
 	return n, s.fail(err)
 }

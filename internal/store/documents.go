@@ -221,7 +221,8 @@ type SignedCount struct {
 // SignedCounts counts documents issued in [from, to) and how many of them were signed.
 func (s *Store) SignedCounts(ctx context.Context, from, to time.Time, office string) ([]SignedCount, error) {
 	rows, err := s.read(ctx, `SELECT office, COUNT(*), SUM(CASE WHEN signed_at IS NOT NULL THEN 1 ELSE 0 END) FROM documents
-		WHERE issued_at >= $1 AND issued_at < $2 AND ($3 = '' OR office = $3) GROUP BY office ORDER BY office`, ts(from), ts(to), office)
+		WHERE issued_at >= $1 AND issued_at < $2 AND ($3 = '' OR office = $3) AND status <> $4 GROUP BY office ORDER BY office`,
+		ts(from), ts(to), office, DocCancelled)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: signed counts: %w", err))
 	}

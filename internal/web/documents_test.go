@@ -247,6 +247,10 @@ func TestCancelAndSignMany(t *testing.T) {
 		if _, page := e.do(officer, "GET", "/documents/"+ids[1], nil, nil); !strings.Contains(page, "Đã hủy (chưa ký)") || !strings.Contains(page, "Người yêu cầu không lấy nữa") {
 			t.Fatal("the cancelled document's page")
 		}
+		d1, _ := st.DocumentByID(ctx, ids[1])
+		if resp, page := e.do(nil, "GET", "/verify/"+d1.Code, nil, nil); resp.StatusCode != 200 || !strings.Contains(page, "Văn bản đã bị hủy trước khi ký") {
+			t.Fatalf("public check of a cancelled document: %d", resp.StatusCode)
+		}
 		// The queue: two waiting, chosen along with a cancelled one.
 		signer := e.login("chutich")
 		_, page := e.do(signer, "GET", "/documents", nil, nil)
