@@ -321,3 +321,28 @@ func TestImport(t *testing.T) {
 		t.Fatalf("old commune 21019 kept as %s %s: %v", office, book, err)
 	}
 }
+
+// The public address printed on documents: checked at start; the demo uses its own address; a
+// deployment without one starts but issues nothing (issuing says why).
+func TestPublicAddress(t *testing.T) {
+	for _, c := range []struct {
+		raw, addr string
+		demo      bool
+		want      string
+		bad       bool
+	}{
+		{"https://tuphap.quangngai.gov.vn/", "0.0.0.0:8080", false, "https://tuphap.quangngai.gov.vn", false},
+		{"https://example.gov.vn/tuphap", "", false, "https://example.gov.vn/tuphap", false},
+		{"", "127.0.0.1:8080", true, "http://127.0.0.1:8080", false},
+		{"", "127.0.0.1:8080", false, "", false},
+		{"tuphap.gov.vn", "", false, "", true},
+		{"ftp://tuphap.gov.vn", "", false, "", true},
+		{"https://tuphap.gov.vn/?a=b", "", false, "", true},
+		{"https://user:pw@tuphap.gov.vn", "", false, "", true},
+	} {
+		got, err := publicAddress(c.raw, c.addr, c.demo)
+		if (err != nil) != c.bad || got != c.want {
+			t.Errorf("publicAddress(%q, %q, %v) = %q, %v", c.raw, c.addr, c.demo, got, err)
+		}
+	}
+}

@@ -190,25 +190,26 @@ func mustRecord(t *testing.T, st *store.Store) string {
 // Without a configured public address nothing that prints one is issued; a preview, which prints
 // none, still works and stores nothing.
 func TestNoPublicAddress(t *testing.T) {
-	st := storetest.SQLite(t)
-	_, rs, r := setup(t, st)
-	svc := issuing.New(st, rs, units.MustLoad(), master, "")
-	if _, err := svc.IssueExtract(ctx, officer, by, r.ID); !fault.Is(err, fault.Conflict) || !strings.Contains(err.Error(), "document.no_public_url") {
-		t.Fatalf("issue without a public address: %v", err)
-	}
-	if _, err := svc.ReceiptSlip(ctx, dossierOf(t, st, r.ID), "canbo"); !fault.Is(err, fault.Conflict) {
-		t.Fatalf("receipt without a public address: %v", err)
-	}
-	pdf, err := svc.Preview(ctx, officer, by, r.ID, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if text := pdftest.Text(t, pdf); !strings.Contains(text, "Bản xem trước: chưa cấp") || !strings.Contains(text, "GIẤY KHAI SINH") || strings.Contains(text, "/verify/") {
-		t.Fatalf("preview: %s", text)
-	}
-	if ds, _ := st.Documents(ctx, "", "", "", 10); len(ds) != 0 {
-		t.Fatalf("a preview stored %d documents", len(ds))
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		_, rs, r := setup(t, st)
+		svc := issuing.New(st, rs, units.MustLoad(), master, "")
+		if _, err := svc.IssueExtract(ctx, officer, by, r.ID); !fault.Is(err, fault.Conflict) || !strings.Contains(err.Error(), "document.no_public_url") {
+			t.Fatalf("issue without a public address: %v", err)
+		}
+		if _, err := svc.ReceiptSlip(ctx, dossierOf(t, st, r.ID), "canbo"); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("receipt without a public address: %v", err)
+		}
+		pdf, err := svc.Preview(ctx, officer, by, r.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := pdftest.Text(t, pdf); !strings.Contains(text, "Bản xem trước: chưa cấp") || !strings.Contains(text, "GIẤY KHAI SINH") || strings.Contains(text, "/verify/") {
+			t.Fatalf("preview: %s", text)
+		}
+		if ds, _ := st.Documents(ctx, "", "", "", 10); len(ds) != 0 {
+			t.Fatalf("a preview stored %d documents", len(ds))
+		}
+	})
 }
 
 func dossierOf(t *testing.T, st *store.Store, recordID string) dossier.Dossier {
@@ -322,31 +323,58 @@ func TestSignMany(t *testing.T) {
 // the officer with her title and the changed field in words, and the receipt slip names who
 // received the dossier.
 func TestPaperNamesPeople(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, rs, r := setup(t, st)
+		next := *r.Birth
+		next.Child.PlaceOfBirth = "Trạm Y tế xã Bình Sơn"
+		if _, err := rs.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Ghi thiếu tên xã", LegalBasis: "Điều 28 Luật Hộ tịch", Birth: &next}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := pdftest.Text(t, d.PDF)
+		if !strings.Contains(text, "(nơi sinh của người được khai sinh)") || !strings.Contains(text, "Người thực hiện: Nguyễn Thị Đào, công chức tư pháp - hộ tịch.") ||
+			strings.Contains(text, "canbo") || strings.Contains(text, "child.") {
+			t.Fatalf("marginal note: %s", text)
+		}
+		slip, err := svc.ReceiptSlip(ctx, dossierOf(t, st, r.ID), "canbo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := pdftest.Text(t, slip); !strings.Contains(text, "Nguyễn Thị Đào") || strings.Contains(text, "canbo") || !strings.Contains(text, publicURL+"/track/") {
+			t.Fatalf("receipt slip: %s", text)
+		}
+		pdftest.Check(t, slip)
+		if codes := pdftest.QRCodes(t, slip, 150); len(codes) != 1 || !strings.HasPrefix(codes[0], publicURL+"/track/") {
+			t.Fatalf("receipt QR: %v", codes)
+		}
+	})
+}
+
+// A signer whose name has any Vietnamese letter signs a well-formed file that the public check
+// calls signed: "Ĩ" (U+0128) broke the file before.
+func TestSignerNamedWithAnyLetter(t *testing.T) {
 	st := storetest.SQLite(t)
-	svc, rs, r := setup(t, st)
-	next := *r.Birth
-	next.Child.PlaceOfBirth = "Trạm Y tế xã Bình Sơn"
-	if _, err := rs.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Ghi thiếu tên xã", LegalBasis: "Điều 28 Luật Hộ tịch", Birth: &next}); err != nil {
-		t.Fatal(err)
-	}
-	d, err := svc.IssueExtract(ctx, officer, by, r.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := pdftest.Text(t, d.PDF)
-	if !strings.Contains(text, "(nơi sinh của người được khai sinh)") || !strings.Contains(text, "Người thực hiện: Nguyễn Thị Đào, công chức tư pháp - hộ tịch.") ||
-		strings.Contains(text, "canbo") || strings.Contains(text, "child.") {
-		t.Fatalf("marginal note: %s", text)
-	}
-	slip, err := svc.ReceiptSlip(ctx, dossierOf(t, st, r.ID), "canbo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if text := pdftest.Text(t, slip); !strings.Contains(text, "Nguyễn Thị Đào") || strings.Contains(text, "canbo") || !strings.Contains(text, publicURL+"/track/") {
-		t.Fatalf("receipt slip: %s", text)
-	}
-	pdftest.Check(t, slip)
-	if codes := pdftest.QRCodes(t, slip, 150); len(codes) != 1 || !strings.HasPrefix(codes[0], publicURL+"/track/") {
-		t.Fatalf("receipt QR: %v", codes)
+	svc, _, r := setup(t, st)
+	for _, name := range []string{"Lưu Thị Ĩnh", "Nghĩa", "Đỗ Thị Kĩ (phó chủ tịch)"} {
+		d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := signer
+		p.FullName = name
+		if d, err = svc.Sign(ctx, p, by, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		signed := issuing.File(d)
+		pdftest.Check(t, signed)
+		if u, err := svc.VerifyUpload(ctx, signed); err != nil || !u.Signed || !u.SignatureValid || !u.Issued {
+			t.Fatalf("%s: %+v %v", name, u, err)
+		}
+		if text := pdftest.Text(t, signed); !strings.Contains(text, strings.Fields(name)[0]) {
+			t.Fatalf("%s: the signer's name is not on the paper: %s", name, text)
+		}
 	}
 }

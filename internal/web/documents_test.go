@@ -158,64 +158,68 @@ func TestImportPage(t *testing.T) {
 // The address printed on a document and in its QR code is the configured public address: a
 // request with a forged Host header cannot put another site on a signed certificate.
 func TestForgedHostDoesNotReachPaper(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
-	recID := body["id"].(string)
-	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/records/"+recID+"/extracts", nil)
-	req.Host = "evil.example"
-	req.Header.Set("X-Forwarded-Host", "evil.example")
-	req.Header.Set("Authorization", "Bearer "+e.tokens[auth.Officer])
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 201 {
-		t.Fatalf("issue: %d", resp.StatusCode)
-	}
-	docs, _ := e.store.Documents(ctx, "", "", recID, 10)
-	if len(docs) != 1 || !strings.HasPrefix(docs[0].VerifyURL, e.srv.URL+"/verify/") {
-		t.Fatalf("documents: %+v", docs)
-	}
-	d, _ := e.store.DocumentByID(ctx, docs[0].ID)
-	if codes := pdftest.QRCodes(t, d.PDF, 150); len(codes) != 1 || codes[0] != docs[0].VerifyURL {
-		t.Fatalf("QR code says %v, want %s", codes, docs[0].VerifyURL)
-	}
-	if text := pdftest.Text(t, d.PDF); strings.Contains(text, "evil") {
-		t.Fatalf("the forged host is on paper: %s", text)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
+		recID := body["id"].(string)
+		req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/records/"+recID+"/extracts", nil)
+		req.Host = "evil.example"
+		req.Header.Set("X-Forwarded-Host", "evil.example")
+		req.Header.Set("Authorization", "Bearer "+e.tokens[auth.Officer])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 201 {
+			t.Fatalf("issue: %d", resp.StatusCode)
+		}
+		docs, _ := e.store.Documents(ctx, "", "", recID, 10)
+		if len(docs) != 1 || !strings.HasPrefix(docs[0].VerifyURL, e.srv.URL+"/verify/") {
+			t.Fatalf("documents: %+v", docs)
+		}
+		d, _ := e.store.DocumentByID(ctx, docs[0].ID)
+		if codes := pdftest.QRCodes(t, d.PDF, 150); len(codes) != 1 || codes[0] != docs[0].VerifyURL {
+			t.Fatalf("QR code says %v, want %s", codes, docs[0].VerifyURL)
+		}
+		if text := pdftest.Text(t, d.PDF); strings.Contains(text, "evil") {
+			t.Fatalf("the forged host is on paper: %s", text)
+		}
+	})
 }
 
 // Bad files sent to the public check are refused at once with a clear message: junk in the frame
 // of a PDF (which took 18 s of CPU before), no file, and a file over the limit.
 func TestVerifyRefusesBadFiles(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	junk := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte{0}, 60<<10)...)
-	for _, c := range []struct {
-		name   string
-		body   []byte
-		status int
-		says   string
-	}{
-		{"junk", junk, 400, "không phải là tệp PDF hợp lệ"},
-		{"text", []byte("hello"), 400, "không phải là tệp PDF hợp lệ"},
-		{"empty", nil, 400, "Hãy chọn một tệp PDF"},
-		{"too large", append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("x"), 1<<20)...), 413, "quá lớn"},
-	} {
-		resp, out := e.do(nil, "POST", "/api/v1/verify", bytes.NewReader(c.body), map[string]string{"Content-Type": "application/pdf"})
-		if resp.StatusCode != c.status || !strings.Contains(out, c.says) {
-			t.Errorf("%s: %d %s", c.name, resp.StatusCode, out)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		junk := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte{0}, 60<<10)...)
+		for _, c := range []struct {
+			name   string
+			body   []byte
+			status int
+			says   string
+		}{
+			{"junk", junk, 400, "không phải là tệp PDF hợp lệ"},
+			{"text", []byte("hello"), 400, "không phải là tệp PDF hợp lệ"},
+			{"empty", nil, 400, "Hãy chọn một tệp PDF"},
+			{"too large", append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("x"), 1<<20)...), 413, "quá lớn"},
+		} {
+			resp, out := e.do(nil, "POST", "/api/v1/verify", bytes.NewReader(c.body), map[string]string{"Content-Type": "application/pdf"})
+			if resp.StatusCode != c.status || !strings.Contains(out, c.says) {
+				t.Errorf("%s: %d %s", c.name, resp.StatusCode, out)
+			}
+			var form bytes.Buffer
+			mw := multipart.NewWriter(&form)
+			fw, _ := mw.CreateFormFile("file", "x.pdf")
+			fw.Write(c.body)
+			mw.Close()
+			resp, page := e.do(nil, "POST", "/verify", &form, map[string]string{"Content-Type": mw.FormDataContentType()})
+			if resp.StatusCode != c.status || !strings.Contains(page, c.says) {
+				t.Errorf("%s as a form: %d", c.name, resp.StatusCode)
+			}
 		}
-		var form bytes.Buffer
-		mw := multipart.NewWriter(&form)
-		fw, _ := mw.CreateFormFile("file", "x.pdf")
-		fw.Write(c.body)
-		mw.Close()
-		resp, page := e.do(nil, "POST", "/verify", &form, map[string]string{"Content-Type": mw.FormDataContentType()})
-		if resp.StatusCode != c.status || !strings.Contains(page, c.says) {
-			t.Errorf("%s as a form: %d", c.name, resp.StatusCode)
-		}
-	}
+	})
 }
 
 // An unwanted copy is cancelled with its reason; the signer signs the rest of the queue at once
@@ -280,44 +284,46 @@ func TestCancelAndSignMany(t *testing.T) {
 // population database sent) says why on its page and offers a new copy; while the number is
 // awaited, the entry's page warns before issuing.
 func TestReplacedDocumentSaysWhy(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
-	recID := body["id"].(string)
-	officer := e.login("canbo")
-	if _, page := e.do(officer, "GET", "/records/"+recID, nil, nil); !strings.Contains(page, `id="pid-pending"`) || !strings.Contains(page, "Đang chờ Cơ sở dữ liệu quốc gia về dân cư") {
-		t.Fatal("the entry's page does not warn that the personal ID number is awaited")
-	}
-	_, body = e.api(auth.Officer, "POST", "/api/v1/records/"+recID+"/extracts", "")
-	docID := body["id"].(string)
-	// The number arrives as the outbox worker records it: a supplement by the linked procedure.
-	r, err := e.store.Record(ctx, recID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	next := r
-	b := *r.Birth
-	b.Child.PersonalID = "051326001234"
-	next.Birth = &b
-	if err := e.store.AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"},
-		Reason: "Số định danh cá nhân do Cơ sở dữ liệu quốc gia về dân cư cấp"}, audit.Actor{Username: "liên thông"}); err != nil {
-		t.Fatal(err)
-	}
-	_, page := e.do(officer, "GET", "/documents/"+docID, nil, nil)
-	for _, want := range []string{"Đã được thay thế", "phiên bản 1", "số định danh cá nhân của người được khai sinh", "Hệ thống liên thông", `id="reissue"`} {
-		if !strings.Contains(page, want) {
-			t.Errorf("the replaced document's page lacks %q", want)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
+		recID := body["id"].(string)
+		officer := e.login("canbo")
+		if _, page := e.do(officer, "GET", "/records/"+recID, nil, nil); !strings.Contains(page, `id="pid-pending"`) || !strings.Contains(page, "Đang chờ Cơ sở dữ liệu quốc gia về dân cư") {
+			t.Fatal("the entry's page does not warn that the personal ID number is awaited")
 		}
-	}
-	for _, internal := range []string{"child.personal_id", "canbo", ">21025<"} {
-		if strings.Contains(page, internal) {
-			t.Errorf("the document page shows %q", internal)
+		_, body = e.api(auth.Officer, "POST", "/api/v1/records/"+recID+"/extracts", "")
+		docID := body["id"].(string)
+		// The number arrives as the outbox worker records it: a supplement by the linked procedure.
+		r, err := e.store.Record(ctx, recID)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	resp, _ := e.postForm(officer, "/records/"+recID+"/extracts", nil, nil)
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("reissue: %d", resp.StatusCode)
-	}
-	if docs, _ := e.store.Documents(ctx, "", store.DocIssued, recID, 10); len(docs) != 1 || docs[0].RecordVersion != 2 {
-		t.Fatalf("new copy: %+v", docs)
-	}
+		next := r
+		b := *r.Birth
+		b.Child.PersonalID = "051326001234"
+		next.Birth = &b
+		if err := e.store.AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"},
+			Reason: "Số định danh cá nhân do Cơ sở dữ liệu quốc gia về dân cư cấp"}, audit.Actor{Username: "liên thông"}); err != nil {
+			t.Fatal(err)
+		}
+		_, page := e.do(officer, "GET", "/documents/"+docID, nil, nil)
+		for _, want := range []string{"Đã được thay thế", "phiên bản 1", "số định danh cá nhân của người được khai sinh", "Hệ thống liên thông", `id="reissue"`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the replaced document's page lacks %q", want)
+			}
+		}
+		for _, internal := range []string{"child.personal_id", "canbo", ">21025<"} {
+			if strings.Contains(page, internal) {
+				t.Errorf("the document page shows %q", internal)
+			}
+		}
+		resp, _ := e.postForm(officer, "/records/"+recID+"/extracts", nil, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reissue: %d", resp.StatusCode)
+		}
+		if docs, _ := e.store.Documents(ctx, "", store.DocIssued, recID, 10); len(docs) != 1 || docs[0].RecordVersion != 2 {
+			t.Fatalf("new copy: %+v", docs)
+		}
+	})
 }
