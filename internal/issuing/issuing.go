@@ -31,6 +31,7 @@ import (
 // Service issues and signs documents.
 type Service struct {
 	store    *store.Store
+	docs     repo
 	registry *registration.Service
 	people   *account.Service
 	units    *units.Registry
@@ -47,7 +48,7 @@ type Service struct {
 // address citizens reach ("https://tuphap.quangngai.gov.vn"), or "" when none is configured, in
 // which case nothing that prints an address can be issued.
 func New(st *store.Store, reg *registration.Service, u *units.Registry, master []byte, publicURL string) *Service {
-	return &Service{store: st, registry: reg, people: account.New(st), units: u, master: master,
+	return &Service{store: st, docs: repo{st}, registry: reg, people: account.New(st), units: u, master: master,
 		publicURL: strings.TrimRight(publicURL, "/"), verifying: make(chan struct{}, 1)}
 }
 
@@ -105,48 +106,48 @@ func (s *Service) Preview(ctx context.Context, p auth.Principal, by audit.Actor,
 	if err != nil {
 		return nil, err
 	}
-	return s.render(ctx, store.Document{Kind: tmpl.Kind, Office: rec.Office}, rec, s.store.Now(), "", document.Preview)
+	return s.render(ctx, Document{Kind: tmpl.Kind, Office: rec.Office}, rec, s.store.Now(), "", document.Preview)
 }
 
 // IssueExtract issues an extract of an entry's current version, unsigned until a signer signs it.
-func (s *Service) IssueExtract(ctx context.Context, p auth.Principal, by audit.Actor, recordID string) (store.Document, error) {
+func (s *Service) IssueExtract(ctx context.Context, p auth.Principal, by audit.Actor, recordID string) (Document, error) {
 	return s.issueFromRecord(ctx, p, by, recordID, false)
 }
 
 // IssueBirthCertificate issues the birth certificate (giấy khai sinh) of a birth entry.
-func (s *Service) IssueBirthCertificate(ctx context.Context, p auth.Principal, by audit.Actor, recordID string) (store.Document, error) {
+func (s *Service) IssueBirthCertificate(ctx context.Context, p auth.Principal, by audit.Actor, recordID string) (Document, error) {
 	return s.issueFromRecord(ctx, p, by, recordID, true)
 }
 
-func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audit.Actor, recordID string, certificate bool) (store.Document, error) {
+func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audit.Actor, recordID string, certificate bool) (Document, error) {
 	base, err := s.public()
 	if err != nil {
-		return store.Document{}, err
+		return Document{}, err
 	}
 	rec, err := s.registry.Get(ctx, p, by, recordID)
 	if err != nil {
-		return store.Document{}, err
+		return Document{}, err
 	}
 	tmpl, err := kindOf(rec, certificate)
 	if err != nil {
-		return store.Document{}, err
+		return Document{}, err
 	}
 	code := newCode()
-	d := store.Document{Code: code, Kind: tmpl.Kind, Title: tmpl.Title, Office: rec.Office, RecordID: rec.ID, RecordVersion: rec.Version,
+	d := Document{Code: code, Kind: tmpl.Kind, Title: tmpl.Title, Office: rec.Office, RecordID: rec.ID, RecordVersion: rec.Version,
 		Subject: rec.Subject().FullName, RegisterRef: fmt.Sprintf("Số %d, quyển %s/%d", rec.Register.Number, rec.Register.Book, rec.Register.Year),
 		VerifyURL: VerifyURL(base, code)}
 	pdf, err := s.render(ctx, d, rec, s.store.Now(), "", document.Unsigned)
 	if err != nil {
-		return store.Document{}, err
+		return Document{}, err
 	}
 	d.PDF, d.SHA256 = pdf, sum(pdf)
 	// The document is the issued copy: counting extracts counts these (Store.ExtractCount).
-	return d, s.store.IssueDocument(ctx, &d, by)
+	return d, s.docs.issue(ctx, &d, by)
 }
 
 // render lays out a document of an entry; signer is "" until it is signed. The officers of the
 // marginal notes are named by their full names and titles.
-func (s *Service) render(ctx context.Context, d store.Document, rec civil.Record, issued time.Time, signer string, mark document.Mark) ([]byte, error) {
+func (s *Service) render(ctx context.Context, d Document, rec civil.Record, issued time.Time, signer string, mark document.Mark) ([]byte, error) {
 	hist, err := s.store.RecordHistory(ctx, rec)
 	if err != nil {
 		return nil, err
@@ -195,8 +196,8 @@ func (s *Service) ReceiptSlip(ctx context.Context, d dossier.Dossier, receivedBy
 }
 
 // Get returns a document the caller may see.
-func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (store.Document, error) {
-	d, err := s.store.DocumentByID(ctx, id)
+func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Document, error) {
+	d, err := s.docs.byID(ctx, id)
 	if err != nil {
 		return d, err
 	}
@@ -204,7 +205,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (store.D
 }
 
 // File is the PDF as delivered: signed when signed.
-func File(d store.Document) []byte {
+func File(d Document) []byte {
 	if len(d.SignedPDF) > 0 {
 		return d.SignedPDF
 	}
@@ -212,27 +213,27 @@ func File(d store.Document) []byte {
 }
 
 // List lists documents in the caller's jurisdiction.
-func (s *Service) List(ctx context.Context, p auth.Principal, status, recordID string) ([]store.Document, error) {
+func (s *Service) List(ctx context.Context, p auth.Principal, status, recordID string) ([]Document, error) {
 	if !p.Can(auth.ViewRecords) {
 		return nil, fault.New(fault.Forbidden, "error.forbidden")
 	}
-	return s.store.Documents(ctx, p.Scope(), status, recordID, 200)
+	return s.docs.list(ctx, p.Scope(), status, recordID, 200)
 }
 
 // Sign signs an issued document with its office's active key. Only the signer of that office
 // may, having reviewed it; the signature is audited.
-func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id string) (store.Document, error) {
-	d, err := s.store.DocumentByID(ctx, id)
+func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id string) (Document, error) {
+	d, err := s.docs.byID(ctx, id)
 	if err != nil {
 		return d, err
 	}
 	if err := p.Allow(auth.SignDocuments, d.Office); err != nil {
 		return d, err
 	}
-	if d.Status != store.DocIssued {
+	if d.Status != StatusIssued {
 		return d, fault.New(fault.Conflict, "document.not_signable")
 	}
-	k, err := s.store.ActiveKey(ctx, d.Office)
+	k, err := s.docs.activeKey(ctx, d.Office)
 	if fault.Is(err, fault.NotFound) {
 		return d, fault.New(fault.Conflict, "key.none")
 	}
@@ -261,10 +262,10 @@ func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id
 	if err != nil {
 		return d, err
 	}
-	return d, s.store.SignDocument(ctx, &d, signed, sum(signed), k.ID, by)
+	return d, s.docs.sign(ctx, &d, signed, sum(signed), k.ID, by)
 }
 
-func (s *Service) open(k store.SigningKey) (signing.Signer, error) {
+func (s *Service) open(k SigningKey) (signing.Signer, error) {
 	der, err := signing.Open(s.master, k.KeySealed)
 	if err != nil {
 		return nil, err
@@ -281,8 +282,8 @@ func (s *Service) open(k store.SigningKey) (signing.Signer, error) {
 }
 
 // Revoke withdraws a document (a signer of its office), with the reason.
-func (s *Service) Revoke(ctx context.Context, p auth.Principal, by audit.Actor, id, reason string) (store.Document, error) {
-	d, err := s.store.DocumentByID(ctx, id)
+func (s *Service) Revoke(ctx context.Context, p auth.Principal, by audit.Actor, id, reason string) (Document, error) {
+	d, err := s.docs.byID(ctx, id)
 	if err != nil {
 		return d, err
 	}
@@ -292,7 +293,7 @@ func (s *Service) Revoke(ctx context.Context, p auth.Principal, by audit.Actor, 
 	if problem := reasonProblem(reason); problem != "" {
 		return d, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"reason": problem}}
 	}
-	return d, s.store.RevokeDocument(ctx, &d, strings.TrimSpace(reason), by)
+	return d, s.docs.revoke(ctx, &d, strings.TrimSpace(reason), by)
 }
 
 // maxReason bounds a free-text reason: a reason is a sentence or two on paper and in the log.
@@ -310,8 +311,8 @@ func reasonProblem(reason string) string {
 
 // Cancel withdraws a document issued but not yet signed (the officers and the signer of its
 // office), with the reason: a copy issued by mistake never reaches the signer's queue again.
-func (s *Service) Cancel(ctx context.Context, p auth.Principal, by audit.Actor, id, reason string) (store.Document, error) {
-	d, err := s.store.DocumentByID(ctx, id)
+func (s *Service) Cancel(ctx context.Context, p auth.Principal, by audit.Actor, id, reason string) (Document, error) {
+	d, err := s.docs.byID(ctx, id)
 	if err != nil {
 		return d, err
 	}
@@ -323,26 +324,26 @@ func (s *Service) Cancel(ctx context.Context, p auth.Principal, by audit.Actor, 
 	if problem := reasonProblem(reason); problem != "" {
 		return d, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"reason": problem}}
 	}
-	if d.Status != store.DocIssued {
+	if d.Status != StatusIssued {
 		return d, fault.New(fault.Conflict, "document.not_cancellable")
 	}
-	return d, s.store.CancelDocument(ctx, &d, strings.TrimSpace(reason), by)
+	return d, s.docs.cancel(ctx, &d, strings.TrimSpace(reason), by)
 }
 
-// Signed is the outcome of one document of a batch.
-type Signed struct {
-	ID       string         `json:"id"`
-	Code     string         `json:"code,omitempty"`
-	Title    string         `json:"title,omitempty"`
-	Subject  string         `json:"subject,omitempty"`
-	Signed   bool           `json:"signed"`
-	Error    error          `json:"-"`
-	Document store.Document `json:"-"`
+// Outcome is what became of one document of a batch.
+type Outcome struct {
+	ID       string   `json:"id"`
+	Code     string   `json:"code,omitempty"`
+	Title    string   `json:"title,omitempty"`
+	Subject  string   `json:"subject,omitempty"`
+	Signed   bool     `json:"signed"`
+	Error    error    `json:"-"`
+	Document Document `json:"-"`
 }
 
 // SignMany signs the documents the signer reviewed and chose from the queue, one by one: one
 // that cannot be signed (replaced meanwhile, another office's) is reported and the others go on.
-func (s *Service) SignMany(ctx context.Context, p auth.Principal, by audit.Actor, ids []string) ([]Signed, error) {
+func (s *Service) SignMany(ctx context.Context, p auth.Principal, by audit.Actor, ids []string) ([]Outcome, error) {
 	if err := p.Allow(auth.SignDocuments, p.Office); err != nil {
 		return nil, err
 	}
@@ -352,7 +353,7 @@ func (s *Service) SignMany(ctx context.Context, p auth.Principal, by audit.Actor
 	if len(ids) > 100 {
 		return nil, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"ids": "document.too_many_chosen"}}
 	}
-	out := make([]Signed, 0, len(ids))
+	out := make([]Outcome, 0, len(ids))
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return out, err
@@ -361,7 +362,7 @@ func (s *Service) SignMany(ctx context.Context, p auth.Principal, by audit.Actor
 		if err != nil && fault.KindOf(err) == fault.Internal {
 			return out, err
 		}
-		out = append(out, Signed{ID: id, Code: d.Code, Title: d.Title, Subject: d.Subject, Signed: err == nil, Error: err, Document: d})
+		out = append(out, Outcome{ID: id, Code: d.Code, Title: d.Title, Subject: d.Subject, Signed: err == nil, Error: err, Document: d})
 	}
 	return out, nil
 }
@@ -395,19 +396,19 @@ func Mask(name string) string {
 
 // Verify answers the public page /verify/{code}; the check is audited as a view.
 func (s *Service) Verify(ctx context.Context, code string) (Check, error) {
-	d, err := s.store.DocumentByID(ctx, strings.ToUpper(strings.TrimSpace(code)))
+	d, err := s.docs.byID(ctx, strings.ToUpper(strings.TrimSpace(code)))
 	if err != nil || d.Code != strings.ToUpper(strings.TrimSpace(code)) {
 		return Check{}, fault.New(fault.NotFound, "document.not_found")
 	}
 	return s.check(ctx, d)
 }
 
-func (s *Service) check(ctx context.Context, d store.Document) (Check, error) {
+func (s *Service) check(ctx context.Context, d Document) (Check, error) {
 	office, _ := s.store.Office(ctx, d.Office)
-	c := Check{Code: d.Code, Status: d.Status, Genuine: d.Status == store.DocSigned, Title: d.Title, Office: office.Name,
+	c := Check{Code: d.Code, Status: d.Status, Genuine: d.Status == StatusSigned, Title: d.Title, Office: office.Name,
 		RegisterRef: d.RegisterRef, Subject: Mask(d.Subject), IssuedAt: d.IssuedAt, SignedAt: d.SignedAt, RevokedAt: d.RevokedAt, Reason: d.RevokeReason}
 	if d.KeyID != "" {
-		if keys, err := s.store.SigningKeys(ctx, d.Office); err == nil {
+		if keys, err := s.docs.keys(ctx, d.Office); err == nil {
 			for _, k := range keys {
 				if k.ID == d.KeyID {
 					c.SignedBy = k.Subject
@@ -441,7 +442,7 @@ func (s *Service) VerifyUpload(ctx context.Context, pdf []byte) (Upload, error) 
 	if r.Certificate != nil {
 		u.Signer = r.Certificate.Subject.CommonName
 	}
-	d, err := s.store.DocumentBySHA(ctx, sum(pdf))
+	d, err := s.docs.bySHA(ctx, sum(pdf))
 	if fault.Is(err, fault.NotFound) {
 		return u, nil
 	}
@@ -457,38 +458,38 @@ func (s *Service) VerifyUpload(ctx context.Context, pdf []byte) (Upload, error) 
 }
 
 // ImportKey installs an office's key from a PKCS#12 file (administrators).
-func (s *Service) ImportKey(ctx context.Context, p auth.Principal, by audit.Actor, office string, p12 []byte, password string) (store.SigningKey, error) {
+func (s *Service) ImportKey(ctx context.Context, p auth.Principal, by audit.Actor, office string, p12 []byte, password string) (SigningKey, error) {
 	if err := p.Allow(auth.ManageSettings, ""); err != nil {
-		return store.SigningKey{}, err
+		return SigningKey{}, err
 	}
 	kp, err := signing.ImportPKCS12(p12, password)
 	if err != nil {
-		return store.SigningKey{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"file": "key.bad_p12"}, Err: err}
+		return SigningKey{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"file": "key.bad_p12"}, Err: err}
 	}
 	return s.install(ctx, by, office, kp, false)
 }
 
 // DemoKey gives an office a key issued by a demo CA that says it is a demo.
-func (s *Service) DemoKey(ctx context.Context, p auth.Principal, by audit.Actor, office string) (store.SigningKey, error) {
+func (s *Service) DemoKey(ctx context.Context, p auth.Principal, by audit.Actor, office string) (SigningKey, error) {
 	if err := p.Allow(auth.ManageSettings, ""); err != nil {
-		return store.SigningKey{}, err
+		return SigningKey{}, err
 	}
 	return s.demoKey(ctx, by, office)
 }
 
-func (s *Service) demoKey(ctx context.Context, by audit.Actor, office string) (store.SigningKey, error) {
+func (s *Service) demoKey(ctx context.Context, by audit.Actor, office string) (SigningKey, error) {
 	o, err := s.store.Office(ctx, office)
 	if err != nil {
-		return store.SigningKey{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"office": "office.not_found"}}
+		return SigningKey{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"office": "office.not_found"}}
 	}
 	now := s.store.Now()
 	ca, err := signing.NewDemoCA(now)
 	if err != nil {
-		return store.SigningKey{}, err
+		return SigningKey{}, err
 	}
 	kp, err := ca.Issue(o.Name, "Chủ tịch "+o.Name, now)
 	if err != nil {
-		return store.SigningKey{}, err
+		return SigningKey{}, err
 	}
 	return s.install(ctx, by, office, kp, true)
 }
@@ -496,7 +497,7 @@ func (s *Service) demoKey(ctx context.Context, by audit.Actor, office string) (s
 // EnsureDemoKeys gives every listed office without a key a demo key (the demo province).
 func (s *Service) EnsureDemoKeys(ctx context.Context, offices []string) error {
 	for _, o := range offices {
-		if _, err := s.store.ActiveKey(ctx, o); err == nil {
+		if _, err := s.docs.activeKey(ctx, o); err == nil {
 			continue
 		}
 		if _, err := s.demoKey(ctx, audit.System, o); err != nil {
@@ -506,23 +507,48 @@ func (s *Service) EnsureDemoKeys(ctx context.Context, offices []string) error {
 	return nil
 }
 
-func (s *Service) install(ctx context.Context, by audit.Actor, office string, kp signing.KeyPair, demo bool) (store.SigningKey, error) {
+func (s *Service) install(ctx context.Context, by audit.Actor, office string, kp signing.KeyPair, demo bool) (SigningKey, error) {
 	if _, err := s.store.Office(ctx, office); err != nil {
-		return store.SigningKey{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"office": "office.not_found"}}
+		return SigningKey{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"office": "office.not_found"}}
 	}
 	der, err := signing.MarshalKey(kp.Key)
 	if err != nil {
-		return store.SigningKey{}, err
+		return SigningKey{}, err
 	}
 	sealed, err := signing.Seal(s.master, der)
 	if err != nil {
-		return store.SigningKey{}, err
+		return SigningKey{}, err
 	}
 	fp := sha256.Sum256(kp.Cert.Raw)
-	k := store.SigningKey{Office: office, Subject: kp.Cert.Subject.CommonName, Issuer: kp.Cert.Issuer.CommonName, Fingerprint: hex.EncodeToString(fp[:]),
+	k := SigningKey{Office: office, Subject: kp.Cert.Subject.CommonName, Issuer: kp.Cert.Issuer.CommonName, Fingerprint: hex.EncodeToString(fp[:]),
 		CertPEM: string(signing.CertsPEM(kp.Cert)), ChainPEM: string(signing.CertsPEM(kp.Chain...)), KeySealed: sealed,
 		NotBefore: kp.Cert.NotBefore, NotAfter: kp.Cert.NotAfter, Demo: demo}
-	return k, s.store.AddSigningKey(ctx, &k, by)
+	return k, s.docs.addKey(ctx, &k, by)
+}
+
+// ExtractCount says how many extracts of an entry were issued (cancelled copies are not).
+func (s *Service) ExtractCount(ctx context.Context, p auth.Principal, recordID string) (int, error) {
+	if !p.Can(auth.ViewRecords) {
+		return 0, fault.New(fault.Forbidden, "error.forbidden")
+	}
+	return s.docs.extractCount(ctx, recordID)
+}
+
+// Keys lists the signing keys of every office (administrators).
+func (s *Service) Keys(ctx context.Context, p auth.Principal) ([]SigningKey, error) {
+	if err := p.Allow(auth.ManageSettings, ""); err != nil {
+		return nil, err
+	}
+	return s.docs.keys(ctx, "")
+}
+
+// HasKey says whether an office has an active signing key.
+func (s *Service) HasKey(ctx context.Context, office string) (bool, error) {
+	_, err := s.docs.activeKey(ctx, office)
+	if fault.Is(err, fault.NotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // Share is the share of documents signed, as the department reports it.
@@ -560,7 +586,7 @@ func (s *Service) SignedShare(ctx context.Context, p auth.Principal, from, to ti
 	}
 	start := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, calendar.Vietnam)
 	end := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, calendar.Vietnam).AddDate(0, 0, 1)
-	rows, err := s.store.SignedCounts(ctx, start, end, office)
+	rows, err := s.docs.signedCounts(ctx, start, end, office)
 	if err != nil {
 		return Share{}, err
 	}

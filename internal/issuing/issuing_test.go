@@ -66,7 +66,7 @@ func TestIssueSignVerifyRevoke(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.Status != store.DocIssued || len(d.Code) != 20 || d.Kind != "extract_birth" || d.VerifyURL != publicURL+"/verify/"+d.Code {
+		if d.Status != issuing.StatusIssued || len(d.Code) != 20 || d.Kind != "extract_birth" || d.VerifyURL != publicURL+"/verify/"+d.Code {
 			t.Fatalf("issued: %+v", d)
 		}
 		// Unsigned, the paper says so across the page.
@@ -206,7 +206,7 @@ func TestNoPublicAddress(t *testing.T) {
 		if text := pdftest.Text(t, pdf); !strings.Contains(text, "Bản xem trước: chưa cấp") || !strings.Contains(text, "GIẤY KHAI SINH") || strings.Contains(text, "/verify/") {
 			t.Fatalf("preview: %s", text)
 		}
-		if ds, _ := st.Documents(ctx, "", "", "", 10); len(ds) != 0 {
+		if ds, _ := svc.List(ctx, leader, "", ""); len(ds) != 0 {
 			t.Fatalf("a preview stored %d documents", len(ds))
 		}
 	})
@@ -246,18 +246,18 @@ func TestCancel(t *testing.T) {
 			t.Errorf("a leader cancels: %v", err)
 		}
 		d, err = svc.Cancel(ctx, officer, by, d.ID, "Cấp nhầm bản")
-		if err != nil || d.Status != store.DocCancelled || d.RevokeReason != "Cấp nhầm bản" {
+		if err != nil || d.Status != issuing.StatusCancelled || d.RevokeReason != "Cấp nhầm bản" {
 			t.Fatalf("cancel: %+v %v", d, err)
 		}
 		if _, err := svc.Sign(ctx, signer, by, d.ID); !fault.Is(err, fault.Conflict) {
 			t.Fatalf("signing a cancelled document: %v", err)
 		}
-		if c, _ := svc.Verify(ctx, d.Code); c.Genuine || c.Status != store.DocCancelled {
+		if c, _ := svc.Verify(ctx, d.Code); c.Genuine || c.Status != issuing.StatusCancelled {
 			t.Fatalf("public check of a cancelled document: %+v", c)
 		}
 		// A cancelled copy was never issued to anyone: it counts neither as an extract issued
 		// nor in the share of documents signed.
-		if n, _ := st.ExtractCount(ctx, r.ID); n != 0 {
+		if n, _ := svc.ExtractCount(ctx, leader, r.ID); n != 0 {
 			t.Fatalf("extracts counted: %d", n)
 		}
 		if sh, _ := svc.SignedShare(ctx, leader, time.Now().AddDate(0, 0, -1), time.Now().AddDate(0, 0, 1), ""); sh.Issued != 0 {
@@ -311,8 +311,8 @@ func TestSignMany(t *testing.T) {
 			t.Fatalf("signed: %v", got)
 		}
 		for _, id := range []string{ids[0], ids[2]} {
-			d, _ := st.DocumentByID(ctx, id)
-			if d.Status != store.DocSigned || !pdftest.ValidSignature(t, issuing.File(d)) {
+			d, _ := svc.Get(ctx, leader, id)
+			if d.Status != issuing.StatusSigned || !pdftest.ValidSignature(t, issuing.File(d)) {
 				t.Fatalf("%s: %s", id, d.Status)
 			}
 		}

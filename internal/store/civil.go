@@ -580,8 +580,8 @@ func (s *Store) queryPlan(ctx context.Context, q string, args ...any) (string, e
 // index range; the rules in package civil then score them.
 func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.Params) ([]civil.Record, error) {
 	var conds []string
-	var args sqlArgs
-	arg := args.add
+	var args Args
+	arg := args.Add
 	var likely likelyIDs
 	if f.Kind == civil.BirthKind {
 		if f.DOB.IsZero() {
@@ -632,9 +632,9 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 	// All in one query: SQLite empties a reader's page cache at the start of every read
 	// transaction once anything was written since, so reading them one by one read the same
 	// pages of the indexes and of the table over and over.
-	var ids sqlArgs
+	var ids Args
 	rows, err := s.read(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
-		WHERE r.id IN `+inList(ids.add, likely.ids)+` ORDER BY r.id`, ids...)
+		WHERE r.id IN `+inList(ids.Add, likely.ids)+` ORDER BY r.id`, ids...)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("store: duplicate candidates: %w", err))
 	}
@@ -720,25 +720,17 @@ func (s *Store) childrenOfParents(ctx context.Context, f civil.Facts, p civil.Pa
 // parentsSQL is childrenOfParents' query: both parents' index ranges, each read on its own.
 func (s *Store) parentsSQL(f civil.Facts, lo, hi string) (string, []any) {
 	var parts []string
-	var args sqlArgs
+	var args Args
 	for _, by := range [][2]string{{"mother_folded", f.Mother}, {"father_folded", f.Father}} {
 		if by[1] != "" {
 			parts = append(parts, fmt.Sprintf("SELECT %s, name_folded FROM records WHERE %s = %s AND date_of_birth BETWEEN %s AND %s",
-				s.dialect.entryKey(), by[0], args.add(by[1]), args.add(lo), args.add(hi)))
+				s.dialect.entryKey(), by[0], args.Add(by[1]), args.Add(lo), args.Add(hi)))
 		}
 	}
 	if len(parts) == 0 {
 		return "", nil
 	}
 	return strings.Join(parts, " UNION ALL ") + " LIMIT 5000", args
-}
-
-// sqlArgs collects a statement's arguments; add names the placeholder of the one it adds.
-type sqlArgs []any
-
-func (a *sqlArgs) add(v any) string {
-	*a = append(*a, v)
-	return fmt.Sprintf("$%d", len(*a))
 }
 
 // inList is "(…)" of vals as arguments made by arg, padded with NULLs (equal to nothing) to a
@@ -789,12 +781,4 @@ func (s *Store) BirthByPersonalID(ctx context.Context, personalID string) (civil
 		return r, s.fail(notFound(fmt.Errorf("store: birth of %s: %w", personalID, err), "record.not_found"))
 	}
 	return r, nil
-}
-
-// ExtractCount says how many extracts of an entry were issued: every issued extract is a
-// document, so the documents are the count.
-func (s *Store) ExtractCount(ctx context.Context, id string) (int, error) {
-	var n int
-	err := s.readRow(ctx, `SELECT COUNT(*) FROM documents WHERE record_id = $1 AND kind LIKE 'extract_%' AND status <> $2`, id, DocCancelled).Scan(&n)
-	return n, s.fail(err)
 }

@@ -196,8 +196,8 @@ type DossierFilter struct {
 // Dossiers lists dossiers by due time, soonest first.
 func (s *Store) Dossiers(ctx context.Context, f DossierFilter) ([]dossier.Dossier, error) {
 	var where []string
-	var args sqlArgs
-	arg := args.add
+	var args Args
+	arg := args.Add
 	if f.Office != "" {
 		where = append(where, "office = "+arg(f.Office))
 	}

@@ -12,7 +12,6 @@ import (
 	"tuphap/internal/document"
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
-	"tuphap/internal/store"
 )
 
 // DemoKeys gives the demo offices demo signing keys (serve --demo).
@@ -39,7 +38,7 @@ type documentJSON struct {
 	RegisterRef string    `json:"register"`
 }
 
-func (s *Server) toDocJSON(r *http.Request, d store.Document) documentJSON {
+func (s *Server) toDocJSON(r *http.Request, d issuing.Document) documentJSON {
 	return documentJSON{d.ID, d.Code, d.Kind, d.Title, d.Office, d.RecordID, d.RecordVersion, d.Status, d.IssuedBy, d.IssuedAt,
 		d.SignedBy, d.SignedAt, d.VerifyURL, d.RevokedAt, d.RevokeReason, d.RegisterRef}
 }
@@ -272,11 +271,11 @@ func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
 
 // renderDocuments lists documents; a signer starts with what awaits signature, and may tick
 // several of them (having opened each) and sign them at once. results is the outcome of that.
-func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, code int, results []issuing.Signed, problem map[string]string) error {
+func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, code int, results []issuing.Outcome, problem map[string]string) error {
 	p, _ := principalOf(r)
 	status := r.URL.Query().Get("status")
 	if status == "" && p.Can(auth.SignDocuments) {
-		status = store.DocIssued
+		status = issuing.StatusIssued
 	}
 	ds, err := s.issuer.List(r.Context(), p, status, "")
 	if err != nil {
@@ -301,8 +300,8 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, code in
 		failed = append(failed, map[string]string{"Title": res.Title, "Subject": res.Subject, "Code": res.Code, "Error": msg})
 	}
 	s.render(w, r, code, "documents.html", map[string]any{"Docs": ds, "Status": status, "People": people, "OfficeName": s.officeName,
-		"Statuses":    []string{store.DocIssued, store.DocSigned, store.DocRevoked, store.DocReplaced, store.DocCancelled},
-		"CanSignMany": p.Can(auth.SignDocuments) && status == store.DocIssued && len(ds) > 0,
+		"Statuses":    []string{issuing.StatusIssued, issuing.StatusSigned, issuing.StatusRevoked, issuing.StatusReplaced, issuing.StatusCancelled},
+		"CanSignMany": p.Can(auth.SignDocuments) && status == issuing.StatusIssued && len(ds) > 0,
 		"Results":     results != nil, "SignedCount": signed, "Failed": failed, "Problem": problem})
 	return nil
 }
@@ -346,7 +345,7 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status i
 	}
 	var changes []change
 	users := []string{d.IssuedBy, d.SignedBy, d.RevokedBy}
-	if d.Status == store.DocReplaced {
+	if d.Status == issuing.StatusReplaced {
 		rec, err := s.registry.Get(r.Context(), p, actorOf(r), d.RecordID)
 		if err != nil {
 			return err
@@ -370,13 +369,16 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	_, hasKey := s.store.ActiveKey(r.Context(), d.Office)
-	canCancel := d.Status == store.DocIssued && (p.Allow(auth.WriteRecords, d.Office) == nil || p.Allow(auth.SignDocuments, d.Office) == nil)
+	hasKey, err := s.issuer.HasKey(r.Context(), d.Office)
+	if err != nil {
+		return err
+	}
+	canCancel := d.Status == issuing.StatusIssued && (p.Allow(auth.WriteRecords, d.Office) == nil || p.Allow(auth.SignDocuments, d.Office) == nil)
 	s.render(w, r, status, "document.html", map[string]any{"D": d, "People": people, "OfficeName": s.officeName[d.Office], "Changes": changes,
 		"Certificate": d.Kind == "certificate_birth",
-		"CanSign":     p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == store.DocIssued, "HasKey": hasKey == nil,
-		"CanRevoke": p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == store.DocSigned, "CanCancel": canCancel,
-		"CanReissue": d.Status == store.DocReplaced && p.Allow(auth.ViewRecords, d.Office) == nil, "Errors": errs})
+		"CanSign":     p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == issuing.StatusIssued, "HasKey": hasKey,
+		"CanRevoke": p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == issuing.StatusSigned, "CanCancel": canCancel,
+		"CanReissue": d.Status == issuing.StatusReplaced && p.Allow(auth.ViewRecords, d.Office) == nil, "Errors": errs})
 	return nil
 }
 
@@ -460,7 +462,8 @@ func (s *Server) keysPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, status int, problem string) error {
-	keys, err := s.store.SigningKeys(r.Context(), "")
+	p, _ := principalOf(r)
+	keys, err := s.issuer.Keys(r.Context(), p)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/issuing"
 	"tuphap/internal/pdftest"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
@@ -174,11 +175,11 @@ func TestForgedHostDoesNotReachPaper(t *testing.T) {
 		if resp.StatusCode != 201 {
 			t.Fatalf("issue: %d", resp.StatusCode)
 		}
-		docs, _ := e.store.Documents(ctx, "", "", recID, 10)
+		docs := e.documents("", recID)
 		if len(docs) != 1 || !strings.HasPrefix(docs[0].VerifyURL, e.srv.URL+"/verify/") {
 			t.Fatalf("documents: %+v", docs)
 		}
-		d, _ := e.store.DocumentByID(ctx, docs[0].ID)
+		d := e.document(docs[0].ID)
 		if codes := pdftest.QRCodes(t, d.PDF, 150); len(codes) != 1 || codes[0] != docs[0].VerifyURL {
 			t.Fatalf("QR code says %v, want %s", codes, docs[0].VerifyURL)
 		}
@@ -251,7 +252,7 @@ func TestCancelAndSignMany(t *testing.T) {
 		if _, page := e.do(officer, "GET", "/documents/"+ids[1], nil, nil); !strings.Contains(page, "Đã hủy (chưa ký)") || !strings.Contains(page, "Người yêu cầu không lấy nữa") {
 			t.Fatal("the cancelled document's page")
 		}
-		d1, _ := st.DocumentByID(ctx, ids[1])
+		d1 := e.document(ids[1])
 		if resp, page := e.do(nil, "GET", "/verify/"+d1.Code, nil, nil); resp.StatusCode != 200 || !strings.Contains(page, "Văn bản đã bị hủy trước khi ký") {
 			t.Fatalf("public check of a cancelled document: %d", resp.StatusCode)
 		}
@@ -266,8 +267,8 @@ func TestCancelAndSignMany(t *testing.T) {
 			t.Fatalf("sign many: %d %s", resp.StatusCode, page)
 		}
 		for _, id := range ids[2:] {
-			d, _ := st.DocumentByID(ctx, id)
-			if d.Status != store.DocSigned || !pdftest.ValidSignature(t, d.SignedPDF) {
+			d := e.document(id)
+			if d.Status != issuing.StatusSigned || !pdftest.ValidSignature(t, d.SignedPDF) {
 				t.Fatalf("%s: %s", id, d.Status)
 			}
 		}
@@ -322,7 +323,7 @@ func TestReplacedDocumentSaysWhy(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("reissue: %d", resp.StatusCode)
 		}
-		if docs, _ := e.store.Documents(ctx, "", store.DocIssued, recID, 10); len(docs) != 1 || docs[0].RecordVersion != 2 {
+		if docs := e.documents(issuing.StatusIssued, recID); len(docs) != 1 || docs[0].RecordVersion != 2 {
 			t.Fatalf("new copy: %+v", docs)
 		}
 	})

@@ -94,7 +94,7 @@ func (s *Server) loadRecord(r *http.Request) (recordView, error) {
 	if v.hist, err = s.registry.History(r.Context(), p, v.rec); err != nil {
 		return v, err
 	}
-	if v.extracts, err = s.store.ExtractCount(r.Context(), v.rec.ID); err != nil {
+	if v.extracts, err = s.issuer.ExtractCount(r.Context(), p, v.rec.ID); err != nil {
 		return v, err
 	}
 	v.office, err = s.store.Office(r.Context(), v.rec.Office)

@@ -158,7 +158,7 @@ func TestDeathAndAmendAPI(t *testing.T) {
 				t.Fatalf("preview text: %s", text)
 			}
 		}
-		if docs, _ := e.store.Documents(ctx, "", "", id, 10); len(docs) != 0 {
+		if docs := e.documents("", id); len(docs) != 0 {
 			t.Fatalf("previews issued %d documents", len(docs))
 		}
 		// Issuing is a POST; each copy is counted.

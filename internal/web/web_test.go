@@ -17,6 +17,8 @@ import (
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/i18n"
+	"tuphap/internal/issuing"
+	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 	"tuphap/internal/units"
@@ -532,4 +534,28 @@ func TestOptionalTOTP(t *testing.T) {
 	if u, _ := e.store.UserByUsername(ctx, "canbo"); u.TOTPSecret != "" {
 		t.Fatal("still on")
 	}
+}
+
+// documents lists the documents of an entry, optionally of one status, as the department sees them.
+func (e *env) documents(status, recordID string) []issuing.Document {
+	e.t.Helper()
+	ds, err := e.issuer().List(ctx, auth.Principal{Username: "lanhdao", Role: auth.Leader, Office: auth.DepartmentOffice}, status, recordID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return ds
+}
+
+// document reads one document with its PDFs.
+func (e *env) document(id string) issuing.Document {
+	e.t.Helper()
+	d, err := e.issuer().Get(ctx, auth.Principal{Username: "lanhdao", Role: auth.Leader, Office: auth.DepartmentOffice}, id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return d
+}
+
+func (e *env) issuer() *issuing.Service {
+	return issuing.New(e.store, registration.New(e.store), units.MustLoad(), testMasterKey, "")
 }

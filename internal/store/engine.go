@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"tuphap/internal/audit"
+)
+
+// This file is the engine's surface for the domains (docs/architecture.md): a domain's
+// repository writes through Write and a Tx, reads through Query and QueryRow, and scans with the
+// helpers below. Group commit, the log syncer, checkpoints, prepared statements and the audit
+// chain stay behind it.
+
+// Tx is a write transaction as a service composes it: its statements, its audit entries and the
+// clock. A Tx may be one member of a group commit: its statements must not depend on running
+// alone, and it must not be kept after its function returns.
+type Tx struct {
+	s   *Store
+	tx  *sql.Tx
+	ctx context.Context
+}
+
+// Exec runs a statement in the transaction (prepared once the cache has it).
+func (t *Tx) Exec(q string, args ...any) (sql.Result, error) {
+	return t.s.exec(t.ctx, t.tx, q, args...)
+}
+
+// QueryRow runs a one-row query in the transaction.
+func (t *Tx) QueryRow(q string, args ...any) *sql.Row { return t.s.queryRow(t.ctx, t.tx, q, args...) }
+
+// Query runs a query in the transaction.
+func (t *Tx) Query(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(inTx(t.ctx), q, args...)
+}
+
+// Audit appends an entry to the audit chain, committed with the rest or not at all.
+func (t *Tx) Audit(e audit.Entry) error { return t.s.appendAudit(t.ctx, t.tx, e) }
+
+// Now is the store's clock.
+func (t *Tx) Now() time.Time { return t.s.Now() }
+
+// Write runs fn in a write transaction and commits when it returns nil; an error undoes
+// everything fn did. Unexpected errors are counted for /metrics.
+func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return fn(&Tx{s: s, tx: tx, ctx: ctx}) })
+}
+
+// Query runs a query on the readers.
+func (s *Store) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	rows, err := s.read(ctx, q, args...)
+	return rows, s.fail(err)
+}
+
+// QueryRow runs a one-row query on the readers.
+func (s *Store) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return s.readRow(ctx, q, args...)
+}
+
+// Fail passes err on, counting it for /metrics when it is unexpected (not a not-found, a
+// conflict or invalid input).
+func (s *Store) Fail(err error) error { return s.fail(err) }
+
+// Collect runs a query on the readers and scans every row with scan; what names the query in
+// errors.
+func Collect[T any](ctx context.Context, s *Store, scan func(Scanner) (T, error), what, query string, args ...any) ([]T, error) {
+	return collect(ctx, s, func(r interface{ Scan(...any) error }) (T, error) { return scan(r) }, what, query, args...)
+}
+
+// Scanner is a row: *sql.Row or *sql.Rows.
+type Scanner interface{ Scan(...any) error }
+
+// NewID returns a time-ordered unique id (UUIDv7): unique across nodes without a sequence.
+func NewID() string { return newID() }
+
+// Time is a time as stored: fixed-width UTC text, NULL for the zero time.
+func Time(t time.Time) any { return ts(t) }
+
+// ScanTime scans a stored time into t (NULL is the zero time).
+func ScanTime(t *time.Time) sql.Scanner { return scanTime(t) }
+
+// NotFound turns sql.ErrNoRows into a not-found error with the message code; other errors pass.
+func NotFound(err error, code string) error { return notFound(err, code) }
+
+// IsUniqueViolation recognises a unique-constraint failure on either engine.
+func IsUniqueViolation(err error) bool { return isUniqueViolation(err) }
+
+// Args collects a statement's arguments; Add returns the placeholder of the one it adds.
+type Args []any
+
+// Add appends v and returns its placeholder ("$3").
+func (a *Args) Add(v any) string {
+	*a = append(*a, v)
+	return fmt.Sprintf("$%d", len(*a))
+}
