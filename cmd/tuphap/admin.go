@@ -171,11 +171,12 @@ func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	return withStore(ctx, *db, func(st *store.Store) error {
-		u, err := st.UserByUsername(ctx, strings.ToLower(*username))
+		accounts := account.New(st)
+		u, err := accounts.User(ctx, *username)
 		if err != nil {
 			return explain(err)
 		}
-		tokens, err := st.UserTokens(ctx, u.ID)
+		tokens, err := accounts.Tokens(ctx, u)
 		if err != nil {
 			return err
 		}
@@ -198,11 +199,12 @@ func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	return withStore(ctx, *db, func(st *store.Store) error {
-		u, err := st.UserByUsername(ctx, strings.ToLower(*username))
+		accounts := account.New(st)
+		u, err := accounts.User(ctx, *username)
 		if err != nil {
 			return explain(err)
 		}
-		if err := st.RevokeToken(ctx, u, *id, cli()); err != nil {
+		if err := accounts.RevokeToken(ctx, u, *id, cli()); err != nil {
 			return explain(err)
 		}
 		fmt.Fprintf(stdout, "token %s revoked\n", *id)

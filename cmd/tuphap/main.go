@@ -128,7 +128,7 @@ func openStore(ctx context.Context, dsn string, log *slog.Logger) (*store.Store,
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := st.SyncOffices(ctx, account.OfficesFrom(reg, time.Now())); err != nil {
+	if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, time.Now())); err != nil {
 		st.Close()
 		return nil, nil, err
 	}

@@ -22,16 +22,18 @@ const (
 	touchEvery  = 5 * time.Minute // sliding expiry is written at most this often
 )
 
-// Service manages accounts, sessions and tokens.
+// Service manages offices, accounts, sessions and tokens.
 type Service struct {
-	Store  *store.Store
+	store  *store.Store
+	repo   *repo
 	Issuer string // shown in authenticator apps
 }
 
-// New returns a service over st.
-func New(st *store.Store) *Service { return &Service{Store: st, Issuer: "tuphap"} }
+// New returns a service over st. Each service keeps its own cache of token lookups: a process
+// makes one and shares it.
+func New(st *store.Store) *Service { return &Service{store: st, repo: &repo{st: st}, Issuer: "tuphap"} }
 
-func (s *Service) now() time.Time { return s.Store.Now() }
+func (s *Service) now() time.Time { return s.store.Now() }
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,31}$`)
 
@@ -53,7 +55,7 @@ func (s *Service) AddUser(ctx context.Context, in NewUser, by audit.Actor) (auth
 	if err != nil {
 		v.Add("role", "role.unknown")
 	}
-	if _, err := s.Store.Office(ctx, in.Office); err != nil {
+	if _, err := s.repo.office(ctx, in.Office); err != nil {
 		if !fault.Is(err, fault.NotFound) {
 			return auth.User{}, err
 		}
@@ -78,7 +80,7 @@ func (s *Service) AddUser(ctx context.Context, in NewUser, by audit.Actor) (auth
 	if fullName == "" {
 		fullName = in.Username
 	}
-	return s.Store.CreateUser(ctx, auth.User{Username: in.Username, FullName: fullName, Role: role, Office: in.Office, PasswordHash: hash}, by)
+	return s.repo.createUser(ctx, auth.User{Username: in.Username, FullName: fullName, Role: role, Office: in.Office, PasswordHash: hash}, by)
 }
 
 // SetPassword sets a new password for username (administrators and the command line).
@@ -86,7 +88,7 @@ func (s *Service) SetPassword(ctx context.Context, username, password string, by
 	if err := auth.CheckPassword(password); err != nil {
 		return err
 	}
-	u, err := s.Store.UserByUsername(ctx, username)
+	u, err := s.repo.userByUsername(ctx, username)
 	if err != nil {
 		return err
 	}
@@ -94,7 +96,7 @@ func (s *Service) SetPassword(ctx context.Context, username, password string, by
 	if err != nil {
 		return err
 	}
-	return s.Store.SetPassword(ctx, u, hash, by)
+	return s.repo.setPassword(ctx, u, hash, by)
 }
 
 // ChangePassword is a user changing their own password, which needs the old one.
@@ -110,30 +112,30 @@ func (s *Service) ChangePassword(ctx context.Context, u auth.User, old, password
 // out for a growing time after repeated failures. The returned secret goes into the cookie.
 func (s *Service) Login(ctx context.Context, username, password string, from audit.Actor, userAgent string) (string, auth.User, error) {
 	username = strings.TrimSpace(strings.ToLower(username))
-	u, err := s.Store.UserByUsername(ctx, username)
+	u, err := s.repo.userByUsername(ctx, username)
 	if fault.Is(err, fault.NotFound) {
 		auth.BurnPasswordTime(password)
-		_ = s.Store.Audit(ctx, from.Entry("login.fail", "user:"+username, "unknown user"))
+		_ = s.store.Audit(ctx, from.Entry("login.fail", "user:"+username, "unknown user"))
 		return "", u, fault.New(fault.Unauthorized, "login.bad_password")
 	}
 	if err != nil {
 		return "", u, err
 	}
 	if until := auth.LockedUntil(u.FailedLogins, u.LastFailedAt); s.now().Before(until) {
-		_ = s.Store.Audit(ctx, from.Entry("login.locked", "user:"+username, ""))
+		_ = s.store.Audit(ctx, from.Entry("login.locked", "user:"+username, ""))
 		return "", u, fault.New(fault.TooMany, "login.locked", until)
 	}
 	if !auth.VerifyPassword(u.PasswordHash, password) {
-		if err := s.Store.LoginFailed(ctx, u, from, "bad password"); err != nil {
+		if err := s.repo.loginFailed(ctx, u, from, "bad password"); err != nil {
 			return "", u, err
 		}
 		return "", u, fault.New(fault.Unauthorized, "login.bad_password")
 	}
 	if u.Disabled {
-		_ = s.Store.Audit(ctx, from.Entry("login.fail", "user:"+username, "disabled"))
+		_ = s.store.Audit(ctx, from.Entry("login.fail", "user:"+username, "disabled"))
 		return "", u, fault.New(fault.Unauthorized, "login.disabled")
 	}
-	if err := s.Store.LoginSucceeded(ctx, u); err != nil {
+	if err := s.repo.loginSucceeded(ctx, u); err != nil {
 		return "", u, err
 	}
 	secret, hash, err := auth.NewSecret("s_")
@@ -145,7 +147,7 @@ func (s *Service) Login(ctx context.Context, username, password string, from aud
 		MFADone: u.TOTPSecret == "" && !u.Role.RequiresTOTP(), IP: from.IP, UserAgent: trim(userAgent, 200)}
 	by := from
 	by.UserID, by.Username, by.Office = u.ID, u.Username, u.Office
-	if err := s.Store.CreateSession(ctx, sess, u, by); err != nil {
+	if err := s.repo.createSession(ctx, sess, u, by); err != nil {
 		return "", u, err
 	}
 	return secret, u, nil
@@ -158,7 +160,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (auth.Session
 	if secret == "" {
 		return auth.Session{}, auth.User{}, fault.New(fault.Unauthorized, "session.none")
 	}
-	sess, err := s.Store.Session(ctx, auth.HashSecret(secret))
+	sess, err := s.repo.session(ctx, auth.HashSecret(secret))
 	if fault.Is(err, fault.NotFound) {
 		return sess, auth.User{}, unauth
 	}
@@ -169,7 +171,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (auth.Session
 	if !sess.RevokedAt.IsZero() || now.After(sess.ExpiresAt) || now.Sub(sess.CreatedAt) > MaxAge {
 		return sess, auth.User{}, unauth
 	}
-	u, err := s.Store.UserByID(ctx, sess.UserID)
+	u, err := s.repo.userByID(ctx, sess.UserID)
 	if err != nil {
 		return sess, u, err
 	}
@@ -178,7 +180,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (auth.Session
 	}
 	if now.Sub(sess.LastSeenAt) > touchEvery {
 		sess.ExpiresAt = now.Add(IdleTimeout)
-		if err := s.Store.TouchSession(ctx, sess.IDHash, sess.ExpiresAt, sess.MFADone); err != nil {
+		if err := s.repo.touchSession(ctx, sess.IDHash, sess.ExpiresAt, sess.MFADone); err != nil {
 			return sess, u, err
 		}
 	}
@@ -187,7 +189,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (auth.Session
 
 // AuthenticateToken returns the user of a live API token.
 func (s *Service) AuthenticateToken(ctx context.Context, secret string) (auth.User, error) {
-	_, u, err := s.Store.TokenUser(ctx, auth.HashSecret(secret))
+	_, u, err := s.repo.tokenUser(ctx, auth.HashSecret(secret))
 	if fault.Is(err, fault.NotFound) {
 		return u, fault.New(fault.Unauthorized, "token.invalid")
 	}
@@ -203,10 +205,10 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (auth.Us
 // CompleteTOTP checks the second factor of a pending session.
 func (s *Service) CompleteTOTP(ctx context.Context, sess auth.Session, u auth.User, code string, by audit.Actor) error {
 	if u.TOTPSecret == "" || !auth.CheckTOTP(u.TOTPSecret, strings.TrimSpace(code), s.now()) {
-		_ = s.Store.Audit(ctx, by.Entry("login.totp_fail", "user:"+u.Username, ""))
+		_ = s.store.Audit(ctx, by.Entry("login.totp_fail", "user:"+u.Username, ""))
 		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"code": "totp.bad_code"}}
 	}
-	return s.Store.TouchSession(ctx, sess.IDHash, s.now().Add(IdleTimeout), true)
+	return s.repo.touchSession(ctx, sess.IDHash, s.now().Add(IdleTimeout), true)
 }
 
 // EnrollTOTP stores a new second factor once the user proves their app has it, and marks the
@@ -215,20 +217,20 @@ func (s *Service) EnrollTOTP(ctx context.Context, sess auth.Session, u auth.User
 	if secret == "" || !auth.CheckTOTP(secret, strings.TrimSpace(code), s.now()) {
 		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"code": "totp.bad_code"}}
 	}
-	if err := s.Store.SetTOTP(ctx, u, secret, by); err != nil {
+	if err := s.repo.setTOTP(ctx, u, secret, by); err != nil {
 		return err
 	}
-	return s.Store.TouchSession(ctx, sess.IDHash, s.now().Add(IdleTimeout), true)
+	return s.repo.touchSession(ctx, sess.IDHash, s.now().Add(IdleTimeout), true)
 }
 
 // Logout ends the session.
 func (s *Service) Logout(ctx context.Context, sess auth.Session, by audit.Actor) error {
-	return s.Store.RevokeSession(ctx, sess.IDHash, by)
+	return s.repo.revokeSession(ctx, sess.IDHash, by)
 }
 
 // CreateToken makes an API token for username and returns its secret, which is shown once.
 func (s *Service) CreateToken(ctx context.Context, username, name string, by audit.Actor) (string, error) {
-	u, err := s.Store.UserByUsername(ctx, strings.ToLower(username))
+	u, err := s.repo.userByUsername(ctx, strings.ToLower(username))
 	if err != nil {
 		return "", err
 	}
@@ -236,7 +238,7 @@ func (s *Service) CreateToken(ctx context.Context, username, name string, by aud
 	if err != nil {
 		return "", err
 	}
-	if _, err := s.Store.CreateToken(ctx, u, trim(name, 100), hash, by); err != nil {
+	if _, err := s.repo.createToken(ctx, u, trim(name, 100), hash, by); err != nil {
 		return "", err
 	}
 	return secret, nil

@@ -23,7 +23,7 @@ func setup(t *testing.T, s *store.Store) (*account.Service, *clock) {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
 	s.Now = c.now
-	if err := s.SyncOffices(ctx, []auth.Office{{Code: "department", Name: "Sở Tư pháp", Kind: "department"}, {Code: "21025", Name: "Phường Cẩm Thành", Kind: "commune"}}); err != nil {
+	if err := account.New(s).SyncOffices(ctx, []auth.Office{{Code: "department", Name: "Sở Tư pháp", Kind: "department"}, {Code: "21025", Name: "Phường Cẩm Thành", Kind: "commune"}}); err != nil {
 		t.Fatal(err)
 	}
 	return account.New(s), c

@@ -49,7 +49,7 @@ func (s *Service) People(ctx context.Context, usernames ...string) (map[string]P
 			out[u] = m
 			continue
 		}
-		user, err := s.Store.UserByUsername(ctx, u)
+		user, err := s.repo.userByUsername(ctx, u)
 		if fault.Is(err, fault.NotFound) {
 			out[u] = Person{FullName: u}
 			continue

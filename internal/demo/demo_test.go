@@ -19,7 +19,7 @@ import (
 func TestLoadTwice(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		if err := st.SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), time.Now())); err != nil {
+		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), time.Now())); err != nil {
 			t.Fatal(err)
 		}
 		svc := account.New(st)
@@ -39,7 +39,7 @@ func TestLoadTwice(t *testing.T) {
 				t.Errorf("%s: %v", u.Username, err)
 			}
 		}
-		users, _ := st.Users(ctx, "")
+		users, _ := account.New(st).Users(ctx, "")
 		if len(users) != len(demo.Users) {
 			t.Fatalf("%d users after two loads", len(users))
 		}
@@ -50,7 +50,7 @@ func TestLoadRecords(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		offices := account.OfficesFrom(units.MustLoad(), time.Now())
-		if err := st.SyncOffices(ctx, offices); err != nil {
+		if err := account.New(st).SyncOffices(ctx, offices); err != nil {
 			t.Fatal(err)
 		}
 		n, err := demo.LoadRecords(ctx, st, offices, 300, 60)

@@ -163,7 +163,7 @@ func (s *Service) render(ctx context.Context, d Document, rec civil.Record, issu
 	for i := range hist {
 		hist[i].Officer = people[hist[i].Officer].String()
 	}
-	office, err := s.store.Office(ctx, rec.Office)
+	office, err := s.people.Office(ctx, rec.Office)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (s *Service) ReceiptSlip(ctx context.Context, d dossier.Dossier, receivedBy
 	if err != nil {
 		return nil, err
 	}
-	office, err := s.store.Office(ctx, d.Office)
+	office, err := s.people.Office(ctx, d.Office)
 	if err != nil {
 		return nil, err
 	}
@@ -404,7 +404,7 @@ func (s *Service) Verify(ctx context.Context, code string) (Check, error) {
 }
 
 func (s *Service) check(ctx context.Context, d Document) (Check, error) {
-	office, _ := s.store.Office(ctx, d.Office)
+	office, _ := s.people.Office(ctx, d.Office)
 	c := Check{Code: d.Code, Status: d.Status, Genuine: d.Status == StatusSigned, Title: d.Title, Office: office.Name,
 		RegisterRef: d.RegisterRef, Subject: Mask(d.Subject), IssuedAt: d.IssuedAt, SignedAt: d.SignedAt, RevokedAt: d.RevokedAt, Reason: d.RevokeReason}
 	if d.KeyID != "" {
@@ -478,7 +478,7 @@ func (s *Service) DemoKey(ctx context.Context, p auth.Principal, by audit.Actor,
 }
 
 func (s *Service) demoKey(ctx context.Context, by audit.Actor, office string) (SigningKey, error) {
-	o, err := s.store.Office(ctx, office)
+	o, err := s.people.Office(ctx, office)
 	if err != nil {
 		return SigningKey{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"office": "office.not_found"}}
 	}
@@ -508,7 +508,7 @@ func (s *Service) EnsureDemoKeys(ctx context.Context, offices []string) error {
 }
 
 func (s *Service) install(ctx context.Context, by audit.Actor, office string, kp signing.KeyPair, demo bool) (SigningKey, error) {
-	if _, err := s.store.Office(ctx, office); err != nil {
+	if _, err := s.people.Office(ctx, office); err != nil {
 		return SigningKey{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"office": "office.not_found"}}
 	}
 	der, err := signing.MarshalKey(kp.Key)

@@ -37,7 +37,7 @@ const publicURL = "https://tuphap.example"
 func setup(t *testing.T, st *store.Store) (*issuing.Service, *registration.Service, civil.Record) {
 	t.Helper()
 	reg := units.MustLoad()
-	if err := st.SyncOffices(ctx, account.OfficesFrom(reg, time.Now())); err != nil {
+	if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, time.Now())); err != nil {
 		t.Fatal(err)
 	}
 	rs := registration.New(st)
@@ -49,7 +49,7 @@ func setup(t *testing.T, st *store.Store) (*issuing.Service, *registration.Servi
 		t.Fatal(err)
 	}
 	// The officer exists as an account, so that papers can name her.
-	if _, err := st.CreateUser(ctx, auth.User{Username: "canbo", FullName: "Nguyễn Thị Đào", Role: auth.Officer, Office: "21025", PasswordHash: "x"}, audit.System); err != nil {
+	if _, err := account.New(st).AddUser(ctx, account.NewUser{Username: "canbo", FullName: "Nguyễn Thị Đào", Role: "officer", Office: "21025", Password: "mật khẩu đủ dài"}, audit.System); err != nil {
 		t.Fatal(err)
 	}
 	svc := issuing.New(st, rs, reg, master, publicURL)

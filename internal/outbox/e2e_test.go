@@ -90,7 +90,7 @@ type fixture struct {
 
 func setup(t *testing.T, st *store.Store) *fixture {
 	t.Helper()
-	if err := st.SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), time.Now())); err != nil {
+	if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), time.Now())); err != nil {
 		t.Fatal(err)
 	}
 	return &fixture{st: st, reg: registration.New(st), pop: startAgency(t, agency.Population), ins: startAgency(t, agency.Insurance)}

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"tuphap/internal/account"
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/calendar"
@@ -20,13 +21,14 @@ import (
 
 // Service handles dossiers.
 type Service struct {
-	store *store.Store
-	cal   atomic.Pointer[calendar.Calendar]
+	store   *store.Store
+	offices *account.Service
+	cal     atomic.Pointer[calendar.Calendar]
 }
 
 // New loads the official calendars and returns the service.
 func New(ctx context.Context, st *store.Store) (*Service, error) {
-	s := &Service{store: st}
+	s := &Service{store: st, offices: account.New(st)}
 	return s, s.Reload(ctx)
 }
 
@@ -72,7 +74,7 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, by audit.Actor, in
 	if err := p.Allow(auth.WriteRecords, in.Office); err != nil {
 		return dossier.Dossier{}, err
 	}
-	if o, err := s.store.Office(ctx, in.Office); err != nil || o.Kind != "commune" && proc.Level == "commune" {
+	if o, err := s.offices.Office(ctx, in.Office); err != nil || o.Kind != "commune" && proc.Level == "commune" {
 		v.Add("office", "office.not_found")
 	}
 	now := s.store.Now()

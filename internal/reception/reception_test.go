@@ -42,7 +42,7 @@ func setup(t *testing.T, st *store.Store) (*reception.Service, *clock) {
 	t.Helper()
 	c := &clock{t: at("2026-03-09 09:00")} // Monday
 	st.Now = func() time.Time { return c.t }
-	if err := st.SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), time.Now())); err != nil {
+	if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), time.Now())); err != nil {
 		t.Fatal(err)
 	}
 	svc, err := reception.New(ctx, st)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tuphap/internal/account"
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/calendar"
@@ -22,8 +23,9 @@ import (
 
 // Service registers and reads civil-status entries.
 type Service struct {
-	Store  *store.Store
-	Params civil.Params
+	Store   *store.Store
+	offices *account.Service
+	Params  civil.Params
 	// Calendar gives the working-day calendar in force (official schedules included).
 	Calendar func() *calendar.Calendar
 }
@@ -31,7 +33,7 @@ type Service struct {
 // New returns a service with the default duplicate parameters and the default calendar.
 func New(st *store.Store) *Service {
 	cal := calendar.New(nil)
-	return &Service{Store: st, Params: civil.DefaultParams, Calendar: func() *calendar.Calendar { return cal }}
+	return &Service{Store: st, offices: account.New(st), Params: civil.DefaultParams, Calendar: func() *calendar.Calendar { return cal }}
 }
 
 // vietnam is UTC+7: "today" for an office is the Vietnamese date.
@@ -122,7 +124,7 @@ func (s *Service) checkOffice(ctx context.Context, p auth.Principal, office stri
 	if err := p.Allow(auth.WriteRecords, office); err != nil {
 		return err
 	}
-	o, err := s.Store.Office(ctx, office)
+	o, err := s.offices.Office(ctx, office)
 	if fault.Is(err, fault.NotFound) || err == nil && o.Kind != "commune" {
 		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"office": "office.not_found"}}
 	}

@@ -33,7 +33,7 @@ var (
 func setup(t *testing.T, st *store.Store) *registration.Service {
 	t.Helper()
 	st.Now = func() time.Time { return time.Date(2026, 3, 10, 3, 0, 0, 0, time.UTC) }
-	if err := st.SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), time.Now())); err != nil {
+	if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), time.Now())); err != nil {
 		t.Fatal(err)
 	}
 	return registration.New(st)

@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
 	"tuphap/internal/audit"
+	"tuphap/internal/fault"
 )
 
 // This file is the engine's surface for the domains (docs/architecture.md): a domain's
@@ -80,6 +82,15 @@ func Time(t time.Time) any { return ts(t) }
 
 // ScanTime scans a stored time into t (NULL is the zero time).
 func ScanTime(t *time.Time) sql.Scanner { return scanTime(t) }
+
+func isInternal(err error) bool { return fault.KindOf(err) == fault.Internal }
+
+func notFound(err error, code string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fault.Wrap(fault.NotFound, code, err)
+	}
+	return err
+}
 
 // NotFound turns sql.ErrNoRows into a not-found error with the message code; other errors pass.
 func NotFound(err error, code string) error { return notFound(err, code) }

@@ -16,7 +16,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"tuphap/internal/audit"
-	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 )
 
@@ -404,7 +403,10 @@ func TestGroupMemberIgnoresCancellationOnceRunning(t *testing.T) {
 func TestLoadEndsWithAnEmptyLog(t *testing.T) {
 	ctx := context.Background()
 	s, path := testStore(t)
-	if err := s.SyncOffices(ctx, []auth.Office{{Code: "21025", Name: "Phường Cẩm Thành", Kind: "commune"}}); err != nil {
+	if err := s.Write(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(`INSERT INTO offices (code, name, kind) VALUES ('21025', 'Phường Cẩm Thành', 'commune')`)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	var rs []civil.Record

@@ -35,8 +35,6 @@ type Store struct {
 	// bulkText keeps the text of generated multi-row inserts by size.
 	bulkText  sync.Map
 	readCount atomic.Int64
-	// tokens keeps recent API token lookups (tokencache.go).
-	tokens tokenCache
 	// group feeds the committer (group.go) and pause lets the checkpointer hold it between
 	// groups, head is the audit head while a group runs (audit.go), ckpt* run SQLite's
 	// checkpoints (checkpoint.go); the counters are for /metrics.

@@ -15,10 +15,8 @@ import (
 	_ "modernc.org/sqlite"
 
 	"tuphap/internal/audit"
-	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/dossier"
-	"tuphap/internal/fault"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
@@ -27,144 +25,23 @@ var ctx = context.Background()
 
 var admin = audit.Actor{UserID: "u0", Username: "root", Office: "department", IP: "127.0.0.1"}
 
+// seed adds the offices that entries refer to (the account package owns that table; the engine's
+// tests write it directly).
 func seed(t *testing.T, s *store.Store) {
 	t.Helper()
-	err := s.SyncOffices(ctx, []auth.Office{
-		{Code: "department", Name: "Sở Tư pháp", Kind: "department"},
-		{Code: "21025", Name: "Phường Cẩm Thành", Kind: "commune"},
+	err := s.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`INSERT INTO offices (code, name, kind) VALUES ('department', 'Sở Tư pháp', 'department'), ('21025', 'Phường Cẩm Thành', 'commune')`)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-func addUser(t *testing.T, s *store.Store, name string, role auth.Role, office string) auth.User {
-	t.Helper()
-	u, err := s.CreateUser(ctx, auth.User{Username: name, FullName: "Nguyễn Thị Đào", Role: role, Office: office, PasswordHash: "h"}, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }
 
 func TestMigrationsAndReady(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		if err := s.Ready(ctx); err != nil {
 			t.Fatal(err)
-		}
-	})
-}
-
-func TestOffices(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		seed(t, s)
-		// Syncing again renames without duplicating.
-		if err := s.SyncOffices(ctx, []auth.Office{{Code: "21025", Name: "Phường Cẩm Thành mới", Kind: "commune"}}); err != nil {
-			t.Fatal(err)
-		}
-		all, err := s.Offices(ctx)
-		if err != nil || len(all) != 2 || all[0].Code != "department" {
-			t.Fatalf("offices = %v, %v", all, err)
-		}
-		o, err := s.Office(ctx, "21025")
-		if err != nil || o.Name != "Phường Cẩm Thành mới" {
-			t.Fatalf("office = %v, %v", o, err)
-		}
-		if _, err := s.Office(ctx, "99999"); !fault.Is(err, fault.NotFound) {
-			t.Fatalf("unknown office: %v", err)
-		}
-	})
-}
-
-func TestUsers(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		seed(t, s)
-		u := addUser(t, s, "dao", auth.Officer, "21025")
-		addUser(t, s, "lan", auth.Leader, "department")
-		if _, err := s.CreateUser(ctx, auth.User{Username: "dao", Role: auth.Officer, Office: "21025", PasswordHash: "h"}, admin); !fault.Is(err, fault.Conflict) {
-			t.Fatalf("duplicate username: %v", err)
-		}
-		if _, err := s.CreateUser(ctx, auth.User{Username: "x", Role: auth.Officer, Office: "nowhere", PasswordHash: "h"}, admin); err == nil {
-			t.Fatal("user in unknown office accepted")
-		}
-		got, err := s.UserByUsername(ctx, "dao")
-		if err != nil || got.ID != u.ID || got.FullName != "Nguyễn Thị Đào" || got.Role != auth.Officer || got.CreatedAt.IsZero() {
-			t.Fatalf("user = %+v, %v", got, err)
-		}
-		if _, err := s.UserByUsername(ctx, "nobody"); !fault.Is(err, fault.NotFound) {
-			t.Fatalf("unknown user: %v", err)
-		}
-		commune, _ := s.Users(ctx, "21025")
-		all, _ := s.Users(ctx, "")
-		if len(commune) != 1 || len(all) != 2 {
-			t.Fatalf("users: commune %d, all %d", len(commune), len(all))
-		}
-		for i := 0; i < 3; i++ {
-			if err := s.LoginFailed(ctx, got, admin, "bad password"); err != nil {
-				t.Fatal(err)
-			}
-		}
-		got, _ = s.UserByUsername(ctx, "dao")
-		if got.FailedLogins != 3 || got.LastFailedAt.IsZero() {
-			t.Fatalf("failures = %d at %v", got.FailedLogins, got.LastFailedAt)
-		}
-		if err := s.SetPassword(ctx, got, "h2", admin); err != nil {
-			t.Fatal(err)
-		}
-		got, _ = s.UserByUsername(ctx, "dao")
-		if got.FailedLogins != 0 || got.PasswordHash != "h2" {
-			t.Fatalf("after password change: %+v", got)
-		}
-	})
-}
-
-func TestSessionsAndTokens(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		seed(t, s)
-		u := addUser(t, s, "dao", auth.Officer, "21025")
-		now := time.Now()
-		for _, h := range []string{"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"} {
-			sess := auth.Session{IDHash: h, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour), LastSeenAt: now, IP: "1.2.3.4", UserAgent: "test"}
-			if err := s.CreateSession(ctx, sess, u, admin); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := s.TouchSession(ctx, "aaaaaaaaaaaaaaaa", now.Add(2*time.Hour), true); err != nil {
-			t.Fatal(err)
-		}
-		a, err := s.Session(ctx, "aaaaaaaaaaaaaaaa")
-		if err != nil || !a.MFADone || !a.RevokedAt.IsZero() || a.ExpiresAt.Before(now.Add(90*time.Minute)) {
-			t.Fatalf("session = %+v, %v", a, err)
-		}
-		if err := s.RevokeUserSessions(ctx, u, "aaaaaaaaaaaaaaaa", admin); err != nil {
-			t.Fatal(err)
-		}
-		a, _ = s.Session(ctx, "aaaaaaaaaaaaaaaa")
-		b, _ := s.Session(ctx, "bbbbbbbbbbbbbbbb")
-		if !a.RevokedAt.IsZero() || b.RevokedAt.IsZero() {
-			t.Fatalf("revoke all but current: a=%v b=%v", a.RevokedAt, b.RevokedAt)
-		}
-
-		secret, hash, _ := auth.NewSecret("tp_")
-		tok, err := s.CreateToken(ctx, u, "script", hash, admin)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, tu, err := s.TokenUser(ctx, auth.HashSecret(secret))
-		if err != nil || tu.ID != u.ID {
-			t.Fatalf("token user = %v, %v", tu, err)
-		}
-		if _, _, err := s.TokenUser(ctx, auth.HashSecret("tp_wrong")); !fault.Is(err, fault.NotFound) {
-			t.Fatalf("wrong token: %v", err)
-		}
-		if err := s.RevokeToken(ctx, u, tok.ID, admin); err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := s.TokenUser(ctx, hash); !fault.Is(err, fault.Unauthorized) {
-			t.Fatalf("revoked token: %v", err)
-		}
-		if err := s.RevokeToken(ctx, u, tok.ID, admin); !fault.Is(err, fault.NotFound) {
-			t.Fatalf("revoking twice: %v", err)
 		}
 	})
 }
@@ -230,7 +107,16 @@ func TestAuditConcurrentAppends(t *testing.T) {
 func TestBackupSQLite(t *testing.T) {
 	s := storetest.SQLite(t)
 	seed(t, s)
-	addUser(t, s, "dao", auth.Officer, "21025")
+	if err := s.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`INSERT INTO users (id, username, full_name, role, office_code, password_hash, totp_secret, disabled, failed_logins, created_at)
+			VALUES ('u1', 'dao', 'Nguyễn Thị Đào', 'officer', '21025', 'h', '', FALSE, 0, '2026-01-01T00:00:00.000000Z')`)
+		if err != nil {
+			return err
+		}
+		return tx.Audit(admin.Entry("user.create", "user:dao", ""))
+	}); err != nil {
+		t.Fatal(err)
+	}
 	file := filepath.Join(t.TempDir(), "backup.db")
 	if err := s.Backup(ctx, file); err != nil {
 		t.Fatal(err)

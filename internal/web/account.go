@@ -3,8 +3,6 @@ package web
 import (
 	"net/http"
 
-	"tuphap/internal/auth"
-
 	"tuphap/internal/i18n"
 )
 
@@ -19,11 +17,11 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, fields map[string]string, flash string) error {
 	u, _ := userOf(r)
-	sessions, err := s.store.UserSessions(r.Context(), u.ID)
+	sessions, err := s.accounts.Sessions(r.Context(), u)
 	if err != nil {
 		return err
 	}
-	tokens, err := s.store.UserTokens(r.Context(), u.ID)
+	tokens, err := s.accounts.Tokens(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -54,7 +52,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) accountRevokeSessions(w http.ResponseWriter, r *http.Request) error {
 	u, _ := userOf(r)
 	current, _ := sessionOf(r)
-	if err := s.store.RevokeUserSessions(r.Context(), u, current.IDHash, actorOf(r)); err != nil {
+	if err := s.accounts.RevokeSessions(r.Context(), u, current.IDHash, actorOf(r)); err != nil {
 		return err
 	}
 	return s.renderAccount(w, r, http.StatusOK, nil, i18n.T(langOf(r), "account.sessions_revoked"))
@@ -62,7 +60,7 @@ func (s *Server) accountRevokeSessions(w http.ResponseWriter, r *http.Request) e
 
 func (s *Server) accountRevokeToken(w http.ResponseWriter, r *http.Request) error {
 	u, _ := userOf(r)
-	if err := s.store.RevokeToken(r.Context(), u, r.PathValue("id"), actorOf(r)); err != nil {
+	if err := s.accounts.RevokeToken(r.Context(), u, r.PathValue("id"), actorOf(r)); err != nil {
 		return err
 	}
 	return s.renderAccount(w, r, http.StatusOK, nil, i18n.T(langOf(r), "account.token_revoked"))
@@ -85,13 +83,11 @@ func (s *Server) accountTOTPOff(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, _ := userOf(r)
-	if u.Role.RequiresTOTP() {
-		return fault403("totp.required_for_role")
+	err := s.accounts.RemoveTOTP(r.Context(), u, r.PostForm.Get("code"), actorOf(r))
+	if fields := fieldErrors(r, err); fields != nil {
+		return s.renderAccount(w, r, http.StatusBadRequest, fields, "")
 	}
-	if !auth.CheckTOTP(u.TOTPSecret, r.PostForm.Get("code"), s.store.Now()) {
-		return s.renderAccount(w, r, http.StatusBadRequest, map[string]string{"code": i18n.T(langOf(r), "totp.bad_code")}, "")
-	}
-	if err := s.store.SetTOTP(r.Context(), u, "", actorOf(r)); err != nil {
+	if err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/account", http.StatusSeeOther)

@@ -128,7 +128,7 @@ func (s *Server) apiOffices(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
-	users, err := s.store.Users(r.Context(), r.URL.Query().Get("office"))
+	users, err := s.accounts.Users(r.Context(), r.URL.Query().Get("office"))
 	if err != nil {
 		return err
 	}

@@ -88,9 +88,8 @@ func TestDocumentsSignVerify(t *testing.T) {
 func TestKeysPage(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t))
 	st := e.store
-	u, _ := st.UserByUsername(ctx, "quantri")
 	key := "JBSWY3DPEHPK3PXP"
-	st.SetTOTP(ctx, u, key, auditSystem)
+	setTOTP(t, st, "quantri", key)
 	a := e.loginTOTP("quantri", key)
 	var form bytes.Buffer
 	mw := multipart.NewWriter(&form)
@@ -112,9 +111,8 @@ func TestKeysPage(t *testing.T) {
 
 func TestImportPage(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t))
-	u, _ := e.store.UserByUsername(ctx, "quantri")
 	key := "JBSWY3DPEHPK3PXP"
-	e.store.SetTOTP(ctx, u, key, auditSystem)
+	setTOTP(t, e.store, "quantri", key)
 	a := e.loginTOTP("quantri", key)
 	csvText := "kind,office,number,year,registered_on,full_name,sex,date_of_birth,place_of_birth,ethnicity,nationality,mother_name,requester_name,requester_relation\n" +
 		"birth,21025,1,2026,2026-03-05,Phạm Gia Bảo,male,2026-02-01,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n" +

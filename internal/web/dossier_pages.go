@@ -102,7 +102,7 @@ func (s *Server) renderDossier(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	proc, _ := dossier.ProcedureByCode(d.Procedure)
-	office, _ := s.store.Office(r.Context(), d.Office)
+	office, _ := s.accounts.Office(r.Context(), d.Office)
 	var moves []dossier.Status
 	for _, st := range dossier.Statuses {
 		if dossier.CanMove(d.Status, st) {
@@ -241,7 +241,7 @@ func (s *Server) trackPage(w http.ResponseWriter, r *http.Request) error {
 		switch {
 		case err == nil:
 			proc, _ := dossier.ProcedureByCode(d.Procedure)
-			office, _ := s.store.Office(r.Context(), d.Office)
+			office, _ := s.accounts.Office(r.Context(), d.Office)
 			data["D"], data["Proc"], data["OfficeName"] = d, proc.Name, office.Name
 		default:
 			status, _, data["Problem"], _ = s.describe(r, err)

@@ -118,9 +118,8 @@ func TestDossierPagesAndCalendarEditing(t *testing.T) {
 		t.Fatalf("officer edits the calendar: %d", resp.StatusCode)
 	}
 	st := e.store
-	u, _ := st.UserByUsername(ctx, "quantri")
 	key := "JBSWY3DPEHPK3PXP"
-	st.SetTOTP(ctx, u, key, auditSystem)
+	setTOTP(t, st, "quantri", key)
 	a := e.loginTOTP("quantri", key)
 	resp, page = e.postForm(a, "/calendar/2026", url.Values{"days": {"2026-01-01 holiday Tết\n2026-13-01 holiday Sai"}, "action": {"official"}}, nil)
 	if resp.StatusCode != 400 || !strings.Contains(page, "Dòng 2") {

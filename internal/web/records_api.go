@@ -97,7 +97,7 @@ func (s *Server) loadRecord(r *http.Request) (recordView, error) {
 	if v.extracts, err = s.issuer.ExtractCount(r.Context(), p, v.rec.ID); err != nil {
 		return v, err
 	}
-	v.office, err = s.store.Office(r.Context(), v.rec.Office)
+	v.office, err = s.accounts.Office(r.Context(), v.rec.Office)
 	return v, err
 }
 

@@ -74,7 +74,7 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	}
 	s := &Server{imports: imports{jobs: map[string]*importJob{}}, cfg: cfg, store: st, accounts: account.New(st), registry: registration.New(st), units: reg, log: log, metrics: metrics.NewRegistry()}
 	var err error
-	if s.offices, err = st.Offices(context.Background()); err != nil {
+	if s.offices, err = s.accounts.Offices(context.Background()); err != nil {
 		return nil, err
 	}
 	s.officeName = map[string]string{}

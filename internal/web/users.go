@@ -13,7 +13,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, form account.NewUser, fields map[string]string, flash string) error {
-	users, err := s.store.Users(r.Context(), "")
+	users, err := s.accounts.Users(r.Context(), "")
 	if err != nil {
 		return err
 	}
@@ -54,11 +54,11 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, fields map[string]string, flash string) error {
-	u, err := s.store.UserByUsername(r.Context(), r.PathValue("username"))
+	u, err := s.accounts.User(r.Context(), r.PathValue("username"))
 	if err != nil {
 		return err
 	}
-	sessions, err := s.store.UserSessions(r.Context(), u.ID)
+	sessions, err := s.accounts.Sessions(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -81,14 +81,9 @@ func (s *Server) userPassword(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) error {
-	u, err := s.store.UserByUsername(r.Context(), r.PathValue("username"))
+	me, _ := userOf(r)
+	u, err := s.accounts.SetDisabled(r.Context(), me, r.PathValue("username"), disabled, actorOf(r))
 	if err != nil {
-		return err
-	}
-	if me, _ := userOf(r); me.ID == u.ID {
-		return fault403("users.not_self")
-	}
-	if err := s.store.SetDisabled(r.Context(), u, disabled, actorOf(r)); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/users/"+u.Username, http.StatusSeeOther)
@@ -103,11 +98,11 @@ func (s *Server) userEnable(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) userRevokeSessions(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.store.UserByUsername(r.Context(), r.PathValue("username"))
+	u, err := s.accounts.User(r.Context(), r.PathValue("username"))
 	if err != nil {
 		return err
 	}
-	if err := s.store.RevokeUserSessions(r.Context(), u, "", actorOf(r)); err != nil {
+	if err := s.accounts.RevokeSessions(r.Context(), u, "", actorOf(r)); err != nil {
 		return err
 	}
 	return s.renderUser(w, r, http.StatusOK, nil, i18n.T(langOf(r), "account.sessions_revoked"))

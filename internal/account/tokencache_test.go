@@ -1,13 +1,15 @@
-package store
+package account
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/fault"
+	"tuphap/internal/store"
 )
 
 // A token revoked by another server sharing the database (or by the admin command) stops
@@ -15,44 +17,51 @@ import (
 func TestTokenCacheLivesForItsTTL(t *testing.T) {
 	ctx := context.Background()
 	by := audit.Actor{Username: "admin"}
-	here, path := testStore(t)
+	path := filepath.Join(t.TempDir(), "t.db")
+	st, err := store.Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	here.Now = func() time.Time { return now }
-	other, err := Open(ctx, path, nil)
+	st.Now = func() time.Time { return now }
+	here := &repo{st: st}
+	otherStore, err := store.Open(ctx, path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer other.Close()
-	if err := here.SyncOffices(ctx, []auth.Office{{Code: "department", Name: "Sở Tư pháp", Kind: "department"}}); err != nil {
+	defer otherStore.Close()
+	other := &repo{st: otherStore}
+	if err := here.syncOffices(ctx, []auth.Office{{Code: "department", Name: "Sở Tư pháp", Kind: "department"}}); err != nil {
 		t.Fatal(err)
 	}
-	u, err := here.CreateUser(ctx, auth.User{Username: "api", FullName: "Máy", Role: auth.Specialist, Office: "department", PasswordHash: "h"}, by)
+	u, err := here.createUser(ctx, auth.User{Username: "api", FullName: "Máy", Role: auth.Specialist, Office: "department", PasswordHash: "h"}, by)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := here.CreateToken(ctx, u, "a", "hash-a", by)
-	b, _ := here.CreateToken(ctx, u, "b", "hash-b", by)
+	a, _ := here.createToken(ctx, u, "a", "hash-a", by)
+	b, _ := here.createToken(ctx, u, "b", "hash-b", by)
 	for _, h := range []string{"hash-a", "hash-b"} {
-		if _, _, err := here.TokenUser(ctx, h); err != nil {
+		if _, _, err := here.tokenUser(ctx, h); err != nil {
 			t.Fatal(err)
 		}
 	}
 
-	if err := other.RevokeToken(ctx, u, a.ID, by); err != nil {
+	if err := other.revokeToken(ctx, u, a.ID, by); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := here.TokenUser(ctx, "hash-a"); err != nil {
+	if _, _, err := here.tokenUser(ctx, "hash-a"); err != nil {
 		t.Fatalf("within its TTL the lookup is the one kept: %v", err)
 	}
 	now = now.Add(tokenCacheTTL)
-	if _, _, err := here.TokenUser(ctx, "hash-a"); !fault.Is(err, fault.Unauthorized) {
+	if _, _, err := here.tokenUser(ctx, "hash-a"); !fault.Is(err, fault.Unauthorized) {
 		t.Fatalf("revoked elsewhere, after the TTL: %v", err)
 	}
 
-	if err := here.RevokeToken(ctx, u, b.ID, by); err != nil {
+	if err := here.revokeToken(ctx, u, b.ID, by); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := here.TokenUser(ctx, "hash-b"); !fault.Is(err, fault.Unauthorized) {
+	if _, _, err := here.tokenUser(ctx, "hash-b"); !fault.Is(err, fault.Unauthorized) {
 		t.Fatalf("revoked here: %v", err)
 	}
 }
