@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 
+	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/fault"
 )
@@ -33,8 +34,8 @@ var titles = map[auth.Role]string{
 
 // machines are the actors that are not people: tuphap itself and its linked procedures.
 var machines = map[string]Person{
-	"system":     {FullName: "Hệ thống tuphap"},
-	"liên thông": {FullName: "Hệ thống liên thông", Title: "theo kết quả của Cơ sở dữ liệu quốc gia về dân cư"},
+	audit.System.Username: {FullName: "Hệ thống tuphap"},
+	audit.Linked.Username: {FullName: "Hệ thống liên thông", Title: "theo kết quả của Cơ sở dữ liệu quốc gia về dân cư"},
 }
 
 // People names the given usernames. An unknown one (a deleted account, a legacy import) keeps its

@@ -11,6 +11,10 @@ type Actor struct {
 // System is the actor for changes made by tuphap itself (start-up, migrations, demo loading).
 var System = Actor{Username: "system"}
 
+// Linked is the actor for what the national agencies' answers change (a personal ID number
+// recorded as a supplement): the linked procedures (liên thông), not a person.
+var Linked = Actor{Username: "liên thông"}
+
 // Entry makes an audit entry for this actor.
 func (a Actor) Entry(action, object, detail string) Entry {
 	return Entry{UserID: a.UserID, Username: a.Username, Office: a.Office, IP: a.IP, Action: action, Object: object, Detail: detail}

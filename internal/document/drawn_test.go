@@ -2,6 +2,7 @@ package document
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -68,4 +69,22 @@ func TestDocumentsAsDrawn(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Previews and unsigned copies are laid out concurrently by the server: the marks they share
+// must be safe to draw at once (run with -race).
+func TestMarksConcurrently(t *testing.T) {
+	d := sample()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			data := Data{Record: d.Record, History: d.History, Office: d.Office, Province: d.Province, IssuedAt: d.IssuedAt, Mark: Mark(1 + i%2)}
+			if _, err := Render("extract_birth", data); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -175,8 +175,8 @@ func Render(kind string, d Data) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m, ok := marks[d.Mark]; ok {
-		p.mark(m.big, m.line)
+	if _, ok := marks[d.Mark]; ok {
+		p.mark(d.Mark)
 	}
 	for i, b := range t.Blocks {
 		if err := p.block(b, d); err != nil {
@@ -292,37 +292,50 @@ func (p *page) block(b Block, d Data) error {
 // mark writes big light-grey words across the page, under everything drawn after it, and one
 // line in the top margin. The big words are a picture, not text: as text, their letters were
 // read into the middle of the document's own lines by whatever extracts or searches its text.
-func (p *page) mark(big, line string) {
-	img, w, h, err := markImage(big)
+func (p *page) mark(m Mark) {
+	pics, err := markImages()
 	if err != nil {
 		p.err = err
 		return
 	}
+	pic := pics[m]
 	p.pdf.Rotate(35, pageW/2, pageH/2)
-	if err := p.pdf.ImageFrom(img, pageW/2-w/2, pageH/2-h/2, &gopdf.Rect{W: w, H: h}); err != nil && p.err == nil {
+	if err := p.pdf.ImageFrom(pic.img, pageW/2-pic.w/2, pageH/2-pic.h/2, &gopdf.Rect{W: pic.w, H: pic.h}); err != nil && p.err == nil {
 		p.err = err
 	}
 	p.pdf.RotateReset()
 	y := p.y
 	p.y = margin - 22
-	p.center(margin, pageW-margin, line, true, 10)
+	p.center(margin, pageW-margin, marks[m].line, true, 10)
 	p.y = y
 }
 
-var markFace = sync.OnceValues(func() (font.Face, error) {
+// markImages are drawn once per process: a font.Face is not safe for concurrent use, and the
+// pictures never change.
+var markImages = sync.OnceValues(func() (map[Mark]markPicture, error) {
 	f, err := opentype.Parse(serifBold)
 	if err != nil {
 		return nil, err
 	}
-	return opentype.NewFace(f, &opentype.FaceOptions{Size: 64, DPI: 144, Hinting: font.HintingNone})
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 64, DPI: 144, Hinting: font.HintingNone})
+	if err != nil {
+		return nil, err
+	}
+	defer face.Close()
+	out := map[Mark]markPicture{}
+	for m, words := range marks {
+		out[m] = drawMark(face, words.big)
+	}
+	return out, nil
 })
 
-// markImage draws words light grey on white, at 2 pixels a point; w and h are its size in points.
-func markImage(words string) (img image.Image, w, h float64, err error) {
-	face, err := markFace()
-	if err != nil {
-		return nil, 0, 0, err
-	}
+type markPicture struct {
+	img  image.Image
+	w, h float64 // points
+}
+
+// drawMark draws words light grey on white, at 2 pixels a point.
+func drawMark(face font.Face, words string) markPicture {
 	m := face.Metrics()
 	width := font.MeasureString(face, words).Ceil() + 8
 	height := (m.Ascent + m.Descent).Ceil() + 8
@@ -330,7 +343,7 @@ func markImage(words string) (img image.Image, w, h float64, err error) {
 	draw.Draw(g, g.Bounds(), image.White, image.Point{}, draw.Src)
 	d := font.Drawer{Dst: g, Src: image.NewUniform(color.Gray{Y: 205}), Face: face, Dot: fixed.P(4, 4+m.Ascent.Ceil())}
 	d.DrawString(words)
-	return g, float64(width) / 2, float64(height) / 2, nil
+	return markPicture{g, float64(width) / 2, float64(height) / 2}
 }
 
 // qr draws a QR code of url at the bottom left of the page, its caption to the right. The code

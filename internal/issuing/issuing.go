@@ -132,6 +132,12 @@ func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audi
 	if err != nil {
 		return Document{}, err
 	}
+	if certificate {
+		// The original certificate is issued by the registering office, once the entry is made.
+		if err := p.Allow(auth.WriteRecords, rec.Office); err != nil {
+			return Document{}, err
+		}
+	}
 	code := newCode()
 	d := Document{Code: code, Kind: tmpl.Kind, Title: tmpl.Title, Office: rec.Office, RecordID: rec.ID, RecordVersion: rec.Version,
 		Subject: rec.Subject().FullName, RegisterRef: fmt.Sprintf("Số %d, quyển %s/%d", rec.Register.Number, rec.Register.Book, rec.Register.Year),
@@ -293,6 +299,11 @@ func (s *Service) Revoke(ctx context.Context, p auth.Principal, by audit.Actor, 
 	if problem := reasonProblem(reason); problem != "" {
 		return d, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"reason": problem}}
 	}
+	if d.Status != StatusSigned {
+		// An unsigned copy never had value: it is cancelled (Cancel), which also keeps it out
+		// of the count of documents issued.
+		return d, fault.New(fault.Conflict, "document.not_revocable")
+	}
 	return d, s.docs.revoke(ctx, &d, strings.TrimSpace(reason), by)
 }
 
@@ -316,10 +327,11 @@ func (s *Service) Cancel(ctx context.Context, p auth.Principal, by audit.Actor, 
 	if err != nil {
 		return d, err
 	}
-	if err := p.Allow(auth.WriteRecords, d.Office); err != nil {
-		if err := p.Allow(auth.SignDocuments, d.Office); err != nil {
-			return d, err
-		}
+	if err := p.Allow(auth.ViewRecords, d.Office); err != nil {
+		return d, err // another commune's document is not found
+	}
+	if !mayCancel(p, d.Office) {
+		return d, fault.New(fault.Forbidden, "error.forbidden")
 	}
 	if problem := reasonProblem(reason); problem != "" {
 		return d, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"reason": problem}}
@@ -328,6 +340,17 @@ func (s *Service) Cancel(ctx context.Context, p auth.Principal, by audit.Actor, 
 		return d, fault.New(fault.Conflict, "document.not_cancellable")
 	}
 	return d, s.docs.cancel(ctx, &d, strings.TrimSpace(reason), by)
+}
+
+// mayCancel says whether p may cancel an unsigned document of office: its own officers and its
+// signer, not the department.
+func mayCancel(p auth.Principal, office string) bool {
+	return p.Office == office && (p.Can(auth.WriteRecords) || p.Can(auth.SignDocuments))
+}
+
+// MayCancel is mayCancel for pages that offer the action.
+func MayCancel(p auth.Principal, d Document) bool {
+	return d.Status == StatusIssued && mayCancel(p, d.Office)
 }
 
 // Outcome is what became of one document of a batch.

@@ -27,6 +27,7 @@ var (
 	signer  = auth.Principal{Username: "chutich", FullName: "Lê Văn Hùng", Role: auth.Signer, Office: "21025"}
 	signer2 = auth.Principal{Username: "chutich2", FullName: "Võ Văn Hai", Role: auth.Signer, Office: "21028"}
 	leader  = auth.Principal{Username: "lanhdao", Role: auth.Leader, Office: auth.DepartmentOffice}
+	special = auth.Principal{Username: "chuyenvien", Role: auth.Specialist, Office: auth.DepartmentOffice}
 	admin   = auth.Principal{Username: "quantri", Role: auth.Admin, Office: auth.DepartmentOffice}
 	by      = audit.Actor{Username: "canbo"}
 	master  = bytes.Repeat([]byte{42}, 32)
@@ -140,22 +141,23 @@ func TestIssueSignVerifyRevoke(t *testing.T) {
 
 // A correction replaces the documents issued from the earlier version.
 func TestCorrectionReplacesDocuments(t *testing.T) {
-	st := storetest.SQLite(t)
-	svc, rs, r := setup(t, st)
-	d, _ := svc.IssueExtract(ctx, officer, by, r.ID)
-	d, _ = svc.Sign(ctx, signer, by, d.ID)
-	fixed := *r.Birth
-	fixed.Child.FullName = "Nguyễn Thị Hồng Đào Anh"
-	if _, err := rs.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Sai tên", LegalBasis: "Điều 28", Birth: &fixed}); err != nil {
-		t.Fatal(err)
-	}
-	c, _ := svc.Verify(ctx, d.Code)
-	if c.Status != "replaced" || c.Genuine {
-		t.Fatalf("after correction: %+v", c)
-	}
-	if _, err := svc.Sign(ctx, signer, by, d.ID); !fault.Is(err, fault.Conflict) {
-		t.Fatalf("signing a replaced document: %v", err)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, rs, r := setup(t, st)
+		d, _ := svc.IssueExtract(ctx, officer, by, r.ID)
+		d, _ = svc.Sign(ctx, signer, by, d.ID)
+		fixed := *r.Birth
+		fixed.Child.FullName = "Nguyễn Thị Hồng Đào Anh"
+		if _, err := rs.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Sai tên", LegalBasis: "Điều 28", Birth: &fixed}); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := svc.Verify(ctx, d.Code)
+		if c.Status != "replaced" || c.Genuine {
+			t.Fatalf("after correction: %+v", c)
+		}
+		if _, err := svc.Sign(ctx, signer, by, d.ID); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("signing a replaced document: %v", err)
+		}
+	})
 }
 
 func TestKeys(t *testing.T) {
@@ -242,8 +244,14 @@ func TestCancel(t *testing.T) {
 		if _, err := svc.Cancel(ctx, signer2, by, d.ID, "Cấp nhầm"); !fault.Is(err, fault.NotFound) {
 			t.Errorf("another commune cancels: %v", err)
 		}
-		if _, err := svc.Cancel(ctx, leader, by, d.ID, "Cấp nhầm"); !fault.Is(err, fault.Forbidden) {
-			t.Errorf("a leader cancels: %v", err)
+		for _, p := range []auth.Principal{leader, special} {
+			if _, err := svc.Cancel(ctx, p, by, d.ID, "Cấp nhầm"); !fault.Is(err, fault.Forbidden) {
+				t.Errorf("the department's %s cancels a commune's document: %v", p.Role, err)
+			}
+		}
+		// An unsigned copy is cancelled, never revoked: a revoked one would count as issued.
+		if _, err := svc.Revoke(ctx, signer, by, d.ID, "Cấp nhầm"); !fault.Is(err, fault.Conflict) {
+			t.Errorf("revoke an unsigned document: %v", err)
 		}
 		d, err = svc.Cancel(ctx, officer, by, d.ID, "Cấp nhầm bản")
 		if err != nil || d.Status != issuing.StatusCancelled || d.RevokeReason != "Cấp nhầm bản" {
@@ -356,25 +364,44 @@ func TestPaperNamesPeople(t *testing.T) {
 // A signer whose name has any Vietnamese letter signs a well-formed file that the public check
 // calls signed: "Ĩ" (U+0128) broke the file before.
 func TestSignerNamedWithAnyLetter(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _, r := setup(t, st)
+		for _, name := range []string{"Lưu Thị Ĩnh", "Nghĩa", "Đỗ Thị Kĩ (phó chủ tịch)"} {
+			d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := signer
+			p.FullName = name
+			if d, err = svc.Sign(ctx, p, by, d.ID); err != nil {
+				t.Fatal(err)
+			}
+			signed := issuing.File(d)
+			pdftest.Check(t, signed)
+			if u, err := svc.VerifyUpload(ctx, signed); err != nil || !u.Signed || !u.SignatureValid || !u.Issued {
+				t.Fatalf("%s: %+v %v", name, u, err)
+			}
+			if text := pdftest.Text(t, signed); !strings.Contains(text, name) {
+				t.Fatalf("%s: the signer's name is not on the paper: %s", name, text)
+			}
+		}
+	})
+}
+
+// The birth certificate is issued by the registering office's officers, who write entries; a
+// signer or the department may preview it but not issue one.
+func TestCertificateIssuedByTheOffice(t *testing.T) {
 	st := storetest.SQLite(t)
 	svc, _, r := setup(t, st)
-	for _, name := range []string{"Lưu Thị Ĩnh", "Nghĩa", "Đỗ Thị Kĩ (phó chủ tịch)"} {
-		d, err := svc.IssueExtract(ctx, officer, by, r.ID)
-		if err != nil {
-			t.Fatal(err)
+	for _, p := range []auth.Principal{signer, leader} {
+		if _, err := svc.IssueBirthCertificate(ctx, p, by, r.ID); !fault.Is(err, fault.Forbidden) {
+			t.Errorf("%s issues a certificate: %v", p.Role, err)
 		}
-		p := signer
-		p.FullName = name
-		if d, err = svc.Sign(ctx, p, by, d.ID); err != nil {
-			t.Fatal(err)
+		if _, err := svc.Preview(ctx, p, by, r.ID, true); err != nil {
+			t.Errorf("%s previews the certificate: %v", p.Role, err)
 		}
-		signed := issuing.File(d)
-		pdftest.Check(t, signed)
-		if u, err := svc.VerifyUpload(ctx, signed); err != nil || !u.Signed || !u.SignatureValid || !u.Issued {
-			t.Fatalf("%s: %+v %v", name, u, err)
-		}
-		if text := pdftest.Text(t, signed); !strings.Contains(text, strings.Fields(name)[0]) {
-			t.Fatalf("%s: the signer's name is not on the paper: %s", name, text)
-		}
+	}
+	if _, err := svc.IssueBirthCertificate(ctx, officer, by, r.ID); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -185,7 +185,7 @@ func (r repo) revoke(ctx context.Context, d *Document, reason string, by audit.A
 	now := r.st.Now()
 	return r.st.Write(ctx, func(tx *store.Tx) error {
 		res, err := tx.Exec(`UPDATE documents SET status = $2, revoked_by = $3, revoked_at = $4, revoke_reason = $5
-			WHERE id = $1 AND status IN ($6, $7)`, d.ID, StatusRevoked, by.Username, store.Time(now), reason, StatusIssued, StatusSigned)
+			WHERE id = $1 AND status = $6`, d.ID, StatusRevoked, by.Username, store.Time(now), reason, StatusSigned)
 		if err != nil {
 			return fmt.Errorf("issuing: revoke document: %w", err)
 		}

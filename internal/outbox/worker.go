@@ -192,7 +192,7 @@ func (w *Worker) send(ctx context.Context, m store.Message) ([]byte, error) {
 }
 
 // system is who applies the agencies' answers.
-var system = audit.Actor{Username: "liên thông"}
+var system = audit.Linked
 
 // apply records what the agency answered and returns the messages that follow from it. Applying
 // the same answer twice changes nothing, so a delivery repeated after a crash is harmless.

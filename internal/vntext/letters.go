@@ -13,8 +13,8 @@ const vowels = "aăâeêioôơuưy"
 var tones = []string{"", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"}
 
 // Letters returns every letter of the Vietnamese alphabet in NFC, lower case then upper case:
-// the 17 consonant letters, the 12 vowels with each of the five tones or none. Of the 146, the
-// 134 that carry a mark are those a document must draw with it.
+// the 17 consonant letters (đ among them) and the 12 vowels with each of the five tones or none:
+// 178 in all. The 134 that carry a mark are those a document must draw with it.
 func Letters() []string {
 	var lower []string
 	for _, c := range "bcdđghklmnpqrstvx" {

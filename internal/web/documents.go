@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"tuphap/internal/auth"
-	"tuphap/internal/document"
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
 )
@@ -358,7 +357,7 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status i
 			if v.Number > d.RecordVersion {
 				var fields []string
 				for _, f := range v.Fields {
-					fields = append(fields, document.FieldLabel(f))
+					fields = append(fields, fieldName(langOf(r), f))
 				}
 				changes = append(changes, change{v.Number, string(v.Change), fields, v.Reason, v.Officer, v.At})
 				users = append(users, v.Officer)
@@ -373,12 +372,11 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	canCancel := d.Status == issuing.StatusIssued && (p.Allow(auth.WriteRecords, d.Office) == nil || p.Allow(auth.SignDocuments, d.Office) == nil)
 	s.render(w, r, status, "document.html", map[string]any{"D": d, "People": people, "OfficeName": s.officeName[d.Office], "Changes": changes,
 		"Certificate": d.Kind == "certificate_birth",
 		"CanSign":     p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == issuing.StatusIssued, "HasKey": hasKey,
-		"CanRevoke": p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == issuing.StatusSigned, "CanCancel": canCancel,
-		"CanReissue": d.Status == issuing.StatusReplaced && p.Allow(auth.ViewRecords, d.Office) == nil, "Errors": errs})
+		"CanRevoke": p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == issuing.StatusSigned, "CanCancel": issuing.MayCancel(p, d),
+		"CanReissue": d.Status == issuing.StatusReplaced && (d.Kind != "certificate_birth" || p.Allow(auth.WriteRecords, d.Office) == nil), "Errors": errs})
 	return nil
 }
 
@@ -450,6 +448,10 @@ func (s *Server) verifyUploadPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	u, err := s.issuer.VerifyUpload(r.Context(), pdf)
+	if fields := fieldErrors(r, err); fields != nil {
+		s.render(w, r, http.StatusBadRequest, "verify.html", map[string]any{"Problem": fields["file"]})
+		return nil
+	}
 	if err != nil {
 		return err
 	}

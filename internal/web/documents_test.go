@@ -303,11 +303,11 @@ func TestReplacedDocumentSaysWhy(t *testing.T) {
 		b.Child.PersonalID = "051326001234"
 		next.Birth = &b
 		if err := e.store.AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"},
-			Reason: "Số định danh cá nhân do Cơ sở dữ liệu quốc gia về dân cư cấp"}, audit.Actor{Username: "liên thông"}); err != nil {
+			Reason: "Số định danh cá nhân do Cơ sở dữ liệu quốc gia về dân cư cấp"}, audit.Linked); err != nil {
 			t.Fatal(err)
 		}
 		_, page := e.do(officer, "GET", "/documents/"+docID, nil, nil)
-		for _, want := range []string{"Đã được thay thế", "phiên bản 1", "số định danh cá nhân của người được khai sinh", "Hệ thống liên thông", `id="reissue"`} {
+		for _, want := range []string{"Đã được thay thế", "phiên bản 1", "Số định danh cá nhân (Người được khai sinh)", "Hệ thống liên thông", `id="reissue"`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the replaced document's page lacks %q", want)
 			}

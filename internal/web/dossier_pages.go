@@ -109,7 +109,15 @@ func (s *Server) renderDossier(w http.ResponseWriter, r *http.Request, status in
 			moves = append(moves, st)
 		}
 	}
-	s.render(w, r, status, "dossier.html", map[string]any{"D": d, "Events": events, "Proc": proc, "OfficeName": office.Name,
+	var users []string
+	for _, e := range events {
+		users = append(users, e.By)
+	}
+	people, err := s.accounts.People(r.Context(), users...)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "dossier.html", map[string]any{"D": d, "Events": events, "People": people, "Proc": proc, "OfficeName": office.Name,
 		"Moves": moves, "Class": s.dueClass(d), "CanWrite": p.Allow(auth.WriteRecords, d.Office) == nil, "Errors": errs,
 		"New": r.URL.Query().Get("new") != "", "CanExtend": d.Status.Open() && d.Extended < proc.Timing.ExtensionDays,
 		"ExtensionLeft": proc.Timing.ExtensionDays - d.Extended})

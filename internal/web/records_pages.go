@@ -210,7 +210,7 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	for _, v := range hist {
 		var labels []string
 		for _, f := range v.Fields {
-			labels = append(labels, document.FieldLabel(f))
+			labels = append(labels, fieldName(langOf(r), f))
 		}
 		changed[v.Number] = strings.Join(labels, "; ")
 	}
@@ -219,7 +219,7 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 		answers[m.ID] = agencyAnswer(langOf(r), m)
 	}
 	s.render(w, r, http.StatusOK, "record.html", map[string]any{"Record": rec, "History": hist, "Extracts": extracts, "Linked": linked,
-		"Answers": answers, "People": people, "Changed": changed, "PIDPending": pid,
+		"Answers": answers, "People": people, "Changed": changed, "PIDPending": pid, "CanOutbox": p.Can(auth.ViewOutbox),
 		"OfficeName": office.Name, "Sections": sections, "Values": formValues(entryOf(rec)), "New": r.URL.Query().Get("new") != "",
 		"CanWrite": p.Allow(auth.WriteRecords, rec.Office) == nil})
 	return nil
@@ -231,9 +231,8 @@ func agencyAnswer(lang i18n.Lang, m store.Message) string {
 		return ""
 	}
 	var ans struct {
-		PersonalID string `json:"personal_id"`
-		CardNumber string `json:"card_number"`
-		ValidTo    string `json:"valid_to"`
+		agency.BirthResponse
+		agency.CardResponse
 	}
 	if err := json.Unmarshal([]byte(m.Response), &ans); err != nil {
 		return ""
@@ -322,3 +321,20 @@ func (s *Server) amendSubmit(w http.ResponseWriter, r *http.Request) error {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func atoi(s string) (int, error) { return strconv.Atoi(strings.TrimSpace(s)) }
+
+// fieldName names a changed field ("child.full_name") on screen in the user's language, from the
+// form's own labels: "Họ, chữ đệm, tên (Người được khai sinh)".
+func fieldName(lang i18n.Lang, path string) string {
+	section, field, ok := strings.Cut(path, ".")
+	if !ok {
+		section, field = "", path
+	}
+	if !i18n.Has("form." + field) {
+		return document.FieldLabel(path)
+	}
+	name := i18n.T(lang, "form."+field)
+	if section != "" && i18n.Has("form."+section) {
+		name += " (" + i18n.T(lang, "form."+section) + ")"
+	}
+	return name
+}
