@@ -227,7 +227,15 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 	died, _ := civil.ParseDate(d.DateOfDeath)
 	reg, _ := civil.ParseDate(req.RegisteredOn)
 	r := civil.Record{Kind: civil.DeathKind, Office: req.Office, RegisteredOn: req.RegisteredOn, Late: civil.LateDeath(died, reg), Death: &d}
-	return r, s.register(ctx, &r, dup, "KT", req.Dossier, d.Requester.FullName, by)
+	err = s.register(ctx, &r, dup, "KT", req.Dossier, d.Requester.FullName, by)
+	if fault.Is(err, fault.Conflict) {
+		// Registered meanwhile by someone else: the database keeps one death per person.
+		if prior, perr := s.Store.DeathOf(ctx, d.Deceased.PersonalID, d.BirthRecord); perr == nil {
+			return civil.Record{}, &DuplicateError{Candidates: []Candidate{toCandidate(civil.Candidate{Record: prior, Score: 100,
+				Reasons: []string{"dup.already_dead"}})}}
+		}
+	}
+	return r, err
 }
 
 // register stores the entry with its dossier: the one received before under code, which must

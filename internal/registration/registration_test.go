@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -251,6 +252,56 @@ func TestDeaths(t *testing.T) {
 		r, err := svc.RegisterDeath(ctx, officer, by, s2)
 		if err != nil || !r.Late {
 			t.Fatalf("confirmed late death (registered 30 days after): %v late=%v", err, r.Late)
+		}
+	})
+}
+
+// A person dies once (Law 60/2014 art. 32-33), also when officers register the same death at
+// the same moment: the check before the transaction let 2 of 2, and 17 of 20, through; the
+// database now keeps one, and the others are told whose death it already is. Both engines.
+func TestConcurrentDeathsOfOnePerson(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		b := birth("Lê Văn Tám", "2026-01-10", "Hồ Thị Sen")
+		b.Child.Sex = civil.Male
+		b.Child.PersonalID = "051226000123"
+		born, err := svc.RegisterBirth(ctx, officer, by, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 20
+		var wg sync.WaitGroup
+		var ok, refused atomic.Int32
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				// Half give the personal ID, half the birth entry: the same person either way.
+				req := death("Lê Văn Tám", "2026-01-10", "051226000123", "2026-03-01")
+				if i%2 == 1 {
+					req.Death.Deceased.PersonalID, req.Death.BirthRecord = "", born.ID
+				}
+				// Each officer waves suspicions through: only the rule can stop them.
+				req.Confirm = &registration.Confirmation{Reason: "Không trùng"}
+				_, err := svc.RegisterDeath(ctx, officer, by, req)
+				var dup *registration.DuplicateError
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case errors.As(err, &dup) && dup.Candidates[0].Reasons[0] == "dup.already_dead":
+					refused.Add(1)
+				default:
+					t.Errorf("death %d: %v", i, err)
+				}
+			}()
+		}
+		wg.Wait()
+		if ok.Load() != 1 || refused.Load() != n-1 {
+			t.Fatalf("%d deaths registered, %d refused", ok.Load(), refused.Load())
+		}
+		items, total, err := st.SearchRecords(ctx, civil.Query{Kind: civil.DeathKind, Limit: 50})
+		if err != nil || total != 1 || len(items) != 1 {
+			t.Fatalf("deaths stored: %d (%v)", total, err)
 		}
 	})
 }

@@ -11,6 +11,7 @@ import (
 
 	"tuphap/internal/audit"
 	"tuphap/internal/civil"
+	"tuphap/internal/fault"
 )
 
 // BulkResult says what a batch did.
@@ -86,6 +87,11 @@ func (s *Store) WriteBulk(ctx context.Context, b *BulkBatch, by audit.Actor, sou
 			n := len(c.ver)
 			// Entries already present keep their row; their versions are not added again.
 			out, err := s.queryBulk(ctx, tx, s.bulkRecordsSQL(n), c.recArgs...)
+			if isUniqueViolation(err) {
+				// Entries already present are skipped (ON CONFLICT), so this is a second
+				// death of one person (records_one_death_*), in the file or in the store.
+				return fault.Wrap(fault.Invalid, "import.death_twice", err)
+			}
 			if err != nil {
 				return fmt.Errorf("store: bulk records: %w", err)
 			}

@@ -145,6 +145,10 @@ func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registr
 		if _, err := s.exec(ctx, tx, `INSERT INTO records (id, kind, office, reg_year, reg_book, reg_number, registered_on, late,
 			version, created_by, created_at, `+indexColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
 			$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, args...); err != nil {
+			if r.Kind == civil.DeathKind && isUniqueViolation(err) {
+				// records_one_death_*: this person's death was registered meanwhile.
+				return fault.Wrap(fault.Conflict, "death.already_registered", err)
+			}
 			return fmt.Errorf("store: insert record: %w", err)
 		}
 		if _, err := s.exec(ctx, tx, `INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -15,9 +17,10 @@ import (
 var migrationFS embed.FS
 
 type migration struct {
-	version int
-	name    string
-	sql     string
+	version  int
+	name     string
+	sql      string
+	checksum string // SHA-256 of the file: a migration that ran is never edited
 }
 
 // migrationFiles lists the embedded migrations in order. Names are NNNN_what.sql; the numbers
@@ -38,7 +41,8 @@ func migrationFiles() []migration {
 		if err != nil {
 			panic(err)
 		}
-		out = append(out, migration{version: v, name: e.Name(), sql: string(b)})
+		sum := sha256.Sum256(b)
+		out = append(out, migration{version: v, name: e.Name(), sql: string(b), checksum: hex.EncodeToString(sum[:])})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
 	return out
@@ -48,7 +52,7 @@ func migrationFiles() []migration {
 // starting at once both try; the loser's insert into schema_migrations fails and rolls back.
 func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL, checksum TEXT NOT NULL DEFAULT '')`); err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
 	}
 	var current int
@@ -58,6 +62,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	files := migrationFiles()
 	if current > len(files) {
 		return fmt.Errorf("store: database schema %d is newer than this binary (%d): upgrade tuphap", current, len(files))
+	}
+	if err := s.checkMigrations(ctx, files[:current]); err != nil {
+		return err
 	}
 	if current == len(files) {
 		return nil
@@ -73,8 +80,8 @@ func (s *Store) migrate(ctx context.Context) error {
 					return fmt.Errorf("%w\n%s", err, stmt.sql)
 				}
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-				m.version, m.name, ts(s.Now()))
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4)`,
+				m.version, m.name, ts(s.Now()), m.checksum)
 			return err
 		})
 		if err != nil {
@@ -86,6 +93,90 @@ func (s *Store) migrate(ctx context.Context) error {
 	// before serving, as after a load (bulk.go).
 	if s.walPath != "" {
 		s.checkpointAll(ctx)
+	}
+	return nil
+}
+
+// checkMigrations compares each migration that ran with the file of the same number in this
+// binary. A file edited after it ran would leave stores that ran the old text different from
+// stores that run the new one, silently (0008 was: stores that had run it lacked the wider
+// index); such a binary refuses to start. Rows from before checksums were kept take the
+// checksum of the file as it is now.
+func (s *Store) checkMigrations(ctx context.Context, ran []migration) error {
+	if _, err := s.w.ExecContext(ctx, `SELECT checksum FROM schema_migrations WHERE version = 0`); err != nil {
+		if _, err := s.w.ExecContext(ctx, `ALTER TABLE schema_migrations ADD COLUMN checksum TEXT NOT NULL DEFAULT ''`); err != nil {
+			return fmt.Errorf("store: add migration checksums: %w", err)
+		}
+	}
+	rows, err := s.w.QueryContext(ctx, `SELECT version, name, checksum FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		return fmt.Errorf("store: read migrations: %w", err)
+	}
+	type row struct {
+		version        int
+		name, checksum string
+	}
+	var applied []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.version, &r.name, &r.checksum); err != nil {
+			rows.Close()
+			return err
+		}
+		applied = append(applied, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range applied {
+		if r.version < 1 || r.version > len(ran) {
+			continue
+		}
+		m := ran[r.version-1]
+		switch r.checksum {
+		case m.checksum:
+		case "":
+			if _, err := s.w.ExecContext(ctx, `UPDATE schema_migrations SET checksum = $1 WHERE version = $2`, m.checksum, r.version); err != nil {
+				return fmt.Errorf("store: record checksum of %s: %w", m.name, err)
+			}
+		default:
+			return fmt.Errorf("store: migration %s was changed after it ran on this database (checksum %s…, the binary's %s…): "+
+				"a migration that ran must never be edited; restore it and put the change in a new migration", m.name, r.checksum[:12], m.checksum[:12])
+		}
+	}
+	return s.repairNameList(ctx)
+}
+
+// repairNameList rebuilds records_name_list on a store that ran the first text of 0008, which
+// lacked the columns the duplicate check reads (sex and parents): searches and checks were right
+// there, only slower.
+func (s *Store) repairNameList(ctx context.Context) error {
+	q := `SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'records_name_list'`
+	if s.dialect.name() == "postgres" {
+		q = `SELECT indexdef FROM pg_indexes WHERE indexname = 'records_name_list' AND schemaname = current_schema()`
+	}
+	var def string
+	if err := s.w.QueryRowContext(ctx, q).Scan(&def); err != nil || strings.Contains(def, "father_folded") {
+		return nil // not created yet, or as it should be
+	}
+	s.log.Warn("store: rebuilding records_name_list, made by an earlier text of migration 0008")
+	defer s.buildingIndexes(ctx)()
+	for _, m := range migrationFiles() {
+		if m.version != 8 {
+			continue
+		}
+		return s.soloTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `DROP INDEX records_name_list`); err != nil {
+				return err
+			}
+			for _, st := range splitSQL(m.sql) {
+				if _, err := tx.ExecContext(ctx, st.sql); err != nil {
+					return fmt.Errorf("store: rebuild records_name_list: %w", err)
+				}
+			}
+			return nil
+		})
 	}
 	return nil
 }

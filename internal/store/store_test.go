@@ -17,6 +17,7 @@ import (
 	"tuphap/internal/audit"
 	"tuphap/internal/civil"
 	"tuphap/internal/dossier"
+	"tuphap/internal/fault"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
@@ -262,6 +263,27 @@ func TestBulkInsert(t *testing.T) {
 		}
 		if _, err := s.VerifyAudit(ctx); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// A legacy file that registers a second death of one person is refused with the reason, and
+// stores nothing of that batch (records_one_death_*).
+func TestBulkRefusesASecondDeath(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seed(t, s)
+		death := func(n int) civil.Record {
+			return civil.Record{Kind: civil.DeathKind, Office: "21025", Register: civil.Register{Number: n, Book: "01", Year: 2001},
+				RegisteredOn: "2001-05-02", Death: &civil.Death{Deceased: civil.Person{FullName: "Lê Văn Tám", Sex: civil.Male,
+					DateOfBirth: "1930-01-01", PersonalID: "051030000123"}, DateOfDeath: "2001-05-01", PlaceOfDeath: "Tại nhà", Cause: "Già",
+					Requester: civil.Requester{FullName: "Lê Thị Hoa", Relation: "con"}}}
+		}
+		_, err := s.BulkInsert(ctx, []civil.Record{death(1), death(2)}, admin, "khai-tu.csv")
+		if !fault.Is(err, fault.Invalid) || !strings.Contains(err.Error(), "import.death_twice") {
+			t.Fatalf("two deaths of one person: %v", err)
+		}
+		if n, _ := s.CountRecords(ctx); n != 0 {
+			t.Fatalf("%d entries stored", n)
 		}
 	})
 }
