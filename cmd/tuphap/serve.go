@@ -145,6 +145,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// Imports started from the page stop at their next batch and write their report.
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Warn("imports still running at exit", "err", err)
+	}
 	log.Info("stopped")
 	return nil
 }

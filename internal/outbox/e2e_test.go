@@ -146,6 +146,16 @@ func drain(t *testing.T, w *outbox.Worker) {
 	t.Fatalf("outbox not drained: %v", c)
 }
 
+// eventually waits, up to a minute, for cond to hold.
+func eventually(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the condition never held")
+		}
+	}
+}
+
 // check proves the promise: every birth has exactly one valid personal ID, the one the agency
 // issued for it, no number twice, and every child under 6 exactly one card.
 func (f *fixture) check(t *testing.T, ids []string) {
@@ -191,14 +201,18 @@ func TestAgencyDownDuringRegistrationThenBack(t *testing.T) {
 		f.pop.down()
 		ids := f.births(t, 5) // registering does not wait for the agency
 		w := f.worker()
-		for i := 0; i < 3; i++ {
+		// While the agency is down every message is tried, fails, and waits for its next try.
+		eventually(t, func() bool {
 			w.RunOnce(ctx)
-			time.Sleep(50 * time.Millisecond)
-		}
-		ms, _ := st.Messages(ctx, "", store.MsgPending, "", 0)
-		if len(ms) != 5 || ms[0].Attempts == 0 || ms[0].LastError == "" {
-			t.Fatalf("while down: %+v", ms)
-		}
+			ms, _ := st.Messages(ctx, "", store.MsgPending, "", 0)
+			tried := 0
+			for _, m := range ms {
+				if m.Attempts > 0 && m.LastError != "" {
+					tried++
+				}
+			}
+			return len(ms) == 5 && tried == 5
+		})
 		f.pop.up()
 		drain(t, w)
 		f.check(t, ids)
@@ -233,9 +247,14 @@ func TestWorkerKilledDuringDelivery(t *testing.T) {
 		runCtx, kill := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() { w.Run(runCtx); close(done) }()
-		time.Sleep(100 * time.Millisecond) // requests are in flight
+		// Killed once a request has reached the agency, which answers after 300 ms: deliveries
+		// are cut off in flight.
+		eventually(t, func() bool { return f.pop.sim.Requests.Load() > 0 })
 		kill()
 		<-done
+		if c, err := st.OutboxCounts(ctx); err != nil || c[store.MsgDelivered] != 0 || c[store.MsgPending] != 6 {
+			t.Fatalf("no delivery was cut off: %v %v", c, err)
+		}
 		f.pop.sim.SetFaults(agency.Faults{})
 		// A new process: the leases of the killed one run out and its messages are taken again.
 		drain(t, f.worker())

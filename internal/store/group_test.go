@@ -186,7 +186,18 @@ func TestGroupCommitAcknowledgedIsOnDisk(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Let the writers run until a few hundred writes are acknowledged.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 300 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d writes acknowledged", n)
+		}
+	}
 	mu.Lock()
 	before := append([]int64(nil), acked...)
 	mu.Unlock()

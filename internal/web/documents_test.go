@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -151,6 +153,56 @@ func TestImportPage(t *testing.T) {
 	_, report := e.do(a, "GET", "/imports/"+id+"/report.csv", nil, nil)
 	if !strings.Contains(report, "3,") || !strings.Contains(report, "date_of_birth") {
 		t.Fatalf("report: %s", report)
+	}
+}
+
+// An import started from the page runs on the server's context: at shutdown it stops at its
+// next batch, writes what it has, and Shutdown returns once it has; its report is read while it
+// is written (under -race in CI).
+func TestImportStopsAtShutdown(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	key := "JBSWY3DPEHPK3PXP"
+	setTOTP(t, e.store, "quantri", key)
+	a := e.loginTOTP("quantri", key)
+	var file strings.Builder
+	file.WriteString("kind,office,number,year,registered_on,full_name,sex,date_of_birth,place_of_birth,ethnicity,nationality,mother_name,requester_name,requester_relation\n")
+	for i := 1; i <= 20000; i++ {
+		dob := "2026-02-30" // every tenth row is rejected, so that the report grows as it runs
+		if i%10 != 0 {
+			dob = time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%3000).Format("2006-01-02")
+		}
+		fmt.Fprintf(&file, "birth,21025,%d,2011,2011-03-05,Phạm Gia Bảo %d,male,%s,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n", i, i, dob)
+	}
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	fw, _ := mw.CreateFormFile("file", "so.csv")
+	fw.Write([]byte(file.String()))
+	mw.Close()
+	if resp, _ := e.do(a, "POST", "/imports", &form, map[string]string{"Content-Type": mw.FormDataContentType()}); resp.StatusCode != 303 {
+		t.Fatalf("upload: %d", resp.StatusCode)
+	}
+	_, page := e.do(a, "GET", "/imports", nil, nil)
+	i := strings.Index(page, `id="job-`)
+	if i < 0 {
+		t.Fatal("no job on the page")
+	}
+	id := page[i+8 : i+8+16]
+	_, _ = e.do(a, "GET", "/imports/"+id+"/report.csv", nil, nil) // read while it is written
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := e.web.Shutdown(sctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	// Shutdown returned: the job has ended, stopped by it (context canceled) before its end.
+	_, frag := e.do(a, "GET", "/imports/"+id, nil, nil)
+	if strings.Contains(frag, "hx-trigger") || !strings.Contains(frag, "context canceled") {
+		t.Fatalf("the job after shutdown: %s", frag)
+	}
+	if n, err := e.store.CountRecords(ctx); err != nil || n >= 18000 {
+		t.Fatalf("entries after shutdown: %d %v", n, err)
+	}
+	if _, report := e.do(a, "GET", "/imports/"+id+"/report.csv", nil, nil); !strings.HasPrefix(report, "line,reason") {
+		t.Fatalf("report: %.200s", report)
 	}
 }
 

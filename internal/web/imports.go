@@ -34,9 +34,21 @@ func (j *importJob) snapshot() legacy.Progress {
 	return j.progress
 }
 
+// Write appends to the job's report under its lock: the import writes it while the page reads it.
+func (j *importJob) Write(b []byte) (int, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.report.Write(b)
+}
+
+// imports are the background imports: they run on the server's context, which Shutdown ends,
+// and Shutdown waits for them (running counts them).
 type imports struct {
-	mu   sync.Mutex
-	jobs map[string]*importJob
+	mu      sync.Mutex
+	jobs    map[string]*importJob
+	ctx     context.Context
+	stop    context.CancelFunc
+	running sync.WaitGroup
 }
 
 func (s *Server) importsPage(w http.ResponseWriter, r *http.Request) error {
@@ -107,10 +119,12 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 	s.imports.jobs[job.ID] = job
 	s.imports.mu.Unlock()
 	by := actorOf(r)
+	s.imports.running.Add(1)
 	go func() {
+		defer s.imports.running.Done()
 		defer os.Remove(tmp.Name())
 		defer tmp.Close()
-		p, err := legacy.Run(context.Background(), s.store, rd, hdr.Filename, 2000, by, &job.report, func(p legacy.Progress) {
+		p, err := legacy.Run(s.imports.ctx, s.store, rd, hdr.Filename, 2000, by, job, func(p legacy.Progress) {
 			job.mu.Lock()
 			job.progress = p
 			job.mu.Unlock()
@@ -126,6 +140,23 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 	}()
 	http.Redirect(w, r, "/imports", http.StatusSeeOther)
 	return nil
+}
+
+// Shutdown stops the background imports at their next batch and waits for them to write what
+// they have, until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.imports.stop()
+	done := make(chan struct{})
+	go func() {
+		s.imports.running.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (s *Server) job(r *http.Request) (*importJob, error) {

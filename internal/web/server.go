@@ -73,6 +73,7 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 		cfg.MaxUpload = 512 << 20
 	}
 	s := &Server{imports: imports{jobs: map[string]*importJob{}}, cfg: cfg, store: st, accounts: account.New(st), registry: registration.New(st), units: reg, log: log, metrics: metrics.NewRegistry()}
+	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
 	var err error
 	if s.offices, err = s.accounts.Offices(context.Background()); err != nil {
 		return nil, err
