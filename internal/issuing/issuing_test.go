@@ -161,24 +161,25 @@ func TestCorrectionReplacesDocuments(t *testing.T) {
 }
 
 func TestKeys(t *testing.T) {
-	st := storetest.SQLite(t)
-	svc, _, _ := setup(t, st)
-	if _, err := svc.DemoKey(ctx, officer, by, "21028"); !fault.Is(err, fault.Forbidden) {
-		t.Fatalf("officer makes keys: %v", err)
-	}
-	if _, err := svc.ImportKey(ctx, admin, by, "21028", []byte("not a p12"), "x"); !fault.Is(err, fault.Invalid) {
-		t.Fatalf("bad PKCS#12: %v", err)
-	}
-	k, err := svc.DemoKey(ctx, admin, by, "21028")
-	if err != nil || !k.Demo || bytes.Contains(k.KeySealed, []byte("PRIVATE")) {
-		t.Fatalf("demo key: %+v %v", k, err)
-	}
-	// A server with another master key cannot use the stored keys.
-	other := issuing.New(st, registration.New(st), units.MustLoad(), bytes.Repeat([]byte{1}, 32), publicURL)
-	d, _ := other.IssueExtract(ctx, officer, by, mustRecord(t, st))
-	if _, err := other.Sign(ctx, signer, by, d.ID); err == nil {
-		t.Fatal("signed with a key sealed under another master key")
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _, _ := setup(t, st)
+		if _, err := svc.DemoKey(ctx, officer, by, "21028"); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("officer makes keys: %v", err)
+		}
+		if _, err := svc.ImportKey(ctx, admin, by, "21028", []byte("not a p12"), "x"); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("bad PKCS#12: %v", err)
+		}
+		k, err := svc.DemoKey(ctx, admin, by, "21028")
+		if err != nil || !k.Demo || bytes.Contains(k.KeySealed, []byte("PRIVATE")) {
+			t.Fatalf("demo key: %+v %v", k, err)
+		}
+		// A server with another master key cannot use the stored keys.
+		other := issuing.New(st, registration.New(st), units.MustLoad(), bytes.Repeat([]byte{1}, 32), publicURL)
+		d, _ := other.IssueExtract(ctx, officer, by, mustRecord(t, st))
+		if _, err := other.Sign(ctx, signer, by, d.ID); err == nil {
+			t.Fatal("signed with a key sealed under another master key")
+		}
+	})
 }
 
 func mustRecord(t *testing.T, st *store.Store) string {
@@ -391,17 +392,18 @@ func TestSignerNamedWithAnyLetter(t *testing.T) {
 // The birth certificate is issued by the registering office's officers, who write entries; a
 // signer or the department may preview it but not issue one.
 func TestCertificateIssuedByTheOffice(t *testing.T) {
-	st := storetest.SQLite(t)
-	svc, _, r := setup(t, st)
-	for _, p := range []auth.Principal{signer, leader} {
-		if _, err := svc.IssueBirthCertificate(ctx, p, by, r.ID); !fault.Is(err, fault.Forbidden) {
-			t.Errorf("%s issues a certificate: %v", p.Role, err)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _, r := setup(t, st)
+		for _, p := range []auth.Principal{signer, leader} {
+			if _, err := svc.IssueBirthCertificate(ctx, p, by, r.ID); !fault.Is(err, fault.Forbidden) {
+				t.Errorf("%s issues a certificate: %v", p.Role, err)
+			}
+			if _, err := svc.Preview(ctx, p, by, r.ID, true); err != nil {
+				t.Errorf("%s previews the certificate: %v", p.Role, err)
+			}
 		}
-		if _, err := svc.Preview(ctx, p, by, r.ID, true); err != nil {
-			t.Errorf("%s previews the certificate: %v", p.Role, err)
+		if _, err := svc.IssueBirthCertificate(ctx, officer, by, r.ID); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if _, err := svc.IssueBirthCertificate(ctx, officer, by, r.ID); err != nil {
-		t.Fatal(err)
-	}
+	})
 }

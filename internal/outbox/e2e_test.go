@@ -305,77 +305,80 @@ func TestManyBirthsWithFlakyAgencies(t *testing.T) {
 }
 
 func TestDeathClosesBoth(t *testing.T) {
-	st := storetest.SQLite(t)
-	f := setup(t, st)
-	ids := f.births(t, 1)
-	w := f.worker()
-	drain(t, w)
-	r, _ := st.Record(ctx, ids[0])
-	if r.Version != 2 {
-		t.Fatalf("the number is a new version: v%d", r.Version)
-	}
-	d, err := f.reg.RegisterDeath(ctx, officer, by, registration.DeathRequest{Office: "21025", Death: civil.Death{
-		Deceased: r.Birth.Child, DateOfDeath: time.Now().Format(civil.DateFormat), PlaceOfDeath: "Bệnh viện", Cause: "Bệnh",
-		Requester: civil.Requester{FullName: "Trần Thị Mẹ", Relation: "mẹ"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	drain(t, w)
-	ms, _ := st.Messages(ctx, "", store.MsgDelivered, d.ID, 0)
-	ops := map[string]bool{}
-	for _, m := range ms {
-		ops[m.Agency+"."+m.Op] = true
-	}
-	if !ops["population.death"] || !ops["insurance.close"] {
-		t.Fatalf("death messages: %v", ops)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := setup(t, st)
+		ids := f.births(t, 1)
+		w := f.worker()
+		drain(t, w)
+		r, _ := st.Record(ctx, ids[0])
+		if r.Version != 2 {
+			t.Fatalf("the number is a new version: v%d", r.Version)
+		}
+		d, err := f.reg.RegisterDeath(ctx, officer, by, registration.DeathRequest{Office: "21025", Death: civil.Death{
+			Deceased: r.Birth.Child, DateOfDeath: time.Now().Format(civil.DateFormat), PlaceOfDeath: "Bệnh viện", Cause: "Bệnh",
+			Requester: civil.Requester{FullName: "Trần Thị Mẹ", Relation: "mẹ"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		drain(t, w)
+		ms, _ := st.Messages(ctx, "", store.MsgDelivered, d.ID, 0)
+		ops := map[string]bool{}
+		for _, m := range ms {
+			ops[m.Agency+"."+m.Op] = true
+		}
+		if !ops["population.death"] || !ops["insurance.close"] {
+			t.Fatalf("death messages: %v", ops)
+		}
+	})
 }
 
 // The agency refuses the data: the message goes to the dead letters with the agency's reason;
 // once the entry is fixed it is sent again.
 func TestDeadLetterAndResend(t *testing.T) {
-	st := storetest.SQLite(t)
-	f := setup(t, st)
-	ids := f.births(t, 1)
-	ms, _ := st.Messages(ctx, "", store.MsgPending, ids[0], 0)
-	// Spoil the request as a bad entry would: no 3-digit province.
-	st.ExecForTest(ctx, `UPDATE outbox SET payload = REPLACE(payload, '"051"', '"5"') WHERE id = $1`, ms[0].ID)
-	w := f.worker()
-	drain(t, w)
-	dead, _ := st.Messages(ctx, "21025", store.MsgDead, "", 0)
-	if len(dead) != 1 || dead[0].LastError == "" || dead[0].Attempts != 1 {
-		t.Fatalf("dead letters: %+v", dead)
-	}
-	r, _ := st.Record(ctx, ids[0])
-	payload, key, err := outbox.Rebuild(dead[0], &r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Requeue(ctx, dead[0], payload, key+":retry1", by); err != nil {
-		t.Fatal(err)
-	}
-	drain(t, w)
-	f.check(t, ids)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := setup(t, st)
+		ids := f.births(t, 1)
+		ms, _ := st.Messages(ctx, "", store.MsgPending, ids[0], 0)
+		// Spoil the request as a bad entry would: no 3-digit province.
+		st.ExecForTest(ctx, `UPDATE outbox SET payload = REPLACE(payload, '"051"', '"5"') WHERE id = $1`, ms[0].ID)
+		w := f.worker()
+		drain(t, w)
+		dead, _ := st.Messages(ctx, "21025", store.MsgDead, "", 0)
+		if len(dead) != 1 || dead[0].LastError == "" || dead[0].Attempts != 1 {
+			t.Fatalf("dead letters: %+v", dead)
+		}
+		r, _ := st.Record(ctx, ids[0])
+		payload, key, err := outbox.Rebuild(dead[0], &r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Requeue(ctx, dead[0], payload, key+":retry1", by); err != nil {
+			t.Fatal(err)
+		}
+		drain(t, w)
+		f.check(t, ids)
+	})
 }
 
 // An answer that cannot be applied (the entry was given another number meanwhile) goes to the
 // dead letters with the reason, instead of being retried for ever.
 func TestUnappliableAnswerIsDead(t *testing.T) {
-	st := storetest.SQLite(t)
-	f := setup(t, st)
-	ids := f.births(t, 1)
-	r, _ := st.Record(ctx, ids[0])
-	b := *r.Birth
-	born, _ := civil.ParseDate(b.Child.DateOfBirth)
-	b.Child.PersonalID = fmt.Sprintf("051%d%02d999999", civil.CenturySexDigit(born.Year(), b.Child.Sex), born.Year()%100)
-	next := r
-	next.Birth = &b
-	if err := st.AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"}, Reason: "x", LegalBasis: "y"}, by); err != nil {
-		t.Fatal(err)
-	}
-	drain(t, f.worker())
-	dead, _ := st.Messages(ctx, "", store.MsgDead, ids[0], 0)
-	if len(dead) != 1 || !strings.Contains(dead[0].LastError, "already has number") {
-		t.Fatalf("dead letters: %+v", dead)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := setup(t, st)
+		ids := f.births(t, 1)
+		r, _ := st.Record(ctx, ids[0])
+		b := *r.Birth
+		born, _ := civil.ParseDate(b.Child.DateOfBirth)
+		b.Child.PersonalID = fmt.Sprintf("051%d%02d999999", civil.CenturySexDigit(born.Year(), b.Child.Sex), born.Year()%100)
+		next := r
+		next.Birth = &b
+		if err := st.AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"}, Reason: "x", LegalBasis: "y"}, by); err != nil {
+			t.Fatal(err)
+		}
+		drain(t, f.worker())
+		dead, _ := st.Messages(ctx, "", store.MsgDead, ids[0], 0)
+		if len(dead) != 1 || !strings.Contains(dead[0].LastError, "already has number") {
+			t.Fatalf("dead letters: %+v", dead)
+		}
+	})
 }

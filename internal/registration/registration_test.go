@@ -180,29 +180,31 @@ func TestBirthDuplicateFoundByName(t *testing.T) {
 }
 
 func TestLateBirthAndValidation(t *testing.T) {
-	svc := setup(t, storetest.SQLite(t))
-	late := birth("Võ Thị Hạnh", "2025-12-01", "Đỗ Thị Thu")
-	r, err := svc.RegisterBirth(ctx, officer, by, late)
-	if err != nil || !r.Late {
-		t.Fatalf("registered 90 days after birth: late=%v %v", r.Late, err)
-	}
-	bad := birth("", "2027-01-01", "Đỗ Thị Thu")
-	_, err = svc.RegisterBirth(ctx, officer, by, bad)
-	e, ok := fault.As(err)
-	if !ok || e.Fields["child.full_name"] == "" || e.Fields["child.date_of_birth"] == "" {
-		t.Fatalf("validation: %v", err)
-	}
-	if _, err := svc.RegisterBirth(ctx, officer2, by, birth("Võ Thị Hạnh", "2026-02-01", "Đỗ Thị Thu")); !fault.Is(err, fault.NotFound) {
-		t.Fatalf("officer registering in another commune: %v", err)
-	}
-	if _, err := svc.RegisterBirth(ctx, leader, by, birth("Võ Thị Hạnh", "2026-02-01", "Đỗ Thị Thu")); !fault.Is(err, fault.Forbidden) {
-		t.Fatalf("leader registering: %v", err)
-	}
-	req := birth("Võ Thị Hạnh", "2026-02-01", "Đỗ Thị Thu")
-	req.Office = "99999"
-	if _, err := svc.RegisterBirth(ctx, specialist, by, req); !fault.Is(err, fault.Invalid) {
-		t.Fatalf("unknown office: %v", err)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		late := birth("Võ Thị Hạnh", "2025-12-01", "Đỗ Thị Thu")
+		r, err := svc.RegisterBirth(ctx, officer, by, late)
+		if err != nil || !r.Late {
+			t.Fatalf("registered 90 days after birth: late=%v %v", r.Late, err)
+		}
+		bad := birth("", "2027-01-01", "Đỗ Thị Thu")
+		_, err = svc.RegisterBirth(ctx, officer, by, bad)
+		e, ok := fault.As(err)
+		if !ok || e.Fields["child.full_name"] == "" || e.Fields["child.date_of_birth"] == "" {
+			t.Fatalf("validation: %v", err)
+		}
+		if _, err := svc.RegisterBirth(ctx, officer2, by, birth("Võ Thị Hạnh", "2026-02-01", "Đỗ Thị Thu")); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("officer registering in another commune: %v", err)
+		}
+		if _, err := svc.RegisterBirth(ctx, leader, by, birth("Võ Thị Hạnh", "2026-02-01", "Đỗ Thị Thu")); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("leader registering: %v", err)
+		}
+		req := birth("Võ Thị Hạnh", "2026-02-01", "Đỗ Thị Thu")
+		req.Office = "99999"
+		if _, err := svc.RegisterBirth(ctx, specialist, by, req); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("unknown office: %v", err)
+		}
+	})
 }
 
 func death(name, dob, pid, died string) registration.DeathRequest {

@@ -12,6 +12,7 @@ import (
 
 	"tuphap/internal/auth"
 
+	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
 
@@ -76,147 +77,155 @@ func browserLogin(t *testing.T, ctx context.Context, base, username, pw string) 
 }
 
 func TestBrowserLoginFlow(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	ctx := browserCtx(t)
-	base := e.srv.URL
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		ctx := browserCtx(t)
+		base := e.srv.URL
 
-	// A wrong password shows the Vietnamese error and stays on the login page.
-	browserLogin(t, ctx, base, "canbo", "sai mật khẩu")
-	msg := run(t, ctx, chromedp.Text(chromedp.ID("login-error")))
-	if msg != "Tên đăng nhập hoặc mật khẩu không đúng." {
-		t.Fatalf("login error = %q", msg)
-	}
-	// The right password lands on the home page, with the user and the office in the header.
-	browserLogin(t, ctx, base, "canbo", password)
-	do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")))
-	welcome := run(t, ctx, chromedp.Text(chromedp.ID("welcome")))
-	office := run(t, ctx, chromedp.Text(chromedp.ID("who-office")))
-	if welcome != "Xin chào, Nguyễn Thị Đào" || office != "UBND Phường Cẩm Thành" {
-		t.Fatalf("home: %q at %q", welcome, office)
-	}
-	// Switch to English and back.
-	do(t, ctx, chromedp.Click(chromedp.CSS(`.lang button`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #welcome`)))
-	if w := run(t, ctx, chromedp.Text(chromedp.ID("welcome"))); w != "Welcome, Nguyễn Thị Đào" {
-		t.Fatalf("English home: %q", w)
-	}
-	// Logging out returns to the login page, and the home page asks for a login again.
-	do(t, ctx, chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("username")))
-	do(t, ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("username")))
-	loc := run(t, ctx, chromedp.Location())
-	if !strings.Contains(loc, "/login") {
-		t.Fatalf("after logout / went to %s", loc)
-	}
+		// A wrong password shows the Vietnamese error and stays on the login page.
+		browserLogin(t, ctx, base, "canbo", "sai mật khẩu")
+		msg := run(t, ctx, chromedp.Text(chromedp.ID("login-error")))
+		if msg != "Tên đăng nhập hoặc mật khẩu không đúng." {
+			t.Fatalf("login error = %q", msg)
+		}
+		// The right password lands on the home page, with the user and the office in the header.
+		browserLogin(t, ctx, base, "canbo", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")))
+		welcome := run(t, ctx, chromedp.Text(chromedp.ID("welcome")))
+		office := run(t, ctx, chromedp.Text(chromedp.ID("who-office")))
+		if welcome != "Xin chào, Nguyễn Thị Đào" || office != "UBND Phường Cẩm Thành" {
+			t.Fatalf("home: %q at %q", welcome, office)
+		}
+		// Switch to English and back.
+		do(t, ctx, chromedp.Click(chromedp.CSS(`.lang button`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #welcome`)))
+		if w := run(t, ctx, chromedp.Text(chromedp.ID("welcome"))); w != "Welcome, Nguyễn Thị Đào" {
+			t.Fatalf("English home: %q", w)
+		}
+		// Logging out returns to the login page, and the home page asks for a login again.
+		do(t, ctx, chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("username")))
+		do(t, ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("username")))
+		loc := run(t, ctx, chromedp.Location())
+		if !strings.Contains(loc, "/login") {
+			t.Fatalf("after logout / went to %s", loc)
+		}
+	})
 }
 
 func TestBrowserNavigationByRole(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	tests := []struct {
-		username string
-		want     []string
-	}{
-		{"canbo", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
-		{"kiemtoan", []string{"nav.home", "nav.calendar", "nav.units", "nav.audit", "nav.account"}},
-		{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.username, func(t *testing.T) {
-			ctx := browserCtx(t)
-			// A phone-sized screen: the page must not scroll sideways.
-			do(t, ctx, chromedp.EmulateViewport(360, 740))
-			browserLogin(t, ctx, e.srv.URL, tt.username, password)
-			do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")))
-			got := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#nav a')].map(a => a.dataset.nav)`))
-			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
-				t.Fatalf("navigation %v, want %v", got, tt.want)
-			}
-			width := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-			if width > 360 {
-				t.Errorf("page is %dpx wide on a 360px screen", width)
-			}
-			// Following the last section link works (the auditor reaches the audit log).
-			if tt.username == "kiemtoan" {
-				do(t, ctx, chromedp.Click(chromedp.CSS(`a[data-nav="nav.audit"]`)), chromedp.WaitVisible(chromedp.ID("audit")))
-				rows := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#audit tbody tr').length`))
-				if rows == 0 {
-					t.Fatal("audit log is empty after logins")
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		tests := []struct {
+			username string
+			want     []string
+		}{
+			{"canbo", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
+			{"kiemtoan", []string{"nav.home", "nav.calendar", "nav.units", "nav.audit", "nav.account"}},
+			{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.username, func(t *testing.T) {
+				ctx := browserCtx(t)
+				// A phone-sized screen: the page must not scroll sideways.
+				do(t, ctx, chromedp.EmulateViewport(360, 740))
+				browserLogin(t, ctx, e.srv.URL, tt.username, password)
+				do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")))
+				got := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#nav a')].map(a => a.dataset.nav)`))
+				if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+					t.Fatalf("navigation %v, want %v", got, tt.want)
 				}
-			}
-		})
-	}
+				width := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+				if width > 360 {
+					t.Errorf("page is %dpx wide on a 360px screen", width)
+				}
+				// Following the last section link works (the auditor reaches the audit log).
+				if tt.username == "kiemtoan" {
+					do(t, ctx, chromedp.Click(chromedp.CSS(`a[data-nav="nav.audit"]`)), chromedp.WaitVisible(chromedp.ID("audit")))
+					rows := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#audit tbody tr').length`))
+					if rows == 0 {
+						t.Fatal("audit log is empty after logins")
+					}
+				}
+			})
+		}
+	})
 }
 
 // An officer registers a birth through the form and finds it by a name typed without diacritics.
 func TestBrowserRegisterBirthAndFindIt(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	ctx := browserCtx(t)
-	browserLogin(t, ctx, e.srv.URL, "canbo", password)
-	do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")),
-		chromedp.Navigate(e.srv.URL+"/records"), chromedp.Click(chromedp.ID("new-birth")), chromedp.WaitVisible(chromedp.ID("record-form")))
-	fill := map[string]string{
-		"requester.full_name": "Trần Thị Lượng", "requester.relation": "mẹ",
-		"child.full_name": "Nguyễn Thị Đào", "child.place_of_birth": "Bệnh viện Đa khoa tỉnh Quảng Ngãi", "child.hometown": "Xã Bình Sơn",
-		"mother.full_name": "Trần Thị Lượng",
-	}
-	for name, v := range fill {
-		do(t, ctx, chromedp.SendKeys(chromedp.ID(strings.ReplaceAll(name, ".", "-")), v))
-	}
-	// Date inputs take their value through the DOM; typing into them depends on the locale.
-	do(t, ctx, chromedp.SetValue(chromedp.ID("child-date_of_birth"), "2026-02-01"),
-		chromedp.SetValue(chromedp.ID("mother-date_of_birth"), "1996-05-20"),
-		chromedp.SetValue(chromedp.ID("child-sex"), "female"),
-		chromedp.Click(chromedp.ID("record-submit")),
-		chromedp.WaitVisible(chromedp.ID("registered")))
-	name := run(t, ctx, chromedp.Text(chromedp.ID("record-name")))
-	reg := run(t, ctx, chromedp.Text(chromedp.ID("register")))
-	if name != "Nguyễn Thị Đào" || reg != "Số 1, Quyển số 01/2026" {
-		t.Fatalf("registered %q as %q", name, reg)
-	}
-	// Another entry, so that the list before searching has two.
-	if got, _ := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Lê Văn Tám", "2026-02-03", "Hồ Thị Sen", "")); got != 201 {
-		t.Fatalf("second birth: %d", got)
-	}
-	// Search as one types, without diacritics: htmx swaps the results in, leaving one.
-	do(t, ctx, chromedp.Navigate(e.srv.URL+"/records"), chromedp.WaitVisible(chromedp.ID("q")))
-	if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#records tbody a').length`)); n != 2 {
-		t.Fatalf("%d entries listed before searching", n)
-	}
-	do(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "nguyen thi dao"))
-	run(t, ctx, chromedp.Poll[bool](`document.querySelectorAll('#records tbody a').length === 1`))
-	found := run(t, ctx, chromedp.Text(chromedp.CSS(`#records tbody a`)))
-	if found != "Nguyễn Thị Đào" {
-		t.Fatalf("search found %q", found)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		ctx := browserCtx(t)
+		browserLogin(t, ctx, e.srv.URL, "canbo", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")),
+			chromedp.Navigate(e.srv.URL+"/records"), chromedp.Click(chromedp.ID("new-birth")), chromedp.WaitVisible(chromedp.ID("record-form")))
+		fill := map[string]string{
+			"requester.full_name": "Trần Thị Lượng", "requester.relation": "mẹ",
+			"child.full_name": "Nguyễn Thị Đào", "child.place_of_birth": "Bệnh viện Đa khoa tỉnh Quảng Ngãi", "child.hometown": "Xã Bình Sơn",
+			"mother.full_name": "Trần Thị Lượng",
+		}
+		for name, v := range fill {
+			do(t, ctx, chromedp.SendKeys(chromedp.ID(strings.ReplaceAll(name, ".", "-")), v))
+		}
+		// Date inputs take their value through the DOM; typing into them depends on the locale.
+		do(t, ctx, chromedp.SetValue(chromedp.ID("child-date_of_birth"), "2026-02-01"),
+			chromedp.SetValue(chromedp.ID("mother-date_of_birth"), "1996-05-20"),
+			chromedp.SetValue(chromedp.ID("child-sex"), "female"),
+			chromedp.Click(chromedp.ID("record-submit")),
+			chromedp.WaitVisible(chromedp.ID("registered")))
+		name := run(t, ctx, chromedp.Text(chromedp.ID("record-name")))
+		reg := run(t, ctx, chromedp.Text(chromedp.ID("register")))
+		if name != "Nguyễn Thị Đào" || reg != "Số 1, Quyển số 01/2026" {
+			t.Fatalf("registered %q as %q", name, reg)
+		}
+		// Another entry, so that the list before searching has two.
+		if got, _ := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Lê Văn Tám", "2026-02-03", "Hồ Thị Sen", "")); got != 201 {
+			t.Fatalf("second birth: %d", got)
+		}
+		// Search as one types, without diacritics: htmx swaps the results in, leaving one.
+		do(t, ctx, chromedp.Navigate(e.srv.URL+"/records"), chromedp.WaitVisible(chromedp.ID("q")))
+		if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#records tbody a').length`)); n != 2 {
+			t.Fatalf("%d entries listed before searching", n)
+		}
+		do(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "nguyen thi dao"))
+		run(t, ctx, chromedp.Poll[bool](`document.querySelectorAll('#records tbody a').length === 1`))
+		found := run(t, ctx, chromedp.Text(chromedp.CSS(`#records tbody a`)))
+		if found != "Nguyễn Thị Đào" {
+			t.Fatalf("search found %q", found)
+		}
+	})
 }
 
 // The officer issues an extract, the chairperson reviews and signs it, and whoever holds the
 // paper follows its QR address to the public check.
 func TestBrowserSignAndFollowQR(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	if err := e.web.DemoKeys(ctx, []string{"21025"}); err != nil {
-		t.Fatal(err)
-	}
-	_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
-	recID := body["id"].(string)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		if err := e.web.DemoKeys(ctx, []string{"21025"}); err != nil {
+			t.Fatal(err)
+		}
+		_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
+		recID := body["id"].(string)
 
-	officer := browserCtx(t)
-	browserLogin(t, officer, e.srv.URL, "canbo", password)
-	do(t, officer, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(e.srv.URL+"/records/"+recID),
-		chromedp.Click(chromedp.ID("extract")), chromedp.WaitVisible(chromedp.ID("document-status")))
-	docURL := run(t, officer, chromedp.Location())
+		officer := browserCtx(t)
+		browserLogin(t, officer, e.srv.URL, "canbo", password)
+		do(t, officer, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(e.srv.URL+"/records/"+recID),
+			chromedp.Click(chromedp.ID("extract")), chromedp.WaitVisible(chromedp.ID("document-status")))
+		docURL := run(t, officer, chromedp.Location())
 
-	signer := browserCtx(t)
-	browserLogin(t, signer, e.srv.URL, "chutich", password)
-	// Wait for what only the signed page shows: the same page before signing has the rest.
-	do(t, signer, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(docURL), chromedp.Click(chromedp.ID("sign")),
-		chromedp.WaitVisible(chromedp.ID("signed-at")))
-	if st := run(t, signer, chromedp.Text(chromedp.ID("document-status"))); st != "Đã ký số" {
-		t.Fatalf("status after signing: %q", st)
-	}
-	qr := run(t, signer, chromedp.Evaluate[string](`document.getElementById('verify-url').href`))
+		signer := browserCtx(t)
+		browserLogin(t, signer, e.srv.URL, "chutich", password)
+		// Wait for what only the signed page shows: the same page before signing has the rest.
+		do(t, signer, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(docURL), chromedp.Click(chromedp.ID("sign")),
+			chromedp.WaitVisible(chromedp.ID("signed-at")))
+		if st := run(t, signer, chromedp.Text(chromedp.ID("document-status"))); st != "Đã ký số" {
+			t.Fatalf("status after signing: %q", st)
+		}
+		qr := run(t, signer, chromedp.Evaluate[string](`document.getElementById('verify-url').href`))
 
-	citizen := browserCtx(t) // no login
-	do(t, citizen, chromedp.Navigate(qr), chromedp.WaitVisible(chromedp.ID("verdict")))
-	if v := run(t, citizen, chromedp.Text(chromedp.ID("verdict"))); v != "Văn bản thật, đang có hiệu lực." {
-		t.Fatalf("verdict: %q", v)
-	}
+		citizen := browserCtx(t) // no login
+		do(t, citizen, chromedp.Navigate(qr), chromedp.WaitVisible(chromedp.ID("verdict")))
+		if v := run(t, citizen, chromedp.Text(chromedp.ID("verdict"))); v != "Văn bản thật, đang có hiệu lực." {
+			t.Fatalf("verdict: %q", v)
+		}
+	})
 }

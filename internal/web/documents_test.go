@@ -88,72 +88,75 @@ func TestDocumentsSignVerify(t *testing.T) {
 }
 
 func TestKeysPage(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	st := e.store
-	key := "JBSWY3DPEHPK3PXP"
-	setTOTP(t, st, "quantri", key)
-	a := e.loginTOTP("quantri", key)
-	var form bytes.Buffer
-	mw := multipart.NewWriter(&form)
-	mw.WriteField("office", "21028")
-	mw.WriteField("action", "demo")
-	mw.Close()
-	resp, _ := e.do(a, "POST", "/keys", &form, map[string]string{"Content-Type": mw.FormDataContentType()})
-	if resp.StatusCode != 303 {
-		t.Fatalf("demo key: %d", resp.StatusCode)
-	}
-	_, page := e.do(a, "GET", "/keys", nil, nil)
-	if !strings.Contains(page, "DEMO - KHÔNG CÓ GIÁ TRỊ PHÁP LÝ") {
-		t.Fatal("keys page does not show the demo key as a demo")
-	}
-	if resp, _ := e.do(e.login("chutich"), "GET", "/keys", nil, nil); resp.StatusCode != 403 {
-		t.Fatalf("signer on keys page: %d", resp.StatusCode)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		key := "JBSWY3DPEHPK3PXP"
+		setTOTP(t, st, "quantri", key)
+		a := e.loginTOTP("quantri", key)
+		var form bytes.Buffer
+		mw := multipart.NewWriter(&form)
+		mw.WriteField("office", "21028")
+		mw.WriteField("action", "demo")
+		mw.Close()
+		resp, _ := e.do(a, "POST", "/keys", &form, map[string]string{"Content-Type": mw.FormDataContentType()})
+		if resp.StatusCode != 303 {
+			t.Fatalf("demo key: %d", resp.StatusCode)
+		}
+		_, page := e.do(a, "GET", "/keys", nil, nil)
+		if !strings.Contains(page, "DEMO - KHÔNG CÓ GIÁ TRỊ PHÁP LÝ") {
+			t.Fatal("keys page does not show the demo key as a demo")
+		}
+		if resp, _ := e.do(e.login("chutich"), "GET", "/keys", nil, nil); resp.StatusCode != 403 {
+			t.Fatalf("signer on keys page: %d", resp.StatusCode)
+		}
+	})
 }
 
 func TestImportPage(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	key := "JBSWY3DPEHPK3PXP"
-	setTOTP(t, e.store, "quantri", key)
-	a := e.loginTOTP("quantri", key)
-	csvText := "kind,office,number,year,registered_on,full_name,sex,date_of_birth,place_of_birth,ethnicity,nationality,mother_name,requester_name,requester_relation\n" +
-		"birth,21025,1,2026,2026-03-05,Phạm Gia Bảo,male,2026-02-01,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n" +
-		"birth,21025,2,2026,2026-03-05,Phạm Gia Huy,male,2026-02-30,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n"
-	upload := func(c *http.Client) *http.Response {
-		var form bytes.Buffer
-		mw := multipart.NewWriter(&form)
-		fw, _ := mw.CreateFormFile("file", "so.csv")
-		fw.Write([]byte(csvText))
-		mw.Close()
-		resp, _ := e.do(c, "POST", "/imports", &form, map[string]string{"Content-Type": mw.FormDataContentType()})
-		return resp
-	}
-	if resp := upload(e.login("canbo")); resp.StatusCode != 403 {
-		t.Fatalf("officer imports: %d", resp.StatusCode)
-	}
-	if resp := upload(a); resp.StatusCode != 303 {
-		t.Fatalf("upload: %d", resp.StatusCode)
-	}
-	_, page := e.do(a, "GET", "/imports", nil, nil)
-	i := strings.Index(page, `id="job-`)
-	if i < 0 {
-		t.Fatal("no job on the page")
-	}
-	id := page[i+8 : i+8+16]
-	var frag string
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		_, frag = e.do(a, "GET", "/imports/"+id, nil, nil)
-		if strings.Contains(frag, "Đã xong.") {
-			break
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		key := "JBSWY3DPEHPK3PXP"
+		setTOTP(t, e.store, "quantri", key)
+		a := e.loginTOTP("quantri", key)
+		csvText := "kind,office,number,year,registered_on,full_name,sex,date_of_birth,place_of_birth,ethnicity,nationality,mother_name,requester_name,requester_relation\n" +
+			"birth,21025,1,2026,2026-03-05,Phạm Gia Bảo,male,2026-02-01,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n" +
+			"birth,21025,2,2026,2026-03-05,Phạm Gia Huy,male,2026-02-30,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n"
+		upload := func(c *http.Client) *http.Response {
+			var form bytes.Buffer
+			mw := multipart.NewWriter(&form)
+			fw, _ := mw.CreateFormFile("file", "so.csv")
+			fw.Write([]byte(csvText))
+			mw.Close()
+			resp, _ := e.do(c, "POST", "/imports", &form, map[string]string{"Content-Type": mw.FormDataContentType()})
+			return resp
 		}
-	}
-	if !strings.Contains(frag, `<dd class="import-inserted">1</dd>`) || !strings.Contains(frag, `<dd class="import-rejected">1`) {
-		t.Fatalf("progress: %s", frag)
-	}
-	_, report := e.do(a, "GET", "/imports/"+id+"/report.csv", nil, nil)
-	if !strings.Contains(report, "3,") || !strings.Contains(report, "date_of_birth") {
-		t.Fatalf("report: %s", report)
-	}
+		if resp := upload(e.login("canbo")); resp.StatusCode != 403 {
+			t.Fatalf("officer imports: %d", resp.StatusCode)
+		}
+		if resp := upload(a); resp.StatusCode != 303 {
+			t.Fatalf("upload: %d", resp.StatusCode)
+		}
+		_, page := e.do(a, "GET", "/imports", nil, nil)
+		i := strings.Index(page, `id="job-`)
+		if i < 0 {
+			t.Fatal("no job on the page")
+		}
+		id := page[i+8 : i+8+16]
+		var frag string
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			_, frag = e.do(a, "GET", "/imports/"+id, nil, nil)
+			if strings.Contains(frag, "Đã xong.") {
+				break
+			}
+		}
+		if !strings.Contains(frag, `<dd class="import-inserted">1</dd>`) || !strings.Contains(frag, `<dd class="import-rejected">1`) {
+			t.Fatalf("progress: %s", frag)
+		}
+		_, report := e.do(a, "GET", "/imports/"+id+"/report.csv", nil, nil)
+		if !strings.Contains(report, "3,") || !strings.Contains(report, "date_of_birth") {
+			t.Fatalf("report: %s", report)
+		}
+	})
 }
 
 // An import started from the page runs on the server's context: at shutdown it stops at its

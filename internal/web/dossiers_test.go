@@ -11,27 +11,29 @@ import (
 )
 
 func TestCalendarAPI(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	_, body := e.api("", "GET", "/api/v1/calendar/lunar?date=2027-02-06", "")
-	if l := body["lunar"].(map[string]any); l["day"] != 1.0 || l["month"] != 1.0 || l["year"] != 2027.0 || l["leap"] != false {
-		t.Fatalf("lunar: %v", body)
-	}
-	_, body = e.api("", "GET", "/api/v1/calendar/due?received=2026-03-13T16:00:00%2B07:00&procedure=KS", "")
-	if body["due"] != "2026-03-16T17:00:00+07:00" {
-		t.Fatalf("due: %v", body)
-	}
-	got, body := e.api("", "GET", "/api/v1/calendar/due?received=13/03/2026&procedure=XX", "")
-	fields := body["error"].(map[string]any)["fields"].(map[string]any)
-	if got != 400 || fields["received"] == nil || fields["procedure"] == nil {
-		t.Fatalf("bad due query: %d %v", got, body)
-	}
-	_, body = e.api("", "GET", "/api/v1/calendar/holidays?year=2026", "")
-	if body["official"] != false || len(body["days"].([]any)) != 12 {
-		t.Fatalf("holidays: %v", body)
-	}
-	if got, _ := e.api("", "GET", "/api/v1/calendar/lunar?date=tomorrow", ""); got != 400 {
-		t.Fatalf("bad date: %d", got)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, body := e.api("", "GET", "/api/v1/calendar/lunar?date=2027-02-06", "")
+		if l := body["lunar"].(map[string]any); l["day"] != 1.0 || l["month"] != 1.0 || l["year"] != 2027.0 || l["leap"] != false {
+			t.Fatalf("lunar: %v", body)
+		}
+		_, body = e.api("", "GET", "/api/v1/calendar/due?received=2026-03-13T16:00:00%2B07:00&procedure=KS", "")
+		if body["due"] != "2026-03-16T17:00:00+07:00" {
+			t.Fatalf("due: %v", body)
+		}
+		got, body := e.api("", "GET", "/api/v1/calendar/due?received=13/03/2026&procedure=XX", "")
+		fields := body["error"].(map[string]any)["fields"].(map[string]any)
+		if got != 400 || fields["received"] == nil || fields["procedure"] == nil {
+			t.Fatalf("bad due query: %d %v", got, body)
+		}
+		_, body = e.api("", "GET", "/api/v1/calendar/holidays?year=2026", "")
+		if body["official"] != false || len(body["days"].([]any)) != 12 {
+			t.Fatalf("holidays: %v", body)
+		}
+		if got, _ := e.api("", "GET", "/api/v1/calendar/lunar?date=tomorrow", ""); got != 400 {
+			t.Fatalf("bad date: %d", got)
+		}
+	})
 }
 
 func TestDossierAPIFlow(t *testing.T) {
@@ -89,52 +91,53 @@ func TestDossierAPIFlow(t *testing.T) {
 }
 
 func TestDossierPagesAndCalendarEditing(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	c := e.login("canbo")
-	resp, page := e.postForm(c, "/dossiers", url.Values{"procedure": {"GH"}, "applicant": {""}}, nil)
-	if resp.StatusCode != 400 || !strings.Contains(page, "Bắt buộc nhập") {
-		t.Fatalf("empty applicant: %d", resp.StatusCode)
-	}
-	resp, _ = e.postForm(c, "/dossiers", url.Values{"procedure": {"GH"}, "applicant": {"Lê Văn Tâm"}, "channel": {"desk"}}, nil)
-	if resp.StatusCode != 303 {
-		t.Fatalf("receive: %d", resp.StatusCode)
-	}
-	resp, page = e.do(c, "GET", resp.Header.Get("Location"), nil, nil)
-	if resp.StatusCode != 200 || !strings.Contains(page, "Đã tiếp nhận hồ sơ") || !strings.Contains(page, "Đăng ký giám hộ") {
-		t.Fatalf("dossier page: %d", resp.StatusCode)
-	}
-	_, page = e.do(c, "GET", "/dossiers", nil, nil)
-	if !strings.Contains(page, "Lê Văn Tâm") {
-		t.Fatal("list lacks the dossier")
-	}
-	if resp, page := e.do(nil, "GET", "/track", nil, nil); resp.StatusCode != 200 || !strings.Contains(page, "Tra cứu hồ sơ") {
-		t.Fatalf("public track page: %d", resp.StatusCode)
-	}
-	// Calendar: everyone reads it, only an administrator edits it.
-	if resp, page := e.do(c, "GET", "/calendar/2026", nil, nil); resp.StatusCode != 200 || !strings.Contains(page, "17/02/2026") || strings.Contains(page, "calendar-save") {
-		t.Fatalf("calendar for an officer: %d", resp.StatusCode)
-	}
-	if resp, _ := e.postForm(c, "/calendar/2026", url.Values{"days": {"2026-03-13 holiday Thử"}}, nil); resp.StatusCode != 403 {
-		t.Fatalf("officer edits the calendar: %d", resp.StatusCode)
-	}
-	st := e.store
-	key := "JBSWY3DPEHPK3PXP"
-	setTOTP(t, st, "quantri", key)
-	a := e.loginTOTP("quantri", key)
-	resp, page = e.postForm(a, "/calendar/2026", url.Values{"days": {"2026-01-01 holiday Tết\n2026-13-01 holiday Sai"}, "action": {"official"}}, nil)
-	if resp.StatusCode != 400 || !strings.Contains(page, "Dòng 2") {
-		t.Fatalf("bad line: %d", resp.StatusCode)
-	}
-	resp, _ = e.postForm(a, "/calendar/2026", url.Values{"days": {"2026-01-01 holiday Tết Dương lịch\n2026-03-13 holiday Nghỉ thử\n2026-03-14 workday Làm bù"}, "action": {"official"}}, nil)
-	if resp.StatusCode != 303 {
-		t.Fatalf("save: %d", resp.StatusCode)
-	}
-	_, body := e.api("", "GET", "/api/v1/calendar/holidays?year=2026", "")
-	if body["official"] != true || len(body["days"].([]any)) != 3 {
-		t.Fatalf("official schedule: %v", body)
-	}
-	_, body = e.api("", "GET", "/api/v1/calendar/due?received=2026-03-12T16:00:00%2B07:00&procedure=KS", "")
-	if body["due"] != "2026-03-14T17:00:00+07:00" { // Friday off, Saturday worked
-		t.Fatalf("due with the official schedule: %v", body)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		c := e.login("canbo")
+		resp, page := e.postForm(c, "/dossiers", url.Values{"procedure": {"GH"}, "applicant": {""}}, nil)
+		if resp.StatusCode != 400 || !strings.Contains(page, "Bắt buộc nhập") {
+			t.Fatalf("empty applicant: %d", resp.StatusCode)
+		}
+		resp, _ = e.postForm(c, "/dossiers", url.Values{"procedure": {"GH"}, "applicant": {"Lê Văn Tâm"}, "channel": {"desk"}}, nil)
+		if resp.StatusCode != 303 {
+			t.Fatalf("receive: %d", resp.StatusCode)
+		}
+		resp, page = e.do(c, "GET", resp.Header.Get("Location"), nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(page, "Đã tiếp nhận hồ sơ") || !strings.Contains(page, "Đăng ký giám hộ") {
+			t.Fatalf("dossier page: %d", resp.StatusCode)
+		}
+		_, page = e.do(c, "GET", "/dossiers", nil, nil)
+		if !strings.Contains(page, "Lê Văn Tâm") {
+			t.Fatal("list lacks the dossier")
+		}
+		if resp, page := e.do(nil, "GET", "/track", nil, nil); resp.StatusCode != 200 || !strings.Contains(page, "Tra cứu hồ sơ") {
+			t.Fatalf("public track page: %d", resp.StatusCode)
+		}
+		// Calendar: everyone reads it, only an administrator edits it.
+		if resp, page := e.do(c, "GET", "/calendar/2026", nil, nil); resp.StatusCode != 200 || !strings.Contains(page, "17/02/2026") || strings.Contains(page, "calendar-save") {
+			t.Fatalf("calendar for an officer: %d", resp.StatusCode)
+		}
+		if resp, _ := e.postForm(c, "/calendar/2026", url.Values{"days": {"2026-03-13 holiday Thử"}}, nil); resp.StatusCode != 403 {
+			t.Fatalf("officer edits the calendar: %d", resp.StatusCode)
+		}
+		key := "JBSWY3DPEHPK3PXP"
+		setTOTP(t, st, "quantri", key)
+		a := e.loginTOTP("quantri", key)
+		resp, page = e.postForm(a, "/calendar/2026", url.Values{"days": {"2026-01-01 holiday Tết\n2026-13-01 holiday Sai"}, "action": {"official"}}, nil)
+		if resp.StatusCode != 400 || !strings.Contains(page, "Dòng 2") {
+			t.Fatalf("bad line: %d", resp.StatusCode)
+		}
+		resp, _ = e.postForm(a, "/calendar/2026", url.Values{"days": {"2026-01-01 holiday Tết Dương lịch\n2026-03-13 holiday Nghỉ thử\n2026-03-14 workday Làm bù"}, "action": {"official"}}, nil)
+		if resp.StatusCode != 303 {
+			t.Fatalf("save: %d", resp.StatusCode)
+		}
+		_, body := e.api("", "GET", "/api/v1/calendar/holidays?year=2026", "")
+		if body["official"] != true || len(body["days"].([]any)) != 3 {
+			t.Fatalf("official schedule: %v", body)
+		}
+		_, body = e.api("", "GET", "/api/v1/calendar/due?received=2026-03-12T16:00:00%2B07:00&procedure=KS", "")
+		if body["due"] != "2026-03-14T17:00:00+07:00" { // Friday off, Saturday worked
+			t.Fatalf("due with the official schedule: %v", body)
+		}
+	})
 }

@@ -5,42 +5,45 @@ import (
 	"testing"
 
 	"tuphap/internal/auth"
+	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
 
 // A registered birth puts its request in the outbox; officers see their office's, other
 // commune users do not see it, administrators see the link, and only dead letters can be resent.
 func TestOutboxAPI(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
-	recID := body["id"].(string)
-	got, body := e.api(auth.Officer, "GET", "/api/v1/outbox?status=pending", "")
-	items := body["items"].([]any)
-	if got != 200 || len(items) != 1 {
-		t.Fatalf("outbox: %d %v", got, body)
-	}
-	m := items[0].(map[string]any)
-	if m["agency"] != "population" || m["op"] != "birth" || m["record_id"] != recID || m["attempts"] != 0.0 {
-		t.Fatalf("message: %v", m)
-	}
-	if _, body := e.api(auth.Admin, "GET", "/api/v1/outbox", ""); body["total"] != 1.0 {
-		t.Fatalf("admin sees %v", body["total"])
-	}
-	if got, _ := e.api(auth.Auditor, "GET", "/api/v1/outbox", ""); got != 403 {
-		t.Fatalf("auditor: %d", got)
-	}
-	if got, _ := e.api(auth.Officer, "GET", "/api/v1/outbox?status=lost", ""); got != 400 {
-		t.Fatalf("bad status: %d", got)
-	}
-	if got, body := e.api(auth.Officer, "POST", "/api/v1/outbox/"+m["id"].(string)+"/retry", ""); got != 409 || !strings.Contains(body["error"].(map[string]any)["message"].(string), "từ chối") {
-		t.Fatalf("resending a pending message: %d %v", got, body)
-	}
-	if got, _ := e.api(auth.Leader, "POST", "/api/v1/outbox/"+m["id"].(string)+"/retry", ""); got != 403 {
-		t.Fatalf("leader resends: %d", got)
-	}
-	// The entry page shows the request.
-	_, page := e.do(e.login("canbo"), "GET", "/records/"+recID, nil, nil)
-	if !strings.Contains(page, "Cấp số định danh cá nhân") || !strings.Contains(page, "Chờ gửi") {
-		t.Fatal("entry page lacks its linked request")
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
+		recID := body["id"].(string)
+		got, body := e.api(auth.Officer, "GET", "/api/v1/outbox?status=pending", "")
+		items := body["items"].([]any)
+		if got != 200 || len(items) != 1 {
+			t.Fatalf("outbox: %d %v", got, body)
+		}
+		m := items[0].(map[string]any)
+		if m["agency"] != "population" || m["op"] != "birth" || m["record_id"] != recID || m["attempts"] != 0.0 {
+			t.Fatalf("message: %v", m)
+		}
+		if _, body := e.api(auth.Admin, "GET", "/api/v1/outbox", ""); body["total"] != 1.0 {
+			t.Fatalf("admin sees %v", body["total"])
+		}
+		if got, _ := e.api(auth.Auditor, "GET", "/api/v1/outbox", ""); got != 403 {
+			t.Fatalf("auditor: %d", got)
+		}
+		if got, _ := e.api(auth.Officer, "GET", "/api/v1/outbox?status=lost", ""); got != 400 {
+			t.Fatalf("bad status: %d", got)
+		}
+		if got, body := e.api(auth.Officer, "POST", "/api/v1/outbox/"+m["id"].(string)+"/retry", ""); got != 409 || !strings.Contains(body["error"].(map[string]any)["message"].(string), "từ chối") {
+			t.Fatalf("resending a pending message: %d %v", got, body)
+		}
+		if got, _ := e.api(auth.Leader, "POST", "/api/v1/outbox/"+m["id"].(string)+"/retry", ""); got != 403 {
+			t.Fatalf("leader resends: %d", got)
+		}
+		// The entry page shows the request.
+		_, page := e.do(e.login("canbo"), "GET", "/records/"+recID, nil, nil)
+		if !strings.Contains(page, "Cấp số định danh cá nhân") || !strings.Contains(page, "Chờ gửi") {
+			t.Fatal("entry page lacks its linked request")
+		}
+	})
 }

@@ -233,87 +233,91 @@ func TestBirthFormFlow(t *testing.T) {
 
 // A death registered from the person's birth entry is linked to it.
 func TestDeathFromBirthPage(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Lê Thị Bé", "2026-02-01", "Hồ Thị Sen", ""))
-	birthID := body["id"].(string)
-	c := e.login("canbo")
-	resp, page := e.do(c, "GET", "/records/new/death?birth_record="+birthID, nil, nil)
-	if resp.StatusCode != 200 || !strings.Contains(page, `value="Lê Thị Bé"`) || !strings.Contains(page, `name="birth_record" value="`+birthID+`"`) {
-		t.Fatalf("death form from birth: %d", resp.StatusCode)
-	}
-	form := url.Values{"registered_on": {"2026-03-05"}, "birth_record": {birthID}, "requester.full_name": {"Hồ Thị Sen"}, "requester.relation": {"mẹ"},
-		"deceased.full_name": {"Lê Thị Bé"}, "deceased.sex": {"female"}, "deceased.date_of_birth": {"2026-02-01"},
-		"date_of_death": {"2026-03-01"}, "place_of_death": {"Bệnh viện Sản Nhi"}, "cause": {"Bệnh"}}
-	resp, _ = e.postForm(c, "/records/deaths", form, nil)
-	if resp.StatusCode != 303 {
-		t.Fatalf("death: %d", resp.StatusCode)
-	}
-	id := strings.TrimSuffix(strings.TrimPrefix(resp.Header.Get("Location"), "/records/"), "?new=1")
-	_, body = e.api(auth.Leader, "GET", "/api/v1/records/"+id, "")
-	if body["birth_record"] != birthID {
-		t.Fatalf("death not linked: %v", body["birth_record"])
-	}
-	// A department specialist may open it too (the whole province is theirs).
-	if resp, _ := e.do(e.login("chuyenvien"), "GET", "/records/new/death?birth_record="+birthID, nil, nil); resp.StatusCode != 200 {
-		t.Fatalf("specialist: %d", resp.StatusCode)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Lê Thị Bé", "2026-02-01", "Hồ Thị Sen", ""))
+		birthID := body["id"].(string)
+		c := e.login("canbo")
+		resp, page := e.do(c, "GET", "/records/new/death?birth_record="+birthID, nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(page, `value="Lê Thị Bé"`) || !strings.Contains(page, `name="birth_record" value="`+birthID+`"`) {
+			t.Fatalf("death form from birth: %d", resp.StatusCode)
+		}
+		form := url.Values{"registered_on": {"2026-03-05"}, "birth_record": {birthID}, "requester.full_name": {"Hồ Thị Sen"}, "requester.relation": {"mẹ"},
+			"deceased.full_name": {"Lê Thị Bé"}, "deceased.sex": {"female"}, "deceased.date_of_birth": {"2026-02-01"},
+			"date_of_death": {"2026-03-01"}, "place_of_death": {"Bệnh viện Sản Nhi"}, "cause": {"Bệnh"}}
+		resp, _ = e.postForm(c, "/records/deaths", form, nil)
+		if resp.StatusCode != 303 {
+			t.Fatalf("death: %d", resp.StatusCode)
+		}
+		id := strings.TrimSuffix(strings.TrimPrefix(resp.Header.Get("Location"), "/records/"), "?new=1")
+		_, body = e.api(auth.Leader, "GET", "/api/v1/records/"+id, "")
+		if body["birth_record"] != birthID {
+			t.Fatalf("death not linked: %v", body["birth_record"])
+		}
+		// A department specialist may open it too (the whole province is theirs).
+		if resp, _ := e.do(e.login("chuyenvien"), "GET", "/records/new/death?birth_record="+birthID, nil, nil); resp.StatusCode != 200 {
+			t.Fatalf("specialist: %d", resp.StatusCode)
+		}
+	})
 }
 
 // Every civil-status endpoint, every role: allowed (2xx), forbidden (403) or hidden (404).
 func TestCivilEndpointsRoleMatrix(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Phan Thị Ngọc", "2026-02-01", "Đỗ Thị Hằng", ""))
-	id := body["id"].(string)
-	death := func(name string) string {
-		return fmt.Sprintf(`{"office": "21025", "registered_on": "2026-03-05", "deceased": {"full_name": %q, "sex": "male", "date_of_birth": "1940-05-01"},
-			"date_of_death": "2026-03-01", "place_of_death": "Tại nhà", "cause": "Bệnh già", "requester": {"full_name": "Lê Thị Hoa", "relation": "con"}}`, name)
-	}
-	amend := func(v int) string {
-		return fmt.Sprintf(`{"change": "correction", "version": %d, "reason": "Sửa nơi cư trú", "legal_basis": "Điều 28", "birth": {"child": {"full_name": "Phan Thị Ngọc", "sex": "female",
-			"date_of_birth": "2026-02-01", "place_of_birth": "Bệnh viện Đa khoa tỉnh Quảng Ngãi", "ethnicity": "Kinh", "nationality": "Việt Nam", "hometown": "Xã Bình Sơn",
-			"residence": "Tổ %d"}, "mother": {"full_name": "Đỗ Thị Hằng", "date_of_birth": "1995-04-12"}, "requester": {"full_name": "Đỗ Thị Hằng", "relation": "mẹ"}}}`, v, v)
-	}
-	version := 1
-	type call struct{ method, path, body string }
-	roles := []auth.Role{auth.Officer, auth.Signer, auth.Specialist, auth.Leader, auth.Admin, auth.Auditor}
-	for i, role := range roles {
-		calls := []struct {
-			c       call
-			allowed []auth.Role
-		}{
-			{call{"GET", "/api/v1/records?q=phan", ""}, []auth.Role{auth.Officer, auth.Signer, auth.Specialist, auth.Leader}},
-			{call{"GET", "/api/v1/records/" + id, ""}, []auth.Role{auth.Officer, auth.Signer, auth.Specialist, auth.Leader}},
-			{call{"GET", "/api/v1/records/" + id + "/extract.pdf", ""}, []auth.Role{auth.Officer, auth.Signer, auth.Specialist, auth.Leader}},
-			{call{"POST", "/api/v1/deaths", death(fmt.Sprintf("Lê Văn %c", 'A'+i))}, []auth.Role{auth.Officer, auth.Specialist}},
-			{call{"POST", "/api/v1/records/" + id + "/amendments", ""}, []auth.Role{auth.Officer, auth.Specialist}},
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Phan Thị Ngọc", "2026-02-01", "Đỗ Thị Hằng", ""))
+		id := body["id"].(string)
+		death := func(name string) string {
+			return fmt.Sprintf(`{"office": "21025", "registered_on": "2026-03-05", "deceased": {"full_name": %q, "sex": "male", "date_of_birth": "1940-05-01"},
+				"date_of_death": "2026-03-01", "place_of_death": "Tại nhà", "cause": "Bệnh già", "requester": {"full_name": "Lê Thị Hoa", "relation": "con"}}`, name)
 		}
-		for _, c := range calls {
-			body := c.c.body
-			if strings.HasSuffix(c.c.path, "/amendments") {
-				body = amend(version)
+		amend := func(v int) string {
+			return fmt.Sprintf(`{"change": "correction", "version": %d, "reason": "Sửa nơi cư trú", "legal_basis": "Điều 28", "birth": {"child": {"full_name": "Phan Thị Ngọc", "sex": "female",
+				"date_of_birth": "2026-02-01", "place_of_birth": "Bệnh viện Đa khoa tỉnh Quảng Ngãi", "ethnicity": "Kinh", "nationality": "Việt Nam", "hometown": "Xã Bình Sơn",
+				"residence": "Tổ %d"}, "mother": {"full_name": "Đỗ Thị Hằng", "date_of_birth": "1995-04-12"}, "requester": {"full_name": "Đỗ Thị Hằng", "relation": "mẹ"}}}`, v, v)
+		}
+		version := 1
+		type call struct{ method, path, body string }
+		roles := []auth.Role{auth.Officer, auth.Signer, auth.Specialist, auth.Leader, auth.Admin, auth.Auditor}
+		for i, role := range roles {
+			calls := []struct {
+				c       call
+				allowed []auth.Role
+			}{
+				{call{"GET", "/api/v1/records?q=phan", ""}, []auth.Role{auth.Officer, auth.Signer, auth.Specialist, auth.Leader}},
+				{call{"GET", "/api/v1/records/" + id, ""}, []auth.Role{auth.Officer, auth.Signer, auth.Specialist, auth.Leader}},
+				{call{"GET", "/api/v1/records/" + id + "/extract.pdf", ""}, []auth.Role{auth.Officer, auth.Signer, auth.Specialist, auth.Leader}},
+				{call{"POST", "/api/v1/deaths", death(fmt.Sprintf("Lê Văn %c", 'A'+i))}, []auth.Role{auth.Officer, auth.Specialist}},
+				{call{"POST", "/api/v1/records/" + id + "/amendments", ""}, []auth.Role{auth.Officer, auth.Specialist}},
 			}
-			h := map[string]string{"Authorization": "Bearer " + e.tokens[role], "Content-Type": "application/json"}
-			var rd *strings.Reader
-			if body != "" {
-				rd = strings.NewReader(body)
-			}
-			var resp *http.Response
-			if rd != nil {
-				resp, _ = e.do(nil, c.c.method, c.c.path, rd, h)
-			} else {
-				resp, _ = e.do(nil, c.c.method, c.c.path, nil, h)
-			}
-			allowed := false
-			for _, a := range c.allowed {
-				allowed = allowed || a == role
-			}
-			ok := resp.StatusCode >= 200 && resp.StatusCode < 300
-			if allowed != ok || !allowed && resp.StatusCode != 403 {
-				t.Errorf("%s %s %s: %d (allowed %v)", role, c.c.method, c.c.path, resp.StatusCode, allowed)
-			}
-			if ok && strings.HasSuffix(c.c.path, "/amendments") {
-				version++
+			for _, c := range calls {
+				body := c.c.body
+				if strings.HasSuffix(c.c.path, "/amendments") {
+					body = amend(version)
+				}
+				h := map[string]string{"Authorization": "Bearer " + e.tokens[role], "Content-Type": "application/json"}
+				var rd *strings.Reader
+				if body != "" {
+					rd = strings.NewReader(body)
+				}
+				var resp *http.Response
+				if rd != nil {
+					resp, _ = e.do(nil, c.c.method, c.c.path, rd, h)
+				} else {
+					resp, _ = e.do(nil, c.c.method, c.c.path, nil, h)
+				}
+				allowed := false
+				for _, a := range c.allowed {
+					allowed = allowed || a == role
+				}
+				ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+				if allowed != ok || !allowed && resp.StatusCode != 403 {
+					t.Errorf("%s %s %s: %d (allowed %v)", role, c.c.method, c.c.path, resp.StatusCode, allowed)
+				}
+				if ok && strings.HasSuffix(c.c.path, "/amendments") {
+					version++
+				}
 			}
 		}
-	}
+	})
 }

@@ -252,19 +252,21 @@ func TestAPIErrors(t *testing.T) {
 }
 
 func TestUnitsAPI(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	_, body := e.api(auth.Officer, "GET", "/api/v1/units?valid_on=2025-07-01", "")
-	if body["total"].(float64) != 97 { // the province and its 96 communes
-		t.Fatalf("after the reform: %v units", body["total"])
-	}
-	_, body = e.api(auth.Officer, "GET", "/api/v1/units?valid_on=2025-06-30", "")
-	if body["total"].(float64) != 2+23+272 {
-		t.Fatalf("before the reform: %v units", body["total"])
-	}
-	_, body = e.api(auth.Officer, "GET", "/api/v1/units/21142/successors", "")
-	if body["split"] != true || len(body["successors"].([]any)) != 2 {
-		t.Fatalf("Trà Bùi was split: %v", body)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, body := e.api(auth.Officer, "GET", "/api/v1/units?valid_on=2025-07-01", "")
+		if body["total"].(float64) != 97 { // the province and its 96 communes
+			t.Fatalf("after the reform: %v units", body["total"])
+		}
+		_, body = e.api(auth.Officer, "GET", "/api/v1/units?valid_on=2025-06-30", "")
+		if body["total"].(float64) != 2+23+272 {
+			t.Fatalf("before the reform: %v units", body["total"])
+		}
+		_, body = e.api(auth.Officer, "GET", "/api/v1/units/21142/successors", "")
+		if body["split"] != true || len(body["successors"].([]any)) != 2 {
+			t.Fatalf("Trà Bùi was split: %v", body)
+		}
+	})
 }
 
 func TestLoginFlow(t *testing.T) {
@@ -323,15 +325,17 @@ func TestLoginFlow(t *testing.T) {
 }
 
 func TestLockout(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	c := e.browser()
-	for i := 0; i < auth.FreeFailures; i++ {
-		e.postForm(c, "/login", url.Values{"username": {"canbo"}, "password": {"sai"}}, nil)
-	}
-	resp, body := e.postForm(c, "/login", url.Values{"username": {"canbo"}, "password": {password}}, nil)
-	if resp.StatusCode != 429 || !strings.Contains(body, "thử lại sau") {
-		t.Fatalf("locked login: %d", resp.StatusCode)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		c := e.browser()
+		for i := 0; i < auth.FreeFailures; i++ {
+			e.postForm(c, "/login", url.Values{"username": {"canbo"}, "password": {"sai"}}, nil)
+		}
+		resp, body := e.postForm(c, "/login", url.Values{"username": {"canbo"}, "password": {password}}, nil)
+		if resp.StatusCode != 429 || !strings.Contains(body, "thử lại sau") {
+			t.Fatalf("locked login: %d", resp.StatusCode)
+		}
+	})
 }
 
 var totpSecretRE = regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`)
@@ -422,36 +426,38 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 
 // Navigation shows each role only what it may use, and the pages behind hidden links refuse.
 func TestNavigationByRole(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	tests := []struct {
-		username  string
-		shows     []string
-		hides     []string
-		forbidden []string
-	}{
-		{"canbo", []string{"nav.records", "nav.units", "nav.account"}, []string{"nav.users", "nav.audit"}, []string{"/users", "/audit"}},
-		{"kiemtoan", []string{"nav.audit"}, []string{"nav.users"}, []string{"/users"}},
-		{"lanhdao", []string{"nav.units"}, []string{"nav.users", "nav.audit"}, []string{"/users", "/audit"}},
-	}
-	for _, tt := range tests {
-		c := e.login(tt.username)
-		_, body := e.do(c, "GET", "/", nil, nil)
-		for _, k := range tt.shows {
-			if !strings.Contains(body, `data-nav="`+k+`"`) {
-				t.Errorf("%s: no %s in navigation", tt.username, k)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		tests := []struct {
+			username  string
+			shows     []string
+			hides     []string
+			forbidden []string
+		}{
+			{"canbo", []string{"nav.records", "nav.units", "nav.account"}, []string{"nav.users", "nav.audit"}, []string{"/users", "/audit"}},
+			{"kiemtoan", []string{"nav.audit"}, []string{"nav.users"}, []string{"/users"}},
+			{"lanhdao", []string{"nav.units"}, []string{"nav.users", "nav.audit"}, []string{"/users", "/audit"}},
+		}
+		for _, tt := range tests {
+			c := e.login(tt.username)
+			_, body := e.do(c, "GET", "/", nil, nil)
+			for _, k := range tt.shows {
+				if !strings.Contains(body, `data-nav="`+k+`"`) {
+					t.Errorf("%s: no %s in navigation", tt.username, k)
+				}
+			}
+			for _, k := range tt.hides {
+				if strings.Contains(body, `data-nav="`+k+`"`) {
+					t.Errorf("%s: %s shown", tt.username, k)
+				}
+			}
+			for _, p := range tt.forbidden {
+				if resp, body := e.do(c, "GET", p, nil, nil); resp.StatusCode != 403 || !strings.Contains(body, "không có quyền") {
+					t.Errorf("%s GET %s: %d", tt.username, p, resp.StatusCode)
+				}
 			}
 		}
-		for _, k := range tt.hides {
-			if strings.Contains(body, `data-nav="`+k+`"`) {
-				t.Errorf("%s: %s shown", tt.username, k)
-			}
-		}
-		for _, p := range tt.forbidden {
-			if resp, body := e.do(c, "GET", p, nil, nil); resp.StatusCode != 403 || !strings.Contains(body, "không có quyền") {
-				t.Errorf("%s GET %s: %d", tt.username, p, resp.StatusCode)
-			}
-		}
-	}
+	})
 }
 
 var auditSystem = audit.System
@@ -508,31 +514,33 @@ func TestRevokeOwnTokenFromAccountPage(t *testing.T) {
 
 // Any user may turn on a second factor; the next login then asks for it; they may turn it off.
 func TestOptionalTOTP(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	c := e.login("canbo")
-	resp, body := e.do(c, "GET", "/account/totp", nil, nil)
-	m := totpSecretRE.FindStringSubmatch(body)
-	if resp.StatusCode != 200 || m == nil {
-		t.Fatalf("enrol page: %d", resp.StatusCode)
-	}
-	code, _ := auth.TOTPCode(m[1], time.Now())
-	if resp, _ = e.postForm(c, "/login/totp", url.Values{"secret": {m[1]}, "code": {code}, "next": {"/account"}}, nil); resp.StatusCode != 303 {
-		t.Fatalf("enrol: %d", resp.StatusCode)
-	}
-	c2 := e.login("canbo")
-	if resp, _ := e.do(c2, "GET", "/", nil, nil); resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/login/totp") {
-		t.Fatalf("login after enrolment skips the code: %d %s", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	if resp, _ := e.postForm(c, "/account/totp/off", url.Values{"code": {"000000"}}, nil); resp.StatusCode != 400 {
-		t.Fatalf("turn off with a wrong code: %d", resp.StatusCode)
-	}
-	code, _ = auth.TOTPCode(m[1], time.Now())
-	if resp, _ := e.postForm(c, "/account/totp/off", url.Values{"code": {code}}, nil); resp.StatusCode != 303 {
-		t.Fatalf("turn off: %d", resp.StatusCode)
-	}
-	if u, _ := account.New(e.store).User(ctx, "canbo"); u.TOTPSecret != "" {
-		t.Fatal("still on")
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		c := e.login("canbo")
+		resp, body := e.do(c, "GET", "/account/totp", nil, nil)
+		m := totpSecretRE.FindStringSubmatch(body)
+		if resp.StatusCode != 200 || m == nil {
+			t.Fatalf("enrol page: %d", resp.StatusCode)
+		}
+		code, _ := auth.TOTPCode(m[1], time.Now())
+		if resp, _ = e.postForm(c, "/login/totp", url.Values{"secret": {m[1]}, "code": {code}, "next": {"/account"}}, nil); resp.StatusCode != 303 {
+			t.Fatalf("enrol: %d", resp.StatusCode)
+		}
+		c2 := e.login("canbo")
+		if resp, _ := e.do(c2, "GET", "/", nil, nil); resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/login/totp") {
+			t.Fatalf("login after enrolment skips the code: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if resp, _ := e.postForm(c, "/account/totp/off", url.Values{"code": {"000000"}}, nil); resp.StatusCode != 400 {
+			t.Fatalf("turn off with a wrong code: %d", resp.StatusCode)
+		}
+		code, _ = auth.TOTPCode(m[1], time.Now())
+		if resp, _ := e.postForm(c, "/account/totp/off", url.Values{"code": {code}}, nil); resp.StatusCode != 303 {
+			t.Fatalf("turn off: %d", resp.StatusCode)
+		}
+		if u, _ := account.New(e.store).User(ctx, "canbo"); u.TOTPSecret != "" {
+			t.Fatal("still on")
+		}
+	})
 }
 
 // documents lists the documents of an entry, optionally of one status, as the department sees them.
