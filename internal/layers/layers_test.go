@@ -1,0 +1,83 @@
+// Package layers holds the test that keeps the dependency direction of docs/architecture.md:
+// it reads the imports of every package and fails on an arrow that points the wrong way.
+package layers
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The layers, bottom up (docs/architecture.md). A package may import its own layer's
+// foundations and anything below, never above.
+var (
+	// pure: rules and formats, no SQL, no HTTP, nothing of ours but other pure packages.
+	pure = []string{"fault", "auth", "audit", "calendar", "units", "vntext", "civil", "dossier", "document", "signing", "i18n", "metrics", "synth"}
+	// engine: the store (transactions, migrations, group commit). It still holds the civil,
+	// dossier and outbox SQL (civil.go, bulk.go, loader.go, dossiers.go, outbox.go), which is
+	// why it may import civil, dossier and calendar's types until those move (issue 14).
+	engine = []string{"store"}
+	// domains: a service with its SQL (its repository) over the engine.
+	domains = []string{"account", "registration", "reception", "issuing", "outbox", "legacy", "agency", "demo"}
+	// edge: HTTP, which only the command line (cmd/tuphap, the wiring) imports.
+	edge = []string{"web"}
+)
+
+// engineMayImport is what the store may import of ours today; the list only ever shrinks.
+var engineMayImport = []string{"audit", "calendar", "civil", "dossier", "fault", "vntext"}
+
+func imports(t *testing.T) map[string][]string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "tuphap/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		name := strings.TrimPrefix(f[0], "tuphap/internal/")
+		for _, imp := range f[1:] {
+			if strings.HasPrefix(imp, "tuphap/") || imp == "database/sql" || imp == "net/http" {
+				deps[name] = append(deps[name], strings.TrimPrefix(imp, "tuphap/internal/"))
+			}
+		}
+		if _, ok := deps[name]; !ok {
+			deps[name] = nil
+		}
+	}
+	return deps
+}
+
+func TestDependencyDirection(t *testing.T) {
+	deps := imports(t)
+	for _, p := range pure {
+		for _, d := range deps[p] {
+			if !slices.Contains(pure, d) {
+				t.Errorf("pure package %s imports %s: rules take plain values, without SQL or HTTP", p, d)
+			}
+		}
+	}
+	for _, d := range deps["store"] {
+		if d != "database/sql" && !slices.Contains(engineMayImport, d) {
+			t.Errorf("the store engine imports %s: the engine knows no domain", d)
+		}
+	}
+	for name, ds := range deps {
+		for _, d := range ds {
+			if name != "tuphap/cmd/tuphap" && (slices.Contains(edge, d) || strings.HasPrefix(d, "tuphap/cmd")) {
+				t.Errorf("%s imports %s: nothing imports the edge", name, d)
+			}
+			if slices.Contains(domains, name) && d == "net/http" && name != "agency" && name != "outbox" {
+				t.Errorf("domain %s imports net/http: its HTTP belongs in web (the agencies' client and simulators excepted)", name)
+			}
+		}
+	}
+	// Every package is in a layer, so that a new one is placed on purpose.
+	known := slices.Concat(pure, engine, domains, edge, []string{"store/storetest", "pdftest", "layers", "tuphap/cmd/tuphap"})
+	for name := range deps {
+		if !slices.Contains(known, name) {
+			t.Errorf("package %s is in no layer: add it to docs/architecture.md and to this test", name)
+		}
+	}
+}
