@@ -17,6 +17,7 @@ import (
 	"tuphap/internal/civil"
 	"tuphap/internal/dossier"
 	"tuphap/internal/outbox"
+	"tuphap/internal/reception"
 	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/synth"
@@ -66,11 +67,21 @@ func benchFloor(ctx context.Context, st *store.Store, f benchFlags, w io.Writer)
 		r := civil.Record{Kind: civil.BirthKind, Office: req.Office, RegisteredOn: req.RegisteredOn,
 			Late: civil.LateBirth(born, today), Birth: &b}
 		now := st.Now()
-		reg := store.Registration{
-			Dossier: &dossier.Dossier{Procedure: "KS", Office: r.Office, Applicant: b.Requester.FullName, Channel: dossier.Desk,
-				Status: dossier.Settled, ReceivedAt: now, DueAt: now, SettledAt: now},
-			Outbox: func(r *civil.Record) ([]*store.Message, error) { return outbox.ForRecord(r, now) },
-		}
+		d := dossier.Dossier{Procedure: "KS", Office: r.Office, Applicant: b.Requester.FullName, Channel: dossier.Desk,
+			Status: dossier.Settled, ReceivedAt: now, DueAt: now, SettledAt: now}
+		reg := store.Registration{Then: func(tx *store.Tx, r *civil.Record) error {
+			ms, err := outbox.ForRecord(r, now)
+			if err != nil {
+				return err
+			}
+			for _, m := range ms {
+				if err := outbox.Enqueue(tx, m); err != nil {
+					return err
+				}
+			}
+			d.RecordID = r.ID
+			return reception.OpenIn(tx, &d, audit.Actor{Username: "bench"})
+		}}
 		return st.RegisterRecord(ctx, &r, reg, audit.Actor{Username: "bench"}) == nil
 	})
 	fmt.Fprintf(w, "floor: the writer alone, no duplicate check          %8.0f births/s\n", writer)

@@ -7,10 +7,11 @@ import (
 
 	"tuphap/internal/account"
 	"tuphap/internal/audit"
+	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/demo"
-	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
+	"tuphap/internal/reception"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 	"tuphap/internal/units"
@@ -65,18 +66,20 @@ func TestLoadRecords(t *testing.T) {
 		if births != 300 || deaths != 60 {
 			t.Fatalf("%d births, %d deaths", births, deaths)
 		}
-		settled, _ := st.OnTimeCounts(ctx, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Now().Add(time.Hour), "")
-		total, onTime := 0, 0
-		for _, r := range settled {
-			total, onTime = total+r.Settled, onTime+r.OnTime
+		desk := reception.Open(st)
+		leader := auth.Principal{Username: "lanhdao", Role: auth.Leader, Office: auth.DepartmentOffice}
+		report, err := desk.OnTime(ctx, leader, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Now().Add(24*time.Hour), "")
+		if err != nil {
+			t.Fatal(err)
 		}
+		total, onTime := report.Total.Settled, report.Total.OnTime
 		if total != 360 || onTime < 330 || onTime == total {
 			t.Fatalf("demo dossiers: %d settled, %d on time", total, onTime)
 		}
 		if err := demo.LoadDossiers(ctx, st, []string{"21025"}, 10); err != nil {
 			t.Fatal(err)
 		}
-		if open, _ := st.Dossiers(ctx, store.DossierFilter{Office: "21025", Statuses: []dossier.Status{dossier.InProgress}}); len(open) != 10 {
+		if open, _ := desk.Dossiers(ctx, leader, reception.AllOpen, "21025"); len(open) != 10 {
 			t.Fatalf("%d open dossiers", len(open))
 		}
 		if _, err := st.VerifyAudit(ctx); err != nil {

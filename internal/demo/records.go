@@ -11,6 +11,7 @@ import (
 	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
 	"tuphap/internal/dossier"
+	"tuphap/internal/reception"
 	"tuphap/internal/store"
 	"tuphap/internal/synth"
 )
@@ -67,7 +68,11 @@ func LoadRecords(ctx context.Context, st *store.Store, offices []auth.Office, bi
 		if late := d.DueAt.Add(time.Duration(1+rng.IntN(3)) * 24 * time.Hour); rng.IntN(50) == 0 && late.Before(st.Now()) {
 			d.SettledAt = late
 		}
-		if err := st.RegisterRecord(ctx, &r, store.Registration{Dossier: d}, by); err != nil {
+		then := func(tx *store.Tx, r *civil.Record) error {
+			d.RecordID = r.ID
+			return reception.OpenIn(tx, d, by)
+		}
+		if err := st.RegisterRecord(ctx, &r, store.Registration{Then: then}, by); err != nil {
 			return 0, err
 		}
 	}
@@ -96,7 +101,7 @@ func LoadDossiers(ctx context.Context, st *store.Store, offices []string, n int)
 		if rng.IntN(4) == 0 {
 			d.Channel = dossier.Online
 		}
-		if err := st.OpenDossier(ctx, d, audit.Actor{Username: "demo"}); err != nil {
+		if err := st.Write(ctx, func(tx *store.Tx) error { return reception.OpenIn(tx, d, audit.Actor{Username: "demo"}) }); err != nil {
 			return err
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
 	"tuphap/internal/pdftest"
+	"tuphap/internal/reception"
 	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
@@ -221,11 +222,16 @@ func dossierOf(t *testing.T, st *store.Store, recordID string) dossier.Dossier {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := st.Dossiers(ctx, store.DossierFilter{Office: r.Office})
-	if err != nil || len(ds) == 0 {
+	// The entry's dossier, opened and settled with it.
+	var id string
+	if err := st.QueryRow(ctx, `SELECT id FROM dossiers WHERE record_id = $1`, r.ID).Scan(&id); err != nil {
 		t.Fatalf("no dossier: %v", err)
 	}
-	return ds[0]
+	d, err := reception.Open(st).Dossier(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 // An issued copy that is not wanted is cancelled with its reason before it is signed, by an

@@ -133,16 +133,16 @@ func drain(t *testing.T, w *outbox.Worker) {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		w.RunOnce(ctx)
-		c, err := w.Store.OutboxCounts(ctx)
+		c, err := w.Queue.Counts(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c[store.MsgPending] == 0 {
+		if c[outbox.MsgPending] == 0 {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	c, _ := w.Store.OutboxCounts(ctx)
+	c, _ := w.Queue.Counts(ctx)
 	t.Fatalf("outbox not drained: %v", c)
 }
 
@@ -190,7 +190,7 @@ func (f *fixture) check(t *testing.T, ids []string) {
 	if len(pids) != len(ids) || len(cards) != len(ids) {
 		t.Fatalf("agencies issued %d numbers and %d cards for %d births", len(pids), len(cards), len(ids))
 	}
-	if dead, _ := f.st.Messages(ctx, "", store.MsgDead, "", 0); len(dead) != 0 {
+	if dead, _ := outbox.NewQueue(f.st).Messages(ctx, "", outbox.MsgDead, "", 0); len(dead) != 0 {
 		t.Fatalf("dead letters: %+v", dead)
 	}
 }
@@ -204,7 +204,7 @@ func TestAgencyDownDuringRegistrationThenBack(t *testing.T) {
 		// While the agency is down every message is tried, fails, and waits for its next try.
 		eventually(t, func() bool {
 			w.RunOnce(ctx)
-			ms, _ := st.Messages(ctx, "", store.MsgPending, "", 0)
+			ms, _ := outbox.NewQueue(st).Messages(ctx, "", outbox.MsgPending, "", 0)
 			tried := 0
 			for _, m := range ms {
 				if m.Attempts > 0 && m.LastError != "" {
@@ -252,7 +252,7 @@ func TestWorkerKilledDuringDelivery(t *testing.T) {
 		eventually(t, func() bool { return f.pop.sim.Requests.Load() > 0 })
 		kill()
 		<-done
-		if c, err := st.OutboxCounts(ctx); err != nil || c[store.MsgDelivered] != 0 || c[store.MsgPending] != 6 {
+		if c, err := outbox.NewQueue(st).Counts(ctx); err != nil || c[outbox.MsgDelivered] != 0 || c[outbox.MsgPending] != 6 {
 			t.Fatalf("no delivery was cut off: %v %v", c, err)
 		}
 		f.pop.sim.SetFaults(agency.Faults{})
@@ -321,7 +321,7 @@ func TestDeathClosesBoth(t *testing.T) {
 			t.Fatal(err)
 		}
 		drain(t, w)
-		ms, _ := st.Messages(ctx, "", store.MsgDelivered, d.ID, 0)
+		ms, _ := outbox.NewQueue(st).Messages(ctx, "", outbox.MsgDelivered, d.ID, 0)
 		ops := map[string]bool{}
 		for _, m := range ms {
 			ops[m.Agency+"."+m.Op] = true
@@ -338,12 +338,12 @@ func TestDeadLetterAndResend(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := setup(t, st)
 		ids := f.births(t, 1)
-		ms, _ := st.Messages(ctx, "", store.MsgPending, ids[0], 0)
+		ms, _ := outbox.NewQueue(st).Messages(ctx, "", outbox.MsgPending, ids[0], 0)
 		// Spoil the request as a bad entry would: no 3-digit province.
 		st.ExecForTest(ctx, `UPDATE outbox SET payload = REPLACE(payload, '"051"', '"5"') WHERE id = $1`, ms[0].ID)
 		w := f.worker()
 		drain(t, w)
-		dead, _ := st.Messages(ctx, "21025", store.MsgDead, "", 0)
+		dead, _ := outbox.NewQueue(st).Messages(ctx, "21025", outbox.MsgDead, "", 0)
 		if len(dead) != 1 || dead[0].LastError == "" || dead[0].Attempts != 1 {
 			t.Fatalf("dead letters: %+v", dead)
 		}
@@ -352,7 +352,7 @@ func TestDeadLetterAndResend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.Requeue(ctx, dead[0], payload, key+":retry1", by); err != nil {
+		if err := outbox.NewQueue(st).Requeue(ctx, dead[0], payload, key+":retry1", by); err != nil {
 			t.Fatal(err)
 		}
 		drain(t, w)
@@ -376,7 +376,7 @@ func TestUnappliableAnswerIsDead(t *testing.T) {
 			t.Fatal(err)
 		}
 		drain(t, f.worker())
-		dead, _ := st.Messages(ctx, "", store.MsgDead, ids[0], 0)
+		dead, _ := outbox.NewQueue(st).Messages(ctx, "", outbox.MsgDead, ids[0], 0)
 		if len(dead) != 1 || !strings.Contains(dead[0].LastError, "already has number") {
 			t.Fatalf("dead letters: %+v", dead)
 		}

@@ -11,7 +11,6 @@ import (
 
 	"tuphap/internal/agency"
 	"tuphap/internal/civil"
-	"tuphap/internal/store"
 )
 
 // Operations, as agency and op.
@@ -42,12 +41,12 @@ func parent(p *civil.Parent) *agency.Person {
 	return &agency.Person{FullName: p.FullName, DateOfBirth: p.DateOfBirth, PersonalID: p.PersonalID}
 }
 
-func message(ag, op string, r *civil.Record, body any) (*store.Message, error) {
+func message(ag, op string, r *civil.Record, body any) (*Message, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	return &store.Message{Agency: ag, Op: op, RecordID: r.ID, Office: r.Office, Key: Key(op, r.ID, r.Version), Payload: string(b)}, nil
+	return &Message{Agency: ag, Op: op, RecordID: r.ID, Office: r.Office, Key: Key(op, r.ID, r.Version), Payload: string(b)}, nil
 }
 
 // UnderSix reports whether someone born on dob is under 6 on day now (Decree 63/2024: the
@@ -60,17 +59,17 @@ func UnderSix(dob string, now time.Time) bool {
 // ForRecord is what a newly registered entry sends: a birth asks for a personal ID number (or,
 // when the child has one already and is under 6, for the card); a death of a person with a known
 // number is recorded with the population database and closes any card.
-func ForRecord(r *civil.Record, now time.Time) ([]*store.Message, error) {
+func ForRecord(r *civil.Record, now time.Time) ([]*Message, error) {
 	switch {
 	case r.Birth != nil && r.Birth.Child.PersonalID == "":
 		m, err := message(string(agency.Population), PopBirth, r, BirthRequest(r))
-		return []*store.Message{m}, err
+		return []*Message{m}, err
 	case r.Birth != nil && UnderSix(r.Birth.Child.DateOfBirth, now):
 		m, err := message(string(agency.Insurance), CardIssue, r, CardRequest(r))
 		if m != nil {
 			m.Key = Key(CardIssue, r.ID, 0) // one card per birth, whatever the version
 		}
-		return []*store.Message{m}, err
+		return []*Message{m}, err
 	case r.Death != nil && r.Death.Deceased.PersonalID != "":
 		d := r.Death
 		a, err := message(string(agency.Population), PopDeath, r, agency.DeathRequest{RecordID: r.ID, PersonalID: d.Deceased.PersonalID,
@@ -79,7 +78,7 @@ func ForRecord(r *civil.Record, now time.Time) ([]*store.Message, error) {
 			return nil, err
 		}
 		b, err := message(string(agency.Insurance), CardClose, r, agency.CloseRequest{RecordID: r.ID, PersonalID: d.Deceased.PersonalID, DateOfDeath: d.DateOfDeath})
-		return []*store.Message{a, b}, err
+		return []*Message{a, b}, err
 	}
 	return nil, nil
 }
@@ -97,7 +96,7 @@ func CardRequest(r *civil.Record) agency.CardRequest {
 }
 
 // Rebuild makes a dead message's payload and key afresh from the entry as it is now.
-func Rebuild(m store.Message, r *civil.Record) (payload, key string, err error) {
+func Rebuild(m Message, r *civil.Record) (payload, key string, err error) {
 	var body any
 	switch {
 	case m.Op == PopBirth && r.Birth != nil:

@@ -31,6 +31,7 @@ type Endpoint struct {
 // Worker delivers the outbox.
 type Worker struct {
 	Store     *store.Store
+	Queue     *Queue
 	Endpoints map[string]Endpoint // by agency name
 	Client    *http.Client
 	Log       *slog.Logger
@@ -50,7 +51,7 @@ func NewWorker(st *store.Store, endpoints map[string]Endpoint, log *slog.Logger)
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Worker{Store: st, Endpoints: endpoints, Client: &http.Client{Timeout: 15 * time.Second}, Log: log, Batch: 50, Parallel: 8,
+	return &Worker{Store: st, Queue: NewQueue(st), Endpoints: endpoints, Client: &http.Client{Timeout: 15 * time.Second}, Log: log, Batch: 50, Parallel: 8,
 		Lease: time.Minute, Poll: time.Second, MaxTries: 25, BaseDelay: 2 * time.Second, MaxDelay: 15 * time.Minute}
 }
 
@@ -59,8 +60,8 @@ func (w *Worker) Register(reg *metrics.Registry) {
 	w.deliveries = reg.NewCounter("tuphap_outbox_deliveries_total", "Delivery attempts to agencies by agency and result.", "agency", "result")
 	reg.NewGaugeVecFunc("tuphap_outbox_messages", "Outbox messages by status (pending, delivered, dead).", "status", func() map[string]float64 {
 		out := map[string]float64{}
-		c, err := w.Store.OutboxCounts(context.Background())
-		for _, st := range []string{store.MsgPending, store.MsgDelivered, store.MsgDead} {
+		c, err := w.Queue.Counts(context.Background())
+		for _, st := range []string{MsgPending, MsgDelivered, MsgDead} {
 			out[st] = math.NaN()
 			if err == nil {
 				out[st] = float64(c[st])
@@ -88,7 +89,7 @@ func (w *Worker) Run(ctx context.Context) {
 
 // RunOnce claims the due messages and delivers them; it returns how many it handled.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
-	ms, err := w.Store.Claim(ctx, w.Batch, w.Lease)
+	ms, err := w.Queue.Claim(ctx, w.Batch, w.Lease)
 	if err != nil || len(ms) == 0 {
 		return 0, err
 	}
@@ -97,7 +98,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	for _, m := range ms {
 		wg.Add(1)
 		sem <- struct{}{}
-		go func(m store.Message) {
+		go func(m Message) {
 			defer wg.Done()
 			defer func() { <-sem }()
 			if err := w.deliver(ctx, m); err != nil && ctx.Err() == nil {
@@ -122,7 +123,7 @@ func (w *Worker) count(ag, result string) {
 	}
 }
 
-func (w *Worker) deliver(ctx context.Context, m store.Message) error {
+func (w *Worker) deliver(ctx context.Context, m Message) error {
 	resp, err := w.send(ctx, m)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -132,20 +133,20 @@ func (w *Worker) deliver(ctx context.Context, m store.Message) error {
 		dead := errors.As(err, &p) || m.Attempts >= w.MaxTries
 		w.count(m.Agency, map[bool]string{true: "dead", false: "retry"}[dead])
 		w.Log.Warn("outbox delivery failed", "agency", m.Agency, "op", m.Op, "record", m.RecordID, "attempt", m.Attempts, "dead", dead, "err", err)
-		return w.Store.Failed(ctx, m, err.Error(), w.Store.Now().Add(w.backoff(m.Attempts)), dead)
+		return w.Queue.Failed(ctx, m, err.Error(), w.Store.Now().Add(w.backoff(m.Attempts)), dead)
 	}
 	next, err := w.apply(ctx, m, resp)
 	var p permanent
 	if errors.As(err, &p) {
 		// The answer cannot be applied (the entry holds another number): an officer must look.
 		w.count(m.Agency, "dead")
-		return w.Store.Failed(ctx, m, p.reason, w.Store.Now(), true)
+		return w.Queue.Failed(ctx, m, p.reason, w.Store.Now(), true)
 	}
 	if err != nil {
 		return err // the lease runs out and the delivery is tried again: applying is idempotent
 	}
 	w.count(m.Agency, "ok")
-	return w.Store.Delivered(ctx, m, string(resp), next...)
+	return w.Queue.Delivered(ctx, m, string(resp), next...)
 }
 
 // backoff is the wait before attempt n+1: doubling from BaseDelay to MaxDelay, with full jitter
@@ -158,7 +159,7 @@ func (w *Worker) backoff(attempts int) time.Duration {
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
-func (w *Worker) send(ctx context.Context, m store.Message) ([]byte, error) {
+func (w *Worker) send(ctx context.Context, m Message) ([]byte, error) {
 	ep, ok := w.Endpoints[m.Agency]
 	if !ok || ep.URL == "" {
 		return nil, fmt.Errorf("no address configured for agency %q", m.Agency)
@@ -196,7 +197,7 @@ var system = audit.Linked
 
 // apply records what the agency answered and returns the messages that follow from it. Applying
 // the same answer twice changes nothing, so a delivery repeated after a crash is harmless.
-func (w *Worker) apply(ctx context.Context, m store.Message, resp []byte) ([]*store.Message, error) {
+func (w *Worker) apply(ctx context.Context, m Message, resp []byte) ([]*Message, error) {
 	if m.Op != PopBirth {
 		return nil, nil
 	}
@@ -240,5 +241,5 @@ func (w *Worker) apply(ctx context.Context, m store.Message, resp []byte) ([]*st
 	}
 	// One card per birth, whatever the version: the key names the record only.
 	card.Key = Key(CardIssue, r.ID, 0)
-	return []*store.Message{card}, nil
+	return []*Message{card}, nil
 }

@@ -22,19 +22,34 @@ import (
 // Service handles dossiers.
 type Service struct {
 	store   *store.Store
+	repo    repo
 	offices *account.Service
 	cal     atomic.Pointer[calendar.Calendar]
 }
 
 // New loads the official calendars and returns the service.
 func New(ctx context.Context, st *store.Store) (*Service, error) {
-	s := &Service{store: st, offices: account.New(st)}
+	s := Open(st)
 	return s, s.Reload(ctx)
+}
+
+// Open returns the service with the default calendar, until Reload loads the official ones:
+// for other domains that read dossiers.
+func Open(st *store.Store) *Service {
+	s := &Service{store: st, repo: repo{st}, offices: account.New(st)}
+	s.cal.Store(calendar.New(nil))
+	return s
+}
+
+// Dossier reads a dossier by id or receipt code, for another domain's service, which checks
+// that it belongs to the caller's office (a registration settling the dossier it answers).
+func (s *Service) Dossier(ctx context.Context, idOrCode string) (dossier.Dossier, error) {
+	return s.repo.dossier(ctx, idOrCode)
 }
 
 // Reload rebuilds the calendar from the official schedules stored.
 func (s *Service) Reload(ctx context.Context) error {
-	official, err := s.store.OfficialSchedules(ctx)
+	official, err := s.repo.officialSchedules(ctx)
 	if err != nil {
 		return err
 	}
@@ -88,7 +103,7 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, by audit.Actor, in
 	d := dossier.Dossier{Procedure: proc.Code, Office: in.Office, Applicant: strings.TrimSpace(in.Applicant), Phone: strings.TrimSpace(in.Phone),
 		Channel: in.Channel, Status: dossier.Received, ReceivedAt: in.ReceivedAt, DueAt: s.Calendar().Due(in.ReceivedAt, proc.Timing),
 		Note: strings.TrimSpace(in.Note)}
-	return d, s.store.OpenDossier(ctx, &d, by)
+	return d, s.repo.open(ctx, &d, by)
 }
 
 // Get returns a dossier the caller may see, by id or receipt code.
@@ -96,14 +111,14 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, idOrCode string) (d
 	if code, ok := dossier.NormalizeCode(idOrCode); ok {
 		idOrCode = code
 	}
-	d, err := s.store.Dossier(ctx, idOrCode)
+	d, err := s.repo.dossier(ctx, idOrCode)
 	if err != nil {
 		return d, nil, err
 	}
 	if err := p.Allow(auth.ViewRecords, d.Office); err != nil {
 		return dossier.Dossier{}, nil, err
 	}
-	ev, err := s.store.DossierEvents(ctx, d.ID)
+	ev, err := s.repo.events(ctx, d.ID)
 	return d, ev, err
 }
 
@@ -114,7 +129,7 @@ func (s *Service) Track(ctx context.Context, code string) (dossier.Dossier, erro
 	if !ok {
 		return dossier.Dossier{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"code": "dossier.bad_code"}}
 	}
-	d, err := s.store.Dossier(ctx, c)
+	d, err := s.repo.dossier(ctx, c)
 	if err != nil {
 		return dossier.Dossier{}, err
 	}
@@ -155,7 +170,7 @@ func (s *Service) Move(ctx context.Context, p auth.Principal, by audit.Actor, id
 		d.ClosedAt = now
 	}
 	d.Status = to
-	return d, s.store.UpdateDossier(ctx, &d, from, reason, by)
+	return d, s.repo.update(ctx, &d, from, reason, by)
 }
 
 // Extend moves the due date by days working days, with a reason, within the procedure's
@@ -183,7 +198,7 @@ func (s *Service) Extend(ctx context.Context, p auth.Principal, by audit.Actor, 
 	}
 	d.DueAt = s.Calendar().Extend(d.DueAt, days)
 	d.Extended += days
-	return d, s.store.UpdateDossier(ctx, &d, d.Status, "gia hạn "+itoa(days)+" ngày: "+strings.TrimSpace(reason), by)
+	return d, s.repo.update(ctx, &d, d.Status, "gia hạn "+itoa(days)+" ngày: "+strings.TrimSpace(reason), by)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -209,7 +224,7 @@ func (s *Service) Dossiers(ctx context.Context, p auth.Principal, which List, of
 	now := s.store.Now()
 	local := now.In(calendar.Vietnam)
 	startOfDay := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, calendar.Vietnam)
-	f := store.DossierFilter{Office: office, Statuses: []dossier.Status{dossier.Received, dossier.InProgress}}
+	f := dossierFilter{Office: office, Statuses: []dossier.Status{dossier.Received, dossier.InProgress}}
 	switch which {
 	case DueToday:
 		f.DueFrom, f.DueBefore = startOfDay, startOfDay.AddDate(0, 0, 1)
@@ -221,7 +236,7 @@ func (s *Service) Dossiers(ctx context.Context, p auth.Principal, which List, of
 	default:
 		f.Statuses = append(f.Statuses, dossier.Waiting)
 	}
-	return s.store.Dossiers(ctx, f)
+	return s.repo.list(ctx, f)
 }
 
 // Report is the on-time rate of a period, in total and per office and procedure.
@@ -245,7 +260,7 @@ func (s *Service) OnTime(ctx context.Context, p auth.Principal, from, to time.Ti
 	}
 	start := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, calendar.Vietnam)
 	end := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, calendar.Vietnam).AddDate(0, 0, 1)
-	rows, err := s.store.OnTimeCounts(ctx, start, end, office)
+	rows, err := s.repo.onTimeCounts(ctx, start, end, office)
 	if err != nil {
 		return Report{}, err
 	}
@@ -253,7 +268,7 @@ func (s *Service) OnTime(ctx context.Context, p auth.Principal, from, to time.Ti
 	var settled, onTime int
 	type acc struct{ s, o int }
 	byOffice, byProc := map[string]*acc{}, map[string]*acc{}
-	add := func(m map[string]*acc, k string, row store.RateRow) {
+	add := func(m map[string]*acc, k string, row rateRow) {
 		if m[k] == nil {
 			m[k] = &acc{}
 		}
@@ -281,7 +296,7 @@ func (s *Service) SetSchedule(ctx context.Context, p auth.Principal, by audit.Ac
 	if err := p.Allow(auth.ManageSettings, ""); err != nil {
 		return err
 	}
-	if err := s.store.SetOfficialSchedule(ctx, sc, note, remove, by); err != nil {
+	if err := s.repo.setOfficialSchedule(ctx, sc, note, remove, by); err != nil {
 		return err
 	}
 	return s.Reload(ctx)

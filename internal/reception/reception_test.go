@@ -197,9 +197,16 @@ func TestRegistrationSettlesDossiers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ds, _ := st.Dossiers(ctx, store.DossierFilter{Statuses: []dossier.Status{dossier.Settled}})
-		if len(ds) != 1 || ds[0].RecordID != r.ID || ds[0].Procedure != "KS" || !ds[0].OnTime() {
-			t.Fatalf("dossier of the registration: %+v", ds)
+		rep, err := svc.OnTime(ctx, officer, st.Now().AddDate(0, 0, -1), st.Now().AddDate(0, 0, 1), "21025")
+		if err != nil || rep.Total.Settled != 1 || rep.Total.OnTime != 1 || rep.ByProcedure["KS"].Settled != 1 {
+			t.Fatalf("dossier of the registration: %+v %v", rep, err)
+		}
+		var id string
+		if err := st.QueryRow(ctx, `SELECT id FROM dossiers WHERE record_id = $1`, r.ID).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		if d, err := svc.Dossier(ctx, id); err != nil || d.RecordID != r.ID || d.Procedure != "KS" || !d.OnTime() {
+			t.Fatalf("dossier of the registration: %+v %v", d, err)
 		}
 		online, err := svc.Open(ctx, officer, by, reception.Input{Procedure: "KS", Applicant: "Võ Thị Lan", Channel: dossier.Online})
 		if err != nil {

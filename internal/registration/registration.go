@@ -18,6 +18,7 @@ import (
 	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/outbox"
+	"tuphap/internal/reception"
 	"tuphap/internal/store"
 )
 
@@ -25,6 +26,7 @@ import (
 type Service struct {
 	Store   *store.Store
 	offices *account.Service
+	desk    *reception.Service
 	Params  civil.Params
 	// Calendar gives the working-day calendar in force (official schedules included).
 	Calendar func() *calendar.Calendar
@@ -33,7 +35,7 @@ type Service struct {
 // New returns a service with the default duplicate parameters and the default calendar.
 func New(st *store.Store) *Service {
 	cal := calendar.New(nil)
-	return &Service{Store: st, offices: account.New(st), Params: civil.DefaultParams, Calendar: func() *calendar.Calendar { return cal }}
+	return &Service{Store: st, offices: account.New(st), desk: reception.Open(st), Params: civil.DefaultParams, Calendar: func() *calendar.Calendar { return cal }}
 }
 
 // vietnam is UTC+7: "today" for an office is the Vietnamese date.
@@ -243,9 +245,11 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 // request was made at the desk and answered on the spot).
 func (s *Service) register(ctx context.Context, r *civil.Record, dup *store.DuplicateDecision, procedure, code, applicant string, by audit.Actor) error {
 	now := s.Store.Now()
-	reg := store.Registration{Duplicate: dup, Outbox: func(r *civil.Record) ([]*store.Message, error) { return outbox.ForRecord(r, now) }}
+	var d dossier.Dossier
+	var was dossier.Status
 	if code != "" {
-		d, err := s.Store.Dossier(ctx, code)
+		var err error
+		d, err = s.desk.Dossier(ctx, code)
 		if fault.Is(err, fault.NotFound) {
 			return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"dossier": "dossier.not_found"}}
 		}
@@ -255,18 +259,35 @@ func (s *Service) register(ctx context.Context, r *civil.Record, dup *store.Dupl
 		if d.Office != r.Office || d.Procedure != procedure || !dossier.CanMove(d.Status, dossier.Settled) {
 			return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"dossier": "dossier.not_for_this"}}
 		}
-		reg.DossierWas = d.Status
+		was = d.Status
 		d.Status, d.SettledAt = dossier.Settled, now
-		reg.Dossier = &d
 	} else {
 		p, err := dossier.ProcedureByCode(procedure)
 		if err != nil {
 			return err
 		}
-		reg.Dossier = &dossier.Dossier{Procedure: procedure, Office: r.Office, Applicant: applicant, Channel: dossier.Desk,
+		d = dossier.Dossier{Procedure: procedure, Office: r.Office, Applicant: applicant, Channel: dossier.Desk,
 			Status: dossier.Settled, ReceivedAt: now, DueAt: s.Calendar().Due(now, p.Timing), SettledAt: now}
 	}
-	return s.Store.RegisterRecord(ctx, r, reg, by)
+	// In the registration's transaction: the requests to the agencies the entry causes (none
+	// is lost), and its dossier, opened and settled or settled.
+	then := func(tx *store.Tx, r *civil.Record) error {
+		ms, err := outbox.ForRecord(r, now)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := outbox.Enqueue(tx, m); err != nil {
+				return err
+			}
+		}
+		d.RecordID = r.ID
+		if d.ID == "" {
+			return reception.OpenIn(tx, &d, by)
+		}
+		return reception.MoveIn(tx, &d, was, by)
+	}
+	return s.Store.RegisterRecord(ctx, r, store.Registration{Duplicate: dup, Then: then}, by)
 }
 
 // Get returns an entry the caller may see, and audits the view.

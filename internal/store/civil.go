@@ -10,7 +10,6 @@ import (
 
 	"tuphap/internal/audit"
 	"tuphap/internal/civil"
-	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/vntext"
 )
@@ -103,14 +102,9 @@ const CurrentBook = "01"
 type Registration struct {
 	// Duplicate is the officer's decision when suspected duplicates were overridden.
 	Duplicate *DuplicateDecision
-	// Dossier is the request behind the entry: a new dossier (no ID) is opened and settled,
-	// an existing one (read before) is settled, linked to the entry.
-	Dossier *dossier.Dossier
-	// DossierWas is the status an existing dossier had when it was read.
-	DossierWas dossier.Status
-	// Outbox makes the requests to agencies the entry causes (a personal ID for a birth…), once
-	// the entry has its id; they are written in the same transaction, so that none is lost.
-	Outbox func(r *civil.Record) ([]*Message, error)
+	// Then writes, in the same transaction, what the entry brings about once it has its id and
+	// number: its dossier, its requests to the agencies. An error undoes the registration.
+	Then func(tx *Tx, r *civil.Record) error
 }
 
 // RegisterRecord gives r the next number of its office's register for the year of
@@ -172,23 +166,8 @@ func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registr
 			fmt.Sprintf("%s office=%s so=%d quyen=%s/%d", r.Kind, r.Office, r.Register.Number, r.Register.Book, r.Register.Year))); err != nil {
 			return err
 		}
-		if reg.Outbox != nil {
-			ms, err := reg.Outbox(r)
-			if err != nil {
-				return err
-			}
-			for _, m := range ms {
-				if err := s.enqueue(ctx, tx, m); err != nil {
-					return err
-				}
-			}
-		}
-		if d := reg.Dossier; d != nil {
-			d.RecordID = r.ID
-			if d.ID == "" {
-				return s.insertDossier(ctx, tx, d, by)
-			}
-			return s.updateDossier(ctx, tx, d, reg.DossierWas, "", by)
+		if reg.Then != nil {
+			return reg.Then(&Tx{s: s, tx: tx, ctx: ctx}, r)
 		}
 		return nil
 	})

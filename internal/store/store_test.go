@@ -10,13 +10,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	_ "modernc.org/sqlite"
 
 	"tuphap/internal/audit"
 	"tuphap/internal/civil"
-	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
@@ -391,34 +389,6 @@ func TestWithoutSearchIndexes(t *testing.T) {
 			plan, _ := s.ExplainSearch(ctx, civil.Query{Name: "le thi"})
 			if !strings.Contains(plan, "records_name") {
 				t.Fatalf("indexes lost after a failure:\n%s", plan)
-			}
-		}
-	})
-}
-
-// A receipt code already given is not an error: the dossier gets another one, in the same
-// transaction, and both dossiers keep their own.
-func TestDossierCodeClash(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		seed(t, s)
-		now := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
-		open := func(code string) dossier.Dossier {
-			d := dossier.Dossier{Code: code, Procedure: "KS", Office: "21025", Applicant: "Trần Văn Bình", Channel: dossier.Desk,
-				Status: dossier.Received, ReceivedAt: now, DueAt: now.Add(24 * time.Hour)}
-			if err := s.OpenDossier(ctx, &d, admin); err != nil {
-				t.Fatal(err)
-			}
-			return d
-		}
-		a := open("")
-		b := open(a.Code)
-		if b.Code == a.Code || b.Code == "" {
-			t.Fatalf("second dossier got code %q beside %q", b.Code, a.Code)
-		}
-		for _, d := range []dossier.Dossier{a, b} {
-			got, err := s.Dossier(ctx, d.Code)
-			if err != nil || got.ID != d.ID {
-				t.Errorf("dossier %s: %+v, %v; want id %s", d.Code, got.ID, err, d.ID)
 			}
 		}
 	})

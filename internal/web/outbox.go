@@ -7,7 +7,6 @@ import (
 
 	"tuphap/internal/auth"
 	"tuphap/internal/outbox"
-	"tuphap/internal/store"
 )
 
 // Outbox messages are seen by officers of their office (to correct and resend what an agency
@@ -32,29 +31,29 @@ type messageJSON struct {
 	Response    string    `json:"response,omitempty"`
 }
 
-func toMessageJSON(m store.Message) messageJSON {
+func toMessageJSON(m outbox.Message) messageJSON {
 	return messageJSON{m.ID, m.Agency, m.Op, m.RecordID, m.Office, m.Status, m.Attempts, m.NextAt, m.LastError, m.CreatedAt, m.DeliveredAt, m.Response}
 }
 
 // messages lists the outbox for the caller (auth.ViewOutbox: officers see their office's, to
 // correct and resend what an agency refused; the department and administrators see all;
 // payloads with personal data are never shown); status "failed" means pending after a failure.
-func (s *Server) messages(r *http.Request, status string) ([]store.Message, error) {
+func (s *Server) messages(r *http.Request, status string) ([]outbox.Message, error) {
 	p, _ := principalOf(r)
 	failed := status == "failed"
 	if failed {
-		status = store.MsgPending
+		status = outbox.MsgPending
 	}
 	switch status {
-	case "", store.MsgPending, store.MsgDelivered, store.MsgDead:
+	case "", outbox.MsgPending, outbox.MsgDelivered, outbox.MsgDead:
 	default:
 		return nil, invalidFields(map[string]string{"status": "outbox.bad_status"})
 	}
-	ms, err := s.store.Messages(r.Context(), p.Scope(), status, r.URL.Query().Get("record"), 500)
+	ms, err := s.queue.Messages(r.Context(), p.Scope(), status, r.URL.Query().Get("record"), 500)
 	if err != nil || !failed {
 		return ms, err
 	}
-	var out []store.Message
+	var out []outbox.Message
 	for _, m := range ms {
 		if m.LastError != "" {
 			out = append(out, m)
@@ -78,9 +77,9 @@ func (s *Server) apiOutbox(w http.ResponseWriter, r *http.Request) error {
 
 // retryMessage resends a dead message, rebuilt from the entry as it is now (an officer may have
 // corrected it after the agency's refusal).
-func (s *Server) retryMessage(r *http.Request) (store.Message, error) {
+func (s *Server) retryMessage(r *http.Request) (outbox.Message, error) {
 	p, _ := principalOf(r)
-	m, err := s.store.Message(r.Context(), r.PathValue("id"))
+	m, err := s.queue.Message(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return m, err
 	}
@@ -97,10 +96,10 @@ func (s *Server) retryMessage(r *http.Request) (store.Message, error) {
 	}
 	// A new key for each resend: the agency refused the earlier body, and keys are never reused.
 	key += ":r" + strconv.FormatInt(s.store.Now().UnixMilli(), 10)
-	if err := s.store.Requeue(r.Context(), m, payload, key, actorOf(r)); err != nil {
+	if err := s.queue.Requeue(r.Context(), m, payload, key, actorOf(r)); err != nil {
 		return m, err
 	}
-	return s.store.Message(r.Context(), m.ID)
+	return s.queue.Message(r.Context(), m.ID)
 }
 
 func (s *Server) apiRetryMessage(w http.ResponseWriter, r *http.Request) error {
@@ -115,7 +114,7 @@ func (s *Server) apiRetryMessage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) error {
 	status := r.URL.Query().Get("status")
 	if status == "" {
-		status = store.MsgDead
+		status = outbox.MsgDead
 	}
 	ms, err := s.messages(r, status)
 	if err != nil {
@@ -123,7 +122,7 @@ func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, _ := principalOf(r)
 	s.render(w, r, http.StatusOK, "outbox.html", map[string]any{"Messages": ms, "Status": status, "CanRetry": p.Can(auth.WriteRecords),
-		"Statuses": []string{store.MsgDead, "failed", store.MsgPending, store.MsgDelivered}})
+		"Statuses": []string{outbox.MsgDead, "failed", outbox.MsgPending, outbox.MsgDelivered}})
 	return nil
 }
 

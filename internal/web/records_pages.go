@@ -186,7 +186,7 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
 	rec, hist, extracts, office := v.rec, v.hist, v.extracts, v.office
 	sections := sectionsFor(rec.Kind)
-	linked, err := s.store.Messages(r.Context(), "", "", rec.ID, 20)
+	linked, err := s.queue.Messages(r.Context(), "", "", rec.ID, 20)
 	if err != nil {
 		return err
 	}
@@ -194,7 +194,7 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	// registration; a document issued before it is replaced when it arrives, so the page says so.
 	pid := ""
 	for _, m := range linked {
-		if m.Agency == string(agency.Population) && m.Op == outbox.PopBirth && m.Status != store.MsgDelivered {
+		if m.Agency == string(agency.Population) && m.Op == outbox.PopBirth && m.Status != outbox.MsgDelivered {
 			pid = m.Status
 		}
 	}
@@ -226,7 +226,7 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // agencyAnswer says in words what an agency answered: the number it gave, not its JSON.
-func agencyAnswer(lang i18n.Lang, m store.Message) string {
+func agencyAnswer(lang i18n.Lang, m outbox.Message) string {
 	if m.Response == "" {
 		return ""
 	}

@@ -14,6 +14,7 @@ import (
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
 	"tuphap/internal/metrics"
+	"tuphap/internal/outbox"
 	"tuphap/internal/reception"
 	"tuphap/internal/registration"
 	"tuphap/internal/store"
@@ -43,6 +44,7 @@ type Server struct {
 	registry *registration.Service
 	desk     *reception.Service
 	issuer   *issuing.Service
+	queue    *outbox.Queue
 	imports  imports
 	// offices and officeName are loaded once: offices follow the administrative units shipped
 	// with the binary and are synchronised before the server starts, so they never change while
@@ -74,6 +76,7 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	}
 	s := &Server{imports: imports{jobs: map[string]*importJob{}}, cfg: cfg, store: st, accounts: account.New(st), registry: registration.New(st), units: reg, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
+	s.queue = outbox.NewQueue(st)
 	var err error
 	if s.offices, err = s.accounts.Offices(context.Background()); err != nil {
 		return nil, err
