@@ -72,7 +72,10 @@ func (s *Service) AddUser(ctx context.Context, in NewUser, by audit.Actor) (auth
 	if err := v.Err(); err != nil {
 		return auth.User{}, err
 	}
-	hash, err := auth.HashPassword(in.Password)
+	var hash string
+	if herr := hashing(ctx, func() { hash, err = auth.HashPassword(in.Password) }); herr != nil {
+		return auth.User{}, herr
+	}
 	if err != nil {
 		return auth.User{}, err
 	}
@@ -92,7 +95,10 @@ func (s *Service) SetPassword(ctx context.Context, username, password string, by
 	if err != nil {
 		return err
 	}
-	hash, err := auth.HashPassword(password)
+	var hash string
+	if herr := hashing(ctx, func() { hash, err = auth.HashPassword(password) }); herr != nil {
+		return herr
+	}
 	if err != nil {
 		return err
 	}
@@ -101,7 +107,11 @@ func (s *Service) SetPassword(ctx context.Context, username, password string, by
 
 // ChangePassword is a user changing their own password, which needs the old one.
 func (s *Service) ChangePassword(ctx context.Context, u auth.User, old, password string, by audit.Actor) error {
-	if !auth.VerifyPassword(u.PasswordHash, old) {
+	var ok bool
+	if err := hashing(ctx, func() { ok = auth.VerifyPassword(u.PasswordHash, old) }); err != nil {
+		return err
+	}
+	if !ok {
 		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"old_password": "login.bad_password"}}
 	}
 	return s.SetPassword(ctx, u.Username, password, by)
@@ -114,7 +124,9 @@ func (s *Service) Login(ctx context.Context, username, password string, from aud
 	username = strings.TrimSpace(strings.ToLower(username))
 	u, err := s.repo.userByUsername(ctx, username)
 	if fault.Is(err, fault.NotFound) {
-		auth.BurnPasswordTime(password)
+		if err := hashing(ctx, func() { auth.BurnPasswordTime(password) }); err != nil {
+			return "", u, err
+		}
 		_ = s.store.Audit(ctx, from.Entry("login.fail", "user:"+username, "unknown user"))
 		return "", u, fault.New(fault.Unauthorized, "login.bad_password")
 	}
@@ -125,7 +137,11 @@ func (s *Service) Login(ctx context.Context, username, password string, from aud
 		_ = s.store.Audit(ctx, from.Entry("login.locked", "user:"+username, ""))
 		return "", u, fault.New(fault.TooMany, "login.locked", until)
 	}
-	if !auth.VerifyPassword(u.PasswordHash, password) {
+	var ok bool
+	if err := hashing(ctx, func() { ok = auth.VerifyPassword(u.PasswordHash, password) }); err != nil {
+		return "", u, err
+	}
+	if !ok {
 		if err := s.repo.loginFailed(ctx, u, from, "bad password"); err != nil {
 			return "", u, err
 		}
@@ -202,22 +218,63 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (auth.Us
 	return u, nil
 }
 
-// CompleteTOTP checks the second factor of a pending session.
+// CompleteTOTP checks the second factor of a pending session. A session tries at most
+// auth.MaxTOTPAttempts codes, counted before each is checked so that parallel guesses cannot
+// exceed it; then it ends and the password must be given again. Each wrong code also counts
+// towards the account's lock-out, and a code already used, or older than one used, is refused
+// (RFC 6238 §5.2).
 func (s *Service) CompleteTOTP(ctx context.Context, sess auth.Session, u auth.User, code string, by audit.Actor) error {
-	if u.TOTPSecret == "" || !auth.CheckTOTP(u.TOTPSecret, strings.TrimSpace(code), s.now()) {
-		_ = s.store.Audit(ctx, by.Entry("login.totp_fail", "user:"+u.Username, ""))
-		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"code": "totp.bad_code"}}
+	left, err := s.repo.takeTOTPAttempt(ctx, sess.IDHash, auth.MaxTOTPAttempts)
+	if err != nil {
+		return err
 	}
-	return s.repo.touchSession(ctx, sess.IDHash, s.now().Add(IdleTimeout), true)
+	if left < 0 {
+		return s.endHalfLogin(ctx, sess, u, by)
+	}
+	step, ok := auth.MatchTOTP(u.TOTPSecret, strings.TrimSpace(code), s.now())
+	reason := "bad second factor"
+	if ok {
+		fresh, err := s.repo.useTOTPStep(ctx, u, step)
+		if err != nil {
+			return err
+		}
+		if fresh {
+			return s.repo.touchSession(ctx, sess.IDHash, s.now().Add(IdleTimeout), true)
+		}
+		reason = "second factor code used before"
+	}
+	if u.TOTPSecret == "" {
+		reason = "no second factor"
+	}
+	if err := s.repo.loginFailed(ctx, u, by, reason); err != nil {
+		return err
+	}
+	if left == 0 {
+		return s.endHalfLogin(ctx, sess, u, by)
+	}
+	return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"code": "totp.bad_code"}}
+}
+
+// endHalfLogin ends a session whose second factor was guessed at too often.
+func (s *Service) endHalfLogin(ctx context.Context, sess auth.Session, u auth.User, by audit.Actor) error {
+	if err := s.repo.revokeSession(ctx, sess.IDHash, by); err != nil {
+		return err
+	}
+	_ = s.store.Audit(ctx, by.Entry("login.totp_exhausted", "user:"+u.Username, ""))
+	return fault.New(fault.Unauthorized, "totp.too_many")
 }
 
 // EnrollTOTP stores a new second factor once the user proves their app has it, and marks the
-// current session as fully logged in.
+// current session as fully logged in. The code shown cannot serve again.
 func (s *Service) EnrollTOTP(ctx context.Context, sess auth.Session, u auth.User, secret, code string, by audit.Actor) error {
-	if secret == "" || !auth.CheckTOTP(secret, strings.TrimSpace(code), s.now()) {
+	step, ok := auth.MatchTOTP(secret, strings.TrimSpace(code), s.now())
+	if secret == "" || !ok {
 		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"code": "totp.bad_code"}}
 	}
 	if err := s.repo.setTOTP(ctx, u, secret, by); err != nil {
+		return err
+	}
+	if _, err := s.repo.useTOTPStep(ctx, u, step); err != nil {
 		return err
 	}
 	return s.repo.touchSession(ctx, sess.IDHash, s.now().Add(IdleTimeout), true)

@@ -2,6 +2,8 @@ package account_test
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -170,9 +172,120 @@ func TestAdminNeedsTOTP(t *testing.T) {
 		if err := svc.CompleteTOTP(ctx, sess, u, "123", audit.Actor{}); !fault.Is(err, fault.Invalid) {
 			t.Fatalf("bad code: %v", err)
 		}
+		// The enrolment's code served once; the next step's code completes the login.
+		if err := svc.CompleteTOTP(ctx, sess, u, code, audit.Actor{}); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("the enrolment's code again: %v", err)
+		}
+		c.t = c.t.Add(auth.TOTPPeriod)
 		code, _ = auth.TOTPCode(key, c.t)
 		if err := svc.CompleteTOTP(ctx, sess, u, code, audit.Actor{}); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// The second factor can be neither guessed nor replayed (issue 15: one half-logged-in session
+// took 11,418 wrong codes in 20 s, then the right one; a code served three logins). A session
+// tries auth.MaxTOTPAttempts codes, parallel tries included, and then ends; wrong codes count
+// towards the account's lock-out; a code of a step already used is refused (RFC 6238 §5.2).
+func TestTOTPCannotBeGuessedOrReplayed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		svc, c := setup(t, s)
+		if _, err := svc.AddUser(ctx, account.NewUser{Username: "admin", Role: "admin", Office: "department", Password: "0123456789"}, audit.System); err != nil {
+			t.Fatal(err)
+		}
+		key, _, _ := auth.NewTOTP("tuphap", "admin")
+		login := func() (auth.Session, auth.User) {
+			t.Helper()
+			c.t = c.t.Add(time.Hour) // past any lock-out, on a fresh time step
+			secret, u, err := svc.Login(ctx, "admin", "0123456789", audit.Actor{}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sess, _, err := svc.Authenticate(ctx, secret)
+			if err != nil || sess.MFADone {
+				t.Fatalf("pending session: %+v %v", sess, err)
+			}
+			return sess, u
+		}
+		sess, u := login()
+		code, _ := auth.TOTPCode(key, c.t)
+		if err := svc.EnrollTOTP(ctx, sess, u, key, code, audit.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+		wrong := func(code string) string { return map[bool]string{true: "000001", false: "000000"}[code == "000000"] }
+
+		// One by one: four wrong codes are told so, the fifth ends the session, and then even
+		// the right code does not open it.
+		sess, u = login()
+		right, _ := auth.TOTPCode(key, c.t)
+		for i := 1; i < auth.MaxTOTPAttempts; i++ {
+			if err := svc.CompleteTOTP(ctx, sess, u, wrong(right), audit.Actor{}); !fault.Is(err, fault.Invalid) {
+				t.Fatalf("wrong code %d: %v", i, err)
+			}
+		}
+		if err := svc.CompleteTOTP(ctx, sess, u, wrong(right), audit.Actor{}); !fault.Is(err, fault.Unauthorized) {
+			t.Fatalf("the last wrong code: %v", err)
+		}
+		if err := svc.CompleteTOTP(ctx, sess, u, right, audit.Actor{}); !fault.Is(err, fault.Unauthorized) {
+			t.Fatalf("the right code after the session ended: %v", err)
+		}
+		if _, _, err := svc.Authenticate(ctx, ""); err == nil {
+			t.Fatal("no session")
+		}
+		// The wrong codes counted towards the account's lock-out.
+		if _, _, err := svc.Login(ctx, "admin", "0123456789", audit.Actor{}, ""); !fault.Is(err, fault.TooMany) {
+			t.Fatalf("login right after five wrong codes: %v", err)
+		}
+
+		// In parallel: forty guesses at once on one session; at most five are checked.
+		sess, u = login()
+		right, _ = auth.TOTPCode(key, c.t)
+		var wg sync.WaitGroup
+		var checked, refused atomic.Int32
+		for range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				switch err := svc.CompleteTOTP(ctx, sess, u, wrong(right), audit.Actor{}); {
+				case fault.Is(err, fault.Invalid):
+					checked.Add(1)
+				case fault.Is(err, fault.Unauthorized):
+					refused.Add(1)
+				default:
+					t.Errorf("parallel guess: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if checked.Load() > int32(auth.MaxTOTPAttempts)-1 || checked.Load()+refused.Load() != 40 {
+			t.Fatalf("%d guesses checked, %d refused", checked.Load(), refused.Load())
+		}
+		if err := svc.CompleteTOTP(ctx, sess, u, right, audit.Actor{}); !fault.Is(err, fault.Unauthorized) {
+			t.Fatalf("the right code after forty guesses: %v", err)
+		}
+
+		// A code serves one login.
+		sess, u = login()
+		right, _ = auth.TOTPCode(key, c.t)
+		if err := svc.CompleteTOTP(ctx, sess, u, right, audit.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+		sess2, u2 := func() (auth.Session, auth.User) {
+			secret, u, err := svc.Login(ctx, "admin", "0123456789", audit.Actor{}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sess, _, _ := svc.Authenticate(ctx, secret)
+			return sess, u
+		}()
+		if err := svc.CompleteTOTP(ctx, sess2, u2, right, audit.Actor{}); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("the same code for a second login: %v", err)
+		}
+		c.t = c.t.Add(auth.TOTPPeriod)
+		next, _ := auth.TOTPCode(key, c.t)
+		if err := svc.CompleteTOTP(ctx, sess2, u2, next, audit.Actor{}); err != nil {
+			t.Fatalf("the next step's code: %v", err)
 		}
 	})
 }

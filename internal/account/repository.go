@@ -2,6 +2,8 @@ package account
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -230,6 +232,42 @@ func (r *repo) touchSession(ctx context.Context, idHash string, expires time.Tim
 			idHash, store.Time(r.st.Now()), store.Time(expires), mfaDone)
 		return err
 	})
+}
+
+// takeTOTPAttempt counts one more second-factor code tried by a live session, if it has any
+// left of max, and says how many it has left after this one; -1 when none was left.
+func (r *repo) takeTOTPAttempt(ctx context.Context, idHash string, max int) (int, error) {
+	var used int
+	err := r.st.Write(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(`UPDATE sessions SET mfa_attempts = mfa_attempts + 1 WHERE id_hash = $1 AND revoked_at IS NULL
+			AND mfa_attempts < $2 RETURNING mfa_attempts`, idHash, max).Scan(&used)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return -1, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("account: second factor attempt: %w", err)
+	}
+	return max - used, nil
+}
+
+// useTOTPStep records the time step of an accepted code; false if that step, or a later one,
+// was used already (the code is being replayed).
+func (r *repo) useTOTPStep(ctx context.Context, u auth.User, step int64) (bool, error) {
+	var fresh bool
+	err := r.st.Write(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(`UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2`, u.ID, step)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		fresh = n == 1
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("account: second factor step: %w", err)
+	}
+	return fresh, nil
 }
 
 // revokeSession ends one session.

@@ -138,6 +138,9 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) error {
 	if fields := fieldErrors(r, err); fields != nil {
 		return s.renderTOTP(w, r, http.StatusBadRequest, u, next, secret, fields)
 	}
+	if fault.Is(err, fault.Unauthorized) {
+		s.setSessionCookie(w, r, "", -1) // too many codes tried: the half-login has ended
+	}
 	if err != nil {
 		return err
 	}
