@@ -142,7 +142,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		e := dg.Birth(today.AddDate(-40, 0, 0), today.AddDate(0, 0, -1), today)
 		t0 := time.Now()
 		facts := civil.FactsOfBirth(e.Birth)
-		cands, err := st.DuplicateCandidates(ctx, facts, civil.DefaultParams)
+		cands, err := registration.NewRecords(st).DuplicateCandidates(ctx, facts, civil.DefaultParams)
 		if err != nil {
 			return err
 		}

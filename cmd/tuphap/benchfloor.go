@@ -69,7 +69,7 @@ func benchFloor(ctx context.Context, st *store.Store, f benchFlags, w io.Writer)
 		now := st.Now()
 		d := dossier.Dossier{Procedure: "KS", Office: r.Office, Applicant: b.Requester.FullName, Channel: dossier.Desk,
 			Status: dossier.Settled, ReceivedAt: now, DueAt: now, SettledAt: now}
-		reg := store.Registration{Then: func(tx *store.Tx, r *civil.Record) error {
+		reg := registration.Registration{Then: func(tx *store.Tx, r *civil.Record) error {
 			ms, err := outbox.ForRecord(r, now)
 			if err != nil {
 				return err
@@ -82,7 +82,7 @@ func benchFloor(ctx context.Context, st *store.Store, f benchFlags, w io.Writer)
 			d.RecordID = r.ID
 			return reception.OpenIn(tx, &d, audit.Actor{Username: "bench"})
 		}}
-		return st.RegisterRecord(ctx, &r, reg, audit.Actor{Username: "bench"}) == nil
+		return registration.NewRecords(st).RegisterRecord(ctx, &r, reg, audit.Actor{Username: "bench"}) == nil
 	})
 	fmt.Fprintf(w, "floor: the writer alone, no duplicate check          %8.0f births/s\n", writer)
 	return nil

@@ -9,6 +9,7 @@ import (
 
 	"tuphap/internal/audit"
 	"tuphap/internal/civil"
+	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/synth"
 	"tuphap/internal/vntext"
@@ -20,7 +21,7 @@ func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchRe
 	g := synth.New(f.seed, f.communes)
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	from := today.AddDate(-40, 0, 0)
-	have, err := st.CountRecords(ctx)
+	have, err := registration.NewRecords(st).CountRecords(ctx)
 	if err != nil {
 		return err
 	}
@@ -54,7 +55,7 @@ func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchRe
 	loaded := 0
 	load := func() error {
 		// Generating and encoding the next batch overlaps with writing this one.
-		l := st.NewBulkLoader(ctx, audit.Actor{Username: "bench"}, "synthetic", func(r store.BulkResult) {
+		l := registration.NewRecords(st).NewBulkLoader(ctx, audit.Actor{Username: "bench"}, "synthetic", func(r registration.BulkResult) {
 			loaded += r.Inserted + r.Skipped
 			if loaded%500000 == 0 {
 				fmt.Fprintf(stderr, "  %d records, %.0f/s\n", loaded, float64(loaded)/time.Since(start).Seconds())
@@ -91,7 +92,7 @@ func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchRe
 	}
 	// An initial load builds the search indexes once at the end (see docs/performance.md).
 	if f.fast {
-		err = st.WithoutSearchIndexes(ctx, func() error {
+		err = st.WithoutIndexes(ctx, "records", func() error {
 			err := load()
 			fmt.Fprintf(stderr, "  %d records in %s; building the search indexes…\n", loaded, time.Since(start).Round(time.Second))
 			return err

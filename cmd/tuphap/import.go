@@ -91,7 +91,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *fast {
-		err = st.WithoutSearchIndexes(ctx, func() error {
+		err = st.WithoutIndexes(ctx, "records", func() error {
 			err := run()
 			// Minutes at ten million entries, with nothing else to show.
 			fmt.Fprintln(stderr, "import: building the search indexes and writing them into the database file…")

@@ -12,6 +12,7 @@ import (
 	"tuphap/internal/demo"
 	"tuphap/internal/fault"
 	"tuphap/internal/reception"
+	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 	"tuphap/internal/units"
@@ -61,8 +62,8 @@ func TestLoadRecords(t *testing.T) {
 		if n, err := demo.LoadRecords(ctx, st, offices, 300, 60); err != nil || n != 0 {
 			t.Fatalf("second load added %d, %v", n, err)
 		}
-		_, births, _ := st.SearchRecords(ctx, civil.Query{Kind: civil.BirthKind})
-		_, deaths, _ := st.SearchRecords(ctx, civil.Query{Kind: civil.DeathKind})
+		_, births, _ := registration.NewRecords(st).SearchRecords(ctx, civil.Query{Kind: civil.BirthKind})
+		_, deaths, _ := registration.NewRecords(st).SearchRecords(ctx, civil.Query{Kind: civil.DeathKind})
 		if births != 300 || deaths != 60 {
 			t.Fatalf("%d births, %d deaths", births, deaths)
 		}

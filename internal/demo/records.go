@@ -12,6 +12,7 @@ import (
 	"tuphap/internal/civil"
 	"tuphap/internal/dossier"
 	"tuphap/internal/reception"
+	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/synth"
 )
@@ -23,7 +24,8 @@ const RecordsSeed = 2025
 // today, in registration order, unless the store already holds entries. It returns how many it
 // added.
 func LoadRecords(ctx context.Context, st *store.Store, offices []auth.Office, births, deaths int) (int, error) {
-	if _, total, err := st.SearchRecords(ctx, civil.Query{Limit: 1}); err != nil || total > 0 {
+	records := registration.NewRecords(st)
+	if _, total, err := records.SearchRecords(ctx, civil.Query{Limit: 1}); err != nil || total > 0 {
 		return 0, err
 	}
 	var communes []string
@@ -72,7 +74,7 @@ func LoadRecords(ctx context.Context, st *store.Store, offices []auth.Office, bi
 			d.RecordID = r.ID
 			return reception.OpenIn(tx, d, by)
 		}
-		if err := st.RegisterRecord(ctx, &r, store.Registration{Then: then}, by); err != nil {
+		if err := records.RegisterRecord(ctx, &r, registration.Registration{Then: then}, by); err != nil {
 			return 0, err
 		}
 	}

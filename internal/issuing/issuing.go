@@ -147,14 +147,14 @@ func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audi
 		return Document{}, err
 	}
 	d.PDF, d.SHA256 = pdf, sum(pdf)
-	// The document is the issued copy: counting extracts counts these (Store.ExtractCount).
+	// The document is the issued copy: counting extracts counts these (repo.extractCount).
 	return d, s.docs.issue(ctx, &d, by)
 }
 
 // render lays out a document of an entry; signer is "" until it is signed. The officers of the
 // marginal notes are named by their full names and titles.
 func (s *Service) render(ctx context.Context, d Document, rec civil.Record, issued time.Time, signer string, mark document.Mark) ([]byte, error) {
-	hist, err := s.store.RecordHistory(ctx, rec)
+	hist, err := s.registry.Versions(ctx, rec)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +252,7 @@ func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id
 	}
 	// The signed paper carries the signer's name under the title, as the reviewed draft could
 	// not: it is laid out again from the same entry version, then signed.
-	rec, err := s.store.Record(ctx, d.RecordID)
+	rec, err := s.registry.Entry(ctx, d.RecordID)
 	if err != nil {
 		return d, err
 	}

@@ -184,7 +184,7 @@ func TestKeys(t *testing.T) {
 }
 
 func mustRecord(t *testing.T, st *store.Store) string {
-	items, _, err := st.SearchRecords(ctx, civil.Query{Limit: 1})
+	items, _, err := registration.NewRecords(st).SearchRecords(ctx, civil.Query{Limit: 1})
 	if err != nil || len(items) == 0 {
 		t.Fatal("no record")
 	}
@@ -218,7 +218,7 @@ func TestNoPublicAddress(t *testing.T) {
 
 func dossierOf(t *testing.T, st *store.Store, recordID string) dossier.Dossier {
 	t.Helper()
-	r, err := st.Record(ctx, recordID)
+	r, err := registration.NewRecords(st).Record(ctx, recordID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"tuphap/internal/audit"
 	"tuphap/internal/civil"
+	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/units"
 )
@@ -54,7 +55,7 @@ func Run(ctx context.Context, st *store.Store, rd *Reader, source string, batch 
 		defer mu.Unlock()
 		return p
 	}
-	l := st.NewBulkLoader(ctx, by, source, func(res store.BulkResult) {
+	l := registration.NewRecords(st).NewBulkLoader(ctx, by, source, func(res registration.BulkResult) {
 		mu.Lock()
 		p.Inserted += res.Inserted
 		p.Skipped += res.Skipped

@@ -97,7 +97,7 @@ func setup(t *testing.T, st *store.Store) *fixture {
 }
 
 func (f *fixture) worker() *outbox.Worker {
-	w := outbox.NewWorker(f.st, map[string]outbox.Endpoint{
+	w := outbox.NewWorker(f.st, registration.NewRecords(f.st), map[string]outbox.Endpoint{
 		string(agency.Population): {URL: f.pop.url(), Secret: secret},
 		string(agency.Insurance):  {URL: f.ins.url(), Secret: secret},
 	}, nil)
@@ -170,7 +170,7 @@ func (f *fixture) check(t *testing.T, ids []string) {
 	}
 	seen := map[string]bool{}
 	for _, id := range ids {
-		r, err := f.st.Record(ctx, id)
+		r, err := registration.NewRecords(f.st).Record(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -310,7 +310,7 @@ func TestDeathClosesBoth(t *testing.T) {
 		ids := f.births(t, 1)
 		w := f.worker()
 		drain(t, w)
-		r, _ := st.Record(ctx, ids[0])
+		r, _ := registration.NewRecords(st).Record(ctx, ids[0])
 		if r.Version != 2 {
 			t.Fatalf("the number is a new version: v%d", r.Version)
 		}
@@ -347,7 +347,7 @@ func TestDeadLetterAndResend(t *testing.T) {
 		if len(dead) != 1 || dead[0].LastError == "" || dead[0].Attempts != 1 {
 			t.Fatalf("dead letters: %+v", dead)
 		}
-		r, _ := st.Record(ctx, ids[0])
+		r, _ := registration.NewRecords(st).Record(ctx, ids[0])
 		payload, key, err := outbox.Rebuild(dead[0], &r)
 		if err != nil {
 			t.Fatal(err)
@@ -366,13 +366,13 @@ func TestUnappliableAnswerIsDead(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := setup(t, st)
 		ids := f.births(t, 1)
-		r, _ := st.Record(ctx, ids[0])
+		r, _ := registration.NewRecords(st).Record(ctx, ids[0])
 		b := *r.Birth
 		born, _ := civil.ParseDate(b.Child.DateOfBirth)
 		b.Child.PersonalID = fmt.Sprintf("051%d%02d999999", civil.CenturySexDigit(born.Year(), b.Child.Sex), born.Year()%100)
 		next := r
 		next.Birth = &b
-		if err := st.AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"}, Reason: "x", LegalBasis: "y"}, by); err != nil {
+		if err := registration.NewRecords(st).AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"}, Reason: "x", LegalBasis: "y"}, by); err != nil {
 			t.Fatal(err)
 		}
 		drain(t, f.worker())

@@ -28,10 +28,18 @@ type Endpoint struct {
 	Secret []byte
 }
 
+// Entries is what the worker reads and supplements of the civil register when an agency
+// answers (registration.Records): an interface, because registration queues its requests here.
+type Entries interface {
+	Record(ctx context.Context, id string) (civil.Record, error)
+	AddVersion(ctx context.Context, r *civil.Record, base int, v civil.Version, by audit.Actor) error
+}
+
 // Worker delivers the outbox.
 type Worker struct {
 	Store     *store.Store
 	Queue     *Queue
+	Entries   Entries
 	Endpoints map[string]Endpoint // by agency name
 	Client    *http.Client
 	Log       *slog.Logger
@@ -47,11 +55,11 @@ type Worker struct {
 }
 
 // NewWorker returns a worker with sensible defaults.
-func NewWorker(st *store.Store, endpoints map[string]Endpoint, log *slog.Logger) *Worker {
+func NewWorker(st *store.Store, entries Entries, endpoints map[string]Endpoint, log *slog.Logger) *Worker {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Worker{Store: st, Queue: NewQueue(st), Endpoints: endpoints, Client: &http.Client{Timeout: 15 * time.Second}, Log: log, Batch: 50, Parallel: 8,
+	return &Worker{Store: st, Queue: NewQueue(st), Entries: entries, Endpoints: endpoints, Client: &http.Client{Timeout: 15 * time.Second}, Log: log, Batch: 50, Parallel: 8,
 		Lease: time.Minute, Poll: time.Second, MaxTries: 25, BaseDelay: 2 * time.Second, MaxDelay: 15 * time.Minute}
 }
 
@@ -205,7 +213,7 @@ func (w *Worker) apply(ctx context.Context, m Message, resp []byte) ([]*Message,
 	if err := json.Unmarshal(resp, &ans); err != nil || ans.PersonalID == "" {
 		return nil, fmt.Errorf("population answer without a number: %s", resp)
 	}
-	r, err := w.Store.Record(ctx, m.RecordID)
+	r, err := w.Entries.Record(ctx, m.RecordID)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +233,7 @@ func (w *Worker) apply(ctx context.Context, m Message, resp []byte) ([]*Message,
 		v := civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"},
 			Reason:     "Số định danh cá nhân do Cơ sở dữ liệu quốc gia về dân cư cấp",
 			LegalBasis: "Luật Căn cước 2023, điều 12; Nghị định 63/2024/NĐ-CP"}
-		if err := w.Store.AddVersion(ctx, &next, r.Version, v, system); err != nil {
+		if err := w.Entries.AddVersion(ctx, &next, r.Version, v, system); err != nil {
 			return nil, err
 		}
 		r = next

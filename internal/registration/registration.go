@@ -25,6 +25,7 @@ import (
 // Service registers and reads civil-status entries.
 type Service struct {
 	Store   *store.Store
+	records *Records
 	offices *account.Service
 	desk    *reception.Service
 	Params  civil.Params
@@ -35,7 +36,7 @@ type Service struct {
 // New returns a service with the default duplicate parameters and the default calendar.
 func New(st *store.Store) *Service {
 	cal := calendar.New(nil)
-	return &Service{Store: st, offices: account.New(st), desk: reception.Open(st), Params: civil.DefaultParams, Calendar: func() *calendar.Calendar { return cal }}
+	return &Service{Store: st, records: NewRecords(st), offices: account.New(st), desk: reception.Open(st), Params: civil.DefaultParams, Calendar: func() *calendar.Calendar { return cal }}
 }
 
 // vietnam is UTC+7: "today" for an office is the Vietnamese date.
@@ -135,8 +136,8 @@ func (s *Service) checkOffice(ctx context.Context, p auth.Principal, office stri
 
 // duplicates finds likely duplicates and decides: nil to go on (none, or confirmed with a
 // reason), or a DuplicateError.
-func (s *Service) duplicates(ctx context.Context, f civil.Facts, confirm *Confirmation) (*store.DuplicateDecision, error) {
-	regs, err := s.Store.DuplicateCandidates(ctx, f, s.Params)
+func (s *Service) duplicates(ctx context.Context, f civil.Facts, confirm *Confirmation) (*DuplicateDecision, error) {
+	regs, err := s.records.DuplicateCandidates(ctx, f, s.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +152,7 @@ func (s *Service) duplicates(ctx context.Context, f civil.Facts, confirm *Confir
 		}
 		return nil, e
 	}
-	d := &store.DuplicateDecision{Reason: strings.TrimSpace(confirm.Reason)}
+	d := &DuplicateDecision{Reason: strings.TrimSpace(confirm.Reason)}
 	for _, c := range found {
 		d.Candidates = append(d.Candidates, c.Record.ID)
 	}
@@ -196,14 +197,14 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 		return civil.Record{}, err
 	}
 	if d.BirthRecord == "" && d.Deceased.PersonalID != "" {
-		if b, err := s.Store.BirthByPersonalID(ctx, d.Deceased.PersonalID); err == nil {
+		if b, err := s.records.BirthByPersonalID(ctx, d.Deceased.PersonalID); err == nil {
 			d.BirthRecord = b.ID
 		} else if !fault.Is(err, fault.NotFound) {
 			return civil.Record{}, err
 		}
 	}
 	if d.BirthRecord != "" {
-		b, err := s.Store.Record(ctx, d.BirthRecord)
+		b, err := s.records.Record(ctx, d.BirthRecord)
 		if fault.Is(err, fault.NotFound) || err == nil && b.Kind != civil.BirthKind {
 			return civil.Record{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"birth_record": "record.not_found"}}
 		}
@@ -216,7 +217,7 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 	}
 	// A person cannot die twice: a death already registered for the same personal ID or birth
 	// entry is a hard stop, not a suspicion an officer can wave through.
-	if prior, err := s.Store.DeathOf(ctx, d.Deceased.PersonalID, d.BirthRecord); err == nil {
+	if prior, err := s.records.DeathOf(ctx, d.Deceased.PersonalID, d.BirthRecord); err == nil {
 		return civil.Record{}, &DuplicateError{Candidates: []Candidate{toCandidate(civil.Candidate{Record: prior, Score: 100,
 			Reasons: []string{"dup.already_dead"}})}}
 	} else if !fault.Is(err, fault.NotFound) {
@@ -232,7 +233,7 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 	err = s.register(ctx, &r, dup, "KT", req.Dossier, d.Requester.FullName, by)
 	if fault.Is(err, fault.Conflict) {
 		// Registered meanwhile by someone else: the database keeps one death per person.
-		if prior, perr := s.Store.DeathOf(ctx, d.Deceased.PersonalID, d.BirthRecord); perr == nil {
+		if prior, perr := s.records.DeathOf(ctx, d.Deceased.PersonalID, d.BirthRecord); perr == nil {
 			return civil.Record{}, &DuplicateError{Candidates: []Candidate{toCandidate(civil.Candidate{Record: prior, Score: 100,
 				Reasons: []string{"dup.already_dead"}})}}
 		}
@@ -243,7 +244,7 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 // register stores the entry with its dossier: the one received before under code, which must
 // be open, of this procedure and office; or else a new one, opened and settled at once (the
 // request was made at the desk and answered on the spot).
-func (s *Service) register(ctx context.Context, r *civil.Record, dup *store.DuplicateDecision, procedure, code, applicant string, by audit.Actor) error {
+func (s *Service) register(ctx context.Context, r *civil.Record, dup *DuplicateDecision, procedure, code, applicant string, by audit.Actor) error {
 	now := s.Store.Now()
 	var d dossier.Dossier
 	var was dossier.Status
@@ -287,12 +288,12 @@ func (s *Service) register(ctx context.Context, r *civil.Record, dup *store.Dupl
 		}
 		return reception.MoveIn(tx, &d, was, by)
 	}
-	return s.Store.RegisterRecord(ctx, r, store.Registration{Duplicate: dup, Then: then}, by)
+	return s.records.RegisterRecord(ctx, r, Registration{Duplicate: dup, Then: then}, by)
 }
 
 // Get returns an entry the caller may see, and audits the view.
 func (s *Service) Get(ctx context.Context, p auth.Principal, by audit.Actor, id string) (civil.Record, error) {
-	r, err := s.Store.Record(ctx, id)
+	r, err := s.records.Record(ctx, id)
 	if err != nil {
 		return r, err
 	}
@@ -303,7 +304,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, by audit.Actor, id 
 }
 
 // Search finds entries within the caller's jurisdiction, and audits the search.
-func (s *Service) Search(ctx context.Context, p auth.Principal, by audit.Actor, text string, q civil.Query) ([]store.RecordSummary, int, error) {
+func (s *Service) Search(ctx context.Context, p auth.Principal, by audit.Actor, text string, q civil.Query) ([]RecordSummary, int, error) {
 	if err := p.Allow(auth.ViewRecords, ""); err != nil {
 		return nil, 0, err
 	}
@@ -312,7 +313,7 @@ func (s *Service) Search(ctx context.Context, p auth.Principal, by audit.Actor, 
 	if scope := p.Scope(); scope != "" {
 		q.Office = scope
 	}
-	items, total, err := s.Store.SearchRecords(ctx, q)
+	items, total, err := s.records.SearchRecords(ctx, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -338,7 +339,7 @@ type Amendment struct {
 // A supplement only fills fields that were empty (Law 60/2014 art. 29); a correction may
 // change any (art. 28).
 func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, id string, a Amendment) (civil.Record, error) {
-	r, err := s.Store.Record(ctx, id)
+	r, err := s.records.Record(ctx, id)
 	if err != nil {
 		return r, err
 	}
@@ -394,7 +395,7 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 		return r, err
 	}
 	ver := civil.Version{Change: a.Change, Reason: strings.TrimSpace(a.Reason), LegalBasis: strings.TrimSpace(a.LegalBasis), Fields: changed}
-	if err := s.Store.AddVersion(ctx, &next, r.Version, ver, by); err != nil {
+	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by); err != nil {
 		return r, err
 	}
 	return next, nil
@@ -429,5 +430,16 @@ func (s *Service) History(ctx context.Context, p auth.Principal, r civil.Record)
 	if err := p.Allow(auth.ViewRecords, r.Office); err != nil {
 		return nil, err
 	}
-	return s.Store.RecordHistory(ctx, r)
+	return s.records.RecordHistory(ctx, r)
+}
+
+// Entry reads an entry in its current version, for another domain's service that checks the
+// caller's rights itself (issuing, laying out a document it holds).
+func (s *Service) Entry(ctx context.Context, id string) (civil.Record, error) {
+	return s.records.Record(ctx, id)
+}
+
+// Versions lists an entry's versions, oldest first, for another domain's service.
+func (s *Service) Versions(ctx context.Context, r civil.Record) ([]civil.Version, error) {
+	return s.records.RecordHistory(ctx, r)
 }

@@ -301,7 +301,7 @@ func TestConcurrentDeathsOfOnePerson(t *testing.T) {
 		if ok.Load() != 1 || refused.Load() != n-1 {
 			t.Fatalf("%d deaths registered, %d refused", ok.Load(), refused.Load())
 		}
-		items, total, err := st.SearchRecords(ctx, civil.Query{Kind: civil.DeathKind, Limit: 50})
+		items, total, err := registration.NewRecords(st).SearchRecords(ctx, civil.Query{Kind: civil.DeathKind, Limit: 50})
 		if err != nil || total != 1 || len(items) != 1 {
 			t.Fatalf("deaths stored: %d (%v)", total, err)
 		}

@@ -38,6 +38,39 @@ func (t *Tx) Query(q string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(inTx(t.ctx), q, args...)
 }
 
+// ExecOnce runs a statement that is built for this call (a multi-row insert of some length):
+// it is not kept among the prepared statements.
+func (t *Tx) ExecOnce(q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(inTx(t.ctx), q, args...)
+}
+
+// ExecRepeated and QueryRepeated run a long generated statement that repeats (a full chunk of
+// a bulk insert): it is prepared once and kept, whatever its length.
+func (t *Tx) ExecRepeated(q string, args ...any) (sql.Result, error) {
+	ctx := inTx(t.ctx)
+	if st := t.s.prepared(q); st != nil {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, q, args...)
+}
+
+// QueryOnce is ExecOnce for a statement that returns rows.
+func (t *Tx) QueryOnce(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(inTx(t.ctx), q, args...)
+}
+
+// Placeholders is Store.Placeholders.
+func (t *Tx) Placeholders(k, n int) string { return t.s.placeholders(k, n) }
+
+// QueryRepeated is ExecRepeated for a statement that returns rows.
+func (t *Tx) QueryRepeated(q string, args ...any) (*sql.Rows, error) {
+	ctx := inTx(t.ctx)
+	if st := t.s.prepared(q); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, q, args...)
+}
+
 // Audit appends an entry to the audit chain, committed with the rest or not at all.
 func (t *Tx) Audit(e audit.Entry) error { return t.s.appendAudit(t.ctx, t.tx, e) }
 
@@ -60,6 +93,17 @@ func (s *Store) Query(ctx context.Context, q string, args ...any) (*sql.Rows, er
 func (s *Store) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return s.readRow(ctx, q, args...)
 }
+
+// Param is the i-th positional parameter of a generated statement. SQLite gets "?": it looks
+// "$n" names up one by one, which makes a statement with thousands of parameters slow to prepare.
+func (s *Store) Param(i int) string { return s.param(i) }
+
+// Placeholders is "(p(k+1), p(k+2), …)" for n parameters after the first k.
+func (s *Store) Placeholders(k, n int) string { return s.placeholders(k, n) }
+
+// EntryKey is the column by which rows an index found are read again: SQLite's rowid, which
+// every index holds, PostgreSQL's id.
+func (s *Store) EntryKey() string { return s.dialect.entryKey() }
 
 // Fail passes err on, counting it for /metrics when it is unexpected (not a not-found, a
 // conflict or invalid input).

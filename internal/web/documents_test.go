@@ -16,6 +16,7 @@ import (
 	"tuphap/internal/civil"
 	"tuphap/internal/issuing"
 	"tuphap/internal/pdftest"
+	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
@@ -201,7 +202,7 @@ func TestImportStopsAtShutdown(t *testing.T) {
 	if strings.Contains(frag, "hx-trigger") || !strings.Contains(frag, "context canceled") {
 		t.Fatalf("the job after shutdown: %s", frag)
 	}
-	if n, err := e.store.CountRecords(ctx); err != nil || n >= 18000 {
+	if n, err := registration.NewRecords(e.store).CountRecords(ctx); err != nil || n >= 18000 {
 		t.Fatalf("entries after shutdown: %d %v", n, err)
 	}
 	if _, report := e.do(a, "GET", "/imports/"+id+"/report.csv", nil, nil); !strings.HasPrefix(report, "line,reason") {
@@ -349,7 +350,7 @@ func TestReplacedDocumentSaysWhy(t *testing.T) {
 		_, body = e.api(auth.Officer, "POST", "/api/v1/records/"+recID+"/extracts", "")
 		docID := body["id"].(string)
 		// The number arrives as the outbox worker records it: a supplement by the linked procedure.
-		r, err := e.store.Record(ctx, recID)
+		r, err := registration.NewRecords(e.store).Record(ctx, recID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -357,7 +358,7 @@ func TestReplacedDocumentSaysWhy(t *testing.T) {
 		b := *r.Birth
 		b.Child.PersonalID = "051326001234"
 		next.Birth = &b
-		if err := e.store.AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"},
+		if err := registration.NewRecords(e.store).AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"},
 			Reason: "Số định danh cá nhân do Cơ sở dữ liệu quốc gia về dân cư cấp"}, audit.Linked); err != nil {
 			t.Fatal(err)
 		}

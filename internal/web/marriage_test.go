@@ -8,6 +8,7 @@ import (
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
@@ -21,7 +22,7 @@ func TestMarriageEntryPages(t *testing.T) {
 		m := civil.Record{Kind: civil.MarriageKind, Office: "21025", Register: civil.Register{Number: 3, Book: "KH", Year: 2005}, RegisteredOn: "2005-10-10",
 			Marriage: &civil.Marriage{Husband: civil.Spouse{FullName: "Nguyễn Văn Hải", DateOfBirth: "1980-01-01"},
 				Wife: civil.Spouse{FullName: "Trần Thị Thu Hương", DateOfBirth: "1983-03-03", Residence: "Xã Tân Mỹ"}}}
-		if _, err := st.BulkInsert(ctx, []civil.Record{m}, audit.System, "kh.csv"); err != nil {
+		if _, err := registration.NewRecords(st).BulkInsert(ctx, []civil.Record{m}, audit.System, "kh.csv"); err != nil {
 			t.Fatal(err)
 		}
 		code, body := e.api(auth.Officer, "GET", "/api/v1/records?q=tran+thi+thu+huong", "")

@@ -86,7 +86,7 @@ func (s *Server) retryMessage(r *http.Request) (outbox.Message, error) {
 	if err := p.Allow(auth.WriteRecords, m.Office); err != nil {
 		return m, err
 	}
-	rec, err := s.store.Record(r.Context(), m.RecordID)
+	rec, err := s.registry.Entry(r.Context(), m.RecordID)
 	if err != nil {
 		return m, err
 	}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"tuphap/internal/fault"
-	"tuphap/internal/store"
 
 	"tuphap/internal/agency"
 	"tuphap/internal/auth"
@@ -35,7 +34,7 @@ func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) error {
 		v.Set("offset", itoa(q.Offset+len(items)))
 		next = "/records?" + v.Encode()
 	}
-	data := map[string]any{"Q": text, "Filter": q, "Items": items, "Total": total, "More": total > store.MaxCount, "Cap": store.MaxCount,
+	data := map[string]any{"Q": text, "Filter": q, "Items": items, "Total": total, "More": total > registration.MaxCount, "Cap": registration.MaxCount,
 		"OfficeNames": s.officeName, "Next": next, "CanWrite": p.Can(auth.WriteRecords), "Offices": s.offices, "Scoped": p.Scope() != ""}
 	// htmx asks for the results only, so typing in the search box swaps a table, not the page.
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "results" {

@@ -1,4 +1,4 @@
-package store
+package registration
 
 import (
 	"context"
@@ -6,14 +6,15 @@ import (
 	"testing"
 
 	"tuphap/internal/civil"
+	"tuphap/internal/store/storetest"
 )
 
 // On SQLite the first step of a birth's duplicate check reads the parents' indexes only: the
 // child's name is in them, so no entry is read until its name leaves a duplicate possible.
 func TestChildrenOfParentsReadsIndexesOnly(t *testing.T) {
-	s, _ := testStore(t)
+	s := NewRecords(storetest.SQLite(t))
 	q, args := s.parentsSQL(civil.Facts{Mother: "tran thi lan", Father: "nguyen van hung"}, "2026-01-29", "2026-02-04")
-	plan, err := s.queryPlan(context.Background(), q, args...)
+	plan, err := s.st.QueryPlan(context.Background(), q, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,8 +27,8 @@ func TestChildrenOfParentsReadsIndexesOnly(t *testing.T) {
 
 // The same-name step reads the name list's index alone, which carries what the rules look at.
 func TestSameNameBirthsReadIndexOnly(t *testing.T) {
-	s, _ := testStore(t)
-	plan, err := s.queryPlan(context.Background(), sameNameBirths, "nguyen thi dao", "2026-01-29", "2026-02-04")
+	s := NewRecords(storetest.SQLite(t))
+	plan, err := s.st.QueryPlan(context.Background(), sameNameBirths, "nguyen thi dao", "2026-01-29", "2026-02-04")
 	if err != nil {
 		t.Fatal(err)
 	}

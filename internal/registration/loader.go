@@ -1,4 +1,4 @@
-package store
+package registration
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 // reads, checks and encodes the next batch (PrepareBulk) while SQLite writes the previous one:
 // on a machine with two cores, the import then uses both.
 type BulkLoader struct {
-	s      *Store
+	db     *Records
 	by     audit.Actor
 	source string
 	queue  chan *BulkBatch
@@ -26,15 +26,15 @@ type BulkLoader struct {
 }
 
 // NewBulkLoader starts a loader. written, if not nil, hears the outcome of each batch.
-func (s *Store) NewBulkLoader(ctx context.Context, by audit.Actor, source string, written func(BulkResult)) *BulkLoader {
-	l := &BulkLoader{s: s, by: by, source: source, queue: make(chan *BulkBatch, 1), done: make(chan struct{}), written: written}
+func (db *Records) NewBulkLoader(ctx context.Context, by audit.Actor, source string, written func(BulkResult)) *BulkLoader {
+	l := &BulkLoader{db: db, by: by, source: source, queue: make(chan *BulkBatch, 1), done: make(chan struct{}), written: written}
 	go func() {
 		defer close(l.done)
 		for b := range l.queue {
 			if l.failed() {
 				continue // drain: the first error ends the import
 			}
-			res, err := s.WriteBulk(ctx, b, by, source)
+			res, err := db.WriteBulk(ctx, b, by, source)
 			l.mu.Lock()
 			l.total.Inserted += res.Inserted
 			l.total.Skipped += res.Skipped
@@ -62,7 +62,7 @@ func (l *BulkLoader) Add(rs []civil.Record) error {
 	if len(rs) == 0 {
 		return nil
 	}
-	b, err := l.s.PrepareBulk(rs, l.by)
+	b, err := l.db.PrepareBulk(rs, l.by)
 	if err != nil {
 		return err
 	}

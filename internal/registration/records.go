@@ -1,4 +1,4 @@
-package store
+package registration
 
 import (
 	"context"
@@ -11,8 +11,17 @@ import (
 	"tuphap/internal/audit"
 	"tuphap/internal/civil"
 	"tuphap/internal/fault"
+	"tuphap/internal/store"
 	"tuphap/internal/vntext"
 )
+
+// Records is the civil-status register's SQL: entries, their versions and names, register
+// numbers, searches and duplicate candidates, bulk loads. The registration service writes
+// through it; the legacy import and the benchmark load through it.
+type Records struct{ st *store.Store }
+
+// NewRecords returns the register of st.
+func NewRecords(st *store.Store) *Records { return &Records{st: st} }
 
 // indexColumns are the searchable copies of a record's current version, in the order of
 // indexValues.
@@ -59,16 +68,16 @@ func nameRows(r *civil.Record) []any {
 }
 
 // insertNameRows writes record_names rows given as flat (record_id, folded, given_folded) values.
-func (s *Store) insertNameRows(ctx context.Context, tx *sql.Tx, args []any) error {
+func insertNameRows(tx *store.Tx, args []any) error {
 	for len(args) > 0 {
 		k := min(len(args)/3, 300)
 		rows := make([]string, k)
 		for i := range rows {
-			rows[i] = s.placeholders(i*3, 3)
+			rows[i] = tx.Placeholders(i*3, 3)
 		}
-		if _, err := tx.ExecContext(inTx(ctx), `INSERT INTO record_names (record_id, folded, given_folded) VALUES `+strings.Join(rows, ", ")+
+		if _, err := tx.ExecOnce(`INSERT INTO record_names (record_id, folded, given_folded) VALUES `+strings.Join(rows, ", ")+
 			` ON CONFLICT (record_id, folded) DO NOTHING`, args[:k*3]...); err != nil {
-			return fmt.Errorf("store: record names: %w", err)
+			return fmt.Errorf("registration: record names: %w", err)
 		}
 		args = args[k*3:]
 	}
@@ -104,21 +113,21 @@ type Registration struct {
 	Duplicate *DuplicateDecision
 	// Then writes, in the same transaction, what the entry brings about once it has its id and
 	// number: its dossier, its requests to the agencies. An error undoes the registration.
-	Then func(tx *Tx, r *civil.Record) error
+	Then func(tx *store.Tx, r *civil.Record) error
 }
 
 // RegisterRecord gives r the next number of its office's register for the year of
 // registration and stores it with its first version and its dossier, in one transaction: a
 // failure leaves no entry, no used number and no dossier.
-func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registration, by audit.Actor) error {
+func (db *Records) RegisterRecord(ctx context.Context, r *civil.Record, reg Registration, by audit.Actor) error {
 	dup := reg.Duplicate
 	regDate, ok := civil.ParseDate(r.RegisteredOn)
 	if !ok {
 		return fault.New(fault.Invalid, "civil.date_format")
 	}
-	r.ID = newID()
+	r.ID = store.NewID()
 	r.Version = 1
-	r.CreatedAt = s.Now().UTC()
+	r.CreatedAt = db.st.Now().UTC()
 	r.CreatedBy = by.Username
 	r.Register = civil.Register{Book: CurrentBook, Year: regDate.Year()}
 	data, err := entryJSON(r)
@@ -127,47 +136,47 @@ func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registr
 	}
 	// Worked out before the transaction: the committer runs every writer's in turn.
 	index, names := indexValues(r), nameRows(r)
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return db.st.Write(ctx, func(tx *store.Tx) error {
 		// Opens the book at number 1 or takes the next number, in one statement.
-		if err := s.queryRow(ctx, tx, `INSERT INTO registers (office, kind, year, book, last_number) VALUES ($1, $2, $3, $4, 1)
+		if err := tx.QueryRow(`INSERT INTO registers (office, kind, year, book, last_number) VALUES ($1, $2, $3, $4, 1)
 			ON CONFLICT (office, kind, year, book) DO UPDATE SET last_number = registers.last_number + 1 RETURNING last_number`,
 			r.Office, string(r.Kind), r.Register.Year, r.Register.Book).Scan(&r.Register.Number); err != nil {
-			return fmt.Errorf("store: next register number: %w", err)
+			return fmt.Errorf("registration: next register number: %w", err)
 		}
 		args := append([]any{r.ID, string(r.Kind), r.Office, r.Register.Year, r.Register.Book, r.Register.Number, r.RegisteredOn,
-			r.Late, r.Version, r.CreatedBy, ts(r.CreatedAt)}, index...)
-		if _, err := s.exec(ctx, tx, `INSERT INTO records (id, kind, office, reg_year, reg_book, reg_number, registered_on, late,
+			r.Late, r.Version, r.CreatedBy, store.Time(r.CreatedAt)}, index...)
+		if _, err := tx.Exec(`INSERT INTO records (id, kind, office, reg_year, reg_book, reg_number, registered_on, late,
 			version, created_by, created_at, `+indexColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
 			$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, args...); err != nil {
-			if r.Kind == civil.DeathKind && isUniqueViolation(err) {
+			if r.Kind == civil.DeathKind && store.IsUniqueViolation(err) {
 				// records_one_death_*: this person's death was registered meanwhile.
 				return fault.Wrap(fault.Conflict, "death.already_registered", err)
 			}
-			return fmt.Errorf("store: insert record: %w", err)
+			return fmt.Errorf("registration: insert record: %w", err)
 		}
-		if _, err := s.exec(ctx, tx, `INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
-			VALUES ($1, 1, $2, $3, '', '', '', $4, $5)`, r.ID, string(civil.Original), data, by.Username, ts(r.CreatedAt)); err != nil {
-			return fmt.Errorf("store: insert version: %w", err)
+		if _, err := tx.Exec(`INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
+			VALUES ($1, 1, $2, $3, '', '', '', $4, $5)`, r.ID, string(civil.Original), data, by.Username, store.Time(r.CreatedAt)); err != nil {
+			return fmt.Errorf("registration: insert version: %w", err)
 		}
-		if err := s.insertNameRows(ctx, tx, names); err != nil {
+		if err := insertNameRows(tx, names); err != nil {
 			return err
 		}
 		obj := "record:" + r.ID
 		if dup != nil {
-			if _, err := s.exec(ctx, tx, `INSERT INTO duplicate_decisions (id, record_id, candidates, reason, officer, at) VALUES ($1, $2, $3, $4, $5, $6)`,
-				newID(), r.ID, strings.Join(dup.Candidates, ","), dup.Reason, by.Username, ts(r.CreatedAt)); err != nil {
-				return fmt.Errorf("store: duplicate decision: %w", err)
+			if _, err := tx.Exec(`INSERT INTO duplicate_decisions (id, record_id, candidates, reason, officer, at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				store.NewID(), r.ID, strings.Join(dup.Candidates, ","), dup.Reason, by.Username, store.Time(r.CreatedAt)); err != nil {
+				return fmt.Errorf("registration: duplicate decision: %w", err)
 			}
-			if err := s.appendAudit(ctx, tx, by.Entry("record.not_duplicate", obj, "candidates="+strings.Join(dup.Candidates, ",")+" reason="+dup.Reason)); err != nil {
+			if err := tx.Audit(by.Entry("record.not_duplicate", obj, "candidates="+strings.Join(dup.Candidates, ",")+" reason="+dup.Reason)); err != nil {
 				return err
 			}
 		}
-		if err := s.appendAudit(ctx, tx, by.Entry("record.create", obj,
+		if err := tx.Audit(by.Entry("record.create", obj,
 			fmt.Sprintf("%s office=%s so=%d quyen=%s/%d", r.Kind, r.Office, r.Register.Number, r.Register.Book, r.Register.Year))); err != nil {
 			return err
 		}
 		if reg.Then != nil {
-			return reg.Then(&Tx{s: s, tx: tx, ctx: ctx}, r)
+			return reg.Then(tx, r)
 		}
 		return nil
 	})
@@ -175,11 +184,11 @@ func (s *Store) RegisterRecord(ctx context.Context, r *civil.Record, reg Registr
 
 const recordCols = `r.id, r.kind, r.office, r.reg_year, r.reg_book, r.reg_number, r.registered_on, r.late, r.version, r.created_by, r.created_at, v.data`
 
-func scanRecord(row interface{ Scan(...any) error }) (civil.Record, error) {
+func scanRecord(row store.Scanner) (civil.Record, error) {
 	var r civil.Record
 	var kind, data string
 	if err := row.Scan(&r.ID, &kind, &r.Office, &r.Register.Year, &r.Register.Book, &r.Register.Number, &r.RegisteredOn,
-		&r.Late, &r.Version, &r.CreatedBy, scanTime(&r.CreatedAt), &data); err != nil {
+		&r.Late, &r.Version, &r.CreatedBy, store.ScanTime(&r.CreatedAt), &data); err != nil {
 		return r, err
 	}
 	r.Kind = civil.Kind(kind)
@@ -200,29 +209,29 @@ func decodeEntry(r *civil.Record, data string) error {
 }
 
 // Record returns an entry in its current version.
-func (s *Store) Record(ctx context.Context, id string) (civil.Record, error) {
-	r, err := scanRecord(s.readRow(ctx, `SELECT `+recordCols+` FROM records r
+func (db *Records) Record(ctx context.Context, id string) (civil.Record, error) {
+	r, err := scanRecord(db.st.QueryRow(ctx, `SELECT `+recordCols+` FROM records r
 		JOIN record_versions v ON v.record_id = r.id AND v.version = r.version WHERE r.id = $1`, id))
 	if err != nil {
-		return r, s.fail(notFound(fmt.Errorf("store: record %s: %w", id, err), "record.not_found"))
+		return r, db.st.Fail(store.NotFound(fmt.Errorf("registration: record %s: %w", id, err), "record.not_found"))
 	}
 	return r, nil
 }
 
 // RecordHistory lists every version of an entry, oldest first.
-func (s *Store) RecordHistory(ctx context.Context, r civil.Record) ([]civil.Version, error) {
-	rows, err := s.read(ctx, `SELECT version, change, data, reason, legal_basis, fields, officer, at
+func (db *Records) RecordHistory(ctx context.Context, r civil.Record) ([]civil.Version, error) {
+	rows, err := db.st.Query(ctx, `SELECT version, change, data, reason, legal_basis, fields, officer, at
 		FROM record_versions WHERE record_id = $1 ORDER BY version`, r.ID)
 	if err != nil {
-		return nil, s.fail(fmt.Errorf("store: history: %w", err))
+		return nil, db.st.Fail(fmt.Errorf("registration: history: %w", err))
 	}
 	defer rows.Close()
 	var out []civil.Version
 	for rows.Next() {
 		var v civil.Version
 		var change, data, fields string
-		if err := rows.Scan(&v.Number, &change, &data, &v.Reason, &v.LegalBasis, &fields, &v.Officer, scanTime(&v.At)); err != nil {
-			return nil, s.fail(err)
+		if err := rows.Scan(&v.Number, &change, &data, &v.Reason, &v.LegalBasis, &fields, &v.Officer, store.ScanTime(&v.At)); err != nil {
+			return nil, db.st.Fail(err)
 		}
 		v.Change = civil.Change(change)
 		if fields != "" {
@@ -235,40 +244,40 @@ func (s *Store) RecordHistory(ctx context.Context, r civil.Record) ([]civil.Vers
 		v.Birth, v.Death, v.Marriage = tmp.Birth, tmp.Death, tmp.Marriage
 		out = append(out, v)
 	}
-	return out, s.fail(rows.Err())
+	return out, db.st.Fail(rows.Err())
 }
 
 // AddVersion stores a corrected or supplemented entry as a new version. It fails with a
 // conflict when someone else changed the entry since version base was read.
-func (s *Store) AddVersion(ctx context.Context, r *civil.Record, base int, v civil.Version, by audit.Actor) error {
+func (db *Records) AddVersion(ctx context.Context, r *civil.Record, base int, v civil.Version, by audit.Actor) error {
 	data, err := entryJSON(r)
 	if err != nil {
 		return err
 	}
-	now := s.Now().UTC()
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	now := db.st.Now().UTC()
+	return db.st.Write(ctx, func(tx *store.Tx) error {
 		args := append([]any{r.ID, base}, indexValues(r)...)
-		res, err := s.exec(ctx, tx, `UPDATE records SET version = version + 1, full_name = $3, name_folded = $4, given_first = $5,
+		res, err := tx.Exec(`UPDATE records SET version = version + 1, full_name = $3, name_folded = $4, given_first = $5,
 			sex = $6, date_of_birth = $7, personal_id = $8, mother_folded = $9, mother_personal_id = $10, father_folded = $11,
 			date_of_death = $12, birth_record = $13 WHERE id = $1 AND version = $2`, args...)
 		if err != nil {
-			return fmt.Errorf("store: update record: %w", err)
+			return fmt.Errorf("registration: update record: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fault.New(fault.Conflict, "record.changed")
 		}
 		r.Version = base + 1
-		if _, err := s.exec(ctx, tx, `INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
+		if _, err := tx.Exec(`INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.Version, string(v.Change), data, v.Reason, v.LegalBasis,
-			strings.Join(v.Fields, ","), by.Username, ts(now)); err != nil {
-			return fmt.Errorf("store: insert version: %w", err)
+			strings.Join(v.Fields, ","), by.Username, store.Time(now)); err != nil {
+			return fmt.Errorf("registration: insert version: %w", err)
 		}
 		// Documents issued from earlier versions no longer show the entry as it is.
-		if _, err := s.exec(ctx, tx, `UPDATE documents SET status = 'replaced' WHERE record_id = $1 AND record_version < $2
+		if _, err := tx.Exec(`UPDATE documents SET status = 'replaced' WHERE record_id = $1 AND record_version < $2
 			AND status IN ('issued', 'signed')`, r.ID, r.Version); err != nil {
-			return fmt.Errorf("store: replace documents: %w", err)
+			return fmt.Errorf("registration: replace documents: %w", err)
 		}
-		return s.appendAudit(ctx, tx, by.Entry("record."+string(v.Change), "record:"+r.ID,
+		return tx.Audit(by.Entry("record."+string(v.Change), "record:"+r.ID,
 			fmt.Sprintf("version=%d fields=%s", r.Version, strings.Join(v.Fields, ","))))
 	})
 }
@@ -300,13 +309,13 @@ func prefixEnd(p string) string { return p + "\U0010FFFF" }
 // is served by an index. A name is a prefix of the folded full name ("nguyen thi d") or of the
 // given-name-first form ("dao nguyen"); each is read in its own index's order, so that even
 // "nguyen", a third of the province, returns its first page without sorting every match.
-func (s *Store) SearchRecords(ctx context.Context, q civil.Query) ([]RecordSummary, int, error) {
+func (db *Records) SearchRecords(ctx context.Context, q civil.Query) ([]RecordSummary, int, error) {
 	b := searchSQL(q)
 	limit, offset := q.Limit, max(q.Offset, 0)
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	out, err := s.searchPage(ctx, b, q.Name != "", limit, offset)
+	out, err := db.searchPage(ctx, b, q.Name != "", limit, offset)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -314,21 +323,21 @@ func (s *Store) SearchRecords(ctx context.Context, q civil.Query) ([]RecordSumma
 	if offset == 0 && len(out) < limit {
 		return out, len(out), nil
 	}
-	total, err := s.countRecords(ctx, b)
+	total, err := db.countRecords(ctx, b)
 	if err != nil {
-		return nil, 0, s.fail(fmt.Errorf("store: count records: %w", err))
+		return nil, 0, db.st.Fail(fmt.Errorf("registration: count records: %w", err))
 	}
 	return out, total, nil
 }
 
 // countRecords counts a search's matches up to MaxCount+1 ("more than MaxCount").
-func (s *Store) countRecords(ctx context.Context, b *search) (int, error) {
+func (db *Records) countRecords(ctx context.Context, b *search) (int, error) {
 	count := func(cond string) (int, error) {
 		var n int
-		err := s.readRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+b.where(cond)+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1), b.args...).Scan(&n)
+		err := db.st.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+b.where(cond)+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1), b.args...).Scan(&n)
 		return n, err
 	}
-	over, err := s.pastCap(ctx, b)
+	over, err := db.pastCap(ctx, b)
 	if over || err != nil {
 		return MaxCount + 1, err
 	}
@@ -345,10 +354,10 @@ func (s *Store) countRecords(ctx context.Context, b *search) (int, error) {
 // pastCap tells whether a search matches more than MaxCount entries within the family-first
 // index alone, as most names do, by reading the entry MaxCount places after its first one:
 // skipping entries costs SQLite less than counting them.
-func (s *Store) pastCap(ctx context.Context, b *search) (bool, error) {
+func (db *Records) pastCap(ctx context.Context, b *search) (bool, error) {
 	q, args, open := b.capProbe()
 	var name string
-	err := s.readRow(ctx, q, args...).Scan(&name)
+	err := db.st.QueryRow(ctx, q, args...).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -373,16 +382,16 @@ func (b *search) capProbe() (q string, args []any, open bool) {
 }
 
 // searchPage reads one page of a search.
-func (s *Store) searchPage(ctx context.Context, b *search, byName bool, limit, offset int) ([]RecordSummary, error) {
+func (db *Records) searchPage(ctx context.Context, b *search, byName bool, limit, offset int) ([]RecordSummary, error) {
 	if !byName {
-		return s.summaries(ctx, b.where("")+` ORDER BY registered_on DESC, id DESC`+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), b.args)
+		return db.summaries(ctx, b.where("")+` ORDER BY registered_on DESC, id DESC`+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), b.args)
 	}
 	var out []RecordSummary
 	for _, st := range b.nameSteps() {
 		if len(out) >= offset+limit {
 			break
 		}
-		more, err := s.summaries(ctx, st.tail(b, offset+limit-len(out)), b.args)
+		more, err := db.summaries(ctx, st.tail(b, offset+limit-len(out)), b.args)
 		if err != nil {
 			return nil, err
 		}
@@ -397,10 +406,10 @@ func (s *Store) searchPage(ctx context.Context, b *search, byName bool, limit, o
 const searchColumns = `SELECT id, kind, full_name, date_of_birth, personal_id, office, reg_year, reg_book, reg_number,
 		registered_on, date_of_death, late FROM records`
 
-func (s *Store) summaries(ctx context.Context, tail string, args []any) ([]RecordSummary, error) {
-	rows, err := s.read(ctx, searchColumns+tail, args...)
+func (db *Records) summaries(ctx context.Context, tail string, args []any) ([]RecordSummary, error) {
+	rows, err := db.st.Query(ctx, searchColumns+tail, args...)
 	if err != nil {
-		return nil, s.fail(fmt.Errorf("store: search records: %w", err))
+		return nil, db.st.Fail(fmt.Errorf("registration: search records: %w", err))
 	}
 	defer rows.Close()
 	out := []RecordSummary{}
@@ -409,12 +418,12 @@ func (s *Store) summaries(ctx context.Context, tail string, args []any) ([]Recor
 		var kind string
 		if err := rows.Scan(&x.ID, &kind, &x.FullName, &x.DateOfBirth, &x.PersonalID, &x.Office, &x.Register.Year, &x.Register.Book,
 			&x.Register.Number, &x.RegisteredOn, &x.DateOfDeath, &x.Late); err != nil {
-			return nil, s.fail(err)
+			return nil, db.st.Fail(err)
 		}
 		x.Kind = civil.Kind(kind)
 		out = append(out, x)
 	}
-	return out, s.fail(rows.Err())
+	return out, db.st.Fail(rows.Err())
 }
 
 // nameStep is one query of a name search: its condition and the index order it is read in.
@@ -513,57 +522,13 @@ func searchSQL(q civil.Query) *search {
 	return b
 }
 
-// ExplainSearch returns the SQLite query plans of the queries a search runs, its page then its
-// probe of the cap (tests check that they use indexes).
-func (s *Store) ExplainSearch(ctx context.Context, q civil.Query) (string, error) {
-	b := searchSQL(q)
-	tails := []string{b.where("") + ` ORDER BY registered_on DESC, id DESC LIMIT 50`}
-	if q.Name != "" {
-		tails = nil
-		for _, st := range b.nameSteps()[:2] { // the third reads record_names, by its own keys
-			tails = append(tails, st.tail(b, 50))
-		}
-	}
-	var out strings.Builder
-	for _, tail := range tails {
-		plan, err := s.queryPlan(ctx, searchColumns+tail, b.args...)
-		if err != nil {
-			return "", err
-		}
-		out.WriteString(plan)
-	}
-	probe, args, _ := b.capProbe()
-	plan, err := s.queryPlan(ctx, probe, args...)
-	out.WriteString(plan)
-	return out.String(), err
-}
-
-// queryPlan is SQLite's plan for q, a line per step.
-func (s *Store) queryPlan(ctx context.Context, q string, args ...any) (string, error) {
-	rows, err := s.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q, args...) // once: not worth a prepared statement
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var out strings.Builder
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			return "", err
-		}
-		out.WriteString(detail + "\n")
-	}
-	return out.String(), rows.Err()
-}
-
 // DuplicateCandidates returns the registered entries that could be the same as the new one:
 // for a birth, children born within the window to the same mother or father or with the same
 // name; for a death, deaths of the same personal ID, birth record or name. Each lookup is an
 // index range; the rules in package civil then score them.
-func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.Params) ([]civil.Record, error) {
+func (db *Records) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.Params) ([]civil.Record, error) {
 	var conds []string
-	var args Args
+	var args store.Args
 	arg := args.Add
 	var likely likelyIDs
 	if f.Kind == civil.BirthKind {
@@ -572,12 +537,12 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 		}
 		lo := f.DOB.AddDate(0, 0, -p.DOBWindowDays).Format(civil.DateFormat)
 		hi := f.DOB.AddDate(0, 0, p.DOBWindowDays).Format(civil.DateFormat)
-		keys, err := s.childrenOfParents(ctx, f, p, lo, hi)
+		keys, err := db.childrenOfParents(ctx, f, p, lo, hi)
 		if err != nil {
 			return nil, err
 		}
 		if len(keys) > 0 {
-			conds = append(conds, s.dialect.entryKey()+" IN "+inList(arg, keys))
+			conds = append(conds, db.st.EntryKey()+" IN "+inList(arg, keys))
 		}
 		if f.MotherID != "" {
 			conds = append(conds, "mother_personal_id = "+arg(f.MotherID))
@@ -586,7 +551,7 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 		// at ten million entries), and the name list's index holds what the rules look at: they
 		// are judged without reading an entry.
 		if name := strings.TrimSpace(f.Family + " " + f.Given); name != "" {
-			if err := s.likelyCandidates(ctx, f, p, &likely, sameNameBirths, name, lo, hi); err != nil {
+			if err := db.likelyCandidates(ctx, f, p, &likely, sameNameBirths, name, lo, hi); err != nil {
 				return nil, err
 			}
 		}
@@ -603,7 +568,7 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 	}
 	if len(conds) > 0 {
 		kind := arg(string(f.Kind))
-		if err := s.likelyCandidates(ctx, f, p, &likely, `SELECT id, full_name, sex, date_of_birth, personal_id, mother_folded,
+		if err := db.likelyCandidates(ctx, f, p, &likely, `SELECT id, full_name, sex, date_of_birth, personal_id, mother_folded,
 			mother_personal_id, father_folded, birth_record FROM records WHERE (`+strings.Join(conds, " OR ")+`) AND kind = `+kind+
 			` LIMIT 500`, args...); err != nil {
 			return nil, err
@@ -615,22 +580,22 @@ func (s *Store) DuplicateCandidates(ctx context.Context, f civil.Facts, p civil.
 	// All in one query: SQLite empties a reader's page cache at the start of every read
 	// transaction once anything was written since, so reading them one by one read the same
 	// pages of the indexes and of the table over and over.
-	var ids Args
-	rows, err := s.read(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+	var ids store.Args
+	rows, err := db.st.Query(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
 		WHERE r.id IN `+inList(ids.Add, likely.ids)+` ORDER BY r.id`, ids...)
 	if err != nil {
-		return nil, s.fail(fmt.Errorf("store: duplicate candidates: %w", err))
+		return nil, db.st.Fail(fmt.Errorf("registration: duplicate candidates: %w", err))
 	}
 	defer rows.Close()
 	out := make([]civil.Record, 0, len(likely.ids))
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
-			return nil, s.fail(err)
+			return nil, db.st.Fail(err)
 		}
 		out = append(out, r)
 	}
-	return out, s.fail(rows.Err())
+	return out, db.st.Fail(rows.Err())
 }
 
 // sameNameBirths reads the births of a name within a window of dates of birth, with what the
@@ -647,16 +612,16 @@ type likelyIDs struct {
 // likelyCandidates scores, in Go, the candidates that q reads (the searchable columns only:
 // entries sharing a common name or a mother are many, likely duplicates few, and only those are
 // read whole) and adds the likely ones to likely.
-func (s *Store) likelyCandidates(ctx context.Context, f civil.Facts, p civil.Params, likely *likelyIDs, q string, args ...any) error {
-	rows, err := s.read(ctx, q, args...)
+func (db *Records) likelyCandidates(ctx context.Context, f civil.Facts, p civil.Params, likely *likelyIDs, q string, args ...any) error {
+	rows, err := db.st.Query(ctx, q, args...)
 	if err != nil {
-		return s.fail(fmt.Errorf("store: duplicate candidates: %w", err))
+		return db.st.Fail(fmt.Errorf("registration: duplicate candidates: %w", err))
 	}
 	defer rows.Close()
 	for len(likely.ids) < 50 && rows.Next() {
 		var id, name, sex, dob, pid, mother, motherID, father, link string
 		if err := rows.Scan(&id, &name, &sex, &dob, &pid, &mother, &motherID, &father, &link); err != nil {
-			return s.fail(err)
+			return db.st.Fail(err)
 		}
 		if !likely.seen[id] && civil.Likely(f, civil.FactsOfIndex(f.Kind, name, sex, dob, pid, mother, motherID, father, link), p) {
 			if likely.seen == nil {
@@ -666,20 +631,20 @@ func (s *Store) likelyCandidates(ctx context.Context, f civil.Facts, p civil.Par
 			likely.ids = append(likely.ids, id)
 		}
 	}
-	return s.fail(rows.Err())
+	return db.st.Fail(rows.Err())
 }
 
 // childrenOfParents returns the keys (dialect.entryKey) of the births within [lo, hi] to a
 // mother or a father named as in f whose child's name leaves a duplicate possible. The indexes
 // on the parents hold the child's name: on SQLite this reads no entry at all.
-func (s *Store) childrenOfParents(ctx context.Context, f civil.Facts, p civil.Params, lo, hi string) ([]any, error) {
-	q, args := s.parentsSQL(f, lo, hi)
+func (db *Records) childrenOfParents(ctx context.Context, f civil.Facts, p civil.Params, lo, hi string) ([]any, error) {
+	q, args := db.parentsSQL(f, lo, hi)
 	if q == "" {
 		return nil, nil
 	}
-	rows, err := s.read(ctx, q, args...)
+	rows, err := db.st.Query(ctx, q, args...)
 	if err != nil {
-		return nil, s.fail(fmt.Errorf("store: duplicate candidates by parent: %w", err))
+		return nil, db.st.Fail(fmt.Errorf("registration: duplicate candidates by parent: %w", err))
 	}
 	defer rows.Close()
 	var keys []any
@@ -688,7 +653,7 @@ func (s *Store) childrenOfParents(ctx context.Context, f civil.Facts, p civil.Pa
 		var key any
 		var name string
 		if err := rows.Scan(&key, &name); err != nil {
-			return nil, s.fail(err)
+			return nil, db.st.Fail(err)
 		}
 		if !seen[key] && civil.NameMayMatch(f, name, p) {
 			seen[key] = true
@@ -697,17 +662,17 @@ func (s *Store) childrenOfParents(ctx context.Context, f civil.Facts, p civil.Pa
 			}
 		}
 	}
-	return keys, s.fail(rows.Err())
+	return keys, db.st.Fail(rows.Err())
 }
 
 // parentsSQL is childrenOfParents' query: both parents' index ranges, each read on its own.
-func (s *Store) parentsSQL(f civil.Facts, lo, hi string) (string, []any) {
+func (db *Records) parentsSQL(f civil.Facts, lo, hi string) (string, []any) {
 	var parts []string
-	var args Args
+	var args store.Args
 	for _, by := range [][2]string{{"mother_folded", f.Mother}, {"father_folded", f.Father}} {
 		if by[1] != "" {
 			parts = append(parts, fmt.Sprintf("SELECT %s, name_folded FROM records WHERE %s = %s AND date_of_birth BETWEEN %s AND %s",
-				s.dialect.entryKey(), by[0], args.Add(by[1]), args.Add(lo), args.Add(hi)))
+				db.st.EntryKey(), by[0], args.Add(by[1]), args.Add(lo), args.Add(hi)))
 		}
 	}
 	if len(parts) == 0 {
@@ -735,33 +700,58 @@ func inList(arg func(any) string, vals []any) string {
 }
 
 // CountRecords counts every entry (a full index scan: for tools, not for pages).
-func (s *Store) CountRecords(ctx context.Context) (int, error) {
+func (db *Records) CountRecords(ctx context.Context) (int, error) {
 	var n int
-	if err := s.readRow(ctx, `SELECT COUNT(*) FROM records`).Scan(&n); err != nil {
-		return 0, s.fail(fmt.Errorf("store: count: %w", err))
+	if err := db.st.QueryRow(ctx, `SELECT COUNT(*) FROM records`).Scan(&n); err != nil {
+		return 0, db.st.Fail(fmt.Errorf("registration: count: %w", err))
 	}
 	return n, nil
 }
 
 // DeathOf returns the death entry of the person with that personal ID or birth record, if any.
-func (s *Store) DeathOf(ctx context.Context, personalID, birthRecord string) (civil.Record, error) {
+func (db *Records) DeathOf(ctx context.Context, personalID, birthRecord string) (civil.Record, error) {
 	if personalID == "" && birthRecord == "" {
 		return civil.Record{}, fault.New(fault.NotFound, "record.not_found")
 	}
-	r, err := scanRecord(s.readRow(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+	r, err := scanRecord(db.st.QueryRow(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
 		WHERE r.kind = 'death' AND ((r.personal_id = $1 AND $1 <> '') OR (r.birth_record = $2 AND $2 <> '')) LIMIT 1`, personalID, birthRecord))
 	if err != nil {
-		return r, s.fail(notFound(fmt.Errorf("store: death of %s/%s: %w", personalID, birthRecord, err), "record.not_found"))
+		return r, db.st.Fail(store.NotFound(fmt.Errorf("registration: death of %s/%s: %w", personalID, birthRecord, err), "record.not_found"))
 	}
 	return r, nil
 }
 
 // BirthByPersonalID finds the birth entry of a person by personal ID.
-func (s *Store) BirthByPersonalID(ctx context.Context, personalID string) (civil.Record, error) {
-	r, err := scanRecord(s.readRow(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+func (db *Records) BirthByPersonalID(ctx context.Context, personalID string) (civil.Record, error) {
+	r, err := scanRecord(db.st.QueryRow(ctx, `SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
 		WHERE r.kind = 'birth' AND r.personal_id = $1 LIMIT 1`, personalID))
 	if err != nil {
-		return r, s.fail(notFound(fmt.Errorf("store: birth of %s: %w", personalID, err), "record.not_found"))
+		return r, db.st.Fail(store.NotFound(fmt.Errorf("registration: birth of %s: %w", personalID, err), "record.not_found"))
 	}
 	return r, nil
+}
+
+// ExplainSearch returns the SQLite query plans of the queries a search runs, its page then its
+// probe of the cap (tests check that they use indexes).
+func (db *Records) ExplainSearch(ctx context.Context, q civil.Query) (string, error) {
+	b := searchSQL(q)
+	tails := []string{b.where("") + ` ORDER BY registered_on DESC, id DESC LIMIT 50`}
+	if q.Name != "" {
+		tails = nil
+		for _, st := range b.nameSteps()[:2] { // the third reads record_names, by its own keys
+			tails = append(tails, st.tail(b, 50))
+		}
+	}
+	var out strings.Builder
+	for _, tail := range tails {
+		plan, err := db.st.QueryPlan(ctx, searchColumns+tail, b.args...)
+		if err != nil {
+			return "", err
+		}
+		out.WriteString(plan)
+	}
+	probe, args, _ := b.capProbe()
+	plan, err := db.st.QueryPlan(ctx, probe, args...)
+	out.WriteString(plan)
+	return out.String(), err
 }

@@ -1,0 +1,294 @@
+package registration_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/civil"
+	"tuphap/internal/fault"
+	"tuphap/internal/registration"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+)
+
+var admin = audit.Actor{UserID: "u0", Username: "root", Office: "department", IP: "127.0.0.1"}
+
+// seed adds the offices that entries refer to (the account package owns that table; the engine's
+// tests write it directly).
+func seed(t *testing.T, s *store.Store) {
+	t.Helper()
+	err := s.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`INSERT INTO offices (code, name, kind) VALUES ('department', 'Sở Tư pháp', 'department'), ('21025', 'Phường Cẩm Thành', 'commune')`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The hot search paths must be answered from indexes, never by scanning the records table.
+func TestSearchUsesIndexes(t *testing.T) {
+	s := registration.NewRecords(storetest.SQLite(t))
+	queries := []civil.Query{
+		{Name: "nguyen thi dao"},
+		{Name: "dao", Office: "21025"},
+		{PersonalID: "051326000001"},
+		{DOB: "2026-02-01"},
+		{Office: "21025", Kind: civil.BirthKind},
+	}
+	for _, q := range queries {
+		plan, err := s.ExplainSearch(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A name page must come in index order: sorting would touch every match of "nguyen".
+		if strings.Contains(plan, "SCAN records\n") || q.Name != "" && strings.Contains(plan, "TEMP B-TREE FOR ORDER BY") {
+			t.Errorf("query %+v scans or sorts the table:\n%s", q, plan)
+		}
+	}
+	// The province-wide name page, the commonest search, is read from its index alone; the
+	// probe of the cap walks a narrow name index alone, bounded by the name within an office.
+	for _, tt := range []struct {
+		q           civil.Query
+		page, probe string
+	}{
+		{civil.Query{Name: "nguyen thi dao"}, "SEARCH records USING COVERING INDEX records_name_list", "SEARCH records USING COVERING INDEX records_name (name_folded>?)\n"},
+		{civil.Query{Name: "dao", Office: "21025"}, "SEARCH records USING INDEX records_office_name", "SEARCH records USING COVERING INDEX records_office_name (office=? AND name_folded>? AND name_folded<?)\n"},
+	} {
+		plan, err := s.ExplainSearch(ctx, tt.q)
+		if err != nil || !strings.HasPrefix(plan, tt.page) || !strings.HasSuffix(plan, tt.probe) {
+			t.Errorf("%+v: %v\n%s", tt.q, err, plan)
+		}
+	}
+}
+
+// A search's total counts each entry once, and stops past MaxCount.
+func TestSearchTotals(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seed(t, st)
+		s := registration.NewRecords(st)
+		var rs []civil.Record
+		rs = append(rs, births("21025", "A", 1, registration.MaxCount+5, "Nguyễn Văn", civil.Male)...)
+		// Thirty entries in a book, all with the same name.
+		same := func(book, name, sex string) []civil.Record {
+			b := births("21025", book, 1, 30, name, sex)
+			for i := range b {
+				b[i].Birth.Child.FullName = name
+			}
+			return b
+		}
+		rs = append(rs, same("B", "Hà Văn Hà", civil.Male)...)    // "ha" in both orders
+		rs = append(rs, same("C", "Lê Thị Hà", civil.Female)...)  // "ha" given name first
+		rs = append(rs, same("D", "Hà Thị Mai", civil.Female)...) // "ha" family name first
+		// Exactly MaxCount, followed in the index by other names.
+		rs = append(rs, births("21025", "E", 1, registration.MaxCount, "Trần Văn", civil.Male)...)
+		rs = append(rs, same("F", "Trần Vũ", civil.Male)...)
+		if _, err := s.BulkInsert(ctx, rs, admin, "t.csv"); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			q     civil.Query
+			total int
+		}{
+			{civil.Query{Name: "nguyen van"}, registration.MaxCount + 1}, // "more than 1,000"
+			{civil.Query{Name: "nguyen van", Office: "21025"}, registration.MaxCount + 1},
+			{civil.Query{Name: "nguyen van", Kind: civil.BirthKind}, registration.MaxCount + 1},
+			{civil.Query{Name: "nguyen van", Office: "21001"}, 0},
+			{civil.Query{Name: "tran van"}, registration.MaxCount},
+			{civil.Query{Name: "tran van", Office: "21025"}, registration.MaxCount},
+			{civil.Query{Name: "tran v"}, registration.MaxCount + 1},
+			{civil.Query{Name: "ha"}, 90},
+			{civil.Query{Name: "ha van ha"}, 30},
+			{civil.Query{Name: "ha thi"}, 30},
+			{civil.Query{Name: "nguyen van 10"}, 17}, // 10, 100–109 and 1000–1005: fewer than a page
+			{civil.Query{Name: "ha le"}, 30},
+		} {
+			tt.q.Limit = 20
+			items, total, err := s.SearchRecords(ctx, tt.q)
+			if err != nil || total != tt.total || len(items) != min(20, tt.total) {
+				t.Errorf("%+v: %d found, %d listed, %v; want %d", tt.q, total, len(items), err, tt.total)
+			}
+		}
+	})
+}
+
+// births are legacy entries numbered from to to in one book of 2010, named prefix + number.
+func births(office, book string, from, to int, prefix, sex string) []civil.Record {
+	var rs []civil.Record
+	for i := from; i <= to; i++ {
+		rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: office, Register: civil.Register{Number: i, Book: book, Year: 2010},
+			RegisteredOn: "2010-05-01", Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("%s %d", prefix, i), Sex: sex, DateOfBirth: "2010-04-01"}}})
+	}
+	return rs
+}
+
+func TestBulkInsert(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seed(t, st)
+		s := registration.NewRecords(st)
+		rs := births("21025", "21019-01", 1, 450, "Nguyễn Văn", civil.Male)
+		res, err := s.BulkInsert(ctx, rs, admin, "test.csv")
+		if err != nil || res.Inserted != 450 || res.Skipped != 0 {
+			t.Fatalf("first load: %+v %v", res, err)
+		}
+		// Again, with ten new rows at the end: the old ones are skipped, not doubled.
+		rs = append(rs, births("21025", "21019-01", 451, 460, "Nguyễn Văn", civil.Male)...)
+		for i := range rs {
+			rs[i].ID = ""
+		}
+		res, err = s.BulkInsert(ctx, rs, admin, "test.csv")
+		if err != nil || res.Inserted != 10 || res.Skipped != 450 {
+			t.Fatalf("second load: %+v %v", res, err)
+		}
+		_, total, _ := s.SearchRecords(ctx, civil.Query{Name: "nguyen van"})
+		if total != 460 {
+			t.Fatalf("%d entries", total)
+		}
+		r, err := s.Record(ctx, rs[459].ID)
+		if err != nil || r.Birth.Child.FullName != "Nguyễn Văn 460" {
+			t.Fatalf("entry: %+v %v", r, err)
+		}
+		if _, err := st.VerifyAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// A legacy file that registers a second death of one person is refused with the reason, and
+// stores nothing of that batch (records_one_death_*).
+func TestBulkRefusesASecondDeath(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seed(t, st)
+		s := registration.NewRecords(st)
+		death := func(n int) civil.Record {
+			return civil.Record{Kind: civil.DeathKind, Office: "21025", Register: civil.Register{Number: n, Book: "01", Year: 2001},
+				RegisteredOn: "2001-05-02", Death: &civil.Death{Deceased: civil.Person{FullName: "Lê Văn Tám", Sex: civil.Male,
+					DateOfBirth: "1930-01-01", PersonalID: "051030000123"}, DateOfDeath: "2001-05-01", PlaceOfDeath: "Tại nhà", Cause: "Già",
+					Requester: civil.Requester{FullName: "Lê Thị Hoa", Relation: "con"}}}
+		}
+		_, err := s.BulkInsert(ctx, []civil.Record{death(1), death(2)}, admin, "khai-tu.csv")
+		if !fault.Is(err, fault.Invalid) || !strings.Contains(err.Error(), "import.death_twice") {
+			t.Fatalf("two deaths of one person: %v", err)
+		}
+		if n, _ := s.CountRecords(ctx); n != 0 {
+			t.Fatalf("%d entries stored", n)
+		}
+	})
+}
+
+// The loader writes batches behind the caller's back: totals add up, repeated rows are skipped,
+// and a failing batch stops the import with its error.
+func TestBulkLoader(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seed(t, st)
+		s := registration.NewRecords(st)
+		batch := func(from, to int, office string) []civil.Record {
+			return births(office, "L", from, to, "Phạm Văn", civil.Male)
+		}
+		var heard atomic.Int64
+		l := s.NewBulkLoader(ctx, admin, "loader", func(r registration.BulkResult) { heard.Add(int64(r.Inserted + r.Skipped)) })
+		for _, b := range [][2]int{{1, 250}, {251, 500}, {201, 300}, {501, 900}} {
+			if err := l.Add(batch(b[0], b[1], "21025")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := l.Close()
+		if err != nil || res.Inserted != 900 || res.Skipped != 100 || heard.Load() != 1000 {
+			t.Fatalf("%+v %v, heard %d", res, err, heard.Load())
+		}
+		if _, total, _ := s.SearchRecords(ctx, civil.Query{Name: "pham van"}); total != 900 {
+			t.Fatalf("%d stored", total)
+		}
+
+		// An office that does not exist fails its batch; nothing after it is written.
+		l = s.NewBulkLoader(ctx, admin, "loader", nil)
+		l.Add(batch(1001, 1100, "99999"))
+		var addErr error
+		for i := 0; i < 5 && addErr == nil; i++ {
+			addErr = l.Add(batch(1101+i*100, 1200+i*100, "21025"))
+		}
+		if _, err := l.Close(); err == nil {
+			t.Fatal("a failing batch went unnoticed")
+		}
+		if _, total, _ := s.SearchRecords(ctx, civil.Query{Name: "pham van"}); total != 900 {
+			t.Fatalf("%d stored: rows were written after the failure", total)
+		}
+	})
+}
+
+// Marriages are stored whole, found by either spouse's name, and the kind's check still
+// refuses kinds that do not exist.
+func TestMarriageEntries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seed(t, st)
+		s := registration.NewRecords(st)
+		m := civil.Record{Kind: civil.MarriageKind, Office: "21025", Register: civil.Register{Number: 7, Book: "KH", Year: 1999}, RegisteredOn: "1999-03-08",
+			Marriage: &civil.Marriage{Husband: civil.Spouse{FullName: "Lò Văn Páo", DateOfBirth: "1975-01-01"},
+				Wife: civil.Spouse{FullName: "Đinh Thị Ðào", DateOfBirth: "1978-02-02", Residence: "Bản Mòng"}}}
+		for range 2 { // the second time it is skipped
+			if _, err := s.BulkInsert(ctx, []civil.Record{m}, admin, "kh.csv"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, q := range []string{"lo van pao", "dinh thi dao", "dao dinh"} {
+			items, total, err := s.SearchRecords(ctx, civil.Query{Name: q})
+			if err != nil || total != 1 || len(items) != 1 || items[0].FullName != "Lò Văn Páo – Đinh Thị Ðào" {
+				t.Fatalf("search %q: %+v %d %v", q, items, total, err)
+			}
+			r, err := s.Record(ctx, items[0].ID)
+			if err != nil || r.Marriage == nil || r.Marriage.Wife.Residence != "Bản Mòng" {
+				t.Fatalf("entry: %+v %v", r, err)
+			}
+		}
+		err := st.ExecForTest(ctx, `INSERT INTO records (id, kind, office, reg_year, reg_book, reg_number, registered_on, late, version,
+			full_name, name_folded, given_first, sex, date_of_birth, personal_id, mother_folded, mother_personal_id, father_folded,
+			date_of_death, birth_record, created_by, created_at)
+			VALUES ('x', 'adoption', '21025', 2000, '1', 1, '2000-01-01', FALSE, 1, '', '', '', '', '', '', '', '', '', '', '', '', '')`)
+		if err == nil || !strings.Contains(strings.ToLower(err.Error()), "check") {
+			t.Fatalf("a kind that does not exist went in: %v", err)
+		}
+	})
+}
+
+// Loading without the search indexes gives the same store: the indexes come back and searches
+// use them.
+func TestWithoutSearchIndexes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seed(t, st)
+		s := registration.NewRecords(st)
+		rs := births("21025", "X", 1, 300, "Lê Thị", civil.Female)
+		err := st.WithoutIndexes(ctx, "records", func() error {
+			_, err := s.BulkInsert(ctx, rs, admin, "fast")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, total, _ := s.SearchRecords(ctx, civil.Query{Name: "le thi"}); total != 300 {
+			t.Fatalf("%d found", total)
+		}
+		if st.Dialect() == "sqlite" {
+			plan, _ := s.ExplainSearch(ctx, civil.Query{Name: "le thi"})
+			if !strings.Contains(plan, "records_name") {
+				t.Fatalf("index not rebuilt:\n%s", plan)
+			}
+		}
+		// A failure inside still leaves the indexes in place.
+		boom := errors.New("boom")
+		if err := st.WithoutIndexes(ctx, "records", func() error { return boom }); !errors.Is(err, boom) {
+			t.Fatalf("error: %v", err)
+		}
+		if st.Dialect() == "sqlite" {
+			plan, _ := s.ExplainSearch(ctx, civil.Query{Name: "le thi"})
+			if !strings.Contains(plan, "records_name") {
+				t.Fatalf("indexes lost after a failure:\n%s", plan)
+			}
+		}
+	})
+}
