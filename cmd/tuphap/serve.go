@@ -21,7 +21,6 @@ import (
 	"tuphap/internal/agency"
 	"tuphap/internal/demo"
 	"tuphap/internal/outbox"
-	"tuphap/internal/registration"
 	"tuphap/internal/web"
 )
 
@@ -118,7 +117,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer stopSims()
 	if *deliver {
-		worker := outbox.NewWorker(st, registration.NewRecords(st), endpoints, log)
+		worker := outbox.NewWorker(st, srv.Registry(), endpoints, log)
 		worker.Register(srv.Metrics())
 		workerDone := make(chan struct{})
 		go func() { worker.Run(ctx); close(workerDone) }()

@@ -48,6 +48,8 @@ type Service struct {
 // address citizens reach ("https://tuphap.quangngai.gov.vn"), or "" when none is configured, in
 // which case nothing that prints an address can be issued.
 func New(st *store.Store, reg *registration.Service, u *units.Registry, master []byte, publicURL string) *Service {
+	// Documents issued from earlier versions of an entry no longer show it as it is.
+	reg.OnNewVersion(replaceOlder)
 	return &Service{store: st, docs: repo{st}, registry: reg, people: account.New(st), units: u, master: master,
 		publicURL: strings.TrimRight(publicURL, "/"), verifying: make(chan struct{}, 1)}
 }

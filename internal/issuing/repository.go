@@ -248,3 +248,13 @@ func (r repo) extractCount(ctx context.Context, recordID string) (int, error) {
 	err := r.st.QueryRow(ctx, `SELECT COUNT(*) FROM documents WHERE record_id = $1 AND kind LIKE 'extract_%' AND status <> $2`, recordID, StatusCancelled).Scan(&n)
 	return n, r.st.Fail(err)
 }
+
+// replaceOlder marks the documents issued from versions of an entry before version replaced,
+// in the transaction that stores that version.
+func replaceOlder(tx *store.Tx, recordID string, version int) error {
+	if _, err := tx.Exec(`UPDATE documents SET status = $3 WHERE record_id = $1 AND record_version < $2 AND status IN ($4, $5)`,
+		recordID, version, StatusReplaced, StatusIssued, StatusSigned); err != nil {
+		return fmt.Errorf("issuing: replace documents: %w", err)
+	}
+	return nil
+}

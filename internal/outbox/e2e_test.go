@@ -97,7 +97,7 @@ func setup(t *testing.T, st *store.Store) *fixture {
 }
 
 func (f *fixture) worker() *outbox.Worker {
-	w := outbox.NewWorker(f.st, registration.NewRecords(f.st), map[string]outbox.Endpoint{
+	w := outbox.NewWorker(f.st, f.reg, map[string]outbox.Endpoint{
 		string(agency.Population): {URL: f.pop.url(), Secret: secret},
 		string(agency.Insurance):  {URL: f.ins.url(), Secret: secret},
 	}, nil)

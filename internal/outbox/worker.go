@@ -29,9 +29,9 @@ type Endpoint struct {
 }
 
 // Entries is what the worker reads and supplements of the civil register when an agency
-// answers (registration.Records): an interface, because registration queues its requests here.
+// answers (registration.Service): an interface, because registration queues its requests here.
 type Entries interface {
-	Record(ctx context.Context, id string) (civil.Record, error)
+	Entry(ctx context.Context, id string) (civil.Record, error)
 	AddVersion(ctx context.Context, r *civil.Record, base int, v civil.Version, by audit.Actor) error
 }
 
@@ -213,7 +213,7 @@ func (w *Worker) apply(ctx context.Context, m Message, resp []byte) ([]*Message,
 	if err := json.Unmarshal(resp, &ans); err != nil || ans.PersonalID == "" {
 		return nil, fmt.Errorf("population answer without a number: %s", resp)
 	}
-	r, err := w.Entries.Record(ctx, m.RecordID)
+	r, err := w.Entries.Entry(ctx, m.RecordID)
 	if err != nil {
 		return nil, err
 	}

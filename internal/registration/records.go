@@ -249,7 +249,10 @@ func (db *Records) RecordHistory(ctx context.Context, r civil.Record) ([]civil.V
 
 // AddVersion stores a corrected or supplemented entry as a new version. It fails with a
 // conflict when someone else changed the entry since version base was read.
-func (db *Records) AddVersion(ctx context.Context, r *civil.Record, base int, v civil.Version, by audit.Actor) error {
+//
+// then runs in the same transaction once the version is stored: what other domains keep in
+// step with the entry (issuing marks the documents of earlier versions replaced).
+func (db *Records) AddVersion(ctx context.Context, r *civil.Record, base int, v civil.Version, by audit.Actor, then ...func(tx *store.Tx, recordID string, version int) error) error {
 	data, err := entryJSON(r)
 	if err != nil {
 		return err
@@ -272,10 +275,10 @@ func (db *Records) AddVersion(ctx context.Context, r *civil.Record, base int, v 
 			strings.Join(v.Fields, ","), by.Username, store.Time(now)); err != nil {
 			return fmt.Errorf("registration: insert version: %w", err)
 		}
-		// Documents issued from earlier versions no longer show the entry as it is.
-		if _, err := tx.Exec(`UPDATE documents SET status = 'replaced' WHERE record_id = $1 AND record_version < $2
-			AND status IN ('issued', 'signed')`, r.ID, r.Version); err != nil {
-			return fmt.Errorf("registration: replace documents: %w", err)
+		for _, fn := range then {
+			if err := fn(tx, r.ID, r.Version); err != nil {
+				return err
+			}
 		}
 		return tx.Audit(by.Entry("record."+string(v.Change), "record:"+r.ID,
 			fmt.Sprintf("version=%d fields=%s", r.Version, strings.Join(v.Fields, ","))))

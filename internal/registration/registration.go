@@ -26,9 +26,12 @@ import (
 type Service struct {
 	Store   *store.Store
 	records *Records
-	offices *account.Service
-	desk    *reception.Service
-	Params  civil.Params
+	// onNewVersion keeps other domains in step with a corrected or supplemented entry, in its
+	// transaction (OnNewVersion).
+	onNewVersion []func(tx *store.Tx, recordID string, version int) error
+	offices      *account.Service
+	desk         *reception.Service
+	Params       civil.Params
 	// Calendar gives the working-day calendar in force (official schedules included).
 	Calendar func() *calendar.Calendar
 }
@@ -395,7 +398,7 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 		return r, err
 	}
 	ver := civil.Version{Change: a.Change, Reason: strings.TrimSpace(a.Reason), LegalBasis: strings.TrimSpace(a.LegalBasis), Fields: changed}
-	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by); err != nil {
+	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, s.onNewVersion...); err != nil {
 		return r, err
 	}
 	return next, nil
@@ -442,4 +445,17 @@ func (s *Service) Entry(ctx context.Context, id string) (civil.Record, error) {
 // Versions lists an entry's versions, oldest first, for another domain's service.
 func (s *Service) Versions(ctx context.Context, r civil.Record) ([]civil.Version, error) {
 	return s.records.RecordHistory(ctx, r)
+}
+
+// OnNewVersion registers what must happen, in the same transaction, when an entry gets a new
+// version (issuing marks the documents of earlier versions replaced). Call it at wiring, before
+// the service serves.
+func (s *Service) OnNewVersion(fn func(tx *store.Tx, recordID string, version int) error) {
+	s.onNewVersion = append(s.onNewVersion, fn)
+}
+
+// AddVersion stores a supplement or correction made by another domain for the entry (the
+// personal ID number the population database sent), with what OnNewVersion registered.
+func (s *Service) AddVersion(ctx context.Context, r *civil.Record, base int, v civil.Version, by audit.Actor) error {
+	return s.records.AddVersion(ctx, r, base, v, by, s.onNewVersion...)
 }

@@ -358,7 +358,7 @@ func TestReplacedDocumentSaysWhy(t *testing.T) {
 		b := *r.Birth
 		b.Child.PersonalID = "051326001234"
 		next.Birth = &b
-		if err := registration.NewRecords(e.store).AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"},
+		if err := e.web.Registry().AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"},
 			Reason: "Số định danh cá nhân do Cơ sở dữ liệu quốc gia về dân cư cấp"}, audit.Linked); err != nil {
 			t.Fatal(err)
 		}

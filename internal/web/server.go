@@ -113,6 +113,10 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	return s, nil
 }
 
+// Registry is the civil-status service the server uses, for the outbox worker to supplement
+// entries through it (and so keep documents in step).
+func (s *Server) Registry() *registration.Service { return s.registry }
+
 // Metrics lets other parts (the outbox, later) register their metrics.
 func (s *Server) Metrics() *metrics.Registry { return s.metrics }
 
