@@ -14,10 +14,6 @@ import (
 
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
-	"tuphap/internal/civil"
-	"tuphap/internal/dossier"
-	"tuphap/internal/outbox"
-	"tuphap/internal/reception"
 	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/synth"
@@ -56,33 +52,14 @@ func benchFloor(ctx context.Context, st *store.Store, f benchFlags, w io.Writer)
 	})
 	fmt.Fprintf(w, "floor: registrations through the service, no HTTP     %8.0f births/s\n", service)
 
-	// The writer alone: valid births, each with its dossier and outbox message as the service
-	// makes them, with no duplicate check: the most the single writer gives on this store,
-	// whatever the rest of the machine does.
+	// The writer alone: the same service with its duplicate check off, so that each birth costs
+	// the write (entry, dossier, outbox message, audit) and its validation only: the most the
+	// single writer gives on this store, whatever the rest of the machine does.
+	bare := registration.New(st)
+	bare.NoDuplicateCheck = true
 	writer := birthsPerSecond(f, span, func(g *synth.Generator) bool {
-		req := newBirthRequest(g, today)
-		b := req.Birth
-		b.Normalize()
-		born, _ := civil.ParseDate(b.Child.DateOfBirth)
-		r := civil.Record{Kind: civil.BirthKind, Office: req.Office, RegisteredOn: req.RegisteredOn,
-			Late: civil.LateBirth(born, today), Birth: &b}
-		now := st.Now()
-		d := dossier.Dossier{Procedure: "KS", Office: r.Office, Applicant: b.Requester.FullName, Channel: dossier.Desk,
-			Status: dossier.Settled, ReceivedAt: now, DueAt: now, SettledAt: now}
-		reg := registration.Registration{Then: func(tx *store.Tx, r *civil.Record) error {
-			ms, err := outbox.ForRecord(r, now)
-			if err != nil {
-				return err
-			}
-			for _, m := range ms {
-				if err := outbox.Enqueue(tx, m); err != nil {
-					return err
-				}
-			}
-			d.RecordID = r.ID
-			return reception.OpenIn(tx, &d, audit.Actor{Username: "bench"})
-		}}
-		return registration.NewRecords(st).RegisterRecord(ctx, &r, reg, audit.Actor{Username: "bench"}) == nil
+		_, err := bare.RegisterBirth(ctx, p, audit.Actor{Username: "bench"}, newBirthRequest(g, today))
+		return err == nil
 	})
 	fmt.Fprintf(w, "floor: the writer alone, no duplicate check          %8.0f births/s\n", writer)
 	return nil
