@@ -28,6 +28,16 @@ func (s *Service) User(ctx context.Context, username string) (auth.User, error) 
 	return s.repo.userByUsername(ctx, normalUsername(username))
 }
 
+// ViewUser returns the account of a username for an administrator's page, and records the view
+// as any view of a person's data is.
+func (s *Service) ViewUser(ctx context.Context, by audit.Actor, username string) (auth.User, error) {
+	u, err := s.User(ctx, username)
+	if err != nil {
+		return u, err
+	}
+	return u, s.store.Audit(ctx, by.Entry("user.view", "user:"+u.Username, ""))
+}
+
 // Users lists accounts, of one office when office is not "".
 func (s *Service) Users(ctx context.Context, office string) ([]auth.User, error) {
 	return s.repo.users(ctx, office)

@@ -18,7 +18,7 @@ var (
 	// domain: its only imports of ours are the audit entry and the error kinds.
 	engine = []string{"store"}
 	// domains: a service with its SQL (its repository) over the engine.
-	domains = []string{"account", "registration", "reception", "issuing", "outbox", "legacy", "agency", "demo"}
+	domains = []string{"account", "registration", "reception", "issuing", "outbox", "auditlog", "legacy", "agency", "demo"}
 	// edge: HTTP, which only the command line (cmd/tuphap, the wiring) imports.
 	edge = []string{"web"}
 )

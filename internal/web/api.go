@@ -88,7 +88,7 @@ func toUnitJSON(u units.Unit) unitJSON {
 }
 
 func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) error {
-	day, err := parseDay(r.URL.Query().Get("valid_on"), s.store.Now())
+	day, err := parseDay(r.URL.Query().Get("valid_on"), s.now())
 	if err != nil {
 		return err
 	}
@@ -160,11 +160,9 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
-	entries, err := s.store.AuditEntries(r.Context(), auditFilter(r))
+	p, _ := principalOf(r)
+	entries, err := s.auditlog.Entries(r.Context(), p, actorOf(r), auditFilter(r), r.URL.RawQuery)
 	if err != nil {
-		return err
-	}
-	if err := s.store.Audit(r.Context(), actorOf(r).Entry("audit.view", "audit", r.URL.RawQuery)); err != nil {
 		return err
 	}
 	type entryJSON struct {

@@ -16,7 +16,7 @@ import (
 // dueClass is the colour cue of a dossier in lists: overdue, due today, due by the next working
 // day, or fine.
 func (s *Server) dueClass(d dossier.Dossier) string {
-	now := s.store.Now()
+	now := s.now()
 	switch {
 	case !d.Status.Open():
 		return ""
@@ -180,7 +180,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, status int, text, problem string) error {
-	year := s.store.Now().In(calendar.Vietnam).Year()
+	year := s.now().In(calendar.Vietnam).Year()
 	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 1900 && y < 2200 {
 		year = y
 	}

@@ -20,7 +20,7 @@ type dossierJSON struct {
 }
 
 func (s *Server) toDossierJSON(d dossier.Dossier, events []dossier.Event) dossierJSON {
-	out := dossierJSON{Dossier: d, Overdue: d.Overdue(s.store.Now()), Events: events}
+	out := dossierJSON{Dossier: d, Overdue: d.Overdue(s.now()), Events: events}
 	if !d.SettledAt.IsZero() {
 		ok := d.OnTime()
 		out.OnTime = &ok
@@ -140,7 +140,7 @@ func (s *Server) apiTrack(w http.ResponseWriter, r *http.Request) error {
 
 // period reads from/to dates, this month by default.
 func (s *Server) period(r *http.Request) (time.Time, time.Time, error) {
-	now := s.store.Now().In(calendar.Vietnam)
+	now := s.now().In(calendar.Vietnam)
 	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	fields := map[string]string{}

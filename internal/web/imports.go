@@ -106,7 +106,7 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	tmp.Seek(0, io.SeekStart)
-	rd, err := legacy.Open(hdr.Filename, tmp, m, s.units, s.store.Now())
+	rd, err := legacy.Open(hdr.Filename, tmp, m, s.units, s.now())
 	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())

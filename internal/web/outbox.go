@@ -95,7 +95,7 @@ func (s *Server) retryMessage(r *http.Request) (outbox.Message, error) {
 		return m, err
 	}
 	// A new key for each resend: the agency refused the earlier body, and keys are never reused.
-	key += ":r" + strconv.FormatInt(s.store.Now().UnixMilli(), 10)
+	key += ":r" + strconv.FormatInt(s.now().UnixMilli(), 10)
 	if err := s.queue.Requeue(r.Context(), m, payload, key, actorOf(r)); err != nil {
 		return m, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"tuphap/internal/account"
+	"tuphap/internal/auditlog"
 	"tuphap/internal/auth"
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
@@ -45,6 +46,7 @@ type Server struct {
 	desk     *reception.Service
 	issuer   *issuing.Service
 	queue    *outbox.Queue
+	auditlog *auditlog.Service
 	imports  imports
 	// offices and officeName are loaded once: offices follow the administrative units shipped
 	// with the binary and are synchronised before the server starts, so they never change while
@@ -77,6 +79,7 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	s := &Server{imports: imports{jobs: map[string]*importJob{}}, cfg: cfg, store: st, accounts: account.New(st), registry: registration.New(st), units: reg, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
 	s.queue = outbox.NewQueue(st)
+	s.auditlog = auditlog.New(st)
 	var err error
 	if s.offices, err = s.accounts.Offices(context.Background()); err != nil {
 		return nil, err
@@ -112,6 +115,9 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	s.handler = s.routes()
 	return s, nil
 }
+
+// now is the store's clock (tests set it).
+func (s *Server) now() time.Time { return s.store.Now() }
 
 // Registry is the civil-status service the server uses, for the outbox worker to supplement
 // entries through it (and so keep documents in step).

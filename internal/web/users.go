@@ -47,7 +47,7 @@ func statusOf(s *Server, r *http.Request, err error) int {
 
 // userPage shows one person's account data; the view is audited like any view of personal data.
 func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
-	if err := s.store.Audit(r.Context(), actorOf(r).Entry("user.view", "user:"+r.PathValue("username"), "")); err != nil {
+	if _, err := s.accounts.ViewUser(r.Context(), actorOf(r), r.PathValue("username")); err != nil {
 		return err
 	}
 	return s.renderUser(w, r, http.StatusOK, nil, "")
