@@ -1,13 +1,16 @@
 package web
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"time"
+	"unicode/utf8"
 
 	"tuphap/internal/account"
 	"tuphap/internal/audit"
@@ -28,7 +31,14 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
 // decodeJSON reads one JSON object into v, refusing unknown fields (a typo in a field name must
 // not silently drop data) and trailing data.
 func decodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err // *http.MaxBytesError past the body limit
+	}
+	if !utf8.Valid(raw) {
+		return badText("error.bad_text")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
@@ -39,6 +49,11 @@ func decodeJSON(r *http.Request, v any) error {
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return fault.New(fault.Invalid, "error.bad_json")
+	}
+	// encoding/json turns bytes that are not UTF-8 into U+FFFD and "\u0000" into a NUL: refuse
+	// both, and over-long text, here rather than let the store see them.
+	if p := checkStrings(reflect.ValueOf(v)); p != "" {
+		return badText(p)
 	}
 	return nil
 }

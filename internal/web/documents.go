@@ -475,7 +475,10 @@ func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, status int, 
 
 func (s *Server) addKey(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
+	if err := parseMultipart(r, 1<<20); err != nil {
+		if fields := fieldErrors(r, err); fields != nil {
+			return s.renderKeys(w, r, http.StatusBadRequest, fields["file"])
+		}
 		return err
 	}
 	office := r.FormValue("office")

@@ -74,7 +74,7 @@ func (s *Server) importsPage(w http.ResponseWriter, r *http.Request) error {
 // startImport saves the uploaded file and imports it in the background: the upload answers at
 // once and the page follows the progress.
 func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseMultipartForm(32 << 20); err != nil {
+	if err := parseMultipart(r, 32<<20); err != nil {
 		return err
 	}
 	f, hdr, err := r.FormFile("file")

@@ -31,6 +31,10 @@ const sessionCookie = "tuphap_session"
 // auth.Principal.Allow are the only places where access is decided.
 func (s *Server) guard(need auth.Action, fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := checkInput(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		r, err := s.authenticate(r)
 		if err == nil && need != anyone {
 			p, ok := principalOf(r)

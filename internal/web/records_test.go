@@ -8,7 +8,9 @@ import (
 	"testing"
 
 	"tuphap/internal/auth"
+	"tuphap/internal/civil"
 	"tuphap/internal/pdftest"
+	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
@@ -318,6 +320,56 @@ func TestCivilEndpointsRoleMatrix(t *testing.T) {
 					version++
 				}
 			}
+		}
+	})
+}
+
+// Text the store must never see is refused at the boundary with 400, the same on both engines
+// (PostgreSQL answered 500 to a NUL or bytes that are not UTF-8, SQLite stored them); an
+// over-long field is refused; uploads without a body are the caller's mistake.
+func TestInputAtTheBoundary(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
+		id := body["id"].(string)
+		long := strings.Repeat("đ", 2001)
+		for _, c := range []struct {
+			name, method, path, body string
+			want                     int
+		}{
+			{"NUL in a search", "GET", "/api/v1/records?q=nguyen%00", "", 400},
+			{"not UTF-8 in a search", "GET", "/api/v1/records?q=%FF%FE", "", 400},
+			{"NUL in an id", "GET", "/api/v1/records/" + id + "%00", "", 400},
+			{"NUL in a name", "POST", "/api/v1/births", strings.Replace(birthJSON("21025", "Lê Văn Tám", "2026-02-02", "Hồ Thị Sen", ""), "Lê Văn Tám", `Lê Văn\u0000Tám`, 1), 400},
+			{"not UTF-8 in a name", "POST", "/api/v1/births", strings.Replace(birthJSON("21025", "Lê Văn Tám", "2026-02-02", "Hồ Thị Sen", ""), "Lê Văn Tám", "L\xffê", 1), 400},
+			{"a reason of 2,001 letters", "POST", "/api/v1/records/" + id + "/extracts", "", 201},
+		} {
+			got, out := e.api(auth.Officer, c.method, c.path, c.body)
+			if got != c.want {
+				t.Errorf("%s: %d %v, want %d", c.name, got, out, c.want)
+			}
+		}
+		docs := e.documents("", id)
+		if got, out := e.api(auth.Officer, "POST", "/api/v1/documents/"+docs[0].ID+"/cancel", `{"reason": "`+long+`"}`); got != 400 || !strings.Contains(fmt.Sprint(out), "2000") {
+			t.Errorf("an over-long reason: %d %v", got, out)
+		}
+		// A form: the login name.
+		resp, page := e.postForm(nil, "/login", url.Values{"username": {"canbo\x00"}, "password": {password}}, nil)
+		if resp.StatusCode != 400 || !strings.Contains(page, "không hợp lệ") {
+			t.Errorf("NUL in a login name: %d", resp.StatusCode)
+		}
+		// Uploads without a body.
+		key := "JBSWY3DPEHPK3PXP"
+		setTOTP(t, st, "quantri", key)
+		admin := e.loginTOTP("quantri", key)
+		for _, path := range []string{"/imports", "/keys"} {
+			if resp, _ := e.do(admin, "POST", path, nil, nil); resp.StatusCode != 400 {
+				t.Errorf("POST %s without a body: %d", path, resp.StatusCode)
+			}
+		}
+		// Nothing of it reached the store.
+		if _, total, err := registration.NewRecords(st).SearchRecords(ctx, civil.Query{Limit: 10}); err != nil || total != 1 {
+			t.Errorf("entries: %d %v", total, err)
 		}
 	})
 }
