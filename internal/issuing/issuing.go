@@ -26,6 +26,7 @@ import (
 	"tuphap/internal/signing"
 	"tuphap/internal/store"
 	"tuphap/internal/units"
+	"tuphap/internal/vntext"
 )
 
 // Service issues and signs documents.
@@ -410,14 +411,7 @@ type Check struct {
 }
 
 // Mask keeps a name recognisable without disclosing it: the family name and initials.
-func Mask(name string) string {
-	w := strings.Fields(name)
-	for i := 1; i < len(w); i++ {
-		r := []rune(w[i])
-		w[i] = string(r[0]) + "."
-	}
-	return strings.Join(w, " ")
-}
+func Mask(name string) string { return vntext.Mask(name) }
 
 // Verify answers the public page /verify/{code}; the check is audited as a view.
 func (s *Service) Verify(ctx context.Context, code string) (Check, error) {
@@ -431,7 +425,14 @@ func (s *Service) Verify(ctx context.Context, code string) (Check, error) {
 func (s *Service) check(ctx context.Context, d Document) (Check, error) {
 	office, _ := s.people.Office(ctx, d.Office)
 	c := Check{Code: d.Code, Status: d.Status, Genuine: d.Status == StatusSigned, Title: d.Title, Office: office.Name,
-		RegisterRef: d.RegisterRef, Subject: Mask(d.Subject), IssuedAt: d.IssuedAt, SignedAt: d.SignedAt, RevokedAt: d.RevokedAt, Reason: d.RevokeReason}
+		RegisterRef: d.RegisterRef, Subject: Mask(d.Subject), IssuedAt: d.IssuedAt, SignedAt: d.SignedAt, RevokedAt: d.RevokedAt}
+	// The public learns that a document was withdrawn, never the office's words about why.
+	switch d.Status {
+	case StatusRevoked:
+		c.Reason = "Văn bản đã bị cơ quan cấp thu hồi."
+	case StatusCancelled:
+		c.Reason = "Văn bản đã bị hủy trước khi ký."
+	}
 	if d.KeyID != "" {
 		if keys, err := s.docs.keys(ctx, d.Office); err == nil {
 			for _, k := range keys {

@@ -20,6 +20,7 @@ import (
 	"tuphap/internal/outbox"
 	"tuphap/internal/reception"
 	"tuphap/internal/store"
+	"tuphap/internal/vntext"
 )
 
 // Service registers and reads civil-status entries.
@@ -104,6 +105,23 @@ type Candidate struct {
 	DateOfDeath  string         `json:"date_of_death,omitempty"`
 	Score        int            `json:"score"`
 	Reasons      []string       `json:"reasons"`
+	// Masked is set for an entry outside the caller's jurisdiction, shown without identity.
+	Masked bool `json:"masked,omitempty"`
+}
+
+// candidate shows a suspected duplicate to the caller: in full within their jurisdiction;
+// outside it masked, with enough to decide (the family name and initials, the year, the commune)
+// and no register reference or link: an officer must not learn another commune's entries by
+// typing a name and a date of birth.
+func candidate(p auth.Principal, c civil.Candidate) Candidate {
+	out := toCandidate(c)
+	if p.Allow(auth.ViewRecords, out.Office) == nil {
+		return out
+	}
+	year := func(d string) string { return d[:min(4, len(d))] }
+	return Candidate{Office: out.Office, RegisteredOn: year(out.RegisteredOn), FullName: vntext.Mask(out.FullName), Sex: out.Sex,
+		DateOfBirth: year(out.DateOfBirth), Mother: vntext.Mask(out.Mother), Father: vntext.Mask(out.Father),
+		DateOfDeath: year(out.DateOfDeath), Score: out.Score, Reasons: out.Reasons, Masked: true}
 }
 
 func toCandidate(c civil.Candidate) Candidate {
@@ -142,7 +160,7 @@ func (s *Service) checkOffice(ctx context.Context, p auth.Principal, office stri
 
 // duplicates finds likely duplicates and decides: nil to go on (none, or confirmed with a
 // reason), or a DuplicateError.
-func (s *Service) duplicates(ctx context.Context, f civil.Facts, confirm *Confirmation) (*DuplicateDecision, error) {
+func (s *Service) duplicates(ctx context.Context, p auth.Principal, by audit.Actor, f civil.Facts, confirm *Confirmation) (*DuplicateDecision, error) {
 	if s.NoDuplicateCheck {
 		return nil, nil
 	}
@@ -156,8 +174,14 @@ func (s *Service) duplicates(ctx context.Context, f civil.Facts, confirm *Confir
 	}
 	if confirm == nil || strings.TrimSpace(confirm.Reason) == "" {
 		e := &DuplicateError{}
+		var ids []string
 		for _, c := range found {
-			e.Candidates = append(e.Candidates, toCandidate(c))
+			e.Candidates = append(e.Candidates, candidate(p, c))
+			ids = append(ids, c.Record.ID)
+		}
+		// Showing entries to an officer is a view of personal data, masked or not.
+		if err := s.Store.Audit(ctx, by.Entry("record.candidates", "records", strings.Join(ids, ","))); err != nil {
+			return nil, err
 		}
 		return nil, e
 	}
@@ -181,7 +205,7 @@ func (s *Service) RegisterBirth(ctx context.Context, p auth.Principal, by audit.
 	if err := civil.ValidateBirth(&b, req.RegisteredOn, s.Today()); err != nil {
 		return civil.Record{}, err
 	}
-	dup, err := s.duplicates(ctx, civil.FactsOfBirth(&b), req.Confirm)
+	dup, err := s.duplicates(ctx, p, by, civil.FactsOfBirth(&b), req.Confirm)
 	if err != nil {
 		return civil.Record{}, err
 	}
@@ -227,12 +251,12 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 	// A person cannot die twice: a death already registered for the same personal ID or birth
 	// entry is a hard stop, not a suspicion an officer can wave through.
 	if prior, err := s.records.DeathOf(ctx, d.Deceased.PersonalID, d.BirthRecord); err == nil {
-		return civil.Record{}, &DuplicateError{Candidates: []Candidate{toCandidate(civil.Candidate{Record: prior, Score: 100,
+		return civil.Record{}, &DuplicateError{Candidates: []Candidate{candidate(p, civil.Candidate{Record: prior, Score: 100,
 			Reasons: []string{"dup.already_dead"}})}}
 	} else if !fault.Is(err, fault.NotFound) {
 		return civil.Record{}, err
 	}
-	dup, err := s.duplicates(ctx, civil.FactsOfDeath(&d), req.Confirm)
+	dup, err := s.duplicates(ctx, p, by, civil.FactsOfDeath(&d), req.Confirm)
 	if err != nil {
 		return civil.Record{}, err
 	}
@@ -243,7 +267,7 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 	if fault.Is(err, fault.Conflict) {
 		// Registered meanwhile by someone else: the database keeps one death per person.
 		if prior, perr := s.records.DeathOf(ctx, d.Deceased.PersonalID, d.BirthRecord); perr == nil {
-			return civil.Record{}, &DuplicateError{Candidates: []Candidate{toCandidate(civil.Candidate{Record: prior, Score: 100,
+			return civil.Record{}, &DuplicateError{Candidates: []Candidate{candidate(p, civil.Candidate{Record: prior, Score: 100,
 				Reasons: []string{"dup.already_dead"}})}}
 		}
 	}

@@ -111,13 +111,15 @@ func TestBirthDuplicateFlow(t *testing.T) {
 		if first.Late || first.Register.Number != 1 {
 			t.Fatalf("first: %+v", first)
 		}
-		// The same child typed without diacritics, by the officer of another commune.
+		// The same child typed without diacritics, by the officer of another commune: caught,
+		// and shown masked (another commune's entry).
 		again := birth("nguyen thi dao", "2026-02-02", "tran thi lan")
 		again.Office = "21028"
 		_, err = svc.RegisterBirth(ctx, officer2, by, again)
 		var dup *registration.DuplicateError
-		if !errors.As(err, &dup) || !fault.Is(err, fault.Conflict) || len(dup.Candidates) != 1 || dup.Candidates[0].ID != first.ID {
-			t.Fatalf("duplicate not caught: %v", err)
+		if !errors.As(err, &dup) || !fault.Is(err, fault.Conflict) || len(dup.Candidates) != 1 || dup.Candidates[0].ID != "" ||
+			!dup.Candidates[0].Masked || dup.Candidates[0].FullName != "Nguyễn T. Đ." {
+			t.Fatalf("duplicate not caught, or shown in full to another commune: %v %+v", err, dup)
 		}
 		if dup.Candidates[0].Score < civil.DefaultParams.Threshold || len(dup.Candidates[0].Reasons) == 0 {
 			t.Fatalf("candidate: %+v", dup.Candidates[0])

@@ -156,3 +156,14 @@ func distance[T byte | rune](ra, rb []T, prev, cur []int, bound int) int {
 	}
 	return prev[len(rb)]
 }
+
+// Mask keeps a name recognisable without disclosing it: the family name and initials
+// ("Nguyễn T. H. Đ."), for those who may know that a person exists but not who.
+func Mask(name string) string {
+	w := strings.Fields(name)
+	for i := 1; i < len(w); i++ {
+		r := []rune(w[i])
+		w[i] = string(r[0]) + "."
+	}
+	return strings.Join(w, " ")
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -12,6 +13,9 @@ import (
 // Outbox messages are seen by officers of their office (to correct and resend what an agency
 // refused), by the department, and by administrators (who watch the link). Payloads with
 // personal data are not shown.
+// longNumber is a personal ID, a card number or the like in free text.
+var longNumber = regexp.MustCompile(`[0-9A-Z]{2}[0-9]{7,}`)
+
 func canSeeOutbox(p auth.Principal) bool {
 	return p.Can(auth.ViewRecords) || p.Can(auth.ManageSettings)
 }
@@ -50,8 +54,19 @@ func (s *Server) messages(r *http.Request, status string) ([]outbox.Message, err
 		return nil, invalidFields(map[string]string{"status": "outbox.bad_status"})
 	}
 	ms, err := s.queue.Messages(r.Context(), p.Scope(), status, r.URL.Query().Get("record"), 500)
-	if err != nil || !failed {
-		return ms, err
+	if err != nil {
+		return nil, err
+	}
+	if !p.Can(auth.ViewRecords) {
+		// Administrators run the outbox without reading records: the agencies' answers (a
+		// personal ID, a card number) and any long number in an error are withheld from them.
+		for i := range ms {
+			ms[i].Response = ""
+			ms[i].LastError = longNumber.ReplaceAllString(ms[i].LastError, "…")
+		}
+	}
+	if !failed {
+		return ms, nil
 	}
 	var out []outbox.Message
 	for _, m := range ms {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -27,6 +28,18 @@ func TestOutboxAPI(t *testing.T) {
 		}
 		if _, body := e.api(auth.Admin, "GET", "/api/v1/outbox", ""); body["total"] != 1.0 {
 			t.Fatalf("admin sees %v", body["total"])
+		}
+		// Administrators run the outbox without reading records: no agency's answer reaches them.
+		if err := st.ExecForTest(ctx, `UPDATE outbox SET response = '{"personal_id":"051226000123"}', last_error = 'entry has 051226000123'`); err != nil {
+			t.Fatal(err)
+		}
+		_, body = e.api(auth.Admin, "GET", "/api/v1/outbox", "")
+		if am := body["items"].([]any)[0].(map[string]any); am["response"] != nil || strings.Contains(fmt.Sprint(am), "051226000123") {
+			t.Fatalf("the admin sees personal data: %v", am)
+		}
+		_, body = e.api(auth.Officer, "GET", "/api/v1/outbox", "")
+		if om := body["items"].([]any)[0].(map[string]any); !strings.Contains(fmt.Sprint(om["response"]), "051226000123") {
+			t.Fatalf("the officer does not see the answer: %v", om)
 		}
 		if got, _ := e.api(auth.Auditor, "GET", "/api/v1/outbox", ""); got != 403 {
 			t.Fatalf("auditor: %d", got)

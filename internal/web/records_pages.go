@@ -166,6 +166,9 @@ func (s *Server) afterRegister(w http.ResponseWriter, r *http.Request, rec civil
 	f.Values = postedValues(r.PostForm)
 	if d, ok := duplicateOf(err); ok {
 		f.Candidates = d.Candidates
+		for i := range f.Candidates {
+			f.Candidates[i].Office = s.officeName[f.Candidates[i].Office] // a commune's name, not its code
+		}
 		f.Message = s.message(r, err)
 		return s.renderRecordForm(w, r, http.StatusConflict, f)
 	}

@@ -373,3 +373,37 @@ func TestInputAtTheBoundary(t *testing.T) {
 		}
 	})
 }
+
+// A suspected duplicate in another commune is shown masked, enough to decide (family name and
+// initials, year, commune) but not who, where in which book, or a link; within one's commune in
+// full; and the showing is audited (issue 15: an officer typing a name and a date of birth read
+// another commune's entry, parents and register number included).
+func TestDuplicateCandidatesOutsideJurisdictionMasked(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		// The department registers a birth in commune 21028.
+		if got, body := e.api(auth.Specialist, "POST", "/api/v1/births", birthJSON("21028", "Nguyễn Thị Hồng Đào", "2026-02-01", "Trần Thị Lan", "")); got != 201 {
+			t.Fatalf("birth in 21028: %d %v", got, body)
+		}
+		// An officer of 21025 submits the same child.
+		got, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Hồng Đào", "2026-02-01", "Trần Thị Lan", ""))
+		if got != 409 {
+			t.Fatalf("duplicate: %d %v", got, body)
+		}
+		c := body["error"].(map[string]any)["candidates"].([]any)[0].(map[string]any)
+		if c["masked"] != true || c["full_name"] != "Nguyễn T. H. Đ." || c["date_of_birth"] != "2026" || c["mother"] != "Trần T. L." ||
+			c["id"] != "" || c["register"].(map[string]any)["number"] != 0.0 || c["office"] != "21028" {
+			t.Fatalf("candidate from another commune: %v", c)
+		}
+		// The same check by the department shows it in full.
+		got, body = e.api(auth.Specialist, "POST", "/api/v1/births", birthJSON("21028", "Nguyễn Thị Hồng Đào", "2026-02-01", "Trần Thị Lan", ""))
+		c = body["error"].(map[string]any)["candidates"].([]any)[0].(map[string]any)
+		if got != 409 || c["masked"] != nil || c["full_name"] != "Nguyễn Thị Hồng Đào" || c["id"] == "" {
+			t.Fatalf("candidate within jurisdiction: %d %v", got, c)
+		}
+		entries, err := st.AuditEntries(ctx, store.AuditFilter{Action: "record.candidates"})
+		if err != nil || len(entries) != 2 {
+			t.Fatalf("showings audited: %d %v", len(entries), err)
+		}
+	})
+}
