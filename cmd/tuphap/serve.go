@@ -48,6 +48,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	secure := fs.Bool("secure-cookies", env("TUPHAP_SECURE_COOKIES", "") == "1",
 		"always mark cookies Secure (env TUPHAP_SECURE_COOKIES=1); they are anyway when the request came over HTTPS or X-Forwarded-Proto says https")
 	maxBody := fs.Int64("max-body", 1<<20, "largest request body in bytes")
+	trustProxy := fs.Bool("trust-proxy", env("TUPHAP_TRUST_PROXY", "") == "1",
+		"take the client's address from the last X-Forwarded-For entry (env TUPHAP_TRUST_PROXY=1): only behind a proxy that appends it; the audit log and the public lookups' limit use the address")
 	popURL := fs.String("population-url", env("TUPHAP_POPULATION_URL", ""), "base URL of the population database's API (env TUPHAP_POPULATION_URL)")
 	insURL := fs.String("insurance-url", env("TUPHAP_INSURANCE_URL", ""), "base URL of social insurance's API (env TUPHAP_INSURANCE_URL)")
 	keyFile := fs.String("secret-key-file", env("TUPHAP_SECRET_KEY_FILE", ""),
@@ -101,7 +103,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody, MasterKey: master, PublicURL: public}, st, reg, log)
+	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody, MasterKey: master, PublicURL: public, TrustProxy: *trustProxy}, st, reg, log)
 	if err != nil {
 		return err
 	}

@@ -307,5 +307,12 @@ func TestTokens(t *testing.T) {
 		if _, err := svc.CreateToken(ctx, "ghost", "", audit.System); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("token for unknown user: %v", err)
 		}
+		// A new password ends the tokens made under the old one.
+		if err := svc.SetPassword(ctx, "bot", "mật khẩu mới đủ dài", audit.System); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AuthenticateToken(ctx, secret); !fault.Is(err, fault.Unauthorized) {
+			t.Fatalf("token after a password change: %v", err)
+		}
 	})
 }

@@ -148,7 +148,26 @@ func (r *repo) setPassword(ctx context.Context, u auth.User, hash string, by aud
 	if err != nil {
 		return err
 	}
+	if err := r.revokeUserTokens(ctx, u, by); err != nil {
+		return err
+	}
 	return r.revokeUserSessions(ctx, u, "", by)
+}
+
+// revokeUserTokens ends every API token of u: a new password is given when the old one may be
+// known, and a token made with it must not outlive it.
+func (r *repo) revokeUserTokens(ctx context.Context, u auth.User, by audit.Actor) error {
+	defer r.tokens.clear()
+	return r.st.Write(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(`UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, u.ID, store.Time(r.st.Now()))
+		if err != nil {
+			return fmt.Errorf("account: revoke tokens: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return tx.Audit(by.Entry("token.revoke_all", "user:"+u.Username, "password changed"))
+	})
 }
 
 // setTOTP stores a user's TOTP secret ("" removes it).

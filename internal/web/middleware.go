@@ -113,7 +113,35 @@ func actorOf(r *http.Request) audit.Actor {
 	return a
 }
 
+type addrKey struct{}
+
+// withClientAddr puts the caller's address in the request once: the connection's, or behind a
+// trusted proxy (--trust-proxy) the last one the proxy appended to X-Forwarded-For (the ones
+// before it are the client's own claims).
+func (s *Server) withClientAddr(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		addr := connAddr(r)
+		if s.cfg.TrustProxy {
+			if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+				parts := strings.Split(xff[len(xff)-1], ",")
+				if ip := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(ip) != nil {
+					addr = ip
+				}
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), addrKey{}, addr)))
+	})
+}
+
+// clientIP is the caller's address (withClientAddr).
 func clientIP(r *http.Request) string {
+	if a, ok := r.Context().Value(addrKey{}).(string); ok {
+		return a
+	}
+	return connAddr(r)
+}
+
+func connAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

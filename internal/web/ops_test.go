@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,6 +12,8 @@ import (
 	"tuphap/internal/auth"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
+	"tuphap/internal/units"
+	"tuphap/internal/web"
 )
 
 // The OpenAPI document lists exactly the API routes that are registered.
@@ -115,5 +119,50 @@ func TestMethodNotAllowedAndNotFoundPages(t *testing.T) {
 	}
 	if resp, body := e.do(nil, "GET", "/no/such/page", nil, nil); resp.StatusCode != 404 || !strings.Contains(body, "Không tìm thấy") {
 		t.Fatalf("unknown page: %d", resp.StatusCode)
+	}
+}
+
+// The public lookups are limited per address: a burst, then one every two seconds (2,108
+// guesses a second were answered before); another address is not held back. Behind a trusted
+// proxy the address is the last the proxy appended.
+func TestPublicLookupsLimitedPerAddress(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	status := func(ip string) int {
+		req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/verify/NOSUCHCODEAAAAAAAAAA", nil)
+		req.Header.Set("X-Forwarded-For", ip) // not trusted: this server takes the connection's address
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	codes := map[int]int{}
+	for i := range 40 {
+		codes[status(fmt.Sprintf("10.0.0.%d", i))]++ // a forged header changes nothing
+	}
+	if codes[404] < 15 || codes[404] > 25 || codes[429] < 15 {
+		t.Fatalf("answers to 40 lookups from one address: %v", codes)
+	}
+	// Another server trusts its proxy: addresses differ, none is held back.
+	srv := httptest.NewUnstartedServer(nil)
+	ws, err := web.New(web.Config{MaxBody: 64 << 10, MasterKey: testMasterKey, TrustProxy: true, PublicURL: "http://" + srv.Listener.Addr().String()}, e.store, units.MustLoad(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = ws
+	srv.Start()
+	defer srv.Close()
+	for i := range 40 {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/track/AAAA-BBBB-C", nil)
+		req.Header.Set("X-Forwarded-For", "203.0.113.7, 10.1.1."+fmt.Sprint(i))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 429 {
+			t.Fatalf("lookup %d from its own address held back", i)
+		}
 	}
 }

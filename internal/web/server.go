@@ -32,6 +32,9 @@ type Config struct {
 	MaxUpload int64
 	// MasterKey (32 bytes) seals the offices' signing keys at rest.
 	MasterKey []byte
+	// TrustProxy takes the client's address from the last X-Forwarded-For entry: set it only
+	// behind a proxy that appends it (the audit log and the lookups' limit use the address).
+	TrustProxy bool
 	// PublicURL is the address citizens reach, printed on paper and in QR codes; without it
 	// nothing that prints an address can be issued.
 	PublicURL string
@@ -46,6 +49,7 @@ type Server struct {
 	desk     *reception.Service
 	issuer   *issuing.Service
 	queue    *outbox.Queue
+	lookups  *limiter
 	auditlog *auditlog.Service
 	imports  imports
 	// offices and officeName are loaded once: offices follow the administrative units shipped
@@ -79,6 +83,7 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	s := &Server{imports: imports{jobs: map[string]*importJob{}}, cfg: cfg, store: st, accounts: account.New(st), registry: registration.New(st), units: reg, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
 	s.queue = outbox.NewQueue(st)
+	s.lookups = newLimiter(time.Now)
 	s.auditlog = auditlog.New(st)
 	var err error
 	if s.offices, err = s.accounts.Offices(context.Background()); err != nil {
@@ -186,7 +191,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /calendar/{year}", anyUser, s.calendarPage)
 	h("POST /calendar/{year}", auth.ManageSettings, s.saveCalendar)
 	h("GET /track", anyone, s.trackPage)
-	h("GET /track/{code}", anyone, s.trackPage)
+	h("GET /track/{code}", anyone, s.limited(s.trackPage))
 	h("GET /documents", auth.ViewRecords, s.documentsPage)
 	h("GET /documents/{id}", auth.ViewRecords, s.documentPage)
 	h("GET /documents/{id}/file.pdf", auth.ViewRecords, s.documentFile)
@@ -195,8 +200,8 @@ func (s *Server) routes() http.Handler {
 	h("POST /documents/{id}/cancel", auth.ViewRecords, s.cancelDocument)
 	h("POST /documents/sign", auth.SignDocuments, s.signDocuments)
 	h("GET /verify", anyone, s.verifyPage)
-	h("POST /verify", anyone, s.verifyUploadPage)
-	h("GET /verify/{code}", anyone, s.verifyPage)
+	h("POST /verify", anyone, s.limited(s.verifyUploadPage))
+	h("GET /verify/{code}", anyone, s.limited(s.verifyPage))
 	h("GET /outbox", auth.ViewOutbox, s.outboxPage)
 	h("POST /outbox/{id}/retry", auth.WriteRecords, s.retryPage)
 	h("GET /imports", auth.ManageSettings, s.importsPage)
@@ -235,7 +240,7 @@ func (s *Server) routes() http.Handler {
 	h("POST /api/v1/dossiers/{code}/status", auth.WriteRecords, s.apiMoveDossier)
 	h("POST /api/v1/dossiers/{code}/extension", auth.WriteRecords, s.apiExtendDossier)
 	h("GET /api/v1/dossiers/{code}/receipt.pdf", auth.ViewRecords, s.receiptPDF)
-	h("GET /api/v1/track/{code}", anyone, s.apiTrack)
+	h("GET /api/v1/track/{code}", anyone, s.limited(s.apiTrack))
 	h("GET /api/v1/reports/on-time", auth.ViewRecords, s.apiOnTime)
 	h("POST /api/v1/births", auth.WriteRecords, s.apiRegisterBirth)
 	h("POST /api/v1/deaths", auth.WriteRecords, s.apiRegisterDeath)
@@ -252,8 +257,8 @@ func (s *Server) routes() http.Handler {
 	h("POST /api/v1/documents/{id}/revoke", auth.SignDocuments, s.apiRevokeDocument)
 	h("POST /api/v1/documents/{id}/cancel", auth.ViewRecords, s.apiCancelDocument)
 	h("POST /api/v1/documents/sign", auth.SignDocuments, s.apiSignDocuments)
-	h("POST /api/v1/verify", anyone, s.apiVerifyUpload)
-	h("GET /api/v1/verify/{code}", anyone, s.apiVerifyCode)
+	h("POST /api/v1/verify", anyone, s.limited(s.apiVerifyUpload))
+	h("GET /api/v1/verify/{code}", anyone, s.limited(s.apiVerifyCode))
 	h("GET /api/v1/reports/signed", auth.ViewRecords, s.apiSignedShare)
 	h("GET /api/v1/outbox", auth.ViewOutbox, s.apiOutbox)
 	h("POST /api/v1/outbox/{id}/retry", auth.WriteRecords, s.apiRetryMessage)
@@ -282,5 +287,5 @@ func (s *Server) routes() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, crossOriginErr)
 	}))
-	return s.observe(s.secureHeaders(s.limitBody(csrf.Handler(root))))
+	return s.withClientAddr(s.observe(s.secureHeaders(s.limitBody(csrf.Handler(root)))))
 }
