@@ -251,7 +251,7 @@ func TestImport(t *testing.T) {
 		"khai sinh,21019,3,2010,07/03/2010,Võ Văn 3,Nam,31/02/2010,,Kinh,Việt Nam,Hồ Thị Sen,Hồ Thị Sen,mẹ\n" +
 		"kết hôn,21019,1,2010,07/03/2010,Lê Văn A,Nam,01/01/1980,,Kinh,Việt Nam,,,,\n" +
 		"khai sinh,99999,4,2010,07/03/2010,Võ Văn Bốn,Nam,01/02/2010,Trạm y tế,Kinh,Việt Nam,Hồ Thị Sen,Hồ Thị Sen,mẹ\n" +
-		"khai sinh,21025,1,2026,05/03/2026,Phạm Gia Bảo,Nam,01/02/2026,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n"
+		"khai sinh,21025,1,2025,05/03/2025,Phạm Gia Bảo,Nam,01/02/2025,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n"
 	os.WriteFile(file, []byte(csvText), 0o600)
 	mapping := filepath.Join(dir, "mapping.json")
 	os.WriteFile(mapping, []byte(`{"columns": {"Loại": "kind", "Mã xã": "office", "Số": "number", "Năm": "year", "Ngày đăng ký": "registered_on",
@@ -319,6 +319,40 @@ func TestImport(t *testing.T) {
 	}
 	if err := raw.QueryRow(`SELECT office, reg_book FROM records WHERE full_name = 'Nguyễn Thị Đào'`).Scan(&office, &book); err != nil || office != "21025" || book != "21019/01" {
 		t.Fatalf("old commune 21019 kept as %s %s: %v", office, book, err)
+	}
+}
+
+// An old register never moves the numbering of the book in use (issue 15: a row numbered 5000 in
+// this year's book made the next birth 5001), and a row whose number another person holds is
+// refused with who holds it, not counted as already there.
+func TestImportNumbering(t *testing.T) {
+	dir := t.TempDir()
+	db := "--db=" + filepath.Join(dir, "n.db")
+	year := time.Now().Year()
+	file := filepath.Join(dir, "so.csv")
+	os.WriteFile(file, []byte("kind,office,book,number,registered_on,full_name,sex,date_of_birth,place_of_birth,ethnicity,nationality,mother_name,requester_name,requester_relation\n"+
+		fmt.Sprintf("khai sinh,21025,01,5000,02/01/%d,Phạm Gia Bảo,Nam,01/01/%d,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n", year, year)+
+		"khai sinh,21025,01,7,05/03/2020,Lê Văn Tám,Nam,01/02/2020,Trạm y tế,Kinh,Việt Nam,Hồ Thị Sen,Hồ Thị Sen,mẹ\n"+
+		"khai sinh,21025,01,7,05/03/2020,Võ Thị Chín,Nữ,03/02/2020,Trạm y tế,Kinh,Việt Nam,Hồ Thị Mai,Hồ Thị Mai,mẹ\n"), 0o600)
+	out, _, err := tuphap(t, "", "import", db, file)
+	if err != nil || !strings.Contains(out, "3 rows, 1 imported, 0 already there, 2 rejected") {
+		t.Fatalf("import: %q %v", out, err)
+	}
+	report, _ := os.ReadFile(file + ".rejected.csv")
+	for _, want := range []string{"2,", "sổ đang dùng", "4,", "đã dùng cho Lê Văn Tám"} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+	// Again: the row there is already there, the other still refused.
+	if out, _, err = tuphap(t, "", "import", db, file); err != nil || !strings.Contains(out, "0 imported, 1 already there, 2 rejected") {
+		t.Fatalf("again: %q %v", out, err)
+	}
+	raw, _ := sql.Open("sqlite", filepath.Join(dir, "n.db"))
+	defer raw.Close()
+	var n int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM registers WHERE year = $1`, year).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("this year's books touched by the import: %d %v", n, err)
 	}
 }
 

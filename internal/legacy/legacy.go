@@ -21,6 +21,7 @@ import (
 	"tuphap/internal/civil"
 	"tuphap/internal/fault"
 	"tuphap/internal/i18n"
+	"tuphap/internal/registration"
 	"tuphap/internal/units"
 	"tuphap/internal/vntext"
 )
@@ -176,6 +177,12 @@ func (r *Reader) Next() (civil.Record, *Rejection, error) {
 		return r.m.Defaults[f]
 	}
 	rec, reason := r.entry(get)
+	if reason == "" && rec.Register.Year == r.today.Year() && rec.Register.Book == registration.CurrentBook {
+		// The book in use this year is numbered by registrations; an old row there would move its
+		// counter (a row numbered 5000 made the next birth 5001) or take a number it will give.
+		reason = fmt.Sprintf("số %d quyển %s/%d thuộc sổ đang dùng năm nay: sổ cũ phải mang tên khác (ví dụ mã xã cũ/01)",
+			rec.Register.Number, rec.Register.Book, rec.Register.Year)
+	}
 	if reason != "" {
 		return rec, &Rejection{Line: r.line, Reason: reason}, nil
 	}

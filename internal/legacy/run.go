@@ -55,18 +55,25 @@ func Run(ctx context.Context, st *store.Store, rd *Reader, source string, batch 
 		defer mu.Unlock()
 		return p
 	}
+	w := csv.NewWriter(report) // written by the reader and by the loader's goroutine, under mu
+	lines := map[string]int{}  // row id → line, for the rows the store refuses
 	l := registration.NewRecords(st).NewBulkLoader(ctx, by, source, func(res registration.BulkResult) {
 		mu.Lock()
 		p.Inserted += res.Inserted
 		p.Skipped += res.Skipped
+		p.Rejected += len(res.Conflicts)
+		for _, c := range res.Conflicts {
+			w.Write([]string{strconv.Itoa(lines[c.ID]), c.Reason})
+		}
 		cur := p
 		mu.Unlock()
 		if progress != nil {
 			progress(cur)
 		}
 	})
-	w := csv.NewWriter(report)
+	mu.Lock()
 	w.Write([]string{"line", "reason"})
+	mu.Unlock()
 	rows := make([]civil.Record, 0, batch)
 	read := func() error {
 		for {
@@ -84,10 +91,13 @@ func Run(ctx context.Context, st *store.Store, rd *Reader, source string, batch 
 			p.Read++
 			if rej != nil {
 				p.Rejected++
+				w.Write([]string{strconv.Itoa(rej.Line), rej.Reason})
+			} else {
+				rec.ID = store.NewID()
+				lines[rec.ID] = rd.Line()
 			}
 			mu.Unlock()
 			if rej != nil {
-				w.Write([]string{strconv.Itoa(rej.Line), rej.Reason})
 				continue
 			}
 			rows = append(rows, rec)
@@ -101,7 +111,9 @@ func Run(ctx context.Context, st *store.Store, rd *Reader, source string, batch 
 	}
 	rerr := read()
 	_, lerr := l.Close()
+	mu.Lock()
 	w.Flush()
+	mu.Unlock()
 	if err := errors.Join(rerr, lerr); err != nil {
 		return snapshot(), err
 	}

@@ -17,6 +17,15 @@ import (
 type BulkResult struct {
 	Inserted int // new entries
 	Skipped  int // entries already there (the same register, book and number): imports repeat safely
+	// Conflicts are rows whose register number is taken by another person: refused, never
+	// counted as already there.
+	Conflicts []Conflict
+}
+
+// Conflict is a row refused because its number belongs to another entry.
+type Conflict struct {
+	ID     string // the row's id, as PrepareBulk gave it or found it
+	Reason string
 }
 
 // BulkInsert stores entries that already carry their register numbers (legacy books being
@@ -108,7 +117,12 @@ func (db *Records) WriteBulk(ctx context.Context, b *BulkBatch, by audit.Actor, 
 				return err
 			}
 			res.Inserted += len(inserted)
-			res.Skipped += n - len(inserted)
+			conflicts, err := sameNumberOthers(tx, c, inserted)
+			if err != nil {
+				return err
+			}
+			res.Conflicts = append(res.Conflicts, conflicts...)
+			res.Skipped += n - len(inserted) - len(conflicts)
 			verArgs := make([]any, 0, len(inserted)*5)
 			var names []any
 			for i, v := range c.ver {
@@ -242,4 +256,54 @@ func queryBulk(tx *store.Tx, q string, args ...any) (*sql.Rows, error) {
 		return tx.QueryRepeated(q, args...)
 	}
 	return tx.QueryOnce(q, args...)
+}
+
+// sameNumberOthers compares the rows of a chunk that were not inserted with the entries that
+// hold their numbers: the same person (folded name and date of birth) is a row already there; a
+// different one is a conflict, reported with who holds the number.
+func sameNumberOthers(tx *store.Tx, c bulkChunkArgs, inserted map[string]bool) ([]Conflict, error) {
+	type key struct {
+		office, kind, book string
+		year, number       int
+	}
+	ours := map[key][]int{} // rows of the chunk by number
+	var tuples []string
+	var args []any
+	for i := 0; i*recordValues < len(c.recArgs); i++ {
+		row := c.recArgs[i*recordValues : (i+1)*recordValues]
+		if inserted[row[0].(string)] {
+			continue
+		}
+		k := key{row[2].(string), row[1].(string), row[4].(string), row[3].(int), row[5].(int)}
+		if _, seen := ours[k]; !seen {
+			tuples = append(tuples, tx.Placeholders(len(args), 5))
+			args = append(args, k.office, k.kind, k.year, k.book, k.number)
+		}
+		ours[k] = append(ours[k], i)
+	}
+	if len(tuples) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.QueryOnce(`SELECT office, kind, reg_year, reg_book, reg_number, name_folded, date_of_birth, full_name FROM records
+		WHERE (office, kind, reg_year, reg_book, reg_number) IN (`+strings.Join(tuples, ", ")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("registration: numbers taken: %w", err)
+	}
+	defer rows.Close()
+	var out []Conflict
+	for rows.Next() {
+		var k key
+		var folded, born, name string
+		if err := rows.Scan(&k.office, &k.kind, &k.year, &k.book, &k.number, &folded, &born, &name); err != nil {
+			return nil, err
+		}
+		for _, i := range ours[k] {
+			row := c.recArgs[i*recordValues : (i+1)*recordValues]
+			if row[12] != folded || row[15] != born {
+				out = append(out, Conflict{ID: row[0].(string), Reason: fmt.Sprintf("số %d quyển %s/%d đã dùng cho %s (sinh %s): không nhập đè",
+					k.number, k.book, k.year, name, born)})
+			}
+		}
+	}
+	return out, rows.Err()
 }

@@ -292,3 +292,24 @@ func TestWithoutSearchIndexes(t *testing.T) {
 		}
 	})
 }
+
+// A row whose number another person holds is a conflict, with who holds it; the same person's
+// row is already there. Both engines.
+func TestBulkConflictsOnNumbers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seed(t, st)
+		s := registration.NewRecords(st)
+		first := births("21025", "B", 1, 3, "Lê Văn", civil.Male)
+		if res, err := s.BulkInsert(ctx, first, admin, "a.csv"); err != nil || res.Inserted != 3 {
+			t.Fatalf("first: %+v %v", res, err)
+		}
+		again := births("21025", "B", 1, 3, "Lê Văn", civil.Male)
+		other := births("21025", "B", 2, 2, "Trần Thị", civil.Female)
+		rows := append(again, other...)
+		res, err := s.BulkInsert(ctx, rows, admin, "b.csv")
+		if err != nil || res.Inserted != 0 || res.Skipped != 3 || len(res.Conflicts) != 1 || res.Conflicts[0].ID != rows[3].ID ||
+			!strings.Contains(res.Conflicts[0].Reason, "Lê Văn 2") {
+			t.Fatalf("second: %+v %v", res, err)
+		}
+	})
+}

@@ -120,8 +120,8 @@ func TestImportPage(t *testing.T) {
 		setTOTP(t, e.store, "quantri", key)
 		a := e.loginTOTP("quantri", key)
 		csvText := "kind,office,number,year,registered_on,full_name,sex,date_of_birth,place_of_birth,ethnicity,nationality,mother_name,requester_name,requester_relation\n" +
-			"birth,21025,1,2026,2026-03-05,Phạm Gia Bảo,male,2026-02-01,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n" +
-			"birth,21025,2,2026,2026-03-05,Phạm Gia Huy,male,2026-02-30,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n"
+			"birth,21025,1,2025,2025-03-05,Phạm Gia Bảo,male,2025-02-01,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n" +
+			"birth,21025,2,2025,2025-03-05,Phạm Gia Huy,male,2025-02-30,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n"
 		upload := func(c *http.Client) *http.Response {
 			var form bytes.Buffer
 			mw := multipart.NewWriter(&form)
