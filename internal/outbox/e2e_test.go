@@ -382,3 +382,36 @@ func TestUnappliableAnswerIsDead(t *testing.T) {
 		}
 	})
 }
+
+// A wrong shared secret (or a clock out of step) is a fault of configuration, not of the
+// messages: they stay queued, the agency is shown paused (metric and page), and once the secret
+// is right they all go, none a dead letter (issue 15: 170 of 170 became dead letters at once).
+func TestWrongSecretPausesInsteadOfDeadLetters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := setup(t, st)
+		ids := f.births(t, 6)
+		bad := f.worker()
+		bad.Endpoints[string(agency.Population)] = outbox.Endpoint{URL: f.pop.url(), Secret: []byte("not the shared secret")}
+		q := outbox.NewQueue(st)
+		for range 3 {
+			bad.RunOnce(ctx)
+			// Due again: what PauseRetry would wait for.
+			if err := st.ExecForTest(ctx, `UPDATE outbox SET next_at = '2000-01-01T00:00:00.000000Z' WHERE status = 'pending'`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c, err := q.Counts(ctx)
+		if err != nil || c[outbox.MsgDead] != 0 || c[outbox.MsgPending] != 6 {
+			t.Fatalf("after three rounds with a wrong secret: %v %v", c, err)
+		}
+		paused, err := q.Paused(ctx)
+		if _, ok := paused[string(agency.Population)]; err != nil || !ok || len(paused) != 1 {
+			t.Fatalf("paused: %v %v", paused, err)
+		}
+		drain(t, f.worker())
+		f.check(t, ids)
+		if paused, _ := q.Paused(ctx); len(paused) != 0 {
+			t.Fatalf("still paused after the secret was put right: %v", paused)
+		}
+	})
+}

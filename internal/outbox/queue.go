@@ -213,3 +213,31 @@ func (q *Queue) Counts(ctx context.Context) (map[string]int, error) {
 	}
 	return out, rows.Err()
 }
+
+// Paused lists the agencies whose deliveries are paused (a pending message last refused for
+// authentication), with the error: read from the table, so that every node of a deployment
+// shows it, whichever delivers.
+func (q *Queue) Paused(ctx context.Context) (map[string]string, error) {
+	rows, err := q.st.Query(ctx, `SELECT agency, MAX(last_error) FROM outbox WHERE status = $1 AND last_error LIKE $2 GROUP BY agency`,
+		MsgPending, AuthPrefix+"%")
+	if err != nil {
+		return nil, fmt.Errorf("outbox: paused: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var ag, e string
+		if err := rows.Scan(&ag, &e); err != nil {
+			return nil, err
+		}
+		out[ag] = e
+	}
+	return out, rows.Err()
+}
+
+// Dead lists the dead letters of an office ("" for all), optionally of one agency and one
+// operation, oldest first: what a bulk resend takes.
+func (q *Queue) Dead(ctx context.Context, office, agency, op string, limit int) ([]Message, error) {
+	return store.Collect(ctx, q.st, scanMsg, "dead letters", `SELECT `+msgCols+` FROM outbox WHERE status = $1 AND ($2 = '' OR office = $2)
+		AND ($3 = '' OR agency = $3) AND ($4 = '' OR op = $4) ORDER BY created_at LIMIT `+fmt.Sprint(max(1, min(limit, 1000))), MsgDead, office, agency, op)
+}

@@ -77,6 +77,20 @@ func (w *Worker) Register(reg *metrics.Registry) {
 		}
 		return out
 	})
+	reg.NewGaugeVecFunc("tuphap_outbox_paused", "1 for an agency whose deliveries are paused because it refuses our signature.", "agency", func() map[string]float64 {
+		out := map[string]float64{}
+		paused, err := w.Queue.Paused(context.Background())
+		for _, ag := range []string{string(agency.Population), string(agency.Insurance)} {
+			out[ag] = math.NaN()
+			if err == nil {
+				out[ag] = 0
+				if _, ok := paused[ag]; ok {
+					out[ag] = 1
+				}
+			}
+		}
+		return out
+	})
 }
 
 // Run delivers until ctx ends.
@@ -120,6 +134,19 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 
 var paths = map[string]string{PopBirth: "/v1/births", PopDeath: "/v1/deaths", CardIssue: "/v1/cards", CardClose: "/v1/cards/close"}
 
+// AuthPrefix starts the last error of a message the agency refused to authenticate (a wrong
+// shared secret, a clock out of step): a fault of configuration, not of the message, which
+// pauses the agency's deliveries instead of turning every message into a dead letter.
+const AuthPrefix = "xác thực: "
+
+// PauseRetry is how often a paused agency is tried again (one message each time it is due).
+const PauseRetry = time.Minute
+
+// authFailure is an agency refusing our signature.
+type authFailure struct{ reason string }
+
+func (a authFailure) Error() string { return AuthPrefix + a.reason }
+
 // permanent is an answer that resending will not change: the agency refused the data.
 type permanent struct{ reason string }
 
@@ -136,6 +163,13 @@ func (w *Worker) deliver(ctx context.Context, m Message) error {
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err() // shutting down: the lease runs out and the message is taken again
+		}
+		var af authFailure
+		if errors.As(err, &af) {
+			// Every message would fail the same way: keep them all, try again later, alert.
+			w.count(m.Agency, "auth")
+			w.Log.Error("outbox paused: the agency refuses our signature (shared secret or clock)", "agency", m.Agency, "err", err)
+			return w.Queue.Failed(ctx, m, err.Error(), w.Store.Now().Add(PauseRetry), false)
 		}
 		var p permanent
 		dead := errors.As(err, &p) || m.Attempts >= w.MaxTries
@@ -192,6 +226,10 @@ func (w *Worker) send(ctx context.Context, m Message) ([]byte, error) {
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return out, nil
+	case resp.StatusCode == http.StatusUnauthorized:
+		var e agency.Error
+		json.Unmarshal(out, &e)
+		return nil, authFailure{fmt.Sprintf("%d %s: %s", resp.StatusCode, e.Error.Code, e.Error.Message)}
 	case resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != http.StatusRequestTimeout && resp.StatusCode != http.StatusTooManyRequests:
 		var e agency.Error
 		json.Unmarshal(out, &e)

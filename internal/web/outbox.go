@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tuphap/internal/auth"
+	"tuphap/internal/fault"
 	"tuphap/internal/outbox"
 )
 
@@ -101,20 +102,76 @@ func (s *Server) retryMessage(r *http.Request) (outbox.Message, error) {
 	if err := p.Allow(auth.WriteRecords, m.Office); err != nil {
 		return m, err
 	}
-	rec, err := s.registry.Entry(r.Context(), m.RecordID)
-	if err != nil {
-		return m, err
-	}
-	payload, key, err := outbox.Rebuild(m, &rec)
-	if err != nil {
-		return m, err
-	}
-	// A new key for each resend: the agency refused the earlier body, and keys are never reused.
-	key += ":r" + strconv.FormatInt(s.now().UnixMilli(), 10)
-	if err := s.queue.Requeue(r.Context(), m, payload, key, actorOf(r)); err != nil {
+	if err := s.resend(r, m); err != nil {
 		return m, err
 	}
 	return s.queue.Message(r.Context(), m.ID)
+}
+
+// resend requeues one dead message with a body rebuilt from its entry as it is now.
+func (s *Server) resend(r *http.Request, m outbox.Message) error {
+	rec, err := s.registry.Entry(r.Context(), m.RecordID)
+	if err != nil {
+		return err
+	}
+	payload, key, err := outbox.Rebuild(m, &rec)
+	if err != nil {
+		return err
+	}
+	// A new key for each resend: the agency refused the earlier body, and keys are never reused.
+	key += ":r" + strconv.FormatInt(s.now().UnixNano(), 10)
+	return s.queue.Requeue(r.Context(), m, payload, key, actorOf(r))
+}
+
+// resendAll resends every dead letter in the caller's jurisdiction of one agency (and one
+// operation) at once: after a configuration fault, or an agency's bad day, they are many.
+func (s *Server) resendAll(r *http.Request, agencyName, op string) (resent int, failed int, err error) {
+	p, _ := principalOf(r)
+	if !p.Can(auth.WriteRecords) {
+		return 0, 0, fault403("error.forbidden")
+	}
+	ms, err := s.queue.Dead(r.Context(), p.Scope(), agencyName, op, 1000)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, m := range ms {
+		if err := s.resend(r, m); err != nil {
+			if fault.KindOf(err) == fault.Internal {
+				return resent, failed, err
+			}
+			failed++
+			continue
+		}
+		resent++
+	}
+	return resent, failed, nil
+}
+
+func (s *Server) apiRetryAll(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Agency string `json:"agency"`
+		Op     string `json:"op"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	resent, failed, err := s.resendAll(r, in.Agency, in.Op)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"resent": resent, "failed": failed})
+	return nil
+}
+
+func (s *Server) retryAllPage(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	if _, _, err := s.resendAll(r, r.PostForm.Get("agency"), r.PostForm.Get("op")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/outbox?status=pending", http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) apiRetryMessage(w http.ResponseWriter, r *http.Request) error {
@@ -136,7 +193,12 @@ func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, _ := principalOf(r)
+	paused, err := s.queue.Paused(r.Context())
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "outbox.html", map[string]any{"Messages": ms, "Status": status, "CanRetry": p.Can(auth.WriteRecords),
+		"Paused": paused, "OfficeName": s.officeName,
 		"Statuses": []string{outbox.MsgDead, "failed", outbox.MsgPending, outbox.MsgDelivered}})
 	return nil
 }

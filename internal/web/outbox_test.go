@@ -60,3 +60,39 @@ func TestOutboxAPI(t *testing.T) {
 		}
 	})
 }
+
+// Dead letters are resent at once by filter, within the caller's commune; an agency refusing
+// our signature shows as paused on the outbox page.
+func TestOutboxResendAllAndPaused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		for i, office := range []string{"21025", "21025", "21028"} {
+			role := auth.Officer
+			if office == "21028" {
+				role = auth.Specialist
+			}
+			if got, _ := e.api(role, "POST", "/api/v1/births", birthJSON(office, fmt.Sprintf("Nguyễn Văn %c", 'A'+i), fmt.Sprintf("2026-02-%02d", 1+5*i), fmt.Sprintf("Trần Thị %c", 'A'+i), "")); got != 201 {
+				t.Fatalf("birth %d: %d", i, got)
+			}
+		}
+		if err := st.ExecForTest(ctx, `UPDATE outbox SET status = 'dead', last_error = '422 refused'`); err != nil {
+			t.Fatal(err)
+		}
+		got, body := e.api(auth.Officer, "POST", "/api/v1/outbox/retry", `{"agency": "population"}`)
+		if got != 200 || body["resent"] != 2.0 || body["failed"] != 0.0 {
+			t.Fatalf("resend all: %d %v", got, body)
+		}
+		if got, _ := e.api(auth.Leader, "POST", "/api/v1/outbox/retry", `{}`); got != 403 {
+			t.Fatalf("a leader resends: %d", got)
+		}
+		if _, body := e.api(auth.Specialist, "GET", "/api/v1/outbox?status=dead", ""); body["total"] != 1.0 {
+			t.Fatalf("the other commune's dead letter: %v", body)
+		}
+		if err := st.ExecForTest(ctx, `UPDATE outbox SET status = 'pending', last_error = 'xác thực: 401 bad_signature: stale'`); err != nil {
+			t.Fatal(err)
+		}
+		if _, page := e.do(e.login("canbo"), "GET", "/outbox", nil, nil); !strings.Contains(page, `id="paused-population"`) || !strings.Contains(page, "đang tạm dừng") {
+			t.Fatal("no pause shown on the outbox page")
+		}
+	})
+}

@@ -204,6 +204,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /verify/{code}", anyone, s.limited(s.verifyPage))
 	h("GET /outbox", auth.ViewOutbox, s.outboxPage)
 	h("POST /outbox/{id}/retry", auth.WriteRecords, s.retryPage)
+	h("POST /outbox/retry", auth.WriteRecords, s.retryAllPage)
 	h("GET /imports", auth.ManageSettings, s.importsPage)
 	h("POST /imports", auth.ManageSettings, s.startImport)
 	h("GET /imports/{id}", auth.ManageSettings, s.importProgress)
@@ -262,6 +263,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/reports/signed", auth.ViewRecords, s.apiSignedShare)
 	h("GET /api/v1/outbox", auth.ViewOutbox, s.apiOutbox)
 	h("POST /api/v1/outbox/{id}/retry", auth.WriteRecords, s.apiRetryMessage)
+	h("POST /api/v1/outbox/retry", auth.WriteRecords, s.apiRetryAll)
 
 	// Unmatched requests get our own 404 or 405 (JSON under /api/, a page elsewhere) instead of the
 	// mux's plain text; guard still runs, so a logged-in user sees the page with navigation.
