@@ -122,6 +122,16 @@ func (s *Service) ChangePassword(ctx context.Context, u auth.User, old, password
 // out for a growing time after repeated failures. The returned secret goes into the cookie.
 func (s *Service) Login(ctx context.Context, username, password string, from audit.Actor, userAgent string) (string, auth.User, error) {
 	username = strings.TrimSpace(strings.ToLower(username))
+	// The try is counted before anything is looked up, by the name typed and the address, the
+	// same for a name that exists and one that does not.
+	wait, err := s.repo.takeLoginTry(ctx, username, from.IP)
+	if err != nil {
+		return "", auth.User{}, err
+	}
+	if wait > 0 {
+		_ = s.store.Audit(ctx, from.Entry("login.locked", "user:"+username, "wait="+wait.Round(time.Second).String()))
+		return "", auth.User{}, fault.New(fault.TooMany, "login.locked", s.now().Add(wait))
+	}
 	u, err := s.repo.userByUsername(ctx, username)
 	if fault.Is(err, fault.NotFound) {
 		if err := hashing(ctx, func() { auth.BurnPasswordTime(password) }); err != nil {
@@ -132,10 +142,6 @@ func (s *Service) Login(ctx context.Context, username, password string, from aud
 	}
 	if err != nil {
 		return "", u, err
-	}
-	if until := auth.LockedUntil(u.FailedLogins, u.LastFailedAt); s.now().Before(until) {
-		_ = s.store.Audit(ctx, from.Entry("login.locked", "user:"+username, ""))
-		return "", u, fault.New(fault.TooMany, "login.locked", until)
 	}
 	var ok bool
 	if err := hashing(ctx, func() { ok = auth.VerifyPassword(u.PasswordHash, password) }); err != nil {
@@ -150,6 +156,9 @@ func (s *Service) Login(ctx context.Context, username, password string, from aud
 	if u.Disabled {
 		_ = s.store.Audit(ctx, from.Entry("login.fail", "user:"+username, "disabled"))
 		return "", u, fault.New(fault.Unauthorized, "login.disabled")
+	}
+	if err := s.repo.loginSucceededFrom(ctx, username, from.IP); err != nil {
+		return "", u, err
 	}
 	if err := s.repo.loginSucceeded(ctx, u); err != nil {
 		return "", u, err
@@ -247,6 +256,10 @@ func (s *Service) CompleteTOTP(ctx context.Context, sess auth.Session, u auth.Us
 		reason = "no second factor"
 	}
 	if err := s.repo.loginFailed(ctx, u, by, reason); err != nil {
+		return err
+	}
+	// A wrong code counts as a failed login of the name from this address.
+	if _, err := s.repo.takeLoginTry(ctx, u.Username, by.IP); err != nil {
 		return err
 	}
 	if left == 0 {

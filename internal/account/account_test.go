@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -313,6 +314,71 @@ func TestTokens(t *testing.T) {
 		}
 		if _, err := svc.AuthenticateToken(ctx, secret); !fault.Is(err, fault.Unauthorized) {
 			t.Fatalf("token after a password change: %v", err)
+		}
+	})
+}
+
+// Failed logins are throttled by the name typed and the address, and by the address over every
+// name (issue 15): tries at once stop at five, an unknown name is throttled like a known one, a
+// stranger elsewhere cannot lock the owner out, and one address spraying names is stopped.
+func TestLoginThrottle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		svc, c := setup(t, s)
+		if _, err := svc.AddUser(ctx, account.NewUser{Username: "dao", Role: "officer", Office: "21025", Password: "đúng mật khẩu"}, audit.System); err != nil {
+			t.Fatal(err)
+		}
+		stranger, owner := audit.Actor{IP: "198.51.100.9"}, audit.Actor{IP: "192.0.2.1"}
+		// Thirty-two wrong passwords at once: five are checked, the rest wait.
+		var wg sync.WaitGroup
+		var checked, waited atomic.Int32
+		for range 32 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				switch _, _, err := svc.Login(ctx, "dao", "sai", stranger, ""); {
+				case fault.Is(err, fault.Unauthorized):
+					checked.Add(1)
+				case fault.Is(err, fault.TooMany):
+					waited.Add(1)
+				default:
+					t.Errorf("login: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if checked.Load() != int32(auth.FreeFailures) || waited.Load() != 32-int32(auth.FreeFailures) {
+			t.Fatalf("%d checked, %d told to wait", checked.Load(), waited.Load())
+		}
+		// The owner, elsewhere, logs in.
+		if _, _, err := svc.Login(ctx, "dao", "đúng mật khẩu", owner, ""); err != nil {
+			t.Fatalf("the owner after a stranger's failures: %v", err)
+		}
+		// An unknown name is answered like a known one: wrong, then wait.
+		for i := range auth.FreeFailures {
+			if _, _, err := svc.Login(ctx, "khongco", "sai", owner, ""); !fault.Is(err, fault.Unauthorized) {
+				t.Fatalf("unknown name, try %d: %v", i, err)
+			}
+		}
+		if _, _, err := svc.Login(ctx, "khongco", "sai", owner, ""); !fault.Is(err, fault.TooMany) {
+			t.Fatalf("unknown name after %d tries: %v", auth.FreeFailures, err)
+		}
+		// One address spraying names is stopped, whatever the name.
+		c.t = c.t.Add(2 * auth.LockMax)
+		sprayer := audit.Actor{IP: "203.0.113.5"}
+		for i := range auth.AddressFreeFailures {
+			if _, _, err := svc.Login(ctx, fmt.Sprintf("user%d", i), "sai", sprayer, ""); !fault.Is(err, fault.Unauthorized) {
+				t.Fatalf("spray %d: %v", i, err)
+			}
+		}
+		if _, _, err := svc.Login(ctx, "dao", "đúng mật khẩu", sprayer, ""); !fault.Is(err, fault.TooMany) {
+			t.Fatalf("the sprayer's next try: %v", err)
+		}
+		// Successes do not count against an address (an office behind one address).
+		c.t = c.t.Add(2 * auth.LockMax)
+		for i := range 3 * auth.AddressFreeFailures {
+			if _, _, err := svc.Login(ctx, "dao", "đúng mật khẩu", owner, ""); err != nil {
+				t.Fatalf("login %d from a busy address: %v", i, err)
+			}
 		}
 	})
 }

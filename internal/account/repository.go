@@ -388,3 +388,65 @@ func (r *repo) revokeToken(ctx context.Context, u auth.User, id string, by audit
 		return tx.Audit(by.Entry("token.revoke", "user:"+u.Username, "token:"+id))
 	})
 }
+
+// takeLoginTry counts one more try of name from address, and of address over every name, if
+// neither is locked; it says how long to wait otherwise. The count is taken before the password
+// is checked (compare and set, retried), so that tries at once cannot exceed it.
+func (r *repo) takeLoginTry(ctx context.Context, name, address string) (wait time.Duration, err error) {
+	for _, k := range []struct {
+		name string
+		free int
+	}{{name, auth.FreeFailures}, {"*", auth.AddressFreeFailures}} {
+		for attempt := 0; ; attempt++ {
+			now := r.st.Now()
+			var failures int
+			var last time.Time
+			err := r.st.QueryRow(ctx, `SELECT failures, last_at FROM login_attempts WHERE username = $1 AND address = $2`, k.name, address).
+				Scan(&failures, store.ScanTime(&last))
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return 0, r.st.Fail(fmt.Errorf("account: login tries: %w", err))
+			}
+			count := failures
+			if now.Sub(last) > auth.LockMax {
+				count = 0 // failures that old are forgiven
+			}
+			if until := auth.LockedAfter(count, k.free, last); now.Before(until) {
+				return until.Sub(now), nil
+			}
+			var taken bool
+			err = r.st.Write(ctx, func(tx *store.Tx) error {
+				res, err := tx.Exec(`INSERT INTO login_attempts (username, address, failures, last_at) VALUES ($1, $2, 1, $5)
+					ON CONFLICT (username, address) DO UPDATE SET failures = $4, last_at = $5
+					WHERE login_attempts.failures = $3`, k.name, address, failures, count+1, store.Time(now))
+				if err != nil {
+					return err
+				}
+				n, _ := res.RowsAffected()
+				taken = n == 1
+				return nil
+			})
+			if err != nil {
+				return 0, fmt.Errorf("account: login try: %w", err)
+			}
+			if taken {
+				break
+			}
+			if attempt > 50 {
+				return 0, fmt.Errorf("account: login try: too much contention")
+			}
+		}
+	}
+	return 0, nil
+}
+
+// loginSucceededFrom forgets the failures of name from address (a right password ends them),
+// and takes the try back from the address's count, which counts failures only.
+func (r *repo) loginSucceededFrom(ctx context.Context, name, address string) error {
+	return r.st.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(`DELETE FROM login_attempts WHERE username = $1 AND address = $2`, name, address); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`UPDATE login_attempts SET failures = failures - 1 WHERE username = '*' AND address = $1 AND failures > 0`, address)
+		return err
+	})
+}

@@ -98,14 +98,23 @@ const (
 	LockMax      = 30 * time.Minute
 )
 
+// AddressFreeFailures is the free tries of one address over every name: a person mistyping a
+// colleague's name is far below it, a password spraying from one machine far above.
+const AddressFreeFailures = 4 * FreeFailures
+
 // LockedUntil returns when a user with that many consecutive failures, the last at last, may try
 // again (the zero time when not locked).
 func LockedUntil(failures int, last time.Time) time.Time {
-	if failures < FreeFailures {
+	return LockedAfter(failures, FreeFailures, last)
+}
+
+// LockedAfter is LockedUntil with free tries before the first wait.
+func LockedAfter(failures, free int, last time.Time) time.Time {
+	if failures < free {
 		return time.Time{}
 	}
 	wait := LockBase
-	for i := FreeFailures; i < failures && wait < LockMax; i++ {
+	for i := free; i < failures && wait < LockMax; i++ {
 		wait *= 2
 	}
 	return last.Add(min(wait, LockMax))
