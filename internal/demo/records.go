@@ -71,8 +71,9 @@ func LoadRecords(ctx context.Context, st *store.Store, offices []auth.Office, bi
 			d.SettledAt = late
 		}
 		then := func(tx *store.Tx, r *civil.Record) error {
-			d.RecordID = r.ID
-			return reception.OpenIn(tx, d, by)
+			dd := *d // afresh each run (store.Write)
+			dd.RecordID = r.ID
+			return reception.OpenIn(tx, &dd, by)
 		}
 		if err := records.RegisterRecord(ctx, &r, registration.Registration{Then: then}, by); err != nil {
 			return 0, err

@@ -147,7 +147,15 @@ func insertEvent(tx *store.Tx, d *dossier.Dossier, from, to dossier.Status, at t
 
 // open stores a new dossier.
 func (r repo) open(ctx context.Context, d *dossier.Dossier, by audit.Actor) error {
-	return r.st.Write(ctx, func(tx *store.Tx) error { return insertDossier(tx, d, by) })
+	var out dossier.Dossier
+	err := r.st.Write(ctx, func(tx *store.Tx) error {
+		out = *d // afresh each run (store.Write)
+		return insertDossier(tx, &out, by)
+	})
+	if err == nil {
+		*d = out
+	}
+	return err
 }
 
 // dossier finds a dossier by id or by receipt code.
@@ -172,7 +180,15 @@ func (r repo) events(ctx context.Context, id string) ([]dossier.Event, error) {
 
 // update stores a changed dossier with an event, if nobody changed it since it was read.
 func (r repo) update(ctx context.Context, d *dossier.Dossier, from dossier.Status, reason string, by audit.Actor) error {
-	return r.st.Write(ctx, func(tx *store.Tx) error { return updateDossier(tx, d, from, reason, by) })
+	var out dossier.Dossier
+	err := r.st.Write(ctx, func(tx *store.Tx) error {
+		out = *d // afresh each run (store.Write)
+		return updateDossier(tx, &out, from, reason, by)
+	})
+	if err == nil {
+		*d = out
+	}
+	return err
 }
 
 func updateDossier(tx *store.Tx, d *dossier.Dossier, from dossier.Status, reason string, by audit.Actor) error {

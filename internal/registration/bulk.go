@@ -91,6 +91,7 @@ func (db *Records) WriteBulk(ctx context.Context, b *BulkBatch, by audit.Actor, 
 	}
 	chunks, registers := b.chunks, b.registers
 	err := db.st.Write(ctx, func(tx *store.Tx) error {
+		res = BulkResult{} // afresh each run (store.Write)
 		for _, c := range chunks {
 			n := len(c.ver)
 			// Entries already present keep their row; their versions are not added again.

@@ -315,11 +315,14 @@ func (s *Service) register(ctx context.Context, r *civil.Record, dup *DuplicateD
 				return err
 			}
 		}
-		d.RecordID = r.ID
-		if d.ID == "" {
-			return reception.OpenIn(tx, &d, by)
+		// A copy each run: a group commit runs its members again when one of them fails, and
+		// the dossier written must then be the one read, not the one a first run changed.
+		dd := d
+		dd.RecordID = r.ID
+		if dd.ID == "" {
+			return reception.OpenIn(tx, &dd, by)
 		}
-		return reception.MoveIn(tx, &d, was, by)
+		return reception.MoveIn(tx, &dd, was, by)
 	}
 	return s.records.RegisterRecord(ctx, r, Registration{Duplicate: dup, Then: then}, by)
 }

@@ -310,6 +310,47 @@ func TestConcurrentDeathsOfOnePerson(t *testing.T) {
 	})
 }
 
+// Registrations that share a group commit with failing ones (a second death of one person)
+// still succeed: a group whose member failed runs its members again, and each must write what
+// it would have written the first time (its dossier, not one a first run changed).
+func TestRegistrationsBesideFailingOnes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		b := birth("Lê Văn Tám", "2026-01-10", "Hồ Thị Sen")
+		b.Child.Sex = civil.Male
+		b.Child.PersonalID = "051226000123"
+		if _, err := svc.RegisterBirth(ctx, officer, by, b); err != nil {
+			t.Fatal(err)
+		}
+		for round := range 5 {
+			var wg sync.WaitGroup
+			errs := make(chan error, 40)
+			for i := range 40 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if i%2 == 0 {
+						dob := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i+40*round).Format(civil.DateFormat)
+						_, err := svc.RegisterBirth(ctx, officer, by, birth(fmt.Sprintf("Đỗ Văn %c%c", 'A'+round, 'A'+i%26), dob, fmt.Sprintf("Phan Thị %c%c%c", 'A'+round, 'A'+i/26, 'A'+i%26)))
+						errs <- err
+						return
+					}
+					req := death("Lê Văn Tám", "2026-01-10", "051226000123", "2026-03-01")
+					req.Confirm = &registration.Confirmation{Reason: "Không trùng"}
+					svc.RegisterDeath(ctx, officer, by, req) // one succeeds in all, the rest fail
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: a birth beside failing deaths: %v", round, err)
+				}
+			}
+		}
+	})
+}
+
 func TestSearchFoldsAndScopes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		svc := setup(t, st)

@@ -79,6 +79,10 @@ func (t *Tx) Now() time.Time { return t.s.Now() }
 
 // Write runs fn in a write transaction and commits when it returns nil; an error undoes
 // everything fn did. Unexpected errors are counted for /metrics.
+//
+// fn may run more than once: a group commit runs its members again, each under a savepoint,
+// when one of them fails. fn must therefore change nothing outside the transaction from one run
+// to the next; what it reports (an id, a count) it sets afresh in each run.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error { return fn(&Tx{s: s, tx: tx, ctx: ctx}) })
 }
