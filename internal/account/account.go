@@ -233,6 +233,15 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (auth.Us
 // towards the account's lock-out, and a code already used, or older than one used, is refused
 // (RFC 6238 §5.2).
 func (s *Service) CompleteTOTP(ctx context.Context, sess auth.Session, u auth.User, code string, by audit.Actor) error {
+	// Across sessions: an account's wrong codes lock its second factor as wrong passwords lock a
+	// name (a right password would otherwise buy five more guesses each time).
+	failures, last, err := s.repo.totpFailures(ctx, u)
+	if err != nil {
+		return err
+	}
+	if s.now().Before(auth.LockedUntil(failures, last)) {
+		return s.endHalfLogin(ctx, sess, u, by)
+	}
 	left, err := s.repo.takeTOTPAttempt(ctx, sess.IDHash, auth.MaxTOTPAttempts)
 	if err != nil {
 		return err
@@ -248,6 +257,9 @@ func (s *Service) CompleteTOTP(ctx context.Context, sess auth.Session, u auth.Us
 			return err
 		}
 		if fresh {
+			if err := s.repo.totpPassed(ctx, u); err != nil {
+				return err
+			}
 			return s.repo.touchSession(ctx, sess.IDHash, s.now().Add(IdleTimeout), true)
 		}
 		reason = "second factor code used before"
@@ -256,6 +268,9 @@ func (s *Service) CompleteTOTP(ctx context.Context, sess auth.Session, u auth.Us
 		reason = "no second factor"
 	}
 	if err := s.repo.loginFailed(ctx, u, by, reason); err != nil {
+		return err
+	}
+	if err := s.repo.totpFailed(ctx, u); err != nil {
 		return err
 	}
 	// A wrong code counts as a failed login of the name from this address.

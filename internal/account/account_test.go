@@ -239,6 +239,30 @@ func TestTOTPCannotBeGuessedOrReplayed(t *testing.T) {
 			t.Fatalf("login right after five wrong codes: %v", err)
 		}
 
+		// A right password does not buy more guesses: the account's wrong codes lock its second
+		// factor across sessions and addresses.
+		c.t = c.t.Add(time.Hour)
+		secret, _, err := svc.Login(ctx, "admin", "0123456789", audit.Actor{IP: "192.0.2.99"}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, _, _ := svc.Authenticate(ctx, secret)
+		for range auth.FreeFailures {
+			svc.CompleteTOTP(ctx, other, u, "000000", audit.Actor{IP: "192.0.2.99"})
+			secret, _, err = svc.Login(ctx, "admin", "0123456789", audit.Actor{IP: "192.0.2.99"}, "")
+			if err != nil {
+				break
+			}
+			other, _, _ = svc.Authenticate(ctx, secret)
+		}
+		if secret, _, err := svc.Login(ctx, "admin", "0123456789", audit.Actor{IP: "192.0.2.100"}, ""); err == nil {
+			s2, _, _ := svc.Authenticate(ctx, secret)
+			right, _ := auth.TOTPCode(key, c.t.Add(auth.TOTPPeriod))
+			if err := svc.CompleteTOTP(ctx, s2, u, right, audit.Actor{IP: "192.0.2.100"}); !fault.Is(err, fault.Unauthorized) {
+				t.Fatalf("a right code while the account's second factor is locked: %v", err)
+			}
+		}
+
 		// In parallel: forty guesses at once on one session; at most five are checked.
 		sess, u = login()
 		right, _ = auth.TOTPCode(key, c.t)

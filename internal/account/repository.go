@@ -450,3 +450,26 @@ func (r *repo) loginSucceededFrom(ctx context.Context, name, address string) err
 		return err
 	})
 }
+
+// totpFailures reads an account's count of wrong second-factor codes and when the last was.
+func (r *repo) totpFailures(ctx context.Context, u auth.User) (int, time.Time, error) {
+	var n int
+	var at time.Time
+	err := r.st.QueryRow(ctx, `SELECT totp_failures, totp_failed_at FROM users WHERE id = $1`, u.ID).Scan(&n, store.ScanTime(&at))
+	return n, at, r.st.Fail(err)
+}
+
+// totpFailed counts a wrong code of u; totpPassed clears the count.
+func (r *repo) totpFailed(ctx context.Context, u auth.User) error {
+	return r.st.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`UPDATE users SET totp_failures = totp_failures + 1, totp_failed_at = $2 WHERE id = $1`, u.ID, store.Time(r.st.Now()))
+		return err
+	})
+}
+
+func (r *repo) totpPassed(ctx context.Context, u auth.User) error {
+	return r.st.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`UPDATE users SET totp_failures = 0, totp_failed_at = NULL WHERE id = $1 AND totp_failures > 0`, u.ID)
+		return err
+	})
+}
