@@ -408,6 +408,10 @@ func TestWrongSecretPausesInsteadOfDeadLetters(t *testing.T) {
 		if _, ok := paused[string(agency.Population)]; err != nil || !ok || len(paused) != 1 {
 			t.Fatalf("paused: %v %v", paused, err)
 		}
+		// The pause uses up none of a message's tries: once the secret is right, each has them all.
+		if ms, _ := q.Messages(ctx, "", outbox.MsgPending, "", 0); len(ms) != 6 || ms[0].Attempts != 0 {
+			t.Fatalf("tries used while paused: %+v", ms)
+		}
 		drain(t, f.worker())
 		f.check(t, ids)
 		if paused, _ := q.Paused(ctx); len(paused) != 0 {

@@ -139,6 +139,19 @@ func (q *Queue) Delivered(ctx context.Context, m Message, response string, next 
 	})
 }
 
+// Hold records a delivery refused for authentication: the message waits for next without
+// the attempt counting against it (the fault is the configuration's, and may last).
+func (q *Queue) Hold(ctx context.Context, m Message, reason string, next time.Time) error {
+	return q.st.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`UPDATE outbox SET last_error = $2, next_at = $3, lease_until = NULL, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
+			WHERE id = $1`, m.ID, reason, store.Time(next))
+		if err != nil {
+			return fmt.Errorf("outbox: paused: %w", err)
+		}
+		return nil
+	})
+}
+
 // Failed records a failed attempt: retried at next, or dead when dead is true.
 func (q *Queue) Failed(ctx context.Context, m Message, reason string, next time.Time, dead bool) error {
 	status := MsgPending

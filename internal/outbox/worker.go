@@ -139,7 +139,7 @@ var paths = map[string]string{PopBirth: "/v1/births", PopDeath: "/v1/deaths", Ca
 // pauses the agency's deliveries instead of turning every message into a dead letter.
 const AuthPrefix = "xác thực: "
 
-// PauseRetry is how often a paused agency is tried again (one message each time it is due).
+// PauseRetry is how long a message refused for authentication waits before it is tried again.
 const PauseRetry = time.Minute
 
 // authFailure is an agency refusing our signature.
@@ -169,7 +169,7 @@ func (w *Worker) deliver(ctx context.Context, m Message) error {
 			// Every message would fail the same way: keep them all, try again later, alert.
 			w.count(m.Agency, "auth")
 			w.Log.Error("outbox paused: the agency refuses our signature (shared secret or clock)", "agency", m.Agency, "err", err)
-			return w.Queue.Failed(ctx, m, err.Error(), w.Store.Now().Add(PauseRetry), false)
+			return w.Queue.Hold(ctx, m, err.Error(), w.Store.Now().Add(PauseRetry))
 		}
 		var p permanent
 		dead := errors.As(err, &p) || m.Attempts >= w.MaxTries

@@ -261,7 +261,7 @@ func queryBulk(tx *store.Tx, q string, args ...any) (*sql.Rows, error) {
 
 // sameNumberOthers compares the rows of a chunk that were not inserted with the entries that
 // hold their numbers: the same person (folded name and date of birth) is a row already there; a
-// different one is a conflict, reported with who holds the number.
+// different one is a conflict.
 func sameNumberOthers(tx *store.Tx, c bulkChunkArgs, inserted map[string]bool) ([]Conflict, error) {
 	type key struct {
 		office, kind, book string
@@ -285,7 +285,7 @@ func sameNumberOthers(tx *store.Tx, c bulkChunkArgs, inserted map[string]bool) (
 	if len(tuples) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.QueryOnce(`SELECT office, kind, reg_year, reg_book, reg_number, name_folded, date_of_birth, full_name FROM records
+	rows, err := tx.QueryOnce(`SELECT office, kind, reg_year, reg_book, reg_number, name_folded, date_of_birth FROM records
 		WHERE (office, kind, reg_year, reg_book, reg_number) IN (`+strings.Join(tuples, ", ")+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("registration: numbers taken: %w", err)
@@ -294,15 +294,17 @@ func sameNumberOthers(tx *store.Tx, c bulkChunkArgs, inserted map[string]bool) (
 	var out []Conflict
 	for rows.Next() {
 		var k key
-		var folded, born, name string
-		if err := rows.Scan(&k.office, &k.kind, &k.year, &k.book, &k.number, &folded, &born, &name); err != nil {
+		var folded, born string
+		if err := rows.Scan(&k.office, &k.kind, &k.year, &k.book, &k.number, &folded, &born); err != nil {
 			return nil, err
 		}
 		for _, i := range ours[k] {
 			row := c.recArgs[i*recordValues : (i+1)*recordValues]
 			if row[12] != folded || row[15] != born {
-				out = append(out, Conflict{ID: row[0].(string), Reason: fmt.Sprintf("số %d quyển %s/%d đã dùng cho %s (sinh %s): không nhập đè",
-					k.number, k.book, k.year, name, born)})
+				// The report goes to whoever imports (an administrator, who may not read entries):
+				// it names the register reference, not the person who holds it.
+				out = append(out, Conflict{ID: row[0].(string), Reason: fmt.Sprintf("số %d quyển %s/%d đã dùng cho một người khác (khác họ tên hoặc ngày sinh): không nhập đè",
+					k.number, k.book, k.year)})
 			}
 		}
 	}

@@ -264,6 +264,9 @@ func (db *Records) AddVersion(ctx context.Context, r *civil.Record, base int, v 
 			sex = $6, date_of_birth = $7, personal_id = $8, mother_folded = $9, mother_personal_id = $10, father_folded = $11,
 			date_of_death = $12, birth_record = $13 WHERE id = $1 AND version = $2`, args...)
 		if err != nil {
+			if r.Kind == civil.DeathKind && store.IsUniqueViolation(err) {
+				return fault.Wrap(fault.Conflict, "death.already_registered", err) // records_one_death_*
+			}
 			return fmt.Errorf("registration: update record: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {

@@ -251,6 +251,9 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 	// A person cannot die twice: a death already registered for the same personal ID or birth
 	// entry is a hard stop, not a suspicion an officer can wave through.
 	if prior, err := s.records.DeathOf(ctx, d.Deceased.PersonalID, d.BirthRecord); err == nil {
+		if err := s.Store.Audit(ctx, by.Entry("record.candidates", "records", prior.ID)); err != nil {
+			return civil.Record{}, err
+		}
 		return civil.Record{}, &DuplicateError{Candidates: []Candidate{candidate(p, civil.Candidate{Record: prior, Score: 100,
 			Reasons: []string{"dup.already_dead"}})}}
 	} else if !fault.Is(err, fault.NotFound) {
@@ -267,6 +270,9 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 	if fault.Is(err, fault.Conflict) {
 		// Registered meanwhile by someone else: the database keeps one death per person.
 		if prior, perr := s.records.DeathOf(ctx, d.Deceased.PersonalID, d.BirthRecord); perr == nil {
+			if err := s.Store.Audit(ctx, by.Entry("record.candidates", "records", prior.ID)); err != nil {
+				return civil.Record{}, err
+			}
 			return civil.Record{}, &DuplicateError{Candidates: []Candidate{candidate(p, civil.Candidate{Record: prior, Score: 100,
 				Reasons: []string{"dup.already_dead"}})}}
 		}

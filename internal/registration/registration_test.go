@@ -351,6 +351,28 @@ func TestRegistrationsBesideFailingOnes(t *testing.T) {
 	})
 }
 
+// Correcting a death onto a person whose death is already registered is a conflict, not an
+// error of the system (records_one_death_*).
+func TestAmendDeathOntoAnother(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		if _, err := svc.RegisterDeath(ctx, officer, by, death("Lê Văn Tám", "1950-01-10", "051050000123", "2026-03-01")); err != nil {
+			t.Fatal(err)
+		}
+		other, err := svc.RegisterDeath(ctx, officer, by, death("Phạm Văn Sáu", "1950-02-02", "051050000456", "2026-03-02"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fixed := *other.Death
+		fixed.Deceased.PersonalID = "051050000123"
+		_, err = svc.Amend(ctx, officer, by, other.ID, registration.Amendment{Change: civil.Correction, Base: other.Version, Reason: "Ghi nhầm số",
+			LegalBasis: "Điều 28 Luật Hộ tịch", Death: &fixed})
+		if !fault.Is(err, fault.Conflict) {
+			t.Fatalf("a death corrected onto a person already dead: %v", err)
+		}
+	})
+}
+
 func TestSearchFoldsAndScopes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		svc := setup(t, st)
