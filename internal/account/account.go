@@ -107,9 +107,23 @@ func (s *Service) SetPassword(ctx context.Context, username, password string, by
 
 // ChangePassword is a user changing their own password, which needs the old one.
 func (s *Service) ChangePassword(ctx context.Context, u auth.User, old, password string, by audit.Actor) error {
+	// Guessing the old password through an open session is throttled like a login.
+	wait, err := s.repo.takeLoginTry(ctx, u.Username, by.IP)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		return fault.New(fault.TooMany, "login.locked", s.now().Add(wait))
+	}
 	var ok bool
 	if err := hashing(ctx, func() { ok = auth.VerifyPassword(u.PasswordHash, old) }); err != nil {
+		_ = s.repo.giveBackTry(context.WithoutCancel(ctx), u.Username, by.IP)
 		return err
+	}
+	if ok {
+		if err := s.repo.loginSucceededFrom(ctx, u.Username, by.IP); err != nil {
+			return err
+		}
 	}
 	if !ok {
 		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"old_password": "login.bad_password"}}
@@ -135,6 +149,7 @@ func (s *Service) Login(ctx context.Context, username, password string, from aud
 	u, err := s.repo.userByUsername(ctx, username)
 	if fault.Is(err, fault.NotFound) {
 		if err := hashing(ctx, func() { auth.BurnPasswordTime(password) }); err != nil {
+			_ = s.repo.giveBackTry(context.WithoutCancel(ctx), username, from.IP)
 			return "", u, err
 		}
 		_ = s.store.Audit(ctx, from.Entry("login.fail", "user:"+username, "unknown user"))
@@ -145,6 +160,7 @@ func (s *Service) Login(ctx context.Context, username, password string, from aud
 	}
 	var ok bool
 	if err := hashing(ctx, func() { ok = auth.VerifyPassword(u.PasswordHash, password) }); err != nil {
+		_ = s.repo.giveBackTry(context.WithoutCancel(ctx), username, from.IP)
 		return "", u, err
 	}
 	if !ok {
@@ -169,7 +185,7 @@ func (s *Service) Login(ctx context.Context, username, password string, from aud
 	}
 	now := s.now()
 	sess := auth.Session{IDHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(IdleTimeout), LastSeenAt: now,
-		MFADone: u.TOTPSecret == "" && !u.Role.RequiresTOTP(), IP: from.IP, UserAgent: trim(userAgent, 200)}
+		MFADone: u.TOTPSecret == "" && !u.Role.RequiresTOTP(), IP: from.IP, UserAgent: trim(cleanText(userAgent), 200)}
 	by := from
 	by.UserID, by.Username, by.Office = u.ID, u.Username, u.Office
 	if err := s.repo.createSession(ctx, sess, u, by); err != nil {
@@ -344,4 +360,10 @@ func OfficesFrom(reg *units.Registry, today time.Time) []auth.Office {
 		out = append(out, auth.Office{Code: u.Code, Name: "UBND " + u.Name, Kind: "commune"})
 	}
 	return out
+}
+
+// cleanText keeps what the store may hold of a text the caller chose freely (a browser's name):
+// valid UTF-8 without NUL.
+func cleanText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }

@@ -69,7 +69,15 @@ func (s *Service) RemoveTOTP(ctx context.Context, u auth.User, code string, by a
 	if u.Role.RequiresTOTP() {
 		return fault.New(fault.Forbidden, "totp.required_for_role")
 	}
-	if !auth.CheckTOTP(u.TOTPSecret, code, s.now()) {
+	step, ok := auth.MatchTOTP(u.TOTPSecret, code, s.now())
+	if ok {
+		fresh, err := s.repo.useTOTPStep(ctx, u, step) // a code serves once, here too
+		if err != nil {
+			return err
+		}
+		ok = fresh
+	}
+	if !ok {
 		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"code": "totp.bad_code"}}
 	}
 	return s.repo.setTOTP(ctx, u, "", by)

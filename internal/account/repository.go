@@ -143,30 +143,27 @@ func (r *repo) updateUser(ctx context.Context, id, set string, args []any, entry
 // setPassword replaces a user's password hash, clears lock-out and ends every session: whoever
 // knew the old password is logged out.
 func (r *repo) setPassword(ctx context.Context, u auth.User, hash string, by audit.Actor) error {
-	err := r.updateUser(ctx, u.ID, `password_hash = $2, failed_logins = 0, last_failed_at = NULL`, []any{hash},
-		by.Entry("user.password", "user:"+u.Username, ""))
-	if err != nil {
-		return err
-	}
-	if err := r.revokeUserTokens(ctx, u, by); err != nil {
-		return err
-	}
-	return r.revokeUserSessions(ctx, u, "", by)
-}
-
-// revokeUserTokens ends every API token of u: a new password is given when the old one may be
-// known, and a token made with it must not outlive it.
-func (r *repo) revokeUserTokens(ctx context.Context, u auth.User, by audit.Actor) error {
-	defer r.tokens.clear()
+	defer r.tokens.clear() // its tokens stop working now
+	now := store.Time(r.st.Now())
+	// One transaction: a new password never lives beside the sessions or tokens of the old one.
 	return r.st.Write(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(`UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, u.ID, store.Time(r.st.Now()))
+		res, err := tx.Exec(`UPDATE users SET password_hash = $2, failed_logins = 0, last_failed_at = NULL WHERE id = $1`, u.ID, hash)
 		if err != nil {
-			return fmt.Errorf("account: revoke tokens: %w", err)
+			return fmt.Errorf("account: set password: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
+			return fault.New(fault.NotFound, "user.not_found")
 		}
-		return tx.Audit(by.Entry("token.revoke_all", "user:"+u.Username, "password changed"))
+		if err := tx.Audit(by.Entry("user.password", "user:"+u.Username, "")); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, u.ID, now); err != nil {
+			return fmt.Errorf("account: revoke tokens: %w", err)
+		}
+		if _, err := tx.Exec(`UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, u.ID, now); err != nil {
+			return fmt.Errorf("account: revoke sessions: %w", err)
+		}
+		return tx.Audit(by.Entry("session.revoke_all", "user:"+u.Username, "password changed; its API tokens too"))
 	})
 }
 
@@ -470,6 +467,15 @@ func (r *repo) totpFailed(ctx context.Context, u auth.User) error {
 func (r *repo) totpPassed(ctx context.Context, u auth.User) error {
 	return r.st.Write(ctx, func(tx *store.Tx) error {
 		_, err := tx.Exec(`UPDATE users SET totp_failures = 0, totp_failed_at = NULL WHERE id = $1 AND totp_failures > 0`, u.ID)
+		return err
+	})
+}
+
+// giveBackTry takes back a login try that was counted but never judged (the server was too busy
+// to check the password, or the caller left): it must not count as a failure.
+func (r *repo) giveBackTry(ctx context.Context, name, address string) error {
+	return r.st.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`UPDATE login_attempts SET failures = failures - 1 WHERE (username = $1 OR username = '*') AND address = $2 AND failures > 0`, name, address)
 		return err
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -169,6 +170,12 @@ func (r *Reader) Next() (civil.Record, *Rejection, error) {
 			return civil.Record{}, &Rejection{Line: r.line, Reason: "dòng CSV hỏng: " + pe.Err.Error()}, nil
 		}
 		return civil.Record{}, nil, err
+	}
+	for _, cell := range row {
+		// Bytes that are not text (a wrong encoding, a binary file) or a NUL never reach the store.
+		if !utf8.ValidString(cell) || strings.IndexByte(cell, 0) >= 0 {
+			return civil.Record{}, &Rejection{Line: r.line, Reason: "dòng có ký tự không hợp lệ (ký tự NUL hoặc không phải UTF-8): hãy chọn đúng bảng mã của tệp"}, nil
+		}
 	}
 	get := func(f string) string {
 		if i, ok := r.index[f]; ok && i < len(row) {

@@ -46,7 +46,11 @@ func checkInput(r *http.Request) error {
 	}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		if err := r.ParseForm(); err != nil {
-			return err
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return err
+			}
+			return fault.Wrap(fault.Invalid, "error.bad_text", err) // a body that is not a form
 		}
 		for _, vs := range r.PostForm {
 			for _, v := range vs {
@@ -64,10 +68,28 @@ func checkInput(r *http.Request) error {
 func parseMultipart(r *http.Request, memory int64) error {
 	err := r.ParseMultipartForm(memory)
 	var tooBig *http.MaxBytesError
-	if err == nil || errors.As(err, &tooBig) {
+	if errors.As(err, &tooBig) {
 		return err
 	}
-	return invalidFields(map[string]string{"file": "verify.no_file"})
+	if err != nil {
+		return invalidFields(map[string]string{"file": "verify.no_file"})
+	}
+	// Its text fields and file names reach the store and the audit log like any form's.
+	for _, vs := range r.MultipartForm.Value {
+		for _, v := range vs {
+			if p := textProblem(v); p != "" {
+				return badText(p)
+			}
+		}
+	}
+	for _, fs := range r.MultipartForm.File {
+		for _, f := range fs {
+			if p := textProblem(f.Filename); p != "" {
+				return badText(p)
+			}
+		}
+	}
+	return nil
 }
 
 // checkStrings walks a decoded JSON value for strings textProblem refuses.

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"tuphap/internal/auth"
 	"tuphap/internal/store"
@@ -164,5 +165,28 @@ func TestPublicLookupsLimitedPerAddress(t *testing.T) {
 		if resp.StatusCode == 429 {
 			t.Fatalf("lookup %d from its own address held back", i)
 		}
+	}
+}
+
+// Callers are counted by IPv4 address or IPv6 /64, and the table of callers stays bounded.
+func TestLookupLimiterKeysAndBound(t *testing.T) {
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	l := web.NewLimiterForTest(func() time.Time { return now })
+	for i := range 20 {
+		if !l.Allow(fmt.Sprintf("2001:db8::%x", i+1)) {
+			t.Fatalf("try %d from one /64 refused", i)
+		}
+	}
+	if l.Allow("2001:db8::ffff") {
+		t.Fatal("a 21st try from the same /64, other address, allowed")
+	}
+	if !l.Allow("2001:db8:0:1::1") {
+		t.Fatal("another /64 held back")
+	}
+	for i := range 60000 {
+		l.Allow(fmt.Sprintf("10.%d.%d.%d", i>>16, (i>>8)&255, i&255))
+	}
+	if n := l.Size(); n > 50001 {
+		t.Fatalf("%d callers kept", n)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -16,7 +17,18 @@ const (
 	lookupBurst = 20
 	lookupEvery = 2 * time.Second
 	idleBucket  = 10 * time.Minute
+	maxBuckets  = 50000
 )
+
+// prefix is what one caller holds: an IPv4 address, or the /64 of an IPv6 one (a host gets a
+// whole /64 and picks addresses in it at will).
+func prefix(addr string) string {
+	ip := net.ParseIP(addr)
+	if ip == nil || ip.To4() != nil {
+		return addr
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String()
+}
 
 type bucket struct {
 	tokens float64
@@ -38,13 +50,19 @@ func (l *limiter) allow(addr string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if len(l.buckets) > 10000 { // forget addresses idle long enough to have a full bucket again
+	if len(l.buckets) > maxBuckets { // forget addresses idle long enough to have a full bucket again
 		for a, b := range l.buckets {
 			if now.Sub(b.at) > idleBucket {
 				delete(l.buckets, a)
 			}
 		}
+		if len(l.buckets) > maxBuckets {
+			// Addresses change faster than buckets fill (many at once): start afresh rather
+			// than grow without bound; each then has its burst again.
+			clear(l.buckets)
+		}
 	}
+	addr = prefix(addr)
 	b, ok := l.buckets[addr]
 	if !ok {
 		b = &bucket{tokens: lookupBurst, at: now}

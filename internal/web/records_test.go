@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -366,6 +368,18 @@ func TestInputAtTheBoundary(t *testing.T) {
 			if resp, _ := e.do(admin, "POST", path, nil, nil); resp.StatusCode != 400 {
 				t.Errorf("POST %s without a body: %d", path, resp.StatusCode)
 			}
+		}
+		// A multipart field (the office of a key) and a form that is not one.
+		var form bytes.Buffer
+		mw := multipart.NewWriter(&form)
+		mw.WriteField("office", "21025\x00")
+		mw.WriteField("action", "demo")
+		mw.Close()
+		if resp, _ := e.do(admin, "POST", "/keys", &form, map[string]string{"Content-Type": mw.FormDataContentType()}); resp.StatusCode != 400 {
+			t.Errorf("NUL in a multipart field: %d", resp.StatusCode)
+		}
+		if resp, _ := e.do(nil, "POST", "/login", strings.NewReader("username=%zz"), map[string]string{"Content-Type": "application/x-www-form-urlencoded"}); resp.StatusCode != 400 {
+			t.Errorf("a form that does not parse: %d", resp.StatusCode)
 		}
 		// Nothing of it reached the store.
 		if _, total, err := registration.NewRecords(st).SearchRecords(ctx, civil.Query{Limit: 10}); err != nil || total != 1 {

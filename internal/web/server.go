@@ -190,7 +190,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /calendar", anyUser, s.calendarPage)
 	h("GET /calendar/{year}", anyUser, s.calendarPage)
 	h("POST /calendar/{year}", auth.ManageSettings, s.saveCalendar)
-	h("GET /track", anyone, s.trackPage)
+	h("GET /track", anyone, s.limited(s.trackPage)) // the form submits its code here
 	h("GET /track/{code}", anyone, s.limited(s.trackPage))
 	h("GET /documents", auth.ViewRecords, s.documentsPage)
 	h("GET /documents/{id}", auth.ViewRecords, s.documentPage)
