@@ -25,6 +25,9 @@ type Service struct {
 	repo    repo
 	offices *account.Service
 	cal     atomic.Pointer[calendar.Calendar]
+	// BackdateWindow is how far back a received time may lie without a reason
+	// (DefaultBackdateWindow when zero).
+	BackdateWindow time.Duration
 }
 
 // New loads the official calendars and returns the service.
@@ -69,7 +72,14 @@ type Input struct {
 	Channel    dossier.Channel `json:"channel"`
 	ReceivedAt time.Time       `json:"received_at"` // zero: now
 	Note       string          `json:"note"`
+	// BackdateReason says why a dossier is entered as received further back than
+	// Service.BackdateWindow (a paper received at a commune point, entered later).
+	BackdateReason string `json:"backdate_reason,omitempty"`
 }
+
+// DefaultBackdateWindow is how far back a dossier may be entered as received without a reason:
+// the received time starts the statutory clock, and moving it back moves the due date too.
+const DefaultBackdateWindow = 24 * time.Hour
 
 // Open receives a request: a dossier with a receipt code and its due date.
 func (s *Service) Open(ctx context.Context, p auth.Principal, by audit.Actor, in Input) (dossier.Dossier, error) {
@@ -97,13 +107,24 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, by audit.Actor, in
 		in.ReceivedAt = now
 	}
 	v.Check(!in.ReceivedAt.After(now.Add(time.Minute)), "received_at", "civil.date_future")
+	reason := strings.TrimSpace(in.BackdateReason)
+	window := s.BackdateWindow
+	if window == 0 {
+		window = DefaultBackdateWindow
+	}
+	if now.Sub(in.ReceivedAt) > window {
+		v.Check(reason != "", "backdate_reason", "dossier.backdate_reason")
+	} else {
+		reason = "" // within the window: nothing to explain
+	}
+	v.Check(len([]rune(reason)) <= 500, "backdate_reason", "document.reason_too_long")
 	if err := v.Err(); err != nil {
 		return dossier.Dossier{}, err
 	}
 	d := dossier.Dossier{Procedure: proc.Code, Office: in.Office, Applicant: strings.TrimSpace(in.Applicant), Phone: strings.TrimSpace(in.Phone),
 		Channel: in.Channel, Status: dossier.Received, ReceivedAt: in.ReceivedAt, DueAt: s.Calendar().Due(in.ReceivedAt, proc.Timing),
 		Note: strings.TrimSpace(in.Note)}
-	return d, s.repo.open(ctx, &d, by)
+	return d, s.repo.open(ctx, &d, by, reason)
 }
 
 // Get returns a dossier the caller may see, by id or receipt code.

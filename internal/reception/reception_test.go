@@ -259,3 +259,46 @@ func TestOfficialScheduleOverrides(t *testing.T) {
 		}
 	})
 }
+
+// A received time further back than the window moves the statutory clock back, so it needs a
+// written reason, kept with the dossier's first event.
+func TestBackdatedReceipt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _ := setup(t, st) // Monday 2026-03-09 09:00
+		cases := []struct {
+			name       string
+			received   time.Time
+			reason     string
+			wantErr    bool
+			wantReason string
+		}{
+			{"an hour back needs no reason", at("2026-03-09 08:00"), "", false, ""},
+			{"a reason within the window is not kept", at("2026-03-09 08:00"), "nhập muộn", false, ""},
+			{"three days back without a reason", at("2026-03-06 09:00"), "  ", true, ""},
+			{"three days back with a reason", at("2026-03-06 09:00"), " Nhận tại điểm tiếp nhận thôn 3, nhập sau ", false, "Nhận tại điểm tiếp nhận thôn 3, nhập sau"},
+		}
+		for _, tc := range cases {
+			d, err := svc.Open(ctx, officer, by, reception.Input{Procedure: "KS", Applicant: "Lê Văn Tâm",
+				ReceivedAt: tc.received, BackdateReason: tc.reason})
+			if tc.wantErr {
+				if e, _ := fault.As(err); e == nil || e.Fields["backdate_reason"] == "" {
+					t.Fatalf("%s: %v", tc.name, err)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			_, events, err := svc.Get(ctx, officer, d.Code)
+			if err != nil || len(events) != 1 || events[0].Reason != tc.wantReason || !d.ReceivedAt.Equal(tc.received) {
+				t.Fatalf("%s: %+v %+v %v", tc.name, d, events, err)
+			}
+		}
+		// A wider window (Service.BackdateWindow) lets the same date through without a reason.
+		svc.BackdateWindow = 96 * time.Hour
+		if _, err := svc.Open(ctx, officer, by, reception.Input{Procedure: "KS", Applicant: "Lê Văn Tâm",
+			ReceivedAt: at("2026-03-06 09:00")}); err != nil {
+			t.Fatalf("wider window: %v", err)
+		}
+	})
+}

@@ -19,7 +19,9 @@ type repo struct{ st *store.Store }
 
 // OpenIn stores a new dossier inside a write of another domain (a registration opens and settles
 // the dossier of the entry it makes, in its own transaction).
-func OpenIn(tx *store.Tx, d *dossier.Dossier, by audit.Actor) error { return insertDossier(tx, d, by) }
+func OpenIn(tx *store.Tx, d *dossier.Dossier, by audit.Actor) error {
+	return insertDossier(tx, d, by, "")
+}
 
 // MoveIn stores a dossier's change of status inside a write of another domain, if nobody changed
 // it since it was read (from is the status it had then).
@@ -101,8 +103,9 @@ func scanDossier(row store.Scanner) (dossier.Dossier, error) {
 }
 
 // insertDossier stores a new dossier and its first event inside tx, choosing a fresh code on
-// the rare clash.
-func insertDossier(tx *store.Tx, d *dossier.Dossier, by audit.Actor) error {
+// the rare clash; reason says why its received time lies further back than the window
+// (Service.BackdateWindow), "" when it does not.
+func insertDossier(tx *store.Tx, d *dossier.Dossier, by audit.Actor, reason string) error {
 	d.ID, d.Version = store.NewID(), 1
 	for attempt := 0; ; attempt++ {
 		if d.Code == "" || attempt > 0 {
@@ -128,11 +131,14 @@ func insertDossier(tx *store.Tx, d *dossier.Dossier, by audit.Actor) error {
 			return fmt.Errorf("reception: insert dossier: no free receipt code after %d attempts", attempt+1)
 		}
 	}
-	if err := insertEvent(tx, d, dossier.Received, d.Status, d.ReceivedAt, by.Username, ""); err != nil {
+	if err := insertEvent(tx, d, dossier.Received, d.Status, d.ReceivedAt, by.Username, reason); err != nil {
 		return err
 	}
-	return tx.Audit(by.Entry("dossier.open", "dossier:"+d.Code,
-		fmt.Sprintf("procedure=%s office=%s due=%s", d.Procedure, d.Office, d.DueAt.UTC().Format(time.RFC3339))))
+	detail := fmt.Sprintf("procedure=%s office=%s due=%s", d.Procedure, d.Office, d.DueAt.UTC().Format(time.RFC3339))
+	if reason != "" {
+		detail += fmt.Sprintf(" received=%s backdated: %s", d.ReceivedAt.UTC().Format(time.RFC3339), reason)
+	}
+	return tx.Audit(by.Entry("dossier.open", "dossier:"+d.Code, detail))
 }
 
 func insertEvent(tx *store.Tx, d *dossier.Dossier, from, to dossier.Status, at time.Time, by, reason string) error {
@@ -146,11 +152,11 @@ func insertEvent(tx *store.Tx, d *dossier.Dossier, from, to dossier.Status, at t
 }
 
 // open stores a new dossier.
-func (r repo) open(ctx context.Context, d *dossier.Dossier, by audit.Actor) error {
+func (r repo) open(ctx context.Context, d *dossier.Dossier, by audit.Actor, reason string) error {
 	var out dossier.Dossier
 	err := r.st.Write(ctx, func(tx *store.Tx) error {
 		out = *d // afresh each run (store.Write)
-		return insertDossier(tx, &out, by)
+		return insertDossier(tx, &out, by, reason)
 	})
 	if err == nil {
 		*d = out

@@ -27,7 +27,7 @@ func TestDossierCodeClash(t *testing.T) {
 		open := func(code string) dossier.Dossier {
 			d := dossier.Dossier{Code: code, Procedure: "KS", Office: "21025", Applicant: "Trần Văn Bình", Channel: dossier.Desk,
 				Status: dossier.Received, ReceivedAt: now, DueAt: now.Add(24 * time.Hour)}
-			if err := s.open(ctx, &d, audit.Actor{Username: "root"}); err != nil {
+			if err := s.open(ctx, &d, audit.Actor{Username: "root"}, ""); err != nil {
 				t.Fatal(err)
 			}
 			return d
