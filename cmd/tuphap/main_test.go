@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -130,9 +131,23 @@ func TestUsageErrors(t *testing.T) {
 		t.Fatalf("help: %v", err)
 	}
 	_, errOut, _ := tuphap(t, "", "serve", "--help")
-	for _, want := range []string{"TUPHAP_DB", "TUPHAP_ADDR", "TUPHAP_LOG_FORMAT", "-demo"} {
+	for _, want := range []string{"TUPHAP_DB", "TUPHAP_ADDR", "TUPHAP_LOG_FORMAT", "-demo", "TUPHAP_SELF_SIGN_OFFICES", "TUPHAP_BACKDATE_WINDOW"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("serve --help lacks %s", want)
+		}
+	}
+	// Settings that cannot be right stop serve before it listens (a deadline in case it does not).
+	for _, c := range []struct{ flag, value, want string }{
+		{"--backdate-window", "-1h", "backdate-window"},
+		{"--backdate-window", "một ngày", "backdate-window"},
+		{"--self-sign-offices", "21025, 99999", "99999"},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		db := "--db=" + filepath.Join(t.TempDir(), "t.db")
+		err := run(ctx, []string{"serve", db, "--addr=127.0.0.1:0", c.flag, c.value}, strings.NewReader(""), io.Discard, io.Discard)
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("serve %s %q: %v", c.flag, c.value, err)
 		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"tuphap/internal/agency"
 	"tuphap/internal/demo"
 	"tuphap/internal/outbox"
+	"tuphap/internal/reception"
 	"tuphap/internal/web"
 )
 
@@ -56,6 +57,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"file with the 32-byte master key that seals signing keys, made on first start when missing (env TUPHAP_SECRET_KEY_FILE; default: the SQLite file's name + .secret, or tuphap.secret); TUPHAP_SECRET_KEY (base64) overrides it")
 	publicURL := fs.String("public-url", env("TUPHAP_PUBLIC_URL", ""),
 		"the address citizens reach, printed on every document and in its QR code, e.g. https://tuphap.quangngai.gov.vn (env TUPHAP_PUBLIC_URL); required to issue documents, except with --demo, where it defaults to http://ADDR")
+	selfSign := fs.String("self-sign-offices", env("TUPHAP_SELF_SIGN_OFFICES", ""),
+		"comma-separated office codes whose signers may sign documents they issued themselves, e.g. a one-person office (env TUPHAP_SELF_SIGN_OFFICES)")
+	backdate := fs.String("backdate-window", env("TUPHAP_BACKDATE_WINDOW", reception.DefaultBackdateWindow.String()),
+		"how far back a dossier's received time may lie without a written reason (env TUPHAP_BACKDATE_WINDOW)")
 	deliver := fs.Bool("outbox", env("TUPHAP_OUTBOX", "1") != "0",
 		"deliver the outbox to the agencies from this process (env TUPHAP_OUTBOX=0 turns it off: for web nodes beside one delivering node, and for benchmarks)")
 	if err := fs.Parse(args); err != nil {
@@ -103,7 +108,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody, MasterKey: master, PublicURL: public, TrustProxy: *trustProxy}, st, reg, log)
+	window, err := time.ParseDuration(*backdate)
+	if err != nil || window <= 0 {
+		return fmt.Errorf("--backdate-window %q: want a positive duration such as 24h or 72h", *backdate)
+	}
+	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody, MasterKey: master, PublicURL: public, TrustProxy: *trustProxy,
+		SelfSignOffices: splitList(*selfSign), BackdateWindow: window}, st, reg, log)
 	if err != nil {
 		return err
 	}
@@ -264,4 +274,15 @@ func publicAddress(raw, addr string, demo bool) (string, error) {
 		return "", fmt.Errorf("--public-url must be an address like https://tuphap.example.gov.vn, not %q", raw)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// splitList reads a comma-separated flag value, ignoring blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

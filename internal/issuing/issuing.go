@@ -43,6 +43,10 @@ type Service struct {
 	publicURL string
 	// verifying holds the one place where an uploaded PDF is parsed (bounded.go).
 	verifying chan struct{}
+	// SelfSign lists the offices where a signer may sign a document they issued themself (a
+	// one-person office). Elsewhere the roles keep issuing and signing apart, and this check
+	// still holds for a user whose role changed after issuing. Set before serving.
+	SelfSign map[string]bool
 }
 
 // New returns the service; master is the 32-byte key that seals signing keys, publicURL the
@@ -241,6 +245,9 @@ func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id
 	}
 	if d.Status != StatusIssued {
 		return d, fault.New(fault.Conflict, "document.not_signable")
+	}
+	if d.IssuedBy == p.Username && !s.SelfSign[d.Office] {
+		return d, fault.New(fault.Forbidden, "document.self_sign")
 	}
 	k, err := s.docs.activeKey(ctx, d.Office)
 	if fault.Is(err, fault.NotFound) {

@@ -413,3 +413,32 @@ func TestCertificateIssuedByTheOffice(t *testing.T) {
 		}
 	})
 }
+
+// Issuing and signing are two people's work: a signer whose role changed after issuing (the
+// officer "canbo" made signer) may not sign their own paper, unless the office allows it.
+func TestNoSigningOwnDocument(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _, r := setup(t, st)
+		d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		promoted := auth.Principal{Username: "canbo", FullName: "Nguyễn Thị Đào", Role: auth.Signer, Office: "21025"}
+		if _, err := svc.Sign(ctx, promoted, by, d.ID); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("signing one's own document: %v", err)
+		} else if e, _ := fault.As(err); e.Code != "document.self_sign" {
+			t.Fatalf("signing one's own document: %v", err)
+		}
+		if got, _ := svc.Get(ctx, signer, d.ID); got.Status != issuing.StatusIssued {
+			t.Fatalf("refused signature changed the document: %+v", got)
+		}
+		svc.SelfSign = map[string]bool{"21028": true} // another office's setting does not apply
+		if _, err := svc.Sign(ctx, promoted, by, d.ID); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("another office's setting: %v", err)
+		}
+		svc.SelfSign = map[string]bool{"21025": true}
+		if d, err = svc.Sign(ctx, promoted, by, d.ID); err != nil || d.Status != issuing.StatusSigned {
+			t.Fatalf("office allows self-signing: %+v %v", d, err)
+		}
+	})
+}

@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -38,6 +39,11 @@ type Config struct {
 	// PublicURL is the address citizens reach, printed on paper and in QR codes; without it
 	// nothing that prints an address can be issued.
 	PublicURL string
+	// SelfSignOffices are the offices whose signers may sign documents they issued themselves.
+	SelfSignOffices []string
+	// BackdateWindow is how far back a dossier's received time may lie without a reason
+	// (reception.DefaultBackdateWindow when zero).
+	BackdateWindow time.Duration
 }
 
 // Server holds the dependencies of the handlers.
@@ -97,10 +103,18 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 		return nil, err
 	}
 	s.registry.Calendar = s.desk.Calendar
+	s.desk.BackdateWindow = cfg.BackdateWindow
 	if len(cfg.MasterKey) != 32 {
 		return nil, errors.New("web: the master key must be 32 bytes")
 	}
 	s.issuer = issuing.New(st, s.registry, reg, cfg.MasterKey, cfg.PublicURL)
+	s.issuer.SelfSign = map[string]bool{}
+	for _, code := range cfg.SelfSignOffices {
+		if _, ok := s.officeName[code]; !ok {
+			return nil, fmt.Errorf("web: self-signing office %q is not an office of the province", code)
+		}
+		s.issuer.SelfSign[code] = true
+	}
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
