@@ -214,17 +214,92 @@ func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, db := newFlags("audit verify", stderr)
+	file := fs.String("checkpoints", env("TUPHAP_AUDIT_CHECKPOINTS", ""),
+		"checkpoint file made by 'tuphap audit checkpoint': the chain must match every checkpoint in it (env TUPHAP_AUDIT_CHECKPOINTS)")
+	keyFile := keyFileFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	var cps []audit.Checkpoint
+	if *file != "" {
+		master, err := masterKey(*db, *keyFile, false, nil)
+		if err != nil {
+			return fmt.Errorf("the master key, needed to check the checkpoints: %w", err)
+		}
+		f, err := os.Open(*file)
+		if err != nil {
+			return err
+		}
+		cps, err = audit.ReadCheckpoints(f, audit.CheckpointKey(master))
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("audit log NOT verified: %w", err)
+		}
+	}
 	return withStore(ctx, *db, func(st *store.Store) error {
-		n, err := st.VerifyAudit(ctx)
+		n, err := st.VerifyAudit(ctx, cps...)
 		if err != nil {
 			return fmt.Errorf("audit log NOT intact after %d good entries: %w", n, err)
 		}
-		fmt.Fprintf(stdout, "audit log intact: %d entries\n", n)
+		fmt.Fprintf(stdout, "audit log intact: %d entries", n)
+		if len(cps) > 0 {
+			fmt.Fprintf(stdout, ", matching %d checkpoints (the last at entry %d)", len(cps), cps[len(cps)-1].Seq)
+		}
+		fmt.Fprintln(stdout)
 		return nil
 	})
+}
+
+// auditCheckpoint appends the chain's head to a file kept away from the database (see
+// audit.Checkpoint): run it from cron, e.g. hourly.
+func auditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("audit checkpoint", stderr)
+	file := fs.String("checkpoints", env("TUPHAP_AUDIT_CHECKPOINTS", ""),
+		"file the checkpoint is appended to; keep it off the database server (required; env TUPHAP_AUDIT_CHECKPOINTS)")
+	keyFile := keyFileFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *file == "" {
+		return fmt.Errorf("audit checkpoint needs --checkpoints FILE: %w", errUsage)
+	}
+	master, err := masterKey(*db, *keyFile, false, nil)
+	if err != nil {
+		return fmt.Errorf("the master key, which seals the checkpoints: %w", err)
+	}
+	return withStore(ctx, *db, func(st *store.Store) error {
+		// Only a chain that verifies is anchored: a checkpoint must never vouch for a tampered log.
+		if _, err := st.VerifyAudit(ctx); err != nil {
+			return fmt.Errorf("audit log NOT intact, no checkpoint made: %w", err)
+		}
+		head, err := st.AuditHead(ctx)
+		if err != nil {
+			return err
+		}
+		f, err := os.OpenFile(*file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(f, head.Line(audit.CheckpointKey(master))); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "checkpoint at entry %d appended to %s\n", head.Seq, *file)
+		return nil
+	})
+}
+
+// keyFileFlag is serve's --secret-key-file, for the commands that need the master key.
+func keyFileFlag(fs *flag.FlagSet) *string {
+	return fs.String("secret-key-file", env("TUPHAP_SECRET_KEY_FILE", ""),
+		"file with the master key (env TUPHAP_SECRET_KEY_FILE; default: the SQLite file's name + .secret, or tuphap.secret); TUPHAP_SECRET_KEY (base64) overrides it")
 }
 
 func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -27,7 +27,8 @@ Usage:
   tuphap token create --username U [--name NAME]        print a new API token on stdout
   tuphap token list --username U                        list a user's tokens
   tuphap token revoke --username U --id ID              revoke a token
-  tuphap audit verify                                   check the audit log's hash chain
+  tuphap audit verify [--checkpoints F]                 check the audit log's hash chain (and its checkpoints)
+  tuphap audit checkpoint --checkpoints F               append the chain's head to F, sealed with the master key
   tuphap backup FILE                                    consistent online copy of the SQLite store
   tuphap sim population|insurance [--addr A] [--fault MODE]  run an agency simulator
   tuphap import FILE.csv [--mapping M.json]            import legacy register entries (report: FILE.rejected.csv)
@@ -88,6 +89,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return tokenRevoke(ctx, rest[1:], stdout, stderr)
 	case cmd == "audit" && sub == "verify":
 		return auditVerify(ctx, rest[1:], stdout, stderr)
+	case cmd == "audit" && sub == "checkpoint":
+		return auditCheckpoint(ctx, rest[1:], stdout, stderr)
 	case cmd == "import":
 		return importCmd(ctx, rest, stdout, stderr)
 	case cmd == "bench":

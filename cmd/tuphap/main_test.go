@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -78,6 +79,24 @@ func TestCommands(t *testing.T) {
 			if err != nil || !strings.Contains(out, "audit log intact") {
 				t.Fatalf("audit verify: %q %v", out, err)
 			}
+			// Checkpoints: sealed with the master key, kept outside the database.
+			dir := t.TempDir()
+			keyFile, cpFile := filepath.Join(dir, "master.secret"), filepath.Join(dir, "audit.checkpoints")
+			if err := os.WriteFile(keyFile, []byte(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{5}, 32))), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cp := []string{"--checkpoints=" + cpFile, "--secret-key-file=" + keyFile}
+			if _, _, err := tuphap(t, "", append([]string{"audit", "checkpoint", db, "--secret-key-file=" + filepath.Join(dir, "none")}, cp[:1]...)...); err == nil {
+				t.Fatal("checkpoint without the master key")
+			}
+			for range 2 {
+				if out, _, err := tuphap(t, "", append([]string{"audit", "checkpoint", db}, cp...)...); err != nil || !strings.Contains(out, "checkpoint at entry") {
+					t.Fatalf("audit checkpoint: %q %v", out, err)
+				}
+			}
+			if out, _, err := tuphap(t, "", append([]string{"audit", "verify", db}, cp...)...); err != nil || !strings.Contains(out, "matching 2 checkpoints") {
+				t.Fatalf("audit verify --checkpoints: %q %v", out, err)
+			}
 			// Tamper with a row behind tuphap's back: verify must notice and fail.
 			driver := "sqlite"
 			if engine == "postgres" {
@@ -93,6 +112,9 @@ func TestCommands(t *testing.T) {
 			}
 			if _, _, err := tuphap(t, "", "audit", "verify", db); err == nil || !strings.Contains(err.Error(), "NOT intact") {
 				t.Fatalf("tampered audit log passed: %v", err)
+			}
+			if _, _, err := tuphap(t, "", append([]string{"audit", "checkpoint", db}, cp...)...); err == nil {
+				t.Fatal("a tampered log was checkpointed")
 			}
 		})
 	}

@@ -104,7 +104,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		printDemo(stdout, *addr, password)
 	}
-	master, err := masterKey(*db, *keyFile, log)
+	master, err := masterKey(*db, *keyFile, true, log)
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func printDemo(w io.Writer, addr, password string) {
 // masterKey reads the key that seals signing keys: TUPHAP_SECRET_KEY (base64), else the key
 // file, which is made (mode 0600) on first start. Back it up with the database: without it the
 // stored signing keys cannot be used.
-func masterKey(dsn, file string, log *slog.Logger) ([]byte, error) {
+func masterKey(dsn, file string, create bool, log *slog.Logger) ([]byte, error) {
 	if v := os.Getenv("TUPHAP_SECRET_KEY"); v != "" {
 		k, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(k) != 32 {
@@ -204,7 +204,7 @@ func masterKey(dsn, file string, log *slog.Logger) ([]byte, error) {
 		}
 		return k, nil
 	}
-	if !errors.Is(err, os.ErrNotExist) {
+	if !errors.Is(err, os.ErrNotExist) || !create {
 		return nil, err
 	}
 	k := make([]byte, 32)

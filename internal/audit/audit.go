@@ -51,6 +51,9 @@ type Verifier struct {
 	prev    string
 	nextSeq int64
 	Checked int64
+	// anchors are the checkpoints' hashes by sequence number (checkpoint.go).
+	anchors    map[int64]string
+	lastAnchor int64
 }
 
 // NewVerifier starts at the beginning of the log.
@@ -67,6 +70,9 @@ func (v *Verifier) Check(e Entry) error {
 	}
 	if ComputeHash(e) != e.Hash {
 		return fmt.Errorf("audit: entry %d was altered", e.Seq)
+	}
+	if want, ok := v.anchors[e.Seq]; ok && want != e.Hash {
+		return fmt.Errorf("audit: the chain up to entry %d differs from its checkpoint: entries were rewritten", e.Seq)
 	}
 	v.prev, v.nextSeq = e.Hash, e.Seq+1
 	v.Checked++

@@ -119,10 +119,12 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry,
 		ORDER BY seq DESC LIMIT $5`, f.Username, f.Action, f.Object, f.Before, f.Limit)
 }
 
-// VerifyAudit walks the whole log in order and checks the chain and the head. It reads in pages
-// so that a long log does not hold one huge read open.
-func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
+// VerifyAudit walks the whole log in order and checks the chain and the head, and holds it to
+// the checkpoints kept outside the database, if given. It reads in pages so that a long log does
+// not hold one huge read open.
+func (s *Store) VerifyAudit(ctx context.Context, checkpoints ...audit.Checkpoint) (int64, error) {
 	v := audit.NewVerifier()
+	v.Anchor(checkpoints)
 	var after int64
 	for {
 		rows, err := s.read(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000`, after)
@@ -159,5 +161,14 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 	if seq, hash := v.Head(); seq != headSeq || hash != headHash {
 		return v.Checked, fmt.Errorf("audit: log ends at entry %d but head says %d: newest entries were removed or altered", seq, headSeq)
 	}
-	return v.Checked, nil
+	return v.Checked, v.Finish()
+}
+
+// AuditHead returns the newest entry's sequence number and hash, for a checkpoint.
+func (s *Store) AuditHead(ctx context.Context) (audit.Checkpoint, error) {
+	c := audit.Checkpoint{At: s.Now()}
+	if err := s.readRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&c.Seq, &c.Hash); err != nil {
+		return c, fmt.Errorf("store: audit head: %w", err)
+	}
+	return c, nil
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"path/filepath"
@@ -132,4 +133,74 @@ func TestBackupSQLite(t *testing.T) {
 	if _, err := restored.VerifyAudit(ctx); err != nil {
 		t.Fatalf("restored audit: %v", err)
 	}
+}
+
+// rewriteChain does what an attacker with write access to the database can: recompute every
+// hash from entry `from` on, and the head, so that the chain alone looks intact.
+func rewriteChain(t *testing.T, s *store.Store) {
+	t.Helper()
+	list, err := s.AuditEntries(ctx, store.AuditFilter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := audit.Genesis
+	for i := len(list) - 1; i >= 0; i-- { // oldest first
+		e := list[i]
+		e.PrevHash = prev
+		e.Hash = audit.ComputeHash(e)
+		storetest.MustExec(t, s, `UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE seq = $3`, e.PrevHash, e.Hash, e.Seq)
+		prev = e.Hash
+		storetest.MustExec(t, s, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash)
+	}
+}
+
+// The chain alone cannot tell a rewrite (#15 item 4); checkpoints kept outside the database can.
+func TestAuditCheckpointsCatchRewrites(t *testing.T) {
+	key := audit.CheckpointKey(bytes.Repeat([]byte{7}, 32))
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seed(t, s)
+		for i := 0; i < 5; i++ {
+			if err := s.Audit(ctx, admin.Entry("record.view", "record:x", "")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		head, err := s.AuditHead(ctx)
+		if err != nil || head.Seq != 5 {
+			t.Fatalf("head: %+v %v", head, err)
+		}
+		file := head.Line(key)
+		cps, err := audit.ReadCheckpoints(strings.NewReader(file), key)
+		if err != nil || len(cps) != 1 {
+			t.Fatalf("read back: %v", err)
+		}
+		if _, err := audit.ReadCheckpoints(strings.NewReader(file), audit.CheckpointKey(bytes.Repeat([]byte{8}, 32))); err == nil {
+			t.Fatal("a checkpoint made with another key was accepted")
+		}
+		if _, err := s.VerifyAudit(ctx, cps...); err != nil {
+			t.Fatalf("intact log against its checkpoint: %v", err)
+		}
+		// Entries after the checkpoint are fine.
+		if err := s.Audit(ctx, admin.Entry("record.view", "record:y", "")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.VerifyAudit(ctx, cps...); err != nil {
+			t.Fatalf("log grown past its checkpoint: %v", err)
+		}
+
+		storetest.MustExec(t, s, `UPDATE audit_log SET detail = 'nothing to see' WHERE seq = 3`)
+		rewriteChain(t, s)
+		if _, err := s.VerifyAudit(ctx); err != nil {
+			t.Fatalf("the rewrite should fool the chain alone (else this test proves nothing): %v", err)
+		}
+		if _, err := s.VerifyAudit(ctx, cps...); err == nil || !strings.Contains(err.Error(), "rewritten") {
+			t.Fatalf("rewritten chain against its checkpoint: %v", err)
+		}
+
+		// Removing the newest entries and the head with them.
+		storetest.MustExec(t, s, `DELETE FROM audit_log WHERE seq >= 4`)
+		rewriteChain(t, s)
+		if _, err := s.VerifyAudit(ctx, cps...); err == nil || !strings.Contains(err.Error(), "removed") {
+			t.Fatalf("log cut short under its checkpoint: %v", err)
+		}
+	})
 }
