@@ -235,6 +235,9 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return fmt.Errorf("audit log NOT verified: %w", err)
 		}
+		if len(cps) == 0 { // an emptied file must not pass as "checked against the checkpoints"
+			return fmt.Errorf("audit log NOT verified: %s holds no checkpoint", *file)
+		}
 	}
 	return withStore(ctx, *db, func(st *store.Store) error {
 		n, err := st.VerifyAudit(ctx, cps...)

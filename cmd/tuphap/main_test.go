@@ -89,6 +89,12 @@ func TestCommands(t *testing.T) {
 			if _, _, err := tuphap(t, "", append([]string{"audit", "checkpoint", db, "--secret-key-file=" + filepath.Join(dir, "none")}, cp[:1]...)...); err == nil {
 				t.Fatal("checkpoint without the master key")
 			}
+			if err := os.WriteFile(cpFile, nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := tuphap(t, "", append([]string{"audit", "verify", db}, cp...)...); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
+				t.Fatalf("verify against an empty checkpoint file: %v", err)
+			}
 			for range 2 {
 				if out, _, err := tuphap(t, "", append([]string{"audit", "checkpoint", db}, cp...)...); err != nil || !strings.Contains(out, "checkpoint at entry") {
 					t.Fatalf("audit checkpoint: %q %v", out, err)

@@ -128,8 +128,12 @@ func (sqlite) secondaryIndexes(ctx context.Context, db *sql.DB, table string) ([
 type postgres struct{}
 
 func (postgres) secondaryIndexes(ctx context.Context, db *sql.DB, table string) ([][2]string, error) {
-	return indexRows(ctx, db, `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1
-		AND indexdef NOT LIKE 'CREATE UNIQUE%'`, table)
+	// From the catalogs rather than pg_indexes, whose filter on indexdef ran pg_get_indexdef on
+	// other schemas' indexes too, and failed ("could not open relation") when one was being
+	// dropped meanwhile. Here it runs only on this table's non-unique indexes.
+	return indexRows(ctx, db, `SELECT c.relname, pg_get_indexdef(c.oid)
+		FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+		WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = $1 AND NOT i.indisunique`, table)
 }
 
 func indexRows(ctx context.Context, db *sql.DB, q, table string) ([][2]string, error) {
