@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -270,20 +271,30 @@ func auditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return fmt.Errorf("the master key, which seals the checkpoints: %w", err)
 	}
-	return withStore(ctx, *db, func(st *store.Store) error {
-		// Only a chain that verifies is anchored: a checkpoint must never vouch for a tampered log.
-		if _, err := st.VerifyAudit(ctx); err != nil {
-			return fmt.Errorf("audit log NOT intact, no checkpoint made: %w", err)
+	key := audit.CheckpointKey(master)
+	// The file's own checkpoints must hold, and the log must match them: a rewrite with
+	// recomputed hashes passes the chain alone, and must never be sealed by the next run.
+	var existing []audit.Checkpoint
+	if b, err := os.ReadFile(*file); err == nil {
+		if len(b) > 0 && b[len(b)-1] != '\n' {
+			return fmt.Errorf("%s ends in a partial line (an interrupted write?): repair it before the next checkpoint", *file)
 		}
-		head, err := st.AuditHead(ctx)
+		if existing, err = audit.ReadCheckpoints(bytes.NewReader(b), key); err != nil {
+			return fmt.Errorf("no checkpoint made: %w", err)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return withStore(ctx, *db, func(st *store.Store) error {
+		head, _, err := st.VerifyAuditHead(ctx, existing...)
 		if err != nil {
-			return err
+			return fmt.Errorf("audit log NOT intact, no checkpoint made: %w", err)
 		}
 		f, err := os.OpenFile(*file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 		if err != nil {
 			return err
 		}
-		if _, err := io.WriteString(f, head.Line(audit.CheckpointKey(master))); err != nil {
+		if _, err := io.WriteString(f, head.Line(key)); err != nil {
 			f.Close()
 			return err
 		}

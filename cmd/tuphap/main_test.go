@@ -103,6 +103,17 @@ func TestCommands(t *testing.T) {
 			if out, _, err := tuphap(t, "", append([]string{"audit", "verify", db}, cp...)...); err != nil || !strings.Contains(out, "matching 2 checkpoints") {
 				t.Fatalf("audit verify --checkpoints: %q %v", out, err)
 			}
+			// A partial last line (an interrupted write) stops the next checkpoint instead of being glued to it.
+			good, _ := os.ReadFile(cpFile)
+			if err := os.WriteFile(cpFile, append(append([]byte{}, good...), "12 abc"...), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := tuphap(t, "", append([]string{"audit", "checkpoint", db}, cp...)...); err == nil || !strings.Contains(err.Error(), "partial line") {
+				t.Fatalf("checkpoint after a partial line: %v", err)
+			}
+			if err := os.WriteFile(cpFile, good, 0o600); err != nil {
+				t.Fatal(err)
+			}
 			// Tamper with a row behind tuphap's back: verify must notice and fail.
 			driver := "sqlite"
 			if engine == "postgres" {

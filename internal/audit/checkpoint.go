@@ -73,6 +73,10 @@ func ReadCheckpoints(r io.Reader, key []byte) ([]Checkpoint, error) {
 		if len(out) > 0 && seq < out[len(out)-1].Seq {
 			return nil, fmt.Errorf("audit: checkpoint line %d goes back to entry %d", n, seq)
 		}
+		if len(out) > 0 && seq == out[len(out)-1].Seq && c.Hash != out[len(out)-1].Hash {
+			// Two sealed hashes for one entry: the log diverged (e.g. restored, then written again).
+			return nil, fmt.Errorf("audit: checkpoint line %d records entry %d with another hash than the line before", n, seq)
+		}
 		out = append(out, c)
 	}
 	return out, sc.Err()

@@ -21,8 +21,10 @@ func TestReadCheckpoints(t *testing.T) {
 		{"two in order, blank lines skipped", a + "\n" + b, 2, false},
 		{"empty file", "", 0, false},
 		{"edited sequence number", a + edited, 0, true},
-		{"made with another key", Checkpoint{Seq: 5, At: at}.Line(CheckpointKey(bytes.Repeat([]byte{2}, 32))), 0, true},
+		{"made with another key", Checkpoint{Seq: 5, Hash: strings.Repeat("a", 64), At: at}.Line(CheckpointKey(bytes.Repeat([]byte{2}, 32))), 0, true},
 		{"going back", b + a, 0, true},
+		{"same entry sealed twice alike", a + a, 2, false},
+		{"same entry, two hashes", a + Checkpoint{Seq: 5, Hash: strings.Repeat("c", 64), At: at}.Line(key), 0, true},
 		{"three fields", "5 aaaa 2026-11-30T10:00:00.000000Z\n", 0, true},
 		{"negative sequence", strings.Replace(a, "5 ", "-5 ", 1), 0, true},
 	} {

@@ -120,55 +120,53 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry,
 }
 
 // VerifyAudit walks the whole log in order and checks the chain and the head, and holds it to
-// the checkpoints kept outside the database, if given. It reads in pages so that a long log does
-// not hold one huge read open.
+// the checkpoints kept outside the database, if given.
 func (s *Store) VerifyAudit(ctx context.Context, checkpoints ...audit.Checkpoint) (int64, error) {
+	_, n, err := s.VerifyAuditHead(ctx, checkpoints...)
+	return n, err
+}
+
+// VerifyAuditHead is VerifyAudit returning the head it verified, for a new checkpoint. The head
+// is read first and the walk stops there, so entries written meanwhile by a running server are
+// neither taken for tampering nor sealed unchecked. It reads in pages so that a long log does
+// not hold one huge read open.
+func (s *Store) VerifyAuditHead(ctx context.Context, checkpoints ...audit.Checkpoint) (audit.Checkpoint, int64, error) {
+	head := audit.Checkpoint{At: s.Now()}
+	if err := s.readRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&head.Seq, &head.Hash); err != nil {
+		return head, 0, fmt.Errorf("store: audit head: %w", err)
+	}
 	v := audit.NewVerifier()
 	v.Anchor(checkpoints)
 	var after int64
 	for {
-		rows, err := s.read(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000`, after)
+		rows, err := s.read(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT 5000`, after, head.Seq)
 		if err != nil {
-			return v.Checked, fmt.Errorf("store: audit verify: %w", err)
+			return head, v.Checked, fmt.Errorf("store: audit verify: %w", err)
 		}
 		n := 0
 		for rows.Next() {
 			e, err := scanAudit(rows)
 			if err != nil {
 				rows.Close()
-				return v.Checked, err
+				return head, v.Checked, err
 			}
 			if err := v.Check(e); err != nil {
 				rows.Close()
-				return v.Checked, err
+				return head, v.Checked, err
 			}
 			after = e.Seq
 			n++
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return v.Checked, err
+			return head, v.Checked, err
 		}
 		if n == 0 {
 			break
 		}
 	}
-	var headSeq int64
-	var headHash string
-	if err := s.readRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
-		return v.Checked, fmt.Errorf("store: audit head: %w", err)
+	if seq, hash := v.Head(); seq != head.Seq || hash != head.Hash {
+		return head, v.Checked, fmt.Errorf("audit: log ends at entry %d but head says %d: newest entries were removed or altered", seq, head.Seq)
 	}
-	if seq, hash := v.Head(); seq != headSeq || hash != headHash {
-		return v.Checked, fmt.Errorf("audit: log ends at entry %d but head says %d: newest entries were removed or altered", seq, headSeq)
-	}
-	return v.Checked, v.Finish()
-}
-
-// AuditHead returns the newest entry's sequence number and hash, for a checkpoint.
-func (s *Store) AuditHead(ctx context.Context) (audit.Checkpoint, error) {
-	c := audit.Checkpoint{At: s.Now()}
-	if err := s.readRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&c.Seq, &c.Hash); err != nil {
-		return c, fmt.Errorf("store: audit head: %w", err)
-	}
-	return c, nil
+	return head, v.Checked, v.Finish()
 }

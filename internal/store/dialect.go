@@ -133,7 +133,8 @@ func (postgres) secondaryIndexes(ctx context.Context, db *sql.DB, table string) 
 	// dropped meanwhile. Here it runs only on this table's non-unique indexes.
 	return indexRows(ctx, db, `SELECT c.relname, pg_get_indexdef(c.oid)
 		FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
-		WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = $1 AND NOT i.indisunique`, table)
+		JOIN pg_namespace n ON n.oid = t.relnamespace
+		WHERE n.nspname = current_schema() AND t.relname = $1 AND NOT i.indisunique`, table)
 }
 
 func indexRows(ctx context.Context, db *sql.DB, q, table string) ([][2]string, error) {

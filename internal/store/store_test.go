@@ -164,7 +164,7 @@ func TestAuditCheckpointsCatchRewrites(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		head, err := s.AuditHead(ctx)
+		head, _, err := s.VerifyAuditHead(ctx)
 		if err != nil || head.Seq != 5 {
 			t.Fatalf("head: %+v %v", head, err)
 		}
