@@ -180,37 +180,31 @@ func (r repo) sign(ctx context.Context, d *Document, signed []byte, sum, keyID s
 	})
 }
 
-// revoke marks a document revoked, with the reason.
+// revoke marks a signed document revoked, with the reason.
 func (r repo) revoke(ctx context.Context, d *Document, reason string, by audit.Actor) error {
-	now := r.st.Now()
-	return r.st.Write(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(`UPDATE documents SET status = $2, revoked_by = $3, revoked_at = $4, revoke_reason = $5
-			WHERE id = $1 AND status = $6`, d.ID, StatusRevoked, by.Username, store.Time(now), reason, StatusSigned)
-		if err != nil {
-			return fmt.Errorf("issuing: revoke document: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fault.New(fault.Conflict, "document.not_revocable")
-		}
-		d.Status, d.RevokedBy, d.RevokedAt, d.RevokeReason = StatusRevoked, by.Username, now, reason
-		return tx.Audit(by.Entry("document.revoke", "document:"+d.Code, reason))
-	})
+	return r.withdraw(ctx, d, StatusSigned, StatusRevoked, reason, by, "document.not_revocable", "document.revoke")
 }
 
 // cancel withdraws a document that was issued but not signed, with the reason.
 func (r repo) cancel(ctx context.Context, d *Document, reason string, by audit.Actor) error {
+	return r.withdraw(ctx, d, StatusIssued, StatusCancelled, reason, by, "document.not_cancellable", "document.cancel")
+}
+
+// withdraw moves a document from status from to status to, if it is still there, recording who,
+// when and why; refused is the message when it no longer is, action the audit log's.
+func (r repo) withdraw(ctx context.Context, d *Document, from, to, reason string, by audit.Actor, refused, action string) error {
 	now := r.st.Now()
 	return r.st.Write(ctx, func(tx *store.Tx) error {
 		res, err := tx.Exec(`UPDATE documents SET status = $2, revoked_by = $3, revoked_at = $4, revoke_reason = $5
-			WHERE id = $1 AND status = $6`, d.ID, StatusCancelled, by.Username, store.Time(now), reason, StatusIssued)
+			WHERE id = $1 AND status = $6`, d.ID, to, by.Username, store.Time(now), reason, from)
 		if err != nil {
-			return fmt.Errorf("issuing: cancel document: %w", err)
+			return fmt.Errorf("issuing: %s: %w", action, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fault.New(fault.Conflict, "document.not_cancellable")
+			return fault.New(fault.Conflict, refused)
 		}
-		d.Status, d.RevokedBy, d.RevokedAt, d.RevokeReason = StatusCancelled, by.Username, now, reason
-		return tx.Audit(by.Entry("document.cancel", "document:"+d.Code, reason))
+		d.Status, d.RevokedBy, d.RevokedAt, d.RevokeReason = to, by.Username, now, reason
+		return tx.Audit(by.Entry(action, "document:"+d.Code, reason))
 	})
 }
 
