@@ -223,20 +223,11 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	var cps []audit.Checkpoint
 	if *file != "" {
-		master, err := masterKey(*db, *keyFile, false, nil)
-		if err != nil {
-			return fmt.Errorf("the master key, needed to check the checkpoints: %w", err)
-		}
-		f, err := os.Open(*file)
-		if err != nil {
-			return err
-		}
-		cps, err = audit.ReadCheckpoints(f, audit.CheckpointKey(master))
-		f.Close()
-		if err != nil {
+		var err error
+		if _, cps, err = readCheckpoints(*db, *keyFile, *file); err != nil {
 			return fmt.Errorf("audit log NOT verified: %w", err)
 		}
-		if len(cps) == 0 { // an emptied file must not pass as "checked against the checkpoints"
+		if len(cps) == 0 { // an emptied or missing file must not pass as "checked against the checkpoints"
 			return fmt.Errorf("audit log NOT verified: %s holds no checkpoint", *file)
 		}
 	}
@@ -267,23 +258,11 @@ func auditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Write
 	if *file == "" {
 		return fmt.Errorf("audit checkpoint needs --checkpoints FILE: %w", errUsage)
 	}
-	master, err := masterKey(*db, *keyFile, false, nil)
-	if err != nil {
-		return fmt.Errorf("the master key, which seals the checkpoints: %w", err)
-	}
-	key := audit.CheckpointKey(master)
 	// The file's own checkpoints must hold, and the log must match them: a rewrite with
 	// recomputed hashes passes the chain alone, and must never be sealed by the next run.
-	var existing []audit.Checkpoint
-	if b, err := os.ReadFile(*file); err == nil {
-		if len(b) > 0 && b[len(b)-1] != '\n' {
-			return fmt.Errorf("%s ends in a partial line (an interrupted write?): repair it before the next checkpoint", *file)
-		}
-		if existing, err = audit.ReadCheckpoints(bytes.NewReader(b), key); err != nil {
-			return fmt.Errorf("no checkpoint made: %w", err)
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return err
+	key, existing, err := readCheckpoints(*db, *keyFile, *file)
+	if err != nil {
+		return fmt.Errorf("no checkpoint made: %w", err)
 	}
 	return withStore(ctx, *db, func(st *store.Store) error {
 		head, _, err := st.VerifyAuditHead(ctx, existing...)
@@ -308,6 +287,28 @@ func auditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintf(stdout, "checkpoint at entry %d appended to %s\n", head.Seq, *file)
 		return nil
 	})
+}
+
+// readCheckpoints reads a checkpoint file (none when it does not exist yet) with the key derived
+// from the master key, which it returns for sealing a new one.
+func readCheckpoints(dsn, keyFile, file string) ([]byte, []audit.Checkpoint, error) {
+	master, err := masterKey(dsn, keyFile, false, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the master key, which seals the checkpoints: %w", err)
+	}
+	key := audit.CheckpointKey(master)
+	b, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return key, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		return nil, nil, fmt.Errorf("%s ends in a partial line (an interrupted write?): repair it first", file)
+	}
+	cps, err := audit.ReadCheckpoints(bytes.NewReader(b), key)
+	return key, cps, err
 }
 
 // keyFileFlag is serve's --secret-key-file, for the commands that need the master key.
