@@ -19,6 +19,7 @@ const (
 	Unauthorized                 // the caller is not known (no or bad credentials)
 	TooMany                      // the caller must wait (login lock-out, rate limits)
 	MethodNotAllowed             // the resource exists but not for this HTTP method
+	Unavailable                  // the database is out of reach for now (a restart, a failover): try again shortly
 )
 
 // Error is a classified error. Code is a message-catalogue key, so the web layer can show it in

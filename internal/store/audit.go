@@ -56,15 +56,9 @@ type groupHead struct {
 func (s *Store) appendAuditGrouped(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
 	h := &s.head
 	if !h.loaded {
-		// The no-op update takes the head's row lock on PostgreSQL (SQLite's write lock is held
-		// already), so that another server's group cannot read the same head meanwhile.
-		if _, err := s.exec(ctx, tx, `UPDATE audit_head SET seq = seq WHERE id = 1`); err != nil {
-			return fmt.Errorf("store: audit head: %w", err)
+		if err := s.loadHead(ctx, tx); err != nil {
+			return err
 		}
-		if err := s.queryRow(ctx, tx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&h.seq, &h.hash); err != nil {
-			return fmt.Errorf("store: audit head: %w", err)
-		}
-		h.loaded = true
 	}
 	e.Seq, e.PrevHash = h.seq+1, h.hash
 	hash, err := s.insertAudit(ctx, tx, e)
@@ -72,6 +66,20 @@ func (s *Store) appendAuditGrouped(ctx context.Context, tx *sql.Tx, e audit.Entr
 		return err
 	}
 	h.seq, h.hash, h.dirty = e.Seq, hash, true
+	return nil
+}
+
+// loadHead reads the audit head into the group and holds it. The no-op update takes the head's
+// row lock on PostgreSQL (SQLite's write lock is held already), so that another server's group
+// cannot read the same head meanwhile.
+func (s *Store) loadHead(ctx context.Context, tx *sql.Tx) error {
+	if _, err := s.exec(ctx, tx, `UPDATE audit_head SET seq = seq WHERE id = 1`); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	if err := s.queryRow(ctx, tx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&s.head.seq, &s.head.hash); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	s.head.loaded = true
 	return nil
 }
 

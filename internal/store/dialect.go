@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"runtime"
 	"strings"
@@ -31,6 +34,8 @@ type dialect interface {
 	// entryKey is the column by which entries that an index found are read again: SQLite's
 	// rowid, which every index holds (the id is in an index of its own), PostgreSQL's id.
 	entryKey() string
+	// lockMigrations keeps other servers from migrating the same database until unlock.
+	lockMigrations(ctx context.Context, db *sql.DB) (unlock func(), err error)
 }
 
 func dialectFor(dsn string) dialect {
@@ -106,6 +111,10 @@ func (sqlite) open(dsn string) (*sql.DB, *sql.DB, error) {
 
 // backup uses VACUUM INTO: a consistent copy taken inside one read transaction while the
 // server keeps running.
+// lockMigrations: SQLite's one writer connection already keeps writers in turn, and a second
+// process's migration waits for the file's write lock.
+func (sqlite) lockMigrations(context.Context, *sql.DB) (func(), error) { return func() {}, nil }
+
 func (sqlite) backup(ctx context.Context, db *sql.DB, file string) error {
 	_, err := db.ExecContext(ctx, `VACUUM INTO $1`, file)
 	return err
@@ -179,6 +188,48 @@ func (postgres) open(dsn string) (*sql.DB, *sql.DB, error) {
 		return nil, nil, err
 	}
 	return db, db, nil
+}
+
+func unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ce *pgconn.ConnectError
+	var ne *net.OpError
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne), errors.Is(err, driver.ErrBadConn),
+		errors.Is(err, pgconn.ErrConnClosed), errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	case errors.As(err, &pe):
+		// 08: connection exception; 57P01-03: shutting down or starting up; 25006: read-only
+		// (the address reached a standby).
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || pe.Code == "25006"
+	}
+	return false
+}
+
+// safeToRetry is a failure before anything reached the server (a connection found closed):
+// the same statement may be sent again on another connection.
+func safeToRetry(err error) bool { return errors.Is(err, driver.ErrBadConn) || pgconn.SafeToRetry(err) }
+
+// migrationLock is the advisory lock that servers starting at once on one database take in
+// turn: the first migrates, the others then find nothing left to do.
+const migrationLock = 0x7475706861700001 // "tuphap" + 1
+
+func (postgres) lockMigrations(ctx context.Context, db *sql.DB) (func(), error) {
+	conn, err := db.Conn(ctx) // a session lock lives on one connection
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, int64(migrationLock)); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return func() {
+		conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, int64(migrationLock))
+		conn.Close()
+	}, nil
 }
 
 func (postgres) backup(context.Context, *sql.DB, string) error {

@@ -143,6 +143,11 @@ func notFound(err error, code string) error {
 // NotFound turns sql.ErrNoRows into a not-found error with the message code; other errors pass.
 func NotFound(err error, code string) error { return notFound(err, code) }
 
+// Unavailable reports that err is the database being out of reach (a server restarting or
+// failing over, a connection cut, a standby that does not take writes), not a fault of the
+// request: the caller may try again shortly.
+func Unavailable(err error) bool { return unavailable(err) }
+
 // IsUniqueViolation recognises a unique-constraint failure on either engine.
 func IsUniqueViolation(err error) bool { return isUniqueViolation(err) }
 

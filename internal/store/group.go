@@ -18,9 +18,10 @@ import (
 // ended. A caller therefore hears "done" only when its writes are on disk. On SQLite the sync
 // runs beside the next group (logsync.go).
 //
-// Several servers sharing one PostgreSQL each have a committer; their groups can deadlock on row
-// locks taken in different orders. PostgreSQL then fails one statement, and its member is run
-// again on its own after the group.
+// Several servers sharing one PostgreSQL each have a committer; their groups take the audit head
+// first (runGroup), so that they queue there rather than deadlock on rows locked in different
+// orders. Should a statement still fail as a deadlock (a write outside a group), its member is
+// run again on its own after the group.
 
 // maxGroup bounds one commit: enough to amortise the sync, small enough that the first caller
 // of a batch does not wait long behind the others.
@@ -145,11 +146,26 @@ func (s *Store) runGroup(batch []*groupTx, errs []error, isolate bool) ([]error,
 		return fail(errBroken)
 	}
 	tx, err := s.w.BeginTx(context.Background(), nil)
+	for try := 0; err != nil && safeToRetry(err) && try < 3; try++ {
+		// A pooled connection that the server closed (a restart, a failover) fails before it
+		// sends anything: take another.
+		tx, err = s.w.BeginTx(context.Background(), nil)
+	}
 	if err != nil {
 		return fail(fmt.Errorf("store: begin: %w", err))
 	}
 	s.head = groupHead{active: true}
 	defer func() { s.head = groupHead{} }()
+	if s.dialect.name() == "postgres" {
+		// Several servers' groups: each takes the audit head first, before any row a member
+		// locks. Taken at a member's first audit entry instead, one group would hold a register
+		// row and wait for the head while another held the head and waited for that row: a
+		// deadlock that PostgreSQL breaks only after deadlock_timeout (a second of no writes).
+		if err := s.loadHead(context.Background(), tx); err != nil {
+			_ = tx.Rollback()
+			return fail(err)
+		}
+	}
 	ok := 0
 	for i, t := range batch {
 		if err := t.ctx.Err(); err != nil {
@@ -158,6 +174,7 @@ func (s *Store) runGroup(batch []*groupTx, errs []error, isolate bool) ([]error,
 		}
 		if !isolate {
 			if err := s.runMember(t, tx); err != nil {
+				s.countDeadlock(err)
 				_ = tx.Rollback()
 				return errs, false
 			}
@@ -170,6 +187,7 @@ func (s *Store) runGroup(batch []*groupTx, errs []error, isolate bool) ([]error,
 			return fail(fmt.Errorf("store: savepoint: %w", err))
 		}
 		if err := s.runMember(t, tx); err != nil {
+			s.countDeadlock(err)
 			errs[i] = err
 			s.head = head
 			if _, rerr := s.exec(context.Background(), tx, `ROLLBACK TO member`); rerr != nil {
@@ -199,6 +217,12 @@ func (s *Store) runGroup(batch []*groupTx, errs []error, isolate bool) ([]error,
 		return fail(fmt.Errorf("store: commit: %w", err))
 	}
 	return errs, true
+}
+
+func (s *Store) countDeadlock(err error) {
+	if s.dialect.retryable(err) {
+		s.Deadlocks.Add(1)
+	}
 }
 
 // inTx is the context of a statement inside a write transaction. A member of a group shares

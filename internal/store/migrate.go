@@ -48,9 +48,15 @@ func migrationFiles() []migration {
 	return out
 }
 
-// migrate applies the migrations not yet applied, each in its own transaction. Two servers
-// starting at once both try; the loser's insert into schema_migrations fails and rolls back.
+// migrate applies the migrations not yet applied, each in its own transaction. Servers starting
+// at once on one PostgreSQL database take turns (lockMigrations): the first migrates, the others
+// then find nothing to do.
 func (s *Store) migrate(ctx context.Context) error {
+	unlock, err := s.dialect.lockMigrations(ctx, s.w)
+	if err != nil {
+		return fmt.Errorf("store: wait for other servers' migrations: %w", err)
+	}
+	defer unlock()
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL, checksum TEXT NOT NULL DEFAULT '')`); err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)

@@ -56,6 +56,10 @@ type Store struct {
 	syncDone     chan struct{}
 	GroupCommits atomic.Int64
 	GroupedTxs   atomic.Int64
+	// Deadlocks counts statements of grouped transactions that PostgreSQL failed as a deadlock
+	// or a serialisation failure (their members run again): servers sharing one database keep
+	// it at zero (see runGroup), since each costs a second of deadlock_timeout.
+	Deadlocks atomic.Int64
 	// GroupBusy is the committer's time running groups, GroupCommitting the part of it spent
 	// committing (on SQLite writing the log, whose sync is the syncer's), in nanoseconds: how
 	// near the single writer is to saturation, and on what.

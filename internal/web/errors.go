@@ -9,6 +9,7 @@ import (
 
 	"tuphap/internal/fault"
 	"tuphap/internal/i18n"
+	"tuphap/internal/store"
 )
 
 var (
@@ -31,6 +32,7 @@ var status = map[fault.Kind]struct {
 	fault.Unauthorized:     {http.StatusUnauthorized, "unauthorized", "error.unauthorized"},
 	fault.TooMany:          {http.StatusTooManyRequests, "too_many_requests", "error.too_many"},
 	fault.MethodNotAllowed: {http.StatusMethodNotAllowed, "method_not_allowed", "error.method"},
+	fault.Unavailable:      {http.StatusServiceUnavailable, "unavailable", "error.unavailable"},
 }
 
 // apiError is the JSON body of every API error.
@@ -53,6 +55,12 @@ func (s *Server) describe(r *http.Request, err error) (int, string, string, map[
 		return http.StatusRequestEntityTooLarge, "too_large", i18n.T(lang, "error.too_large", tooBig.Limit/1024), nil
 	}
 	kind := fault.KindOf(err)
+	if kind == fault.Internal && store.Unavailable(err) {
+		// Not a bug: the database is restarting or failing over. A load balancer and a client
+		// may try again; a write may or may not have been stored, and the message says so.
+		kind = fault.Unavailable
+		s.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
 	st := status[kind]
 	msg := i18n.T(lang, st.msg)
 	var fields map[string]string
@@ -92,6 +100,9 @@ var vietnam = time.FixedZone("ICT", 7*3600)
 // request, otherwise an error page.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code, name, msg, fields := s.describe(r, err)
+	if code == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
 	if isAPI(r) {
 		var body apiError
 		body.Error.Code, body.Error.Message, body.Error.Fields = name, msg, fields

@@ -125,6 +125,7 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	s.latency = s.metrics.NewHistogram("tuphap_http_request_duration_seconds", "HTTP request latency by route.", metrics.DefaultBuckets, "route")
 	s.metrics.NewCounterFunc("tuphap_store_errors_total", "Store operations that failed unexpectedly.", func() float64 { return float64(st.Errors.Load()) })
 	s.metrics.NewCounterFunc("tuphap_store_group_commits_total", "Commits, each carrying one or more grouped transactions.", func() float64 { return float64(st.GroupCommits.Load()) })
+	s.metrics.NewCounterFunc("tuphap_store_deadlocks_total", "Grouped transactions that PostgreSQL failed as a deadlock or serialisation failure (run again).", func() float64 { return float64(st.Deadlocks.Load()) })
 	s.metrics.NewCounterFunc("tuphap_store_grouped_transactions_total", "Transactions committed through group commit.", func() float64 { return float64(st.GroupedTxs.Load()) })
 	s.metrics.NewCounterFunc("tuphap_store_group_busy_seconds_total", "Time the committer spent running groups.", func() float64 { return float64(st.GroupBusy.Load()) / 1e9 })
 	s.metrics.NewCounterFunc("tuphap_store_log_syncs_total", "Syncs of SQLite's write-ahead log, each making one or more groups durable.", func() float64 { return float64(st.LogSyncs.Load()) })
