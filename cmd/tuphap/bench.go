@@ -39,6 +39,12 @@ type benchResult struct {
 	IDPerSec      float64 `json:"id_lookups_per_s"`
 	IDP50         float64 `json:"id_lookup_p50_ms"`
 	IDP99         float64 `json:"id_lookup_p99_ms"`
+	Offices       string  `json:"offices"`
+	Officer       string  `json:"officer_office"`
+	OffSearchP50  float64 `json:"officer_search_p50_ms"`
+	OffSearchP99  float64 `json:"officer_search_p99_ms"`
+	OffIDP50      float64 `json:"officer_id_lookup_p50_ms"`
+	OffIDP99      float64 `json:"officer_id_lookup_p99_ms"`
 	DupP99        float64 `json:"duplicate_check_p99_ms"`
 	ServerRSSMB   float64 `json:"server_peak_rss_mb"`
 	ServerProcess bool    `json:"server_own_process"`
@@ -53,6 +59,10 @@ type benchFlags struct {
 	cpuprofile, loadProf   string
 	fast, inProcess, floor bool
 	communes, names, pids  []string
+	// offices is how entries spread over the communes; the officer's searches run in the first
+	// commune of the list, the largest, on names and IDs of entries there.
+	offices                   string
+	officerNames, officerPIDs []string
 }
 
 // benchCmd loads synthetic province data, then measures the system through its real HTTP API:
@@ -71,6 +81,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&f.fast, "fast-load", true, "drop the search indexes while loading and build them once at the end")
 	fs.BoolVar(&f.inProcess, "in-process", false, "run the server inside the benchmark's process instead of as a child `tuphap serve`")
 	fs.BoolVar(&f.floor, "floor", false, "also measure the floor: bare SQLite inserts without any index, and registrations without HTTP")
+	fs.StringVar(&f.offices, "offices", "uniform", "how entries spread over the communes: uniform, zipf (the k-th largest holds 1/k of the first's) or one (all in 21025)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -91,6 +102,10 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			f.communes = append(f.communes, o.Code)
 		}
 	}
+	if f.communes, err = spread(f.communes, f.offices); err != nil {
+		return err
+	}
+	res.Offices, res.Officer = f.offices, f.communes[0]
 
 	// 1. Load, in this process: this is what `tuphap import` does.
 	if err := benchLoad(ctx, st, &f, &res, stderr); err != nil {
@@ -129,6 +144,15 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := phase("lookups", func() {
 		res.IDPerSec, res.IDP50, res.IDP99 = benchQueries(srv, f, f.pids, "ID lookups", stderr)
+	}); err != nil {
+		return err
+	}
+	// The same as an officer of the largest commune: every search then holds its office.
+	officer := *srv
+	officer.token = srv.officerToken
+	if err := phase("officer", func() {
+		_, res.OffSearchP50, res.OffSearchP99 = benchQueries(&officer, f, f.officerNames, "officer's name searches", stderr)
+		_, res.OffIDP50, res.OffIDP99 = benchQueries(&officer, f, f.officerPIDs, "officer's ID lookups", stderr)
 	}); err != nil {
 		return err
 	}
@@ -276,11 +300,33 @@ func printBench(w io.Writer, res benchResult) {
 	fmt.Fprintf(w, "  registrations (HTTP)     %8.0f births/s    p50 %6.1f ms  p99 %6.1f ms\n", res.RegPerSec, res.RegP50, res.RegP99)
 	fmt.Fprintf(w, "  name search              %8.0f /s          p50 %6.2f ms  p99 %6.2f ms\n", res.SearchPerSec, res.SearchP50, res.SearchP99)
 	fmt.Fprintf(w, "  personal-ID lookup       %8.0f /s          p50 %6.2f ms  p99 %6.2f ms\n", res.IDPerSec, res.IDP50, res.IDP99)
+	fmt.Fprintf(w, "  officer of %s (%s)  name p50 %6.2f ms  p99 %6.2f ms; ID p50 %6.2f ms  p99 %6.2f ms\n", res.Officer, res.Offices,
+		res.OffSearchP50, res.OffSearchP99, res.OffIDP50, res.OffIDP99)
 	fmt.Fprintf(w, "  duplicate check                              p99 %6.2f ms\n", res.DupP99)
 	fmt.Fprintf(w, "  server peak RSS          %8.0f MB (%s)\n", res.ServerRSSMB, where)
 	fmt.Fprintf(w, "  database size            %8.0f MB\n", res.DBSizeMB)
 	line, _ := json.Marshal(res)
 	fmt.Fprintln(w, string(line))
+}
+
+// spread weights the communes for the synthetic generator, which picks uniformly from its list:
+// "one" keeps 21025 alone, "zipf" repeats the k-th commune 96/k times. The first is the largest.
+func spread(communes []string, how string) ([]string, error) {
+	switch how {
+	case "uniform":
+		return communes, nil
+	case "one":
+		return []string{"21025"}, nil
+	case "zipf":
+		var out []string
+		for k, c := range communes {
+			for range max(1, len(communes)/(k+1)) {
+				out = append(out, c)
+			}
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("--offices is uniform, zipf or one, not %q", how)
 }
 
 // newBirthRequest is a birth of the last fifty days, registered today, as an officer sends it:

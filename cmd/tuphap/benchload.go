@@ -36,10 +36,17 @@ func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchRe
 	// Queries look for the first births loaded: the same generator, called in the same order,
 	// gives their names and personal IDs again.
 	sample := synth.New(f.seed, f.communes)
-	for i := 0; len(f.names) < 500; i++ {
-		if e := entry(sample, i); e.Birth != nil {
-			f.names = append(f.names, vntext.Fold(e.Birth.Child.FullName))
-			f.pids = append(f.pids, e.Birth.Child.PersonalID)
+	for i := 0; i < f.n && (len(f.names) < 500 || len(f.officerNames) < 500); i++ {
+		e := entry(sample, i)
+		if e.Birth == nil {
+			continue
+		}
+		name, pid := vntext.Fold(e.Birth.Child.FullName), e.Birth.Child.PersonalID
+		if len(f.names) < 500 {
+			f.names, f.pids = append(f.names, name), append(f.pids, pid)
+		}
+		if e.Office == f.communes[0] && len(f.officerNames) < 500 {
+			f.officerNames, f.officerPIDs = append(f.officerNames, name), append(f.officerPIDs, pid)
 		}
 	}
 	if have >= f.n {

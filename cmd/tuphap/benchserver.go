@@ -26,11 +26,13 @@ import (
 
 // benchServer is the server under test: a child `tuphap serve`, or one inside this process.
 type benchServer struct {
-	base   string
-	token  string
-	client *http.Client
-	child  *exec.Cmd
-	stopFn func()
+	base  string
+	token string
+	// officerToken is an officer's of the largest commune (f.communes[0]).
+	officerToken string
+	client       *http.Client
+	child        *exec.Cmd
+	stopFn       func()
 }
 
 func startBenchServer(ctx context.Context, st *store.Store, reg *units.Registry, f benchFlags, stderr io.Writer) (*benchServer, error) {
@@ -44,11 +46,19 @@ func startBenchServer(ctx context.Context, st *store.Store, reg *units.Registry,
 	if err != nil {
 		return nil, err
 	}
+	officer := user + "x"
+	if _, err := accounts.AddUser(ctx, account.NewUser{Username: officer, Role: string(auth.Officer), Office: f.communes[0], Password: pw}, audit.System); err != nil {
+		return nil, err
+	}
+	officerToken, err := accounts.CreateToken(ctx, officer, "bench", audit.System)
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	b := &benchServer{base: "http://" + ln.Addr().String(), token: token,
+	b := &benchServer{base: "http://" + ln.Addr().String(), token: token, officerToken: officerToken,
 		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: f.clients * 2}, Timeout: 30 * time.Second}}
 	if f.inProcess {
 		master := make([]byte, 32)

@@ -338,9 +338,9 @@ func (db *Records) SearchRecords(ctx context.Context, q civil.Query) ([]RecordSu
 
 // countRecords counts a search's matches up to MaxCount+1 ("more than MaxCount").
 func (db *Records) countRecords(ctx context.Context, b *search) (int, error) {
-	count := func(cond string) (int, error) {
+	count := func(where string) (int, error) {
 		var n int
-		err := db.st.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+b.where(cond)+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1), b.args...).Scan(&n)
+		err := db.st.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+where+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1), b.args...).Scan(&n)
 		return n, err
 	}
 	over, err := db.pastCap(ctx, b)
@@ -348,10 +348,10 @@ func (db *Records) countRecords(ctx context.Context, b *search) (int, error) {
 		return MaxCount + 1, err
 	}
 	// A rarer name is counted across both orders and the other names, each entry once.
-	total, err := count(b.nameAny())
+	total, err := count(b.where(b.nameAny()))
 	if err == nil && b.name != "" && total <= MaxCount {
 		var more int
-		more, err = count(b.nameOther() + " AND NOT " + b.nameAny())
+		more, err = count(b.wherePlain(b.nameOther() + " AND NOT " + b.nameAny()))
 		total += more
 	}
 	return total, err
@@ -433,26 +433,36 @@ func (db *Records) summaries(ctx context.Context, tail string, args []any) ([]Re
 }
 
 // nameStep is one query of a name search: its condition and the index order it is read in.
-type nameStep struct{ cond, order string }
+type nameStep struct {
+	cond, order string
+	// byOther: record_names drives the query (its few matches are then sorted), never a walk
+	// of the office's entries testing each against it.
+	byOther bool
+}
 
 // nameSteps are the queries of a name search in the order their matches are listed: family
 // name first, given name first, then another name of the entry (a marriage's wife); each
 // leaves out what an earlier one found.
 func (b *search) nameSteps() []nameStep {
 	return []nameStep{
-		{b.nameFull(), "name_folded"},
-		{b.nameGiven() + " AND NOT " + b.nameFull(), "given_first"},
-		{b.nameOther() + " AND NOT " + b.nameAny(), "name_folded"},
+		{b.nameFull(), "name_folded", false},
+		{b.nameGiven() + " AND NOT " + b.nameFull(), "given_first", false},
+		{b.nameOther() + " AND NOT " + b.nameAny(), "name_folded", true},
 	}
 }
 
 func (st nameStep) tail(b *search, limit int) string {
-	return b.where(st.cond) + fmt.Sprintf(` ORDER BY %s, date_of_birth, id LIMIT %d`, st.order, limit)
+	where := b.where(st.cond)
+	if st.byOther {
+		where = b.wherePlain(st.cond)
+	}
+	return where + fmt.Sprintf(` ORDER BY %s, date_of_birth, id LIMIT %d`, st.order, limit)
 }
 
 // search is a search's conditions and their arguments.
 type search struct {
 	conds  []string
+	plain  []string // the same conditions, in a form no index serves
 	args   []any
 	lo, hi string // placeholders of the name prefix range
 	name   string // the name as given
@@ -496,30 +506,55 @@ func (b *search) where(extra string) string {
 	return " WHERE " + strings.Join(all, " AND ")
 }
 
+// wherePlain is where with the conditions in their unindexed form.
+func (b *search) wherePlain(extra string) string {
+	return (&search{conds: b.plain}).where(extra)
+}
+
 // searchSQL turns a query into conditions; the name's range is kept apart for SearchRecords.
+//
+// Each condition is also kept in a form that no index serves (b.plain): where a narrow index
+// must drive a query, the office, kind and period are written that way, so that SQLite cannot
+// choose to walk a whole office in date or name order instead and test every entry (in a ward
+// of 100,000 entries, a second per search). That holds without planner statistics, whatever
+// the spread of entries over offices.
 func searchSQL(q civil.Query) *search {
 	b := &search{}
-	add := func(col string, v any) { b.conds = append(b.conds, col+b.arg(v)) }
+	// A personal ID or a date of birth finds a handful of entries through its own index.
+	narrow := q.PersonalID != "" || q.DOB != ""
+	add := func(col, op string, v any, scope bool) {
+		ph := b.arg(v)
+		plain := col + " || ''"
+		if _, isInt := v.(int); isInt {
+			plain = col + " + 0"
+		}
+		cond := col + " " + op + " " + ph
+		if scope && narrow {
+			cond = plain + " " + op + " " + ph
+		}
+		b.conds = append(b.conds, cond)
+		b.plain = append(b.plain, plain+" "+op+" "+ph)
+	}
 	if q.Office != "" {
-		add("office = ", q.Office)
+		add("office", "=", q.Office, true)
 	}
 	if q.Kind != "" {
-		add("kind = ", string(q.Kind))
+		add("kind", "=", string(q.Kind), true)
 	}
 	if q.PersonalID != "" {
-		add("personal_id = ", q.PersonalID)
+		add("personal_id", "=", q.PersonalID, false)
 	}
 	if q.DOB != "" {
-		add("date_of_birth = ", q.DOB)
+		add("date_of_birth", "=", q.DOB, false)
 	}
 	if q.Number != 0 {
-		add("reg_number = ", q.Number)
+		add("reg_number", "=", q.Number, false)
 	}
 	if q.From != "" {
-		add("registered_on >= ", q.From)
+		add("registered_on", ">=", q.From, true)
 	}
 	if q.To != "" {
-		add("registered_on <= ", q.To)
+		add("registered_on", "<=", q.To, true)
 	}
 	if q.Name != "" {
 		b.lo, b.hi = b.arg(q.Name), b.arg(prefixEnd(q.Name))
@@ -744,7 +779,7 @@ func (db *Records) ExplainSearch(ctx context.Context, q civil.Query) (string, er
 	tails := []string{b.where("") + ` ORDER BY registered_on DESC, id DESC LIMIT 50`}
 	if q.Name != "" {
 		tails = nil
-		for _, st := range b.nameSteps()[:2] { // the third reads record_names, by its own keys
+		for _, st := range b.nameSteps() {
 			tails = append(tails, st.tail(b, 50))
 		}
 	}
