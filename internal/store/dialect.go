@@ -109,12 +109,12 @@ func (sqlite) open(dsn string) (*sql.DB, *sql.DB, error) {
 	return w, r, nil
 }
 
-// backup uses VACUUM INTO: a consistent copy taken inside one read transaction while the
-// server keeps running.
 // lockMigrations: SQLite's one writer connection already keeps writers in turn, and a second
 // process's migration waits for the file's write lock.
 func (sqlite) lockMigrations(context.Context, *sql.DB) (func(), error) { return func() {}, nil }
 
+// backup uses VACUUM INTO: a consistent copy taken inside one read transaction while the
+// server keeps running.
 func (sqlite) backup(ctx context.Context, db *sql.DB, file string) error {
 	_, err := db.ExecContext(ctx, `VACUUM INTO $1`, file)
 	return err
@@ -190,6 +190,7 @@ func (postgres) open(dsn string) (*sql.DB, *sql.DB, error) {
 	return db, db, nil
 }
 
+// unavailable: see Unavailable (engine.go).
 func unavailable(err error) bool {
 	if err == nil {
 		return false
