@@ -20,6 +20,7 @@ import (
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, db := newFlags("import", stderr)
 	mapping := fs.String("mapping", "", "JSON file mapping the file's headings to tuphap's fields")
+	encoding := fs.String("encoding", "", "encoding of a CSV file: "+strings.Join(legacy.Encodings, ", ")+" (default: found from the file)")
 	batch := fs.Int("batch", 2000, "rows per transaction")
 	fast := fs.Bool("fast", false, "initial load while nobody works: drop the search indexes, build them once at the end")
 	if err := fs.Parse(args); err != nil {
@@ -36,6 +37,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
+	if *encoding != "" {
+		m.Encoding = *encoding
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -50,6 +54,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	rd, err := legacy.Open(path, f, m, reg, time.Now())
 	if err != nil {
 		return err
+	}
+	if rd.Encoding != "" {
+		fmt.Fprintf(stderr, "đọc theo bảng mã %s, phân cách %q\n", rd.Encoding, rd.Separator)
 	}
 	reportPath := path + ".rejected.csv"
 	rf, err := os.Create(reportPath)

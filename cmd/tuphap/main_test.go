@@ -311,7 +311,7 @@ func TestImport(t *testing.T) {
 	os.WriteFile(mapping, []byte(`{"columns": {"Loại": "kind", "Mã xã": "office", "Số": "number", "Năm": "year", "Ngày đăng ký": "registered_on",
 		"Họ tên": "full_name", "Giới tính": "sex", "Ngày sinh": "date_of_birth", "Nơi sinh": "place_of_birth", "Dân tộc": "ethnicity",
 		"Quốc tịch": "nationality", "Họ tên mẹ": "mother_name", "Người đi khai": "requester_name", "Quan hệ": "requester_relation"}}`), 0o600)
-	if _, _, err := tuphap(t, "", "import", db, file); err == nil || !strings.Contains(err.Error(), "mapping file") {
+	if _, _, err := tuphap(t, "", "import", db, file); err == nil || !strings.Contains(err.Error(), "tệp ánh xạ cột") {
 		t.Fatalf("unknown headings without a mapping: %v", err)
 	}
 	out, _, err := tuphap(t, "", "import", db, "--mapping", mapping, file)

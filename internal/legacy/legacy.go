@@ -5,12 +5,14 @@
 package legacy
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,6 +42,8 @@ var Fields = []string{"kind", "office", "book", "number", "year", "registered_on
 type Mapping struct {
 	Columns  map[string]string `json:"columns"`  // heading in the file → field
 	Defaults map[string]string `json:"defaults"` // field → value for every row (e.g. "kind": "birth")
+	// Encoding of a CSV file, one of Encodings; found from the file when empty.
+	Encoding string `json:"encoding,omitempty"`
 }
 
 // LoadMapping reads a mapping file.
@@ -50,11 +54,11 @@ func LoadMapping(path string) (Mapping, error) {
 		return m, err
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
-		return m, fmt.Errorf("mapping %s: %w", path, err)
+		return m, fmt.Errorf("tệp ánh xạ %s: %w", path, err)
 	}
 	for _, f := range m.Columns {
 		if !known(f) {
-			return m, fmt.Errorf("mapping %s: unknown field %q", path, f)
+			return m, fmt.Errorf("tệp ánh xạ %s: không có trường %q", path, f)
 		}
 	}
 	return m, nil
@@ -82,6 +86,10 @@ type rows interface {
 
 // Reader turns rows into entries.
 type Reader struct {
+	// Encoding and Separator are what a CSV file was read with (found, or as asked).
+	Encoding  string
+	Separator rune
+
 	csv    rows
 	index  map[string]int
 	m      Mapping
@@ -89,14 +97,58 @@ type Reader struct {
 	today  time.Time
 	line   int
 	header []string
+	// serialDates: the rows come from a workbook, whose dates are day numbers.
+	serialDates, date1904 bool
 }
 
-// NewReader reads a CSV file's heading line and checks that the columns are known.
+// NewReader reads a CSV file's heading line and checks that the columns are known. The file may
+// come in any of Encodings (decodeText) and be separated by commas, semicolons (Excel in a
+// Vietnamese locale) or tabs, found from its heading line.
 func NewReader(r io.Reader, m Mapping, reg *units.Registry, today time.Time) (*Reader, error) {
-	c := csv.NewReader(r)
+	text, enc, err := decodeText(r, m.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReader(text)
+	first, err := br.Peek(4096)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
+	}
+	c := csv.NewReader(br)
+	c.Comma = separator(first)
 	c.FieldsPerRecord = -1
 	c.TrimLeadingSpace = true
-	return newReader(c, m, reg, today)
+	rd, err := newReader(c, m, reg, today)
+	if err != nil {
+		return nil, err
+	}
+	rd.Encoding, rd.Separator = enc, c.Comma
+	return rd, nil
+}
+
+// separator is the one of ',', ';' and tab that the heading line (the start of the text) holds
+// most of outside quotes.
+func separator(start []byte) rune {
+	counts := map[rune]int{}
+	quoted := false
+	for _, b := range start {
+		if b == '\n' && !quoted {
+			break
+		}
+		switch {
+		case b == '"':
+			quoted = !quoted
+		case !quoted && (b == ',' || b == ';' || b == '\t'):
+			counts[rune(b)]++
+		}
+	}
+	best := ','
+	for _, c := range []rune{';', '\t'} {
+		if counts[c] > counts[best] {
+			best = c
+		}
+	}
+	return best
 }
 
 // xlsxRows streams the first sheet of a workbook.
@@ -112,30 +164,38 @@ func (x *xlsxRows) Read() ([]string, error) {
 		}
 		return nil, io.EOF
 	}
-	return x.rows.Columns()
+	return x.rows.Columns(excelize.Options{RawCellValue: true}) // values, not the locale's text
 }
 
 // NewXLSXReader reads the first sheet of an XLSX workbook the same way.
 func NewXLSXReader(r io.Reader, m Mapping, reg *units.Registry, today time.Time) (*Reader, error) {
 	f, err := excelize.OpenReader(r)
 	if err != nil {
-		return nil, fmt.Errorf("reading the workbook: %w", err)
+		return nil, fmt.Errorf("không đọc được bảng tính XLSX: %w", err)
 	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, errors.New("the workbook has no sheet")
+		return nil, errors.New("bảng tính không có trang nào")
 	}
 	it, err := f.Rows(sheets[0])
 	if err != nil {
 		return nil, err
 	}
-	return newReader(&xlsxRows{f: f, rows: it}, m, reg, today)
+	rd, err := newReader(&xlsxRows{f: f, rows: it}, m, reg, today)
+	if err != nil {
+		return nil, err
+	}
+	rd.serialDates = true
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		rd.date1904 = *props.Date1904 // workbooks from old Macs count days from 1904
+	}
+	return rd, nil
 }
 
 func newReader(c rows, m Mapping, reg *units.Registry, today time.Time) (*Reader, error) {
 	header, err := c.Read()
 	if err != nil {
-		return nil, fmt.Errorf("reading the heading line: %w", err)
+		return nil, fmt.Errorf("không đọc được dòng tên cột: %w", err)
 	}
 	rd := &Reader{csv: c, index: map[string]int{}, m: m, units: reg, today: today, line: 1}
 	var unknown []string
@@ -152,7 +212,7 @@ func newReader(c rows, m Mapping, reg *units.Registry, today time.Time) (*Reader
 		rd.index[f] = i
 	}
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("unknown columns %q: map them with a mapping file", unknown)
+		return nil, fmt.Errorf("tệp có cột lạ %q: hãy kèm tệp ánh xạ cột (mapping file)", unknown)
 	}
 	return rd, nil
 }
@@ -197,10 +257,19 @@ func (r *Reader) Next() (civil.Record, *Rejection, error) {
 }
 
 // date reads YYYY-MM-DD or DD/MM/YYYY, answering YYYY-MM-DD ("" when empty, the text as it
-// was when it is no date, so that validation reports it).
-func date(s string) string {
+// was when it is no date, so that validation reports it). In a workbook a date is read from the
+// cell's value, Excel's serial day number, never from the text it shows, which follows the
+// locale of whoever saved the file (LibreOffice in English shows 3/5/2010 for 5 March).
+func (r *Reader) date(s string) string {
 	if s == "" {
 		return ""
+	}
+	if r.serialDates {
+		if v, err := strconv.ParseFloat(s, 64); err == nil && v >= 1 && v < 2958466 {
+			if t, err := excelize.ExcelDateToTime(v, r.date1904); err == nil {
+				return t.Format(civil.DateFormat)
+			}
+		}
 	}
 	if t, err := time.Parse("02/01/2006", s); err == nil {
 		return t.Format(civil.DateFormat)
@@ -211,6 +280,29 @@ func date(s string) string {
 	return s
 }
 
+// dateFields are the columns that hold dates.
+var dateFields = []string{"registered_on", "date_of_birth", "mother_date_of_birth", "father_date_of_birth", "date_of_death",
+	"husband_date_of_birth", "wife_date_of_birth"}
+
+var slashDate = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$`)
+
+// unclearDate says why a written date cannot be read without guessing, "" when it can: a
+// two-digit year, or a day/month order that is not Vietnamese (a second number above 12 is a
+// day: the file was written month first, and its other dates cannot be told apart).
+func unclearDate(s string) string {
+	m := slashDate.FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	if len(m[3]) != 4 {
+		return fmt.Sprintf("ngày %q có năm không đủ bốn chữ số: hãy ghi đủ năm (dd/mm/yyyy)", s)
+	}
+	if second, _ := strconv.Atoi(m[2]); second > 12 {
+		return fmt.Sprintf("ngày %q ghi theo kiểu tháng/ngày/năm: tệp phải ghi ngày/tháng/năm (dd/mm/yyyy); hãy lưu lại tệp với định dạng ngày của Việt Nam", s)
+	}
+	return ""
+}
+
 var kinds = map[string]civil.Kind{"birth": civil.BirthKind, "khai sinh": civil.BirthKind, "ks": civil.BirthKind,
 	"death": civil.DeathKind, "khai tu": civil.DeathKind, "kt": civil.DeathKind,
 	"marriage": civil.MarriageKind, "ket hon": civil.MarriageKind, "kh": civil.MarriageKind}
@@ -218,6 +310,11 @@ var kinds = map[string]civil.Kind{"birth": civil.BirthKind, "khai sinh": civil.B
 var sexes = map[string]string{"male": civil.Male, "nam": civil.Male, "female": civil.Female, "nu": civil.Female}
 
 func (r *Reader) entry(get func(string) string) (civil.Record, string) {
+	for _, f := range dateFields {
+		if why := unclearDate(get(f)); why != "" {
+			return civil.Record{}, f + ": " + why
+		}
+	}
 	kind, ok := kinds[vntext.Fold(get("kind"))]
 	if !ok {
 		return civil.Record{}, fmt.Sprintf("kind: %q không phải khai sinh (birth), khai tử (death) hay kết hôn (marriage)", get("kind"))
@@ -226,7 +323,7 @@ func (r *Reader) entry(get func(string) string) (civil.Record, string) {
 	if err != nil || number <= 0 {
 		return civil.Record{}, "number: số đăng ký phải là số nguyên dương"
 	}
-	registered := date(get("registered_on"))
+	registered := r.date(get("registered_on"))
 	year, _ := strconv.Atoi(get("year"))
 	if year == 0 && len(registered) >= 4 {
 		year, _ = strconv.Atoi(registered[:4])
@@ -239,7 +336,7 @@ func (r *Reader) entry(get func(string) string) (civil.Record, string) {
 		return civil.Record{}, reason
 	}
 	rec := civil.Record{Kind: kind, Office: office, RegisteredOn: registered, Register: civil.Register{Number: number, Book: book, Year: year}}
-	person := civil.Person{FullName: get("full_name"), Sex: sexes[vntext.Fold(get("sex"))], DateOfBirth: date(get("date_of_birth")),
+	person := civil.Person{FullName: get("full_name"), Sex: sexes[vntext.Fold(get("sex"))], DateOfBirth: r.date(get("date_of_birth")),
 		PlaceOfBirth: get("place_of_birth"), Ethnicity: get("ethnicity"), Nationality: get("nationality"), Hometown: get("hometown"),
 		PersonalID: get("personal_id"), Residence: get("residence")}
 	if person.Sex == "" {
@@ -251,10 +348,10 @@ func (r *Reader) entry(get func(string) string) (civil.Record, string) {
 	case civil.BirthKind:
 		b := &civil.Birth{Child: person, Requester: requester}
 		if n := get("mother_name"); n != "" {
-			b.Mother = &civil.Parent{FullName: n, DateOfBirth: date(get("mother_date_of_birth"))}
+			b.Mother = &civil.Parent{FullName: n, DateOfBirth: r.date(get("mother_date_of_birth"))}
 		}
 		if n := get("father_name"); n != "" {
-			b.Father = &civil.Parent{FullName: n, DateOfBirth: date(get("father_date_of_birth"))}
+			b.Father = &civil.Parent{FullName: n, DateOfBirth: r.date(get("father_date_of_birth"))}
 		}
 		b.Normalize()
 		err2 = civil.ValidateBirth(b, registered, r.today)
@@ -262,7 +359,7 @@ func (r *Reader) entry(get func(string) string) (civil.Record, string) {
 		reg, _ := civil.ParseDate(registered)
 		rec.Birth, rec.Late = b, civil.LateBirth(born, reg)
 	case civil.DeathKind:
-		d := &civil.Death{Deceased: person, DateOfDeath: date(get("date_of_death")), PlaceOfDeath: get("place_of_death"), Cause: get("cause"), Requester: requester}
+		d := &civil.Death{Deceased: person, DateOfDeath: r.date(get("date_of_death")), PlaceOfDeath: get("place_of_death"), Cause: get("cause"), Requester: requester}
 		d.Normalize()
 		err2 = civil.ValidateDeath(d, registered, r.today)
 		died, _ := civil.ParseDate(d.DateOfDeath)
@@ -270,7 +367,7 @@ func (r *Reader) entry(get func(string) string) (civil.Record, string) {
 		rec.Death, rec.Late = d, civil.LateDeath(died, reg)
 	case civil.MarriageKind:
 		spouse := func(side string) civil.Spouse {
-			return civil.Spouse{FullName: get(side + "_name"), DateOfBirth: date(get(side + "_date_of_birth")), Ethnicity: get(side + "_ethnicity"),
+			return civil.Spouse{FullName: get(side + "_name"), DateOfBirth: r.date(get(side + "_date_of_birth")), Ethnicity: get(side + "_ethnicity"),
 				Nationality: get(side + "_nationality"), Residence: get(side + "_residence"), PersonalID: get(side + "_personal_id")}
 		}
 		m := &civil.Marriage{Husband: spouse("husband"), Wife: spouse("wife")}

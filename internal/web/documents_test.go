@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -379,6 +380,55 @@ func TestReplacedDocumentSaysWhy(t *testing.T) {
 		}
 		if docs := e.documents(issuing.StatusIssued, recID); len(docs) != 1 || docs[0].RecordVersion != 2 {
 			t.Fatalf("new copy: %+v", docs)
+		}
+	})
+}
+
+// A register saved by an old tool (TCVN3, semicolons) is read as Vietnamese from the page, which
+// says how it read it; bytes in no known encoding are refused with the reason, in Vietnamese.
+func TestImportPageLegacyFile(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		key := "JBSWY3DPEHPK3PXP"
+		setTOTP(t, e.store, "quantri", key)
+		a := e.loginTOTP("quantri", key)
+		text := "kind;office;number;year;registered_on;full_name;sex;date_of_birth;place_of_birth;ethnicity;nationality;mother_name;requester_name;requester_relation\n" +
+			"khai sinh;21025;4;2019;05/03/2019;Võ Thị Ánh Nguyệt;nữ;01/02/2019;Trạm y tế xã Nghĩa Kỳ;Kinh;Việt Nam;Đặng Thị Út;Đặng Thị Út;mẹ\n"
+		cmd := exec.Command("iconv", "-f", "UTF-8", "-t", "TCVN5712-1")
+		cmd.Stdin = strings.NewReader(text)
+		tcvn3, err := cmd.Output()
+		if err != nil {
+			t.Skipf("iconv: %v", err)
+		}
+		upload := func(file []byte) (*http.Response, string) {
+			var form bytes.Buffer
+			mw := multipart.NewWriter(&form)
+			fw, _ := mw.CreateFormFile("file", "so-cu.csv")
+			fw.Write(file)
+			mw.WriteField("encoding", "")
+			mw.Close()
+			return e.do(a, "POST", "/imports", &form, map[string]string{"Content-Type": mw.FormDataContentType()})
+		}
+		if resp, _ := upload(tcvn3); resp.StatusCode != 303 {
+			t.Fatalf("upload: %d", resp.StatusCode)
+		}
+		var page string
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			_, page = e.do(a, "GET", "/imports", nil, nil)
+			if strings.Contains(page, "Đã xong.") {
+				break
+			}
+		}
+		if !strings.Contains(page, "Đọc theo bảng mã tcvn3, phân cách bằng “;”.") || !strings.Contains(page, `<dd class="import-inserted">1</dd>`) {
+			t.Fatalf("import page: %s", page)
+		}
+		_, list := e.api(auth.Specialist, "GET", "/api/v1/records?q=vo+thi+anh+nguyet", "")
+		if !strings.Contains(fmt.Sprint(list), "Võ Thị Ánh Nguyệt") {
+			t.Errorf("the entry as stored: %v", list)
+		}
+		resp, body := upload([]byte("kind,office\n\x81\x8d\x8f\x90\x9d\xa0\xa4\xa6\x81\x8d\x8f\x90 \x81\x9d\x90\x8f\n"))
+		if resp.StatusCode != 400 || !strings.Contains(body, "Không đọc được tệp: không nhận ra bảng mã của tệp") {
+			t.Errorf("unknown encoding: %d %s", resp.StatusCode, body)
 		}
 	})
 }

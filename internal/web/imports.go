@@ -20,12 +20,14 @@ import (
 // importJob is an import started from the web page; it runs in the background and the page
 // polls its progress.
 type importJob struct {
-	ID       string
-	Name     string
-	By       string
-	mu       sync.Mutex
-	progress legacy.Progress
-	report   bytes.Buffer
+	ID   string
+	Name string
+	By   string
+	// Encoding and Separator are what a CSV file was read with.
+	Encoding, Separator string
+	mu                  sync.Mutex
+	progress            legacy.Progress
+	report              bytes.Buffer
 }
 
 func (j *importJob) snapshot() legacy.Progress {
@@ -67,7 +69,7 @@ func (s *Server) importsPage(w http.ResponseWriter, r *http.Request) error {
 	for _, j := range jobs {
 		rows = append(rows, row{j, j.snapshot()})
 	}
-	s.render(w, r, http.StatusOK, "imports.html", map[string]any{"Jobs": rows, "Fields": legacy.Fields})
+	s.render(w, r, http.StatusOK, "imports.html", map[string]any{"Jobs": rows, "Fields": legacy.Fields, "Encodings": legacy.Encodings})
 	return nil
 }
 
@@ -96,6 +98,9 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 			return fault.Wrap(fault.Invalid, "import.bad_mapping", err)
 		}
 	}
+	if enc := r.FormValue("encoding"); enc != "" {
+		m.Encoding = enc // the user's choice wins over the mapping's
+	}
 	tmp, err := os.CreateTemp("", "tuphap-import-*"+filepath.Ext(hdr.Filename))
 	if err != nil {
 		return err
@@ -110,11 +115,14 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
-		return fault.Wrap(fault.Invalid, "import.bad_file", err)
+		return &fault.Error{Kind: fault.Invalid, Code: "import.bad_file", Args: []any{err.Error()}, Err: err}
 	}
 	b := make([]byte, 8)
 	rand.Read(b)
 	job := &importJob{ID: hex.EncodeToString(b), Name: hdr.Filename, By: actorOf(r).Username, progress: legacy.Progress{Started: time.Now()}}
+	if rd.Encoding != "" {
+		job.Encoding, job.Separator = rd.Encoding, map[rune]string{',': "“,”", ';': "“;”", '\t': "tab"}[rd.Separator]
+	}
 	s.imports.mu.Lock()
 	s.imports.jobs[job.ID] = job
 	s.imports.mu.Unlock()
