@@ -65,12 +65,21 @@ func fold(s string) string {
 }
 
 // Clean normalises a name as typed: NFC, single spaces, each word capitalised the way
-// Vietnamese names are written ("nguyễn thị đào" → "Nguyễn Thị Đào").
+// Vietnamese names are written ("nguyễn thị đào" → "Nguyễn Thị Đào"). The names of the Central
+// Highlands' peoples join parts with an apostrophe or a hyphen, each part capitalised: "Ksor
+// H'Bia", "Y-Moan Ênuôl", "H'Hen Niê".
 func Clean(s string) string {
-	words := strings.Fields(norm.NFC.String(s))
+	// Word types a typographic apostrophe; names are stored and searched with the plain one.
+	words := strings.Fields(strings.NewReplacer("’", "'", "ʼ", "'").Replace(norm.NFC.String(s)))
 	for i, w := range words {
 		rs := []rune(strings.ToLower(w))
-		rs[0] = unicode.ToUpper(rs[0])
+		start := true
+		for j, r := range rs {
+			if start && unicode.IsLetter(r) {
+				rs[j] = unicode.ToUpper(r)
+			}
+			start = r == '\'' || r == '-'
+		}
 		words[i] = string(rs)
 	}
 	return strings.Join(words, " ")

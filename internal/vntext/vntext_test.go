@@ -1,6 +1,7 @@
 package vntext
 
 import (
+	"golang.org/x/text/unicode/norm"
 	"math"
 	"strings"
 	"testing"
@@ -29,8 +30,19 @@ func TestFold(t *testing.T) {
 }
 
 func TestClean(t *testing.T) {
-	if got := Clean("  nguyễn   THỊ đào "); got != "Nguyễn Thị Đào" {
-		t.Errorf("Clean = %q", got)
+	for in, want := range map[string]string{
+		"  nguyễn   THỊ đào ":  "Nguyễn Thị Đào",
+		"NGUYỄN VĂN AN":        "Nguyễn Văn An",
+		"Ksor H'Bia":           "Ksor H'Bia", // Gia Rai: the part after the apostrophe keeps its capital
+		"ksor h'bia":           "Ksor H'Bia",
+		"KSOR H'BIA":           "Ksor H'Bia",
+		"y-moan ênuôl":         "Y-Moan Ênuôl", // Ê Đê
+		"H’Hen Niê":            "H'Hen Niê",    // a typographic apostrophe, as Word writes it
+		norm.NFD.String("đào"): "Đào",
+	} {
+		if got := Clean(in); got != want {
+			t.Errorf("Clean(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
