@@ -2,8 +2,10 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -226,6 +228,54 @@ func TestBrowserSignAndFollowQR(t *testing.T) {
 		do(t, citizen, chromedp.Navigate(qr), chromedp.WaitVisible(chromedp.ID("verdict")))
 		if v := run(t, citizen, chromedp.Text(chromedp.ID("verdict"))); v != "Văn bản thật, đang có hiệu lực." {
 			t.Fatalf("verdict: %q", v)
+		}
+	})
+}
+
+// On a phone (360 px), the administrator previews a TCVN3 register: the page reads it as
+// Vietnamese, fits the screen (the table scrolls inside its box), and stores nothing.
+// TUPHAP_SCREENSHOTS=DIR keeps a screenshot to look at.
+func TestBrowserImportPreviewOnAPhone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		key := "JBSWY3DPEHPK3PXP"
+		setTOTP(t, e.store, "quantri", key)
+		text := "kind;office;number;year;registered_on;full_name;sex;date_of_birth;place_of_birth;ethnicity;nationality;mother_name;requester_name;requester_relation\n" +
+			"khai sinh;21025;4;2019;05/03/2019;ksor h'bia;nữ;01/02/2019;Trạm y tế xã Nghĩa Kỳ;Gia Rai;Việt Nam;Đặng Thị Út;Đặng Thị Út;mẹ\n" +
+			"khai sinh;21025;5;2019;03/25/2019;Lê Văn Tám;nam;01/02/2019;Trạm y tế;Kinh;Việt Nam;Hồ Thị Sen;Hồ Thị Sen;mẹ\n"
+		cmd := exec.Command("iconv", "-f", "UTF-8", "-t", "TCVN5712-1")
+		cmd.Stdin = strings.NewReader(text)
+		tcvn3, err := cmd.Output()
+		if err != nil {
+			t.Skipf("iconv: %v", err)
+		}
+		file := filepath.Join(t.TempDir(), "so-khai-sinh-2019.csv")
+		os.WriteFile(file, tcvn3, 0o600)
+
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "quantri", password)
+		code, _ := auth.TOTPCode(key, time.Now())
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("totp-code")), chromedp.SendKeys(chromedp.ID("totp-code"), code),
+			chromedp.Click(chromedp.ID("totp-submit")), chromedp.WaitVisible(chromedp.ID("welcome")),
+			chromedp.Navigate(e.srv.URL+"/imports"), chromedp.WaitVisible(chromedp.ID("import-file")),
+			chromedp.SetUploadFiles(chromedp.ID("import-file"), []string{file}),
+			chromedp.Click(chromedp.ID("import-preview-button")), chromedp.WaitVisible(chromedp.ID("import-preview")))
+		shown := run(t, ctx, chromedp.Text(chromedp.ID("import-preview")))
+		for _, want := range []string{"Ksor H'Bia", "Đặng Thị Út", "Sẽ nhập", "tháng/ngày/năm", "tcvn3"} {
+			if !strings.Contains(shown, want) {
+				t.Errorf("the preview shows no %q:\n%s", want, shown)
+			}
+		}
+		if w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
+			t.Errorf("the page is %d px wide on a 360 px screen", w)
+		}
+		if dir := os.Getenv("TUPHAP_SCREENSHOTS"); dir != "" {
+			png := run(t, ctx, chromedp.FullScreenshot(90))
+			os.WriteFile(filepath.Join(dir, "import-preview-"+st.Dialect()+".png"), png, 0o644)
+		}
+		if _, list := e.api(auth.Specialist, "GET", "/api/v1/records?q=ksor", ""); fmt.Sprint(list["total"]) != "0" {
+			t.Errorf("a preview stored entries: %v", list)
 		}
 	})
 }

@@ -432,3 +432,41 @@ func TestImportPageLegacyFile(t *testing.T) {
 		}
 	})
 }
+
+// The preview shows the first rows as they would be stored (decoded, dates read, names
+// cleaned) and why a row would be refused, and stores nothing.
+func TestImportPreview(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		key := "JBSWY3DPEHPK3PXP"
+		setTOTP(t, e.store, "quantri", key)
+		a := e.loginTOTP("quantri", key)
+		text := "kind;office;number;year;registered_on;full_name;sex;date_of_birth;place_of_birth;ethnicity;nationality;mother_name;requester_name;requester_relation\n" +
+			"khai sinh;21025;4;2019;05/03/2019;ksor h'bia;nữ;01/02/2019;Trạm y tế xã Nghĩa Kỳ;Gia Rai;Việt Nam;Đặng Thị Út;Đặng Thị Út;mẹ\n" +
+			"khai sinh;21025;5;2019;03/25/2019;Lê Văn Tám;nam;01/02/2019;Trạm y tế;Kinh;Việt Nam;Hồ Thị Sen;Hồ Thị Sen;mẹ\n"
+		cmd := exec.Command("iconv", "-f", "UTF-8", "-t", "TCVN5712-1")
+		cmd.Stdin = strings.NewReader(text)
+		file, err := cmd.Output()
+		if err != nil {
+			t.Skipf("iconv: %v", err)
+		}
+		var form bytes.Buffer
+		mw := multipart.NewWriter(&form)
+		fw, _ := mw.CreateFormFile("file", "so-cu.csv")
+		fw.Write(file)
+		mw.Close()
+		resp, page := e.do(a, "POST", "/imports/preview", &form, map[string]string{"Content-Type": mw.FormDataContentType()})
+		if resp.StatusCode != 200 {
+			t.Fatalf("preview: %d %s", resp.StatusCode, page)
+		}
+		for _, want := range []string{"Xem trước: so-cu.csv", "Đọc theo bảng mã tcvn3, phân cách bằng “;”.", "Đây là 2 dòng đầu như sẽ được lưu",
+			`<strong class="preview-name">Ksor H&#39;Bia</strong>`, "Ngày, tháng, năm sinh: 01/02/2019", "mẹ: Đặng Thị Út", "Sẽ nhập", "ghi theo kiểu tháng/ngày/năm"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the preview lacks %q", want)
+			}
+		}
+		if _, list := e.api(auth.Specialist, "GET", "/api/v1/records?q=ksor", ""); fmt.Sprint(list["total"]) != "0" {
+			t.Errorf("a preview stored entries: %v", list)
+		}
+	})
+}

@@ -54,6 +54,18 @@ type imports struct {
 }
 
 func (s *Server) importsPage(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, "imports.html", map[string]any{"Jobs": s.jobRows(), "Fields": legacy.Fields, "Encodings": legacy.Encodings})
+	return nil
+}
+
+// importRow is a job on the imports page with its progress.
+type importRow struct {
+	Job *importJob
+	P   legacy.Progress
+}
+
+// jobRows are the imports of this server's run, newest first.
+func (s *Server) jobRows() []importRow {
 	s.imports.mu.Lock()
 	var jobs []*importJob
 	for _, j := range s.imports.jobs {
@@ -61,27 +73,33 @@ func (s *Server) importsPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.imports.mu.Unlock()
 	sort.Slice(jobs, func(a, b int) bool { return jobs[a].snapshot().Started.After(jobs[b].snapshot().Started) })
-	type row struct {
-		Job *importJob
-		P   legacy.Progress
-	}
-	var rows []row
+	var rows []importRow
 	for _, j := range jobs {
-		rows = append(rows, row{j, j.snapshot()})
+		rows = append(rows, importRow{j, j.snapshot()})
 	}
-	s.render(w, r, http.StatusOK, "imports.html", map[string]any{"Jobs": rows, "Fields": legacy.Fields, "Encodings": legacy.Encodings})
-	return nil
+	return rows
 }
 
-// startImport saves the uploaded file and imports it in the background: the upload answers at
-// once and the page follows the progress.
-func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
+// upload is an uploaded register, saved to a temporary file and opened for reading.
+type upload struct {
+	name string
+	file *os.File
+	rd   *legacy.Reader
+}
+
+func (u upload) close() {
+	u.file.Close()
+	os.Remove(u.file.Name())
+}
+
+// openUpload reads the import form: the file, an optional mapping and the encoding chosen.
+func (s *Server) openUpload(r *http.Request) (upload, error) {
 	if err := parseMultipart(r, 32<<20); err != nil {
-		return err
+		return upload{}, err
 	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		return invalidFields(map[string]string{"file": "verify.no_file"})
+		return upload{}, invalidFields(map[string]string{"file": "verify.no_file"})
 	}
 	defer f.Close()
 	var m legacy.Mapping
@@ -89,13 +107,13 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 		defer mf.Close()
 		tmp, err := os.CreateTemp("", "tuphap-mapping-*.json")
 		if err != nil {
-			return err
+			return upload{}, err
 		}
 		io.Copy(tmp, mf)
 		tmp.Close()
 		defer os.Remove(tmp.Name())
 		if m, err = legacy.LoadMapping(tmp.Name()); err != nil {
-			return fault.Wrap(fault.Invalid, "import.bad_mapping", err)
+			return upload{}, fault.Wrap(fault.Invalid, "import.bad_mapping", err)
 		}
 	}
 	if enc := r.FormValue("encoding"); enc != "" {
@@ -103,25 +121,65 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	tmp, err := os.CreateTemp("", "tuphap-import-*"+filepath.Ext(hdr.Filename))
 	if err != nil {
-		return err
+		return upload{}, err
 	}
+	u := upload{name: hdr.Filename, file: tmp}
 	if _, err := io.Copy(tmp, f); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
+		u.close()
+		return upload{}, err
 	}
 	tmp.Seek(0, io.SeekStart)
-	rd, err := legacy.Open(hdr.Filename, tmp, m, s.units, s.now())
-	if err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return &fault.Error{Kind: fault.Invalid, Code: "import.bad_file", Args: []any{err.Error()}, Err: err}
+	if u.rd, err = legacy.Open(hdr.Filename, tmp, m, s.units, s.now()); err != nil {
+		u.close()
+		return upload{}, badFile(err)
 	}
+	return u, nil
+}
+
+// badFile is a file that cannot be read, with the reason (in Vietnamese, from package legacy).
+func badFile(err error) error {
+	return &fault.Error{Kind: fault.Invalid, Code: "import.bad_file", Args: []any{err.Error()}, Err: err}
+}
+
+// separatorName is how the page names a CSV file's separator.
+func separatorName(r rune) string {
+	return map[rune]string{',': "“,”", ';': "“;”", '\t': "tab"}[r]
+}
+
+// previewRows is how many rows a preview shows.
+const previewRows = 20
+
+// previewImport shows the first rows of an uploaded file as they would be stored, and stores
+// nothing.
+func (s *Server) previewImport(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.openUpload(r)
+	if err != nil {
+		return err
+	}
+	defer u.close()
+	rows, err := legacy.Preview(u.rd, previewRows)
+	if err != nil {
+		return badFile(err)
+	}
+	preview := map[string]any{"Name": u.name, "Rows": rows, "Encoding": u.rd.Encoding, "Separator": separatorName(u.rd.Separator)}
+	s.render(w, r, http.StatusOK, "imports.html", map[string]any{"Jobs": s.jobRows(), "Fields": legacy.Fields,
+		"Encodings": legacy.Encodings, "Preview": preview})
+	return nil
+}
+
+// startImport saves the uploaded file and imports it in the background: the upload answers at
+// once and the page follows the progress.
+func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.openUpload(r)
+	if err != nil {
+		return err
+	}
+	rd := u.rd
 	b := make([]byte, 8)
 	rand.Read(b)
-	job := &importJob{ID: hex.EncodeToString(b), Name: hdr.Filename, By: actorOf(r).Username, progress: legacy.Progress{Started: time.Now()}}
+	job := &importJob{ID: hex.EncodeToString(b), Name: u.name, By: actorOf(r).Username, progress: legacy.Progress{Started: time.Now()}}
 	if rd.Encoding != "" {
-		job.Encoding, job.Separator = rd.Encoding, map[rune]string{',': "“,”", ';': "“;”", '\t': "tab"}[rd.Separator]
+		job.Encoding, job.Separator = rd.Encoding, separatorName(rd.Separator)
 	}
 	s.imports.mu.Lock()
 	s.imports.jobs[job.ID] = job
@@ -130,9 +188,8 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 	s.imports.running.Add(1)
 	go func() {
 		defer s.imports.running.Done()
-		defer os.Remove(tmp.Name())
-		defer tmp.Close()
-		p, err := legacy.Run(s.imports.ctx, s.store, rd, hdr.Filename, 2000, by, job, func(p legacy.Progress) {
+		defer u.close()
+		p, err := legacy.Run(s.imports.ctx, s.store, rd, u.name, 2000, by, job, func(p legacy.Progress) {
 			job.mu.Lock()
 			job.progress = p
 			job.mu.Unlock()
@@ -142,7 +199,7 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 		job.progress.Done = true
 		if err != nil {
 			job.progress.Error = err.Error()
-			s.log.Error("import", "file", hdr.Filename, "err", err)
+			s.log.Error("import", "file", u.name, "err", err)
 		}
 		job.mu.Unlock()
 	}()

@@ -222,6 +222,7 @@ func (s *Server) routes() http.Handler {
 	h("POST /outbox/retry", auth.WriteRecords, s.retryAllPage)
 	h("GET /imports", auth.ManageSettings, s.importsPage)
 	h("POST /imports", auth.ManageSettings, s.startImport)
+	h("POST /imports/preview", auth.ManageSettings, s.previewImport)
 	h("GET /imports/{id}", auth.ManageSettings, s.importProgress)
 	h("GET /imports/{id}/report.csv", auth.ManageSettings, s.importReport)
 	h("GET /keys", auth.ManageSettings, s.keysPage)
