@@ -186,13 +186,21 @@ func NormalizeCode(s string) (string, bool) {
 	return s[:4] + "-" + s[4:8] + "-" + s[8:], true
 }
 
-// Rate is the on-time share of settled dossiers.
+// Rate is the on-time share of settled dossiers, beside the backlog that the share alone would
+// hide: the dossiers still open, within their time or overdue, and those waiting for the
+// applicant (whose clock is stopped).
 type Rate struct {
 	Settled int     `json:"settled"`
 	OnTime  int     `json:"on_time"`
 	Late    int     `json:"late"`
-	Rate    float64 `json:"rate"` // OnTime / Settled; 1 when nothing was settled
+	Rate    float64 `json:"rate"`    // OnTime / Settled; 1 when nothing was settled
+	Open    int     `json:"open"`    // received or in progress
+	Overdue int     `json:"overdue"` // of Open, past their due time
+	Waiting int     `json:"waiting"` // waiting for the applicant
 }
+
+// WithinTime are the open dossiers not yet due.
+func (r Rate) WithinTime() int { return r.Open - r.Overdue }
 
 // NewRate computes the rate from counts.
 func NewRate(settled, onTime int) Rate {

@@ -271,7 +271,9 @@ type Report struct {
 }
 
 // OnTime reports the share of dossiers settled on time among those settled from from to to
-// (dates, inclusive, in Vietnam's time).
+// (dates, inclusive, in Vietnam's time), and beside it the backlog now: the dossiers received
+// by the end of the period and still open, within their time or overdue, or waiting for the
+// applicant. A rate of 99.5 % over the settled ones says nothing of thirty overdue ones.
 func (s *Service) OnTime(ctx context.Context, p auth.Principal, from, to time.Time, office string) (Report, error) {
 	if err := p.Allow(auth.ViewRecords, office); err != nil {
 		return Report{}, err
@@ -308,6 +310,23 @@ func (s *Service) OnTime(ctx context.Context, p auth.Principal, from, to time.Ti
 	}
 	for k, a := range byProc {
 		r.ByProcedure[k] = dossier.NewRate(a.s, a.o)
+	}
+	backlog, err := s.repo.backlogCounts(ctx, end, s.store.Now(), office)
+	if err != nil {
+		return Report{}, err
+	}
+	addOpen := func(m map[string]dossier.Rate, k string, b backlogRow) {
+		x, ok := m[k]
+		if !ok {
+			x = dossier.NewRate(0, 0)
+		}
+		x.Open, x.Overdue, x.Waiting = x.Open+b.Open, x.Overdue+b.Overdue, x.Waiting+b.Waiting
+		m[k] = x
+	}
+	for _, b := range backlog {
+		r.Total.Open, r.Total.Overdue, r.Total.Waiting = r.Total.Open+b.Open, r.Total.Overdue+b.Overdue, r.Total.Waiting+b.Waiting
+		addOpen(r.ByOffice, b.Office, b)
+		addOpen(r.ByProcedure, b.Procedure, b)
 	}
 	return r, nil
 }

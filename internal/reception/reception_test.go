@@ -175,6 +175,24 @@ func TestListsAndRate(t *testing.T) {
 		if r.Total.Settled != 3 || r.Total.OnTime != 2 || r.ByProcedure["GH"].Rate != 1 || r.ByProcedure["BSTL"].Late != 1 || r.ByOffice["21025"].Settled != 3 {
 			t.Fatalf("report: %+v", r)
 		}
+		// The backlog beside the rate: b, due Monday 9 March, is still open on the 11th.
+		if r.Total.Open != 1 || r.Total.Overdue != 1 || r.ByProcedure["CDGH"].Overdue != 1 || r.ByOffice["21025"].WithinTime() != 0 {
+			t.Fatalf("backlog: %+v", r.Total)
+		}
+		c.t = at("2026-03-11 16:30")
+		waiting, err := svc.Move(ctx, officer, by, open("GH", "2026-03-11 16:10").Code, dossier.Waiting, "thiếu bản sao giấy tờ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh := open("GH", "2026-03-11 16:20")
+		if r, _ := svc.OnTime(ctx, leader, at("2026-03-01 00:00"), at("2026-03-31 00:00"), ""); r.Total.Open != 2 || r.Total.Overdue != 1 ||
+			r.Total.Waiting != 1 || r.Total.WithinTime() != 1 || r.ByProcedure["GH"].Open != 1 {
+			t.Fatalf("backlog with %s waiting and %s fresh: %+v", waiting.Code, fresh.Code, r.Total)
+		}
+		// A period that ended before they came counts only what it had received.
+		if r, _ := svc.OnTime(ctx, leader, at("2026-03-01 00:00"), at("2026-03-05 00:00"), ""); r.Total.Open != 1 || r.Total.Waiting != 0 {
+			t.Fatalf("backlog of 1-5 March: %+v", r.Total)
+		}
 		// Settled on 9 and 11 March; a report of 10 March alone has nothing.
 		if r, _ := svc.OnTime(ctx, leader, at("2026-03-10 00:00"), at("2026-03-10 00:00"), ""); r.Total.Settled != 0 {
 			t.Fatalf("one day: %+v", r.Total)

@@ -304,3 +304,33 @@ func (r repo) onTimeCounts(ctx context.Context, from, to time.Time, office strin
 	}
 	return out, r.st.Fail(rows.Err())
 }
+
+// backlogRow is the open dossiers of one office and procedure.
+type backlogRow struct {
+	Office, Procedure      string
+	Open, Overdue, Waiting int
+}
+
+// backlogCounts counts the dossiers received before receivedBefore that are still open: in hand
+// (and of those, past due at now) or waiting for the applicant.
+func (r repo) backlogCounts(ctx context.Context, receivedBefore, now time.Time, office string) ([]backlogRow, error) {
+	rows, err := r.st.Query(ctx, `SELECT office, procedure_code,
+		SUM(CASE WHEN status <> 'waiting' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN status <> 'waiting' AND due_at < $2 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN status = 'waiting' THEN 1 ELSE 0 END)
+		FROM dossiers WHERE status IN ('received', 'in_progress', 'waiting') AND received_at < $1 AND ($3 = '' OR office = $3)
+		GROUP BY office, procedure_code ORDER BY office, procedure_code`, store.Time(receivedBefore), store.Time(now), office)
+	if err != nil {
+		return nil, r.st.Fail(fmt.Errorf("reception: backlog counts: %w", err))
+	}
+	defer rows.Close()
+	var out []backlogRow
+	for rows.Next() {
+		var c backlogRow
+		if err := rows.Scan(&c.Office, &c.Procedure, &c.Open, &c.Overdue, &c.Waiting); err != nil {
+			return nil, r.st.Fail(err)
+		}
+		out = append(out, c)
+	}
+	return out, r.st.Fail(rows.Err())
+}

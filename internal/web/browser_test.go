@@ -279,3 +279,35 @@ func TestBrowserImportPreviewOnAPhone(t *testing.T) {
 		}
 	})
 }
+
+// The leader reads the on-time report on a phone: the backlog and its bar fit 360 px (the
+// tables scroll inside their box). TUPHAP_SCREENSHOTS=DIR keeps a screenshot.
+func TestBrowserOnTimeReportOnAPhone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		past := time.Now().AddDate(0, -1, 0).UTC().Format(time.RFC3339)
+		for _, body := range []string{`{"procedure": "GH", "applicant": "Lê Thị Hoa", "received_at": "` + past + `", "backdate_reason": "nhập muộn"}`,
+			`{"procedure": "KS", "applicant": "Phan Văn Hải"}`, `{"procedure": "GH", "applicant": "Trần Văn Bình"}`} {
+			if got, d := e.api(auth.Officer, "POST", "/api/v1/dossiers", body); got != 201 {
+				t.Fatalf("open: %d %v", got, d)
+			}
+		}
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "lanhdao", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(e.srv.URL+"/reports/on-time"), chromedp.WaitVisible(chromedp.ID("backlog")))
+		if got := run(t, ctx, chromedp.Text(chromedp.ID("backlog"))); !strings.Contains(got, "1 quá hạn") {
+			t.Errorf("backlog: %q", got)
+		}
+		if w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
+			t.Errorf("the report is %d px wide on a 360 px screen", w)
+		}
+		if w := run(t, ctx, chromedp.Evaluate[float64](`document.querySelector('.chart svg').getBoundingClientRect().width`)); w < 200 {
+			t.Errorf("the bar is %.0f px wide", w)
+		}
+		if dir := os.Getenv("TUPHAP_SCREENSHOTS"); dir != "" {
+			png := run(t, ctx, chromedp.FullScreenshot(100))
+			os.WriteFile(filepath.Join(dir, "on-time-"+st.Dialect()+".png"), png, 0o644)
+		}
+	})
+}

@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"github.com/xuri/excelize/v2"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"tuphap/internal/auth"
 	"tuphap/internal/store"
@@ -138,6 +140,65 @@ func TestDossierPagesAndCalendarEditing(t *testing.T) {
 		_, body = e.api("", "GET", "/api/v1/calendar/due?received=2026-03-12T16:00:00%2B07:00&procedure=KS", "")
 		if body["due"] != "2026-03-14T17:00:00+07:00" { // Friday off, Saturday worked
 			t.Fatalf("due with the official schedule: %v", body)
+		}
+	})
+}
+
+// The on-time report does not hide the backlog: beside the rate of the settled dossiers it
+// shows those in hand, within their time or overdue, draws them, and exports them to XLSX.
+func TestOnTimeReportShowsTheBacklog(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		open := func(body string) string {
+			got, d := e.api(auth.Officer, "POST", "/api/v1/dossiers", body)
+			if got != 201 {
+				t.Fatalf("open %s: %d %v", body, got, d)
+			}
+			return d["code"].(string)
+		}
+		settled := open(`{"procedure": "GH", "applicant": "Trần Văn Bình"}`)
+		if got, _ := e.api(auth.Officer, "POST", "/api/v1/dossiers/"+settled+"/status", `{"status": "settled"}`); got != 200 {
+			t.Fatalf("settle: %d", got)
+		}
+		// Received a month ago (entered late, with the reason): long overdue.
+		past := time.Now().AddDate(0, -1, 0).UTC().Format(time.RFC3339)
+		open(`{"procedure": "GH", "applicant": "Lê Thị Hoa", "received_at": "` + past + `", "backdate_reason": "nhận qua bưu điện, nhập muộn"}`)
+		open(`{"procedure": "GH", "applicant": "Phan Văn Hải"}`) // received now: within its time
+
+		_, body := e.api(auth.Leader, "GET", "/api/v1/reports/on-time", "")
+		total := body["total"].(map[string]any)
+		if total["rate"] != 1.0 || total["open"] != 2.0 || total["overdue"] != 1.0 {
+			t.Fatalf("report: %v", total)
+		}
+		leader := e.login("lanhdao")
+		_, page := e.do(leader, "GET", "/reports/on-time", nil, nil)
+		for _, want := range []string{"100,0%", "Đang giải quyết 2 hồ sơ: 1 trong hạn, 1 quá hạn; 0 hồ sơ chờ bổ sung", `<svg class="bar"`,
+			`aria-label="Toàn bộ: Đã giải quyết đúng hạn 1, Đã giải quyết trễ hạn 0, Đang giải quyết trong hạn 1, Quá hạn 1, Chờ bổ sung 0"`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the report page lacks %q", want)
+			}
+		}
+		resp, xlsx := e.do(leader, "GET", "/reports/on-time.xlsx", nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), ".xlsx") {
+			t.Fatalf("export: %d %s", resp.StatusCode, resp.Header.Get("Content-Disposition"))
+		}
+		f, err := excelize.OpenReader(strings.NewReader(xlsx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows("Theo đơn vị")
+		if err != nil || len(rows) < 6 {
+			t.Fatalf("sheet by office: %v %v", rows, err)
+		}
+		if got := strings.Join(rows[3], "|"); got != "Cơ quan|Đã giải quyết|Đã giải quyết đúng hạn|Đã giải quyết trễ hạn|Tỷ lệ|Đang giải quyết trong hạn|Quá hạn|Chờ bổ sung" {
+			t.Errorf("headings: %s", got)
+		}
+		last := rows[len(rows)-1]
+		if strings.Join(last, "|") != "Toàn bộ|1|1|0|100.00%|1|1|0" {
+			t.Errorf("total row: %q", last)
+		}
+		if v, _ := f.GetCellValue("Theo đơn vị", "E5", excelize.Options{RawCellValue: true}); v != "1" {
+			t.Errorf("the rate is stored as %q, want the number 1 shown as a percentage", v)
 		}
 	})
 }

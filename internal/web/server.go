@@ -202,6 +202,7 @@ func (s *Server) routes() http.Handler {
 	h("POST /dossiers/{code}/extension", auth.WriteRecords, s.extendDossier)
 	h("GET /dossiers/{code}/receipt.pdf", auth.ViewRecords, s.receiptPDF)
 	h("GET /reports/on-time", auth.ViewRecords, s.onTimePage)
+	h("GET /reports/on-time.xlsx", auth.ViewRecords, s.onTimeXLSX)
 	h("GET /calendar", anyUser, s.calendarPage)
 	h("GET /calendar/{year}", anyUser, s.calendarPage)
 	h("POST /calendar/{year}", auth.ManageSettings, s.saveCalendar)
