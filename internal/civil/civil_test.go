@@ -218,6 +218,14 @@ func TestParseQuery(t *testing.T) {
 		{"2026-02-01 đào", Query{Name: "dao", DOB: "2026-02-01"}},
 		{"15", Query{Number: 15}},
 		{"31/02/2026 lan", Query{Name: "lan"}}, // no such day: ignored, not a name
+		// Register references as officers write them (the extract's "Số: 17, Quyển số: 01/2026").
+		{"17/2026", Query{Number: 17, Year: 2026}},
+		{"số 17 quyển 01/2026", Query{Number: 17, Book: "01", Year: 2026}},
+		{"So 17 quyen 21019/01/2010", Query{Number: 17, Book: "21019/01", Year: 2010}},
+		{"quyển 02 số 5 Lê Văn Tám", Query{Name: "le van tam", Number: 5, Book: "02"}},
+		{"Số Thị Lan", Query{Name: "so thi lan"}}, // "số" without a number is a word of the name
+		{"mẹ: Trần Thị Lan", Query{Mother: "tran thi lan"}},
+		{"nguyen van an me: tran thi cha: le van", Query{Name: "nguyen van an", Mother: "tran thi", Father: "le van"}},
 	}
 	for _, tt := range tests {
 		if got := ParseQuery(tt.in); got != tt.want {

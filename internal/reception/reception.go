@@ -143,6 +143,22 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, idOrCode string) (d
 	return d, ev, err
 }
 
+// ForRecord lists the dossiers that a register entry answered, those the caller may see: the
+// record page links to them, as the dossier page links to its record.
+func (s *Service) ForRecord(ctx context.Context, p auth.Principal, recordID string) ([]dossier.Dossier, error) {
+	ds, err := s.repo.byRecord(ctx, recordID)
+	if err != nil {
+		return nil, err
+	}
+	var out []dossier.Dossier
+	for _, d := range ds {
+		if p.Allow(auth.ViewRecords, d.Office) == nil {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 // Track is the citizen's view of a dossier by its receipt code: no login, only the procedure,
 // status and dates.
 func (s *Service) Track(ctx context.Context, code string) (dossier.Dossier, error) {

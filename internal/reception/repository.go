@@ -334,3 +334,21 @@ func (r repo) backlogCounts(ctx context.Context, receivedBefore, now time.Time, 
 	}
 	return out, r.st.Fail(rows.Err())
 }
+
+// byRecord lists the dossiers answered by a register entry.
+func (r repo) byRecord(ctx context.Context, recordID string) ([]dossier.Dossier, error) {
+	rows, err := r.st.Query(ctx, `SELECT `+dossierCols+` FROM dossiers WHERE record_id = $1 ORDER BY received_at`, recordID)
+	if err != nil {
+		return nil, r.st.Fail(fmt.Errorf("reception: dossiers of a record: %w", err))
+	}
+	defer rows.Close()
+	var out []dossier.Dossier
+	for rows.Next() {
+		d, err := scanDossier(rows)
+		if err != nil {
+			return nil, r.st.Fail(err)
+		}
+		out = append(out, d)
+	}
+	return out, r.st.Fail(rows.Err())
+}

@@ -390,7 +390,12 @@ func (b *search) capProbe() (q string, args []any, open bool) {
 // searchPage reads one page of a search.
 func (db *Records) searchPage(ctx context.Context, b *search, byName bool, limit, offset int) ([]RecordSummary, error) {
 	if !byName {
-		return db.summaries(ctx, b.where("")+` ORDER BY registered_on DESC, id DESC`+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), b.args)
+		order := ` ORDER BY registered_on DESC, id DESC`
+		if b.parentOrder != "" {
+			// In the parent index's order: "nguyen" as a mother's name is a third of the province.
+			order = ` ORDER BY ` + b.parentOrder + `, date_of_birth, id`
+		}
+		return db.summaries(ctx, b.where("")+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), b.args)
 	}
 	var out []RecordSummary
 	for _, st := range b.nameSteps() {
@@ -461,11 +466,13 @@ func (st nameStep) tail(b *search, limit int) string {
 
 // search is a search's conditions and their arguments.
 type search struct {
-	conds  []string
-	plain  []string // the same conditions, in a form no index serves
-	args   []any
-	lo, hi string // placeholders of the name prefix range
-	name   string // the name as given
+	conds []string
+	plain []string // the same conditions, in a form no index serves
+	// parentOrder is the parent's column a search by a parent's name is listed in (index order).
+	parentOrder string
+	args        []any
+	lo, hi      string // placeholders of the name prefix range
+	name        string // the name as given
 }
 
 func (b *search) arg(v any) string {
@@ -520,8 +527,9 @@ func (b *search) wherePlain(extra string) string {
 // the spread of entries over offices.
 func searchSQL(q civil.Query) *search {
 	b := &search{}
-	// A personal ID or a date of birth finds a handful of entries through its own index.
-	narrow := q.PersonalID != "" || q.DOB != ""
+	// A personal ID, a date of birth or a register number finds a handful of entries through
+	// its own index.
+	narrow := q.PersonalID != "" || q.DOB != "" || q.Number != 0 || q.Mother != "" || q.Father != ""
 	add := func(col, op string, v any, scope bool) {
 		ph := b.arg(v)
 		plain := col + " || ''"
@@ -550,11 +558,28 @@ func searchSQL(q civil.Query) *search {
 	if q.Number != 0 {
 		add("reg_number", "=", q.Number, false)
 	}
+	if q.Year != 0 {
+		add("reg_year", "=", q.Year, false)
+	}
+	if q.Book != "" {
+		add("reg_book", "=", q.Book, true)
+	}
 	if q.From != "" {
 		add("registered_on", ">=", q.From, true)
 	}
 	if q.To != "" {
 		add("registered_on", "<=", q.To, true)
+	}
+	// A parent's name is a prefix of the folded name, through records_mother or records_father.
+	for _, parent := range []struct{ col, name string }{{"mother_folded", q.Mother}, {"father_folded", q.Father}} {
+		if parent.name != "" {
+			lo, hi := b.arg(parent.name), b.arg(prefixEnd(parent.name))
+			cond := fmt.Sprintf("(%s >= %s AND %s < %s)", parent.col, lo, parent.col, hi)
+			b.conds, b.plain = append(b.conds, cond), append(b.plain, cond)
+			if b.parentOrder == "" {
+				b.parentOrder = parent.col
+			}
+		}
 	}
 	if q.Name != "" {
 		b.lo, b.hi = b.arg(q.Name), b.arg(prefixEnd(q.Name))
@@ -776,7 +801,11 @@ func (db *Records) BirthByPersonalID(ctx context.Context, personalID string) (ci
 // probe of the cap (tests check that they use indexes).
 func (db *Records) ExplainSearch(ctx context.Context, q civil.Query) (string, error) {
 	b := searchSQL(q)
-	tails := []string{b.where("") + ` ORDER BY registered_on DESC, id DESC LIMIT 50`}
+	order := ` ORDER BY registered_on DESC, id DESC`
+	if b.parentOrder != "" {
+		order = ` ORDER BY ` + b.parentOrder + `, date_of_birth, id`
+	}
+	tails := []string{b.where("") + order + ` LIMIT 50`}
 	if q.Name != "" {
 		tails = nil
 		for _, st := range b.nameSteps() {

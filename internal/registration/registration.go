@@ -351,7 +351,8 @@ func (s *Service) Search(ctx context.Context, p auth.Principal, by audit.Actor, 
 		return nil, 0, err
 	}
 	parsed := civil.ParseQuery(text)
-	q.Name, q.PersonalID, q.DOB, q.Number = parsed.Name, parsed.PersonalID, parsed.DOB, parsed.Number
+	q.Name, q.PersonalID, q.DOB, q.Number, q.Year, q.Book = parsed.Name, parsed.PersonalID, parsed.DOB, parsed.Number, parsed.Year, parsed.Book
+	q.Mother, q.Father = parsed.Mother, parsed.Father
 	if scope := p.Scope(); scope != "" {
 		q.Office = scope
 	}

@@ -12,6 +12,7 @@ import (
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/document"
+	"tuphap/internal/dossier"
 	"tuphap/internal/i18n"
 	"tuphap/internal/outbox"
 	"tuphap/internal/registration"
@@ -24,6 +25,19 @@ func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, _ := principalOf(r)
 	text := r.URL.Query().Get("q")
+	// A receipt code typed in the search box finds its dossier (whose page checks jurisdiction).
+	// A name never holds a digit or a hyphen, and "nguyen thi" must stay a name even when its
+	// letters happen to spell a valid code.
+	if code, ok := receiptCode(text); ok {
+		target := "/dossiers/" + code
+		if r.Header.Get("HX-Request") == "true" {
+			w.Header().Set("HX-Redirect", target)
+			w.WriteHeader(http.StatusOK)
+			return nil
+		}
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return nil
+	}
 	items, total, err := s.registry.Search(r.Context(), p, actorOf(r), text, q)
 	if err != nil {
 		return err
@@ -220,10 +234,14 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	for _, m := range linked {
 		answers[m.ID] = agencyAnswer(langOf(r), m)
 	}
+	dossiers, err := s.desk.ForRecord(r.Context(), p, rec.ID)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "record.html", map[string]any{"Record": rec, "History": hist, "Extracts": extracts, "Linked": linked,
 		"Answers": answers, "People": people, "Changed": changed, "PIDPending": pid, "CanOutbox": p.Can(auth.ViewOutbox),
 		"OfficeName": office.Name, "Sections": sections, "Values": formValues(entryOf(rec)), "New": r.URL.Query().Get("new") != "",
-		"CanWrite": p.Allow(auth.WriteRecords, rec.Office) == nil})
+		"CanWrite": p.Allow(auth.WriteRecords, rec.Office) == nil, "Dossiers": dossiers})
 	return nil
 }
 
@@ -339,4 +357,13 @@ func fieldName(lang i18n.Lang, path string) string {
 		name += " (" + i18n.T(lang, "form."+section) + ")"
 	}
 	return name
+}
+
+// receiptCode reads a search as a dossier's receipt code: one word with a digit or a hyphen.
+func receiptCode(text string) (string, bool) {
+	text = strings.TrimSpace(text)
+	if strings.ContainsAny(text, " \t") || !strings.ContainsAny(text, "-0123456789") {
+		return "", false
+	}
+	return dossier.NormalizeCode(text)
 }

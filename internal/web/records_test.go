@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -418,6 +419,47 @@ func TestDuplicateCandidatesOutsideJurisdictionMasked(t *testing.T) {
 		entries, err := st.AuditEntries(ctx, store.AuditFilter{Action: "record.candidates"})
 		if err != nil || len(entries) != 2 {
 			t.Fatalf("showings audited: %d %v", len(entries), err)
+		}
+	})
+}
+
+// Find anything from anything: a record's page links to the dossier its registration opened,
+// the search box takes that dossier's receipt code, a register reference as officers write it,
+// and a parent's name.
+func TestFindAnythingFromAnything(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		got, rec := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
+		if got != 201 {
+			t.Fatalf("birth: %d %v", got, rec)
+		}
+		id := rec["id"].(string)
+		reg := rec["register"].(map[string]any)
+		c := e.login("canbo")
+		_, page := e.do(c, "GET", "/records/"+id, nil, nil)
+		m := regexp.MustCompile(`href="/dossiers/([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9])"`).FindStringSubmatch(page)
+		if m == nil || !strings.Contains(page, `id="record-dossiers"`) {
+			t.Fatalf("the record page links to no dossier:\n%s", page)
+		}
+		code := m[1]
+		resp, _ := e.do(c, "GET", "/records?q="+url.QueryEscape(" "+strings.ToLower(code)+" "), nil, nil)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/dossiers/"+code {
+			t.Fatalf("a receipt code in the search box: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if resp, _ := e.do(c, "GET", "/records?q=nguyen+thi", nil, nil); resp.StatusCode != 200 {
+			t.Fatalf("a name whose letters could spell a code stays a name: %d", resp.StatusCode)
+		}
+		number, year := int(reg["number"].(float64)), int(reg["year"].(float64))
+		for _, q := range []string{fmt.Sprintf("%d/%d", number, year), fmt.Sprintf("số %d quyển %s/%d", number, reg["book"], year),
+			"mẹ: Trần Thị Lan", "me: tran thi"} {
+			_, list := e.api(auth.Officer, "GET", "/api/v1/records?q="+url.QueryEscape(q), "")
+			items, _ := list["items"].([]any)
+			if len(items) != 1 || items[0].(map[string]any)["id"] != id {
+				t.Errorf("search %q: %v", q, list)
+			}
+		}
+		if _, list := e.api(auth.Officer, "GET", "/api/v1/records?q="+url.QueryEscape(fmt.Sprintf("%d/%d", number, year-1)), ""); fmt.Sprint(list["total"]) != "0" {
+			t.Errorf("another year's number: %v", list)
 		}
 	})
 }
