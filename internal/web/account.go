@@ -6,11 +6,6 @@ import (
 	"tuphap/internal/i18n"
 )
 
-func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "home.html", nil)
-	return nil
-}
-
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderAccount(w, r, http.StatusOK, nil, "")
 }

@@ -311,3 +311,29 @@ func TestBrowserOnTimeReportOnAPhone(t *testing.T) {
 		}
 	})
 }
+
+// The officer's home page on a phone: the work queue fits 360 px and its overdue count is
+// marked. TUPHAP_SCREENSHOTS=DIR keeps a screenshot.
+func TestBrowserHomeQueueOnAPhone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		past := time.Now().AddDate(0, 0, -20).UTC().Format(time.RFC3339)
+		if got, d := e.api(auth.Officer, "POST", "/api/v1/dossiers", `{"procedure": "GH", "applicant": "Lê Thị Hoa", "received_at": "`+past+`", "backdate_reason": "nhập muộn"}`); got != 201 {
+			t.Fatalf("dossier: %d %v", got, d)
+		}
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "canbo", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("work-queue")))
+		if got := strings.Join(strings.Fields(run(t, ctx, chromedp.Text(chromedp.CSS(`#work-queue li.alert`)))), " "); got != "1 hồ sơ quá hạn" {
+			t.Errorf("the marked line: %q", got)
+		}
+		if w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
+			t.Errorf("the home page is %d px wide on a 360 px screen", w)
+		}
+		if dir := os.Getenv("TUPHAP_SCREENSHOTS"); dir != "" {
+			png := run(t, ctx, chromedp.FullScreenshot(100))
+			os.WriteFile(filepath.Join(dir, "home-"+st.Dialect()+".png"), png, 0o644)
+		}
+	})
+}

@@ -578,3 +578,43 @@ func setTOTP(t *testing.T, st *store.Store, username, key string) {
 		t.Fatal(err)
 	}
 }
+
+// Each role's home page is its work queue: the officer's overdue dossiers and documents
+// waiting for a signature, the signer's documents to sign, the leader's month with its
+// backlog; every count links to its list.
+func TestHomeIsAWorkQueue(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		past := time.Now().AddDate(0, 0, -20).UTC().Format(time.RFC3339)
+		if got, d := e.api(auth.Officer, "POST", "/api/v1/dossiers", `{"procedure": "GH", "applicant": "Lê Thị Hoa", "received_at": "`+past+`", "backdate_reason": "nhập muộn"}`); got != 201 {
+			t.Fatalf("dossier: %d %v", got, d)
+		}
+		_, rec := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
+		if got, d := e.api(auth.Officer, "POST", "/api/v1/records/"+rec["id"].(string)+"/extracts", ""); got != 201 {
+			t.Fatalf("extract: %d %v", got, d)
+		}
+		count := regexp.MustCompile(`<a href="([^"]+)"><span class="count">(\d+)</span> ([^<]+)</a>`)
+		queue := func(user string) map[string]string {
+			_, page := e.do(e.login(user), "GET", "/", nil, nil)
+			out := map[string]string{}
+			for _, m := range count.FindAllStringSubmatch(page, -1) {
+				out[m[3]] = m[2] + " " + m[1]
+			}
+			return out
+		}
+		officer := queue("canbo")
+		for what, want := range map[string]string{"hồ sơ quá hạn": "1 /dossiers?list=overdue", "văn bản chờ ký số": "1 /documents?status=issued",
+			"yêu cầu liên thông bị từ chối, cần xử lý": "0 /outbox?status=dead", "hồ sơ chờ người dân bổ sung": "0 /dossiers?list=open"} {
+			if officer[what] != want {
+				t.Errorf("officer's %q: %q, want %q (queue %v)", what, officer[what], want, officer)
+			}
+		}
+		if got := queue("chutich")["văn bản chờ ký số"]; got != "1 /documents?status=issued" {
+			t.Errorf("signer's documents to sign: %q", got)
+		}
+		_, page := e.do(e.login("lanhdao"), "GET", "/", nil, nil)
+		if !strings.Contains(page, `id="month"`) || !strings.Contains(page, "Đang giải quyết 1 hồ sơ: 0 trong hạn, 1 quá hạn") || !strings.Contains(page, "100,0%") {
+			t.Errorf("leader's month: %s", page)
+		}
+	})
+}
