@@ -246,3 +246,41 @@ func TestFields(t *testing.T) {
 		t.Fatal("Section")
 	}
 }
+
+// An amendment's history shows each changed field before and after (Law 60/2014 art. 28:
+// correction; art. 29: supplement of what was left empty).
+func TestDiff(t *testing.T) {
+	before := goodBirth()
+	after := goodBirth()
+	after.Child.FullName = "Nguyễn Thị Đào Hoa"                               // correction (art. 28)
+	after.Child.Hometown = ""                                                 // cleared
+	after.Father = nil                                                        // a parent removed
+	before.Child.Residence, after.Child.Residence = "", "Thôn 3, xã Bình Sơn" // supplement (art. 29)
+	got := Diff(&before, &after)
+	want := map[string][2]string{
+		"child.full_name": {"Nguyễn Thị Đào", "Nguyễn Thị Đào Hoa"},
+		"child.hometown":  {before.Child.Hometown, ""},
+		"child.residence": {"", "Thôn 3, xã Bình Sơn"},
+	}
+	seen := map[string]bool{}
+	for _, c := range got {
+		seen[c.Field] = true
+		if w, ok := want[c.Field]; ok && (c.Before != w[0] || c.After != w[1]) {
+			t.Errorf("%s: %q → %q, want %q → %q", c.Field, c.Before, c.After, w[0], w[1])
+		}
+		if strings.HasPrefix(c.Field, "father.") && (c.Before == "" || c.After != "") {
+			t.Errorf("the removed father's %s: %q → %q", c.Field, c.Before, c.After)
+		}
+	}
+	for f := range want {
+		if !seen[f] {
+			t.Errorf("%s is not among the changes %v", f, got)
+		}
+	}
+	if !seen["father.full_name"] {
+		t.Errorf("the removed father is not among the changes %v", got)
+	}
+	if d := Diff(&before, &before); len(d) != 0 {
+		t.Errorf("a version against itself: %v", d)
+	}
+}

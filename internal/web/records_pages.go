@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"tuphap/internal/fault"
 
 	"tuphap/internal/agency"
@@ -222,14 +223,7 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	changed := map[int]string{}
-	for _, v := range hist {
-		var labels []string
-		for _, f := range v.Fields {
-			labels = append(labels, fieldName(langOf(r), f))
-		}
-		changed[v.Number] = strings.Join(labels, "; ")
-	}
+	changed := historyChanges(langOf(r), hist)
 	answers := map[string]string{}
 	for _, m := range linked {
 		answers[m.ID] = agencyAnswer(langOf(r), m)
@@ -366,4 +360,50 @@ func receiptCode(text string) (string, bool) {
 		return "", false
 	}
 	return dossier.NormalizeCode(text)
+}
+
+// fieldChange is one line of an amendment in the history: the field, its value before and after.
+type fieldChange struct{ Label, Before, After string }
+
+// historyChanges is, for each version after the first, what it changed value by value: dates
+// the Vietnamese way, sexes in words, "—" for an empty value.
+func historyChanges(lang i18n.Lang, hist []civil.Version) map[int][]fieldChange {
+	byNumber := map[int]civil.Version{}
+	for _, v := range hist {
+		byNumber[v.Number] = v
+	}
+	show := func(field, v string) string {
+		switch {
+		case v == "":
+			return "—"
+		case strings.HasSuffix(field, "sex") && i18n.Has("sex."+v):
+			return i18n.T(lang, "sex."+v)
+		}
+		if t, err := time.Parse(civil.DateFormat, v); err == nil {
+			return t.Format("02/01/2006")
+		}
+		return v
+	}
+	out := map[int][]fieldChange{}
+	for _, v := range hist {
+		prev, ok := byNumber[v.Number-1]
+		if !ok {
+			continue
+		}
+		for _, c := range civil.Diff(versionEntry(prev), versionEntry(v)) {
+			out[v.Number] = append(out[v.Number], fieldChange{fieldName(lang, c.Field), show(c.Field, c.Before), show(c.Field, c.After)})
+		}
+	}
+	return out
+}
+
+// versionEntry is the entry a version holds.
+func versionEntry(v civil.Version) any {
+	switch {
+	case v.Death != nil:
+		return v.Death
+	case v.Marriage != nil:
+		return v.Marriage
+	}
+	return v.Birth
 }

@@ -152,6 +152,11 @@ func TestDeathAndAmendAPI(t *testing.T) {
 		if len(hist) != 2 || hist[1].(map[string]any)["reason"] != "Sai nơi chết" || body["place_of_death"] != "Bệnh viện Đa khoa tỉnh" {
 			t.Fatalf("record: %v", body)
 		}
+		// The record's page shows what the correction changed, value by value.
+		_, page := e.do(e.login("canbo"), "GET", "/records/"+id, nil, nil)
+		if !strings.Contains(page, "<li>Nơi chết: <del>Tại nhà</del> → <ins>Bệnh viện Đa khoa tỉnh</ins></li>") {
+			t.Errorf("the history does not show the place of death before and after:\n%s", page)
+		}
 		// A GET shows a preview and issues nothing (issue 13: the signer's queue filled with
 		// identical extracts, and a link from another site could make an officer issue one).
 		for i := 1; i <= 2; i++ {
