@@ -350,12 +350,7 @@ func (s *Service) Search(ctx context.Context, p auth.Principal, by audit.Actor, 
 	if err := p.Allow(auth.ViewRecords, ""); err != nil {
 		return nil, 0, err
 	}
-	parsed := civil.ParseQuery(text)
-	q.Name, q.PersonalID, q.DOB, q.Number, q.Year, q.Book = parsed.Name, parsed.PersonalID, parsed.DOB, parsed.Number, parsed.Year, parsed.Book
-	q.Mother, q.Father = parsed.Mother, parsed.Father
-	if scope := p.Scope(); scope != "" {
-		q.Office = scope
-	}
+	q = fromText(p, text, q)
 	items, total, err := s.records.SearchRecords(ctx, q)
 	if err != nil {
 		return nil, 0, err
@@ -366,6 +361,46 @@ func (s *Service) Search(ctx context.Context, p auth.Principal, by audit.Actor, 
 		}
 	}
 	return items, total, nil
+}
+
+// fromText completes a search's filters with what the search box says, within the caller's
+// commune.
+func fromText(p auth.Principal, text string, q civil.Query) civil.Query {
+	parsed := civil.ParseQuery(text)
+	q.Name, q.PersonalID, q.DOB, q.Number, q.Year, q.Book = parsed.Name, parsed.PersonalID, parsed.DOB, parsed.Number, parsed.Year, parsed.Book
+	q.Mother, q.Father = parsed.Mother, parsed.Father
+	if scope := p.Scope(); scope != "" {
+		q.Office = scope
+	}
+	return q
+}
+
+// MaxExport bounds one export of a search: a year's book of a large ward, not the province.
+const MaxExport = 20000
+
+// Export returns every entry a search finds, up to MaxExport, for a spreadsheet; it is audited
+// once, as an export of personal data.
+func (s *Service) Export(ctx context.Context, p auth.Principal, by audit.Actor, text string, q civil.Query) ([]RecordSummary, error) {
+	if err := p.Allow(auth.ViewRecords, ""); err != nil {
+		return nil, err
+	}
+	q = fromText(p, text, q)
+	var out []RecordSummary
+	for q.Offset, q.Limit = 0, 200; len(out) < MaxExport; q.Offset += q.Limit {
+		page, _, err := s.records.SearchRecords(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(page) < q.Limit {
+			break
+		}
+	}
+	out = out[:min(len(out), MaxExport)]
+	if err := s.Store.Audit(ctx, by.Entry("record.export", "records", fmt.Sprintf("q=%q office=%q kind=%q rows=%d", text, q.Office, q.Kind, len(out)))); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Amendment is a correction or supplement of an entry.

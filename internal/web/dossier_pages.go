@@ -37,10 +37,7 @@ func (s *Server) dueClass(d dossier.Dossier) string {
 
 func (s *Server) dossiersPage(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	list := reception.List(r.URL.Query().Get("list"))
-	if list == "" {
-		list = reception.AllOpen
-	}
+	list := dossierList(r)
 	office := r.URL.Query().Get("office")
 	ds, err := s.desk.Dossiers(r.Context(), p, list, office)
 	if err != nil {
@@ -260,4 +257,12 @@ func (s *Server) trackPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, status, "track.html", data)
 	return nil
+}
+
+// dossierList is the list a dossiers page or export asks for (all open ones by default).
+func dossierList(r *http.Request) reception.List {
+	if list := reception.List(r.URL.Query().Get("list")); list != "" {
+		return list
+	}
+	return reception.AllOpen
 }

@@ -49,7 +49,13 @@ func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) error {
 		v.Set("offset", itoa(q.Offset+len(items)))
 		next = "/records?" + v.Encode()
 	}
-	data := map[string]any{"Q": text, "Filter": q, "Items": items, "Total": total, "More": total > registration.MaxCount, "Cap": registration.MaxCount,
+	export := func(format string) string {
+		v := r.URL.Query()
+		v.Del("offset")
+		v.Set("format", format)
+		return "/export/records?" + v.Encode()
+	}
+	data := map[string]any{"ExportXLSX": export("xlsx"), "ExportCSV": export("csv"), "Q": text, "Filter": q, "Items": items, "Total": total, "More": total > registration.MaxCount, "Cap": registration.MaxCount,
 		"OfficeNames": s.officeName, "Next": next, "CanWrite": p.Can(auth.WriteRecords), "Offices": s.offices, "Scoped": p.Scope() != ""}
 	// htmx asks for the results only, so typing in the search box swaps a table, not the page.
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "results" {

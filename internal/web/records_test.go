@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
@@ -465,6 +468,66 @@ func TestFindAnythingFromAnything(t *testing.T) {
 		}
 		if _, list := e.api(auth.Officer, "GET", "/api/v1/records?q="+url.QueryEscape(fmt.Sprintf("%d/%d", number, year-1)), ""); fmt.Sprint(list["total"]) != "0" {
 			t.Errorf("another year's number: %v", list)
+		}
+	})
+}
+
+// Lists export as a clerk opens them: CSV in UTF-8 with a byte-order mark (else Excel shows
+// "Nguyá»…n"), XLSX with dates as date cells; an officer's export holds only their commune, and
+// exporting is audited once.
+func TestListExports(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		for _, b := range []string{birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""), birthJSON("21025", "Lê Văn Tám", "2026-02-03", "Hồ Thị Sen", ""),
+			birthJSON("21028", "Phạm Gia Bảo", "2026-02-05", "Đỗ Thị Hà", "")} {
+			if got, d := e.api(auth.Specialist, "POST", "/api/v1/births", b); got != 201 {
+				t.Fatalf("birth: %d %v", got, d)
+			}
+		}
+		c := e.login("canbo")
+		_, page := e.do(c, "GET", "/records", nil, nil)
+		if !strings.Contains(page, `href="/export/records?format=xlsx"`) {
+			t.Errorf("the records page has no export link")
+		}
+		resp, body := e.do(c, "GET", "/export/records?format=csv", nil, nil)
+		if resp.StatusCode != 200 || !strings.HasPrefix(body, "\ufeffLoại,") {
+			t.Fatalf("csv: %d %.80q", resp.StatusCode, body)
+		}
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
+		if err != nil || len(rows) != 3 {
+			t.Fatalf("csv rows: %v %v", rows, err)
+		}
+		if !strings.Contains(body, "Nguyễn Thị Đào") || strings.Contains(body, "Phạm Gia Bảo") {
+			t.Errorf("the officer's export holds another commune's entries, or not theirs:\n%s", body)
+		}
+		resp, body = e.do(c, "GET", "/export/records?format=xlsx&q=dao", nil, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("xlsx: %d", resp.StatusCode)
+		}
+		f, err := excelize.OpenReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheet := f.GetSheetName(0)
+		if v, _ := f.GetCellValue(sheet, "B2"); v != "Nguyễn Thị Đào" {
+			t.Errorf("B2 = %q", v)
+		}
+		if raw, _ := f.GetCellValue(sheet, "C2", excelize.Options{RawCellValue: true}); raw != "46054" { // 1 February 2026
+			t.Errorf("the date of birth is stored as %q, want the day number 46054", raw)
+		}
+		if shown, _ := f.GetCellValue(sheet, "C2"); shown != "01/02/2026" {
+			t.Errorf("the date of birth shows as %q", shown)
+		}
+		resp, body = e.do(c, "GET", "/export/dossiers?format=csv", nil, nil)
+		if resp.StatusCode != 200 || !strings.HasPrefix(body, "\ufeffMã hồ sơ,") {
+			t.Errorf("dossiers csv: %d %.60q", resp.StatusCode, body)
+		}
+		if resp, _ := e.do(c, "GET", "/export/records?format=pdf", nil, nil); resp.StatusCode != 404 {
+			t.Errorf("an unknown format: %d", resp.StatusCode)
+		}
+		_, audit := e.api(auth.Auditor, "GET", "/api/v1/audit?action=record.export", "")
+		if entries, _ := audit["items"].([]any); len(entries) != 2 {
+			t.Errorf("exports audited: %v", audit)
 		}
 	})
 }

@@ -229,6 +229,8 @@ func (s *Server) routes() http.Handler {
 	h("GET /keys", auth.ManageSettings, s.keysPage)
 	h("POST /keys", auth.ManageSettings, s.addKey)
 	h("GET /records", auth.ViewRecords, s.recordsPage)
+	h("GET /export/records", auth.ViewRecords, s.exportRecords) // ?format=csv|xlsx and the list's filters
+	h("GET /export/dossiers", auth.ViewRecords, s.exportDossiers)
 	h("GET /records/new/birth", auth.WriteRecords, s.newBirthPage)
 	h("GET /records/new/death", auth.WriteRecords, s.newDeathPage)
 	h("POST /records/births", auth.WriteRecords, s.createBirth)

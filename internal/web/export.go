@@ -1,0 +1,161 @@
+package web
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"tuphap/internal/dossier"
+	"tuphap/internal/i18n"
+)
+
+// A list exported as a clerk opens it: XLSX, or CSV in UTF-8 with a byte-order mark, without
+// which Excel reads Vietnamese as Windows-1252 ("Nguyá»…n").
+type table struct {
+	name   string // file name without extension, ASCII
+	header []string
+	rows   [][]any
+}
+
+func (t table) write(w http.ResponseWriter, format string) error {
+	switch format {
+	case "csv":
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, t.name))
+		w.Write([]byte("\ufeff"))
+		c := csv.NewWriter(w)
+		c.UseCRLF = true // what Excel writes and expects
+		c.Write(t.header)
+		for _, row := range t.rows {
+			line := make([]string, len(row))
+			for i, v := range row {
+				line[i] = fmt.Sprint(v)
+			}
+			c.Write(line)
+		}
+		c.Flush()
+		return c.Error()
+	case "xlsx":
+		f := excelize.NewFile()
+		defer f.Close()
+		sheet := f.GetSheetName(0)
+		sw, err := f.NewStreamWriter(sheet)
+		if err != nil {
+			return err
+		}
+		bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+		if err != nil {
+			return err
+		}
+		date, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("dd/mm/yyyy")})
+		if err != nil {
+			return err
+		}
+		head := make([]any, len(t.header))
+		for i, h := range t.header {
+			head[i] = excelize.Cell{StyleID: bold, Value: h}
+		}
+		if err := sw.SetRow("A1", head); err != nil {
+			return err
+		}
+		for n, row := range t.rows {
+			cells := make([]any, len(row))
+			for i, v := range row {
+				if d, ok := v.(time.Time); ok { // a date cell, which Excel sorts and filters as dates
+					cells[i] = excelize.Cell{StyleID: date, Value: d}
+					continue
+				}
+				cells[i] = v
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, n+2)
+			if err := sw.SetRow(cell, cells); err != nil {
+				return err
+			}
+		}
+		if err := sw.Flush(); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"`, t.name))
+		return f.Write(w)
+	}
+	return notFoundErr
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// day is a stored YYYY-MM-DD date as a spreadsheet date ("" stays empty).
+func day(s string) any {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return s
+	}
+	return t
+}
+
+// exportFormat is the format asked for, checked before any work (and any audit entry).
+func exportFormat(r *http.Request) (string, error) {
+	switch f := r.URL.Query().Get("format"); f {
+	case "csv", "xlsx":
+		return f, nil
+	}
+	return "", notFoundErr
+}
+
+// exportRecords writes the entries a search finds (as the records page shows them).
+func (s *Server) exportRecords(w http.ResponseWriter, r *http.Request) error {
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	q, err := listQuery(r)
+	if err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	items, err := s.registry.Export(r.Context(), p, actorOf(r), r.URL.Query().Get("q"), q)
+	if err != nil {
+		return err
+	}
+	lang := langOf(r)
+	t := table{name: "so-ho-tich-" + s.now().In(vietnam).Format("20060102"), header: []string{i18n.T(lang, "records.type"),
+		i18n.T(lang, "form.full_name"), i18n.T(lang, "form.date_of_birth"), i18n.T(lang, "form.personal_id"), i18n.T(lang, "export.number"),
+		i18n.T(lang, "export.book"), i18n.T(lang, "export.year"), i18n.T(lang, "users.office"), i18n.T(lang, "records.registered_on"),
+		i18n.T(lang, "export.date_of_death"), i18n.T(lang, "records.late")}}
+	for _, x := range items {
+		late := ""
+		if x.Late {
+			late = i18n.T(lang, "export.yes")
+		}
+		t.rows = append(t.rows, []any{i18n.T(lang, "kind."+string(x.Kind)), x.FullName, day(x.DateOfBirth), x.PersonalID, x.Register.Number,
+			x.Register.Book, x.Register.Year, s.officeName[x.Office], day(x.RegisteredOn), day(x.DateOfDeath), late})
+	}
+	return t.write(w, format)
+}
+
+// exportDossiers writes a dossier list (as the dossiers page shows it).
+func (s *Server) exportDossiers(w http.ResponseWriter, r *http.Request) error {
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	list := dossierList(r)
+	ds, err := s.desk.Dossiers(r.Context(), p, list, r.URL.Query().Get("office"))
+	if err != nil {
+		return err
+	}
+	lang := langOf(r)
+	t := table{name: "ho-so-" + string(list) + "-" + s.now().In(vietnam).Format("20060102"), header: []string{i18n.T(lang, "dossier.code"),
+		i18n.T(lang, "dossier.procedure"), i18n.T(lang, "dossier.applicant"), i18n.T(lang, "export.phone"), i18n.T(lang, "dossier.status"),
+		i18n.T(lang, "users.office"), i18n.T(lang, "export.received"), i18n.T(lang, "export.due")}}
+	for _, d := range ds {
+		proc, _ := dossier.ProcedureByCode(d.Procedure)
+		t.rows = append(t.rows, []any{d.Code, proc.Name, d.Applicant, d.Phone, i18n.T(lang, "status."+string(d.Status)), s.officeName[d.Office],
+			d.ReceivedAt.In(vietnam).Format("02/01/2006 15:04"), d.DueAt.In(vietnam).Format("02/01/2006 15:04")})
+	}
+	return t.write(w, format)
+}
