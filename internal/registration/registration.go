@@ -81,6 +81,9 @@ type DeathRequest struct {
 // DuplicateError says that likely duplicates were found; the candidates go to the officer.
 type DuplicateError struct {
 	Candidates []Candidate
+	// Final: the entry cannot be registered whatever the officer decides (a second death of
+	// one person), so no form may offer to register it anyway.
+	Final bool
 }
 
 func (e *DuplicateError) Error() string {
@@ -88,7 +91,12 @@ func (e *DuplicateError) Error() string {
 }
 
 // Unwrap classifies it as a conflict for the web layer.
-func (e *DuplicateError) Unwrap() error { return fault.New(fault.Conflict, "record.duplicate") }
+func (e *DuplicateError) Unwrap() error {
+	if e.Final {
+		return fault.New(fault.Conflict, "death.already_registered")
+	}
+	return fault.New(fault.Conflict, "record.duplicate")
+}
 
 // Candidate is what an officer sees of a suspected duplicate: only the facts compared, since it
 // may belong to another commune.
@@ -254,7 +262,7 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 		if err := s.Store.Audit(ctx, by.Entry("record.candidates", "records", prior.ID)); err != nil {
 			return civil.Record{}, err
 		}
-		return civil.Record{}, &DuplicateError{Candidates: []Candidate{candidate(p, civil.Candidate{Record: prior, Score: 100,
+		return civil.Record{}, &DuplicateError{Final: true, Candidates: []Candidate{candidate(p, civil.Candidate{Record: prior, Score: 100,
 			Reasons: []string{"dup.already_dead"}})}}
 	} else if !fault.Is(err, fault.NotFound) {
 		return civil.Record{}, err

@@ -79,6 +79,9 @@ type recordForm struct {
 	Amend      bool
 	Version    int
 	Message    string
+	// Final: the candidates make the entry impossible (a second death), so the form offers no
+	// "not a duplicate" override.
+	Final bool
 }
 
 // communes lists the commune offices, for the office choosers of department users.
@@ -186,7 +189,7 @@ func (s *Server) afterRegister(w http.ResponseWriter, r *http.Request, rec civil
 	}
 	f.Values = postedValues(r.PostForm)
 	if d, ok := duplicateOf(err); ok {
-		f.Candidates = d.Candidates
+		f.Candidates, f.Final = d.Candidates, d.Final
 		for i := range f.Candidates {
 			f.Candidates[i].Office = s.officeName[f.Candidates[i].Office] // a commune's name, not its code
 		}

@@ -271,6 +271,19 @@ func TestDeathFromBirthPage(t *testing.T) {
 		if resp, _ := e.do(e.login("chuyenvien"), "GET", "/records/new/death?birth_record="+birthID, nil, nil); resp.StatusCode != 200 {
 			t.Fatalf("specialist: %d", resp.StatusCode)
 		}
+		// A second death of the same person is refused outright: the form says why and offers
+		// no "not a duplicate" override, which could never succeed; ticking it changes nothing.
+		for _, tick := range []bool{false, true} {
+			if tick {
+				form.Set("confirm_not_duplicate", "1")
+				form.Set("duplicate_reason", "không trùng")
+			}
+			resp, page := e.postForm(c, "/records/deaths", form, nil)
+			if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "Việc khai tử của người này đã được đăng ký.") ||
+				!strings.Contains(page, "không thể đăng ký khai tử lần thứ hai") || strings.Contains(page, `name="confirm_not_duplicate"`) {
+				t.Errorf("second death (override ticked: %v): %d\n%s", tick, resp.StatusCode, page)
+			}
+		}
 	})
 }
 
