@@ -337,3 +337,54 @@ func TestBrowserHomeQueueOnAPhone(t *testing.T) {
 		}
 	})
 }
+
+// Every main page fits a 360 px phone without scrolling sideways (wide tables scroll inside
+// their own box). On failure it names the elements that stick out.
+func TestBrowserMainPagesAt360(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, rec := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Ánh Nguyệt", "2026-02-01", "Trần Thị Lan", ""))
+		id := rec["id"].(string)
+		amend := `{"change": "correction", "version": 1, "reason": "Sai nơi sinh theo giấy chứng sinh số 123/GCS", "legal_basis": "Điều 28 Luật Hộ tịch 2014",
+			"birth": ` + birthJSON("21025", "Nguyễn Thị Ánh Nguyệt", "2026-02-01", "Trần Thị Lan", "") + `}`
+		e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/amendments", amend)
+		_, d := e.api(auth.Officer, "POST", "/api/v1/dossiers", `{"procedure": "GH", "applicant": "Lê Thị Hoa"}`)
+		code := d["code"].(string)
+		e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/extracts", "")
+		key := "JBSWY3DPEHPK3PXP"
+		setTOTP(t, e.store, "quantri", key)
+		pages := map[string][]string{
+			"canbo": {"/", "/records", "/records/" + id, "/records/new/birth", "/dossiers", "/dossiers/" + code, "/dossiers/new",
+				"/documents?status=all", "/reports/on-time", "/calendar", "/outbox", "/account"},
+			"quantri":  {"/", "/users", "/keys", "/imports", "/units", "/outbox"},
+			"kiemtoan": {"/", "/audit"},
+		}
+		for _, user := range []string{"canbo", "quantri", "kiemtoan"} {
+			ctx := browserCtx(t)
+			do(t, ctx, chromedp.EmulateViewport(360, 740))
+			browserLogin(t, ctx, e.srv.URL, user, password)
+			if user == "quantri" {
+				code, _ := auth.TOTPCode(key, time.Now())
+				do(t, ctx, chromedp.WaitVisible(chromedp.ID("totp-code")), chromedp.SendKeys(chromedp.ID("totp-code"), code), chromedp.Click(chromedp.ID("totp-submit")))
+			}
+			do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")))
+			checkWidths(t, ctx, e.srv.URL, pages[user])
+		}
+	})
+}
+
+// checkWidths visits each page and reports those wider than the 360 px screen.
+func checkWidths(t *testing.T, ctx context.Context, base string, paths []string) {
+	t.Helper()
+	for _, path := range paths {
+		do(t, ctx, chromedp.Navigate(base+path), chromedp.WaitReady(chromedp.CSS("footer")))
+		w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		if w <= 360 {
+			continue
+		}
+		wide := run(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('body *')).filter(el => {
+				const r = el.getBoundingClientRect(); return r.right > 361 && !el.closest('.scroll');
+			}).slice(0, 5).map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + el.className : '') + ' ' + Math.round(el.getBoundingClientRect().right))`))
+		t.Errorf("%s is %d px wide at 360 px: %v", path, w, wide)
+	}
+}
