@@ -3,7 +3,10 @@
 // Go; storage and HTTP depend on it.
 package civil
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Kind of register entry.
 type Kind string
@@ -150,6 +153,15 @@ type Version struct {
 	Birth      *Birth    `json:"birth,omitempty"`
 	Death      *Death    `json:"death,omitempty"`
 	Marriage   *Marriage `json:"marriage,omitempty"`
+}
+
+// YearOnly reads a year of birth given alone ("1975"), as registers record parents.
+func YearOnly(s string) (int, bool) {
+	if len(s) != 4 {
+		return 0, false
+	}
+	y, err := strconv.Atoi(s)
+	return y, err == nil
 }
 
 // ParseDate reads a YYYY-MM-DD date.

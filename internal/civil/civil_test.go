@@ -58,6 +58,11 @@ func TestValidateBirth(t *testing.T) {
 		{"no ethnicity", func(b *Birth) { b.Child.Ethnicity = "" }, "2026-03-01", "child.ethnicity", "civil.required"},
 		{"child born before mother", func(b *Birth) { b.Mother.DateOfBirth = "2026-02-02" }, "2026-03-01", "mother.date_of_birth", "civil.parent_after_child"},
 		{"child born before father", func(b *Birth) { b.Father.DateOfBirth = "2027-01-01" }, "2026-03-01", "father.date_of_birth", "civil.date_future"},
+		// A parent's year of birth alone (Thông tư 04/2020/TT-BTP, mẫu Giấy khai sinh: "Năm sinh").
+		{"mother's year alone", func(b *Birth) { b.Mother.DateOfBirth = "1995" }, "2026-03-01", "", ""},
+		{"mother's year after the child's", func(b *Birth) { b.Mother.DateOfBirth = "2027" }, "2026-03-01", "mother.date_of_birth", "civil.date_future"},
+		{"father's year too old", func(b *Birth) { b.Father.DateOfBirth = "1800" }, "2026-03-01", "father.date_of_birth", "civil.date_too_old"},
+		{"child's year alone is not enough", func(b *Birth) { b.Child.DateOfBirth = "2026" }, "2026-03-01", "child.date_of_birth", "civil.date_format"},
 		{"registered before birth", func(*Birth) {}, "2026-01-15", "registered_on", "civil.registered_before_event"},
 		{"registered in the future", func(*Birth) {}, "2026-03-11", "registered_on", "civil.date_future"},
 		{"impossible child id", func(b *Birth) { b.Child.PersonalID = "051226000001" }, "2026-03-01", "child.personal_id", "pid.sex"},

@@ -87,12 +87,27 @@ func (c checker) personalID(field, id string, born time.Time, sex string) {
 	}
 }
 
-// parent checks a mother or father, who must be born before the child.
+// parent checks a mother or father, who must be born before the child. A parent's birth may be
+// known by its year alone ("1975"): the birth certificate records the parents' year of birth
+// (Thông tư 04/2020/TT-BTP, mẫu Giấy khai sinh: "Năm sinh"), and old registers hold no more.
 func (c checker) parent(prefix string, p *Parent, childBorn time.Time, sex string) {
 	c.name(prefix+"full_name", p.FullName)
-	born := c.date(prefix+"date_of_birth", p.DateOfBirth, false)
-	if !born.IsZero() && !childBorn.IsZero() && !born.Before(childBorn) {
-		c.v.Add(prefix+"date_of_birth", "civil.parent_after_child")
+	var born time.Time
+	if y, ok := YearOnly(p.DateOfBirth); ok {
+		switch {
+		case y > c.today.Year():
+			c.v.Add(prefix+"date_of_birth", "civil.date_future")
+		case y < 1850:
+			c.v.Add(prefix+"date_of_birth", "civil.date_too_old")
+		case !childBorn.IsZero() && y > childBorn.Year():
+			c.v.Add(prefix+"date_of_birth", "civil.parent_after_child")
+		}
+		born = time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+	} else {
+		born = c.date(prefix+"date_of_birth", p.DateOfBirth, false)
+		if !born.IsZero() && !childBorn.IsZero() && !born.Before(childBorn) {
+			c.v.Add(prefix+"date_of_birth", "civil.parent_after_child")
+		}
 	}
 	c.personalID(prefix+"personal_id", p.PersonalID, born, sex)
 	c.optional(prefix+"ethnicity", p.Ethnicity)

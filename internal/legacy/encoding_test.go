@@ -167,11 +167,14 @@ func TestWorkbookDates(t *testing.T) {
 		head := []any{"kind", "office", "number", "year", "registered_on", "full_name", "sex", "date_of_birth", "place_of_birth",
 			"ethnicity", "nationality", "mother_name", "requester_name", "requester_relation"}
 		f.SetSheetRow(sheet, "A1", &head)
+		head = append(head, "mother_date_of_birth")
+		f.SetSheetRow(sheet, "A1", &head)
 		for i, dates := range [][2]any{
 			{serial(t, "2010-03-05", date1904), serial(t, "2010-02-01", date1904)}, // date cells, shown 03-05-10 in en-US
 			{"05/03/2010", "01/02/2010"}, // dates typed as text, the Vietnamese way
 		} {
-			row := []any{"khai sinh", "21025", i + 1, 2010, dates[0], "Nguyễn Thị Đào", "nữ", dates[1], "Trạm y tế", "Kinh", "Việt Nam", "Trần Thị Lan", "Trần Thị Lan", "mẹ"}
+			// The mother's year of birth alone, as a number cell: a year, not Excel's day 1985.
+			row := []any{"khai sinh", "21025", i + 1, 2010, dates[0], "Nguyễn Thị Đào", "nữ", dates[1], "Trạm y tế", "Kinh", "Việt Nam", "Trần Thị Lan", "Trần Thị Lan", "mẹ", 1985}
 			cell, _ := excelize.CoordinatesToCellName(1, i+2)
 			f.SetSheetRow(sheet, cell, &row)
 			if _, ok := dates[0].(float64); ok {
@@ -195,8 +198,9 @@ func TestWorkbookDates(t *testing.T) {
 			if err != nil || rej != nil {
 				t.Fatalf("1904: %v, line %d: %v %+v", date1904, line, err, rej)
 			}
-			if rec.RegisteredOn != "2010-03-05" || rec.Birth.Child.DateOfBirth != "2010-02-01" {
-				t.Errorf("1904: %v, line %d: registered %s, born %s; want 2010-03-05, 2010-02-01", date1904, line, rec.RegisteredOn, rec.Birth.Child.DateOfBirth)
+			if rec.RegisteredOn != "2010-03-05" || rec.Birth.Child.DateOfBirth != "2010-02-01" || rec.Birth.Mother.DateOfBirth != "1985" {
+				t.Errorf("1904: %v, line %d: registered %s, born %s, mother born %s; want 2010-03-05, 2010-02-01, 1985", date1904, line,
+					rec.RegisteredOn, rec.Birth.Child.DateOfBirth, rec.Birth.Mother.DateOfBirth)
 			}
 		}
 	}

@@ -280,6 +280,15 @@ func (r *Reader) date(s string) string {
 	return s
 }
 
+// parentDate reads a parent's date of birth, which paper registers often give as a year alone:
+// "1975" (a text or a number cell) stays a year, never Excel's day 1975 (28 May 1905).
+func (r *Reader) parentDate(s string) string {
+	if _, ok := civil.YearOnly(s); ok {
+		return s
+	}
+	return r.date(s)
+}
+
 // dateFields are the columns that hold dates.
 var dateFields = []string{"registered_on", "date_of_birth", "mother_date_of_birth", "father_date_of_birth", "date_of_death",
 	"husband_date_of_birth", "wife_date_of_birth"}
@@ -348,10 +357,10 @@ func (r *Reader) entry(get func(string) string) (civil.Record, string) {
 	case civil.BirthKind:
 		b := &civil.Birth{Child: person, Requester: requester}
 		if n := get("mother_name"); n != "" {
-			b.Mother = &civil.Parent{FullName: n, DateOfBirth: r.date(get("mother_date_of_birth"))}
+			b.Mother = &civil.Parent{FullName: n, DateOfBirth: r.parentDate(get("mother_date_of_birth"))}
 		}
 		if n := get("father_name"); n != "" {
-			b.Father = &civil.Parent{FullName: n, DateOfBirth: r.date(get("father_date_of_birth"))}
+			b.Father = &civil.Parent{FullName: n, DateOfBirth: r.parentDate(get("father_date_of_birth"))}
 		}
 		b.Normalize()
 		err2 = civil.ValidateBirth(b, registered, r.today)

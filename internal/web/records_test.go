@@ -544,3 +544,20 @@ func TestListExports(t *testing.T) {
 		}
 	})
 }
+
+// A parent known by the year of birth alone, as the birth certificate records it, is accepted,
+// shown as such, and kept through an amendment form (a date input could not hold it).
+func TestParentYearOfBirthAlone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		body := strings.Replace(birthJSON("21025", "Võ Thị Hạnh", "2026-02-01", "Đinh Thị Xuân", ""), `"date_of_birth": "1995-04-12"`, `"date_of_birth": "1985"`, 1)
+		got, rec := e.api(auth.Officer, "POST", "/api/v1/births", body)
+		if got != 201 || rec["mother"].(map[string]any)["date_of_birth"] != "1985" {
+			t.Fatalf("birth with the mother's year alone: %d %v", got, rec)
+		}
+		_, page := e.do(e.login("canbo"), "GET", "/records/"+rec["id"].(string)+"/amend", nil, nil)
+		if !strings.Contains(page, `<input type="text" name="mother.date_of_birth" id="mother-date_of_birth" value="1985">`) {
+			t.Errorf("the amendment form does not keep the year:\n%s", page)
+		}
+	})
+}
