@@ -168,9 +168,10 @@ func TestBrowserRegisterBirthAndFindIt(t *testing.T) {
 		for name, v := range fill {
 			do(t, ctx, chromedp.SendKeys(chromedp.ID(strings.ReplaceAll(name, ".", "-")), v))
 		}
-		// Date inputs take their value through the DOM; typing into them depends on the locale.
-		do(t, ctx, chromedp.SetValue(chromedp.ID("child-date_of_birth"), "2026-02-01"),
-			chromedp.SetValue(chromedp.ID("mother-date_of_birth"), "1996-05-20"),
+		// Dates are typed day first, as on paper, whatever the browser's locale (this one is
+		// English, whose date inputs would want month first).
+		do(t, ctx, chromedp.SendKeys(chromedp.ID("child-date_of_birth"), "01/02/2026"),
+			chromedp.SendKeys(chromedp.ID("mother-date_of_birth"), "20/05/1996"),
 			chromedp.SetValue(chromedp.ID("child-sex"), "female"),
 			chromedp.Click(chromedp.ID("record-submit")),
 			chromedp.WaitVisible(chromedp.ID("registered")))
@@ -178,6 +179,9 @@ func TestBrowserRegisterBirthAndFindIt(t *testing.T) {
 		reg := run(t, ctx, chromedp.Text(chromedp.ID("register")))
 		if name != "Nguyễn Thị Đào" || reg != "Số 1, Quyển số 01/2026" {
 			t.Fatalf("registered %q as %q", name, reg)
+		}
+		if _, list := e.api(auth.Officer, "GET", "/api/v1/records?q=nguyen+thi+dao", ""); !strings.Contains(fmt.Sprint(list), "date_of_birth:2026-02-01") {
+			t.Fatalf("01/02/2026 was stored as another day: %v", list)
 		}
 		// Another entry, so that the list before searching has two.
 		if got, _ := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Lê Văn Tám", "2026-02-03", "Hồ Thị Sen", "")); got != 201 {

@@ -146,7 +146,7 @@ func (s *Server) period(r *http.Request) (time.Time, time.Time, error) {
 	fields := map[string]string{}
 	for key, dst := range map[string]*time.Time{"from": &from, "to": &to} {
 		if v := r.URL.Query().Get(key); v != "" {
-			t, err := time.Parse("2006-01-02", v)
+			t, err := time.Parse("2006-01-02", isoDate(v))
 			if err != nil {
 				fields[key] = "civil.date_format"
 				continue

@@ -129,7 +129,7 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) error {
 // listQuery reads the list filters shared by the page and the API.
 func listQuery(r *http.Request) (civil.Query, error) {
 	q := r.URL.Query()
-	out := civil.Query{Kind: civil.Kind(q.Get("type")), Office: q.Get("office"), From: q.Get("from"), To: q.Get("to")}
+	out := civil.Query{Kind: civil.Kind(q.Get("type")), Office: q.Get("office"), From: isoDate(q.Get("from")), To: isoDate(q.Get("to"))}
 	out.Limit, _ = strconv.Atoi(q.Get("limit"))
 	out.Offset, _ = strconv.Atoi(q.Get("offset"))
 	fields := map[string]string{}
@@ -137,7 +137,7 @@ func listQuery(r *http.Request) (civil.Query, error) {
 		fields["type"] = "civil.kind"
 	}
 	for _, k := range []string{"from", "to"} {
-		if v := q.Get(k); v != "" {
+		if v := isoDate(q.Get(k)); v != "" {
 			if _, ok := civil.ParseDate(v); !ok {
 				fields[k] = "civil.date_format"
 			}

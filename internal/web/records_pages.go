@@ -157,7 +157,7 @@ func (s *Server) createBirth(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	req := registration.BirthRequest{Office: officeOf(r), RegisteredOn: r.PostForm.Get("registered_on"), Confirm: confirmation(r.PostForm)}
+	req := registration.BirthRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")), Confirm: confirmation(r.PostForm)}
 	if err := bindForm(r.PostForm, birthForm, &req.Birth); err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (s *Server) createDeath(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	req := registration.DeathRequest{Office: officeOf(r), RegisteredOn: r.PostForm.Get("registered_on"), Confirm: confirmation(r.PostForm)}
+	req := registration.DeathRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")), Confirm: confirmation(r.PostForm)}
 	if err := bindForm(r.PostForm, deathForm, &req.Death); err != nil {
 		return err
 	}

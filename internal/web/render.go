@@ -41,9 +41,6 @@ func parsePages(a *assets) (*pages, error) {
 			return t.Format("02/01/2006")
 		},
 		"list": func(xs ...string) []string { return xs },
-		// yearonly: a parent's birth known by its year alone, which a date input cannot hold
-		// (an amendment would otherwise drop it), so the form shows it as text.
-		"yearonly": func(s string) bool { _, ok := civil.YearOnly(s); return ok },
 		// item renders a block for one item of a list: the page's view with the item as Data.
 		"item": func(v view, x any) view {
 			v.Data = x
