@@ -26,7 +26,7 @@ func parseDay(s string, today time.Time) (time.Time, error) {
 }
 
 func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request) error {
-	day, err := parseDay(r.URL.Query().Get("valid_on"), s.now())
+	day, err := parseDay(isoDate(r.URL.Query().Get("valid_on")), s.now()) // the page's field is typed day first
 	if err != nil {
 		return err
 	}
