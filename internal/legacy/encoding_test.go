@@ -225,7 +225,7 @@ func TestUnclearDates(t *testing.T) {
 	file := "kind,office,number,year,registered_on,full_name,sex,date_of_birth,place_of_birth,ethnicity,nationality,mother_name,requester_name,requester_relation\n" +
 		"khai sinh,21025,1,2010,03/25/2010,Nguyễn Thị Đào,nữ,03/20/2010,Trạm y tế,Kinh,Việt Nam,Trần Thị Lan,Trần Thị Lan,mẹ\n" +
 		"khai sinh,21025,2,2010,05/03/10,Lê Văn Tám,nam,01/02/2010,Trạm y tế,Kinh,Việt Nam,Hồ Thị Sen,Hồ Thị Sen,mẹ\n" +
-		"khai sinh,21025,3,2010,05/03/2010,Lê Văn Tư,nam,01/02/2010,Trạm y tế,Kinh,Việt Nam,Hồ Thị Sen,Hồ Thị Sen,mẹ\n"
+		"khai sinh,21025,3,2010,05.03.2010,Lê Văn Tư,nam,01-02-2010,Trạm y tế,Kinh,Việt Nam,Hồ Thị Sen,Hồ Thị Sen,mẹ\n"
 	rd, err := NewReader(strings.NewReader(file), Mapping{}, reg, today)
 	if err != nil {
 		t.Fatal(err)
@@ -243,5 +243,38 @@ func TestUnclearDates(t *testing.T) {
 		case want != "" && (rej == nil || !strings.HasPrefix(rej.Reason, want)):
 			t.Errorf("want a rejection %q, got %+v", want, rej)
 		}
+	}
+}
+
+// In a workbook a number that reads as a year is a year, never Excel's day of 1905: a
+// parent's is kept, a child's refused; a parent's date cell of 1920 stays a date.
+func TestWorkbookYearsAndOldDates(t *testing.T) {
+	reg, today := units.MustLoad(), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	f := excelize.NewFile()
+	sheet := f.GetSheetName(0)
+	short, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+	head := []any{"kind", "office", "number", "year", "registered_on", "full_name", "sex", "date_of_birth", "place_of_birth",
+		"ethnicity", "nationality", "mother_name", "mother_date_of_birth", "requester_name", "requester_relation"}
+	f.SetSheetRow(sheet, "A1", &head)
+	rows := [][]any{
+		{"khai sinh", "21025", 1, 1940, "05/03/1940", "Nguyễn Thị Đào", "nữ", "01/02/1940", "Trạm y tế", "Kinh", "Việt Nam", "Trần Thị Lan", serial(t, "1920-06-15", false), "Trần Thị Lan", "mẹ"},
+		{"khai sinh", "21025", 2, 2010, "05/03/2010", "Lê Văn Tám", "nam", 2010, "Trạm y tế", "Kinh", "Việt Nam", "Hồ Thị Sen", 1985, "Hồ Thị Sen", "mẹ"},
+	}
+	for i, row := range rows {
+		f.SetSheetRow(sheet, fmt.Sprintf("A%d", i+2), &row)
+	}
+	f.SetCellStyle(sheet, "M2", "M2", short)
+	var buf bytes.Buffer
+	f.Write(&buf)
+	rd, err := Open("so.xlsx", &buf, Mapping{}, reg, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, rej, err := rd.Next()
+	if err != nil || rej != nil || rec.Birth.Mother.DateOfBirth != "1920-06-15" {
+		t.Errorf("a mother's date cell of 1920: %v %+v %q", err, rej, rec.Birth.Mother.DateOfBirth)
+	}
+	if _, rej, _ := rd.Next(); rej == nil || !strings.Contains(rej.Reason, "child.date_of_birth") {
+		t.Errorf("a child's birth as the number 2010 must be refused, not read as a day of 1905: %+v", rej)
 	}
 }

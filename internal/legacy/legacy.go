@@ -265,17 +265,18 @@ func (r *Reader) date(s string) string {
 		return ""
 	}
 	if r.serialDates {
-		if v, err := strconv.ParseFloat(s, 64); err == nil && v >= 1 && v < 2958466 {
+		// A number that reads as a year (1850 to this year) is a year typed in a number cell,
+		// not a day of 1905: a parent's is kept as a year (parentDate), anyone else's refused.
+		if v, err := strconv.ParseFloat(s, 64); err == nil && v >= 1 && v < 2958466 && !r.plausibleYear(s) {
 			if t, err := excelize.ExcelDateToTime(v, r.date1904); err == nil {
 				return t.Format(civil.DateFormat)
 			}
 		}
 	}
-	if t, err := time.Parse("02/01/2006", s); err == nil {
-		return t.Format(civil.DateFormat)
-	}
-	if t, err := time.Parse("2/1/2006", s); err == nil {
-		return t.Format(civil.DateFormat)
+	if m := slashDate.FindStringSubmatch(s); m != nil && len(m[3]) == 4 { // 05/03/2010, 5.3.2010, 05-03-2010
+		if t, err := time.Parse("2/1/2006", m[1]+"/"+m[2]+"/"+m[3]); err == nil {
+			return t.Format(civil.DateFormat)
+		}
 	}
 	return s
 }
@@ -283,10 +284,18 @@ func (r *Reader) date(s string) string {
 // parentDate reads a parent's date of birth, which paper registers often give as a year alone:
 // "1975" (a text or a number cell) stays a year, never Excel's day 1975 (28 May 1905).
 func (r *Reader) parentDate(s string) string {
-	if _, ok := civil.YearOnly(s); ok {
+	if r.plausibleYear(s) {
 		return s
 	}
 	return r.date(s)
+}
+
+// plausibleYear: four digits from 1850 to this year. A workbook's date cell of a parent born
+// between 1902 and 1927 holds a four-digit day number too, but outside that range of values
+// (except the first half of 1905, which reads as a year).
+func (r *Reader) plausibleYear(s string) bool {
+	y, ok := civil.YearOnly(s)
+	return ok && y >= 1850 && y <= r.today.Year()
 }
 
 // dateFields are the columns that hold dates.
