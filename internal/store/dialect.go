@@ -190,24 +190,32 @@ func (postgres) open(dsn string) (*sql.DB, *sql.DB, error) {
 	return db, db, nil
 }
 
-// unavailable: see Unavailable (engine.go).
+// unavailable: see Unavailable (engine.go). Only a server out of reach counts: a refused
+// password or a missing database is a configuration fault (500, logged as an error), and a
+// client that hung up is not the database's doing. database/sql hands a connection cut
+// mid-query up as a bare io.ErrUnexpectedEOF, which counts; a request body cut short gives the
+// same error and is then answered 503 too (its client is gone).
 func unavailable(err error) bool {
-	if err == nil {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "57P01", "57P02", "57P03", // shutting down, crashed, starting up
+			"25006",                                     // read-only: the address reached a standby
+			"08000", "08001", "08003", "08004", "08006": // connection failures (not 08P01, a protocol bug)
+			return true
+		}
+		return false
+	}
+	// pgconn's own errors (a connection cut mid-query, none of the servers taking writes) say
+	// whether a retry is safe; a request body's read error does not come wrapped in one.
 	var ce *pgconn.ConnectError
 	var ne *net.OpError
-	var pe *pgconn.PgError
-	switch {
-	case errors.As(err, &ce), errors.As(err, &ne), errors.Is(err, driver.ErrBadConn),
-		errors.Is(err, pgconn.ErrConnClosed), errors.Is(err, io.ErrUnexpectedEOF):
-		return true
-	case errors.As(err, &pe):
-		// 08: connection exception; 57P01-03: shutting down or starting up; 25006: read-only
-		// (the address reached a standby).
-		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || pe.Code == "25006"
-	}
-	return false
+	var fromDriver interface{ SafeToRetry() bool }
+	return errors.As(err, &ce) || errors.As(err, &fromDriver) || errors.As(err, &ne) && ne.Op == "dial" ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // safeToRetry is a failure before anything reached the server (a connection found closed):

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -448,5 +450,34 @@ func TestOpenEndsMigrationsWithAnEmptyLog(t *testing.T) {
 	}
 	if fi.Size() != 0 {
 		t.Fatalf("log after the migrations: %d bytes", fi.Size())
+	}
+}
+
+// A database out of reach is told apart from faults that are not a passing outage: a refused
+// password or a missing database (configuration), a client that hung up.
+func TestUnavailable(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"server shutting down", &pgconn.PgError{Code: "57P01"}, true},
+		{"server starting up", fmt.Errorf("store: begin: %w", &pgconn.PgError{Code: "57P03"}), true},
+		{"reached a standby", &pgconn.PgError{Code: "25006"}, true},
+		{"connection failure", &pgconn.PgError{Code: "08006"}, true},
+		{"connection closed", fmt.Errorf("store: begin: %w", pgconn.ErrConnClosed), true},
+		{"refused to connect", &net.OpError{Op: "dial", Err: errors.New("connection refused")}, true},
+		{"wrong password", &pgconn.PgError{Code: "28P01"}, false},
+		{"missing database", &pgconn.PgError{Code: "3D000"}, false},
+		{"protocol violation", &pgconn.PgError{Code: "08P01"}, false},
+		{"unique violation", &pgconn.PgError{Code: "23505"}, false},
+		{"client hung up", fmt.Errorf("store: query: %w", context.Canceled), false},
+		{"connection cut mid-query", fmt.Errorf("account: office 21025: %w", io.ErrUnexpectedEOF), true},
+		{"read reset", &net.OpError{Op: "read", Err: errors.New("connection reset")}, false},
+		{"nil", nil, false},
+	} {
+		if got := unavailable(tt.err); got != tt.want {
+			t.Errorf("%s: unavailable = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
