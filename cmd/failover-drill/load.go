@@ -47,14 +47,13 @@ type load struct {
 }
 
 func newLoad(nodes []*node, token string, clients int) *load {
-	return &load{nodes: nodes, token: token, answers: map[string]int{},
+	return &load{nodes: nodes, token: token, answers: map[string]int{}, began: time.Now(), // the clock starts before any client
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients,
 			DialContext: (&net.Dialer{Timeout: 2 * time.Second}).DialContext}}}
 }
 
 // run starts the clients; they stop when ctx ends, and run returns when all have.
 func (l *load) run(ctx context.Context, clients int, communes []string, seed uint64) {
-	l.began = time.Now()
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	var wg sync.WaitGroup
 	for c := range clients {

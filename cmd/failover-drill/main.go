@@ -217,7 +217,6 @@ func drill(ctx context.Context, c config, out io.Writer) (err error) {
 			return nil
 		}
 	}
-	time.Sleep(10 * time.Millisecond) // l.began is set
 	say("%d clients registering births over web1 and web2; replication asynchronous", c.clients)
 	if err := wait(c.phase); err != nil {
 		return err

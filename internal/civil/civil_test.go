@@ -227,8 +227,9 @@ func TestParseQuery(t *testing.T) {
 		{"17/2026", Query{Number: 17, Year: 2026}},
 		{"số 17 quyển 01/2026", Query{Number: 17, Book: "01", Year: 2026}},
 		{"So 17 quyen 21019/01/2010", Query{Number: 17, Book: "21019/01", Year: 2010}},
-		{"quyển 02 số 5 Lê Văn Tám", Query{Name: "le van tam", Number: 5, Book: "02"}},
-		{"Số Thị Lan", Query{Name: "so thi lan"}}, // "số" without a number is a word of the name
+		{"quyển 02/2020 số 5 Lê Văn Tám", Query{Name: "le van tam", Number: 5, Book: "02", Year: 2020}},
+		{"Nguyễn Thị Quyên 15", Query{Name: "nguyen thi quyen", Number: 15}}, // the given name Quyên, then a number
+		{"Số Thị Lan", Query{Name: "so thi lan"}},                            // "số" without a number is a word of the name
 		{"mẹ: Trần Thị Lan", Query{Mother: "tran thi lan"}},
 		{"nguyen van an me: tran thi cha: le van", Query{Name: "nguyen van an", Mother: "tran thi", Father: "le van"}},
 	}

@@ -60,9 +60,6 @@ func ParseQuery(q string) Query {
 			m := refRE.FindStringSubmatch(next)
 			out.Book, out.Year = m[1], atoi(m[2])
 			i++
-		case (fw == "quyen" || fw == "quyen:") && next != "" && numRE.MatchString(next): // "quyển 01"
-			out.Book = next
-			i++
 		case refRE.MatchString(w) && !strings.Contains(refRE.FindStringSubmatch(w)[1], "/"): // "17/2026"
 			m := refRE.FindStringSubmatch(w)
 			out.Number, out.Year = atoi(m[1]), atoi(m[2])

@@ -5,6 +5,7 @@ package reception
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -250,8 +251,33 @@ const (
 	AllOpen  List = "open"
 )
 
-// Dossiers lists open dossiers within the caller's jurisdiction, soonest due first.
+// ListLimit is how many dossiers a list shows; MaxExport how many an export writes.
+const (
+	ListLimit = 200
+	MaxExport = 20000
+)
+
+// Dossiers lists open dossiers within the caller's jurisdiction, soonest due first, at most
+// ListLimit.
 func (s *Service) Dossiers(ctx context.Context, p auth.Principal, which List, office string) ([]dossier.Dossier, error) {
+	return s.dossiers(ctx, p, which, office, ListLimit)
+}
+
+// Export is a whole list for a spreadsheet, up to MaxExport, audited once: it holds the
+// applicants' names and phone numbers.
+func (s *Service) Export(ctx context.Context, p auth.Principal, by audit.Actor, which List, office string) ([]dossier.Dossier, error) {
+	ds, err := s.dossiers(ctx, p, which, office, MaxExport)
+	if err != nil {
+		return nil, err
+	}
+	if scope := p.Scope(); scope != "" {
+		office = scope
+	}
+	err = s.store.Audit(ctx, by.Entry("dossier.export", "dossiers", fmt.Sprintf("list=%s office=%q rows=%d", which, office, len(ds))))
+	return ds, err
+}
+
+func (s *Service) dossiers(ctx context.Context, p auth.Principal, which List, office string, limit int) ([]dossier.Dossier, error) {
 	if err := p.Allow(auth.ViewRecords, ""); err != nil {
 		return nil, err
 	}
@@ -261,7 +287,7 @@ func (s *Service) Dossiers(ctx context.Context, p auth.Principal, which List, of
 	now := s.store.Now()
 	local := now.In(calendar.Vietnam)
 	startOfDay := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, calendar.Vietnam)
-	f := dossierFilter{Office: office, Statuses: []dossier.Status{dossier.Received, dossier.InProgress}}
+	f := dossierFilter{Office: office, Statuses: []dossier.Status{dossier.Received, dossier.InProgress}, Limit: limit}
 	switch which {
 	case DueToday:
 		f.DueFrom, f.DueBefore = startOfDay, startOfDay.AddDate(0, 0, 1)

@@ -257,8 +257,8 @@ func (r repo) list(ctx context.Context, f dossierFilter) ([]dossier.Dossier, err
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 200
+	if f.Limit <= 0 || f.Limit > MaxExport {
+		f.Limit = ListLimit
 	}
 	rows, err := r.st.Query(ctx, `SELECT `+dossierCols+` FROM dossiers`+cond+fmt.Sprintf(` ORDER BY due_at, id LIMIT %d`, f.Limit), args...)
 	if err != nil {

@@ -281,7 +281,7 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 			if err := s.Store.Audit(ctx, by.Entry("record.candidates", "records", prior.ID)); err != nil {
 				return civil.Record{}, err
 			}
-			return civil.Record{}, &DuplicateError{Candidates: []Candidate{candidate(p, civil.Candidate{Record: prior, Score: 100,
+			return civil.Record{}, &DuplicateError{Final: true, Candidates: []Candidate{candidate(p, civil.Candidate{Record: prior, Score: 100,
 				Reasons: []string{"dup.already_dead"}})}}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -32,7 +33,7 @@ func (t table) write(w http.ResponseWriter, format string) error {
 		for _, row := range t.rows {
 			line := make([]string, len(row))
 			for i, v := range row {
-				line[i] = fmt.Sprint(v)
+				line[i] = csvCell(v)
 			}
 			c.Write(line)
 		}
@@ -86,6 +87,22 @@ func (t table) write(w http.ResponseWriter, format string) error {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// csvCell writes a value for a CSV cell: dates day first, and text that Excel would run as a
+// formula ("=…", "+…", "-…", "@…", from a free-text field such as an applicant's name) behind
+// an apostrophe, as OWASP advises against CSV injection.
+func csvCell(v any) string {
+	switch v := v.(type) {
+	case time.Time:
+		return v.Format("02/01/2006")
+	case string:
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			return "'" + v
+		}
+		return v
+	}
+	return fmt.Sprint(v)
+}
 
 // day is a stored YYYY-MM-DD date as a spreadsheet date ("" stays empty).
 func day(s string) any {
@@ -144,7 +161,7 @@ func (s *Server) exportDossiers(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, _ := principalOf(r)
 	list := dossierList(r)
-	ds, err := s.desk.Dossiers(r.Context(), p, list, r.URL.Query().Get("office"))
+	ds, err := s.desk.Export(r.Context(), p, actorOf(r), list, r.URL.Query().Get("office"))
 	if err != nil {
 		return err
 	}

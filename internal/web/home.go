@@ -20,6 +20,9 @@ type queueItem struct {
 	Alert bool // needs attention today (overdue, dead letters)
 }
 
+// More says the count stopped at a list's length: there are at least that many.
+func (q queueItem) More() bool { return q.Count >= reception.ListLimit }
+
 // home is each role's own start: the officer's work queue (dossiers by due time, documents to
 // sign or re-issue, requests the agencies refused), the signer's documents to sign, and for
 // the department the month's on-time rate beside the backlog.
@@ -44,7 +47,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		waiting := 0
+		waiting := 0 // among the first ListLimit open ones: the list says "+" beyond
 		for _, d := range open {
 			if d.Status == dossier.Waiting {
 				waiting++
@@ -65,7 +68,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if p.Can(auth.ViewOutbox) {
-		dead, err := s.queue.Dead(ctx, p.Scope(), "", "", 500)
+		dead, err := s.queue.Dead(ctx, p.Scope(), "", "", reception.ListLimit)
 		if err != nil {
 			return err
 		}

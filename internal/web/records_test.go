@@ -510,6 +510,11 @@ func TestListExports(t *testing.T) {
 		if err != nil || len(rows) != 3 {
 			t.Fatalf("csv rows: %v %v", rows, err)
 		}
+		for _, row := range rows[1:] {
+			if !regexp.MustCompile(`^\d{2}/\d{2}/\d{4}$`).MatchString(row[2]) || !regexp.MustCompile(`^\d{2}/\d{2}/\d{4}$`).MatchString(row[8]) {
+				t.Errorf("CSV dates are not day first: %q", row)
+			}
+		}
 		if !strings.Contains(body, "Nguyễn Thị Đào") || strings.Contains(body, "Phạm Gia Bảo") {
 			t.Errorf("the officer's export holds another commune's entries, or not theirs:\n%s", body)
 		}
@@ -535,12 +540,23 @@ func TestListExports(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.HasPrefix(body, "\ufeffMã hồ sơ,") {
 			t.Errorf("dossiers csv: %d %.60q", resp.StatusCode, body)
 		}
+		// An applicant's name that Excel would run as a formula is written as text.
+		if got, d := e.api(auth.Officer, "POST", "/api/v1/dossiers", `{"procedure": "GH", "applicant": "=HYPERLINK(\"http://x\")"}`); got != 201 {
+			t.Fatalf("dossier: %d %v", got, d)
+		}
+		if _, body := e.do(c, "GET", "/export/dossiers?format=csv", nil, nil); !strings.Contains(body, `"'=HYPERLINK(""http://x"")"`) {
+			t.Errorf("a formula in a CSV cell:\n%s", body)
+		}
 		if resp, _ := e.do(c, "GET", "/export/records?format=pdf", nil, nil); resp.StatusCode != 404 {
 			t.Errorf("an unknown format: %d", resp.StatusCode)
 		}
 		_, audit := e.api(auth.Auditor, "GET", "/api/v1/audit?action=record.export", "")
 		if entries, _ := audit["items"].([]any); len(entries) != 2 {
 			t.Errorf("exports audited: %v", audit)
+		}
+		_, audit = e.api(auth.Auditor, "GET", "/api/v1/audit?action=dossier.export", "")
+		if entries, _ := audit["items"].([]any); len(entries) != 2 {
+			t.Errorf("dossier exports audited: %v", audit)
 		}
 	})
 }

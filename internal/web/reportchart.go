@@ -112,7 +112,11 @@ func (s *Server) onTimeXLSX(w http.ResponseWriter, r *http.Request) error {
 		sort.Strings(keys)
 		line := 5
 		write := func(label string, v dossier.Rate) {
-			row := []any{label, v.Settled, v.OnTime, v.Late, v.Rate, v.WithinTime(), v.Overdue, v.Waiting}
+			var rate any = v.Rate
+			if v.Settled == 0 {
+				rate = "" // nothing settled: no rate, as on the page (not 100 %)
+			}
+			row := []any{label, v.Settled, v.OnTime, v.Late, rate, v.WithinTime(), v.Overdue, v.Waiting}
 			cell, _ := excelize.CoordinatesToCellName(1, line)
 			f.SetSheetRow(name, cell, &row)
 			f.SetCellStyle(name, fmt.Sprintf("E%d", line), fmt.Sprintf("E%d", line), percent)
