@@ -14,7 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"tuphap/internal/account"
 	"tuphap/internal/civil"
 	"tuphap/internal/registration"
 	"tuphap/internal/synth"
@@ -189,10 +188,8 @@ func communes() []string {
 		panic(err) // embedded data: a broken build
 	}
 	var out []string
-	for _, o := range account.OfficesFrom(reg, time.Now()) {
-		if o.Kind == "commune" {
-			out = append(out, o.Code)
-		}
+	for _, u := range reg.CurrentCommunes(time.Now()) {
+		out = append(out, u.Code)
 	}
 	return out
 }

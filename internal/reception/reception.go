@@ -284,22 +284,44 @@ func (s *Service) dossiers(ctx context.Context, p auth.Principal, which List, of
 	if scope := p.Scope(); scope != "" {
 		office = scope
 	}
-	now := s.store.Now()
-	local := now.In(calendar.Vietnam)
-	startOfDay := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, calendar.Vietnam)
+	w := s.window()
 	f := dossierFilter{Office: office, Statuses: []dossier.Status{dossier.Received, dossier.InProgress}, Limit: limit}
 	switch which {
 	case DueToday:
-		f.DueFrom, f.DueBefore = startOfDay, startOfDay.AddDate(0, 0, 1)
+		f.DueFrom, f.DueBefore = w.dayStart, w.dayEnd
 	case Overdue:
-		f.DueBefore = now
+		f.DueBefore = w.now
 	case NearDue:
-		next := s.Calendar().AddWorkingDays(startOfDay, 1)
-		f.DueFrom, f.DueBefore = now, time.Date(next.Year(), next.Month(), next.Day(), 23, 59, 59, 0, calendar.Vietnam)
+		f.DueFrom, f.DueBefore = w.now, w.nearEnd
 	default:
 		f.Statuses = append(f.Statuses, dossier.Waiting)
 	}
 	return s.repo.list(ctx, f)
+}
+
+// dueWindow is when the lists' dossiers fall due: now, today in Vietnam, and the end of the
+// next working day (near due).
+type dueWindow struct{ now, dayStart, dayEnd, nearEnd time.Time }
+
+func (s *Service) window() dueWindow {
+	now := s.store.Now()
+	local := now.In(calendar.Vietnam)
+	start := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, calendar.Vietnam)
+	next := s.Calendar().AddWorkingDays(start, 1)
+	return dueWindow{now: now, dayStart: start, dayEnd: start.AddDate(0, 0, 1),
+		nearEnd: time.Date(next.Year(), next.Month(), next.Day(), 23, 59, 59, 0, calendar.Vietnam)}
+}
+
+// Counts is how many open dossiers each list holds within the caller's jurisdiction, counted
+// in one query rather than read: the home page's work queue.
+type Counts struct{ Overdue, DueToday, NearDue, Waiting int }
+
+// Count counts the lists of Dossiers, with the same windows.
+func (s *Service) Count(ctx context.Context, p auth.Principal) (Counts, error) {
+	if err := p.Allow(auth.ViewRecords, ""); err != nil {
+		return Counts{}, err
+	}
+	return s.repo.counts(ctx, p.Scope(), s.window())
 }
 
 // Report is the on-time rate of a period, in total and per office and procedure.

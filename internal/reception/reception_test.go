@@ -164,6 +164,13 @@ func TestListsAndRate(t *testing.T) {
 		if got, _ := svc.Dossiers(ctx, officer2, reception.AllOpen, ""); len(got) != 0 {
 			t.Errorf("other commune sees %d", len(got))
 		}
+		// The home page's counts, in one query, agree with the lists.
+		if n, err := svc.Count(ctx, officer); err != nil || n != (reception.Counts{Overdue: len(over), DueToday: len(today), NearDue: len(near)}) {
+			t.Errorf("counts: %+v %v", n, err)
+		}
+		if n, _ := svc.Count(ctx, officer2); n != (reception.Counts{}) {
+			t.Errorf("other commune counts %+v", n)
+		}
 		svc.Move(ctx, officer, by, a.Code, dossier.Settled, "")    // on time (due 17:00 today)
 		svc.Move(ctx, officer, by, late.Code, dossier.Settled, "") // late
 		c.t = at("2026-03-11 16:00")

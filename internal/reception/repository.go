@@ -260,20 +260,8 @@ func (r repo) list(ctx context.Context, f dossierFilter) ([]dossier.Dossier, err
 	if f.Limit <= 0 || f.Limit > MaxExport {
 		f.Limit = ListLimit
 	}
-	rows, err := r.st.Query(ctx, `SELECT `+dossierCols+` FROM dossiers`+cond+fmt.Sprintf(` ORDER BY due_at, id LIMIT %d`, f.Limit), args...)
-	if err != nil {
-		return nil, r.st.Fail(fmt.Errorf("reception: dossiers: %w", err))
-	}
-	defer rows.Close()
-	var out []dossier.Dossier
-	for rows.Next() {
-		d, err := scanDossier(rows)
-		if err != nil {
-			return nil, r.st.Fail(err)
-		}
-		out = append(out, d)
-	}
-	return out, r.st.Fail(rows.Err())
+	return store.Collect(ctx, r.st, scanDossier, "reception: dossiers",
+		`SELECT `+dossierCols+` FROM dossiers`+cond+fmt.Sprintf(` ORDER BY due_at, id LIMIT %d`, f.Limit), args...)
 }
 
 // rateRow is the on-time count of one office and procedure.
@@ -287,22 +275,12 @@ type rateRow struct {
 // onTimeCounts counts dossiers settled in [from, to) and those settled by their due time, per
 // office and procedure. Times compare as fixed-width UTC text, so the comparison is exact.
 func (r repo) onTimeCounts(ctx context.Context, from, to time.Time, office string) ([]rateRow, error) {
-	rows, err := r.st.Query(ctx, `SELECT office, procedure_code, COUNT(*), SUM(CASE WHEN settled_at <= due_at THEN 1 ELSE 0 END)
+	return store.Collect(ctx, r.st, func(row store.Scanner) (rateRow, error) {
+		var c rateRow
+		return c, row.Scan(&c.Office, &c.Procedure, &c.Settled, &c.OnTime)
+	}, "reception: on-time counts", `SELECT office, procedure_code, COUNT(*), SUM(CASE WHEN settled_at <= due_at THEN 1 ELSE 0 END)
 		FROM dossiers WHERE settled_at >= $1 AND settled_at < $2 AND ($3 = '' OR office = $3)
 		GROUP BY office, procedure_code ORDER BY office, procedure_code`, store.Time(from), store.Time(to), office)
-	if err != nil {
-		return nil, r.st.Fail(fmt.Errorf("reception: on-time counts: %w", err))
-	}
-	defer rows.Close()
-	var out []rateRow
-	for rows.Next() {
-		var c rateRow
-		if err := rows.Scan(&c.Office, &c.Procedure, &c.Settled, &c.OnTime); err != nil {
-			return nil, r.st.Fail(err)
-		}
-		out = append(out, c)
-	}
-	return out, r.st.Fail(rows.Err())
 }
 
 // backlogRow is the open dossiers of one office and procedure.
@@ -314,41 +292,33 @@ type backlogRow struct {
 // backlogCounts counts the dossiers received before receivedBefore that are still open: in hand
 // (and of those, past due at now) or waiting for the applicant.
 func (r repo) backlogCounts(ctx context.Context, receivedBefore, now time.Time, office string) ([]backlogRow, error) {
-	rows, err := r.st.Query(ctx, `SELECT office, procedure_code,
+	return store.Collect(ctx, r.st, func(row store.Scanner) (backlogRow, error) {
+		var c backlogRow
+		return c, row.Scan(&c.Office, &c.Procedure, &c.Open, &c.Overdue, &c.Waiting)
+	}, "reception: backlog counts", `SELECT office, procedure_code,
 		SUM(CASE WHEN status <> 'waiting' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN status <> 'waiting' AND due_at < $2 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN status = 'waiting' THEN 1 ELSE 0 END)
 		FROM dossiers WHERE status IN ('received', 'in_progress', 'waiting') AND received_at < $1 AND ($3 = '' OR office = $3)
 		GROUP BY office, procedure_code ORDER BY office, procedure_code`, store.Time(receivedBefore), store.Time(now), office)
-	if err != nil {
-		return nil, r.st.Fail(fmt.Errorf("reception: backlog counts: %w", err))
-	}
-	defer rows.Close()
-	var out []backlogRow
-	for rows.Next() {
-		var c backlogRow
-		if err := rows.Scan(&c.Office, &c.Procedure, &c.Open, &c.Overdue, &c.Waiting); err != nil {
-			return nil, r.st.Fail(err)
-		}
-		out = append(out, c)
-	}
-	return out, r.st.Fail(rows.Err())
 }
 
 // byRecord lists the dossiers answered by a register entry.
 func (r repo) byRecord(ctx context.Context, recordID string) ([]dossier.Dossier, error) {
-	rows, err := r.st.Query(ctx, `SELECT `+dossierCols+` FROM dossiers WHERE record_id = $1 ORDER BY received_at`, recordID)
-	if err != nil {
-		return nil, r.st.Fail(fmt.Errorf("reception: dossiers of a record: %w", err))
-	}
-	defer rows.Close()
-	var out []dossier.Dossier
-	for rows.Next() {
-		d, err := scanDossier(rows)
-		if err != nil {
-			return nil, r.st.Fail(err)
-		}
-		out = append(out, d)
-	}
-	return out, r.st.Fail(rows.Err())
+	return store.Collect(ctx, r.st, scanDossier, "reception: dossiers of a record",
+		`SELECT `+dossierCols+` FROM dossiers WHERE record_id = $1 ORDER BY received_at`, recordID)
+}
+
+// counts counts the open dossiers of each list (see Service.Dossiers) in one pass.
+func (r repo) counts(ctx context.Context, office string, w dueWindow) (Counts, error) {
+	var c Counts
+	err := r.st.QueryRow(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN status <> 'waiting' AND due_at < $2 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status <> 'waiting' AND due_at >= $3 AND due_at < $4 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status <> 'waiting' AND due_at >= $2 AND due_at < $5 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'waiting' THEN 1 ELSE 0 END), 0)
+		FROM dossiers WHERE status IN ('received', 'in_progress', 'waiting') AND ($1 = '' OR office = $1)`,
+		office, store.Time(w.now), store.Time(w.dayStart), store.Time(w.dayEnd), store.Time(w.nearEnd)).
+		Scan(&c.Overdue, &c.DueToday, &c.NearDue, &c.Waiting)
+	return c, r.st.Fail(err)
 }
