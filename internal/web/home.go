@@ -18,10 +18,8 @@ type queueItem struct {
 	Count int
 	Href  string
 	Alert bool // needs attention today (overdue, dead letters)
+	More  bool // the count stopped at a list's length: there are at least that many
 }
-
-// More says the count stopped at a list's length: there are at least that many.
-func (q queueItem) More() bool { return q.Count >= reception.ListLimit }
 
 // home is each role's own start: the officer's work queue (dossiers by due time, documents to
 // sign or re-issue, requests the agencies refused), the signer's documents to sign, and for
@@ -32,39 +30,26 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	var queue []queueItem
 	var overdue []dossier.Dossier
 	if p.Can(auth.ViewRecords) {
-		open, err := s.desk.Dossiers(ctx, p, reception.AllOpen, "")
+		n, err := s.desk.Count(ctx, p)
 		if err != nil {
 			return err
 		}
 		if overdue, err = s.desk.Dossiers(ctx, p, reception.Overdue, ""); err != nil {
 			return err
 		}
-		today, err := s.desk.Dossiers(ctx, p, reception.DueToday, "")
-		if err != nil {
-			return err
-		}
-		near, err := s.desk.Dossiers(ctx, p, reception.NearDue, "")
-		if err != nil {
-			return err
-		}
-		waiting := 0 // among the first ListLimit open ones: the list says "+" beyond
-		for _, d := range open {
-			if d.Status == dossier.Waiting {
-				waiting++
-			}
-		}
 		queue = append(queue,
-			queueItem{"home.q_overdue", len(overdue), "/dossiers?list=overdue", len(overdue) > 0},
-			queueItem{"home.q_today", len(today), "/dossiers?list=today", false},
-			queueItem{"home.q_near", len(near), "/dossiers?list=near", false},
-			queueItem{"home.q_waiting", waiting, "/dossiers?list=open", false})
+			queueItem{Key: "home.q_overdue", Count: n.Overdue, Href: "/dossiers?list=overdue", Alert: n.Overdue > 0},
+			queueItem{Key: "home.q_today", Count: n.DueToday, Href: "/dossiers?list=today"},
+			queueItem{Key: "home.q_near", Count: n.NearDue, Href: "/dossiers?list=near"},
+			queueItem{Key: "home.q_waiting", Count: n.Waiting, Href: "/dossiers?list=open"})
 		for _, st := range []string{issuing.StatusIssued, issuing.StatusReplaced} {
 			docs, err := s.issuer.List(ctx, p, st, "")
 			if err != nil {
 				return err
 			}
 			key := map[string]string{issuing.StatusIssued: "home.q_to_sign", issuing.StatusReplaced: "home.q_reissue"}[st]
-			queue = append(queue, queueItem{key, len(docs), "/documents?status=" + st, st == issuing.StatusReplaced && len(docs) > 0})
+			queue = append(queue, queueItem{Key: key, Count: len(docs), Href: "/documents?status=" + st,
+				Alert: st == issuing.StatusReplaced && len(docs) > 0, More: len(docs) >= reception.ListLimit})
 		}
 	}
 	if p.Can(auth.ViewOutbox) {
@@ -72,13 +57,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		queue = append(queue, queueItem{"home.q_dead", len(dead), "/outbox?status=" + outbox.MsgDead, len(dead) > 0})
+		queue = append(queue, queueItem{Key: "home.q_dead", Count: len(dead), Href: "/outbox?status=" + outbox.MsgDead, Alert: len(dead) > 0,
+			More: len(dead) >= reception.ListLimit})
 		if p.Can(auth.ManageSettings) { // a wrong secret or clock pauses an agency for everyone
 			paused, err := s.queue.Paused(ctx)
 			if err != nil {
 				return err
 			}
-			queue = append(queue, queueItem{"home.q_paused", len(paused), "/outbox", len(paused) > 0})
+			queue = append(queue, queueItem{Key: "home.q_paused", Count: len(paused), Href: "/outbox", Alert: len(paused) > 0})
 		}
 	}
 	data := map[string]any{"Queue": queue, "Overdue": overdue[:min(len(overdue), 5)]}
