@@ -4,7 +4,9 @@
 package civil
 
 import (
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -162,6 +164,25 @@ func YearOnly(s string) (int, bool) {
 	}
 	y, err := strconv.Atoi(s)
 	return y, err == nil
+}
+
+var dayFirst = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$`)
+
+// ParseDayFirst reads a date as Vietnamese write it, day first ("01/02/2026", "1.2.2026",
+// "01-02-2026"), into YYYY-MM-DD; false for anything else or a day that does not exist.
+func ParseDayFirst(s string) (string, bool) {
+	m := dayFirst.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return "", false
+	}
+	d, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	y, _ := strconv.Atoi(m[3])
+	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d || int(t.Month()) != mo {
+		return "", false
+	}
+	return t.Format(DateFormat), true
 }
 
 // ParseDate reads a YYYY-MM-DD date.

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"tuphap/internal/vntext"
 )
@@ -28,7 +27,6 @@ type Query struct {
 }
 
 var (
-	dmyRE = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$`)
 	pidRE = regexp.MustCompile(`^\d{12}$`)
 	numRE = regexp.MustCompile(`^\d{1,7}$`)
 	// refRE is a register reference as officers write it: "17/2026" (number and year), or after
@@ -65,15 +63,8 @@ func ParseQuery(q string) Query {
 			out.Number, out.Year = atoi(m[1]), atoi(m[2])
 		case pidRE.MatchString(w):
 			out.PersonalID = w
-		case dmyRE.MatchString(w):
-			m := dmyRE.FindStringSubmatch(w)
-			d, _ := strconv.Atoi(m[1])
-			mo, _ := strconv.Atoi(m[2])
-			y, _ := strconv.Atoi(m[3])
-			t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-			if t.Day() == d && int(t.Month()) == mo {
-				out.DOB = t.Format(DateFormat)
-			}
+		case dayFirst.MatchString(w):
+			out.DOB, _ = ParseDayFirst(w) // no such day: ignored, not a name
 		case len(w) == 10 && w[4] == '-':
 			if _, ok := ParseDate(w); ok {
 				out.DOB = w

@@ -273,10 +273,8 @@ func (r *Reader) date(s string) string {
 			}
 		}
 	}
-	if m := slashDate.FindStringSubmatch(s); m != nil && len(m[3]) == 4 { // 05/03/2010, 5.3.2010, 05-03-2010
-		if t, err := time.Parse("2/1/2006", m[1]+"/"+m[2]+"/"+m[3]); err == nil {
-			return t.Format(civil.DateFormat)
-		}
+	if d, ok := civil.ParseDayFirst(s); ok { // 05/03/2010, 5.3.2010, 05-03-2010
+		return d
 	}
 	return s
 }

@@ -3,11 +3,8 @@ package web
 import (
 	"encoding/json"
 	"net/url"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	"tuphap/internal/civil"
 )
@@ -175,24 +172,13 @@ func postedValues(form url.Values) map[string]string {
 	return out
 }
 
-var dayMonthYear = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$`)
-
 // isoDate reads a date as officers type it, day first ("01/02/2026", "1.2.2026"), into the
 // stored YYYY-MM-DD; anything else is returned as typed (an ISO date passes, and validation
 // reports the rest). Forms use text inputs for dates: a date input shows the browser's locale,
 // month first on an English system, whatever the page's language.
 func isoDate(s string) string {
-	s = strings.TrimSpace(s)
-	m := dayMonthYear.FindStringSubmatch(s)
-	if m == nil {
-		return s
+	if d, ok := civil.ParseDayFirst(s); ok {
+		return d
 	}
-	d, _ := strconv.Atoi(m[1])
-	mo, _ := strconv.Atoi(m[2])
-	y, _ := strconv.Atoi(m[3])
-	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d || int(t.Month()) != mo {
-		return s // 31/02: no such day, reported as typed
-	}
-	return t.Format("2006-01-02")
+	return strings.TrimSpace(s)
 }
