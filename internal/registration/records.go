@@ -390,12 +390,7 @@ func (b *search) capProbe() (q string, args []any, open bool) {
 // searchPage reads one page of a search.
 func (db *Records) searchPage(ctx context.Context, b *search, byName bool, limit, offset int) ([]RecordSummary, error) {
 	if !byName {
-		order := ` ORDER BY registered_on DESC, id DESC`
-		if b.parentOrder != "" {
-			// In the parent index's order: "nguyen" as a mother's name is a third of the province.
-			order = ` ORDER BY ` + b.parentOrder + `, date_of_birth, id`
-		}
-		return db.summaries(ctx, b.where("")+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), b.args)
+		return db.summaries(ctx, b.where("")+b.listOrder()+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), b.args)
 	}
 	var out []RecordSummary
 	for _, st := range b.nameSteps() {
@@ -511,6 +506,15 @@ func (b *search) where(extra string) string {
 		return ""
 	}
 	return " WHERE " + strings.Join(all, " AND ")
+}
+
+// listOrder is the order of a search without a name: newest first, or by a parent's name in
+// its index's order ("nguyen" as a mother's name is a third of the province: no sort).
+func (b *search) listOrder() string {
+	if b.parentOrder != "" {
+		return ` ORDER BY ` + b.parentOrder + `, date_of_birth, id`
+	}
+	return ` ORDER BY registered_on DESC, id DESC`
 }
 
 // wherePlain is where with the conditions in their unindexed form.
@@ -801,11 +805,7 @@ func (db *Records) BirthByPersonalID(ctx context.Context, personalID string) (ci
 // probe of the cap (tests check that they use indexes).
 func (db *Records) ExplainSearch(ctx context.Context, q civil.Query) (string, error) {
 	b := searchSQL(q)
-	order := ` ORDER BY registered_on DESC, id DESC`
-	if b.parentOrder != "" {
-		order = ` ORDER BY ` + b.parentOrder + `, date_of_birth, id`
-	}
-	tails := []string{b.where("") + order + ` LIMIT 50`}
+	tails := []string{b.where("") + b.listOrder() + ` LIMIT 50`}
 	if q.Name != "" {
 		tails = nil
 		for _, st := range b.nameSteps() {
