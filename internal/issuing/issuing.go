@@ -225,12 +225,15 @@ func File(d Document) []byte {
 	return d.PDF
 }
 
-// List lists documents in the caller's jurisdiction.
+// ListLimit is how many documents a list holds at most.
+const ListLimit = 200
+
+// List lists documents in the caller's jurisdiction, at most ListLimit.
 func (s *Service) List(ctx context.Context, p auth.Principal, status, recordID string) ([]Document, error) {
 	if !p.Can(auth.ViewRecords) {
 		return nil, fault.New(fault.Forbidden, "error.forbidden")
 	}
-	return s.docs.list(ctx, p.Scope(), status, recordID, 200)
+	return s.docs.list(ctx, p.Scope(), status, recordID, ListLimit)
 }
 
 // Sign signs an issued document with its office's active key. Only the signer of that office

@@ -21,6 +21,9 @@ type queueItem struct {
 	More  bool // the count stopped at a list's length: there are at least that many
 }
 
+// deadShown is how many dead letters the home page reads to count them.
+const deadShown = 200
+
 // home is each role's own start: the officer's work queue (dossiers by due time, documents to
 // sign or re-issue, requests the agencies refused), the signer's documents to sign, and for
 // the department the month's on-time rate beside the backlog.
@@ -49,16 +52,16 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			}
 			key := map[string]string{issuing.StatusIssued: "home.q_to_sign", issuing.StatusReplaced: "home.q_reissue"}[st]
 			queue = append(queue, queueItem{Key: key, Count: len(docs), Href: "/documents?status=" + st,
-				Alert: st == issuing.StatusReplaced && len(docs) > 0, More: len(docs) >= reception.ListLimit})
+				Alert: st == issuing.StatusReplaced && len(docs) > 0, More: len(docs) >= issuing.ListLimit})
 		}
 	}
 	if p.Can(auth.ViewOutbox) {
-		dead, err := s.queue.Dead(ctx, p.Scope(), "", "", reception.ListLimit)
+		dead, err := s.queue.Dead(ctx, p.Scope(), "", "", deadShown)
 		if err != nil {
 			return err
 		}
 		queue = append(queue, queueItem{Key: "home.q_dead", Count: len(dead), Href: "/outbox?status=" + outbox.MsgDead, Alert: len(dead) > 0,
-			More: len(dead) >= reception.ListLimit})
+			More: len(dead) >= deadShown})
 		if p.Can(auth.ManageSettings) { // a wrong secret or clock pauses an agency for everyone
 			paused, err := s.queue.Paused(ctx)
 			if err != nil {
