@@ -174,12 +174,11 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rd := u.rd
 	b := make([]byte, 8)
 	rand.Read(b)
 	job := &importJob{ID: hex.EncodeToString(b), Name: u.name, By: actorOf(r).Username, progress: legacy.Progress{Started: time.Now()}}
-	if rd.Encoding != "" {
-		job.Encoding, job.Separator = rd.Encoding, separatorName(rd.Separator)
+	if u.rd.Encoding != "" {
+		job.Encoding, job.Separator = u.rd.Encoding, separatorName(u.rd.Separator)
 	}
 	s.imports.mu.Lock()
 	s.imports.jobs[job.ID] = job
@@ -189,7 +188,7 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 	go func() {
 		defer s.imports.running.Done()
 		defer u.close()
-		p, err := legacy.Run(s.imports.ctx, s.store, rd, u.name, 2000, by, job, func(p legacy.Progress) {
+		p, err := legacy.Run(s.imports.ctx, s.store, u.rd, u.name, 2000, by, job, func(p legacy.Progress) {
 			job.mu.Lock()
 			job.progress = p
 			job.mu.Unlock()
