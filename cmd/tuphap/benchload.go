@@ -21,7 +21,8 @@ func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchRe
 	g := synth.New(f.seed, f.communes)
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	from := today.AddDate(-40, 0, 0)
-	have, err := registration.NewRecords(st).CountRecords(ctx)
+	reg := registration.New(st)
+	have, err := reg.Count(ctx)
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchRe
 	loaded := 0
 	load := func() error {
 		// Generating and encoding the next batch overlaps with writing this one.
-		l := registration.NewRecords(st).NewBulkLoader(ctx, audit.Actor{Username: "bench"}, "synthetic", func(r registration.BulkResult) {
+		l := reg.NewBulkLoader(ctx, audit.Actor{Username: "bench"}, "synthetic", func(r registration.BulkResult) {
 			loaded += r.Inserted + r.Skipped
 			if loaded%500000 == 0 {
 				fmt.Fprintf(stderr, "  %d records, %.0f/s\n", loaded, float64(loaded)/time.Since(start).Seconds())

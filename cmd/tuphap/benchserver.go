@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"tuphap/internal/account"
+	"tuphap/internal/app"
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/store"
@@ -63,7 +64,12 @@ func startBenchServer(ctx context.Context, st *store.Store, reg *units.Registry,
 	if f.inProcess {
 		master := make([]byte, 32)
 		rand.Read(master)
-		srv, err := web.New(web.Config{MaxBody: 1 << 20, MasterKey: master}, st, reg, nil)
+		svc, err := app.New(ctx, st, reg, app.Options{MasterKey: master})
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		srv, err := web.New(web.Config{MaxBody: 1 << 20}, svc, nil)
 		if err != nil {
 			ln.Close()
 			return nil, err

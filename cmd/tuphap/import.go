@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"tuphap/internal/legacy"
+	"tuphap/internal/registration"
 )
 
 // importCmd imports a CSV or XLSX file of legacy register entries. Rejected rows go to
@@ -94,7 +95,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var p legacy.Progress
 	run := func() error {
 		var err error
-		p, err = legacy.Run(ctx, st, rd, path, *batch, cli(), rf, show)
+		p, err = legacy.Run(ctx, registration.New(st), rd, path, *batch, cli(), rf, show)
 		return err
 	}
 	if *fast {

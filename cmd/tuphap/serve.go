@@ -19,6 +19,7 @@ import (
 
 	"tuphap/internal/account"
 	"tuphap/internal/agency"
+	"tuphap/internal/app"
 	"tuphap/internal/demo"
 	"tuphap/internal/outbox"
 	"tuphap/internal/reception"
@@ -112,14 +113,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil || window <= 0 {
 		return fmt.Errorf("--backdate-window %q: want a positive duration such as 24h or 72h", *backdate)
 	}
-	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody, MasterKey: master, PublicURL: public, TrustProxy: *trustProxy,
-		SelfSignOffices: splitList(*selfSign), BackdateWindow: window}, st, reg, log)
+	svc, err := app.New(ctx, st, reg, app.Options{MasterKey: master, PublicURL: public, SelfSignOffices: splitList(*selfSign), BackdateWindow: window})
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody, TrustProxy: *trustProxy}, svc, log)
 	if err != nil {
 		return err
 	}
 	if *loadDemo {
 		// Demo signing keys, from a demo CA whose certificates say they are demos.
-		if err := srv.DemoKeys(ctx, []string{"21025", "21028"}); err != nil {
+		if err := svc.Issuing.EnsureDemoKeys(ctx, []string{"21025", "21028"}); err != nil {
 			return fmt.Errorf("demo keys: %w", err)
 		}
 	}
@@ -129,7 +133,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer stopSims()
 	if *deliver {
-		worker := outbox.NewWorker(st, srv.Registry(), endpoints, log)
+		worker := outbox.NewWorker(st, svc.Registration, endpoints, log)
 		worker.Register(srv.Metrics())
 		workerDone := make(chan struct{})
 		go func() { worker.Run(ctx); close(workerDone) }()

@@ -19,6 +19,8 @@ var (
 	engine = []string{"store"}
 	// domains: a service with its SQL (its repository) over the engine.
 	domains = []string{"account", "registration", "reception", "issuing", "outbox", "auditlog", "legacy", "agency", "demo"}
+	// assembly: the services wired to one another over one store, for the edge and the command.
+	assembly = []string{"app"}
 	// edge: HTTP, which only the command line (cmd/tuphap, the wiring) imports.
 	edge = []string{"web"}
 )
@@ -67,13 +69,16 @@ func TestDependencyDirection(t *testing.T) {
 			if name != "tuphap/cmd/tuphap" && (slices.Contains(edge, d) || strings.HasPrefix(d, "tuphap/cmd")) {
 				t.Errorf("%s imports %s: nothing imports the edge", name, d)
 			}
+			if !slices.Contains(edge, name) && !strings.HasPrefix(name, "tuphap/cmd") && slices.Contains(assembly, d) {
+				t.Errorf("%s imports %s: only the edge and the commands use the assembly", name, d)
+			}
 			if slices.Contains(domains, name) && d == "net/http" && name != "agency" && name != "outbox" {
 				t.Errorf("domain %s imports net/http: its HTTP belongs in web (the agencies' client and simulators excepted)", name)
 			}
 		}
 	}
 	// Every package is in a layer, so that a new one is placed on purpose.
-	known := slices.Concat(pure, engine, domains, edge, []string{"store/storetest", "pdftest", "layers", "tuphap/cmd/tuphap", "tuphap/cmd/failover-drill"})
+	known := slices.Concat(pure, engine, domains, assembly, edge, []string{"store/storetest", "pdftest", "layers", "tuphap/cmd/tuphap", "tuphap/cmd/failover-drill"})
 	for name := range deps {
 		if !slices.Contains(known, name) {
 			t.Errorf("package %s is in no layer: add it to docs/architecture.md and to this test", name)

@@ -47,7 +47,7 @@ func Open(name string, r io.Reader, m Mapping, reg *units.Registry, today time.T
 // Run imports every row: valid entries in batches through a bulk loader (which writes one batch
 // while the next is read), rejected rows to the report (CSV: line, reason). progress is called
 // after each batch is written and at the end.
-func Run(ctx context.Context, st *store.Store, rd *Reader, source string, batch int, by audit.Actor, report io.Writer, progress func(Progress)) (Progress, error) {
+func Run(ctx context.Context, reg *registration.Service, rd *Reader, source string, batch int, by audit.Actor, report io.Writer, progress func(Progress)) (Progress, error) {
 	var mu sync.Mutex // p is read here and updated by the loader's goroutine
 	p := Progress{Started: time.Now()}
 	snapshot := func() Progress {
@@ -57,7 +57,7 @@ func Run(ctx context.Context, st *store.Store, rd *Reader, source string, batch 
 	}
 	w := csv.NewWriter(report) // written by the reader and by the loader's goroutine, under mu
 	lines := map[string]int{}  // row id → line, for the rows the store refuses
-	l := registration.NewRecords(st).NewBulkLoader(ctx, by, source, func(res registration.BulkResult) {
+	l := reg.NewBulkLoader(ctx, by, source, func(res registration.BulkResult) {
 		mu.Lock()
 		p.Inserted += res.Inserted
 		p.Skipped += res.Skipped

@@ -530,6 +530,16 @@ func (s *Service) Versions(ctx context.Context, r civil.Record) ([]civil.Version
 	return s.records.RecordHistory(ctx, r)
 }
 
+// NewBulkLoader takes in entries registered elsewhere and earlier (a legacy register, the
+// benchmark's synthetic load) in batches, each checked and numbered as it came
+// (Records.NewBulkLoader). The caller has decided who may: the import is an administrator's.
+func (s *Service) NewBulkLoader(ctx context.Context, by audit.Actor, source string, written func(BulkResult)) *BulkLoader {
+	return s.records.NewBulkLoader(ctx, by, source, written)
+}
+
+// Count is how many entries the register holds, every office and kind together.
+func (s *Service) Count(ctx context.Context) (int, error) { return s.records.CountRecords(ctx) }
+
 // OnNewVersion registers what must happen, in the same transaction, when an entry gets a new
 // version (issuing marks the documents of earlier versions replaced). Call it at wiring, before
 // the service serves.

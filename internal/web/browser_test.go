@@ -217,7 +217,7 @@ func TestBrowserRegisterBirthAndFindIt(t *testing.T) {
 func TestBrowserSignAndFollowQR(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		if err := e.web.DemoKeys(ctx, []string{"21025"}); err != nil {
+		if err := e.svc.Issuing.EnsureDemoKeys(ctx, []string{"21025"}); err != nil {
 			t.Fatal(err)
 		}
 		_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -12,11 +11,6 @@ import (
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
 )
-
-// DemoKeys gives the demo offices demo signing keys (serve --demo).
-func (s *Server) DemoKeys(ctx context.Context, offices []string) error {
-	return s.issuer.EnsureDemoKeys(ctx, offices)
-}
 
 type documentJSON struct {
 	ID          string    `json:"id"`

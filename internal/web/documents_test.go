@@ -25,7 +25,7 @@ import (
 func TestDocumentsSignVerify(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		if err := e.web.DemoKeys(ctx, []string{"21025"}); err != nil {
+		if err := e.svc.Issuing.EnsureDemoKeys(ctx, []string{"21025"}); err != nil {
 			t.Fatal(err)
 		}
 		_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
@@ -283,7 +283,7 @@ func TestVerifyRefusesBadFiles(t *testing.T) {
 func TestCancelAndSignMany(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		if err := e.web.DemoKeys(ctx, []string{"21025"}); err != nil {
+		if err := e.svc.Issuing.EnsureDemoKeys(ctx, []string{"21025"}); err != nil {
 			t.Fatal(err)
 		}
 		_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
@@ -359,7 +359,7 @@ func TestReplacedDocumentSaysWhy(t *testing.T) {
 		b := *r.Birth
 		b.Child.PersonalID = "051326001234"
 		next.Birth = &b
-		if err := e.web.Registry().AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"},
+		if err := e.svc.Registration.AddVersion(ctx, &next, r.Version, civil.Version{Change: civil.Supplement, Fields: []string{"child.personal_id"},
 			Reason: "Số định danh cá nhân do Cơ sở dữ liệu quốc gia về dân cư cấp"}, audit.Linked); err != nil {
 			t.Fatal(err)
 		}

@@ -188,7 +188,7 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 	go func() {
 		defer s.imports.running.Done()
 		defer u.close()
-		p, err := legacy.Run(s.imports.ctx, s.store, u.rd, u.name, 2000, by, job, func(p legacy.Progress) {
+		p, err := legacy.Run(s.imports.ctx, s.registry, u.rd, u.name, 2000, by, job, func(p legacy.Progress) {
 			job.mu.Lock()
 			job.progress = p
 			job.mu.Unlock()

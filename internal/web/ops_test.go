@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"tuphap/internal/app"
 	"tuphap/internal/auth"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
@@ -147,7 +148,11 @@ func TestPublicLookupsLimitedPerAddress(t *testing.T) {
 	}
 	// Another server trusts its proxy: addresses differ, none is held back.
 	srv := httptest.NewUnstartedServer(nil)
-	ws, err := web.New(web.Config{MaxBody: 64 << 10, MasterKey: testMasterKey, TrustProxy: true, PublicURL: "http://" + srv.Listener.Addr().String()}, e.store, units.MustLoad(), nil)
+	svc, err := app.New(ctx, e.store, units.MustLoad(), app.Options{MasterKey: testMasterKey, PublicURL: "http://" + srv.Listener.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := web.New(web.Config{MaxBody: 64 << 10, TrustProxy: true}, svc, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,13 +4,12 @@ package web
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"tuphap/internal/account"
+	"tuphap/internal/app"
 	"tuphap/internal/auditlog"
 	"tuphap/internal/auth"
 	"tuphap/internal/fault"
@@ -31,19 +30,9 @@ type Config struct {
 	MaxBody int64
 	// MaxUpload is the largest legacy register file accepted by the import page.
 	MaxUpload int64
-	// MasterKey (32 bytes) seals the offices' signing keys at rest.
-	MasterKey []byte
 	// TrustProxy takes the client's address from the last X-Forwarded-For entry: set it only
 	// behind a proxy that appends it (the audit log and the lookups' limit use the address).
 	TrustProxy bool
-	// PublicURL is the address citizens reach, printed on paper and in QR codes; without it
-	// nothing that prints an address can be issued.
-	PublicURL string
-	// SelfSignOffices are the offices whose signers may sign documents they issued themselves.
-	SelfSignOffices []string
-	// BackdateWindow is how far back a dossier's received time may lie without a reason
-	// (reception.DefaultBackdateWindow when zero).
-	BackdateWindow time.Duration
 }
 
 // Server holds the dependencies of the handlers.
@@ -74,9 +63,10 @@ type Server struct {
 	handler    http.Handler
 }
 
-// New builds the server and its routes. Templates are parsed here, so a broken template stops
-// the start (and fails the tests) instead of a page at run time.
-func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*Server, error) {
+// New builds the server and its routes over the services that app.New wired. Templates are
+// parsed here, so a broken template stops the start (and fails the tests) instead of a page at
+// run time.
+func New(cfg Config, svc *app.Services, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -86,11 +76,11 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	if cfg.MaxUpload == 0 {
 		cfg.MaxUpload = 512 << 20
 	}
-	s := &Server{imports: imports{jobs: map[string]*importJob{}}, cfg: cfg, store: st, accounts: account.New(st), registry: registration.New(st), units: reg, log: log, metrics: metrics.NewRegistry()}
+	st := svc.Store
+	s := &Server{imports: imports{jobs: map[string]*importJob{}}, cfg: cfg, store: st, accounts: svc.Accounts, registry: svc.Registration,
+		desk: svc.Reception, issuer: svc.Issuing, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
-	s.queue = outbox.NewQueue(st)
 	s.lookups = newLimiter(time.Now)
-	s.auditlog = auditlog.New(st)
 	var err error
 	if s.offices, err = s.accounts.Offices(context.Background()); err != nil {
 		return nil, err
@@ -98,22 +88,6 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 	s.officeName = map[string]string{}
 	for _, o := range s.offices {
 		s.officeName[o.Code] = o.Name
-	}
-	if s.desk, err = reception.New(context.Background(), st); err != nil {
-		return nil, err
-	}
-	s.registry.Calendar = s.desk.Calendar
-	s.desk.BackdateWindow = cfg.BackdateWindow
-	if len(cfg.MasterKey) != 32 {
-		return nil, errors.New("web: the master key must be 32 bytes")
-	}
-	s.issuer = issuing.New(st, s.registry, reg, cfg.MasterKey, cfg.PublicURL)
-	s.issuer.SelfSign = map[string]bool{}
-	for _, code := range cfg.SelfSignOffices {
-		if _, ok := s.officeName[code]; !ok {
-			return nil, fmt.Errorf("web: self-signing office %q is not an office of the province", code)
-		}
-		s.issuer.SelfSign[code] = true
 	}
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -138,10 +112,6 @@ func New(cfg Config, st *store.Store, reg *units.Registry, log *slog.Logger) (*S
 
 // now is the store's clock (tests set it).
 func (s *Server) now() time.Time { return s.store.Now() }
-
-// Registry is the civil-status service the server uses, for the outbox worker to supplement
-// entries through it (and so keep documents in step).
-func (s *Server) Registry() *registration.Service { return s.registry }
 
 // Metrics lets other parts (the outbox, later) register their metrics.
 func (s *Server) Metrics() *metrics.Registry { return s.metrics }

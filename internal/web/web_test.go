@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"tuphap/internal/account"
+	"tuphap/internal/app"
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/i18n"
 	"tuphap/internal/issuing"
-	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 	"tuphap/internal/units"
@@ -36,6 +36,7 @@ type env struct {
 	t      *testing.T
 	srv    *httptest.Server
 	web    *web.Server
+	svc    *app.Services
 	store  *store.Store
 	tokens map[auth.Role]string
 }
@@ -61,20 +62,23 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	}
 	// The server's own address is its public address, so that QR codes lead back to it.
 	srv := httptest.NewUnstartedServer(nil)
-	ws, err := web.New(web.Config{MaxBody: 64 << 10, MasterKey: testMasterKey, PublicURL: "http://" + srv.Listener.Addr().String()}, st, reg, nil)
+	svc, err := app.New(ctx, st, reg, app.Options{MasterKey: testMasterKey, PublicURL: "http://" + srv.Listener.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := web.New(web.Config{MaxBody: 64 << 10}, svc, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.Config.Handler = ws
 	srv.Start()
-	e := &env{t: t, web: ws, store: st, srv: srv, tokens: map[auth.Role]string{}}
+	e := &env{t: t, web: ws, svc: svc, store: st, srv: srv, tokens: map[auth.Role]string{}}
 	t.Cleanup(e.srv.Close)
-	svc := account.New(st)
 	for _, u := range testUsers {
-		if _, err := svc.AddUser(ctx, account.NewUser{Username: u.username, FullName: "Nguyễn Thị Đào", Role: string(u.role), Office: u.office, Password: password}, audit.System); err != nil {
+		if _, err := svc.Accounts.AddUser(ctx, account.NewUser{Username: u.username, FullName: "Nguyễn Thị Đào", Role: string(u.role), Office: u.office, Password: password}, audit.System); err != nil {
 			t.Fatal(err)
 		}
-		tok, err := svc.CreateToken(ctx, u.username, "test", audit.System)
+		tok, err := svc.Accounts.CreateToken(ctx, u.username, "test", audit.System)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -488,15 +492,15 @@ func TestRevokeOwnTokenFromAccountPage(t *testing.T) {
 		if got, _ := e.api(auth.Officer, "GET", "/api/v1/me", ""); got != 200 {
 			t.Fatalf("token before revoke: %d", got)
 		}
-		u, _ := account.New(st).User(ctx, "canbo")
-		tokens, _ := account.New(st).Tokens(ctx, u)
+		u, _ := e.svc.Accounts.User(ctx, "canbo")
+		tokens, _ := e.svc.Accounts.Tokens(ctx, u)
 		_, page := e.do(c, "GET", "/account", nil, nil)
 		if !strings.Contains(page, "/account/tokens/"+tokens[0].ID+"/revoke") {
 			t.Fatal("account page does not offer to revoke the token")
 		}
 		// Another user's token cannot be revoked through one's own account.
-		other, _ := account.New(st).User(ctx, "lanhdao")
-		otherTokens, _ := account.New(st).Tokens(ctx, other)
+		other, _ := e.svc.Accounts.User(ctx, "lanhdao")
+		otherTokens, _ := e.svc.Accounts.Tokens(ctx, other)
 		if resp, _ := e.postForm(c, "/account/tokens/"+otherTokens[0].ID+"/revoke", nil, nil); resp.StatusCode != 404 {
 			t.Fatalf("revoking someone else's token: %d", resp.StatusCode)
 		}
@@ -541,7 +545,7 @@ func TestOptionalTOTP(t *testing.T) {
 		if resp, _ := e.postForm(c, "/account/totp/off", url.Values{"code": {code}}, nil); resp.StatusCode != 303 {
 			t.Fatalf("turn off: %d", resp.StatusCode)
 		}
-		if u, _ := account.New(e.store).User(ctx, "canbo"); u.TOTPSecret != "" {
+		if u, _ := e.svc.Accounts.User(ctx, "canbo"); u.TOTPSecret != "" {
 			t.Fatal("still on")
 		}
 	})
@@ -550,7 +554,7 @@ func TestOptionalTOTP(t *testing.T) {
 // documents lists the documents of an entry, optionally of one status, as the department sees them.
 func (e *env) documents(status, recordID string) []issuing.Document {
 	e.t.Helper()
-	ds, err := e.issuer().List(ctx, auth.Principal{Username: "lanhdao", Role: auth.Leader, Office: auth.DepartmentOffice}, status, recordID)
+	ds, err := e.svc.Issuing.List(ctx, auth.Principal{Username: "lanhdao", Role: auth.Leader, Office: auth.DepartmentOffice}, status, recordID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -560,15 +564,11 @@ func (e *env) documents(status, recordID string) []issuing.Document {
 // document reads one document with its PDFs.
 func (e *env) document(id string) issuing.Document {
 	e.t.Helper()
-	d, err := e.issuer().Get(ctx, auth.Principal{Username: "lanhdao", Role: auth.Leader, Office: auth.DepartmentOffice}, id)
+	d, err := e.svc.Issuing.Get(ctx, auth.Principal{Username: "lanhdao", Role: auth.Leader, Office: auth.DepartmentOffice}, id)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return d
-}
-
-func (e *env) issuer() *issuing.Service {
-	return issuing.New(e.store, registration.New(e.store), units.MustLoad(), testMasterKey, "")
 }
 
 // setTOTP gives a user a second factor directly in the table, as an enrolment would.

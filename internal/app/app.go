@@ -1,0 +1,82 @@
+// Package app wires tuphap's domain services over one store: the assembly that `tuphap serve`,
+// the benchmark's in-process server and the web tests share, so that each builds the same
+// services in the same way (docs/architecture.md).
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"tuphap/internal/account"
+	"tuphap/internal/auditlog"
+	"tuphap/internal/issuing"
+	"tuphap/internal/outbox"
+	"tuphap/internal/reception"
+	"tuphap/internal/registration"
+	"tuphap/internal/store"
+	"tuphap/internal/units"
+)
+
+// Options are the deployment's choices that the services need.
+type Options struct {
+	// MasterKey (32 bytes) seals the offices' signing keys at rest.
+	MasterKey []byte
+	// PublicURL is the address citizens reach, printed on paper and in QR codes; without it
+	// nothing that prints an address can be issued.
+	PublicURL string
+	// SelfSignOffices are the offices whose signers may sign documents they issued themselves.
+	SelfSignOffices []string
+	// BackdateWindow is how far back a dossier's received time may lie without a reason
+	// (reception.DefaultBackdateWindow when zero).
+	BackdateWindow time.Duration
+}
+
+// Services are the province's services over one store, wired to one another.
+type Services struct {
+	Store        *store.Store
+	Units        *units.Registry
+	Accounts     *account.Service
+	Registration *registration.Service
+	Reception    *reception.Service
+	Issuing      *issuing.Service
+	Outbox       *outbox.Queue
+	Auditlog     *auditlog.Service
+}
+
+// New builds the services. The store's offices must have been synchronised with the units
+// (account.SyncOffices) before: the self-signing offices are checked against them.
+func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options) (*Services, error) {
+	if len(opt.MasterKey) != 32 {
+		return nil, errors.New("app: the master key must be 32 bytes")
+	}
+	s := &Services{Store: st, Units: reg, Accounts: account.New(st), Registration: registration.New(st),
+		Outbox: outbox.NewQueue(st), Auditlog: auditlog.New(st)}
+	var err error
+	if s.Reception, err = reception.New(ctx, st); err != nil {
+		return nil, err
+	}
+	s.Reception.BackdateWindow = opt.BackdateWindow
+	// A registration's due dates follow the official calendar that reception keeps.
+	s.Registration.Calendar = s.Reception.Calendar
+	s.Issuing = issuing.New(st, s.Registration, reg, opt.MasterKey, opt.PublicURL)
+	s.Issuing.SelfSign = map[string]bool{}
+	if len(opt.SelfSignOffices) > 0 {
+		offices, err := s.Accounts.Offices(ctx)
+		if err != nil {
+			return nil, err
+		}
+		known := map[string]bool{}
+		for _, o := range offices {
+			known[o.Code] = true
+		}
+		for _, code := range opt.SelfSignOffices {
+			if !known[code] {
+				return nil, fmt.Errorf("app: self-signing office %q is not an office of the province", code)
+			}
+			s.Issuing.SelfSign[code] = true
+		}
+	}
+	return s, nil
+}
