@@ -73,10 +73,7 @@ func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchRe
 		batch := make([]civil.Record, 0, 5000)
 		for i := have; i < f.n; i++ {
 			e := entry(g, i)
-			r := civil.Record{Kind: civil.BirthKind, Office: e.Office, RegisteredOn: e.RegisteredOn, Late: e.Late, Birth: e.Birth, Death: e.Death}
-			if e.Death != nil {
-				r.Kind = civil.DeathKind
-			}
+			r := e.Record()
 			year, _ := strconv.Atoi(e.RegisteredOn[:4])
 			// Loaded books are named apart from live ones, so that live numbering is untouched.
 			k := fmt.Sprintf("%s/%s/%d", r.Office, r.Kind, year)

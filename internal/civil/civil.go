@@ -103,34 +103,16 @@ type Register struct {
 
 // Record is a registered entry in its current version.
 type Record struct {
-	ID           string    `json:"id"`
-	Kind         Kind      `json:"type"`
-	Office       string    `json:"office"`
-	Register     Register  `json:"register"`
-	RegisteredOn string    `json:"registered_on"`
-	Late         bool      `json:"late"`
-	Version      int       `json:"version"`
-	Birth        *Birth    `json:"birth,omitempty"`
-	Death        *Death    `json:"death,omitempty"`
-	Marriage     *Marriage `json:"marriage,omitempty"`
-	CreatedBy    string    `json:"created_by"`
-	CreatedAt    time.Time `json:"created_at"`
-}
-
-// Subject is the person the record is about.
-func (r Record) Subject() Person {
-	if r.Birth != nil {
-		return r.Birth.Child
-	}
-	if r.Death != nil {
-		return r.Death.Deceased
-	}
-	if m := r.Marriage; m != nil {
-		// Listed under both names; searched under each (the store indexes the wife's too).
-		return Person{FullName: m.Husband.FullName + " – " + m.Wife.FullName, DateOfBirth: m.Husband.DateOfBirth,
-			PersonalID: m.Husband.PersonalID, Sex: Male}
-	}
-	return Person{}
+	ID           string   `json:"id"`
+	Kind         Kind     `json:"type"`
+	Office       string   `json:"office"`
+	Register     Register `json:"register"`
+	RegisteredOn string   `json:"registered_on"`
+	Late         bool     `json:"late"`
+	Version      int      `json:"version"`
+	Content
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Change is how a version came about.
@@ -152,9 +134,7 @@ type Version struct {
 	Fields     []string  `json:"fields,omitempty"` // the fields that changed
 	Officer    string    `json:"officer"`
 	At         time.Time `json:"at"`
-	Birth      *Birth    `json:"birth,omitempty"`
-	Death      *Death    `json:"death,omitempty"`
-	Marriage   *Marriage `json:"marriage,omitempty"`
+	Content
 }
 
 // YearOnly reads a year of birth given alone ("1975"), as registers record parents.

@@ -227,13 +227,12 @@ func Likely(f, g Facts, p Params) bool {
 func FindDuplicates(f Facts, registered []Record, p Params) []Candidate {
 	var out []Candidate
 	for _, r := range registered {
-		var g Facts
-		switch {
-		case r.Birth != nil:
-			g = FactsOfBirth(r.Birth)
-		case r.Death != nil:
-			g = FactsOfDeath(r.Death)
-		default:
+		e := r.Entry()
+		if e == nil {
+			continue
+		}
+		g, ok := e.Facts()
+		if !ok {
 			continue
 		}
 		if s, reasons, ok := judge(f, g, p); ok {

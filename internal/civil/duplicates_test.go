@@ -15,7 +15,7 @@ func birthRec(id, child, sex, dob, mother, motherID, father string) Record {
 	if father != "" {
 		b.Father = &Parent{FullName: father}
 	}
-	return Record{ID: id, Kind: BirthKind, Birth: b}
+	return Record{ID: id, Kind: BirthKind, Content: Content{Birth: b}}
 }
 
 func TestBirthDuplicates(t *testing.T) {
@@ -93,7 +93,7 @@ func TestNameMayMatch(t *testing.T) {
 
 func TestDeathDuplicates(t *testing.T) {
 	death := func(name, sex, dob, pid string) Record {
-		return Record{Kind: DeathKind, Death: &Death{Deceased: Person{FullName: name, Sex: sex, DateOfBirth: dob, PersonalID: pid}}}
+		return Record{Kind: DeathKind, Content: Content{Death: &Death{Deceased: Person{FullName: name, Sex: sex, DateOfBirth: dob, PersonalID: pid}}}}
 	}
 	registered := []Record{death("Lê Văn Tám", Male, "1940-05-01", "051040000123")}
 	tests := []struct {

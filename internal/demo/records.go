@@ -50,10 +50,10 @@ func LoadRecords(ctx context.Context, st *store.Store, offices []auth.Office, bi
 	cal := calendar.New(nil)
 	rng := rand.New(rand.NewPCG(RecordsSeed, 1))
 	for _, e := range entries {
-		r := civil.Record{Kind: civil.BirthKind, Office: e.Office, RegisteredOn: e.RegisteredOn, Late: e.Late, Birth: e.Birth, Death: e.Death}
+		r := e.Record()
 		proc, applicant := "KS", ""
 		if e.Death != nil {
-			r.Kind, proc, applicant = civil.DeathKind, "KT", e.Death.Requester.FullName
+			proc, applicant = "KT", e.Death.Requester.FullName
 		} else {
 			applicant = e.Birth.Requester.FullName
 		}

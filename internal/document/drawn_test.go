@@ -21,9 +21,9 @@ func TestDocumentsAsDrawn(t *testing.T) {
 	motto := []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "UBND PHƯỜNG CẨM THÀNH", "tỉnh Quảng Ngãi"}
 	death := ex
 	death.Record = civil.Record{Kind: civil.DeathKind, Register: civil.Register{Number: 3, Book: "01", Year: 2026}, RegisteredOn: "2026-03-05",
-		Death: &civil.Death{Deceased: civil.Person{FullName: "Phạm Ngọc Nghĩa", Sex: civil.Male, DateOfBirth: "1940-05-01", Residence: "Thôn Trường Xuân, xã Bình Sơn"},
+		Content: civil.Content{Death: &civil.Death{Deceased: civil.Person{FullName: "Phạm Ngọc Nghĩa", Sex: civil.Male, DateOfBirth: "1940-05-01", Residence: "Thôn Trường Xuân, xã Bình Sơn"},
 			DateOfDeath: "2026-03-01", PlaceOfDeath: "Bệnh viện Đa khoa tỉnh Quảng Ngãi", Cause: "Bệnh già",
-			Requester: civil.Requester{FullName: "Phạm Thị Ĩnh", Relation: "con"}}}
+			Requester: civil.Requester{FullName: "Phạm Thị Ĩnh", Relation: "con"}}}}
 	death.History = nil
 	proc, _ := dossier.ProcedureByCode("TDCC")
 	cases := []struct {

@@ -27,7 +27,7 @@ func sample() ExtractData {
 	}
 	at := time.Date(2026, 3, 5, 2, 0, 0, 0, time.UTC)
 	return ExtractData{
-		Record: civil.Record{Kind: civil.BirthKind, Register: civil.Register{Number: 15, Book: "01", Year: 2026}, RegisteredOn: "2026-03-01", Birth: b, Version: 2},
+		Record: civil.Record{Kind: civil.BirthKind, Register: civil.Register{Number: 15, Book: "01", Year: 2026}, RegisteredOn: "2026-03-01", Content: civil.Content{Birth: b}, Version: 2},
 		Office: "UBND Phường Cẩm Thành", Province: "tỉnh Quảng Ngãi",
 		History: []civil.Version{{Number: 1, Change: civil.Original}, {Number: 2, Change: civil.Correction, Fields: []string{"child.full_name"},
 			Reason: "Sai tên đệm do ghi nhầm", LegalBasis: "Điều 28 Luật Hộ tịch 2014", Officer: "Lê Thị Hạnh, công chức tư pháp - hộ tịch", At: at}},
@@ -65,8 +65,8 @@ func TestExtractTextRoundTrips(t *testing.T) {
 func TestDeathExtract(t *testing.T) {
 	d := sample()
 	d.Record = civil.Record{Kind: civil.DeathKind, Register: civil.Register{Number: 3, Book: "01", Year: 2026}, RegisteredOn: "2026-03-05",
-		Death: &civil.Death{Deceased: civil.Person{FullName: "Lê Văn Tám", Sex: civil.Male, DateOfBirth: "1940-05-01"}, DateOfDeath: "2026-03-01",
-			PlaceOfDeath: "Tại nhà", Cause: "Bệnh già"}, Late: false}
+		Content: civil.Content{Death: &civil.Death{Deceased: civil.Person{FullName: "Lê Văn Tám", Sex: civil.Male, DateOfBirth: "1940-05-01"}, DateOfDeath: "2026-03-01",
+			PlaceOfDeath: "Tại nhà", Cause: "Bệnh già"}}, Late: false}
 	d.History = nil
 	pdf, err := Extract(d)
 	if err != nil {

@@ -148,7 +148,7 @@ func TestCorrectionReplacesDocuments(t *testing.T) {
 		d, _ = svc.Sign(ctx, signer, by, d.ID)
 		fixed := *r.Birth
 		fixed.Child.FullName = "Nguyễn Thị Hồng Đào Anh"
-		if _, err := rs.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Sai tên", LegalBasis: "Điều 28", Birth: &fixed}); err != nil {
+		if _, err := rs.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Sai tên", LegalBasis: "Điều 28", Content: civil.Content{Birth: &fixed}}); err != nil {
 			t.Fatal(err)
 		}
 		c, _ := svc.Verify(ctx, d.Code)
@@ -342,7 +342,7 @@ func TestPaperNamesPeople(t *testing.T) {
 		svc, rs, r := setup(t, st)
 		next := *r.Birth
 		next.Child.PlaceOfBirth = "Trạm Y tế xã Bình Sơn"
-		if _, err := rs.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Ghi thiếu tên xã", LegalBasis: "Điều 28 Luật Hộ tịch", Birth: &next}); err != nil {
+		if _, err := rs.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Ghi thiếu tên xã", LegalBasis: "Điều 28 Luật Hộ tịch", Content: civil.Content{Birth: &next}}); err != nil {
 			t.Fatal(err)
 		}
 		d, err := svc.IssueExtract(ctx, officer, by, r.ID)

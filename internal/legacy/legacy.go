@@ -323,6 +323,31 @@ var kinds = map[string]civil.Kind{"birth": civil.BirthKind, "khai sinh": civil.B
 	"death": civil.DeathKind, "khai tu": civil.DeathKind, "kt": civil.DeathKind,
 	"marriage": civil.MarriageKind, "ket hon": civil.MarriageKind, "kh": civil.MarriageKind}
 
+// rowEntries read each kind's entry from a row's columns (Mapping names them); the person and
+// requester columns are read once for all kinds.
+var rowEntries = map[civil.Kind]func(r *Reader, get func(string) string, person civil.Person, requester civil.Requester) civil.Entry{
+	civil.BirthKind: func(r *Reader, get func(string) string, person civil.Person, requester civil.Requester) civil.Entry {
+		b := &civil.Birth{Child: person, Requester: requester}
+		if n := get("mother_name"); n != "" {
+			b.Mother = &civil.Parent{FullName: n, DateOfBirth: r.parentDate(get("mother_date_of_birth"))}
+		}
+		if n := get("father_name"); n != "" {
+			b.Father = &civil.Parent{FullName: n, DateOfBirth: r.parentDate(get("father_date_of_birth"))}
+		}
+		return b
+	},
+	civil.DeathKind: func(r *Reader, get func(string) string, person civil.Person, requester civil.Requester) civil.Entry {
+		return &civil.Death{Deceased: person, DateOfDeath: r.date(get("date_of_death")), PlaceOfDeath: get("place_of_death"), Cause: get("cause"), Requester: requester}
+	},
+	civil.MarriageKind: func(r *Reader, get func(string) string, _ civil.Person, _ civil.Requester) civil.Entry {
+		spouse := func(side string) civil.Spouse {
+			return civil.Spouse{FullName: get(side + "_name"), DateOfBirth: r.date(get(side + "_date_of_birth")), Ethnicity: get(side + "_ethnicity"),
+				Nationality: get(side + "_nationality"), Residence: get(side + "_residence"), PersonalID: get(side + "_personal_id")}
+		}
+		return &civil.Marriage{Husband: spouse("husband"), Wife: spouse("wife")}
+	},
+}
+
 var sexes = map[string]string{"male": civil.Male, "nam": civil.Male, "female": civil.Female, "nu": civil.Female}
 
 func (r *Reader) entry(get func(string) string) (civil.Record, string) {
@@ -359,42 +384,15 @@ func (r *Reader) entry(get func(string) string) (civil.Record, string) {
 		person.Sex = get("sex") // reported by validation as it was
 	}
 	requester := civil.Requester{FullName: get("requester_name"), Relation: get("requester_relation")}
-	var err2 error
-	switch kind {
-	case civil.BirthKind:
-		b := &civil.Birth{Child: person, Requester: requester}
-		if n := get("mother_name"); n != "" {
-			b.Mother = &civil.Parent{FullName: n, DateOfBirth: r.parentDate(get("mother_date_of_birth"))}
-		}
-		if n := get("father_name"); n != "" {
-			b.Father = &civil.Parent{FullName: n, DateOfBirth: r.parentDate(get("father_date_of_birth"))}
-		}
-		b.Normalize()
-		err2 = civil.ValidateBirth(b, registered, r.today)
-		born, _ := civil.ParseDate(b.Child.DateOfBirth)
-		reg, _ := civil.ParseDate(registered)
-		rec.Birth, rec.Late = b, civil.LateBirth(born, reg)
-	case civil.DeathKind:
-		d := &civil.Death{Deceased: person, DateOfDeath: r.date(get("date_of_death")), PlaceOfDeath: get("place_of_death"), Cause: get("cause"), Requester: requester}
-		d.Normalize()
-		err2 = civil.ValidateDeath(d, registered, r.today)
-		died, _ := civil.ParseDate(d.DateOfDeath)
-		reg, _ := civil.ParseDate(registered)
-		rec.Death, rec.Late = d, civil.LateDeath(died, reg)
-	case civil.MarriageKind:
-		spouse := func(side string) civil.Spouse {
-			return civil.Spouse{FullName: get(side + "_name"), DateOfBirth: r.date(get(side + "_date_of_birth")), Ethnicity: get(side + "_ethnicity"),
-				Nationality: get(side + "_nationality"), Residence: get(side + "_residence"), PersonalID: get(side + "_personal_id")}
-		}
-		m := &civil.Marriage{Husband: spouse("husband"), Wife: spouse("wife")}
-		m.Normalize()
-		err2 = civil.ValidateMarriage(m, registered, r.today)
-		rec.Marriage = m // a marriage has no statutory time limit: never late
-	}
-	if e, ok := fault.As(err2); ok && len(e.Fields) > 0 {
+	e := rowEntries[kind](r, get, person, requester)
+	e.Normalize()
+	err2 := e.Validate(registered, r.today)
+	rec.Late = e.Late(registered)
+	rec.Set(e)
+	if ve, ok := fault.As(err2); ok && len(ve.Fields) > 0 {
 		var parts []string
-		for _, f := range sortedKeys(e.Fields) {
-			parts = append(parts, f+": "+i18n.T(i18n.VI, e.Fields[f]))
+		for _, f := range sortedKeys(ve.Fields) {
+			parts = append(parts, f+": "+i18n.T(i18n.VI, ve.Fields[f]))
 		}
 		return rec, strings.Join(parts, "; ")
 	}

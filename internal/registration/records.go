@@ -28,40 +28,17 @@ func NewRecords(st *store.Store) *Records { return &Records{st: st} }
 const indexColumns = `full_name, name_folded, given_first, sex, date_of_birth, personal_id, mother_folded, mother_personal_id, father_folded, date_of_death, birth_record`
 
 func indexValues(r *civil.Record) []any {
-	p := r.Subject()
-	var mother, motherID, father, died, link string
-	if b := r.Birth; b != nil {
-		if b.Mother != nil {
-			mother, motherID = vntext.Fold(b.Mother.FullName), b.Mother.PersonalID
-		}
-		if b.Father != nil {
-			father = vntext.Fold(b.Father.FullName)
-		}
-	}
-	if d := r.Death; d != nil {
-		died, link = d.DateOfDeath, d.BirthRecord
-	}
-	searched := p.FullName // the name the entry is found by
-	if m := r.Marriage; m != nil {
-		searched = m.Husband.FullName // the wife's is in record_names
-	}
-	return []any{p.FullName, vntext.Fold(searched), vntext.GivenFirst(searched), p.Sex, p.DateOfBirth, p.PersonalID,
-		mother, motherID, father, died, link}
+	e := r.Entry()
+	p, f := e.Subject(), e.Search()
+	return []any{p.FullName, vntext.Fold(f.Name), vntext.GivenFirst(f.Name), p.Sex, p.DateOfBirth, p.PersonalID,
+		vntext.Fold(f.Mother), f.MotherID, vntext.Fold(f.Father), f.DateOfDeath, f.BirthRecord}
 }
 
-// otherNames are the names besides the subject's that find an entry (record_names): a
-// marriage's wife.
-func otherNames(r *civil.Record) []string {
-	if m := r.Marriage; m != nil && m.Wife.FullName != "" {
-		return []string{m.Wife.FullName}
-	}
-	return nil
-}
-
-// nameRows are the record_names values of r's otherNames (its id set), flat.
+// nameRows are the record_names values of the other names that find r (its id set), flat:
+// a marriage's wife.
 func nameRows(r *civil.Record) []any {
 	var args []any
-	for _, n := range otherNames(r) {
+	for _, n := range r.Entry().Search().Others {
 		args = append(args, r.ID, vntext.Fold(n), vntext.GivenFirst(n))
 	}
 	return args
@@ -86,14 +63,7 @@ func insertNameRows(tx *store.Tx, args []any) error {
 
 // entryJSON is the stored form of one version's content.
 func entryJSON(r *civil.Record) (string, error) {
-	var v any = r.Birth
-	switch r.Kind {
-	case civil.DeathKind:
-		v = r.Death
-	case civil.MarriageKind:
-		v = r.Marriage
-	}
-	b, err := json.Marshal(v)
+	b, err := json.Marshal(r.Entry())
 	return string(b), err
 }
 
@@ -192,20 +162,17 @@ func scanRecord(row store.Scanner) (civil.Record, error) {
 		return r, err
 	}
 	r.Kind = civil.Kind(kind)
-	return r, decodeEntry(&r, data)
+	return r, decodeEntry(&r.Content, r.Kind, data)
 }
 
-func decodeEntry(r *civil.Record, data string) error {
-	switch r.Kind {
-	case civil.DeathKind:
-		r.Death = &civil.Death{}
-		return json.Unmarshal([]byte(data), r.Death)
-	case civil.MarriageKind:
-		r.Marriage = &civil.Marriage{}
-		return json.Unmarshal([]byte(data), r.Marriage)
+// decodeEntry reads stored content of kind k into c.
+func decodeEntry(c *civil.Content, k civil.Kind, data string) error {
+	e, err := civil.DecodeEntry(k, []byte(data))
+	if err != nil {
+		return err
 	}
-	r.Birth = &civil.Birth{}
-	return json.Unmarshal([]byte(data), r.Birth)
+	c.Set(e)
+	return nil
 }
 
 // Record returns an entry in its current version.
@@ -237,11 +204,9 @@ func (db *Records) RecordHistory(ctx context.Context, r civil.Record) ([]civil.V
 		if fields != "" {
 			v.Fields = strings.Split(fields, ",")
 		}
-		tmp := civil.Record{Kind: r.Kind}
-		if err := decodeEntry(&tmp, data); err != nil {
+		if err := decodeEntry(&v.Content, r.Kind, data); err != nil {
 			return nil, err
 		}
-		v.Birth, v.Death, v.Marriage = tmp.Birth, tmp.Death, tmp.Marriage
 		out = append(out, v)
 	}
 	return out, db.st.Fail(rows.Err())

@@ -153,7 +153,7 @@ func births(office, book string, from, to int, prefix, sex string) []civil.Recor
 	var rs []civil.Record
 	for i := from; i <= to; i++ {
 		rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: office, Register: civil.Register{Number: i, Book: book, Year: 2010},
-			RegisteredOn: "2010-05-01", Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("%s %d", prefix, i), Sex: sex, DateOfBirth: "2010-04-01"}}})
+			RegisteredOn: "2010-05-01", Content: civil.Content{Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("%s %d", prefix, i), Sex: sex, DateOfBirth: "2010-04-01"}}}})
 	}
 	return rs
 }
@@ -198,9 +198,9 @@ func TestBulkRefusesASecondDeath(t *testing.T) {
 		s := registration.NewRecords(st)
 		death := func(n int) civil.Record {
 			return civil.Record{Kind: civil.DeathKind, Office: "21025", Register: civil.Register{Number: n, Book: "01", Year: 2001},
-				RegisteredOn: "2001-05-02", Death: &civil.Death{Deceased: civil.Person{FullName: "Lê Văn Tám", Sex: civil.Male,
+				RegisteredOn: "2001-05-02", Content: civil.Content{Death: &civil.Death{Deceased: civil.Person{FullName: "Lê Văn Tám", Sex: civil.Male,
 					DateOfBirth: "1930-01-01", PersonalID: "051030000123"}, DateOfDeath: "2001-05-01", PlaceOfDeath: "Tại nhà", Cause: "Già",
-					Requester: civil.Requester{FullName: "Lê Thị Hoa", Relation: "con"}}}
+					Requester: civil.Requester{FullName: "Lê Thị Hoa", Relation: "con"}}}}
 		}
 		_, err := s.BulkInsert(ctx, []civil.Record{death(1), death(2)}, admin, "khai-tu.csv")
 		if !fault.Is(err, fault.Invalid) || !strings.Contains(err.Error(), "import.death_twice") {
@@ -259,8 +259,8 @@ func TestMarriageEntries(t *testing.T) {
 		seed(t, st)
 		s := registration.NewRecords(st)
 		m := civil.Record{Kind: civil.MarriageKind, Office: "21025", Register: civil.Register{Number: 7, Book: "KH", Year: 1999}, RegisteredOn: "1999-03-08",
-			Marriage: &civil.Marriage{Husband: civil.Spouse{FullName: "Lò Văn Páo", DateOfBirth: "1975-01-01"},
-				Wife: civil.Spouse{FullName: "Đinh Thị Ðào", DateOfBirth: "1978-02-02", Residence: "Bản Mòng"}}}
+			Content: civil.Content{Marriage: &civil.Marriage{Husband: civil.Spouse{FullName: "Lò Văn Páo", DateOfBirth: "1975-01-01"},
+				Wife: civil.Spouse{FullName: "Đinh Thị Ðào", DateOfBirth: "1978-02-02", Residence: "Bản Mòng"}}}}
 		for range 2 { // the second time it is skipped
 			if _, err := s.BulkInsert(ctx, []civil.Record{m}, admin, "kh.csv"); err != nil {
 				t.Fatal(err)

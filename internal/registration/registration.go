@@ -134,21 +134,9 @@ func candidate(p auth.Principal, c civil.Candidate) Candidate {
 
 func toCandidate(c civil.Candidate) Candidate {
 	r := c.Record
-	p := r.Subject()
-	out := Candidate{ID: r.ID, Office: r.Office, Register: r.Register, RegisteredOn: r.RegisteredOn, FullName: p.FullName,
-		Sex: p.Sex, DateOfBirth: p.DateOfBirth, Score: c.Score, Reasons: c.Reasons}
-	if b := r.Birth; b != nil {
-		if b.Mother != nil {
-			out.Mother = b.Mother.FullName
-		}
-		if b.Father != nil {
-			out.Father = b.Father.FullName
-		}
-	}
-	if r.Death != nil {
-		out.DateOfDeath = r.Death.DateOfDeath
-	}
-	return out
+	p, f := r.Subject(), r.Entry().Search()
+	return Candidate{ID: r.ID, Office: r.Office, Register: r.Register, RegisteredOn: r.RegisteredOn, FullName: p.FullName,
+		Sex: p.Sex, DateOfBirth: p.DateOfBirth, Mother: f.Mother, Father: f.Father, DateOfDeath: f.DateOfDeath, Score: c.Score, Reasons: c.Reasons}
 }
 
 // checkOffice applies the jurisdiction rule and checks the office exists.
@@ -200,26 +188,37 @@ func (s *Service) duplicates(ctx context.Context, p auth.Principal, by audit.Act
 	return d, nil
 }
 
+// admit tidies and validates an entry to be registered on registeredOn (today when empty) and
+// returns its record, not yet numbered. r's content is e itself: what the caller adds to e
+// (a death's birth entry) is registered.
+func (s *Service) admit(office, registeredOn string, e civil.Entry) (civil.Record, error) {
+	if registeredOn == "" {
+		registeredOn = s.Today().Format(civil.DateFormat)
+	}
+	e.Normalize()
+	if err := e.Validate(registeredOn, s.Today()); err != nil {
+		return civil.Record{}, err
+	}
+	r := civil.Record{Kind: e.Kind(), Office: office, RegisteredOn: registeredOn, Late: e.Late(registeredOn)}
+	r.Set(e)
+	return r, nil
+}
+
 // RegisterBirth validates, checks for duplicates and registers a birth.
 func (s *Service) RegisterBirth(ctx context.Context, p auth.Principal, by audit.Actor, req BirthRequest) (civil.Record, error) {
 	if err := s.checkOffice(ctx, p, req.Office); err != nil {
 		return civil.Record{}, err
 	}
-	if req.RegisteredOn == "" {
-		req.RegisteredOn = s.Today().Format(civil.DateFormat)
-	}
 	b := req.Birth
-	b.Normalize()
-	if err := civil.ValidateBirth(&b, req.RegisteredOn, s.Today()); err != nil {
-		return civil.Record{}, err
+	r, err := s.admit(req.Office, req.RegisteredOn, &b)
+	if err != nil {
+		return r, err
 	}
-	dup, err := s.duplicates(ctx, p, by, civil.FactsOfBirth(&b), req.Confirm)
+	facts, _ := b.Facts()
+	dup, err := s.duplicates(ctx, p, by, facts, req.Confirm)
 	if err != nil {
 		return civil.Record{}, err
 	}
-	born, _ := civil.ParseDate(b.Child.DateOfBirth)
-	reg, _ := civil.ParseDate(req.RegisteredOn)
-	r := civil.Record{Kind: civil.BirthKind, Office: req.Office, RegisteredOn: req.RegisteredOn, Late: civil.LateBirth(born, reg), Birth: &b}
 	return r, s.register(ctx, &r, dup, "KS", req.Dossier, b.Requester.FullName, by)
 }
 
@@ -229,13 +228,10 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 	if err := s.checkOffice(ctx, p, req.Office); err != nil {
 		return civil.Record{}, err
 	}
-	if req.RegisteredOn == "" {
-		req.RegisteredOn = s.Today().Format(civil.DateFormat)
-	}
 	d := req.Death
-	d.Normalize()
-	if err := civil.ValidateDeath(&d, req.RegisteredOn, s.Today()); err != nil {
-		return civil.Record{}, err
+	r, err := s.admit(req.Office, req.RegisteredOn, &d)
+	if err != nil {
+		return r, err
 	}
 	if d.BirthRecord == "" && d.Deceased.PersonalID != "" {
 		if b, err := s.records.BirthByPersonalID(ctx, d.Deceased.PersonalID); err == nil {
@@ -267,13 +263,11 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 	} else if !fault.Is(err, fault.NotFound) {
 		return civil.Record{}, err
 	}
-	dup, err := s.duplicates(ctx, p, by, civil.FactsOfDeath(&d), req.Confirm)
+	facts, _ := d.Facts()
+	dup, err := s.duplicates(ctx, p, by, facts, req.Confirm)
 	if err != nil {
 		return civil.Record{}, err
 	}
-	died, _ := civil.ParseDate(d.DateOfDeath)
-	reg, _ := civil.ParseDate(req.RegisteredOn)
-	r := civil.Record{Kind: civil.DeathKind, Office: req.Office, RegisteredOn: req.RegisteredOn, Late: civil.LateDeath(died, reg), Death: &d}
 	err = s.register(ctx, &r, dup, "KT", req.Dossier, d.Requester.FullName, by)
 	if fault.Is(err, fault.Conflict) {
 		// Registered meanwhile by someone else: the database keeps one death per person.
@@ -417,8 +411,8 @@ type Amendment struct {
 	Base       int          `json:"version"` // the version the officer edited
 	Reason     string       `json:"reason"`
 	LegalBasis string       `json:"legal_basis"`
-	Birth      *civil.Birth `json:"birth,omitempty"`
-	Death      *civil.Death `json:"death,omitempty"`
+	// The entry as corrected, of the entry's kind ("birth": {…}).
+	civil.Content
 }
 
 // Amend stores a new version: the entry as corrected, with reason, legal basis and officer.
@@ -441,36 +435,19 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 	if a.Base != r.Version {
 		return r, fault.New(fault.Conflict, "record.changed")
 	}
-	var before, after any
-	next := r
-	switch r.Kind {
-	case civil.BirthKind:
-		if a.Birth == nil {
-			v.Add("birth", "civil.required")
-			return r, v.Err()
-		}
-		b := *a.Birth
-		b.Normalize()
-		if err := civil.ValidateBirth(&b, r.RegisteredOn, s.Today()); err != nil {
-			return r, err
-		}
-		before, after, next.Birth = r.Birth, &b, &b
-	case civil.DeathKind:
-		if a.Death == nil {
-			v.Add("death", "civil.required")
-			return r, v.Err()
-		}
-		d := *a.Death
-		d.Normalize()
-		d.BirthRecord = r.Death.BirthRecord
-		if err := civil.ValidateDeath(&d, r.RegisteredOn, s.Today()); err != nil {
-			return r, err
-		}
-		before, after, next.Death = r.Death, &d, &d
-	default:
-		return r, fault.New(fault.Invalid, "amend.kind_unsupported")
+	e := a.Entry()
+	if e == nil || e.Kind() != r.Kind {
+		v.Add(string(r.Kind), "civil.required")
+		return r, v.Err()
 	}
-	changed, overwrote := diff(before, after)
+	e.Normalize()
+	e.Keep(r.Entry())
+	if err := e.Validate(r.RegisteredOn, s.Today()); err != nil {
+		return r, err
+	}
+	next := r
+	next.Set(e)
+	changed, overwrote := diff(r.Entry(), e)
 	if len(changed) == 0 {
 		v.Add("change", "amend.nothing")
 	}

@@ -366,7 +366,7 @@ func TestAmendDeathOntoAnother(t *testing.T) {
 		fixed := *other.Death
 		fixed.Deceased.PersonalID = "051050000123"
 		_, err = svc.Amend(ctx, officer, by, other.ID, registration.Amendment{Change: civil.Correction, Base: other.Version, Reason: "Ghi nhầm số",
-			LegalBasis: "Điều 28 Luật Hộ tịch", Death: &fixed})
+			LegalBasis: "Điều 28 Luật Hộ tịch", Content: civil.Content{Death: &fixed}})
 		if !fault.Is(err, fault.Conflict) {
 			t.Fatalf("a death corrected onto a person already dead: %v", err)
 		}
@@ -433,7 +433,7 @@ func TestAmendKeepsHistory(t *testing.T) {
 		r, _ := svc.RegisterBirth(ctx, officer, by, birth("Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan"))
 		fixed := *r.Birth
 		fixed.Child.FullName = "Nguyễn Thị Hồng Đào"
-		a := registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Sai tên do ghi nhầm", LegalBasis: "Điều 28 Luật Hộ tịch 2014", Birth: &fixed}
+		a := registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Sai tên do ghi nhầm", LegalBasis: "Điều 28 Luật Hộ tịch 2014", Content: civil.Content{Birth: &fixed}}
 		got, err := svc.Amend(ctx, officer, by, r.ID, a)
 		if err != nil {
 			t.Fatal(err)
@@ -449,12 +449,12 @@ func TestAmendKeepsHistory(t *testing.T) {
 		sup := *got.Birth
 		sup.Child.Hometown = "Xã Bình Sơn"
 		sup.Child.PlaceOfBirth = "Trạm y tế"
-		_, err = svc.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Supplement, Base: 2, Reason: "Bổ sung quê quán", LegalBasis: "Điều 29", Birth: &sup})
+		_, err = svc.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Supplement, Base: 2, Reason: "Bổ sung quê quán", LegalBasis: "Điều 29", Content: civil.Content{Birth: &sup}})
 		if e, _ := fault.As(err); e == nil || e.Fields["child.place_of_birth"] != "amend.supplement_overwrites" {
 			t.Fatalf("supplement overwriting: %v", err)
 		}
 		sup.Child.PlaceOfBirth = got.Birth.Child.PlaceOfBirth
-		if _, err := svc.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Supplement, Base: 2, Reason: "Bổ sung quê quán", LegalBasis: "Điều 29", Birth: &sup}); err != nil {
+		if _, err := svc.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Supplement, Base: 2, Reason: "Bổ sung quê quán", LegalBasis: "Điều 29", Content: civil.Content{Birth: &sup}}); err != nil {
 			t.Fatal(err)
 		}
 		cur, _ := svc.Get(ctx, leader, by, r.ID)

@@ -20,7 +20,7 @@ func samplePDF(t *testing.T) []byte {
 	t.Helper()
 	pdf, err := document.Extract(document.ExtractData{
 		Record: civil.Record{Kind: civil.BirthKind, Register: civil.Register{Number: 1, Book: "01", Year: 2026}, RegisteredOn: "2026-03-01",
-			Birth: &civil.Birth{Child: civil.Person{FullName: "Nguyễn Thị Đào", Sex: civil.Female, DateOfBirth: "2026-02-01"}}},
+			Content: civil.Content{Birth: &civil.Birth{Child: civil.Person{FullName: "Nguyễn Thị Đào", Sex: civil.Female, DateOfBirth: "2026-02-01"}}}},
 		Office: "UBND Phường Cẩm Thành", Province: "tỉnh Quảng Ngãi", IssuedAt: time.Now(),
 	})
 	if err != nil {

@@ -120,6 +120,18 @@ type Entry struct {
 	Death        *civil.Death
 }
 
+// Record is the entry as the register takes it, not yet numbered.
+func (e Entry) Record() civil.Record {
+	r := civil.Record{Office: e.Office, RegisteredOn: e.RegisteredOn, Late: e.Late}
+	if e.Death != nil {
+		r.Set(e.Death)
+	} else {
+		r.Set(e.Birth)
+	}
+	r.Kind = r.Entry().Kind()
+	return r
+}
+
 // Birth makes a birth between from and to, registered within the legal 60 days (about one in
 // ten later), never after today.
 func (g *Generator) Birth(from, to, today time.Time) Entry {

@@ -62,7 +62,7 @@ func TestPlantedDuplicates(t *testing.T) {
 	for i := 0; i < 200; i++ {
 		e := g.Birth(from, to, today)
 		d := g.Duplicate(e)
-		reg := []civil.Record{{ID: "x", Kind: civil.BirthKind, Birth: e.Birth}}
+		reg := []civil.Record{{ID: "x", Kind: civil.BirthKind, Content: civil.Content{Birth: e.Birth}}}
 		if len(civil.FindDuplicates(civil.FactsOfBirth(d.Birth), reg, civil.DefaultParams)) == 1 {
 			caught++
 		}

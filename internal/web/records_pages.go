@@ -211,7 +211,7 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, _ := principalOf(r)
 	rec, hist, extracts, office := v.rec, v.hist, v.extracts, v.office
-	sections := sectionsFor(rec.Kind)
+	sections := kindForms[rec.Kind]
 	linked, err := s.queue.Messages(r.Context(), "", "", rec.ID, 20)
 	if err != nil {
 		return err
@@ -243,7 +243,7 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "record.html", map[string]any{"Record": rec, "History": hist, "Extracts": extracts, "Linked": linked,
 		"Answers": answers, "People": people, "Changed": changed, "PIDPending": pid, "CanOutbox": p.Can(auth.ViewOutbox),
-		"OfficeName": office.Name, "Sections": sections, "Values": formValues(entryOf(rec)), "New": r.URL.Query().Get("new") != "",
+		"OfficeName": office.Name, "Sections": sections, "Values": formValues(rec.Entry()), "New": r.URL.Query().Get("new") != "",
 		"CanWrite": p.Allow(auth.WriteRecords, rec.Office) == nil, "Dossiers": dossiers})
 	return nil
 }
@@ -269,25 +269,11 @@ func agencyAnswer(lang i18n.Lang, m outbox.Message) string {
 	return ""
 }
 
-// sectionsFor lays out an entry of that kind.
-func sectionsFor(k civil.Kind) []formSection {
-	switch k {
-	case civil.DeathKind:
-		return deathForm
-	case civil.MarriageKind:
-		return marriageView
-	}
-	return birthForm
-}
-
-func entryOf(r civil.Record) any {
-	switch r.Kind {
-	case civil.DeathKind:
-		return r.Death
-	case civil.MarriageKind:
-		return r.Marriage
-	}
-	return r.Birth
+// kindForms lays out each kind of entry, shown and corrected: one line per kind.
+var kindForms = map[civil.Kind][]formSection{
+	civil.BirthKind:    birthForm,
+	civil.DeathKind:    deathForm,
+	civil.MarriageKind: marriageView,
 }
 
 func (s *Server) amendPage(w http.ResponseWriter, r *http.Request) error {
@@ -299,11 +285,8 @@ func (s *Server) amendPage(w http.ResponseWriter, r *http.Request) error {
 	if err := p.Allow(auth.WriteRecords, rec.Office); err != nil {
 		return err
 	}
-	if rec.Kind == civil.MarriageKind {
-		return fault.New(fault.Invalid, "amend.kind_unsupported")
-	}
-	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: rec.Kind, Action: "/records/" + rec.ID + "/amend", Sections: sectionsFor(rec.Kind),
-		Values: formValues(entryOf(rec)), Amend: true, Version: rec.Version, Office: rec.Office})
+	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: rec.Kind, Action: "/records/" + rec.ID + "/amend", Sections: kindForms[rec.Kind],
+		Values: formValues(rec.Entry()), Amend: true, Version: rec.Version, Office: rec.Office})
 }
 
 func (s *Server) amendSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -315,19 +298,15 @@ func (s *Server) amendSubmit(w http.ResponseWriter, r *http.Request) error {
 		LegalBasis: r.PostForm.Get("legal_basis")}
 	a.Base, _ = atoi(r.PostForm.Get("version"))
 	kind := civil.Kind(r.PostForm.Get("kind"))
-	f := recordForm{Kind: kind, Action: "/records/" + id + "/amend", Sections: birthForm, Amend: true, Version: a.Base}
-	if kind == civil.DeathKind {
-		f.Sections = deathForm
-		a.Death = &civil.Death{}
-		if err := bindForm(r.PostForm, deathForm, a.Death); err != nil {
-			return err
-		}
-	} else {
-		a.Birth = &civil.Birth{}
-		if err := bindForm(r.PostForm, birthForm, a.Birth); err != nil {
-			return err
-		}
+	e, err := civil.DecodeEntry(kind, []byte("{}"))
+	if err != nil {
+		return fault.New(fault.Invalid, "amend.kind_unsupported")
 	}
+	f := recordForm{Kind: kind, Action: "/records/" + id + "/amend", Sections: kindForms[kind], Amend: true, Version: a.Base}
+	if err := bindForm(r.PostForm, f.Sections, e); err != nil {
+		return err
+	}
+	a.Set(e)
 	p, _ := principalOf(r)
 	rec, err := s.registry.Amend(r.Context(), p, actorOf(r), id, a)
 	if err == nil {
@@ -399,20 +378,9 @@ func historyChanges(lang i18n.Lang, hist []civil.Version) map[int][]fieldChange 
 		if !ok {
 			continue
 		}
-		for _, c := range civil.Diff(versionEntry(prev), versionEntry(v)) {
+		for _, c := range civil.Diff(prev.Entry(), v.Entry()) {
 			out[v.Number] = append(out[v.Number], fieldChange{fieldName(lang, c.Field), show(c.Field, c.Before), show(c.Field, c.After)})
 		}
 	}
 	return out
-}
-
-// versionEntry is the entry a version holds.
-func versionEntry(v civil.Version) any {
-	switch {
-	case v.Death != nil:
-		return v.Death
-	case v.Marriage != nil:
-		return v.Marriage
-	}
-	return v.Birth
 }

@@ -1,0 +1,180 @@
+package civil
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Entry is the content of a register entry of one kind (*Birth, *Death, *Marriage). Storage,
+// validation, amendment, the duplicate check and the search index ask the entry what they need
+// instead of switching on its kind: a new kind (issue 17's procedures) implements Entry, adds a
+// field to Content and a line to kinds, and the register takes it.
+type Entry interface {
+	Kind() Kind
+	// Subject is the person the entry is about, as lists show them.
+	Subject() Person
+	// Normalize tidies the entry as typed (spaces, case of names, personal IDs).
+	Normalize()
+	// Validate checks every field at once (a fault.Validation), citing the law.
+	Validate(registeredOn string, today time.Time) error
+	// Late reports whether an entry registered on registeredOn came after its statutory time
+	// (false for a kind without one, or when a date is missing).
+	Late(registeredOn string) bool
+	// Facts are what the duplicate rules compare; false for a kind they do not check.
+	Facts() (Facts, bool)
+	// Search is what finds the entry in the register's search index.
+	Search() Search
+	// Keep carries over from the version before an amendment what an amendment cannot change
+	// (a death's link to the birth entry).
+	Keep(before Entry)
+}
+
+// Search is what the register's search index holds of an entry besides its subject's sex, date
+// of birth and personal ID.
+type Search struct {
+	Name        string   // the name it is listed and found under (a marriage: the husband's)
+	Others      []string // other names that find it (a marriage: the wife's)
+	Mother      string   // a birth's parents, as written
+	MotherID    string
+	Father      string
+	DateOfDeath string // a death's
+	BirthRecord string // the birth entry a death is linked to
+}
+
+// Content holds an entry's content under its kind's name, as the API and the stored versions
+// show it ("birth": {…}). Exactly one field is set.
+type Content struct {
+	Birth    *Birth    `json:"birth,omitempty"`
+	Death    *Death    `json:"death,omitempty"`
+	Marriage *Marriage `json:"marriage,omitempty"`
+}
+
+// Entry is the content that is set, nil when none is.
+func (c Content) Entry() Entry {
+	switch {
+	case c.Birth != nil:
+		return c.Birth
+	case c.Death != nil:
+		return c.Death
+	case c.Marriage != nil:
+		return c.Marriage
+	}
+	return nil
+}
+
+// Set makes e the content, in the field of its kind.
+func (c *Content) Set(e Entry) {
+	*c = Content{}
+	switch e := e.(type) {
+	case *Birth:
+		c.Birth = e
+	case *Death:
+		c.Death = e
+	case *Marriage:
+		c.Marriage = e
+	}
+}
+
+// kinds makes an empty entry of each kind: the registry that stored entries are decoded by.
+var kinds = map[Kind]func() Entry{
+	BirthKind:    func() Entry { return &Birth{} },
+	DeathKind:    func() Entry { return &Death{} },
+	MarriageKind: func() Entry { return &Marriage{} },
+}
+
+// DecodeEntry reads an entry of kind k from its stored JSON.
+func DecodeEntry(k Kind, data []byte) (Entry, error) {
+	newEntry, ok := kinds[k]
+	if !ok {
+		return nil, fmt.Errorf("civil: unknown kind %q", k)
+	}
+	e := newEntry()
+	return e, json.Unmarshal(data, e)
+}
+
+// Entry is the record's content.
+func (r Record) Entry() Entry { return r.Content.Entry() }
+
+// Subject is the person the record is about.
+func (r Record) Subject() Person {
+	if e := r.Entry(); e != nil {
+		return e.Subject()
+	}
+	return Person{}
+}
+
+// late applies a statutory time limit of days from event to a registration on registeredOn.
+func late(event, registeredOn string, days int) bool {
+	e, ok1 := ParseDate(event)
+	reg, ok2 := ParseDate(registeredOn)
+	return ok1 && ok2 && reg.After(e.AddDate(0, 0, days))
+}
+
+func (b *Birth) Kind() Kind      { return BirthKind }
+func (b *Birth) Subject() Person { return b.Child }
+func (b *Birth) Validate(registeredOn string, today time.Time) error {
+	return ValidateBirth(b, registeredOn, today)
+}
+func (b *Birth) Late(registeredOn string) bool {
+	return late(b.Child.DateOfBirth, registeredOn, BirthDeadlineDays)
+}
+func (b *Birth) Facts() (Facts, bool) { return FactsOfBirth(b), true }
+func (b *Birth) Keep(Entry)           {}
+func (b *Birth) Search() Search {
+	s := Search{Name: b.Child.FullName}
+	if b.Mother != nil {
+		s.Mother, s.MotherID = b.Mother.FullName, b.Mother.PersonalID
+	}
+	if b.Father != nil {
+		s.Father = b.Father.FullName
+	}
+	return s
+}
+
+func (d *Death) Kind() Kind      { return DeathKind }
+func (d *Death) Subject() Person { return d.Deceased }
+func (d *Death) Validate(registeredOn string, today time.Time) error {
+	return ValidateDeath(d, registeredOn, today)
+}
+func (d *Death) Late(registeredOn string) bool {
+	return late(d.DateOfDeath, registeredOn, DeathDeadlineDays)
+}
+func (d *Death) Facts() (Facts, bool) { return FactsOfDeath(d), true }
+func (d *Death) Search() Search {
+	return Search{Name: d.Deceased.FullName, DateOfDeath: d.DateOfDeath, BirthRecord: d.BirthRecord}
+}
+
+// Keep keeps the link to the birth entry: it is made when the death is registered, from that
+// entry, and is not a fact an amendment types.
+func (d *Death) Keep(before Entry) {
+	if b, ok := before.(*Death); ok {
+		d.BirthRecord = b.BirthRecord
+	}
+}
+
+func (m *Marriage) Kind() Kind { return MarriageKind }
+
+// Subject lists a marriage under both names; it is searched under each (Search).
+func (m *Marriage) Subject() Person {
+	return Person{FullName: m.Husband.FullName + " – " + m.Wife.FullName, DateOfBirth: m.Husband.DateOfBirth,
+		PersonalID: m.Husband.PersonalID, Sex: Male}
+}
+func (m *Marriage) Validate(registeredOn string, today time.Time) error {
+	return ValidateMarriage(m, registeredOn, today)
+}
+
+// Late is false: a marriage has no statutory time limit.
+func (m *Marriage) Late(string) bool { return false }
+
+// Facts: the duplicate rules compare births and deaths; a marriage's checks are its own
+// (issue 17).
+func (m *Marriage) Facts() (Facts, bool) { return Facts{}, false }
+func (m *Marriage) Keep(Entry)           {}
+func (m *Marriage) Search() Search {
+	s := Search{Name: m.Husband.FullName}
+	if m.Wife.FullName != "" {
+		s.Others = []string{m.Wife.FullName}
+	}
+	return s
+}
