@@ -23,17 +23,18 @@ const (
 	UTF16BE     = "utf-16be"
 	Windows1258 = "windows-1258"
 	TCVN3       = "tcvn3"
+	VNI         = "vni"
 )
 
 // Encodings are the names a user may pick (the mapping's "encoding", the import form).
-var Encodings = []string{UTF8, UTF16LE, UTF16BE, Windows1258, TCVN3}
+var Encodings = []string{UTF8, UTF16LE, UTF16BE, Windows1258, TCVN3, VNI}
 
 // sampleSize is how much of a file decides its encoding.
 const sampleSize = 64 << 10
 
 // decodeText turns a text file into UTF-8 in NFC, whatever it came in: with a byte-order mark
 // (UTF-8, UTF-16), in the encoding asked for, or else as found: UTF-8 when it is valid UTF-8,
-// UTF-16 when every other byte is NUL, and otherwise whichever of Windows-1258 and TCVN3 makes
+// UTF-16 when every other byte is NUL, and otherwise whichever of Windows-1258, TCVN3 and VNI makes
 // Vietnamese words of it. Decomposed text (Windows-1258's combining tones, a Mac's files) is
 // composed, so that "Việt" is one spelling. It answers the encoding used.
 func decodeText(r io.Reader, enc string) (io.Reader, string, error) {
@@ -52,7 +53,7 @@ func decodeText(r io.Reader, enc string) (io.Reader, string, error) {
 		enc = UTF16BE
 	case enc == "":
 		if enc = detect(sample); enc == "" {
-			return nil, "", fmt.Errorf("không nhận ra bảng mã của tệp (không phải UTF-8, UTF-16, Windows-1258 hay TCVN3): hãy chọn bảng mã khi nhập")
+			return nil, "", fmt.Errorf("không nhận ra bảng mã của tệp (không phải UTF-8, UTF-16, Windows-1258, TCVN3 hay VNI): hãy chọn bảng mã khi nhập")
 		}
 	}
 	dec, err := decoder(enc)
@@ -74,6 +75,8 @@ func decoder(enc string) (transform.Transformer, error) {
 		return charmap.Windows1258.NewDecoder(), nil
 	case TCVN3, "abc", "tcvn":
 		return tcvn3Decoder{}, nil
+	case VNI, "vni-windows":
+		return vniDecoder{}, nil
 	}
 	return nil, fmt.Errorf("bảng mã %q không được hỗ trợ: chọn một trong %s", enc, strings.Join(Encodings, ", "))
 }
@@ -102,7 +105,7 @@ func detect(sample []byte) string {
 		}
 	}
 	best, bestScore := "", 0
-	for _, enc := range []string{Windows1258, TCVN3} {
+	for _, enc := range []string{Windows1258, TCVN3, VNI} {
 		dec, _ := decoder(enc)
 		text, _, err := transform.Bytes(transform.Chain(dec, norm.NFC), sample)
 		if err != nil {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
 	"tuphap/internal/units"
@@ -94,6 +96,10 @@ func TestLegacyEncodings(t *testing.T) {
 		{"UTF-16BE with a BOM", UTF16BE, append([]byte{0xfe, 0xff}, utf16be(text)...)},
 		{"Windows-1258 (tones as combining marks)", Windows1258, iconv(t, text, "CP1258")},
 		{"TCVN3 (ABC)", TCVN3, iconv(t, text, "TCVN5712-1")},
+		// Typed in the VNI fonts' spelling, as such files show in Notepad ("Nguyeãn Thò").
+		{"VNI-Windows", VNI, vni(t, "kind,office,number,year,registered_on,full_name,sex,date_of_birth,place_of_birth,ethnicity,nationality,mother_name,requester_name,requester_relation\n"+
+			"khai sinh,21025,7,2010,05/03/2010,Nguyeãn Thò AÙnh Tuyeát,nöõ,01/02/2010,Beänh vieän Ña khoa tænh Quaûng Ngaõi,Kinh,Vieät Nam,Traàn Thò UÙt,Traàn Thò UÙt,meï\n"+
+			"khai sinh,21025,8,2010,06/03/2010,Leâ Ñình Duõng,nam,02/02/2010,Traïm y teá xaõ Nghóa Kyø,Kinh,Vieät Nam,Hoà Thò Sen,Hoà Thò Sen,meï\n")},
 		{"semicolons (Excel in a Vietnamese locale)", UTF8, []byte(strings.ReplaceAll(text, ",", ";"))},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,6 +131,31 @@ func TestLegacyEncodings(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// vni writes text spelled the VNI way ("Vieät") in the bytes a VNI file holds: Windows-1252.
+func vni(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// VNI letters and marks, capitals included, as the VNI fonts draw them.
+func TestVNILetters(t *testing.T) {
+	for _, tt := range []struct{ vni, want string }{
+		{"Ñaø Naüng", "Đà Nẵng"}, {"Ñaëng", "Đặng"}, {"Baéc Ninh", "Bắc Ninh"}, {"Haèng", "Hằng"}, {"Quaúng", "Quẳng"},
+		{"Hoà Chí Minh", "Hồ Chí Minh"}, {"Quoác", "Quốc"}, {"Tuoåi", "Tuổi"}, {"Hueá", "Huế"},
+		{"Phöôùc", "Phước"}, {"Hoa Kyø", "Hoa Kỳ"}, {"Mî", "Mỵ"}, {"só", "sĩ"}, {"tænh", "tỉnh"},
+		{"ÑÖÔØNG", "ĐƯỜNG"}, {"VIEÄT NAM", "VIỆT NAM"}, {"NGUYEÃN THÒ", "NGUYỄN THỊ"}, {"TÆNH", "TỈNH"},
+	} {
+		text, _, err := transform.Bytes(transform.Chain(vniDecoder{}, norm.NFC), vni(t, tt.vni))
+		if err != nil || string(text) != tt.want {
+			t.Errorf("%q read as %q (%v), want %q", tt.vni, text, err, tt.want)
+		}
 	}
 }
 
