@@ -56,6 +56,13 @@ func TestValidateBirth(t *testing.T) {
 		{"bad date", func(b *Birth) { b.Child.DateOfBirth = "01/02/2026" }, "2026-03-01", "child.date_of_birth", "civil.date_format"},
 		{"no place", func(b *Birth) { b.Child.PlaceOfBirth = "" }, "2026-03-01", "child.place_of_birth", "civil.required"},
 		{"no ethnicity", func(b *Birth) { b.Child.Ethnicity = "" }, "2026-03-01", "child.ethnicity", "civil.required"},
+		// The 54 groups of Decision 121-TCTK/PPCĐ, under any of their spellings.
+		{"ethnicity not of the list", func(b *Birth) { b.Child.Ethnicity = "Kinhh" }, "2026-03-01", "child.ethnicity", "civil.ethnicity_unknown"},
+		{"ethnicity spelled otherwise", func(b *Birth) { b.Child.Ethnicity = "Ê Đê" }, "2026-03-01", "", ""},
+		{"no nationality", func(b *Birth) { b.Child.Nationality = "" }, "2026-03-01", "child.nationality", "civil.required"},
+		{"nationality not a country", func(b *Birth) { b.Mother.Nationality = "Atlantis" }, "2026-03-01", "mother.nationality", "civil.nationality_unknown"},
+		{"foreign mother", func(b *Birth) { b.Mother.Nationality, b.Mother.Ethnicity = "Lào", "" }, "2026-03-01", "", ""},
+		{"born abroad, no such country", func(b *Birth) { b.Abroad = &Abroad{Country: "Xứ Sở Thần Tiên"} }, "2026-03-01", "abroad.country", "civil.nationality_unknown"},
 		{"child born before mother", func(b *Birth) { b.Mother.DateOfBirth = "2026-02-02" }, "2026-03-01", "mother.date_of_birth", "civil.parent_after_child"},
 		{"child born before father", func(b *Birth) { b.Father.DateOfBirth = "2027-01-01" }, "2026-03-01", "father.date_of_birth", "civil.date_future"},
 		// A parent's year of birth alone (Thông tư 04/2020/TT-BTP, mẫu Giấy khai sinh: "Năm sinh").
@@ -288,5 +295,28 @@ func TestDiff(t *testing.T) {
 	}
 	if d := Diff(&before, &before); len(d) != 0 {
 		t.Errorf("a version against itself: %v", d)
+	}
+}
+
+// Spellings of the official lists are written the lists' way before they are stored.
+func TestNormalizeWritesListedNames(t *testing.T) {
+	b := goodBirth()
+	b.Child.Ethnicity, b.Child.Nationality = " Mông", "viet nam"
+	b.Mother.Ethnicity, b.Mother.Nationality = "khmer", "LA"
+	b.Abroad = &Abroad{Country: "South Korea"}
+	b.Normalize()
+	got := []string{b.Child.Ethnicity, b.Child.Nationality, b.Mother.Ethnicity, b.Mother.Nationality, b.Abroad.Country}
+	want := []string{"Hmông", "Việt Nam", "Khơ-me", "Lào", "Hàn Quốc"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("normalised %v, want %v", got, want)
+			break
+		}
+	}
+	// Unknown values stay as typed: validation names them.
+	b.Child.Ethnicity = "Người sao Hỏa"
+	b.Normalize()
+	if b.Child.Ethnicity != "Người sao Hỏa" {
+		t.Errorf("an unknown ethnicity was changed to %q", b.Child.Ethnicity)
 	}
 }

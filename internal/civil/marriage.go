@@ -70,6 +70,7 @@ func (m *Marriage) Normalize() {
 	for _, s := range []*Spouse{&m.Husband, &m.Wife} {
 		s.FullName = vntext.Clean(s.FullName)
 		s.PersonalID = strings.TrimSpace(s.PersonalID)
+		listed(&s.Ethnicity, &s.Nationality)
 	}
 }
 
@@ -92,8 +93,8 @@ func ValidateMarriage(m *Marriage, registeredOn string, today time.Time) error {
 			v.Add(side.prefix+"date_of_birth", "civil.under_marriage_age")
 		}
 		c.personalID(side.prefix+"personal_id", side.s.PersonalID, born, side.sex)
-		c.optional(side.prefix+"ethnicity", side.s.Ethnicity)
-		c.optional(side.prefix+"nationality", side.s.Nationality)
+		c.ethnicity(side.prefix+"ethnicity", side.s.Ethnicity, false)
+		c.nationality(side.prefix+"nationality", side.s.Nationality, false)
 		c.optional(side.prefix+"residence", side.s.Residence)
 	}
 	return v.Err()

@@ -5,7 +5,9 @@ import (
 	"time"
 	"unicode"
 
+	"tuphap/internal/ethnic"
 	"tuphap/internal/fault"
+	"tuphap/internal/nationality"
 	"tuphap/internal/vntext"
 )
 
@@ -33,6 +35,41 @@ func (c checker) required(field, value string) bool {
 func (c checker) optional(field, value string) {
 	if len([]rune(value)) > MaxText {
 		c.v.Add(field, "civil.too_long")
+	}
+}
+
+// ethnicity checks an ethnic group against the 54 of the official list (Decision
+// 121-TCTK/PPCĐ); Normalize has already written a recognised spelling the list's way.
+func (c checker) ethnicity(field, value string, need bool) {
+	if value == "" {
+		c.v.Check(!need, field, "civil.required")
+		return
+	}
+	if _, ok := ethnic.Find(value); !ok {
+		c.v.Add(field, "civil.ethnicity_unknown")
+	}
+}
+
+// nationality checks a country (ISO 3166-1, by its Vietnamese name once normalised).
+func (c checker) nationality(field, value string, need bool) {
+	if value == "" {
+		c.v.Check(!need, field, "civil.required")
+		return
+	}
+	if _, ok := nationality.Find(value); !ok {
+		c.v.Add(field, "civil.nationality_unknown")
+	}
+}
+
+// listed writes a recognised ethnic group and country the way the official lists do ("Mông"
+// → "Hmông", "Viet Nam" → "Việt Nam"); anything else stays as typed, for validation to report.
+func listed(ethnicity, country *string) {
+	*ethnicity, *country = strings.TrimSpace(*ethnicity), strings.TrimSpace(*country)
+	if g, ok := ethnic.Find(*ethnicity); ok {
+		*ethnicity = g.Name
+	}
+	if c, ok := nationality.Find(*country); ok {
+		*country = c.Name
 	}
 }
 
@@ -110,8 +147,8 @@ func (c checker) parent(prefix string, p *Parent, childBorn time.Time, sex strin
 		}
 	}
 	c.personalID(prefix+"personal_id", p.PersonalID, born, sex)
-	c.optional(prefix+"ethnicity", p.Ethnicity)
-	c.optional(prefix+"nationality", p.Nationality)
+	c.ethnicity(prefix+"ethnicity", p.Ethnicity, false)
+	c.nationality(prefix+"nationality", p.Nationality, false)
 	c.optional(prefix+"residence", p.Residence)
 }
 
@@ -138,7 +175,12 @@ func (b *Birth) Normalize() {
 		if p != nil {
 			p.FullName = vntext.Clean(p.FullName)
 			p.PersonalID = strings.TrimSpace(p.PersonalID)
+			listed(&p.Ethnicity, &p.Nationality)
 		}
+	}
+	if b.Abroad != nil {
+		var none string
+		listed(&none, &b.Abroad.Country)
 	}
 	b.Requester.FullName = vntext.Clean(b.Requester.FullName)
 }
@@ -147,6 +189,7 @@ func (p *Person) normalize() {
 	p.FullName = vntext.Clean(p.FullName)
 	p.PersonalID = strings.TrimSpace(p.PersonalID)
 	p.Sex = strings.ToLower(strings.TrimSpace(p.Sex))
+	listed(&p.Ethnicity, &p.Nationality)
 }
 
 // ValidateBirth checks a birth registered on registeredOn (YYYY-MM-DD) and returns every problem
@@ -159,8 +202,8 @@ func ValidateBirth(b *Birth, registeredOn string, today time.Time) error {
 	c.sex("child.sex", ch.Sex)
 	born := c.date("child.date_of_birth", ch.DateOfBirth, true)
 	c.required("child.place_of_birth", ch.PlaceOfBirth)
-	c.required("child.ethnicity", ch.Ethnicity)
-	c.required("child.nationality", ch.Nationality)
+	c.ethnicity("child.ethnicity", ch.Ethnicity, true)
+	c.nationality("child.nationality", ch.Nationality, true)
 	c.optional("child.hometown", ch.Hometown)
 	c.optional("child.residence", ch.Residence)
 	c.personalID("child.personal_id", ch.PersonalID, born, ch.Sex)
@@ -185,7 +228,7 @@ func ValidateBirth(b *Birth, registeredOn string, today time.Time) error {
 		c.optional("abandoned.finder", b.Abandoned.Finder)
 	}
 	if b.Abroad != nil {
-		c.required("abroad.country", b.Abroad.Country)
+		c.nationality("abroad.country", b.Abroad.Country, true)
 	}
 	c.requester(b.Requester)
 	return v.Err()
@@ -206,6 +249,8 @@ func ValidateDeath(d *Death, registeredOn string, today time.Time) error {
 	c.sex("deceased.sex", p.Sex)
 	born := c.date("deceased.date_of_birth", p.DateOfBirth, true)
 	c.personalID("deceased.personal_id", p.PersonalID, born, p.Sex)
+	c.ethnicity("deceased.ethnicity", p.Ethnicity, false)
+	c.nationality("deceased.nationality", p.Nationality, false)
 	c.optional("deceased.residence", p.Residence)
 	died := c.date("date_of_death", d.DateOfDeath, true)
 	if !died.IsZero() && !born.IsZero() && died.Before(born) {

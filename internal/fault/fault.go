@@ -90,6 +90,19 @@ func (v *Validation) Check(ok bool, field, msg string) {
 	}
 }
 
+// Include adds the field problems of err, another check's Validation, to v, so that a form
+// shows them all at once. Any other error is returned, for the caller to stop on.
+func (v *Validation) Include(err error) error {
+	e, ok := As(err)
+	if err == nil || !ok || len(e.Fields) == 0 {
+		return err
+	}
+	for f, m := range e.Fields {
+		v.Add(f, m)
+	}
+	return nil
+}
+
 // Err returns nil when there were no problems, otherwise an Invalid error listing them.
 func (v *Validation) Err() error {
 	if len(v.fields) == 0 {

@@ -13,7 +13,7 @@ import (
 // foundations and anything below, never above.
 var (
 	// pure: rules and formats, no SQL, no HTTP, nothing of ours but other pure packages.
-	pure = []string{"fault", "auth", "audit", "calendar", "units", "vntext", "civil", "dossier", "document", "signing", "i18n", "metrics", "synth"}
+	pure = []string{"fault", "auth", "audit", "calendar", "units", "vntext", "ethnic", "nationality", "civil", "dossier", "document", "signing", "i18n", "metrics", "synth"}
 	// engine: the store (transactions, migrations, group commit, the audit chain). It knows no
 	// domain: its only imports of ours are the audit entry and the error kinds.
 	engine = []string{"store"}

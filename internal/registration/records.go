@@ -84,6 +84,9 @@ type Registration struct {
 	// Then writes, in the same transaction, what the entry brings about once it has its id and
 	// number: its dossier, its requests to the agencies. An error undoes the registration.
 	Then func(tx *store.Tx, r *civil.Record) error
+	// DateReason is why the entry is registered on another day than today, kept as the first
+	// version's reason.
+	DateReason string
 }
 
 // RegisterRecord gives r the next number of its office's register for the year of
@@ -125,7 +128,7 @@ func (db *Records) RegisterRecord(ctx context.Context, r *civil.Record, reg Regi
 			return fmt.Errorf("registration: insert record: %w", err)
 		}
 		if _, err := tx.Exec(`INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
-			VALUES ($1, 1, $2, $3, '', '', '', $4, $5)`, r.ID, string(civil.Original), data, by.Username, store.Time(r.CreatedAt)); err != nil {
+			VALUES ($1, 1, $2, $3, $4, '', '', $5, $6)`, r.ID, string(civil.Original), data, reg.DateReason, by.Username, store.Time(r.CreatedAt)); err != nil {
 			return fmt.Errorf("registration: insert version: %w", err)
 		}
 		if err := insertNameRows(tx, names); err != nil {
@@ -141,8 +144,11 @@ func (db *Records) RegisterRecord(ctx context.Context, r *civil.Record, reg Regi
 				return err
 			}
 		}
-		if err := tx.Audit(by.Entry("record.create", obj,
-			fmt.Sprintf("%s office=%s so=%d quyen=%s/%d", r.Kind, r.Office, r.Register.Number, r.Register.Book, r.Register.Year))); err != nil {
+		detail := fmt.Sprintf("%s office=%s so=%d quyen=%s/%d", r.Kind, r.Office, r.Register.Number, r.Register.Book, r.Register.Year)
+		if reg.DateReason != "" {
+			detail += fmt.Sprintf(" registered_on=%s reason=%s", r.RegisteredOn, reg.DateReason)
+		}
+		if err := tx.Audit(by.Entry("record.create", obj, detail)); err != nil {
 			return err
 		}
 		if reg.Then != nil {

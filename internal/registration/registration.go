@@ -65,6 +65,7 @@ type BirthRequest struct {
 	Office       string        `json:"office"`
 	Dossier      string        `json:"dossier,omitempty"` // receipt code of the request, when one was received before
 	RegisteredOn string        `json:"registered_on"`
+	DateReason   string        `json:"registered_on_reason,omitempty"` // why registered_on is not today
 	Confirm      *Confirmation `json:"confirm_not_duplicate,omitempty"`
 	civil.Birth
 }
@@ -74,6 +75,7 @@ type DeathRequest struct {
 	Office       string        `json:"office"`
 	Dossier      string        `json:"dossier,omitempty"`
 	RegisteredOn string        `json:"registered_on"`
+	DateReason   string        `json:"registered_on_reason,omitempty"`
 	Confirm      *Confirmation `json:"confirm_not_duplicate,omitempty"`
 	civil.Death
 }
@@ -188,15 +190,27 @@ func (s *Service) duplicates(ctx context.Context, p auth.Principal, by audit.Act
 	return d, nil
 }
 
-// admit tidies and validates an entry to be registered on registeredOn (today when empty) and
-// returns its record, not yet numbered. r's content is e itself: what the caller adds to e
-// (a death's birth entry) is registered.
-func (s *Service) admit(office, registeredOn string, e civil.Entry) (civil.Record, error) {
+// admit tidies and validates an entry to be registered on registeredOn and returns its
+// record, not yet numbered. r's content is e itself: what the caller adds to e (a death's
+// birth entry) is registered.
+//
+// An entry is registered the day it is made; another day (a paper register kept during an
+// outage and entered later) needs a reason, kept with the entry and in the audit log.
+func (s *Service) admit(office, registeredOn, dateReason string, e civil.Entry) (civil.Record, error) {
+	today := s.Today().Format(civil.DateFormat)
 	if registeredOn == "" {
-		registeredOn = s.Today().Format(civil.DateFormat)
+		registeredOn = today
 	}
+	var v fault.Validation
+	if registeredOn != today && strings.TrimSpace(dateReason) == "" {
+		v.Add("registered_on_reason", "civil.date_needs_reason")
+	}
+	v.Check(len([]rune(dateReason)) <= civil.MaxText, "registered_on_reason", "civil.too_long")
 	e.Normalize()
-	if err := e.Validate(registeredOn, s.Today()); err != nil {
+	if err := v.Include(e.Validate(registeredOn, s.Today())); err != nil {
+		return civil.Record{}, err
+	}
+	if err := v.Err(); err != nil {
 		return civil.Record{}, err
 	}
 	r := civil.Record{Kind: e.Kind(), Office: office, RegisteredOn: registeredOn, Late: e.Late(registeredOn)}
@@ -210,7 +224,7 @@ func (s *Service) RegisterBirth(ctx context.Context, p auth.Principal, by audit.
 		return civil.Record{}, err
 	}
 	b := req.Birth
-	r, err := s.admit(req.Office, req.RegisteredOn, &b)
+	r, err := s.admit(req.Office, req.RegisteredOn, req.DateReason, &b)
 	if err != nil {
 		return r, err
 	}
@@ -219,7 +233,7 @@ func (s *Service) RegisterBirth(ctx context.Context, p auth.Principal, by audit.
 	if err != nil {
 		return civil.Record{}, err
 	}
-	return r, s.register(ctx, &r, dup, "KS", req.Dossier, b.Requester.FullName, by)
+	return r, s.register(ctx, &r, Registration{Duplicate: dup, DateReason: strings.TrimSpace(req.DateReason)}, "KS", req.Dossier, b.Requester.FullName, by)
 }
 
 // RegisterDeath validates, links the deceased to their birth entry when their personal ID is
@@ -229,7 +243,7 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 		return civil.Record{}, err
 	}
 	d := req.Death
-	r, err := s.admit(req.Office, req.RegisteredOn, &d)
+	r, err := s.admit(req.Office, req.RegisteredOn, req.DateReason, &d)
 	if err != nil {
 		return r, err
 	}
@@ -268,7 +282,7 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 	if err != nil {
 		return civil.Record{}, err
 	}
-	err = s.register(ctx, &r, dup, "KT", req.Dossier, d.Requester.FullName, by)
+	err = s.register(ctx, &r, Registration{Duplicate: dup, DateReason: strings.TrimSpace(req.DateReason)}, "KT", req.Dossier, d.Requester.FullName, by)
 	if fault.Is(err, fault.Conflict) {
 		// Registered meanwhile by someone else: the database keeps one death per person.
 		if prior, perr := s.records.DeathOf(ctx, d.Deceased.PersonalID, d.BirthRecord); perr == nil {
@@ -284,8 +298,9 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 
 // register stores the entry with its dossier: the one received before under code, which must
 // be open, of this procedure and office; or else a new one, opened and settled at once (the
-// request was made at the desk and answered on the spot).
-func (s *Service) register(ctx context.Context, r *civil.Record, dup *DuplicateDecision, procedure, code, applicant string, by audit.Actor) error {
+// request was made at the desk and answered on the spot). reg carries the duplicate decision
+// and the date's reason; register adds what the entry's transaction writes besides (Then).
+func (s *Service) register(ctx context.Context, r *civil.Record, reg Registration, procedure, code, applicant string, by audit.Actor) error {
 	now := s.Store.Now()
 	var d dossier.Dossier
 	var was dossier.Status
@@ -313,7 +328,7 @@ func (s *Service) register(ctx context.Context, r *civil.Record, dup *DuplicateD
 	}
 	// In the registration's transaction: the requests to the agencies the entry causes (none
 	// is lost), and its dossier, opened and settled or settled.
-	then := func(tx *store.Tx, r *civil.Record) error {
+	reg.Then = func(tx *store.Tx, r *civil.Record) error {
 		ms, err := outbox.ForRecord(r, now)
 		if err != nil {
 			return err
@@ -332,7 +347,7 @@ func (s *Service) register(ctx context.Context, r *civil.Record, dup *DuplicateD
 		}
 		return reception.MoveIn(tx, &dd, was, by)
 	}
-	return s.records.RegisterRecord(ctx, r, Registration{Duplicate: dup, Then: then}, by)
+	return s.records.RegisterRecord(ctx, r, reg, by)
 }
 
 // Get returns an entry the caller may see, and audits the view.
@@ -442,7 +457,7 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 	}
 	e.Normalize()
 	e.Keep(r.Entry())
-	if err := e.Validate(r.RegisteredOn, s.Today()); err != nil {
+	if err := v.Include(e.Validate(r.RegisteredOn, s.Today())); err != nil {
 		return r, err
 	}
 	next := r

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -41,7 +42,7 @@ func setup(t *testing.T, st *store.Store) *registration.Service {
 }
 
 func birth(child, dob, mother string) registration.BirthRequest {
-	return registration.BirthRequest{Office: "21025", RegisteredOn: "2026-03-01", Birth: civil.Birth{
+	return registration.BirthRequest{Office: "21025", RegisteredOn: "2026-03-01", DateReason: "Nhập lại từ sổ giấy", Birth: civil.Birth{
 		Child: civil.Person{FullName: child, Sex: civil.Female, DateOfBirth: dob, PlaceOfBirth: "Bệnh viện Đa khoa tỉnh Quảng Ngãi",
 			Ethnicity: "Kinh", Nationality: "Việt Nam"},
 		Mother:    &civil.Parent{FullName: mother, DateOfBirth: "1995-04-12"},
@@ -210,7 +211,7 @@ func TestLateBirthAndValidation(t *testing.T) {
 }
 
 func death(name, dob, pid, died string) registration.DeathRequest {
-	return registration.DeathRequest{Office: "21025", RegisteredOn: "2026-03-05", Death: civil.Death{
+	return registration.DeathRequest{Office: "21025", RegisteredOn: "2026-03-05", DateReason: "Nhập lại từ sổ giấy", Death: civil.Death{
 		Deceased:    civil.Person{FullName: name, Sex: civil.Male, DateOfBirth: dob, PersonalID: pid},
 		DateOfDeath: died, PlaceOfDeath: "Tại nhà", Cause: "Bệnh già", Requester: civil.Requester{FullName: "Lê Thị Hoa", Relation: "con"}}}
 }
@@ -473,6 +474,61 @@ func TestAmendKeepsHistory(t *testing.T) {
 		}
 		if _, err := svc.Amend(ctx, officer2, by, r.ID, a); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("amending another commune's entry: %v", err)
+		}
+	})
+}
+
+// An entry is registered the day it is made (the clock says 10 March 2026 in Vietnam); a paper
+// register entered later, on another day, says why, and the reason stays with the entry and in
+// the audit log.
+func TestRegistrationDateIsTodayUnlessAReason(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		tests := []struct {
+			name, on, reason string
+			problem          string // on registered_on_reason
+		}{
+			{"today, no reason", "2026-03-10", "", ""},
+			{"the date left empty is today", "", "", ""},
+			{"another day without a reason", "2026-03-09", "", "civil.date_needs_reason"},
+			{"another day, a reason of spaces", "2026-03-09", "   ", "civil.date_needs_reason"},
+			{"another day with a reason", "2026-03-09", "Mất mạng ngày 09/3, nhập lại từ sổ giấy", ""},
+		}
+		for i, tt := range tests {
+			req := birth(fmt.Sprintf("Nguyễn Thị Ngày %c", 'A'+i), "2026-03-01", fmt.Sprintf("Trần Thị Mẹ %c", 'A'+i))
+			req.RegisteredOn, req.DateReason = tt.on, tt.reason
+			r, err := svc.RegisterBirth(ctx, officer, by, req)
+			if tt.problem != "" {
+				if e, _ := fault.As(err); e == nil || e.Fields["registered_on_reason"] != tt.problem {
+					t.Errorf("%s: %v, want %s", tt.name, err, tt.problem)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			hist, err := svc.History(ctx, officer, r)
+			if err != nil || len(hist) != 1 || hist[0].Reason != strings.TrimSpace(tt.reason) {
+				t.Errorf("%s: first version %+v, %v", tt.name, hist, err)
+			}
+			if want := "2026-03-10"; tt.on == "" && r.RegisteredOn != want {
+				t.Errorf("%s: registered on %s, want %s", tt.name, r.RegisteredOn, want)
+			}
+		}
+		// The date's problem comes with the entry's own, all at once.
+		req := birth("", "2026-03-01", "Trần Thị Lan")
+		req.RegisteredOn, req.DateReason = "2026-03-09", ""
+		_, err := svc.RegisterBirth(ctx, officer, by, req)
+		if e, _ := fault.As(err); e == nil || e.Fields["registered_on_reason"] == "" || e.Fields["child.full_name"] == "" {
+			t.Errorf("problems of a nameless birth on another day: %v", err)
+		}
+		es, _ := st.AuditEntries(ctx, store.AuditFilter{Action: "record.create"})
+		found := false
+		for _, e := range es {
+			found = found || strings.Contains(e.Detail, "registered_on=2026-03-09 reason=Mất mạng ngày 09/3")
+		}
+		if !found {
+			t.Error("the audit log does not say why an entry was registered on another day")
 		}
 	})
 }

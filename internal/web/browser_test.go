@@ -212,6 +212,72 @@ func TestBrowserRegisterBirthAndFindIt(t *testing.T) {
 	})
 }
 
+// On a phone, the birth form offers the official lists: the 54 ethnic groups to choose from,
+// countries, relations and the province's communes suggested as one types. A registration
+// dated yesterday is held until its reason is given, the error beside that field and every
+// value kept; then it is registered with the lists' spellings.
+func TestBrowserBirthFormListsAndDateReason(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "canbo", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")),
+			chromedp.Navigate(e.srv.URL+"/records/new/birth"), chromedp.WaitVisible(chromedp.ID("record-form")))
+		lists := run(t, ctx, chromedp.Evaluate[[]int](`[document.querySelectorAll('#child-ethnicity option[value=""], #child-ethnicity option:not([value])').length - 1,
+			document.querySelectorAll('#countries option').length, document.querySelectorAll('#relations option').length,
+			document.querySelectorAll('#places option').length]`))
+		if lists[0] != 54 || lists[1] != 249 || lists[2] < 5 || lists[3] < 50 {
+			t.Fatalf("ethnic groups, countries, relations, places offered: %v", lists)
+		}
+		if sel := run(t, ctx, chromedp.Evaluate[string](`document.getElementById('child-ethnicity').value`)); sel != "Kinh" {
+			t.Errorf("the ethnic group preselected is %q", sel)
+		}
+		yesterday := time.Now().In(time.FixedZone("ICT", 7*3600)).AddDate(0, 0, -1).Format("02/01/2006")
+		fill := map[string]string{
+			"requester.full_name": "H'Hen Niê", "requester.relation": "mẹ",
+			"child.full_name": "Ksor H'Bia", "child.place_of_birth": "Trạm Y tế Xã Ba Tơ, tỉnh Quảng Ngãi",
+			"mother.full_name": "H'Hen Niê", "mother.nationality": "Viet Nam",
+		}
+		for name, v := range fill {
+			do(t, ctx, chromedp.SendKeys(chromedp.ID(strings.ReplaceAll(name, ".", "-")), v))
+		}
+		do(t, ctx, chromedp.SendKeys(chromedp.ID("child-date_of_birth"), "01/11/2026"),
+			chromedp.SetValue(chromedp.ID("child-sex"), "female"),
+			chromedp.SetValue(chromedp.ID("child-ethnicity"), "Ê-đê"),
+			chromedp.SetValue(chromedp.ID("registered_on"), yesterday),
+			chromedp.Click(chromedp.ID("record-submit")),
+			chromedp.WaitVisible(chromedp.CSS("p.error")))
+		errs := run(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('p.error')).map(p => {
+			const prev = p.previousElementSibling, field = prev && (prev.id || (prev.querySelector('input,select') || {}).id);
+			return (field || '') + ': ' + p.textContent; })`))
+		// The form's summary at the top, and the one problem beside its field.
+		if len(errs) != 2 || !strings.HasPrefix(errs[0], ": ") || !strings.HasPrefix(errs[1], "registered_on_hint: Ngày đăng ký khác hôm nay") {
+			t.Fatalf("errors shown: %q", errs)
+		}
+		kept := run(t, ctx, chromedp.Evaluate[[]string](`['child-full_name', 'child-ethnicity', 'registered_on', 'mother-nationality'].map(id => document.getElementById(id).value)`))
+		if strings.Join(kept, "|") != "Ksor H'Bia|Ê-đê|"+yesterday+"|Viet Nam" {
+			t.Errorf("values after the refusal: %q", kept)
+		}
+		if w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
+			t.Errorf("the form is %d px wide on a 360 px screen", w)
+		}
+		if dir := os.Getenv("TUPHAP_SCREENSHOTS"); dir != "" {
+			png := run(t, ctx, chromedp.FullScreenshot(100))
+			os.WriteFile(filepath.Join(dir, "birth-form-"+st.Dialect()+".png"), png, 0o644)
+		}
+		do(t, ctx, chromedp.SendKeys(chromedp.ID("registered_on_reason"), "Mất mạng hôm qua, nhập lại từ sổ giấy"),
+			chromedp.Click(chromedp.ID("record-submit")),
+			chromedp.WaitVisible(chromedp.ID("registered")))
+		page := run(t, ctx, chromedp.Text(chromedp.CSS("main")))
+		for _, want := range []string{"Ksor H'Bia", "Ê-đê", "Việt Nam", "Mất mạng hôm qua, nhập lại từ sổ giấy"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the record page lacks %q", want)
+			}
+		}
+	})
+}
+
 // The officer issues an extract, the chairperson reviews and signs it, and whoever holds the
 // paper follows its QR address to the public check.
 func TestBrowserSignAndFollowQR(t *testing.T) {

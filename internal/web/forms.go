@@ -14,7 +14,7 @@ import (
 type formField struct {
 	Name     string
 	Label    string // message key
-	Type     string // text, date, sex, textarea
+	Type     string // text, date, sex, pid, ethnicity, country, relation, place
 	Required bool
 }
 
@@ -36,17 +36,17 @@ func personFields(p string, dobRequired bool) []formField {
 	return []formField{
 		f(p+".full_name", "form.full_name", "text", true),
 		f(p+".date_of_birth", "form.date_of_birth", "date", dobRequired),
-		f(p+".ethnicity", "form.ethnicity", "text", false),
-		f(p+".nationality", "form.nationality", "text", false),
-		f(p+".residence", "form.residence", "text", false),
-		f(p+".personal_id", "form.personal_id", "text", false),
+		f(p+".ethnicity", "form.ethnicity", "ethnicity", false),
+		f(p+".nationality", "form.nationality", "country", false),
+		f(p+".residence", "form.residence", "place", false),
+		f(p+".personal_id", "form.personal_id", "pid", false),
 	}
 }
 
 var requesterSection = formSection{Title: "form.requester", Fields: []formField{
 	f("requester.full_name", "form.full_name", "text", true),
-	f("requester.relation", "form.relation", "text", true),
-	f("requester.personal_id", "form.personal_id", "text", false),
+	f("requester.relation", "form.relation", "relation", true),
+	f("requester.personal_id", "form.personal_id", "pid", false),
 }}
 
 // birthForm follows the order of the official birth declaration (tờ khai đăng ký khai sinh,
@@ -57,20 +57,20 @@ var birthForm = []formSection{
 		f("child.full_name", "form.full_name", "text", true),
 		f("child.date_of_birth", "form.date_of_birth", "date", true),
 		f("child.sex", "form.sex", "sex", true),
-		f("child.ethnicity", "form.ethnicity", "text", true),
-		f("child.nationality", "form.nationality", "text", true),
-		f("child.place_of_birth", "form.place_of_birth", "text", true),
-		f("child.hometown", "form.hometown", "text", false),
-		f("child.personal_id", "form.personal_id", "text", false),
+		f("child.ethnicity", "form.ethnicity", "ethnicity", true),
+		f("child.nationality", "form.nationality", "country", true),
+		f("child.place_of_birth", "form.place_of_birth", "place", true),
+		f("child.hometown", "form.hometown", "place", false),
+		f("child.personal_id", "form.personal_id", "pid", false),
 	}},
 	{Title: "form.mother", Optional: "mother", Fields: parentFields("mother")},
 	{Title: "form.father", Optional: "father", Fields: parentFields("father")},
 	{Title: "form.abandoned", Optional: "abandoned", Fields: []formField{
 		f("abandoned.found_on", "form.found_on", "date", true),
-		f("abandoned.found_at", "form.found_at", "text", true),
+		f("abandoned.found_at", "form.found_at", "place", true),
 		f("abandoned.finder", "form.finder", "text", false),
 	}},
-	{Title: "form.abroad", Optional: "abroad", Fields: []formField{f("abroad.country", "form.country", "text", true)}},
+	{Title: "form.abroad", Optional: "abroad", Fields: []formField{f("abroad.country", "form.country", "country", true)}},
 }
 
 // marriageView shows a marriage entry, the husband's side then the wife's as the register has
@@ -89,14 +89,14 @@ var deathForm = []formSection{
 		f("deceased.full_name", "form.full_name", "text", true),
 		f("deceased.date_of_birth", "form.date_of_birth", "date", true),
 		f("deceased.sex", "form.sex", "sex", true),
-		f("deceased.ethnicity", "form.ethnicity", "text", false),
-		f("deceased.nationality", "form.nationality", "text", false),
-		f("deceased.residence", "form.last_residence", "text", false),
-		f("deceased.personal_id", "form.personal_id", "text", false),
+		f("deceased.ethnicity", "form.ethnicity", "ethnicity", false),
+		f("deceased.nationality", "form.nationality", "country", false),
+		f("deceased.residence", "form.last_residence", "place", false),
+		f("deceased.personal_id", "form.personal_id", "pid", false),
 	}},
 	{Title: "form.death", Fields: []formField{
 		f("date_of_death", "form.date_of_death", "date", true),
-		f("place_of_death", "form.place_of_death", "text", true),
+		f("place_of_death", "form.place_of_death", "place", true),
 		f("cause", "form.cause", "text", true),
 	}},
 }

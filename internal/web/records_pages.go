@@ -82,6 +82,30 @@ type recordForm struct {
 	// Final: the candidates make the entry impossible (a second death), so the form offers no
 	// "not a duplicate" override.
 	Final bool
+	// Relations and Places are suggested as the officer types: who may ask for this kind of
+	// registration, and the communes of the province as addresses are written.
+	Relations []string
+	Places    []string
+}
+
+// relations are who may ask for a registration, as the law names them: a birth by the
+// parents, or else the grandparents, other relatives or whoever is raising the child (Law
+// 60/2014 art. 15.1); a death by the spouse, children, parents or other relatives, or else
+// the head of the institution where the person died (art. 33.1).
+var relations = map[civil.Kind][]string{
+	civil.BirthKind:    {"mẹ", "cha", "ông", "bà", "anh", "chị", "người thân thích khác", "người đang nuôi dưỡng trẻ em"},
+	civil.DeathKind:    {"vợ", "chồng", "con", "cha", "mẹ", "anh", "chị", "em", "người thân thích khác", "đại diện cơ quan, tổ chức"},
+	civil.MarriageKind: nil,
+}
+
+// places are the communes of the province as an address ends: "Xã Bình Sơn, tỉnh Quảng Ngãi".
+func (s *Server) places() []string {
+	province := "tỉnh " + s.units.Province().Name
+	var out []string
+	for _, u := range s.units.CurrentCommunes(s.now()) {
+		out = append(out, u.Name+", "+province)
+	}
+	return out
 }
 
 // communes lists the commune offices, for the office choosers of department users.
@@ -109,6 +133,7 @@ func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status
 	if f.Office == "" {
 		f.Office = f.Values["office"]
 	}
+	f.Relations, f.Places = relations[f.Kind], s.places()
 	s.render(w, r, status, "record_form.html", f)
 	return nil
 }
@@ -157,7 +182,8 @@ func (s *Server) createBirth(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	req := registration.BirthRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")), Confirm: confirmation(r.PostForm)}
+	req := registration.BirthRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")),
+		DateReason: r.PostForm.Get("registered_on_reason"), Confirm: confirmation(r.PostForm)}
 	if err := bindForm(r.PostForm, birthForm, &req.Birth); err != nil {
 		return err
 	}
@@ -170,7 +196,8 @@ func (s *Server) createDeath(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	req := registration.DeathRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")), Confirm: confirmation(r.PostForm)}
+	req := registration.DeathRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")),
+		DateReason: r.PostForm.Get("registered_on_reason"), Confirm: confirmation(r.PostForm)}
 	if err := bindForm(r.PostForm, deathForm, &req.Death); err != nil {
 		return err
 	}

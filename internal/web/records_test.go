@@ -22,7 +22,7 @@ import (
 )
 
 func birthJSON(office, child, dob, mother string, extra string) string {
-	return fmt.Sprintf(`{"office": %q, "registered_on": "2026-03-01",
+	return fmt.Sprintf(`{"office": %q, "registered_on": "2026-03-01", "registered_on_reason": "Nhập lại từ sổ giấy",
 		"child": {"full_name": %q, "sex": "female", "date_of_birth": %q, "place_of_birth": "Bệnh viện Đa khoa tỉnh Quảng Ngãi", "ethnicity": "Kinh", "nationality": "Việt Nam", "hometown": "Xã Bình Sơn"},
 		"mother": {"full_name": %q, "date_of_birth": "1995-04-12"}, "father": null,
 		"requester": {"full_name": %q, "relation": "mẹ"}%s}`, office, child, dob, mother, mother, extra)
@@ -131,7 +131,7 @@ func TestBirthAPIValidationAndDuplicates(t *testing.T) {
 func TestDeathAndAmendAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		death := `{"office": "21025", "registered_on": "2026-03-05", "deceased": {"full_name": "Lê Văn Tám", "sex": "male", "date_of_birth": "1940-05-01", "personal_id": "051040000123"},
+		death := `{"office": "21025", "registered_on": "2026-03-05", "registered_on_reason": "Nhập lại từ sổ giấy", "deceased": {"full_name": "Lê Văn Tám", "sex": "male", "date_of_birth": "1940-05-01", "personal_id": "051040000123"},
 			"date_of_death": "2026-03-01", "place_of_death": "Tại nhà", "cause": "Bệnh già", "requester": {"full_name": "Lê Thị Hoa", "relation": "con"}}`
 		got, body := e.api(auth.Officer, "POST", "/api/v1/deaths", death)
 		if got != 201 || body["type"] != "death" || body["deceased"].(map[string]any)["personal_id"] != "051040000123" || body["late"] != false {
@@ -200,7 +200,7 @@ func TestBirthFormFlow(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(page, "Tờ khai đăng ký khai sinh") || strings.Index(page, `name="requester.full_name"`) > strings.Index(page, `name="child.full_name"`) {
 			t.Fatalf("form page: %d", resp.StatusCode)
 		}
-		form := url.Values{"registered_on": {"2026-03-01"}, "requester.full_name": {"Trần Thị Lan"}, "requester.relation": {"mẹ"},
+		form := url.Values{"registered_on": {"2026-03-01"}, "registered_on_reason": {"Nhập lại từ sổ giấy"}, "requester.full_name": {"Trần Thị Lan"}, "requester.relation": {"mẹ"},
 			"child.full_name": {"Nguyễn Thị Đào"}, "child.date_of_birth": {"2026-02-30"}, "child.sex": {"female"}, "child.ethnicity": {"Kinh"},
 			"child.nationality": {"Việt Nam"}, "child.place_of_birth": {"Bệnh viện tỉnh"}, "has_mother": {"on"}, "mother.full_name": {"Trần Thị Lan"},
 			"mother.date_of_birth": {"1995-04-12"}}
@@ -255,7 +255,7 @@ func TestDeathFromBirthPage(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(page, `value="Lê Thị Bé"`) || !strings.Contains(page, `name="birth_record" value="`+birthID+`"`) {
 			t.Fatalf("death form from birth: %d", resp.StatusCode)
 		}
-		form := url.Values{"registered_on": {"2026-03-05"}, "birth_record": {birthID}, "requester.full_name": {"Hồ Thị Sen"}, "requester.relation": {"mẹ"},
+		form := url.Values{"registered_on": {"2026-03-05"}, "registered_on_reason": {"Nhập lại từ sổ giấy"}, "birth_record": {birthID}, "requester.full_name": {"Hồ Thị Sen"}, "requester.relation": {"mẹ"},
 			"deceased.full_name": {"Lê Thị Bé"}, "deceased.sex": {"female"}, "deceased.date_of_birth": {"2026-02-01"},
 			"date_of_death": {"2026-03-01"}, "place_of_death": {"Bệnh viện Sản Nhi"}, "cause": {"Bệnh"}}
 		resp, _ = e.postForm(c, "/records/deaths", form, nil)
@@ -294,7 +294,7 @@ func TestCivilEndpointsRoleMatrix(t *testing.T) {
 		_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Phan Thị Ngọc", "2026-02-01", "Đỗ Thị Hằng", ""))
 		id := body["id"].(string)
 		death := func(name string) string {
-			return fmt.Sprintf(`{"office": "21025", "registered_on": "2026-03-05", "deceased": {"full_name": %q, "sex": "male", "date_of_birth": "1940-05-01"},
+			return fmt.Sprintf(`{"office": "21025", "registered_on": "2026-03-05", "registered_on_reason": "Nhập lại từ sổ giấy", "deceased": {"full_name": %q, "sex": "male", "date_of_birth": "1940-05-01"},
 				"date_of_death": "2026-03-01", "place_of_death": "Tại nhà", "cause": "Bệnh già", "requester": {"full_name": "Lê Thị Hoa", "relation": "con"}}`, name)
 		}
 		amend := func(v int) string {

@@ -14,7 +14,9 @@ import (
 
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/ethnic"
 	"tuphap/internal/i18n"
+	"tuphap/internal/nationality"
 )
 
 //go:embed templates
@@ -59,6 +61,10 @@ func parsePages(a *assets) (*pages, error) {
 			}
 			return "child"
 		},
+		// The official lists the forms choose from.
+		"ethnicGroups": ethnic.Groups,
+		"ethnicGroup":  func(s string) bool { _, ok := ethnic.Find(s); return ok },
+		"countries":    nationality.All,
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"
