@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/term"
@@ -30,6 +33,10 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fs.NArg() != 1 {
 		return fmt.Errorf("import takes one FILE (CSV or XLSX): %w", errUsage)
 	}
+	// Ctrl-C or SIGTERM stops at a row boundary: what was read is written, the report is
+	// complete, and running the same command again goes on from there.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	path := fs.Arg(0)
 	var m legacy.Mapping
 	if *mapping != "" {
@@ -99,7 +106,8 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *fast {
-		err = st.WithoutIndexes(ctx, "records", func() error {
+		// The indexes are built again even when the import is stopped.
+		err = st.WithoutIndexes(context.WithoutCancel(ctx), "records", func() error {
 			err := run()
 			// Minutes at ten million entries, with nothing else to show.
 			fmt.Fprintln(stderr, "import: building the search indexes and writing them into the database file…")
@@ -107,6 +115,10 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		})
 	} else {
 		err = run()
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stdout, "%s: stopped after %d rows: %d imported, %d already there, %d rejected (see %s)\n", path, p.Read, p.Inserted, p.Skipped, p.Rejected, reportPath)
+		return fmt.Errorf("import stopped; run the same command again to go on (the entries already in are skipped)")
 	}
 	if err != nil {
 		return fmt.Errorf("after %d rows: %w", p.Read, err)

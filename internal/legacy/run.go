@@ -47,6 +47,10 @@ func Open(name string, r io.Reader, m Mapping, reg *units.Registry, today time.T
 // Run imports every row: valid entries in batches through a bulk loader (which writes one batch
 // while the next is read), rejected rows to the report (CSV: line, reason). progress is called
 // after each batch is written and at the end.
+//
+// When ctx ends (Ctrl-C, SIGTERM, a server shutting down) it stops at a row boundary: the rows
+// read are written, the report is complete, and it returns ctx's error with every row read
+// accounted for. Running it again on the same file goes on: the entries already in are skipped.
 func Run(ctx context.Context, reg *registration.Service, rd *Reader, source string, batch int, by audit.Actor, report io.Writer, progress func(Progress)) (Progress, error) {
 	var mu sync.Mutex // p is read here and updated by the loader's goroutine
 	p := Progress{Started: time.Now()}
@@ -57,7 +61,8 @@ func Run(ctx context.Context, reg *registration.Service, rd *Reader, source stri
 	}
 	w := csv.NewWriter(report) // written by the reader and by the loader's goroutine, under mu
 	lines := map[string]int{}  // row id → line, for the rows the store refuses
-	l := reg.NewBulkLoader(ctx, by, source, func(res registration.BulkResult) {
+	// The rows already read are written even once ctx has ended: that is the row boundary.
+	l := reg.NewBulkLoader(context.WithoutCancel(ctx), by, source, func(res registration.BulkResult) {
 		mu.Lock()
 		p.Inserted += res.Inserted
 		p.Skipped += res.Skipped
@@ -78,7 +83,7 @@ func Run(ctx context.Context, reg *registration.Service, rd *Reader, source stri
 	read := func() error {
 		for {
 			if err := ctx.Err(); err != nil {
-				return err // an interrupted import resumes: the rows already in are skipped next time
+				return errors.Join(err, l.Add(rows)) // an interrupted import resumes: the rows already in are skipped next time
 			}
 			rec, rej, err := rd.Next()
 			if errors.Is(err, io.EOF) {
