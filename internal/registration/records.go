@@ -193,29 +193,32 @@ func (db *Records) Record(ctx context.Context, id string) (civil.Record, error) 
 
 // RecordHistory lists every version of an entry, oldest first.
 func (db *Records) RecordHistory(ctx context.Context, r civil.Record) ([]civil.Version, error) {
-	rows, err := db.st.Query(ctx, `SELECT version, change, data, reason, legal_basis, fields, officer, at
-		FROM record_versions WHERE record_id = $1 ORDER BY version`, r.ID)
-	if err != nil {
-		return nil, db.st.Fail(fmt.Errorf("registration: history: %w", err))
+	return store.Collect(ctx, db.st, func(row store.Scanner) (civil.Version, error) {
+		_, v, err := scanVersion(row, r.Kind, false)
+		return v, err
+	}, "registration: history", `SELECT `+versionCols+` FROM record_versions WHERE record_id = $1 ORDER BY version`, r.ID)
+}
+
+const versionCols = `version, change, data, reason, legal_basis, fields, officer, at`
+
+// scanVersion reads versionCols of an entry of kind k, preceded by the record's id when
+// withID.
+func scanVersion(row store.Scanner, k civil.Kind, withID bool) (string, civil.Version, error) {
+	var id string
+	var v civil.Version
+	var change, data, fields string
+	dest := []any{&v.Number, &change, &data, &v.Reason, &v.LegalBasis, &fields, &v.Officer, store.ScanTime(&v.At)}
+	if withID {
+		dest = append([]any{&id}, dest...)
 	}
-	defer rows.Close()
-	var out []civil.Version
-	for rows.Next() {
-		var v civil.Version
-		var change, data, fields string
-		if err := rows.Scan(&v.Number, &change, &data, &v.Reason, &v.LegalBasis, &fields, &v.Officer, store.ScanTime(&v.At)); err != nil {
-			return nil, db.st.Fail(err)
-		}
-		v.Change = civil.Change(change)
-		if fields != "" {
-			v.Fields = strings.Split(fields, ",")
-		}
-		if err := decodeEntry(&v.Content, r.Kind, data); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
+	if err := row.Scan(dest...); err != nil {
+		return id, v, err
 	}
-	return out, db.st.Fail(rows.Err())
+	v.Change = civil.Change(change)
+	if fields != "" {
+		v.Fields = strings.Split(fields, ",")
+	}
+	return id, v, decodeEntry(&v.Content, k, data)
 }
 
 // AddVersion stores a corrected or supplemented entry as a new version. It fails with a

@@ -532,3 +532,58 @@ func TestRegistrationDateIsTodayUnlessAReason(t *testing.T) {
 		}
 	})
 }
+
+// A register book holds an office's entries of a kind and year in number order, each in its
+// current version with its corrections for the notes column; another commune's officer is told
+// it does not exist; a printing is audited.
+func TestRegisterBook(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		var ids []string
+		for i := range 3 {
+			r, err := svc.RegisterBirth(ctx, officer, by, birth(fmt.Sprintf("Nguyễn Thị Sổ %c", 'A'+i), fmt.Sprintf("2026-02-0%d", i+1), fmt.Sprintf("Trần Thị Mẹ %c", 'A'+i)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, r.ID)
+		}
+		if _, err := svc.RegisterDeath(ctx, officer, by, death("Lê Văn Tám", "1940-05-01", "051040000123", "2026-03-01")); err != nil {
+			t.Fatal(err)
+		}
+		r, _ := svc.Entry(ctx, ids[1])
+		fixed := *r.Birth
+		fixed.Child.PlaceOfBirth = "Trạm Y tế Phường Cẩm Thành"
+		if _, err := svc.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Ghi nhầm nơi sinh",
+			LegalBasis: "Điều 28 Luật Hộ tịch 2014", Content: civil.Content{Birth: &fixed}}); err != nil {
+			t.Fatal(err)
+		}
+		books, err := svc.Books(ctx, officer, "21025")
+		if err != nil || len(books) != 2 {
+			t.Fatalf("books: %+v, %v", books, err)
+		}
+		b, err := svc.Book(ctx, officer, by, "21025", civil.BirthKind, 2026, registration.CurrentBook)
+		if err != nil || b.Count != 3 || b.Last != 3 || len(b.Entries) != 3 {
+			t.Fatalf("book: %+v, %v", b.BookRef, err)
+		}
+		for i, e := range b.Entries {
+			if e.Register.Number != i+1 || e.ID != ids[i] {
+				t.Errorf("entry %d: number %d, id %s", i, e.Register.Number, e.ID)
+			}
+		}
+		if c := b.Entries[1].Changes; len(c) != 1 || c[0].Reason != "Ghi nhầm nơi sinh" || b.Entries[1].Birth.Child.PlaceOfBirth != "Trạm Y tế Phường Cẩm Thành" {
+			t.Errorf("the corrected entry in the book: %+v", b.Entries[1])
+		}
+		if len(b.Entries[0].Changes) != 0 {
+			t.Errorf("an uncorrected entry has changes: %+v", b.Entries[0].Changes)
+		}
+		if _, err := svc.Book(ctx, officer2, by, "21025", civil.BirthKind, 2026, registration.CurrentBook); !fault.Is(err, fault.NotFound) {
+			t.Errorf("another commune's book: %v", err)
+		}
+		if _, err := svc.Book(ctx, officer, by, "21025", civil.BirthKind, 2025, registration.CurrentBook); !fault.Is(err, fault.NotFound) {
+			t.Errorf("a book that does not exist: %v", err)
+		}
+		if es, _ := st.AuditEntries(ctx, store.AuditFilter{Action: "register.print"}); len(es) != 1 || es[0].Object != "book:21025/birth/2026/01" {
+			t.Errorf("audit of the printing: %+v", es)
+		}
+	})
+}

@@ -10,10 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"tuphap/internal/auth"
-
+	"tuphap/internal/pdftest"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
@@ -278,6 +279,56 @@ func TestBrowserBirthFormListsAndDateReason(t *testing.T) {
 	})
 }
 
+// The register book prints as the paper register: the officer opens the year's birth book from
+// the list and prints it; the PDF Chromium makes is A4 landscape, and what is drawn on it (read
+// back by OCR) is the motto, the title and the entries with every Vietnamese mark, a correction
+// in the notes.
+func TestBrowserRegisterBookPrints(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, first := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Ánh Nguyệt", "2026-02-01", "Trần Thị Lượng", ""))
+		e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Lê Đình Dũng", "2026-02-02", "Hồ Thị Sen", ""))
+		amend := `{"change": "correction", "version": 1, "reason": "Ghi nhầm nơi sinh", "legal_basis": "Điều 28 Luật Hộ tịch 2014", "birth": {
+			"child": {"full_name": "Nguyễn Thị Ánh Nguyệt", "sex": "female", "date_of_birth": "2026-02-01", "place_of_birth": "Trạm Y tế Phường Cẩm Thành", "ethnicity": "Kinh", "nationality": "Việt Nam", "hometown": "Xã Bình Sơn"},
+			"mother": {"full_name": "Trần Thị Lượng", "date_of_birth": "1995-04-12"}, "requester": {"full_name": "Trần Thị Lượng", "relation": "mẹ"}}}`
+		if code, body := e.api(auth.Officer, "POST", "/api/v1/records/"+first["id"].(string)+"/amendments", amend); code != 200 {
+			t.Fatalf("correction: %d %v", code, body)
+		}
+		ctx := browserCtx(t)
+		browserLogin(t, ctx, e.srv.URL, "canbo", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(e.srv.URL+"/records"),
+			chromedp.Click(chromedp.ID("registers")), chromedp.WaitVisible(chromedp.ID("books")),
+			chromedp.Click(chromedp.CSS(`#books a[href$="/birth/2026/01"]`)), chromedp.WaitVisible(chromedp.ID("book")))
+		if title := run(t, ctx, chromedp.Text(chromedp.ID("book-title"))); title != "SỔ ĐĂNG KÝ KHAI SINH" {
+			t.Fatalf("book title %q", title)
+		}
+		// The page's own @page size, as the browser's print dialog takes it.
+		pdf := run(t, ctx, chromedp.PrintToPDF(func(p *page.PrintToPDFParams) { p.PreferCSSPageSize = ptr(true) }))
+		if dir := os.Getenv("TUPHAP_SCREENSHOTS"); dir != "" {
+			os.WriteFile(filepath.Join(dir, "register-book-"+st.Dialect()+".pdf"), pdf, 0o644)
+		}
+		pages := pdftest.Pages(t, pdf, 50)
+		if b := pages[0].Bounds(); b.Dx() <= b.Dy() {
+			t.Errorf("the book prints %dx%d, not landscape", b.Dx(), b.Dy())
+		}
+		text := pdftest.Text(t, pdf)
+		for _, want := range []string{"Quyển số: 01/2026", "Ngày đăng ký", "Cải chính ngày", "Điều 28 Luật Hộ tịch 2014", "(mẹ)"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the printed book's text lacks %q", want)
+			}
+		}
+		if strings.Contains(text, "Đăng xuất") || strings.Contains(text, "In sổ") {
+			t.Error("the printed book shows the screen's menu or buttons")
+		}
+		seen := pdftest.OCR(t, pdf)
+		for _, want := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "SỔ ĐĂNG KÝ KHAI SINH", "Nguyễn Thị Ánh Nguyệt", "Lê Đình Dũng", "Cải chính"} {
+			if !strings.Contains(seen, want) {
+				t.Errorf("OCR of the printed book does not read %q:\n%s", want, seen)
+			}
+		}
+	})
+}
+
 // The officer issues an extract, the chairperson reviews and signs it, and whoever holds the
 // paper follows its QR address to the public check.
 func TestBrowserSignAndFollowQR(t *testing.T) {
@@ -420,7 +471,7 @@ func TestBrowserMainPagesAt360(t *testing.T) {
 		e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/extracts", "")
 		pages := map[string][]string{
 			"canbo": {"/", "/records", "/records/" + id, "/records/new/birth", "/dossiers", "/dossiers/" + code, "/dossiers/new",
-				"/documents?status=all", "/reports/on-time", "/calendar", "/outbox", "/account"},
+				"/documents?status=all", "/reports/on-time", "/calendar", "/outbox", "/account", "/registers", "/registers/21025/birth/2026/01"},
 			"quantri":  {"/", "/users", "/keys", "/imports", "/units", "/outbox"},
 			"kiemtoan": {"/", "/audit"},
 		}
@@ -453,3 +504,5 @@ func checkWidths(t *testing.T, ctx context.Context, base string, paths []string)
 		t.Errorf("%s is %d px wide at 360 px: %v", path, w, wide)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,6 +13,8 @@ import (
 
 	"tuphap/internal/app"
 	"tuphap/internal/auth"
+	"tuphap/internal/civil"
+	"tuphap/internal/document"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 	"tuphap/internal/units"
@@ -193,5 +196,26 @@ func TestLookupLimiterKeysAndBound(t *testing.T) {
 	}
 	if n := l.Size(); n > 50001 {
 		t.Fatalf("%d callers kept", n)
+	}
+}
+
+// Each register book's column widths have their class in the style sheet (the page's CSP bars
+// style attributes).
+func TestBookWidthsHaveStyles(t *testing.T) {
+	css, err := os.ReadFile("static/app.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range civil.Kinds {
+		l, ok := document.Book(k)
+		if !ok {
+			t.Errorf("no register book layout for %s", k)
+			continue
+		}
+		for _, w := range l.Widths {
+			if !strings.Contains(string(css), fmt.Sprintf("col.w%d {", w)) {
+				t.Errorf("%s: no style for a column of %d%%", k, w)
+			}
+		}
 	}
 }
