@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -61,6 +63,10 @@ func Parse(s string) Lang {
 const Missing = "⟦"
 
 // T returns the message for key in lang, formatted with args. An unknown key comes back marked.
+//
+// A message whose first argument is a count has its singular as key+".one" where the language
+// has one ("1 result" beside "%d results"), chosen by the CLDR plural rules; Vietnamese nouns
+// do not change with the count, so its catalogue has none.
 func T(lang Lang, key string, args ...any) string {
 	msg, ok := catalogue[lang][key]
 	if !ok {
@@ -68,10 +74,28 @@ func T(lang Lang, key string, args ...any) string {
 			return Missing + key + "⟧"
 		}
 	}
-	if len(args) > 0 {
-		return fmt.Sprintf(msg, args...)
+	if len(args) == 0 {
+		return msg
 	}
-	return msg
+	if n, isCount := count(args[0]); isCount {
+		if one, ok := catalogue[lang][key+".one"]; ok && plural.Cardinal.MatchPlural(language.Make(string(lang)), n, 0, 0, 0, 0) == plural.One {
+			msg = one
+		}
+	}
+	return fmt.Sprintf(msg, args...)
+}
+
+// count reads an integer argument.
+func count(a any) (int, bool) {
+	switch n := a.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case int32:
+		return int(n), true
+	}
+	return 0, false
 }
 
 // Has reports whether key exists in every language.

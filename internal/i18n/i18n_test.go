@@ -13,7 +13,7 @@ func TestCatalogueComplete(t *testing.T) {
 	for _, l := range Langs {
 		for _, other := range Langs {
 			for _, k := range Keys(l) {
-				if _, ok := catalogue[other][k]; !ok {
+				if _, ok := catalogue[other][k]; !ok && !strings.HasSuffix(k, ".one") {
 					t.Errorf("%s has %q, %s lacks it", l, k, other)
 				}
 			}
@@ -43,5 +43,39 @@ func TestT(t *testing.T) {
 	}
 	if Parse("en-US") != EN || Parse("") != VI || Parse("fr") != VI {
 		t.Error("Parse")
+	}
+}
+
+// A count of one takes the singular where the language has one (CLDR plural rules); other
+// counts, and Vietnamese, take the message as it is. Every singular has its message.
+func TestPlurals(t *testing.T) {
+	tests := []struct {
+		lang Lang
+		key  string
+		args []any
+		want string
+	}{
+		{EN, "records.total", []any{1}, "1 result"},
+		{EN, "records.total", []any{0}, "0 results"},
+		{EN, "records.total", []any{2}, "2 results"},
+		{EN, "records.total", []any{int64(1)}, "1 result"},
+		{EN, "report.summary", []any{1, 1, 0}, "1 dossier settled: 1 on time, 0 late."},
+		{EN, "report.summary", []any{3, 2, 1}, "3 dossiers settled: 2 on time, 1 late."},
+		{EN, "dossier.extended", []any{1}, "extended by 1 day"},
+		{VI, "records.total", []any{1}, "1 kết quả"},
+	}
+	for _, tt := range tests {
+		if got := T(tt.lang, tt.key, tt.args...); got != tt.want {
+			t.Errorf("T(%s, %s, %v) = %q, want %q", tt.lang, tt.key, tt.args, got, tt.want)
+		}
+	}
+	for _, l := range Langs {
+		for _, k := range Keys(l) {
+			if base, ok := strings.CutSuffix(k, ".one"); ok {
+				if _, has := catalogue[l][base]; !has {
+					t.Errorf("%s has the singular %q without its message", l, k)
+				}
+			}
+		}
 	}
 }

@@ -51,7 +51,7 @@ func (s *Server) dossiersPage(w http.ResponseWriter, r *http.Request) error {
 	var rows []row
 	for _, d := range ds {
 		proc, _ := dossier.ProcedureByCode(d.Procedure)
-		rows = append(rows, row{d, s.dueClass(d), proc.Name})
+		rows = append(rows, row{d, s.dueClass(d), procName(langOf(r), proc)})
 	}
 	s.render(w, r, http.StatusOK, "dossiers.html", map[string]any{"Rows": rows, "List": string(list), "Office": office,
 		"Offices": s.communes(), "Scoped": p.Scope() != "", "CanWrite": p.Can(auth.WriteRecords),
@@ -163,10 +163,7 @@ func (s *Server) onTimePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	procs := map[string]string{}
-	for _, pr := range dossier.Procedures() {
-		procs[pr.Code] = pr.Name
-	}
+	procs := procNames(langOf(r))
 	s.render(w, r, http.StatusOK, "ontime.html", map[string]any{"R": rep, "Signed": signed, "Names": s.officeName, "Procs": procs,
 		"From": from.Format("2006-01-02"), "To": to.Format("2006-01-02")})
 	return nil
@@ -197,9 +194,14 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, status i
 		Kind                       calendar.DayKind
 	}
 	var days []dayRow
+	lang := langOf(r)
 	for _, d := range sc.Days {
-		days = append(days, dayRow{d.Date.Format("02/01/2006"), i18n.T(langOf(r), "weekday."+strings.ToLower(d.Date.Weekday().String())),
-			calendar.ToLunar(d.Date, calendar.VietnamOffset).String(), d.Name, d.Kind})
+		name := d.Name
+		if lang == i18n.EN {
+			name = calendar.EnglishName(name)
+		}
+		days = append(days, dayRow{d.Date.Format("02/01/2006"), i18n.T(lang, "weekday."+strings.ToLower(d.Date.Weekday().String())),
+			calendar.ToLunar(d.Date, calendar.VietnamOffset).String(), name, d.Kind})
 	}
 	p, _ := principalOf(r)
 	s.render(w, r, status, "calendar.html", map[string]any{"Year": year, "Official": sc.Official, "Days": days, "Text": text,
@@ -247,7 +249,7 @@ func (s *Server) trackPage(w http.ResponseWriter, r *http.Request) error {
 		case err == nil:
 			proc, _ := dossier.ProcedureByCode(d.Procedure)
 			office, _ := s.accounts.Office(r.Context(), d.Office)
-			data["D"], data["Proc"], data["OfficeName"] = d, proc.Name, office.Name
+			data["D"], data["Proc"], data["OfficeName"] = d, procName(langOf(r), proc), office.Name
 		default:
 			status, _, data["Problem"], _ = s.describe(r, err)
 			if fields := fieldErrors(r, err); fields != nil {

@@ -171,7 +171,7 @@ func (s *Server) exportDossiers(w http.ResponseWriter, r *http.Request) error {
 		i18n.T(lang, "users.office"), i18n.T(lang, "export.received"), i18n.T(lang, "export.due")}}
 	for _, d := range ds {
 		proc, _ := dossier.ProcedureByCode(d.Procedure)
-		t.rows = append(t.rows, []any{d.Code, proc.Name, d.Applicant, d.Phone, i18n.T(lang, "status."+string(d.Status)), s.officeName[d.Office],
+		t.rows = append(t.rows, []any{d.Code, procName(lang, proc), d.Applicant, d.Phone, i18n.T(lang, "status."+string(d.Status)), s.officeName[d.Office],
 			d.ReceivedAt.In(vietnam).Format("02/01/2006 15:04"), d.DueAt.In(vietnam).Format("02/01/2006 15:04")})
 	}
 	return t.write(w, format)

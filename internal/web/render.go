@@ -14,6 +14,7 @@ import (
 
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/dossier"
 	"tuphap/internal/ethnic"
 	"tuphap/internal/i18n"
 	"tuphap/internal/nationality"
@@ -131,6 +132,26 @@ type view struct {
 
 // T translates for the page: {{.T "key"}} or {{$.T "key" arg}}.
 func (v view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
+
+// ProcName names a procedure in the page's language.
+func (v view) ProcName(p dossier.Procedure) string { return procName(v.Lang, p) }
+
+// procName names a procedure in lang: the catalogue's English name in English.
+func procName(lang i18n.Lang, p dossier.Procedure) string {
+	if lang == i18n.EN && p.NameEn != "" {
+		return p.NameEn
+	}
+	return p.Name
+}
+
+// procNames names every procedure of the catalogue in lang, by code.
+func procNames(lang i18n.Lang) map[string]string {
+	out := map[string]string{}
+	for _, p := range dossier.Procedures() {
+		out[p.Code] = procName(lang, p)
+	}
+	return out
+}
 
 // Role returns the role name in the page's language.
 func (v view) RoleName(r auth.Role) string { return i18n.T(v.Lang, "role."+string(r)) }

@@ -81,10 +81,7 @@ func (s *Server) onTimeXLSX(w http.ResponseWriter, r *http.Request) error {
 	}
 	lang := langOf(r)
 	t := func(k string, args ...any) string { return i18n.T(lang, k, args...) }
-	procs := map[string]string{}
-	for _, pr := range dossier.Procedures() {
-		procs[pr.Code] = pr.Name
-	}
+	procs := procNames(lang)
 	f := excelize.NewFile()
 	defer f.Close()
 	percent, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%

@@ -618,3 +618,21 @@ func TestHomeIsAWorkQueue(t *testing.T) {
 		}
 	})
 }
+
+// In English, procedures and holidays are named in English, and a count of one is singular.
+func TestEnglishNamesAndPlurals(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	c := e.login("canbo")
+	e.postForm(c, "/lang", url.Values{"lang": {"en"}, "next": {"/"}}, nil)
+	_, d := e.api(auth.Officer, "POST", "/api/v1/dossiers", `{"procedure": "GH", "applicant": "Lê Thị Hoa"}`)
+	if _, page := e.do(c, "GET", "/dossiers/"+d["code"].(string), nil, nil); !strings.Contains(page, "Guardianship registration") || strings.Contains(page, "Đăng ký giám hộ") {
+		t.Error("the dossier page does not name its procedure in English")
+	}
+	if _, page := e.do(c, "GET", "/calendar/2026", nil, nil); !strings.Contains(page, "National Day") || !strings.Contains(page, "Lunar New Year (day 1)") || strings.Contains(page, "Quốc khánh") {
+		t.Error("the calendar does not name the holidays in English")
+	}
+	e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
+	if _, page := e.do(c, "GET", "/records?q=nguyen+thi+dao", nil, nil); !strings.Contains(page, ">1 result<") {
+		t.Error("one entry found is not \"1 result\"")
+	}
+}
