@@ -7,7 +7,7 @@ import (
 
 // englishNames are the holidays' names as DefaultSchedule writes them, in English.
 var englishNames = map[string]string{
-	"Tết Dương lịch": "New Year's Day",
+	"Tết Dương lịch":                         "New Year's Day",
 	"Tết Nguyên đán (ngày cuối năm âm lịch)": "Lunar New Year (the last day of the lunar year)",
 	"Giỗ Tổ Hùng Vương (10/3 âm lịch)":       "Hùng Kings' Commemoration (10th day of the 3rd lunar month)",
 	"Ngày Chiến thắng":                       "Reunification Day",
