@@ -230,10 +230,56 @@ const ListLimit = 200
 
 // List lists documents in the caller's jurisdiction, at most ListLimit.
 func (s *Service) List(ctx context.Context, p auth.Principal, status, recordID string) ([]Document, error) {
-	if !p.Can(auth.ViewRecords) {
-		return nil, fault.New(fault.Forbidden, "error.forbidden")
+	ds, _, err := s.Find(ctx, p, Query{Status: status, RecordID: recordID, Limit: ListLimit})
+	return ds, err
+}
+
+// Query selects documents for a list a clerk works with: by office, status, kind, record and
+// the period they were issued in, newest or oldest first, a page at a time.
+type Query struct {
+	Office, Status, Kind, RecordID string
+	From, To                       time.Time // issued at or after From, before To; zero: open
+	Oldest                         bool
+	Offset, Limit                  int
+}
+
+// MaxPage is the most documents one call returns (an export asks for it).
+const MaxPage = 5000
+
+// Find lists the documents q selects within the caller's jurisdiction, and whether there are
+// more after them.
+func (s *Service) Find(ctx context.Context, p auth.Principal, q Query) ([]Document, bool, error) {
+	if err := p.Allow(auth.ViewRecords, q.Office); err != nil {
+		return nil, false, err
 	}
-	return s.docs.list(ctx, p.Scope(), status, recordID, ListLimit)
+	if scope := p.Scope(); scope != "" {
+		q.Office = scope
+	}
+	if q.Limit <= 0 || q.Limit > MaxPage {
+		q.Limit = ListLimit
+	}
+	q.Offset = max(q.Offset, 0)
+	ds, err := s.docs.find(ctx, q)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(ds) > q.Limit {
+		return ds[:q.Limit], true, nil
+	}
+	return ds, false, nil
+}
+
+// Export lists up to MaxPage documents q selects for a spreadsheet, and audits it: the list
+// leaves tuphap with the names of the people the documents are about.
+func (s *Service) Export(ctx context.Context, p auth.Principal, by audit.Actor, q Query) ([]Document, error) {
+	q.Offset, q.Limit = 0, MaxPage
+	ds, _, err := s.Find(ctx, p, q)
+	if err != nil {
+		return nil, err
+	}
+	detail := fmt.Sprintf("office=%s status=%s kind=%s from=%s to=%s rows=%d", q.Office, q.Status, q.Kind,
+		q.From.Format(time.DateOnly), q.To.Format(time.DateOnly), len(ds))
+	return ds, s.store.Audit(ctx, by.Entry("document.export", "documents", detail))
 }
 
 // Sign signs an issued document with its office's active key. Only the signer of that office

@@ -442,3 +442,67 @@ func TestNoSigningOwnDocument(t *testing.T) {
 		}
 	})
 }
+
+// The documents list a clerk works with: filtered by kind, status and the period issued,
+// oldest or newest first, a page at a time, within the caller's jurisdiction; an export is
+// audited.
+func TestFindDocuments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _, r := setup(t, st)
+		var codes []string
+		for range 3 {
+			d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			codes = append(codes, d.Code)
+		}
+		cert, err := svc.IssueBirthCertificate(ctx, officer, by, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		find := func(p auth.Principal, q issuing.Query) ([]string, bool) {
+			t.Helper()
+			ds, more, err := svc.Find(ctx, p, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, d := range ds {
+				out = append(out, d.Code)
+			}
+			return out, more
+		}
+		if got, more := find(officer, issuing.Query{Kind: "extract_birth", Oldest: true, Limit: 2}); !more || strings.Join(got, ",") != strings.Join(codes[:2], ",") {
+			t.Errorf("first page, oldest first: %v (more %v), want %v", got, more, codes[:2])
+		}
+		if got, more := find(officer, issuing.Query{Kind: "extract_birth", Oldest: true, Offset: 2, Limit: 2}); more || len(got) != 1 || got[0] != codes[2] {
+			t.Errorf("second page: %v (more %v)", got, more)
+		}
+		if got, _ := find(officer, issuing.Query{}); len(got) != 4 || got[0] != cert.Code {
+			t.Errorf("newest first: %v, want the certificate %s first", got, cert.Code)
+		}
+		now := time.Now()
+		if got, _ := find(leader, issuing.Query{Office: "21025", From: now.Add(-time.Hour), To: now.Add(time.Hour)}); len(got) != 4 {
+			t.Errorf("issued this hour: %v", got)
+		}
+		if got, _ := find(leader, issuing.Query{From: now.Add(time.Hour)}); len(got) != 0 {
+			t.Errorf("issued from the next hour: %v", got)
+		}
+		// Another commune's signer asking for this office's documents is told it does not exist;
+		// without a filter they see their own office's, none.
+		if _, _, err := svc.Find(ctx, signer2, issuing.Query{Office: "21025"}); !fault.Is(err, fault.NotFound) {
+			t.Errorf("another commune's list: %v", err)
+		}
+		if got, _ := find(signer2, issuing.Query{}); len(got) != 0 {
+			t.Errorf("another commune's officer sees %v", got)
+		}
+		ds, err := svc.Export(ctx, leader, audit.Actor{Username: "lanhdao"}, issuing.Query{Status: issuing.StatusIssued})
+		if err != nil || len(ds) != 4 {
+			t.Fatalf("export: %d, %v", len(ds), err)
+		}
+		if es, _ := st.AuditEntries(ctx, store.AuditFilter{Action: "document.export"}); len(es) != 1 || !strings.Contains(es[0].Detail, "rows=4") {
+			t.Errorf("audit of the export: %+v", es)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package issuing
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"tuphap/internal/audit"
@@ -154,13 +155,38 @@ func (r repo) bySHA(ctx context.Context, sum string) (Document, error) {
 }
 
 // list lists documents of an office (all when ""), optionally of one status, newest first.
-func (r repo) list(ctx context.Context, office, status, recordID string, limit int) ([]Document, error) {
-	if limit <= 0 || limit > 500 {
-		limit = 100
+// find lists the documents q selects, one more than q.Limit so that the caller knows whether
+// there are more. Each condition is added only when set, so that the planner sees the indexes
+// it may use (office and issued_at, office and status, record_id).
+func (r repo) find(ctx context.Context, q Query) ([]Document, error) {
+	var args store.Args
+	where := []string{"1 = 1"}
+	add := func(cond string, v any) { where = append(where, strings.Replace(cond, "?", args.Add(v), 1)) }
+	if q.Office != "" {
+		add("office = ?", q.Office)
+	}
+	if q.Status != "" {
+		add("status = ?", q.Status)
+	}
+	if q.Kind != "" {
+		add("kind = ?", q.Kind)
+	}
+	if q.RecordID != "" {
+		add("record_id = ?", q.RecordID)
+	}
+	if !q.From.IsZero() {
+		add("issued_at >= ?", store.Time(q.From))
+	}
+	if !q.To.IsZero() {
+		add("issued_at < ?", store.Time(q.To))
+	}
+	order := "issued_at DESC, id DESC"
+	if q.Oldest {
+		order = "issued_at, id"
 	}
 	return store.Collect(ctx, r.st, func(row store.Scanner) (Document, error) { return scanDoc(row, false) }, "documents",
-		`SELECT `+docCols+` FROM documents WHERE ($1 = '' OR office = $1) AND ($2 = '' OR status = $2)
-		AND ($3 = '' OR record_id = $3) ORDER BY issued_at DESC LIMIT `+fmt.Sprint(limit), office, status, recordID)
+		`SELECT `+docCols+` FROM documents WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+
+			fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit+1, q.Offset), args...)
 }
 
 // sign stores the signed PDF of an issued document.

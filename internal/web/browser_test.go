@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -10,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"tuphap/internal/auth"
 	"tuphap/internal/pdftest"
@@ -325,6 +328,71 @@ func TestBrowserRegisterBookPrints(t *testing.T) {
 			if !strings.Contains(seen, want) {
 				t.Errorf("OCR of the printed book does not read %q:\n%s", want, seen)
 			}
+		}
+	})
+}
+
+// The documents list filters by kind and period, and its export downloads through the browser
+// as a workbook that opens with the Vietnamese names as typed; the CSV starts with the BOM that
+// Excel needs to read it as UTF-8.
+func TestBrowserDocumentsExportDownloads(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, rec := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Ánh Nguyệt", "2026-02-01", "Trần Thị Lượng", ""))
+		id := rec["id"].(string)
+		for range 2 {
+			if code, body := e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/extracts", ""); code != 201 {
+				t.Fatalf("extract: %d %v", code, body)
+			}
+		}
+		if code, body := e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/certificate", ""); code != 201 {
+			t.Fatalf("certificate: %d %v", code, body)
+		}
+		dir := t.TempDir()
+		ctx := browserCtx(t)
+		if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+			t.Fatal(err)
+		}
+		browserLogin(t, ctx, e.srv.URL, "canbo", password)
+		today := time.Now().In(time.FixedZone("ICT", 7*3600)).Format("02/01/2006")
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(e.srv.URL+"/documents"),
+			chromedp.SetValue(chromedp.ID("filter-kind"), "extract_birth"), chromedp.SendKeys(chromedp.ID("filter-from"), today),
+			chromedp.SendKeys(chromedp.ID("filter-to"), today), chromedp.Click(chromedp.ID("filter-submit")),
+			chromedp.WaitVisible(chromedp.ID("documents")))
+		if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#documents tbody a').length`)); n != 2 {
+			t.Fatalf("%d documents listed for birth extracts issued today", n)
+		}
+		download := func(link, ext string) []byte {
+			t.Helper()
+			do(t, ctx, chromedp.Click(chromedp.ID(link)))
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+				files, _ := filepath.Glob(filepath.Join(dir, "*."+ext))
+				if len(files) == 1 {
+					b, err := os.ReadFile(files[0])
+					if err == nil && len(b) > 0 {
+						return b
+					}
+				}
+			}
+			t.Fatalf("no %s downloaded into %s", ext, dir)
+			return nil
+		}
+		book, err := excelize.OpenReader(bytes.NewReader(download("export-documents-xlsx", "xlsx")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := book.GetRows(book.GetSheetName(0))
+		if err != nil || len(rows) != 3 {
+			t.Fatalf("the workbook has %d rows (%v): %v", len(rows), err, rows)
+		}
+		for _, row := range rows[1:] {
+			if row[1] != "TRÍCH LỤC KHAI SINH" || row[2] != "Nguyễn Thị Ánh Nguyệt" {
+				t.Errorf("exported row %q", row)
+			}
+		}
+		if csv := download("export-documents-csv", "csv"); !bytes.HasPrefix(csv, []byte("\xef\xbb\xbf")) || !bytes.Contains(csv, []byte("Nguyễn Thị Ánh Nguyệt")) {
+			t.Errorf("the CSV: %q", csv[:min(len(csv), 120)])
 		}
 	})
 }

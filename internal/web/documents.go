@@ -266,11 +266,17 @@ func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
 // several of them (having opened each) and sign them at once. results is the outcome of that.
 func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, code int, results []issuing.Outcome, problem map[string]string) error {
 	p, _ := principalOf(r)
+	q, err := documentQuery(r)
+	if err != nil {
+		return err
+	}
 	status := r.URL.Query().Get("status")
 	if status == "" && p.Can(auth.SignDocuments) {
-		status = issuing.StatusIssued
+		status, q.Status = issuing.StatusIssued, issuing.StatusIssued
 	}
-	ds, err := s.issuer.List(r.Context(), p, status, "")
+	page := pageOf(r)
+	q.Offset, q.Limit = (page-1)*listPageSize, listPageSize
+	ds, more, err := s.issuer.Find(r.Context(), p, q)
 	if err != nil {
 		return err
 	}
@@ -293,6 +299,9 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, code in
 		failed = append(failed, map[string]string{"Title": res.Title, "Subject": res.Subject, "Code": res.Code, "Error": msg})
 	}
 	s.render(w, r, code, "documents.html", map[string]any{"Docs": ds, "Status": status, "People": people, "OfficeName": s.officeName,
+		"Q": q, "From": r.URL.Query().Get("from"), "To": r.URL.Query().Get("to"), "Pager": newPager(r, page, more),
+		"Offices": s.communes(), "Scoped": p.Scope() != "", "Kinds": documentKinds(),
+		"ExportXLSX": exportURL(r, "/export/documents", "xlsx"), "ExportCSV": exportURL(r, "/export/documents", "csv"),
 		"Statuses":    []string{issuing.StatusIssued, issuing.StatusSigned, issuing.StatusRevoked, issuing.StatusReplaced, issuing.StatusCancelled},
 		"CanSignMany": p.Can(auth.SignDocuments) && status == issuing.StatusIssued && len(ds) > 0,
 		"Results":     results != nil, "SignedCount": signed, "Failed": failed, "Problem": problem})

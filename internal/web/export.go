@@ -153,6 +153,46 @@ func (s *Server) exportRecords(w http.ResponseWriter, r *http.Request) error {
 	return t.write(w, format)
 }
 
+// exportDocuments writes the documents the list's filters select.
+func (s *Server) exportDocuments(w http.ResponseWriter, r *http.Request) error {
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	q, err := documentQuery(r)
+	if err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	ds, err := s.issuer.Export(r.Context(), p, actorOf(r), q)
+	if err != nil {
+		return err
+	}
+	var users []string
+	for _, d := range ds {
+		users = append(users, d.IssuedBy, d.SignedBy)
+	}
+	people, err := s.accounts.People(r.Context(), users...)
+	if err != nil {
+		return err
+	}
+	lang := langOf(r)
+	t := table{name: "van-ban-" + s.now().In(vietnam).Format("20060102"), header: []string{i18n.T(lang, "doc.code"), i18n.T(lang, "doc.title"),
+		i18n.T(lang, "doc.subject"), i18n.T(lang, "records.register"), i18n.T(lang, "dossier.status"), i18n.T(lang, "doc.office"),
+		i18n.T(lang, "doc.issued"), i18n.T(lang, "doc.issued_by"), i18n.T(lang, "doc.signed"), i18n.T(lang, "doc.signed_by")}}
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(vietnam).Format("02/01/2006 15:04")
+	}
+	for _, d := range ds {
+		t.rows = append(t.rows, []any{d.Code, d.Title, d.Subject, d.RegisterRef, i18n.T(lang, "doc.status."+d.Status), s.officeName[d.Office],
+			when(d.IssuedAt), people[d.IssuedBy].FullName, when(d.SignedAt), people[d.SignedBy].FullName})
+	}
+	return t.write(w, format)
+}
+
 // exportDossiers writes a dossier list (as the dossiers page shows it).
 func (s *Server) exportDossiers(w http.ResponseWriter, r *http.Request) error {
 	format, err := exportFormat(r)

@@ -49,13 +49,7 @@ func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) error {
 		v.Set("offset", itoa(q.Offset+len(items)))
 		next = "/records?" + v.Encode()
 	}
-	export := func(format string) string {
-		v := r.URL.Query()
-		v.Del("offset")
-		v.Set("format", format)
-		return "/export/records?" + v.Encode()
-	}
-	data := map[string]any{"ExportXLSX": export("xlsx"), "ExportCSV": export("csv"), "Q": text, "Filter": q, "Items": items, "Total": total, "More": total > registration.MaxCount, "Cap": registration.MaxCount,
+	data := map[string]any{"ExportXLSX": exportURL(r, "/export/records", "xlsx"), "ExportCSV": exportURL(r, "/export/records", "csv"), "Q": text, "Filter": q, "Items": items, "Total": total, "More": total > registration.MaxCount, "Cap": registration.MaxCount,
 		"OfficeNames": s.officeName, "Next": next, "CanWrite": p.Can(auth.WriteRecords), "Offices": s.offices, "Scoped": p.Scope() != ""}
 	// htmx asks for the results only, so typing in the search box swaps a table, not the page.
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "results" {

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+
+	"tuphap/internal/civil"
+	"tuphap/internal/document"
+	"tuphap/internal/issuing"
+)
+
+// listPageSize is how many rows a list page shows.
+const listPageSize = 50
+
+// pager is a list's place: its page (1-based) and the links to the pages beside it, which keep
+// the list's filters.
+type pager struct {
+	Page       int
+	Prev, Next string
+}
+
+// pageOf reads ?page=; a bad or missing one is the first.
+func pageOf(r *http.Request) int {
+	n, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
+}
+
+func newPager(r *http.Request, page int, more bool) pager {
+	at := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	p := pager{Page: page}
+	if page > 1 {
+		p.Prev = at(page - 1)
+	}
+	if more {
+		p.Next = at(page + 1)
+	}
+	return p
+}
+
+// period reads ?from= and ?to= (dd/mm/yyyy, or yyyy-mm-dd) as Vietnamese days: from the start of
+// the first to the end of the last. A bad date is an error on its field.
+func period(q url.Values) (from, to time.Time, err error) {
+	fields := map[string]string{}
+	day := func(k string) time.Time {
+		v := isoDate(q.Get(k))
+		if v == "" {
+			return time.Time{}
+		}
+		d, ok := civil.ParseDate(v)
+		if !ok {
+			fields[k] = "civil.date_format"
+			return time.Time{}
+		}
+		return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, vietnam)
+	}
+	from, to = day("from"), day("to")
+	if !to.IsZero() {
+		to = to.AddDate(0, 0, 1)
+	}
+	if len(fields) > 0 {
+		return from, to, invalidFields(fields)
+	}
+	return from, to, nil
+}
+
+// documentQuery reads the documents list's filters: office, status, kind, period, order.
+func documentQuery(r *http.Request) (issuing.Query, error) {
+	q := r.URL.Query()
+	from, to, err := period(q)
+	out := issuing.Query{Office: q.Get("office"), Status: q.Get("status"), Kind: q.Get("kind"), RecordID: q.Get("record"),
+		From: from, To: to, Oldest: q.Get("order") == "oldest"}
+	if out.Status == "all" {
+		out.Status = ""
+	}
+	return out, err
+}
+
+// documentKind is a kind of document a list can be filtered by, with its title.
+type documentKind struct{ Kind, Title string }
+
+// documentKinds are the layouts of the documents issued from entries (not receipts), by title.
+func documentKinds() []documentKind {
+	var out []documentKind
+	for _, k := range document.Kinds() {
+		if t, err := document.Lookup(k); err == nil && k != "receipt" {
+			out = append(out, documentKind{k, t.Title})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Title < out[j].Title })
+	return out
+}
+
+// exportURL is the address of a list's export in format: the list's filters without its place
+// in the list (page, offset), since an export takes every row the filters select.
+func exportURL(r *http.Request, path, format string) string {
+	q := r.URL.Query()
+	q.Del("page")
+	q.Del("offset")
+	q.Set("format", format)
+	return path + "?" + q.Encode()
+}
