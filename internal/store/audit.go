@@ -105,9 +105,14 @@ type AuditFilter struct {
 	Username string
 	Action   string // prefix, e.g. "login"
 	Object   string
-	Before   int64 // entries with seq below this (paging); 0 = newest
+	Office   string
+	From, To time.Time // entries at or after From, before To; zero: open
+	Before   int64     // entries with seq below this (paging); 0 = newest
 	Limit    int
 }
+
+// MaxAuditPage is the most entries one call returns (an export asks for it).
+const MaxAuditPage = 10000
 
 const auditCols = `seq, at, user_id, username, office, action, object, detail, ip, prev_hash, hash`
 
@@ -119,12 +124,20 @@ func scanAudit(row interface{ Scan(...any) error }) (audit.Entry, error) {
 
 // AuditEntries lists entries newest first.
 func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
+	if f.Limit <= 0 || f.Limit > MaxAuditPage {
 		f.Limit = 100
+	}
+	// Times are fixed-width UTC text, compared as text; "" leaves a bound open.
+	bound := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(timeFormat)
 	}
 	return collect(ctx, s, scanAudit, "audit list", `SELECT `+auditCols+` FROM audit_log
 		WHERE ($1 = '' OR username = $1) AND ($2 = '' OR action LIKE $2 || '%') AND ($3 = '' OR object = $3) AND ($4 = 0 OR seq < $4)
-		ORDER BY seq DESC LIMIT $5`, f.Username, f.Action, f.Object, f.Before, f.Limit)
+		AND ($6 = '' OR office = $6) AND ($7 = '' OR at >= $7) AND ($8 = '' OR at < $8)
+		ORDER BY seq DESC LIMIT $5`, f.Username, f.Action, f.Object, f.Before, f.Limit, f.Office, bound(f.From), bound(f.To))
 }
 
 // VerifyAudit walks the whole log in order and checks the chain and the head, and holds it to

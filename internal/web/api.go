@@ -175,8 +175,12 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
+	f, err := auditFilter(r)
+	if err != nil {
+		return err
+	}
 	p, _ := principalOf(r)
-	entries, err := s.auditlog.Entries(r.Context(), p, actorOf(r), auditFilter(r), r.URL.RawQuery)
+	entries, err := s.auditlog.Entries(r.Context(), p, actorOf(r), f, r.URL.RawQuery)
 	if err != nil {
 		return err
 	}

@@ -193,6 +193,32 @@ func (s *Server) exportDocuments(w http.ResponseWriter, r *http.Request) error {
 	return t.write(w, format)
 }
 
+// exportAudit writes the audit entries the log's filters select, newest first.
+func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	f, err := auditFilter(r)
+	if err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	entries, err := s.auditlog.Export(r.Context(), p, actorOf(r), f, r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	lang := langOf(r)
+	t := table{name: "nhat-ky-" + s.now().In(vietnam).Format("20060102"), header: []string{"#", i18n.T(lang, "audit.when"),
+		i18n.T(lang, "users.username"), i18n.T(lang, "users.office"), i18n.T(lang, "audit.action"), i18n.T(lang, "audit.object"),
+		i18n.T(lang, "audit.detail"), i18n.T(lang, "session.from"), "hash"}}
+	for _, e := range entries {
+		t.rows = append(t.rows, []any{e.Seq, e.At.In(vietnam).Format("02/01/2006 15:04:05"), e.Username, e.Office, e.Action, e.Object,
+			e.Detail, e.IP, e.Hash})
+	}
+	return t.write(w, format)
+}
+
 // exportDossiers writes a dossier list (as the dossiers page shows it).
 func (s *Server) exportDossiers(w http.ResponseWriter, r *http.Request) error {
 	format, err := exportFormat(r)

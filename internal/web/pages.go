@@ -39,15 +39,20 @@ func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func auditFilter(r *http.Request) auditlog.Filter {
+func auditFilter(r *http.Request) (auditlog.Filter, error) {
 	q := r.URL.Query()
 	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
 	limit, _ := strconv.Atoi(q.Get("limit"))
-	return auditlog.Filter{Username: q.Get("username"), Action: q.Get("action"), Object: q.Get("object"), Before: before, Limit: limit}
+	from, to, err := period(q)
+	return auditlog.Filter{Username: q.Get("username"), Action: q.Get("action"), Object: q.Get("object"), Office: q.Get("office"),
+		From: from, To: to, Before: before, Limit: limit}, err
 }
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
-	f := auditFilter(r)
+	f, err := auditFilter(r)
+	if err != nil {
+		return err
+	}
 	p, _ := principalOf(r)
 	entries, err := s.auditlog.Entries(r.Context(), p, actorOf(r), f, r.URL.RawQuery) // the reading is recorded
 	if err != nil {
@@ -57,6 +62,11 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if n := len(entries); n > 0 && entries[n-1].Seq > 1 {
 		older = entries[n-1].Seq
 	}
-	s.render(w, r, http.StatusOK, "audit.html", map[string]any{"Entries": entries, "Filter": f, "Older": older})
+	q := r.URL.Query()
+	q.Del("before")
+	q.Set("before", strconv.FormatInt(older, 10))
+	s.render(w, r, http.StatusOK, "audit.html", map[string]any{"Entries": entries, "Filter": f, "Older": older, "OlderURL": "/audit?" + q.Encode(),
+		"From": r.URL.Query().Get("from"), "To": r.URL.Query().Get("to"), "Offices": s.offices,
+		"ExportXLSX": exportURL(r, "/export/audit", "xlsx"), "ExportCSV": exportURL(r, "/export/audit", "csv")})
 	return nil
 }

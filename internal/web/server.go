@@ -202,6 +202,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /export/records", auth.ViewRecords, s.exportRecords) // ?format=csv|xlsx and the list's filters
 	h("GET /export/dossiers", auth.ViewRecords, s.exportDossiers)
 	h("GET /export/documents", auth.ViewRecords, s.exportDocuments)
+	h("GET /export/audit", auth.ViewAudit, s.exportAudit)
 	h("GET /registers", auth.ViewRecords, s.registersPage)
 	h("GET /registers/{office}/{kind}/{year}/{book}", auth.ViewRecords, s.registerBook)
 	h("GET /records/new/birth", auth.WriteRecords, s.newBirthPage)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -635,4 +636,49 @@ func TestEnglishNamesAndPlurals(t *testing.T) {
 	if _, page := e.do(c, "GET", "/records?q=nguyen+thi+dao", nil, nil); !strings.Contains(page, ">1 result<") {
 		t.Error("one entry found is not \"1 result\"")
 	}
+}
+
+// The audit log filters by office and period as well, and exports what it shows (the export is
+// itself recorded).
+func TestAuditFiltersAndExport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		e.login("canbo")
+		e.login("lanhdao")
+		c := e.login("kiemtoan")
+		today := time.Now().In(time.FixedZone("ICT", 7*3600))
+		csvOf := func(query string) [][]string {
+			t.Helper()
+			resp, body := e.do(c, "GET", "/export/audit?format=csv&"+query, nil, nil)
+			if resp.StatusCode != 200 || !strings.HasPrefix(body, "\ufeff") {
+				t.Fatalf("export (%d): %.200s", resp.StatusCode, body)
+			}
+			rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rows[1:]
+		}
+		rows := csvOf("action=login&office=21025&from=" + today.Format("02/01/2006") + "&to=" + today.Format("02/01/2006"))
+		if len(rows) == 0 {
+			t.Fatal("no login of 21025 today")
+		}
+		for _, row := range rows {
+			if row[2] != "canbo" || row[3] != "21025" || !strings.HasPrefix(row[4], "login") {
+				t.Errorf("row outside the filters: %q", row)
+			}
+		}
+		if rows := csvOf("action=login&from=" + today.AddDate(0, 0, 1).Format("02/01/2006")); len(rows) != 0 {
+			t.Errorf("logins from tomorrow: %q", rows)
+		}
+		if resp, _ := e.do(c, "GET", "/export/audit?format=csv&from=31/02/2026", nil, nil); resp.StatusCode != 400 {
+			t.Errorf("a day that does not exist: %d", resp.StatusCode)
+		}
+		if es, _ := st.AuditEntries(ctx, store.AuditFilter{Action: "audit.export"}); len(es) != 2 {
+			t.Errorf("%d exports recorded, want 2", len(es))
+		}
+		if resp, _ := e.do(e.login("canbo"), "GET", "/export/audit?format=csv", nil, nil); resp.StatusCode != 403 {
+			t.Errorf("an officer exports the log: %d", resp.StatusCode)
+		}
+	})
 }
