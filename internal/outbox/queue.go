@@ -3,6 +3,7 @@ package outbox
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"tuphap/internal/audit"
@@ -201,11 +202,41 @@ func (q *Queue) Message(ctx context.Context, id string) (Message, error) {
 
 // Messages lists messages of an office (all when ""), a status (all when "") or a record.
 func (q *Queue) Messages(ctx context.Context, office, status, recordID string, limit int) ([]Message, error) {
-	if limit <= 0 || limit > 1000 {
-		limit = 200
+	return q.Find(ctx, Query{Office: office, Status: status, RecordID: recordID, Limit: limit})
+}
+
+// Query selects messages for a list: by office, status, entry, agency and the period they were
+// queued in.
+type Query struct {
+	Office, Status, RecordID, Agency string
+	From, To                         time.Time // queued at or after From, before To; zero: open
+	Limit                            int       // 200 when 0; at most MaxMessages
+}
+
+// MaxMessages is the most messages one call returns (an export asks for it).
+const MaxMessages = 10000
+
+// Find lists the messages q selects, newest first.
+func (q *Queue) Find(ctx context.Context, f Query) ([]Message, error) {
+	if f.Limit <= 0 || f.Limit > MaxMessages {
+		f.Limit = 200
 	}
-	return store.Collect(ctx, q.st, scanMsg, "messages", `SELECT `+msgCols+` FROM outbox WHERE ($1 = '' OR office = $1) AND ($2 = '' OR status = $2)
-		AND ($3 = '' OR record_id = $3) ORDER BY created_at DESC LIMIT `+fmt.Sprint(limit), office, status, recordID)
+	var args store.Args
+	where := []string{"1 = 1"}
+	add := func(cond string, v any) { where = append(where, strings.Replace(cond, "?", args.Add(v), 1)) }
+	for _, c := range []struct{ col, v string }{{"office", f.Office}, {"status", f.Status}, {"record_id", f.RecordID}, {"agency", f.Agency}} {
+		if c.v != "" {
+			add(c.col+" = ?", c.v)
+		}
+	}
+	if !f.From.IsZero() {
+		add("created_at >= ?", store.Time(f.From))
+	}
+	if !f.To.IsZero() {
+		add("created_at < ?", store.Time(f.To))
+	}
+	return store.Collect(ctx, q.st, scanMsg, "messages", `SELECT `+msgCols+` FROM outbox WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY created_at DESC LIMIT `+fmt.Sprint(f.Limit), args...)
 }
 
 // Counts counts messages by status, for /metrics.

@@ -11,6 +11,7 @@ import (
 
 	"tuphap/internal/dossier"
 	"tuphap/internal/i18n"
+	"tuphap/internal/outbox"
 )
 
 // A list exported as a clerk opens it: XLSX, or CSV in UTF-8 with a byte-order mark, without
@@ -215,6 +216,39 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
 	for _, e := range entries {
 		t.rows = append(t.rows, []any{e.Seq, e.At.In(vietnam).Format("02/01/2006 15:04:05"), e.Username, e.Office, e.Action, e.Object,
 			e.Detail, e.IP, e.Hash})
+	}
+	return t.write(w, format)
+}
+
+// exportOutbox writes the messages the outbox list's filters select.
+func (s *Server) exportOutbox(w http.ResponseWriter, r *http.Request) error {
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	status := r.URL.Query().Get("status")
+	if status == "" {
+		status = outbox.MsgDead // as the page opens
+	}
+	ms, err := s.messages(r, status, outbox.MaxMessages)
+	if err != nil {
+		return err
+	}
+	lang := langOf(r)
+	t := table{name: "lien-thong-" + s.now().In(vietnam).Format("20060102"), header: []string{i18n.T(lang, "outbox.agency"),
+		i18n.T(lang, "outbox.op"), i18n.T(lang, "users.office"), i18n.T(lang, "dossier.status"), i18n.T(lang, "outbox.attempts"),
+		i18n.T(lang, "outbox.error"), i18n.T(lang, "export.queued"), i18n.T(lang, "outbox.next"), "id"}}
+	for _, m := range ms {
+		when := m.NextAt
+		if m.Status == outbox.MsgDelivered {
+			when = m.DeliveredAt
+		}
+		at := ""
+		if !when.IsZero() && m.Status != outbox.MsgDead {
+			at = when.In(vietnam).Format("02/01/2006 15:04")
+		}
+		t.rows = append(t.rows, []any{i18n.T(lang, "agency."+m.Agency), i18n.T(lang, "outbox.op."+m.Op), s.officeName[m.Office],
+			i18n.T(lang, "outbox.status."+m.Status), m.Attempts, m.LastError, m.CreatedAt.In(vietnam).Format("02/01/2006 15:04"), at, m.ID})
 	}
 	return t.write(w, format)
 }

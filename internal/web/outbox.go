@@ -43,7 +43,7 @@ func toMessageJSON(m outbox.Message) messageJSON {
 // messages lists the outbox for the caller (auth.ViewOutbox: officers see their office's, to
 // correct and resend what an agency refused; the department and administrators see all;
 // payloads with personal data are never shown); status "failed" means pending after a failure.
-func (s *Server) messages(r *http.Request, status string) ([]outbox.Message, error) {
+func (s *Server) messages(r *http.Request, status string, limit int) ([]outbox.Message, error) {
 	p, _ := principalOf(r)
 	failed := status == "failed"
 	if failed {
@@ -54,7 +54,19 @@ func (s *Server) messages(r *http.Request, status string) ([]outbox.Message, err
 	default:
 		return nil, invalidFields(map[string]string{"status": "outbox.bad_status"})
 	}
-	ms, err := s.queue.Messages(r.Context(), p.Scope(), status, r.URL.Query().Get("record"), 500)
+	q := r.URL.Query()
+	from, to, err := period(q)
+	if err != nil {
+		return nil, err
+	}
+	f := outbox.Query{Office: q.Get("office"), Status: status, RecordID: q.Get("record"), Agency: q.Get("agency"), From: from, To: to, Limit: limit}
+	if scope := p.Scope(); scope != "" {
+		if f.Office != "" && f.Office != scope {
+			return nil, notFoundErr // another commune's list does not exist for this user
+		}
+		f.Office = scope
+	}
+	ms, err := s.queue.Find(r.Context(), f)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +91,7 @@ func (s *Server) messages(r *http.Request, status string) ([]outbox.Message, err
 }
 
 func (s *Server) apiOutbox(w http.ResponseWriter, r *http.Request) error {
-	ms, err := s.messages(r, r.URL.Query().Get("status"))
+	ms, err := s.messages(r, r.URL.Query().Get("status"), 500)
 	if err != nil {
 		return err
 	}
@@ -188,17 +200,20 @@ func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) error {
 	if status == "" {
 		status = outbox.MsgDead
 	}
-	ms, err := s.messages(r, status)
+	ms, err := s.messages(r, status, 500)
 	if err != nil {
 		return err
 	}
 	p, _ := principalOf(r)
+	q := r.URL.Query()
 	paused, err := s.queue.Paused(r.Context())
 	if err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "outbox.html", map[string]any{"Messages": ms, "Status": status, "CanRetry": p.Can(auth.WriteRecords),
-		"Paused": paused, "OfficeName": s.officeName,
+		"Paused": paused, "OfficeName": s.officeName, "Offices": s.communes(), "Scoped": p.Scope() != "",
+		"Office": q.Get("office"), "Agency": q.Get("agency"), "From": q.Get("from"), "To": q.Get("to"),
+		"ExportXLSX": exportURL(r, "/export/outbox", "xlsx"), "ExportCSV": exportURL(r, "/export/outbox", "csv"),
 		"Statuses": []string{outbox.MsgDead, "failed", outbox.MsgPending, outbox.MsgDelivered}})
 	return nil
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/csv"
 	"fmt"
 	"strings"
 	"testing"
@@ -93,6 +94,34 @@ func TestOutboxResendAllAndPaused(t *testing.T) {
 		}
 		if _, page := e.do(e.login("canbo"), "GET", "/outbox", nil, nil); !strings.Contains(page, `id="paused-population"`) || !strings.Contains(page, "đang tạm dừng") {
 			t.Fatal("no pause shown on the outbox page")
+		}
+	})
+}
+
+// The outbox list filters by office, agency and period, and exports what it selects; a commune
+// user asking for another commune's list is told it does not exist.
+func TestOutboxFiltersAndExport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
+		e.api(auth.Specialist, "POST", "/api/v1/births", birthJSON("21028", "Lê Văn Tám", "2026-02-03", "Hồ Thị Sen", ""))
+		c := e.login("chuyenvien")
+		resp, body := e.do(c, "GET", "/export/outbox?format=csv&status=pending&office=21028&agency=population", nil, nil)
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
+		if resp.StatusCode != 200 || err != nil || len(rows) != 2 {
+			t.Fatalf("export of 21028's requests to the population database (%d, %v): %q", resp.StatusCode, err, rows)
+		}
+		if !strings.Contains(strings.Join(rows[1], "|"), "CSDL quốc gia về dân cư|Cấp số định danh cá nhân|UBND Phường Nghĩa Lộ") || strings.Contains(body, "Phường Cẩm Thành") {
+			t.Errorf("exported: %q", rows[1])
+		}
+		if _, page := e.do(c, "GET", "/outbox?status=pending&office=21025", nil, nil); strings.Count(page, `href="/records/`) != 1 {
+			t.Errorf("21025's pending requests: %d listed", strings.Count(page, `href="/records/`))
+		}
+		if resp, _ := e.do(c, "GET", "/outbox?status=pending&from=01/01/2030", nil, nil); resp.StatusCode != 200 {
+			t.Errorf("a period with nothing: %d", resp.StatusCode)
+		}
+		if code, _ := e.api(auth.Officer, "GET", "/api/v1/outbox?office=21028", ""); code != 404 {
+			t.Errorf("an officer of 21025 asks for 21028's outbox: %d", code)
 		}
 	})
 }

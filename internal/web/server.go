@@ -203,6 +203,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /export/dossiers", auth.ViewRecords, s.exportDossiers)
 	h("GET /export/documents", auth.ViewRecords, s.exportDocuments)
 	h("GET /export/audit", auth.ViewAudit, s.exportAudit)
+	h("GET /export/outbox", auth.ViewOutbox, s.exportOutbox)
 	h("GET /registers", auth.ViewRecords, s.registersPage)
 	h("GET /registers/{office}/{kind}/{year}/{book}", auth.ViewRecords, s.registerBook)
 	h("GET /records/new/birth", auth.WriteRecords, s.newBirthPage)
