@@ -6,7 +6,6 @@ package ethnic
 import (
 	_ "embed"
 	"encoding/json"
-	"strings"
 
 	"tuphap/internal/vntext"
 )
@@ -36,15 +35,7 @@ var aliases = map[string]string{
 	"Vân Kiều": "23", "Bru": "23", "Katu": "26", "Khmú": "29", "Pa Cô": "31", "Hán": "04",
 }
 
-func key(s string) string {
-	f := vntext.Fold(s)
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' {
-			return r
-		}
-		return -1 // spaces, hyphens, apostrophes: "Ê-đê", "Ê Đê" and "Êđê" are one spelling
-	}, f)
-}
+func key(s string) string { return vntext.Key(s) }
 
 func init() {
 	var f struct {

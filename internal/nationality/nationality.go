@@ -31,17 +31,9 @@ var notISO = map[string]bool{"AC": true, "CP": true, "CQ": true, "DG": true, "EA
 
 var (
 	countries []Country
-	byKey     = map[string]Country{}
+	byName    = map[string]Country{} // Vietnamese and English names, by vntext.Key
+	byCode    = map[string]Country{}
 )
-
-func key(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' {
-			return r
-		}
-		return -1
-	}, vntext.Fold(s))
-}
 
 func init() {
 	vi, en := display.Vietnamese.Regions(), display.English.Regions()
@@ -50,28 +42,27 @@ func init() {
 			code := string([]rune{a, b})
 			r, err := language.ParseRegion(code)
 			// A country, under its own current code (BU, YU… are old codes of others).
-			if err != nil || !r.IsCountry() || r.String() != code || notISO[code] {
+			if err != nil || !r.IsCountry() || r.String() != code || notISO[code] || r.Canonicalize().String() != code {
 				continue
 			}
-			if r.Canonicalize().String() != code {
-				continue
+			if name := vi.Name(r); name != "" {
+				countries = append(countries, Country{Code: code, Name: name})
+				byCode[code] = countries[len(countries)-1]
 			}
-			name := vi.Name(r)
-			if name == "" {
-				continue
-			}
-			c := Country{Code: code, Name: name}
-			countries = append(countries, c)
-			for _, spelling := range []string{name, en.Name(r), code} {
-				if k := key(spelling); k != "" {
-					if _, taken := byKey[k]; !taken {
-						byKey[k] = c
-					}
+		}
+	}
+	// Vietnamese names first, then English ones where they do not clash with a Vietnamese name
+	// ("Áo" is Austria, whatever English name reads "ao").
+	for _, names := range []display.Namer{vi, en} {
+		for _, c := range countries {
+			if k := vntext.Key(names.Name(language.MustParseRegion(c.Code))); k != "" {
+				if _, taken := byName[k]; !taken {
+					byName[k] = c
 				}
 			}
 		}
 	}
-	byKey[key("Viet Nam")] = Vietnam
+	byName[vntext.Key("Viet Nam")] = Vietnam
 	// Việt Nam first, then Vietnamese order (collation, not byte order: "Ấn Độ" after "Ai Cập").
 	col := collate.New(language.Vietnamese)
 	slices.SortFunc(countries, func(a, b Country) int {
@@ -91,9 +82,16 @@ func init() {
 func All() []Country { return countries }
 
 // Find reads a country as forms and registers write it: its Vietnamese or English name, with
-// or without diacritics and spaces, or its ISO code.
+// or without diacritics and spaces, or its ISO code. Two plain letters are a code ("BI" is
+// Burundi); a name written with its marks is a name ("Bỉ" is Belgium, "Áo" Austria).
 func Find(s string) (Country, bool) {
-	k := key(s)
-	c, ok := byKey[k]
+	s = strings.TrimSpace(s)
+	if len(s) == 2 {
+		if c, ok := byCode[strings.ToUpper(s)]; ok {
+			return c, true
+		}
+	}
+	k := vntext.Key(s)
+	c, ok := byName[k]
 	return c, ok && k != ""
 }

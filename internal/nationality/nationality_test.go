@@ -33,6 +33,8 @@ func TestFind(t *testing.T) {
 		{"Lào", "LA", "Lào"}, {"Laos", "LA", "Lào"}, {"Campuchia", "KH", "Campuchia"}, {"Cambodia", "KH", "Campuchia"},
 		{"Trung Quốc", "CN", "Trung Quốc"}, {"Hàn Quốc", "KR", "Hàn Quốc"}, {"Nhật Bản", "JP", "Nhật Bản"},
 		{"Hoa Kỳ", "US", "Hoa Kỳ"}, {"United States", "US", "Hoa Kỳ"}, {"us", "US", "Hoa Kỳ"},
+		// A name with its marks is a name, two plain letters a code.
+		{"Áo", "AT", "Áo"}, {"Austria", "AT", "Áo"}, {"AO", "AO", "Angola"}, {"Bỉ", "BE", "Bỉ"}, {"BI", "BI", "Burundi"},
 	}
 	for _, tt := range tests {
 		if c, ok := Find(tt.typed); !ok || c.Code != tt.code || c.Name != tt.name {

@@ -92,6 +92,17 @@ type Name struct {
 	Given  string // last word: the name people are called by
 }
 
+// Key folds s and keeps its letters only, so that the spellings of a listed name match
+// whatever spaces, hyphens and apostrophes they use: "Ê-đê", "Ê Đê" and "Êđê" are all "ede".
+func Key(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' {
+			return r
+		}
+		return -1
+	}, Fold(s))
+}
+
 // Split cuts a full name; a one-word name is all given name.
 func Split(full string) Name {
 	w := strings.Fields(Fold(full))
