@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"tuphap/internal/fault"
 )
 
 // Entry is the content of a register entry of one kind (*Birth, *Death, *Marriage). Storage,
@@ -91,6 +93,34 @@ func DecodeEntry(k Kind, data []byte) (Entry, error) {
 	}
 	e := newEntry()
 	return e, json.Unmarshal(data, e)
+}
+
+// Copy is a deep copy of e, for a change that must leave e as it was.
+func Copy(e Entry) Entry {
+	b, _ := json.Marshal(e)
+	c, _ := DecodeEntry(e.Kind(), b)
+	return c
+}
+
+// ValidateAmended validates an amended entry as Validate does, except that a value the
+// official lists do not know (an ethnic group, a country) that the entry held before and still
+// holds is not the amendment's fault: entries stored before the lists were checked stay
+// correctable.
+func ValidateAmended(before, after Entry, registeredOn string, today time.Time) error {
+	err := after.Validate(registeredOn, today)
+	fe, ok := fault.As(err)
+	if !ok || len(fe.Fields) == 0 {
+		return err
+	}
+	b, a := Fields(before), Fields(after)
+	var v fault.Validation
+	for field, problem := range fe.Fields {
+		listed := problem == "civil.ethnicity_unknown" || problem == "civil.nationality_unknown"
+		if !listed || text(b[field]) != text(a[field]) {
+			v.Add(field, problem)
+		}
+	}
+	return v.Err()
 }
 
 // Entry is the record's content.

@@ -455,14 +455,18 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 		v.Add(string(r.Kind), "civil.required")
 		return r, v.Err()
 	}
+	// Compared with the stored entry as it would be written today (a spelling of the lists
+	// written their way), so that what the officer did not touch is not a change.
+	before := civil.Copy(r.Entry())
+	before.Normalize()
 	e.Normalize()
 	e.Keep(r.Entry())
-	if err := v.Include(e.Validate(r.RegisteredOn, s.Today())); err != nil {
+	if err := v.Include(civil.ValidateAmended(before, e, r.RegisteredOn, s.Today())); err != nil {
 		return r, err
 	}
 	next := r
 	next.Set(e)
-	changed, overwrote := diff(r.Entry(), e)
+	changed, overwrote := diff(before, e)
 	if len(changed) == 0 {
 		v.Add("change", "amend.nothing")
 	}

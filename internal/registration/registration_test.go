@@ -587,3 +587,47 @@ func TestRegisterBook(t *testing.T) {
 		}
 	})
 }
+
+// Entries stored before the official lists were checked stay correctable: an older spelling
+// ("Mông") is not taken for a change, and a value the lists do not know may stay as it was but
+// not be typed anew.
+func TestAmendEntriesFromBeforeTheLists(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		old := func(n int, ethnicity string) civil.Record {
+			return civil.Record{Kind: civil.BirthKind, Office: "21025", Register: civil.Register{Number: n, Book: "CU", Year: 2010}, RegisteredOn: "2010-05-01",
+				Content: civil.Content{Birth: &civil.Birth{Child: civil.Person{FullName: "Giàng Thị Mai", Sex: civil.Female, DateOfBirth: "2010-04-01",
+					PlaceOfBirth: "Tại nhà", Ethnicity: ethnicity, Nationality: "Việt Nam"},
+					Mother: &civil.Parent{FullName: "Giàng Thị Súa"}, Requester: civil.Requester{FullName: "Giàng Thị Súa", Relation: "mẹ"}}}}
+		}
+		if _, err := registration.NewRecords(st).BulkInsert(ctx, []civil.Record{old(1, "Mông"), old(2, "Thượng")}, by, "cu.csv"); err != nil {
+			t.Fatal(err)
+		}
+		items, _, err := svc.Search(ctx, officer, by, "giang thi mai", civil.Query{Limit: 10})
+		if err != nil || len(items) != 2 {
+			t.Fatalf("search: %v %v", items, err)
+		}
+		for _, it := range items {
+			r, _ := svc.Entry(ctx, it.ID)
+			sup := *r.Birth
+			sup.Child.Hometown = "Xã Ba Tơ"
+			got, err := svc.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Supplement, Base: 1, Reason: "Bổ sung quê quán",
+				LegalBasis: "Điều 29 Luật Hộ tịch", Content: civil.Content{Birth: &sup}})
+			if err != nil {
+				t.Fatalf("supplement of an entry of %s: %v", r.Birth.Child.Ethnicity, err)
+			}
+			if h, _ := svc.History(ctx, officer, got); strings.Join(h[1].Fields, ",") != "child.hometown" {
+				t.Errorf("%s: changed %v, want the hometown alone", r.Birth.Child.Ethnicity, h[1].Fields)
+			}
+			if r.Birth.Child.Ethnicity == "Thượng" {
+				typo := *got.Birth
+				typo.Child.Ethnicity = "Thượngg"
+				_, err := svc.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Correction, Base: 2, Reason: "Sửa dân tộc",
+					LegalBasis: "Điều 28 Luật Hộ tịch", Content: civil.Content{Birth: &typo}})
+				if e, _ := fault.As(err); e == nil || e.Fields["child.ethnicity"] != "civil.ethnicity_unknown" {
+					t.Errorf("a new value not on the list: %v", err)
+				}
+			}
+		}
+	})
+}

@@ -64,8 +64,9 @@ func parsePages(a *assets) (*pages, error) {
 		},
 		// The official lists the forms choose from.
 		"ethnicGroups": ethnic.Groups,
-		"ethnicGroup":  func(s string) bool { _, ok := ethnic.Find(s); return ok },
-		"countries":    nationality.All,
+		// ethnicName is the list's name of a spelling ("Mông" → "Hmông"), "" for none.
+		"ethnicName": func(s string) string { g, _ := ethnic.Find(s); return g.Name },
+		"countries":  nationality.All,
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"
