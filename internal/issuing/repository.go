@@ -3,7 +3,6 @@ package issuing
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"tuphap/internal/audit"
@@ -156,37 +155,21 @@ func (r repo) bySHA(ctx context.Context, sum string) (Document, error) {
 
 // list lists documents of an office (all when ""), optionally of one status, newest first.
 // find lists the documents q selects, one more than q.Limit so that the caller knows whether
-// there are more. Each condition is added only when set, so that the planner sees the indexes
-// it may use (office and issued_at, office and status, record_id).
+// there are more.
 func (r repo) find(ctx context.Context, q Query) ([]Document, error) {
-	var args store.Args
-	where := []string{"1 = 1"}
-	add := func(cond string, v any) { where = append(where, strings.Replace(cond, "?", args.Add(v), 1)) }
-	if q.Office != "" {
-		add("office = ?", q.Office)
-	}
-	if q.Status != "" {
-		add("status = ?", q.Status)
-	}
-	if q.Kind != "" {
-		add("kind = ?", q.Kind)
-	}
-	if q.RecordID != "" {
-		add("record_id = ?", q.RecordID)
-	}
-	if !q.From.IsZero() {
-		add("issued_at >= ?", store.Time(q.From))
-	}
-	if !q.To.IsZero() {
-		add("issued_at < ?", store.Time(q.To))
-	}
+	var w store.Where
+	w.Eq("office", q.Office)
+	w.Eq("status", q.Status)
+	w.Eq("kind", q.Kind)
+	w.Eq("record_id", q.RecordID)
+	w.Range("issued_at", q.From, q.To)
 	order := "issued_at DESC, id DESC"
 	if q.Oldest {
 		order = "issued_at, id"
 	}
 	return store.Collect(ctx, r.st, func(row store.Scanner) (Document, error) { return scanDoc(row, false) }, "documents",
-		`SELECT `+docCols+` FROM documents WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+
-			fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit+1, q.Offset), args...)
+		`SELECT `+docCols+` FROM documents WHERE `+w.String()+` ORDER BY `+order+
+			fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit+1, q.Offset), w.Args...)
 }
 
 // sign stores the signed PDF of an issued document.

@@ -3,7 +3,6 @@ package outbox
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"tuphap/internal/audit"
@@ -221,22 +220,14 @@ func (q *Queue) Find(ctx context.Context, f Query) ([]Message, error) {
 	if f.Limit <= 0 || f.Limit > MaxMessages {
 		f.Limit = 200
 	}
-	var args store.Args
-	where := []string{"1 = 1"}
-	add := func(cond string, v any) { where = append(where, strings.Replace(cond, "?", args.Add(v), 1)) }
-	for _, c := range []struct{ col, v string }{{"office", f.Office}, {"status", f.Status}, {"record_id", f.RecordID}, {"agency", f.Agency}} {
-		if c.v != "" {
-			add(c.col+" = ?", c.v)
-		}
-	}
-	if !f.From.IsZero() {
-		add("created_at >= ?", store.Time(f.From))
-	}
-	if !f.To.IsZero() {
-		add("created_at < ?", store.Time(f.To))
-	}
-	return store.Collect(ctx, q.st, scanMsg, "messages", `SELECT `+msgCols+` FROM outbox WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY created_at DESC LIMIT `+fmt.Sprint(f.Limit), args...)
+	var w store.Where
+	w.Eq("office", f.Office)
+	w.Eq("status", f.Status)
+	w.Eq("record_id", f.RecordID)
+	w.Eq("agency", f.Agency)
+	w.Range("created_at", f.From, f.To)
+	return store.Collect(ctx, q.st, scanMsg, "messages", `SELECT `+msgCols+` FROM outbox WHERE `+w.String()+
+		` ORDER BY created_at DESC LIMIT `+fmt.Sprint(f.Limit), w.Args...)
 }
 
 // Counts counts messages by status, for /metrics.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"tuphap/internal/audit"
@@ -158,4 +159,36 @@ type Args []any
 func (a *Args) Add(v any) string {
 	*a = append(*a, v)
 	return fmt.Sprintf("$%d", len(*a))
+}
+
+// Where builds a list's WHERE clause from the filters that are set, so that the planner sees
+// only the conditions it can use an index for (a "$1 = ” OR col = $1" condition hides them).
+type Where struct {
+	Args  Args
+	conds []string
+}
+
+// Eq adds "col = v" when v is not empty.
+func (w *Where) Eq(col, v string) {
+	if v != "" {
+		w.conds = append(w.conds, col+" = "+w.Args.Add(v))
+	}
+}
+
+// Range adds "col >= from" and "col < to" for the bounds that are set (stored times).
+func (w *Where) Range(col string, from, to time.Time) {
+	if !from.IsZero() {
+		w.conds = append(w.conds, col+" >= "+w.Args.Add(Time(from)))
+	}
+	if !to.IsZero() {
+		w.conds = append(w.conds, col+" < "+w.Args.Add(Time(to)))
+	}
+}
+
+// String is the clause without the WHERE keyword ("1 = 1" when nothing is set).
+func (w *Where) String() string {
+	if len(w.conds) == 0 {
+		return "1 = 1"
+	}
+	return strings.Join(w.conds, " AND ")
 }

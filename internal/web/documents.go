@@ -270,10 +270,7 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, code in
 	if err != nil {
 		return err
 	}
-	status := r.URL.Query().Get("status")
-	if status == "" && p.Can(auth.SignDocuments) {
-		status, q.Status = issuing.StatusIssued, issuing.StatusIssued
-	}
+	status := q.Status
 	page := pageOf(r)
 	q.Offset, q.Limit = (page-1)*listPageSize, listPageSize
 	ds, more, err := s.issuer.Find(r.Context(), p, q)
@@ -299,7 +296,7 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, code in
 		failed = append(failed, map[string]string{"Title": res.Title, "Subject": res.Subject, "Code": res.Code, "Error": msg})
 	}
 	s.render(w, r, code, "documents.html", map[string]any{"Docs": ds, "Status": status, "People": people, "OfficeName": s.officeName,
-		"Q": q, "From": r.URL.Query().Get("from"), "To": r.URL.Query().Get("to"), "Pager": newPager(r, page, more),
+		"Q": q, "From": r.URL.Query().Get("from"), "To": r.URL.Query().Get("to"), "Pager": newPager(r, "/documents", page, more),
 		"Offices": s.communes(), "Scoped": p.Scope() != "", "Kinds": documentKinds(),
 		"ExportXLSX": exportURL(r, "/export/documents", "xlsx"), "ExportCSV": exportURL(r, "/export/documents", "csv"),
 		"Statuses":    []string{issuing.StatusIssued, issuing.StatusSigned, issuing.StatusRevoked, issuing.StatusReplaced, issuing.StatusCancelled},

@@ -475,3 +475,38 @@ func (e *env) uploadImport(c *http.Client, action, name string, file []byte) (*h
 	mw.Close()
 	return e.do(c, "POST", action, &form, map[string]string{"Content-Type": mw.FormDataContentType()})
 }
+
+// A signer's documents list starts with what awaits signature, and so does its export; "all"
+// exports every status.
+func TestSignerExportMatchesTheList(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		if err := e.svc.Issuing.EnsureDemoKeys(ctx, []string{"21025"}); err != nil {
+			t.Fatal(err)
+		}
+		_, rec := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
+		var ids []string
+		for range 2 {
+			_, d := e.api(auth.Officer, "POST", "/api/v1/records/"+rec["id"].(string)+"/extracts", "")
+			ids = append(ids, d["id"].(string))
+		}
+		if code, body := e.api(auth.Signer, "POST", "/api/v1/documents/"+ids[0]+"/sign", ""); code != 200 {
+			t.Fatalf("sign: %d %v", code, body)
+		}
+		c := e.login("chutich")
+		rows := func(query string) int {
+			t.Helper()
+			resp, body := e.do(c, "GET", "/export/documents?format=csv"+query, nil, nil)
+			if resp.StatusCode != 200 {
+				t.Fatalf("export%s: %d", query, resp.StatusCode)
+			}
+			return strings.Count(body, "\r\n") - 1
+		}
+		if n := rows(""); n != 1 {
+			t.Errorf("the signer's export has %d documents, the list shows the 1 awaiting signature", n)
+		}
+		if n := rows("&status=all"); n != 2 {
+			t.Errorf("every status: %d documents, want 2", n)
+		}
+	})
+}

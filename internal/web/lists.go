@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/document"
 	"tuphap/internal/issuing"
@@ -31,11 +32,13 @@ func pageOf(r *http.Request) int {
 	return n
 }
 
-func newPager(r *http.Request, page int, more bool) pager {
+// newPager links the pages beside page of the list at path (not r's path: a list is also shown
+// after a form posted elsewhere, such as the signing of several documents).
+func newPager(r *http.Request, path string, page int, more bool) pager {
 	at := func(n int) string {
 		q := r.URL.Query()
 		q.Set("page", strconv.Itoa(n))
-		return r.URL.Path + "?" + q.Encode()
+		return path + "?" + q.Encode()
 	}
 	p := pager{Page: page}
 	if page > 1 {
@@ -73,12 +76,16 @@ func period(q url.Values) (from, to time.Time, err error) {
 	return from, to, nil
 }
 
-// documentQuery reads the documents list's filters: office, status, kind, period, order.
+// documentQuery reads the documents list's filters: office, status, kind, period, order. A
+// signer's list, and its export, start with what awaits signature; "all" is every status.
 func documentQuery(r *http.Request) (issuing.Query, error) {
 	q := r.URL.Query()
 	from, to, err := period(q)
 	out := issuing.Query{Office: q.Get("office"), Status: q.Get("status"), Kind: q.Get("kind"), RecordID: q.Get("record"),
 		From: from, To: to, Oldest: q.Get("order") == "oldest"}
+	if p, _ := principalOf(r); out.Status == "" && p.Can(auth.SignDocuments) {
+		out.Status = issuing.StatusIssued
+	}
 	if out.Status == "all" {
 		out.Status = ""
 	}
@@ -101,11 +108,13 @@ func documentKinds() []documentKind {
 }
 
 // exportURL is the address of a list's export in format: the list's filters without its place
-// in the list (page, offset), since an export takes every row the filters select.
+// in the list (page, offset, the audit log's before), since an export takes every row the
+// filters select.
 func exportURL(r *http.Request, path, format string) string {
 	q := r.URL.Query()
 	q.Del("page")
 	q.Del("offset")
+	q.Del("before")
 	q.Set("format", format)
 	return path + "?" + q.Encode()
 }
