@@ -269,17 +269,27 @@ func (s *Service) Find(ctx context.Context, p auth.Principal, q Query) ([]Docume
 	return ds, false, nil
 }
 
-// Export lists up to MaxPage documents q selects for a spreadsheet, and audits it: the list
-// leaves tuphap with the names of the people the documents are about.
-func (s *Service) Export(ctx context.Context, p auth.Principal, by audit.Actor, q Query) ([]Document, error) {
+// Export lists up to MaxPage documents q selects for a spreadsheet, and whether there were
+// more; it audits the export: the list leaves tuphap with the names of the people the
+// documents are about.
+func (s *Service) Export(ctx context.Context, p auth.Principal, by audit.Actor, q Query) ([]Document, bool, error) {
 	q.Offset, q.Limit = 0, MaxPage
-	ds, _, err := s.Find(ctx, p, q)
+	ds, more, err := s.Find(ctx, p, q)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	detail := fmt.Sprintf("office=%s status=%s kind=%s from=%s to=%s rows=%d", q.Office, q.Status, q.Kind,
-		q.From.Format(time.DateOnly), q.To.Format(time.DateOnly), len(ds))
-	return ds, s.store.Audit(ctx, by.Entry("document.export", "documents", detail))
+	if scope := p.Scope(); scope != "" {
+		q.Office = scope // as Find read it
+	}
+	at := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(calendar.Vietnam).Format(time.RFC3339)
+	}
+	detail := fmt.Sprintf("office=%s status=%s kind=%s issued_from=%s issued_before=%s rows=%d more=%v", q.Office, q.Status, q.Kind,
+		at(q.From), at(q.To), len(ds), more)
+	return ds, more, s.store.Audit(ctx, by.Entry("document.export", "documents", detail))
 }
 
 // Sign signs an issued document with its office's active key. Only the signer of that office

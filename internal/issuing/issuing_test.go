@@ -497,12 +497,18 @@ func TestFindDocuments(t *testing.T) {
 		if got, _ := find(signer2, issuing.Query{}); len(got) != 0 {
 			t.Errorf("another commune's officer sees %v", got)
 		}
-		ds, err := svc.Export(ctx, leader, audit.Actor{Username: "lanhdao"}, issuing.Query{Status: issuing.StatusIssued})
-		if err != nil || len(ds) != 4 {
-			t.Fatalf("export: %d, %v", len(ds), err)
+		ds, more, err := svc.Export(ctx, leader, audit.Actor{Username: "lanhdao"}, issuing.Query{Status: issuing.StatusIssued})
+		if err != nil || len(ds) != 4 || more {
+			t.Fatalf("export: %d (more %v), %v", len(ds), more, err)
 		}
-		if es, _ := st.AuditEntries(ctx, store.AuditFilter{Action: "document.export"}); len(es) != 1 || !strings.Contains(es[0].Detail, "rows=4") {
-			t.Errorf("audit of the export: %+v", es)
+		// A commune user's export is recorded with the office it was narrowed to.
+		if _, _, err := svc.Export(ctx, officer, by, issuing.Query{From: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+		es, _ := st.AuditEntries(ctx, store.AuditFilter{Action: "document.export"})
+		if len(es) != 2 || !strings.Contains(es[1].Detail, "office= status=issued kind= issued_from= issued_before= rows=4 more=false") ||
+			!strings.Contains(es[0].Detail, "office=21025 ") || !strings.Contains(es[0].Detail, "issued_from=2026-11-01T07:00:00+07:00") {
+			t.Errorf("audit of the exports: %+v", es)
 		}
 	})
 }

@@ -61,9 +61,14 @@ func insertNameRows(tx *store.Tx, args []any) error {
 	return nil
 }
 
-// entryJSON is the stored form of one version's content.
+// entryJSON is the stored form of one version's content. It is the first thing a write asks of
+// an entry: an entry without content, or with another kind's, stops there.
 func entryJSON(r *civil.Record) (string, error) {
-	b, err := json.Marshal(r.Entry())
+	e := r.Entry()
+	if e == nil || e.Kind() != r.Kind {
+		return "", fmt.Errorf("registration: a %q entry holds %T", r.Kind, e)
+	}
+	b, err := json.Marshal(e)
 	return string(b), err
 }
 

@@ -343,3 +343,16 @@ func TestBulkConflictsOnNumbers(t *testing.T) {
 		}
 	})
 }
+
+// An entry without content, or holding another kind's, is refused before anything is written.
+func TestEntryWithoutItsContentIsRefused(t *testing.T) {
+	s := registration.NewRecords(storetest.SQLite(t))
+	empty := civil.Record{Kind: civil.BirthKind, Office: "21025", Register: civil.Register{Number: 1, Book: "01", Year: 2010}, RegisteredOn: "2010-05-01"}
+	wrong := empty
+	wrong.Set(&civil.Death{Deceased: civil.Person{FullName: "Lê Văn Tám"}})
+	for _, r := range []civil.Record{empty, wrong} {
+		if _, err := s.BulkInsert(ctx, []civil.Record{r}, admin, "x.csv"); err == nil {
+			t.Errorf("stored %+v", r)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"tuphap/internal/dossier"
 	"tuphap/internal/i18n"
 	"tuphap/internal/outbox"
+	"tuphap/internal/store"
 )
 
 // A list exported as a clerk opens it: XLSX, or CSV in UTF-8 with a byte-order mark, without
@@ -20,9 +21,39 @@ type table struct {
 	name   string // file name without extension, ASCII
 	header []string
 	rows   [][]any
+	// cut > 0: the list stopped at cut rows, and more were selected; cutNote says so (%d).
+	cut     int
+	cutNote string
+}
+
+// newTable starts the export of a list: its file name (dated today in Vietnam) and its
+// headings, each a message key in the user's language (a key without a message, such as "id",
+// is the heading as it is).
+func (s *Server) newTable(r *http.Request, name string, headings ...string) table {
+	lang := langOf(r)
+	t := table{name: name + "-" + s.now().In(vietnam).Format("20060102")}
+	for _, h := range headings {
+		if i18n.Has(h) {
+			h = i18n.T(lang, h)
+		}
+		t.header = append(t.header, h)
+	}
+	return t
+}
+
+// clock writes a time the Vietnamese way in Vietnam's time zone; "" for none.
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(vietnam).Format("02/01/2006 15:04")
 }
 
 func (t table) write(w http.ResponseWriter, format string) error {
+	if t.cut > 0 {
+		// The list stopped at its bound: the file says so on its last line.
+		t.rows = append(t.rows, []any{fmt.Sprintf(t.cutNote, t.cut)})
+	}
 	switch format {
 	case "csv":
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -139,10 +170,8 @@ func (s *Server) exportRecords(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang := langOf(r)
-	t := table{name: "so-ho-tich-" + s.now().In(vietnam).Format("20060102"), header: []string{i18n.T(lang, "records.type"),
-		i18n.T(lang, "form.full_name"), i18n.T(lang, "form.date_of_birth"), i18n.T(lang, "form.personal_id"), i18n.T(lang, "export.number"),
-		i18n.T(lang, "export.book"), i18n.T(lang, "export.year"), i18n.T(lang, "users.office"), i18n.T(lang, "records.registered_on"),
-		i18n.T(lang, "export.date_of_death"), i18n.T(lang, "records.late")}}
+	t := s.newTable(r, "so-ho-tich", "records.type", "form.full_name", "form.date_of_birth", "form.personal_id", "export.number",
+		"export.book", "export.year", "users.office", "records.registered_on", "export.date_of_death", "records.late")
 	for _, x := range items {
 		late := ""
 		if x.Late {
@@ -165,7 +194,7 @@ func (s *Server) exportDocuments(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, _ := principalOf(r)
-	ds, err := s.issuer.Export(r.Context(), p, actorOf(r), q)
+	ds, more, err := s.issuer.Export(r.Context(), p, actorOf(r), q)
 	if err != nil {
 		return err
 	}
@@ -178,18 +207,14 @@ func (s *Server) exportDocuments(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang := langOf(r)
-	t := table{name: "van-ban-" + s.now().In(vietnam).Format("20060102"), header: []string{i18n.T(lang, "doc.code"), i18n.T(lang, "doc.title"),
-		i18n.T(lang, "doc.subject"), i18n.T(lang, "records.register"), i18n.T(lang, "dossier.status"), i18n.T(lang, "doc.office"),
-		i18n.T(lang, "doc.issued"), i18n.T(lang, "doc.issued_by"), i18n.T(lang, "doc.signed"), i18n.T(lang, "doc.signed_by")}}
-	when := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(vietnam).Format("02/01/2006 15:04")
-	}
+	t := s.newTable(r, "van-ban", "doc.code", "doc.title", "doc.subject", "records.register", "dossier.status", "doc.office",
+		"doc.issued", "doc.issued_by", "doc.signed", "doc.signed_by")
 	for _, d := range ds {
 		t.rows = append(t.rows, []any{d.Code, d.Title, d.Subject, d.RegisterRef, i18n.T(lang, "doc.status."+d.Status), s.officeName[d.Office],
-			when(d.IssuedAt), people[d.IssuedBy].FullName, when(d.SignedAt), people[d.SignedBy].FullName})
+			clock(d.IssuedAt), people[d.IssuedBy].FullName, clock(d.SignedAt), people[d.SignedBy].FullName})
+	}
+	if more {
+		t.cut, t.cutNote = len(ds), i18n.T(lang, "export.cut")
 	}
 	return t.write(w, format)
 }
@@ -210,9 +235,11 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang := langOf(r)
-	t := table{name: "nhat-ky-" + s.now().In(vietnam).Format("20060102"), header: []string{"#", i18n.T(lang, "audit.when"),
-		i18n.T(lang, "users.username"), i18n.T(lang, "users.office"), i18n.T(lang, "audit.action"), i18n.T(lang, "audit.object"),
-		i18n.T(lang, "audit.detail"), i18n.T(lang, "session.from"), "hash"}}
+	t := s.newTable(r, "nhat-ky", "#", "audit.when", "users.username", "users.office", "audit.action", "audit.object", "audit.detail",
+		"session.from", "hash")
+	if len(entries) == store.MaxAuditPage {
+		t.cut, t.cutNote = len(entries), i18n.T(lang, "export.cut")
+	}
 	for _, e := range entries {
 		t.rows = append(t.rows, []any{e.Seq, e.At.In(vietnam).Format("02/01/2006 15:04:05"), e.Username, e.Office, e.Action, e.Object,
 			e.Detail, e.IP, e.Hash})
@@ -235,20 +262,21 @@ func (s *Server) exportOutbox(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang := langOf(r)
-	t := table{name: "lien-thong-" + s.now().In(vietnam).Format("20060102"), header: []string{i18n.T(lang, "outbox.agency"),
-		i18n.T(lang, "outbox.op"), i18n.T(lang, "users.office"), i18n.T(lang, "dossier.status"), i18n.T(lang, "outbox.attempts"),
-		i18n.T(lang, "outbox.error"), i18n.T(lang, "export.queued"), i18n.T(lang, "outbox.next"), "id"}}
+	t := s.newTable(r, "lien-thong", "outbox.agency", "outbox.op", "users.office", "dossier.status", "outbox.attempts", "outbox.error",
+		"export.queued", "outbox.next", "id")
 	for _, m := range ms {
-		when := m.NextAt
-		if m.Status == outbox.MsgDelivered {
-			when = m.DeliveredAt
-		}
-		at := ""
-		if !when.IsZero() && m.Status != outbox.MsgDead {
-			at = when.In(vietnam).Format("02/01/2006 15:04")
+		next := m.NextAt // when it is tried again; for a delivered one, when it was delivered
+		switch m.Status {
+		case outbox.MsgDelivered:
+			next = m.DeliveredAt
+		case outbox.MsgDead:
+			next = time.Time{}
 		}
 		t.rows = append(t.rows, []any{i18n.T(lang, "agency."+m.Agency), i18n.T(lang, "outbox.op."+m.Op), s.officeName[m.Office],
-			i18n.T(lang, "outbox.status."+m.Status), m.Attempts, m.LastError, m.CreatedAt.In(vietnam).Format("02/01/2006 15:04"), at, m.ID})
+			i18n.T(lang, "outbox.status."+m.Status), m.Attempts, m.LastError, clock(m.CreatedAt), clock(next), m.ID})
+	}
+	if len(ms) == outbox.MaxMessages {
+		t.cut, t.cutNote = len(ms), i18n.T(lang, "export.cut")
 	}
 	return t.write(w, format)
 }
@@ -266,9 +294,8 @@ func (s *Server) exportDossiers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang := langOf(r)
-	t := table{name: "ho-so-" + string(list) + "-" + s.now().In(vietnam).Format("20060102"), header: []string{i18n.T(lang, "dossier.code"),
-		i18n.T(lang, "dossier.procedure"), i18n.T(lang, "dossier.applicant"), i18n.T(lang, "export.phone"), i18n.T(lang, "dossier.status"),
-		i18n.T(lang, "users.office"), i18n.T(lang, "export.received"), i18n.T(lang, "export.due")}}
+	t := s.newTable(r, "ho-so-"+string(list), "dossier.code", "dossier.procedure", "dossier.applicant", "export.phone", "dossier.status",
+		"users.office", "export.received", "export.due")
 	for _, d := range ds {
 		proc, _ := dossier.ProcedureByCode(d.Procedure)
 		t.rows = append(t.rows, []any{d.Code, procName(lang, proc), d.Applicant, d.Phone, i18n.T(lang, "status."+string(d.Status)), s.officeName[d.Office],
