@@ -37,6 +37,10 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// complete, and running the same command again goes on from there.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	context.AfterFunc(ctx, func() {
+		stop() // a second Ctrl-C quits at once, as it would anywhere else
+		fmt.Fprintln(stderr, "\nimport: stopping after the rows already read (Ctrl-C again to quit at once)…")
+	})
 	path := fs.Arg(0)
 	var m legacy.Mapping
 	if *mapping != "" {

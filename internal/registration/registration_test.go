@@ -34,7 +34,8 @@ var (
 
 func setup(t *testing.T, st *store.Store) *registration.Service {
 	t.Helper()
-	st.Now = func() time.Time { return time.Date(2026, 3, 10, 3, 0, 0, 0, time.UTC) }
+	// 03:00 on 10 March in Vietnam, still 9 March in UTC: "today" must be Vietnam's.
+	st.Now = func() time.Time { return time.Date(2026, 3, 9, 20, 0, 0, 0, time.UTC) }
 	if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), time.Now())); err != nil {
 		t.Fatal(err)
 	}

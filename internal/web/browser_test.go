@@ -315,7 +315,7 @@ func TestBrowserRegisterBookPrints(t *testing.T) {
 			t.Errorf("the book prints %dx%d, not landscape", b.Dx(), b.Dy())
 		}
 		text := pdftest.Text(t, pdf)
-		for _, want := range []string{"Quyển số: 01/2026", "Ngày đăng ký", "Cải chính ngày", "Điều 28 Luật Hộ tịch 2014", "(mẹ)"} {
+		for _, want := range []string{"Quyển số: 01/2026", "Sổ đang mở", "từ số 1 đến số 2", "Ngày đăng ký", "Cải chính ngày", "Điều 28 Luật Hộ tịch 2014", "(mẹ)"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the printed book's text lacks %q", want)
 			}

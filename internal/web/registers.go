@@ -58,6 +58,7 @@ func (s *Server) registerBook(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows := make([][][]string, len(b.Entries))
 	opened, closed := b.Entries[0].RegisteredOn, b.Entries[0].RegisteredOn
+	first := b.Entries[0].Register.Number // numbers ascend; an imported book may not start at 1
 	for i, e := range b.Entries {
 		for j := range e.Changes {
 			if who, ok := people[e.Changes[j].Officer]; ok {
@@ -68,6 +69,8 @@ func (s *Server) registerBook(w http.ResponseWriter, r *http.Request) error {
 		opened, closed = min(opened, e.RegisteredOn), max(closed, e.RegisteredOn)
 	}
 	s.render(w, r, http.StatusOK, "register_book.html", map[string]any{"Book": b.BookRef, "Layout": layout, "Rows": rows,
-		"OfficeName": s.officeName[b.Office], "Province": s.units.Province().Name, "Opened": opened, "Closed": closed})
+		"OfficeName": s.officeName[b.Office], "Province": s.units.Province().Name, "Opened": opened, "Closed": closed, "First": first,
+		// This year's book is still open: it has no closing date yet.
+		"Open": b.Year >= s.now().In(vietnam).Year()})
 	return nil
 }
