@@ -134,11 +134,12 @@ func (r Record) Subject() Person {
 	return Person{}
 }
 
-// late applies a statutory time limit of days from event to a registration on registeredOn.
-func late(event, registeredOn string, days int) bool {
+// late applies a statutory time limit (LateBirth, LateDeath) to stored dates; false when one
+// is missing or unreadable (validation reports it).
+func late(event, registeredOn string, rule func(event, registered time.Time) bool) bool {
 	e, ok1 := ParseDate(event)
 	reg, ok2 := ParseDate(registeredOn)
-	return ok1 && ok2 && reg.After(e.AddDate(0, 0, days))
+	return ok1 && ok2 && rule(e, reg)
 }
 
 func (b *Birth) Kind() Kind      { return BirthKind }
@@ -147,7 +148,7 @@ func (b *Birth) Validate(registeredOn string, today time.Time) error {
 	return ValidateBirth(b, registeredOn, today)
 }
 func (b *Birth) Late(registeredOn string) bool {
-	return late(b.Child.DateOfBirth, registeredOn, BirthDeadlineDays)
+	return late(b.Child.DateOfBirth, registeredOn, LateBirth)
 }
 func (b *Birth) Facts() (Facts, bool) { return FactsOfBirth(b), true }
 func (b *Birth) Keep(Entry)           {}
@@ -168,7 +169,7 @@ func (d *Death) Validate(registeredOn string, today time.Time) error {
 	return ValidateDeath(d, registeredOn, today)
 }
 func (d *Death) Late(registeredOn string) bool {
-	return late(d.DateOfDeath, registeredOn, DeathDeadlineDays)
+	return late(d.DateOfDeath, registeredOn, LateDeath)
 }
 func (d *Death) Facts() (Facts, bool) { return FactsOfDeath(d), true }
 func (d *Death) Search() Search {

@@ -243,7 +243,7 @@ func (s *Server) apiVerifyCode(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiSignedShare(w http.ResponseWriter, r *http.Request) error {
-	from, to, err := s.period(r)
+	from, to, err := s.reportPeriod(r)
 	if err != nil {
 		return err
 	}

@@ -138,24 +138,19 @@ func (s *Server) apiTrack(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// period reads from/to dates, this month by default.
-func (s *Server) period(r *http.Request) (time.Time, time.Time, error) {
-	now := s.now().In(calendar.Vietnam)
-	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	fields := map[string]string{}
-	for key, dst := range map[string]*time.Time{"from": &from, "to": &to} {
-		if v := r.URL.Query().Get(key); v != "" {
-			t, err := time.Parse("2006-01-02", isoDate(v))
-			if err != nil {
-				fields[key] = "civil.date_format"
-				continue
-			}
-			*dst = t
-		}
+// reportPeriod reads a report's from/to dates (inclusive days), this month by default.
+func (s *Server) reportPeriod(r *http.Request) (time.Time, time.Time, error) {
+	from, to, err := days(r.URL.Query())
+	if err != nil {
+		return from, to, err
 	}
-	if len(fields) > 0 {
-		return from, to, invalidFields(fields)
+	// By default the month so far.
+	now := s.now().In(calendar.Vietnam)
+	if from.IsZero() {
+		from = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	if to.IsZero() {
+		to = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	}
 	if to.Before(from) {
 		return from, to, invalidFields(map[string]string{"to": "report.bad_period"})
@@ -165,7 +160,7 @@ func (s *Server) period(r *http.Request) (time.Time, time.Time, error) {
 
 // onTime is the on-time report for the period and office the request asks for.
 func (s *Server) onTime(r *http.Request) (reception.Report, time.Time, time.Time, error) {
-	from, to, err := s.period(r)
+	from, to, err := s.reportPeriod(r)
 	if err != nil {
 		return reception.Report{}, from, to, err
 	}

@@ -50,30 +50,41 @@ func newPager(r *http.Request, path string, page int, more bool) pager {
 	return p
 }
 
-// period reads ?from= and ?to= (dd/mm/yyyy, or yyyy-mm-dd) as Vietnamese days: from the start of
-// the first to the end of the last. A bad date is an error on its field.
-func period(q url.Values) (from, to time.Time, err error) {
+// days reads the dates ?from= and ?to= (dd/mm/yyyy, or yyyy-mm-dd) as days (midnight UTC, as
+// dates are compared), each zero when absent; a bad date is an error on its field, and so is a
+// period that ends before it starts.
+func days(q url.Values) (from, to time.Time, err error) {
 	fields := map[string]string{}
-	day := func(k string) time.Time {
-		v := isoDate(q.Get(k))
-		if v == "" {
-			return time.Time{}
+	for key, dst := range map[string]*time.Time{"from": &from, "to": &to} {
+		if v := isoDate(q.Get(key)); v != "" {
+			d, ok := civil.ParseDate(v)
+			if !ok {
+				fields[key] = "civil.date_format"
+				continue
+			}
+			*dst = d
 		}
-		d, ok := civil.ParseDate(v)
-		if !ok {
-			fields[k] = "civil.date_format"
-			return time.Time{}
-		}
-		return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, vietnam)
 	}
-	from, to = day("from"), day("to")
-	if !to.IsZero() {
-		to = to.AddDate(0, 0, 1)
+	if len(fields) == 0 && !from.IsZero() && !to.IsZero() && to.Before(from) {
+		fields["to"] = "report.bad_period"
 	}
 	if len(fields) > 0 {
 		return from, to, invalidFields(fields)
 	}
 	return from, to, nil
+}
+
+// period reads ?from= and ?to= as a span of time in Vietnam: from the start of the first day
+// to the end of the last, each open when absent.
+func period(q url.Values) (from, to time.Time, err error) {
+	first, last, err := days(q)
+	if !first.IsZero() {
+		from = time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, vietnam)
+	}
+	if !last.IsZero() {
+		to = time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, vietnam).AddDate(0, 0, 1)
+	}
+	return from, to, err
 }
 
 // documentQuery reads the documents list's filters: office, status, kind, period, order. A
