@@ -37,10 +37,11 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// complete, and running the same command again goes on from there.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	context.AfterFunc(ctx, func() {
+	// On the first signal only (the deferred call below takes it back when the import ends).
+	defer context.AfterFunc(ctx, func() {
 		stop() // a second Ctrl-C quits at once, as it would anywhere else
 		fmt.Fprintln(stderr, "\nimport: stopping after the rows already read (Ctrl-C again to quit at once)…")
-	})
+	})()
 	path := fs.Arg(0)
 	var m legacy.Mapping
 	if *mapping != "" {
