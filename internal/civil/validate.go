@@ -41,23 +41,23 @@ func (c checker) optional(field, value string) {
 // ethnicity checks an ethnic group against the 54 of the official list (Decision
 // 121-TCTK/PPCĐ); Normalize has already written a recognised spelling the list's way.
 func (c checker) ethnicity(field, value string, need bool) {
-	if value == "" {
-		c.v.Check(!need, field, "civil.required")
-		return
-	}
-	if _, ok := ethnic.Find(value); !ok {
-		c.v.Add(field, "civil.ethnicity_unknown")
-	}
+	_, known := ethnic.Find(value)
+	c.listed(field, value, need, known, "civil.ethnicity_unknown")
 }
 
 // nationality checks a country (ISO 3166-1, by its Vietnamese name once normalised).
 func (c checker) nationality(field, value string, need bool) {
-	if value == "" {
+	_, known := nationality.Find(value)
+	c.listed(field, value, need, known, "civil.nationality_unknown")
+}
+
+// listed reports a value of an official list: missing when needed, or not on the list.
+func (c checker) listed(field, value string, need, known bool, unknown string) {
+	switch {
+	case value == "":
 		c.v.Check(!need, field, "civil.required")
-		return
-	}
-	if _, ok := nationality.Find(value); !ok {
-		c.v.Add(field, "civil.nationality_unknown")
+	case !known:
+		c.v.Add(field, unknown)
 	}
 }
 

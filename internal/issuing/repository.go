@@ -153,7 +153,6 @@ func (r repo) bySHA(ctx context.Context, sum string) (Document, error) {
 	return d, nil
 }
 
-// list lists documents of an office (all when ""), optionally of one status, newest first.
 // find lists the documents q selects, one more than q.Limit so that the caller knows whether
 // there are more.
 func (r repo) find(ctx context.Context, q Query) ([]Document, error) {

@@ -263,13 +263,7 @@ func TestBrowserBirthFormListsAndDateReason(t *testing.T) {
 		if strings.Join(kept, "|") != "Ksor H'Bia|Ê-đê|"+yesterday+"|Viet Nam" {
 			t.Errorf("values after the refusal: %q", kept)
 		}
-		if w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
-			t.Errorf("the form is %d px wide on a 360 px screen", w)
-		}
-		if dir := os.Getenv("TUPHAP_SCREENSHOTS"); dir != "" {
-			png := run(t, ctx, chromedp.FullScreenshot(100))
-			os.WriteFile(filepath.Join(dir, "birth-form-"+st.Dialect()+".png"), png, 0o644)
-		}
+		onPhone(t, ctx, "birth-form-"+st.Dialect())
 		do(t, ctx, chromedp.SendKeys(chromedp.ID("registered_on_reason"), "Mất mạng hôm qua, nhập lại từ sổ giấy"),
 			chromedp.Click(chromedp.ID("record-submit")),
 			chromedp.WaitVisible(chromedp.ID("registered")))
@@ -453,13 +447,7 @@ func TestBrowserImportPreviewOnAPhone(t *testing.T) {
 				t.Errorf("the preview shows no %q:\n%s", want, shown)
 			}
 		}
-		if w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
-			t.Errorf("the page is %d px wide on a 360 px screen", w)
-		}
-		if dir := os.Getenv("TUPHAP_SCREENSHOTS"); dir != "" {
-			png := run(t, ctx, chromedp.FullScreenshot(90))
-			os.WriteFile(filepath.Join(dir, "import-preview-"+st.Dialect()+".png"), png, 0o644)
-		}
+		onPhone(t, ctx, "import-preview-"+st.Dialect())
 		if _, list := e.api(auth.Specialist, "GET", "/api/v1/records?q=ksor", ""); fmt.Sprint(list["total"]) != "0" {
 			t.Errorf("a preview stored entries: %v", list)
 		}
@@ -485,16 +473,10 @@ func TestBrowserOnTimeReportOnAPhone(t *testing.T) {
 		if got := run(t, ctx, chromedp.Text(chromedp.ID("backlog"))); !strings.Contains(got, "1 quá hạn") {
 			t.Errorf("backlog: %q", got)
 		}
-		if w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
-			t.Errorf("the report is %d px wide on a 360 px screen", w)
-		}
 		if w := run(t, ctx, chromedp.Evaluate[float64](`document.querySelector('.chart svg').getBoundingClientRect().width`)); w < 200 {
 			t.Errorf("the bar is %.0f px wide", w)
 		}
-		if dir := os.Getenv("TUPHAP_SCREENSHOTS"); dir != "" {
-			png := run(t, ctx, chromedp.FullScreenshot(100))
-			os.WriteFile(filepath.Join(dir, "on-time-"+st.Dialect()+".png"), png, 0o644)
-		}
+		onPhone(t, ctx, "on-time-"+st.Dialect())
 	})
 }
 
@@ -514,13 +496,7 @@ func TestBrowserHomeQueueOnAPhone(t *testing.T) {
 		if got := strings.Join(strings.Fields(run(t, ctx, chromedp.Text(chromedp.CSS(`#work-queue li.alert`)))), " "); got != "1 hồ sơ quá hạn" {
 			t.Errorf("the marked line: %q", got)
 		}
-		if w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
-			t.Errorf("the home page is %d px wide on a 360 px screen", w)
-		}
-		if dir := os.Getenv("TUPHAP_SCREENSHOTS"); dir != "" {
-			png := run(t, ctx, chromedp.FullScreenshot(100))
-			os.WriteFile(filepath.Join(dir, "home-"+st.Dialect()+".png"), png, 0o644)
-		}
+		onPhone(t, ctx, "home-"+st.Dialect())
 	})
 }
 
@@ -555,6 +531,18 @@ func TestBrowserMainPagesAt360(t *testing.T) {
 			checkWidths(t, ctx, e.srv.URL, pages[user])
 		}
 	})
+}
+
+// onPhone checks that the page shown fits a 360 px screen without scrolling sideways, and with
+// TUPHAP_SCREENSHOTS=DIR keeps a screenshot of it as DIR/name.png to look at.
+func onPhone(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	if w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
+		t.Errorf("%s is %d px wide on a 360 px screen", name, w)
+	}
+	if dir := os.Getenv("TUPHAP_SCREENSHOTS"); dir != "" {
+		os.WriteFile(filepath.Join(dir, name+".png"), run(t, ctx, chromedp.FullScreenshot(100)), 0o644)
+	}
 }
 
 // checkWidths visits each page and reports those wider than the 360 px screen.
