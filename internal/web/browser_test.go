@@ -485,10 +485,7 @@ func TestBrowserOnTimeReportOnAPhone(t *testing.T) {
 func TestBrowserHomeQueueOnAPhone(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		past := time.Now().AddDate(0, 0, -20).UTC().Format(time.RFC3339)
-		if got, d := e.api(auth.Officer, "POST", "/api/v1/dossiers", `{"procedure": "GH", "applicant": "Lê Thị Hoa", "received_at": "`+past+`", "backdate_reason": "nhập muộn"}`); got != 201 {
-			t.Fatalf("dossier: %d %v", got, d)
-		}
+		e.overdueDossier()
 		ctx := browserCtx(t)
 		do(t, ctx, chromedp.EmulateViewport(360, 740))
 		browserLogin(t, ctx, e.srv.URL, "canbo", password)

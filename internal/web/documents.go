@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"tuphap/internal/account"
 	"tuphap/internal/auth"
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
@@ -262,6 +263,15 @@ func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderDocuments(w, r, http.StatusOK, nil, nil)
 }
 
+// documentPeople names who issued and who signed the documents.
+func (s *Server) documentPeople(r *http.Request, ds []issuing.Document) (map[string]account.Person, error) {
+	var users []string
+	for _, d := range ds {
+		users = append(users, d.IssuedBy, d.SignedBy)
+	}
+	return s.accounts.People(r.Context(), users...)
+}
+
 // renderDocuments lists documents; a signer starts with what awaits signature, and may tick
 // several of them (having opened each) and sign them at once. results is the outcome of that.
 func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, code int, results []issuing.Outcome, problem map[string]string) error {
@@ -277,11 +287,7 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, code in
 	if err != nil {
 		return err
 	}
-	var users []string
-	for _, d := range ds {
-		users = append(users, d.IssuedBy)
-	}
-	people, err := s.accounts.People(r.Context(), users...)
+	people, err := s.documentPeople(r, ds)
 	if err != nil {
 		return err
 	}

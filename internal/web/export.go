@@ -21,7 +21,8 @@ type table struct {
 	name   string // file name without extension, ASCII
 	header []string
 	rows   [][]any
-	// cut > 0: the list stopped at cut rows, and more were selected; cutNote says so (%d).
+	// cut > 0: the list stopped at cut rows, and more were selected; cutNote (newTable's, in the
+	// user's language) says so (%d).
 	cut     int
 	cutNote string
 }
@@ -31,7 +32,7 @@ type table struct {
 // is the heading as it is).
 func (s *Server) newTable(r *http.Request, name string, headings ...string) table {
 	lang := langOf(r)
-	t := table{name: name + "-" + s.now().In(vietnam).Format("20060102")}
+	t := table{name: name + "-" + s.now().In(vietnam).Format("20060102"), cutNote: i18n.T(lang, "export.cut")}
 	for _, h := range headings {
 		if i18n.Has(h) {
 			h = i18n.T(lang, h)
@@ -198,11 +199,7 @@ func (s *Server) exportDocuments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var users []string
-	for _, d := range ds {
-		users = append(users, d.IssuedBy, d.SignedBy)
-	}
-	people, err := s.accounts.People(r.Context(), users...)
+	people, err := s.documentPeople(r, ds)
 	if err != nil {
 		return err
 	}
@@ -214,7 +211,7 @@ func (s *Server) exportDocuments(w http.ResponseWriter, r *http.Request) error {
 			clock(d.IssuedAt), people[d.IssuedBy].FullName, clock(d.SignedAt), people[d.SignedBy].FullName})
 	}
 	if more {
-		t.cut, t.cutNote = len(ds), i18n.T(lang, "export.cut")
+		t.cut = len(ds)
 	}
 	return t.write(w, format)
 }
@@ -234,11 +231,10 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lang := langOf(r)
 	t := s.newTable(r, "nhat-ky", "#", "audit.when", "users.username", "users.office", "audit.action", "audit.object", "audit.detail",
 		"session.from", "hash")
 	if len(entries) == store.MaxAuditPage {
-		t.cut, t.cutNote = len(entries), i18n.T(lang, "export.cut")
+		t.cut = len(entries)
 	}
 	for _, e := range entries {
 		t.rows = append(t.rows, []any{e.Seq, e.At.In(vietnam).Format("02/01/2006 15:04:05"), e.Username, e.Office, e.Action, e.Object,
@@ -276,7 +272,7 @@ func (s *Server) exportOutbox(w http.ResponseWriter, r *http.Request) error {
 			i18n.T(lang, "outbox.status."+m.Status), m.Attempts, m.LastError, clock(m.CreatedAt), clock(next), m.ID})
 	}
 	if len(ms) == outbox.MaxMessages {
-		t.cut, t.cutNote = len(ms), i18n.T(lang, "export.cut")
+		t.cut = len(ms)
 	}
 	return t.write(w, format)
 }

@@ -586,10 +586,7 @@ func setTOTP(t *testing.T, st *store.Store, username, key string) {
 func TestHomeIsAWorkQueue(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		past := time.Now().AddDate(0, 0, -20).UTC().Format(time.RFC3339)
-		if got, d := e.api(auth.Officer, "POST", "/api/v1/dossiers", `{"procedure": "GH", "applicant": "Lê Thị Hoa", "received_at": "`+past+`", "backdate_reason": "nhập muộn"}`); got != 201 {
-			t.Fatalf("dossier: %d %v", got, d)
-		}
+		e.overdueDossier()
 		_, rec := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
 		if got, d := e.api(auth.Officer, "POST", "/api/v1/records/"+rec["id"].(string)+"/extracts", ""); got != 201 {
 			t.Fatalf("extract: %d %v", got, d)
@@ -681,4 +678,14 @@ func TestAuditFiltersAndExport(t *testing.T) {
 			t.Errorf("an officer exports the log: %d", resp.StatusCode)
 		}
 	})
+}
+
+// overdueDossier opens a guardianship request received twenty days ago at the officer's
+// commune: overdue today.
+func (e *env) overdueDossier() {
+	e.t.Helper()
+	past := time.Now().AddDate(0, 0, -20).UTC().Format(time.RFC3339)
+	if got, d := e.api(auth.Officer, "POST", "/api/v1/dossiers", `{"procedure": "GH", "applicant": "Lê Thị Hoa", "received_at": "`+past+`", "backdate_reason": "nhập muộn"}`); got != 201 {
+		e.t.Fatalf("dossier: %d %v", got, d)
+	}
 }
