@@ -269,6 +269,14 @@ func (s *Service) Find(ctx context.Context, p auth.Principal, q Query) ([]Docume
 	return ds, false, nil
 }
 
+// Count counts the caller's documents of a status, up to limit (a home page shows "200+").
+func (s *Service) Count(ctx context.Context, p auth.Principal, status string, limit int) (int, error) {
+	if err := p.Allow(auth.ViewRecords, ""); err != nil {
+		return 0, err
+	}
+	return s.docs.count(ctx, Query{Office: p.Scope(), Status: status, Limit: limit})
+}
+
 // Export lists up to MaxPage documents q selects for a spreadsheet, and whether there were
 // more; it audits the export: the list leaves tuphap with the names of the people the
 // documents are about.

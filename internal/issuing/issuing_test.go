@@ -489,6 +489,16 @@ func TestFindDocuments(t *testing.T) {
 		if got, _ := find(leader, issuing.Query{From: now.Add(time.Hour)}); len(got) != 0 {
 			t.Errorf("issued from the next hour: %v", got)
 		}
+		// The home page's count, which stops at its bound.
+		for _, c := range []struct {
+			p     auth.Principal
+			limit int
+			want  int
+		}{{officer, 100, 4}, {officer, 2, 2}, {leader, 100, 4}, {signer2, 100, 0}} {
+			if n, err := svc.Count(ctx, c.p, issuing.StatusIssued, c.limit); err != nil || n != c.want {
+				t.Errorf("%s counts %d (bound %d), %v; want %d", c.p.Username, n, c.limit, err, c.want)
+			}
+		}
 		// Another commune's signer asking for this office's documents is told it does not exist;
 		// without a filter they see their own office's, none.
 		if _, _, err := svc.Find(ctx, signer2, issuing.Query{Office: "21025"}); !fault.Is(err, fault.NotFound) {

@@ -156,12 +156,7 @@ func (r repo) bySHA(ctx context.Context, sum string) (Document, error) {
 // find lists the documents q selects, one more than q.Limit so that the caller knows whether
 // there are more.
 func (r repo) find(ctx context.Context, q Query) ([]Document, error) {
-	var w store.Where
-	w.Eq("office", q.Office)
-	w.Eq("status", q.Status)
-	w.Eq("kind", q.Kind)
-	w.Eq("record_id", q.RecordID)
-	w.Range("issued_at", q.From, q.To)
+	w := q.where()
 	order := "issued_at DESC, id DESC"
 	if q.Oldest {
 		order = "issued_at, id"
@@ -169,6 +164,25 @@ func (r repo) find(ctx context.Context, q Query) ([]Document, error) {
 	return store.Collect(ctx, r.st, func(row store.Scanner) (Document, error) { return scanDoc(row, false) }, "documents",
 		`SELECT `+docCols+` FROM documents WHERE `+w.String()+` ORDER BY `+order+
 			fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit+1, q.Offset), w.Args...)
+}
+
+// count counts the documents q selects, up to q.Limit: a home page's count stops there.
+func (r repo) count(ctx context.Context, q Query) (int, error) {
+	w := q.where()
+	var n int
+	err := r.st.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM documents WHERE `+w.String()+
+		fmt.Sprintf(` LIMIT %d) AS selected`, q.Limit), w.Args...).Scan(&n)
+	return n, r.st.Fail(err)
+}
+
+func (q Query) where() store.Where {
+	var w store.Where
+	w.Eq("office", q.Office)
+	w.Eq("status", q.Status)
+	w.Eq("kind", q.Kind)
+	w.Eq("record_id", q.RecordID)
+	w.Range("issued_at", q.From, q.To)
+	return w
 }
 
 // sign stores the signed PDF of an issued document.

@@ -46,13 +46,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			queueItem{Key: "home.q_near", Count: n.NearDue, Href: "/dossiers?list=near"},
 			queueItem{Key: "home.q_waiting", Count: n.Waiting, Href: "/dossiers?list=open"})
 		for _, st := range []string{issuing.StatusIssued, issuing.StatusReplaced} {
-			docs, err := s.issuer.List(ctx, p, st, "")
+			n, err := s.issuer.Count(ctx, p, st, issuing.ListLimit)
 			if err != nil {
 				return err
 			}
 			key := map[string]string{issuing.StatusIssued: "home.q_to_sign", issuing.StatusReplaced: "home.q_reissue"}[st]
-			queue = append(queue, queueItem{Key: key, Count: len(docs), Href: "/documents?status=" + st,
-				Alert: st == issuing.StatusReplaced && len(docs) > 0, More: len(docs) >= issuing.ListLimit})
+			queue = append(queue, queueItem{Key: key, Count: n, Href: "/documents?status=" + st,
+				Alert: st == issuing.StatusReplaced && n > 0, More: n >= issuing.ListLimit})
 		}
 	}
 	if p.Can(auth.ViewOutbox) {
