@@ -352,8 +352,10 @@ func TestBrowserDocumentsExportDownloads(t *testing.T) {
 		today := time.Now().In(time.FixedZone("ICT", 7*3600)).Format("02/01/2006")
 		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(e.srv.URL+"/documents"),
 			chromedp.SetValue(chromedp.ID("filter-kind"), "extract_birth"), chromedp.SendKeys(chromedp.ID("filter-from"), today),
-			chromedp.SendKeys(chromedp.ID("filter-to"), today), chromedp.Click(chromedp.ID("filter-submit")),
-			chromedp.WaitVisible(chromedp.ID("documents")))
+			chromedp.SendKeys(chromedp.ID("filter-to"), today))
+		// The unfiltered table is visible before the click too: mark the old page, wait for the new.
+		run(t, ctx, chromedp.Evaluate[bool](`document.body.dataset.stale = 'yes', true`))
+		do(t, ctx, chromedp.Click(chromedp.ID("filter-submit")), chromedp.WaitVisible(chromedp.CSS(`body:not([data-stale]) #documents`)))
 		if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#documents tbody a').length`)); n != 2 {
 			t.Fatalf("%d documents listed for birth extracts issued today", n)
 		}
