@@ -208,8 +208,12 @@ func (q *Queue) Messages(ctx context.Context, office, status, recordID string, l
 // queued in.
 type Query struct {
 	Office, Status, RecordID, Agency string
-	From, To                         time.Time // queued at or after From, before To; zero: open
-	Limit                            int       // 200 when 0; at most MaxMessages
+	// Failed keeps the messages that an agency has refused at least once (with Status pending:
+	// those still being retried).
+	Failed   bool
+	From, To time.Time // queued at or after From, before To; zero: open
+	Offset   int       // the messages before it are skipped (a list's later pages)
+	Limit    int       // 200 when 0; at most MaxMessages
 }
 
 // MaxMessages is the most messages one call returns (an export asks for it).
@@ -226,8 +230,12 @@ func (q *Queue) Find(ctx context.Context, f Query) ([]Message, error) {
 	w.Eq("record_id", f.RecordID)
 	w.Eq("agency", f.Agency)
 	w.Range("created_at", f.From, f.To)
-	return store.Collect(ctx, q.st, scanMsg, "messages", `SELECT `+msgCols+` FROM outbox WHERE `+w.String()+
-		` ORDER BY created_at DESC LIMIT `+fmt.Sprint(f.Limit), w.Args...)
+	where := w.String()
+	if f.Failed {
+		where += " AND last_error <> ''"
+	}
+	return store.Collect(ctx, q.st, scanMsg, "messages", `SELECT `+msgCols+` FROM outbox WHERE `+where+
+		` ORDER BY created_at DESC, id LIMIT `+fmt.Sprint(f.Limit)+` OFFSET `+fmt.Sprint(max(f.Offset, 0)), w.Args...)
 }
 
 // Counts counts messages by status, for /metrics.

@@ -253,7 +253,7 @@ func (s *Server) exportOutbox(w http.ResponseWriter, r *http.Request) error {
 	if status == "" {
 		status = outbox.MsgDead // as the page opens
 	}
-	ms, err := s.messages(r, status, outbox.MaxMessages)
+	ms, err := s.messages(r, status, 0, outbox.MaxMessages)
 	if err != nil {
 		return err
 	}

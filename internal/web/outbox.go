@@ -43,7 +43,8 @@ func toMessageJSON(m outbox.Message) messageJSON {
 // messages lists the outbox for the caller (auth.ViewOutbox: officers see their office's, to
 // correct and resend what an agency refused; the department and administrators see all;
 // payloads with personal data are never shown); status "failed" means pending after a failure.
-func (s *Server) messages(r *http.Request, status string, limit int) ([]outbox.Message, error) {
+// offset and limit cut the list into pages.
+func (s *Server) messages(r *http.Request, status string, offset, limit int) ([]outbox.Message, error) {
 	p, _ := principalOf(r)
 	failed := status == "failed"
 	if failed {
@@ -59,7 +60,8 @@ func (s *Server) messages(r *http.Request, status string, limit int) ([]outbox.M
 	if err != nil {
 		return nil, err
 	}
-	f := outbox.Query{Office: q.Get("office"), Status: status, RecordID: q.Get("record"), Agency: q.Get("agency"), From: from, To: to, Limit: limit}
+	f := outbox.Query{Office: q.Get("office"), Status: status, Failed: failed, RecordID: q.Get("record"), Agency: q.Get("agency"),
+		From: from, To: to, Offset: offset, Limit: limit}
 	if scope := p.Scope(); scope != "" {
 		if f.Office != "" && f.Office != scope {
 			return nil, notFoundErr // another commune's list does not exist for this user
@@ -78,28 +80,25 @@ func (s *Server) messages(r *http.Request, status string, limit int) ([]outbox.M
 			ms[i].LastError = longNumber.ReplaceAllString(ms[i].LastError, "…")
 		}
 	}
-	if !failed {
-		return ms, nil
-	}
-	var out []outbox.Message
-	for _, m := range ms {
-		if m.LastError != "" {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return ms, nil
 }
 
+// outboxPageSize is how many messages the API answers at once.
+const outboxPageSize = 500
+
+// apiOutbox lists a page of messages (?page=, 500 a page); "more" says a later page has some.
 func (s *Server) apiOutbox(w http.ResponseWriter, r *http.Request) error {
-	ms, err := s.messages(r, r.URL.Query().Get("status"), 500)
+	page := pageOf(r)
+	ms, err := s.messages(r, r.URL.Query().Get("status"), (page-1)*outboxPageSize, outboxPageSize+1)
 	if err != nil {
 		return err
 	}
+	more := len(ms) > outboxPageSize
 	items := []messageJSON{}
-	for _, m := range ms {
+	for _, m := range ms[:min(len(ms), outboxPageSize)] {
 		items = append(items, toMessageJSON(m))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": len(items)})
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": len(items), "page": page, "more": more})
 	return nil
 }
 
@@ -200,10 +199,13 @@ func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) error {
 	if status == "" {
 		status = outbox.MsgDead
 	}
-	ms, err := s.messages(r, status, 500)
+	page := pageOf(r)
+	ms, err := s.messages(r, status, (page-1)*listPageSize, listPageSize+1)
 	if err != nil {
 		return err
 	}
+	more := len(ms) > listPageSize
+	ms = ms[:min(len(ms), listPageSize)]
 	p, _ := principalOf(r)
 	q := r.URL.Query()
 	paused, err := s.queue.Paused(r.Context())
@@ -213,7 +215,7 @@ func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "outbox.html", map[string]any{"Messages": ms, "Status": status, "CanRetry": p.Can(auth.WriteRecords),
 		"Paused": paused, "OfficeName": s.officeName, "Offices": s.communes(), "Scoped": p.Scope() != "",
 		"Office": q.Get("office"), "Agency": q.Get("agency"), "From": q.Get("from"), "To": q.Get("to"),
-		"ExportXLSX": exportURL(r, "/export/outbox", "xlsx"), "ExportCSV": exportURL(r, "/export/outbox", "csv"),
+		"Pager": newPager(r, "/outbox", page, more), "ExportXLSX": exportURL(r, "/export/outbox", "xlsx"), "ExportCSV": exportURL(r, "/export/outbox", "csv"),
 		"Statuses": []string{outbox.MsgDead, "failed", outbox.MsgPending, outbox.MsgDelivered}})
 	return nil
 }

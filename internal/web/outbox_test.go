@@ -3,10 +3,13 @@ package web_test
 import (
 	"encoding/csv"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"tuphap/internal/auth"
+	"tuphap/internal/outbox"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
@@ -122,6 +125,53 @@ func TestOutboxFiltersAndExport(t *testing.T) {
 		}
 		if code, _ := e.api(auth.Officer, "GET", "/api/v1/outbox?office=21028", ""); code != 404 {
 			t.Errorf("an officer of 21025 asks for 21028's outbox: %d", code)
+		}
+	})
+}
+
+// The outbox lists page by page, and "failed" selects in the database, not among the first
+// page: an office with many requests sees every one refused, however old.
+func TestOutboxPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		var ms []*outbox.Message
+		for i := range 57 {
+			ms = append(ms, &outbox.Message{Agency: "population", Op: "birth", RecordID: fmt.Sprintf("r%02d", i), Office: "21025",
+				Key: fmt.Sprintf("k%02d", i), Payload: "{}", NextAt: time.Now().Add(time.Hour)})
+		}
+		if err := e.svc.Outbox.Enqueue(ctx, ms...); err != nil {
+			t.Fatal(err)
+		}
+		// The two oldest were refused once and wait for their next try.
+		if err := st.ExecForTest(ctx, `UPDATE outbox SET last_error = 'HTTP 503' WHERE idem_key IN ('k00', 'k01')`); err != nil {
+			t.Fatal(err)
+		}
+		c := e.login("canbo")
+		seen := map[string]bool{}
+		next, pages := "/outbox?status=pending", 0
+		for ; next != ""; pages++ {
+			_, body := e.do(c, "GET", strings.ReplaceAll(next, "&amp;", "&"), nil, nil)
+			for _, m := range regexp.MustCompile(`href="/records/(r\d\d)"`).FindAllStringSubmatch(body, -1) {
+				seen[m[1]] = true
+			}
+			next = ""
+			if m := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(body); m != nil {
+				next = m[1]
+			}
+			if pages > 3 {
+				t.Fatal("the pages do not end")
+			}
+		}
+		if len(seen) != 57 || pages != 2 {
+			t.Errorf("%d of 57 requests reached through %d pages of 50", len(seen), pages)
+		}
+		_, body := e.do(c, "GET", "/outbox?status=failed", nil, nil)
+		if n := strings.Count(body, `href="/records/r0`); n != 2 || !strings.Contains(body, `/records/r00"`) || !strings.Contains(body, `/records/r01"`) {
+			t.Errorf("the refused requests listed: %d", n)
+		}
+		_, api := e.api(auth.Officer, "GET", "/api/v1/outbox?status=pending&page=1", "")
+		if items := api["items"].([]any); len(items) != 57 || api["more"] != false {
+			t.Errorf("the API's first page: %d items, more %v", len(items), api["more"])
 		}
 	})
 }
