@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -104,10 +105,24 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		fmt.Fprintf(stderr, "import: %d rows read, %.0f%%, %.0f rows/s, ETA %s\n", p.Read, frac*100, p.Rate(), eta)
 	}
+	// The import is on the imports page too, as one started there would be.
+	journal := legacy.NewJournal(st)
+	imp := legacy.Import{File: filepath.Base(path), By: cli().Username}
+	if rd.Encoding != "" {
+		imp.Encoding, imp.Separator = rd.Encoding, legacy.SeparatorName(rd.Separator)
+	}
+	if imp, err = journal.Begin(ctx, imp); err != nil {
+		return err
+	}
 	var p legacy.Progress
 	run := func() error {
 		var err error
-		p, err = legacy.Run(ctx, registration.New(st), rd, path, *batch, cli(), rf, show)
+		p, err = journal.Track(ctx, imp.ID, func(report io.Writer, progress func(legacy.Progress)) (legacy.Progress, error) {
+			return legacy.Run(ctx, registration.New(st), rd, path, *batch, cli(), io.MultiWriter(rf, report), func(p legacy.Progress) {
+				progress(p)
+				show(p)
+			})
+		})
 		return err
 	}
 	if *fast {

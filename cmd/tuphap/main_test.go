@@ -349,6 +349,13 @@ func TestImport(t *testing.T) {
 	}
 	raw, _ := sql.Open("sqlite", filepath.Join(dir, "i.db"))
 	defer raw.Close()
+	// Each run is on the imports page, as one started there would be.
+	var runs, inserted int
+	var by, status string
+	if err := raw.QueryRow(`SELECT COUNT(*), SUM(inserted), MIN(by_user), MAX(status) FROM imports WHERE file_name = 'so-khai-sinh.csv'`).Scan(&runs, &inserted, &by, &status); err != nil ||
+		runs != 2 || inserted != 3 || !strings.HasPrefix(by, "cli") || status != "done" {
+		t.Errorf("the imports recorded: %d runs, %d in, by %s, %s, %v", runs, inserted, by, status, err)
+	}
 	var office, book string
 	// A marriage register in the documented columns: the age rule of the law in force on the
 	// day of registration decides (2000 law: entering the age; 2014 law: completed years).

@@ -12,6 +12,7 @@ import (
 	"tuphap/internal/account"
 	"tuphap/internal/auditlog"
 	"tuphap/internal/issuing"
+	"tuphap/internal/legacy"
 	"tuphap/internal/outbox"
 	"tuphap/internal/reception"
 	"tuphap/internal/registration"
@@ -43,6 +44,7 @@ type Services struct {
 	Issuing      *issuing.Service
 	Outbox       *outbox.Queue
 	Auditlog     *auditlog.Service
+	Imports      *legacy.Journal
 }
 
 // New builds the services. The store's offices must have been synchronised with the units
@@ -52,7 +54,7 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 		return nil, errors.New("app: the master key must be 32 bytes")
 	}
 	s := &Services{Store: st, Units: reg, Accounts: account.New(st), Registration: registration.New(st),
-		Outbox: outbox.NewQueue(st), Auditlog: auditlog.New(st)}
+		Outbox: outbox.NewQueue(st), Auditlog: auditlog.New(st), Imports: legacy.NewJournal(st)}
 	var err error
 	if s.Reception, err = reception.New(ctx, st); err != nil {
 		return nil, err

@@ -230,11 +230,10 @@ func (q *Queue) Find(ctx context.Context, f Query) ([]Message, error) {
 	w.Eq("record_id", f.RecordID)
 	w.Eq("agency", f.Agency)
 	w.Range("created_at", f.From, f.To)
-	where := w.String()
 	if f.Failed {
-		where += " AND last_error <> ''"
+		w.Cond("last_error <> ''")
 	}
-	return store.Collect(ctx, q.st, scanMsg, "messages", `SELECT `+msgCols+` FROM outbox WHERE `+where+
+	return store.Collect(ctx, q.st, scanMsg, "messages", `SELECT `+msgCols+` FROM outbox WHERE `+w.String()+
 		` ORDER BY created_at DESC, id LIMIT `+fmt.Sprint(f.Limit)+` OFFSET `+fmt.Sprint(max(f.Offset, 0)), w.Args...)
 }
 

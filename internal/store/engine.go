@@ -185,6 +185,9 @@ func (w *Where) Range(col string, from, to time.Time) {
 	}
 }
 
+// Cond adds a condition as written, its values placed with w.Args.Add.
+func (w *Where) Cond(cond string) { w.conds = append(w.conds, cond) }
+
 // String is the clause without the WHERE keyword ("1 = 1" when nothing is set).
 func (w *Where) String() string {
 	if len(w.conds) == 0 {

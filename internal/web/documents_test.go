@@ -3,11 +3,14 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +19,7 @@ import (
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/issuing"
+	"tuphap/internal/legacy"
 	"tuphap/internal/pdftest"
 	"tuphap/internal/registration"
 	"tuphap/internal/store"
@@ -139,24 +143,77 @@ func TestImportPage(t *testing.T) {
 			t.Fatalf("upload: %d", resp.StatusCode)
 		}
 		_, page := e.do(a, "GET", "/imports", nil, nil)
-		i := strings.Index(page, `id="job-`)
-		if i < 0 {
-			t.Fatal("no job on the page")
-		}
-		id := page[i+8 : i+8+16]
+		id := jobID(t, page)
 		var frag string
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			_, frag = e.do(a, "GET", "/imports/"+id, nil, nil)
-			if strings.Contains(frag, "Đã xong.") {
+			if strings.Contains(frag, `class="import-status import-done"`) {
 				break
 			}
 		}
-		if !strings.Contains(frag, `<dd class="import-inserted">1</dd>`) || !strings.Contains(frag, `<dd class="import-rejected">1`) {
+		if !strings.Contains(frag, `<td class="import-inserted">1</td>`) || !strings.Contains(frag, `<td class="import-rejected">1`) {
 			t.Fatalf("progress: %s", frag)
 		}
 		_, report := e.do(a, "GET", "/imports/"+id+"/report.csv", nil, nil)
 		if !strings.Contains(report, "3,") || !strings.Contains(report, "date_of_birth") {
 			t.Fatalf("report: %s", report)
+		}
+	})
+}
+
+// The imports list is the journal's: an import from the command line is listed with the
+// page's, the list filters by status and by who, and exports what it shows; a file name with
+// Vietnamese letters names the refused rows' report.
+func TestImportsListAndExport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		a := e.admin()
+		row := "birth,21025,%d,2025,05/03/2025,Phạm Gia Bảo,male,%s,Trạm y tế,Kinh,Việt Nam,Đỗ Thị Hà,Đỗ Thị Hà,mẹ\n"
+		head := "kind,office,number,year,registered_on,full_name,sex,date_of_birth,place_of_birth,ethnicity,nationality,mother_name,requester_name,requester_relation\n"
+		e.uploadImport(a, "/imports", "Sổ khai sinh 2025.csv", []byte(head+fmt.Sprintf(row, 1, "01/02/2025")+fmt.Sprintf(row, 2, "30/02/2025")))
+		// As `tuphap import` records its run.
+		cli, err := e.svc.Imports.Begin(ctx, legacy.Import{File: "so-cu.xlsx", By: "cli:root"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Imports.Track(ctx, cli.ID, func(io.Writer, func(legacy.Progress)) (legacy.Progress, error) {
+			return legacy.Progress{Read: 3, Inserted: 3}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var page string
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if _, page = e.do(a, "GET", "/imports?status=done", nil, nil); strings.Count(page, `class="import-status import-done"`) == 2 {
+				break
+			}
+		}
+		if !strings.Contains(page, "Sổ khai sinh 2025.csv") || !strings.Contains(page, "so-cu.xlsx") || !strings.Contains(page, "cli:root") {
+			t.Fatalf("the imports done: %s", page)
+		}
+		if _, page := e.do(a, "GET", "/imports?by=cli:root", nil, nil); strings.Contains(page, "Sổ khai sinh 2025.csv") || !strings.Contains(page, "so-cu.xlsx") {
+			t.Errorf("the command line's imports list the page's")
+		}
+		if _, page := e.do(a, "GET", "/imports?status=failed", nil, nil); strings.Contains(page, `id="job-`) {
+			t.Errorf("failed imports listed")
+		}
+		if resp, body := e.do(a, "GET", "/imports?status=lost", nil, nil); resp.StatusCode != 400 || !strings.Contains(body, "Trạng thái không hợp lệ.") {
+			t.Errorf("an unknown status: %d", resp.StatusCode)
+		}
+		resp, body := e.do(a, "GET", "/export/imports?format=csv&status=done", nil, nil)
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
+		if resp.StatusCode != 200 || err != nil || !strings.HasPrefix(body, "\ufeff") || len(rows) != 3 || rows[0][0] != "Tệp" {
+			t.Fatalf("export (%d, %v): %q", resp.StatusCode, err, rows)
+		}
+		if got := strings.Join(rows[2][:9], "|"); !strings.HasPrefix(got, "Sổ khai sinh 2025.csv|quantri|") || !strings.HasSuffix(got, "|Đã xong|2|1|0|1") {
+			t.Errorf("the page's import exported as %q", got)
+		}
+		_, page = e.do(a, "GET", "/imports?by=quantri", nil, nil)
+		resp, report := e.do(a, "GET", "/imports/"+jobID(t, page)+"/report.csv", nil, nil)
+		if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename*=utf-8''S%E1%BB%95%20khai%20sinh%202025.csv.rejected.csv` || !strings.HasPrefix(report, "line,reason\n3,") {
+			t.Errorf("the report: %s %q", cd, report)
+		}
+		if resp, _ := e.do(e.login("canbo"), "GET", "/export/imports?format=csv", nil, nil); resp.StatusCode != 403 {
+			t.Errorf("an officer exports the imports: %d", resp.StatusCode)
 		}
 	})
 }
@@ -187,20 +244,16 @@ func TestImportStopsAtShutdown(t *testing.T) {
 		t.Fatalf("upload: %d", resp.StatusCode)
 	}
 	_, page := e.do(a, "GET", "/imports", nil, nil)
-	i := strings.Index(page, `id="job-`)
-	if i < 0 {
-		t.Fatal("no job on the page")
-	}
-	id := page[i+8 : i+8+16]
+	id := jobID(t, page)
 	_, _ = e.do(a, "GET", "/imports/"+id+"/report.csv", nil, nil) // read while it is written
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := e.web.Shutdown(sctx); err != nil {
 		t.Fatalf("shutdown: %v", err)
 	}
-	// Shutdown returned: the job has ended, stopped by it (context canceled) before its end.
+	// Shutdown returned: the job has ended, stopped by it before its end, and says how to go on.
 	_, frag := e.do(a, "GET", "/imports/"+id, nil, nil)
-	if strings.Contains(frag, "hx-trigger") || !strings.Contains(frag, "context canceled") {
+	if strings.Contains(frag, "hx-trigger") || !strings.Contains(frag, "Đã dừng giữa chừng (nhập lại cùng tệp để tiếp tục)") {
 		t.Fatalf("the job after shutdown: %s", frag)
 	}
 	if n, err := registration.NewRecords(e.store).CountRecords(ctx); err != nil || n >= 18000 {
@@ -399,11 +452,11 @@ func TestImportPageLegacyFile(t *testing.T) {
 		var page string
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			_, page = e.do(a, "GET", "/imports", nil, nil)
-			if strings.Contains(page, "Đã xong.") {
+			if strings.Contains(page, `class="import-status import-done"`) {
 				break
 			}
 		}
-		if !strings.Contains(page, "Đọc theo bảng mã tcvn3, phân cách bằng “;”.") || !strings.Contains(page, `<dd class="import-inserted">1</dd>`) {
+		if !strings.Contains(page, "Đọc theo bảng mã tcvn3, phân cách bằng “;”.") || !strings.Contains(page, `<td class="import-inserted">1</td>`) {
 			t.Fatalf("import page: %s", page)
 		}
 		_, list := e.api(auth.Specialist, "GET", "/api/v1/records?q=vo+thi+anh+nguyet", "")
@@ -509,4 +562,14 @@ func TestSignerExportMatchesTheList(t *testing.T) {
 			t.Errorf("every status: %d documents, want 2", n)
 		}
 	})
+}
+
+// jobID is the id of the newest import on the imports page.
+func jobID(t *testing.T, page string) string {
+	t.Helper()
+	m := regexp.MustCompile(`id="job-([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no import on the page: %.3000s", page)
+	}
+	return m[1]
 }

@@ -11,6 +11,7 @@ import (
 
 	"tuphap/internal/dossier"
 	"tuphap/internal/i18n"
+	"tuphap/internal/legacy"
 	"tuphap/internal/outbox"
 	"tuphap/internal/store"
 )
@@ -296,6 +297,38 @@ func (s *Server) exportDossiers(w http.ResponseWriter, r *http.Request) error {
 		proc, _ := dossier.ProcedureByCode(d.Procedure)
 		t.rows = append(t.rows, []any{d.Code, procName(lang, proc), d.Applicant, d.Phone, i18n.T(lang, "status."+string(d.Status)), s.officeName[d.Office],
 			d.ReceivedAt.In(vietnam).Format("02/01/2006 15:04"), d.DueAt.In(vietnam).Format("02/01/2006 15:04")})
+	}
+	return t.write(w, format)
+}
+
+// exportImports writes the imports the imports list's filters select.
+func (s *Server) exportImports(w http.ResponseWriter, r *http.Request) error {
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	q, err := importQuery(r)
+	if err != nil {
+		return err
+	}
+	q.Limit = legacy.MaxImports
+	jobs, err := s.imports.journal.Find(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	lang := langOf(r)
+	t := s.newTable(r, "nhap-so", "import.file_name", "import.by", "import.started", "export.finished", "dossier.status", "import.read",
+		"import.inserted", "import.skipped", "import.rejected", "import.encoding", "id")
+	if len(jobs) == legacy.MaxImports {
+		t.cut = len(jobs)
+	}
+	for _, j := range jobs {
+		status := i18n.T(lang, "import.status."+j.Status)
+		if j.Error != "" {
+			status += ": " + j.Error
+		}
+		t.rows = append(t.rows, []any{j.File, j.By, clock(j.Started), clock(j.Finished), status, j.Read, j.Inserted, j.Skipped,
+			j.Rejected, j.Encoding, j.ID})
 	}
 	return t.write(w, format)
 }

@@ -1,83 +1,64 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"sync"
-	"time"
 
 	"tuphap/internal/fault"
 	"tuphap/internal/legacy"
 )
 
-// importJob is an import started from the web page; it runs in the background and the page
-// polls its progress.
-type importJob struct {
-	ID   string
-	Name string
-	By   string
-	// Encoding and Separator are what a CSV file was read with.
-	Encoding, Separator string
-	mu                  sync.Mutex
-	progress            legacy.Progress
-	report              bytes.Buffer
-}
-
-func (j *importJob) snapshot() legacy.Progress {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.progress
-}
-
-// Write appends to the job's report under its lock: the import writes it while the page reads it.
-func (j *importJob) Write(b []byte) (int, error) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.report.Write(b)
-}
-
 // imports are the background imports: they run on the server's context, which Shutdown ends,
-// and Shutdown waits for them (running counts them).
+// and Shutdown waits for them (running counts them). The list of imports and each one's
+// progress are in the journal, which every node reads.
 type imports struct {
-	mu      sync.Mutex
-	jobs    map[string]*importJob
+	journal *legacy.Journal
 	ctx     context.Context
 	stop    context.CancelFunc
 	running sync.WaitGroup
 }
 
 func (s *Server) importsPage(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "imports.html", map[string]any{"Jobs": s.jobRows(), "Fields": legacy.Fields, "Encodings": legacy.Encodings})
+	return s.renderImports(w, r, nil)
+}
+
+// importQuery reads the imports list's filters: status, who, period.
+func importQuery(r *http.Request) (legacy.ImportQuery, error) {
+	q := r.URL.Query()
+	from, to, err := period(q)
+	out := legacy.ImportQuery{Status: q.Get("status"), By: q.Get("by"), From: from, To: to}
+	if out.Status != "" && !slices.Contains(legacy.ImportStatuses, out.Status) {
+		return out, invalidFields(map[string]string{"status": "import.bad_status"})
+	}
+	return out, err
+}
+
+// renderImports shows the form, a preview when there is one, and a page of the imports list.
+func (s *Server) renderImports(w http.ResponseWriter, r *http.Request, preview map[string]any) error {
+	q, err := importQuery(r)
+	if err != nil {
+		return err
+	}
+	page := pageOf(r)
+	q.Offset, q.Limit = (page-1)*listPageSize, listPageSize+1
+	jobs, err := s.imports.journal.Find(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	more := len(jobs) > listPageSize
+	v := r.URL.Query()
+	s.render(w, r, http.StatusOK, "imports.html", map[string]any{"Jobs": jobs[:min(len(jobs), listPageSize)], "Fields": legacy.Fields,
+		"Encodings": legacy.Encodings, "Preview": preview, "Statuses": legacy.ImportStatuses, "Q": q,
+		"From": v.Get("from"), "To": v.Get("to"), "Pager": newPager(r, "/imports", page, more),
+		"ExportXLSX": exportURL(r, "/export/imports", "xlsx"), "ExportCSV": exportURL(r, "/export/imports", "csv")})
 	return nil
-}
-
-// importRow is a job on the imports page with its progress.
-type importRow struct {
-	Job *importJob
-	P   legacy.Progress
-}
-
-// jobRows are the imports of this server's run, newest first.
-func (s *Server) jobRows() []importRow {
-	s.imports.mu.Lock()
-	var jobs []*importJob
-	for _, j := range s.imports.jobs {
-		jobs = append(jobs, j)
-	}
-	s.imports.mu.Unlock()
-	sort.Slice(jobs, func(a, b int) bool { return jobs[a].snapshot().Started.After(jobs[b].snapshot().Started) })
-	var rows []importRow
-	for _, j := range jobs {
-		rows = append(rows, importRow{j, j.snapshot()})
-	}
-	return rows
 }
 
 // upload is an uploaded register, saved to a temporary file and opened for reading.
@@ -141,11 +122,6 @@ func badFile(err error) error {
 	return &fault.Error{Kind: fault.Invalid, Code: "import.bad_file", Args: []any{err.Error()}, Err: err}
 }
 
-// separatorName is how the page names a CSV file's separator.
-func separatorName(r rune) string {
-	return map[rune]string{',': "“,”", ';': "“;”", '\t': "tab"}[r]
-}
-
 // previewRows is how many rows a preview shows.
 const previewRows = 20
 
@@ -161,10 +137,7 @@ func (s *Server) previewImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return badFile(err)
 	}
-	preview := map[string]any{"Name": u.name, "Rows": rows, "Encoding": u.rd.Encoding, "Separator": separatorName(u.rd.Separator)}
-	s.render(w, r, http.StatusOK, "imports.html", map[string]any{"Jobs": s.jobRows(), "Fields": legacy.Fields,
-		"Encodings": legacy.Encodings, "Preview": preview})
-	return nil
+	return s.renderImports(w, r, map[string]any{"Name": u.name, "Rows": rows, "Encoding": u.rd.Encoding, "Separator": legacy.SeparatorName(u.rd.Separator)})
 }
 
 // startImport saves the uploaded file and imports it in the background: the upload answers at
@@ -174,33 +147,25 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b := make([]byte, 8)
-	rand.Read(b)
-	job := &importJob{ID: hex.EncodeToString(b), Name: u.name, By: actorOf(r).Username, progress: legacy.Progress{Started: time.Now()}}
-	if u.rd.Encoding != "" {
-		job.Encoding, job.Separator = u.rd.Encoding, separatorName(u.rd.Separator)
-	}
-	s.imports.mu.Lock()
-	s.imports.jobs[job.ID] = job
-	s.imports.mu.Unlock()
 	by := actorOf(r)
+	imp := legacy.Import{File: u.name, By: by.Username}
+	if u.rd.Encoding != "" {
+		imp.Encoding, imp.Separator = u.rd.Encoding, legacy.SeparatorName(u.rd.Separator)
+	}
+	if imp, err = s.imports.journal.Begin(r.Context(), imp); err != nil {
+		u.close()
+		return err
+	}
 	s.imports.running.Add(1)
 	go func() {
 		defer s.imports.running.Done()
 		defer u.close()
-		p, err := legacy.Run(s.imports.ctx, s.registry, u.rd, u.name, 2000, by, job, func(p legacy.Progress) {
-			job.mu.Lock()
-			job.progress = p
-			job.mu.Unlock()
+		_, err := s.imports.journal.Track(s.imports.ctx, imp.ID, func(report io.Writer, progress func(legacy.Progress)) (legacy.Progress, error) {
+			return legacy.Run(s.imports.ctx, s.registry, u.rd, u.name, 2000, by, report, progress)
 		})
-		job.mu.Lock()
-		job.progress = p
-		job.progress.Done = true
-		if err != nil {
-			job.progress.Error = err.Error()
+		if err != nil && !errors.Is(err, context.Canceled) {
 			s.log.Error("import", "file", u.name, "err", err)
 		}
-		job.mu.Unlock()
 	}()
 	http.Redirect(w, r, "/imports", http.StatusSeeOther)
 	return nil
@@ -223,35 +188,24 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 }
 
-func (s *Server) job(r *http.Request) (*importJob, error) {
-	s.imports.mu.Lock()
-	defer s.imports.mu.Unlock()
-	j, ok := s.imports.jobs[r.PathValue("id")]
-	if !ok {
-		return nil, notFoundErr
-	}
-	return j, nil
-}
-
 // importProgress is the fragment the page polls.
 func (s *Server) importProgress(w http.ResponseWriter, r *http.Request) error {
-	j, err := s.job(r)
+	j, err := s.imports.journal.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	s.renderPartial(w, r, "imports.html", "job", map[string]any{"Job": j, "P": j.snapshot()})
+	s.renderPartial(w, r, "imports.html", "job", j)
 	return nil
 }
 
 func (s *Server) importReport(w http.ResponseWriter, r *http.Request) error {
-	j, err := s.job(r)
+	j, report, err := s.imports.journal.Report(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+j.Name+`.rejected.csv"`)
-	w.Write(j.report.Bytes())
+	// The file's own name, which may hold quotes or Vietnamese letters: RFC 2231 encodes them.
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": j.File + ".rejected.csv"}))
+	w.Write(report)
 	return nil
 }

@@ -77,7 +77,7 @@ func New(cfg Config, svc *app.Services, log *slog.Logger) (*Server, error) {
 		cfg.MaxUpload = 512 << 20
 	}
 	st := svc.Store
-	s := &Server{imports: imports{jobs: map[string]*importJob{}}, cfg: cfg, store: st, accounts: svc.Accounts, registry: svc.Registration,
+	s := &Server{imports: imports{journal: svc.Imports}, cfg: cfg, store: st, accounts: svc.Accounts, registry: svc.Registration,
 		desk: svc.Reception, issuer: svc.Issuing, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
 	s.lookups = newLimiter(time.Now)
@@ -203,6 +203,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /export/dossiers", auth.ViewRecords, s.exportDossiers)
 	h("GET /export/documents", auth.ViewRecords, s.exportDocuments)
 	h("GET /export/audit", auth.ViewAudit, s.exportAudit)
+	h("GET /export/imports", auth.ManageSettings, s.exportImports)
 	h("GET /export/outbox", auth.ViewOutbox, s.exportOutbox)
 	h("GET /registers", auth.ViewRecords, s.registersPage)
 	h("GET /registers/{office}/{kind}/{year}/{book}", auth.ViewRecords, s.registerBook)
