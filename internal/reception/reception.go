@@ -18,6 +18,7 @@ import (
 	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/store"
+	"tuphap/internal/vntext"
 )
 
 // Service handles dossiers.
@@ -34,6 +35,9 @@ type Service struct {
 // New loads the official calendars and returns the service.
 func New(ctx context.Context, st *store.Store) (*Service, error) {
 	s := Open(st)
+	if err := s.repo.fillSearchColumns(ctx); err != nil {
+		return nil, err
+	}
 	return s, s.Reload(ctx)
 }
 
@@ -248,7 +252,22 @@ const (
 	DueToday List = "today"
 	Overdue  List = "overdue"
 	NearDue  List = "near" // due by the end of the next working day
-	AllOpen  List = "open"
+	AllOpen  List = "open" // in progress or waiting for the applicant
+	Waiting  List = "waiting"
+	Closed   List = "closed" // settled, returned, refused or withdrawn
+	Every    List = "all"
+)
+
+// Lists are the lists in the order a page shows them.
+var Lists = []List{AllOpen, DueToday, NearDue, Overdue, Waiting, Closed, Every}
+
+// Order is the order of a list.
+type Order string
+
+const (
+	OrderDue    Order = "due"    // soonest due first: the open lists' order
+	OrderNewest Order = "newest" // last received first: the closed lists' order
+	OrderOldest Order = "oldest"
 )
 
 // ListLimit is how many dossiers a list shows; MaxExport how many an export writes.
@@ -257,44 +276,91 @@ const (
 	MaxExport = 20000
 )
 
-// Dossiers lists open dossiers within the caller's jurisdiction, soonest due first, at most
-// ListLimit.
-func (s *Service) Dossiers(ctx context.Context, p auth.Principal, which List, office string) ([]dossier.Dossier, error) {
-	return s.dossiers(ctx, p, which, office, ListLimit)
+// Query is a list of dossiers and its filters; the zero value of a field selects all.
+type Query struct {
+	List      List
+	Office    string
+	Procedure string
+	From, To  time.Time // received at or after From, before To
+	// Who is a receipt code, a phone number, or the start of the applicant's name (any case,
+	// with or without marks).
+	Who           string
+	Order         Order
+	Offset, Limit int
+}
+
+// Dossiers lists the dossiers q selects within the caller's jurisdiction, at most q.Limit
+// (ListLimit when 0).
+func (s *Service) Dossiers(ctx context.Context, p auth.Principal, q Query) ([]dossier.Dossier, error) {
+	return s.dossiers(ctx, p, q)
 }
 
 // Export is a whole list for a spreadsheet, up to MaxExport, audited once: it holds the
 // applicants' names and phone numbers.
-func (s *Service) Export(ctx context.Context, p auth.Principal, by audit.Actor, which List, office string) ([]dossier.Dossier, error) {
-	ds, err := s.dossiers(ctx, p, which, office, MaxExport)
+func (s *Service) Export(ctx context.Context, p auth.Principal, by audit.Actor, q Query) ([]dossier.Dossier, error) {
+	q.Offset, q.Limit = 0, MaxExport
+	ds, err := s.dossiers(ctx, p, q)
 	if err != nil {
 		return nil, err
 	}
 	if scope := p.Scope(); scope != "" {
-		office = scope
+		q.Office = scope
 	}
-	err = s.store.Audit(ctx, by.Entry("dossier.export", "dossiers", fmt.Sprintf("list=%s office=%q rows=%d", which, office, len(ds))))
+	err = s.store.Audit(ctx, by.Entry("dossier.export", "dossiers", fmt.Sprintf("list=%s office=%q procedure=%q who=%q rows=%d",
+		q.List, q.Office, q.Procedure, q.Who, len(ds))))
 	return ds, err
 }
 
-func (s *Service) dossiers(ctx context.Context, p auth.Principal, which List, office string, limit int) ([]dossier.Dossier, error) {
+// invalid is a list's filter that cannot be read, on its field.
+func invalid(field, msg string) error {
+	var v fault.Validation
+	v.Add(field, msg)
+	return v.Err()
+}
+
+func (s *Service) dossiers(ctx context.Context, p auth.Principal, q Query) ([]dossier.Dossier, error) {
 	if err := p.Allow(auth.ViewRecords, ""); err != nil {
 		return nil, err
 	}
 	if scope := p.Scope(); scope != "" {
-		office = scope
+		q.Office = scope
+	}
+	f := dossierFilter{Office: q.Office, Procedure: q.Procedure, ReceivedFrom: q.From, ReceivedBefore: q.To, Order: q.Order,
+		Offset: q.Offset, Limit: q.Limit}
+	if q.Procedure != "" {
+		if _, err := dossier.ProcedureByCode(q.Procedure); err != nil {
+			return nil, invalid("procedure", "procedure.not_found")
+		}
+	}
+	who := strings.TrimSpace(q.Who)
+	if code, ok := dossier.NormalizeCode(who); ok && strings.ContainsAny(who, "-0123456789") && !strings.ContainsAny(who, " \t") {
+		f.Code = code
+	} else if digits := phoneDigits(who); len(digits) >= 6 && len(digits)*2 > len(who) {
+		f.Phone = digits
+	} else {
+		f.Applicant = vntext.Fold(who)
 	}
 	w := s.window()
-	f := dossierFilter{Office: office, Statuses: []dossier.Status{dossier.Received, dossier.InProgress}, Limit: limit}
-	switch which {
+	open := []dossier.Status{dossier.Received, dossier.InProgress}
+	switch q.List {
 	case DueToday:
-		f.DueFrom, f.DueBefore = w.dayStart, w.dayEnd
+		f.Statuses, f.DueFrom, f.DueBefore = open, w.dayStart, w.dayEnd
 	case Overdue:
-		f.DueBefore = w.now
+		f.Statuses, f.DueBefore = open, w.now
 	case NearDue:
-		f.DueFrom, f.DueBefore = w.now, w.nearEnd
+		f.Statuses, f.DueFrom, f.DueBefore = open, w.now, w.nearEnd
+	case Waiting:
+		f.Statuses = []dossier.Status{dossier.Waiting}
+	case Closed:
+		f.Statuses = []dossier.Status{dossier.Settled, dossier.Returned, dossier.Refused, dossier.Withdrawn}
+	case Every:
+	case AllOpen, "":
+		f.Statuses = append(open, dossier.Waiting)
 	default:
-		f.Statuses = append(f.Statuses, dossier.Waiting)
+		return nil, invalid("list", "dossier.bad_list")
+	}
+	if f.Order == "" && (q.List == Closed || q.List == Every) {
+		f.Order = OrderNewest
 	}
 	return s.repo.list(ctx, f)
 }

@@ -12,6 +12,7 @@ import (
 	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/store"
+	"tuphap/internal/vntext"
 )
 
 // repo is the SQL of dossiers, their events and the official calendars.
@@ -113,10 +114,12 @@ func insertDossier(tx *store.Tx, d *dossier.Dossier, by audit.Actor, reason stri
 		}
 		// A code already given is skipped, not an error, so that the transaction goes on and
 		// the next attempt draws another (no savepoint needed).
-		res, err := tx.Exec(`INSERT INTO dossiers (`+dossierCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+		applicant, phone := searchColumns(*d)
+		res, err := tx.Exec(`INSERT INTO dossiers (`+dossierCols+`, applicant_folded, phone_digits)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 			ON CONFLICT (code) DO NOTHING`,
 			d.ID, d.Code, d.Procedure, d.Office, d.Applicant, d.Phone, string(d.Channel), string(d.Status), store.Time(d.ReceivedAt), store.Time(d.DueAt),
-			store.Time(d.PausedAt), store.Time(d.SettledAt), store.Time(d.ClosedAt), d.Extended, d.RecordID, d.Note, d.Version)
+			store.Time(d.PausedAt), store.Time(d.SettledAt), store.Time(d.ClosedAt), d.Extended, d.RecordID, d.Note, d.Version, applicant, phone)
 		if err != nil {
 			return fmt.Errorf("reception: insert dossier: %w", err)
 		}
@@ -218,50 +221,98 @@ func updateDossier(tx *store.Tx, d *dossier.Dossier, from dossier.Status, reason
 	return tx.Audit(by.Entry("dossier.status", "dossier:"+d.Code, detail))
 }
 
-// dossierFilter narrows a list of dossiers.
+// dossierFilter narrows a list of dossiers; the zero value of a field selects all.
 type dossierFilter struct {
-	Office     string // "" = every office
-	Statuses   []dossier.Status
-	DueBefore  time.Time // due strictly before
-	DueFrom    time.Time // due at or after
-	Procedure  string
-	Limit      int
-	ActiveOnly bool
+	Office                       string
+	Statuses                     []dossier.Status
+	DueBefore                    time.Time // due strictly before
+	DueFrom                      time.Time // due at or after
+	ReceivedFrom, ReceivedBefore time.Time
+	Procedure                    string
+	Code                         string // a receipt code
+	Applicant                    string // the start of the applicant's folded name
+	Phone                        string // the phone number's digits
+	Order                        Order
+	Offset, Limit                int
 }
 
-// list lists dossiers by due time, soonest first.
+// list lists the dossiers f selects in its order.
 func (r repo) list(ctx context.Context, f dossierFilter) ([]dossier.Dossier, error) {
-	var where []string
-	var args store.Args
-	arg := args.Add
-	if f.Office != "" {
-		where = append(where, "office = "+arg(f.Office))
-	}
+	var w store.Where
+	w.Eq("office", f.Office)
 	if len(f.Statuses) > 0 {
 		var ps []string
 		for _, st := range f.Statuses {
-			ps = append(ps, arg(string(st)))
+			ps = append(ps, w.Args.Add(string(st)))
 		}
-		where = append(where, "status IN ("+strings.Join(ps, ", ")+")")
+		w.Cond("status IN (" + strings.Join(ps, ", ") + ")")
 	}
-	if !f.DueBefore.IsZero() {
-		where = append(where, "due_at < "+arg(store.Time(f.DueBefore)))
+	w.Range("due_at", f.DueFrom, f.DueBefore)
+	w.Range("received_at", f.ReceivedFrom, f.ReceivedBefore)
+	w.Eq("procedure_code", f.Procedure)
+	w.Eq("code", f.Code)
+	w.Eq("phone_digits", f.Phone)
+	if f.Applicant != "" {
+		// A prefix range on a byte-ordered column, which its index answers.
+		w.Cond("applicant_folded >= " + w.Args.Add(f.Applicant) + " AND applicant_folded < " + w.Args.Add(f.Applicant+"\U0010FFFF"))
 	}
-	if !f.DueFrom.IsZero() {
-		where = append(where, "due_at >= "+arg(store.Time(f.DueFrom)))
-	}
-	if f.Procedure != "" {
-		where = append(where, "procedure_code = "+arg(f.Procedure))
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	if f.Limit <= 0 || f.Limit > MaxExport {
+	if f.Limit <= 0 || f.Limit > MaxExport+1 {
 		f.Limit = ListLimit
 	}
-	return store.Collect(ctx, r.st, scanDossier, "reception: dossiers",
-		`SELECT `+dossierCols+` FROM dossiers`+cond+fmt.Sprintf(` ORDER BY due_at, id LIMIT %d`, f.Limit), args...)
+	order := map[Order]string{OrderDue: "due_at, id", OrderNewest: "received_at DESC, id DESC", OrderOldest: "received_at, id"}[f.Order]
+	if order == "" {
+		order = "due_at, id"
+	}
+	return store.Collect(ctx, r.st, scanDossier, "reception: dossiers", `SELECT `+dossierCols+` FROM dossiers WHERE `+w.String()+
+		fmt.Sprintf(` ORDER BY %s LIMIT %d OFFSET %d`, order, f.Limit, max(f.Offset, 0)), w.Args...)
+}
+
+// searchColumns are a dossier's applicant and phone as a search compares them.
+func searchColumns(d dossier.Dossier) (applicant, phone string) {
+	return vntext.Fold(d.Applicant), phoneDigits(d.Phone)
+}
+
+// phoneDigits is a phone number's digits, "+84" written as the leading 0 ("+84 905 123 456" and
+// "0905.123.456" are one number).
+func phoneDigits(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			b.WriteRune(c)
+		}
+	}
+	d := b.String()
+	if strings.HasPrefix(strings.TrimSpace(s), "+84") {
+		d = "0" + strings.TrimPrefix(d, "84")
+	}
+	return d
+}
+
+// fillSearchColumns folds the applicant and phone of dossiers stored before they were kept
+// (migration 0015), a batch at a time; it ends when none is left.
+func (r repo) fillSearchColumns(ctx context.Context) error {
+	for {
+		ds, err := store.Collect(ctx, r.st, scanDossier, "reception: dossiers to fold", `SELECT `+dossierCols+` FROM dossiers
+			WHERE applicant_folded = '' AND applicant <> '' LIMIT 1000`)
+		if err != nil || len(ds) == 0 {
+			return err
+		}
+		err = r.st.Write(ctx, func(tx *store.Tx) error {
+			for _, d := range ds {
+				a, p := searchColumns(d)
+				if a == "" {
+					a = " " // an applicant with nothing to fold is not read again
+				}
+				if _, err := tx.Exec(`UPDATE dossiers SET applicant_folded = $2, phone_digits = $3 WHERE id = $1`, d.ID, a, p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("reception: fold applicants: %w", err)
+		}
+	}
 }
 
 // rateRow is the on-time count of one office and procedure.

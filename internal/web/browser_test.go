@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -318,7 +319,12 @@ func TestBrowserRegisterBookPrints(t *testing.T) {
 			t.Error("the printed book shows the screen's menu or buttons")
 		}
 		seen := pdftest.OCR(t, pdf)
-		for _, want := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "SỔ ĐĂNG KÝ KHAI SINH", "Nguyễn Thị Ánh Nguyệt", "Lê Đình Dũng", "Cải chính"} {
+		// Tesseract's Vietnamese model reads the bold capital Ổ of the title as Ố (the page
+		// draws Ổ: see register-book-*.pdf); a title drawn without its mark still fails.
+		if !regexp.MustCompile(`S[ỔỐ] ĐĂNG KÝ KHAI SINH`).MatchString(seen) {
+			t.Errorf("OCR of the printed book does not read its title:\n%s", seen)
+		}
+		for _, want := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Nguyễn Thị Ánh Nguyệt", "Lê Đình Dũng", "Cải chính"} {
 			if !strings.Contains(seen, want) {
 				t.Errorf("OCR of the printed book does not read %q:\n%s", want, seen)
 			}
@@ -549,6 +555,10 @@ func checkWidths(t *testing.T, ctx context.Context, base string, paths []string)
 	t.Helper()
 	for _, path := range paths {
 		do(t, ctx, chromedp.Navigate(base+path), chromedp.WaitReady(chromedp.CSS("footer")))
+		if dir := os.Getenv("TUPHAP_SCREENSHOTS"); dir != "" {
+			name := strings.NewReplacer("/", "_", "?", "_", "=", "-", "&", "_").Replace(strings.Trim(path, "/"))
+			os.WriteFile(filepath.Join(dir, "phone-"+name+".png"), run(t, ctx, chromedp.FullScreenshot(100)), 0o644)
+		}
 		w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 		if w <= 360 {
 			continue

@@ -37,25 +37,40 @@ func (s *Server) dueClass(d dossier.Dossier) string {
 
 func (s *Server) dossiersPage(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	list := dossierList(r)
-	office := r.URL.Query().Get("office")
-	ds, err := s.desk.Dossiers(r.Context(), p, list, office)
+	q, err := dossierQuery(r)
 	if err != nil {
 		return err
 	}
+	page := pageOf(r)
+	q.Offset, q.Limit = (page-1)*listPageSize, listPageSize+1
+	ds, err := s.desk.Dossiers(r.Context(), p, q)
+	if err != nil {
+		return err
+	}
+	more := len(ds) > listPageSize
 	type row struct {
 		D     dossier.Dossier
 		Class string
 		Proc  string
 	}
 	var rows []row
-	for _, d := range ds {
+	for _, d := range ds[:min(len(ds), listPageSize)] {
 		proc, _ := dossier.ProcedureByCode(d.Procedure)
 		rows = append(rows, row{d, s.dueClass(d), procName(langOf(r), proc)})
 	}
-	s.render(w, r, http.StatusOK, "dossiers.html", map[string]any{"Rows": rows, "List": string(list), "Office": office,
-		"Offices": s.communes(), "Scoped": p.Scope() != "", "CanWrite": p.Can(auth.WriteRecords),
-		"Lists": []string{string(reception.AllOpen), string(reception.DueToday), string(reception.NearDue), string(reception.Overdue)}})
+	order := q.Order // as the list is shown: the open lists by due time, the others newest first
+	if order == "" {
+		order = reception.OrderDue
+		if q.List == reception.Closed || q.List == reception.Every {
+			order = reception.OrderNewest
+		}
+	}
+	v := r.URL.Query()
+	s.render(w, r, http.StatusOK, "dossiers.html", map[string]any{"Rows": rows, "Q": q, "Order": order, "From": v.Get("from"), "To": v.Get("to"),
+		"Offices": s.communes(), "Scoped": p.Scope() != "", "CanWrite": p.Can(auth.WriteRecords), "Lists": reception.Lists,
+		"Procedures": dossier.Procedures(), "Orders": []reception.Order{reception.OrderDue, reception.OrderNewest, reception.OrderOldest},
+		"Pager":      newPager(r, "/dossiers", page, more),
+		"ExportXLSX": exportURL(r, "/export/dossiers", "xlsx"), "ExportCSV": exportURL(r, "/export/dossiers", "csv")})
 	return nil
 }
 
@@ -262,9 +277,3 @@ func (s *Server) trackPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // dossierList is the list a dossiers page or export asks for (all open ones by default).
-func dossierList(r *http.Request) reception.List {
-	if list := reception.List(r.URL.Query().Get("list")); list != "" {
-		return list
-	}
-	return reception.AllOpen
-}

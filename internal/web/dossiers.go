@@ -59,16 +59,21 @@ func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	list := reception.List(r.URL.Query().Get("list"))
-	ds, err := s.desk.Dossiers(r.Context(), p, list, r.URL.Query().Get("office"))
+	q, err := dossierQuery(r)
+	if err != nil {
+		return err
+	}
+	page := pageOf(r)
+	q.Offset, q.Limit = (page-1)*reception.ListLimit, reception.ListLimit+1
+	ds, err := s.desk.Dossiers(r.Context(), p, q)
 	if err != nil {
 		return err
 	}
 	items := []dossierJSON{}
-	for _, d := range ds {
+	for _, d := range ds[:min(len(ds), reception.ListLimit)] {
 		items = append(items, s.toDossierJSON(d, nil))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": len(items)})
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": len(items), "page": page, "more": len(ds) > reception.ListLimit})
 	return nil
 }
 

@@ -1,11 +1,15 @@
 package web_test
 
 import (
-	"github.com/xuri/excelize/v2"
+	"encoding/csv"
+	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"tuphap/internal/auth"
 	"tuphap/internal/store"
@@ -199,6 +203,62 @@ func TestOnTimeReportShowsTheBacklog(t *testing.T) {
 		}
 		if v, _ := f.GetCellValue("Theo đơn vị", "E5", excelize.Options{RawCellValue: true}); v != "1" {
 			t.Errorf("the rate is stored as %q, want the number 1 shown as a percentage", v)
+		}
+	})
+}
+
+// The dossiers page finds a dossier by applicant or phone, filters by procedure and status,
+// orders as asked, and its export holds what the filters select.
+func TestDossierListFilters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		for _, body := range []string{`{"procedure": "TDCC", "applicant": "Nguyễn Thị Đào", "phone": "0905 123 456"}`,
+			`{"procedure": "GH", "applicant": "Nguyễn Văn Đạo"}`, `{"procedure": "GH", "applicant": "Trần Văn Bình", "phone": "0914555666"}`} {
+			if code, d := e.api(auth.Officer, "POST", "/api/v1/dossiers", body); code != 201 {
+				t.Fatalf("open: %d %v", code, d)
+			}
+		}
+		c := e.login("canbo")
+		listed := func(path string) []string {
+			t.Helper()
+			resp, page := e.do(c, "GET", path, nil, nil)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s: %d", path, resp.StatusCode)
+			}
+			var names []string
+			for _, m := range regexp.MustCompile(`</a></td><td>[^<]*</td><td>([^<]+)</td>`).FindAllStringSubmatch(page, -1) {
+				names = append(names, m[1])
+			}
+			return names
+		}
+		for path, want := range map[string]string{
+			"/dossiers?who=nguyen+thi":                    "[Nguyễn Thị Đào]",
+			"/dossiers?who=0905.123.456":                  "[Nguyễn Thị Đào]",
+			"/dossiers?procedure=GH&order=oldest":         "[Nguyễn Văn Đạo Trần Văn Bình]",
+			"/dossiers?procedure=GH&order=newest":         "[Trần Văn Bình Nguyễn Văn Đạo]",
+			"/dossiers?list=closed":                       "[]",
+			"/dossiers?list=all&who=tran&from=01/01/2020": "[Trần Văn Bình]",
+		} {
+			if got := fmt.Sprint(listed(path)); got != want {
+				t.Errorf("%s lists %s, want %s", path, got, want)
+			}
+		}
+		for _, path := range []string{"/dossiers?order=sideways", "/dossiers?list=lost", "/dossiers?procedure=XYZ", "/dossiers?from=31/02/2026"} {
+			if resp, _ := e.do(c, "GET", path, nil, nil); resp.StatusCode != 400 {
+				t.Errorf("%s: %d", path, resp.StatusCode)
+			}
+		}
+		_, page := e.do(c, "GET", "/dossiers?procedure=GH&order=newest", nil, nil)
+		if !strings.Contains(page, `href="/export/dossiers?format=csv&amp;order=newest&amp;procedure=GH"`) || !strings.Contains(page, `<option value="newest" selected>`) {
+			t.Errorf("the page's export link or order choice does not keep its filters")
+		}
+		_, body := e.do(c, "GET", "/export/dossiers?format=csv&procedure=GH&order=newest", nil, nil)
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
+		if err != nil || len(rows) != 3 || rows[1][2] != "Trần Văn Bình" || rows[1][3] != "0914555666" {
+			t.Errorf("the export: %q %v", rows, err)
+		}
+		if _, api := e.api(auth.Officer, "GET", "/api/v1/dossiers?who=nguyen", ""); api["total"] != 2.0 || api["more"] != false {
+			t.Errorf("the API: %v", api)
 		}
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"tuphap/internal/i18n"
 	"tuphap/internal/legacy"
 	"tuphap/internal/outbox"
+	"tuphap/internal/reception"
 	"tuphap/internal/store"
 )
 
@@ -285,18 +286,24 @@ func (s *Server) exportDossiers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, _ := principalOf(r)
-	list := dossierList(r)
-	ds, err := s.desk.Export(r.Context(), p, actorOf(r), list, r.URL.Query().Get("office"))
+	q, err := dossierQuery(r)
+	if err != nil {
+		return err
+	}
+	ds, err := s.desk.Export(r.Context(), p, actorOf(r), q)
 	if err != nil {
 		return err
 	}
 	lang := langOf(r)
-	t := s.newTable(r, "ho-so-"+string(list), "dossier.code", "dossier.procedure", "dossier.applicant", "export.phone", "dossier.status",
+	t := s.newTable(r, "ho-so-"+string(q.List), "dossier.code", "dossier.procedure", "dossier.applicant", "export.phone", "dossier.status",
 		"users.office", "export.received", "export.due")
 	for _, d := range ds {
 		proc, _ := dossier.ProcedureByCode(d.Procedure)
 		t.rows = append(t.rows, []any{d.Code, procName(lang, proc), d.Applicant, d.Phone, i18n.T(lang, "status."+string(d.Status)), s.officeName[d.Office],
 			d.ReceivedAt.In(vietnam).Format("02/01/2006 15:04"), d.DueAt.In(vietnam).Format("02/01/2006 15:04")})
+	}
+	if len(ds) == reception.MaxExport {
+		t.cut = len(ds)
 	}
 	return t.write(w, format)
 }

@@ -37,7 +37,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if overdue, err = s.desk.Dossiers(ctx, p, reception.Overdue, ""); err != nil {
+		if overdue, err = s.desk.Dossiers(ctx, p, reception.Query{List: reception.Overdue, Limit: 5}); err != nil {
 			return err
 		}
 		queue = append(queue,

@@ -11,6 +11,7 @@ import (
 	"tuphap/internal/civil"
 	"tuphap/internal/document"
 	"tuphap/internal/issuing"
+	"tuphap/internal/reception"
 )
 
 // listPageSize is how many rows a list page shows.
@@ -128,4 +129,22 @@ func exportURL(r *http.Request, path, format string) string {
 	q.Del("before")
 	q.Set("format", format)
 	return path + "?" + q.Encode()
+}
+
+// dossierQuery reads the dossiers list's filters: the list, office, procedure, who (a receipt
+// code, applicant or phone), the received period and the order.
+func dossierQuery(r *http.Request) (reception.Query, error) {
+	q := r.URL.Query()
+	from, to, err := period(q)
+	out := reception.Query{List: reception.List(q.Get("list")), Office: q.Get("office"), Procedure: q.Get("procedure"),
+		Who: q.Get("who"), From: from, To: to, Order: reception.Order(q.Get("order"))}
+	if out.List == "" {
+		out.List = reception.AllOpen
+	}
+	switch out.Order {
+	case "", reception.OrderDue, reception.OrderNewest, reception.OrderOldest:
+	default:
+		return out, invalidFields(map[string]string{"order": "dossier.bad_order"})
+	}
+	return out, err
 }
