@@ -22,8 +22,11 @@ type Query struct {
 	Kind       Kind
 	Office     string
 	From, To   string // registration dates, inclusive
-	Limit      int
-	Offset     int
+	// Oldest lists entries first registered first; a listing is newest first otherwise (a
+	// search by name is in the name's order, by a parent's in the parent's).
+	Oldest bool
+	Limit  int
+	Offset int
 }
 
 var (

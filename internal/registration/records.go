@@ -444,6 +444,7 @@ type search struct {
 	plain []string // the same conditions, in a form no index serves
 	// parentOrder is the parent's column a search by a parent's name is listed in (index order).
 	parentOrder string
+	oldest      bool // a listing's order: first registered first
 	args        []any
 	lo, hi      string // placeholders of the name prefix range
 	name        string // the name as given
@@ -493,6 +494,9 @@ func (b *search) listOrder() string {
 	if b.parentOrder != "" {
 		return ` ORDER BY ` + b.parentOrder + `, date_of_birth, id`
 	}
+	if b.oldest {
+		return ` ORDER BY registered_on, id`
+	}
 	return ` ORDER BY registered_on DESC, id DESC`
 }
 
@@ -509,7 +513,7 @@ func (b *search) wherePlain(extra string) string {
 // of 100,000 entries, a second per search). That holds without planner statistics, whatever
 // the spread of entries over offices.
 func searchSQL(q civil.Query) *search {
-	b := &search{}
+	b := &search{oldest: q.Oldest}
 	// A personal ID, a date of birth or a register number finds a handful of entries through
 	// its own index.
 	narrow := q.PersonalID != "" || q.DOB != "" || q.Number != 0 || q.Mother != "" || q.Father != ""

@@ -133,7 +133,14 @@ func listQuery(r *http.Request) (civil.Query, error) {
 	out.Limit, _ = strconv.Atoi(q.Get("limit"))
 	out.Offset, _ = strconv.Atoi(q.Get("offset"))
 	fields := map[string]string{}
-	if out.Kind != "" && out.Kind != civil.BirthKind && out.Kind != civil.DeathKind {
+	switch q.Get("order") {
+	case "", "newest":
+	case "oldest":
+		out.Oldest = true
+	default:
+		fields["order"] = "dossier.bad_order"
+	}
+	if out.Kind != "" && out.Kind != civil.BirthKind && out.Kind != civil.DeathKind && out.Kind != civil.MarriageKind {
 		fields["type"] = "civil.kind"
 	}
 	for _, k := range []string{"from", "to"} {

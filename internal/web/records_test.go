@@ -577,3 +577,44 @@ func TestParentYearOfBirthAlone(t *testing.T) {
 		}
 	})
 }
+
+// The records list is newest first, or first registered first when asked; an unknown order is
+// refused on its field.
+func TestRecordsListOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		for _, name := range []string{"Lê Thị An", "Lê Thị Bình", "Lê Thị Cúc"} {
+			if code, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", name, "2026-02-01", "Trần Thị Lan", "")); code != 201 {
+				t.Fatalf("birth: %d %v", code, body)
+			}
+		}
+		names := func(query string) string {
+			t.Helper()
+			code, body := e.api(auth.Officer, "GET", "/api/v1/records"+query, "")
+			if code != 200 {
+				t.Fatalf("%s: %d %v", query, code, body)
+			}
+			var out []string
+			for _, it := range body["items"].([]any) {
+				out = append(out, it.(map[string]any)["full_name"].(string))
+			}
+			return strings.Join(out, ", ")
+		}
+		if got := names(""); got != "Lê Thị Cúc, Lê Thị Bình, Lê Thị An" {
+			t.Errorf("newest first: %s", got)
+		}
+		if got := names("?order=oldest&type=birth"); got != "Lê Thị An, Lê Thị Bình, Lê Thị Cúc" {
+			t.Errorf("oldest first: %s", got)
+		}
+		if got := names("?type=marriage"); got != "" {
+			t.Errorf("marriages: %s", got)
+		}
+		if code, _ := e.api(auth.Officer, "GET", "/api/v1/records?order=sideways", ""); code != 400 {
+			t.Errorf("an unknown order: %d", code)
+		}
+		_, page := e.do(e.login("canbo"), "GET", "/records?order=oldest", nil, nil)
+		if !strings.Contains(page, `<option value="oldest" selected>`) || strings.Index(page, "Lê Thị An") > strings.Index(page, "Lê Thị Cúc") {
+			t.Error("the page does not list oldest first")
+		}
+	})
+}
