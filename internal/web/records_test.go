@@ -84,7 +84,7 @@ func TestRecordsAPIByRole(t *testing.T) {
 		if body["total"].(float64) != 2 || items[0].(map[string]any)["register"] == nil {
 			t.Fatalf("leader search: %v", body)
 		}
-		if got, _ := e.api(auth.Leader, "GET", "/api/v1/records?type=marriage", ""); got != 400 {
+		if got, _ := e.api(auth.Leader, "GET", "/api/v1/records?type=wedding", ""); got != 400 {
 			t.Fatalf("bad type: %d", got)
 		}
 	})
@@ -612,9 +612,18 @@ func TestRecordsListOrder(t *testing.T) {
 		if code, _ := e.api(auth.Officer, "GET", "/api/v1/records?order=sideways", ""); code != 400 {
 			t.Errorf("an unknown order: %d", code)
 		}
-		_, page := e.do(e.login("canbo"), "GET", "/records?order=oldest", nil, nil)
+		c := e.login("canbo")
+		_, page := e.do(c, "GET", "/records?order=oldest", nil, nil)
 		if !strings.Contains(page, `<option value="oldest" selected>`) || strings.Index(page, "Lê Thị An") > strings.Index(page, "Lê Thị Cúc") {
 			t.Error("the page does not list oldest first")
+		}
+		// Register references as each language writes them.
+		if !strings.Contains(page, "<td>Số 1, Quyển số 01/2026</td>") {
+			t.Error("the list's register reference in Vietnamese")
+		}
+		e.postForm(c, "/lang", url.Values{"lang": {"en"}, "next": {"/"}}, nil)
+		if _, page := e.do(c, "GET", "/records", nil, nil); !strings.Contains(page, "<td>No. 3, Book 01/2026</td>") {
+			t.Error("the list's register reference in English")
 		}
 	})
 }
