@@ -19,7 +19,8 @@ import (
 
 // packages names the Debian package of each tool, for the skip message.
 var packages = map[string]string{"pdftotext": "poppler-utils", "pdfsig": "poppler-utils", "pdftoppm": "poppler-utils",
-	"tesseract": "tesseract-ocr tesseract-ocr-vie", "zbarimg": "zbar-tools", "qpdf": "qpdf"}
+	"tesseract": "tesseract-ocr tesseract-ocr-vie", "zbarimg": "zbar-tools", "qpdf": "qpdf",
+	"soffice": "libreoffice-calc-nogui"}
 
 func tool(t testing.TB, name string) string {
 	t.Helper()

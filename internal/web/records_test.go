@@ -536,6 +536,10 @@ func TestListExports(t *testing.T) {
 		if shown, _ := f.GetCellValue(sheet, "C2"); shown != "01/02/2026" {
 			t.Errorf("the date of birth shows as %q", shown)
 		}
+		// And as LibreOffice opens it.
+		if calc := pdftest.Calc(t, "ho-tich.xlsx", []byte(body)); len(calc) != 2 || calc[1][1] != "Nguyễn Thị Đào" || calc[1][2] != "01/02/2026" || calc[0][0] != "Loại" {
+			t.Errorf("LibreOffice shows %q", calc)
+		}
 		resp, body = e.do(c, "GET", "/export/dossiers?format=csv", nil, nil)
 		if resp.StatusCode != 200 || !strings.HasPrefix(body, "\ufeffMã hồ sơ,") {
 			t.Errorf("dossiers csv: %d %.60q", resp.StatusCode, body)
