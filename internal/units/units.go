@@ -180,3 +180,46 @@ func (r *Registry) Successors(oldCommune string) ([]Unit, error) {
 
 // Province returns the current province.
 func (r *Registry) Province() Unit { return r.province }
+
+// Place is how a unit is written as a place (of birth, of residence, a hometown) in a register:
+// a commune of today with its province ("Phường Cẩm Thành, tỉnh Quảng Ngãi"), a commune before
+// the reform with its district and province ("Xã Tịnh Ấn Tây, Huyện Sơn Tịnh, tỉnh Quảng
+// Ngãi"), as people born before 1 July 2025 have it on their papers.
+func (r *Registry) Place(u Unit) string {
+	if u.Level != Commune {
+		return provinceName(u)
+	}
+	if !u.ValidTo.IsZero() && !u.ValidTo.After(ReformDate) {
+		before := ReformDate.AddDate(0, 0, -1)
+		d, err := r.Lookup(District, u.Parent, before)
+		if err != nil {
+			return u.Name
+		}
+		p, err := r.Lookup(Province, d.Parent, before)
+		if err != nil {
+			return u.Name + ", " + d.Name
+		}
+		return u.Name + ", " + d.Name + ", " + provinceName(p)
+	}
+	return u.Name + ", " + provinceName(r.province)
+}
+
+// provinceName is a province as an address writes it: "tỉnh Quảng Ngãi", "thành phố Huế".
+func provinceName(p Unit) string {
+	if p.Type == "thanh_pho" {
+		return "thành phố " + p.Name
+	}
+	return "tỉnh " + p.Name
+}
+
+// FormerCommunes lists the communes of the three-level system, which ended on 30 June 2025, by
+// code.
+func (r *Registry) FormerCommunes() []Unit {
+	var out []Unit
+	for _, u := range r.ValidOn(ReformDate.AddDate(0, 0, -1)) {
+		if u.Level == Commune {
+			out = append(out, u)
+		}
+	}
+	return out
+}

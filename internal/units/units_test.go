@@ -101,3 +101,30 @@ func TestLookupRespectsValidity(t *testing.T) {
 		t.Fatalf("district 522 in 2024: %v %v", u, err)
 	}
 }
+
+// A place is written as papers of its time write it: a commune of today with its province
+// (Resolution 1677/NQ-UBTVQH15, two levels from 1 July 2025), a commune before the reform with
+// its district and its province of then (Kon Tum was merged into Quảng Ngãi).
+func TestPlace(t *testing.T) {
+	r := MustLoad()
+	for _, c := range []struct {
+		code string
+		on   time.Time
+		want string
+	}{
+		{"21025", ReformDate, "Phường Cẩm Thành, tỉnh Quảng Ngãi"},
+		{"21010", day("2020-01-01"), "Phường Lê Hồng Phong, Thành phố Quảng Ngãi, tỉnh Quảng Ngãi"},
+		{"23281", day("2020-01-01"), "Phường Quang Trung, Thành phố Kon Tum, tỉnh Kon Tum"},
+	} {
+		u, err := r.Lookup(Commune, c.code, c.on)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Place(u); got != c.want {
+			t.Errorf("%s: %q, want %q", c.code, got, c.want)
+		}
+	}
+	if n := len(r.FormerCommunes()); n != 272 {
+		t.Errorf("%d former communes, want the 272 of both provinces' data", n)
+	}
+}

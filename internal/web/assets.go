@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -26,6 +27,7 @@ type assets struct {
 type asset struct {
 	name string
 	body []byte
+	gz   []byte // body compressed, for the browsers that take gzip (all do): public files only
 }
 
 func loadAssets() (*assets, error) {
@@ -38,15 +40,34 @@ func loadAssets() (*assets, error) {
 		if err != nil {
 			return err
 		}
-		name := strings.TrimPrefix(p, "static/")
-		sum := sha256.Sum256(body)
-		ext := path.Ext(name)
-		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		a.byHashed[hashed] = asset{name: name, body: body}
-		a.hashed[name] = hashed
-		return nil
+		return a.add(strings.TrimPrefix(p, "static/"), body)
 	})
 	return a, err
+}
+
+// add serves body as a static file, also one made when the server starts (the places the forms
+// suggest). Its content must be public: compressed pages that held a secret beside text an
+// attacker chose would leak it through their length (BREACH); pages are therefore not.
+func (a *assets) add(name string, body []byte) error {
+	sum := sha256.Sum256(body)
+	ext := path.Ext(name)
+	hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+	f := asset{name: name, body: body}
+	var gz bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	zw.Write(body)
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	if gz.Len() < len(body)*9/10 {
+		f.gz = gz.Bytes()
+	}
+	a.byHashed[hashed] = f
+	a.hashed[name] = hashed
+	return nil
 }
 
 // url returns the hashed URL of a static file; a wrong name is a bug caught when templates are
@@ -66,5 +87,24 @@ func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	http.ServeContent(w, r, f.name, time.Time{}, bytes.NewReader(f.body))
+	w.Header().Set("Vary", "Accept-Encoding")
+	body := f.body
+	if f.gz != nil && acceptsGzip(r) {
+		w.Header().Set("Content-Encoding", "gzip")
+		body = f.gz
+	}
+	http.ServeContent(w, r, f.name, time.Time{}, bytes.NewReader(body))
+}
+
+// acceptsGzip reports whether the request's Accept-Encoding takes gzip (and does not refuse it
+// with q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }

@@ -1,10 +1,13 @@
 package web_test
 
 import (
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -114,6 +117,41 @@ func TestStaticAssetsAreHashed(t *testing.T) {
 	// Small pages for slow links: the login page with its assets stays well under 100 KB.
 	if len(page) > 8<<10 {
 		t.Fatalf("login page is %d bytes", len(page))
+	}
+	// Static files go compressed to the browsers that take it, and plain to the others.
+	js := regexp.MustCompile(`/static/vendor/htmx-2\.0\.8\.min\.[0-9a-f]{8}\.js`).FindString(page)
+	plain, _ := e.do(nil, "GET", js, nil, map[string]string{"Accept-Encoding": "identity"})
+	zipped, gz := e.do(nil, "GET", js, nil, map[string]string{"Accept-Encoding": "br;q=1.0, gzip;q=0.8"})
+	zr, err := gzip.NewReader(strings.NewReader(gz))
+	if err != nil {
+		t.Fatalf("the gzipped asset (%s): %v", zipped.Header.Get("Content-Encoding"), err)
+	}
+	unzipped, _ := io.ReadAll(zr)
+	if plain.Header.Get("Content-Encoding") != "" || zipped.Header.Get("Content-Encoding") != "gzip" || len(gz)*2 > int(plain.ContentLength) ||
+		!strings.Contains(zipped.Header.Get("Vary"), "Accept-Encoding") || string(unzipped) != func() string { _, b := e.do(nil, "GET", js, nil, nil); return b }() {
+		t.Errorf("htmx: %d bytes plain, %d gzipped (%q)", plain.ContentLength, len(gz), zipped.Header.Get("Content-Encoding"))
+	}
+}
+
+// The places a form suggests come in a cached static file per language: today's communes, and
+// those of before the reform, marked so.
+func TestPlacesFile(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	c := e.login("canbo")
+	for _, lang := range []string{"vi", "en"} {
+		e.postForm(c, "/lang", url.Values{"lang": {lang}, "next": {"/"}}, nil)
+		_, form := e.do(c, "GET", "/records/new/birth", nil, nil)
+		src := regexp.MustCompile(`<datalist id="places" hx-get="(/static/places-` + lang + `\.[0-9a-f]{8}\.html)"`).FindStringSubmatch(form)
+		if src == nil {
+			t.Fatalf("%s: the form does not load its places", lang)
+		}
+		resp, places := e.do(nil, "GET", src[1], nil, nil)
+		label := map[string]string{"vi": "Trước ngày 01/7/2025", "en": "Before 1 July 2025"}[lang]
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || strings.Count(places, "<option") != 96+272 ||
+			!strings.Contains(places, `<option value="Phường Cẩm Thành, tỉnh Quảng Ngãi">`) ||
+			!strings.Contains(places, `<option value="Phường Quang Trung, Thành phố Kon Tum, tỉnh Kon Tum" label="`+label+`">`) {
+			t.Errorf("%s places (%d, %s): %.300s", lang, resp.StatusCode, resp.Header.Get("Content-Type"), places)
+		}
 	}
 }
 

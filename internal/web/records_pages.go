@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -76,10 +77,9 @@ type recordForm struct {
 	// Final: the candidates make the entry impossible (a second death), so the form offers no
 	// "not a duplicate" override.
 	Final bool
-	// Relations and Places are suggested as the officer types: who may ask for this kind of
-	// registration, and the communes of the province as addresses are written.
+	// Relations are suggested as the officer types: who may ask for this kind of registration
+	// (the places come from a static file, addPlaces).
 	Relations []string
-	Places    []string
 }
 
 // relations are who may ask for a registration, as the law names them: a birth by the
@@ -92,14 +92,46 @@ var relations = map[civil.Kind][]string{
 	civil.MarriageKind: nil,
 }
 
-// places are the communes of the province as an address ends: "Xã Bình Sơn, tỉnh Quảng Ngãi".
-func (s *Server) places() []string {
-	province := "tỉnh " + s.units.Province().Name
-	var out []string
+// places are the communes of the province as an address ends: today's ("Xã Bình Sơn, tỉnh
+// Quảng Ngãi"), then those of before the reform with their districts.
+func (s *Server) places() []place {
+	var out []place
 	for _, u := range s.units.CurrentCommunes(s.now()) {
-		out = append(out, u.Name+", "+province)
+		out = append(out, place{Name: s.units.Place(u)})
+	}
+	// Those born before the reform have the communes of then on their papers.
+	for _, u := range s.units.FormerCommunes() {
+		out = append(out, place{Name: s.units.Place(u), Former: true})
 	}
 	return out
+}
+
+// addPlaces serves the places the forms suggest as a static file per language, fetched once by
+// each browser and cached: 368 communes are the heaviest part of a form on a slow link.
+func (s *Server) addPlaces() error {
+	places := s.places()
+	for _, lang := range i18n.Langs {
+		var b strings.Builder
+		b.WriteString(`<datalist id="places">`)
+		for _, p := range places {
+			b.WriteString(`<option value="` + html.EscapeString(p.Name) + `"`)
+			if p.Former {
+				b.WriteString(` label="` + html.EscapeString(i18n.T(lang, "units.former")) + `"`)
+			}
+			b.WriteString(`>`)
+		}
+		b.WriteString(`</datalist>`)
+		if err := s.assets.add("places-"+string(lang)+".html", []byte(b.String())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// place is a place the forms suggest; Former is a commune of before 1 July 2025.
+type place struct {
+	Name   string
+	Former bool
 }
 
 // communes lists the commune offices, for the office choosers of department users.
@@ -127,7 +159,7 @@ func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status
 	if f.Office == "" {
 		f.Office = f.Values["office"]
 	}
-	f.Relations, f.Places = relations[f.Kind], s.places()
+	f.Relations = relations[f.Kind]
 	s.render(w, r, status, "record_form.html", f)
 	return nil
 }

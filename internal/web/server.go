@@ -92,6 +92,9 @@ func New(cfg Config, svc *app.Services, log *slog.Logger) (*Server, error) {
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
+	if err := s.addPlaces(); err != nil {
+		return nil, err
+	}
 	if s.pages, err = parsePages(s.assets); err != nil {
 		return nil, err
 	}
