@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -22,6 +24,35 @@ func TestCatalogueComplete(t *testing.T) {
 			v := catalogue[l][k]
 			if strings.TrimSpace(v) == "" || !utf8.ValidString(v) || !norm.NFC.IsNormalString(v) {
 				t.Errorf("%s %q: bad message %q", l, k, v)
+			}
+		}
+	}
+}
+
+// No key is written twice in a file: JSON keeps the last, silently, and one of two messages
+// would never be shown.
+func TestNoKeyTwice(t *testing.T) {
+	for _, l := range Langs {
+		b, err := files.ReadFile("locales/" + string(l) + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		seen := map[string]bool{}
+		dec.Token() // {
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := tok.(string)
+			if seen[key] {
+				t.Errorf("%s: %q is written twice", l, key)
+			}
+			seen[key] = true
+			var v any
+			if err := dec.Decode(&v); err != nil {
+				t.Fatal(err)
 			}
 		}
 	}

@@ -169,6 +169,7 @@ func (j *Journal) write(ctx context.Context, what, q string, args ...any) error 
 type ImportQuery struct {
 	Status, By string
 	From, To   time.Time // started at or after From, before To
+	Oldest     bool      // first started first; newest first otherwise
 	Offset     int
 	Limit      int // 50 when 0; at most MaxImports
 }
@@ -176,7 +177,7 @@ type ImportQuery struct {
 // MaxImports is the most imports one call returns (an export asks for it).
 const MaxImports = 10000
 
-// Find lists the imports q selects, newest first.
+// Find lists the imports q selects, newest first unless q.Oldest.
 func (j *Journal) Find(ctx context.Context, q ImportQuery) ([]Import, error) {
 	if q.Limit <= 0 || q.Limit > MaxImports {
 		q.Limit = 50
@@ -195,7 +196,7 @@ func (j *Journal) Find(ctx context.Context, q ImportQuery) ([]Import, error) {
 		w.Eq("status", q.Status)
 	}
 	return store.Collect(ctx, j.st, scanImport, "imports", `SELECT `+importCols+` FROM imports WHERE `+w.String()+
-		` ORDER BY started_at DESC, id DESC LIMIT `+fmt.Sprint(q.Limit)+` OFFSET `+fmt.Sprint(max(q.Offset, 0)), w.Args...)
+		` ORDER BY `+map[bool]string{false: "started_at DESC, id DESC", true: "started_at, id"}[q.Oldest]+` LIMIT `+fmt.Sprint(q.Limit)+` OFFSET `+fmt.Sprint(max(q.Offset, 0)), w.Args...)
 }
 
 // Get returns one import.

@@ -212,6 +212,7 @@ type Query struct {
 	// those still being retried).
 	Failed   bool
 	From, To time.Time // queued at or after From, before To; zero: open
+	Oldest   bool      // first queued first; newest first otherwise
 	Offset   int       // the messages before it are skipped (a list's later pages)
 	Limit    int       // 200 when 0; at most MaxMessages
 }
@@ -219,7 +220,7 @@ type Query struct {
 // MaxMessages is the most messages one call returns (an export asks for it).
 const MaxMessages = 10000
 
-// Find lists the messages q selects, newest first.
+// Find lists the messages q selects, newest first unless q.Oldest.
 func (q *Queue) Find(ctx context.Context, f Query) ([]Message, error) {
 	if f.Limit <= 0 || f.Limit > MaxMessages {
 		f.Limit = 200
@@ -234,7 +235,7 @@ func (q *Queue) Find(ctx context.Context, f Query) ([]Message, error) {
 		w.Cond("last_error <> ''")
 	}
 	return store.Collect(ctx, q.st, scanMsg, "messages", `SELECT `+msgCols+` FROM outbox WHERE `+w.String()+
-		` ORDER BY created_at DESC, id LIMIT `+fmt.Sprint(f.Limit)+` OFFSET `+fmt.Sprint(max(f.Offset, 0)), w.Args...)
+		` ORDER BY `+map[bool]string{false: "created_at DESC, id DESC", true: "created_at, id"}[f.Oldest]+` LIMIT `+fmt.Sprint(f.Limit)+` OFFSET `+fmt.Sprint(max(f.Offset, 0)), w.Args...)
 }
 
 // Counts counts messages by status, for /metrics.

@@ -193,6 +193,9 @@ func TestImportsListAndExport(t *testing.T) {
 		if _, page := e.do(a, "GET", "/imports?by=cli:root", nil, nil); strings.Contains(page, "Sổ khai sinh 2025.csv") || !strings.Contains(page, "so-cu.xlsx") {
 			t.Errorf("the command line's imports list the page's")
 		}
+		if _, page := e.do(a, "GET", "/imports?order=oldest", nil, nil); strings.Index(page, "Sổ khai sinh 2025.csv") > strings.Index(page, "so-cu.xlsx") {
+			t.Errorf("oldest first does not start with the page's import")
+		}
 		if _, page := e.do(a, "GET", "/imports?status=failed", nil, nil); strings.Contains(page, `id="job-`) {
 			t.Errorf("failed imports listed")
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -33,11 +34,12 @@ func (s *Server) importsPage(w http.ResponseWriter, r *http.Request) error {
 func importQuery(r *http.Request) (legacy.ImportQuery, error) {
 	q := r.URL.Query()
 	from, to, err := period(q)
-	out := legacy.ImportQuery{Status: q.Get("status"), By: q.Get("by"), From: from, To: to}
+	oldest, oerr := oldestFirst(q)
+	out := legacy.ImportQuery{Status: q.Get("status"), By: q.Get("by"), From: from, To: to, Oldest: oldest}
 	if out.Status != "" && !slices.Contains(legacy.ImportStatuses, out.Status) {
 		return out, invalidFields(map[string]string{"status": "import.bad_status"})
 	}
-	return out, err
+	return out, cmp.Or(err, oerr)
 }
 
 // renderImports shows the form, a preview when there is one, and a page of the imports list.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"sort"
@@ -88,20 +89,33 @@ func period(q url.Values) (from, to time.Time, err error) {
 	return from, to, err
 }
 
+// oldestFirst reads ?order= of a list that runs newest first: "oldest" turns it round; anything
+// but that, "newest" or nothing is an error on its field.
+func oldestFirst(q url.Values) (bool, error) {
+	switch q.Get("order") {
+	case "", "newest":
+		return false, nil
+	case "oldest":
+		return true, nil
+	}
+	return false, invalidFields(map[string]string{"order": "dossier.bad_order"})
+}
+
 // documentQuery reads the documents list's filters: office, status, kind, period, order. A
 // signer's list, and its export, start with what awaits signature; "all" is every status.
 func documentQuery(r *http.Request) (issuing.Query, error) {
 	q := r.URL.Query()
 	from, to, err := period(q)
+	oldest, oerr := oldestFirst(q)
 	out := issuing.Query{Office: q.Get("office"), Status: q.Get("status"), Kind: q.Get("kind"), RecordID: q.Get("record"),
-		From: from, To: to, Oldest: q.Get("order") == "oldest"}
+		From: from, To: to, Oldest: oldest}
 	if p, _ := principalOf(r); out.Status == "" && p.Can(auth.SignDocuments) {
 		out.Status = issuing.StatusIssued
 	}
 	if out.Status == "all" {
 		out.Status = ""
 	}
-	return out, err
+	return out, cmp.Or(err, oerr)
 }
 
 // documentKind is a kind of document a list can be filtered by, with its title.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -57,11 +58,12 @@ func (s *Server) messages(r *http.Request, status string, offset, limit int) ([]
 	}
 	q := r.URL.Query()
 	from, to, err := period(q)
-	if err != nil {
+	oldest, oerr := oldestFirst(q)
+	if err := cmp.Or(err, oerr); err != nil {
 		return nil, err
 	}
 	f := outbox.Query{Office: q.Get("office"), Status: status, Failed: failed, RecordID: q.Get("record"), Agency: q.Get("agency"),
-		From: from, To: to, Offset: offset, Limit: limit}
+		From: from, To: to, Oldest: oldest, Offset: offset, Limit: limit}
 	if scope := p.Scope(); scope != "" {
 		if f.Office != "" && f.Office != scope {
 			return nil, notFoundErr // another commune's list does not exist for this user
@@ -214,7 +216,7 @@ func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "outbox.html", map[string]any{"Messages": ms, "Status": status, "CanRetry": p.Can(auth.WriteRecords),
 		"Paused": paused, "OfficeName": s.officeName, "Offices": s.communes(), "Scoped": p.Scope() != "",
-		"Office": q.Get("office"), "Agency": q.Get("agency"), "From": q.Get("from"), "To": q.Get("to"),
+		"Office": q.Get("office"), "Agency": q.Get("agency"), "Order": q.Get("order"), "From": q.Get("from"), "To": q.Get("to"),
 		"Pager": newPager(r, "/outbox", page, more), "ExportXLSX": exportURL(r, "/export/outbox", "xlsx"), "ExportCSV": exportURL(r, "/export/outbox", "csv"),
 		"Statuses": []string{outbox.MsgDead, "failed", outbox.MsgPending, outbox.MsgDelivered}})
 	return nil

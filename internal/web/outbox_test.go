@@ -169,6 +169,21 @@ func TestOutboxPages(t *testing.T) {
 		if n := strings.Count(body, `href="/records/r0`); n != 2 || !strings.Contains(body, `/records/r00"`) || !strings.Contains(body, `/records/r01"`) {
 			t.Errorf("the refused requests listed: %d", n)
 		}
+		firstListed := func(path string) string {
+			t.Helper()
+			_, body := e.do(c, "GET", path, nil, nil)
+			m := regexp.MustCompile(`href="/records/(r\d\d)"`).FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("%s lists nothing", path)
+			}
+			return m[1]
+		}
+		if a, b := firstListed("/outbox?status=pending"), firstListed("/outbox?status=pending&order=oldest"); a != "r56" || b != "r00" {
+			t.Errorf("newest first starts with %s, oldest first with %s", a, b)
+		}
+		if resp, _ := e.do(c, "GET", "/outbox?order=sideways", nil, nil); resp.StatusCode != 400 {
+			t.Errorf("an unknown order: %d", resp.StatusCode)
+		}
 		_, api := e.api(auth.Officer, "GET", "/api/v1/outbox?status=pending&page=1", "")
 		if items := api["items"].([]any); len(items) != 57 || api["more"] != false {
 			t.Errorf("the API's first page: %d items, more %v", len(items), api["more"])
