@@ -21,6 +21,7 @@ import (
 	"tuphap/internal/account"
 	"tuphap/internal/civil"
 	"tuphap/internal/registration"
+	"tuphap/internal/store"
 	"tuphap/internal/synth"
 )
 
@@ -49,6 +50,18 @@ type benchResult struct {
 	ServerRSSMB   float64 `json:"server_peak_rss_mb"`
 	ServerProcess bool    `json:"server_own_process"`
 	DBSizeMB      float64 `json:"db_size_mb"`
+	// Sizes are the bytes per entry of each table and index of the entries once loaded (the
+	// tables of the registers: records, their names and versions, the register books).
+	Sizes []benchSize `json:"bytes_per_entry"`
+}
+
+// benchSize is what one table or index of the registers costs each entry.
+type benchSize struct {
+	Name     string  `json:"name"`
+	Table    string  `json:"table"`
+	Index    bool    `json:"index"`
+	MB       float64 `json:"mb"`
+	PerEntry float64 `json:"bytes"`
 }
 
 type benchFlags struct {
@@ -112,6 +125,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	res.ImportRSSMB = peakRSS("self")
+	if res.Sizes, err = registerSizes(ctx, st, res.Records); err != nil {
+		return err
+	}
 
 	// 2. The server, on loopback.
 	srv, err := startBenchServer(ctx, st, reg, f, stderr)
@@ -309,8 +325,33 @@ func printBench(w io.Writer, res benchResult) {
 	fmt.Fprintf(w, "  duplicate check                              p99 %6.2f ms\n", res.DupP99)
 	fmt.Fprintf(w, "  server peak RSS          %8.0f MB (%s)\n", res.ServerRSSMB, where)
 	fmt.Fprintf(w, "  database size            %8.0f MB\n", res.DBSizeMB)
+	fmt.Fprintf(w, "  after the load, bytes per entry:\n")
+	for _, z := range res.Sizes {
+		kind := "table"
+		if z.Index {
+			kind = "index of " + z.Table
+		}
+		fmt.Fprintf(w, "    %-34s %-26s %9.1f MB %6.0f B\n", z.Name, kind, z.MB, z.PerEntry)
+	}
 	line, _ := json.Marshal(res)
 	fmt.Fprintln(w, string(line))
+}
+
+// registerSizes is what the registers' tables and indexes take per entry, largest first.
+func registerSizes(ctx context.Context, st *store.Store, entries int) ([]benchSize, error) {
+	all, err := st.Sizes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []benchSize
+	for _, o := range all {
+		switch o.Table {
+		case "records", "record_names", "record_versions", "registers":
+			out = append(out, benchSize{Name: o.Name, Table: o.Table, Index: o.Index, MB: float64(o.Bytes) / (1 << 20),
+				PerEntry: float64(o.Bytes) / float64(max(entries, 1))})
+		}
+	}
+	return out, nil
 }
 
 // spread weights the communes for the synthetic generator, which picks uniformly from its list:

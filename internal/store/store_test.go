@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -279,4 +280,45 @@ func TestServersShareOneDatabase(t *testing.T) {
 	if got, err := a.VerifyAudit(ctx); err != nil || got < n {
 		t.Errorf("audit chain: %d entries checked: %v", got, err)
 	}
+}
+
+// Sizes names each table and index with its table and the room it takes; rows written make
+// their table and its indexes grow.
+func TestSizes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		size := func(name string) store.ObjectSize {
+			t.Helper()
+			all, err := s.Sizes(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range all {
+				if o.Name == name {
+					return o
+				}
+			}
+			t.Fatalf("%s is not in %+v", name, all)
+			return store.ObjectSize{}
+		}
+		before := size("login_attempts")
+		err := s.Write(ctx, func(tx *store.Tx) error {
+			for i := range 2000 {
+				if _, err := tx.Exec(`INSERT INTO login_attempts (username, address, failures, last_at) VALUES ($1, '10.0.0.1', 1, '2026-11-30')`,
+					fmt.Sprintf("%s-%04d", strings.Repeat("x", 100), i)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := size("login_attempts")
+		if after.Index || after.Table != "login_attempts" || after.Bytes <= before.Bytes || after.Bytes < 200_000 {
+			t.Errorf("the table: %+v, before %+v", after, before)
+		}
+		if idx := size("outbox_due"); !idx.Index || idx.Table != "outbox" || idx.Bytes <= 0 {
+			t.Errorf("an index: %+v", idx)
+		}
+	})
 }
