@@ -404,5 +404,14 @@ func TestLoginThrottle(t *testing.T) {
 				t.Fatalf("login %d from a busy address: %v", i, err)
 			}
 		}
+		// Failures past the longest lock count for nothing and are deleted: the spray's rows go.
+		c.t = c.t.Add(2 * auth.LockMax)
+		if _, _, err := svc.Login(ctx, "dao", "sai", audit.Actor{IP: "192.0.2.77"}, ""); !fault.Is(err, fault.Unauthorized) {
+			t.Fatalf("a late failure: %v", err)
+		}
+		var rows int
+		if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM login_attempts`).Scan(&rows); err != nil || rows != 2 {
+			t.Errorf("%d login-failure rows kept, want the last failure's 2 (%v)", rows, err)
+		}
 	})
 }

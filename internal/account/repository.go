@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"tuphap/internal/audit"
@@ -20,6 +21,27 @@ import (
 type repo struct {
 	st     *store.Store
 	tokens tokenCache
+	// pruned is when the forgiven login failures were last deleted (the store's clock, Unix
+	// nanoseconds).
+	pruned atomic.Int64
+}
+
+// pruneEvery is how often the login failures older than auth.LockMax are deleted: they count for
+// nothing, and a spray of names would otherwise leave its rows for good.
+const pruneEvery = 10 * time.Minute
+
+// pruneLoginTries deletes the forgiven failures, at most once every pruneEvery per process.
+func (r *repo) pruneLoginTries(ctx context.Context, now time.Time) error {
+	last := r.pruned.Load()
+	if now.UnixNano()-last < int64(pruneEvery) || !r.pruned.CompareAndSwap(last, now.UnixNano()) {
+		return nil
+	}
+	return r.st.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(`DELETE FROM login_attempts WHERE last_at < $1`, store.Time(now.Add(-auth.LockMax))); err != nil {
+			return fmt.Errorf("account: prune login tries: %w", err)
+		}
+		return nil
+	})
 }
 
 // syncOffices makes sure every office exists with its current name. It runs at start: offices
@@ -390,6 +412,9 @@ func (r *repo) revokeToken(ctx context.Context, u auth.User, id string, by audit
 // neither is locked; it says how long to wait otherwise. The count is taken before the password
 // is checked (compare and set, retried), so that tries at once cannot exceed it.
 func (r *repo) takeLoginTry(ctx context.Context, name, address string) (wait time.Duration, err error) {
+	if err := r.pruneLoginTries(ctx, r.st.Now()); err != nil {
+		return 0, err
+	}
 	for _, k := range []struct {
 		name string
 		free int
