@@ -193,8 +193,8 @@ func (postgres) open(dsn string) (*sql.DB, *sql.DB, error) {
 // unavailable: see Unavailable (engine.go). Only a server out of reach counts: a refused
 // password or a missing database is a configuration fault (500, logged as an error), and a
 // client that hung up is not the database's doing. database/sql hands a connection cut
-// mid-query up as a bare io.ErrUnexpectedEOF, which counts; a request body cut short gives the
-// same error and is then answered 503 too (its client is gone).
+// mid-query up as a bare io.ErrUnexpectedEOF, which counts (a request body cut short gives the
+// same error: the web edge marks those as the request's before they get here).
 func unavailable(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false

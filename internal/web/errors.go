@@ -54,6 +54,10 @@ func (s *Server) describe(r *http.Request, err error) (int, string, string, map[
 	if errors.As(err, &tooBig) {
 		return http.StatusRequestEntityTooLarge, "too_large", i18n.T(lang, "error.too_large", tooBig.Limit/1024), nil
 	}
+	var cut *bodyError
+	if errors.As(err, &cut) {
+		return http.StatusBadRequest, "bad_body", i18n.T(lang, "error.bad_body"), nil
+	}
 	kind := fault.KindOf(err)
 	if kind == fault.Internal && store.Unavailable(err) {
 		// Not a bug: the database is restarting or failing over. A load balancer and a client

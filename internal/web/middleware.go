@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -163,10 +165,30 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		if r.Method == http.MethodPost && r.URL.Path == "/imports" {
 			limit = s.cfg.MaxUpload // registers are large files
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		r.Body = bodyReader{http.MaxBytesReader(w, r.Body, limit)}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// bodyReader marks the failures of reading a request's body (a client that hung up mid-upload)
+// as the request's, so that they are not taken for the database's: a connection cut under
+// database/sql gives the same bare io.ErrUnexpectedEOF.
+type bodyReader struct{ io.ReadCloser }
+
+func (b bodyReader) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	var tooBig *http.MaxBytesError
+	if err != nil && err != io.EOF && !errors.As(err, &tooBig) {
+		err = &bodyError{err}
+	}
+	return n, err
+}
+
+// bodyError is a request body that could not be read to its end.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return "request body: " + e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
 
 func (s *Server) secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

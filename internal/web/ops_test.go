@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"bufio"
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -255,5 +257,26 @@ func TestBookWidthsHaveStyles(t *testing.T) {
 				t.Errorf("%s: no style for a column of %d%%", k, w)
 			}
 		}
+	}
+}
+
+// A body cut short (the client's connection half-closed mid-request) is the request's fault: 400
+// with a message, not the 503 of a database out of reach.
+func TestCutBodyIsBadRequest(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	conn, err := net.Dial("tcp", e.srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/v1/births HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"office\": \"21", e.tokens[auth.Officer])
+	conn.(*net.TCPConn).CloseWrite()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 400 || !strings.Contains(string(body), "không trọn vẹn") {
+		t.Errorf("a cut body: %d %s", resp.StatusCode, body)
 	}
 }
