@@ -315,6 +315,12 @@ func (db *Records) SearchRecords(ctx context.Context, q civil.Query) ([]RecordSu
 	return out, total, nil
 }
 
+// ExportRecords lists up to limit entries a search finds, in its order, in one pass: an export
+// read page by page would read the rows before each page again, its name steps from the start.
+func (db *Records) ExportRecords(ctx context.Context, q civil.Query, limit int) ([]RecordSummary, error) {
+	return db.searchPage(ctx, searchSQL(q), q.Name != "", limit, 0)
+}
+
 // countRecords counts a search's matches up to MaxCount+1 ("more than MaxCount").
 func (db *Records) countRecords(ctx context.Context, b *search) (int, error) {
 	count := func(where string) (int, error) {

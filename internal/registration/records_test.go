@@ -144,6 +144,28 @@ func TestSearchTotals(t *testing.T) {
 			if err != nil || total != tt.total || len(items) != min(20, tt.total) {
 				t.Errorf("%+v: %d found, %d listed, %v; want %d", tt.q, total, len(items), err, tt.total)
 			}
+			// An export lists in one pass what the pages list one after the other.
+			var paged []string
+			for q := tt.q; ; q.Offset += q.Limit {
+				page, _, err := s.SearchRecords(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, it := range page {
+					paged = append(paged, it.ID)
+				}
+				if len(page) < q.Limit {
+					break
+				}
+			}
+			all, err := s.ExportRecords(ctx, tt.q, registration.MaxExport)
+			var exported []string
+			for _, it := range all {
+				exported = append(exported, it.ID)
+			}
+			if err != nil || fmt.Sprint(exported) != fmt.Sprint(paged) {
+				t.Errorf("%+v: the export lists %d, the pages %d (%v)", tt.q, len(exported), len(paged), err)
+			}
 		}
 	})
 }

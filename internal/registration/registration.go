@@ -402,18 +402,10 @@ func (s *Service) Export(ctx context.Context, p auth.Principal, by audit.Actor, 
 		return nil, err
 	}
 	q = fromText(p, text, q)
-	var out []RecordSummary
-	for q.Offset, q.Limit = 0, 200; len(out) < MaxExport; q.Offset += q.Limit {
-		page, _, err := s.records.SearchRecords(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(page) < q.Limit {
-			break
-		}
+	out, err := s.records.ExportRecords(ctx, q, MaxExport)
+	if err != nil {
+		return nil, err
 	}
-	out = out[:min(len(out), MaxExport)]
 	if err := s.Store.Audit(ctx, by.Entry("record.export", "records", fmt.Sprintf("q=%q office=%q kind=%q rows=%d", text, q.Office, q.Kind, len(out)))); err != nil {
 		return nil, err
 	}
