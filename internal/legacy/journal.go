@@ -196,7 +196,7 @@ func (j *Journal) Find(ctx context.Context, q ImportQuery) ([]Import, error) {
 		w.Eq("status", q.Status)
 	}
 	return store.Collect(ctx, j.st, scanImport, "imports", `SELECT `+importCols+` FROM imports WHERE `+w.String()+
-		` ORDER BY `+map[bool]string{false: "started_at DESC, id DESC", true: "started_at, id"}[q.Oldest]+` LIMIT `+fmt.Sprint(q.Limit)+` OFFSET `+fmt.Sprint(max(q.Offset, 0)), w.Args...)
+		store.Chronological("started_at", q.Oldest, q.Offset, q.Limit), w.Args...)
 }
 
 // Get returns one import.

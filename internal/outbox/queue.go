@@ -235,7 +235,7 @@ func (q *Queue) Find(ctx context.Context, f Query) ([]Message, error) {
 		w.Cond("last_error <> ''")
 	}
 	return store.Collect(ctx, q.st, scanMsg, "messages", `SELECT `+msgCols+` FROM outbox WHERE `+w.String()+
-		` ORDER BY `+map[bool]string{false: "created_at DESC, id DESC", true: "created_at, id"}[f.Oldest]+` LIMIT `+fmt.Sprint(f.Limit)+` OFFSET `+fmt.Sprint(max(f.Offset, 0)), w.Args...)
+		store.Chronological("created_at", f.Oldest, f.Offset, f.Limit), w.Args...)
 }
 
 // Counts counts messages by status, for /metrics.

@@ -188,6 +188,17 @@ func (w *Where) Range(col string, from, to time.Time) {
 // Cond adds a condition as written, its values placed with w.Args.Add.
 func (w *Where) Cond(cond string) { w.conds = append(w.conds, cond) }
 
+// Chronological is the tail of a list in the order of its time column col, newest first or,
+// when oldest, oldest first (ties by id, so that pages neither repeat nor skip a row), cut to
+// the page that offset and limit say.
+func Chronological(col string, oldest bool, offset, limit int) string {
+	order := col + " DESC, id DESC"
+	if oldest {
+		order = col + ", id"
+	}
+	return fmt.Sprintf(" ORDER BY %s LIMIT %d OFFSET %d", order, limit, max(offset, 0))
+}
+
 // String is the clause without the WHERE keyword ("1 = 1" when nothing is set).
 func (w *Where) String() string {
 	if len(w.conds) == 0 {
