@@ -107,7 +107,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	// The import is on the imports page too, as one started there would be.
 	journal := legacy.NewJournal(st)
-	imp := legacy.Import{File: filepath.Base(path), By: cli().Username}
+	imp := legacy.Import{File: filepath.Base(path), By: cli().Username, Total: rd.Rows}
 	if rd.Encoding != "" {
 		imp.Encoding, imp.Separator = rd.Encoding, legacy.SeparatorName(rd.Separator)
 	}

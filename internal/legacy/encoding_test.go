@@ -3,6 +3,7 @@ package legacy
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -307,5 +308,68 @@ func TestWorkbookYearsAndOldDates(t *testing.T) {
 	}
 	if _, rej, _ := rd.Next(); rej == nil || !strings.Contains(rej.Reason, "child.date_of_birth") {
 		t.Errorf("a child's birth as the number 2010 must be refused, not read as a day of 1905: %+v", rej)
+	}
+}
+
+// The rows of a file are known before it is read, for the import page's progress bar: a CSV's
+// lines counted (with or without a last line break), a workbook's from its sheet's dimension; a
+// stream that cannot be read twice says it does not know.
+func TestRowsKnownBeforeReading(t *testing.T) {
+	reg, today := units.MustLoad(), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	head := "kind,office,number,year,registered_on,full_name,sex,date_of_birth,place_of_birth,ethnicity,nationality,mother_name,requester_name,requester_relation"
+	row := "khai sinh,21025,%d,2010,05/03/2010,Nguyễn Thị Đào,nữ,01/02/2010,Trạm y tế,Kinh,Việt Nam,Trần Thị Lan,Trần Thị Lan,mẹ"
+	var lines []string
+	for i := range 3 {
+		lines = append(lines, fmt.Sprintf(row, i+1))
+	}
+	text := head + "\n" + strings.Join(lines, "\n")
+	for name, c := range map[string]struct {
+		r    func() io.Reader
+		rows int
+	}{
+		"with a last break":    {func() io.Reader { return strings.NewReader(text + "\n") }, 3},
+		"without a last break": {func() io.Reader { return strings.NewReader(text) }, 3},
+		"a stream":             {func() io.Reader { return io.MultiReader(strings.NewReader(text)) }, 0},
+	} {
+		rd, err := Open("so.csv", c.r(), Mapping{}, reg, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rd.Rows != c.rows {
+			t.Errorf("%s: %d rows, want %d", name, rd.Rows, c.rows)
+		}
+		// Counting leaves the file where it was: every row is still read.
+		n := 0
+		for {
+			_, _, err := rd.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+		if n != 3 {
+			t.Errorf("%s: %d rows read after counting", name, n)
+		}
+	}
+	f := excelize.NewFile()
+	sheet := f.GetSheetName(0)
+	for i, l := range append([]string{head}, lines...) {
+		cells := []any{}
+		for _, c := range strings.Split(l, ",") {
+			cells = append(cells, c)
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		f.SetSheetRow(sheet, cell, &cells)
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	rd, err := Open("so.xlsx", &b, Mapping{}, reg, today)
+	if err != nil || rd.Rows != 3 {
+		t.Errorf("a workbook: %d rows (%v)", rd.Rows, err)
 	}
 }

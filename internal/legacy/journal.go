@@ -19,7 +19,10 @@ type Import struct {
 	By   string // the user's name, or "cli"
 	// Encoding and Separator are what a CSV file was read with ("" for a workbook).
 	Encoding, Separator string
-	Status              string
+	// Total is the rows the file was found to hold before reading (Reader.Rows), 0 when not
+	// known: the end of the page's progress bar.
+	Total  int
+	Status string
 	Progress
 	Updated, Finished time.Time
 }
@@ -103,12 +106,12 @@ func (j *Journal) Track(ctx context.Context, id string, run func(report io.Write
 	return p, err
 }
 
-const importCols = `id, file_name, by_user, encoding, separator, status, read_rows, inserted, skipped, rejected, error,
+const importCols = `id, file_name, by_user, encoding, separator, total_rows, status, read_rows, inserted, skipped, rejected, error,
 	started_at, updated_at, finished_at`
 
 func scanImport(row store.Scanner) (Import, error) {
 	var m Import
-	err := row.Scan(&m.ID, &m.File, &m.By, &m.Encoding, &m.Separator, &m.Status, &m.Read, &m.Inserted, &m.Skipped, &m.Rejected,
+	err := row.Scan(&m.ID, &m.File, &m.By, &m.Encoding, &m.Separator, &m.Total, &m.Status, &m.Read, &m.Inserted, &m.Skipped, &m.Rejected,
 		&m.Error, store.ScanTime(&m.Started), store.ScanTime(&m.Updated), store.ScanTime(&m.Finished))
 	if m.Status == ImportRunning && time.Since(m.Updated) > StaleAfter {
 		m.Status = ImportStopped
@@ -117,13 +120,21 @@ func scanImport(row store.Scanner) (Import, error) {
 	return m, err
 }
 
+// Percent is how far a running import has read, 0–100, when its total is known.
+func (m Import) Percent() int {
+	if m.Total <= 0 {
+		return 0
+	}
+	return min(100, m.Read*100/m.Total)
+}
+
 // Begin records an import that starts now and returns it with its id.
 func (j *Journal) Begin(ctx context.Context, m Import) (Import, error) {
 	m.ID, m.Status, m.Progress = store.NewID(), ImportRunning, Progress{Started: time.Now()}
 	m.Updated = m.Started
 	err := j.st.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`INSERT INTO imports (`+importCols+`, report) VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 0, 0, '', $7, $7, NULL, '')`,
-			m.ID, m.File, m.By, m.Encoding, m.Separator, m.Status, store.Time(m.Started))
+		_, err := tx.Exec(`INSERT INTO imports (`+importCols+`, report) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, 0, 0, '', $8, $8, NULL, '')`,
+			m.ID, m.File, m.By, m.Encoding, m.Separator, m.Total, m.Status, store.Time(m.Started))
 		return err
 	})
 	if err != nil {

@@ -23,7 +23,7 @@ func TestJournal(t *testing.T) {
 		j.Beat = 5 * time.Millisecond
 		begin := func(file, by string) legacy.Import {
 			t.Helper()
-			m, err := j.Begin(ctx, legacy.Import{File: file, By: by, Encoding: "tcvn3", Separator: legacy.SeparatorName(';')})
+			m, err := j.Begin(ctx, legacy.Import{File: file, By: by, Encoding: "tcvn3", Separator: legacy.SeparatorName(';'), Total: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -50,7 +50,7 @@ func TestJournal(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if got.Read == 5 && got.Status == legacy.ImportRunning && !got.Done {
+					if got.Read == 5 && got.Total == 10 && got.Percent() == 50 && got.Status == legacy.ImportRunning && !got.Done {
 						break
 					}
 					if time.Now().After(deadline) {

@@ -89,6 +89,9 @@ type Reader struct {
 	// Encoding and Separator are what a CSV file was read with (found, or as asked).
 	Encoding  string
 	Separator rune
+	// Rows is how many rows the file holds besides its heading, as far as can be told before
+	// reading them (a progress bar's end); 0 when it cannot.
+	Rows int
 
 	csv    rows
 	index  map[string]int
@@ -186,10 +189,34 @@ func NewXLSXReader(r io.Reader, m Mapping, reg *units.Registry, today time.Time)
 		return nil, err
 	}
 	rd.serialDates = true
+	rd.Rows = sheetRows(f, sheets[0])
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		rd.date1904 = *props.Date1904 // workbooks from old Macs count days from 1904
 	}
 	return rd, nil
+}
+
+// sheetRows is how many rows a sheet holds below its heading: from the dimension that Excel and
+// LibreOffice write ("A1:N200"), else (a workbook from a library that leaves it at "A1") by
+// walking the sheet once.
+func sheetRows(f *excelize.File, sheet string) int {
+	if dim, err := f.GetSheetDimension(sheet); err == nil {
+		if _, last, found := strings.Cut(dim, ":"); found {
+			if _, row, err := excelize.CellNameToCoordinates(last); err == nil && row > 1 {
+				return row - 1
+			}
+		}
+	}
+	it, err := f.Rows(sheet)
+	if err != nil {
+		return 0
+	}
+	defer it.Close()
+	n := 0
+	for it.Next() {
+		n++
+	}
+	return max(n-1, 0)
 }
 
 func newReader(c rows, m Mapping, reg *units.Registry, today time.Time) (*Reader, error) {

@@ -1,6 +1,7 @@
 package legacy
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -37,11 +38,53 @@ func (p Progress) Rate() float64 {
 }
 
 // Open picks the reader by the file's name: .xlsx (first sheet) or CSV.
+// A CSV file that can be read twice (a file on disk) has its lines counted first, for Rows.
 func Open(name string, r io.Reader, m Mapping, reg *units.Registry, today time.Time) (*Reader, error) {
 	if strings.HasSuffix(strings.ToLower(name), ".xlsx") {
 		return NewXLSXReader(r, m, reg, today)
 	}
-	return NewReader(r, m, reg, today)
+	lines := -1
+	if f, ok := r.(io.ReadSeeker); ok {
+		n, err := countLines(f)
+		if err != nil {
+			return nil, err
+		}
+		lines = n
+	}
+	rd, err := NewReader(r, m, reg, today)
+	if err == nil && lines > 0 {
+		rd.Rows = lines - 1 // the heading; a cell holding a line break makes this an estimate
+	}
+	return rd, err
+}
+
+// countLines counts the lines of f (a last line without its break included) and goes back to
+// where f was.
+func countLines(f io.ReadSeeker) (int, error) {
+	start, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, err
+	}
+	buf := make([]byte, 64<<10)
+	n, last := 0, byte('\n')
+	for {
+		k, err := f.Read(buf)
+		n += bytes.Count(buf[:k], []byte{'\n'})
+		if k > 0 {
+			last = buf[k-1]
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	if last != '\n' {
+		n++
+	}
+	_, err = f.Seek(start, io.SeekStart)
+	return n, err
 }
 
 // Run imports every row: valid entries in batches through a bulk loader (which writes one batch

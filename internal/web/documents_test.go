@@ -151,7 +151,7 @@ func TestImportPage(t *testing.T) {
 				break
 			}
 		}
-		if !strings.Contains(frag, `<td class="import-inserted">1</td>`) || !strings.Contains(frag, `<td class="import-rejected">1`) {
+		if !strings.Contains(frag, `<td class="import-read">2 / 2</td>`) || !strings.Contains(frag, `<td class="import-inserted">1</td>`) || !strings.Contains(frag, `<td class="import-rejected">1`) {
 			t.Fatalf("progress: %s", frag)
 		}
 		_, report := e.do(a, "GET", "/imports/"+id+"/report.csv", nil, nil)
@@ -248,6 +248,9 @@ func TestImportStopsAtShutdown(t *testing.T) {
 	}
 	_, page := e.do(a, "GET", "/imports", nil, nil)
 	id := jobID(t, page)
+	if !strings.Contains(page, `<progress max="100" value="`) || !strings.Contains(page, " / 20000</td>") {
+		t.Error("the running import shows no progress bar against its 20,000 rows")
+	}
 	_, _ = e.do(a, "GET", "/imports/"+id+"/report.csv", nil, nil) // read while it is written
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()

@@ -150,7 +150,7 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	by := actorOf(r)
-	imp := legacy.Import{File: u.name, By: by.Username}
+	imp := legacy.Import{File: u.name, By: by.Username, Total: u.rd.Rows}
 	if u.rd.Encoding != "" {
 		imp.Encoding, imp.Separator = u.rd.Encoding, legacy.SeparatorName(u.rd.Separator)
 	}
