@@ -332,14 +332,25 @@ func (db *Records) countRecords(ctx context.Context, b *search) (int, error) {
 	if over || err != nil {
 		return MaxCount + 1, err
 	}
-	// A rarer name is counted across both orders and the other names, each entry once.
-	total, err := count(b.where(b.nameAny()))
-	if err == nil && b.name != "" && total <= MaxCount {
-		var more int
-		more, err = count(b.wherePlain(b.nameOther() + " AND NOT " + b.nameAny()))
-		total += more
+	if b.name == "" {
+		return count(b.where(""))
 	}
-	return total, err
+	// A rarer name is counted across both orders and the other names, each entry once, each
+	// part by itself: an OR of the two orders made PostgreSQL visit every match's row to count
+	// it (50 ms alone, hundreds under load, at a million entries), where the family-first part,
+	// nearly all of a count, is read from a name index alone.
+	total := 0
+	for _, part := range []string{b.nameFull(), b.nameGiven() + " AND NOT " + b.nameFull()} {
+		n, err := count(b.where(part))
+		if err != nil {
+			return 0, err
+		}
+		if total += n; total > MaxCount {
+			return MaxCount + 1, nil
+		}
+	}
+	more, err := count(b.wherePlain(b.nameOther() + " AND NOT " + b.nameAny()))
+	return min(total+more, MaxCount+1), err
 }
 
 // pastCap tells whether a search matches more than MaxCount entries within the family-first

@@ -89,10 +89,12 @@ func (s *Store) WithoutIndexes(ctx context.Context, table string, fn func() erro
 		s.checkpointAll(ctx)
 	}
 	// PostgreSQL plans by statistics that a bulk load leaves stale until autovacuum comes round:
-	// without them an ID lookup walked the date index backwards through every entry.
+	// without them an ID lookup walked the date index backwards through every entry. And its
+	// index-only scans read the entries' rows too until a VACUUM has marked their pages all
+	// visible: counting a name's thousand matches visited a thousand rows (40 ms instead of 1).
 	if s.dialect.name() == "postgres" {
-		if _, err := s.w.ExecContext(context.WithoutCancel(ctx), `ANALYZE `+table); err != nil {
-			return errors.Join(ferr, fmt.Errorf("store: analyze: %w", err))
+		if _, err := s.w.ExecContext(context.WithoutCancel(ctx), `VACUUM (ANALYZE) `+table); err != nil {
+			return errors.Join(ferr, fmt.Errorf("store: vacuum: %w", err))
 		}
 	}
 	return ferr
