@@ -107,7 +107,9 @@ type AuditFilter struct {
 	Object   string
 	Office   string
 	From, To time.Time // entries at or after From, before To; zero: open
-	Before   int64     // entries with seq below this (paging); 0 = newest
+	Before   int64     // entries with seq below this (paging newest first); 0 = newest
+	After    int64     // entries with seq above this (paging oldest first); 0 = from the first
+	Oldest   bool      // oldest first; newest first otherwise
 	Limit    int
 }
 
@@ -122,7 +124,7 @@ func scanAudit(row interface{ Scan(...any) error }) (audit.Entry, error) {
 	return e, err
 }
 
-// AuditEntries lists entries newest first.
+// AuditEntries lists entries newest first, or oldest first.
 func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry, error) {
 	if f.Limit <= 0 || f.Limit > MaxAuditPage {
 		f.Limit = 100
@@ -136,8 +138,9 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry,
 	}
 	return collect(ctx, s, scanAudit, "audit list", `SELECT `+auditCols+` FROM audit_log
 		WHERE ($1 = '' OR username = $1) AND ($2 = '' OR action LIKE $2 || '%') AND ($3 = '' OR object = $3) AND ($4 = 0 OR seq < $4)
-		AND ($6 = '' OR office = $6) AND ($7 = '' OR at >= $7) AND ($8 = '' OR at < $8)
-		ORDER BY seq DESC LIMIT $5`, f.Username, f.Action, f.Object, f.Before, f.Limit, f.Office, bound(f.From), bound(f.To))
+		AND ($6 = '' OR office = $6) AND ($7 = '' OR at >= $7) AND ($8 = '' OR at < $8) AND ($9 = 0 OR seq > $9)
+		ORDER BY seq `+map[bool]string{false: "DESC", true: "ASC"}[f.Oldest]+` LIMIT $5`,
+		f.Username, f.Action, f.Object, f.Before, f.Limit, f.Office, bound(f.From), bound(f.To), f.After)
 }
 
 // VerifyAudit walks the whole log in order and checks the chain and the head, and holds it to

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"time"
@@ -42,10 +43,12 @@ func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request) error {
 func auditFilter(r *http.Request) (auditlog.Filter, error) {
 	q := r.URL.Query()
 	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
 	limit, _ := strconv.Atoi(q.Get("limit"))
 	from, to, err := period(q)
+	oldest, oerr := oldestFirst(q)
 	return auditlog.Filter{Username: q.Get("username"), Action: q.Get("action"), Object: q.Get("object"), Office: q.Get("office"),
-		From: from, To: to, Before: before, Limit: limit}, err
+		From: from, To: to, Before: before, After: after, Oldest: oldest, Limit: limit}, cmp.Or(err, oerr)
 }
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
@@ -58,14 +61,16 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var older int64
-	if n := len(entries); n > 0 && entries[n-1].Seq > 1 {
-		older = entries[n-1].Seq
+	// The next page starts after the last entry shown: below it newest first, above it oldest
+	// first (sequence numbers, not offsets: entries written meanwhile move nothing).
+	next := ""
+	if n := len(entries); n > 0 && (f.Oldest || entries[n-1].Seq > 1) {
+		q := r.URL.Query()
+		key := map[bool]string{false: "before", true: "after"}[f.Oldest]
+		q.Set(key, strconv.FormatInt(entries[n-1].Seq, 10))
+		next = "/audit?" + q.Encode()
 	}
-	q := r.URL.Query()
-	q.Del("before")
-	q.Set("before", strconv.FormatInt(older, 10))
-	s.render(w, r, http.StatusOK, "audit.html", map[string]any{"Entries": entries, "Filter": f, "Older": older, "OlderURL": "/audit?" + q.Encode(),
+	s.render(w, r, http.StatusOK, "audit.html", map[string]any{"Entries": entries, "Filter": f, "NextURL": next,
 		"From": r.URL.Query().Get("from"), "To": r.URL.Query().Get("to"), "Offices": s.offices,
 		"ExportXLSX": exportURL(r, "/export/audit", "xlsx"), "ExportCSV": exportURL(r, "/export/audit", "csv")})
 	return nil

@@ -677,6 +677,32 @@ func TestAuditFiltersAndExport(t *testing.T) {
 		if resp, _ := e.do(e.login("canbo"), "GET", "/export/audit?format=csv", nil, nil); resp.StatusCode != 403 {
 			t.Errorf("an officer exports the log: %d", resp.StatusCode)
 		}
+		// Oldest first: the chain from its first entry, the next page after the last one shown.
+		if rows := csvOf("order=oldest"); len(rows) < 3 || rows[0][0] != "1" || rows[1][0] != "2" {
+			t.Errorf("the export oldest first starts %q", rows[:min(len(rows), 2)])
+		}
+		seqs := func(path string) (first, last, next string) {
+			t.Helper()
+			_, page := e.do(c, "GET", path, nil, nil)
+			cells := regexp.MustCompile(`<tr><td>(\d+)</td>`).FindAllStringSubmatch(page, -1)
+			if len(cells) == 0 {
+				t.Fatalf("%s lists nothing", path)
+			}
+			if m := regexp.MustCompile(`<a href="([^"]+)" id="audit-older">`).FindStringSubmatch(page); m != nil {
+				next = strings.ReplaceAll(m[1], "&amp;", "&")
+			}
+			return cells[0][1], cells[len(cells)-1][1], next
+		}
+		first, last, next := seqs("/audit?order=oldest&limit=2")
+		if first != "1" || last != "2" || !strings.Contains(next, "after=2") {
+			t.Errorf("oldest first: %s…%s, next %q", first, last, next)
+		}
+		if first, _, _ := seqs(next); first != "3" {
+			t.Errorf("the next page oldest first starts at %s", first)
+		}
+		if first, _, next := seqs("/audit?limit=2"); first == "1" || !strings.Contains(next, "before=") {
+			t.Errorf("newest first starts at %s, next %q", first, next)
+		}
 	})
 }
 
