@@ -114,28 +114,30 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if imp, err = journal.Begin(ctx, imp); err != nil {
 		return err
 	}
-	var p legacy.Progress
-	run := func() error {
-		var err error
-		p, err = journal.Track(ctx, imp.ID, func(report io.Writer, progress func(legacy.Progress)) (legacy.Progress, error) {
-			return legacy.Run(ctx, registration.New(st), rd, path, *batch, cli(), io.MultiWriter(rf, report), func(p legacy.Progress) {
+	// The journal's outcome comes after the indexes are built again (minutes at ten million
+	// entries), so that the list says "done" once the entries can be found.
+	p, err := journal.Track(ctx, imp.ID, func(report io.Writer, progress func(legacy.Progress)) (legacy.Progress, error) {
+		var p legacy.Progress
+		load := func() error {
+			var err error
+			p, err = legacy.Run(ctx, registration.New(st), rd, path, *batch, cli(), io.MultiWriter(rf, report), func(p legacy.Progress) {
 				progress(p)
 				show(p)
 			})
-		})
-		return err
-	}
-	if *fast {
+			return err
+		}
+		if !*fast {
+			err := load()
+			return p, err
+		}
 		// The indexes are built again even when the import is stopped.
-		err = st.WithoutIndexes(context.WithoutCancel(ctx), "records", func() error {
-			err := run()
-			// Minutes at ten million entries, with nothing else to show.
+		err := st.WithoutIndexes(context.WithoutCancel(ctx), "records", func() error {
+			err := load()
 			fmt.Fprintln(stderr, "import: building the search indexes and writing them into the database file…")
 			return err
 		})
-	} else {
-		err = run()
-	}
+		return p, err
+	})
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stdout, "%s: stopped after %d rows: %d imported, %d already there, %d rejected (see %s)\n", path, p.Read, p.Inserted, p.Skipped, p.Rejected, reportPath)
 		return fmt.Errorf("import stopped; run the same command again to go on (the entries already in are skipped)")

@@ -30,18 +30,30 @@ type repo struct {
 // nothing, and a spray of names would otherwise leave its rows for good.
 const pruneEvery = 10 * time.Minute
 
-// pruneLoginTries deletes the forgiven failures, at most once every pruneEvery per process.
-func (r *repo) pruneLoginTries(ctx context.Context, now time.Time) error {
+// pruneLoginTries deletes the forgiven failures, at most once every pruneEvery per process, a
+// thousand rows a write and ten writes a time, so that the login it runs in neither waits long
+// nor holds the writer from registrations after a large spray; what is left goes next time. It
+// never fails the login: a failure is tried again at the next prune.
+func (r *repo) pruneLoginTries(ctx context.Context, now time.Time) {
 	last := r.pruned.Load()
 	if now.UnixNano()-last < int64(pruneEvery) || !r.pruned.CompareAndSwap(last, now.UnixNano()) {
-		return nil
+		return
 	}
-	return r.st.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(`DELETE FROM login_attempts WHERE last_at < $1`, store.Time(now.Add(-auth.LockMax))); err != nil {
-			return fmt.Errorf("account: prune login tries: %w", err)
+	for range 10 {
+		var n int64
+		err := r.st.Write(ctx, func(tx *store.Tx) error {
+			res, err := tx.Exec(`DELETE FROM login_attempts WHERE (username, address) IN
+				(SELECT username, address FROM login_attempts WHERE last_at < $1 LIMIT 1000)`, store.Time(now.Add(-auth.LockMax)))
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		if err != nil || n < 1000 {
+			return
 		}
-		return nil
-	})
+	}
 }
 
 // syncOffices makes sure every office exists with its current name. It runs at start: offices
@@ -412,9 +424,7 @@ func (r *repo) revokeToken(ctx context.Context, u auth.User, id string, by audit
 // neither is locked; it says how long to wait otherwise. The count is taken before the password
 // is checked (compare and set, retried), so that tries at once cannot exceed it.
 func (r *repo) takeLoginTry(ctx context.Context, name, address string) (wait time.Duration, err error) {
-	if err := r.pruneLoginTries(ctx, r.st.Now()); err != nil {
-		return 0, err
-	}
+	r.pruneLoginTries(ctx, r.st.Now())
 	for _, k := range []struct {
 		name string
 		free int

@@ -80,7 +80,7 @@ func TestLoadRecords(t *testing.T) {
 		if err := demo.LoadDossiers(ctx, st, []string{"21025"}, 10); err != nil {
 			t.Fatal(err)
 		}
-		if open, _ := desk.Dossiers(ctx, leader, reception.Query{List: reception.AllOpen, Office: "21025"}); len(open) != 10 {
+		if open, _ := desk.Dossiers(ctx, leader, audit.System, reception.Query{List: reception.AllOpen, Office: "21025"}); len(open) != 10 {
 			t.Fatalf("%d open dossiers", len(open))
 		}
 		if _, err := st.VerifyAudit(ctx); err != nil {

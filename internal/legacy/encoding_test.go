@@ -330,6 +330,14 @@ func TestRowsKnownBeforeReading(t *testing.T) {
 		"with a last break":    {func() io.Reader { return strings.NewReader(text + "\n") }, 3},
 		"without a last break": {func() io.Reader { return strings.NewReader(text) }, 3},
 		"a stream":             {func() io.Reader { return io.MultiReader(strings.NewReader(text)) }, 0},
+		"a pipe": {func() io.Reader {
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			go func() { io.WriteString(pw, text); pw.Close() }()
+			return pr // an *os.File that cannot seek
+		}, 0},
 	} {
 		rd, err := Open("so.csv", c.r(), Mapping{}, reg, today)
 		if err != nil {

@@ -59,11 +59,12 @@ func Open(name string, r io.Reader, m Mapping, reg *units.Registry, today time.T
 }
 
 // countLines counts the lines of f (a last line without its break included) and goes back to
-// where f was.
+// where f was; -1 when f cannot go back: a pipe (`tuphap import /dev/stdin`) is an *os.File
+// that cannot seek, and is read as it comes.
 func countLines(f io.ReadSeeker) (int, error) {
 	start, err := f.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return 0, err
+		return -1, nil
 	}
 	buf := make([]byte, 64<<10)
 	n, last := 0, byte('\n')

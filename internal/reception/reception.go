@@ -290,9 +290,14 @@ type Query struct {
 }
 
 // Dossiers lists the dossiers q selects within the caller's jurisdiction, at most q.Limit
-// (ListLimit when 0).
-func (s *Service) Dossiers(ctx context.Context, p auth.Principal, q Query) ([]dossier.Dossier, error) {
-	return s.dossiers(ctx, p, q)
+// (ListLimit when 0). A search for a person (q.Who) is audited, as a search of the registers is:
+// it finds someone's dossiers by name or phone.
+func (s *Service) Dossiers(ctx context.Context, p auth.Principal, by audit.Actor, q Query) ([]dossier.Dossier, error) {
+	ds, err := s.dossiers(ctx, p, q)
+	if err != nil || strings.TrimSpace(q.Who) == "" {
+		return ds, err
+	}
+	return ds, s.store.Audit(ctx, by.Entry("dossier.search", "dossiers", fmt.Sprintf("who=%q list=%s rows=%d", q.Who, q.List, len(ds))))
 }
 
 // Export is a whole list for a spreadsheet, up to MaxExport, audited once: it holds the
@@ -333,11 +338,16 @@ func (s *Service) dossiers(ctx context.Context, p auth.Principal, q Query) ([]do
 		}
 	}
 	who := strings.TrimSpace(q.Who)
-	if code, ok := dossier.NormalizeCode(who); ok && strings.ContainsAny(who, "-0123456789") && !strings.ContainsAny(who, " \t") {
+	code, isCode := dossier.NormalizeCode(who)
+	digits := phoneDigits(who)
+	switch {
+	case isCode && strings.ContainsAny(who, "-0123456789") && !strings.ContainsAny(who, " \t"):
+		// A receipt code names one dossier: it is found whatever its status and list.
 		f.Code = code
-	} else if digits := phoneDigits(who); len(digits) >= 6 && len(digits)*2 > len(who) {
+		return s.repo.list(ctx, f)
+	case len(digits) >= 6 && len(digits)*2 > len(who):
 		f.Phone = digits
-	} else {
+	default:
 		f.Applicant = vntext.Fold(who)
 	}
 	w := s.window()

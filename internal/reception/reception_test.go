@@ -150,9 +150,9 @@ func TestListsAndRate(t *testing.T) {
 			}
 			return m
 		}
-		today, _ := svc.Dossiers(ctx, officer, reception.Query{List: reception.DueToday})
-		over, _ := svc.Dossiers(ctx, officer, reception.Query{List: reception.Overdue})
-		near, _ := svc.Dossiers(ctx, leader, reception.Query{List: reception.NearDue})
+		today, _ := svc.Dossiers(ctx, officer, by, reception.Query{List: reception.DueToday})
+		over, _ := svc.Dossiers(ctx, officer, by, reception.Query{List: reception.Overdue})
+		near, _ := svc.Dossiers(ctx, leader, by, reception.Query{List: reception.NearDue})
 		if m := ids(today); len(m) != 2 || !m[a.Code] || !m[b.Code] {
 			t.Errorf("due today: %v", m)
 		}
@@ -162,7 +162,7 @@ func TestListsAndRate(t *testing.T) {
 		if m := ids(near); len(m) != 2 || m[cc.Code] {
 			t.Errorf("near due (by end of Tuesday): %v", m)
 		}
-		if got, _ := svc.Dossiers(ctx, officer2, reception.Query{List: reception.AllOpen}); len(got) != 0 {
+		if got, _ := svc.Dossiers(ctx, officer2, by, reception.Query{List: reception.AllOpen}); len(got) != 0 {
 			t.Errorf("other commune sees %d", len(got))
 		}
 		// The home page's counts, in one query, agree with the lists.
@@ -367,7 +367,7 @@ func TestListFilters(t *testing.T) {
 		c.t = at("2026-03-09 09:00")
 		names := func(q reception.Query) string {
 			t.Helper()
-			ds, err := svc.Dossiers(ctx, officer, q)
+			ds, err := svc.Dossiers(ctx, officer, by, q)
 			if err != nil {
 				t.Fatalf("%+v: %v", q, err)
 			}
@@ -391,6 +391,7 @@ func TestListFilters(t *testing.T) {
 			{reception.Query{List: reception.Every, Who: "0905123456"}, "Nguyễn Thị Đào"},
 			{reception.Query{List: reception.Every, Who: "0914 555 666"}, "Trần Văn Bình"}, // stored as +84
 			{reception.Query{List: reception.Every, Who: strings.ToLower(dao.Code)}, "Nguyễn Thị Đào"},
+			{reception.Query{Who: binh.Code}, "Trần Văn Bình"}, // a code finds its dossier whatever the list: this one is settled
 			{reception.Query{List: reception.Every, Procedure: "GH"}, "Trần Văn Bình, Nguyễn Văn Đạo"},
 			{reception.Query{List: reception.Every, From: at("2026-03-03 00:00"), To: at("2026-03-05 00:00")}, "Trần Văn Bình, Nguyễn Văn Đạo"},
 		} {
@@ -398,11 +399,16 @@ func TestListFilters(t *testing.T) {
 				t.Errorf("%+v: %s, want %s", c.q, got, c.want)
 			}
 		}
-		if got, _ := svc.Dossiers(ctx, officer2, reception.Query{List: reception.Every, Who: dao.Code}); len(got) != 0 {
+		if got, _ := svc.Dossiers(ctx, officer2, by, reception.Query{List: reception.Every, Who: dao.Code}); len(got) != 0 {
 			t.Error("another commune finds the dossier by its code")
 		}
+		// A search for a person is audited (with what was asked), a plain list is not: six above
+		// and the other commune's.
+		if es, err := st.AuditEntries(ctx, store.AuditFilter{Action: "dossier.search"}); err != nil || len(es) != 7 || !strings.Contains(es[0].Detail, `who=`) {
+			t.Errorf("dossier searches audited: %d %v", len(es), err)
+		}
 		for _, q := range []reception.Query{{List: "lost"}, {Procedure: "XYZ"}} {
-			if _, err := svc.Dossiers(ctx, officer, q); !fault.Is(err, fault.Invalid) {
+			if _, err := svc.Dossiers(ctx, officer, by, q); !fault.Is(err, fault.Invalid) {
 				t.Errorf("%+v: %v", q, err)
 			}
 		}

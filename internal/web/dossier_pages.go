@@ -43,7 +43,7 @@ func (s *Server) dossiersPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := pageOf(r)
 	q.Offset, q.Limit = (page-1)*listPageSize, listPageSize+1
-	ds, err := s.desk.Dossiers(r.Context(), p, q)
+	ds, err := s.desk.Dossiers(r.Context(), p, actorOf(r), q)
 	if err != nil {
 		return err
 	}

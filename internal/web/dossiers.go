@@ -65,7 +65,7 @@ func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := pageOf(r)
 	q.Offset, q.Limit = (page-1)*reception.ListLimit, reception.ListLimit+1
-	ds, err := s.desk.Dossiers(r.Context(), p, q)
+	ds, err := s.desk.Dossiers(r.Context(), p, actorOf(r), q)
 	if err != nil {
 		return err
 	}

@@ -37,14 +37,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if overdue, err = s.desk.Dossiers(ctx, p, reception.Query{List: reception.Overdue, Limit: 5}); err != nil {
+		if overdue, err = s.desk.Dossiers(ctx, p, actorOf(r), reception.Query{List: reception.Overdue, Limit: 5}); err != nil {
 			return err
 		}
 		queue = append(queue,
 			queueItem{Key: "home.q_overdue", Count: n.Overdue, Href: "/dossiers?list=overdue", Alert: n.Overdue > 0},
 			queueItem{Key: "home.q_today", Count: n.DueToday, Href: "/dossiers?list=today"},
 			queueItem{Key: "home.q_near", Count: n.NearDue, Href: "/dossiers?list=near"},
-			queueItem{Key: "home.q_waiting", Count: n.Waiting, Href: "/dossiers?list=open"})
+			queueItem{Key: "home.q_waiting", Count: n.Waiting, Href: "/dossiers?list=waiting"})
 		for _, st := range []string{issuing.StatusIssued, issuing.StatusReplaced} {
 			n, err := s.issuer.Count(ctx, p, st, issuing.ListLimit)
 			if err != nil {

@@ -40,11 +40,18 @@ func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// auditPage is how many entries a page of the log shows unless asked for more (up to
+// auditlog.PageLimit).
+const auditPage = 100
+
 func auditFilter(r *http.Request) (auditlog.Filter, error) {
 	q := r.URL.Query()
 	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
 	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
 	limit, _ := strconv.Atoi(q.Get("limit"))
+	if limit <= 0 || limit > auditlog.PageLimit {
+		limit = auditPage
+	}
 	from, to, err := period(q)
 	oldest, oerr := oldestFirst(q)
 	return auditlog.Filter{Username: q.Get("username"), Action: q.Get("action"), Object: q.Get("object"), Office: q.Get("office"),
@@ -64,7 +71,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	// The next page starts after the last entry shown: below it newest first, above it oldest
 	// first (sequence numbers, not offsets: entries written meanwhile move nothing).
 	next := ""
-	if n := len(entries); n > 0 && (f.Oldest || entries[n-1].Seq > 1) {
+	if n := len(entries); n == f.Limit && (f.Oldest || entries[n-1].Seq > 1) {
 		q := r.URL.Query()
 		key := map[bool]string{false: "before", true: "after"}[f.Oldest]
 		q.Set(key, strconv.FormatInt(entries[n-1].Seq, 10))

@@ -602,7 +602,7 @@ func TestHomeIsAWorkQueue(t *testing.T) {
 		}
 		officer := queue("canbo")
 		for what, want := range map[string]string{"hồ sơ quá hạn": "1 /dossiers?list=overdue", "văn bản chờ ký số": "1 /documents?status=issued",
-			"yêu cầu liên thông bị từ chối, cần xử lý": "0 /outbox?status=dead", "hồ sơ chờ người dân bổ sung": "0 /dossiers?list=open"} {
+			"yêu cầu liên thông bị từ chối, cần xử lý": "0 /outbox?status=dead", "hồ sơ chờ người dân bổ sung": "0 /dossiers?list=waiting"} {
 			if officer[what] != want {
 				t.Errorf("officer's %q: %q, want %q (queue %v)", what, officer[what], want, officer)
 			}
@@ -702,6 +702,9 @@ func TestAuditFiltersAndExport(t *testing.T) {
 		}
 		if first, _, next := seqs("/audit?limit=2"); first == "1" || !strings.Contains(next, "before=") {
 			t.Errorf("newest first starts at %s, next %q", first, next)
+		}
+		if _, _, next := seqs("/audit?order=oldest&limit=500"); next != "" {
+			t.Errorf("the last page oldest first links to %q", next)
 		}
 	})
 }
