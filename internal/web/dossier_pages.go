@@ -47,14 +47,14 @@ func (s *Server) dossiersPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	more := len(ds) > listPageSize
+	ds, more := cut(ds, listPageSize)
 	type row struct {
 		D     dossier.Dossier
 		Class string
 		Proc  string
 	}
 	var rows []row
-	for _, d := range ds[:min(len(ds), listPageSize)] {
+	for _, d := range ds {
 		proc, _ := dossier.ProcedureByCode(d.Procedure)
 		rows = append(rows, row{d, s.dueClass(d), procName(langOf(r), proc)})
 	}

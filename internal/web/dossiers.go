@@ -69,11 +69,12 @@ func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	ds, more := cut(ds, reception.ListLimit)
 	items := []dossierJSON{}
-	for _, d := range ds[:min(len(ds), reception.ListLimit)] {
+	for _, d := range ds {
 		items = append(items, s.toDossierJSON(d, nil))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": len(items), "page": page, "more": len(ds) > reception.ListLimit})
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": len(items), "page": page, "more": more})
 	return nil
 }
 

@@ -54,9 +54,9 @@ func (s *Server) renderImports(w http.ResponseWriter, r *http.Request, preview m
 	if err != nil {
 		return err
 	}
-	more := len(jobs) > listPageSize
+	jobs, more := cut(jobs, listPageSize)
 	v := r.URL.Query()
-	s.render(w, r, http.StatusOK, "imports.html", map[string]any{"Jobs": jobs[:min(len(jobs), listPageSize)], "Fields": legacy.Fields,
+	s.render(w, r, http.StatusOK, "imports.html", map[string]any{"Jobs": jobs, "Fields": legacy.Fields,
 		"Encodings": legacy.Encodings, "Preview": preview, "Statuses": legacy.ImportStatuses, "Q": q,
 		"From": v.Get("from"), "To": v.Get("to"), "Pager": newPager(r, "/imports", page, more),
 		"ExportXLSX": exportURL(r, "/export/imports", "xlsx"), "ExportCSV": exportURL(r, "/export/imports", "csv")})

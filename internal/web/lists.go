@@ -25,6 +25,12 @@ type pager struct {
 	Prev, Next string
 }
 
+// cut is a page of a list that was read with one row more than the page holds: the rows to
+// show, and whether a later page has any.
+func cut[T any](rows []T, size int) ([]T, bool) {
+	return rows[:min(len(rows), size)], len(rows) > size
+}
+
 // pageOf reads ?page=; a bad or missing one is the first.
 func pageOf(r *http.Request) int {
 	n, err := strconv.Atoi(r.URL.Query().Get("page"))

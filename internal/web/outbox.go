@@ -95,9 +95,9 @@ func (s *Server) apiOutbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	more := len(ms) > outboxPageSize
+	ms, more := cut(ms, outboxPageSize)
 	items := []messageJSON{}
-	for _, m := range ms[:min(len(ms), outboxPageSize)] {
+	for _, m := range ms {
 		items = append(items, toMessageJSON(m))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": len(items), "page": page, "more": more})
@@ -206,8 +206,7 @@ func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	more := len(ms) > listPageSize
-	ms = ms[:min(len(ms), listPageSize)]
+	ms, more := cut(ms, listPageSize)
 	p, _ := principalOf(r)
 	q := r.URL.Query()
 	paused, err := s.queue.Paused(r.Context())
