@@ -157,13 +157,8 @@ func (r repo) bySHA(ctx context.Context, sum string) (Document, error) {
 // there are more.
 func (r repo) find(ctx context.Context, q Query) ([]Document, error) {
 	w := q.where()
-	order := "issued_at DESC, id DESC"
-	if q.Oldest {
-		order = "issued_at, id"
-	}
 	return store.Collect(ctx, r.st, func(row store.Scanner) (Document, error) { return scanDoc(row, false) }, "documents",
-		`SELECT `+docCols+` FROM documents WHERE `+w.String()+` ORDER BY `+order+
-			fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit+1, q.Offset), w.Args...)
+		`SELECT `+docCols+` FROM documents WHERE `+w.String()+store.Chronological("issued_at", q.Oldest, q.Offset, q.Limit+1), w.Args...)
 }
 
 // count counts the documents q selects, up to q.Limit: a home page's count stops there.
