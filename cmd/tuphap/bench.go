@@ -190,7 +190,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		dup = append(dup, ms(time.Since(t0)))
 	}
 	res.DupP99 = pct(dup, 99)
-	res.DBSizeMB = dbSize(f.db)
+	res.DBSizeMB = dbSize(ctx, st, f.db)
 	srv.stop()
 	if f.floor {
 		if err := benchFloor(ctx, st, f, stdout); err != nil {
@@ -472,11 +472,15 @@ func peakRSS(pid string) float64 {
 	return 0
 }
 
-func dbSize(dsn string) float64 {
-	if strings.HasPrefix(dsn, "postgres") {
-		return 0
-	}
+// dbSize is the room the store takes: SQLite's files, or PostgreSQL's database.
+func dbSize(ctx context.Context, st *store.Store, dsn string) float64 {
 	var total int64
+	if strings.HasPrefix(dsn, "postgres") {
+		if err := st.QueryRow(ctx, `SELECT pg_database_size(current_database())`).Scan(&total); err != nil {
+			return 0
+		}
+		return float64(total) / (1 << 20)
+	}
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		if fi, err := os.Stat(dsn + suffix); err == nil {
 			total += fi.Size()

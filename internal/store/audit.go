@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"tuphap/internal/audit"
@@ -33,24 +34,80 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) erro
 
 // insertAudit stamps e (its Seq and PrevHash set), hashes it and stores it; it returns the hash.
 func (s *Store) insertAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) (string, error) {
-	// Microsecond precision: that is what is stored, and the hash must match what is read back.
-	e.At = s.Now().UTC().Truncate(time.Microsecond)
-	e.Hash = audit.ComputeHash(e)
-	if _, err := s.exec(ctx, tx, `INSERT INTO audit_log (seq, at, user_id, username, office, action, object, detail, ip, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, e.Seq, ts(e.At), e.UserID, e.Username, e.Office, e.Action,
-		e.Object, e.Detail, e.IP, e.PrevHash, e.Hash); err != nil {
-		return "", fmt.Errorf("store: audit append: %w", err)
+	e = s.stamp(e)
+	if err := s.insertAudits(ctx, tx, []audit.Entry{e}); err != nil {
+		return "", err
 	}
 	return e.Hash, nil
+}
+
+// stamp sets e's time and hash (its Seq and PrevHash set). Microsecond precision: that is what
+// is stored, and the hash must match what is read back.
+func (s *Store) stamp(e audit.Entry) audit.Entry {
+	e.At = s.Now().UTC().Truncate(time.Microsecond)
+	e.Hash = audit.ComputeHash(e)
+	return e
+}
+
+// auditBatch bounds one multi-row insert: 11 parameters a row stay far below both engines'
+// limits, and the statement texts cached (one per size) stay few.
+const auditBatch = 64
+
+// insertAudits stores stamped entries, up to auditBatch in one statement.
+func (s *Store) insertAudits(ctx context.Context, tx *sql.Tx, es []audit.Entry) error {
+	for len(es) > 0 {
+		n := min(len(es), auditBatch)
+		args := make([]any, 0, n*11)
+		for _, e := range es[:n] {
+			args = append(args, e.Seq, ts(e.At), e.UserID, e.Username, e.Office, e.Action, e.Object, e.Detail, e.IP, e.PrevHash, e.Hash)
+		}
+		if _, err := s.exec(ctx, tx, s.auditInsert(n), args...); err != nil {
+			return fmt.Errorf("store: audit append: %w", err)
+		}
+		es = es[n:]
+	}
+	return nil
+}
+
+// auditInsert is the text of an insert of n audit entries, built once per n.
+func (s *Store) auditInsert(n int) string {
+	if q, ok := s.bulkText.Load(n); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO audit_log (seq, at, user_id, username, office, action, object, detail, ip, prev_hash, hash) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(")
+		for j := range 11 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "$%d", i*11+j+1)
+		}
+		b.WriteString(")")
+	}
+	s.bulkText.Store(n, b.String())
+	return b.String()
 }
 
 // groupHead is the audit head as a group commit carries it (group.go): read (and locked) once
 // when the group first appends, written back once before it commits, so that no other process
 // can move the head meanwhile. Only the committer goroutine touches it.
+//
+// While the group runs without savepoints (group.go), its entries are chained and hashed at once
+// but kept in pending, and flushHead stores them in a few multi-row inserts: a search's member
+// writes nothing but its entry, and on PostgreSQL an insert each was a round trip each, which
+// kept the committer busy. A member that fails then undoes the whole run, pending included, and
+// the group runs again with savepoints, where each entry is inserted as it comes.
 type groupHead struct {
 	active, loaded, dirty bool
+	deferred              bool // keep entries in pending until flushHead
 	seq                   int64
 	hash                  string
+	pending               []audit.Entry
 }
 
 func (s *Store) appendAuditGrouped(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
@@ -61,6 +118,12 @@ func (s *Store) appendAuditGrouped(ctx context.Context, tx *sql.Tx, e audit.Entr
 		}
 	}
 	e.Seq, e.PrevHash = h.seq+1, h.hash
+	if h.deferred {
+		e = s.stamp(e)
+		h.pending = append(h.pending, e)
+		h.seq, h.hash, h.dirty = e.Seq, e.Hash, true
+		return nil
+	}
 	hash, err := s.insertAudit(ctx, tx, e)
 	if err != nil {
 		return err
@@ -73,20 +136,20 @@ func (s *Store) appendAuditGrouped(ctx context.Context, tx *sql.Tx, e audit.Entr
 // row lock on PostgreSQL (SQLite's write lock is held already), so that another server's group
 // cannot read the same head meanwhile.
 func (s *Store) loadHead(ctx context.Context, tx *sql.Tx) error {
-	if _, err := s.exec(ctx, tx, `UPDATE audit_head SET seq = seq WHERE id = 1`); err != nil {
-		return fmt.Errorf("store: audit head: %w", err)
-	}
-	if err := s.queryRow(ctx, tx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&s.head.seq, &s.head.hash); err != nil {
+	if err := s.queryRow(ctx, tx, `UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash`).Scan(&s.head.seq, &s.head.hash); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
 	s.head.loaded = true
 	return nil
 }
 
-// flushHead writes the group's audit head back, before its commit.
+// flushHead stores the group's pending entries and writes its audit head back, before its commit.
 func (s *Store) flushHead(tx *sql.Tx) error {
 	if !s.head.dirty {
 		return nil
+	}
+	if err := s.insertAudits(context.Background(), tx, s.head.pending); err != nil {
+		return err
 	}
 	if _, err := s.exec(context.Background(), tx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, s.head.seq, s.head.hash); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)

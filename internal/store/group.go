@@ -154,8 +154,8 @@ func (s *Store) runGroup(batch []*groupTx, errs []error, isolate bool) ([]error,
 	if err != nil {
 		return fail(fmt.Errorf("store: begin: %w", err))
 	}
-	s.head = groupHead{active: true}
-	defer func() { s.head = groupHead{} }()
+	s.head = groupHead{active: true, deferred: !isolate, pending: s.head.pending[:0]}
+	defer func() { s.head = groupHead{pending: s.head.pending[:0]} }()
 	if s.dialect.name() == "postgres" {
 		// Several servers' groups: each takes the audit head first, before any row a member
 		// locks. Taken at a member's first audit entry instead, one group would hold a register
@@ -208,6 +208,9 @@ func (s *Store) runGroup(batch []*groupTx, errs []error, isolate bool) ([]error,
 	}
 	if err := s.flushHead(tx); err != nil {
 		_ = tx.Rollback()
+		if !isolate { // an entry that the database refuses: find its member with savepoints
+			return errs, false
+		}
 		return fail(err)
 	}
 	began := time.Now()

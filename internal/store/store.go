@@ -32,7 +32,7 @@ type Store struct {
 	stmts sync.Map
 	// readStmts is the same for the readers' pool.
 	readStmts sync.Map
-	// bulkText keeps the text of generated multi-row inserts by size.
+	// bulkText keeps the text of the audit log's multi-row inserts by size.
 	bulkText  sync.Map
 	readCount atomic.Int64
 	// group feeds the committer (group.go) and pause lets the checkpointer hold it between

@@ -76,6 +76,65 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 }
 
 // Appends from many goroutines must form one unbroken chain on both engines.
+// A group stores its members' audit entries together just before it commits. An entry that the
+// database refuses there must fail its own member only: the group runs again with each member
+// apart, and the others' entries and rows are kept, in one chain.
+func TestGroupAuditEntryRefusedAtTheEnd(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		for _, q := range []string{
+			`CREATE TABLE g (k INTEGER PRIMARY KEY)`,
+			// Each object once: the second member to name one is refused by the audit log.
+			`CREATE UNIQUE INDEX audit_test_once ON audit_log (object) WHERE action = 'test.once'`,
+		} {
+			if err := s.ExecForTest(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const n, objects = 300, 200
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = s.Write(ctx, func(tx *store.Tx) error {
+					if _, err := tx.Exec(`INSERT INTO g (k) VALUES ($1)`, i); err != nil {
+						return err
+					}
+					if err := tx.Audit(admin.Entry("test.other", fmt.Sprint(i), "")); err != nil {
+						return err
+					}
+					return tx.Audit(admin.Entry("test.once", fmt.Sprint(i%objects), ""))
+				})
+			}()
+		}
+		wg.Wait()
+		failed := 0
+		for i, err := range errs {
+			var rows int
+			if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM g WHERE k = $1`, i).Scan(&rows); err != nil {
+				t.Fatal(err)
+			}
+			if err != nil {
+				failed++
+			}
+			if (err == nil) != (rows == 1) {
+				t.Errorf("member %d: err %v, %d rows", i, err, rows)
+			}
+		}
+		if failed != n-objects {
+			t.Errorf("%d members failed, want %d (those naming an object a second time)", failed, n-objects)
+		}
+		var entries int
+		if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action LIKE 'test.%'`).Scan(&entries); err != nil || entries != 2*objects {
+			t.Errorf("%d entries (%v), want %d: a refused member's entries are undone, the others' kept", entries, err, 2*objects)
+		}
+		if got, err := s.VerifyAudit(ctx); err != nil || got < 2*objects {
+			t.Errorf("audit chain: %d entries checked: %v", got, err)
+		}
+	})
+}
+
 func TestAuditConcurrentAppends(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		var wg sync.WaitGroup
