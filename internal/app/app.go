@@ -55,6 +55,9 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	}
 	s := &Services{Store: st, Units: reg, Accounts: account.New(st), Registration: registration.New(st),
 		Outbox: outbox.NewQueue(st), Auditlog: auditlog.New(st), Imports: legacy.NewJournal(st)}
+	if err := s.Registration.FillParties(ctx); err != nil {
+		return nil, err
+	}
 	var err error
 	if s.Reception, err = reception.New(ctx, st); err != nil {
 		return nil, err

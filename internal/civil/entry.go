@@ -27,6 +27,9 @@ type Entry interface {
 	Facts() (Facts, bool)
 	// Search is what finds the entry in the register's search index.
 	Search() Search
+	// Parties are the people the entry concerns by role besides its subject's index columns
+	// (a marriage's husband and wife), indexed for other entries' checks.
+	Parties() []Party
 	// Keep carries over from the version before an amendment what an amendment cannot change
 	// (a death's link to the birth entry).
 	Keep(before Entry)

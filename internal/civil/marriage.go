@@ -16,6 +16,9 @@ type Spouse struct {
 	Nationality string `json:"nationality,omitempty"`
 	Residence   string `json:"residence,omitempty"`
 	PersonalID  string `json:"personal_id,omitempty"`
+	// Papers is the identity paper shown when there is no personal ID: a passport's kind and
+	// number for a foreigner (Decree 123/2015 art. 2.1).
+	Papers string `json:"papers,omitempty"`
 }
 
 // Marriage is a marriage registration (đăng ký kết hôn, Law 60/2014 art. 17–18). The register
@@ -62,7 +65,20 @@ func (a MarriageAge) OldEnough(born, day time.Time, min int) bool {
 	if a.EnteringTheAge {
 		min--
 	}
-	return !born.AddDate(min, 0, 0).After(day)
+	return !Anniversary(born, min).After(day)
+}
+
+// Anniversary is the day someone born on born completes years. Born on 29 February, it is 28
+// February in a common year: a period of years ends on the matching day of its last year, and
+// where that month has no such day, on the month's last day (Civil Code 2015 art. 148.3–4).
+// Go's AddDate would carry it to 1 March.
+func Anniversary(born time.Time, years int) time.Time {
+	y := born.Year() + years
+	d := time.Date(y, born.Month(), born.Day(), 0, 0, 0, 0, time.UTC)
+	if d.Month() != born.Month() {
+		d = time.Date(y, born.Month()+1, 0, 0, 0, 0, 0, time.UTC) // the month's last day
+	}
+	return d
 }
 
 // Normalize tidies a marriage as typed.
@@ -70,6 +86,7 @@ func (m *Marriage) Normalize() {
 	for _, s := range []*Spouse{&m.Husband, &m.Wife} {
 		s.FullName = vntext.Clean(s.FullName)
 		s.PersonalID = strings.TrimSpace(s.PersonalID)
+		s.Papers = strings.Join(strings.Fields(s.Papers), " ")
 		listed(&s.Ethnicity, &s.Nationality)
 	}
 }
@@ -81,6 +98,15 @@ func ValidateMarriage(m *Marriage, registeredOn string, today time.Time) error {
 	c := checker{v: &v, today: today}
 	reg := c.date("registered_on", registeredOn, true)
 	rule := MarriageAgeOn(reg)
+	// Art. 8.2: both personal IDs saying one sex is a marriage the law does not recognise; said
+	// first, so that the side whose ID does not fit reads this rather than a wrong ID.
+	if hs, ws := sexOfID(m.Husband.PersonalID), sexOfID(m.Wife.PersonalID); hs != "" && hs == ws {
+		side := "wife."
+		if hs == Female {
+			side = "husband."
+		}
+		v.Add(side+"personal_id", "civil.same_sex_marriage")
+	}
 	for _, side := range []struct {
 		prefix string
 		s      Spouse
@@ -96,6 +122,19 @@ func ValidateMarriage(m *Marriage, registeredOn string, today time.Time) error {
 		c.ethnicity(side.prefix+"ethnicity", side.s.Ethnicity, false)
 		c.nationality(side.prefix+"nationality", side.s.Nationality, false)
 		c.optional(side.prefix+"residence", side.s.Residence)
+		c.optional(side.prefix+"papers", side.s.Papers)
+	}
+	return v.Err()
+}
+
+// IdentityProblems are the parties of a marriage registered at the desk who show no identity:
+// each presents a personal ID or an identity paper (Decree 123/2015 art. 2.1; Law 60/2014
+// art. 18.1: both parties come in person). Legacy registers, which may hold neither, are not
+// held to it.
+func (m *Marriage) IdentityProblems() error {
+	var v fault.Validation
+	for prefix, s := range map[string]Spouse{"husband.": m.Husband, "wife.": m.Wife} {
+		v.Check(s.PersonalID != "" || strings.TrimSpace(s.Papers) != "", prefix+"personal_id", "civil.identity_required")
 	}
 	return v.Err()
 }

@@ -52,6 +52,7 @@ type bulkChunkArgs struct {
 	recArgs []any
 	ver     [][]any // each row's version values, by position in the chunk
 	names   [][]any // each row's other names (record_names values), by position
+	parties [][]any // each row's parties (record_parties values), by position
 }
 
 // PrepareBulk does the part of BulkInsert that needs no database. It gives entries without an
@@ -61,7 +62,8 @@ func (db *Records) PrepareBulk(rs []civil.Record, by audit.Actor) (*BulkBatch, e
 	b := &BulkBatch{registers: bookHighs(rs)}
 	for start := 0; start < len(rs); start += bulkChunk {
 		part := rs[start:min(start+bulkChunk, len(rs))]
-		c := bulkChunkArgs{recArgs: make([]any, 0, len(part)*recordValues), ver: make([][]any, len(part)), names: make([][]any, len(part))}
+		c := bulkChunkArgs{recArgs: make([]any, 0, len(part)*recordValues), ver: make([][]any, len(part)), names: make([][]any, len(part)),
+			parties: make([][]any, len(part))}
 		for i := range part {
 			r := &part[i]
 			if r.ID == "" {
@@ -76,7 +78,7 @@ func (db *Records) PrepareBulk(rs []civil.Record, by audit.Actor) (*BulkBatch, e
 				r.Late, r.Version, r.CreatedBy, store.Time(r.CreatedAt))
 			c.recArgs = append(c.recArgs, indexValues(r)...)
 			c.ver[i] = []any{r.ID, string(civil.Original), data, by.Username, store.Time(now)}
-			c.names[i] = nameRows(r)
+			c.names[i], c.parties[i] = nameRows(r), partyRows(r)
 		}
 		b.chunks = append(b.chunks, c)
 	}
@@ -125,14 +127,18 @@ func (db *Records) WriteBulk(ctx context.Context, b *BulkBatch, by audit.Actor, 
 			res.Conflicts = append(res.Conflicts, conflicts...)
 			res.Skipped += n - len(inserted) - len(conflicts)
 			verArgs := make([]any, 0, len(inserted)*5)
-			var names []any
+			var names, parties []any
 			for i, v := range c.ver {
 				if inserted[v[0].(string)] {
 					verArgs = append(verArgs, v...)
 					names = append(names, c.names[i]...)
+					parties = append(parties, c.parties[i]...)
 				}
 			}
 			if err := insertNameRows(tx, names); err != nil {
+				return err
+			}
+			if err := insertPartyRows(tx, parties); err != nil {
 				return err
 			}
 			if len(verArgs) == 0 {

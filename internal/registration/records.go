@@ -61,6 +61,46 @@ func insertNameRows(tx *store.Tx, args []any) error {
 	return nil
 }
 
+// partyRows are the record_parties values of r's parties (its id set), flat.
+func partyRows(r *civil.Record) []any {
+	var args []any
+	for _, p := range r.Entry().Parties() {
+		args = append(args, r.ID, p.Role, p.FullName, vntext.Fold(p.FullName), p.DateOfBirth, p.PersonalID)
+	}
+	return args
+}
+
+// insertPartyRows writes record_parties rows given as flat partyRows values.
+func insertPartyRows(tx *store.Tx, args []any) error {
+	for len(args) > 0 {
+		k := min(len(args)/6, 150)
+		rows := make([]string, k)
+		for i := range rows {
+			rows[i] = tx.Placeholders(i*6, 6)
+		}
+		if _, err := tx.ExecOnce(`INSERT INTO record_parties (record_id, role, full_name, folded, date_of_birth, personal_id) VALUES `+
+			strings.Join(rows, ", ")+` ON CONFLICT (record_id, role) DO NOTHING`, args[:k*6]...); err != nil {
+			return fmt.Errorf("registration: record parties: %w", err)
+		}
+		args = args[k*6:]
+	}
+	return nil
+}
+
+// reindexOthers writes again what finds r besides its row, after an amendment: its other names
+// and its parties.
+func reindexOthers(tx *store.Tx, r *civil.Record) error {
+	for _, table := range []string{"record_names", "record_parties"} {
+		if _, err := tx.Exec(`DELETE FROM `+table+` WHERE record_id = $1`, r.ID); err != nil {
+			return fmt.Errorf("registration: %s: %w", table, err)
+		}
+	}
+	if err := insertNameRows(tx, nameRows(r)); err != nil {
+		return err
+	}
+	return insertPartyRows(tx, partyRows(r))
+}
+
 // entryJSON is the stored form of one version's content. It is the first thing a write asks of
 // an entry: an entry without content, or with another kind's, stops there.
 func entryJSON(r *civil.Record) (string, error) {
@@ -92,6 +132,10 @@ type Registration struct {
 	// DateReason is why the entry is registered on another day than today, kept as the first
 	// version's reason.
 	DateReason string
+	// Check, when set, reads the register inside the transaction before the entry is numbered
+	// and refuses it with an error (a party still married): a write that every other write
+	// queues behind, so nothing registered meanwhile escapes it.
+	Check func(tx *store.Tx) error
 }
 
 // RegisterRecord gives r the next number of its office's register for the year of
@@ -113,8 +157,13 @@ func (db *Records) RegisterRecord(ctx context.Context, r *civil.Record, reg Regi
 		return err
 	}
 	// Worked out before the transaction: the committer runs every writer's in turn.
-	index, names := indexValues(r), nameRows(r)
+	index, names, parties := indexValues(r), nameRows(r), partyRows(r)
 	return db.st.Write(ctx, func(tx *store.Tx) error {
+		if reg.Check != nil {
+			if err := reg.Check(tx); err != nil {
+				return err
+			}
+		}
 		// Opens the book at number 1 or takes the next number, in one statement.
 		if err := tx.QueryRow(`INSERT INTO registers (office, kind, year, book, last_number) VALUES ($1, $2, $3, $4, 1)
 			ON CONFLICT (office, kind, year, book) DO UPDATE SET last_number = registers.last_number + 1 RETURNING last_number`,
@@ -137,6 +186,9 @@ func (db *Records) RegisterRecord(ctx context.Context, r *civil.Record, reg Regi
 			return fmt.Errorf("registration: insert version: %w", err)
 		}
 		if err := insertNameRows(tx, names); err != nil {
+			return err
+		}
+		if err := insertPartyRows(tx, parties); err != nil {
 			return err
 		}
 		obj := "record:" + r.ID
@@ -256,6 +308,9 @@ func (db *Records) AddVersion(ctx context.Context, r *civil.Record, base int, v 
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.Version, string(v.Change), data, v.Reason, v.LegalBasis,
 			strings.Join(v.Fields, ","), by.Username, store.Time(now)); err != nil {
 			return fmt.Errorf("registration: insert version: %w", err)
+		}
+		if err := reindexOthers(tx, r); err != nil {
+			return err
 		}
 		for _, fn := range then {
 			if err := fn(tx, r.ID, r.Version); err != nil {

@@ -191,12 +191,12 @@ func (s *Service) duplicates(ctx context.Context, p auth.Principal, by audit.Act
 }
 
 // admit tidies and validates an entry to be registered on registeredOn and returns its
-// record, not yet numbered. r's content is e itself: what the caller adds to e (a death's
+// record, not yet numbered; also are the kind's further checks, reported with the entry's. r's content is e itself: what the caller adds to e (a death's
 // birth entry) is registered.
 //
 // An entry is registered the day it is made; another day (a paper register kept during an
 // outage and entered later) needs a reason, kept with the entry and in the audit log.
-func (s *Service) admit(office, registeredOn, dateReason string, e civil.Entry) (civil.Record, error) {
+func (s *Service) admit(office, registeredOn, dateReason string, e civil.Entry, also ...error) (civil.Record, error) {
 	today := s.Today().Format(civil.DateFormat)
 	if registeredOn == "" {
 		registeredOn = today
@@ -207,8 +207,10 @@ func (s *Service) admit(office, registeredOn, dateReason string, e civil.Entry) 
 	}
 	v.Check(len([]rune(dateReason)) <= civil.MaxText, "registered_on_reason", "civil.too_long")
 	e.Normalize()
-	if err := v.Include(e.Validate(registeredOn, s.Today())); err != nil {
-		return civil.Record{}, err
+	for _, err := range append(also, e.Validate(registeredOn, s.Today())) {
+		if err := v.Include(err); err != nil {
+			return civil.Record{}, err
+		}
 	}
 	if err := v.Err(); err != nil {
 		return civil.Record{}, err

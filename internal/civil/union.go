@@ -1,0 +1,117 @@
+package civil
+
+import (
+	"strconv"
+
+	"tuphap/internal/vntext"
+)
+
+// Party is a person an entry concerns by role, kept in the register's index of parties so that
+// a later entry's checks find them anywhere in the province: a marriage's husband and wife.
+type Party struct {
+	Role        string // "husband", "wife"
+	FullName    string
+	DateOfBirth string
+	PersonalID  string
+}
+
+// Roles of a marriage's parties, as the index and the API name them.
+const (
+	HusbandRole = "husband"
+	WifeRole    = "wife"
+)
+
+// SamePerson says whether two parties are one person as a register can tell: by personal ID
+// when both have one (Law 60/2014 art. 6: the personal ID identifies a person in civil status);
+// otherwise by full name, marks and case aside, and date of birth together, as officers compare
+// paper registers.
+func SamePerson(a, b Party) bool {
+	if a.PersonalID != "" && b.PersonalID != "" {
+		return a.PersonalID == b.PersonalID
+	}
+	return a.DateOfBirth != "" && a.DateOfBirth == b.DateOfBirth && vntext.Fold(a.FullName) == vntext.Fold(b.FullName)
+}
+
+// Union is a marriage in the register as the checks of a new one see it.
+type Union struct {
+	RecordID string
+	Office   string
+	Register Register
+	Husband  Party
+	Wife     Party
+	// Ended: a party's death is registered. A divorce recorded against the entry will end it
+	// too, once divorces are recorded (issue 17, procedure 8).
+	Ended bool
+}
+
+// StillMarried returns, for each party of m (by role), a union in which that person is still
+// married. Law on Marriage and Family 52/2014 art. 5.2.c forbids a married person to marry
+// again, and art. 8.1.d makes it a condition of every marriage.
+func StillMarried(m *Marriage, unions []Union) map[string]Union {
+	out := map[string]Union{}
+	for _, p := range m.Parties() {
+		for _, u := range unions {
+			if u.Ended {
+				continue
+			}
+			if SamePerson(p, u.Husband) || SamePerson(p, u.Wife) {
+				out[p.Role] = u
+				break
+			}
+		}
+	}
+	return out
+}
+
+// parentOf is a mother or father as a party; an unnamed or missing one matches nobody.
+func parentOf(p *Parent) Party {
+	if p == nil || p.FullName == "" {
+		return Party{}
+	}
+	return Party{FullName: p.FullName, DateOfBirth: p.DateOfBirth, PersonalID: p.PersonalID}
+}
+
+// Related says whether the register shows the parties of m to be kin that may not marry (Law
+// on Marriage and Family 52/2014 art. 5.2.d; art. 3.17–18: the direct line, and kin within three
+// generations, of which siblings sharing a mother or a father are the second): one is the
+// other's parent in the other's birth entry, or their birth entries share a mother or a father.
+// husband and wife are their birth entries, nil when the register holds none.
+func Related(m *Marriage, husband, wife *Birth) bool {
+	ps := m.Parties()
+	h, w := ps[0], ps[1]
+	if husband != nil && SamePerson(parentOf(husband.Mother), w) || wife != nil && SamePerson(parentOf(wife.Father), h) {
+		return true
+	}
+	if husband == nil || wife == nil {
+		return false
+	}
+	return SamePerson(parentOf(husband.Mother), parentOf(wife.Mother)) || SamePerson(parentOf(husband.Father), parentOf(wife.Father))
+}
+
+// sexOfID reads the sex a well-formed personal ID records (Decree 137/2015 art. 7: the fourth
+// digit gives the century and the sex, even for men), "" when the ID cannot say.
+func sexOfID(id string) string {
+	if len(id) != 12 {
+		return ""
+	}
+	d, err := strconv.Atoi(id[3:4])
+	if err != nil {
+		return ""
+	}
+	if d%2 == 0 {
+		return Male
+	}
+	return Female
+}
+
+// Parties are the husband and the wife.
+func (m *Marriage) Parties() []Party {
+	return []Party{
+		{Role: HusbandRole, FullName: m.Husband.FullName, DateOfBirth: m.Husband.DateOfBirth, PersonalID: m.Husband.PersonalID},
+		{Role: WifeRole, FullName: m.Wife.FullName, DateOfBirth: m.Wife.DateOfBirth, PersonalID: m.Wife.PersonalID},
+	}
+}
+
+// Parties: a birth's and a death's person is the entry's subject, indexed with the entry.
+func (b *Birth) Parties() []Party { return nil }
+func (d *Death) Parties() []Party { return nil }
