@@ -25,6 +25,13 @@ func TestDocumentsAsDrawn(t *testing.T) {
 			DateOfDeath: "2026-03-01", PlaceOfDeath: "Bệnh viện Đa khoa tỉnh Quảng Ngãi", Cause: "Bệnh già",
 			Requester: civil.Requester{FullName: "Phạm Thị Ĩnh", Relation: "con"}}}}
 	death.History = nil
+	wed := ex
+	wed.Record = civil.Record{Kind: civil.MarriageKind, Register: civil.Register{Number: 7, Book: "01", Year: 2026}, RegisteredOn: "2026-03-10",
+		Content: civil.Content{Marriage: &civil.Marriage{
+			Husband: civil.Spouse{FullName: "Lê Văn Hùng", DateOfBirth: "1990-05-01", Ethnicity: "Kinh", Nationality: "Việt Nam",
+				Residence: "Phường Cẩm Thành, tỉnh Quảng Ngãi", PersonalID: "051090001111"},
+			Wife: civil.Spouse{FullName: "Y Nguyệt Ênuôl", DateOfBirth: "1995-07-09", Ethnicity: "Ê Đê", Nationality: "Việt Nam",
+				Residence: "Xã Ea Tu, tỉnh Đắk Lắk", Papers: "Hộ chiếu C1234567"}}}}
 	proc, _ := dossier.ProcedureByCode("TDCC")
 	cases := []struct {
 		kind string
@@ -41,6 +48,13 @@ func TestDocumentsAsDrawn(t *testing.T) {
 				"Ghi chú thay đổi, cải chính, bổ sung", "họ, chữ đệm, tên của người được khai sinh", "Lê Thị Hạnh"}},
 		{"extract_death", Data{Record: death.Record, Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Mark: Preview},
 			[]string{"Bản xem trước: chưa cấp, chưa ký số", "TRÍCH LỤC KHAI TỬ", "PHẠM NGỌC NGHĨA", "Nguyên nhân chết: Bệnh già", "Bệnh viện Đa khoa tỉnh Quảng Ngãi"}},
+		{"certificate_marriage", Data{Record: wed.Record, Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt,
+			VerifyURL: ex.VerifyURL, Signer: "Lưu Thị Ĩnh"},
+			[]string{"GIẤY CHỨNG NHẬN KẾT HÔN", "Số: 7", "Họ, chữ đệm, tên người chồng: LÊ VĂN HÙNG", "Số định danh cá nhân 051090001111",
+				"Họ, chữ đệm, tên người vợ: Y NGUYỆT ÊNUÔL", "Dân tộc: Ê Đê", "Hộ chiếu C1234567", "Xã Ea Tu, tỉnh Đắk Lắk",
+				"NGƯỜI KÝ GIẤY CHỨNG NHẬN KẾT HÔN", "Lưu Thị Ĩnh"}},
+		{"extract_marriage", Data{Record: wed.Record, Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Mark: Unsigned},
+			[]string{"TRÍCH LỤC KẾT HÔN", "LÊ VĂN HÙNG", "Y NGUYỆT ÊNUÔL", "Ngày, tháng, năm đăng ký: 10/03/2026", "NGƯỜI KÝ TRÍCH LỤC"}},
 		{"receipt", Data{Dossier: dossier.Dossier{Code: "K7QM-4XRA-P", Applicant: "Nguyễn Thị Đào", Phone: "0905 123 456", Channel: dossier.Desk,
 			ReceivedAt: time.Date(2026, 3, 9, 9, 30, 0, 0, calendar.Vietnam), DueAt: time.Date(2026, 3, 12, 17, 0, 0, 0, calendar.Vietnam)},
 			Procedure: proc, Papers: proc.Papers, Office: ex.Office, Province: ex.Province, Officer: "Lê Thị Hạnh",

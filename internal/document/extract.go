@@ -24,6 +24,14 @@ var sexVN = map[string]string{civil.Male: "Nam", civil.Female: "Nữ"}
 // ExtractKind is the layout of an entry's extract.
 func ExtractKind(k civil.Kind) string { return "extract_" + string(k) }
 
+// CertificateKind names the layout of an entry's original certificate, for the kinds that have
+// one (certificate_birth, certificate_marriage).
+func CertificateKind(k civil.Kind) string { return "certificate_" + string(k) }
+
+// IsCertificate says whether a document kind is an original certificate, which only the
+// registering office issues.
+func IsCertificate(kind string) bool { return strings.HasPrefix(kind, "certificate_") }
+
 // Extract lays out the extract of an entry in its current version, with the marginal notes of
 // every correction and supplement (layouts in templates/extract_*.json).
 func Extract(d ExtractData) ([]byte, error) {

@@ -86,14 +86,15 @@ func (s *Service) public() (string, error) {
 	return s.publicURL, nil
 }
 
-// Kind says which document of an entry: its extract, or a birth's certificate.
+// Kind says which document of an entry: its extract, or the original certificate of a kind
+// that has one (a birth's giấy khai sinh, a marriage's giấy chứng nhận kết hôn).
 func kindOf(rec civil.Record, certificate bool) (document.Template, error) {
 	kind := document.ExtractKind(rec.Kind)
 	if certificate {
-		if rec.Kind != civil.BirthKind {
-			return document.Template{}, fault.New(fault.Invalid, "document.certificate_births_only")
+		kind = document.CertificateKind(rec.Kind)
+		if _, err := document.Lookup(kind); err != nil {
+			return document.Template{}, fault.New(fault.Invalid, "document.no_certificate")
 		}
-		kind = "certificate_birth"
 	}
 	t, err := document.Lookup(kind)
 	if err != nil {
@@ -121,8 +122,9 @@ func (s *Service) IssueExtract(ctx context.Context, p auth.Principal, by audit.A
 	return s.issueFromRecord(ctx, p, by, recordID, false)
 }
 
-// IssueBirthCertificate issues the birth certificate (giấy khai sinh) of a birth entry.
-func (s *Service) IssueBirthCertificate(ctx context.Context, p auth.Principal, by audit.Actor, recordID string) (Document, error) {
+// IssueCertificate issues the original certificate of an entry: a birth's giấy khai sinh, a
+// marriage's giấy chứng nhận kết hôn.
+func (s *Service) IssueCertificate(ctx context.Context, p auth.Principal, by audit.Actor, recordID string) (Document, error) {
 	return s.issueFromRecord(ctx, p, by, recordID, true)
 }
 

@@ -401,14 +401,14 @@ func TestCertificateIssuedByTheOffice(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		svc, _, r := setup(t, st)
 		for _, p := range []auth.Principal{signer, leader} {
-			if _, err := svc.IssueBirthCertificate(ctx, p, by, r.ID); !fault.Is(err, fault.Forbidden) {
+			if _, err := svc.IssueCertificate(ctx, p, by, r.ID); !fault.Is(err, fault.Forbidden) {
 				t.Errorf("%s issues a certificate: %v", p.Role, err)
 			}
 			if _, err := svc.Preview(ctx, p, by, r.ID, true); err != nil {
 				t.Errorf("%s previews the certificate: %v", p.Role, err)
 			}
 		}
-		if _, err := svc.IssueBirthCertificate(ctx, officer, by, r.ID); err != nil {
+		if _, err := svc.IssueCertificate(ctx, officer, by, r.ID); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -457,7 +457,7 @@ func TestFindDocuments(t *testing.T) {
 			}
 			codes = append(codes, d.Code)
 		}
-		cert, err := svc.IssueBirthCertificate(ctx, officer, by, r.ID)
+		cert, err := svc.IssueCertificate(ctx, officer, by, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"tuphap/internal/account"
 	"tuphap/internal/auth"
+	"tuphap/internal/document"
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
 )
@@ -70,7 +71,7 @@ func (s *Server) apiIssueExtract(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) apiIssueCertificate(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	d, err := s.issuer.IssueBirthCertificate(r.Context(), p, actorOf(r), r.PathValue("id"))
+	d, err := s.issuer.IssueCertificate(r.Context(), p, actorOf(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -379,10 +380,10 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	s.render(w, r, status, "document.html", map[string]any{"D": d, "People": people, "OfficeName": s.officeName[d.Office], "Changes": changes,
-		"Certificate": d.Kind == "certificate_birth",
+		"Certificate": document.IsCertificate(d.Kind),
 		"CanSign":     p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == issuing.StatusIssued, "HasKey": hasKey,
 		"CanRevoke": p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == issuing.StatusSigned, "CanCancel": issuing.MayCancel(p, d),
-		"CanReissue": d.Status == issuing.StatusReplaced && (d.Kind != "certificate_birth" || p.Allow(auth.WriteRecords, d.Office) == nil), "Errors": errs})
+		"CanReissue": d.Status == issuing.StatusReplaced && (!document.IsCertificate(d.Kind) || p.Allow(auth.WriteRecords, d.Office) == nil), "Errors": errs})
 	return nil
 }
 
@@ -523,7 +524,7 @@ func (s *Server) issueExtractPage(w http.ResponseWriter, r *http.Request) error 
 	p, _ := principalOf(r)
 	issue := s.issuer.IssueExtract
 	if r.FormValue("kind") == "certificate" {
-		issue = s.issuer.IssueBirthCertificate
+		issue = s.issuer.IssueCertificate
 	}
 	d, err := issue(r.Context(), p, actorOf(r), r.PathValue("id"))
 	if err != nil {

@@ -73,14 +73,18 @@ var birthForm = []formSection{
 	{Title: "form.abroad", Optional: "abroad", Fields: []formField{f("abroad.country", "form.country", "country", true)}},
 }
 
-// marriageView shows a marriage entry, the husband's side then the wife's as the register has
-// them (entries come from legacy registers; there is no marriage form yet).
-var marriageView = []formSection{
+// marriageForm follows the marriage declaration (tờ khai đăng ký kết hôn, Circular
+// 04/2020/TT-BTP): the husband's side then the wife's, as the register has them.
+var marriageForm = []formSection{
 	{Title: "form.husband", Fields: spouseFields("husband")},
 	{Title: "form.wife", Fields: spouseFields("wife")},
 }
 
-func spouseFields(p string) []formField { return personFields(p, true) }
+// spouseFields are a parent's fields, the date of birth required (the age to marry is checked
+// against it), and an identity paper for a party without a personal ID.
+func spouseFields(p string) []formField {
+	return append(personFields(p, true), f(p+".papers", "form.papers", "text", false))
+}
 
 // deathForm follows the death declaration (tờ khai đăng ký khai tử).
 var deathForm = []formSection{

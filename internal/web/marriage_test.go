@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,8 +16,7 @@ import (
 )
 
 // A marriage taken in from a legacy register shows both sides, is found by the wife's name
-// typed without diacritics, can be corrected, and its extract is refused (with a reason, not a
-// broken paper) while tuphap has no layout for marriages.
+// typed without diacritics, can be corrected, and has its extract.
 func TestMarriageEntryPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
@@ -39,10 +39,10 @@ func TestMarriageEntryPages(t *testing.T) {
 				t.Fatalf("record page (%d) lacks %q", resp.StatusCode, want)
 			}
 		}
-		if strings.Contains(page, `id="extract"`) {
-			t.Error("the page offers an extract it cannot make")
+		if !strings.Contains(page, `id="extract"`) {
+			t.Error("the page offers no extract")
 		}
-		if code, body := e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/extracts", ""); code != http.StatusBadRequest {
+		if code, body := e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/extracts", ""); code != http.StatusCreated || body["kind"] != "extract_marriage" {
 			t.Errorf("extract of a marriage: %d %v", code, body)
 		}
 		// A legacy marriage entry is corrected like any other (Law 60/2014 art. 28): the form
@@ -65,6 +65,52 @@ func TestMarriageEntryPages(t *testing.T) {
 			if !strings.Contains(page, want) {
 				t.Errorf("record page after the correction lacks %q", want)
 			}
+		}
+	})
+}
+
+// A marriage registered through the API and through the form (Law 60/2014 art. 17–18): the
+// entry answers with both sides; a party still married is refused with 409 naming the side, on
+// the form too, with what was typed kept; the original certificate is issued.
+func TestMarriageRegistered(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		body := `{"office": "21025", "husband": {"full_name": "lê văn hùng", "date_of_birth": "1990-05-01", "personal_id": "051090001111",
+			"ethnicity": "Kinh", "nationality": "Việt Nam"}, "wife": {"full_name": "Phạm Thị Lan", "date_of_birth": "1995-07-09",
+			"papers": "Hộ chiếu C1234567", "nationality": "Việt Nam"}}`
+		code, rec := e.api(auth.Officer, "POST", "/api/v1/marriages", body)
+		husband, _ := rec["husband"].(map[string]any)
+		wife, _ := rec["wife"].(map[string]any)
+		if code != http.StatusCreated || rec["type"] != "marriage" || husband["full_name"] != "Lê Văn Hùng" || wife["papers"] != "Hộ chiếu C1234567" {
+			t.Fatalf("register a marriage: %d %v", code, rec)
+		}
+		id := rec["id"].(string)
+		if code, doc := e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/certificate", ""); code != http.StatusCreated || doc["kind"] != "certificate_marriage" {
+			t.Fatalf("marriage certificate: %d %v", code, doc)
+		}
+		again := strings.Replace(body, "Phạm Thị Lan", "Đỗ Thị Hoa", 1)
+		code, out := e.api(auth.Officer, "POST", "/api/v1/marriages", again)
+		errBody, _ := out["error"].(map[string]any)
+		fields, _ := errBody["fields"].(map[string]any)
+		if code != http.StatusConflict || errBody["code"] != "conflict" || !strings.Contains(fmt.Sprint(fields["husband.full_name"]), "Điều 5.2.c") {
+			t.Fatalf("husband still married: %d %v", code, out)
+		}
+		c := e.login("canbo")
+		resp, page := e.do(c, "GET", "/records/new/marriage", nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(page, "Tờ khai đăng ký kết hôn") || !strings.Contains(page, `name="wife.papers"`) {
+			t.Fatalf("marriage form: %d", resp.StatusCode)
+		}
+		form := url.Values{"husband.full_name": {"Lê Văn Hùng"}, "husband.date_of_birth": {"01/05/1990"},
+			"husband.personal_id": {"051090001111"}, "wife.full_name": {"Trịnh Thị Mai"}, "wife.date_of_birth": {"03/03/1992"}, "wife.papers": {"Hộ chiếu C7654321"}}
+		resp, page = e.postForm(c, "/records/marriages", form, nil)
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "đang có vợ hoặc chồng") || !strings.Contains(page, `value="Trịnh Thị Mai"`) {
+			t.Fatalf("form, husband still married: %d", resp.StatusCode)
+		}
+		form.Set("husband.full_name", "Vũ Văn Nam")
+		form.Set("husband.date_of_birth", "02/02/1989")
+		form.Set("husband.personal_id", "051089004444")
+		if resp, page := e.postForm(c, "/records/marriages", form, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("form: %d %s", resp.StatusCode, page)
 		}
 	})
 }

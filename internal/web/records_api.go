@@ -14,14 +14,10 @@ import (
 )
 
 // recordJSON is the API form of an entry: its register data beside the entry's own fields
-// (child, mother, father… or deceased, date_of_death…), as integrators expect.
+// (child, mother, father…; deceased, date_of_death…; husband, wife), as integrators expect.
 func recordJSON(r civil.Record) map[string]any {
 	out := map[string]any{}
-	var entry any = r.Birth
-	if r.Kind == civil.DeathKind {
-		entry = r.Death
-	}
-	b, _ := json.Marshal(entry)
+	b, _ := json.Marshal(r.Entry())
 	json.Unmarshal(b, &out)
 	out["id"], out["type"], out["office"], out["register"] = r.ID, r.Kind, r.Office, r.Register
 	out["registered_on"], out["late"], out["version"] = r.RegisteredOn, r.Late, r.Version
@@ -44,6 +40,20 @@ func candidatesJSON(r *http.Request, cs []registration.Candidate) []map[string]a
 		out = append(out, m)
 	}
 	return out
+}
+
+func (s *Server) apiRegisterMarriage(w http.ResponseWriter, r *http.Request) error {
+	var req registration.MarriageRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	rec, err := s.registry.RegisterMarriage(r.Context(), p, actorOf(r), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, recordJSON(rec))
+	return nil
 }
 
 func (s *Server) apiRegisterBirth(w http.ResponseWriter, r *http.Request) error {

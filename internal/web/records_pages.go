@@ -188,6 +188,28 @@ func (s *Server) newDeathPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.DeathKind, Action: "/records/deaths", Sections: deathForm, Values: values})
 }
 
+func (s *Server) newMarriagePage(w http.ResponseWriter, r *http.Request) error {
+	values := map[string]string{"registered_on": s.registry.Today().Format(civil.DateFormat)}
+	for _, side := range []string{"husband", "wife"} {
+		values[side+".nationality"], values[side+".ethnicity"] = "Việt Nam", "Kinh"
+	}
+	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.MarriageKind, Action: "/records/marriages", Sections: marriageForm, Values: values})
+}
+
+func (s *Server) createMarriage(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	req := registration.MarriageRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")),
+		DateReason: r.PostForm.Get("registered_on_reason")}
+	if err := bindForm(r.PostForm, marriageForm, &req.Marriage); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	rec, err := s.registry.RegisterMarriage(r.Context(), p, actorOf(r), req)
+	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.MarriageKind, Action: "/records/marriages", Sections: marriageForm})
+}
+
 // confirmation reads the "not a duplicate" answer of a form that showed candidates.
 func confirmation(form url.Values) *registration.Confirmation {
 	if form.Get("confirm_not_duplicate") == "" {
@@ -252,7 +274,11 @@ func (s *Server) afterRegister(w http.ResponseWriter, r *http.Request, rec civil
 	if fields := fieldErrors(r, err); fields != nil {
 		f.Errors = fields
 		f.Message = s.message(r, err)
-		return s.renderRecordForm(w, r, http.StatusBadRequest, f)
+		status := http.StatusBadRequest
+		if fault.Is(err, fault.Conflict) { // the register holds what bars it (a party married)
+			status = http.StatusConflict
+		}
+		return s.renderRecordForm(w, r, status, f)
 	}
 	return err
 }
@@ -326,7 +352,7 @@ func agencyAnswer(lang i18n.Lang, m outbox.Message) string {
 var kindForms = map[civil.Kind][]formSection{
 	civil.BirthKind:    birthForm,
 	civil.DeathKind:    deathForm,
-	civil.MarriageKind: marriageView,
+	civil.MarriageKind: marriageForm,
 }
 
 func (s *Server) amendPage(w http.ResponseWriter, r *http.Request) error {
