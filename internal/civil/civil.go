@@ -122,6 +122,7 @@ const (
 	Original   Change = "original"
 	Correction Change = "correction" // cải chính: a wrong fact is corrected
 	Supplement Change = "supplement" // bổ sung: a missing fact is added
+	Divorced   Change = "divorce"    // ghi chú ly hôn: a court's divorce recorded against a marriage
 )
 
 // Version is one state of an entry. Entries are never overwritten: a correction or supplement

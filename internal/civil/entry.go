@@ -204,7 +204,14 @@ func (m *Marriage) Late(string) bool { return false }
 // Facts: the duplicate rules compare births and deaths; a marriage's checks are its own
 // (issue 17).
 func (m *Marriage) Facts() (Facts, bool) { return Facts{}, false }
-func (m *Marriage) Keep(Entry)           {}
+
+// Keep carries a recorded divorce over: it is recorded from a court's decision
+// (registration.RecordDivorce), never typed into a correction.
+func (m *Marriage) Keep(before Entry) {
+	if b, ok := before.(*Marriage); ok {
+		m.Divorce = b.Divorce
+	}
+}
 func (m *Marriage) Search() Search {
 	s := Search{Name: m.Husband.FullName}
 	if m.Wife.FullName != "" {

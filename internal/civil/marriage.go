@@ -27,7 +27,21 @@ type Spouse struct {
 type Marriage struct {
 	Husband Spouse `json:"husband"`
 	Wife    Spouse `json:"wife"`
+	// Divorce, once recorded against the entry, ended the marriage.
+	Divorce *Divorce `json:"divorce,omitempty"`
 }
+
+// Divorce is a court's judgment or decision that ended a marriage, recorded in the register
+// against the marriage entry (Law 60/2014 art. 3.2.đ). The marriage ends the day it takes legal
+// effect (Law on Marriage and Family 2014 art. 57.1); the parties may then marry again.
+type Divorce struct {
+	Court       string `json:"court"`        // "Tòa án nhân dân khu vực 1 - Quảng Ngãi"
+	Decision    string `json:"decision"`     // the judgment's or decision's number, "25/2026/QĐST-HNGĐ"
+	EffectiveOn string `json:"effective_on"` // the day it took legal effect
+}
+
+// DivorceBasis is what a divorce's record in the register rests on.
+const DivorceBasis = "Luật Hộ tịch 2014, Điều 3.2.đ; Luật HN&GĐ 2014, Điều 57.1"
 
 // MarriageAge is the minimum age to marry under the law in force on a day. Kept as data, with
 // the article each line comes from, because legacy registers span three laws.
@@ -89,6 +103,9 @@ func (m *Marriage) Normalize() {
 		s.Papers = strings.Join(strings.Fields(s.Papers), " ")
 		listed(&s.Ethnicity, &s.Nationality)
 	}
+	if d := m.Divorce; d != nil {
+		d.Court, d.Decision = strings.Join(strings.Fields(d.Court), " "), strings.TrimSpace(d.Decision)
+	}
 }
 
 // ValidateMarriage checks a marriage registered on registeredOn: both sides named and born, each
@@ -123,6 +140,14 @@ func ValidateMarriage(m *Marriage, registeredOn string, today time.Time) error {
 		c.nationality(side.prefix+"nationality", side.s.Nationality, false)
 		c.optional(side.prefix+"residence", side.s.Residence)
 		c.optional(side.prefix+"papers", side.s.Papers)
+	}
+	if d := m.Divorce; d != nil {
+		c.required("divorce.court", d.Court)
+		c.required("divorce.decision", d.Decision)
+		// Not before the marriage it ends, nor in the future.
+		if ended := c.date("divorce.effective_on", d.EffectiveOn, true); !ended.IsZero() && !reg.IsZero() && ended.Before(reg) {
+			v.Add("divorce.effective_on", "civil.divorce_before_marriage")
+		}
 	}
 	return v.Err()
 }

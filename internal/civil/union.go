@@ -13,6 +13,7 @@ type Party struct {
 	FullName    string
 	DateOfBirth string
 	PersonalID  string
+	Ended       string // the day the bond the entry records ended (a marriage's divorce), "" while it holds
 }
 
 // Roles of a marriage's parties, as the index and the API name them.
@@ -39,8 +40,7 @@ type Union struct {
 	Register Register
 	Husband  Party
 	Wife     Party
-	// Ended: a party's death is registered. A divorce recorded against the entry will end it
-	// too, once divorces are recorded (issue 17, procedure 8).
+	// Ended: a divorce is recorded against the entry, or a party's death is registered.
 	Ended bool
 }
 
@@ -106,9 +106,13 @@ func sexOfID(id string) string {
 
 // Parties are the husband and the wife.
 func (m *Marriage) Parties() []Party {
+	var ended string
+	if m.Divorce != nil {
+		ended = m.Divorce.EffectiveOn
+	}
 	return []Party{
-		{Role: HusbandRole, FullName: m.Husband.FullName, DateOfBirth: m.Husband.DateOfBirth, PersonalID: m.Husband.PersonalID},
-		{Role: WifeRole, FullName: m.Wife.FullName, DateOfBirth: m.Wife.DateOfBirth, PersonalID: m.Wife.PersonalID},
+		{Role: HusbandRole, FullName: m.Husband.FullName, DateOfBirth: m.Husband.DateOfBirth, PersonalID: m.Husband.PersonalID, Ended: ended},
+		{Role: WifeRole, FullName: m.Wife.FullName, DateOfBirth: m.Wife.DateOfBirth, PersonalID: m.Wife.PersonalID, Ended: ended},
 	}
 }
 

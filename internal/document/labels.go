@@ -8,7 +8,7 @@ var (
 	sectionVN = map[string]string{
 		"child": "người được khai sinh", "mother": "người mẹ", "father": "người cha", "requester": "người đi đăng ký",
 		"deceased": "người chết", "abandoned": "trẻ bị bỏ rơi", "abroad": "việc sinh ở nước ngoài",
-		"husband": "bên chồng", "wife": "bên vợ",
+		"husband": "bên chồng", "wife": "bên vợ", "divorce": "việc ly hôn",
 	}
 	fieldVN = map[string]string{
 		"full_name": "họ, chữ đệm, tên", "sex": "giới tính", "date_of_birth": "ngày, tháng, năm sinh",
@@ -16,7 +16,8 @@ var (
 		"residence": "nơi cư trú", "personal_id": "số định danh cá nhân", "relation": "quan hệ với người được đăng ký",
 		"found_on": "ngày phát hiện", "found_at": "nơi phát hiện", "finder": "người phát hiện", "country": "nước",
 		"date_of_death": "ngày, tháng, năm chết", "place_of_death": "nơi chết", "cause": "nguyên nhân chết",
-		"birth_record": "nơi đăng ký khai sinh",
+		"birth_record": "nơi đăng ký khai sinh", "papers": "giấy tờ tùy thân",
+		"court": "tòa án", "decision": "số bản án, quyết định", "effective_on": "ngày có hiệu lực pháp luật",
 	}
 )
 

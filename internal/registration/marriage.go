@@ -11,6 +11,7 @@ import (
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/document"
 	"tuphap/internal/fault"
 	"tuphap/internal/store"
 	"tuphap/internal/vntext"
@@ -101,7 +102,7 @@ func unionsOf(tx *store.Tx, parties []civil.Party) ([]civil.Union, error) {
 	var out []civil.Union
 	for id := range ids {
 		u := civil.Union{RecordID: id}
-		rows, err := tx.Query(`SELECT r.office, r.reg_number, r.reg_book, r.reg_year, p.role, p.full_name, p.date_of_birth, p.personal_id
+		rows, err := tx.Query(`SELECT r.office, r.reg_number, r.reg_book, r.reg_year, p.role, p.full_name, p.date_of_birth, p.personal_id, p.ended
 			FROM records r JOIN record_parties p ON p.record_id = r.id WHERE r.id = $1 AND r.kind = 'marriage'`, id)
 		if err != nil {
 			return nil, fmt.Errorf("registration: marriage parties: %w", err)
@@ -109,10 +110,11 @@ func unionsOf(tx *store.Tx, parties []civil.Party) ([]civil.Union, error) {
 		for rows.Next() {
 			var party civil.Party
 			if err := rows.Scan(&u.Office, &u.Register.Number, &u.Register.Book, &u.Register.Year, &party.Role, &party.FullName,
-				&party.DateOfBirth, &party.PersonalID); err != nil {
+				&party.DateOfBirth, &party.PersonalID, &party.Ended); err != nil {
 				rows.Close()
 				return nil, err
 			}
+			u.Ended = u.Ended || party.Ended != ""
 			if party.Role == civil.HusbandRole {
 				u.Husband = party
 			} else {
@@ -124,6 +126,9 @@ func unionsOf(tx *store.Tx, parties []civil.Party) ([]civil.Union, error) {
 			return nil, err
 		}
 		for _, party := range []civil.Party{u.Husband, u.Wife} {
+			if u.Ended {
+				break
+			}
 			dead, err := hasDied(tx, party)
 			if err != nil {
 				return nil, err
@@ -237,4 +242,62 @@ func (s *Service) FillParties(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// DivorceRequest records a court's divorce against a marriage entry of version Version.
+type DivorceRequest struct {
+	Version int `json:"version"`
+	civil.Divorce
+}
+
+// RecordDivorce records a court's judgment or decision of divorce against a marriage entry, as
+// a new version whose marginal note every later extract carries (Law 60/2014 art. 3.2.đ). The
+// office that registered the marriage records it. From then the parties are free to marry
+// (RegisterMarriage reads the end from the entry's parties).
+func (s *Service) RecordDivorce(ctx context.Context, p auth.Principal, by audit.Actor, id string, req DivorceRequest) (civil.Record, error) {
+	r, err := s.records.Record(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	if err := p.Allow(auth.WriteRecords, r.Office); err != nil {
+		return civil.Record{}, err
+	}
+	switch {
+	case r.Marriage == nil:
+		return r, fault.New(fault.Invalid, "divorce.not_a_marriage")
+	case r.Marriage.Divorce != nil:
+		return r, fault.New(fault.Conflict, "divorce.already_recorded")
+	case req.Version != r.Version:
+		return r, fault.New(fault.Conflict, "record.changed")
+	}
+	m := civil.Copy(r.Marriage).(*civil.Marriage)
+	d := req.Divorce
+	m.Divorce = &d
+	m.Normalize()
+	// Only the divorce's own fields are the officer's to answer for: an old entry's other
+	// fields stay as the register has them.
+	if err := m.Validate(r.RegisteredOn, s.Today()); err != nil {
+		e, ok := fault.As(err)
+		if !ok || len(e.Fields) == 0 {
+			return r, err
+		}
+		var v fault.Validation
+		for f, msg := range e.Fields {
+			if strings.HasPrefix(f, "divorce.") {
+				v.Add(f, msg)
+			}
+		}
+		if err := v.Err(); err != nil {
+			return r, err
+		}
+	}
+	next := r
+	next.Set(m)
+	ver := civil.Version{Change: civil.Divorced, LegalBasis: civil.DivorceBasis,
+		Reason: fmt.Sprintf("Bản án/Quyết định số %s của %s, có hiệu lực pháp luật ngày %s", m.Divorce.Decision, m.Divorce.Court, document.DateVN(m.Divorce.EffectiveOn)),
+		Fields: []string{"divorce.court", "divorce.decision", "divorce.effective_on"}}
+	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, s.onNewVersion...); err != nil {
+		return r, err
+	}
+	return next, nil
 }

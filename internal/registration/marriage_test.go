@@ -2,9 +2,11 @@ package registration_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
+	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/fault"
 	"tuphap/internal/registration"
@@ -142,6 +144,74 @@ func TestConcurrentMarriagesOfOnePerson(t *testing.T) {
 		wg.Wait()
 		if ok != 1 || refused != n-1 {
 			t.Fatalf("%d registered, %d refused; want 1 and %d", ok, refused, n-1)
+		}
+	})
+}
+
+// A court's divorce is recorded against the marriage entry as a version (Law 60/2014 art.
+// 3.2.đ); from the day it took effect (Law on Marriage and Family 2014 art. 57.1) both may
+// marry again. Recorded once, not before the marriage, not by another commune; a correction of
+// the entry afterwards keeps it.
+func TestDivorceRecorded(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		wed, err := svc.RegisterMarriage(ctx, officer, by, marriage("21025", hung, lan))
+		if err != nil {
+			t.Fatal(err)
+		}
+		court := civil.Divorce{Court: "Tòa án nhân dân khu vực 1 - Quảng Ngãi", Decision: "25/2026/QĐST-HNGĐ", EffectiveOn: "2026-03-10"}
+		early := court
+		early.EffectiveOn = "2026-03-01"
+		tests := []struct {
+			name string
+			p    auth.Principal
+			req  registration.DivorceRequest
+			want func(error) bool
+		}{
+			{"another commune", officer2, registration.DivorceRequest{Version: 1, Divorce: court}, func(err error) bool { return fault.Is(err, fault.NotFound) || fault.Is(err, fault.Forbidden) }},
+			{"no court named", officer, registration.DivorceRequest{Version: 1, Divorce: civil.Divorce{Decision: "1/2026", EffectiveOn: "2026-03-10"}},
+				func(err error) bool {
+					e, ok := fault.As(err)
+					return ok && e.Fields["divorce.court"] == "civil.required"
+				}},
+			{"before the marriage", officer, registration.DivorceRequest{Version: 1, Divorce: early},
+				func(err error) bool {
+					e, ok := fault.As(err)
+					return ok && e.Fields["divorce.effective_on"] == "civil.divorce_before_marriage"
+				}},
+			{"an old version", officer, registration.DivorceRequest{Version: 0, Divorce: court}, func(err error) bool { return fault.Is(err, fault.Conflict) }},
+		}
+		for _, tt := range tests {
+			if _, err := svc.RecordDivorce(ctx, tt.p, by, wed.ID, tt.req); !tt.want(err) {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+		}
+		r, err := svc.RecordDivorce(ctx, officer, by, wed.ID, registration.DivorceRequest{Version: 1, Divorce: court})
+		if err != nil || r.Version != 2 || r.Marriage.Divorce == nil {
+			t.Fatalf("divorce: %v %+v", err, r)
+		}
+		if _, err := svc.RecordDivorce(ctx, officer, by, wed.ID, registration.DivorceRequest{Version: 2, Divorce: court}); !fault.Is(err, fault.Conflict) {
+			t.Errorf("a second divorce: %v", err)
+		}
+		hist, err := svc.Versions(ctx, r)
+		if err != nil || len(hist) != 2 || hist[1].Change != civil.Divorced || !strings.Contains(hist[1].Reason, "25/2026/QĐST-HNGĐ") {
+			t.Fatalf("history: %v %+v", err, hist)
+		}
+		// Both are free: Hùng marries Hoa, Lan marries Nam.
+		if _, err := svc.RegisterMarriage(ctx, officer, by, marriage("21025", hung, hoa)); err != nil {
+			t.Fatalf("the husband after the divorce: %v", err)
+		}
+		if _, err := svc.RegisterMarriage(ctx, officer, by, marriage("21025", nam, lan)); err != nil {
+			t.Fatalf("the wife after the divorce: %v", err)
+		}
+		// A correction of the divorced entry keeps the divorce.
+		fixed := *r.Marriage
+		fixed.Divorce = nil
+		fixed.Wife.Residence = "Xã Bình Sơn, tỉnh Quảng Ngãi"
+		got, err := svc.Amend(ctx, officer, by, wed.ID, registration.Amendment{Base: 2, Change: civil.Correction, Reason: "Ghi nhầm nơi cư trú",
+			LegalBasis: "Điều 28 Luật Hộ tịch 2014", Content: civil.Content{Marriage: &fixed}})
+		if err != nil || got.Marriage.Divorce == nil || got.Marriage.Divorce.Decision != court.Decision {
+			t.Fatalf("correction after the divorce: %v %+v", err, got.Marriage)
 		}
 	})
 }

@@ -65,24 +65,27 @@ func insertNameRows(tx *store.Tx, args []any) error {
 func partyRows(r *civil.Record) []any {
 	var args []any
 	for _, p := range r.Entry().Parties() {
-		args = append(args, r.ID, p.Role, p.FullName, vntext.Fold(p.FullName), p.DateOfBirth, p.PersonalID)
+		args = append(args, r.ID, p.Role, p.FullName, vntext.Fold(p.FullName), p.DateOfBirth, p.PersonalID, p.Ended)
 	}
 	return args
 }
 
+// partyValues is the number of values of a record_parties row.
+const partyValues = 7
+
 // insertPartyRows writes record_parties rows given as flat partyRows values.
 func insertPartyRows(tx *store.Tx, args []any) error {
 	for len(args) > 0 {
-		k := min(len(args)/6, 150)
+		k := min(len(args)/partyValues, 150)
 		rows := make([]string, k)
 		for i := range rows {
-			rows[i] = tx.Placeholders(i*6, 6)
+			rows[i] = tx.Placeholders(i*partyValues, partyValues)
 		}
-		if _, err := tx.ExecOnce(`INSERT INTO record_parties (record_id, role, full_name, folded, date_of_birth, personal_id) VALUES `+
-			strings.Join(rows, ", ")+` ON CONFLICT (record_id, role) DO NOTHING`, args[:k*6]...); err != nil {
+		if _, err := tx.ExecOnce(`INSERT INTO record_parties (record_id, role, full_name, folded, date_of_birth, personal_id, ended) VALUES `+
+			strings.Join(rows, ", ")+` ON CONFLICT (record_id, role) DO NOTHING`, args[:k*partyValues]...); err != nil {
 			return fmt.Errorf("registration: record parties: %w", err)
 		}
-		args = args[k*6:]
+		args = args[k*partyValues:]
 	}
 	return nil
 }

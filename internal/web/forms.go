@@ -80,6 +80,14 @@ var marriageForm = []formSection{
 	{Title: "form.wife", Fields: spouseFields("wife")},
 }
 
+// divorceSection is a court's divorce recorded against a marriage (Law 60/2014 art. 3.2.đ):
+// typed on its own form (registration.RecordDivorce), shown on the entry once recorded.
+var divorceSection = formSection{Title: "form.divorce", Fields: []formField{
+	f("divorce.court", "form.court", "text", true),
+	f("divorce.decision", "form.decision", "text", true),
+	f("divorce.effective_on", "form.effective_on", "date", true),
+}}
+
 // spouseFields are a parent's fields, the date of birth required (the age to marry is checked
 // against it), and an identity paper for a party without a personal ID.
 func spouseFields(p string) []formField {

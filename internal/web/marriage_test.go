@@ -6,10 +6,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
+	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
+	"tuphap/internal/pdftest"
 	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
@@ -111,6 +114,51 @@ func TestMarriageRegistered(t *testing.T) {
 		form.Set("husband.personal_id", "051089004444")
 		if resp, page := e.postForm(c, "/records/marriages", form, nil); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("form: %d %s", resp.StatusCode, page)
+		}
+	})
+}
+
+// A divorce is recorded on its form against the marriage (Law 60/2014 art. 3.2.đ): a bad day is
+// refused beside its field with what was typed kept; once recorded, the entry shows it, the
+// link is gone, and the extract carries it as a marginal note.
+func TestDivorceForm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		code, rec := e.api(auth.Officer, "POST", "/api/v1/marriages", `{"office": "21025", "husband": {"full_name": "Lê Văn Hùng", "date_of_birth": "1990-05-01",
+			"personal_id": "051090001111"}, "wife": {"full_name": "Phạm Thị Lan", "date_of_birth": "1995-07-09", "papers": "Hộ chiếu C1234567"}}`)
+		if code != http.StatusCreated {
+			t.Fatalf("marriage: %d %v", code, rec)
+		}
+		id := rec["id"].(string)
+		c := e.login("canbo")
+		if _, page := e.do(c, "GET", "/records/"+id, nil, nil); !strings.Contains(page, `id="record-divorce"`) {
+			t.Fatal("the marriage offers no divorce to record")
+		}
+		form := url.Values{"version": {"1"}, "divorce.court": {"Tòa án nhân dân khu vực 1 - Quảng Ngãi"}, "divorce.decision": {"25/2026/QĐST-HNGĐ"},
+			"divorce.effective_on": {"01/01/2020"}}
+		resp, page := e.postForm(c, "/records/"+id+"/divorce", form, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "trước ngày đăng ký kết hôn") || !strings.Contains(page, `value="25/2026/QĐST-HNGĐ"`) {
+			t.Fatalf("divorce before the marriage: %d %s", resp.StatusCode, page)
+		}
+		form.Set("divorce.effective_on", time.Now().In(calendar.Vietnam).Format("02/01/2006"))
+		if resp, page := e.postForm(c, "/records/"+id+"/divorce", form, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("divorce: %d %s", resp.StatusCode, page)
+		}
+		_, page = e.do(c, "GET", "/records/"+id, nil, nil)
+		for _, want := range []string{"Tòa án nhân dân khu vực 1 - Quảng Ngãi", "25/2026/QĐST-HNGĐ", "Ghi chú ly hôn"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the entry shows no %q", want)
+			}
+		}
+		if strings.Contains(page, `id="record-divorce"`) {
+			t.Error("a divorce can be recorded twice")
+		}
+		if code, body := e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/divorce", `{"version": 2, "court": "X", "decision": "1", "effective_on": "2026-01-01"}`); code != http.StatusConflict {
+			t.Errorf("a second divorce through the API: %d %v", code, body)
+		}
+		resp, pdf := e.do(c, "GET", "/records/"+id+"/extract.pdf", nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(pdftest.Text(t, []byte(pdf)), "Ghi chú ly hôn") {
+			t.Errorf("the extract carries no note of the divorce (%d)", resp.StatusCode)
 		}
 	})
 }

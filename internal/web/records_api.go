@@ -194,6 +194,20 @@ func (s *Server) apiAmend(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) apiRecordDivorce(w http.ResponseWriter, r *http.Request) error {
+	var req registration.DivorceRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	rec, err := s.registry.RecordDivorce(r.Context(), p, actorOf(r), r.PathValue("id"), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, recordJSON(rec))
+	return nil
+}
+
 func duplicateOf(err error) (*registration.DuplicateError, bool) {
 	var d *registration.DuplicateError
 	ok := errors.As(err, &d)

@@ -291,6 +291,9 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
 	rec, hist, extracts, office := v.rec, v.hist, v.extracts, v.office
 	sections := kindForms[rec.Kind]
+	if rec.Marriage != nil && rec.Marriage.Divorce != nil {
+		sections = append(sections[:len(sections):len(sections)], divorceSection)
+	}
 	linked, err := s.queue.Messages(r.Context(), "", "", rec.ID, 20)
 	if err != nil {
 		return err
@@ -325,6 +328,57 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 		"OfficeName": office.Name, "Sections": sections, "Values": formValues(rec.Entry()), "New": r.URL.Query().Get("new") != "",
 		"CanWrite": p.Allow(auth.WriteRecords, rec.Office) == nil, "Dossiers": dossiers})
 	return nil
+}
+
+// divorcePage is the form that records a court's divorce against a marriage entry.
+func (s *Server) divorcePage(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	rec, err := s.registry.Get(r.Context(), p, actorOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := p.Allow(auth.WriteRecords, rec.Office); err != nil {
+		return err
+	}
+	return s.renderDivorce(w, r, http.StatusOK, rec, nil, nil, "")
+}
+
+func (s *Server) renderDivorce(w http.ResponseWriter, r *http.Request, status int, rec civil.Record, values, errs map[string]string, msg string) error {
+	if values == nil {
+		values = map[string]string{}
+	}
+	s.render(w, r, status, "divorce_form.html", map[string]any{"Record": rec, "Section": divorceSection, "Values": values, "Errors": errs, "Message": msg})
+	return nil
+}
+
+// recordDivorce records the divorce typed on the form and shows the entry with it.
+func (s *Server) recordDivorce(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	var typed struct {
+		Divorce civil.Divorce `json:"divorce"` // the form's fields are divorce.court…
+	}
+	if err := bindForm(r.PostForm, []formSection{divorceSection}, &typed); err != nil {
+		return err
+	}
+	req := registration.DivorceRequest{Divorce: typed.Divorce}
+	req.Version, _ = strconv.Atoi(r.PostForm.Get("version"))
+	p, _ := principalOf(r)
+	rec, err := s.registry.RecordDivorce(r.Context(), p, actorOf(r), r.PathValue("id"), req)
+	if err == nil {
+		http.Redirect(w, r, "/records/"+rec.ID, http.StatusSeeOther)
+		return nil
+	}
+	fields := fieldErrors(r, err)
+	if fields == nil && !fault.Is(err, fault.Conflict) {
+		return err
+	}
+	status := http.StatusBadRequest
+	if fault.Is(err, fault.Conflict) {
+		status = http.StatusConflict
+	}
+	return s.renderDivorce(w, r, status, rec, postedValues(r.PostForm), fields, s.message(r, err))
 }
 
 // agencyAnswer says in words what an agency answered: the number it gave, not its JSON.

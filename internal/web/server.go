@@ -220,6 +220,8 @@ func (s *Server) routes() http.Handler {
 	h("GET /records/{id}/extract.pdf", auth.ViewRecords, s.previewPDF)
 	h("POST /records/{id}/extracts", auth.ViewRecords, s.issueExtractPage)
 	h("GET /records/{id}/amend", auth.WriteRecords, s.amendPage)
+	h("GET /records/{id}/divorce", auth.WriteRecords, s.divorcePage)
+	h("POST /records/{id}/divorce", auth.WriteRecords, s.recordDivorce)
 	h("POST /records/{id}/amend", auth.WriteRecords, s.amendSubmit)
 
 	// API.
@@ -249,6 +251,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/records", auth.ViewRecords, s.apiRecords)
 	h("GET /api/v1/records/{id}", auth.ViewRecords, s.apiRecord)
 	h("POST /api/v1/records/{id}/amendments", auth.WriteRecords, s.apiAmend)
+	h("POST /api/v1/records/{id}/divorce", auth.WriteRecords, s.apiRecordDivorce)
 	h("GET /api/v1/records/{id}/extract.pdf", auth.ViewRecords, s.previewPDF)
 	h("POST /api/v1/records/{id}/extracts", auth.ViewRecords, s.apiIssueExtract)
 	h("POST /api/v1/records/{id}/certificate", auth.WriteRecords, s.apiIssueCertificate)

@@ -10,6 +10,8 @@ CREATE TABLE record_parties (
     folded FOLDED NOT NULL,
     date_of_birth TEXT NOT NULL,
     personal_id TEXT NOT NULL,
+    -- The day the bond ended (a marriage's divorce recorded against it); '' while it holds.
+    ended TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (record_id, role)
 );
 CREATE INDEX record_parties_pid ON record_parties (personal_id) WHERE personal_id <> '';
