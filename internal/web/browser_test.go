@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -577,3 +578,71 @@ func checkWidths(t *testing.T, ctx context.Context, base string, paths []string)
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// An officer on a phone registers a marriage through the form; the same husband again is held
+// with the reason beside his name and everything typed kept; the entry is then corrected (Law
+// 60/2014 art. 28) and its history shows the change; the certificate is issued.
+func TestBrowserMarriageAndCorrectionOnAPhone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "canbo", password)
+		fill := func(values map[string]string) {
+			t.Helper()
+			for name, v := range values {
+				id := strings.ReplaceAll(name, ".", "-")
+				// Cleared first: the correction form holds the entry's values.
+				run(t, ctx, chromedp.Evaluate[bool](`(() => { const el = document.getElementById(`+strconv.Quote(id)+`); el.value = ''; return true })()`))
+				do(t, ctx, chromedp.SendKeys(chromedp.ID(id), v))
+			}
+		}
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(e.srv.URL+"/records"),
+			chromedp.Click(chromedp.ID("new-marriage")), chromedp.WaitVisible(chromedp.ID("record-form")))
+		onPhone(t, ctx, "marriage-form-"+st.Dialect())
+		fill(map[string]string{"husband.full_name": "lê văn hùng", "husband.date_of_birth": "01/05/1990", "husband.personal_id": "051090001111",
+			"wife.full_name": "Y Nguyệt Ênuôl", "wife.date_of_birth": "09/07/1995", "wife.papers": "Hộ chiếu C1234567",
+			"wife.residence": "Xã Ea Tu, tỉnh Đắk Lắk"})
+		do(t, ctx, chromedp.SetValue(chromedp.ID("wife-ethnicity"), "Ê-đê"), chromedp.Click(chromedp.ID("record-submit")),
+			chromedp.WaitVisible(chromedp.ID("registered")))
+		if name := run(t, ctx, chromedp.Text(chromedp.ID("record-name"))); name != "Lê Văn Hùng – Y Nguyệt Ênuôl" {
+			t.Fatalf("registered as %q", name)
+		}
+		if reg := run(t, ctx, chromedp.Text(chromedp.ID("register"))); reg != "Số 1, Quyển số 01/2026" {
+			t.Fatalf("register %q", reg)
+		}
+		entry := run(t, ctx, chromedp.Location())
+		onPhone(t, ctx, "marriage-entry-"+st.Dialect())
+
+		// The husband again, with another wife: held, the reason beside his name.
+		do(t, ctx, chromedp.Navigate(e.srv.URL+"/records/new/marriage"), chromedp.WaitVisible(chromedp.ID("record-form")))
+		fill(map[string]string{"husband.full_name": "Lê Văn Hùng", "husband.date_of_birth": "01/05/1990", "husband.personal_id": "051090001111",
+			"wife.full_name": "Trịnh Thị Mai", "wife.date_of_birth": "03/03/1992", "wife.personal_id": "051192005555"})
+		do(t, ctx, chromedp.Click(chromedp.ID("record-submit")), chromedp.WaitVisible(chromedp.ID("form-message")))
+		form := run(t, ctx, chromedp.Text(chromedp.CSS(`[id="section-form.husband"]`)))
+		if !strings.Contains(form, "đang có vợ hoặc chồng") || !strings.Contains(form, "Điều 5.2.c") {
+			t.Errorf("the husband's side does not say why:\n%s", form)
+		}
+		if v := run(t, ctx, chromedp.Value(chromedp.ID("wife-full_name"))); v != "Trịnh Thị Mai" {
+			t.Errorf("the wife's name typed was lost: %q", v)
+		}
+		onPhone(t, ctx, "marriage-refused-"+st.Dialect())
+
+		// A correction of the wife's residence, with its reason and basis.
+		do(t, ctx, chromedp.Navigate(entry), chromedp.Click(chromedp.ID("amend")), chromedp.WaitVisible(chromedp.ID("reason")))
+		fill(map[string]string{"reason": "Ghi nhầm nơi cư trú theo hộ chiếu", "legal_basis": "Điều 28 Luật Hộ tịch 2014",
+			"wife.residence": "Xã Ea Kao, tỉnh Đắk Lắk"})
+		do(t, ctx, chromedp.Click(chromedp.ID("record-submit")), chromedp.WaitVisible(chromedp.ID("record-name")))
+		page := run(t, ctx, chromedp.Text(chromedp.CSS("main")))
+		for _, want := range []string{"Xã Ea Kao, tỉnh Đắk Lắk", "Ghi nhầm nơi cư trú theo hộ chiếu", "Xã Ea Tu, tỉnh Đắk Lắk"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the entry after the correction shows no %q", want)
+			}
+		}
+		do(t, ctx, chromedp.Click(chromedp.ID("certificate")), chromedp.WaitVisible(chromedp.ID("document-status")))
+		if title := run(t, ctx, chromedp.Text(chromedp.CSS("main"))); !strings.Contains(title, "GIẤY CHỨNG NHẬN KẾT HÔN") && !strings.Contains(title, "Giấy chứng nhận kết hôn") {
+			t.Errorf("the certificate's page:\n%s", title)
+		}
+		onPhone(t, ctx, "marriage-certificate-"+st.Dialect())
+	})
+}
