@@ -160,7 +160,7 @@ func partyRecords(tx *store.Tx, p civil.Party) ([]string, error) {
 		return rows.Err()
 	}
 	if p.PersonalID != "" {
-		if err := collect(`SELECT record_id FROM record_parties WHERE personal_id = $1`, p.PersonalID); err != nil {
+		if err := collect(`SELECT record_id FROM record_parties WHERE personal_id = $1 AND personal_id <> ''`, p.PersonalID); err != nil {
 			return nil, err
 		}
 	}

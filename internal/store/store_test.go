@@ -381,3 +381,22 @@ func TestSizes(t *testing.T) {
 		}
 	})
 }
+
+// PostgreSQL plans each statement once per connection (generic plans): planning a name search's
+// statements afresh against their histograms cost more than running them. A DSN may choose
+// otherwise.
+func TestPostgresGenericPlans(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	for _, c := range []struct{ dsn, want string }{{dsn, "force_generic_plan"}, {dsn + "&plan_cache_mode=auto", "auto"}} {
+		s, err := store.Open(ctx, c.dsn, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mode string
+		err = s.QueryRow(ctx, `SHOW plan_cache_mode`).Scan(&mode)
+		s.Close()
+		if err != nil || mode != c.want {
+			t.Errorf("plan_cache_mode %q (%v), want %q", mode, err, c.want)
+		}
+	}
+}
