@@ -346,7 +346,7 @@ func registerSizes(ctx context.Context, st *store.Store, entries int) ([]benchSi
 	var out []benchSize
 	for _, o := range all {
 		switch o.Table {
-		case "records", "record_names", "record_versions", "registers":
+		case "records", "record_names", "record_parties", "record_versions", "registers":
 			out = append(out, benchSize{Name: o.Name, Table: o.Table, Index: o.Index, MB: float64(o.Bytes) / (1 << 20),
 				PerEntry: float64(o.Bytes) / float64(max(entries, 1))})
 		}

@@ -205,10 +205,16 @@ func (m *Marriage) Late(string) bool { return false }
 // (issue 17).
 func (m *Marriage) Facts() (Facts, bool) { return Facts{}, false }
 
-// Keep carries a recorded divorce over: it is recorded from a court's decision
-// (registration.RecordDivorce), never typed into a correction.
+// Keep: a divorce is recorded from a court's decision (registration.RecordDivorce), never
+// added by a correction; a correction that does not show it (the form of the parties) keeps it,
+// and one that does may correct its fields.
 func (m *Marriage) Keep(before Entry) {
-	if b, ok := before.(*Marriage); ok {
+	b, ok := before.(*Marriage)
+	switch {
+	case !ok:
+	case b.Divorce == nil:
+		m.Divorce = nil
+	case m.Divorce == nil:
 		m.Divorce = b.Divorce
 	}
 }

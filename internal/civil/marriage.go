@@ -152,6 +152,17 @@ func ValidateMarriage(m *Marriage, registeredOn string, today time.Time) error {
 	return v.Err()
 }
 
+// Foreign says whether a party is not a Vietnamese citizen: the marriage then has a foreign
+// element (Law 60/2014 art. 37–38; registered by the commune since Decree 120/2025).
+func (m *Marriage) Foreign() bool {
+	for _, s := range []Spouse{m.Husband, m.Wife} {
+		if s.Nationality != "" && s.Nationality != "Việt Nam" {
+			return true
+		}
+	}
+	return false
+}
+
 // IdentityProblems are the parties of a marriage registered at the desk who show no identity:
 // each presents a personal ID or an identity paper (Decree 123/2015 art. 2.1; Law 60/2014
 // art. 18.1: both parties come in person). Legacy registers, which may hold neither, are not

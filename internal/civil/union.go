@@ -1,7 +1,7 @@
 package civil
 
 import (
-	"strconv"
+	"time"
 
 	"tuphap/internal/vntext"
 )
@@ -40,18 +40,27 @@ type Union struct {
 	Register Register
 	Husband  Party
 	Wife     Party
-	// Ended: a divorce is recorded against the entry, or a party's death is registered.
-	Ended bool
+	// EndedOn is the day the marriage ended: its divorce took effect (Law on Marriage and
+	// Family 2014 art. 57.1) or a party died (art. 65); "" while it holds.
+	EndedOn string
+}
+
+// End sets the day the union ended, the earlier when it ended twice over.
+func (u *Union) End(day string) {
+	if day != "" && (u.EndedOn == "" || day < u.EndedOn) {
+		u.EndedOn = day
+	}
 }
 
 // StillMarried returns, for each party of m (by role), a union in which that person is still
-// married. Law on Marriage and Family 52/2014 art. 5.2.c forbids a married person to marry
-// again, and art. 8.1.d makes it a condition of every marriage.
-func StillMarried(m *Marriage, unions []Union) map[string]Union {
+// married on the day on. Law on Marriage and Family 52/2014 art. 5.2.c forbids a married person
+// to marry again, and art. 8.1.d makes it a condition of every marriage; a marriage registered
+// on a day before the divorce took effect, or before the spouse died, is barred.
+func StillMarried(m *Marriage, unions []Union, on string) map[string]Union {
 	out := map[string]Union{}
 	for _, p := range m.Parties() {
 		for _, u := range unions {
-			if u.Ended {
+			if u.EndedOn != "" && u.EndedOn <= on {
 				continue
 			}
 			if SamePerson(p, u.Husband) || SamePerson(p, u.Wife) {
@@ -63,9 +72,12 @@ func StillMarried(m *Marriage, unions []Union) map[string]Union {
 	return out
 }
 
-// parentOf is a mother or father as a party; an unnamed or missing one matches nobody.
+// parentOf is a mother or father as a party, to be compared with another. An unnamed or
+// missing one, or one known by name and year of birth alone (old registers, the certificate's
+// "Năm sinh"), matches nobody: the refusal it leads to cannot be overridden, and a name with a
+// year is shared by too many.
 func parentOf(p *Parent) Party {
-	if p == nil || p.FullName == "" {
+	if p == nil || p.FullName == "" || p.PersonalID == "" && len(p.DateOfBirth) != len(DateFormat) {
 		return Party{}
 	}
 	return Party{FullName: p.FullName, DateOfBirth: p.DateOfBirth, PersonalID: p.PersonalID}
@@ -88,17 +100,13 @@ func Related(m *Marriage, husband, wife *Birth) bool {
 	return SamePerson(parentOf(husband.Mother), parentOf(wife.Mother)) || SamePerson(parentOf(husband.Father), parentOf(wife.Father))
 }
 
-// sexOfID reads the sex a well-formed personal ID records (Decree 137/2015 art. 7: the fourth
-// digit gives the century and the sex, even for men), "" when the ID cannot say.
+// sexOfID reads the sex a well-formed personal ID records (its fourth digit, CenturySexDigit),
+// "" when the ID is not well formed: its own problem is then reported instead.
 func sexOfID(id string) string {
-	if len(id) != 12 {
+	if PersonalIDProblem(id, time.Time{}, "") != "" {
 		return ""
 	}
-	d, err := strconv.Atoi(id[3:4])
-	if err != nil {
-		return ""
-	}
-	if d%2 == 0 {
+	if PersonalIDProblem(id, time.Time{}, Male) == "" {
 		return Male
 	}
 	return Female

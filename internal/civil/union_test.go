@@ -48,13 +48,16 @@ func TestStillMarried(t *testing.T) {
 		{"the husband is married to someone else", []Union{{RecordID: "a", Husband: hung, Wife: other}}, []string{HusbandRole}},
 		{"the wife is married, found by name and birth", []Union{{RecordID: "b", Husband: otherMan, Wife: lan}}, []string{WifeRole}},
 		{"both married elsewhere", []Union{{RecordID: "a", Husband: hung, Wife: other}, {RecordID: "b", Husband: otherMan, Wife: lan}}, []string{HusbandRole, WifeRole}},
-		// A death ends the marriage (art. 65): the widower may marry.
-		{"the husband's marriage ended by a death", []Union{{RecordID: "a", Husband: hung, Wife: other, Ended: true}}, nil},
+		// A death or a divorce ends the marriage (art. 65, 57.1): the widower may marry, from
+		// that day on, not on a day before.
+		{"the husband's marriage ended by a death", []Union{{RecordID: "a", Husband: hung, Wife: other, EndedOn: "2026-01-05"}}, nil},
+		{"ended on the day of the new marriage", []Union{{RecordID: "a", Husband: hung, Wife: other, EndedOn: "2026-03-10"}}, nil},
+		{"ended the day after the new marriage", []Union{{RecordID: "a", Husband: hung, Wife: other, EndedOn: "2026-03-11"}}, []string{HusbandRole}},
 		{"no union", nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := StillMarried(m, tt.unions)
+			got := StillMarried(m, tt.unions, "2026-03-10")
 			if len(got) != len(tt.want) {
 				t.Fatalf("barred %v, want %v", got, tt.want)
 			}
@@ -87,6 +90,9 @@ func TestRelated(t *testing.T) {
 		{"the husband is the wife's father", nil, &Birth{Father: &Parent{FullName: "Trần Văn Bảo", DateOfBirth: "1996-04-10"}}, true},
 		{"no birth entries", nil, nil, false},
 		{"unnamed parents never match", &Birth{Mother: &Parent{}}, &Birth{Mother: &Parent{}}, false},
+		// A name with a year of birth alone is too weak for a refusal no one can override.
+		{"same mother's name and year only", &Birth{Mother: &Parent{FullName: "Nguyễn Thị Hoa", DateOfBirth: "1970"}},
+			&Birth{Mother: &Parent{FullName: "Nguyễn Thị Hoa", DateOfBirth: "1970"}}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,6 +119,8 @@ func TestMarriageParties(t *testing.T) {
 		// Law on Marriage and Family 2014 art. 8.2: two people of one sex are not recognised.
 		{"two women", func(m *Marriage) { m.Husband.PersonalID = "038190001111" }, "", "husband.personal_id", "civil.same_sex_marriage"},
 		{"two men", func(m *Marriage) { m.Wife.PersonalID = "038095002222" }, "", "wife.personal_id", "civil.same_sex_marriage"},
+		// An ID that is not well formed says so; it says nothing of a sex.
+		{"an ID of no province", func(m *Marriage) { m.Husband.PersonalID = "999190001111" }, "", "husband.personal_id", "pid.province"},
 		// Art. 8.1.a, completed years: a woman of 18 on her birthday may marry; 29 February.
 		{"the wife turns 18 on the day", func(m *Marriage) { m.Wife.DateOfBirth, m.Wife.PersonalID = "2008-12-01", "" }, "", "", ""},
 		{"the wife turns 18 tomorrow", func(m *Marriage) { m.Wife.DateOfBirth, m.Wife.PersonalID = "2008-12-02", "" }, "", "wife.date_of_birth", "civil.under_marriage_age"},

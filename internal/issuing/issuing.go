@@ -95,6 +95,10 @@ func kindOf(rec civil.Record, certificate bool) (document.Template, error) {
 		if _, err := document.Lookup(kind); err != nil {
 			return document.Template{}, fault.New(fault.Invalid, "document.no_certificate")
 		}
+		// A marriage ended by a divorce has no certificate any more: an extract says both.
+		if rec.Marriage != nil && rec.Marriage.Divorce != nil {
+			return document.Template{}, fault.New(fault.Conflict, "document.marriage_ended")
+		}
 	}
 	t, err := document.Lookup(kind)
 	if err != nil {
@@ -103,7 +107,7 @@ func kindOf(rec civil.Record, certificate bool) (document.Template, error) {
 	return t, nil
 }
 
-// Preview lays out an entry's extract (or a birth's certificate) as it would be issued, marked
+// Preview lays out an entry's extract (or its certificate) as it would be issued, marked
 // as a preview across the page, without a code or QR code: it issues and stores nothing.
 func (s *Service) Preview(ctx context.Context, p auth.Principal, by audit.Actor, recordID string, certificate bool) ([]byte, error) {
 	rec, err := s.registry.Get(ctx, p, by, recordID)

@@ -31,64 +31,91 @@ type MarriageRequest struct {
 // as a conflict when the register shows a party still married or the two to be kin (409).
 // The register is read inside the registration's transaction, after the audit head that every
 // write takes first: two offices marrying one person at the same moment cannot both pass.
+// A marriage with a foreign party is procedure KHNN (Law 60/2014 art. 38: 5 working days).
 func (s *Service) RegisterMarriage(ctx context.Context, p auth.Principal, by audit.Actor, req MarriageRequest) (civil.Record, error) {
 	if err := s.checkOffice(ctx, p, req.Office); err != nil {
 		return civil.Record{}, err
 	}
 	m := req.Marriage
 	m.Normalize()
-	r, err := s.admit(req.Office, req.RegisteredOn, req.DateReason, &m, m.IdentityProblems())
+	var also fault.Validation
+	// A divorce is recorded afterwards from the court's decision (RecordDivorce), never typed
+	// with the marriage: it would end the entry with no version, note or audit entry of its own.
+	also.Check(m.Divorce == nil, "divorce", "marriage.divorce_afterwards")
+	r, err := s.admit(req.Office, req.RegisteredOn, req.DateReason, &m, m.IdentityProblems(), also.Err())
 	if err != nil {
 		return r, err
 	}
-	var barred map[string]civil.Union
+	var bar marriageBar
 	reg := Registration{DateReason: strings.TrimSpace(req.DateReason), Check: func(tx *store.Tx) error {
-		unions, err := unionsOf(tx, m.Parties())
-		if err != nil {
-			return err
-		}
-		if barred = civil.StillMarried(&m, unions); len(barred) > 0 {
-			return errStillMarried
-		}
-		h, w, err := birthsOf(tx, m.Parties())
-		if err != nil {
-			return err
-		}
-		if civil.Related(&m, h, w) {
-			return &fault.Error{Kind: fault.Conflict, Code: "marriage.related", Fields: map[string]string{"wife.full_name": "marriage.related"}}
-		}
-		return nil
+		bar = marriageBar{}
+		return bar.check(tx, &m, r.RegisteredOn, "")
 	}}
-	applicant := m.Husband.FullName + " – " + m.Wife.FullName
-	err = s.register(ctx, &r, reg, "KH", req.Dossier, applicant, by)
-	if errors.Is(err, errStillMarried) {
-		return civil.Record{}, s.stillMarried(ctx, by, barred)
+	procedure := "KH"
+	if m.Foreign() {
+		procedure = "KHNN"
 	}
-	return r, err
+	err = s.register(ctx, &r, reg, procedure, req.Dossier, m.Husband.FullName+" – "+m.Wife.FullName, by)
+	return r, s.barred(ctx, by, bar, err)
 }
 
-var errStillMarried = fault.New(fault.Conflict, "marriage.still_married")
+// marriageBar is what the register shows against a marriage, read inside its transaction.
+type marriageBar struct {
+	still map[string]civil.Union // by role: the marriage that still binds that party
+	read  []string               // entries read to decide, whose reading is audited
+}
 
-// stillMarried is the conflict an officer reads: which party is still married. The entries
-// that bind them were read for the check, so their reading is audited as any view of another
-// entry is; the officer looks them up within their jurisdiction.
-func (s *Service) stillMarried(ctx context.Context, by audit.Actor, barred map[string]civil.Union) error {
-	e := &fault.Error{Kind: fault.Conflict, Code: "marriage.still_married", Fields: map[string]string{}}
-	var ids []string
-	for role, u := range barred {
-		e.Fields[role+".full_name"] = "marriage.still_married"
-		ids = append(ids, u.RecordID)
+var errMarriageBarred = errors.New("registration: the register bars the marriage")
+
+// check reads the register for m, to be registered (or amended, exclude being the entry
+// itself) on the day on, and returns errMarriageBarred when it bars it.
+func (b *marriageBar) check(tx *store.Tx, m *civil.Marriage, on, exclude string) error {
+	unions, err := unionsOf(tx, m.Parties(), exclude)
+	if err != nil {
+		return err
 	}
-	sort.Strings(ids)
-	if err := s.Store.Audit(ctx, by.Entry("record.candidates", "records", strings.Join(ids, ","))); err != nil {
+	if b.still = civil.StillMarried(m, unions, on); len(b.still) > 0 {
+		for _, u := range b.still {
+			b.read = append(b.read, u.RecordID)
+		}
+		return errMarriageBarred
+	}
+	h, w, read, err := birthsOf(tx, m.Parties())
+	if err != nil {
+		return err
+	}
+	if civil.Related(m, h, w) {
+		b.read = read
+		return errMarriageBarred
+	}
+	return nil
+}
+
+// barred turns a marriage barred by the register into the conflict an officer reads: which
+// party is still married, or that the two are kin. The entries read to decide (other
+// communes' among them) are audited as any showing of another entry is; the officer looks them
+// up within their jurisdiction. Any other outcome passes through.
+func (s *Service) barred(ctx context.Context, by audit.Actor, bar marriageBar, err error) error {
+	if !errors.Is(err, errMarriageBarred) {
+		return err
+	}
+	e := &fault.Error{Kind: fault.Conflict, Code: "marriage.still_married", Fields: map[string]string{}}
+	for role := range bar.still {
+		e.Fields[role+".full_name"] = "marriage.still_married"
+	}
+	if len(bar.still) == 0 {
+		e.Code, e.Fields["wife.full_name"] = "marriage.related", "marriage.related"
+	}
+	sort.Strings(bar.read)
+	if err := s.Store.Audit(ctx, by.Entry("record.candidates", "records", strings.Join(bar.read, ","))); err != nil {
 		return err
 	}
 	return e
 }
 
-// unionsOf reads the marriages in which any of the parties is a husband or a wife, with whether
-// each has ended by a death.
-func unionsOf(tx *store.Tx, parties []civil.Party) ([]civil.Union, error) {
+// unionsOf reads the marriages, other than exclude, in which any of the parties is a husband or
+// a wife, with the day each ended by a divorce or a death.
+func unionsOf(tx *store.Tx, parties []civil.Party, exclude string) ([]civil.Union, error) {
 	ids := map[string]bool{}
 	for _, p := range parties {
 		found, err := partyRecords(tx, p)
@@ -96,11 +123,14 @@ func unionsOf(tx *store.Tx, parties []civil.Party) ([]civil.Union, error) {
 			return nil, err
 		}
 		for _, id := range found {
-			ids[id] = true
+			ids[id] = id != exclude
 		}
 	}
 	var out []civil.Union
-	for id := range ids {
+	for id, other := range ids {
+		if !other {
+			continue
+		}
 		u := civil.Union{RecordID: id}
 		rows, err := tx.Query(`SELECT r.office, r.reg_number, r.reg_book, r.reg_year, p.role, p.full_name, p.date_of_birth, p.personal_id, p.ended
 			FROM records r JOIN record_parties p ON p.record_id = r.id WHERE r.id = $1 AND r.kind = 'marriage'`, id)
@@ -114,7 +144,7 @@ func unionsOf(tx *store.Tx, parties []civil.Party) ([]civil.Union, error) {
 				rows.Close()
 				return nil, err
 			}
-			u.Ended = u.Ended || party.Ended != ""
+			u.End(party.Ended)
 			if party.Role == civil.HusbandRole {
 				u.Husband = party
 			} else {
@@ -126,14 +156,11 @@ func unionsOf(tx *store.Tx, parties []civil.Party) ([]civil.Union, error) {
 			return nil, err
 		}
 		for _, party := range []civil.Party{u.Husband, u.Wife} {
-			if u.Ended {
-				break
-			}
-			dead, err := hasDied(tx, party)
+			died, err := diedOn(tx, party)
 			if err != nil {
 				return nil, err
 			}
-			u.Ended = u.Ended || dead
+			u.End(died)
 		}
 		out = append(out, u)
 	}
@@ -141,7 +168,8 @@ func unionsOf(tx *store.Tx, parties []civil.Party) ([]civil.Union, error) {
 }
 
 // partyRecords lists the entries that name p as a party: by personal ID, and by name and date
-// of birth (an entry may hold either).
+// of birth (an entry may hold either). The personal-ID lookup repeats its partial index's
+// condition, without which a generic plan (PostgreSQL) or SQLite cannot use it.
 func partyRecords(tx *store.Tx, p civil.Party) ([]string, error) {
 	var ids []string
 	collect := func(q string, args ...any) error {
@@ -172,63 +200,68 @@ func partyRecords(tx *store.Tx, p civil.Party) ([]string, error) {
 	return ids, nil
 }
 
-// hasDied says whether a death entry names p: by personal ID, or by name and date of birth
-// where either side lacks an ID (civil.SamePerson).
-func hasDied(tx *store.Tx, p civil.Party) (bool, error) {
-	var n int
+// diedOn is the day of the earliest death entry that names p, "" for none: by personal ID, or
+// by name and date of birth where either side lacks an ID (civil.SamePerson).
+func diedOn(tx *store.Tx, p civil.Party) (string, error) {
+	var byID, byName sql.NullString
 	if p.PersonalID != "" {
-		if err := tx.QueryRow(`SELECT COUNT(*) FROM records WHERE kind = 'death' AND personal_id = $1`, p.PersonalID).Scan(&n); err != nil {
-			return false, fmt.Errorf("registration: death of a party: %w", err)
-		}
-		if n > 0 {
-			return true, nil
+		if err := tx.QueryRow(`SELECT MIN(date_of_death) FROM records WHERE kind = 'death' AND personal_id = $1`, p.PersonalID).Scan(&byID); err != nil {
+			return "", fmt.Errorf("registration: death of a party: %w", err)
 		}
 	}
-	if p.DateOfBirth == "" {
-		return false, nil
+	if p.DateOfBirth != "" {
+		if err := tx.QueryRow(`SELECT MIN(date_of_death) FROM records WHERE kind = 'death' AND name_folded = $1 AND date_of_birth = $2
+			AND ($3 = '' OR personal_id = '')`, vntext.Fold(p.FullName), p.DateOfBirth, p.PersonalID).Scan(&byName); err != nil {
+			return "", fmt.Errorf("registration: death of a party: %w", err)
+		}
 	}
-	if err := tx.QueryRow(`SELECT COUNT(*) FROM records WHERE kind = 'death' AND name_folded = $1 AND date_of_birth = $2
-		AND ($3 = '' OR personal_id = '')`, vntext.Fold(p.FullName), p.DateOfBirth, p.PersonalID).Scan(&n); err != nil {
-		return false, fmt.Errorf("registration: death of a party: %w", err)
+	switch {
+	case byID.String == "":
+		return byName.String, nil
+	case byName.String == "" || byID.String < byName.String:
+		return byID.String, nil
 	}
-	return n > 0, nil
+	return byName.String, nil
 }
 
 // birthsOf reads the birth entries of a marriage's parties, by personal ID; nil where none is
-// known.
-func birthsOf(tx *store.Tx, parties []civil.Party) (husband, wife *civil.Birth, err error) {
+// known. read lists the entries found.
+func birthsOf(tx *store.Tx, parties []civil.Party) (husband, wife *civil.Birth, read []string, err error) {
 	var out [2]*civil.Birth
 	for i, p := range parties[:2] {
 		if p.PersonalID == "" {
 			continue
 		}
-		var data string
-		err := tx.QueryRow(`SELECT v.data FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
-			WHERE r.kind = 'birth' AND r.personal_id = $1 LIMIT 1`, p.PersonalID).Scan(&data)
+		r, err := scanRecord(tx.QueryRow(`SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+			WHERE r.kind = 'birth' AND r.personal_id = $1 LIMIT 1`, p.PersonalID))
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("registration: birth of a party: %w", err)
+			return nil, nil, nil, fmt.Errorf("registration: birth of a party: %w", err)
 		}
-		e, err := civil.DecodeEntry(civil.BirthKind, []byte(data))
-		if err != nil {
-			return nil, nil, err
-		}
-		out[i] = e.(*civil.Birth)
+		out[i], read = r.Birth, append(read, r.ID)
 	}
-	return out[0], out[1], nil
+	return out[0], out[1], read, nil
 }
 
 // FillParties indexes the parties of the entries stored before record_parties was kept
-// (migration 0018: legacy marriages), a batch at a time; it ends when none is left.
+// (migration 0018: legacy marriages): one pass over the entries in key order, a batch at a
+// time, then noted as done so that later starts do not look again.
 func (s *Service) FillParties(ctx context.Context) error {
-	for {
+	var done int
+	if err := s.Store.QueryRow(ctx, `SELECT COUNT(*) FROM backfills WHERE name = 'record_parties'`).Scan(&done); err != nil || done > 0 {
+		return err
+	}
+	for last := ""; ; {
 		rs, err := store.Collect(ctx, s.Store, scanRecord, "registration: parties to index", `SELECT `+recordCols+` FROM records r
 			JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
-			WHERE r.kind = 'marriage' AND NOT EXISTS (SELECT 1 FROM record_parties p WHERE p.record_id = r.id) LIMIT 500`)
-		if err != nil || len(rs) == 0 {
+			WHERE r.kind = 'marriage' AND r.id > $1 ORDER BY r.id LIMIT 500`, last)
+		if err != nil {
 			return err
+		}
+		if len(rs) == 0 {
+			break
 		}
 		err = s.Store.Write(ctx, func(tx *store.Tx) error {
 			for i := range rs {
@@ -241,7 +274,12 @@ func (s *Service) FillParties(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		last = rs[len(rs)-1].ID
 	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`INSERT INTO backfills (name, done_at) VALUES ('record_parties', $1) ON CONFLICT (name) DO NOTHING`, store.Time(tx.Now()))
+		return err
+	})
 }
 
 // DivorceRequest records a court's divorce against a marriage entry of version Version.
@@ -300,4 +338,17 @@ func (s *Service) RecordDivorce(ctx context.Context, p auth.Principal, by audit.
 		return r, err
 	}
 	return next, nil
+}
+
+// movedParties are the roles whose person an amendment changed (name, date of birth or
+// personal ID).
+func movedParties(before, after *civil.Marriage) []string {
+	var out []string
+	b, a := before.Parties(), after.Parties()
+	for i := range a {
+		if vntext.Fold(a[i].FullName) != vntext.Fold(b[i].FullName) || a[i].DateOfBirth != b[i].DateOfBirth || a[i].PersonalID != b[i].PersonalID {
+			out = append(out, a[i].Role)
+		}
+	}
+	return out
 }

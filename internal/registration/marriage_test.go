@@ -26,6 +26,7 @@ var (
 	lan  = civil.Spouse{FullName: "Phạm Thị Lan", DateOfBirth: "1995-07-09", Papers: "Giấy CMND số 212345678"}
 	hoa  = civil.Spouse{FullName: "Đỗ Thị Hoa", DateOfBirth: "1991-01-01", PersonalID: "051191003333"}
 	nam  = civil.Spouse{FullName: "Vũ Văn Nam", DateOfBirth: "1989-02-02", PersonalID: "051089004444"}
+	mai  = civil.Spouse{FullName: "Trịnh Thị Mai", DateOfBirth: "1992-03-03", PersonalID: "051192005555"}
 )
 
 // conflictOn says whether err is a 409 naming the field.
@@ -72,8 +73,7 @@ func TestMarriages(t *testing.T) {
 		if _, err := svc.RegisterDeath(ctx, officer, by, d); err != nil {
 			t.Fatal(err)
 		}
-		widow := civil.Spouse{FullName: "Trịnh Thị Mai", DateOfBirth: "1992-03-03", PersonalID: "051192005555"}
-		if _, err := svc.RegisterMarriage(ctx, officer2, by, marriage("21028", hung, widow)); err != nil {
+		if _, err := svc.RegisterMarriage(ctx, officer2, by, marriage("21028", hung, mai)); err != nil {
 			t.Fatalf("widower: %v", err)
 		}
 		// Who may not marry, every field at once (400).
@@ -84,7 +84,7 @@ func TestMarriages(t *testing.T) {
 			t.Fatalf("invalid: %v", err)
 		}
 		// An officer registers in their own commune only.
-		if _, err := svc.RegisterMarriage(ctx, officer, by, marriage("21028", nam, widow)); err == nil {
+		if _, err := svc.RegisterMarriage(ctx, officer, by, marriage("21028", nam, mai)); err == nil {
 			t.Fatal("another commune's register")
 		}
 	})
@@ -212,6 +212,127 @@ func TestDivorceRecorded(t *testing.T) {
 			LegalBasis: "Điều 28 Luật Hộ tịch 2014", Content: civil.Content{Marriage: &fixed}})
 		if err != nil || got.Marriage.Divorce == nil || got.Marriage.Divorce.Decision != court.Decision {
 			t.Fatalf("correction after the divorce: %v %+v", err, got.Marriage)
+		}
+	})
+}
+
+// What the register shows is held against every way an entry's parties could come in: a
+// correction that puts a married person in, a divorce typed with a new marriage, a day before
+// the divorce took effect, and marriages taken in from legacy registers before the parties were
+// indexed. A foreign party makes the dossier KHNN (Law 60/2014 art. 38).
+func TestMarriageBarsHoldEverywhere(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		first, err := svc.RegisterMarriage(ctx, officer, by, marriage("21025", hung, lan))
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := svc.RegisterMarriage(ctx, officer, by, marriage("21025", nam, hoa))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A correction that swaps Hoa for Lan, who is married to Hùng: refused, nothing stored.
+		swapped := *second.Marriage
+		swapped.Wife = lan
+		_, err = svc.Amend(ctx, officer, by, second.ID, registration.Amendment{Base: 1, Change: civil.Correction, Reason: "Ghi nhầm người vợ",
+			LegalBasis: "Điều 28 Luật Hộ tịch 2014", Content: civil.Content{Marriage: &swapped}})
+		if !conflictOn(err, "wife.full_name", "marriage.still_married") {
+			t.Fatalf("a correction to a married wife: %v", err)
+		}
+		if r, _ := svc.Entry(ctx, second.ID); r.Version != 1 {
+			t.Fatalf("the refused correction was stored: version %d", r.Version)
+		}
+		// A correction of the same parties' residence passes (the check looks at moved parties
+		// only, and never at the entry itself).
+		fixed := *second.Marriage
+		fixed.Wife.Residence = "Xã Bình Sơn, tỉnh Quảng Ngãi"
+		if _, err := svc.Amend(ctx, officer, by, second.ID, registration.Amendment{Base: 1, Change: civil.Correction, Reason: "Ghi nhầm nơi cư trú",
+			LegalBasis: "Điều 28 Luật Hộ tịch 2014", Content: civil.Content{Marriage: &fixed}}); err != nil {
+			t.Fatalf("a correction of the residence: %v", err)
+		}
+
+		// A divorce is never typed with a marriage.
+		req := marriage("21025", civil.Spouse{FullName: "Đinh Văn Tuấn", DateOfBirth: "1999-01-01", PersonalID: "051099006666"}, mai)
+		req.Divorce = &civil.Divorce{Court: "Tòa án", Decision: "1/2026", EffectiveOn: "2026-03-10"}
+		if _, err := svc.RegisterMarriage(ctx, officer, by, req); !invalidOn(err, "divorce", "marriage.divorce_afterwards") {
+			t.Fatalf("a divorce typed with a marriage: %v", err)
+		}
+
+		// Hùng and Lan divorce, effective 10 March. A marriage of Hùng entered from a paper
+		// register of 5 March (before it took effect) is barred; one of 10 March is not.
+		if _, err := svc.RecordDivorce(ctx, officer, by, first.ID, registration.DivorceRequest{Version: 1,
+			Divorce: civil.Divorce{Court: "Tòa án nhân dân khu vực 1 - Quảng Ngãi", Decision: "25/2026/QĐST-HNGĐ", EffectiveOn: "2026-03-10"}}); err != nil {
+			t.Fatal(err)
+		}
+		early := marriage("21025", hung, mai)
+		early.RegisteredOn, early.DateReason = "2026-03-05", "Nhập lại từ sổ giấy"
+		if _, err := svc.RegisterMarriage(ctx, officer, by, early); !conflictOn(err, "husband.full_name", "marriage.still_married") {
+			t.Fatalf("a marriage dated before the divorce took effect: %v", err)
+		}
+		// With a foreign wife: a KHNN dossier.
+		withKim := marriage("21025", hung, civil.Spouse{FullName: "Kim Ji Yeon", DateOfBirth: "1996-06-06", Papers: "Hộ chiếu M12345678"})
+		withKim.Wife.Nationality, withKim.Wife.Ethnicity = "Hàn Quốc", ""
+		r, err := svc.RegisterMarriage(ctx, officer, by, withKim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var procedure string
+		if err := st.QueryRow(ctx, `SELECT procedure_code FROM dossiers WHERE record_id = $1`, r.ID).Scan(&procedure); err != nil || procedure != "KHNN" {
+			t.Fatalf("a foreign wife's dossier: %q %v", procedure, err)
+		}
+
+		// A legacy marriage stored before its parties were indexed (as a store upgraded to
+		// migration 0018 holds them) is found once the service starts.
+		old := civil.Record{Kind: civil.MarriageKind, Office: "21028", Register: civil.Register{Number: 9, Book: "KH", Year: 2010}, RegisteredOn: "2010-05-05",
+			Content: civil.Content{Marriage: &civil.Marriage{Husband: civil.Spouse{FullName: "Trương Văn Lực", DateOfBirth: "1985-08-08"},
+				Wife: civil.Spouse{FullName: "Mai Thị Gấm", DateOfBirth: "1988-09-09"}}}}
+		legacy := []civil.Record{old}
+		if _, err := registration.NewRecords(st).BulkInsert(ctx, legacy, by, "kh-2010.csv"); err != nil {
+			t.Fatal(err)
+		}
+		old = legacy[0]
+		storetest.MustExec(t, st, `DELETE FROM record_parties WHERE record_id IN (SELECT id FROM records WHERE office = '21028')`)
+		storetest.MustExec(t, st, `DELETE FROM backfills`)
+		if err := svc.FillParties(ctx); err != nil {
+			t.Fatal(err)
+		}
+		luc := civil.Spouse{FullName: "Truong Van Luc", DateOfBirth: "1985-08-08", PersonalID: "051085007777"}
+		if _, err := svc.RegisterMarriage(ctx, officer, by, marriage("21025", luc, civil.Spouse{FullName: "Hà Thị Nga", DateOfBirth: "1990-10-10", PersonalID: "051190008888"})); !conflictOn(err, "husband.full_name", "marriage.still_married") {
+			t.Fatalf("a legacy marriage, indexed at start: %v", err)
+		}
+		var audited int
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'record.candidates' AND detail LIKE $1`, "%"+old.ID+"%").Scan(&audited); err != nil || audited == 0 {
+			t.Errorf("the legacy entry read for the refusal was not audited: %d %v", audited, err)
+		}
+	})
+}
+
+// invalidOn says whether err is a 400 naming the field.
+func invalidOn(err error, field, code string) bool {
+	e, ok := fault.As(err)
+	return ok && e.Kind == fault.Invalid && e.Fields[field] == code
+}
+
+// A marriage is found under the wife's name as corrected, and no longer under the name the
+// correction replaced (record_names is written again with each version).
+func TestCorrectedWifeIsFound(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		r, err := svc.RegisterMarriage(ctx, officer, by, marriage("21025", hung, lan))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fixed := *r.Marriage
+		fixed.Wife.FullName = "Phạm Thị Hạnh"
+		if _, err := svc.Amend(ctx, officer, by, r.ID, registration.Amendment{Base: 1, Change: civil.Correction, Reason: "Ghi nhầm tên",
+			LegalBasis: "Điều 28 Luật Hộ tịch 2014", Content: civil.Content{Marriage: &fixed}}); err != nil {
+			t.Fatal(err)
+		}
+		for text, want := range map[string]int{"pham thi hanh": 1, "pham thi lan": 0} {
+			_, n, err := svc.Search(ctx, officer, by, text, civil.Query{Kind: civil.MarriageKind})
+			if err != nil || n != want {
+				t.Errorf("search %q: %d entries (%v), want %d", text, n, err, want)
+			}
 		}
 	})
 }

@@ -46,17 +46,24 @@ func nameRows(r *civil.Record) []any {
 
 // insertNameRows writes record_names rows given as flat (record_id, folded, given_folded) values.
 func insertNameRows(tx *store.Tx, args []any) error {
+	return insertRows(tx, "record_names", []string{"record_id", "folded", "given_folded"}, "record_id, folded", args)
+}
+
+// insertRows writes rows of table given as flat values of cols, several to a statement;
+// a row whose key (conflict) is there already is left as it is.
+func insertRows(tx *store.Tx, table string, cols []string, conflict string, args []any) error {
+	n := len(cols)
 	for len(args) > 0 {
-		k := min(len(args)/3, 300)
+		k := min(len(args)/n, 1000/n)
 		rows := make([]string, k)
 		for i := range rows {
-			rows[i] = tx.Placeholders(i*3, 3)
+			rows[i] = tx.Placeholders(i*n, n)
 		}
-		if _, err := tx.ExecOnce(`INSERT INTO record_names (record_id, folded, given_folded) VALUES `+strings.Join(rows, ", ")+
-			` ON CONFLICT (record_id, folded) DO NOTHING`, args[:k*3]...); err != nil {
-			return fmt.Errorf("registration: record names: %w", err)
+		if _, err := tx.ExecOnce(`INSERT INTO `+table+` (`+strings.Join(cols, ", ")+`) VALUES `+strings.Join(rows, ", ")+
+			` ON CONFLICT (`+conflict+`) DO NOTHING`, args[:k*n]...); err != nil {
+			return fmt.Errorf("registration: %s: %w", table, err)
 		}
-		args = args[k*3:]
+		args = args[k*n:]
 	}
 	return nil
 }
@@ -70,24 +77,10 @@ func partyRows(r *civil.Record) []any {
 	return args
 }
 
-// partyValues is the number of values of a record_parties row.
-const partyValues = 7
-
 // insertPartyRows writes record_parties rows given as flat partyRows values.
 func insertPartyRows(tx *store.Tx, args []any) error {
-	for len(args) > 0 {
-		k := min(len(args)/partyValues, 150)
-		rows := make([]string, k)
-		for i := range rows {
-			rows[i] = tx.Placeholders(i*partyValues, partyValues)
-		}
-		if _, err := tx.ExecOnce(`INSERT INTO record_parties (record_id, role, full_name, folded, date_of_birth, personal_id, ended) VALUES `+
-			strings.Join(rows, ", ")+` ON CONFLICT (record_id, role) DO NOTHING`, args[:k*partyValues]...); err != nil {
-			return fmt.Errorf("registration: record parties: %w", err)
-		}
-		args = args[k*partyValues:]
-	}
-	return nil
+	return insertRows(tx, "record_parties", []string{"record_id", "role", "full_name", "folded", "date_of_birth", "personal_id", "ended"},
+		"record_id, role", args)
 }
 
 // reindexOthers writes again what finds r besides its row, after an amendment: its other names

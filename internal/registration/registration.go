@@ -191,8 +191,8 @@ func (s *Service) duplicates(ctx context.Context, p auth.Principal, by audit.Act
 }
 
 // admit tidies and validates an entry to be registered on registeredOn and returns its
-// record, not yet numbered; also are the kind's further checks, reported with the entry's. r's content is e itself: what the caller adds to e (a death's
-// birth entry) is registered.
+// record, not yet numbered. also are the kind's further checks, reported with the entry's.
+// r's content is e itself: what the caller adds to e (a death's birth entry) is registered.
 //
 // An entry is registered the day it is made; another day (a paper register kept during an
 // outage and entered later) needs a reason, kept with the entry and in the audit log.
@@ -467,12 +467,35 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 	if a.Change == civil.Supplement && len(overwrote) > 0 {
 		v.Add(overwrote[0], "amend.supplement_overwrites")
 	}
+	then := s.onNewVersion
+	var bar marriageBar
+	if m, ok := e.(*civil.Marriage); ok {
+		// A corrected party must meet the conditions a new one does: shown identity, not
+		// married elsewhere, not kin (else a correction would marry whom registration refuses).
+		// A correction that leaves the parties as they were leaves an old entry as it is.
+		if moved := movedParties(before.(*civil.Marriage), m); len(moved) > 0 {
+			if fe, ok := fault.As(m.IdentityProblems()); ok {
+				for field, msg := range fe.Fields {
+					for _, role := range moved {
+						if strings.HasPrefix(field, role+".") {
+							v.Add(field, msg)
+						}
+					}
+				}
+			}
+			check := func(tx *store.Tx, id string, _ int) error {
+				bar = marriageBar{}
+				return bar.check(tx, m, r.RegisteredOn, id)
+			}
+			then = append([]func(*store.Tx, string, int) error{check}, then...)
+		}
+	}
 	if err := v.Err(); err != nil {
 		return r, err
 	}
 	ver := civil.Version{Change: a.Change, Reason: strings.TrimSpace(a.Reason), LegalBasis: strings.TrimSpace(a.LegalBasis), Fields: changed}
-	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, s.onNewVersion...); err != nil {
-		return r, err
+	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, then...); err != nil {
+		return r, s.barred(ctx, by, bar, err)
 	}
 	return next, nil
 }

@@ -61,7 +61,14 @@ func (s *Store) insertAudits(ctx context.Context, tx *sql.Tx, es []audit.Entry) 
 		for _, e := range es[:n] {
 			args = append(args, e.Seq, ts(e.At), e.UserID, e.Username, e.Office, e.Action, e.Object, e.Detail, e.IP, e.PrevHash, e.Hash)
 		}
-		if _, err := s.exec(ctx, tx, s.auditInsert(n), args...); err != nil {
+		q := s.auditInsert(n)
+		var err error
+		if st := s.prepared(q); st != nil { // one statement per size, 64 at most
+			_, err = tx.StmtContext(inTx(ctx), st).ExecContext(inTx(ctx), args...)
+		} else {
+			_, err = tx.ExecContext(inTx(ctx), q, args...)
+		}
+		if err != nil {
 			return fmt.Errorf("store: audit append: %w", err)
 		}
 		es = es[n:]
@@ -80,14 +87,7 @@ func (s *Store) auditInsert(n int) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(")
-		for j := range 11 {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "$%d", i*11+j+1)
-		}
-		b.WriteString(")")
+		b.WriteString(s.placeholders(i*11, 11))
 	}
 	s.bulkText.Store(n, b.String())
 	return b.String()

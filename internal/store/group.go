@@ -98,7 +98,7 @@ func (s *Store) committer() {
 		var durable syncBatch
 		for i, t := range batch {
 			if s.dialect.retryable(errs[i]) && t.ctx.Err() == nil {
-				errs[i] = s.soloTx(t.ctx, t.fn)
+				errs[i] = s.soloTxHead(t.ctx, t.fn, true)
 			}
 			if errs[i] == nil && s.syncq != nil {
 				durable = append(durable, t) // answered once the log is synced

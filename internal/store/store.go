@@ -241,9 +241,23 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 
 // soloTx runs fn in a transaction of its own.
 func (s *Store) soloTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.soloTxHead(ctx, fn, false)
+}
+
+// soloTxHead is soloTx, taking the audit head first when head is set and the engine is
+// PostgreSQL: a group's member run again alone (group.go) keeps the order a group gives its
+// members, so that what it reads before its first audit entry (a marriage's check of the
+// register) cannot race another server's writes.
+func (s *Store) soloTxHead(ctx context.Context, fn func(*sql.Tx) error, head bool) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
+	}
+	if head && s.dialect.name() == "postgres" {
+		if _, err := s.exec(ctx, tx, `UPDATE audit_head SET seq = seq WHERE id = 1`); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("store: audit head: %w", err)
+		}
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()

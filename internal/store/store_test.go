@@ -75,7 +75,6 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 	})
 }
 
-// Appends from many goroutines must form one unbroken chain on both engines.
 // A group stores its members' audit entries together just before it commits. An entry that the
 // database refuses there must fail its own member only: the group runs again with each member
 // apart, and the others' entries and rows are kept, in one chain.
@@ -135,6 +134,7 @@ func TestGroupAuditEntryRefusedAtTheEnd(t *testing.T) {
 	})
 }
 
+// Appends from many goroutines must form one unbroken chain on both engines.
 func TestAuditConcurrentAppends(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		var wg sync.WaitGroup

@@ -150,11 +150,30 @@ func TestDivorceForm(t *testing.T) {
 				t.Errorf("the entry shows no %q", want)
 			}
 		}
-		if strings.Contains(page, `id="record-divorce"`) {
-			t.Error("a divorce can be recorded twice")
+		if strings.Contains(page, `id="record-divorce"`) || strings.Contains(page, `id="certificate"`) {
+			t.Error("a divorced marriage offers a second divorce or its certificate")
+		}
+		if code, body := e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/certificate", ""); code != http.StatusConflict {
+			t.Errorf("a certificate of an ended marriage: %d %v", code, body)
 		}
 		if code, body := e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/divorce", `{"version": 2, "court": "X", "decision": "1", "effective_on": "2026-01-01"}`); code != http.StatusConflict {
 			t.Errorf("a second divorce through the API: %d %v", code, body)
+		}
+		// The divorce's number was typed wrong: corrected on the entry's correction form.
+		resp, page = e.do(c, "GET", "/records/"+id+"/amend", nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(page, `name="divorce.decision"`) {
+			t.Fatalf("the correction form of a divorced marriage holds no divorce (%d)", resp.StatusCode)
+		}
+		fix := url.Values{"kind": {"marriage"}, "version": {"2"}, "change": {"correction"}, "reason": {"Ghi nhầm số quyết định"},
+			"legal_basis": {"Điều 28 Luật Hộ tịch 2014"}, "husband.full_name": {"Lê Văn Hùng"}, "husband.date_of_birth": {"01/05/1990"},
+			"husband.personal_id": {"051090001111"}, "wife.full_name": {"Phạm Thị Lan"}, "wife.date_of_birth": {"09/07/1995"},
+			"wife.papers": {"Hộ chiếu C1234567"}, "divorce.court": {"Tòa án nhân dân khu vực 1 - Quảng Ngãi"},
+			"divorce.decision": {"26/2026/QĐST-HNGĐ"}, "divorce.effective_on": {form.Get("divorce.effective_on")}}
+		if resp, page := e.postForm(c, "/records/"+id+"/amend", fix, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("correcting the divorce's number: %d %s", resp.StatusCode, page)
+		}
+		if _, page = e.do(c, "GET", "/records/"+id, nil, nil); !strings.Contains(page, "26/2026/QĐST-HNGĐ") {
+			t.Error("the corrected number is not shown")
 		}
 		resp, pdf := e.do(c, "GET", "/records/"+id+"/extract.pdf", nil, nil)
 		if resp.StatusCode != 200 || !strings.Contains(pdftest.Text(t, []byte(pdf)), "Ghi chú ly hôn") {

@@ -274,11 +274,7 @@ func (s *Server) afterRegister(w http.ResponseWriter, r *http.Request, rec civil
 	if fields := fieldErrors(r, err); fields != nil {
 		f.Errors = fields
 		f.Message = s.message(r, err)
-		status := http.StatusBadRequest
-		if fault.Is(err, fault.Conflict) { // the register holds what bars it (a party married)
-			status = http.StatusConflict
-		}
-		return s.renderRecordForm(w, r, status, f)
+		return s.renderRecordForm(w, r, formStatus(err), f)
 	}
 	return err
 }
@@ -290,10 +286,7 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, _ := principalOf(r)
 	rec, hist, extracts, office := v.rec, v.hist, v.extracts, v.office
-	sections := kindForms[rec.Kind]
-	if rec.Marriage != nil && rec.Marriage.Divorce != nil {
-		sections = append(sections[:len(sections):len(sections)], divorceSection)
-	}
+	sections := sectionsOf(rec)
 	linked, err := s.queue.Messages(r.Context(), "", "", rec.ID, 20)
 	if err != nil {
 		return err
@@ -374,11 +367,7 @@ func (s *Server) recordDivorce(w http.ResponseWriter, r *http.Request) error {
 	if fields == nil && !fault.Is(err, fault.Conflict) {
 		return err
 	}
-	status := http.StatusBadRequest
-	if fault.Is(err, fault.Conflict) {
-		status = http.StatusConflict
-	}
-	return s.renderDivorce(w, r, status, rec, postedValues(r.PostForm), fields, s.message(r, err))
+	return s.renderDivorce(w, r, formStatus(err), rec, postedValues(r.PostForm), fields, s.message(r, err))
 }
 
 // agencyAnswer says in words what an agency answered: the number it gave, not its JSON.
@@ -409,6 +398,25 @@ var kindForms = map[civil.Kind][]formSection{
 	civil.MarriageKind: marriageForm,
 }
 
+// sectionsOf lays out an entry as it stands: its kind's form, and a marriage's recorded divorce,
+// shown and corrected with it.
+func sectionsOf(rec civil.Record) []formSection {
+	sections := kindForms[rec.Kind]
+	if rec.Marriage != nil && rec.Marriage.Divorce != nil {
+		sections = append(sections[:len(sections):len(sections)], divorceSection)
+	}
+	return sections
+}
+
+// formStatus is the status of a form sent back with its problems: 409 when the register holds
+// what bars it (a party married), 400 for what was typed.
+func formStatus(err error) int {
+	if fault.Is(err, fault.Conflict) {
+		return http.StatusConflict
+	}
+	return http.StatusBadRequest
+}
+
 func (s *Server) amendPage(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
 	rec, err := s.registry.Get(r.Context(), p, actorOf(r), r.PathValue("id"))
@@ -418,7 +426,7 @@ func (s *Server) amendPage(w http.ResponseWriter, r *http.Request) error {
 	if err := p.Allow(auth.WriteRecords, rec.Office); err != nil {
 		return err
 	}
-	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: rec.Kind, Action: "/records/" + rec.ID + "/amend", Sections: kindForms[rec.Kind],
+	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: rec.Kind, Action: "/records/" + rec.ID + "/amend", Sections: sectionsOf(rec),
 		Values: formValues(rec.Entry()), Amend: true, Version: rec.Version, Office: rec.Office})
 }
 
@@ -436,6 +444,9 @@ func (s *Server) amendSubmit(w http.ResponseWriter, r *http.Request) error {
 		return fault.New(fault.Invalid, "amend.kind_unsupported")
 	}
 	f := recordForm{Kind: kind, Action: "/records/" + id + "/amend", Sections: kindForms[kind], Amend: true, Version: a.Base}
+	if r.PostForm.Has("divorce.court") { // a divorced marriage's form shows its divorce
+		f.Sections = append(f.Sections[:len(f.Sections):len(f.Sections)], divorceSection)
+	}
 	if err := bindForm(r.PostForm, f.Sections, e); err != nil {
 		return err
 	}
@@ -448,7 +459,7 @@ func (s *Server) amendSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if fields := fieldErrors(r, err); fields != nil {
 		f.Values, f.Errors, f.Message = postedValues(r.PostForm), fields, s.message(r, err)
-		return s.renderRecordForm(w, r, http.StatusBadRequest, f)
+		return s.renderRecordForm(w, r, formStatus(err), f)
 	}
 	return err
 }
