@@ -16,11 +16,13 @@ type Kind string
 const (
 	BirthKind    Kind = "birth"
 	DeathKind    Kind = "death"
-	MarriageKind Kind = "marriage" // so far taken in from legacy registers only
+	MarriageKind Kind = "marriage"
+	// MaritalStatusKind is a certificate of marital status, kept in its own register book.
+	MaritalStatusKind Kind = "marital_status"
 )
 
 // Kinds lists the kinds in display order.
-var Kinds = []Kind{BirthKind, DeathKind, MarriageKind}
+var Kinds = []Kind{BirthKind, DeathKind, MarriageKind, MaritalStatusKind}
 
 // Sex as written in the register.
 const (

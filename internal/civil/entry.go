@@ -53,6 +53,8 @@ type Content struct {
 	Birth    *Birth    `json:"birth,omitempty"`
 	Death    *Death    `json:"death,omitempty"`
 	Marriage *Marriage `json:"marriage,omitempty"`
+	// A certificate of marital status.
+	MaritalStatus *MaritalStatus `json:"marital_status,omitempty"`
 }
 
 // Entry is the content that is set, nil when none is.
@@ -64,6 +66,8 @@ func (c Content) Entry() Entry {
 		return c.Death
 	case c.Marriage != nil:
 		return c.Marriage
+	case c.MaritalStatus != nil:
+		return c.MaritalStatus
 	}
 	return nil
 }
@@ -78,14 +82,17 @@ func (c *Content) Set(e Entry) {
 		c.Death = e
 	case *Marriage:
 		c.Marriage = e
+	case *MaritalStatus:
+		c.MaritalStatus = e
 	}
 }
 
 // kinds makes an empty entry of each kind: the registry that stored entries are decoded by.
 var kinds = map[Kind]func() Entry{
-	BirthKind:    func() Entry { return &Birth{} },
-	DeathKind:    func() Entry { return &Death{} },
-	MarriageKind: func() Entry { return &Marriage{} },
+	BirthKind:         func() Entry { return &Birth{} },
+	DeathKind:         func() Entry { return &Death{} },
+	MarriageKind:      func() Entry { return &Marriage{} },
+	MaritalStatusKind: func() Entry { return &MaritalStatus{} },
 }
 
 // DecodeEntry reads an entry of kind k from its stored JSON.

@@ -41,8 +41,9 @@ type Union struct {
 	Husband  Party
 	Wife     Party
 	// EndedOn is the day the marriage ended: its divorce took effect (Law on Marriage and
-	// Family 2014 art. 57.1) or a party died (art. 65); "" while it holds.
-	EndedOn string
+	// Family 2014 art. 57.1) or a party died (art. 65); "" while it holds. DivorcedOn is the
+	// day of its divorce, if any.
+	EndedOn, DivorcedOn string
 }
 
 // End sets the day the union ended, the earlier when it ended twice over.

@@ -67,6 +67,35 @@ var bookLayouts = map[civil.Kind]BookLayout{
 			return [][]string{number(r), {DateVN(r.RegisteredOn)}, spouse(m.Husband), spouse(m.Wife), notes(r, changes)}
 		},
 	},
+	civil.MaritalStatusKind: {
+		Title:   "SỔ CẤP GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN",
+		Columns: []string{"Số", "Ngày cấp", "Người được xác nhận", "Tình trạng hôn nhân", "Mục đích sử dụng", "Ghi chú"},
+		Widths:  []int{4, 8, 28, 20, 20, 20},
+		Row: func(r civil.Record, changes []civil.Version) [][]string {
+			s := r.MaritalStatus
+			purpose := lines(s.Purpose)
+			if i := s.IntendedSpouse; i != nil {
+				purpose = append(purpose, lines("Với: "+i.FullName, "Ngày sinh: "+DateVN(i.DateOfBirth), "Quốc tịch: "+i.Nationality)...)
+			}
+			return [][]string{number(r), {DateVN(r.RegisteredOn)}, spouse(s.Person), lines(MaritalStatusVN(s.Status, s.Spouse),
+				"Giá trị đến: "+DateVN(s.ValidUntil)), purpose, notes(r, changes)}
+		},
+	},
+}
+
+// MaritalStatusVN says a marital status as the certificate writes it.
+func MaritalStatusVN(status, spouse string) string {
+	switch status {
+	case civil.NeverMarried:
+		return "Chưa đăng ký kết hôn với ai"
+	case civil.Married:
+		return "Đang có vợ/chồng: " + spouse
+	case civil.DivorcedNow:
+		return "Đã ly hôn, chưa đăng ký kết hôn lại"
+	case civil.Widowed:
+		return "Vợ/chồng đã chết, chưa đăng ký kết hôn lại"
+	}
+	return ""
 }
 
 func number(r civil.Record) []string { return []string{fmt.Sprint(r.Register.Number)} }
@@ -101,7 +130,7 @@ func parent(p *civil.Parent) []string {
 
 func spouse(s civil.Spouse) []string {
 	return lines(s.FullName, "Ngày sinh: "+DateVN(s.DateOfBirth), "Dân tộc: "+s.Ethnicity, "Quốc tịch: "+s.Nationality,
-		"Nơi cư trú: "+s.Residence, "Số định danh cá nhân: "+s.PersonalID)
+		"Nơi cư trú: "+s.Residence, "Số định danh cá nhân: "+s.PersonalID, "Giấy tờ tùy thân: "+s.Papers)
 }
 
 func requester(q civil.Requester) []string {

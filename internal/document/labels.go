@@ -9,6 +9,7 @@ var (
 		"child": "người được khai sinh", "mother": "người mẹ", "father": "người cha", "requester": "người đi đăng ký",
 		"deceased": "người chết", "abandoned": "trẻ bị bỏ rơi", "abroad": "việc sinh ở nước ngoài",
 		"husband": "bên chồng", "wife": "bên vợ", "divorce": "việc ly hôn",
+		"person": "người được xác nhận", "intended_spouse": "người dự định kết hôn",
 	}
 	fieldVN = map[string]string{
 		"full_name": "họ, chữ đệm, tên", "sex": "giới tính", "date_of_birth": "ngày, tháng, năm sinh",
@@ -17,7 +18,7 @@ var (
 		"found_on": "ngày phát hiện", "found_at": "nơi phát hiện", "finder": "người phát hiện", "country": "nước",
 		"date_of_death": "ngày, tháng, năm chết", "place_of_death": "nơi chết", "cause": "nguyên nhân chết",
 		"birth_record": "nơi đăng ký khai sinh", "papers": "giấy tờ tùy thân",
-		"court": "tòa án", "decision": "số bản án, quyết định", "effective_on": "ngày có hiệu lực pháp luật",
+		"court": "tòa án", "purpose": "mục đích sử dụng", "decision": "số bản án, quyết định", "effective_on": "ngày có hiệu lực pháp luật",
 	}
 )
 

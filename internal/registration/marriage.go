@@ -113,9 +113,26 @@ func (s *Service) barred(ctx context.Context, by audit.Actor, bar marriageBar, e
 	return e
 }
 
+// querier reads inside a write (a *store.Tx) or outside one (readers).
+type querier interface {
+	Query(q string, args ...any) (*sql.Rows, error)
+	QueryRow(q string, args ...any) *sql.Row
+}
+
+// readers is a querier on the store's readers, for a read that need not be in a write.
+type readers struct {
+	ctx context.Context
+	st  *store.Store
+}
+
+func (r readers) Query(q string, args ...any) (*sql.Rows, error) {
+	return r.st.Query(r.ctx, q, args...)
+}
+func (r readers) QueryRow(q string, args ...any) *sql.Row { return r.st.QueryRow(r.ctx, q, args...) }
+
 // unionsOf reads the marriages, other than exclude, in which any of the parties is a husband or
 // a wife, with the day each ended by a divorce or a death.
-func unionsOf(tx *store.Tx, parties []civil.Party, exclude string) ([]civil.Union, error) {
+func unionsOf(tx querier, parties []civil.Party, exclude string) ([]civil.Union, error) {
 	ids := map[string]bool{}
 	for _, p := range parties {
 		found, err := partyRecords(tx, p)
@@ -145,6 +162,7 @@ func unionsOf(tx *store.Tx, parties []civil.Party, exclude string) ([]civil.Unio
 				return nil, err
 			}
 			u.End(party.Ended)
+			u.DivorcedOn = max(u.DivorcedOn, party.Ended)
 			if party.Role == civil.HusbandRole {
 				u.Husband = party
 			} else {
@@ -170,7 +188,7 @@ func unionsOf(tx *store.Tx, parties []civil.Party, exclude string) ([]civil.Unio
 // partyRecords lists the entries that name p as a party: by personal ID, and by name and date
 // of birth (an entry may hold either). The personal-ID lookup repeats its partial index's
 // condition, without which a generic plan (PostgreSQL) or SQLite cannot use it.
-func partyRecords(tx *store.Tx, p civil.Party) ([]string, error) {
+func partyRecords(tx querier, p civil.Party) ([]string, error) {
 	var ids []string
 	collect := func(q string, args ...any) error {
 		rows, err := tx.Query(q, args...)
@@ -202,7 +220,7 @@ func partyRecords(tx *store.Tx, p civil.Party) ([]string, error) {
 
 // diedOn is the day of the earliest death entry that names p, "" for none: by personal ID, or
 // by name and date of birth where either side lacks an ID (civil.SamePerson).
-func diedOn(tx *store.Tx, p civil.Party) (string, error) {
+func diedOn(tx querier, p civil.Party) (string, error) {
 	var byID, byName sql.NullString
 	if p.PersonalID != "" {
 		if err := tx.QueryRow(`SELECT MIN(date_of_death) FROM records WHERE kind = 'death' AND personal_id = $1`, p.PersonalID).Scan(&byID); err != nil {
@@ -226,7 +244,7 @@ func diedOn(tx *store.Tx, p civil.Party) (string, error) {
 
 // birthsOf reads the birth entries of a marriage's parties, by personal ID; nil where none is
 // known. read lists the entries found.
-func birthsOf(tx *store.Tx, parties []civil.Party) (husband, wife *civil.Birth, read []string, err error) {
+func birthsOf(tx querier, parties []civil.Party) (husband, wife *civil.Birth, read []string, err error) {
 	var out [2]*civil.Birth
 	for i, p := range parties[:2] {
 		if p.PersonalID == "" {

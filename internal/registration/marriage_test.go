@@ -336,3 +336,50 @@ func TestCorrectedWifeIsFound(t *testing.T) {
 		}
 	})
 }
+
+// A certificate of marital status states what the province's register shows on its day
+// (Decree 123/2015 art. 21–23), valid six months, numbered in its own book with its dossier
+// XNHN; what the register shows is never typed.
+func TestMaritalStatusCertificates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		ask := func(person civil.Spouse, purpose string, intended *civil.Spouse) (civil.Record, error) {
+			return svc.RegisterMaritalStatus(ctx, officer, by, registration.MaritalStatusRequest{Office: "21025",
+				MaritalStatus: civil.MaritalStatus{Person: person, Purpose: purpose, IntendedSpouse: intended}})
+		}
+		r, err := ask(hung, "Kết hôn", &civil.Spouse{FullName: "Phạm Thị Lan", DateOfBirth: "1995-07-09"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms := r.MaritalStatus
+		if r.Kind != civil.MaritalStatusKind || r.Register.Number != 1 || ms.Status != civil.NeverMarried || ms.ValidUntil != "2026-09-10" {
+			t.Fatalf("never married: %+v %+v", r.Register, ms)
+		}
+		var procedure string
+		if err := st.QueryRow(ctx, `SELECT procedure_code FROM dossiers WHERE record_id = $1`, r.ID).Scan(&procedure); err != nil || procedure != "XNHN" {
+			t.Fatalf("dossier %q %v", procedure, err)
+		}
+		wed, err := svc.RegisterMarriage(ctx, officer, by, marriage("21025", hung, lan))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := ask(hung, "Bổ sung hồ sơ vay vốn", nil); err != nil || r.MaritalStatus.Status != civil.Married || r.MaritalStatus.Spouse != "Phạm Thị Lan" || r.Register.Number != 2 {
+			t.Fatalf("married: %v %+v", err, r.MaritalStatus)
+		}
+		if _, err := svc.RecordDivorce(ctx, officer, by, wed.ID, registration.DivorceRequest{Version: 1,
+			Divorce: civil.Divorce{Court: "Tòa án nhân dân khu vực 1 - Quảng Ngãi", Decision: "25/2026/QĐST-HNGĐ", EffectiveOn: "2026-03-10"}}); err != nil {
+			t.Fatal(err)
+		}
+		// Lan has no personal ID: found by her name and date of birth.
+		if r, err := ask(lan, "Xuất cảnh", nil); err != nil || r.MaritalStatus.Status != civil.DivorcedNow {
+			t.Fatalf("divorced: %v %+v", err, r.MaritalStatus)
+		}
+		if _, err := ask(nam, "Để kết hôn", nil); !invalidOn(err, "intended_spouse", "civil.intended_spouse_required") {
+			t.Fatalf("for marrying, nobody named: %v", err)
+		}
+		typed := registration.MaritalStatusRequest{Office: "21025", MaritalStatus: civil.MaritalStatus{Person: nam, Purpose: "Xuất cảnh", Status: civil.NeverMarried}}
+		if _, err := svc.RegisterMaritalStatus(ctx, officer, by, typed); !invalidOn(err, "status", "marital.found_not_typed") {
+			t.Fatalf("a status typed: %v", err)
+		}
+	})
+}

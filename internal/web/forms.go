@@ -80,6 +80,26 @@ var marriageForm = []formSection{
 	{Title: "form.wife", Fields: spouseFields("wife")},
 }
 
+// maritalStatusForm follows the request for a certificate of marital status (tờ khai cấp giấy
+// xác nhận tình trạng hôn nhân): the person, the purpose, and for marrying the intended spouse.
+var maritalStatusForm = []formSection{
+	{Title: "form.person", Fields: spouseFields("person")},
+	{Title: "form.purpose_section", Fields: []formField{f("purpose", "form.purpose", "text", true)}},
+	{Title: "form.intended_spouse", Optional: "intended_spouse", Fields: []formField{
+		f("intended_spouse.full_name", "form.full_name", "text", true),
+		f("intended_spouse.date_of_birth", "form.date_of_birth", "date", true),
+		f("intended_spouse.nationality", "form.nationality", "country", false),
+		f("intended_spouse.residence", "form.residence", "place", false),
+	}},
+}
+
+// maritalStatusFound is what the register showed, on the certificate's page (not typed).
+var maritalStatusFound = formSection{Title: "form.status_found", Fields: []formField{
+	f("status", "form.marital_status", "marital", false),
+	f("spouse", "form.spouse", "text", false),
+	f("valid_until", "form.valid_until", "date", false),
+}}
+
 // divorceSection is a court's divorce recorded against a marriage (Law 60/2014 art. 3.2.đ):
 // typed on its own form (registration.RecordDivorce), shown on the entry once recorded.
 var divorceSection = formSection{Title: "form.divorce", Fields: []formField{

@@ -181,3 +181,55 @@ func TestDivorceForm(t *testing.T) {
 		}
 	})
 }
+
+// A certificate of marital status through the API and the form: the status is what the
+// register shows (a marriage registered just before makes it "married" to that spouse), the
+// certificate is issued and signed like any document, and the form asks for the intended spouse
+// when it is for marrying.
+func TestMaritalStatusCertificate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		if code, body := e.api(auth.Officer, "POST", "/api/v1/marriages", `{"office": "21025", "husband": {"full_name": "Lê Văn Hùng", "date_of_birth": "1990-05-01",
+			"personal_id": "051090001111"}, "wife": {"full_name": "Phạm Thị Lan", "date_of_birth": "1995-07-09", "papers": "Hộ chiếu C1234567"}}`); code != http.StatusCreated {
+			t.Fatalf("marriage: %d %v", code, body)
+		}
+		code, rec := e.api(auth.Officer, "POST", "/api/v1/marital-status-certificates", `{"office": "21025", "person": {"full_name": "Lê Văn Hùng",
+			"date_of_birth": "1990-05-01", "personal_id": "051090001111"}, "purpose": "Bổ sung hồ sơ vay vốn ngân hàng"}`)
+		if code != http.StatusCreated || rec["type"] != "marital_status" || rec["status"] != "married" || rec["spouse"] != "Phạm Thị Lan" || rec["valid_until"] == "" {
+			t.Fatalf("certificate: %d %v", code, rec)
+		}
+		id := rec["id"].(string)
+		if code, doc := e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/certificate", ""); code != http.StatusCreated || doc["kind"] != "certificate_marital_status" {
+			t.Fatalf("the certificate's document: %d %v", code, doc)
+		}
+		c := e.login("canbo")
+		_, page := e.do(c, "GET", "/records/"+id, nil, nil)
+		for _, want := range []string{"Đang có vợ/chồng", "Phạm Thị Lan", "Bổ sung hồ sơ vay vốn ngân hàng"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the entry's page shows no %q", want)
+			}
+		}
+		resp, page := e.do(c, "GET", "/records/new/marital_status", nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(page, "Tờ khai cấp giấy xác nhận tình trạng hôn nhân") {
+			t.Fatalf("form: %d", resp.StatusCode)
+		}
+		form := url.Values{"person.full_name": {"Vũ Văn Nam"}, "person.date_of_birth": {"02/02/1989"}, "person.personal_id": {"051089004444"},
+			"purpose": {"Kết hôn"}}
+		resp, page = e.postForm(c, "/records/marital-status", form, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "người dự định kết hôn") {
+			t.Fatalf("for marrying, nobody named: %d", resp.StatusCode)
+		}
+		form.Set("has_intended_spouse", "on")
+		form.Set("intended_spouse.full_name", "Kim Ji Yeon")
+		form.Set("intended_spouse.date_of_birth", "06/06/1996")
+		form.Set("intended_spouse.nationality", "Hàn Quốc")
+		resp, page = e.postForm(c, "/records/marital-status", form, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("form: %d %s", resp.StatusCode, page)
+		}
+		_, page = e.do(c, "GET", resp.Header.Get("Location"), nil, nil)
+		if !strings.Contains(page, "Chưa đăng ký kết hôn với ai") || !strings.Contains(page, "Kim Ji Yeon") {
+			t.Error("the certificate for marrying does not show the status or the intended spouse")
+		}
+	})
+}

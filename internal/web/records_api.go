@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -40,6 +41,20 @@ func candidatesJSON(r *http.Request, cs []registration.Candidate) []map[string]a
 		out = append(out, m)
 	}
 	return out
+}
+
+func (s *Server) apiRegisterMaritalStatus(w http.ResponseWriter, r *http.Request) error {
+	var req registration.MaritalStatusRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	rec, err := s.registry.RegisterMaritalStatus(r.Context(), p, actorOf(r), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, recordJSON(rec))
+	return nil
 }
 
 func (s *Server) apiRegisterMarriage(w http.ResponseWriter, r *http.Request) error {
@@ -150,7 +165,7 @@ func listQuery(r *http.Request) (civil.Query, error) {
 	default:
 		fields["order"] = "dossier.bad_order"
 	}
-	if out.Kind != "" && out.Kind != civil.BirthKind && out.Kind != civil.DeathKind && out.Kind != civil.MarriageKind {
+	if out.Kind != "" && !slices.Contains(civil.Kinds, out.Kind) {
 		fields["type"] = "civil.kind"
 	}
 	for _, k := range []string{"from", "to"} {

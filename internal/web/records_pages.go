@@ -210,6 +210,25 @@ func (s *Server) createMarriage(w http.ResponseWriter, r *http.Request) error {
 	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.MarriageKind, Action: "/records/marriages", Sections: marriageForm})
 }
 
+func (s *Server) newMaritalStatusPage(w http.ResponseWriter, r *http.Request) error {
+	values := map[string]string{"registered_on": s.registry.Today().Format(civil.DateFormat), "person.nationality": "Việt Nam", "person.ethnicity": "Kinh"}
+	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.MaritalStatusKind, Action: "/records/marital-status", Sections: maritalStatusForm, Values: values})
+}
+
+func (s *Server) createMaritalStatus(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	req := registration.MaritalStatusRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")),
+		DateReason: r.PostForm.Get("registered_on_reason")}
+	if err := bindForm(r.PostForm, maritalStatusForm, &req.MaritalStatus); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	rec, err := s.registry.RegisterMaritalStatus(r.Context(), p, actorOf(r), req)
+	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.MaritalStatusKind, Action: "/records/marital-status", Sections: maritalStatusForm})
+}
+
 // confirmation reads the "not a duplicate" answer of a form that showed candidates.
 func confirmation(form url.Values) *registration.Confirmation {
 	if form.Get("confirm_not_duplicate") == "" {
@@ -287,6 +306,9 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
 	rec, hist, extracts, office := v.rec, v.hist, v.extracts, v.office
 	sections := sectionsOf(rec)
+	if rec.MaritalStatus != nil {
+		sections = append(sections[:len(sections):len(sections)], maritalStatusFound)
+	}
 	linked, err := s.queue.Messages(r.Context(), "", "", rec.ID, 20)
 	if err != nil {
 		return err
@@ -393,9 +415,10 @@ func agencyAnswer(lang i18n.Lang, m outbox.Message) string {
 
 // kindForms lays out each kind of entry, shown and corrected: one line per kind.
 var kindForms = map[civil.Kind][]formSection{
-	civil.BirthKind:    birthForm,
-	civil.DeathKind:    deathForm,
-	civil.MarriageKind: marriageForm,
+	civil.BirthKind:         birthForm,
+	civil.DeathKind:         deathForm,
+	civil.MarriageKind:      marriageForm,
+	civil.MaritalStatusKind: maritalStatusForm,
 }
 
 // sectionsOf lays out an entry as it stands: its kind's form, and a marriage's recorded divorce,
