@@ -91,6 +91,14 @@ func TestMarriageRegistered(t *testing.T) {
 		if code, doc := e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/certificate", ""); code != http.StatusCreated || doc["kind"] != "certificate_marriage" {
 			t.Fatalf("marriage certificate: %d %v", code, doc)
 		}
+		// The leader's reports count it: its dossier KH settled on time, its certificate issued.
+		_, report := e.api(auth.Leader, "GET", "/api/v1/reports/on-time", "")
+		if kh, _ := report["by_procedure"].(map[string]any)["KH"].(map[string]any); kh == nil || kh["settled"] != 1.0 {
+			t.Errorf("the on-time report does not count the marriage's dossier: %v", report["by_procedure"])
+		}
+		if _, share := e.api(auth.Leader, "GET", "/api/v1/reports/signed", ""); share["issued"] != 1.0 {
+			t.Errorf("the signed-share report does not count the certificate: %v", share)
+		}
 		again := strings.Replace(body, "Phạm Thị Lan", "Đỗ Thị Hoa", 1)
 		code, out := e.api(auth.Officer, "POST", "/api/v1/marriages", again)
 		errBody, _ := out["error"].(map[string]any)
