@@ -130,6 +130,37 @@ func (r readers) Query(q string, args ...any) (*sql.Rows, error) {
 }
 func (r readers) QueryRow(q string, args ...any) *sql.Row { return r.st.QueryRow(r.ctx, q, args...) }
 
+// The lookups of a marriage's check, each led by an index (ExplainMarriageChecks). The
+// personal-ID lookup repeats its partial index's condition, without which a generic plan
+// (PostgreSQL) or SQLite cannot use it.
+const (
+	qPartyByID    = `SELECT record_id FROM record_parties WHERE personal_id = $1 AND personal_id <> ''`
+	qPartyByName  = `SELECT record_id FROM record_parties WHERE folded = $1 AND date_of_birth = $2`
+	qUnionParties = `SELECT r.office, r.reg_number, r.reg_book, r.reg_year, p.role, p.full_name, p.date_of_birth, p.personal_id, p.ended
+		FROM records r JOIN record_parties p ON p.record_id = r.id WHERE r.id = $1 AND r.kind = 'marriage'`
+	qDeathByID   = `SELECT MIN(date_of_death) FROM records WHERE kind = 'death' AND personal_id = $1`
+	qDeathByName = `SELECT MIN(date_of_death) FROM records WHERE kind = 'death' AND name_folded = $1 AND date_of_birth = $2
+		AND ($3 = '' OR personal_id = '')`
+)
+
+// ExplainMarriageChecks returns SQLite's plans of a marriage check's lookups, for a test that
+// holds them to their indexes: they run inside the single writer's transaction.
+func (db *Records) ExplainMarriageChecks(ctx context.Context) (string, error) {
+	var out strings.Builder
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{{qPartyByID, []any{"051090001111"}}, {qPartyByName, []any{"le van hung", "1990-05-01"}}, {qUnionParties, []any{"x"}},
+		{qDeathByID, []any{"051090001111"}}, {qDeathByName, []any{"le van hung", "1990-05-01", ""}}} {
+		plan, err := db.st.QueryPlan(ctx, q.sql, q.args...)
+		if err != nil {
+			return "", err
+		}
+		out.WriteString(plan)
+	}
+	return out.String(), nil
+}
+
 // unionsOf reads the marriages, other than exclude, in which any of the parties is a husband or
 // a wife, with the day each ended by a divorce or a death.
 func unionsOf(tx querier, parties []civil.Party, exclude string) ([]civil.Union, error) {
@@ -149,8 +180,7 @@ func unionsOf(tx querier, parties []civil.Party, exclude string) ([]civil.Union,
 			continue
 		}
 		u := civil.Union{RecordID: id}
-		rows, err := tx.Query(`SELECT r.office, r.reg_number, r.reg_book, r.reg_year, p.role, p.full_name, p.date_of_birth, p.personal_id, p.ended
-			FROM records r JOIN record_parties p ON p.record_id = r.id WHERE r.id = $1 AND r.kind = 'marriage'`, id)
+		rows, err := tx.Query(qUnionParties, id)
 		if err != nil {
 			return nil, fmt.Errorf("registration: marriage parties: %w", err)
 		}
@@ -186,8 +216,7 @@ func unionsOf(tx querier, parties []civil.Party, exclude string) ([]civil.Union,
 }
 
 // partyRecords lists the entries that name p as a party: by personal ID, and by name and date
-// of birth (an entry may hold either). The personal-ID lookup repeats its partial index's
-// condition, without which a generic plan (PostgreSQL) or SQLite cannot use it.
+// of birth (an entry may hold either).
 func partyRecords(tx querier, p civil.Party) ([]string, error) {
 	var ids []string
 	collect := func(q string, args ...any) error {
@@ -206,12 +235,12 @@ func partyRecords(tx querier, p civil.Party) ([]string, error) {
 		return rows.Err()
 	}
 	if p.PersonalID != "" {
-		if err := collect(`SELECT record_id FROM record_parties WHERE personal_id = $1 AND personal_id <> ''`, p.PersonalID); err != nil {
+		if err := collect(qPartyByID, p.PersonalID); err != nil {
 			return nil, err
 		}
 	}
 	if p.DateOfBirth != "" {
-		if err := collect(`SELECT record_id FROM record_parties WHERE folded = $1 AND date_of_birth = $2`, vntext.Fold(p.FullName), p.DateOfBirth); err != nil {
+		if err := collect(qPartyByName, vntext.Fold(p.FullName), p.DateOfBirth); err != nil {
 			return nil, err
 		}
 	}
@@ -223,13 +252,12 @@ func partyRecords(tx querier, p civil.Party) ([]string, error) {
 func diedOn(tx querier, p civil.Party) (string, error) {
 	var byID, byName sql.NullString
 	if p.PersonalID != "" {
-		if err := tx.QueryRow(`SELECT MIN(date_of_death) FROM records WHERE kind = 'death' AND personal_id = $1`, p.PersonalID).Scan(&byID); err != nil {
+		if err := tx.QueryRow(qDeathByID, p.PersonalID).Scan(&byID); err != nil {
 			return "", fmt.Errorf("registration: death of a party: %w", err)
 		}
 	}
 	if p.DateOfBirth != "" {
-		if err := tx.QueryRow(`SELECT MIN(date_of_death) FROM records WHERE kind = 'death' AND name_folded = $1 AND date_of_birth = $2
-			AND ($3 = '' OR personal_id = '')`, vntext.Fold(p.FullName), p.DateOfBirth, p.PersonalID).Scan(&byName); err != nil {
+		if err := tx.QueryRow(qDeathByName, vntext.Fold(p.FullName), p.DateOfBirth, p.PersonalID).Scan(&byName); err != nil {
 			return "", fmt.Errorf("registration: death of a party: %w", err)
 		}
 	}

@@ -383,3 +383,20 @@ func TestMaritalStatusCertificates(t *testing.T) {
 		}
 	})
 }
+
+// A marriage's check runs inside the single writer's transaction: every lookup is led by an
+// index, never a scan of the parties or the entries.
+func TestMarriageChecksUseIndexes(t *testing.T) {
+	plan, err := registration.NewRecords(storetest.SQLite(t)).ExplainMarriageChecks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"record_parties USING INDEX record_parties_pid (personal_id=?)", "record_parties USING INDEX record_parties_person (folded=? AND date_of_birth=?)"} {
+		if !strings.Contains(plan, want) {
+			t.Errorf("no %q in:\n%s", want, plan)
+		}
+	}
+	if strings.Contains(plan, "SCAN record_parties") || strings.Contains(plan, "SCAN records") {
+		t.Errorf("a lookup scans:\n%s", plan)
+	}
+}
