@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/i18n"
@@ -43,60 +45,22 @@ func candidatesJSON(r *http.Request, cs []registration.Candidate) []map[string]a
 	return out
 }
 
-func (s *Server) apiRegisterMaritalStatus(w http.ResponseWriter, r *http.Request) error {
-	var req registration.MaritalStatusRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
+// apiRegister answers a registration through the API: the request of its kind decoded, the
+// service's register called, 201 with the entry.
+func apiRegister[Req any](register func(context.Context, auth.Principal, audit.Actor, Req) (civil.Record, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var req Req
+		if err := decodeJSON(r, &req); err != nil {
+			return err
+		}
+		p, _ := principalOf(r)
+		rec, err := register(r.Context(), p, actorOf(r), req)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusCreated, recordJSON(rec))
+		return nil
 	}
-	p, _ := principalOf(r)
-	rec, err := s.registry.RegisterMaritalStatus(r.Context(), p, actorOf(r), req)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, recordJSON(rec))
-	return nil
-}
-
-func (s *Server) apiRegisterMarriage(w http.ResponseWriter, r *http.Request) error {
-	var req registration.MarriageRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	p, _ := principalOf(r)
-	rec, err := s.registry.RegisterMarriage(r.Context(), p, actorOf(r), req)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, recordJSON(rec))
-	return nil
-}
-
-func (s *Server) apiRegisterBirth(w http.ResponseWriter, r *http.Request) error {
-	var req registration.BirthRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	p, _ := principalOf(r)
-	rec, err := s.registry.RegisterBirth(r.Context(), p, actorOf(r), req)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, recordJSON(rec))
-	return nil
-}
-
-func (s *Server) apiRegisterDeath(w http.ResponseWriter, r *http.Request) error {
-	var req registration.DeathRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	p, _ := principalOf(r)
-	rec, err := s.registry.RegisterDeath(r.Context(), p, actorOf(r), req)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, recordJSON(rec))
-	return nil
 }
 
 // recordView is an entry with what is shown beside it: its history, the copies issued and the
