@@ -19,10 +19,12 @@ const (
 	MarriageKind Kind = "marriage"
 	// MaritalStatusKind is a certificate of marital status, kept in its own register book.
 	MaritalStatusKind Kind = "marital_status"
+	// RecognitionKind is a parent's recognition of a child (nhận cha, mẹ, con).
+	RecognitionKind Kind = "recognition"
 )
 
 // Kinds lists the kinds in display order.
-var Kinds = []Kind{BirthKind, DeathKind, MarriageKind, MaritalStatusKind}
+var Kinds = []Kind{BirthKind, DeathKind, MarriageKind, MaritalStatusKind, RecognitionKind}
 
 // Sex as written in the register.
 const (
@@ -122,9 +124,10 @@ type Change string
 
 const (
 	Original   Change = "original"
-	Correction Change = "correction" // cải chính: a wrong fact is corrected
-	Supplement Change = "supplement" // bổ sung: a missing fact is added
-	Divorced   Change = "divorce"    // ghi chú ly hôn: a court's divorce recorded against a marriage
+	Correction Change = "correction"  // cải chính: a wrong fact is corrected
+	Supplement Change = "supplement"  // bổ sung: a missing fact is added
+	Divorced   Change = "divorce"     // ghi chú ly hôn: a court's divorce recorded against a marriage
+	Recognised Change = "recognition" // a parent added to a birth entry by a recognition
 )
 
 // Version is one state of an entry. Entries are never overwritten: a correction or supplement

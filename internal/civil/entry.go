@@ -55,6 +55,7 @@ type Content struct {
 	Marriage *Marriage `json:"marriage,omitempty"`
 	// A certificate of marital status.
 	MaritalStatus *MaritalStatus `json:"marital_status,omitempty"`
+	Recognition   *Recognition   `json:"recognition,omitempty"`
 }
 
 // Entry is the content that is set, nil when none is.
@@ -68,6 +69,8 @@ func (c Content) Entry() Entry {
 		return c.Marriage
 	case c.MaritalStatus != nil:
 		return c.MaritalStatus
+	case c.Recognition != nil:
+		return c.Recognition
 	}
 	return nil
 }
@@ -84,6 +87,8 @@ func (c *Content) Set(e Entry) {
 		c.Marriage = e
 	case *MaritalStatus:
 		c.MaritalStatus = e
+	case *Recognition:
+		c.Recognition = e
 	}
 }
 
@@ -93,6 +98,7 @@ var kinds = map[Kind]func() Entry{
 	DeathKind:         func() Entry { return &Death{} },
 	MarriageKind:      func() Entry { return &Marriage{} },
 	MaritalStatusKind: func() Entry { return &MaritalStatus{} },
+	RecognitionKind:   func() Entry { return &Recognition{} },
 }
 
 // DecodeEntry reads an entry of kind k from its stored JSON.

@@ -173,9 +173,7 @@ func (b *Birth) Normalize() {
 	b.Child.normalize()
 	for _, p := range []*Parent{b.Mother, b.Father} {
 		if p != nil {
-			p.FullName = vntext.Clean(p.FullName)
-			p.PersonalID = strings.TrimSpace(p.PersonalID)
-			listed(&p.Ethnicity, &p.Nationality)
+			p.normalize()
 		}
 	}
 	if b.Abroad != nil {
@@ -183,6 +181,12 @@ func (b *Birth) Normalize() {
 		listed(&none, &b.Abroad.Country)
 	}
 	b.Requester.FullName = vntext.Clean(b.Requester.FullName)
+}
+
+func (p *Parent) normalize() {
+	p.FullName = vntext.Clean(p.FullName)
+	p.PersonalID = strings.TrimSpace(p.PersonalID)
+	listed(&p.Ethnicity, &p.Nationality)
 }
 
 func (p *Person) normalize() {

@@ -81,6 +81,20 @@ var bookLayouts = map[civil.Kind]BookLayout{
 				"Giá trị đến: "+DateVN(s.ValidUntil)), purpose, notes(r, changes)}
 		},
 	},
+	civil.RecognitionKind: {
+		Title:   "SỔ ĐĂNG KÝ NHẬN CHA, MẸ, CON",
+		Columns: []string{"Số", "Ngày đăng ký", "Người nhận", "Người được nhận là con", "Chứng cứ", "Ghi chú"},
+		Widths:  []int{4, 8, 20, 20, 20, 28},
+		Row: func(r civil.Record, changes []civil.Version) [][]string {
+			rc := r.Recognition
+			p, role := rc.Parent()
+			who := parent(p)
+			if len(who) > 0 {
+				who[0] += map[string]string{"father": " (cha)", "mother": " (mẹ)"}[role]
+			}
+			return [][]string{number(r), {DateVN(r.RegisteredOn)}, who, person(rc.Child), lines(rc.Evidence), notes(r, changes)}
+		},
+	},
 }
 
 // MaritalStatusVN says a marital status as the certificate writes it.

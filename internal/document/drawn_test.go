@@ -63,6 +63,13 @@ func TestDocumentsAsDrawn(t *testing.T) {
 			Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Signer: "Lưu Thị Ĩnh"},
 			[]string{"GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", "LÊ VĂN HÙNG", "đã ly hôn", "Kết hôn với Kim Ji Yeon", "Hàn Quốc", "10/09/2026",
 				"NGƯỜI KÝ GIẤY XÁC NHẬN"}},
+		{"extract_recognition", Data{Record: civil.Record{Kind: civil.RecognitionKind, Register: civil.Register{Number: 2, Book: "01", Year: 2026},
+			RegisteredOn: "2026-03-10", Content: civil.Content{Recognition: &civil.Recognition{
+				Child:    civil.Person{FullName: "Lê Thị Na", Sex: civil.Female, DateOfBirth: "2026-01-05", PersonalID: "051326000777"},
+				Father:   &civil.Parent{FullName: "Trần Văn Bình", DateOfBirth: "1990-02-02", Nationality: "Việt Nam"},
+				Evidence: "Kết quả giám định ADN số 123/GĐ"}}},
+			Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Mark: Unsigned},
+			[]string{"TRÍCH LỤC ĐĂNG KÝ NHẬN CHA, MẸ, CON", "TRẦN VĂN BÌNH (cha)", "LÊ THỊ NA", "giám định ADN số 123/GĐ", "NGƯỜI KÝ TRÍCH LỤC"}},
 		{"receipt", Data{Dossier: dossier.Dossier{Code: "K7QM-4XRA-P", Applicant: "Nguyễn Thị Đào", Phone: "0905 123 456", Channel: dossier.Desk,
 			ReceivedAt: time.Date(2026, 3, 9, 9, 30, 0, 0, calendar.Vietnam), DueAt: time.Date(2026, 3, 12, 17, 0, 0, 0, calendar.Vietnam)},
 			Procedure: proc, Papers: proc.Papers, Office: ex.Office, Province: ex.Province, Officer: "Lê Thị Hạnh",

@@ -18,7 +18,7 @@ var (
 		"found_on": "ngày phát hiện", "found_at": "nơi phát hiện", "finder": "người phát hiện", "country": "nước",
 		"date_of_death": "ngày, tháng, năm chết", "place_of_death": "nơi chết", "cause": "nguyên nhân chết",
 		"birth_record": "nơi đăng ký khai sinh", "papers": "giấy tờ tùy thân",
-		"court": "tòa án", "purpose": "mục đích sử dụng", "decision": "số bản án, quyết định", "effective_on": "ngày có hiệu lực pháp luật",
+		"court": "tòa án", "purpose": "mục đích sử dụng", "evidence": "chứng cứ", "decision": "số bản án, quyết định", "effective_on": "ngày có hiệu lực pháp luật",
 	}
 )
 

@@ -400,3 +400,61 @@ func TestMarriageChecksUseIndexes(t *testing.T) {
 		t.Errorf("a lookup scans:\n%s", plan)
 	}
 }
+
+// A father recognises a child whose birth entry names none (Law 60/2014 art. 24–25): the
+// recognition is numbered in its own book with its dossier NCMC, and the birth entry gains the
+// father as version 2 in the same transaction, found then by the father's name. A second man's
+// claim to the same child is refused (a dispute: Law on Marriage and Family 2014 art. 101.2),
+// and nothing of it is stored.
+func TestRecognitionAddsTheParent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		b := birth("Lê Thị Na", "2026-01-05", "Lê Thị Hoa")
+		b.Child.PersonalID = "051326000777"
+		born, err := svc.RegisterBirth(ctx, officer, by, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := registration.RecognitionRequest{Office: "21025", Recognition: civil.Recognition{
+			Child:    civil.Person{FullName: "Lê Thị Na", Sex: civil.Female, DateOfBirth: "2026-01-05", PersonalID: "051326000777"},
+			Father:   &civil.Parent{FullName: "Trần Văn Bình", DateOfBirth: "1990-02-02", PersonalID: "051090009999", Nationality: "Việt Nam"},
+			Evidence: "Kết quả giám định ADN số 123/GĐ ngày 01/02/2026"}}
+		r, err := svc.RegisterRecognition(ctx, officer, by, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Kind != civil.RecognitionKind || r.Register.Number != 1 || r.Recognition.BirthRecord != born.ID {
+			t.Fatalf("recognition: %+v %+v", r.Register, r.Recognition)
+		}
+		after, err := svc.Entry(ctx, born.ID)
+		if err != nil || after.Version != 2 || after.Birth.Father == nil || after.Birth.Father.FullName != "Trần Văn Bình" {
+			t.Fatalf("the birth entry after: %v version %d %+v", err, after.Version, after.Birth.Father)
+		}
+		hist, _ := svc.Versions(ctx, after)
+		if len(hist) != 2 || hist[1].Change != civil.Recognised || !strings.Contains(hist[1].Reason, "ADN số 123/GĐ") {
+			t.Fatalf("the birth's history: %+v", hist)
+		}
+		if _, n, err := svc.Search(ctx, officer, by, "cha: tran van binh", civil.Query{Kind: civil.BirthKind}); err != nil || n != 1 {
+			t.Errorf("the birth found by its recognised father: %d %v", n, err)
+		}
+		var procedure string
+		if err := st.QueryRow(ctx, `SELECT procedure_code FROM dossiers WHERE record_id = $1`, r.ID).Scan(&procedure); err != nil || procedure != "NCMC" {
+			t.Fatalf("dossier %q %v", procedure, err)
+		}
+		other := req
+		other.Father = &civil.Parent{FullName: "Phan Văn Cường", DateOfBirth: "1988-08-08"}
+		if _, err := svc.RegisterRecognition(ctx, officer, by, other); !conflictOn(err, "father.full_name", "recognition.parent_named") {
+			t.Fatalf("a second father: %v", err)
+		}
+		var n int
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM records WHERE kind = 'recognition'`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d recognitions stored (%v), want 1", n, err)
+		}
+		// A child whose birth is not in this register: the recognition alone.
+		away := req
+		away.Child = civil.Person{FullName: "Đỗ Văn Tí", Sex: civil.Male, DateOfBirth: "2019-09-09"}
+		if r, err := svc.RegisterRecognition(ctx, officer, by, away); err != nil || r.Recognition.BirthRecord != "" || r.Register.Number != 2 {
+			t.Fatalf("without a birth entry: %v %+v", err, r)
+		}
+	})
+}

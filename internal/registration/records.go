@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"tuphap/internal/audit"
 	"tuphap/internal/civil"
@@ -286,36 +287,42 @@ func (db *Records) AddVersion(ctx context.Context, r *civil.Record, base int, v 
 	}
 	now := db.st.Now().UTC()
 	return db.st.Write(ctx, func(tx *store.Tx) error {
-		args := append([]any{r.ID, base}, indexValues(r)...)
-		res, err := tx.Exec(`UPDATE records SET version = version + 1, full_name = $3, name_folded = $4, given_first = $5,
-			sex = $6, date_of_birth = $7, personal_id = $8, mother_folded = $9, mother_personal_id = $10, father_folded = $11,
-			date_of_death = $12, birth_record = $13 WHERE id = $1 AND version = $2`, args...)
-		if err != nil {
-			if r.Kind == civil.DeathKind && store.IsUniqueViolation(err) {
-				return fault.Wrap(fault.Conflict, "death.already_registered", err) // records_one_death_*
-			}
-			return fmt.Errorf("registration: update record: %w", err)
+		return addVersionIn(tx, r, base, v, data, now, by, then...)
+	})
+}
+
+// addVersionIn stores r as version base+1 inside tx (AddVersion, or another entry's
+// registration that changes this one: a recognition adds the parent to the child's birth).
+func addVersionIn(tx *store.Tx, r *civil.Record, base int, v civil.Version, data string, now time.Time, by audit.Actor, then ...func(tx *store.Tx, recordID string, version int) error) error {
+	args := append([]any{r.ID, base}, indexValues(r)...)
+	res, err := tx.Exec(`UPDATE records SET version = version + 1, full_name = $3, name_folded = $4, given_first = $5,
+		sex = $6, date_of_birth = $7, personal_id = $8, mother_folded = $9, mother_personal_id = $10, father_folded = $11,
+		date_of_death = $12, birth_record = $13 WHERE id = $1 AND version = $2`, args...)
+	if err != nil {
+		if r.Kind == civil.DeathKind && store.IsUniqueViolation(err) {
+			return fault.Wrap(fault.Conflict, "death.already_registered", err) // records_one_death_*
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fault.New(fault.Conflict, "record.changed")
-		}
-		r.Version = base + 1
-		if _, err := tx.Exec(`INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.Version, string(v.Change), data, v.Reason, v.LegalBasis,
-			strings.Join(v.Fields, ","), by.Username, store.Time(now)); err != nil {
-			return fmt.Errorf("registration: insert version: %w", err)
-		}
-		if err := reindexOthers(tx, r); err != nil {
+		return fmt.Errorf("registration: update record: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fault.New(fault.Conflict, "record.changed")
+	}
+	r.Version = base + 1
+	if _, err := tx.Exec(`INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.Version, string(v.Change), data, v.Reason, v.LegalBasis,
+		strings.Join(v.Fields, ","), by.Username, store.Time(now)); err != nil {
+		return fmt.Errorf("registration: insert version: %w", err)
+	}
+	if err := reindexOthers(tx, r); err != nil {
+		return err
+	}
+	for _, fn := range then {
+		if err := fn(tx, r.ID, r.Version); err != nil {
 			return err
 		}
-		for _, fn := range then {
-			if err := fn(tx, r.ID, r.Version); err != nil {
-				return err
-			}
-		}
-		return tx.Audit(by.Entry("record."+string(v.Change), "record:"+r.ID,
-			fmt.Sprintf("version=%d fields=%s", r.Version, strings.Join(v.Fields, ","))))
-	})
+	}
+	return tx.Audit(by.Entry("record."+string(v.Change), "record:"+r.ID,
+		fmt.Sprintf("version=%d fields=%s", r.Version, strings.Join(v.Fields, ","))))
 }
 
 // RecordSummary is a line of a search result.

@@ -329,8 +329,15 @@ func (s *Service) register(ctx context.Context, r *civil.Record, reg Registratio
 			Status: dossier.Settled, ReceivedAt: now, DueAt: s.Calendar().Due(now, p.Timing), SettledAt: now}
 	}
 	// In the registration's transaction: the requests to the agencies the entry causes (none
-	// is lost), and its dossier, opened and settled or settled.
+	// is lost), its dossier, opened and settled or settled, and what the kind's own Then writes
+	// (a recognition's new version of the child's birth entry).
+	also := reg.Then
 	reg.Then = func(tx *store.Tx, r *civil.Record) error {
+		if also != nil {
+			if err := also(tx, r); err != nil {
+				return err
+			}
+		}
 		ms, err := outbox.ForRecord(r, now)
 		if err != nil {
 			return err

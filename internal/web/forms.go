@@ -93,6 +93,20 @@ var maritalStatusForm = []formSection{
 	}},
 }
 
+// recognitionForm follows the declaration of recognition (tờ khai đăng ký nhận cha, mẹ, con):
+// the child, the father or the mother recognised, and the evidence.
+var recognitionForm = []formSection{
+	{Title: "form.child", Fields: []formField{
+		f("child.full_name", "form.full_name", "text", true),
+		f("child.date_of_birth", "form.date_of_birth", "date", true),
+		f("child.sex", "form.sex", "sex", true),
+		f("child.personal_id", "form.personal_id", "pid", false),
+	}},
+	{Title: "form.father", Optional: "father", Fields: parentFields("father")},
+	{Title: "form.mother", Optional: "mother", Fields: parentFields("mother")},
+	{Title: "form.evidence_section", Fields: []formField{f("evidence", "form.evidence", "text", true)}},
+}
+
 // maritalStatusFound is what the register showed, on the certificate's page (not typed).
 var maritalStatusFound = formSection{Title: "form.status_found", Fields: []formField{
 	f("status", "form.marital_status", "marital", false),

@@ -241,3 +241,38 @@ func TestMaritalStatusCertificate(t *testing.T) {
 		}
 	})
 }
+
+// From a birth entry without a father, the officer opens the recognition form (the child filled
+// in), registers the father, and the birth entry then shows him; the API registers the same.
+func TestRecognitionForm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		code, born := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Lê Thị Na", "2026-01-05", "Lê Thị Hoa", ""))
+		if code != http.StatusCreated {
+			t.Fatalf("birth: %d %v", code, born)
+		}
+		id := born["id"].(string)
+		c := e.login("canbo")
+		resp, page := e.do(c, "GET", "/records/new/recognition?birth_record="+id, nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(page, `value="Lê Thị Na"`) || !strings.Contains(page, `name="birth_record" value="`+id+`"`) {
+			t.Fatalf("the form from the birth entry (%d) is not filled", resp.StatusCode)
+		}
+		form := url.Values{"birth_record": {id}, "child.full_name": {"Lê Thị Na"}, "child.date_of_birth": {"05/01/2026"}, "child.sex": {"female"},
+			"has_father": {"on"}, "father.full_name": {"Trần Văn Bình"}, "father.date_of_birth": {"02/02/1990"}, "evidence": {""}}
+		if resp, page := e.postForm(c, "/records/recognitions", form, nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `value="Trần Văn Bình"`) {
+			t.Fatalf("without evidence: %d", resp.StatusCode)
+		}
+		form.Set("evidence", "Kết quả giám định ADN số 123/GĐ")
+		if resp, page := e.postForm(c, "/records/recognitions", form, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("recognition: %d %s", resp.StatusCode, page)
+		}
+		if _, page := e.do(c, "GET", "/records/"+id, nil, nil); !strings.Contains(page, "Trần Văn Bình") || !strings.Contains(page, "Ghi chú nhận cha, mẹ, con") {
+			t.Error("the birth entry does not show the recognised father and the note")
+		}
+		code, out := e.api(auth.Officer, "POST", "/api/v1/recognitions", `{"office": "21025", "birth_record": "`+id+`", "child": {"full_name": "Lê Thị Na",
+			"sex": "female", "date_of_birth": "2026-01-05"}, "father": {"full_name": "Phan Văn Cường"}, "evidence": "Lời khai"}`)
+		if code != http.StatusConflict {
+			t.Errorf("a second father through the API: %d %v", code, out)
+		}
+	})
+}

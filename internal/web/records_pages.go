@@ -229,6 +229,42 @@ func (s *Server) createMaritalStatus(w http.ResponseWriter, r *http.Request) err
 	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.MaritalStatusKind, Action: "/records/marital-status", Sections: maritalStatusForm})
 }
 
+// newRecognitionPage opens the recognition form, filled with the child from their birth entry
+// when the officer comes from it (?birth_record=ID), to which the parent is then added.
+func (s *Server) newRecognitionPage(w http.ResponseWriter, r *http.Request) error {
+	values := map[string]string{"registered_on": s.registry.Today().Format(civil.DateFormat)}
+	if id := r.URL.Query().Get("birth_record"); id != "" {
+		p, _ := principalOf(r)
+		b, err := s.registry.Get(r.Context(), p, actorOf(r), id)
+		if err != nil {
+			return err
+		}
+		if b.Birth != nil {
+			for k, v := range formValues(civil.Recognition{Child: b.Birth.Child}) {
+				values[k] = v
+			}
+			values["birth_record"] = b.ID
+			values["has_"+map[bool]string{true: "mother", false: "father"}[b.Birth.Father != nil && b.Birth.Father.FullName != ""]] = "on"
+		}
+	}
+	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.RecognitionKind, Action: "/records/recognitions", Sections: recognitionForm, Values: values})
+}
+
+func (s *Server) createRecognition(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	req := registration.RecognitionRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")),
+		DateReason: r.PostForm.Get("registered_on_reason")}
+	if err := bindForm(r.PostForm, recognitionForm, &req.Recognition); err != nil {
+		return err
+	}
+	req.Recognition.BirthRecord = r.PostForm.Get("birth_record")
+	p, _ := principalOf(r)
+	rec, err := s.registry.RegisterRecognition(r.Context(), p, actorOf(r), req)
+	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.RecognitionKind, Action: "/records/recognitions", Sections: recognitionForm})
+}
+
 // confirmation reads the "not a duplicate" answer of a form that showed candidates.
 func confirmation(form url.Values) *registration.Confirmation {
 	if form.Get("confirm_not_duplicate") == "" {
@@ -419,6 +455,7 @@ var kindForms = map[civil.Kind][]formSection{
 	civil.DeathKind:         deathForm,
 	civil.MarriageKind:      marriageForm,
 	civil.MaritalStatusKind: maritalStatusForm,
+	civil.RecognitionKind:   recognitionForm,
 }
 
 // sectionsOf lays out an entry as it stands: its kind's form, and a marriage's recorded divorce,

@@ -1,0 +1,89 @@
+package registration
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/civil"
+	"tuphap/internal/fault"
+	"tuphap/internal/store"
+)
+
+// RecognitionRequest asks to register a parent's recognition of a child (Law 60/2014 art. 24–25).
+type RecognitionRequest struct {
+	Office       string `json:"office"`
+	Dossier      string `json:"dossier,omitempty"`
+	RegisteredOn string `json:"registered_on"`
+	DateReason   string `json:"registered_on_reason,omitempty"`
+	civil.Recognition
+}
+
+// RegisterRecognition registers a recognition in the office's book of recognitions with its
+// dossier NCMC, and, when the child's birth entry is in the register (given, or found by the
+// child's personal ID), adds the parent to it as a new version in the same transaction, with
+// the recognition as its reason: the birth's later extracts carry the note. A birth that names
+// a parent in that role already is refused: that is a dispute for the court (Law on Marriage
+// and Family 2014 art. 101.2).
+func (s *Service) RegisterRecognition(ctx context.Context, p auth.Principal, by audit.Actor, req RecognitionRequest) (civil.Record, error) {
+	if err := s.checkOffice(ctx, p, req.Office); err != nil {
+		return civil.Record{}, err
+	}
+	rc := req.Recognition
+	r, err := s.admit(req.Office, req.RegisteredOn, req.DateReason, &rc)
+	if err != nil {
+		return r, err
+	}
+	birth, err := s.childsBirth(ctx, &rc)
+	if err != nil {
+		return r, err
+	}
+	reg := Registration{DateReason: strings.TrimSpace(req.DateReason)}
+	if birth != nil {
+		rc.BirthRecord = birth.ID
+		recognised, err := rc.Recognise(birth.Birth)
+		if err != nil {
+			return r, err
+		}
+		next := *birth
+		next.Set(recognised)
+		data, err := entryJSON(&next)
+		if err != nil {
+			return r, err
+		}
+		_, role := rc.Parent()
+		base := birth.Version
+		reg.Then = func(tx *store.Tx, rec *civil.Record) error {
+			b := next // afresh on each run (store.Write)
+			v := civil.Version{Change: civil.Recognised, LegalBasis: civil.RecognitionBasis,
+				Reason: fmt.Sprintf("Đăng ký nhận cha, mẹ, con số %d, quyển %s/%d: %s", rec.Register.Number, rec.Register.Book, rec.Register.Year, rc.Evidence),
+				Fields: []string{role + ".full_name", role + ".date_of_birth", role + ".personal_id"}}
+			return addVersionIn(tx, &b, base, v, data, rec.CreatedAt, by, s.onNewVersion...)
+		}
+	}
+	parent, _ := rc.Parent()
+	return r, s.register(ctx, &r, reg, "NCMC", req.Dossier, parent.FullName, by)
+}
+
+// childsBirth is the child's birth entry, wherever in the province it was registered (the
+// register is one): the one named, which must be a birth, or the one the child's personal ID
+// finds; nil when the register holds none.
+func (s *Service) childsBirth(ctx context.Context, rc *civil.Recognition) (*civil.Record, error) {
+	if rc.BirthRecord != "" {
+		b, err := s.records.Record(ctx, rc.BirthRecord)
+		if fault.Is(err, fault.NotFound) || err == nil && b.Birth == nil {
+			return nil, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"birth_record": "record.not_found"}}
+		}
+		return &b, err
+	}
+	if rc.Child.PersonalID == "" {
+		return nil, nil
+	}
+	b, err := s.records.BirthByPersonalID(ctx, rc.Child.PersonalID)
+	if fault.Is(err, fault.NotFound) {
+		return nil, nil
+	}
+	return &b, err
+}
