@@ -74,7 +74,7 @@ func StatusOf(p Party, unions []Union, on string) (status, spouse string) {
 }
 
 // ForMarriage says whether the certificate is asked for marrying: it then names the intended
-// spouse (Decree 123/2015 art. 22).
+// spouse (Circular 04/2020/TT-BTP art. 12.3).
 func (s *MaritalStatus) ForMarriage() bool {
 	return s.IntendedSpouse != nil || strings.Contains(vntext.Fold(s.Purpose), "ket hon")
 }

@@ -7,7 +7,7 @@ import (
 	"tuphap/internal/fault"
 )
 
-// Decree 123/2015 art. 23: six months from the issue; Civil Code 2015 art. 148.4: a period in
+// Decree 123/2015 art. 23: six months from the issue; Civil Code 2015 art. 148.3: a period in
 // months ends on the matching day, or the month's last day where there is none.
 func TestValidUntil(t *testing.T) {
 	for _, tt := range []struct{ issued, want string }{
@@ -53,7 +53,7 @@ func TestStatusOf(t *testing.T) {
 	}
 }
 
-// Decree 123/2015 art. 22: a certificate for marrying names the intended spouse.
+// Circular 04/2020/TT-BTP art. 12.3: a certificate for marrying names the intended spouse.
 func TestMaritalStatusValidate(t *testing.T) {
 	today := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
 	s := &MaritalStatus{Person: Spouse{FullName: "Nguyễn Văn An", DateOfBirth: "1990-01-01"}, Purpose: "Kết hôn"}

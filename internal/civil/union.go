@@ -35,11 +35,12 @@ func SamePerson(a, b Party) bool {
 
 // Union is a marriage in the register as the checks of a new one see it.
 type Union struct {
-	RecordID string
-	Office   string
-	Register Register
-	Husband  Party
-	Wife     Party
+	RecordID     string
+	RegisteredOn string
+	Office       string
+	Register     Register
+	Husband      Party
+	Wife         Party
 	// EndedOn is the day the marriage ended: its divorce took effect (Law on Marriage and
 	// Family 2014 art. 57.1) or a party died (art. 65); "" while it holds. DivorcedOn is the
 	// day of its divorce, if any.
@@ -53,15 +54,18 @@ func (u *Union) End(day string) {
 	}
 }
 
-// StillMarried returns, for each party of m (by role), a union in which that person is still
-// married on the day on. Law on Marriage and Family 52/2014 art. 5.2.c forbids a married person
-// to marry again, and art. 8.1.d makes it a condition of every marriage; a marriage registered
-// on a day before the divorce took effect, or before the spouse died, is barred.
-func StillMarried(m *Marriage, unions []Union, on string) map[string]Union {
+// StillMarried returns, for each party of m (by role), another union of that person's that
+// overlaps m, registered on the day on and lasting until until ("" while it holds): one that
+// has not ended by on, and began before until. Law on Marriage and Family 52/2014 art. 5.2.c
+// forbids a married person to marry again, and art. 8.1.d makes it a condition of every
+// marriage; a marriage registered on a day before the divorce took effect, or before the
+// spouse died, is barred. A correction of an old marriage that ended is not barred by the
+// person's later one.
+func StillMarried(m *Marriage, unions []Union, on, until string) map[string]Union {
 	out := map[string]Union{}
 	for _, p := range m.Parties() {
 		for _, u := range unions {
-			if u.EndedOn != "" && u.EndedOn <= on {
+			if u.EndedOn != "" && u.EndedOn <= on || until != "" && u.RegisteredOn >= until {
 				continue
 			}
 			if SamePerson(p, u.Husband) || SamePerson(p, u.Wife) {

@@ -42,22 +42,27 @@ func TestStillMarried(t *testing.T) {
 	tests := []struct {
 		name   string
 		unions []Union
+		until  string   // the day m ended, for a correction of an old marriage
 		want   []string // roles barred
 	}{
 		// Law on Marriage and Family 2014 art. 5.2.c and 8.1.d: a married person may not marry.
-		{"the husband is married to someone else", []Union{{RecordID: "a", Husband: hung, Wife: other}}, []string{HusbandRole}},
-		{"the wife is married, found by name and birth", []Union{{RecordID: "b", Husband: otherMan, Wife: lan}}, []string{WifeRole}},
-		{"both married elsewhere", []Union{{RecordID: "a", Husband: hung, Wife: other}, {RecordID: "b", Husband: otherMan, Wife: lan}}, []string{HusbandRole, WifeRole}},
+		{"the husband is married to someone else", []Union{{RecordID: "a", Husband: hung, Wife: other}}, "", []string{HusbandRole}},
+		{"the wife is married, found by name and birth", []Union{{RecordID: "b", Husband: otherMan, Wife: lan}}, "", []string{WifeRole}},
+		{"both married elsewhere", []Union{{RecordID: "a", Husband: hung, Wife: other}, {RecordID: "b", Husband: otherMan, Wife: lan}}, "", []string{HusbandRole, WifeRole}},
 		// A death or a divorce ends the marriage (art. 65, 57.1): the widower may marry, from
 		// that day on, not on a day before.
-		{"the husband's marriage ended by a death", []Union{{RecordID: "a", Husband: hung, Wife: other, EndedOn: "2026-01-05"}}, nil},
-		{"ended on the day of the new marriage", []Union{{RecordID: "a", Husband: hung, Wife: other, EndedOn: "2026-03-10"}}, nil},
-		{"ended the day after the new marriage", []Union{{RecordID: "a", Husband: hung, Wife: other, EndedOn: "2026-03-11"}}, []string{HusbandRole}},
-		{"no union", nil, nil},
+		{"the husband's marriage ended by a death", []Union{{RecordID: "a", Husband: hung, Wife: other, EndedOn: "2026-01-05"}}, "", nil},
+		{"ended on the day of the new marriage", []Union{{RecordID: "a", Husband: hung, Wife: other, EndedOn: "2026-03-10"}}, "", nil},
+		{"ended the day after the new marriage", []Union{{RecordID: "a", Husband: hung, Wife: other, EndedOn: "2026-03-11"}}, "", []string{HusbandRole}},
+		{"no union", nil, "", nil},
+		// A correction of a marriage that ended in 2014: the person's marriage of 2016 does not
+		// overlap it; one of 2013 does.
+		{"a later marriage after the corrected one ended", []Union{{RecordID: "b", RegisteredOn: "2016-05-05", Husband: hung, Wife: other}}, "2014-01-01", nil},
+		{"an earlier marriage still holding", []Union{{RecordID: "b", RegisteredOn: "2013-05-05", Husband: hung, Wife: other}}, "2014-01-01", []string{HusbandRole}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := StillMarried(m, tt.unions, "2026-03-10")
+			got := StillMarried(m, tt.unions, "2026-03-10", tt.until)
 			if len(got) != len(tt.want) {
 				t.Fatalf("barred %v, want %v", got, tt.want)
 			}

@@ -46,6 +46,11 @@ func (s *Service) RegisterMaritalStatus(ctx context.Context, p auth.Principal, b
 	ms.Status, ms.Spouse = civil.StatusOf(person, unions, r.RegisteredOn)
 	issued, _ := civil.ParseDate(r.RegisteredOn)
 	ms.ValidUntil = civil.ValidUntil(issued).Format(civil.DateFormat)
+	// Decree 123/2015 art. 22.1: one for marrying is for a person free to marry.
+	var refused error
+	if ms.ForMarriage() && ms.Status == civil.Married {
+		refused = &fault.Error{Kind: fault.Conflict, Code: "marriage.still_married", Fields: map[string]string{"person.full_name": "marriage.still_married"}}
+	}
 	if len(unions) > 0 {
 		var ids []string
 		for _, u := range unions {
@@ -55,6 +60,9 @@ func (s *Service) RegisterMaritalStatus(ctx context.Context, p auth.Principal, b
 		if err := s.Store.Audit(ctx, by.Entry("record.candidates", "records", strings.Join(ids, ","))); err != nil {
 			return r, err
 		}
+	}
+	if refused != nil {
+		return civil.Record{}, refused
 	}
 	return r, s.register(ctx, &r, Registration{DateReason: strings.TrimSpace(req.DateReason)}, "XNHN", req.Dossier, ms.Person.FullName, by)
 }

@@ -31,7 +31,8 @@ type MarriageRequest struct {
 // as a conflict when the register shows a party still married or the two to be kin (409).
 // The register is read inside the registration's transaction, after the audit head that every
 // write takes first: two offices marrying one person at the same moment cannot both pass.
-// A marriage with a foreign party is procedure KHNN (Law 60/2014 art. 38: 5 working days).
+// A marriage with a foreign party is procedure KHNN (Law 60/2014 art. 37–38; its time is the
+// catalogue's, as Decree 120/2025 set it).
 func (s *Service) RegisterMarriage(ctx context.Context, p auth.Principal, by audit.Actor, req MarriageRequest) (civil.Record, error) {
 	if err := s.checkOffice(ctx, p, req.Office); err != nil {
 		return civil.Record{}, err
@@ -65,7 +66,9 @@ type marriageBar struct {
 	read  []string               // entries read to decide, whose reading is audited
 }
 
-var errMarriageBarred = errors.New("registration: the register bars the marriage")
+// errMarriageBarred: the register bars the marriage (barred says how). A conflict, not a
+// fault of the store's.
+var errMarriageBarred = fault.New(fault.Conflict, "marriage.barred")
 
 // check reads the register for m, to be registered (or amended, exclude being the entry
 // itself) on the day on, and returns errMarriageBarred when it bars it.
@@ -74,7 +77,13 @@ func (b *marriageBar) check(tx *store.Tx, m *civil.Marriage, on, exclude string)
 	if err != nil {
 		return err
 	}
-	if b.still = civil.StillMarried(m, unions, on); len(b.still) > 0 {
+	var until string // a corrected marriage is held against what overlapped it only
+	if exclude != "" {
+		if until, err = endOf(tx, m); err != nil {
+			return err
+		}
+	}
+	if b.still = civil.StillMarried(m, unions, on, until); len(b.still) > 0 {
 		for _, u := range b.still {
 			b.read = append(b.read, u.RecordID)
 		}
@@ -136,8 +145,8 @@ func (r readers) QueryRow(q string, args ...any) *sql.Row { return r.st.QueryRow
 const (
 	qPartyByID    = `SELECT record_id FROM record_parties WHERE personal_id = $1 AND personal_id <> ''`
 	qPartyByName  = `SELECT record_id FROM record_parties WHERE folded = $1 AND date_of_birth = $2`
-	qUnionParties = `SELECT r.office, r.reg_number, r.reg_book, r.reg_year, p.role, p.full_name, p.date_of_birth, p.personal_id, p.ended
-		FROM records r JOIN record_parties p ON p.record_id = r.id WHERE r.id = $1 AND r.kind = 'marriage'`
+	qUnionParties = `SELECT r.office, r.reg_number, r.reg_book, r.reg_year, r.registered_on, p.role, p.full_name, p.date_of_birth,
+		p.personal_id, p.ended FROM records r JOIN record_parties p ON p.record_id = r.id WHERE r.id = $1 AND r.kind = 'marriage'`
 	qDeathByID   = `SELECT MIN(date_of_death) FROM records WHERE kind = 'death' AND personal_id = $1`
 	qDeathByName = `SELECT MIN(date_of_death) FROM records WHERE kind = 'death' AND name_folded = $1 AND date_of_birth = $2
 		AND ($3 = '' OR personal_id = '')`
@@ -186,7 +195,7 @@ func unionsOf(tx querier, parties []civil.Party, exclude string) ([]civil.Union,
 		}
 		for rows.Next() {
 			var party civil.Party
-			if err := rows.Scan(&u.Office, &u.Register.Number, &u.Register.Book, &u.Register.Year, &party.Role, &party.FullName,
+			if err := rows.Scan(&u.Office, &u.Register.Number, &u.Register.Book, &u.Register.Year, &u.RegisteredOn, &party.Role, &party.FullName,
 				&party.DateOfBirth, &party.PersonalID, &party.Ended); err != nil {
 				rows.Close()
 				return nil, err
@@ -213,6 +222,22 @@ func unionsOf(tx querier, parties []civil.Party, exclude string) ([]civil.Union,
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// endOf is the day marriage m ended: its divorce took effect or a party died; "" while it holds.
+func endOf(tx querier, m *civil.Marriage) (string, error) {
+	var u civil.Union
+	if m.Divorce != nil {
+		u.End(m.Divorce.EffectiveOn)
+	}
+	for _, p := range m.Parties() {
+		died, err := diedOn(tx, p)
+		if err != nil {
+			return "", err
+		}
+		u.End(died)
+	}
+	return u.EndedOn, nil
 }
 
 // partyRecords lists the entries that name p as a party: by personal ID, and by name and date

@@ -458,3 +458,49 @@ func TestRecognitionAddsTheParent(t *testing.T) {
 		}
 	})
 }
+
+// A correction of an old marriage that ended is not barred by the person's later marriage
+// (they do not overlap); a certificate for marrying is refused to a married person (Decree
+// 123/2015 art. 22.1); a certificate of marital status is never corrected, a new one is issued.
+func TestOverlapsAndCertificateRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		old := marriage("21025", hung, lan)
+		old.RegisteredOn, old.DateReason = "2015-05-05", "Nhập lại từ sổ giấy"
+		first, err := svc.RegisterMarriage(ctx, officer, by, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RecordDivorce(ctx, officer, by, first.ID, registration.DivorceRequest{Version: 1,
+			Divorce: civil.Divorce{Court: "Tòa án nhân dân huyện Bình Sơn", Decision: "12/2018/QĐST-HNGĐ", EffectiveOn: "2018-01-01"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RegisterMarriage(ctx, officer, by, marriage("21025", hung, mai)); err != nil {
+			t.Fatal(err)
+		}
+		fixed := *first.Marriage
+		fixed.Husband.FullName = "Lê Văn Hưng" // the old entry's husband's name was misspelt
+		fixed.Divorce = nil                    // the correction form shows the parties only
+		if _, err := svc.Amend(ctx, officer, by, first.ID, registration.Amendment{Base: 2, Change: civil.Correction, Reason: "Ghi sai tên",
+			LegalBasis: "Điều 28 Luật Hộ tịch 2014", Content: civil.Content{Marriage: &fixed}}); err != nil {
+			t.Fatalf("a correction of the old marriage: %v", err)
+		}
+		// Hùng is married to Mai: no certificate for marrying, one for another purpose.
+		ask := registration.MaritalStatusRequest{Office: "21025", MaritalStatus: civil.MaritalStatus{Person: hung, Purpose: "Kết hôn",
+			IntendedSpouse: &civil.Spouse{FullName: "Đỗ Thị Hoa", DateOfBirth: "1991-01-01"}}}
+		if _, err := svc.RegisterMaritalStatus(ctx, officer, by, ask); !conflictOn(err, "person.full_name", "marriage.still_married") {
+			t.Fatalf("for marrying, while married: %v", err)
+		}
+		ask.Purpose, ask.IntendedSpouse = "Xuất cảnh", nil
+		cert, err := svc.RegisterMaritalStatus(ctx, officer, by, ask)
+		if err != nil || cert.MaritalStatus.Status != civil.Married {
+			t.Fatalf("for another purpose: %v %+v", err, cert.MaritalStatus)
+		}
+		changed := *cert.MaritalStatus
+		changed.Purpose = "Kết hôn"
+		if _, err := svc.Amend(ctx, officer, by, cert.ID, registration.Amendment{Base: 1, Change: civil.Correction, Reason: "Sai mục đích",
+			LegalBasis: "Điều 28 Luật Hộ tịch 2014", Content: civil.Content{MaritalStatus: &changed}}); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("a corrected certificate: %v", err)
+		}
+	})
+}

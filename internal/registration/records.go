@@ -383,7 +383,7 @@ func (db *Records) ExportRecords(ctx context.Context, q civil.Query, limit int) 
 func (db *Records) countRecords(ctx context.Context, b *search) (int, error) {
 	count := func(where string) (int, error) {
 		var n int
-		err := db.st.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+where+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1), b.args...).Scan(&n)
+		err := db.st.SearchRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM records`+where+fmt.Sprintf(` LIMIT %d) c`, MaxCount+1), b.args...).Scan(&n)
 		return n, err
 	}
 	over, err := db.pastCap(ctx, b)
@@ -417,7 +417,7 @@ func (db *Records) countRecords(ctx context.Context, b *search) (int, error) {
 func (db *Records) pastCap(ctx context.Context, b *search) (bool, error) {
 	q, args, open := b.capProbe()
 	var name string
-	err := db.st.QueryRow(ctx, q, args...).Scan(&name)
+	err := db.st.SearchRow(ctx, q, args...).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -467,7 +467,7 @@ const searchColumns = `SELECT id, kind, full_name, date_of_birth, personal_id, o
 		registered_on, date_of_death, late FROM records`
 
 func (db *Records) summaries(ctx context.Context, tail string, args []any) ([]RecordSummary, error) {
-	rows, err := db.st.Query(ctx, searchColumns+tail, args...)
+	rows, err := db.st.SearchQuery(ctx, searchColumns+tail, args...)
 	if err != nil {
 		return nil, db.st.Fail(fmt.Errorf("registration: search records: %w", err))
 	}

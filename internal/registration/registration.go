@@ -442,6 +442,11 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 	if err := p.Allow(auth.WriteRecords, r.Office); err != nil {
 		return civil.Record{}, err
 	}
+	if r.Kind == civil.MaritalStatusKind {
+		// What it states was found on its day for the person as typed: a mistake in either
+		// calls for a new certificate, not a corrected one.
+		return r, fault.New(fault.Invalid, "marital.issue_new")
+	}
 	var v fault.Validation
 	if a.Change != civil.Correction && a.Change != civil.Supplement {
 		v.Add("change", "amend.bad_change")

@@ -178,20 +178,10 @@ func (postgres) name() string { return "postgres" }
 func (postgres) entryKey() string { return "id" }
 
 func (postgres) open(dsn string) (*sql.DB, *sql.DB, error) {
-	cfg, err := pgx.ParseConfig(dsn)
+	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, nil, err
 	}
-	// Generic plans, made once per statement and connection. With custom plans (the default for
-	// a statement's first runs, and kept when they look cheaper) PostgreSQL planned every name
-	// search afresh against 2,000-bucket histograms: 0.35–0.6 ms a statement against 0.01–0.06
-	// ms to run it, most of a search's cost. Our statements are shaped so that one plan serves
-	// every value (an index leads each); a generic plan also cannot flip with the value typed.
-	// A DSN that sets plan_cache_mode keeps its own.
-	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
-		cfg.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
-	}
-	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(20)
 	db.SetMaxIdleConns(20) // see the readers of SQLite: a new connection costs a handshake
 	if err := db.Ping(); err != nil {
@@ -199,6 +189,26 @@ func (postgres) open(dsn string) (*sql.DB, *sql.DB, error) {
 		return nil, nil, err
 	}
 	return db, db, nil
+}
+
+// searchPool opens the readers of the register's searches (Store.SearchQuery): connections that
+// plan each statement once (plan_cache_mode=force_generic_plan). With custom plans PostgreSQL
+// planned every name search afresh against its columns' 2,000-bucket histograms: 0.35–0.6 ms a
+// statement against 0.01–0.06 ms to run it, most of a search's cost. The searches are shaped so
+// that an index leads each whatever the values, and a generic plan cannot flip with the value
+// typed. Only they use it: a statement whose best plan depends on its values (an optional
+// filter written "$1 = ” OR col = $1", a status that is rare) keeps custom plans on the main
+// pool.
+func (postgres) searchPool(dsn string) (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(10)
+	db.SetMaxIdleConns(10)
+	return db, nil
 }
 
 // unavailable: see Unavailable (engine.go). Only a server out of reach counts: a refused

@@ -99,6 +99,25 @@ func (s *Store) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return s.readRow(ctx, q, args...)
 }
 
+// SearchQuery runs one of the register's searches on the readers: on PostgreSQL on connections
+// that plan a statement once for all its values (see searchPool). Only statements that an
+// index leads whatever the values belong here.
+func (s *Store) SearchQuery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s.search == nil {
+		return s.Query(ctx, q, args...)
+	}
+	rows, err := s.search.QueryContext(ctx, q, args...)
+	return rows, s.fail(err)
+}
+
+// SearchRow is SearchQuery for one row.
+func (s *Store) SearchRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if s.search == nil {
+		return s.QueryRow(ctx, q, args...)
+	}
+	return s.search.QueryRowContext(ctx, q, args...)
+}
+
 // Param is the i-th positional parameter of a generated statement. SQLite gets "?": it looks
 // "$n" names up one by one, which makes a statement with thousands of parameters slow to prepare.
 func (s *Store) Param(i int) string { return s.param(i) }

@@ -20,7 +20,10 @@ import (
 // Store is the database. Writes go through w; reads through r (the same pool on PostgreSQL, a
 // separate read pool on SQLite, whose single writer connection must not wait behind readers).
 type Store struct {
-	w, r    *sql.DB
+	w, r *sql.DB
+	// search reads the register's searches (SearchQuery): PostgreSQL's generic-plan pool, the
+	// readers on SQLite.
+	search  *sql.DB
 	dialect dialect
 	// Now is the clock; tests set it.
 	Now func() time.Time
@@ -82,6 +85,9 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	s := &Store{w: w, r: r, dialect: d, Now: time.Now, log: log}
 	if d.name() == "sqlite" {
 		s.walPath = sqliteLogPath(dsn)
+	} else if s.search, err = (postgres{}).searchPool(dsn); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: open the search readers: %w", err)
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
@@ -116,6 +122,9 @@ func (s *Store) Close() error {
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
+	}
+	if s.search != nil {
+		err = errors.Join(err, s.search.Close())
 	}
 	return err
 }

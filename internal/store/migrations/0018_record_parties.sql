@@ -16,10 +16,3 @@ CREATE TABLE record_parties (
 );
 CREATE INDEX record_parties_pid ON record_parties (personal_id) WHERE personal_id <> '';
 CREATE INDEX record_parties_person ON record_parties (folded, date_of_birth);
-
--- Fills that a service makes once, after a migration whose values need Go (folded names):
--- done, they are not looked for again at the next start.
-CREATE TABLE backfills (
-    name TEXT PRIMARY KEY,
-    done_at TEXT NOT NULL
-);
