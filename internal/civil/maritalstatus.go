@@ -18,6 +18,9 @@ type MaritalStatus struct {
 	// What the register showed, set by the registration, not typed.
 	Status     string `json:"status,omitempty"` // NeverMarried, Married, DivorcedNow, Widowed
 	Spouse     string `json:"spouse,omitempty"` // the spouse's name, when Married
+	// Basis is the entry the status rests on, as the certificate cites it (the marriage's
+	// register number, the court's divorce decision, the day of the spouse's death).
+	Basis      string `json:"basis,omitempty"`
 	ValidUntil string `json:"valid_until,omitempty"`
 }
 
@@ -46,9 +49,9 @@ func ValidUntil(issued time.Time) time.Time {
 
 // StatusOf is what the register shows of p on the day on: married (and to whom) while one of
 // their marriages has not ended by then; else divorced or widowed by how the latest ended; else
-// never married. unions are those that name p.
-func StatusOf(p Party, unions []Union, on string) (status, spouse string) {
-	var latest *Union
+// never married. unions are those that name p; by is the union the status rests on (nil for
+// never married), whose references the certificate cites.
+func StatusOf(p Party, unions []Union, on string) (status, spouse string, by *Union) {
 	for i, u := range unions {
 		other, ok := u.Wife, SamePerson(p, u.Husband)
 		if !ok {
@@ -58,19 +61,19 @@ func StatusOf(p Party, unions []Union, on string) (status, spouse string) {
 			continue
 		}
 		if u.EndedOn == "" || u.EndedOn > on {
-			return Married, other.FullName
+			return Married, other.FullName, &unions[i]
 		}
-		if latest == nil || u.EndedOn > latest.EndedOn {
-			latest = &unions[i]
+		if by == nil || u.EndedOn > by.EndedOn {
+			by = &unions[i]
 		}
 	}
 	switch {
-	case latest == nil:
-		return NeverMarried, ""
-	case latest.DivorcedOn != "" && latest.DivorcedOn == latest.EndedOn:
-		return DivorcedNow, ""
+	case by == nil:
+		return NeverMarried, "", nil
+	case by.DivorcedOn != "" && by.DivorcedOn == by.EndedOn:
+		return DivorcedNow, "", by
 	}
-	return Widowed, ""
+	return Widowed, "", by
 }
 
 // ForMarriage says whether the certificate is asked for marrying: it then names the intended
@@ -135,7 +138,7 @@ func (s *MaritalStatus) Facts() (Facts, bool) { return Facts{}, false }
 // not change.
 func (s *MaritalStatus) Keep(before Entry) {
 	if b, ok := before.(*MaritalStatus); ok {
-		s.Status, s.Spouse, s.ValidUntil = b.Status, b.Spouse, b.ValidUntil
+		s.Status, s.Spouse, s.Basis, s.ValidUntil = b.Status, b.Spouse, b.Basis, b.ValidUntil
 	}
 }
 

@@ -45,7 +45,7 @@ func TestStatusOf(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, spouse := StatusOf(an, tt.unions, "2026-03-10")
+			status, spouse, _ := StatusOf(an, tt.unions, "2026-03-10")
 			if status != tt.status || spouse != tt.spouse {
 				t.Errorf("StatusOf = %s %q, want %s %q", status, spouse, tt.status, tt.spouse)
 			}

@@ -77,7 +77,7 @@ var bookLayouts = map[civil.Kind]BookLayout{
 			if i := s.IntendedSpouse; i != nil {
 				purpose = append(purpose, lines("Với: "+i.FullName, "Ngày sinh: "+DateVN(i.DateOfBirth), "Quốc tịch: "+i.Nationality)...)
 			}
-			return [][]string{number(r), {DateVN(r.RegisteredOn)}, spouse(s.Person), lines(MaritalStatusVN(s.Status, s.Spouse),
+			return [][]string{number(r), {DateVN(r.RegisteredOn)}, spouse(s.Person), lines(MaritalStatusVN(s.Status, s.Spouse), s.Basis,
 				"Giá trị đến: "+DateVN(s.ValidUntil)), purpose, notes(r, changes)}
 		},
 	},

@@ -59,9 +59,10 @@ func TestDocumentsAsDrawn(t *testing.T) {
 			RegisteredOn: "2026-03-10", Content: civil.Content{MaritalStatus: &civil.MaritalStatus{
 				Person:  civil.Spouse{FullName: "Lê Văn Hùng", DateOfBirth: "1990-05-01", Nationality: "Việt Nam", PersonalID: "051090001111", Residence: "Phường Cẩm Thành, tỉnh Quảng Ngãi"},
 				Purpose: "Kết hôn", IntendedSpouse: &civil.Spouse{FullName: "Kim Ji Yeon", DateOfBirth: "1996-06-06", Nationality: "Hàn Quốc"},
-				Status: civil.DivorcedNow, ValidUntil: "2026-09-10"}}},
+				Status: civil.DivorcedNow, ValidUntil: "2026-09-10",
+				Basis: "Đăng ký kết hôn số 3, quyển số 01/2015, ngày 05/05/2015, tại UBND Phường Cẩm Thành; ly hôn theo bản án, quyết định số 12/2018/QĐST-HNGĐ"}}},
 			Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Signer: "Lưu Thị Ĩnh"},
-			[]string{"GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", "LÊ VĂN HÙNG", "đã ly hôn", "Kết hôn với Kim Ji Yeon", "Hàn Quốc", "10/09/2026",
+			[]string{"GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", "LÊ VĂN HÙNG", "đã ly hôn", "Kết hôn với Kim Ji Yeon", "Hàn Quốc", "10/09/2026", "12/2018/QĐST-HNGĐ",
 				"NGƯỜI KÝ GIẤY XÁC NHẬN"}},
 		{"extract_recognition", Data{Record: civil.Record{Kind: civil.RecognitionKind, Register: civil.Register{Number: 2, Book: "01", Year: 2026},
 			RegisteredOn: "2026-03-10", Content: civil.Content{Recognition: &civil.Recognition{

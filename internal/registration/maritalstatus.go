@@ -1,13 +1,16 @@
 package registration
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/document"
 	"tuphap/internal/fault"
 )
 
@@ -33,7 +36,7 @@ func (s *Service) RegisterMaritalStatus(ctx context.Context, p auth.Principal, b
 	ms.Normalize()
 	var typed fault.Validation
 	// What the register shows is found, not typed.
-	typed.Check(ms.Status == "" && ms.Spouse == "" && ms.ValidUntil == "", "status", "marital.found_not_typed")
+	typed.Check(ms.Status == "" && ms.Spouse == "" && ms.Basis == "" && ms.ValidUntil == "", "status", "marital.found_not_typed")
 	r, err := s.admit(req.Office, req.RegisteredOn, req.DateReason, &ms, ms.IdentityProblems(), typed.Err())
 	if err != nil {
 		return r, err
@@ -43,7 +46,11 @@ func (s *Service) RegisterMaritalStatus(ctx context.Context, p auth.Principal, b
 	if err != nil {
 		return r, err
 	}
-	ms.Status, ms.Spouse = civil.StatusOf(person, unions, r.RegisteredOn)
+	var on *civil.Union
+	ms.Status, ms.Spouse, on = civil.StatusOf(person, unions, r.RegisteredOn)
+	if ms.Basis, err = s.statusBasis(ctx, ms.Status, on); err != nil {
+		return r, err
+	}
 	issued, _ := civil.ParseDate(r.RegisteredOn)
 	ms.ValidUntil = civil.ValidUntil(issued).Format(civil.DateFormat)
 	// Decree 123/2015 art. 22.1: one for marrying is for a person free to marry.
@@ -65,4 +72,32 @@ func (s *Service) RegisterMaritalStatus(ctx context.Context, p auth.Principal, b
 		return civil.Record{}, refused
 	}
 	return r, s.register(ctx, &r, Registration{DateReason: strings.TrimSpace(req.DateReason)}, "XNHN", req.Dossier, ms.Person.FullName, by)
+}
+
+// statusBasis cites what a status rests on, as the certificate states it: the marriage's
+// registration (its number, book, office and day), the divorce (the court's decision), or the
+// day the spouse died.
+func (s *Service) statusBasis(ctx context.Context, status string, u *civil.Union) (string, error) {
+	if u == nil {
+		return "", nil
+	}
+	office, err := s.offices.Office(ctx, u.Office)
+	if err != nil && !fault.Is(err, fault.NotFound) {
+		return "", err
+	}
+	registered := fmt.Sprintf("Đăng ký kết hôn số %d, quyển số %s/%d, ngày %s, tại %s", u.Register.Number, u.Register.Book, u.Register.Year,
+		document.DateVN(u.RegisteredOn), cmp.Or(office.Name, u.Office))
+	switch status {
+	case civil.DivorcedNow:
+		m, err := s.records.Record(ctx, u.RecordID)
+		if err != nil {
+			return "", err
+		}
+		if d := m.Marriage.Divorce; d != nil {
+			return fmt.Sprintf("%s; ly hôn theo bản án, quyết định số %s của %s, có hiệu lực ngày %s", registered, d.Decision, d.Court, document.DateVN(d.EffectiveOn)), nil
+		}
+	case civil.Widowed:
+		return fmt.Sprintf("%s; vợ/chồng chết ngày %s", registered, document.DateVN(u.EndedOn)), nil
+	}
+	return registered, nil
 }

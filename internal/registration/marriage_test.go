@@ -363,7 +363,8 @@ func TestMaritalStatusCertificates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r, err := ask(hung, "Bổ sung hồ sơ vay vốn", nil); err != nil || r.MaritalStatus.Status != civil.Married || r.MaritalStatus.Spouse != "Phạm Thị Lan" || r.Register.Number != 2 {
+		if r, err := ask(hung, "Bổ sung hồ sơ vay vốn", nil); err != nil || r.MaritalStatus.Status != civil.Married || r.MaritalStatus.Spouse != "Phạm Thị Lan" || r.Register.Number != 2 ||
+			!strings.Contains(r.MaritalStatus.Basis, "Đăng ký kết hôn số 1, quyển số 01/2026, ngày 10/03/2026, tại UBND Phường") {
 			t.Fatalf("married: %v %+v", err, r.MaritalStatus)
 		}
 		if _, err := svc.RecordDivorce(ctx, officer, by, wed.ID, registration.DivorceRequest{Version: 1,
@@ -371,7 +372,7 @@ func TestMaritalStatusCertificates(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Lan has no personal ID: found by her name and date of birth.
-		if r, err := ask(lan, "Xuất cảnh", nil); err != nil || r.MaritalStatus.Status != civil.DivorcedNow {
+		if r, err := ask(lan, "Xuất cảnh", nil); err != nil || r.MaritalStatus.Status != civil.DivorcedNow || !strings.Contains(r.MaritalStatus.Basis, "25/2026/QĐST-HNGĐ") {
 			t.Fatalf("divorced: %v %+v", err, r.MaritalStatus)
 		}
 		if _, err := ask(nam, "Để kết hôn", nil); !invalidOn(err, "intended_spouse", "civil.intended_spouse_required") {

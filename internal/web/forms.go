@@ -111,6 +111,7 @@ var recognitionForm = []formSection{
 var maritalStatusFound = formSection{Title: "form.status_found", Fields: []formField{
 	f("status", "form.marital_status", "marital", false),
 	f("spouse", "form.spouse", "text", false),
+	f("basis", "form.basis", "text", false),
 	f("valid_until", "form.valid_until", "date", false),
 }}
 
