@@ -16,8 +16,8 @@ type MaritalStatus struct {
 	Purpose        string  `json:"purpose"`
 	IntendedSpouse *Spouse `json:"intended_spouse,omitempty"`
 	// What the register showed, set by the registration, not typed.
-	Status     string `json:"status,omitempty"` // NeverMarried, Married, DivorcedNow, Widowed
-	Spouse     string `json:"spouse,omitempty"` // the spouse's name, when Married
+	Status string `json:"status,omitempty"` // NeverMarried, Married, DivorcedNow, Widowed
+	Spouse string `json:"spouse,omitempty"` // the spouse's name, when Married
 	// Basis is the entry the status rests on, as the certificate cites it (the marriage's
 	// register number, the court's divorce decision, the day of the spouse's death).
 	Basis      string `json:"basis,omitempty"`
