@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -644,5 +645,42 @@ func TestBrowserMarriageAndCorrectionOnAPhone(t *testing.T) {
 			t.Errorf("the certificate's page:\n%s", title)
 		}
 		onPhone(t, ctx, "marriage-certificate-"+st.Dialect())
+	})
+}
+
+// From a birth entry without a father, an officer on a phone opens the recognition form (the
+// child already filled in), names the father and the evidence, and the birth entry then shows
+// the father, with the recognition in its history.
+func TestBrowserRecognitionFromABirthOnAPhone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		code, born := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Lê Thị Na", "2026-01-05", "Lê Thị Hoa", ""))
+		if code != http.StatusCreated {
+			t.Fatalf("birth: %d %v", code, born)
+		}
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "canbo", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(e.srv.URL+"/records/"+born["id"].(string)),
+			chromedp.Click(chromedp.ID("register-recognition")), chromedp.WaitVisible(chromedp.ID("record-form")))
+		if v := run(t, ctx, chromedp.Value(chromedp.ID("child-full_name"))); v != "Lê Thị Na" {
+			t.Fatalf("the child is not filled in: %q", v)
+		}
+		if !run(t, ctx, chromedp.Evaluate[bool](`document.getElementById('has_father').checked`)) {
+			t.Error("the father's section is not the one ticked for a birth without a father")
+		}
+		do(t, ctx, chromedp.SendKeys(chromedp.ID("father-full_name"), "Trần Văn Bình"),
+			chromedp.SendKeys(chromedp.ID("father-date_of_birth"), "02/02/1990"),
+			chromedp.SendKeys(chromedp.ID("evidence"), "Kết quả giám định ADN số 123/GĐ"))
+		onPhone(t, ctx, "recognition-form-"+st.Dialect())
+		do(t, ctx, chromedp.Click(chromedp.ID("record-submit")), chromedp.WaitVisible(chromedp.ID("registered")))
+		do(t, ctx, chromedp.Navigate(e.srv.URL+"/records/"+born["id"].(string)), chromedp.WaitVisible(chromedp.ID("history")))
+		page := run(t, ctx, chromedp.Text(chromedp.CSS("main")))
+		for _, want := range []string{"Trần Văn Bình", "Ghi chú nhận cha, mẹ, con", "giám định ADN số 123/GĐ"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the birth entry shows no %q", want)
+			}
+		}
+		onPhone(t, ctx, "recognition-birth-"+st.Dialect())
 	})
 }
