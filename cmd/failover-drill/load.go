@@ -64,7 +64,7 @@ func (l *load) run(ctx context.Context, clients int, communes []string, seed uin
 				e := g.Birth(today.AddDate(0, 0, -50), today.AddDate(0, 0, -1), today)
 				e.Birth.Child.PersonalID = "" // the population database gives it, through the outbox
 				// Registered today, as the server counts it (Vietnam's date, ahead of UTC's until 07:00).
-				body, _ := json.Marshal(registration.BirthRequest{Office: e.Office, Birth: *e.Birth})
+				body, _ := json.Marshal(registration.BirthRequest{Desk: registration.Desk{Office: e.Office}, Birth: *e.Birth})
 				if !l.register(ctx, body) {
 					select { // the service is down: wait a little, as an officer's retry would
 					case <-ctx.Done():

@@ -381,7 +381,7 @@ func newBirthRequest(g *synth.Generator, today time.Time) registration.BirthRequ
 	e.Birth.Child.PersonalID = ""
 	// Registered today as the server counts it (Vietnam's date, ahead of UTC's until 07:00): a
 	// date sent from here would be another day for part of the day and need a reason.
-	return registration.BirthRequest{Office: e.Office, Birth: *e.Birth}
+	return registration.BirthRequest{Desk: registration.Desk{Office: e.Office}, Birth: *e.Birth}
 }
 
 // phaseFile names the profile of one phase: "cpu.prof" becomes "cpu.searches.prof"; "" stays "".

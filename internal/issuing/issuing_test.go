@@ -43,7 +43,7 @@ func setup(t *testing.T, st *store.Store) (*issuing.Service, *registration.Servi
 		t.Fatal(err)
 	}
 	rs := registration.New(st)
-	r, err := rs.RegisterBirth(ctx, officer, by, registration.BirthRequest{Office: "21025", Birth: civil.Birth{
+	r, err := rs.RegisterBirth(ctx, officer, by, registration.BirthRequest{Desk: registration.Desk{Office: "21025"}, Birth: civil.Birth{
 		Child:     civil.Person{FullName: "Nguyễn Thị Hồng Đào", Sex: civil.Female, DateOfBirth: "2026-01-02", PlaceOfBirth: "Trạm Y tế", Ethnicity: "Kinh", Nationality: "Việt Nam"},
 		Mother:    &civil.Parent{FullName: "Trần Thị Lan"},
 		Requester: civil.Requester{FullName: "Trần Thị Lan", Relation: "mẹ"}}})

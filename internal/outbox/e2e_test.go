@@ -115,7 +115,7 @@ func (f *fixture) births(t *testing.T, n int) []string {
 			sex = civil.Male
 		}
 		dob := time.Now().AddDate(0, 0, -1-i%50).Format(civil.DateFormat)
-		r, err := f.reg.RegisterBirth(ctx, officer, by, registration.BirthRequest{Office: "21025", Birth: civil.Birth{
+		r, err := f.reg.RegisterBirth(ctx, officer, by, registration.BirthRequest{Desk: registration.Desk{Office: "21025"}, Birth: civil.Birth{
 			Child:     civil.Person{FullName: fmt.Sprintf("Nguyễn Văn %c%c", 'A'+i/26%26, 'A'+i%26), Sex: sex, DateOfBirth: dob, PlaceOfBirth: "Trạm Y tế", Ethnicity: "Kinh", Nationality: "Việt Nam"},
 			Mother:    &civil.Parent{FullName: fmt.Sprintf("Trần Thị %c%c", 'A'+i/26%26, 'A'+i%26)},
 			Requester: civil.Requester{FullName: "Trần Thị Mẹ", Relation: "mẹ"}}})
@@ -280,7 +280,7 @@ func TestManyBirthsWithFlakyAgencies(t *testing.T) {
 					if n%2 == 1 {
 						sex = civil.Female
 					}
-					r, err := f.reg.RegisterBirth(ctx, officer, by, registration.BirthRequest{Office: "21025", Birth: civil.Birth{
+					r, err := f.reg.RegisterBirth(ctx, officer, by, registration.BirthRequest{Desk: registration.Desk{Office: "21025"}, Birth: civil.Birth{
 						Child: civil.Person{FullName: fmt.Sprintf("Lê Văn %c%c", 'A'+n/26%26, 'A'+n%26), Sex: sex,
 							DateOfBirth: time.Now().AddDate(0, 0, -1-n%40).Format(civil.DateFormat), PlaceOfBirth: "Trạm Y tế", Ethnicity: "Kinh", Nationality: "Việt Nam"},
 						Mother:    &civil.Parent{FullName: fmt.Sprintf("Phạm Thị %c%c%c", 'A'+g, 'A'+n/26%26, 'A'+n%26)},
@@ -314,7 +314,7 @@ func TestDeathClosesBoth(t *testing.T) {
 		if r.Version != 2 {
 			t.Fatalf("the number is a new version: v%d", r.Version)
 		}
-		d, err := f.reg.RegisterDeath(ctx, officer, by, registration.DeathRequest{Office: "21025", Death: civil.Death{
+		d, err := f.reg.RegisterDeath(ctx, officer, by, registration.DeathRequest{Desk: registration.Desk{Office: "21025"}, Death: civil.Death{
 			Deceased: r.Birth.Child, DateOfDeath: time.Now().Format(civil.DateFormat), PlaceOfDeath: "Bệnh viện", Cause: "Bệnh",
 			Requester: civil.Requester{FullName: "Trần Thị Mẹ", Relation: "mẹ"}}})
 		if err != nil {

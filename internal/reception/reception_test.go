@@ -215,7 +215,7 @@ func TestRegistrationSettlesDossiers(t *testing.T) {
 		svc, c := setup(t, st)
 		reg := registration.New(st)
 		reg.Calendar = svc.Calendar
-		req := registration.BirthRequest{Office: "21025", Birth: civil.Birth{
+		req := registration.BirthRequest{Desk: registration.Desk{Office: "21025"}, Birth: civil.Birth{
 			Child:     civil.Person{FullName: "Lê Minh Khang", Sex: civil.Male, DateOfBirth: "2026-03-01", PlaceOfBirth: "Trạm Y tế", Ethnicity: "Kinh", Nationality: "Việt Nam"},
 			Mother:    &civil.Parent{FullName: "Phạm Thị Hoa"},
 			Requester: civil.Requester{FullName: "Phạm Thị Hoa", Relation: "mẹ"}}}

@@ -16,10 +16,7 @@ import (
 
 // MaritalStatusRequest asks for a certificate of marital status (Decree 123/2015 art. 21–23).
 type MaritalStatusRequest struct {
-	Office       string `json:"office"`
-	Dossier      string `json:"dossier,omitempty"`
-	RegisteredOn string `json:"registered_on"`
-	DateReason   string `json:"registered_on_reason,omitempty"`
+	Desk
 	civil.MaritalStatus
 }
 

@@ -19,10 +19,7 @@ import (
 
 // MarriageRequest asks to register a marriage (đăng ký kết hôn, Law 60/2014 art. 17–18).
 type MarriageRequest struct {
-	Office       string `json:"office"`
-	Dossier      string `json:"dossier,omitempty"`
-	RegisteredOn string `json:"registered_on"`
-	DateReason   string `json:"registered_on_reason,omitempty"`
+	Desk
 	civil.Marriage
 }
 

@@ -18,7 +18,7 @@ func marriage(office string, husband, wife civil.Spouse) registration.MarriageRe
 	for _, s := range []*civil.Spouse{&husband, &wife} {
 		s.Ethnicity, s.Nationality, s.Residence = "Kinh", "Việt Nam", "Phường Cẩm Thành, tỉnh Quảng Ngãi"
 	}
-	return registration.MarriageRequest{Office: office, Marriage: civil.Marriage{Husband: husband, Wife: wife}}
+	return registration.MarriageRequest{Desk: registration.Desk{Office: office}, Marriage: civil.Marriage{Husband: husband, Wife: wife}}
 }
 
 var (
@@ -344,7 +344,7 @@ func TestMaritalStatusCertificates(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		svc := setup(t, st)
 		ask := func(person civil.Spouse, purpose string, intended *civil.Spouse) (civil.Record, error) {
-			return svc.RegisterMaritalStatus(ctx, officer, by, registration.MaritalStatusRequest{Office: "21025",
+			return svc.RegisterMaritalStatus(ctx, officer, by, registration.MaritalStatusRequest{Desk: registration.Desk{Office: "21025"},
 				MaritalStatus: civil.MaritalStatus{Person: person, Purpose: purpose, IntendedSpouse: intended}})
 		}
 		r, err := ask(hung, "Kết hôn", &civil.Spouse{FullName: "Phạm Thị Lan", DateOfBirth: "1995-07-09"})
@@ -378,7 +378,7 @@ func TestMaritalStatusCertificates(t *testing.T) {
 		if _, err := ask(nam, "Để kết hôn", nil); !invalidOn(err, "intended_spouse", "civil.intended_spouse_required") {
 			t.Fatalf("for marrying, nobody named: %v", err)
 		}
-		typed := registration.MaritalStatusRequest{Office: "21025", MaritalStatus: civil.MaritalStatus{Person: nam, Purpose: "Xuất cảnh", Status: civil.NeverMarried}}
+		typed := registration.MaritalStatusRequest{Desk: registration.Desk{Office: "21025"}, MaritalStatus: civil.MaritalStatus{Person: nam, Purpose: "Xuất cảnh", Status: civil.NeverMarried}}
 		if _, err := svc.RegisterMaritalStatus(ctx, officer, by, typed); !invalidOn(err, "status", "marital.found_not_typed") {
 			t.Fatalf("a status typed: %v", err)
 		}
@@ -416,7 +416,7 @@ func TestRecognitionAddsTheParent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req := registration.RecognitionRequest{Office: "21025", Recognition: civil.Recognition{
+		req := registration.RecognitionRequest{Desk: registration.Desk{Office: "21025"}, Recognition: civil.Recognition{
 			Child:    civil.Person{FullName: "Lê Thị Na", Sex: civil.Female, DateOfBirth: "2026-01-05", PersonalID: "051326000777"},
 			Father:   &civil.Parent{FullName: "Trần Văn Bình", DateOfBirth: "1990-02-02", PersonalID: "051090009999", Nationality: "Việt Nam"},
 			Evidence: "Kết quả giám định ADN số 123/GĐ ngày 01/02/2026"}}
@@ -487,7 +487,7 @@ func TestOverlapsAndCertificateRules(t *testing.T) {
 			t.Fatalf("a correction of the old marriage: %v", err)
 		}
 		// Hùng is married to Mai: no certificate for marrying, one for another purpose.
-		ask := registration.MaritalStatusRequest{Office: "21025", MaritalStatus: civil.MaritalStatus{Person: hung, Purpose: "Kết hôn",
+		ask := registration.MaritalStatusRequest{Desk: registration.Desk{Office: "21025"}, MaritalStatus: civil.MaritalStatus{Person: hung, Purpose: "Kết hôn",
 			IntendedSpouse: &civil.Spouse{FullName: "Đỗ Thị Hoa", DateOfBirth: "1991-01-01"}}}
 		if _, err := svc.RegisterMaritalStatus(ctx, officer, by, ask); !conflictOn(err, "person.full_name", "marriage.still_married") {
 			t.Fatalf("for marrying, while married: %v", err)

@@ -14,10 +14,7 @@ import (
 
 // RecognitionRequest asks to register a parent's recognition of a child (Law 60/2014 art. 24–25).
 type RecognitionRequest struct {
-	Office       string `json:"office"`
-	Dossier      string `json:"dossier,omitempty"`
-	RegisteredOn string `json:"registered_on"`
-	DateReason   string `json:"registered_on_reason,omitempty"`
+	Desk
 	civil.Recognition
 }
 

@@ -60,23 +60,27 @@ type Confirmation struct {
 	Reason string `json:"reason"`
 }
 
+// Desk is what every registration carries besides its entry: the office, the dossier it
+// answers (the receipt code of a request received before) and the day of registration, whose
+// reason is given when it is not today. Embedded, its fields are the requests' own in the API.
+type Desk struct {
+	Office       string `json:"office"`
+	Dossier      string `json:"dossier,omitempty"`
+	RegisteredOn string `json:"registered_on"`
+	DateReason   string `json:"registered_on_reason,omitempty"` // why registered_on is not today
+}
+
 // BirthRequest asks to register a birth.
 type BirthRequest struct {
-	Office       string        `json:"office"`
-	Dossier      string        `json:"dossier,omitempty"` // receipt code of the request, when one was received before
-	RegisteredOn string        `json:"registered_on"`
-	DateReason   string        `json:"registered_on_reason,omitempty"` // why registered_on is not today
-	Confirm      *Confirmation `json:"confirm_not_duplicate,omitempty"`
+	Desk
+	Confirm *Confirmation `json:"confirm_not_duplicate,omitempty"`
 	civil.Birth
 }
 
 // DeathRequest asks to register a death.
 type DeathRequest struct {
-	Office       string        `json:"office"`
-	Dossier      string        `json:"dossier,omitempty"`
-	RegisteredOn string        `json:"registered_on"`
-	DateReason   string        `json:"registered_on_reason,omitempty"`
-	Confirm      *Confirmation `json:"confirm_not_duplicate,omitempty"`
+	Desk
+	Confirm *Confirmation `json:"confirm_not_duplicate,omitempty"`
 	civil.Death
 }
 

@@ -43,7 +43,7 @@ func setup(t *testing.T, st *store.Store) *registration.Service {
 }
 
 func birth(child, dob, mother string) registration.BirthRequest {
-	return registration.BirthRequest{Office: "21025", RegisteredOn: "2026-03-01", DateReason: "Nhập lại từ sổ giấy", Birth: civil.Birth{
+	return registration.BirthRequest{Desk: registration.Desk{Office: "21025", RegisteredOn: "2026-03-01", DateReason: "Nhập lại từ sổ giấy"}, Birth: civil.Birth{
 		Child: civil.Person{FullName: child, Sex: civil.Female, DateOfBirth: dob, PlaceOfBirth: "Bệnh viện Đa khoa tỉnh Quảng Ngãi",
 			Ethnicity: "Kinh", Nationality: "Việt Nam"},
 		Mother:    &civil.Parent{FullName: mother, DateOfBirth: "1995-04-12"},
@@ -212,7 +212,7 @@ func TestLateBirthAndValidation(t *testing.T) {
 }
 
 func death(name, dob, pid, died string) registration.DeathRequest {
-	return registration.DeathRequest{Office: "21025", RegisteredOn: "2026-03-05", DateReason: "Nhập lại từ sổ giấy", Death: civil.Death{
+	return registration.DeathRequest{Desk: registration.Desk{Office: "21025", RegisteredOn: "2026-03-05", DateReason: "Nhập lại từ sổ giấy"}, Death: civil.Death{
 		Deceased:    civil.Person{FullName: name, Sex: civil.Male, DateOfBirth: dob, PersonalID: pid},
 		DateOfDeath: died, PlaceOfDeath: "Tại nhà", Cause: "Bệnh già", Requester: civil.Requester{FullName: "Lê Thị Hoa", Relation: "con"}}}
 }

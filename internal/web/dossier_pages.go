@@ -89,7 +89,7 @@ func (s *Server) createDossier(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	in := reception.Input{Procedure: r.PostForm.Get("procedure"), Office: officeOf(r), Applicant: r.PostForm.Get("applicant"),
+	in := reception.Input{Procedure: r.PostForm.Get("procedure"), Office: deskOf(r).Office, Applicant: r.PostForm.Get("applicant"),
 		Phone: r.PostForm.Get("phone"), Channel: dossier.Channel(r.PostForm.Get("channel")), Note: r.PostForm.Get("note")}
 	p, _ := principalOf(r)
 	d, err := s.desk.Open(r.Context(), p, actorOf(r), in)

@@ -200,8 +200,7 @@ func (s *Server) createMarriage(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	req := registration.MarriageRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")),
-		DateReason: r.PostForm.Get("registered_on_reason")}
+	req := registration.MarriageRequest{Desk: deskOf(r)}
 	if err := bindForm(r.PostForm, marriageForm, &req.Marriage); err != nil {
 		return err
 	}
@@ -219,8 +218,7 @@ func (s *Server) createMaritalStatus(w http.ResponseWriter, r *http.Request) err
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	req := registration.MaritalStatusRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")),
-		DateReason: r.PostForm.Get("registered_on_reason")}
+	req := registration.MaritalStatusRequest{Desk: deskOf(r)}
 	if err := bindForm(r.PostForm, maritalStatusForm, &req.MaritalStatus); err != nil {
 		return err
 	}
@@ -254,8 +252,7 @@ func (s *Server) createRecognition(w http.ResponseWriter, r *http.Request) error
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	req := registration.RecognitionRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")),
-		DateReason: r.PostForm.Get("registered_on_reason")}
+	req := registration.RecognitionRequest{Desk: deskOf(r)}
 	if err := bindForm(r.PostForm, recognitionForm, &req.Recognition); err != nil {
 		return err
 	}
@@ -273,20 +270,22 @@ func confirmation(form url.Values) *registration.Confirmation {
 	return &registration.Confirmation{Reason: form.Get("duplicate_reason")}
 }
 
-// officeOf is the office a form registers into: a commune user's own, else the chosen one.
-func officeOf(r *http.Request) string {
+// deskOf reads what every registration form carries besides its entry: the office (a commune
+// user's own, else the one chosen) and the day with its reason.
+func deskOf(r *http.Request) registration.Desk {
+	d := registration.Desk{Office: r.PostForm.Get("office"), RegisteredOn: isoDate(r.PostForm.Get("registered_on")),
+		DateReason: r.PostForm.Get("registered_on_reason")}
 	if p, _ := principalOf(r); p.Scope() != "" {
-		return p.Office
+		d.Office = p.Office
 	}
-	return r.PostForm.Get("office")
+	return d
 }
 
 func (s *Server) createBirth(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	req := registration.BirthRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")),
-		DateReason: r.PostForm.Get("registered_on_reason"), Confirm: confirmation(r.PostForm)}
+	req := registration.BirthRequest{Desk: deskOf(r), Confirm: confirmation(r.PostForm)}
 	if err := bindForm(r.PostForm, birthForm, &req.Birth); err != nil {
 		return err
 	}
@@ -299,8 +298,7 @@ func (s *Server) createDeath(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	req := registration.DeathRequest{Office: officeOf(r), RegisteredOn: isoDate(r.PostForm.Get("registered_on")),
-		DateReason: r.PostForm.Get("registered_on_reason"), Confirm: confirmation(r.PostForm)}
+	req := registration.DeathRequest{Desk: deskOf(r), Confirm: confirmation(r.PostForm)}
 	if err := bindForm(r.PostForm, deathForm, &req.Death); err != nil {
 		return err
 	}
