@@ -505,3 +505,45 @@ func TestOverlapsAndCertificateRules(t *testing.T) {
 		}
 	})
 }
+
+// A divorce corrected to a later day lengthens the marriage: refused when that runs over a
+// party's later marriage, allowed when it does not.
+func TestDivorceCorrectedLater(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		old := marriage("21025", hung, lan)
+		old.RegisteredOn, old.DateReason = "2015-05-05", "Nhập lại từ sổ giấy"
+		first, err := svc.RegisterMarriage(ctx, officer, by, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := svc.RecordDivorce(ctx, officer, by, first.ID, registration.DivorceRequest{Version: 1,
+			Divorce: civil.Divorce{Court: "Tòa án nhân dân huyện Bình Sơn", Decision: "12/2018/QĐST-HNGĐ", EffectiveOn: "2018-01-01"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := marriage("21025", hung, mai)
+		later.RegisteredOn, later.DateReason = "2020-01-01", "Nhập lại từ sổ giấy"
+		if _, err := svc.RegisterMarriage(ctx, officer, by, later); err != nil {
+			t.Fatal(err)
+		}
+		amend := func(day string) error {
+			fixed := *r.Marriage
+			d := *fixed.Divorce
+			d.EffectiveOn = day
+			fixed.Divorce = &d
+			got, err := svc.Amend(ctx, officer, by, first.ID, registration.Amendment{Base: r.Version, Change: civil.Correction,
+				Reason: "Ghi sai ngày có hiệu lực", LegalBasis: "Điều 28 Luật Hộ tịch 2014", Content: civil.Content{Marriage: &fixed}})
+			if err == nil {
+				r = got
+			}
+			return err
+		}
+		if err := amend("2021-01-01"); !conflictOn(err, "husband.full_name", "marriage.still_married") {
+			t.Fatalf("a divorce moved past the husband's next marriage: %v", err)
+		}
+		if err := amend("2019-01-01"); err != nil {
+			t.Fatalf("a divorce moved to a day before it: %v", err)
+		}
+	})
+}

@@ -488,17 +488,22 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 	if m, ok := e.(*civil.Marriage); ok {
 		// A corrected party must meet the conditions a new one does: shown identity, not
 		// married elsewhere, not kin (else a correction would marry whom registration refuses).
-		// A correction that leaves the parties as they were leaves an old entry as it is.
-		if moved := movedParties(before.(*civil.Marriage), m); len(moved) > 0 {
-			if fe, ok := fault.As(m.IdentityProblems()); ok {
-				for field, msg := range fe.Fields {
-					for _, role := range moved {
-						if strings.HasPrefix(field, role+".") {
-							v.Add(field, msg)
-						}
+		// A divorce corrected to a later day lengthens the marriage over the parties' later
+		// ones. A correction that leaves the parties and the end as they were leaves an old
+		// entry as it is.
+		b := before.(*civil.Marriage)
+		moved := movedParties(b, m)
+		lengthened := b.Divorce != nil && m.Divorce != nil && m.Divorce.EffectiveOn > b.Divorce.EffectiveOn
+		if fe, ok := fault.As(m.IdentityProblems()); ok {
+			for field, msg := range fe.Fields {
+				for _, role := range moved {
+					if strings.HasPrefix(field, role+".") {
+						v.Add(field, msg)
 					}
 				}
 			}
+		}
+		if len(moved) > 0 || lengthened {
 			check := func(tx *store.Tx, id string, _ int) error {
 				bar = marriageBar{}
 				return bar.check(tx, m, r.RegisteredOn, id)
