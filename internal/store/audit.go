@@ -61,14 +61,8 @@ func (s *Store) insertAudits(ctx context.Context, tx *sql.Tx, es []audit.Entry) 
 		for _, e := range es[:n] {
 			args = append(args, e.Seq, ts(e.At), e.UserID, e.Username, e.Office, e.Action, e.Object, e.Detail, e.IP, e.PrevHash, e.Hash)
 		}
-		q := s.auditInsert(n)
-		var err error
-		if st := s.prepared(q); st != nil { // one statement per size, 64 at most
-			_, err = tx.StmtContext(inTx(ctx), st).ExecContext(inTx(ctx), args...)
-		} else {
-			_, err = tx.ExecContext(inTx(ctx), q, args...)
-		}
-		if err != nil {
+		// Kept prepared whatever its length: one statement per size, 64 at most.
+		if _, err := (&Tx{s: s, tx: tx, ctx: ctx}).ExecRepeated(s.auditInsert(n), args...); err != nil {
 			return fmt.Errorf("store: audit append: %w", err)
 		}
 		es = es[n:]

@@ -21,8 +21,8 @@ import (
 // separate read pool on SQLite, whose single writer connection must not wait behind readers).
 type Store struct {
 	w, r *sql.DB
-	// search reads the register's searches (SearchQuery): PostgreSQL's generic-plan pool, the
-	// readers on SQLite.
+	// search reads the register's searches (SearchQuery): PostgreSQL's generic-plan pool; nil
+	// on SQLite, whose readers serve them.
 	search  *sql.DB
 	dialect dialect
 	// Now is the clock; tests set it.
