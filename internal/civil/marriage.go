@@ -1,6 +1,7 @@
 package civil
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -163,14 +164,19 @@ func (m *Marriage) Foreign() bool {
 	return false
 }
 
-// IdentityProblems are the parties of a marriage registered at the desk who show no identity:
-// each presents a personal ID or an identity paper (Decree 123/2015 art. 2.1; Law 60/2014
-// art. 18.1: both parties come in person). Legacy registers, which may hold neither, are not
-// held to it.
-func (m *Marriage) IdentityProblems() error {
+// IdentityProblems are the parties of a marriage registered at the desk who show no identity
+// (of the roles given, or both): each presents a personal ID or an identity paper (Decree
+// 123/2015 art. 2.1; Law 60/2014 art. 18.1: both parties come in person). Legacy registers,
+// which may hold neither, are not held to it.
+func (m *Marriage) IdentityProblems(roles ...string) error {
 	var v fault.Validation
-	for prefix, s := range map[string]Spouse{"husband.": m.Husband, "wife.": m.Wife} {
-		v.Check(s.PersonalID != "" || strings.TrimSpace(s.Papers) != "", prefix+"personal_id", "civil.identity_required")
+	for _, p := range []struct {
+		role string
+		s    Spouse
+	}{{HusbandRole, m.Husband}, {WifeRole, m.Wife}} {
+		if len(roles) == 0 || slices.Contains(roles, p.role) {
+			v.Check(p.s.PersonalID != "" || strings.TrimSpace(p.s.Papers) != "", p.role+".personal_id", "civil.identity_required")
+		}
 	}
 	return v.Err()
 }

@@ -50,23 +50,17 @@ func (s *Service) RegisterMaritalStatus(ctx context.Context, p auth.Principal, b
 	}
 	issued, _ := civil.ParseDate(r.RegisteredOn)
 	ms.ValidUntil = civil.ValidUntil(issued).Format(civil.DateFormat)
+	var read []string
+	for _, u := range unions {
+		read = append(read, u.RecordID)
+	}
+	sort.Strings(read)
+	if err := s.shown(ctx, by, read...); err != nil {
+		return r, err
+	}
 	// Decree 123/2015 art. 22.1: one for marrying is for a person free to marry.
-	var refused error
 	if ms.ForMarriage() && ms.Status == civil.Married {
-		refused = &fault.Error{Kind: fault.Conflict, Code: "marriage.still_married", Fields: map[string]string{"person.full_name": "marriage.still_married"}}
-	}
-	if len(unions) > 0 {
-		var ids []string
-		for _, u := range unions {
-			ids = append(ids, u.RecordID)
-		}
-		sort.Strings(ids)
-		if err := s.Store.Audit(ctx, by.Entry("record.candidates", "records", strings.Join(ids, ","))); err != nil {
-			return r, err
-		}
-	}
-	if refused != nil {
-		return civil.Record{}, refused
+		return civil.Record{}, &fault.Error{Kind: fault.Conflict, Code: "marriage.still_married", Fields: map[string]string{"person.full_name": "marriage.still_married"}}
 	}
 	return r, s.register(ctx, &r, Registration{DateReason: strings.TrimSpace(req.DateReason)}, "XNHN", req.Dossier, ms.Person.FullName, by)
 }

@@ -113,10 +113,31 @@ func (s *Service) barred(ctx context.Context, by audit.Actor, bar marriageBar, e
 		e.Code, e.Fields["wife.full_name"] = "marriage.related", "marriage.related"
 	}
 	sort.Strings(bar.read)
-	if err := s.Store.Audit(ctx, by.Entry("record.candidates", "records", strings.Join(bar.read, ","))); err != nil {
+	if err := s.shown(ctx, by, bar.read...); err != nil {
 		return err
 	}
 	return e
+}
+
+// amendment is what a correction of a marriage from before to after is held to. A corrected
+// party meets the conditions a new one does: identity shown, not married elsewhere, not kin
+// (else a correction would marry whom registration refuses); a divorce corrected to a later day
+// lengthens the marriage over the parties' later ones. It returns the identity problems of the
+// parties that changed, and the check to run in the version's transaction, nil when the
+// parties and the end stay as they were (an old entry is then left as it is).
+func (b *marriageBar) amendment(before, after *civil.Marriage, on string) (identity error, check func(*store.Tx, string, int) error) {
+	moved := movedParties(before, after)
+	lengthened := before.Divorce != nil && after.Divorce != nil && after.Divorce.EffectiveOn > before.Divorce.EffectiveOn
+	if len(moved) == 0 && !lengthened {
+		return nil, nil
+	}
+	if len(moved) > 0 {
+		identity = after.IdentityProblems(moved...)
+	}
+	return identity, func(tx *store.Tx, id string, _ int) error {
+		*b = marriageBar{}
+		return b.check(tx, after, on, id)
+	}
 }
 
 // querier reads inside a write (a *store.Tx) or outside one (readers).

@@ -181,8 +181,7 @@ func (s *Service) duplicates(ctx context.Context, p auth.Principal, by audit.Act
 			e.Candidates = append(e.Candidates, candidate(p, c))
 			ids = append(ids, c.Record.ID)
 		}
-		// Showing entries to an officer is a view of personal data, masked or not.
-		if err := s.Store.Audit(ctx, by.Entry("record.candidates", "records", strings.Join(ids, ","))); err != nil {
+		if err := s.shown(ctx, by, ids...); err != nil {
 			return nil, err
 		}
 		return nil, e
@@ -192,6 +191,15 @@ func (s *Service) duplicates(ctx context.Context, p auth.Principal, by audit.Act
 		d.Candidates = append(d.Candidates, c.Record.ID)
 	}
 	return d, nil
+}
+
+// shown records that entries were shown to an officer, or read to decide what they are told
+// (another commune's among them): a view of personal data, masked or not.
+func (s *Service) shown(ctx context.Context, by audit.Actor, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.Store.Audit(ctx, by.Entry("record.candidates", "records", strings.Join(ids, ",")))
 }
 
 // admit tidies and validates an entry to be registered on registeredOn and returns its
@@ -275,7 +283,7 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 	// A person cannot die twice: a death already registered for the same personal ID or birth
 	// entry is a hard stop, not a suspicion an officer can wave through.
 	if prior, err := s.records.DeathOf(ctx, d.Deceased.PersonalID, d.BirthRecord); err == nil {
-		if err := s.Store.Audit(ctx, by.Entry("record.candidates", "records", prior.ID)); err != nil {
+		if err := s.shown(ctx, by, prior.ID); err != nil {
 			return civil.Record{}, err
 		}
 		return civil.Record{}, &DuplicateError{Final: true, Candidates: []Candidate{candidate(p, civil.Candidate{Record: prior, Score: 100,
@@ -292,7 +300,7 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 	if fault.Is(err, fault.Conflict) {
 		// Registered meanwhile by someone else: the database keeps one death per person.
 		if prior, perr := s.records.DeathOf(ctx, d.Deceased.PersonalID, d.BirthRecord); perr == nil {
-			if err := s.Store.Audit(ctx, by.Entry("record.candidates", "records", prior.ID)); err != nil {
+			if err := s.shown(ctx, by, prior.ID); err != nil {
 				return civil.Record{}, err
 			}
 			return civil.Record{}, &DuplicateError{Final: true, Candidates: []Candidate{candidate(p, civil.Candidate{Record: prior, Score: 100,
@@ -486,28 +494,11 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 	then := s.onNewVersion
 	var bar marriageBar
 	if m, ok := e.(*civil.Marriage); ok {
-		// A corrected party must meet the conditions a new one does: shown identity, not
-		// married elsewhere, not kin (else a correction would marry whom registration refuses).
-		// A divorce corrected to a later day lengthens the marriage over the parties' later
-		// ones. A correction that leaves the parties and the end as they were leaves an old
-		// entry as it is.
-		b := before.(*civil.Marriage)
-		moved := movedParties(b, m)
-		lengthened := b.Divorce != nil && m.Divorce != nil && m.Divorce.EffectiveOn > b.Divorce.EffectiveOn
-		if fe, ok := fault.As(m.IdentityProblems()); ok {
-			for field, msg := range fe.Fields {
-				for _, role := range moved {
-					if strings.HasPrefix(field, role+".") {
-						v.Add(field, msg)
-					}
-				}
-			}
+		identity, check := bar.amendment(before.(*civil.Marriage), m, r.RegisteredOn)
+		if err := v.Include(identity); err != nil {
+			return r, err
 		}
-		if len(moved) > 0 || lengthened {
-			check := func(tx *store.Tx, id string, _ int) error {
-				bar = marriageBar{}
-				return bar.check(tx, m, r.RegisteredOn, id)
-			}
+		if check != nil {
 			then = append([]func(*store.Tx, string, int) error{check}, then...)
 		}
 	}
