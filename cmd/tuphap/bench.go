@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/url"
@@ -104,7 +105,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	f.inProcess = f.inProcess || f.cpuprofile != ""
 
-	st, reg, err := openStore(ctx, f.db, nil)
+	st, reg, err := openStore(ctx, f.db, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}

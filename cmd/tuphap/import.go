@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -60,7 +61,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer f.Close()
 	info, _ := f.Stat()
-	st, reg, err := openStore(ctx, *db, nil)
+	st, reg, err := openStore(ctx, *db, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}

@@ -77,9 +77,12 @@ func (s *Store) WithoutIndexes(ctx context.Context, table string, fn func() erro
 	defer s.buildingIndexes(ctx)()
 	// Build them again whatever happened: the store must never be left without them.
 	for _, x := range idx {
+		start := time.Now()
 		if _, err := s.w.ExecContext(context.WithoutCancel(ctx), x[1]); err != nil {
 			return errors.Join(ferr, fmt.Errorf("store: rebuild index %s: %w", x[0], err))
 		}
+		// What each index costs an import, for docs/performance.md and for whoever waits.
+		s.log.Info("store: index built", "index", x[0], "took", time.Since(start).Round(time.Millisecond))
 	}
 	// The writer's own statements are not synced by SQLite (logsync.go).
 	if s.walPath != "" {
