@@ -20,6 +20,9 @@ type Timing struct {
 	SameDay bool `json:"same_day"`
 	// WorkingDays: the result is due this many working days after receipt.
 	WorkingDays int `json:"working_days"`
+	// Days: the result is due this many calendar days after receipt (a law that counts days,
+	// such as the Law on Adoption 2010's 30 days).
+	Days int `json:"days,omitempty"`
 	// ExtensionDays: the most the time may be extended, with a reason.
 	ExtensionDays int `json:"extension_days"`
 }
@@ -27,13 +30,21 @@ type Timing struct {
 // Due returns when a file received at received is due under t: 17:00 (Vietnam) on the due day.
 // Same day: that day if it is a working day and the file came before 15:00, else the next
 // working day. N working days: the Nth working day after the day of receipt, the day of receipt
-// not counted (a file received on a day off starts with the next working day as day 1).
+// not counted (a file received on a day off starts with the next working day as day 1). N
+// days: the Nth calendar day after the day of receipt, or the working day after it.
 func (c *Calendar) Due(received time.Time, t Timing) time.Time {
 	r := received.In(Vietnam)
 	day := date(r.Year(), r.Month(), r.Day())
 	switch {
 	case t.SameDay:
 		if !c.IsWorkingDay(day) || r.Hour() >= CutoffHour {
+			day = c.AddWorkingDays(day, 1)
+		}
+	case t.Days > 0:
+		// A period of days whose last day is a day off ends with the next working day (Civil
+		// Code 2015 art. 148.5).
+		day = day.AddDate(0, 0, t.Days)
+		if !c.IsWorkingDay(day) {
 			day = c.AddWorkingDays(day, 1)
 		}
 	default:

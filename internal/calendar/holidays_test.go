@@ -69,6 +69,7 @@ func TestDue(t *testing.T) {
 	same := Timing{SameDay: true}
 	three := Timing{WorkingDays: 3}
 	ten := Timing{WorkingDays: 10}
+	thirty := Timing{Days: 30} // Law on Adoption 2010: days, not working days
 	tests := []struct {
 		name     string
 		received string
@@ -87,6 +88,9 @@ func TestDue(t *testing.T) {
 		{"10 days across Tết 2027 with a swapped Saturday", "2027-02-03 09:00", ten, "2027-02-24 17:00"},
 		{"received on a holiday", "2026-05-01 09:00", three, "2026-05-06 17:00"},
 		{"UTC input is read in Vietnam's time", "2026-03-10 14:30", same, "2026-03-10 17:00"},
+		{"30 days, weekends counted", "2026-03-02 09:00", thirty, "2026-04-01 17:00"},
+		{"30 days ending on a Sunday end on Monday (Civil Code art. 148.5)", "2026-03-06 09:00", thirty, "2026-04-06 17:00"},
+		{"30 days ending in the 30/4–1/5 holidays", "2026-03-31 16:30", thirty, "2026-05-04 17:00"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,10 +21,12 @@ const (
 	MaritalStatusKind Kind = "marital_status"
 	// RecognitionKind is a parent's recognition of a child (nhận cha, mẹ, con).
 	RecognitionKind Kind = "recognition"
+	// AdoptionKind is an adoption within the country (nuôi con nuôi trong nước).
+	AdoptionKind Kind = "adoption"
 )
 
 // Kinds lists the kinds in display order.
-var Kinds = []Kind{BirthKind, DeathKind, MarriageKind, MaritalStatusKind, RecognitionKind}
+var Kinds = []Kind{BirthKind, DeathKind, MarriageKind, MaritalStatusKind, RecognitionKind, AdoptionKind}
 
 // Sex as written in the register.
 const (
@@ -85,6 +87,8 @@ type Birth struct {
 	Requester Requester  `json:"requester"`
 	Abandoned *Abandoned `json:"abandoned,omitempty"`
 	Abroad    *Abroad    `json:"abroad,omitempty"`
+	// Adoptive are the adoptive parents, set by an adoption's registration only.
+	Adoptive *Adoptive `json:"adoptive,omitempty"`
 }
 
 // Death is a death registration (khai tử).
@@ -128,6 +132,7 @@ const (
 	Supplement Change = "supplement"  // bổ sung: a missing fact is added
 	Divorced   Change = "divorce"     // ghi chú ly hôn: a court's divorce recorded against a marriage
 	Recognised Change = "recognition" // a parent added to a birth entry by a recognition
+	Adopted    Change = "adoption"    // the adoptive parents added to a birth entry by an adoption
 )
 
 // Version is one state of an entry. Entries are never overwritten: a correction or supplement

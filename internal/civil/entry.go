@@ -56,6 +56,7 @@ type Content struct {
 	// A certificate of marital status.
 	MaritalStatus *MaritalStatus `json:"marital_status,omitempty"`
 	Recognition   *Recognition   `json:"recognition,omitempty"`
+	Adoption      *Adoption      `json:"adoption,omitempty"`
 }
 
 // Entry is the content that is set, nil when none is.
@@ -71,6 +72,8 @@ func (c Content) Entry() Entry {
 		return c.MaritalStatus
 	case c.Recognition != nil:
 		return c.Recognition
+	case c.Adoption != nil:
+		return c.Adoption
 	}
 	return nil
 }
@@ -89,6 +92,8 @@ func (c *Content) Set(e Entry) {
 		c.MaritalStatus = e
 	case *Recognition:
 		c.Recognition = e
+	case *Adoption:
+		c.Adoption = e
 	}
 }
 
@@ -99,6 +104,7 @@ var kinds = map[Kind]func() Entry{
 	MarriageKind:      func() Entry { return &Marriage{} },
 	MaritalStatusKind: func() Entry { return &MaritalStatus{} },
 	RecognitionKind:   func() Entry { return &Recognition{} },
+	AdoptionKind:      func() Entry { return &Adoption{} },
 }
 
 // DecodeEntry reads an entry of kind k from its stored JSON.
@@ -167,7 +173,14 @@ func (b *Birth) Late(registeredOn string) bool {
 	return late(b.Child.DateOfBirth, registeredOn, LateBirth)
 }
 func (b *Birth) Facts() (Facts, bool) { return FactsOfBirth(b), true }
-func (b *Birth) Keep(Entry)           {}
+
+// Keep carries over the adoptive parents: an adoption's registration sets them, a correction
+// of the birth never does.
+func (b *Birth) Keep(before Entry) {
+	if old, ok := before.(*Birth); ok {
+		b.Adoptive = old.Adoptive
+	}
+}
 func (b *Birth) Search() Search {
 	s := Search{Name: b.Child.FullName}
 	if b.Mother != nil {

@@ -95,6 +95,19 @@ var bookLayouts = map[civil.Kind]BookLayout{
 			return [][]string{number(r), {DateVN(r.RegisteredOn)}, who, person(rc.Child), lines(rc.Evidence), notes(r, changes)}
 		},
 	},
+	civil.AdoptionKind: {
+		Title:   "SỔ ĐĂNG KÝ NUÔI CON NUÔI",
+		Columns: []string{"Số", "Ngày đăng ký", "Cha nuôi", "Mẹ nuôi", "Con nuôi", "Người đồng ý", "Ghi chú"},
+		Widths:  []int{4, 8, 18, 18, 18, 14, 20},
+		Row: func(r civil.Record, changes []civil.Version) [][]string {
+			a := r.Adoption
+			consent := lines(a.Consent, "Ngày: "+DateVN(a.ConsentedOn))
+			if a.ChildConsent {
+				consent = append(consent, "Con nuôi đồng ý")
+			}
+			return [][]string{number(r), {DateVN(r.RegisteredOn)}, parent(a.Father), parent(a.Mother), person(a.Child), consent, notes(r, changes)}
+		},
+	},
 }
 
 // MaritalStatusVN says a marital status as the certificate writes it.

@@ -25,6 +25,16 @@ func TestDocumentsAsDrawn(t *testing.T) {
 			DateOfDeath: "2026-03-01", PlaceOfDeath: "Bệnh viện Đa khoa tỉnh Quảng Ngãi", Cause: "Bệnh già",
 			Requester: civil.Requester{FullName: "Phạm Thị Ĩnh", Relation: "con"}}}}
 	death.History = nil
+	adoption := &civil.Adoption{Child: civil.Person{FullName: "Lê Thị Na", Sex: civil.Female, DateOfBirth: "2020-06-01", PersonalID: "051320000777"},
+		Father:  &civil.Parent{FullName: "Trần Văn Bình", DateOfBirth: "1980-02-02", Nationality: "Việt Nam", Residence: "Thôn Trường Xuân, xã Bình Sơn"},
+		Mother:  &civil.Parent{FullName: "Phạm Thị Lan", DateOfBirth: "1982-07-07", Nationality: "Việt Nam"},
+		Consent: "Lê Thị Hoa (mẹ đẻ)", ConsentedOn: "2026-02-01"}
+	adopted := civil.Record{Kind: civil.AdoptionKind, Register: civil.Register{Number: 1, Book: "01", Year: 2026}, RegisteredOn: "2026-03-10",
+		Content: civil.Content{Adoption: adoption}}
+	byOne := *adoption
+	byOne.Father = nil
+	adoptedByOne := adopted
+	adoptedByOne.Content = civil.Content{Adoption: &byOne}
 	wed := ex
 	wed.Record = civil.Record{Kind: civil.MarriageKind, Register: civil.Register{Number: 7, Book: "01", Year: 2026}, RegisteredOn: "2026-03-10",
 		Content: civil.Content{Marriage: &civil.Marriage{
@@ -71,6 +81,11 @@ func TestDocumentsAsDrawn(t *testing.T) {
 				Evidence: "Kết quả giám định ADN số 123/GĐ"}}},
 			Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Mark: Unsigned},
 			[]string{"TRÍCH LỤC ĐĂNG KÝ NHẬN CHA, MẸ, CON", "TRẦN VĂN BÌNH (cha)", "LÊ THỊ NA", "giám định ADN số 123/GĐ", "NGƯỜI KÝ TRÍCH LỤC"}},
+		{"certificate_adoption", Data{Record: adopted, Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Signer: "Lưu Thị Ĩnh"},
+			[]string{"GIẤY CHỨNG NHẬN NUÔI CON NUÔI", "Họ, chữ đệm, tên cha nuôi: TRẦN VĂN BÌNH", "Họ, chữ đệm, tên mẹ nuôi: PHẠM THỊ LAN",
+				"Họ, chữ đệm, tên con nuôi: LÊ THỊ NA", "Lê Thị Hoa (mẹ đẻ)", "NGƯỜI KÝ GIẤY CHỨNG NHẬN NUÔI CON NUÔI", "Lưu Thị Ĩnh"}},
+		{"extract_adoption", Data{Record: adoptedByOne, Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Mark: Unsigned},
+			[]string{"TRÍCH LỤC ĐĂNG KÝ NUÔI CON NUÔI", "Họ, chữ đệm, tên mẹ nuôi: PHẠM THỊ LAN", "LÊ THỊ NA", "NGƯỜI KÝ TRÍCH LỤC"}},
 		{"receipt", Data{Dossier: dossier.Dossier{Code: "K7QM-4XRA-P", Applicant: "Nguyễn Thị Đào", Phone: "0905 123 456", Channel: dossier.Desk,
 			ReceivedAt: time.Date(2026, 3, 9, 9, 30, 0, 0, calendar.Vietnam), DueAt: time.Date(2026, 3, 12, 17, 0, 0, 0, calendar.Vietnam)},
 			Procedure: proc, Papers: proc.Papers, Office: ex.Office, Province: ex.Province, Officer: "Lê Thị Hạnh",

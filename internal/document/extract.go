@@ -46,7 +46,8 @@ func year(date string) string {
 	return ""
 }
 
-var changeVN = map[civil.Change]string{civil.Correction: "Cải chính", civil.Supplement: "Bổ sung", civil.Divorced: "Ghi chú ly hôn", civil.Recognised: "Ghi chú nhận cha, mẹ, con"}
+var changeVN = map[civil.Change]string{civil.Correction: "Cải chính", civil.Supplement: "Bổ sung", civil.Divorced: "Ghi chú ly hôn", civil.Recognised: "Ghi chú nhận cha, mẹ, con",
+	civil.Adopted: "Ghi chú nuôi con nuôi"}
 
 // marginalNotes are the notes written beside an entry for each later version. Version.Officer
 // is printed as given: the caller puts the officer's full name and title there.

@@ -165,9 +165,11 @@ func TestFieldLabels(t *testing.T) {
 	req := civil.Requester{FullName: "x", Relation: "x", PersonalID: "x"}
 	spouse := civil.Spouse{FullName: "x", DateOfBirth: "x", Ethnicity: "x", Nationality: "x", Residence: "x", PersonalID: "x"}
 	for _, entry := range []any{
-		civil.Birth{Child: full, Mother: parent, Father: parent, Requester: req, Abandoned: &civil.Abandoned{FoundOn: "x", FoundAt: "x", Finder: "x"}, Abroad: &civil.Abroad{Country: "x"}},
+		civil.Birth{Child: full, Mother: parent, Father: parent, Requester: req, Abandoned: &civil.Abandoned{FoundOn: "x", FoundAt: "x", Finder: "x"}, Abroad: &civil.Abroad{Country: "x"},
+			Adoptive: &civil.Adoptive{Father: parent, Mother: parent}},
 		civil.Death{Deceased: full, DateOfDeath: "x", PlaceOfDeath: "x", Cause: "x", Requester: req, BirthRecord: "x"},
 		civil.Marriage{Husband: spouse, Wife: spouse},
+		civil.Adoption{Child: full, Father: parent, Mother: parent, Relation: "x", Consent: "x", ConsentedOn: "x", ChildConsent: true},
 	} {
 		for path := range civil.Fields(entry) {
 			if l := FieldLabel(path); l == "thông tin khác" || strings.ContainsAny(l, "._") {
@@ -176,7 +178,8 @@ func TestFieldLabels(t *testing.T) {
 		}
 	}
 	for path, want := range map[string]string{"child.full_name": "họ, chữ đệm, tên của người được khai sinh",
-		"spouse.full_name": "thông tin khác", "child.colour": "thông tin khác", "cause": "nguyên nhân chết", "mother.personal_id": "số định danh cá nhân của người mẹ"} {
+		"spouse.full_name": "thông tin khác", "child.colour": "thông tin khác", "cause": "nguyên nhân chết", "mother.personal_id": "số định danh cá nhân của người mẹ",
+		"adoptive.mother.full_name": "họ, chữ đệm, tên của mẹ nuôi"} {
 		if got := FieldLabel(path); got != want {
 			t.Errorf("FieldLabel(%q) = %q, want %q", path, got, want)
 		}

@@ -10,6 +10,7 @@ var (
 		"deceased": "người chết", "abandoned": "trẻ bị bỏ rơi", "abroad": "việc sinh ở nước ngoài",
 		"husband": "bên chồng", "wife": "bên vợ", "divorce": "việc ly hôn",
 		"person": "người được xác nhận", "intended_spouse": "người dự định kết hôn",
+		"adoptive.father": "cha nuôi", "adoptive.mother": "mẹ nuôi",
 	}
 	fieldVN = map[string]string{
 		"full_name": "họ, chữ đệm, tên", "sex": "giới tính", "date_of_birth": "ngày, tháng, năm sinh",
@@ -18,7 +19,8 @@ var (
 		"found_on": "ngày phát hiện", "found_at": "nơi phát hiện", "finder": "người phát hiện", "country": "nước",
 		"date_of_death": "ngày, tháng, năm chết", "place_of_death": "nơi chết", "cause": "nguyên nhân chết",
 		"birth_record": "nơi đăng ký khai sinh", "papers": "giấy tờ tùy thân",
-		"court": "tòa án", "purpose": "mục đích sử dụng", "evidence": "chứng cứ", "decision": "số bản án, quyết định", "effective_on": "ngày có hiệu lực pháp luật",
+		"court": "tòa án", "purpose": "mục đích sử dụng", "evidence": "chứng cứ", "consent": "người đồng ý cho làm con nuôi", "consented_on": "ngày đồng ý",
+		"child_consent": "sự đồng ý của con nuôi", "decision": "số bản án, quyết định", "effective_on": "ngày có hiệu lực pháp luật",
 	}
 )
 
@@ -26,9 +28,11 @@ var (
 // người được khai sinh". A key without a name stays unnamed ("thông tin khác") rather than
 // printing the key; a test keeps every field of every kind named.
 func FieldLabel(path string) string {
-	section, field, ok := strings.Cut(path, ".")
-	if !ok {
-		field, section = section, ""
+	var section, field string
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		section, field = path[:i], path[i+1:] // "adoptive.father.full_name": the adoptive father's name
+	} else {
+		field = path
 	}
 	f, known := fieldVN[field]
 	if !known {

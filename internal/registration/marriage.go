@@ -59,8 +59,9 @@ func (s *Service) RegisterMarriage(ctx context.Context, p auth.Principal, by aud
 
 // marriageBar is what the register shows against a marriage, read inside its transaction.
 type marriageBar struct {
-	still map[string]civil.Union // by role: the marriage that still binds that party
-	read  []string               // entries read to decide, whose reading is audited
+	still   map[string]civil.Union // by role: the marriage that still binds that party
+	adopted bool                   // one party adopted the other
+	read    []string               // entries read to decide, whose reading is audited
 }
 
 // errMarriageBarred: the register bars the marriage (barred says how). A conflict, not a
@@ -94,7 +95,44 @@ func (b *marriageBar) check(tx *store.Tx, m *civil.Marriage, on, exclude string)
 		b.read = read
 		return errMarriageBarred
 	}
+	adopted, err := adoptions(tx, m.Parties())
+	if err != nil {
+		return err
+	}
+	if len(adopted) > 0 {
+		b.read, b.adopted = adopted, true
+		return errMarriageBarred
+	}
 	return nil
+}
+
+// adoptions lists the adoptions in which one of the two parties adopted the other: an adoptive
+// parent and child may never marry, even once the adoption has ended (Law on Marriage and
+// Family 2014 art. 5.2.d). The adopter is found among the adoption's parties, the child is its
+// subject.
+func adoptions(tx querier, parties []civil.Party) ([]string, error) {
+	var out []string
+	for i, adopter := range parties[:2] {
+		child := parties[1-i]
+		ids, err := partyRecords(tx, adopter)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			var c civil.Party
+			err := tx.QueryRow(qAdoptedChild, id).Scan(&c.FullName, &c.DateOfBirth, &c.PersonalID)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // the adopter's marriage, not an adoption
+			}
+			if err != nil {
+				return nil, fmt.Errorf("registration: adoption of a party: %w", err)
+			}
+			if civil.SamePerson(c, child) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out, nil
 }
 
 // barred turns a marriage barred by the register into the conflict an officer reads: which
@@ -109,7 +147,10 @@ func (s *Service) barred(ctx context.Context, by audit.Actor, bar marriageBar, e
 	for role := range bar.still {
 		e.Fields[role+".full_name"] = "marriage.still_married"
 	}
-	if len(bar.still) == 0 {
+	switch {
+	case bar.adopted:
+		e.Code, e.Fields["wife.full_name"] = "marriage.adoptive", "marriage.adoptive"
+	case len(bar.still) == 0:
 		e.Code, e.Fields["wife.full_name"] = "marriage.related", "marriage.related"
 	}
 	sort.Strings(bar.read)
@@ -165,8 +206,9 @@ const (
 	qPartyByName  = `SELECT record_id FROM record_parties WHERE folded = $1 AND date_of_birth = $2`
 	qUnionParties = `SELECT r.office, r.reg_number, r.reg_book, r.reg_year, r.registered_on, p.role, p.full_name, p.date_of_birth,
 		p.personal_id, p.ended FROM records r JOIN record_parties p ON p.record_id = r.id WHERE r.id = $1 AND r.kind = 'marriage'`
-	qDeathByID   = `SELECT MIN(date_of_death) FROM records WHERE kind = 'death' AND personal_id = $1`
-	qDeathByName = `SELECT MIN(date_of_death) FROM records WHERE kind = 'death' AND name_folded = $1 AND date_of_birth = $2
+	qAdoptedChild = `SELECT full_name, date_of_birth, personal_id FROM records WHERE id = $1 AND kind = 'adoption'`
+	qDeathByID    = `SELECT MIN(date_of_death) FROM records WHERE kind = 'death' AND personal_id = $1`
+	qDeathByName  = `SELECT MIN(date_of_death) FROM records WHERE kind = 'death' AND name_folded = $1 AND date_of_birth = $2
 		AND ($3 = '' OR personal_id = '')`
 )
 
@@ -177,7 +219,7 @@ func (db *Records) ExplainMarriageChecks(ctx context.Context) (string, error) {
 	for _, q := range []struct {
 		sql  string
 		args []any
-	}{{qPartyByID, []any{"051090001111"}}, {qPartyByName, []any{"le van hung", "1990-05-01"}}, {qUnionParties, []any{"x"}},
+	}{{qPartyByID, []any{"051090001111"}}, {qPartyByName, []any{"le van hung", "1990-05-01"}}, {qUnionParties, []any{"x"}}, {qAdoptedChild, []any{"x"}},
 		{qDeathByID, []any{"051090001111"}}, {qDeathByName, []any{"le van hung", "1990-05-01", ""}}} {
 		plan, err := db.st.QueryPlan(ctx, q.sql, q.args...)
 		if err != nil {

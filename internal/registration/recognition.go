@@ -33,7 +33,7 @@ func (s *Service) RegisterRecognition(ctx context.Context, p auth.Principal, by 
 	if err != nil {
 		return r, err
 	}
-	birth, err := s.childsBirth(ctx, &rc)
+	birth, err := s.childsBirth(ctx, rc.BirthRecord, rc.Child)
 	if err != nil {
 		return r, err
 	}
@@ -65,20 +65,20 @@ func (s *Service) RegisterRecognition(ctx context.Context, p auth.Principal, by 
 }
 
 // childsBirth is the child's birth entry, wherever in the province it was registered (the
-// register is one): the one named, which must be a birth, or the one the child's personal ID
-// finds; nil when the register holds none.
-func (s *Service) childsBirth(ctx context.Context, rc *civil.Recognition) (*civil.Record, error) {
-	if rc.BirthRecord != "" {
-		b, err := s.records.Record(ctx, rc.BirthRecord)
+// register is one): the one named (id), which must be a birth, or the one the child's personal
+// ID finds; nil when the register holds none.
+func (s *Service) childsBirth(ctx context.Context, id string, child civil.Person) (*civil.Record, error) {
+	if id != "" {
+		b, err := s.records.Record(ctx, id)
 		if fault.Is(err, fault.NotFound) || err == nil && b.Birth == nil {
 			return nil, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"birth_record": "record.not_found"}}
 		}
 		return &b, err
 	}
-	if rc.Child.PersonalID == "" {
+	if child.PersonalID == "" {
 		return nil, nil
 	}
-	b, err := s.records.BirthByPersonalID(ctx, rc.Child.PersonalID)
+	b, err := s.records.BirthByPersonalID(ctx, child.PersonalID)
 	if fault.Is(err, fault.NotFound) {
 		return nil, nil
 	}

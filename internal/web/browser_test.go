@@ -684,3 +684,46 @@ func TestBrowserRecognitionFromABirthOnAPhone(t *testing.T) {
 		onPhone(t, ctx, "recognition-birth-"+st.Dialect())
 	})
 }
+
+// From a birth entry, an officer on a phone registers the child's adoption by a mother alone,
+// ticks the consent of a child of nine, and the birth entry then shows the adoptive mother and
+// the note (Law on Adoption 2010 art. 22, 24).
+func TestBrowserAdoptionFromABirthOnAPhone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		code, born := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Lê Thị Na", "2016-06-01", "Lê Thị Hoa", ""))
+		if code != http.StatusCreated {
+			t.Fatalf("birth: %d %v", code, born)
+		}
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "canbo", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(e.srv.URL+"/records/"+born["id"].(string)),
+			chromedp.Click(chromedp.ID("register-adoption")), chromedp.WaitVisible(chromedp.ID("record-form")))
+		if v := run(t, ctx, chromedp.Value(chromedp.ID("child-full_name"))); v != "Lê Thị Na" {
+			t.Fatalf("the child is not filled in: %q", v)
+		}
+		do(t, ctx, chromedp.Click(chromedp.ID("has_mother")),
+			chromedp.SendKeys(chromedp.ID("mother-full_name"), "Phạm Thị Lan"),
+			chromedp.SendKeys(chromedp.ID("mother-date_of_birth"), "07/07/1982"),
+			chromedp.SetValue(chromedp.ID("relation"), "relative"),
+			chromedp.SendKeys(chromedp.ID("consent"), "Lê Thị Hoa (mẹ đẻ)"),
+			chromedp.SendKeys(chromedp.ID("consented_on"), "01/02/2026"))
+		// Nine years old: without her consent the form comes back with the article.
+		do(t, ctx, chromedp.Click(chromedp.ID("record-submit")), chromedp.WaitVisible(chromedp.CSS("p.error")))
+		if page := run(t, ctx, chromedp.Text(chromedp.CSS("main"))); !strings.Contains(page, "Điều 21.1") {
+			t.Fatalf("no consent of the child asked for: %s", page)
+		}
+		do(t, ctx, chromedp.Click(chromedp.ID("child_consent")))
+		onPhone(t, ctx, "adoption-form-"+st.Dialect())
+		do(t, ctx, chromedp.Click(chromedp.ID("record-submit")), chromedp.WaitVisible(chromedp.ID("registered")))
+		do(t, ctx, chromedp.Navigate(e.srv.URL+"/records/"+born["id"].(string)), chromedp.WaitVisible(chromedp.ID("history")))
+		page := run(t, ctx, chromedp.Text(chromedp.CSS("main")))
+		for _, want := range []string{"Cha mẹ nuôi", "Phạm Thị Lan", "Ghi chú nuôi con nuôi", "Lê Thị Hoa"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the birth entry shows no %q", want)
+			}
+		}
+		onPhone(t, ctx, "adoption-birth-"+st.Dialect())
+	})
+}

@@ -107,6 +107,35 @@ var recognitionForm = []formSection{
 	{Title: "form.evidence_section", Fields: []formField{f("evidence", "form.evidence", "text", true)}},
 }
 
+// adoptionForm follows the request to register an adoption (Law on Adoption 2010 art. 17–18,
+// 22): the child, the adoptive father or mother or both (their dates of birth required: the
+// age gap is checked against them), and the consents of art. 21.
+var adoptionForm = []formSection{
+	{Title: "form.adopted_child", Fields: []formField{
+		f("child.full_name", "form.full_name", "text", true),
+		f("child.date_of_birth", "form.date_of_birth", "date", true),
+		f("child.sex", "form.sex", "sex", true),
+		f("child.personal_id", "form.personal_id", "pid", false),
+	}},
+	{Title: "form.adoptive_father", Optional: "father", Fields: personFields("father", true)},
+	{Title: "form.adoptive_mother", Optional: "mother", Fields: personFields("mother", true)},
+	{Title: "form.consent_section", Fields: []formField{
+		f("relation", "form.adoption_relation", "adoption_relation", false),
+		f("consent", "form.consent", "text", true),
+		f("consented_on", "form.consented_on", "date", true),
+		f("child_consent", "form.child_consent", "bool", false),
+	}},
+}
+
+// adoptiveSection shows a birth entry's adoptive parents. Only an adoption's registration sets
+// them, so a correction's form leaves it out (amendable).
+var adoptiveSection = formSection{Title: "form.adoptive", Fields: []formField{
+	f("adoptive.father.full_name", "form.adoptive_father", "text", false),
+	f("adoptive.father.date_of_birth", "form.date_of_birth", "date", false),
+	f("adoptive.mother.full_name", "form.adoptive_mother", "text", false),
+	f("adoptive.mother.date_of_birth", "form.date_of_birth", "date", false),
+}}
+
 // maritalStatusFound is what the register showed, on the certificate's page (not typed).
 var maritalStatusFound = formSection{Title: "form.status_found", Fields: []formField{
 	f("status", "form.marital_status", "marital", false),
@@ -161,6 +190,10 @@ func bindForm(form url.Values, sections []formSection, v any) error {
 			if fl.Type == "date" {
 				val = isoDate(val)
 			}
+			if fl.Type == "bool" { // a ticked box, true in JSON
+				setPath(root, fl.Name, val != "")
+				continue
+			}
 			if val == "" {
 				if s.Optional != "" { // keep the section present even if a field is empty
 					setPath(root, fl.Name, "")
@@ -177,7 +210,7 @@ func bindForm(form url.Values, sections []formSection, v any) error {
 	return json.Unmarshal(b, v)
 }
 
-func setPath(m map[string]any, path, val string) {
+func setPath(m map[string]any, path string, val any) {
 	parts := strings.Split(path, ".")
 	for _, p := range parts[:len(parts)-1] {
 		sub, ok := m[p].(map[string]any)
@@ -198,8 +231,13 @@ func formValues(v any) map[string]string {
 		if sec := civil.Section(k); sec != "" {
 			out["has_"+sec] = "on"
 		}
-		if str, ok := x.(string); ok {
-			out[k] = str
+		switch x := x.(type) {
+		case string:
+			out[k] = x
+		case bool:
+			if x {
+				out[k] = "on"
+			}
 		}
 	}
 	return out

@@ -230,22 +230,35 @@ func (s *Server) createMaritalStatus(w http.ResponseWriter, r *http.Request) err
 // newRecognitionPage opens the recognition form, filled with the child from their birth entry
 // when the officer comes from it (?birth_record=ID), to which the parent is then added.
 func (s *Server) newRecognitionPage(w http.ResponseWriter, r *http.Request) error {
-	values := map[string]string{"registered_on": s.registry.Today().Format(civil.DateFormat)}
-	if id := r.URL.Query().Get("birth_record"); id != "" {
-		p, _ := principalOf(r)
-		b, err := s.registry.Get(r.Context(), p, actorOf(r), id)
-		if err != nil {
-			return err
-		}
-		if b.Birth != nil {
-			for k, v := range formValues(civil.Recognition{Child: b.Birth.Child}) {
-				values[k] = v
-			}
-			values["birth_record"] = b.ID
-			values["has_"+map[bool]string{true: "mother", false: "father"}[b.Birth.Father != nil && b.Birth.Father.FullName != ""]] = "on"
-		}
+	values, birth, err := s.childValues(r)
+	if err != nil {
+		return err
+	}
+	if birth != nil { // the parent the birth lacks
+		values["has_"+map[bool]string{true: "mother", false: "father"}[birth.Father != nil && birth.Father.FullName != ""]] = "on"
 	}
 	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.RecognitionKind, Action: "/records/recognitions", Sections: recognitionForm, Values: values})
+}
+
+// childValues are the values a form about a child opens with: today, and when the officer
+// comes from the child's birth entry (?birth_record=ID), the child and the entry, which it
+// returns too.
+func (s *Server) childValues(r *http.Request) (map[string]string, *civil.Birth, error) {
+	values := map[string]string{"registered_on": s.registry.Today().Format(civil.DateFormat)}
+	id := r.URL.Query().Get("birth_record")
+	if id == "" {
+		return values, nil, nil
+	}
+	p, _ := principalOf(r)
+	b, err := s.registry.Get(r.Context(), p, actorOf(r), id)
+	if err != nil || b.Birth == nil {
+		return values, nil, err
+	}
+	for k, v := range formValues(civil.Recognition{Child: b.Birth.Child}) {
+		values[k] = v
+	}
+	values["birth_record"] = b.ID
+	return values, b.Birth, nil
 }
 
 func (s *Server) createRecognition(w http.ResponseWriter, r *http.Request) error {
@@ -260,6 +273,30 @@ func (s *Server) createRecognition(w http.ResponseWriter, r *http.Request) error
 	p, _ := principalOf(r)
 	rec, err := s.registry.RegisterRecognition(r.Context(), p, actorOf(r), req)
 	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.RecognitionKind, Action: "/records/recognitions", Sections: recognitionForm})
+}
+
+// newAdoptionPage opens the adoption form, filled with the child from their birth entry when
+// the officer comes from it (?birth_record=ID), to which the adoptive parents are then added.
+func (s *Server) newAdoptionPage(w http.ResponseWriter, r *http.Request) error {
+	values, _, err := s.childValues(r)
+	if err != nil {
+		return err
+	}
+	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.AdoptionKind, Action: "/records/adoptions", Sections: adoptionForm, Values: values})
+}
+
+func (s *Server) createAdoption(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	req := registration.AdoptionRequest{Desk: deskOf(r)}
+	if err := bindForm(r.PostForm, adoptionForm, &req.Adoption); err != nil {
+		return err
+	}
+	req.Adoption.BirthRecord = r.PostForm.Get("birth_record")
+	p, _ := principalOf(r)
+	rec, err := s.registry.RegisterAdoption(r.Context(), p, actorOf(r), req)
+	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.AdoptionKind, Action: "/records/adoptions", Sections: adoptionForm})
 }
 
 // confirmation reads the "not a duplicate" answer of a form that showed candidates.
@@ -454,11 +491,22 @@ var kindForms = map[civil.Kind][]formSection{
 	civil.MarriageKind:      marriageForm,
 	civil.MaritalStatusKind: maritalStatusForm,
 	civil.RecognitionKind:   recognitionForm,
+	civil.AdoptionKind:      adoptionForm,
 }
 
 // sectionsOf lays out an entry as it stands: its kind's form, and a marriage's recorded divorce,
 // shown and corrected with it.
 func sectionsOf(rec civil.Record) []formSection {
+	sections := amendable(rec)
+	if rec.Birth != nil && rec.Birth.Adoptive != nil {
+		sections = append(sections[:len(sections):len(sections)], adoptiveSection)
+	}
+	return sections
+}
+
+// amendable are the sections a correction of rec may change: a marriage's divorce among them,
+// a birth's adoptive parents not (only an adoption sets them).
+func amendable(rec civil.Record) []formSection {
 	sections := kindForms[rec.Kind]
 	if rec.Marriage != nil && rec.Marriage.Divorce != nil {
 		sections = append(sections[:len(sections):len(sections)], divorceSection)
@@ -484,7 +532,7 @@ func (s *Server) amendPage(w http.ResponseWriter, r *http.Request) error {
 	if err := p.Allow(auth.WriteRecords, rec.Office); err != nil {
 		return err
 	}
-	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: rec.Kind, Action: "/records/" + rec.ID + "/amend", Sections: sectionsOf(rec),
+	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: rec.Kind, Action: "/records/" + rec.ID + "/amend", Sections: amendable(rec),
 		Values: formValues(rec.Entry()), Amend: true, Version: rec.Version, Office: rec.Office})
 }
 

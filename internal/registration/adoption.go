@@ -1,0 +1,80 @@
+package registration
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/civil"
+	"tuphap/internal/store"
+)
+
+// AdoptionRequest asks to register an adoption within the country (Law on Adoption 2010 art. 22).
+type AdoptionRequest struct {
+	Desk
+	civil.Adoption
+}
+
+// RegisterAdoption registers an adoption in the office's book of adoptions with its dossier NCN
+// (30 days), and, when the child's birth entry is in the register (given, or found by the
+// child's personal ID), adds the adoptive parents to it as a new version in the same
+// transaction: the birth's later extracts carry the note. A child the register shows adopted
+// already is refused (Law on Adoption 2010 art. 8.3).
+func (s *Service) RegisterAdoption(ctx context.Context, p auth.Principal, by audit.Actor, req AdoptionRequest) (civil.Record, error) {
+	if err := s.checkOffice(ctx, p, req.Office); err != nil {
+		return civil.Record{}, err
+	}
+	a := req.Adoption
+	r, err := s.admit(req.Office, req.RegisteredOn, req.DateReason, &a)
+	if err != nil {
+		return r, err
+	}
+	birth, err := s.childsBirth(ctx, a.BirthRecord, a.Child)
+	if err != nil {
+		return r, err
+	}
+	reg := Registration{DateReason: strings.TrimSpace(req.DateReason)}
+	if birth != nil {
+		a.BirthRecord = birth.ID
+		adopted, err := a.Adopt(birth.Birth)
+		if err != nil {
+			return r, err
+		}
+		next := *birth
+		next.Set(adopted)
+		data, err := entryJSON(&next)
+		if err != nil {
+			return r, err
+		}
+		var fields []string
+		if a.Father != nil {
+			fields = append(fields, "adoptive.father.full_name")
+		}
+		if a.Mother != nil {
+			fields = append(fields, "adoptive.mother.full_name")
+		}
+		base := birth.Version
+		reg.Then = func(tx *store.Tx, rec *civil.Record) error {
+			b := next // afresh on each run (store.Write)
+			v := civil.Version{Change: civil.Adopted, LegalBasis: civil.AdoptionBasis,
+				Reason: fmt.Sprintf("Đăng ký nuôi con nuôi số %d, quyển %s/%d: cha mẹ nuôi %s", rec.Register.Number, rec.Register.Book,
+					rec.Register.Year, adopters(&a)),
+				Fields: fields}
+			return addVersionIn(tx, &b, base, v, data, rec.CreatedAt, by, s.onNewVersion...)
+		}
+	}
+	return r, s.register(ctx, &r, reg, "NCN", req.Dossier, adopters(&a), by)
+}
+
+// adopters names the adoptive parents as the note and the dossier do: "A và B".
+func adopters(a *civil.Adoption) string {
+	var names []string
+	for _, p := range []*civil.Parent{a.Father, a.Mother} {
+		if p != nil {
+			names = append(names, p.FullName)
+		}
+	}
+	return strings.Join(names, " và ")
+}

@@ -1,0 +1,97 @@
+package registration_test
+
+import (
+	"strings"
+	"testing"
+
+	"tuphap/internal/civil"
+	"tuphap/internal/registration"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+)
+
+func adoption(child civil.Person, father, mother *civil.Parent) registration.AdoptionRequest {
+	return registration.AdoptionRequest{Desk: registration.Desk{Office: "21025"}, Adoption: civil.Adoption{Child: child, Father: father, Mother: mother,
+		Consent: "Lê Thị Hoa (mẹ đẻ)", ConsentedOn: "2026-02-01"}}
+}
+
+// A couple adopts a child whose birth is in the register (Law on Adoption 2010 art. 22): the
+// adoption is numbered in its own book with its dossier NCN, due 30 days later, and the birth
+// entry gains the adoptive parents as version 2 in the same transaction. A second adoption of
+// the child is refused (art. 8.3) and nothing of it is stored.
+func TestAdoptionAddsTheParents(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		b := birth("Lê Thị Na", "2020-06-01", "Lê Thị Hoa")
+		b.Child.PersonalID = "051320000777"
+		born, err := svc.RegisterBirth(ctx, officer, by, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		child := civil.Person{FullName: "Lê Thị Na", Sex: civil.Female, DateOfBirth: "2020-06-01", PersonalID: "051320000777"}
+		req := adoption(child, &civil.Parent{FullName: "Trần Văn Bình", DateOfBirth: "1980-02-02", PersonalID: "051080009999"},
+			&civil.Parent{FullName: "Phạm Thị Lan", DateOfBirth: "1982-07-07"})
+		r, err := svc.RegisterAdoption(ctx, officer, by, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Kind != civil.AdoptionKind || r.Register.Number != 1 || r.Adoption.BirthRecord != born.ID {
+			t.Fatalf("adoption: %+v %+v", r.Register, r.Adoption)
+		}
+		after, err := svc.Entry(ctx, born.ID)
+		if err != nil || after.Version != 2 || after.Birth.Adoptive == nil || after.Birth.Adoptive.Father.FullName != "Trần Văn Bình" ||
+			after.Birth.Adoptive.Mother.FullName != "Phạm Thị Lan" || after.Birth.Mother.FullName != "Lê Thị Hoa" {
+			t.Fatalf("the birth entry after: %v version %d %+v", err, after.Version, after.Birth)
+		}
+		hist, _ := svc.Versions(ctx, after)
+		if len(hist) != 2 || hist[1].Change != civil.Adopted || !strings.Contains(hist[1].Reason, "Trần Văn Bình và Phạm Thị Lan") {
+			t.Fatalf("the birth's history: %+v", hist)
+		}
+		if _, n, err := svc.Search(ctx, officer, by, "cha: tran van binh", civil.Query{Kind: civil.AdoptionKind}); err != nil || n != 1 {
+			t.Errorf("the adoption found by its adoptive father: %d %v", n, err)
+		}
+		// Received at 03:00 on 10 March (Vietnam): due on the 30th day, 9 April, at 17:00.
+		var procedure, due string
+		if err := st.QueryRow(ctx, `SELECT procedure_code, due_at FROM dossiers WHERE record_id = $1`, r.ID).Scan(&procedure, &due); err != nil ||
+			procedure != "NCN" || !strings.HasPrefix(due, "2026-04-09T10:00:00") {
+			t.Fatalf("dossier %q due %q: %v", procedure, due, err)
+		}
+		again := adoption(child, &civil.Parent{FullName: "Phan Văn Cường", DateOfBirth: "1970-08-08"}, nil)
+		if _, err := svc.RegisterAdoption(ctx, officer, by, again); !conflictOn(err, "child.full_name", "adoption.adopted_already") {
+			t.Fatalf("a second adoption: %v", err)
+		}
+		var n int
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM records WHERE kind = 'adoption'`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d adoptions stored (%v), want 1", n, err)
+		}
+	})
+}
+
+// An adoptive father may never marry the child he adopted, by personal ID or by name and date of
+// birth, even in another commune years later (Law on Marriage and Family 2014 art. 5.2.d).
+func TestAdoptiveParentAndChildMayNotMarry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		tuan := civil.Spouse{FullName: "Hồ Văn Tuấn", DateOfBirth: "1975-04-04", PersonalID: "051075006666"}
+		vy := civil.Spouse{FullName: "Hồ Thị Vy", DateOfBirth: "2006-06-06", Papers: "Hộ chiếu số C1234567"}
+		req := adoption(civil.Person{FullName: vy.FullName, Sex: civil.Female, DateOfBirth: vy.DateOfBirth},
+			&civil.Parent{FullName: tuan.FullName, DateOfBirth: tuan.DateOfBirth, PersonalID: tuan.PersonalID}, nil)
+		req.RegisteredOn, req.DateReason, req.ConsentedOn = "2012-01-10", "Nhập lại từ sổ giấy", "2011-12-01"
+		if _, err := svc.RegisterAdoption(ctx, officer, by, req); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RegisterMarriage(ctx, officer2, by, marriage("21028", tuan, vy)); !conflictOn(err, "wife.full_name", "marriage.adoptive") {
+			t.Fatalf("adoptive father and child: %v", err)
+		}
+		var n int
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM records WHERE kind = 'marriage'`).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("%d marriages stored (%v)", n, err)
+		}
+		// Someone else of the same name, born another day, may marry him.
+		other := vy
+		other.DateOfBirth = "2000-01-01"
+		if _, err := svc.RegisterMarriage(ctx, officer2, by, marriage("21028", tuan, other)); err != nil {
+			t.Fatalf("another Hồ Thị Vy: %v", err)
+		}
+	})
+}
