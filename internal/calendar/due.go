@@ -62,9 +62,19 @@ func (c *Calendar) Extend(due time.Time, n int) time.Time {
 
 // Resume gives the new due time when a file paused (waiting for the applicant to supplement
 // it) at paused comes back at resumed: the working days that were left at the pause run again
-// from the resumption, so the time spent waiting is not counted against the office.
-func (c *Calendar) Resume(due, paused, resumed time.Time) time.Time {
+// from the resumption, so the time spent waiting is not counted against the office. Under a
+// timing of calendar days (t.Days), the calendar days left run again.
+func (c *Calendar) Resume(due, paused, resumed time.Time, t Timing) time.Time {
 	p, d := paused.In(Vietnam), due.In(Vietnam)
+	if t.Days > 0 {
+		left := int(date(d.Year(), d.Month(), d.Day()).Sub(date(p.Year(), p.Month(), p.Day())).Hours() / 24)
+		r := resumed.In(Vietnam)
+		day := date(r.Year(), r.Month(), r.Day()).AddDate(0, 0, max(left, 0))
+		if !c.IsWorkingDay(day) {
+			day = c.AddWorkingDays(day, 1)
+		}
+		return time.Date(day.Year(), day.Month(), day.Day(), CloseHour, 0, 0, 0, Vietnam)
+	}
 	left := c.WorkingDaysBetween(p, d)
 	if left == 0 && !c.IsWorkingDay(p) {
 		left = 1

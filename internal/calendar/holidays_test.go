@@ -116,11 +116,25 @@ func TestExtendAndResume(t *testing.T) {
 		t.Errorf("Extend = %s", got)
 	}
 	// Paused on Wednesday with 2 working days left (Thu, Fri); back the next Tuesday → Thursday.
-	if got := c.Resume(due, at("2026-03-11 10:00"), at("2026-03-17 09:00")); !got.Equal(at("2026-03-19 17:00")) {
+	if got := c.Resume(due, at("2026-03-11 10:00"), at("2026-03-17 09:00"), Timing{WorkingDays: 3}); !got.Equal(at("2026-03-19 17:00")) {
 		t.Errorf("Resume = %s", got)
 	}
 	// Paused on the due day itself: due the day it comes back, if before 15:00.
-	if got := c.Resume(due, at("2026-03-13 10:00"), at("2026-03-20 09:00")); !got.Equal(at("2026-03-20 17:00")) {
+	if got := c.Resume(due, at("2026-03-13 10:00"), at("2026-03-20 09:00"), Timing{WorkingDays: 3}); !got.Equal(at("2026-03-20 17:00")) {
 		t.Errorf("Resume on due day = %s", got)
+	}
+	// 30 calendar days (Law on Adoption 2010): received 2 March, due 1 April; paused on 11 March
+	// with 21 days left, back on 20 March: due 10 April, a Friday.
+	thirty := Timing{Days: 30}
+	if got := c.Resume(at("2026-04-01 17:00"), at("2026-03-11 10:00"), at("2026-03-20 09:00"), thirty); !got.Equal(at("2026-04-10 17:00")) {
+		t.Errorf("Resume of calendar days = %s", got)
+	}
+	// Back on 26 March, the 21 days end on Thursday 16 April.
+	if got := c.Resume(at("2026-04-01 17:00"), at("2026-03-11 10:00"), at("2026-03-26 09:00"), thirty); !got.Equal(at("2026-04-16 17:00")) {
+		t.Errorf("Resume of calendar days = %s", got)
+	}
+	// Back on 28 March, they would end on Saturday 18 April: Monday 20 April.
+	if got := c.Resume(at("2026-04-01 17:00"), at("2026-03-11 10:00"), at("2026-03-28 09:00"), thirty); !got.Equal(at("2026-04-20 17:00")) {
+		t.Errorf("Resume of calendar days ending on a Saturday = %s", got)
 	}
 }

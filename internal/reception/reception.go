@@ -203,7 +203,11 @@ func (s *Service) Move(ctx context.Context, p auth.Principal, by audit.Actor, id
 		d.PausedAt = now
 	case dossier.InProgress:
 		if from == dossier.Waiting {
-			d.DueAt = s.Calendar().Resume(d.DueAt, d.PausedAt, now)
+			proc, err := dossier.ProcedureByCode(d.Procedure)
+			if err != nil {
+				return d, err
+			}
+			d.DueAt = s.Calendar().Resume(d.DueAt, d.PausedAt, now, proc.Timing)
 			d.PausedAt = time.Time{}
 		}
 	case dossier.Settled:
