@@ -23,10 +23,12 @@ const (
 	RecognitionKind Kind = "recognition"
 	// AdoptionKind is an adoption within the country (nuôi con nuôi trong nước).
 	AdoptionKind Kind = "adoption"
+	// GuardianshipKind is a guardian's registration (giám hộ), its end recorded against it.
+	GuardianshipKind Kind = "guardianship"
 )
 
 // Kinds lists the kinds in display order.
-var Kinds = []Kind{BirthKind, DeathKind, MarriageKind, MaritalStatusKind, RecognitionKind, AdoptionKind}
+var Kinds = []Kind{BirthKind, DeathKind, MarriageKind, MaritalStatusKind, RecognitionKind, AdoptionKind, GuardianshipKind}
 
 // Sex as written in the register.
 const (
@@ -133,6 +135,8 @@ const (
 	Divorced   Change = "divorce"     // ghi chú ly hôn: a court's divorce recorded against a marriage
 	Recognised Change = "recognition" // a parent added to a birth entry by a recognition
 	Adopted    Change = "adoption"    // the adoptive parents added to a birth entry by an adoption
+	// GuardianshipEnded: the end of a guardianship recorded against its entry.
+	GuardianshipEnded Change = "guardianship_end"
 )
 
 // Version is one state of an entry. Entries are never overwritten: a correction or supplement

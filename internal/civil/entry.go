@@ -57,6 +57,7 @@ type Content struct {
 	MaritalStatus *MaritalStatus `json:"marital_status,omitempty"`
 	Recognition   *Recognition   `json:"recognition,omitempty"`
 	Adoption      *Adoption      `json:"adoption,omitempty"`
+	Guardianship  *Guardianship  `json:"guardianship,omitempty"`
 }
 
 // Entry is the content that is set, nil when none is.
@@ -74,6 +75,8 @@ func (c Content) Entry() Entry {
 		return c.Recognition
 	case c.Adoption != nil:
 		return c.Adoption
+	case c.Guardianship != nil:
+		return c.Guardianship
 	}
 	return nil
 }
@@ -94,6 +97,8 @@ func (c *Content) Set(e Entry) {
 		c.Recognition = e
 	case *Adoption:
 		c.Adoption = e
+	case *Guardianship:
+		c.Guardianship = e
 	}
 }
 
@@ -105,6 +110,7 @@ var kinds = map[Kind]func() Entry{
 	MaritalStatusKind: func() Entry { return &MaritalStatus{} },
 	RecognitionKind:   func() Entry { return &Recognition{} },
 	AdoptionKind:      func() Entry { return &Adoption{} },
+	GuardianshipKind:  func() Entry { return &Guardianship{} },
 }
 
 // DecodeEntry reads an entry of kind k from its stored JSON.

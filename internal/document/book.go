@@ -108,6 +108,23 @@ var bookLayouts = map[civil.Kind]BookLayout{
 			return [][]string{number(r), {DateVN(r.RegisteredOn)}, parent(a.Father), parent(a.Mother), person(a.Child), consent, notes(r, changes)}
 		},
 	},
+	civil.GuardianshipKind: {
+		Title:   "SỔ ĐĂNG KÝ GIÁM HỘ",
+		Columns: []string{"Số", "Ngày đăng ký", "Người giám hộ", "Người được giám hộ", "Căn cứ", "Ghi chú"},
+		Widths:  []int{4, 8, 20, 20, 20, 28},
+		Row: func(r civil.Record, changes []civil.Version) [][]string {
+			g := r.Guardianship
+			who := parent(&g.Guardian)
+			if g.CoGuardian != nil {
+				who = append(who, lines("Cùng giám hộ: "+g.CoGuardian.FullName)...)
+			}
+			basis := lines("Giám hộ cử: "+g.Appointment, "Giám sát: "+g.Supervisor)
+			if g.ByLaw {
+				basis = lines("Giám hộ đương nhiên", "Giám sát: "+g.Supervisor)
+			}
+			return [][]string{number(r), {DateVN(r.RegisteredOn)}, who, append(person(g.Ward), lines(g.Incapacity)...), basis, notes(r, changes)}
+		},
+	},
 }
 
 // MaritalStatusVN says a marital status as the certificate writes it.

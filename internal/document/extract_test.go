@@ -170,6 +170,8 @@ func TestFieldLabels(t *testing.T) {
 		civil.Death{Deceased: full, DateOfDeath: "x", PlaceOfDeath: "x", Cause: "x", Requester: req, BirthRecord: "x"},
 		civil.Marriage{Husband: spouse, Wife: spouse},
 		civil.Adoption{Child: full, Father: parent, Mother: parent, Relation: "x", Consent: "x", ConsentedOn: "x", ChildConsent: true},
+		civil.Guardianship{Ward: full, Incapacity: "x", Guardian: *parent, CoGuardian: parent, Joint: "x", ByLaw: true, Appointment: "x", WardHeard: true,
+			Supervisor: "x", End: &civil.GuardianshipEnd{On: "x", Reason: "x", Basis: "x"}, BirthRecord: "x"},
 	} {
 		for path := range civil.Fields(entry) {
 			if l := FieldLabel(path); l == "thông tin khác" || strings.ContainsAny(l, "._") {

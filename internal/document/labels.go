@@ -11,6 +11,7 @@ var (
 		"husband": "bên chồng", "wife": "bên vợ", "divorce": "việc ly hôn",
 		"person": "người được xác nhận", "intended_spouse": "người dự định kết hôn",
 		"adoptive.father": "cha nuôi", "adoptive.mother": "mẹ nuôi",
+		"ward": "người được giám hộ", "guardian": "người giám hộ", "co_guardian": "người cùng giám hộ", "end": "việc chấm dứt giám hộ",
 	}
 	fieldVN = map[string]string{
 		"full_name": "họ, chữ đệm, tên", "sex": "giới tính", "date_of_birth": "ngày, tháng, năm sinh",
@@ -20,7 +21,10 @@ var (
 		"date_of_death": "ngày, tháng, năm chết", "place_of_death": "nơi chết", "cause": "nguyên nhân chết",
 		"birth_record": "nơi đăng ký khai sinh", "papers": "giấy tờ tùy thân",
 		"court": "tòa án", "purpose": "mục đích sử dụng", "evidence": "chứng cứ", "consent": "người đồng ý cho làm con nuôi", "consented_on": "ngày đồng ý",
-		"child_consent": "sự đồng ý của con nuôi", "decision": "số bản án, quyết định", "effective_on": "ngày có hiệu lực pháp luật",
+		"child_consent": "sự đồng ý của con nuôi",
+		"incapacity":    "quyết định tuyên bố mất năng lực hành vi dân sự", "joint": "cách cùng giám hộ", "by_law": "giám hộ đương nhiên",
+		"appointment": "văn bản cử người giám hộ", "ward_heard": "ý kiến của người được giám hộ", "supervisor": "người giám sát việc giám hộ",
+		"on": "ngày", "reason": "lý do", "basis": "căn cứ", "decision": "số bản án, quyết định", "effective_on": "ngày có hiệu lực pháp luật",
 	}
 )
 

@@ -443,22 +443,9 @@ func (s *Service) RecordDivorce(ctx context.Context, p auth.Principal, by audit.
 	d := req.Divorce
 	m.Divorce = &d
 	m.Normalize()
-	// Only the divorce's own fields are the officer's to answer for: an old entry's other
-	// fields stay as the register has them.
-	if err := m.Validate(r.RegisteredOn, s.Today()); err != nil {
-		e, ok := fault.As(err)
-		if !ok || len(e.Fields) == 0 {
-			return r, err
-		}
-		var v fault.Validation
-		for f, msg := range e.Fields {
-			if strings.HasPrefix(f, "divorce.") {
-				v.Add(f, msg)
-			}
-		}
-		if err := v.Err(); err != nil {
-			return r, err
-		}
+	// Only the divorce's own fields are the officer's to answer for (onlyFields).
+	if err := onlyFields(m.Validate(r.RegisteredOn, s.Today()), "divorce."); err != nil {
+		return r, err
 	}
 	next := r
 	next.Set(m)

@@ -333,12 +333,10 @@ func (s *Service) register(ctx context.Context, r *civil.Record, reg Registratio
 		was = d.Status
 		d.Status, d.SettledAt = dossier.Settled, now
 	} else {
-		p, err := dossier.ProcedureByCode(procedure)
-		if err != nil {
+		var err error
+		if d, err = s.settledDossier(procedure, r.Office, applicant); err != nil {
 			return err
 		}
-		d = dossier.Dossier{Procedure: procedure, Office: r.Office, Applicant: applicant, Channel: dossier.Desk,
-			Status: dossier.Settled, ReceivedAt: now, DueAt: s.Calendar().Due(now, p.Timing), SettledAt: now}
 	}
 	// In the registration's transaction: the requests to the agencies the entry causes (none
 	// is lost), its dossier, opened and settled or settled, and what the kind's own Then writes
@@ -369,6 +367,18 @@ func (s *Service) register(ctx context.Context, r *civil.Record, reg Registratio
 		return reception.MoveIn(tx, &dd, was, by)
 	}
 	return s.records.RegisterRecord(ctx, r, reg, by)
+}
+
+// settledDossier is the dossier of a request made at the desk and answered on the spot: opened
+// and settled now, due when the procedure's time says.
+func (s *Service) settledDossier(procedure, office, applicant string) (dossier.Dossier, error) {
+	p, err := dossier.ProcedureByCode(procedure)
+	if err != nil {
+		return dossier.Dossier{}, err
+	}
+	now := s.Store.Now()
+	return dossier.Dossier{Procedure: procedure, Office: office, Applicant: applicant, Channel: dossier.Desk,
+		Status: dossier.Settled, ReceivedAt: now, DueAt: s.Calendar().Due(now, p.Timing), SettledAt: now}, nil
 }
 
 // Get returns an entry the caller may see, and audits the view.

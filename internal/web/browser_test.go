@@ -20,6 +20,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tuphap/internal/auth"
+	"tuphap/internal/calendar"
 	"tuphap/internal/pdftest"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
@@ -725,5 +726,43 @@ func TestBrowserAdoptionFromABirthOnAPhone(t *testing.T) {
 			}
 		}
 		onPhone(t, ctx, "adoption-birth-"+st.Dialect())
+	})
+}
+
+// On a phone, an officer registers a boy's aunt as his guardian from his birth entry, which
+// then shows her, and later records the guardianship's end on its own form (Law 60/2014 art.
+// 20–23).
+func TestBrowserGuardianshipOnAPhone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		code, born := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Đinh Thị Tí", "2018-04-04", "Đinh Thị Hoa", ""))
+		if code != http.StatusCreated {
+			t.Fatalf("birth: %d %v", code, born)
+		}
+		birth := e.srv.URL + "/records/" + born["id"].(string)
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "canbo", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(birth),
+			chromedp.Click(chromedp.ID("register-guardianship")), chromedp.WaitVisible(chromedp.ID("record-form")),
+			chromedp.SendKeys(chromedp.ID("guardian-full_name"), "Đinh Thị Mơ"),
+			chromedp.SendKeys(chromedp.ID("guardian-date_of_birth"), "01/01/1985"),
+			chromedp.SendKeys(chromedp.ID("appointment"), "Văn bản cử người giám hộ số 12/VB-UBND"),
+			chromedp.Click(chromedp.ID("ward_heard")))
+		onPhone(t, ctx, "guardianship-form-"+st.Dialect())
+		do(t, ctx, chromedp.Click(chromedp.ID("record-submit")), chromedp.WaitVisible(chromedp.ID("registered")),
+			chromedp.Click(chromedp.ID("end-guardianship")), chromedp.WaitVisible(chromedp.ID("end-guardianship-form")),
+			chromedp.SendKeys(chromedp.ID("end-on"), time.Now().In(calendar.Vietnam).Format("02/01/2006")),
+			chromedp.SetValue(chromedp.ID("end-reason"), "parents_resume"),
+			chromedp.SendKeys(chromedp.ID("end-basis"), "Quyết định số 3/2026/QĐ-TA"))
+		onPhone(t, ctx, "guardianship-end-"+st.Dialect())
+		do(t, ctx, chromedp.Click(chromedp.ID("end-guardianship-submit")), chromedp.WaitVisible(chromedp.ID("history")))
+		page := run(t, ctx, chromedp.Text(chromedp.CSS("main")))
+		for _, want := range []string{"Ghi chú chấm dứt giám hộ", "Cha, mẹ đã có đủ điều kiện", "Đinh Thị Mơ"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the guardianship shows no %q", want)
+			}
+		}
+		onPhone(t, ctx, "guardianship-ended-"+st.Dialect())
 	})
 }

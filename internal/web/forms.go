@@ -14,8 +14,11 @@ import (
 type formField struct {
 	Name     string
 	Label    string // message key
-	Type     string // text, date, sex, pid, ethnicity, country, relation, place
+	Type     string // text, date, sex, pid, ethnicity, country, relation, place, bool, choice
 	Required bool
+	// Choices are a choice's values, each shown as the message Label.value (Label.none for
+	// none chosen).
+	Choices []string
 }
 
 type formSection struct {
@@ -26,6 +29,11 @@ type formSection struct {
 
 func f(name, label, typ string, required bool) formField {
 	return formField{Name: name, Label: label, Type: typ, Required: required}
+}
+
+// choice is a field chosen from values, each shown as the message label.value.
+func choice(name, label string, required bool, values ...string) formField {
+	return formField{Name: name, Label: label, Type: "choice", Required: required, Choices: values}
 }
 
 func parentFields(p string) []formField { return personFields(p, false) }
@@ -120,12 +128,43 @@ var adoptionForm = []formSection{
 	{Title: "form.adoptive_father", Optional: "father", Fields: personFields("father", true)},
 	{Title: "form.adoptive_mother", Optional: "mother", Fields: personFields("mother", true)},
 	{Title: "form.consent_section", Fields: []formField{
-		f("relation", "form.adoption_relation", "adoption_relation", false),
+		choice("relation", "form.adoption_relation", false, civil.StepParent, civil.Relative),
 		f("consent", "form.consent", "text", true),
 		f("consented_on", "form.consented_on", "date", true),
 		f("child_consent", "form.child_consent", "bool", false),
 	}},
 }
+
+// guardianshipForm follows the declaration of guardianship (tờ khai đăng ký giám hộ, Law
+// 60/2014 art. 20–21): the ward, the guardian, a second one where the law allows two (Civil
+// Code 2015 art. 47.2), and how the guardian holds: appointed, or by law.
+var guardianshipForm = []formSection{
+	{Title: "form.ward", Fields: []formField{
+		f("ward.full_name", "form.full_name", "text", true),
+		f("ward.date_of_birth", "form.date_of_birth", "date", true),
+		f("ward.sex", "form.sex", "sex", true),
+		f("ward.residence", "form.residence", "place", false),
+		f("ward.personal_id", "form.personal_id", "pid", false),
+		f("incapacity", "form.incapacity", "text", false),
+	}},
+	{Title: "form.guardian", Fields: personFields("guardian", true)},
+	{Title: "form.co_guardian", Optional: "co_guardian", Fields: append(personFields("co_guardian", true),
+		choice("joint", "form.joint", true, civil.JointParents, civil.JointGrandparents))},
+	{Title: "form.guardianship_basis", Fields: []formField{
+		f("by_law", "form.by_law", "bool", false),
+		f("appointment", "form.appointment", "text", false),
+		f("ward_heard", "form.ward_heard", "bool", false),
+		f("supervisor", "form.supervisor", "text", false),
+	}},
+}
+
+// guardianshipEndSection is a guardianship's end (Law 60/2014 art. 22–23): typed on its own
+// form (registration.EndGuardianship), shown on the entry once recorded.
+var guardianshipEndSection = formSection{Title: "form.guardianship_end", Fields: []formField{
+	f("end.on", "form.end_on", "date", true),
+	choice("end.reason", "form.end_reason", true, civil.GuardianshipEndReasons...),
+	f("end.basis", "form.end_basis", "text", true),
+}}
 
 // adoptiveSection shows a birth entry's adoptive parents. Only an adoption's registration sets
 // them, so a correction's form leaves it out (amendable).

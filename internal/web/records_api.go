@@ -173,18 +173,22 @@ func (s *Server) apiAmend(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiRecordDivorce(w http.ResponseWriter, r *http.Request) error {
-	var req registration.DivorceRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
+// apiNote records a note against an entry through the API, as its new version: a divorce, a
+// guardianship's end.
+func apiNote[Req any](record func(context.Context, auth.Principal, audit.Actor, string, Req) (civil.Record, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var req Req
+		if err := decodeJSON(r, &req); err != nil {
+			return err
+		}
+		p, _ := principalOf(r)
+		rec, err := record(r.Context(), p, actorOf(r), r.PathValue("id"), req)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, recordJSON(rec))
+		return nil
 	}
-	p, _ := principalOf(r)
-	rec, err := s.registry.RecordDivorce(r.Context(), p, actorOf(r), r.PathValue("id"), req)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, recordJSON(rec))
-	return nil
 }
 
 func duplicateOf(err error) (*registration.DuplicateError, bool) {

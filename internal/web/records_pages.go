@@ -230,7 +230,7 @@ func (s *Server) createMaritalStatus(w http.ResponseWriter, r *http.Request) err
 // newRecognitionPage opens the recognition form, filled with the child from their birth entry
 // when the officer comes from it (?birth_record=ID), to which the parent is then added.
 func (s *Server) newRecognitionPage(w http.ResponseWriter, r *http.Request) error {
-	values, birth, err := s.childValues(r)
+	values, birth, err := s.childValues(r, "child")
 	if err != nil {
 		return err
 	}
@@ -241,9 +241,9 @@ func (s *Server) newRecognitionPage(w http.ResponseWriter, r *http.Request) erro
 }
 
 // childValues are the values a form about a child opens with: today, and when the officer
-// comes from the child's birth entry (?birth_record=ID), the child and the entry, which it
-// returns too.
-func (s *Server) childValues(r *http.Request) (map[string]string, *civil.Birth, error) {
+// comes from the child's birth entry (?birth_record=ID), the entry and the child, as the form's
+// section as ("child", "ward") has them; it returns the birth too.
+func (s *Server) childValues(r *http.Request, as string) (map[string]string, *civil.Birth, error) {
 	values := map[string]string{"registered_on": s.registry.Today().Format(civil.DateFormat)}
 	id := r.URL.Query().Get("birth_record")
 	if id == "" {
@@ -255,7 +255,7 @@ func (s *Server) childValues(r *http.Request) (map[string]string, *civil.Birth, 
 		return values, nil, err
 	}
 	for k, v := range formValues(civil.Recognition{Child: b.Birth.Child}) {
-		values[k] = v
+		values[as+strings.TrimPrefix(k, "child")] = v
 	}
 	values["birth_record"] = b.ID
 	return values, b.Birth, nil
@@ -278,7 +278,7 @@ func (s *Server) createRecognition(w http.ResponseWriter, r *http.Request) error
 // newAdoptionPage opens the adoption form, filled with the child from their birth entry when
 // the officer comes from it (?birth_record=ID), to which the adoptive parents are then added.
 func (s *Server) newAdoptionPage(w http.ResponseWriter, r *http.Request) error {
-	values, _, err := s.childValues(r)
+	values, _, err := s.childValues(r, "child")
 	if err != nil {
 		return err
 	}
@@ -297,6 +297,30 @@ func (s *Server) createAdoption(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
 	rec, err := s.registry.RegisterAdoption(r.Context(), p, actorOf(r), req)
 	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.AdoptionKind, Action: "/records/adoptions", Sections: adoptionForm})
+}
+
+// newGuardianshipPage opens the guardianship form, filled with the ward from their birth entry
+// when the officer comes from it (?birth_record=ID).
+func (s *Server) newGuardianshipPage(w http.ResponseWriter, r *http.Request) error {
+	values, _, err := s.childValues(r, "ward")
+	if err != nil {
+		return err
+	}
+	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.GuardianshipKind, Action: "/records/guardianships", Sections: guardianshipForm, Values: values})
+}
+
+func (s *Server) createGuardianship(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	req := registration.GuardianshipRequest{Desk: deskOf(r)}
+	if err := bindForm(r.PostForm, guardianshipForm, &req.Guardianship); err != nil {
+		return err
+	}
+	req.Guardianship.BirthRecord = r.PostForm.Get("birth_record")
+	p, _ := principalOf(r)
+	rec, err := s.registry.RegisterGuardianship(r.Context(), p, actorOf(r), req)
+	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.GuardianshipKind, Action: "/records/guardianships", Sections: guardianshipForm})
 }
 
 // confirmation reads the "not a duplicate" answer of a form that showed candidates.
@@ -405,6 +429,10 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	for _, m := range linked {
 		answers[m.ID] = agencyAnswer(langOf(r), m)
 	}
+	guardians, err := s.registry.Guardians(r.Context(), p, rec) // a birth's ward shows the current guardian
+	if err != nil {
+		return err
+	}
 	dossiers, err := s.desk.ForRecord(r.Context(), p, rec.ID)
 	if err != nil {
 		return err
@@ -412,55 +440,92 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "record.html", map[string]any{"Record": rec, "History": hist, "Extracts": extracts, "Linked": linked,
 		"Answers": answers, "People": people, "Changed": changed, "PIDPending": pid, "CanOutbox": p.Can(auth.ViewOutbox),
 		"OfficeName": office.Name, "Sections": sections, "Values": formValues(rec.Entry()), "New": r.URL.Query().Get("new") != "",
-		"CanWrite": p.Allow(auth.WriteRecords, rec.Office) == nil, "Dossiers": dossiers})
+		"CanWrite": p.Allow(auth.WriteRecords, rec.Office) == nil, "Dossiers": dossiers, "Guardians": guardians})
 	return nil
 }
 
-// divorcePage is the form that records a court's divorce against a marriage entry.
-func (s *Server) divorcePage(w http.ResponseWriter, r *http.Request) error {
-	p, _ := principalOf(r)
-	rec, err := s.registry.Get(r.Context(), p, actorOf(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if err := p.Allow(auth.WriteRecords, rec.Office); err != nil {
-		return err
-	}
-	return s.renderDivorce(w, r, http.StatusOK, rec, nil, nil, "")
+// note is a form that records something against an entry as its new version, with its own
+// page: a court's divorce against a marriage, the end of a guardianship.
+type note struct {
+	Path                string // of the page under the entry: /records/{id}/{Path}
+	Title, Help, Submit string // message keys
+	Section             formSection
+	// record records what was typed (bound into the section's JSON) against entry id.
+	record func(s *Server, r *http.Request, id string, version int, typed []byte) (civil.Record, error)
 }
 
-func (s *Server) renderDivorce(w http.ResponseWriter, r *http.Request, status int, rec civil.Record, values, errs map[string]string, msg string) error {
+var (
+	divorceNote = note{Path: "divorce", Title: "records.divorce", Help: "divorce.help", Submit: "divorce.submit", Section: divorceSection,
+		record: func(s *Server, r *http.Request, id string, version int, typed []byte) (civil.Record, error) {
+			var t struct {
+				Divorce civil.Divorce `json:"divorce"` // the form's fields are divorce.court…
+			}
+			if err := json.Unmarshal(typed, &t); err != nil {
+				return civil.Record{}, err
+			}
+			p, _ := principalOf(r)
+			return s.registry.RecordDivorce(r.Context(), p, actorOf(r), id, registration.DivorceRequest{Version: version, Divorce: t.Divorce})
+		}}
+	guardianshipEndNote = note{Path: "end-guardianship", Title: "records.end_guardianship", Help: "guardianship.end_help", Submit: "guardianship.end_submit",
+		Section: guardianshipEndSection,
+		record: func(s *Server, r *http.Request, id string, version int, typed []byte) (civil.Record, error) {
+			var t struct {
+				End civil.GuardianshipEnd `json:"end"`
+			}
+			if err := json.Unmarshal(typed, &t); err != nil {
+				return civil.Record{}, err
+			}
+			p, _ := principalOf(r)
+			return s.registry.EndGuardianship(r.Context(), p, actorOf(r), id, registration.GuardianshipEndRequest{Version: version, GuardianshipEnd: t.End})
+		}}
+)
+
+// notePage is the form of n for an entry.
+func (s *Server) notePage(n note) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, _ := principalOf(r)
+		rec, err := s.registry.Get(r.Context(), p, actorOf(r), r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if err := p.Allow(auth.WriteRecords, rec.Office); err != nil {
+			return err
+		}
+		return s.renderNote(w, r, http.StatusOK, n, rec, nil, nil, "")
+	}
+}
+
+func (s *Server) renderNote(w http.ResponseWriter, r *http.Request, status int, n note, rec civil.Record, values, errs map[string]string, msg string) error {
 	if values == nil {
 		values = map[string]string{}
 	}
-	s.render(w, r, status, "divorce_form.html", map[string]any{"Record": rec, "Section": divorceSection, "Values": values, "Errors": errs, "Message": msg})
+	s.render(w, r, status, "note_form.html", map[string]any{"Record": rec, "Note": n, "Values": values, "Errors": errs, "Message": msg})
 	return nil
 }
 
-// recordDivorce records the divorce typed on the form and shows the entry with it.
-func (s *Server) recordDivorce(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+// recordNote records what was typed on n's form and shows the entry with it, or the form again
+// with its problems and what was typed.
+func (s *Server) recordNote(n note) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := r.ParseForm(); err != nil {
+			return err
+		}
+		var typed json.RawMessage
+		if err := bindForm(r.PostForm, []formSection{n.Section}, &typed); err != nil {
+			return err
+		}
+		version, _ := strconv.Atoi(r.PostForm.Get("version"))
+		rec, err := n.record(s, r, r.PathValue("id"), version, typed)
+		if err == nil {
+			http.Redirect(w, r, "/records/"+rec.ID, http.StatusSeeOther)
+			return nil
+		}
+		fields := fieldErrors(r, err)
+		if fields == nil && !fault.Is(err, fault.Conflict) {
+			return err
+		}
+		return s.renderNote(w, r, formStatus(err), n, rec, postedValues(r.PostForm), fields, s.message(r, err))
 	}
-	var typed struct {
-		Divorce civil.Divorce `json:"divorce"` // the form's fields are divorce.court…
-	}
-	if err := bindForm(r.PostForm, []formSection{divorceSection}, &typed); err != nil {
-		return err
-	}
-	req := registration.DivorceRequest{Divorce: typed.Divorce}
-	req.Version, _ = strconv.Atoi(r.PostForm.Get("version"))
-	p, _ := principalOf(r)
-	rec, err := s.registry.RecordDivorce(r.Context(), p, actorOf(r), r.PathValue("id"), req)
-	if err == nil {
-		http.Redirect(w, r, "/records/"+rec.ID, http.StatusSeeOther)
-		return nil
-	}
-	fields := fieldErrors(r, err)
-	if fields == nil && !fault.Is(err, fault.Conflict) {
-		return err
-	}
-	return s.renderDivorce(w, r, formStatus(err), rec, postedValues(r.PostForm), fields, s.message(r, err))
 }
 
 // agencyAnswer says in words what an agency answered: the number it gave, not its JSON.
@@ -492,6 +557,7 @@ var kindForms = map[civil.Kind][]formSection{
 	civil.MaritalStatusKind: maritalStatusForm,
 	civil.RecognitionKind:   recognitionForm,
 	civil.AdoptionKind:      adoptionForm,
+	civil.GuardianshipKind:  guardianshipForm,
 }
 
 // sectionsOf lays out an entry as it stands: its kind's form, and a marriage's recorded divorce,
@@ -504,12 +570,16 @@ func sectionsOf(rec civil.Record) []formSection {
 	return sections
 }
 
-// amendable are the sections a correction of rec may change: a marriage's divorce among them,
-// a birth's adoptive parents not (only an adoption sets them).
+// amendable are the sections a correction of rec may change: a marriage's recorded divorce and
+// a guardianship's recorded end among them, a birth's adoptive parents not (only an adoption
+// sets them).
 func amendable(rec civil.Record) []formSection {
 	sections := kindForms[rec.Kind]
 	if rec.Marriage != nil && rec.Marriage.Divorce != nil {
 		sections = append(sections[:len(sections):len(sections)], divorceSection)
+	}
+	if rec.Guardianship != nil && rec.Guardianship.End != nil {
+		sections = append(sections[:len(sections):len(sections)], guardianshipEndSection)
 	}
 	return sections
 }
@@ -550,8 +620,10 @@ func (s *Server) amendSubmit(w http.ResponseWriter, r *http.Request) error {
 		return fault.New(fault.Invalid, "amend.kind_unsupported")
 	}
 	f := recordForm{Kind: kind, Action: "/records/" + id + "/amend", Sections: kindForms[kind], Amend: true, Version: a.Base}
-	if r.PostForm.Has("divorce.court") { // a divorced marriage's form shows its divorce
-		f.Sections = append(f.Sections[:len(f.Sections):len(f.Sections)], divorceSection)
+	for _, n := range []note{divorceNote, guardianshipEndNote} { // a recorded note's fields came with the form
+		if r.PostForm.Has(n.Section.Fields[0].Name) {
+			f.Sections = append(f.Sections[:len(f.Sections):len(f.Sections)], n.Section)
+		}
 	}
 	if err := bindForm(r.PostForm, f.Sections, e); err != nil {
 		return err
@@ -605,6 +677,24 @@ type fieldChange struct{ Label, Before, After string }
 
 // historyChanges is, for each version after the first, what it changed value by value: dates
 // the Vietnamese way, sexes in words, "—" for an empty value.
+// choiceLabels are the message keys of the fields chosen from values, by field, for showing a
+// changed value in words (parents_resume: "Cha, mẹ đã có đủ điều kiện…").
+var choiceLabels = func() map[string]string {
+	out := map[string]string{}
+	sections := []formSection{divorceSection, guardianshipEndSection}
+	for _, form := range kindForms {
+		sections = append(sections, form...)
+	}
+	for _, s := range sections {
+		for _, fl := range s.Fields {
+			if fl.Type == "choice" {
+				out[fl.Name] = fl.Label
+			}
+		}
+	}
+	return out
+}()
+
 func historyChanges(lang i18n.Lang, hist []civil.Version) map[int][]fieldChange {
 	byNumber := map[int]civil.Version{}
 	for _, v := range hist {
@@ -616,6 +706,12 @@ func historyChanges(lang i18n.Lang, hist []civil.Version) map[int][]fieldChange 
 			return "—"
 		case strings.HasSuffix(field, "sex") && i18n.Has("sex."+v):
 			return i18n.T(lang, "sex."+v)
+		case choiceLabels[field] != "" && i18n.Has(choiceLabels[field]+"."+v):
+			return i18n.T(lang, choiceLabels[field]+"."+v)
+		case v == "true":
+			return i18n.T(lang, "common.yes")
+		case v == "false":
+			return "—"
 		}
 		if t, err := time.Parse(civil.DateFormat, v); err == nil {
 			return t.Format("02/01/2006")

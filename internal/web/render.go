@@ -67,8 +67,6 @@ func parsePages(a *assets) (*pages, error) {
 		// ethnicName is the list's name of a spelling ("Mông" → "Hmông"), "" for none.
 		"ethnicName": func(s string) string { g, _ := ethnic.Find(s); return g.Name },
 		"countries":  nationality.All,
-		// adoptionRelations are the relations that lift an age rule of the Law on Adoption.
-		"adoptionRelations": func() []string { return []string{civil.StepParent, civil.Relative} },
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"

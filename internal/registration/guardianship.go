@@ -1,0 +1,234 @@
+package registration
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/civil"
+	"tuphap/internal/document"
+	"tuphap/internal/fault"
+	"tuphap/internal/reception"
+	"tuphap/internal/store"
+	"tuphap/internal/vntext"
+)
+
+// GuardianshipRequest asks to register a guardianship (Law 60/2014 art. 20–21).
+type GuardianshipRequest struct {
+	Desk
+	civil.Guardianship
+}
+
+// errGuardianHeld: the register shows the ward under a guardianship that still holds.
+var errGuardianHeld = &fault.Error{Kind: fault.Conflict, Code: "guardianship.held",
+	Fields: map[string]string{"ward.full_name": "guardianship.held"}}
+
+// RegisterGuardianship registers a guardianship in the office's book of guardianships with its
+// dossier GH, linked to the ward's birth entry when the register holds it (which then shows
+// the guardian). A ward whom the register shows under a guardianship that still holds, here or
+// in another commune, is refused: a person has one guardian (Civil Code 2015 art. 47.2), and
+// the first one's end is recorded first (art. 62; Law 60/2014 art. 22).
+func (s *Service) RegisterGuardianship(ctx context.Context, p auth.Principal, by audit.Actor, req GuardianshipRequest) (civil.Record, error) {
+	if err := s.checkOffice(ctx, p, req.Office); err != nil {
+		return civil.Record{}, err
+	}
+	g := req.Guardianship
+	var ended error
+	if g.End != nil { // an end is recorded against the entry once registered, on its own form
+		ended = &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"end.on": "guardianship.end_later"}}
+	}
+	r, err := s.admit(req.Office, req.RegisteredOn, req.DateReason, &g, ended)
+	if err != nil {
+		return r, err
+	}
+	birth, err := s.childsBirth(ctx, g.BirthRecord, g.Ward)
+	if err != nil {
+		return r, err
+	}
+	if birth != nil {
+		g.BirthRecord = birth.ID
+	}
+	var held []string
+	reg := Registration{DateReason: strings.TrimSpace(req.DateReason), Check: func(tx *store.Tx) error {
+		var err error
+		if held, err = guardianshipsHeld(tx, &g, r.RegisteredOn); err == nil && len(held) > 0 {
+			err = errGuardianHeld
+		}
+		return err
+	}}
+	err = s.register(ctx, &r, reg, "GH", req.Dossier, g.Guardian.FullName, by)
+	if err == errGuardianHeld {
+		// The entries read to decide (another commune's among them) are audited as any showing is.
+		if err := s.shown(ctx, by, held...); err != nil {
+			return civil.Record{}, err
+		}
+	}
+	return r, err
+}
+
+// The lookups of a ward's guardianships, each led by an index of records.
+const (
+	qGuardianshipsByID    = `SELECT id FROM records WHERE kind = 'guardianship' AND personal_id = $1 AND personal_id <> ''`
+	qGuardianshipsByName  = `SELECT id FROM records WHERE kind = 'guardianship' AND name_folded = $1 AND date_of_birth = $2`
+	qGuardianshipsByBirth = `SELECT id FROM records WHERE kind = 'guardianship' AND birth_record = $1 AND birth_record <> ''`
+)
+
+// guardianshipsHeld lists the guardianships of g's ward, found by the ward's personal ID, name
+// and date of birth, or birth entry, that still hold on day.
+func guardianshipsHeld(tx querier, g *civil.Guardianship, day string) ([]string, error) {
+	all, err := guardianshipsOf(tx, g.Ward, g.BirthRecord)
+	if err != nil {
+		return nil, err
+	}
+	var held []string
+	for _, r := range all {
+		if r.Guardianship.HeldOn(day) {
+			held = append(held, r.ID)
+		}
+	}
+	return held, nil
+}
+
+// guardianshipsOf reads the guardianships of a ward: by personal ID, by name and date of birth
+// where either side lacks the ID (civil.SamePerson), or by the ward's birth entry.
+func guardianshipsOf(tx querier, ward civil.Person, birthRecord string) ([]civil.Record, error) {
+	ids := map[string]bool{}
+	collect := func(q string, args ...any) error {
+		rows, err := tx.Query(q, args...)
+		if err != nil {
+			return fmt.Errorf("registration: guardianships: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids[id] = true
+		}
+		return rows.Err()
+	}
+	for _, q := range []struct {
+		when bool
+		sql  string
+		args []any
+	}{{ward.PersonalID != "", qGuardianshipsByID, []any{ward.PersonalID}},
+		{ward.DateOfBirth != "", qGuardianshipsByName, []any{vntext.Fold(ward.FullName), ward.DateOfBirth}},
+		{birthRecord != "", qGuardianshipsByBirth, []any{birthRecord}}} {
+		if q.when {
+			if err := collect(q.sql, q.args...); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var out []civil.Record
+	for id := range ids {
+		r, err := scanRecord(tx.QueryRow(`SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+			WHERE r.id = $1`, id))
+		if err != nil {
+			return nil, fmt.Errorf("registration: guardianship: %w", err)
+		}
+		w := r.Guardianship.Ward
+		sameWard := birthRecord != "" && r.Guardianship.BirthRecord == birthRecord ||
+			civil.SamePerson(civil.Party{FullName: w.FullName, DateOfBirth: w.DateOfBirth, PersonalID: w.PersonalID},
+				civil.Party{FullName: ward.FullName, DateOfBirth: ward.DateOfBirth, PersonalID: ward.PersonalID})
+		if sameWard {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].RegisteredOn > out[j].RegisteredOn })
+	return out, nil
+}
+
+// Guardians are the guardianships that hold today over the person of a birth entry, newest
+// first, for the entry's page: the ward's entry shows the current guardian. The caller may see
+// the birth entry; the guardianships are shown within its jurisdiction only.
+func (s *Service) Guardians(ctx context.Context, p auth.Principal, birth civil.Record) ([]civil.Record, error) {
+	if birth.Birth == nil {
+		return nil, nil
+	}
+	all, err := guardianshipsOf(readers{ctx, s.Store}, birth.Birth.Child, birth.ID)
+	if err != nil {
+		return nil, err
+	}
+	today := s.Today().Format(civil.DateFormat)
+	var out []civil.Record
+	for _, r := range all {
+		if r.Guardianship.HeldOn(today) && p.Allow(auth.ViewRecords, r.Office) == nil {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// GuardianshipEndRequest records the end of a guardianship entry of version Version.
+type GuardianshipEndRequest struct {
+	Version int `json:"version"`
+	civil.GuardianshipEnd
+}
+
+// EndGuardianship records the end of a guardianship against its entry, as a new version whose
+// marginal note later extracts carry, with its dossier CDGH settled in the same transaction
+// (Law 60/2014 art. 22–23). The office that registered it records the end.
+func (s *Service) EndGuardianship(ctx context.Context, p auth.Principal, by audit.Actor, id string, req GuardianshipEndRequest) (civil.Record, error) {
+	r, err := s.records.Record(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	if err := p.Allow(auth.WriteRecords, r.Office); err != nil {
+		return civil.Record{}, err
+	}
+	switch {
+	case r.Guardianship == nil:
+		return r, fault.New(fault.Invalid, "guardianship.not_a_guardianship")
+	case r.Guardianship.End != nil:
+		return r, fault.New(fault.Conflict, "guardianship.ended_already")
+	case req.Version != r.Version:
+		return r, fault.New(fault.Conflict, "record.changed")
+	}
+	g := civil.Copy(r.Guardianship).(*civil.Guardianship)
+	end := req.GuardianshipEnd
+	g.End = &end
+	g.Normalize()
+	if err := onlyFields(g.Validate(r.RegisteredOn, s.Today()), "end."); err != nil {
+		return r, err
+	}
+	next := r
+	next.Set(g)
+	ver := civil.Version{Change: civil.GuardianshipEnded, LegalBasis: civil.GuardianshipEndBasis,
+		Reason: fmt.Sprintf("Chấm dứt giám hộ từ ngày %s: %s", document.DateVN(end.On), end.Basis),
+		Fields: []string{"end.on", "end.reason", "end.basis"}}
+	d, err := s.settledDossier("CDGH", r.Office, g.Guardian.FullName)
+	if err != nil {
+		return r, err
+	}
+	openDossier := func(tx *store.Tx, recordID string, _ int) error {
+		dd := d // a copy each run (store.Write)
+		dd.RecordID = recordID
+		return reception.OpenIn(tx, &dd, by)
+	}
+	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, append([]func(*store.Tx, string, int) error{openDossier}, s.onNewVersion...)...); err != nil {
+		return r, err
+	}
+	return next, nil
+}
+
+// onlyFields keeps, of a validation error, the problems of the fields under prefix: recording
+// an end (or a divorce) answers for its own fields only, an old entry's others stay as the
+// register has them. Any other error passes.
+func onlyFields(err error, prefix string) error {
+	e, ok := fault.As(err)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	var v fault.Validation
+	for f, msg := range e.Fields {
+		if strings.HasPrefix(f, prefix) {
+			v.Add(f, msg)
+		}
+	}
+	return v.Err()
+}

@@ -1,0 +1,83 @@
+package registration_test
+
+import (
+	"testing"
+
+	"tuphap/internal/civil"
+	"tuphap/internal/fault"
+	"tuphap/internal/registration"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+)
+
+func guardianship(office string, ward civil.Person, guardian civil.Parent) registration.GuardianshipRequest {
+	return registration.GuardianshipRequest{Desk: registration.Desk{Office: office}, Guardianship: civil.Guardianship{Ward: ward, Guardian: guardian,
+		Appointment: "Văn bản cử người giám hộ số 12/VB-UBND", WardHeard: true}}
+}
+
+// An aunt is appointed guardian of a boy whose birth is in the register (Law 60/2014 art. 20):
+// numbered in the book of guardianships with its dossier GH, shown on the boy's birth entry. No
+// other commune can give him a second guardian while hers holds (Civil Code 2015 art. 47.2);
+// once her guardianship's end is recorded (art. 62; Law 60/2014 art. 22), with its dossier CDGH,
+// the entry no longer shows her and another guardian may be registered.
+func TestGuardianshipAndItsEnd(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		b := birth("Đinh Văn Tí", "2018-04-04", "Đinh Thị Hoa")
+		b.Child.PersonalID, b.Child.Sex = "051218000123", civil.Male
+		born, err := svc.RegisterBirth(ctx, officer, by, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ward := civil.Person{FullName: "Đinh Văn Tí", Sex: civil.Male, DateOfBirth: "2018-04-04", PersonalID: "051218000123"}
+		aunt := civil.Parent{FullName: "Đinh Thị Mơ", DateOfBirth: "1985-01-01", Residence: "Thôn Nước Vương"}
+		r, err := svc.RegisterGuardianship(ctx, officer, by, guardianship("21025", ward, aunt))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Kind != civil.GuardianshipKind || r.Register.Number != 1 || r.Guardianship.BirthRecord != born.ID {
+			t.Fatalf("guardianship: %+v %+v", r.Register, r.Guardianship)
+		}
+		var procedure string
+		if err := st.QueryRow(ctx, `SELECT procedure_code FROM dossiers WHERE record_id = $1`, r.ID).Scan(&procedure); err != nil || procedure != "GH" {
+			t.Fatalf("dossier %q %v", procedure, err)
+		}
+		if gs, err := svc.Guardians(ctx, officer, born); err != nil || len(gs) != 1 || gs[0].ID != r.ID {
+			t.Fatalf("the birth entry's guardian: %v %+v", err, gs)
+		}
+		// The ward typed without his ID, by name and date of birth, in another commune.
+		uncle := civil.Parent{FullName: "Đinh Văn Núi", DateOfBirth: "1980-02-02"}
+		noID := ward
+		noID.PersonalID = ""
+		if _, err := svc.RegisterGuardianship(ctx, officer2, by, guardianship("21028", noID, uncle)); !conflictOn(err, "ward.full_name", "guardianship.held") {
+			t.Fatalf("a second guardian: %v", err)
+		}
+		end := registration.GuardianshipEndRequest{Version: 1, GuardianshipEnd: civil.GuardianshipEnd{On: "2026-03-10", Reason: "parents_resume",
+			Basis: "Quyết định số 3/2026/QĐ-TA khôi phục quyền của cha mẹ"}}
+		if _, err := svc.EndGuardianship(ctx, officer2, by, r.ID, end); !fault.Is(err, fault.Forbidden) && !fault.Is(err, fault.NotFound) {
+			t.Fatalf("another commune records the end: %v", err)
+		}
+		ended, err := svc.EndGuardianship(ctx, officer, by, r.ID, end)
+		if err != nil || ended.Version != 2 || ended.Guardianship.End == nil || ended.Guardianship.Guardian.FullName != "Đinh Thị Mơ" {
+			t.Fatalf("end: %v %+v", err, ended)
+		}
+		if err := st.QueryRow(ctx, `SELECT procedure_code FROM dossiers WHERE record_id = $1 AND procedure_code = 'CDGH'`, r.ID).Scan(&procedure); err != nil {
+			t.Fatalf("the end's dossier: %v", err)
+		}
+		if _, err := svc.EndGuardianship(ctx, officer, by, r.ID, registration.GuardianshipEndRequest{Version: 2, GuardianshipEnd: end.GuardianshipEnd}); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("ended twice: %v", err)
+		}
+		if gs, _ := svc.Guardians(ctx, officer, born); len(gs) != 0 {
+			t.Fatalf("the birth entry still shows an ended guardian: %+v", gs)
+		}
+		if _, err := svc.RegisterGuardianship(ctx, officer2, by, guardianship("21028", noID, uncle)); err != nil {
+			t.Fatalf("a guardian after the end: %v", err)
+		}
+		// An end is recorded on its own, never typed with the registration.
+		withEnd := guardianship("21025", civil.Person{FullName: "Lò Thị Sen", Sex: civil.Female, DateOfBirth: "2015-05-05"}, aunt)
+		withEnd.End = &end.GuardianshipEnd
+		if _, err := svc.RegisterGuardianship(ctx, officer, by, withEnd); err == nil {
+			t.Fatal("a guardianship registered with its end")
+		}
+	})
+}
