@@ -11,7 +11,6 @@ import (
 	"tuphap/internal/civil"
 	"tuphap/internal/document"
 	"tuphap/internal/fault"
-	"tuphap/internal/reception"
 	"tuphap/internal/store"
 	"tuphap/internal/vntext"
 )
@@ -201,16 +200,11 @@ func (s *Service) EndGuardianship(ctx context.Context, p auth.Principal, by audi
 	ver := civil.Version{Change: civil.GuardianshipEnded, LegalBasis: civil.GuardianshipEndBasis,
 		Reason: fmt.Sprintf("Chấm dứt giám hộ từ ngày %s: %s", document.DateVN(end.On), end.Basis),
 		Fields: []string{"end.on", "end.reason", "end.basis"}}
-	d, err := s.settledDossier("CDGH", r.Office, g.Guardian.FullName)
+	opened, err := s.versionDossier("CDGH", r.Office, g.Guardian.FullName, by)
 	if err != nil {
 		return r, err
 	}
-	openDossier := func(tx *store.Tx, recordID string, _ int) error {
-		dd := d // a copy each run (store.Write)
-		dd.RecordID = recordID
-		return reception.OpenIn(tx, &dd, by)
-	}
-	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, append([]func(*store.Tx, string, int) error{openDossier}, s.onNewVersion...)...); err != nil {
+	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, append([]func(*store.Tx, string, int) error{opened}, s.onNewVersion...)...); err != nil {
 		return r, err
 	}
 	return next, nil

@@ -381,6 +381,20 @@ func (s *Service) settledDossier(procedure, office, applicant string) (dossier.D
 		Status: dossier.Settled, ReceivedAt: now, DueAt: s.Calendar().Due(now, p.Timing), SettledAt: now}, nil
 }
 
+// versionDossier is what opens, in a new version's transaction, the settled dossier of the
+// procedure that made the version (a correction, a guardianship's end).
+func (s *Service) versionDossier(procedure, office, applicant string, by audit.Actor) (func(*store.Tx, string, int) error, error) {
+	d, err := s.settledDossier(procedure, office, applicant)
+	if err != nil {
+		return nil, err
+	}
+	return func(tx *store.Tx, recordID string, _ int) error {
+		dd := d // a copy each run (store.Write)
+		dd.RecordID = recordID
+		return reception.OpenIn(tx, &dd, by)
+	}, nil
+}
+
 // Get returns an entry the caller may see, and audits the view.
 func (s *Service) Get(ctx context.Context, p auth.Principal, by audit.Actor, id string) (civil.Record, error) {
 	r, err := s.records.Record(ctx, id)
@@ -449,13 +463,23 @@ type Amendment struct {
 	Base       int          `json:"version"` // the version the officer edited
 	Reason     string       `json:"reason"`
 	LegalBasis string       `json:"legal_basis"`
+	// SubjectConsent: the person the entry is about consented to a change of their name (from
+	// 9 years old) or ethnic group (from 15 to under 18): Civil Code 2015 art. 27–29.
+	SubjectConsent bool `json:"subject_consent,omitempty"`
 	// The entry as corrected, of the entry's kind ("birth": {…}).
 	civil.Content
 }
 
-// Amend stores a new version: the entry as corrected, with reason, legal basis and officer.
-// A supplement only fills fields that were empty (Law 60/2014 art. 29); a correction may
-// change any (art. 28).
+// amendProcedure is the dossier's procedure of each kind of amendment: a supplement BSTT (Law
+// 60/2014 art. 29), a correction or a change of status TDCC (art. 26–28).
+var amendProcedure = map[civil.Change]string{civil.Correction: "TDCC", civil.Supplement: "BSTT", civil.NameChange: "TDCC",
+	civil.EthnicityChange: "TDCC"}
+
+// Amend stores a new version: the entry as corrected, with reason, legal basis and officer,
+// and its dossier settled in the same transaction. A supplement only fills fields that were
+// empty (Law 60/2014 art. 29); a correction may change any (art. 28); a change of name or of
+// ethnic group changes that one field of a birth, with the person's consent where the Civil
+// Code asks it (civil.StatusChangeProblems).
 func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, id string, a Amendment) (civil.Record, error) {
 	r, err := s.records.Record(ctx, id)
 	if err != nil {
@@ -470,8 +494,12 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 		return r, fault.New(fault.Invalid, "marital.issue_new")
 	}
 	var v fault.Validation
-	if a.Change != civil.Correction && a.Change != civil.Supplement {
+	procedure, known := amendProcedure[a.Change]
+	if !known {
 		v.Add("change", "amend.bad_change")
+	}
+	if basis, ok := civil.ChangeBasis[a.Change]; ok && strings.TrimSpace(a.LegalBasis) == "" {
+		a.LegalBasis = basis
 	}
 	v.Check(strings.TrimSpace(a.Reason) != "", "reason", "civil.required")
 	v.Check(strings.TrimSpace(a.LegalBasis) != "", "legal_basis", "civil.required")
@@ -501,7 +529,12 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 	if a.Change == civil.Supplement && len(overwrote) > 0 {
 		v.Add(overwrote[0], "amend.supplement_overwrites")
 	}
-	then := s.onNewVersion
+	if _, status := civil.ChangeBasis[a.Change]; status {
+		if err := v.Include(civil.StatusChangeProblems(a.Change, before, e, changed, s.Today(), a.SubjectConsent)); err != nil {
+			return r, err
+		}
+	}
+	var then []func(*store.Tx, string, int) error
 	var bar marriageBar
 	if m, ok := e.(*civil.Marriage); ok {
 		identity, check := bar.amendment(before.(*civil.Marriage), m, r.RegisteredOn)
@@ -509,12 +542,17 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 			return r, err
 		}
 		if check != nil {
-			then = append([]func(*store.Tx, string, int) error{check}, then...)
+			then = append(then, check)
 		}
 	}
 	if err := v.Err(); err != nil {
 		return r, err
 	}
+	opened, err := s.versionDossier(procedure, r.Office, r.Subject().FullName, by)
+	if err != nil {
+		return r, err
+	}
+	then = append(append(then, opened), s.onNewVersion...)
 	ver := civil.Version{Change: a.Change, Reason: strings.TrimSpace(a.Reason), LegalBasis: strings.TrimSpace(a.LegalBasis), Fields: changed}
 	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, then...); err != nil {
 		return r, s.barred(ctx, by, bar, err)

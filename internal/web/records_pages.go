@@ -80,6 +80,9 @@ type recordForm struct {
 	// Relations are suggested as the officer types: who may ask for this kind of registration
 	// (the places come from a static file, addPlaces).
 	Relations []string
+	// Changes are the kinds of amendment the form offers: a birth's name and ethnic group may
+	// also change as of right (Civil Code 2015 art. 27–29).
+	Changes []civil.Change
 }
 
 // relations are who may ask for a registration, as the law names them: a birth by the
@@ -151,6 +154,12 @@ func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status
 		f.Office = p.Office
 	} else {
 		f.Offices = s.communes()
+	}
+	if f.Amend {
+		f.Changes = []civil.Change{civil.Correction, civil.Supplement}
+		if f.Kind == civil.BirthKind {
+			f.Changes = append(f.Changes, civil.NameChange, civil.EthnicityChange)
+		}
 	}
 	if f.Values == nil {
 		f.Values = map[string]string{"child.nationality": "Việt Nam", "child.ethnicity": "Kinh", "has_mother": "on",
@@ -612,7 +621,7 @@ func (s *Server) amendSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	id := r.PathValue("id")
 	a := registration.Amendment{Change: civil.Change(r.PostForm.Get("change")), Reason: r.PostForm.Get("reason"),
-		LegalBasis: r.PostForm.Get("legal_basis")}
+		LegalBasis: r.PostForm.Get("legal_basis"), SubjectConsent: r.PostForm.Get("subject_consent") != ""}
 	a.Base, _ = atoi(r.PostForm.Get("version"))
 	kind := civil.Kind(r.PostForm.Get("kind"))
 	e, err := civil.DecodeEntry(kind, []byte("{}"))
