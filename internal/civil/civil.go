@@ -91,6 +91,8 @@ type Birth struct {
 	Abroad    *Abroad    `json:"abroad,omitempty"`
 	// Adoptive are the adoptive parents, set by an adoption's registration only.
 	Adoptive *Adoptive `json:"adoptive,omitempty"`
+	// Reregistered: registered again, the register and the original lost.
+	Reregistered *Reregistration `json:"reregistered,omitempty"`
 }
 
 // Death is a death registration (khai tử).
@@ -102,6 +104,8 @@ type Death struct {
 	Requester    Requester `json:"requester"`
 	// BirthRecord links the deceased to their birth entry, when one is known.
 	BirthRecord string `json:"birth_record,omitempty"`
+	// Reregistered: registered again, the register and the original lost.
+	Reregistered *Reregistration `json:"reregistered,omitempty"`
 }
 
 // Register locates an entry in its register book: "Số", "Quyển số", year.

@@ -175,8 +175,10 @@ func (b *Birth) Subject() Person { return b.Child }
 func (b *Birth) Validate(registeredOn string, today time.Time) error {
 	return ValidateBirth(b, registeredOn, today)
 }
+
+// Late: a birth registered after its time; a re-registration is not late (its first was not).
 func (b *Birth) Late(registeredOn string) bool {
-	return late(b.Child.DateOfBirth, registeredOn, LateBirth)
+	return b.Reregistered == nil && late(b.Child.DateOfBirth, registeredOn, LateBirth)
 }
 func (b *Birth) Facts() (Facts, bool) { return FactsOfBirth(b), true }
 
@@ -204,7 +206,7 @@ func (d *Death) Validate(registeredOn string, today time.Time) error {
 	return ValidateDeath(d, registeredOn, today)
 }
 func (d *Death) Late(registeredOn string) bool {
-	return late(d.DateOfDeath, registeredOn, LateDeath)
+	return d.Reregistered == nil && late(d.DateOfDeath, registeredOn, LateDeath)
 }
 func (d *Death) Facts() (Facts, bool) { return FactsOfDeath(d), true }
 func (d *Death) Search() Search {

@@ -30,6 +30,9 @@ type Marriage struct {
 	Wife    Spouse `json:"wife"`
 	// Divorce, once recorded against the entry, ended the marriage.
 	Divorce *Divorce `json:"divorce,omitempty"`
+	// Reregistered: registered again, the register and the original lost; the marriage dates
+	// from its first registration (Decree 123/2015 art. 27.3).
+	Reregistered *Reregistration `json:"reregistered,omitempty"`
 }
 
 // Divorce is a court's judgment or decision that ended a marriage, recorded in the register
@@ -107,14 +110,22 @@ func (m *Marriage) Normalize() {
 	if d := m.Divorce; d != nil {
 		d.Court, d.Decision = strings.Join(strings.Fields(d.Court), " "), strings.TrimSpace(d.Decision)
 	}
+	m.Reregistered.normalize()
 }
 
 // ValidateMarriage checks a marriage registered on registeredOn: both sides named and born, each
-// of marriageable age on that day under the law then in force.
+// of marriageable age on that day under the law then in force; a marriage registered again, on
+// the day of its first registration.
 func ValidateMarriage(m *Marriage, registeredOn string, today time.Time) error {
 	var v fault.Validation
 	c := checker{v: &v, today: today}
 	reg := c.date("registered_on", registeredOn, true)
+	if r := m.Reregistered; r != nil {
+		r.check(c, time.Time{})
+		if first, ok := ParseDate(r.OriginalDate); ok {
+			reg = first
+		}
+	}
 	rule := MarriageAgeOn(reg)
 	// Art. 8.2: both personal IDs saying one sex is a marriage the law does not recognise; said
 	// first, so that the side whose ID does not fit reads this rather than a wrong ID.

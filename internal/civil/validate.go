@@ -181,6 +181,7 @@ func (b *Birth) Normalize() {
 		listed(&none, &b.Abroad.Country)
 	}
 	b.Requester.FullName = vntext.Clean(b.Requester.FullName)
+	b.Reregistered.normalize()
 }
 
 func (p *Parent) normalize() {
@@ -234,6 +235,7 @@ func ValidateBirth(b *Birth, registeredOn string, today time.Time) error {
 	if b.Abroad != nil {
 		c.nationality("abroad.country", b.Abroad.Country, true)
 	}
+	b.Reregistered.check(c, born)
 	c.requester(b.Requester)
 	return v.Err()
 }
@@ -242,6 +244,7 @@ func ValidateBirth(b *Birth, registeredOn string, today time.Time) error {
 func (d *Death) Normalize() {
 	d.Deceased.normalize()
 	d.Requester.FullName = vntext.Clean(d.Requester.FullName)
+	d.Reregistered.normalize()
 }
 
 // ValidateDeath checks a death; a person cannot die before being born.
@@ -263,6 +266,7 @@ func ValidateDeath(d *Death, registeredOn string, today time.Time) error {
 	c.required("place_of_death", d.PlaceOfDeath)
 	c.required("cause", d.Cause)
 	c.registered(registeredOn, died)
+	d.Reregistered.check(c, died)
 	c.requester(d.Requester)
 	return v.Err()
 }

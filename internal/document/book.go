@@ -192,5 +192,9 @@ func notes(r civil.Record, changes []civil.Version) []string {
 	if r.Late {
 		out = append(out, "Đăng ký quá hạn")
 	}
+	if e, ok := r.Entry().(civil.Reregistered); ok && e.Reregistration() != nil {
+		first := e.Reregistration()
+		out = append(out, strings.TrimSuffix("Đăng ký lại; lần đầu tại "+first.OriginalOffice+", ngày "+DateVN(first.OriginalDate)+", "+first.OriginalReference, ", "))
+	}
 	return append(out, marginalNotes(changes)...)
 }

@@ -35,6 +35,10 @@ func TestDocumentsAsDrawn(t *testing.T) {
 	byOne.Father = nil
 	adoptedByOne := adopted
 	adoptedByOne.Content = civil.Content{Adoption: &byOne}
+	again := ex.Record
+	againBirth := *ex.Record.Birth
+	againBirth.Reregistered = &civil.Reregistration{OriginalOffice: "UBND xã Nghĩa Chánh", OriginalDate: "1990-05-20", OriginalReference: "số 45, quyển 01/1990", BothLost: true}
+	again.Content = civil.Content{Birth: &againBirth}
 	wed := ex
 	wed.Record = civil.Record{Kind: civil.MarriageKind, Register: civil.Register{Number: 7, Book: "01", Year: 2026}, RegisteredOn: "2026-03-10",
 		Content: civil.Content{Marriage: &civil.Marriage{
@@ -96,6 +100,8 @@ func TestDocumentsAsDrawn(t *testing.T) {
 			Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Mark: Unsigned},
 			[]string{"TRÍCH LỤC ĐĂNG KÝ GIÁM HỘ", "Họ, chữ đệm, tên người giám hộ: ĐINH THỊ MƠ", "tên người được giám hộ: ĐINH VĂN TÍ",
 				"Giám hộ cử: Văn bản số 12/VB-UBND", "Ghi chú chấm dứt giám hộ", "NGƯỜI KÝ TRÍCH LỤC"}},
+		{"certificate_birth", Data{Record: again, Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Signer: "Lưu Thị Ĩnh"},
+			[]string{"Đăng ký lại: Đã đăng ký lần đầu tại UBND xã Nghĩa Chánh, ngày 20/05/1990 (số 45, quyển 01/1990)"}},
 		{"receipt", Data{Dossier: dossier.Dossier{Code: "K7QM-4XRA-P", Applicant: "Nguyễn Thị Đào", Phone: "0905 123 456", Channel: dossier.Desk,
 			ReceivedAt: time.Date(2026, 3, 9, 9, 30, 0, 0, calendar.Vietnam), DueAt: time.Date(2026, 3, 12, 17, 0, 0, 0, calendar.Vietnam)},
 			Procedure: proc, Papers: proc.Papers, Office: ex.Office, Province: ex.Province, Officer: "Lê Thị Hạnh",

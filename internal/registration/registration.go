@@ -242,12 +242,34 @@ func (s *Service) RegisterBirth(ctx context.Context, p auth.Principal, by audit.
 	if err != nil {
 		return r, err
 	}
+	if err := s.aliveToReregister(ctx, by, &b); err != nil {
+		return civil.Record{}, err
+	}
 	facts, _ := b.Facts()
 	dup, err := s.duplicates(ctx, p, by, facts, req.Confirm)
 	if err != nil {
 		return civil.Record{}, err
 	}
 	return r, s.register(ctx, &r, Registration{Duplicate: dup, DateReason: strings.TrimSpace(req.DateReason)}, "KS", req.Dossier, b.Requester.FullName, by)
+}
+
+// aliveToReregister refuses to register again the birth of someone the register shows dead:
+// a birth is registered again for a person alive (Decree 123/2015 art. 24.2).
+func (s *Service) aliveToReregister(ctx context.Context, by audit.Actor, b *civil.Birth) error {
+	if b.Reregistered == nil || b.Child.PersonalID == "" {
+		return nil
+	}
+	death, err := s.records.DeathOf(ctx, b.Child.PersonalID, "")
+	if fault.Is(err, fault.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.shown(ctx, by, death.ID); err != nil {
+		return err
+	}
+	return &fault.Error{Kind: fault.Conflict, Code: "reregistration.dead", Fields: map[string]string{"child.full_name": "reregistration.dead"}}
 }
 
 // RegisterDeath validates, links the deceased to their birth entry when their personal ID is
@@ -315,6 +337,9 @@ func (s *Service) RegisterDeath(ctx context.Context, p auth.Principal, by audit.
 // request was made at the desk and answered on the spot). reg carries the duplicate decision
 // and the date's reason; register adds what the entry's transaction writes besides (Then).
 func (s *Service) register(ctx context.Context, r *civil.Record, reg Registration, procedure, code, applicant string, by audit.Actor) error {
+	if e, ok := r.Entry().(civil.Reregistered); ok && e.Reregistration() != nil {
+		procedure = "DKL" // registered again (Decree 123/2015 art. 24–28)
+	}
 	now := s.Store.Now()
 	var d dossier.Dossier
 	var was dossier.Status

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -42,6 +43,32 @@ func TestNameChangeForm(t *testing.T) {
 		}
 		if _, page := e.do(c, "GET", "/records/"+id, nil, nil); !strings.Contains(page, "Hoàng Minh An") || !strings.Contains(page, "Thay đổi họ, chữ đệm, tên") {
 			t.Error("the entry does not show the new name and its change")
+		}
+	})
+}
+
+// A birth of 1990 registered again through the API (Decree 123/2015 art. 24–26) shows its first
+// registration on its page; the birth form offers the section; a first registration dated 2016
+// is refused with the article.
+func TestBirthRegisteredAgainPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		again := `, "reregistered": {"original_office": "UBND xã Nghĩa Chánh", "original_date": "1990-05-20", "original_reference": "số 45, quyển 01/1990", "both_lost": true}`
+		body := strings.Replace(birthJSON("21025", "Phạm Văn Lực", "1990-05-01", "Phạm Thị Lụa", again), `"date_of_birth": "1995-04-12"`, `"date_of_birth": "1965"`, 1)
+		code, rec := e.api(auth.Officer, "POST", "/api/v1/births", body)
+		if code != http.StatusCreated || rec["late"] != false {
+			t.Fatalf("registered again: %d %v", code, rec)
+		}
+		c := e.login("canbo")
+		if _, page := e.do(c, "GET", "/records/"+rec["id"].(string), nil, nil); !strings.Contains(page, "Đăng ký lại") || !strings.Contains(page, "số 45, quyển 01/1990") {
+			t.Error("the entry does not show its first registration")
+		}
+		if _, page := e.do(c, "GET", "/records/new/birth", nil, nil); !strings.Contains(page, `id="has_reregistered"`) {
+			t.Error("the birth form offers no re-registration")
+		}
+		code, out := e.api(auth.Officer, "POST", "/api/v1/births", strings.Replace(body, "1990-05-20", "2016-02-01", 1))
+		if code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(out), "Điều 24.1") {
+			t.Errorf("first registered in 2016: %d %v", code, out)
 		}
 	})
 }

@@ -79,13 +79,25 @@ var birthForm = []formSection{
 		f("abandoned.finder", "form.finder", "text", false),
 	}},
 	{Title: "form.abroad", Optional: "abroad", Fields: []formField{f("abroad.country", "form.country", "country", true)}},
+	reregisteredSection,
 }
+
+// reregisteredSection marks a birth, marriage or death registered again, its register and
+// original both lost, with what is known of the first registration (Decree 123/2015 art. 24–28).
+var reregisteredSection = formSection{Title: "form.reregistered", Optional: "reregistered", Fields: []formField{
+	f("reregistered.original_office", "form.original_office", "text", true),
+	f("reregistered.original_date", "form.original_date", "date", true),
+	f("reregistered.original_reference", "form.original_reference", "text", false),
+	f("reregistered.both_lost", "form.both_lost", "bool", true),
+	f("reregistered.papers", "form.reregistered_papers", "text", false),
+}}
 
 // marriageForm follows the marriage declaration (tờ khai đăng ký kết hôn, Circular
 // 04/2020/TT-BTP): the husband's side then the wife's, as the register has them.
 var marriageForm = []formSection{
 	{Title: "form.husband", Fields: spouseFields("husband")},
 	{Title: "form.wife", Fields: spouseFields("wife")},
+	reregisteredSection,
 }
 
 // maritalStatusForm follows the request for a certificate of marital status (tờ khai cấp giấy
@@ -214,6 +226,7 @@ var deathForm = []formSection{
 		f("place_of_death", "form.place_of_death", "place", true),
 		f("cause", "form.cause", "text", true),
 	}},
+	reregisteredSection,
 }
 
 // bindForm turns the posted fields of sections into JSON and decodes it into v, so that forms
