@@ -93,6 +93,8 @@ type Birth struct {
 	Adoptive *Adoptive `json:"adoptive,omitempty"`
 	// Reregistered: registered again, the register and the original lost.
 	Reregistered *Reregistration `json:"reregistered,omitempty"`
+	// RegisteredAbroad: registered by a foreign authority, written into the register here.
+	RegisteredAbroad *ForeignRecord `json:"registered_abroad,omitempty"`
 }
 
 // Death is a death registration (khai tử).

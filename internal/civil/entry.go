@@ -176,9 +176,10 @@ func (b *Birth) Validate(registeredOn string, today time.Time) error {
 	return ValidateBirth(b, registeredOn, today)
 }
 
-// Late: a birth registered after its time; a re-registration is not late (its first was not).
+// Late: a birth registered after its time; a re-registration is not late (its first was not),
+// nor a birth registered abroad and written in here.
 func (b *Birth) Late(registeredOn string) bool {
-	return b.Reregistered == nil && late(b.Child.DateOfBirth, registeredOn, LateBirth)
+	return b.Reregistered == nil && b.RegisteredAbroad == nil && late(b.Child.DateOfBirth, registeredOn, LateBirth)
 }
 func (b *Birth) Facts() (Facts, bool) { return FactsOfBirth(b), true }
 

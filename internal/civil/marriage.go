@@ -33,6 +33,9 @@ type Marriage struct {
 	// Reregistered: registered again, the register and the original lost; the marriage dates
 	// from its first registration (Decree 123/2015 art. 27.3).
 	Reregistered *Reregistration `json:"reregistered,omitempty"`
+	// RegisteredAbroad: registered by a foreign authority, written into the register here; the marriage
+	// dates from that registration.
+	RegisteredAbroad *ForeignRecord `json:"registered_abroad,omitempty"`
 }
 
 // Divorce is a court's judgment or decision that ended a marriage, recorded in the register
@@ -111,6 +114,7 @@ func (m *Marriage) Normalize() {
 		d.Court, d.Decision = strings.Join(strings.Fields(d.Court), " "), strings.TrimSpace(d.Decision)
 	}
 	m.Reregistered.normalize()
+	m.RegisteredAbroad.normalize()
 }
 
 // ValidateMarriage checks a marriage registered on registeredOn: both sides named and born, each
@@ -125,6 +129,10 @@ func ValidateMarriage(m *Marriage, registeredOn string, today time.Time) error {
 		if first, ok := ParseDate(r.OriginalDate); ok {
 			reg = first
 		}
+	}
+	// Registered abroad: the law's conditions are judged on that day (Decree 123/2015 art. 35).
+	if abroad := m.RegisteredAbroad.check(c, time.Time{}); !abroad.IsZero() {
+		reg = abroad
 	}
 	rule := MarriageAgeOn(reg)
 	// Art. 8.2: both personal IDs saying one sex is a marriage the law does not recognise; said

@@ -182,6 +182,7 @@ func (b *Birth) Normalize() {
 	}
 	b.Requester.FullName = vntext.Clean(b.Requester.FullName)
 	b.Reregistered.normalize()
+	b.RegisteredAbroad.normalize()
 }
 
 func (p *Parent) normalize() {
@@ -236,6 +237,7 @@ func ValidateBirth(b *Birth, registeredOn string, today time.Time) error {
 		c.nationality("abroad.country", b.Abroad.Country, true)
 	}
 	b.Reregistered.check(c, born)
+	b.RegisteredAbroad.check(c, born)
 	c.requester(b.Requester)
 	return v.Err()
 }

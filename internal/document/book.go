@@ -192,6 +192,10 @@ func notes(r civil.Record, changes []civil.Version) []string {
 	if r.Late {
 		out = append(out, "Đăng ký quá hạn")
 	}
+	if e, ok := r.Entry().(civil.RecordedAbroad); ok && e.ForeignRecord() != nil {
+		f := e.ForeignRecord()
+		out = append(out, "Ghi chú việc đã đăng ký tại "+f.Authority+", "+f.Country+": "+f.Document+", ngày "+DateVN(f.IssuedOn))
+	}
 	if e, ok := r.Entry().(civil.Reregistered); ok && e.Reregistration() != nil {
 		first := e.Reregistration()
 		out = append(out, strings.TrimSuffix("Đăng ký lại; lần đầu tại "+first.OriginalOffice+", ngày "+DateVN(first.OriginalDate)+", "+first.OriginalReference, ", "))

@@ -39,6 +39,10 @@ func TestDocumentsAsDrawn(t *testing.T) {
 	againBirth := *ex.Record.Birth
 	againBirth.Reregistered = &civil.Reregistration{OriginalOffice: "UBND xã Nghĩa Chánh", OriginalDate: "1990-05-20", OriginalReference: "số 45, quyển 01/1990", BothLost: true}
 	again.Content = civil.Content{Birth: &againBirth}
+	seoul := ex.Record
+	seoulBirth := *ex.Record.Birth
+	seoulBirth.RegisteredAbroad = &civil.ForeignRecord{Country: "Hàn Quốc", Authority: "Văn phòng hộ tịch quận Gangnam", Document: "Giấy chứng nhận khai sinh số 2024-1234", IssuedOn: "2024-06-10"}
+	seoul.Content = civil.Content{Birth: &seoulBirth}
 	wed := ex
 	wed.Record = civil.Record{Kind: civil.MarriageKind, Register: civil.Register{Number: 7, Book: "01", Year: 2026}, RegisteredOn: "2026-03-10",
 		Content: civil.Content{Marriage: &civil.Marriage{
@@ -102,6 +106,8 @@ func TestDocumentsAsDrawn(t *testing.T) {
 				"Giám hộ cử: Văn bản số 12/VB-UBND", "Ghi chú chấm dứt giám hộ", "NGƯỜI KÝ TRÍCH LỤC"}},
 		{"certificate_birth", Data{Record: again, Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Signer: "Lưu Thị Ĩnh"},
 			[]string{"Đăng ký lại: Đã đăng ký lần đầu tại UBND xã Nghĩa Chánh, ngày 20/05/1990 (số 45, quyển 01/1990)"}},
+		{"extract_birth", Data{Record: seoul, Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Mark: Unsigned},
+			[]string{"Đã đăng ký ở nước ngoài: Văn phòng hộ tịch quận Gangnam, Hàn Quốc: Giấy chứng nhận khai sinh số 2024-1234, ngày 10/06/2024"}},
 		{"receipt", Data{Dossier: dossier.Dossier{Code: "K7QM-4XRA-P", Applicant: "Nguyễn Thị Đào", Phone: "0905 123 456", Channel: dossier.Desk,
 			ReceivedAt: time.Date(2026, 3, 9, 9, 30, 0, 0, calendar.Vietnam), DueAt: time.Date(2026, 3, 12, 17, 0, 0, 0, calendar.Vietnam)},
 			Procedure: proc, Papers: proc.Papers, Office: ex.Office, Province: ex.Province, Officer: "Lê Thị Hạnh",

@@ -166,8 +166,9 @@ func TestFieldLabels(t *testing.T) {
 	spouse := civil.Spouse{FullName: "x", DateOfBirth: "x", Ethnicity: "x", Nationality: "x", Residence: "x", PersonalID: "x"}
 	for _, entry := range []any{
 		civil.Birth{Child: full, Mother: parent, Father: parent, Requester: req, Abandoned: &civil.Abandoned{FoundOn: "x", FoundAt: "x", Finder: "x"}, Abroad: &civil.Abroad{Country: "x"},
-			Adoptive:     &civil.Adoptive{Father: parent, Mother: parent},
-			Reregistered: &civil.Reregistration{OriginalOffice: "x", OriginalDate: "x", OriginalReference: "x", BothLost: true, Papers: "x"}},
+			Adoptive:         &civil.Adoptive{Father: parent, Mother: parent},
+			Reregistered:     &civil.Reregistration{OriginalOffice: "x", OriginalDate: "x", OriginalReference: "x", BothLost: true, Papers: "x"},
+			RegisteredAbroad: &civil.ForeignRecord{Country: "x", Authority: "x", Document: "x", IssuedOn: "x"}},
 		civil.Death{Deceased: full, DateOfDeath: "x", PlaceOfDeath: "x", Cause: "x", Requester: req, BirthRecord: "x"},
 		civil.Marriage{Husband: spouse, Wife: spouse},
 		civil.Adoption{Child: full, Father: parent, Mother: parent, Relation: "x", Consent: "x", ConsentedOn: "x", ChildConsent: true},

@@ -11,7 +11,7 @@ var (
 		"husband": "bên chồng", "wife": "bên vợ", "divorce": "việc ly hôn",
 		"person": "người được xác nhận", "intended_spouse": "người dự định kết hôn",
 		"adoptive.father": "cha nuôi", "adoptive.mother": "mẹ nuôi",
-		"reregistered": "việc đăng ký lại", "ward": "người được giám hộ", "guardian": "người giám hộ", "co_guardian": "người cùng giám hộ", "end": "việc chấm dứt giám hộ",
+		"reregistered": "việc đăng ký lại", "registered_abroad": "việc đăng ký ở nước ngoài", "ward": "người được giám hộ", "guardian": "người giám hộ", "co_guardian": "người cùng giám hộ", "end": "việc chấm dứt giám hộ",
 	}
 	fieldVN = map[string]string{
 		"full_name": "họ, chữ đệm, tên", "sex": "giới tính", "date_of_birth": "ngày, tháng, năm sinh",
@@ -25,7 +25,8 @@ var (
 		"incapacity":    "quyết định tuyên bố mất năng lực hành vi dân sự", "joint": "cách cùng giám hộ", "by_law": "giám hộ đương nhiên",
 		"appointment": "văn bản cử người giám hộ", "ward_heard": "ý kiến của người được giám hộ", "supervisor": "người giám sát việc giám hộ",
 		"on": "ngày", "reason": "lý do", "basis": "căn cứ", "original_office": "nơi đăng ký trước đây",
-		"original_date": "ngày đăng ký trước đây", "original_reference": "số, quyển đăng ký trước đây", "both_lost": "việc mất sổ và bản chính", "decision": "số bản án, quyết định", "effective_on": "ngày có hiệu lực pháp luật",
+		"original_date": "ngày đăng ký trước đây", "original_reference": "số, quyển đăng ký trước đây", "both_lost": "việc mất sổ và bản chính",
+		"authority": "cơ quan đã đăng ký", "document": "giấy tờ đã cấp", "issued_on": "ngày đăng ký", "decision": "số bản án, quyết định", "effective_on": "ngày có hiệu lực pháp luật",
 	}
 )
 

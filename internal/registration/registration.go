@@ -340,6 +340,9 @@ func (s *Service) register(ctx context.Context, r *civil.Record, reg Registratio
 	if e, ok := r.Entry().(civil.Reregistered); ok && e.Reregistration() != nil {
 		procedure = "DKL" // registered again (Decree 123/2015 art. 24–28)
 	}
+	if e, ok := r.Entry().(civil.RecordedAbroad); ok && e.ForeignRecord() != nil {
+		procedure = "GCNN" // registered abroad, written in here (Law 60/2014 art. 48–50)
+	}
 	now := s.Store.Now()
 	var d dossier.Dossier
 	var was dossier.Status

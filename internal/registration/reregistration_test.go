@@ -45,3 +45,23 @@ func TestBirthRegisteredAgain(t *testing.T) {
 		}
 	})
 }
+
+// A birth in Seoul that a Korean office registered is written into the register (Law 60/2014
+// art. 48): in this year's book with its dossier GCNN, not late however long ago it was.
+func TestBirthRegisteredAbroadWrittenIn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		b := birth("Kim Minh Anh", "2024-06-01", "Nguyễn Thị Hạnh")
+		b.Child.PlaceOfBirth = "Seoul, Hàn Quốc"
+		b.RegisteredAbroad = &civil.ForeignRecord{Country: "Hàn Quốc", Authority: "Văn phòng hộ tịch quận Gangnam", Document: "Giấy chứng nhận khai sinh số 2024-1234",
+			IssuedOn: "2024-06-10"}
+		r, err := svc.RegisterBirth(ctx, officer, by, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var procedure string
+		if err := st.QueryRow(ctx, `SELECT procedure_code FROM dossiers WHERE record_id = $1`, r.ID).Scan(&procedure); err != nil || procedure != "GCNN" || r.Late {
+			t.Fatalf("dossier %q %v, late %v", procedure, err, r.Late)
+		}
+	})
+}

@@ -72,3 +72,25 @@ func TestBirthRegisteredAgainPage(t *testing.T) {
 		}
 	})
 }
+
+// A marriage registered in Korea is written into the register through the API (Law 60/2014 art.
+// 49) and its page says where; the marriage form offers the section.
+func TestMarriageRegisteredAbroadPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		code, rec := e.api(auth.Officer, "POST", "/api/v1/marriages", `{"office": "21025", "husband": {"full_name": "Kim Ji Hoon", "date_of_birth": "1990-01-01",
+			"nationality": "Hàn Quốc", "papers": "Hộ chiếu M1234567"}, "wife": {"full_name": "Nguyễn Thị Hạnh", "date_of_birth": "1995-05-05",
+			"personal_id": "051195001234"}, "registered_abroad": {"country": "Han Quoc", "authority": "Văn phòng hộ tịch quận Gangnam",
+			"document": "Giấy chứng nhận kết hôn số 2023-77", "issued_on": "2023-10-10"}}`)
+		if code != http.StatusCreated {
+			t.Fatalf("a marriage registered abroad: %d %v", code, rec)
+		}
+		c := e.login("canbo")
+		if _, page := e.do(c, "GET", "/records/"+rec["id"].(string), nil, nil); !strings.Contains(page, "Đã đăng ký ở nước ngoài") || !strings.Contains(page, "Hàn Quốc") {
+			t.Error("the entry does not say it was registered abroad")
+		}
+		if _, page := e.do(c, "GET", "/records/new/marriage", nil, nil); !strings.Contains(page, `id="has_registered_abroad"`) {
+			t.Error("the marriage form offers no section for a marriage registered abroad")
+		}
+	})
+}

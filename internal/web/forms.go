@@ -80,7 +80,17 @@ var birthForm = []formSection{
 	}},
 	{Title: "form.abroad", Optional: "abroad", Fields: []formField{f("abroad.country", "form.country", "country", true)}},
 	reregisteredSection,
+	abroadSection,
 }
+
+// abroadSection marks a birth or marriage that a foreign authority registered, written into the
+// register here (Law 60/2014 art. 48–50).
+var abroadSection = formSection{Title: "form.registered_abroad", Optional: "registered_abroad", Fields: []formField{
+	f("registered_abroad.country", "form.country", "country", true),
+	f("registered_abroad.authority", "form.foreign_authority", "text", true),
+	f("registered_abroad.document", "form.foreign_document", "text", true),
+	f("registered_abroad.issued_on", "form.foreign_issued_on", "date", true),
+}}
 
 // reregisteredSection marks a birth, marriage or death registered again, its register and
 // original both lost, with what is known of the first registration (Decree 123/2015 art. 24–28).
@@ -98,6 +108,7 @@ var marriageForm = []formSection{
 	{Title: "form.husband", Fields: spouseFields("husband")},
 	{Title: "form.wife", Fields: spouseFields("wife")},
 	reregisteredSection,
+	abroadSection,
 }
 
 // maritalStatusForm follows the request for a certificate of marital status (tờ khai cấp giấy
