@@ -60,6 +60,12 @@ func TestAdoptionRules(t *testing.T) {
 		{"a child of 9 consents", func(a *Adoption) { a.Child.DateOfBirth, a.ChildConsent = "2017-03-10", true }, "", ""},
 		{"a child of 8 need not", func(a *Adoption) { a.Child.DateOfBirth = "2017-03-11" }, "", ""},
 	}
+	// Registered on 1 March (a paper entered later) with a consent of 5 March: after it.
+	late := base()
+	late.ConsentedOn = "2026-03-05"
+	if e, _ := fault.As(late.Validate("2026-03-01", today)); e == nil || e.Fields["consented_on"] != "adoption.consent_after" {
+		t.Errorf("a consent after the registration: %v", e)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := base()

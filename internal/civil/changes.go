@@ -10,14 +10,14 @@ import (
 // rights exercised (Law 60/2014 art. 26–28; Civil Code 2015 art. 27–29): a new name, a new
 // surname, another ethnic group.
 const (
-	NameChange      Change = "name_change" // thay đổi họ, chữ đệm, tên (Civil Code 2015 art. 27–28)
+	NameChange      Change = "name_change" // thay đổi họ (Civil Code 2015 art. 27), tên (art. 28)
 	EthnicityChange Change = "ethnicity"   // xác định lại dân tộc (Civil Code 2015 art. 29)
 )
 
 // Ages at which the person's own consent is needed (Civil Code 2015).
 const (
-	nameConsentFrom      = 9  // art. 27.2 (a name), art. 28.2 (a surname)
-	ethnicityConsentFrom = 15 // art. 29.3: from 15 to under 18
+	nameConsentFrom      = 9  // art. 27.2 (a surname), art. 28.2 (a name)
+	ethnicityConsentFrom = 15 // art. 29.4: from 15 to under 18
 )
 
 // ChangeBasis is what each change of status rests on, for the version's legal basis.
@@ -29,8 +29,8 @@ var ChangeBasis = map[Change]string{
 // StatusChangeProblems checks a change of name or ethnic group of a birth entry, from before
 // to after, on day: it changes the child's name (or ethnic group) and nothing else; from 9 years
 // old the child consents to a new name (Civil Code 2015 art. 27.2, 28.2); a new ethnic group is
-// the birth father's or mother's as the entry records them (art. 29.1–2), and from 15 to under
-// 18 the child consents (art. 29.3). changed are the entry's fields that changed.
+// the birth father's or mother's as the entry records them (art. 29.3), and from 15 to under
+// 18 the child consents (art. 29.4). changed are the entry's fields that changed.
 func StatusChangeProblems(change Change, before, after Entry, changed []string, day time.Time, consent bool) error {
 	var v fault.Validation
 	b, ok1 := before.(*Birth)

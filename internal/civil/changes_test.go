@@ -30,11 +30,11 @@ func TestStatusChanges(t *testing.T) {
 		{"a new name at eight needs none", NameChange, "2017-03-11", func(b *Birth) { b.Child.FullName = "Hoàng Minh An" }, false, "", ""},
 		{"a name change that moves the birthday", NameChange, "2017-03-11", func(b *Birth) { b.Child.FullName, b.Child.DateOfBirth = "Hoàng Minh An", "2017-03-12" },
 			false, "child.date_of_birth", "amend.change_one_field"},
-		// Art. 29.1–2: the birth father's or mother's ethnic group.
+		// Art. 29.3: the birth father's or mother's ethnic group.
 		{"the mother's ethnic group", EthnicityChange, "2020-01-01", func(b *Birth) { b.Child.Ethnicity = "Tày" }, false, "", ""},
 		{"a group neither parent has", EthnicityChange, "2020-01-01", func(b *Birth) { b.Child.Ethnicity = "Nùng" }, false, "child.ethnicity", "amend.ethnicity_of_a_parent"},
 		{"a mother of no recorded group", EthnicityChange, "2020-01-01", func(b *Birth) { b.Child.Ethnicity = "Tày" }, false, "child.ethnicity", "amend.ethnicity_of_a_parent"},
-		// Art. 29.3: from 15 to under 18, the child's consent.
+		// Art. 29.4: from 15 to under 18, the child's consent.
 		{"at fifteen without consent", EthnicityChange, "2011-03-10", func(b *Birth) { b.Child.Ethnicity = "Tày" }, false, "subject_consent", "amend.ethnicity_consent"},
 		{"at fifteen with consent", EthnicityChange, "2011-03-10", func(b *Birth) { b.Child.Ethnicity = "Tày" }, true, "", ""},
 		{"an adult asks alone", EthnicityChange, "2000-01-01", func(b *Birth) { b.Child.Ethnicity = "Tày" }, false, "", ""},

@@ -13,8 +13,9 @@ import (
 // recorded against it (art. 22–23).
 type Guardianship struct {
 	Ward Person `json:"ward"`
-	// Incapacity is the court's decision that declared an adult ward without civil capacity
-	// (Civil Code art. 47.1.d); "" for a minor ward (art. 47.1.a–c).
+	// Incapacity is the court's decision on an adult ward: without civil capacity, or with
+	// difficulty in understanding and controlling their acts (Civil Code art. 47.1.c–d); "" for
+	// a minor ward (art. 47.1.a–b).
 	Incapacity string `json:"incapacity,omitempty"`
 	Guardian   Parent `json:"guardian"`
 	// CoGuardian is the second of two guardians, who may only be the ward's parents together or
@@ -26,7 +27,7 @@ type Guardianship struct {
 	// 60/2014 art. 20.1).
 	ByLaw       bool   `json:"by_law,omitempty"`
 	Appointment string `json:"appointment,omitempty"`
-	// WardHeard: a minor from 6 years old was heard on the appointment (art. 54.2).
+	// WardHeard: a minor from 6 years old was heard on the appointment (art. 54.1).
 	WardHeard bool `json:"ward_heard,omitempty"`
 	// Supervisor is who supervises the guardianship (art. 51), if anyone was chosen.
 	Supervisor string `json:"supervisor,omitempty"`
@@ -73,7 +74,7 @@ const (
 
 const (
 	adultAge     = 18 // Civil Code 2015 art. 20, 21
-	wardHeardAge = 6  // art. 54.2
+	wardHeardAge = 6  // art. 54.1
 )
 
 func (g *Guardianship) Kind() Kind      { return GuardianshipKind }
@@ -94,10 +95,11 @@ func (g *Guardianship) Normalize() {
 }
 
 // Validate checks the guardianship against the Civil Code 2015, every problem at once: a ward
-// under 18, or an adult whom a court declared without capacity (art. 47.1); one guardian, or
-// two who are the ward's parents or grandparents together (art. 47.2); each guardian an adult
-// (art. 49.1); an appointment's document (Law 60/2014 art. 20.1) and, for a minor from 6, the
-// ward heard (art. 54.2); an end recorded with its day, reason (art. 62.1) and papers.
+// under 18, or an adult of a court's decision (art. 47.1); one guardian, or two who are the
+// ward's grandparents together, or the parents of an adult ward (art. 47.2, 53); each guardian
+// an adult (art. 49.1); an appointment's document (Law 60/2014 art. 20.1) and, for a minor
+// from 6, the ward heard (art. 54.1); an end recorded with its day, reason (art. 62.1) and
+// papers.
 func (g *Guardianship) Validate(registeredOn string, today time.Time) error {
 	var v fault.Validation
 	c := checker{v: &v, today: today}
@@ -137,6 +139,10 @@ func (g *Guardianship) Validate(registeredOn string, today time.Time) error {
 		v.Add("joint", "guardianship.one_guardian")
 	case g.CoGuardian == nil && g.Joint != "":
 		v.Add("co_guardian", "guardianship.co_guardian_missing")
+	case g.Joint == JointParents && g.Incapacity == "":
+		// Parents guard together a child of theirs who is an adult in need (art. 53); a minor
+		// has parents, not guardians.
+		v.Add("joint", "guardianship.parents_of_adult")
 	}
 	if !g.ByLaw {
 		c.required("appointment", g.Appointment)

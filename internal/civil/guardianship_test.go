@@ -29,18 +29,25 @@ func TestGuardianshipRules(t *testing.T) {
 		{"an adult without capacity", func(g *Guardianship) {
 			g.Ward.DateOfBirth, g.Incapacity = "1990-01-01", "Quyết định số 05/2025/QĐ-TA của TAND khu vực 1"
 		}, "", ""},
-		// Art. 47.2: one guardian, or parents or grandparents together.
+		// Art. 47.2, 53: one guardian, or grandparents together, or parents of an adult in need.
 		{"two guardians who are not a couple of parents or grandparents", func(g *Guardianship) {
 			g.CoGuardian = &Parent{FullName: "Đinh Văn Núi", DateOfBirth: "1960-01-01"}
 		}, "joint", "guardianship.one_guardian"},
 		{"grandparents together", func(g *Guardianship) {
 			g.CoGuardian, g.Joint = &Parent{FullName: "Đinh Văn Núi", DateOfBirth: "1960-01-01"}, JointGrandparents
 		}, "", ""},
-		{"together without a second", func(g *Guardianship) { g.Joint = JointParents }, "co_guardian", "guardianship.co_guardian_missing"},
+		{"together without a second", func(g *Guardianship) { g.Joint = JointGrandparents }, "co_guardian", "guardianship.co_guardian_missing"},
+		{"parents of a minor", func(g *Guardianship) {
+			g.CoGuardian, g.Joint = &Parent{FullName: "Đinh Văn Núi", DateOfBirth: "1960-01-01"}, JointParents
+		}, "joint", "guardianship.parents_of_adult"},
+		{"parents of an adult without capacity", func(g *Guardianship) {
+			g.Ward.DateOfBirth, g.Incapacity = "1990-01-01", "Quyết định số 05/2025/QĐ-TA"
+			g.CoGuardian, g.Joint = &Parent{FullName: "Đinh Văn Núi", DateOfBirth: "1960-01-01"}, JointParents
+		}, "", ""},
 		// Art. 49.1: a guardian of full civil capacity, an adult.
 		{"a guardian of 17", func(g *Guardianship) { g.Guardian.DateOfBirth = "2008-06-06" }, "guardian.date_of_birth", "guardianship.guardian_minor"},
 		{"a guardian's year only", func(g *Guardianship) { g.Guardian.DateOfBirth = "1985" }, "guardian.date_of_birth", "guardianship.guardian_born"},
-		// Law 60/2014 art. 20.1: the document that appoints; Civil Code art. 54.2: a ward from 6 heard.
+		// Law 60/2014 art. 20.1: the document that appoints; Civil Code art. 54.1: a ward from 6 heard.
 		{"appointed without the document", func(g *Guardianship) { g.Appointment = "" }, "appointment", "civil.required"},
 		{"a ward of 7 not heard", func(g *Guardianship) { g.WardHeard = false }, "ward_heard", "guardianship.ward_heard"},
 		{"a ward of 5 need not be", func(g *Guardianship) { g.Ward.DateOfBirth, g.WardHeard = "2020-03-11", false }, "", ""},

@@ -87,6 +87,17 @@ func TestAdoptiveParentAndChildMayNotMarry(t *testing.T) {
 		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM records WHERE kind = 'marriage'`).Scan(&n); err != nil || n != 0 {
 			t.Fatalf("%d marriages stored (%v)", n, err)
 		}
+		// His certificate of marital status: never married, and the adoption he is a party of
+		// is no marriage of his, read for it and audited as shown.
+		cert, err := svc.RegisterMaritalStatus(ctx, officer, by, registration.MaritalStatusRequest{Desk: registration.Desk{Office: "21025"},
+			MaritalStatus: civil.MaritalStatus{Person: tuan, Purpose: "Xuất cảnh"}})
+		if err != nil || cert.MaritalStatus.Status != civil.NeverMarried {
+			t.Fatalf("the adopter's marital status: %v %+v", err, cert.MaritalStatus)
+		}
+		var shown int
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'record.candidates'`).Scan(&shown); err != nil || shown != 1 {
+			t.Fatalf("%d entries audited as shown (%v), want the marriage refused only", shown, err)
+		}
 		// Someone else of the same name, born another day, may marry him.
 		other := vy
 		other.DateOfBirth = "2000-01-01"

@@ -4,7 +4,9 @@ import (
 	"testing"
 
 	"tuphap/internal/civil"
+	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
+	"tuphap/internal/reception"
 	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
@@ -57,14 +59,26 @@ func TestNameAndEthnicityChanges(t *testing.T) {
 		cur, _ := svc.Entry(ctx, r.ID)
 		more := civil.Copy(cur.Birth).(*civil.Birth)
 		more.Child.Hometown = "Xã Ba Tơ"
-		s := registration.Amendment{Change: civil.Supplement, Base: 3, Reason: "Bổ sung quê quán", LegalBasis: "Điều 29 Luật Hộ tịch 2014"}
+		// The supplement's request was received at the desk first: its dossier BSTT is the one
+		// settled, not a second one.
+		desk, err := reception.New(ctx, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		received, err := desk.Open(ctx, officer, by, reception.Input{Procedure: "BSTT", Office: "21025", Applicant: "Nông Thị Cúc", Channel: dossier.Desk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := registration.Amendment{Change: civil.Supplement, Base: 3, Reason: "Bổ sung quê quán", LegalBasis: "Điều 29 Luật Hộ tịch 2014", Dossier: received.Code}
 		s.Set(more)
 		if _, err := svc.Amend(ctx, officer, by, r.ID, s); err != nil {
 			t.Fatal(err)
 		}
 		var bstt int
-		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM dossiers WHERE record_id = $1 AND procedure_code = 'BSTT'`, r.ID).Scan(&bstt); err != nil || bstt != 1 {
-			t.Fatalf("%d dossiers BSTT (%v), want 1", bstt, err)
+		var code, status string
+		if err := st.QueryRow(ctx, `SELECT COUNT(*), MIN(code), MIN(status) FROM dossiers WHERE record_id = $1 AND procedure_code = 'BSTT'`, r.ID).Scan(&bstt, &code, &status); err != nil ||
+			bstt != 1 || code != received.Code || status != "settled" {
+			t.Fatalf("%d dossiers BSTT (%v), %s %s, want the one received (%s) settled", bstt, err, code, status, received.Code)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package registration
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -21,9 +22,13 @@ type GuardianshipRequest struct {
 	civil.Guardianship
 }
 
-// errGuardianHeld: the register shows the ward under a guardianship that still holds.
-var errGuardianHeld = &fault.Error{Kind: fault.Conflict, Code: "guardianship.held",
-	Fields: map[string]string{"ward.full_name": "guardianship.held"}}
+// errGuardianHeld: the register shows the ward under a guardianship that still holds (the
+// transaction's signal; the officer reads guardianHeld).
+var errGuardianHeld = errors.New("registration: the ward has a guardian")
+
+func guardianHeld() error {
+	return &fault.Error{Kind: fault.Conflict, Code: "guardianship.held", Fields: map[string]string{"ward.full_name": "guardianship.held"}}
+}
 
 // RegisterGuardianship registers a guardianship in the office's book of guardianships with its
 // dossier GH, linked to the ward's birth entry when the register holds it (which then shows
@@ -59,11 +64,12 @@ func (s *Service) RegisterGuardianship(ctx context.Context, p auth.Principal, by
 		return err
 	}}
 	err = s.register(ctx, &r, reg, "GH", req.Dossier, g.Guardian.FullName, by)
-	if err == errGuardianHeld {
+	if errors.Is(err, errGuardianHeld) {
 		// The entries read to decide (another commune's among them) are audited as any showing is.
 		if err := s.shown(ctx, by, held...); err != nil {
 			return civil.Record{}, err
 		}
+		return civil.Record{}, guardianHeld()
 	}
 	return r, err
 }
@@ -165,7 +171,8 @@ func (s *Service) Guardians(ctx context.Context, p auth.Principal, birth civil.R
 
 // GuardianshipEndRequest records the end of a guardianship entry of version Version.
 type GuardianshipEndRequest struct {
-	Version int `json:"version"`
+	Version int    `json:"version"`
+	Dossier string `json:"dossier,omitempty"` // the dossier CDGH received for it, if one was
 	civil.GuardianshipEnd
 }
 
@@ -200,11 +207,11 @@ func (s *Service) EndGuardianship(ctx context.Context, p auth.Principal, by audi
 	ver := civil.Version{Change: civil.GuardianshipEnded, LegalBasis: civil.GuardianshipEndBasis,
 		Reason: fmt.Sprintf("Chấm dứt giám hộ từ ngày %s: %s", document.DateVN(end.On), end.Basis),
 		Fields: []string{"end.on", "end.reason", "end.basis"}}
-	opened, err := s.versionDossier("CDGH", r.Office, g.Guardian.FullName, by)
+	settle, err := s.settling(ctx, req.Dossier, "CDGH", r.Office, g.Guardian.FullName, by)
 	if err != nil {
 		return r, err
 	}
-	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, append([]func(*store.Tx, string, int) error{opened}, s.onNewVersion...)...); err != nil {
+	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, append([]func(*store.Tx, string, int) error{settle}, s.onNewVersion...)...); err != nil {
 		return r, err
 	}
 	return next, nil

@@ -272,6 +272,9 @@ func unionsOf(tx querier, parties []civil.Party, exclude string) ([]civil.Union,
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
+		if u.Husband.FullName == "" && u.Wife.FullName == "" {
+			continue // the person is a party of another kind of entry (an adopter, a guardian)
+		}
 		for _, party := range []civil.Party{u.Husband, u.Wife} {
 			died, err := diedOn(tx, party)
 			if err != nil {

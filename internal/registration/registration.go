@@ -344,27 +344,9 @@ func (s *Service) register(ctx context.Context, r *civil.Record, reg Registratio
 		procedure = "GCNN" // registered abroad, written in here (Law 60/2014 art. 48–50)
 	}
 	now := s.Store.Now()
-	var d dossier.Dossier
-	var was dossier.Status
-	if code != "" {
-		var err error
-		d, err = s.desk.Dossier(ctx, code)
-		if fault.Is(err, fault.NotFound) {
-			return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"dossier": "dossier.not_found"}}
-		}
-		if err != nil {
-			return err
-		}
-		if d.Office != r.Office || d.Procedure != procedure || !dossier.CanMove(d.Status, dossier.Settled) {
-			return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"dossier": "dossier.not_for_this"}}
-		}
-		was = d.Status
-		d.Status, d.SettledAt = dossier.Settled, now
-	} else {
-		var err error
-		if d, err = s.settledDossier(procedure, r.Office, applicant); err != nil {
-			return err
-		}
+	settle, err := s.settling(ctx, code, procedure, r.Office, applicant, by)
+	if err != nil {
+		return err
 	}
 	// In the registration's transaction: the requests to the agencies the entry causes (none
 	// is lost), its dossier, opened and settled or settled, and what the kind's own Then writes
@@ -385,41 +367,50 @@ func (s *Service) register(ctx context.Context, r *civil.Record, reg Registratio
 				return err
 			}
 		}
-		// A copy each run: a group commit runs its members again when one of them fails, and
-		// the dossier written must then be the one read, not the one a first run changed.
-		dd := d
-		dd.RecordID = r.ID
-		if dd.ID == "" {
-			return reception.OpenIn(tx, &dd, by)
-		}
-		return reception.MoveIn(tx, &dd, was, by)
+		return settle(tx, r.ID, r.Version)
 	}
 	return s.records.RegisterRecord(ctx, r, reg, by)
 }
 
-// settledDossier is the dossier of a request made at the desk and answered on the spot: opened
-// and settled now, due when the procedure's time says.
-func (s *Service) settledDossier(procedure, office, applicant string) (dossier.Dossier, error) {
-	p, err := dossier.ProcedureByCode(procedure)
-	if err != nil {
-		return dossier.Dossier{}, err
-	}
+// settling is what settles, in the transaction of the entry or version it brought about, the
+// dossier of a procedure: the one received before under code, which must be open, of this
+// procedure and office; or else a new one, opened and settled at once (the request was made at
+// the desk and answered on the spot).
+func (s *Service) settling(ctx context.Context, code, procedure, office, applicant string, by audit.Actor) (func(*store.Tx, string, int) error, error) {
 	now := s.Store.Now()
-	return dossier.Dossier{Procedure: procedure, Office: office, Applicant: applicant, Channel: dossier.Desk,
-		Status: dossier.Settled, ReceivedAt: now, DueAt: s.Calendar().Due(now, p.Timing), SettledAt: now}, nil
-}
-
-// versionDossier is what opens, in a new version's transaction, the settled dossier of the
-// procedure that made the version (a correction, a guardianship's end).
-func (s *Service) versionDossier(procedure, office, applicant string, by audit.Actor) (func(*store.Tx, string, int) error, error) {
-	d, err := s.settledDossier(procedure, office, applicant)
-	if err != nil {
-		return nil, err
+	var d dossier.Dossier
+	var was dossier.Status
+	if code != "" {
+		var err error
+		d, err = s.desk.Dossier(ctx, code)
+		if fault.Is(err, fault.NotFound) {
+			return nil, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"dossier": "dossier.not_found"}}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if d.Office != office || d.Procedure != procedure || !dossier.CanMove(d.Status, dossier.Settled) {
+			return nil, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"dossier": "dossier.not_for_this"}}
+		}
+		was = d.Status
+		d.Status, d.SettledAt = dossier.Settled, now
+	} else {
+		p, err := dossier.ProcedureByCode(procedure)
+		if err != nil {
+			return nil, err
+		}
+		d = dossier.Dossier{Procedure: procedure, Office: office, Applicant: applicant, Channel: dossier.Desk,
+			Status: dossier.Settled, ReceivedAt: now, DueAt: s.Calendar().Due(now, p.Timing), SettledAt: now}
 	}
 	return func(tx *store.Tx, recordID string, _ int) error {
-		dd := d // a copy each run (store.Write)
+		// A copy each run: a group commit runs its members again when one of them fails, and
+		// the dossier written must then be the one read, not the one a first run changed.
+		dd := d
 		dd.RecordID = recordID
-		return reception.OpenIn(tx, &dd, by)
+		if dd.ID == "" {
+			return reception.OpenIn(tx, &dd, by)
+		}
+		return reception.MoveIn(tx, &dd, was, by)
 	}, nil
 }
 
@@ -491,6 +482,9 @@ type Amendment struct {
 	Base       int          `json:"version"` // the version the officer edited
 	Reason     string       `json:"reason"`
 	LegalBasis string       `json:"legal_basis"`
+	// Dossier is the code of the dossier received for it, if one was; else one is opened and
+	// settled with the version.
+	Dossier string `json:"dossier,omitempty"`
 	// SubjectConsent: the person the entry is about consented to a change of their name (from
 	// 9 years old) or ethnic group (from 15 to under 18): Civil Code 2015 art. 27–29.
 	SubjectConsent bool `json:"subject_consent,omitempty"`
@@ -576,11 +570,11 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 	if err := v.Err(); err != nil {
 		return r, err
 	}
-	opened, err := s.versionDossier(procedure, r.Office, r.Subject().FullName, by)
+	settle, err := s.settling(ctx, a.Dossier, procedure, r.Office, r.Subject().FullName, by)
 	if err != nil {
 		return r, err
 	}
-	then = append(append(then, opened), s.onNewVersion...)
+	then = append(append(then, settle), s.onNewVersion...)
 	ver := civil.Version{Change: a.Change, Reason: strings.TrimSpace(a.Reason), LegalBasis: strings.TrimSpace(a.LegalBasis), Fields: changed}
 	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, then...); err != nil {
 		return r, s.barred(ctx, by, bar, err)

@@ -24,6 +24,7 @@ type formField struct {
 type formSection struct {
 	Title    string // message key
 	Optional string // non-empty: a checkbox name that turns the section on (mother, father, abandoned…)
+	Check    string // the checkbox's message key, when not form.has_<Optional>
 	Fields   []formField
 }
 
@@ -148,8 +149,8 @@ var adoptionForm = []formSection{
 		f("child.sex", "form.sex", "sex", true),
 		f("child.personal_id", "form.personal_id", "pid", false),
 	}},
-	{Title: "form.adoptive_father", Optional: "father", Fields: personFields("father", true)},
-	{Title: "form.adoptive_mother", Optional: "mother", Fields: personFields("mother", true)},
+	{Title: "form.adoptive_father", Optional: "father", Check: "form.has_adoptive_father", Fields: personFields("father", true)},
+	{Title: "form.adoptive_mother", Optional: "mother", Check: "form.has_adoptive_mother", Fields: personFields("mother", true)},
 	{Title: "form.consent_section", Fields: []formField{
 		choice("relation", "form.adoption_relation", false, civil.StepParent, civil.Relative),
 		f("consent", "form.consent", "text", true),

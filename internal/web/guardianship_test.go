@@ -34,7 +34,7 @@ func TestGuardianshipForm(t *testing.T) {
 		form := url.Values{"birth_record": {id}, "ward.full_name": {"Đinh Thị Tí"}, "ward.date_of_birth": {"04/04/2018"}, "ward.sex": {"female"},
 			"guardian.full_name": {"Đinh Thị Mơ"}, "guardian.date_of_birth": {"01/01/1985"},
 			"appointment": {"Văn bản cử người giám hộ số 12/VB-UBND"}}
-		if resp, page := e.postForm(c, "/records/guardianships", form, nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Điều 54.2") {
+		if resp, page := e.postForm(c, "/records/guardianships", form, nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Điều 54.1") {
 			t.Fatalf("a ward of seven not heard: %d", resp.StatusCode)
 		}
 		form.Set("ward_heard", "on")

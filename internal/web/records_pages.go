@@ -684,8 +684,6 @@ func receiptCode(text string) (string, bool) {
 // fieldChange is one line of an amendment in the history: the field, its value before and after.
 type fieldChange struct{ Label, Before, After string }
 
-// historyChanges is, for each version after the first, what it changed value by value: dates
-// the Vietnamese way, sexes in words, "—" for an empty value.
 // choiceLabels are the message keys of the fields chosen from values, by field, for showing a
 // changed value in words (parents_resume: "Cha, mẹ đã có đủ điều kiện…").
 var choiceLabels = func() map[string]string {
@@ -704,6 +702,8 @@ var choiceLabels = func() map[string]string {
 	return out
 }()
 
+// historyChanges is, for each version after the first, what it changed value by value: dates
+// the Vietnamese way, sexes, choices and ticked boxes in words, "—" for an empty value.
 func historyChanges(lang i18n.Lang, hist []civil.Version) map[int][]fieldChange {
 	byNumber := map[int]civil.Version{}
 	for _, v := range hist {
