@@ -2,13 +2,11 @@ package registration
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
-	"tuphap/internal/store"
 )
 
 // AdoptionRequest asks to register an adoption within the country (Law on Adoption 2010 art. 22).
@@ -42,27 +40,15 @@ func (s *Service) RegisterAdoption(ctx context.Context, p auth.Principal, by aud
 		if err != nil {
 			return r, err
 		}
-		next := *birth
-		next.Set(adopted)
-		data, err := entryJSON(&next)
-		if err != nil {
-			return r, err
-		}
-		var fields []string
+		v := civil.Version{Change: civil.Adopted, LegalBasis: civil.AdoptionBasis}
 		if a.Father != nil {
-			fields = append(fields, "adoptive.father.full_name")
+			v.Fields = append(v.Fields, "adoptive.father.full_name")
 		}
 		if a.Mother != nil {
-			fields = append(fields, "adoptive.mother.full_name")
+			v.Fields = append(v.Fields, "adoptive.mother.full_name")
 		}
-		base := birth.Version
-		reg.Then = func(tx *store.Tx, rec *civil.Record) error {
-			b := next // afresh on each run (store.Write)
-			v := civil.Version{Change: civil.Adopted, LegalBasis: civil.AdoptionBasis,
-				Reason: fmt.Sprintf("Đăng ký nuôi con nuôi số %d, quyển %s/%d: cha mẹ nuôi %s", rec.Register.Number, rec.Register.Book,
-					rec.Register.Year, adopters(&a)),
-				Fields: fields}
-			return addVersionIn(tx, &b, base, v, data, rec.CreatedAt, by, s.onNewVersion...)
+		if reg.Then, err = s.birthVersion(*birth, adopted, v, "Đăng ký nuôi con nuôi", "cha mẹ nuôi "+adopters(&a), by); err != nil {
+			return r, err
 		}
 	}
 	return r, s.register(ctx, &r, reg, "NCN", req.Dossier, adopters(&a), by)

@@ -101,21 +101,6 @@ func guardianshipsHeld(tx querier, g *civil.Guardianship, day string) ([]string,
 // where either side lacks the ID (civil.SamePerson), or by the ward's birth entry.
 func guardianshipsOf(tx querier, ward civil.Person, birthRecord string) ([]civil.Record, error) {
 	ids := map[string]bool{}
-	collect := func(q string, args ...any) error {
-		rows, err := tx.Query(q, args...)
-		if err != nil {
-			return fmt.Errorf("registration: guardianships: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids[id] = true
-		}
-		return rows.Err()
-	}
 	for _, q := range []struct {
 		when bool
 		sql  string
@@ -123,10 +108,15 @@ func guardianshipsOf(tx querier, ward civil.Person, birthRecord string) ([]civil
 	}{{ward.PersonalID != "", qGuardianshipsByID, []any{ward.PersonalID}},
 		{ward.DateOfBirth != "", qGuardianshipsByName, []any{vntext.Fold(ward.FullName), ward.DateOfBirth}},
 		{birthRecord != "", qGuardianshipsByBirth, []any{birthRecord}}} {
-		if q.when {
-			if err := collect(q.sql, q.args...); err != nil {
-				return nil, err
-			}
+		if !q.when {
+			continue
+		}
+		found, err := queryIDs(tx, q.sql, q.args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range found {
+			ids[id] = true
 		}
 	}
 	var out []civil.Record

@@ -307,32 +307,39 @@ func endOf(tx querier, m *civil.Marriage) (string, error) {
 // of birth (an entry may hold either).
 func partyRecords(tx querier, p civil.Party) ([]string, error) {
 	var ids []string
-	collect := func(q string, args ...any) error {
-		rows, err := tx.Query(q, args...)
-		if err != nil {
-			return fmt.Errorf("registration: parties: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return rows.Err()
-	}
 	if p.PersonalID != "" {
-		if err := collect(qPartyByID, p.PersonalID); err != nil {
+		found, err := queryIDs(tx, qPartyByID, p.PersonalID)
+		if err != nil {
 			return nil, err
 		}
+		ids = append(ids, found...)
 	}
 	if p.DateOfBirth != "" {
-		if err := collect(qPartyByName, vntext.Fold(p.FullName), p.DateOfBirth); err != nil {
+		found, err := queryIDs(tx, qPartyByName, vntext.Fold(p.FullName), p.DateOfBirth)
+		if err != nil {
 			return nil, err
 		}
+		ids = append(ids, found...)
 	}
 	return ids, nil
+}
+
+// queryIDs runs a query of entries' ids.
+func queryIDs(tx querier, q string, args ...any) ([]string, error) {
+	rows, err := tx.Query(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("registration: entries: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // diedOn is the day of the earliest death entry that names p, "" for none: by personal ID, or

@@ -44,20 +44,11 @@ func (s *Service) RegisterRecognition(ctx context.Context, p auth.Principal, by 
 		if err != nil {
 			return r, err
 		}
-		next := *birth
-		next.Set(recognised)
-		data, err := entryJSON(&next)
-		if err != nil {
-			return r, err
-		}
 		_, role := rc.Parent()
-		base := birth.Version
-		reg.Then = func(tx *store.Tx, rec *civil.Record) error {
-			b := next // afresh on each run (store.Write)
-			v := civil.Version{Change: civil.Recognised, LegalBasis: civil.RecognitionBasis,
-				Reason: fmt.Sprintf("Đăng ký nhận cha, mẹ, con số %d, quyển %s/%d: %s", rec.Register.Number, rec.Register.Book, rec.Register.Year, rc.Evidence),
-				Fields: []string{role + ".full_name", role + ".date_of_birth", role + ".personal_id"}}
-			return addVersionIn(tx, &b, base, v, data, rec.CreatedAt, by, s.onNewVersion...)
+		v := civil.Version{Change: civil.Recognised, LegalBasis: civil.RecognitionBasis,
+			Fields: []string{role + ".full_name", role + ".date_of_birth", role + ".personal_id"}}
+		if reg.Then, err = s.birthVersion(*birth, recognised, v, "Đăng ký nhận cha, mẹ, con", rc.Evidence, by); err != nil {
+			return r, err
 		}
 	}
 	parent, _ := rc.Parent()
@@ -83,4 +74,22 @@ func (s *Service) childsBirth(ctx context.Context, id string, child civil.Person
 		return nil, nil
 	}
 	return &b, err
+}
+
+// birthVersion is what writes, in the transaction of the entry that brings it about (a
+// recognition, an adoption), the child's birth entry's next version: birth as it becomes, with
+// v's change, basis and fields, its reason the entry's register reference (what, as the book
+// names it) and detail.
+func (s *Service) birthVersion(birth civil.Record, becomes *civil.Birth, v civil.Version, what, detail string, by audit.Actor) (func(*store.Tx, *civil.Record) error, error) {
+	next := birth
+	next.Set(becomes)
+	data, err := entryJSON(&next)
+	if err != nil {
+		return nil, err
+	}
+	return func(tx *store.Tx, rec *civil.Record) error {
+		b, ver := next, v // afresh on each run (store.Write)
+		ver.Reason = fmt.Sprintf("%s số %d, quyển %s/%d: %s", what, rec.Register.Number, rec.Register.Book, rec.Register.Year, detail)
+		return addVersionIn(tx, &b, birth.Version, ver, data, rec.CreatedAt, by, s.onNewVersion...)
+	}, nil
 }
