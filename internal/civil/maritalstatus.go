@@ -22,6 +22,20 @@ type MaritalStatus struct {
 	// register number, the court's divorce decision, the day of the spouse's death).
 	Basis      string `json:"basis,omitempty"`
 	ValidUntil string `json:"valid_until,omitempty"`
+	// UsedFor is the marriage registered with it, once one was: a certificate for marrying
+	// serves that marriage only.
+	UsedFor string `json:"used_for,omitempty"`
+}
+
+// StatusUsed: a certificate for marrying served the marriage it names.
+const StatusUsed Change = "used"
+
+// ServesMarriage says whether the certificate, issued for marrying, serves the marriage of its
+// person to spouse registered on day: the intended spouse, still valid, not used before.
+func (s *MaritalStatus) ServesMarriage(spouse Party, day string) bool {
+	i := s.IntendedSpouse
+	return i != nil && s.UsedFor == "" && s.ValidUntil >= day &&
+		SamePerson(Party{FullName: i.FullName, DateOfBirth: i.DateOfBirth, PersonalID: i.PersonalID}, spouse)
 }
 
 // Marital statuses, as a certificate states them.
@@ -138,7 +152,7 @@ func (s *MaritalStatus) Facts() (Facts, bool) { return Facts{}, false }
 // not change.
 func (s *MaritalStatus) Keep(before Entry) {
 	if b, ok := before.(*MaritalStatus); ok {
-		s.Status, s.Spouse, s.Basis, s.ValidUntil = b.Status, b.Spouse, b.Basis, b.ValidUntil
+		s.Status, s.Spouse, s.Basis, s.ValidUntil, s.UsedFor = b.Status, b.Spouse, b.Basis, b.ValidUntil, b.UsedFor
 	}
 }
 

@@ -48,7 +48,7 @@ func year(date string) string {
 
 var changeVN = map[civil.Change]string{civil.Correction: "Cải chính", civil.Supplement: "Bổ sung", civil.Divorced: "Ghi chú ly hôn", civil.Recognised: "Ghi chú nhận cha, mẹ, con",
 	civil.Adopted: "Ghi chú nuôi con nuôi", civil.GuardianshipEnded: "Ghi chú chấm dứt giám hộ",
-	civil.NameChange: "Thay đổi", civil.EthnicityChange: "Xác định lại dân tộc"}
+	civil.NameChange: "Thay đổi", civil.EthnicityChange: "Xác định lại dân tộc", civil.StatusUsed: "Ghi chú đã sử dụng"}
 
 // marginalNotes are the notes written beside an entry for each later version. Version.Officer
 // is printed as given: the caller puts the officer's full name and title there.

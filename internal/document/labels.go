@@ -26,7 +26,7 @@ var (
 		"appointment": "văn bản cử người giám hộ", "ward_heard": "ý kiến của người được giám hộ", "supervisor": "người giám sát việc giám hộ",
 		"on": "ngày", "reason": "lý do", "basis": "căn cứ", "original_office": "nơi đăng ký trước đây",
 		"original_date": "ngày đăng ký trước đây", "original_reference": "số, quyển đăng ký trước đây", "both_lost": "việc mất sổ và bản chính",
-		"authority": "cơ quan đã đăng ký", "document": "giấy tờ đã cấp", "issued_on": "ngày đăng ký", "decision": "số bản án, quyết định", "effective_on": "ngày có hiệu lực pháp luật",
+		"used_for": "việc kết hôn đã sử dụng giấy", "authority": "cơ quan đã đăng ký", "document": "giấy tờ đã cấp", "issued_on": "ngày đăng ký", "decision": "số bản án, quyết định", "effective_on": "ngày có hiệu lực pháp luật",
 	}
 )
 

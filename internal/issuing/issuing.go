@@ -99,6 +99,10 @@ func kindOf(rec civil.Record, certificate bool) (document.Template, error) {
 		if rec.Marriage != nil && rec.Marriage.Divorce != nil {
 			return document.Template{}, fault.New(fault.Conflict, "document.marriage_ended")
 		}
+		// A certificate for marrying that served its marriage serves no other.
+		if rec.MaritalStatus != nil && rec.MaritalStatus.UsedFor != "" {
+			return document.Template{}, fault.New(fault.Conflict, "document.marital_used")
+		}
 	}
 	t, err := document.Lookup(kind)
 	if err != nil {

@@ -121,10 +121,9 @@ func guardianshipsOf(tx querier, ward civil.Person, birthRecord string) ([]civil
 	}
 	var out []civil.Record
 	for id := range ids {
-		r, err := scanRecord(tx.QueryRow(`SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
-			WHERE r.id = $1`, id))
+		r, err := recordIn(tx, id)
 		if err != nil {
-			return nil, fmt.Errorf("registration: guardianship: %w", err)
+			return nil, err
 		}
 		w := r.Guardianship.Ward
 		sameWard := birthRecord != "" && r.Guardianship.BirthRecord == birthRecord ||

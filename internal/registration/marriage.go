@@ -45,9 +45,17 @@ func (s *Service) RegisterMarriage(ctx context.Context, p auth.Principal, by aud
 		return r, err
 	}
 	var bar marriageBar
+	var certs []civil.Record
 	reg := Registration{DateReason: strings.TrimSpace(req.DateReason), Check: func(tx *store.Tx) error {
 		bar = marriageBar{}
-		return bar.check(tx, &m, r.RegisteredOn, "")
+		if err := bar.check(tx, &m, r.RegisteredOn, ""); err != nil {
+			return err
+		}
+		var err error
+		certs, err = certificatesFor(tx, &m, r.RegisteredOn)
+		return err
+	}, Then: func(tx *store.Tx, rec *civil.Record) error {
+		return useCertificates(tx, certs, rec, by, s.onNewVersion...)
 	}}
 	procedure := "KH"
 	if m.Foreign() {
@@ -55,6 +63,84 @@ func (s *Service) RegisterMarriage(ctx context.Context, p auth.Principal, by aud
 	}
 	err = s.register(ctx, &r, reg, procedure, req.Dossier, m.Husband.FullName+" – "+m.Wife.FullName, by)
 	return r, s.barred(ctx, by, bar, err)
+}
+
+// Certificates of marital status of a person, by personal ID or by name and date of birth.
+const (
+	qCertificatesByID   = `SELECT id FROM records WHERE kind = 'marital_status' AND personal_id = $1 AND personal_id <> ''`
+	qCertificatesByName = `SELECT id FROM records WHERE kind = 'marital_status' AND name_folded = $1 AND date_of_birth = $2`
+)
+
+// certificatesFor are the certificates of marital status issued to either party for marrying
+// the other that serve the marriage m registered on day (civil.MaritalStatus.ServesMarriage).
+func certificatesFor(tx querier, m *civil.Marriage, day string) ([]civil.Record, error) {
+	parties := m.Parties()
+	var out []civil.Record
+	seen := map[string]bool{}
+	for i, p := range parties[:2] {
+		var ids []string
+		for _, q := range []struct {
+			when bool
+			sql  string
+			args []any
+		}{{p.PersonalID != "", qCertificatesByID, []any{p.PersonalID}}, {p.DateOfBirth != "", qCertificatesByName, []any{vntext.Fold(p.FullName), p.DateOfBirth}}} {
+			if q.when {
+				found, err := queryIDs(tx, q.sql, q.args...)
+				if err != nil {
+					return nil, err
+				}
+				ids = append(ids, found...)
+			}
+		}
+		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			r, err := recordIn(tx, id)
+			if err != nil {
+				return nil, err
+			}
+			ms := r.MaritalStatus
+			person := civil.Party{FullName: ms.Person.FullName, DateOfBirth: ms.Person.DateOfBirth, PersonalID: ms.Person.PersonalID}
+			if civil.SamePerson(person, p) && ms.ServesMarriage(parties[1-i], day) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
+}
+
+// useCertificates marks each certificate as used for the marriage rec, a version with its note,
+// in the marriage's transaction: it serves no other marriage.
+func useCertificates(tx *store.Tx, certs []civil.Record, rec *civil.Record, by audit.Actor, then ...func(*store.Tx, string, int) error) error {
+	for _, c := range certs {
+		used := civil.Copy(c.MaritalStatus).(*civil.MaritalStatus)
+		used.UsedFor = fmt.Sprintf("Đăng ký kết hôn số %d, quyển %s/%d, ngày %s", rec.Register.Number, rec.Register.Book, rec.Register.Year,
+			document.DateVN(rec.RegisteredOn))
+		next := c
+		next.Set(used)
+		data, err := entryJSON(&next)
+		if err != nil {
+			return err
+		}
+		v := civil.Version{Change: civil.StatusUsed, LegalBasis: "Nghị định 123/2015/NĐ-CP, Điều 23", Reason: "Đã sử dụng: " + used.UsedFor,
+			Fields: []string{"used_for"}}
+		if err := addVersionIn(tx, &next, c.Version, v, data, rec.CreatedAt, by, then...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordIn reads an entry as it stands inside a transaction (or outside one: readers).
+func recordIn(tx querier, id string) (civil.Record, error) {
+	r, err := scanRecord(tx.QueryRow(`SELECT `+recordCols+` FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+		WHERE r.id = $1`, id))
+	if err != nil {
+		return r, fmt.Errorf("registration: entry %s: %w", id, err)
+	}
+	return r, nil
 }
 
 // marriageBar is what the register shows against a marriage, read inside its transaction.

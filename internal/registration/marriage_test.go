@@ -363,6 +363,11 @@ func TestMaritalStatusCertificates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The certificate for marrying Lan served this marriage, in its transaction, and serves
+		// no other.
+		if used, err := svc.Entry(ctx, r.ID); err != nil || used.Version != 2 || !strings.HasPrefix(used.MaritalStatus.UsedFor, "Đăng ký kết hôn số 1, quyển 01/2026") {
+			t.Fatalf("the certificate after the marriage: %v version %d %q", err, used.Version, used.MaritalStatus.UsedFor)
+		}
 		if r, err := ask(hung, "Bổ sung hồ sơ vay vốn", nil); err != nil || r.MaritalStatus.Status != civil.Married || r.MaritalStatus.Spouse != "Phạm Thị Lan" || r.Register.Number != 2 ||
 			!strings.Contains(r.MaritalStatus.Basis, "Đăng ký kết hôn số 1, quyển số 01/2026, ngày 10/03/2026, tại UBND Phường") {
 			t.Fatalf("married: %v %+v", err, r.MaritalStatus)

@@ -205,6 +205,7 @@ var maritalStatusFound = formSection{Title: "form.status_found", Fields: []formF
 	f("spouse", "form.spouse", "text", false),
 	f("basis", "form.basis", "text", false),
 	f("valid_until", "form.valid_until", "date", false),
+	f("used_for", "form.used_for", "text", false),
 }}
 
 // divorceSection is a court's divorce recorded against a marriage (Law 60/2014 art. 3.2.đ):

@@ -235,9 +235,24 @@ func TestMaritalStatusCertificate(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("form: %d %s", resp.StatusCode, page)
 		}
-		_, page = e.do(c, "GET", resp.Header.Get("Location"), nil, nil)
+		nam := resp.Header.Get("Location")
+		_, page = e.do(c, "GET", nam, nil, nil)
 		if !strings.Contains(page, "Chưa đăng ký kết hôn với ai") || !strings.Contains(page, "Kim Ji Yeon") {
 			t.Error("the certificate for marrying does not show the status or the intended spouse")
+		}
+		// Nam marries Kim Ji Yeon: the certificate served that marriage, says so, and is not
+		// issued again.
+		if code, body := e.api(auth.Officer, "POST", "/api/v1/marriages", `{"office": "21025", "husband": {"full_name": "Vũ Văn Nam", "date_of_birth": "1989-02-02",
+			"personal_id": "051089004444"}, "wife": {"full_name": "Kim Ji Yeon", "date_of_birth": "1996-06-06", "nationality": "Hàn Quốc", "papers": "Hộ chiếu M7654321"}}`); code != http.StatusCreated {
+			t.Fatalf("marriage: %d %v", code, body)
+		}
+		_, page = e.do(c, "GET", nam, nil, nil)
+		if !strings.Contains(page, "Đã sử dụng để") || !strings.Contains(page, "Đăng ký kết hôn số 2") || strings.Contains(page, `id="certificate"`) {
+			t.Error("the used certificate does not say so, or offers to be issued again")
+		}
+		namID := strings.TrimSuffix(strings.TrimPrefix(nam, "/records/"), "?new=1")
+		if code, out := e.api(auth.Officer, "POST", "/api/v1/records/"+namID+"/certificate", ""); code != http.StatusConflict {
+			t.Errorf("a used certificate issued again: %d %v", code, out)
 		}
 	})
 }
