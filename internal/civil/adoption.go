@@ -41,6 +41,7 @@ const (
 type Adoptive struct {
 	Father *Parent `json:"father,omitempty"`
 	Mother *Parent `json:"mother,omitempty"`
+	Since  string  `json:"since,omitempty"` // the adoption's registration day
 }
 
 // Roles of an adoption's adopters in record_parties.
@@ -195,16 +196,16 @@ func (a *Adoption) Parties() []Party {
 	return out
 }
 
-// Adopt is the child's birth entry with the adoptive parents added. A child adopted already is
-// refused: one may be the adopted child of one person alone or of one couple (Law on Adoption
-// 2010 art. 8.3); a new adoption needs the first one ended.
-func (a *Adoption) Adopt(b *Birth) (*Birth, error) {
+// Adopt is the child's birth entry with the adoptive parents added, adopted on the day on. A
+// child adopted already is refused: one may be the adopted child of one person alone or of one
+// couple (Law on Adoption 2010 art. 8.3); a new adoption needs the first one ended.
+func (a *Adoption) Adopt(b *Birth, on string) (*Birth, error) {
 	if b.Adoptive != nil {
 		return nil, &fault.Error{Kind: fault.Conflict, Code: "adoption.adopted_already",
 			Fields: map[string]string{"child.full_name": "adoption.adopted_already"}}
 	}
 	out := Copy(b).(*Birth)
-	out.Adoptive = &Adoptive{}
+	out.Adoptive = &Adoptive{Since: on}
 	if a.Father != nil {
 		f := *a.Father
 		out.Adoptive.Father = &f

@@ -88,12 +88,12 @@ func TestAdoptionRules(t *testing.T) {
 func TestAdopt(t *testing.T) {
 	a := &Adoption{Mother: &Parent{FullName: "Phạm Thị Lan", DateOfBirth: "1982-07-07"}}
 	b := &Birth{Child: Person{FullName: "Lê Thị Na"}, Mother: &Parent{FullName: "Lê Thị Hoa"}}
-	out, err := a.Adopt(b)
+	out, err := a.Adopt(b, "2026-03-10")
 	if err != nil || out.Adoptive == nil || out.Adoptive.Mother.FullName != "Phạm Thị Lan" || out.Adoptive.Father != nil ||
 		out.Mother.FullName != "Lê Thị Hoa" || b.Adoptive != nil {
 		t.Fatalf("adopted: %v %+v (the entry given must stay as it was: %+v)", err, out, b.Adoptive)
 	}
-	if _, err := a.Adopt(out); !fault.Is(err, fault.Conflict) {
+	if _, err := a.Adopt(out, "2026-03-11"); !fault.Is(err, fault.Conflict) {
 		t.Fatalf("adopted twice: %v", err)
 	}
 	corrected := &Birth{Child: Person{FullName: "Lê Thị Nga"}}

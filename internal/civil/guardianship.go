@@ -165,11 +165,19 @@ func (g *Guardianship) Validate(registeredOn string, today time.Time) error {
 	return v.Err()
 }
 
-// HeldOn says whether the guardianship holds on day (YYYY-MM-DD): not ended by a recorded end,
-// and, for a minor ward, not past the day the ward came of age, when it ends by law (Civil
-// Code 2015 art. 62.1.a) whether or not the end was recorded.
-func (g *Guardianship) HeldOn(day string) bool {
-	if g.End != nil && g.End.On <= day {
+// WardEvents are what the register shows of a ward that ends a guardianship by law, recorded
+// or not (Civil Code 2015 art. 62.1.b, d): the day the ward died, the day the ward was adopted;
+// "" for none.
+type WardEvents struct{ Died, Adopted string }
+
+// HeldOn says whether the guardianship, registered on since, holds on day (YYYY-MM-DD): not
+// ended by a recorded end; for a minor ward, not past the day the ward came of age (art.
+// 62.1.a); not after the ward's death, nor after an adoption since it began (art. 62.1.b, d).
+func (g *Guardianship) HeldOn(day, since string, w WardEvents) bool {
+	switch {
+	case g.End != nil && g.End.On <= day,
+		w.Died != "" && w.Died <= day,
+		w.Adopted != "" && w.Adopted >= since && w.Adopted <= day:
 		return false
 	}
 	if born, ok := ParseDate(g.Ward.DateOfBirth); ok && g.Incapacity == "" {

@@ -85,17 +85,27 @@ func TestGuardianshipRules(t *testing.T) {
 func TestGuardianshipHeld(t *testing.T) {
 	g := &Guardianship{Ward: Person{DateOfBirth: "2008-02-29"}}
 	for day, want := range map[string]bool{"2026-02-27": true, "2026-02-28": false, "2030-01-01": false} {
-		if g.HeldOn(day) != want {
+		if g.HeldOn(day, "2010-01-01", WardEvents{}) != want {
 			t.Errorf("a minor born 29 February 2008, held on %s: want %v", day, want)
 		}
 	}
 	adult := &Guardianship{Ward: Person{DateOfBirth: "1990-01-01"}, Incapacity: "Quyết định"}
-	if !adult.HeldOn("2030-01-01") {
+	if !adult.HeldOn("2030-01-01", "2020-01-01", WardEvents{}) {
 		t.Error("an adult ward's guardianship ended by itself")
 	}
 	adult.End = &GuardianshipEnd{On: "2027-05-05", Reason: "full_capacity", Basis: "x"}
-	if !adult.HeldOn("2027-05-04") || adult.HeldOn("2027-05-05") {
+	if !adult.HeldOn("2027-05-04", "2020-01-01", WardEvents{}) || adult.HeldOn("2027-05-05", "2020-01-01", WardEvents{}) {
 		t.Error("the recorded end is not the day it ends")
+	}
+	// Art. 62.1.b, d: the ward's death, an adoption after the guardianship began (not before).
+	for _, c := range []struct {
+		w    WardEvents
+		want bool
+	}{{WardEvents{Died: "2026-01-01"}, false}, {WardEvents{Adopted: "2025-06-01"}, false}, {WardEvents{Adopted: "2019-06-01"}, true},
+		{WardEvents{Died: "2026-05-01"}, true}} {
+		if got := adult.HeldOn("2026-03-10", "2020-01-01", c.w); got != c.want {
+			t.Errorf("with %+v: held %v", c.w, got)
+		}
 	}
 	corrected := &Guardianship{}
 	corrected.Keep(adult)

@@ -36,7 +36,7 @@ func (s *Service) RegisterAdoption(ctx context.Context, p auth.Principal, by aud
 	reg := Registration{DateReason: strings.TrimSpace(req.DateReason)}
 	if birth != nil {
 		a.BirthRecord = birth.ID
-		adopted, err := a.Adopt(birth.Birth)
+		adopted, err := a.Adopt(birth.Birth, r.RegisteredOn)
 		if err != nil {
 			return r, err
 		}

@@ -34,7 +34,9 @@ func guardianHeld() error {
 // dossier GH, linked to the ward's birth entry when the register holds it (which then shows
 // the guardian). A ward whom the register shows under a guardianship that still holds, here or
 // in another commune, is refused: a person has one guardian (Civil Code 2015 art. 47.2), and
-// the first one's end is recorded first (art. 62; Law 60/2014 art. 22).
+// the first one's end is recorded first (art. 62; Law 60/2014 art. 22); so is a ward the
+// register shows dead. A guardianship ends by law with the ward's death or adoption (art.
+// 62.1.b, d), which the checks read from the register whether or not its end was recorded.
 func (s *Service) RegisterGuardianship(ctx context.Context, p auth.Principal, by audit.Actor, req GuardianshipRequest) (civil.Record, error) {
 	if err := s.checkOffice(ctx, p, req.Office); err != nil {
 		return civil.Record{}, err
@@ -55,10 +57,20 @@ func (s *Service) RegisterGuardianship(ctx context.Context, p auth.Principal, by
 	if birth != nil {
 		g.BirthRecord = birth.ID
 	}
+	events, death, err := s.wardEvents(ctx, g.Ward, birth)
+	if err != nil {
+		return r, err
+	}
+	if death != "" && events.Died <= r.RegisteredOn {
+		if err := s.shown(ctx, by, death); err != nil {
+			return civil.Record{}, err
+		}
+		return civil.Record{}, &fault.Error{Kind: fault.Conflict, Code: "guardianship.ward_dead", Fields: map[string]string{"ward.full_name": "guardianship.ward_dead"}}
+	}
 	var held []string
 	reg := Registration{DateReason: strings.TrimSpace(req.DateReason), Check: func(tx *store.Tx) error {
 		var err error
-		if held, err = guardianshipsHeld(tx, &g, r.RegisteredOn); err == nil && len(held) > 0 {
+		if held, err = guardianshipsHeld(tx, &g, r.RegisteredOn, events); err == nil && len(held) > 0 {
 			err = errGuardianHeld
 		}
 		return err
@@ -82,19 +94,43 @@ const (
 )
 
 // guardianshipsHeld lists the guardianships of g's ward, found by the ward's personal ID, name
-// and date of birth, or birth entry, that still hold on day.
-func guardianshipsHeld(tx querier, g *civil.Guardianship, day string) ([]string, error) {
+// and date of birth, or birth entry, that still hold on day given what the register shows of
+// the ward (events).
+func guardianshipsHeld(tx querier, g *civil.Guardianship, day string, events civil.WardEvents) ([]string, error) {
 	all, err := guardianshipsOf(tx, g.Ward, g.BirthRecord)
 	if err != nil {
 		return nil, err
 	}
 	var held []string
 	for _, r := range all {
-		if r.Guardianship.HeldOn(day) {
+		if r.Guardianship.HeldOn(day, r.RegisteredOn, events) {
 			held = append(held, r.ID)
 		}
 	}
 	return held, nil
+}
+
+// wardEvents is what the register shows of a ward that ends a guardianship by law: the ward's
+// adoption, from the birth entry (nil when not in the register), and death, whose entry it
+// returns too ("" for none).
+func (s *Service) wardEvents(ctx context.Context, ward civil.Person, birth *civil.Record) (civil.WardEvents, string, error) {
+	var w civil.WardEvents
+	var birthID string
+	if birth != nil {
+		birthID = birth.ID
+		if a := birth.Birth.Adoptive; a != nil {
+			w.Adopted = a.Since
+		}
+	}
+	d, err := s.records.DeathOf(ctx, ward.PersonalID, birthID)
+	if fault.Is(err, fault.NotFound) {
+		return w, "", nil
+	}
+	if err != nil {
+		return w, "", err
+	}
+	w.Died = d.Death.DateOfDeath
+	return w, d.ID, nil
 }
 
 // guardianshipsOf reads the guardianships of a ward: by personal ID, by name and date of birth
@@ -145,13 +181,17 @@ func (s *Service) Guardians(ctx context.Context, p auth.Principal, birth civil.R
 		return nil, nil
 	}
 	all, err := guardianshipsOf(readers{ctx, s.Store}, birth.Birth.Child, birth.ID)
+	if err != nil || len(all) == 0 {
+		return nil, err
+	}
+	events, _, err := s.wardEvents(ctx, birth.Birth.Child, &birth)
 	if err != nil {
 		return nil, err
 	}
 	today := s.Today().Format(civil.DateFormat)
 	var out []civil.Record
 	for _, r := range all {
-		if r.Guardianship.HeldOn(today) && p.Allow(auth.ViewRecords, r.Office) == nil {
+		if r.Guardianship.HeldOn(today, r.RegisteredOn, events) && p.Allow(auth.ViewRecords, r.Office) == nil {
 			out = append(out, r)
 		}
 	}

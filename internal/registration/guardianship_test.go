@@ -81,3 +81,43 @@ func TestGuardianshipAndItsEnd(t *testing.T) {
 		}
 	})
 }
+
+// A guardianship ends by law when the ward is adopted or dies (Civil Code 2015 art. 62.1.b, d),
+// whether or not its end was recorded: the adopted boy's birth entry shows no guardian any more,
+// and no guardian is registered for a dead ward.
+func TestGuardianshipEndsByLaw(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		b := birth("Đinh Văn Tí", "2018-04-04", "Đinh Thị Hoa")
+		b.Child.PersonalID, b.Child.Sex = "051218000123", civil.Male
+		born, err := svc.RegisterBirth(ctx, officer, by, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ward := civil.Person{FullName: "Đinh Văn Tí", Sex: civil.Male, DateOfBirth: "2018-04-04", PersonalID: "051218000123"}
+		aunt := civil.Parent{FullName: "Đinh Thị Mơ", DateOfBirth: "1985-01-01"}
+		req := guardianship("21025", ward, aunt)
+		req.RegisteredOn, req.DateReason = "2025-01-10", "Nhập lại từ sổ giấy"
+		if _, err := svc.RegisterGuardianship(ctx, officer, by, req); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RegisterAdoption(ctx, officer, by, adoption(ward, nil, &aunt)); err != nil {
+			t.Fatal(err)
+		}
+		adopted, _ := svc.Entry(ctx, born.ID)
+		if gs, err := svc.Guardians(ctx, officer, adopted); err != nil || len(gs) != 0 {
+			t.Fatalf("an adopted ward still shows a guardian: %v %+v", err, gs)
+		}
+		d := registration.DeathRequest{Desk: registration.Desk{Office: "21025"}, Death: civil.Death{
+			Deceased:    civil.Person{FullName: "Lò Văn Sáng", Sex: civil.Male, DateOfBirth: "1960-01-01", PersonalID: "051060001111"},
+			DateOfDeath: "2026-03-01", PlaceOfDeath: "Tại nhà", Cause: "Bệnh", Requester: civil.Requester{FullName: "Lò Thị Sen", Relation: "con"}}}
+		if _, err := svc.RegisterDeath(ctx, officer, by, d); err != nil {
+			t.Fatal(err)
+		}
+		dead := guardianship("21025", civil.Person{FullName: "Lò Văn Sáng", Sex: civil.Male, DateOfBirth: "1960-01-01", PersonalID: "051060001111"}, aunt)
+		dead.Incapacity = "Quyết định số 1/2020/QĐ-TA"
+		if _, err := svc.RegisterGuardianship(ctx, officer, by, dead); !conflictOn(err, "ward.full_name", "guardianship.ward_dead") {
+			t.Fatalf("a guardian for a dead ward: %v", err)
+		}
+	})
+}
