@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -8,13 +9,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"tuphap/internal/fault"
 
 	"tuphap/internal/agency"
+	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/document"
 	"tuphap/internal/dossier"
+	"tuphap/internal/fault"
 	"tuphap/internal/i18n"
 	"tuphap/internal/outbox"
 	"tuphap/internal/registration"
@@ -270,18 +272,32 @@ func (s *Server) childValues(r *http.Request, as string) (map[string]string, *ci
 	return values, b.Birth, nil
 }
 
-func (s *Server) createRecognition(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+// createAbout registers what the form f of an entry about a child posted (a recognition, an
+// adoption, a guardianship), read into the request as the API reads it: the desk's fields,
+// the entry, and the birth entry the form was opened from.
+func createAbout[Req any](s *Server, f recordForm, register func(context.Context, auth.Principal, audit.Actor, Req) (civil.Record, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := r.ParseForm(); err != nil {
+			return err
+		}
+		var req Req
+		if err := bindForm(r.PostForm, f.Sections, &req); err != nil {
+			return err
+		}
+		desk, err := json.Marshal(struct {
+			registration.Desk
+			BirthRecord string `json:"birth_record,omitempty"`
+		}{deskOf(r), r.PostForm.Get("birth_record")})
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(desk, &req); err != nil {
+			return err
+		}
+		p, _ := principalOf(r)
+		rec, err := register(r.Context(), p, actorOf(r), req)
+		return s.afterRegister(w, r, rec, err, f)
 	}
-	req := registration.RecognitionRequest{Desk: deskOf(r)}
-	if err := bindForm(r.PostForm, recognitionForm, &req.Recognition); err != nil {
-		return err
-	}
-	req.Recognition.BirthRecord = r.PostForm.Get("birth_record")
-	p, _ := principalOf(r)
-	rec, err := s.registry.RegisterRecognition(r.Context(), p, actorOf(r), req)
-	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.RecognitionKind, Action: "/records/recognitions", Sections: recognitionForm})
 }
 
 // newAdoptionPage opens the adoption form, filled with the child from their birth entry when
@@ -294,20 +310,6 @@ func (s *Server) newAdoptionPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.AdoptionKind, Action: "/records/adoptions", Sections: adoptionForm, Values: values})
 }
 
-func (s *Server) createAdoption(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
-	}
-	req := registration.AdoptionRequest{Desk: deskOf(r)}
-	if err := bindForm(r.PostForm, adoptionForm, &req.Adoption); err != nil {
-		return err
-	}
-	req.Adoption.BirthRecord = r.PostForm.Get("birth_record")
-	p, _ := principalOf(r)
-	rec, err := s.registry.RegisterAdoption(r.Context(), p, actorOf(r), req)
-	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.AdoptionKind, Action: "/records/adoptions", Sections: adoptionForm})
-}
-
 // newGuardianshipPage opens the guardianship form, filled with the ward from their birth entry
 // when the officer comes from it (?birth_record=ID).
 func (s *Server) newGuardianshipPage(w http.ResponseWriter, r *http.Request) error {
@@ -316,20 +318,6 @@ func (s *Server) newGuardianshipPage(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.GuardianshipKind, Action: "/records/guardianships", Sections: guardianshipForm, Values: values})
-}
-
-func (s *Server) createGuardianship(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
-	}
-	req := registration.GuardianshipRequest{Desk: deskOf(r)}
-	if err := bindForm(r.PostForm, guardianshipForm, &req.Guardianship); err != nil {
-		return err
-	}
-	req.Guardianship.BirthRecord = r.PostForm.Get("birth_record")
-	p, _ := principalOf(r)
-	rec, err := s.registry.RegisterGuardianship(r.Context(), p, actorOf(r), req)
-	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.GuardianshipKind, Action: "/records/guardianships", Sections: guardianshipForm})
 }
 
 // confirmation reads the "not a duplicate" answer of a form that showed candidates.

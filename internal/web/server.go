@@ -12,6 +12,7 @@ import (
 	"tuphap/internal/app"
 	"tuphap/internal/auditlog"
 	"tuphap/internal/auth"
+	"tuphap/internal/civil"
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
 	"tuphap/internal/metrics"
@@ -221,9 +222,12 @@ func (s *Server) routes() http.Handler {
 	h("POST /records/deaths", auth.WriteRecords, s.createDeath)
 	h("POST /records/marriages", auth.WriteRecords, s.createMarriage)
 	h("POST /records/marital-status", auth.WriteRecords, s.createMaritalStatus)
-	h("POST /records/recognitions", auth.WriteRecords, s.createRecognition)
-	h("POST /records/adoptions", auth.WriteRecords, s.createAdoption)
-	h("POST /records/guardianships", auth.WriteRecords, s.createGuardianship)
+	h("POST /records/recognitions", auth.WriteRecords, createAbout(s, recordForm{Kind: civil.RecognitionKind, Action: "/records/recognitions",
+		Sections: recognitionForm}, s.registry.RegisterRecognition))
+	h("POST /records/adoptions", auth.WriteRecords, createAbout(s, recordForm{Kind: civil.AdoptionKind, Action: "/records/adoptions",
+		Sections: adoptionForm}, s.registry.RegisterAdoption))
+	h("POST /records/guardianships", auth.WriteRecords, createAbout(s, recordForm{Kind: civil.GuardianshipKind, Action: "/records/guardianships",
+		Sections: guardianshipForm}, s.registry.RegisterGuardianship))
 	h("GET /records/{id}", auth.ViewRecords, s.recordPage)
 	h("GET /records/{id}/extract.pdf", auth.ViewRecords, s.previewPDF)
 	h("POST /records/{id}/extracts", auth.ViewRecords, s.issueExtractPage)
