@@ -72,13 +72,7 @@ func TestAdoptionRules(t *testing.T) {
 			tt.edit(a)
 			a.Normalize()
 			err := a.Validate("2026-03-10", today)
-			e, _ := fault.As(err)
-			switch {
-			case tt.field == "" && err != nil:
-				t.Fatalf("want valid, got %v", err)
-			case tt.field != "" && (e == nil || e.Fields[tt.field] != tt.want):
-				t.Fatalf("want %s: %s, got %v", tt.field, tt.want, err)
-			}
+			wantField(t, err, tt.field, tt.want)
 		})
 	}
 }

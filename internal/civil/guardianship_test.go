@@ -3,8 +3,6 @@ package civil
 import (
 	"testing"
 	"time"
-
-	"tuphap/internal/fault"
 )
 
 // The rules of the Civil Code 2015 and Law 60/2014 on a guardianship, each with its article;
@@ -69,13 +67,7 @@ func TestGuardianshipRules(t *testing.T) {
 			tt.edit(g)
 			g.Normalize()
 			err := g.Validate("2026-03-10", today)
-			e, _ := fault.As(err)
-			switch {
-			case tt.field == "" && err != nil:
-				t.Fatalf("want valid, got %v", err)
-			case tt.field != "" && (e == nil || e.Fields[tt.field] != tt.want):
-				t.Fatalf("want %s: %s, got %v", tt.field, tt.want, err)
-			}
+			wantField(t, err, tt.field, tt.want)
 		})
 	}
 }

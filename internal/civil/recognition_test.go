@@ -35,13 +35,7 @@ func TestRecognition(t *testing.T) {
 			tt.edit(r)
 			r.Normalize()
 			err := r.Validate("2026-03-10", today)
-			e, _ := fault.As(err)
-			switch {
-			case tt.field == "" && err != nil:
-				t.Fatalf("want valid, got %v", err)
-			case tt.field != "" && (e == nil || e.Fields[tt.field] != tt.want):
-				t.Fatalf("want %s: %s, got %v", tt.field, tt.want, err)
-			}
+			wantField(t, err, tt.field, tt.want)
 		})
 	}
 }

@@ -3,8 +3,6 @@ package civil
 import (
 	"testing"
 	"time"
-
-	"tuphap/internal/fault"
 )
 
 // Registering again what was registered before 2016, its register and original both lost
@@ -47,13 +45,7 @@ func TestReregistration(t *testing.T) {
 			e := tt.entry(r)
 			e.Normalize()
 			err := e.Validate("2026-03-10", today)
-			f, _ := fault.As(err)
-			switch {
-			case tt.field == "" && err != nil:
-				t.Fatalf("want valid, got %v", err)
-			case tt.field != "" && (f == nil || f.Fields[tt.field] != tt.want):
-				t.Fatalf("want %s: %s, got %v", tt.field, tt.want, err)
-			}
+			wantField(t, err, tt.field, tt.want)
 		})
 	}
 	if birth(first()).Late("2026-03-10") {

@@ -143,13 +143,7 @@ func TestMarriageParties(t *testing.T) {
 				day = "2026-12-01"
 			}
 			err := ValidateMarriage(m, day, today)
-			e, _ := fault.As(err)
-			switch {
-			case tt.field == "" && err != nil:
-				t.Fatalf("want valid, got %v", err)
-			case tt.field != "" && (e == nil || e.Fields[tt.field] != tt.want):
-				t.Fatalf("want %s: %s, got %v", tt.field, tt.want, err)
-			}
+			wantField(t, err, tt.field, tt.want)
 		})
 	}
 	// Decree 123/2015 art. 2.1: at the desk each party shows a personal ID or an identity paper.
