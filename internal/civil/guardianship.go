@@ -139,7 +139,7 @@ func (g *Guardianship) Validate(registeredOn string, today time.Time) error {
 		v.Add("joint", "guardianship.one_guardian")
 	case g.CoGuardian == nil && g.Joint != "":
 		v.Add("co_guardian", "guardianship.co_guardian_missing")
-	case g.Joint == JointParents && g.Incapacity == "":
+	case g.Joint == JointParents && (minor || g.Incapacity == ""):
 		// Parents guard together a child of theirs who is an adult in need (art. 53); a minor
 		// has parents, not guardians.
 		v.Add("joint", "guardianship.parents_of_adult")

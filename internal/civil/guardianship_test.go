@@ -38,6 +38,10 @@ func TestGuardianshipRules(t *testing.T) {
 		{"parents of a minor", func(g *Guardianship) {
 			g.CoGuardian, g.Joint = &Parent{FullName: "Đinh Văn Núi", DateOfBirth: "1960-01-01"}, JointParents
 		}, "joint", "guardianship.parents_of_adult"},
+		{"parents of a minor, a court's decision typed", func(g *Guardianship) {
+			g.Incapacity = "Quyết định số 05/2025/QĐ-TA"
+			g.CoGuardian, g.Joint = &Parent{FullName: "Đinh Văn Núi", DateOfBirth: "1960-01-01"}, JointParents
+		}, "joint", "guardianship.parents_of_adult"},
 		{"parents of an adult without capacity", func(g *Guardianship) {
 			g.Ward.DateOfBirth, g.Incapacity = "1990-01-01", "Quyết định số 05/2025/QĐ-TA"
 			g.CoGuardian, g.Joint = &Parent{FullName: "Đinh Văn Núi", DateOfBirth: "1960-01-01"}, JointParents

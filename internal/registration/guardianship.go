@@ -23,8 +23,8 @@ type GuardianshipRequest struct {
 }
 
 // errGuardianHeld: the register shows the ward under a guardianship that still holds (the
-// transaction's signal; the officer reads guardianHeld).
-var errGuardianHeld = errors.New("registration: the ward has a guardian")
+// transaction's signal, a conflict as the store counts it; the officer reads guardianHeld).
+var errGuardianHeld = fault.New(fault.Conflict, "guardianship.held")
 
 func guardianHeld() error {
 	return &fault.Error{Kind: fault.Conflict, Code: "guardianship.held", Fields: map[string]string{"ward.full_name": "guardianship.held"}}
@@ -236,7 +236,7 @@ func (s *Service) EndGuardianship(ctx context.Context, p auth.Principal, by audi
 	ver := civil.Version{Change: civil.GuardianshipEnded, LegalBasis: civil.GuardianshipEndBasis,
 		Reason: fmt.Sprintf("Chấm dứt giám hộ từ ngày %s: %s", document.DateVN(end.On), end.Basis),
 		Fields: []string{"end.on", "end.reason", "end.basis"}}
-	settle, err := s.settling(ctx, req.Dossier, "CDGH", r.Office, g.Guardian.FullName, by)
+	settle, err := s.settling(ctx, req.Dossier, "CDGH", r.Office, r.ID, g.Guardian.FullName, by)
 	if err != nil {
 		return r, err
 	}

@@ -101,12 +101,21 @@ func TestGuardianshipEndsByLaw(t *testing.T) {
 		if _, err := svc.RegisterGuardianship(ctx, officer, by, req); err != nil {
 			t.Fatal(err)
 		}
+		before, _ := svc.Entry(ctx, born.ID)
+		if gs, err := svc.Guardians(ctx, officer, before); err != nil || len(gs) != 1 {
+			t.Fatalf("the ward's guardian before the adoption: %v %+v", err, gs)
+		}
 		if _, err := svc.RegisterAdoption(ctx, officer, by, adoption(ward, nil, &aunt)); err != nil {
 			t.Fatal(err)
 		}
 		adopted, _ := svc.Entry(ctx, born.ID)
 		if gs, err := svc.Guardians(ctx, officer, adopted); err != nil || len(gs) != 0 {
 			t.Fatalf("an adopted ward still shows a guardian: %v %+v", err, gs)
+		}
+		// And another guardian may be registered for him (his adoptive mother died, say).
+		uncle := guardianship("21028", ward, civil.Parent{FullName: "Đinh Văn Núi", DateOfBirth: "1980-02-02"})
+		if _, err := svc.RegisterGuardianship(ctx, officer2, by, uncle); err != nil {
+			t.Fatalf("a guardian after the adoption: %v", err)
 		}
 		d := registration.DeathRequest{Desk: registration.Desk{Office: "21025"}, Death: civil.Death{
 			Deceased:    civil.Person{FullName: "Lò Văn Sáng", Sex: civil.Male, DateOfBirth: "1960-01-01", PersonalID: "051060001111"},

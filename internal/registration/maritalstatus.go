@@ -33,7 +33,7 @@ func (s *Service) RegisterMaritalStatus(ctx context.Context, p auth.Principal, b
 	ms.Normalize()
 	var typed fault.Validation
 	// What the register shows is found, not typed.
-	typed.Check(ms.Status == "" && ms.Spouse == "" && ms.Basis == "" && ms.ValidUntil == "", "status", "marital.found_not_typed")
+	typed.Check(ms.Status == "" && ms.Spouse == "" && ms.Basis == "" && ms.ValidUntil == "" && ms.UsedFor == "", "status", "marital.found_not_typed")
 	r, err := s.admit(req.Office, req.RegisteredOn, req.DateReason, &ms, ms.IdentityProblems(), typed.Err())
 	if err != nil {
 		return r, err

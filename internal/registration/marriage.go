@@ -55,7 +55,8 @@ func (s *Service) RegisterMarriage(ctx context.Context, p auth.Principal, by aud
 		certs, err = certificatesFor(tx, &m, r.RegisteredOn)
 		return err
 	}, Then: func(tx *store.Tx, rec *civil.Record) error {
-		return useCertificates(tx, certs, rec, by, s.onNewVersion...)
+		// Not onNewVersion: a certificate used is not corrected, its issued paper stays as it is.
+		return useCertificates(tx, certs, rec, by)
 	}}
 	procedure := "KH"
 	if m.Foreign() {
@@ -71,8 +72,9 @@ const (
 	qCertificatesByName = `SELECT id FROM records WHERE kind = 'marital_status' AND name_folded = $1 AND date_of_birth = $2`
 )
 
-// certificatesFor are the certificates of marital status issued to either party for marrying
-// the other that serve the marriage m registered on day (civil.MaritalStatus.ServesMarriage).
+// certificatesFor are the certificates of marital status issued to either party, by day, for
+// marrying the other that serve the marriage m registered on day
+// (civil.MaritalStatus.ServesMarriage).
 func certificatesFor(tx querier, m *civil.Marriage, day string) ([]civil.Record, error) {
 	parties := m.Parties()
 	var out []civil.Record
@@ -103,7 +105,7 @@ func certificatesFor(tx querier, m *civil.Marriage, day string) ([]civil.Record,
 			}
 			ms := r.MaritalStatus
 			person := civil.Party{FullName: ms.Person.FullName, DateOfBirth: ms.Person.DateOfBirth, PersonalID: ms.Person.PersonalID}
-			if civil.SamePerson(person, p) && ms.ServesMarriage(parties[1-i], day) {
+			if civil.SamePerson(person, p) && r.RegisteredOn <= day && ms.ServesMarriage(parties[1-i], day) {
 				out = append(out, r)
 			}
 		}
@@ -124,7 +126,7 @@ func useCertificates(tx *store.Tx, certs []civil.Record, rec *civil.Record, by a
 		if err != nil {
 			return err
 		}
-		v := civil.Version{Change: civil.StatusUsed, LegalBasis: "Nghị định 123/2015/NĐ-CP, Điều 23", Reason: "Đã sử dụng: " + used.UsedFor,
+		v := civil.Version{Change: civil.StatusUsed, LegalBasis: "Nghị định 123/2015/NĐ-CP, Điều 23", Reason: used.UsedFor,
 			Fields: []string{"used_for"}}
 		if err := addVersionIn(tx, &next, c.Version, v, data, rec.CreatedAt, by, then...); err != nil {
 			return err

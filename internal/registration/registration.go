@@ -344,7 +344,7 @@ func (s *Service) register(ctx context.Context, r *civil.Record, reg Registratio
 		procedure = "GCNN" // registered abroad, written in here (Law 60/2014 art. 48–50)
 	}
 	now := s.Store.Now()
-	settle, err := s.settling(ctx, code, procedure, r.Office, applicant, by)
+	settle, err := s.settling(ctx, code, procedure, r.Office, "", applicant, by)
 	if err != nil {
 		return err
 	}
@@ -374,9 +374,10 @@ func (s *Service) register(ctx context.Context, r *civil.Record, reg Registratio
 
 // settling is what settles, in the transaction of the entry or version it brought about, the
 // dossier of a procedure: the one received before under code, which must be open, of this
-// procedure and office; or else a new one, opened and settled at once (the request was made at
-// the desk and answered on the spot).
-func (s *Service) settling(ctx context.Context, code, procedure, office, applicant string, by audit.Actor) (func(*store.Tx, string, int) error, error) {
+// procedure and office, and linked to no other entry than entry ("" for a new one); or else a
+// new one, opened and settled at once (the request was made at the desk and answered on the
+// spot).
+func (s *Service) settling(ctx context.Context, code, procedure, office, entry, applicant string, by audit.Actor) (func(*store.Tx, string, int) error, error) {
 	now := s.Store.Now()
 	var d dossier.Dossier
 	var was dossier.Status
@@ -389,7 +390,7 @@ func (s *Service) settling(ctx context.Context, code, procedure, office, applica
 		if err != nil {
 			return nil, err
 		}
-		if d.Office != office || d.Procedure != procedure || !dossier.CanMove(d.Status, dossier.Settled) {
+		if d.Office != office || d.Procedure != procedure || !dossier.CanMove(d.Status, dossier.Settled) || d.RecordID != "" && d.RecordID != entry {
 			return nil, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"dossier": "dossier.not_for_this"}}
 		}
 		was = d.Status
@@ -570,7 +571,7 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 	if err := v.Err(); err != nil {
 		return r, err
 	}
-	settle, err := s.settling(ctx, a.Dossier, procedure, r.Office, r.Subject().FullName, by)
+	settle, err := s.settling(ctx, a.Dossier, procedure, r.Office, r.ID, r.Subject().FullName, by)
 	if err != nil {
 		return r, err
 	}
