@@ -209,6 +209,45 @@ type GuardianshipEndRequest struct {
 // marginal note later extracts carry, with its dossier CDGH settled in the same transaction
 // (Law 60/2014 art. 22–23). The office that registered it records the end.
 func (s *Service) EndGuardianship(ctx context.Context, p auth.Principal, by audit.Actor, id string, req GuardianshipEndRequest) (civil.Record, error) {
+	return s.recordNote(ctx, p, by, id, req.Version, note{prefix: "end.",
+		set: func(r civil.Record) (civil.Entry, error) {
+			switch {
+			case r.Guardianship == nil:
+				return nil, fault.New(fault.Invalid, "guardianship.not_a_guardianship")
+			case r.Guardianship.End != nil:
+				return nil, fault.New(fault.Conflict, "guardianship.ended_already")
+			}
+			g := civil.Copy(r.Guardianship).(*civil.Guardianship)
+			end := req.GuardianshipEnd
+			g.End = &end
+			return g, nil
+		},
+		version: func(e civil.Entry) civil.Version {
+			end := e.(*civil.Guardianship).End
+			return civil.Version{Change: civil.GuardianshipEnded, LegalBasis: civil.GuardianshipEndBasis,
+				Reason: fmt.Sprintf("Chấm dứt giám hộ từ ngày %s: %s", document.DateVN(end.On), end.Basis),
+				Fields: []string{"end.on", "end.reason", "end.basis"}}
+		},
+		dossier: func(r civil.Record, e civil.Entry) (func(*store.Tx, string, int) error, error) {
+			return s.settling(ctx, req.Dossier, "CDGH", r.Office, r.ID, e.(*civil.Guardianship).Guardian.FullName, by)
+		}})
+}
+
+// note is what is recorded later against an entry as its next version, on a procedure of its
+// own: a court's divorce against a marriage, a guardianship's end.
+type note struct {
+	prefix string // the note's own fields: only they are the officer's to answer for (onlyFields)
+	// set checks the entry is of the note's kind and without it, and returns it with the note.
+	set func(r civil.Record) (civil.Entry, error)
+	// version says the note, from the entry as tidied.
+	version func(e civil.Entry) civil.Version
+	// dossier, when set, settles the procedure's dossier in the version's transaction.
+	dossier func(r civil.Record, e civil.Entry) (func(*store.Tx, string, int) error, error)
+}
+
+// recordNote records n against entry id, of version base, for a caller who may write it; the
+// office that registered the entry records it.
+func (s *Service) recordNote(ctx context.Context, p auth.Principal, by audit.Actor, id string, base int, n note) (civil.Record, error) {
 	r, err := s.records.Record(ctx, id)
 	if err != nil {
 		return r, err
@@ -216,31 +255,28 @@ func (s *Service) EndGuardianship(ctx context.Context, p auth.Principal, by audi
 	if err := p.Allow(auth.WriteRecords, r.Office); err != nil {
 		return civil.Record{}, err
 	}
-	switch {
-	case r.Guardianship == nil:
-		return r, fault.New(fault.Invalid, "guardianship.not_a_guardianship")
-	case r.Guardianship.End != nil:
-		return r, fault.New(fault.Conflict, "guardianship.ended_already")
-	case req.Version != r.Version:
-		return r, fault.New(fault.Conflict, "record.changed")
-	}
-	g := civil.Copy(r.Guardianship).(*civil.Guardianship)
-	end := req.GuardianshipEnd
-	g.End = &end
-	g.Normalize()
-	if err := onlyFields(g.Validate(r.RegisteredOn, s.Today()), "end."); err != nil {
-		return r, err
-	}
-	next := r
-	next.Set(g)
-	ver := civil.Version{Change: civil.GuardianshipEnded, LegalBasis: civil.GuardianshipEndBasis,
-		Reason: fmt.Sprintf("Chấm dứt giám hộ từ ngày %s: %s", document.DateVN(end.On), end.Basis),
-		Fields: []string{"end.on", "end.reason", "end.basis"}}
-	settle, err := s.settling(ctx, req.Dossier, "CDGH", r.Office, r.ID, g.Guardian.FullName, by)
+	e, err := n.set(r)
 	if err != nil {
 		return r, err
 	}
-	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, append([]func(*store.Tx, string, int) error{settle}, s.onNewVersion...)...); err != nil {
+	if base != r.Version {
+		return r, fault.New(fault.Conflict, "record.changed")
+	}
+	e.Normalize()
+	if err := onlyFields(e.Validate(r.RegisteredOn, s.Today()), n.prefix); err != nil {
+		return r, err
+	}
+	then := s.onNewVersion
+	if n.dossier != nil {
+		settle, err := n.dossier(r, e)
+		if err != nil {
+			return r, err
+		}
+		then = append([]func(*store.Tx, string, int) error{settle}, then...)
+	}
+	next := r
+	next.Set(e)
+	if err := s.records.AddVersion(ctx, &next, r.Version, n.version(e), by, then...); err != nil {
 		return r, err
 	}
 	return next, nil

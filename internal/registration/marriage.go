@@ -522,38 +522,25 @@ type DivorceRequest struct {
 // office that registered the marriage records it. From then the parties are free to marry
 // (RegisterMarriage reads the end from the entry's parties).
 func (s *Service) RecordDivorce(ctx context.Context, p auth.Principal, by audit.Actor, id string, req DivorceRequest) (civil.Record, error) {
-	r, err := s.records.Record(ctx, id)
-	if err != nil {
-		return r, err
-	}
-	if err := p.Allow(auth.WriteRecords, r.Office); err != nil {
-		return civil.Record{}, err
-	}
-	switch {
-	case r.Marriage == nil:
-		return r, fault.New(fault.Invalid, "divorce.not_a_marriage")
-	case r.Marriage.Divorce != nil:
-		return r, fault.New(fault.Conflict, "divorce.already_recorded")
-	case req.Version != r.Version:
-		return r, fault.New(fault.Conflict, "record.changed")
-	}
-	m := civil.Copy(r.Marriage).(*civil.Marriage)
-	d := req.Divorce
-	m.Divorce = &d
-	m.Normalize()
-	// Only the divorce's own fields are the officer's to answer for (onlyFields).
-	if err := onlyFields(m.Validate(r.RegisteredOn, s.Today()), "divorce."); err != nil {
-		return r, err
-	}
-	next := r
-	next.Set(m)
-	ver := civil.Version{Change: civil.Divorced, LegalBasis: civil.DivorceBasis,
-		Reason: fmt.Sprintf("Bản án/Quyết định số %s của %s, có hiệu lực pháp luật ngày %s", m.Divorce.Decision, m.Divorce.Court, document.DateVN(m.Divorce.EffectiveOn)),
-		Fields: []string{"divorce.court", "divorce.decision", "divorce.effective_on"}}
-	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, s.onNewVersion...); err != nil {
-		return r, err
-	}
-	return next, nil
+	return s.recordNote(ctx, p, by, id, req.Version, note{prefix: "divorce.",
+		set: func(r civil.Record) (civil.Entry, error) {
+			switch {
+			case r.Marriage == nil:
+				return nil, fault.New(fault.Invalid, "divorce.not_a_marriage")
+			case r.Marriage.Divorce != nil:
+				return nil, fault.New(fault.Conflict, "divorce.already_recorded")
+			}
+			m := civil.Copy(r.Marriage).(*civil.Marriage)
+			d := req.Divorce
+			m.Divorce = &d
+			return m, nil
+		},
+		version: func(e civil.Entry) civil.Version {
+			d := e.(*civil.Marriage).Divorce
+			return civil.Version{Change: civil.Divorced, LegalBasis: civil.DivorceBasis,
+				Reason: fmt.Sprintf("Bản án/Quyết định số %s của %s, có hiệu lực pháp luật ngày %s", d.Decision, d.Court, document.DateVN(d.EffectiveOn)),
+				Fields: []string{"divorce.court", "divorce.decision", "divorce.effective_on"}}
+		}})
 }
 
 // movedParties are the roles whose person an amendment changed (name, date of birth or

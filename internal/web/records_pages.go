@@ -207,35 +207,9 @@ func (s *Server) newMarriagePage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.MarriageKind, Action: "/records/marriages", Sections: marriageForm, Values: values})
 }
 
-func (s *Server) createMarriage(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
-	}
-	req := registration.MarriageRequest{Desk: deskOf(r)}
-	if err := bindForm(r.PostForm, marriageForm, &req.Marriage); err != nil {
-		return err
-	}
-	p, _ := principalOf(r)
-	rec, err := s.registry.RegisterMarriage(r.Context(), p, actorOf(r), req)
-	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.MarriageKind, Action: "/records/marriages", Sections: marriageForm})
-}
-
 func (s *Server) newMaritalStatusPage(w http.ResponseWriter, r *http.Request) error {
 	values := map[string]string{"registered_on": s.registry.Today().Format(civil.DateFormat), "person.nationality": "Việt Nam", "person.ethnicity": "Kinh"}
 	return s.renderRecordForm(w, r, http.StatusOK, recordForm{Kind: civil.MaritalStatusKind, Action: "/records/marital-status", Sections: maritalStatusForm, Values: values})
-}
-
-func (s *Server) createMaritalStatus(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
-	}
-	req := registration.MaritalStatusRequest{Desk: deskOf(r)}
-	if err := bindForm(r.PostForm, maritalStatusForm, &req.MaritalStatus); err != nil {
-		return err
-	}
-	p, _ := principalOf(r)
-	rec, err := s.registry.RegisterMaritalStatus(r.Context(), p, actorOf(r), req)
-	return s.afterRegister(w, r, rec, err, recordForm{Kind: civil.MaritalStatusKind, Action: "/records/marital-status", Sections: maritalStatusForm})
 }
 
 // newRecognitionPage opens the recognition form, filled with the child from their birth entry
@@ -272,10 +246,10 @@ func (s *Server) childValues(r *http.Request, as string) (map[string]string, *ci
 	return values, b.Birth, nil
 }
 
-// createAbout registers what the form f of an entry about a child posted (a recognition, an
-// adoption, a guardianship), read into the request as the API reads it: the desk's fields,
-// the entry, and the birth entry the form was opened from.
-func createAbout[Req any](s *Server, f recordForm, register func(context.Context, auth.Principal, audit.Actor, Req) (civil.Record, error)) handlerFunc {
+// createFromForm registers what the form f of a kind posted (a marriage, a certificate of
+// marital status, a recognition, an adoption, a guardianship), read into the request as the
+// API reads it: the desk's fields, the entry, and the birth entry the form was opened from.
+func createFromForm[Req any](s *Server, f recordForm, register func(context.Context, auth.Principal, audit.Actor, Req) (civil.Record, error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if err := r.ParseForm(); err != nil {
 			return err

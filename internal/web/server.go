@@ -220,13 +220,15 @@ func (s *Server) routes() http.Handler {
 	h("GET /records/new/guardianship", auth.WriteRecords, s.newGuardianshipPage)
 	h("POST /records/births", auth.WriteRecords, s.createBirth)
 	h("POST /records/deaths", auth.WriteRecords, s.createDeath)
-	h("POST /records/marriages", auth.WriteRecords, s.createMarriage)
-	h("POST /records/marital-status", auth.WriteRecords, s.createMaritalStatus)
-	h("POST /records/recognitions", auth.WriteRecords, createAbout(s, recordForm{Kind: civil.RecognitionKind, Action: "/records/recognitions",
+	h("POST /records/marriages", auth.WriteRecords, createFromForm(s, recordForm{Kind: civil.MarriageKind, Action: "/records/marriages",
+		Sections: marriageForm}, s.registry.RegisterMarriage))
+	h("POST /records/marital-status", auth.WriteRecords, createFromForm(s, recordForm{Kind: civil.MaritalStatusKind, Action: "/records/marital-status",
+		Sections: maritalStatusForm}, s.registry.RegisterMaritalStatus))
+	h("POST /records/recognitions", auth.WriteRecords, createFromForm(s, recordForm{Kind: civil.RecognitionKind, Action: "/records/recognitions",
 		Sections: recognitionForm}, s.registry.RegisterRecognition))
-	h("POST /records/adoptions", auth.WriteRecords, createAbout(s, recordForm{Kind: civil.AdoptionKind, Action: "/records/adoptions",
+	h("POST /records/adoptions", auth.WriteRecords, createFromForm(s, recordForm{Kind: civil.AdoptionKind, Action: "/records/adoptions",
 		Sections: adoptionForm}, s.registry.RegisterAdoption))
-	h("POST /records/guardianships", auth.WriteRecords, createAbout(s, recordForm{Kind: civil.GuardianshipKind, Action: "/records/guardianships",
+	h("POST /records/guardianships", auth.WriteRecords, createFromForm(s, recordForm{Kind: civil.GuardianshipKind, Action: "/records/guardianships",
 		Sections: guardianshipForm}, s.registry.RegisterGuardianship))
 	h("GET /records/{id}", auth.ViewRecords, s.recordPage)
 	h("GET /records/{id}/extract.pdf", auth.ViewRecords, s.previewPDF)
