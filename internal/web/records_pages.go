@@ -239,8 +239,8 @@ func (s *Server) childValues(r *http.Request, as string) (map[string]string, *ci
 	if err != nil || b.Birth == nil {
 		return values, nil, err
 	}
-	for k, v := range formValues(civil.Recognition{Child: b.Birth.Child}) {
-		values[as+strings.TrimPrefix(k, "child")] = v
+	for k, v := range formValues(b.Birth.Child) {
+		values[as+"."+k] = v
 	}
 	values["birth_record"] = b.ID
 	return values, b.Birth, nil
