@@ -22,13 +22,13 @@ type GuardianshipRequest struct {
 	civil.Guardianship
 }
 
-// errGuardianHeld: the register shows the ward under a guardianship that still holds (the
-// transaction's signal, a conflict as the store counts it; the officer reads guardianHeld).
-var errGuardianHeld = fault.New(fault.Conflict, "guardianship.held")
-
-func guardianHeld() error {
-	return &fault.Error{Kind: fault.Conflict, Code: "guardianship.held", Fields: map[string]string{"ward.full_name": "guardianship.held"}}
-}
+// The transaction's signals that the register bars a guardianship: the ward is under one that
+// still holds, or dead (conflicts as the store counts them; the officer reads them on the ward's
+// name).
+var (
+	errGuardianHeld = fault.New(fault.Conflict, "guardianship.held")
+	errWardDead     = fault.New(fault.Conflict, "guardianship.ward_dead")
+)
 
 // RegisterGuardianship registers a guardianship in the office's book of guardianships with its
 // dossier GH, linked to the ward's birth entry when the register holds it (which then shows
@@ -57,31 +57,32 @@ func (s *Service) RegisterGuardianship(ctx context.Context, p auth.Principal, by
 	if birth != nil {
 		g.BirthRecord = birth.ID
 	}
-	events, death, err := s.wardEvents(ctx, g.Ward, birth)
-	if err != nil {
-		return r, err
-	}
-	if death != "" && events.Died <= r.RegisteredOn {
-		if err := s.shown(ctx, by, death); err != nil {
-			return civil.Record{}, err
-		}
-		return civil.Record{}, &fault.Error{Kind: fault.Conflict, Code: "guardianship.ward_dead", Fields: map[string]string{"ward.full_name": "guardianship.ward_dead"}}
-	}
 	var held []string
 	reg := Registration{DateReason: strings.TrimSpace(req.DateReason), Check: func(tx *store.Tx) error {
-		var err error
-		if held, err = guardianshipsHeld(tx, &g, r.RegisteredOn, events); err == nil && len(held) > 0 {
+		events, err := wardEventsIn(tx, g.Ward, g.BirthRecord)
+		switch {
+		case err != nil:
+			return err
+		case events.death != "" && events.Died <= r.RegisteredOn:
+			held = []string{events.death}
+			return errWardDead
+		}
+		if held, err = guardianshipsHeld(tx, &g, r.RegisteredOn, events.WardEvents); err == nil && len(held) > 0 {
 			err = errGuardianHeld
 		}
 		return err
 	}}
 	err = s.register(ctx, &r, reg, "GH", req.Dossier, g.Guardian.FullName, by)
-	if errors.Is(err, errGuardianHeld) {
+	if errors.Is(err, errGuardianHeld) || errors.Is(err, errWardDead) {
 		// The entries read to decide (another commune's among them) are audited as any showing is.
 		if err := s.shown(ctx, by, held...); err != nil {
 			return civil.Record{}, err
 		}
-		return civil.Record{}, guardianHeld()
+		code := "guardianship.held"
+		if errors.Is(err, errWardDead) {
+			code = "guardianship.ward_dead"
+		}
+		return civil.Record{}, &fault.Error{Kind: fault.Conflict, Code: code, Fields: map[string]string{"ward.full_name": code}}
 	}
 	return r, err
 }
@@ -110,27 +111,71 @@ func guardianshipsHeld(tx querier, g *civil.Guardianship, day string, events civ
 	return held, nil
 }
 
-// wardEvents is what the register shows of a ward that ends a guardianship by law: the ward's
-// adoption, from the birth entry (nil when not in the register), and death, whose entry it
-// returns too ("" for none).
-func (s *Service) wardEvents(ctx context.Context, ward civil.Person, birth *civil.Record) (civil.WardEvents, string, error) {
-	var w civil.WardEvents
-	var birthID string
-	if birth != nil {
-		birthID = birth.ID
-		if a := birth.Birth.Adoptive; a != nil {
-			w.Adopted = a.Since
+// The lookups of what ends a guardianship by law, each led by an index of records: the ward's
+// death or adoption entry, by personal ID, by name and date of birth where either side lacks
+// the ID (civil.SamePerson), or by the ward's birth entry. Each gives the entry and its day.
+const (
+	qWardDeathByID       = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND personal_id = $1 AND personal_id <> ''`
+	qWardDeathByName     = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND name_folded = $1 AND date_of_birth = $2 AND ($3 = '' OR personal_id = '')`
+	qWardDeathByBirth    = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND birth_record = $1 AND birth_record <> ''`
+	qWardAdoptionByID    = `SELECT id, registered_on FROM records WHERE kind = 'adoption' AND personal_id = $1 AND personal_id <> ''`
+	qWardAdoptionByName  = `SELECT id, registered_on FROM records WHERE kind = 'adoption' AND name_folded = $1 AND date_of_birth = $2 AND ($3 = '' OR personal_id = '')`
+	qWardAdoptionByBirth = `SELECT id, registered_on FROM records WHERE kind = 'adoption' AND birth_record = $1 AND birth_record <> ''`
+)
+
+// wardEvents is what the register shows of a ward that ends a guardianship by law, with the
+// death entry read ("" for none).
+type wardEvents struct {
+	civil.WardEvents
+	death string
+}
+
+// wardEventsIn reads a ward's earliest death and adoption entries, in the transaction that
+// decides (or on the readers, for a page): an adoption ends a guardianship whether or not the
+// ward's birth is in the register, a death whether or not the death entry names the ID.
+func wardEventsIn(tx querier, ward civil.Person, birthRecord string) (wardEvents, error) {
+	var w wardEvents
+	var err error
+	if w.death, w.Died, err = earliestOf(tx, ward, birthRecord, qWardDeathByID, qWardDeathByName, qWardDeathByBirth); err != nil {
+		return w, err
+	}
+	_, w.Adopted, err = earliestOf(tx, ward, birthRecord, qWardAdoptionByID, qWardAdoptionByName, qWardAdoptionByBirth)
+	return w, err
+}
+
+// earliestOf runs the lookups of a person (by ID, by name and date of birth, by birth entry;
+// each only when its key is known) and returns the entry with the earliest day.
+func earliestOf(tx querier, p civil.Person, birthRecord, byID, byName, byBirth string) (id, day string, err error) {
+	for _, q := range []struct {
+		when bool
+		sql  string
+		args []any
+	}{{p.PersonalID != "", byID, []any{p.PersonalID}},
+		{p.DateOfBirth != "", byName, []any{vntext.Fold(p.FullName), p.DateOfBirth, p.PersonalID}},
+		{birthRecord != "", byBirth, []any{birthRecord}}} {
+		if !q.when {
+			continue
+		}
+		rows, err := tx.Query(q.sql, q.args...)
+		if err != nil {
+			return "", "", fmt.Errorf("registration: what ends a guardianship: %w", err)
+		}
+		for rows.Next() {
+			var i, d string
+			if err := rows.Scan(&i, &d); err != nil {
+				rows.Close()
+				return "", "", err
+			}
+			if d != "" && (day == "" || d < day) {
+				id, day = i, d
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", "", err
 		}
 	}
-	d, err := s.records.DeathOf(ctx, ward.PersonalID, birthID)
-	if fault.Is(err, fault.NotFound) {
-		return w, "", nil
-	}
-	if err != nil {
-		return w, "", err
-	}
-	w.Died = d.Death.DateOfDeath
-	return w, d.ID, nil
+	return id, day, nil
 }
 
 // guardianshipsOf reads the guardianships of a ward: by personal ID, by name and date of birth
@@ -184,14 +229,14 @@ func (s *Service) Guardians(ctx context.Context, p auth.Principal, birth civil.R
 	if err != nil || len(all) == 0 {
 		return nil, err
 	}
-	events, _, err := s.wardEvents(ctx, birth.Birth.Child, &birth)
+	events, err := wardEventsIn(readers{ctx, s.Store}, birth.Birth.Child, birth.ID)
 	if err != nil {
 		return nil, err
 	}
 	today := s.Today().Format(civil.DateFormat)
 	var out []civil.Record
 	for _, r := range all {
-		if r.Guardianship.HeldOn(today, r.RegisteredOn, events) && p.Allow(auth.ViewRecords, r.Office) == nil {
+		if r.Guardianship.HeldOn(today, r.RegisteredOn, events.WardEvents) && p.Allow(auth.ViewRecords, r.Office) == nil {
 			out = append(out, r)
 		}
 	}

@@ -130,3 +130,42 @@ func TestGuardianshipEndsByLaw(t *testing.T) {
 		}
 	})
 }
+
+// What ends a guardianship by law is read from the register however it names the ward: an
+// adoption of a girl whose birth is not in the register (Civil Code 2015 art. 62.1.d), and the
+// death of a man recorded without his personal ID, found by name and date of birth (art.
+// 62.1.b).
+func TestGuardianshipEndsByLawWithoutTheBirth(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		aunt := civil.Parent{FullName: "Đinh Thị Mơ", DateOfBirth: "1985-01-01"}
+		girl := civil.Person{FullName: "Hà Thị Lan", Sex: civil.Female, DateOfBirth: "2019-09-09", PersonalID: "051319000777"}
+		req := guardianship("21025", girl, aunt)
+		req.RegisteredOn, req.DateReason = "2025-01-10", "Nhập lại từ sổ giấy"
+		if _, err := svc.RegisterGuardianship(ctx, officer, by, req); err != nil {
+			t.Fatal(err)
+		}
+		uncle := guardianship("21028", girl, civil.Parent{FullName: "Hà Văn Núi", DateOfBirth: "1980-02-02"})
+		if _, err := svc.RegisterGuardianship(ctx, officer2, by, uncle); !conflictOn(err, "ward.full_name", "guardianship.held") {
+			t.Fatalf("a second guardian before the adoption: %v", err)
+		}
+		if _, err := svc.RegisterAdoption(ctx, officer, by, adoption(girl, nil, &aunt)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RegisterGuardianship(ctx, officer2, by, uncle); err != nil {
+			t.Fatalf("a guardian after the adoption of a ward without a birth entry: %v", err)
+		}
+
+		d := registration.DeathRequest{Desk: registration.Desk{Office: "21028"}, Death: civil.Death{
+			Deceased:    civil.Person{FullName: "Lò Văn Sáng", Sex: civil.Male, DateOfBirth: "1960-01-01"},
+			DateOfDeath: "2026-03-01", PlaceOfDeath: "Tại nhà", Cause: "Bệnh", Requester: civil.Requester{FullName: "Lò Thị Sen", Relation: "con"}}}
+		if _, err := svc.RegisterDeath(ctx, officer2, by, d); err != nil {
+			t.Fatal(err)
+		}
+		dead := guardianship("21025", civil.Person{FullName: "Lò Văn Sáng", Sex: civil.Male, DateOfBirth: "1960-01-01", PersonalID: "051060001111"}, aunt)
+		dead.Incapacity = "Quyết định số 1/2020/QĐ-TA"
+		if _, err := svc.RegisterGuardianship(ctx, officer, by, dead); !conflictOn(err, "ward.full_name", "guardianship.ward_dead") {
+			t.Fatalf("a guardian for a ward whose death is recorded without his ID: %v", err)
+		}
+	})
+}

@@ -286,7 +286,7 @@ func (r readers) Query(q string, args ...any) (*sql.Rows, error) {
 }
 func (r readers) QueryRow(q string, args ...any) *sql.Row { return r.st.QueryRow(r.ctx, q, args...) }
 
-// The lookups of a marriage's check, each led by an index (ExplainMarriageChecks). The
+// The lookups of a marriage's check, each led by an index (ExplainChecks). The
 // personal-ID lookup repeats its partial index's condition, without which a generic plan
 // (PostgreSQL) or SQLite cannot use it.
 const (
@@ -300,15 +300,19 @@ const (
 		AND ($3 = '' OR personal_id = '')`
 )
 
-// ExplainMarriageChecks returns SQLite's plans of a marriage check's lookups, for a test that
-// holds them to their indexes: they run inside the single writer's transaction.
-func (db *Records) ExplainMarriageChecks(ctx context.Context) (string, error) {
+// ExplainChecks returns SQLite's plans of the lookups of a marriage's and a guardianship's
+// checks, for a test that holds them to their indexes: they run inside the single writer's
+// transaction.
+func (db *Records) ExplainChecks(ctx context.Context) (string, error) {
 	var out strings.Builder
 	for _, q := range []struct {
 		sql  string
 		args []any
 	}{{qPartyByID, []any{"051090001111"}}, {qPartyByName, []any{"le van hung", "1990-05-01"}}, {qUnionParties, []any{"x"}}, {qAdoptedChild, []any{"x"}},
-		{qDeathByID, []any{"051090001111"}}, {qDeathByName, []any{"le van hung", "1990-05-01", ""}}} {
+		{qDeathByID, []any{"051090001111"}}, {qDeathByName, []any{"le van hung", "1990-05-01", ""}},
+		{qGuardianshipsByID, []any{"051090001111"}}, {qGuardianshipsByName, []any{"le van hung", "1990-05-01"}}, {qGuardianshipsByBirth, []any{"x"}},
+		{qWardDeathByID, []any{"051090001111"}}, {qWardDeathByName, []any{"le van hung", "1990-05-01", ""}}, {qWardDeathByBirth, []any{"x"}},
+		{qWardAdoptionByID, []any{"051090001111"}}, {qWardAdoptionByName, []any{"le van hung", "1990-05-01", ""}}, {qWardAdoptionByBirth, []any{"x"}}} {
 		plan, err := db.st.QueryPlan(ctx, q.sql, q.args...)
 		if err != nil {
 			return "", err

@@ -390,10 +390,10 @@ func TestMaritalStatusCertificates(t *testing.T) {
 	})
 }
 
-// A marriage's check runs inside the single writer's transaction: every lookup is led by an
-// index, never a scan of the parties or the entries.
-func TestMarriageChecksUseIndexes(t *testing.T) {
-	plan, err := registration.NewRecords(storetest.SQLite(t)).ExplainMarriageChecks(ctx)
+// A marriage's and a guardianship's checks run inside the single writer's transaction: every
+// lookup is led by an index, never a scan of the parties or the entries.
+func TestChecksUseIndexes(t *testing.T) {
+	plan, err := registration.NewRecords(storetest.SQLite(t)).ExplainChecks(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
