@@ -204,6 +204,12 @@ func (a *Adoption) Adopt(b *Birth, on string) (*Birth, error) {
 		return nil, &fault.Error{Kind: fault.Conflict, Code: "adoption.adopted_already",
 			Fields: map[string]string{"child.full_name": "adoption.adopted_already"}}
 	}
+	return a.Readopt(b, on), nil
+}
+
+// Readopt is the child's birth entry with the adoptive parents as the adoption (corrected,
+// say) names them, adopted on the day on.
+func (a *Adoption) Readopt(b *Birth, on string) *Birth {
 	out := Copy(b).(*Birth)
 	out.Adoptive = &Adoptive{Since: on}
 	if a.Father != nil {
@@ -214,5 +220,5 @@ func (a *Adoption) Adopt(b *Birth, on string) (*Birth, error) {
 		m := *a.Mother
 		out.Adoptive.Mother = &m
 	}
-	return out, nil
+	return out
 }

@@ -2,11 +2,13 @@ package registration
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/store"
 )
 
 // AdoptionRequest asks to register an adoption within the country (Law on Adoption 2010 art. 22).
@@ -63,4 +65,37 @@ func adopters(a *civil.Adoption) string {
 		}
 	}
 	return strings.Join(names, " và ")
+}
+
+// adoptiveFollows keeps the child's birth entry in step with a changed adoption entry: when the
+// change touches the adoptive parents, the birth gains a version naming them as the adoption
+// now does, in the change's own transaction (the birth's extracts show the adoptive parents).
+// Nil when nothing of the birth follows.
+func (s *Service) adoptiveFollows(adoption civil.Record, a *civil.Adoption, changed []string, v civil.Version, by audit.Actor) func(*store.Tx, string, int) error {
+	var fields []string
+	for _, f := range changed {
+		if strings.HasPrefix(f, "father.") || strings.HasPrefix(f, "mother.") {
+			fields = append(fields, "adoptive."+f)
+		}
+	}
+	if a.BirthRecord == "" || len(fields) == 0 {
+		return nil
+	}
+	now := s.Store.Now().UTC()
+	return func(tx *store.Tx, _ string, _ int) error {
+		birth, err := recordIn(tx, a.BirthRecord)
+		if err != nil || birth.Birth == nil {
+			return err
+		}
+		next := birth
+		next.Set(a.Readopt(birth.Birth, adoption.RegisteredOn))
+		data, err := entryJSON(&next)
+		if err != nil {
+			return err
+		}
+		ver := civil.Version{Change: v.Change, LegalBasis: v.LegalBasis, Fields: fields,
+			Reason: fmt.Sprintf("Theo việc nuôi con nuôi số %d, quyển %s/%d (%s): cha mẹ nuôi %s",
+				adoption.Register.Number, adoption.Register.Book, adoption.Register.Year, v.Reason, adopters(a))}
+		return addVersionIn(tx, &next, birth.Version, ver, data, now, by, s.onNewVersion...)
+	}
 }

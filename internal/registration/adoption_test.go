@@ -64,6 +64,37 @@ func TestAdoptionAddsTheParents(t *testing.T) {
 		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM records WHERE kind = 'adoption'`).Scan(&n); err != nil || n != 1 {
 			t.Fatalf("%d adoptions stored (%v), want 1", n, err)
 		}
+
+		// A correction of the adoptive mother's name (Law 60/2014 art. 28) is carried to the
+		// birth entry in the same transaction; a correction that names no adopter is not.
+		fixed := *r.Adoption
+		mother := *fixed.Mother
+		mother.FullName = "Phạm Thị Lành"
+		fixed.Mother = &mother
+		fix := registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Ghi nhầm tên mẹ nuôi", LegalBasis: "Điều 28 Luật Hộ tịch 2014",
+			Content: civil.Content{Adoption: &fixed}}
+		if _, err := svc.Amend(ctx, officer, by, r.ID, fix); err != nil {
+			t.Fatal(err)
+		}
+		followed, _ := svc.Entry(ctx, born.ID)
+		if followed.Version != 3 || followed.Birth.Adoptive.Mother.FullName != "Phạm Thị Lành" || followed.Birth.Adoptive.Father.FullName != "Trần Văn Bình" ||
+			followed.Birth.Adoptive.Since != r.RegisteredOn {
+			t.Fatalf("the birth after the adoption's correction: version %d %+v", followed.Version, followed.Birth.Adoptive)
+		}
+		hist, _ = svc.Versions(ctx, followed)
+		if last := hist[len(hist)-1]; last.Change != civil.Correction || !strings.Contains(last.Reason, "Phạm Thị Lành") ||
+			strings.Join(last.Fields, ",") != "adoptive.mother.full_name" {
+			t.Fatalf("the birth's new version: %+v", last)
+		}
+		consent := fixed
+		consent.Consent = "Lê Thị Hoa (mẹ đẻ), có văn bản đồng ý"
+		fix.Base, fix.Content.Adoption, fix.Reason = 2, &consent, "Ghi thiếu văn bản đồng ý"
+		if _, err := svc.Amend(ctx, officer, by, r.ID, fix); err != nil {
+			t.Fatal(err)
+		}
+		if same, _ := svc.Entry(ctx, born.ID); same.Version != 3 {
+			t.Fatalf("a correction naming no adopter gave the birth version %d", same.Version)
+		}
 	})
 }
 

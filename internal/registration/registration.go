@@ -575,8 +575,13 @@ func (s *Service) Amend(ctx context.Context, p auth.Principal, by audit.Actor, i
 	if err != nil {
 		return r, err
 	}
-	then = append(append(then, settle), s.onNewVersion...)
 	ver := civil.Version{Change: a.Change, Reason: strings.TrimSpace(a.Reason), LegalBasis: strings.TrimSpace(a.LegalBasis), Fields: changed}
+	if ad, ok := e.(*civil.Adoption); ok {
+		if follow := s.adoptiveFollows(r, ad, changed, ver, by); follow != nil {
+			then = append(then, follow)
+		}
+	}
+	then = append(append(then, settle), s.onNewVersion...)
 	if err := s.records.AddVersion(ctx, &next, r.Version, ver, by, then...); err != nil {
 		return r, s.barred(ctx, by, bar, err)
 	}
