@@ -125,18 +125,34 @@ func (s *Service) Preview(ctx context.Context, p auth.Principal, by audit.Actor,
 	return s.render(ctx, Document{Kind: tmpl.Kind, Office: rec.Office}, rec, s.store.Now(), "", document.Preview)
 }
 
-// IssueExtract issues an extract of an entry's current version, unsigned until a signer signs it.
-func (s *Service) IssueExtract(ctx context.Context, p auth.Principal, by audit.Actor, recordID string) (Document, error) {
-	return s.issueFromRecord(ctx, p, by, recordID, false)
+// CopyRequest is who asked for a copy of an extract, and the dossier received for it if one
+// was (Law 60/2014 art. 63–64; procedure BSTL).
+type CopyRequest struct {
+	Applicant string `json:"applicant,omitempty"` // the entry's person when not given
+	Dossier   string `json:"dossier,omitempty"`
+}
+
+// IssueExtract issues an extract of an entry's current version, unsigned until a signer signs
+// it. An extract issued by its office on the day the entry was made goes with the registration;
+// any other is a copy asked for later (bản sao trích lục), whose dossier BSTL, received before
+// (req.Dossier) or opened now, is settled with the issue, so the on-time report counts copies.
+func (s *Service) IssueExtract(ctx context.Context, p auth.Principal, by audit.Actor, recordID string, req CopyRequest) (Document, error) {
+	return s.issueFromRecord(ctx, p, by, recordID, false, &req)
 }
 
 // IssueCertificate issues the original certificate of an entry: a birth's giấy khai sinh, a
 // marriage's giấy chứng nhận kết hôn.
 func (s *Service) IssueCertificate(ctx context.Context, p auth.Principal, by audit.Actor, recordID string) (Document, error) {
-	return s.issueFromRecord(ctx, p, by, recordID, true)
+	return s.issueFromRecord(ctx, p, by, recordID, true, nil)
 }
 
-func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audit.Actor, recordID string, certificate bool) (Document, error) {
+// vnDay is a moment's day in Vietnam.
+func vnDay(t time.Time) string { return t.In(calendar.Vietnam).Format(civil.DateFormat) }
+
+// copyProcedure is the procedure of a copy of an extract.
+const copyProcedure = "BSTL"
+
+func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audit.Actor, recordID string, certificate bool, copyReq *CopyRequest) (Document, error) {
 	base, err := s.public()
 	if err != nil {
 		return Document{}, err
@@ -164,8 +180,18 @@ func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audi
 		return Document{}, err
 	}
 	d.PDF, d.SHA256 = pdf, sum(pdf)
+	var settle func(*store.Tx, string) (dossier.Dossier, error)
+	if copyReq != nil && (copyReq.Dossier != "" || vnDay(rec.CreatedAt) != vnDay(s.store.Now())) {
+		applicant := strings.TrimSpace(copyReq.Applicant)
+		if applicant == "" {
+			applicant = rec.Subject().FullName
+		}
+		if settle, err = s.registry.Settling(ctx, strings.TrimSpace(copyReq.Dossier), copyProcedure, rec.Office, rec.ID, applicant, by); err != nil {
+			return Document{}, err
+		}
+	}
 	// The document is the issued copy: counting extracts counts these (repo.extractCount).
-	return d, s.docs.issue(ctx, &d, by)
+	return d, s.docs.issue(ctx, &d, by, settle)
 }
 
 // render lays out a document of an entry; signer is "" until it is signed. The officers of the

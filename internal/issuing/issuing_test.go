@@ -64,7 +64,7 @@ func setup(t *testing.T, st *store.Store) (*issuing.Service, *registration.Servi
 func TestIssueSignVerifyRevoke(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		svc, _, r := setup(t, st)
-		d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+		d, err := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +144,7 @@ func TestIssueSignVerifyRevoke(t *testing.T) {
 func TestCorrectionReplacesDocuments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		svc, rs, r := setup(t, st)
-		d, _ := svc.IssueExtract(ctx, officer, by, r.ID)
+		d, _ := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{})
 		d, _ = svc.Sign(ctx, signer, by, d.ID)
 		fixed := *r.Birth
 		fixed.Child.FullName = "Nguyễn Thị Hồng Đào Anh"
@@ -176,7 +176,7 @@ func TestKeys(t *testing.T) {
 		}
 		// A server with another master key cannot use the stored keys.
 		other := issuing.New(st, registration.New(st), units.MustLoad(), bytes.Repeat([]byte{1}, 32), publicURL)
-		d, _ := other.IssueExtract(ctx, officer, by, mustRecord(t, st))
+		d, _ := other.IssueExtract(ctx, officer, by, mustRecord(t, st), issuing.CopyRequest{})
 		if _, err := other.Sign(ctx, signer, by, d.ID); err == nil {
 			t.Fatal("signed with a key sealed under another master key")
 		}
@@ -197,7 +197,7 @@ func TestNoPublicAddress(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		_, rs, r := setup(t, st)
 		svc := issuing.New(st, rs, units.MustLoad(), master, "")
-		if _, err := svc.IssueExtract(ctx, officer, by, r.ID); !fault.Is(err, fault.Conflict) || !strings.Contains(err.Error(), "document.no_public_url") {
+		if _, err := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{}); !fault.Is(err, fault.Conflict) || !strings.Contains(err.Error(), "document.no_public_url") {
 			t.Fatalf("issue without a public address: %v", err)
 		}
 		if _, err := svc.ReceiptSlip(ctx, dossierOf(t, st, r.ID), "canbo"); !fault.Is(err, fault.Conflict) {
@@ -239,7 +239,7 @@ func dossierOf(t *testing.T, st *store.Store, recordID string) dossier.Dossier {
 func TestCancel(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		svc, _, r := setup(t, st)
-		d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+		d, err := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -279,7 +279,7 @@ func TestCancel(t *testing.T) {
 			t.Fatalf("share counts the cancelled copy: %+v", sh)
 		}
 		// A signed document is revoked, never cancelled.
-		d2, _ := svc.IssueExtract(ctx, officer, by, r.ID)
+		d2, _ := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{})
 		if _, err := svc.Sign(ctx, signer, by, d2.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -296,7 +296,7 @@ func TestSignMany(t *testing.T) {
 		svc, _, r := setup(t, st)
 		var ids []string
 		for range 3 {
-			d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+			d, err := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -345,7 +345,7 @@ func TestPaperNamesPeople(t *testing.T) {
 		if _, err := rs.Amend(ctx, officer, by, r.ID, registration.Amendment{Change: civil.Correction, Base: 1, Reason: "Ghi thiếu tên xã", LegalBasis: "Điều 28 Luật Hộ tịch", Content: civil.Content{Birth: &next}}); err != nil {
 			t.Fatal(err)
 		}
-		d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+		d, err := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -374,7 +374,7 @@ func TestSignerNamedWithAnyLetter(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		svc, _, r := setup(t, st)
 		for _, name := range []string{"Lưu Thị Ĩnh", "Nghĩa", "Đỗ Thị Kĩ (phó chủ tịch)"} {
-			d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+			d, err := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -419,7 +419,7 @@ func TestCertificateIssuedByTheOffice(t *testing.T) {
 func TestNoSigningOwnDocument(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		svc, _, r := setup(t, st)
-		d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+		d, err := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -451,7 +451,7 @@ func TestFindDocuments(t *testing.T) {
 		svc, _, r := setup(t, st)
 		var codes []string
 		for range 3 {
-			d, err := svc.IssueExtract(ctx, officer, by, r.ID)
+			d, err := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -521,4 +521,63 @@ func TestFindDocuments(t *testing.T) {
 			t.Errorf("audit of the exports: %+v", es)
 		}
 	})
+}
+
+// An extract issued by its office on the day the entry was made goes with the registration;
+// any later one is a copy asked for (Law 60/2014 art. 64), whose dossier BSTL is settled with
+// it: opened then and there, or the one received before. A dossier of another procedure is
+// refused and nothing is issued.
+func TestCopyOfAnExtractSettlesItsDossier(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _, r := setup(t, st)
+		first, err := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{})
+		if err != nil || first.DossierID != "" {
+			t.Fatalf("the registration's own extract: %v, dossier %q", err, first.DossierID)
+		}
+		later := r.CreatedAt.Add(48 * time.Hour)
+		st.Now = func() time.Time { return later }
+		copied, err := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{Applicant: "Trần Thị Lan"})
+		if err != nil || copied.DossierID == "" {
+			t.Fatalf("a copy two days later: %v, dossier %q", err, copied.DossierID)
+		}
+		desk, err := reception.New(ctx, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := desk.Dossier(ctx, copied.DossierID)
+		if err != nil || d.Procedure != "BSTL" || d.Status != dossier.Settled || d.Applicant != "Trần Thị Lan" || d.RecordID != r.ID || !d.OnTime() {
+			t.Fatalf("the copy's dossier: %v %+v", err, d)
+		}
+		received, err := desk.Open(ctx, officer, by, reception.Input{Procedure: "BSTL", Office: "21025", Applicant: "Nguyễn Văn Ba", Channel: dossier.Online})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byPost, err := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{Dossier: received.Code})
+		if err != nil || byPost.DossierID != received.ID {
+			t.Fatalf("a copy for a received dossier: %v, dossier %q want %q", err, byPost.DossierID, received.ID)
+		}
+		if again, _ := desk.Dossier(ctx, received.Code); again.Status != dossier.Settled || again.RecordID != r.ID {
+			t.Fatalf("the received dossier after the copy: %+v", again)
+		}
+		other, err := desk.Open(ctx, officer, by, reception.Input{Procedure: "KS", Office: "21025", Applicant: "Nguyễn Văn Ba"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var before int
+		st.QueryRow(ctx, `SELECT COUNT(*) FROM documents`).Scan(&before)
+		if _, err := svc.IssueExtract(ctx, officer, by, r.ID, issuing.CopyRequest{Dossier: other.Code}); !fieldIs(err, "dossier", "dossier.not_for_this") {
+			t.Fatalf("a birth dossier for a copy: %v", err)
+		}
+		var after int
+		st.QueryRow(ctx, `SELECT COUNT(*) FROM documents`).Scan(&after)
+		if after != before {
+			t.Fatalf("%d documents after a refused copy, want %d", after, before)
+		}
+	})
+}
+
+// fieldIs says whether err is a validation error naming the field with the code.
+func fieldIs(err error, field, code string) bool {
+	e, ok := fault.As(err)
+	return ok && e.Kind == fault.Invalid && e.Fields[field] == code
 }

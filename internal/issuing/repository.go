@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tuphap/internal/audit"
+	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/store"
 )
@@ -123,9 +124,16 @@ func scanDoc(row store.Scanner, withPDF bool) (Document, error) {
 }
 
 // issue stores a new document and audits its issue.
-func (r repo) issue(ctx context.Context, d *Document, by audit.Actor) error {
+func (r repo) issue(ctx context.Context, d *Document, by audit.Actor, settle func(*store.Tx, string) (dossier.Dossier, error)) error {
 	d.ID, d.Status, d.IssuedBy, d.IssuedAt = store.NewID(), StatusIssued, by.Username, r.st.Now()
 	return r.st.Write(ctx, func(tx *store.Tx) error {
+		if settle != nil { // the copy's dossier, settled with it
+			dd, err := settle(tx, d.RecordID)
+			if err != nil {
+				return err
+			}
+			d.DossierID = dd.ID
+		}
 		if _, err := tx.Exec(`INSERT INTO documents (`+docCols+`, pdf, signed_pdf) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
 			$11, $12, $13, $14, $15, '', '', NULL, '', NULL, '', $16, NULL)`, d.ID, d.Code, d.Kind, d.Title, d.Office, d.RecordID, d.RecordVersion,
 			d.DossierID, d.Subject, d.RegisterRef, d.VerifyURL, d.Status, d.SHA256, d.IssuedBy, store.Time(d.IssuedAt), d.PDF); err != nil {

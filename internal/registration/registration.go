@@ -373,16 +373,28 @@ func (s *Service) register(ctx context.Context, r *civil.Record, reg Registratio
 }
 
 // settling is what settles, in the transaction of the entry or version it brought about, the
-// dossier of a procedure: the one received before under code, which must be open, of this
-// procedure and office, and linked to no other entry than entry ("" for a new one); or else a
-// new one, opened and settled at once (the request was made at the desk and answered on the
-// spot).
+// dossier of a procedure (Settling), with the signature of a Registration's Then.
 func (s *Service) settling(ctx context.Context, code, procedure, office, entry, applicant string, by audit.Actor) (func(*store.Tx, string, int) error, error) {
+	settle, err := s.Settling(ctx, code, procedure, office, entry, applicant, by)
+	if err != nil {
+		return nil, err
+	}
+	return func(tx *store.Tx, recordID string, _ int) error {
+		_, err := settle(tx, recordID)
+		return err
+	}, nil
+}
+
+// Settling is what settles, in the transaction of what it brought about for entry recordID
+// (an entry, a version, an issued copy), the dossier of a procedure: the one received before
+// under code, which must be open, of this procedure and office, and linked to no other entry
+// than entry ("" for a new one); or else a new one, opened and settled at once (the request
+// was made at the desk and answered on the spot). settle returns the dossier as written.
+func (s *Service) Settling(ctx context.Context, code, procedure, office, entry, applicant string, by audit.Actor) (settle func(tx *store.Tx, recordID string) (dossier.Dossier, error), err error) {
 	now := s.Store.Now()
 	var d dossier.Dossier
 	var was dossier.Status
 	if code != "" {
-		var err error
 		d, err = s.desk.Dossier(ctx, code)
 		if fault.Is(err, fault.NotFound) {
 			return nil, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"dossier": "dossier.not_found"}}
@@ -403,15 +415,15 @@ func (s *Service) settling(ctx context.Context, code, procedure, office, entry, 
 		d = dossier.Dossier{Procedure: procedure, Office: office, Applicant: applicant, Channel: dossier.Desk,
 			Status: dossier.Settled, ReceivedAt: now, DueAt: s.Calendar().Due(now, p.Timing), SettledAt: now}
 	}
-	return func(tx *store.Tx, recordID string, _ int) error {
+	return func(tx *store.Tx, recordID string) (dossier.Dossier, error) {
 		// A copy each run: a group commit runs its members again when one of them fails, and
 		// the dossier written must then be the one read, not the one a first run changed.
 		dd := d
 		dd.RecordID = recordID
 		if dd.ID == "" {
-			return reception.OpenIn(tx, &dd, by)
+			return dd, reception.OpenIn(tx, &dd, by)
 		}
-		return reception.MoveIn(tx, &dd, was, by)
+		return dd, reception.MoveIn(tx, &dd, was, by)
 	}, nil
 }
 

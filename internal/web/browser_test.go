@@ -766,3 +766,34 @@ func TestBrowserGuardianshipOnAPhone(t *testing.T) {
 		onPhone(t, ctx, "guardianship-ended-"+st.Dialect())
 	})
 }
+
+// A citizen asks a commune officer on a phone for a copy of an older birth extract (Law
+// 60/2014 art. 64): the officer opens the copy form on the entry, types who asked, and the
+// issued copy's page links to its dossier BSTL.
+func TestBrowserCopyOfAnExtractOnAPhone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		st.Now = func() time.Time { return time.Now().Add(-72 * time.Hour) }
+		code, born := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Lê Thị Na", "2026-01-05", "Lê Thị Hoa", ""))
+		st.Now = time.Now
+		if code != http.StatusCreated {
+			t.Fatalf("birth: %d %v", code, born)
+		}
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "canbo", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(e.srv.URL+"/records/"+born["id"].(string)),
+			chromedp.Click(chromedp.CSS("#copy summary")), chromedp.WaitVisible(chromedp.ID("copy-applicant")),
+			chromedp.SendKeys(chromedp.ID("copy-applicant"), "Lê Thị Hoa"))
+		onPhone(t, ctx, "copy-form-"+st.Dialect())
+		do(t, ctx, chromedp.Click(chromedp.ID("copy-submit")), chromedp.WaitVisible(chromedp.ID("document-dossier")))
+		onPhone(t, ctx, "copy-document-"+st.Dialect())
+		do(t, ctx, chromedp.Click(chromedp.ID("document-dossier")), chromedp.WaitVisible(chromedp.CSS("footer")))
+		page := run(t, ctx, chromedp.Text(chromedp.CSS("main")))
+		for _, want := range []string{"Cấp bản sao trích lục hộ tịch", "Lê Thị Hoa", "Đã giải quyết"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the copy's dossier shows no %q", want)
+			}
+		}
+	})
+}

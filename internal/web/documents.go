@@ -31,11 +31,12 @@ type documentJSON struct {
 	RevokedAt   time.Time `json:"revoked_at,omitzero"`
 	Reason      string    `json:"revoke_reason,omitempty"`
 	RegisterRef string    `json:"register"`
+	DossierID   string    `json:"dossier_id,omitempty"` // a copy's dossier BSTL
 }
 
 func (s *Server) toDocJSON(r *http.Request, d issuing.Document) documentJSON {
 	return documentJSON{d.ID, d.Code, d.Kind, d.Title, d.Office, d.RecordID, d.RecordVersion, d.Status, d.IssuedBy, d.IssuedAt,
-		d.SignedBy, d.SignedAt, d.VerifyURL, d.RevokedAt, d.RevokeReason, d.RegisterRef}
+		d.SignedBy, d.SignedAt, d.VerifyURL, d.RevokedAt, d.RevokeReason, d.RegisterRef, d.DossierID}
 }
 
 func writePDF(w http.ResponseWriter, name string, pdf []byte) {
@@ -61,7 +62,13 @@ func (s *Server) previewPDF(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) apiIssueExtract(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	d, err := s.issuer.IssueExtract(r.Context(), p, actorOf(r), r.PathValue("id"))
+	var req issuing.CopyRequest // a body is for a copy asked for later: who asked, the dossier
+	if r.ContentLength != 0 {
+		if err := decodeJSON(r, &req); err != nil {
+			return err
+		}
+	}
+	d, err := s.issuer.IssueExtract(r.Context(), p, actorOf(r), r.PathValue("id"), req)
 	if err != nil {
 		return err
 	}
@@ -522,11 +529,14 @@ func (s *Server) addKey(w http.ResponseWriter, r *http.Request) error {
 // entry's page and opens the document for review.
 func (s *Server) issueExtractPage(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	issue := s.issuer.IssueExtract
+	var d issuing.Document
+	var err error
 	if r.FormValue("kind") == "certificate" {
-		issue = s.issuer.IssueCertificate
+		d, err = s.issuer.IssueCertificate(r.Context(), p, actorOf(r), r.PathValue("id"))
+	} else {
+		d, err = s.issuer.IssueExtract(r.Context(), p, actorOf(r), r.PathValue("id"),
+			issuing.CopyRequest{Applicant: r.FormValue("applicant"), Dossier: r.FormValue("dossier")})
 	}
-	d, err := issue(r.Context(), p, actorOf(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

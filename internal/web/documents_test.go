@@ -579,3 +579,45 @@ func jobID(t *testing.T, page string) string {
 	}
 	return m[1]
 }
+
+// A copy of an extract asked for after the registration's day (Law 60/2014 art. 64) is issued
+// from the entry's page with who asked for it, and settles its dossier BSTL, which the
+// document's page links to; through the API, a dossier code that is not found is refused in
+// Vietnamese and nothing is issued.
+func TestCopyOfAnExtractFromThePage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		st.Now = func() time.Time { return time.Now().Add(-48 * time.Hour) }
+		_, body := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Nguyễn Thị Đào", "2026-02-01", "Trần Thị Lan", ""))
+		st.Now = time.Now
+		recID := body["id"].(string)
+		officer := e.login("canbo")
+		_, page := e.do(officer, "GET", "/records/"+recID, nil, nil)
+		if !strings.Contains(page, `id="copy-applicant"`) || !strings.Contains(page, "Cấp bản sao trích lục theo yêu cầu") {
+			t.Fatalf("the entry's page has no form for a copy")
+		}
+		resp, _ := e.postForm(officer, "/records/"+recID+"/extracts", url.Values{"applicant": {"Trần Thị Lan"}}, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("copy: %d", resp.StatusCode)
+		}
+		_, page = e.do(officer, "GET", resp.Header.Get("Location"), nil, nil)
+		i := strings.Index(page, `id="document-dossier"`)
+		if i < 0 {
+			t.Fatalf("the copy's page links no dossier")
+		}
+		href := page[strings.LastIndex(page[:i], `href="`)+6 : i-2]
+		_, dossierPage := e.do(officer, "GET", href, nil, nil)
+		for _, want := range []string{"Cấp bản sao trích lục hộ tịch", "Trần Thị Lan", "Đã giải quyết"} {
+			if !strings.Contains(dossierPage, want) {
+				t.Errorf("the copy's dossier page (%s) lacks %q", href, want)
+			}
+		}
+		code, body := e.api(auth.Officer, "POST", "/api/v1/records/"+recID+"/extracts", `{"dossier": "KHONG-CO"}`)
+		if code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body), "Không tìm thấy hồ sơ") {
+			t.Fatalf("an unknown dossier: %d %v", code, body)
+		}
+		if docs := e.documents(issuing.StatusIssued, recID); len(docs) != 1 {
+			t.Fatalf("%d documents after the refused copy, want 1", len(docs))
+		}
+	})
+}
