@@ -115,9 +115,9 @@ func guardianshipsHeld(tx querier, g *civil.Guardianship, day string, events civ
 // death or adoption entry, by personal ID, by name and date of birth where either side lacks
 // the ID (civil.SamePerson), or by the ward's birth entry. Each gives the entry and its day.
 const (
-	qWardDeathByID       = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND personal_id = $1 AND personal_id <> ''`
-	qWardDeathByName     = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND name_folded = $1 AND date_of_birth = $2 AND ($3 = '' OR personal_id = '')`
-	qWardDeathByBirth    = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND birth_record = $1 AND birth_record <> ''`
+	qDeathEntryByID       = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND personal_id = $1 AND personal_id <> ''`
+	qDeathEntryByName     = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND name_folded = $1 AND date_of_birth = $2 AND ($3 = '' OR personal_id = '')`
+	qDeathEntryByBirth    = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND birth_record = $1 AND birth_record <> ''`
 	qWardAdoptionByID    = `SELECT id, registered_on FROM records WHERE kind = 'adoption' AND personal_id = $1 AND personal_id <> ''`
 	qWardAdoptionByName  = `SELECT id, registered_on FROM records WHERE kind = 'adoption' AND name_folded = $1 AND date_of_birth = $2 AND ($3 = '' OR personal_id = '')`
 	qWardAdoptionByBirth = `SELECT id, registered_on FROM records WHERE kind = 'adoption' AND birth_record = $1 AND birth_record <> ''`
@@ -136,11 +136,16 @@ type wardEvents struct {
 func wardEventsIn(tx querier, ward civil.Person, birthRecord string) (wardEvents, error) {
 	var w wardEvents
 	var err error
-	if w.death, w.Died, err = earliestOf(tx, ward, birthRecord, qWardDeathByID, qWardDeathByName, qWardDeathByBirth); err != nil {
+	if w.death, w.Died, err = deathOf(tx, ward, birthRecord); err != nil {
 		return w, err
 	}
 	_, w.Adopted, err = earliestOf(tx, ward, birthRecord, qWardAdoptionByID, qWardAdoptionByName, qWardAdoptionByBirth)
 	return w, err
+}
+
+// deathOf is the earliest death entry of a person, and its day ("" for none).
+func deathOf(tx querier, p civil.Person, birthRecord string) (id, day string, err error) {
+	return earliestOf(tx, p, birthRecord, qDeathEntryByID, qDeathEntryByName, qDeathEntryByBirth)
 }
 
 // earliestOf runs the lookups of a person (by ID, by name and date of birth, by birth entry;

@@ -48,6 +48,9 @@ func (s *Service) RegisterMarriage(ctx context.Context, p auth.Principal, by aud
 	var certs []civil.Record
 	reg := Registration{DateReason: strings.TrimSpace(req.DateReason), Check: func(tx *store.Tx) error {
 		bar = marriageBar{}
+		if err := bar.alive(tx, &m); err != nil {
+			return err
+		}
 		if err := bar.check(tx, &m, r.RegisteredOn, ""); err != nil {
 			return err
 		}
@@ -149,7 +152,30 @@ func recordIn(tx querier, id string) (civil.Record, error) {
 type marriageBar struct {
 	still   map[string]civil.Union // by role: the marriage that still binds that party
 	adopted bool                   // one party adopted the other
+	dead    []string               // the roles of the parties of a re-registration who died
 	read    []string               // entries read to decide, whose reading is audited
+}
+
+// alive bars registering again a marriage of which a party is dead: a marriage is registered
+// again for the living spouses who ask for it (Decree 123/2015 art. 24.2). A first
+// registration passes.
+func (b *marriageBar) alive(tx querier, m *civil.Marriage) error {
+	if m.Reregistered == nil {
+		return nil
+	}
+	for _, p := range m.Parties() {
+		id, _, err := deathOf(tx, civil.Person{FullName: p.FullName, DateOfBirth: p.DateOfBirth, PersonalID: p.PersonalID}, "")
+		if err != nil {
+			return err
+		}
+		if id != "" {
+			b.dead, b.read = append(b.dead, p.Role), append(b.read, id)
+		}
+	}
+	if len(b.dead) > 0 {
+		return errMarriageBarred
+	}
+	return nil
 }
 
 // errMarriageBarred: the register bars the marriage (barred says how). A conflict, not a
@@ -235,7 +261,11 @@ func (s *Service) barred(ctx context.Context, by audit.Actor, bar marriageBar, e
 	for role := range bar.still {
 		e.Fields[role+".full_name"] = "marriage.still_married"
 	}
+	for _, role := range bar.dead {
+		e.Code, e.Fields[role+".full_name"] = "reregistration.spouse_dead", "reregistration.spouse_dead"
+	}
 	switch {
+	case len(bar.dead) > 0:
 	case bar.adopted:
 		e.Code, e.Fields["wife.full_name"] = "marriage.adoptive", "marriage.adoptive"
 	case len(bar.still) == 0:
@@ -311,7 +341,7 @@ func (db *Records) ExplainChecks(ctx context.Context) (string, error) {
 	}{{qPartyByID, []any{"051090001111"}}, {qPartyByName, []any{"le van hung", "1990-05-01"}}, {qUnionParties, []any{"x"}}, {qAdoptedChild, []any{"x"}},
 		{qDeathByID, []any{"051090001111"}}, {qDeathByName, []any{"le van hung", "1990-05-01", ""}},
 		{qGuardianshipsByID, []any{"051090001111"}}, {qGuardianshipsByName, []any{"le van hung", "1990-05-01"}}, {qGuardianshipsByBirth, []any{"x"}},
-		{qWardDeathByID, []any{"051090001111"}}, {qWardDeathByName, []any{"le van hung", "1990-05-01", ""}}, {qWardDeathByBirth, []any{"x"}},
+		{qDeathEntryByID, []any{"051090001111"}}, {qDeathEntryByName, []any{"le van hung", "1990-05-01", ""}}, {qDeathEntryByBirth, []any{"x"}},
 		{qWardAdoptionByID, []any{"051090001111"}}, {qWardAdoptionByName, []any{"le van hung", "1990-05-01", ""}}, {qWardAdoptionByBirth, []any{"x"}}} {
 		plan, err := db.st.QueryPlan(ctx, q.sql, q.args...)
 		if err != nil {

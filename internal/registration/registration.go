@@ -256,17 +256,14 @@ func (s *Service) RegisterBirth(ctx context.Context, p auth.Principal, by audit.
 // aliveToReregister refuses to register again the birth of someone the register shows dead:
 // a birth is registered again for a person alive (Decree 123/2015 art. 24.2).
 func (s *Service) aliveToReregister(ctx context.Context, by audit.Actor, b *civil.Birth) error {
-	if b.Reregistered == nil || b.Child.PersonalID == "" {
+	if b.Reregistered == nil {
 		return nil
 	}
-	death, err := s.records.DeathOf(ctx, b.Child.PersonalID, "")
-	if fault.Is(err, fault.NotFound) {
-		return nil
-	}
-	if err != nil {
+	death, _, err := deathOf(readers{ctx, s.Store}, b.Child, "")
+	if err != nil || death == "" {
 		return err
 	}
-	if err := s.shown(ctx, by, death.ID); err != nil {
+	if err := s.shown(ctx, by, death); err != nil {
 		return err
 	}
 	return &fault.Error{Kind: fault.Conflict, Code: "reregistration.dead", Fields: map[string]string{"child.full_name": "reregistration.dead"}}

@@ -65,3 +65,40 @@ func TestBirthRegisteredAbroadWrittenIn(t *testing.T) {
 		}
 	})
 }
+
+// A marriage of 1980 is registered again for the living spouses who ask for it (Decree
+// 123/2015 art. 24.2), in this year's book with its dossier DKL; not when the register shows a
+// spouse dead, even by a death entry that names no personal ID, and nothing is stored then.
+func TestMarriageRegisteredAgainForTheLiving(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		again := civil.Reregistration{OriginalOffice: "UBND xã Tịnh Khê", OriginalDate: "1980-03-01", BothLost: true}
+		living := marriage("21025", civil.Spouse{FullName: "Võ Văn Tám", DateOfBirth: "1955-02-02", PersonalID: "051055001234"},
+			civil.Spouse{FullName: "Lê Thị Chín", DateOfBirth: "1958-03-03", PersonalID: "051158005678"})
+		living.Reregistered = &again
+		r, err := svc.RegisterMarriage(ctx, officer, by, living)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var procedure string
+		if err := st.QueryRow(ctx, `SELECT procedure_code FROM dossiers WHERE record_id = $1`, r.ID).Scan(&procedure); err != nil || procedure != "DKL" {
+			t.Fatalf("dossier %q %v", procedure, err)
+		}
+		d := registration.DeathRequest{Desk: registration.Desk{Office: "21028"}, Death: civil.Death{
+			Deceased:    civil.Person{FullName: "Trần Văn Cường", Sex: civil.Male, DateOfBirth: "1950-01-01"},
+			DateOfDeath: "2026-03-01", PlaceOfDeath: "Tại nhà", Cause: "Bệnh", Requester: civil.Requester{FullName: "Trần Thị Mai", Relation: "con"}}}
+		if _, err := svc.RegisterDeath(ctx, officer2, by, d); err != nil {
+			t.Fatal(err)
+		}
+		widow := marriage("21025", civil.Spouse{FullName: "Trần Văn Cường", DateOfBirth: "1950-01-01", PersonalID: "051050001111"},
+			civil.Spouse{FullName: "Đỗ Thị Mai", DateOfBirth: "1952-04-04", PersonalID: "051152002222"})
+		widow.Reregistered = &again
+		if _, err := svc.RegisterMarriage(ctx, officer, by, widow); !conflictOn(err, "husband.full_name", "reregistration.spouse_dead") {
+			t.Fatalf("a marriage registered again after the husband's death: %v", err)
+		}
+		var n int
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM records WHERE kind = 'marriage'`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d marriages stored (%v), want 1", n, err)
+		}
+	})
+}
