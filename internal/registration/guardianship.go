@@ -115,9 +115,9 @@ func guardianshipsHeld(tx querier, g *civil.Guardianship, day string, events civ
 // death or adoption entry, by personal ID, by name and date of birth where either side lacks
 // the ID (civil.SamePerson), or by the ward's birth entry. Each gives the entry and its day.
 const (
-	qDeathEntryByID       = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND personal_id = $1 AND personal_id <> ''`
-	qDeathEntryByName     = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND name_folded = $1 AND date_of_birth = $2 AND ($3 = '' OR personal_id = '')`
-	qDeathEntryByBirth    = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND birth_record = $1 AND birth_record <> ''`
+	qDeathEntryByID      = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND personal_id = $1 AND personal_id <> ''`
+	qDeathEntryByName    = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND name_folded = $1 AND date_of_birth = $2 AND ($3 = '' OR personal_id = '')`
+	qDeathEntryByBirth   = `SELECT id, date_of_death FROM records WHERE kind = 'death' AND birth_record = $1 AND birth_record <> ''`
 	qWardAdoptionByID    = `SELECT id, registered_on FROM records WHERE kind = 'adoption' AND personal_id = $1 AND personal_id <> ''`
 	qWardAdoptionByName  = `SELECT id, registered_on FROM records WHERE kind = 'adoption' AND name_folded = $1 AND date_of_birth = $2 AND ($3 = '' OR personal_id = '')`
 	qWardAdoptionByBirth = `SELECT id, registered_on FROM records WHERE kind = 'adoption' AND birth_record = $1 AND birth_record <> ''`
