@@ -20,6 +20,9 @@ type Spouse struct {
 	// Papers is the identity paper shown when there is no personal ID: a passport's kind and
 	// number for a foreigner (Decree 123/2015 art. 2.1).
 	Papers string `json:"papers,omitempty"`
+	// MaritalProof is a foreign party's proof of being unmarried, issued by their country's
+	// authority (Law 60/2014 art. 38.1; Decree 123/2015 art. 30.1): its name, number and day.
+	MaritalProof string `json:"marital_proof,omitempty"`
 }
 
 // Marriage is a marriage registration (đăng ký kết hôn, Law 60/2014 art. 17–18). The register
@@ -160,6 +163,7 @@ func ValidateMarriage(m *Marriage, registeredOn string, today time.Time) error {
 		c.nationality(side.prefix+"nationality", side.s.Nationality, false)
 		c.optional(side.prefix+"residence", side.s.Residence)
 		c.optional(side.prefix+"papers", side.s.Papers)
+		c.optional(side.prefix+"marital_proof", side.s.MaritalProof)
 	}
 	if d := m.Divorce; d != nil {
 		c.required("divorce.court", d.Court)
@@ -185,8 +189,10 @@ func (m *Marriage) Foreign() bool {
 
 // IdentityProblems are the parties of a marriage registered at the desk who show no identity
 // (of the roles given, or both): each presents a personal ID or an identity paper (Decree
-// 123/2015 art. 2.1; Law 60/2014 art. 18.1: both parties come in person). Legacy registers,
-// which may hold neither, are not held to it.
+// 123/2015 art. 2.1; Law 60/2014 art. 18.1: both parties come in person), and a foreign party
+// the proof of their marital status from their country (Law 60/2014 art. 38.1; Decree 123/2015
+// art. 30.1) unless the marriage is written in from abroad or registered again. Legacy
+// registers, which may hold none of them, are not held to it.
 func (m *Marriage) IdentityProblems(roles ...string) error {
 	var v fault.Validation
 	for _, p := range []struct {
@@ -195,6 +201,8 @@ func (m *Marriage) IdentityProblems(roles ...string) error {
 	}{{HusbandRole, m.Husband}, {WifeRole, m.Wife}} {
 		if len(roles) == 0 || slices.Contains(roles, p.role) {
 			v.Check(p.s.PersonalID != "" || strings.TrimSpace(p.s.Papers) != "", p.role+".personal_id", "civil.identity_required")
+			foreign := p.s.Nationality != "" && p.s.Nationality != "Việt Nam" && m.RegisteredAbroad == nil && m.Reregistered == nil
+			v.Check(!foreign || strings.TrimSpace(p.s.MaritalProof) != "", p.role+".marital_proof", "marriage.foreign_proof")
 		}
 	}
 	return v.Err()

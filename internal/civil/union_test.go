@@ -154,4 +154,15 @@ func TestMarriageParties(t *testing.T) {
 	if e == nil || e.Fields["wife.personal_id"] != "civil.identity_required" || e.Fields["husband.personal_id"] != "" {
 		t.Errorf("identity: %v", e)
 	}
+	// Law 60/2014 art. 38.1, Decree 123/2015 art. 30.1: a foreign party proves their marital
+	// status with a paper of their country; a Vietnamese party does not need it.
+	m = base()
+	m.Husband.Nationality, m.Husband.PersonalID, m.Husband.Papers = "Hàn Quốc", "", "Hộ chiếu M12345678"
+	if e, _ := fault.As(m.IdentityProblems()); e == nil || e.Fields["husband.marital_proof"] != "marriage.foreign_proof" || len(e.Fields) != 1 {
+		t.Errorf("a foreign husband without proof: %v", e)
+	}
+	m.Husband.MaritalProof = "Giấy xác nhận độc thân số 2026-77, Đại sứ quán Hàn Quốc, ngày 01/11/2026"
+	if err := m.IdentityProblems(); err != nil {
+		t.Errorf("a foreign husband with proof: %v", err)
+	}
 }

@@ -272,6 +272,10 @@ func TestMarriageBarsHoldEverywhere(t *testing.T) {
 		// With a foreign wife: a KHNN dossier.
 		withKim := marriage("21025", hung, civil.Spouse{FullName: "Kim Ji Yeon", DateOfBirth: "1996-06-06", Papers: "Hộ chiếu M12345678"})
 		withKim.Wife.Nationality, withKim.Wife.Ethnicity = "Hàn Quốc", ""
+		if _, err := svc.RegisterMarriage(ctx, officer, by, withKim); !invalidOn(err, "wife.marital_proof", "marriage.foreign_proof") {
+			t.Fatalf("a foreign wife without proof of her marital status: %v", err)
+		}
+		withKim.Wife.MaritalProof = "Giấy xác nhận độc thân số 2026-77 của Đại sứ quán Hàn Quốc"
 		r, err := svc.RegisterMarriage(ctx, officer, by, withKim)
 		if err != nil {
 			t.Fatal(err)

@@ -106,8 +106,8 @@ var reregisteredSection = formSection{Title: "form.reregistered", Optional: "rer
 // marriageForm follows the marriage declaration (tờ khai đăng ký kết hôn, Circular
 // 04/2020/TT-BTP): the husband's side then the wife's, as the register has them.
 var marriageForm = []formSection{
-	{Title: "form.husband", Fields: spouseFields("husband")},
-	{Title: "form.wife", Fields: spouseFields("wife")},
+	{Title: "form.husband", Fields: partyFields("husband")},
+	{Title: "form.wife", Fields: partyFields("wife")},
 	reregisteredSection,
 	abroadSection,
 }
@@ -220,6 +220,12 @@ var divorceSection = formSection{Title: "form.divorce", Fields: []formField{
 // against it), and an identity paper for a party without a personal ID.
 func spouseFields(p string) []formField {
 	return append(personFields(p, true), f(p+".papers", "form.papers", "text", false))
+}
+
+// partyFields are a spouse's fields on the marriage form, with a foreign party's proof of
+// marital status from their country (Law 60/2014 art. 38.1).
+func partyFields(p string) []formField {
+	return append(spouseFields(p), f(p+".marital_proof", "form.marital_proof", "text", false))
 }
 
 // deathForm follows the death declaration (tờ khai đăng ký khai tử).

@@ -243,7 +243,8 @@ func TestMaritalStatusCertificate(t *testing.T) {
 		// Nam marries Kim Ji Yeon: the certificate served that marriage, says so, and is not
 		// issued again.
 		if code, body := e.api(auth.Officer, "POST", "/api/v1/marriages", `{"office": "21025", "husband": {"full_name": "Vũ Văn Nam", "date_of_birth": "1989-02-02",
-			"personal_id": "051089004444"}, "wife": {"full_name": "Kim Ji Yeon", "date_of_birth": "1996-06-06", "nationality": "Hàn Quốc", "papers": "Hộ chiếu M7654321"}}`); code != http.StatusCreated {
+			"personal_id": "051089004444"}, "wife": {"full_name": "Kim Ji Yeon", "date_of_birth": "1996-06-06", "nationality": "Hàn Quốc", "papers": "Hộ chiếu M7654321",
+			"marital_proof": "Giấy xác nhận độc thân số 2026-77"}}`); code != http.StatusCreated {
 			t.Fatalf("marriage: %d %v", code, body)
 		}
 		_, page = e.do(c, "GET", nam, nil, nil)
