@@ -20,6 +20,9 @@ type ForeignRecord struct {
 // ForeignRecordBasis is what recording an event registered abroad rests on.
 const ForeignRecordBasis = "Luật Hộ tịch 2014, Điều 48–50; Nghị định 123/2015/NĐ-CP, Điều 34–36"
 
+// ForeignDivorceBasis is what writing in a divorce decided abroad rests on.
+const ForeignDivorceBasis = "Luật Hộ tịch 2014, Điều 48; Nghị định 123/2015/NĐ-CP, Điều 37–39"
+
 // RecordedAbroad is implemented by the kinds that may be registered abroad and written into the
 // register: the foreign record, nil for a registration here.
 type RecordedAbroad interface {

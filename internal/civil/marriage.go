@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tuphap/internal/fault"
+	"tuphap/internal/nationality"
 	"tuphap/internal/vntext"
 )
 
@@ -48,6 +49,10 @@ type Divorce struct {
 	Court       string `json:"court"`        // "Tòa án nhân dân khu vực 1 - Quảng Ngãi"
 	Decision    string `json:"decision"`     // the judgment's or decision's number, "25/2026/QĐST-HNGĐ"
 	EffectiveOn string `json:"effective_on"` // the day it took legal effect
+	// Country is where a foreign court or authority decided it, written into the register
+	// here (ghi chú ly hôn, Law 60/2014 art. 48; Decree 123/2015 art. 37); "" for a court of
+	// Việt Nam.
+	Country string `json:"country,omitempty"`
 }
 
 // DivorceBasis is what a divorce's record in the register rests on.
@@ -114,7 +119,10 @@ func (m *Marriage) Normalize() {
 		listed(&s.Ethnicity, &s.Nationality)
 	}
 	if d := m.Divorce; d != nil {
-		d.Court, d.Decision = strings.Join(strings.Fields(d.Court), " "), strings.TrimSpace(d.Decision)
+		d.Court, d.Decision, d.Country = strings.Join(strings.Fields(d.Court), " "), strings.TrimSpace(d.Decision), strings.TrimSpace(d.Country)
+		if c, ok := nationality.Find(d.Country); ok {
+			d.Country = c.Name
+		}
 	}
 	m.Reregistered.normalize()
 	m.RegisteredAbroad.normalize()
@@ -168,6 +176,10 @@ func ValidateMarriage(m *Marriage, registeredOn string, today time.Time) error {
 	if d := m.Divorce; d != nil {
 		c.required("divorce.court", d.Court)
 		c.required("divorce.decision", d.Decision)
+		if d.Country != "" {
+			c.nationality("divorce.country", d.Country, true)
+			c.v.Check(d.Country != "Việt Nam", "divorce.country", "foreign.not_abroad")
+		}
 		// Not before the marriage it ends, nor in the future.
 		if ended := c.date("divorce.effective_on", d.EffectiveOn, true); !ended.IsZero() && !reg.IsZero() && ended.Before(reg) {
 			v.Add("divorce.effective_on", "civil.divorce_before_marriage")

@@ -291,7 +291,8 @@ type note struct {
 	set func(r civil.Record) (civil.Entry, error)
 	// version says the note, from the entry as tidied.
 	version func(e civil.Entry) civil.Version
-	// dossier, when set, settles the procedure's dossier in the version's transaction.
+	// dossier, when set, settles the procedure's dossier in the version's transaction (nil:
+	// this note has none).
 	dossier func(r civil.Record, e civil.Entry) (func(*store.Tx, string, int) error, error)
 }
 
@@ -322,7 +323,9 @@ func (s *Service) recordNote(ctx context.Context, p auth.Principal, by audit.Act
 		if err != nil {
 			return r, err
 		}
-		then = append([]func(*store.Tx, string, int) error{settle}, then...)
+		if settle != nil {
+			then = append([]func(*store.Tx, string, int) error{settle}, then...)
+		}
 	}
 	next := r
 	next.Set(e)

@@ -547,7 +547,8 @@ func (s *Service) FillParties(ctx context.Context) error {
 
 // DivorceRequest records a court's divorce against a marriage entry of version Version.
 type DivorceRequest struct {
-	Version int `json:"version"`
+	Version int    `json:"version"`
+	Dossier string `json:"dossier,omitempty"` // the dossier GCNN received for a divorce decided abroad
 	civil.Divorce
 }
 
@@ -571,9 +572,27 @@ func (s *Service) RecordDivorce(ctx context.Context, p auth.Principal, by audit.
 		},
 		version: func(e civil.Entry) civil.Version {
 			d := e.(*civil.Marriage).Divorce
-			return civil.Version{Change: civil.Divorced, LegalBasis: civil.DivorceBasis,
+			v := civil.Version{Change: civil.Divorced, LegalBasis: civil.DivorceBasis,
 				Reason: fmt.Sprintf("Bản án/Quyết định số %s của %s, có hiệu lực pháp luật ngày %s", d.Decision, d.Court, document.DateVN(d.EffectiveOn)),
 				Fields: []string{"divorce.court", "divorce.decision", "divorce.effective_on"}}
+			if d.Country != "" {
+				v.LegalBasis = civil.ForeignDivorceBasis
+				v.Reason = fmt.Sprintf("Bản án/Quyết định số %s của %s (%s), có hiệu lực pháp luật ngày %s", d.Decision, d.Court, d.Country, document.DateVN(d.EffectiveOn))
+				v.Fields = append(v.Fields, "divorce.country")
+			}
+			return v
+		},
+		dossier: func(r civil.Record, e civil.Entry) (func(*store.Tx, string, int) error, error) {
+			// A court of Việt Nam sends its judgment to the register itself; a divorce decided
+			// abroad is written in at a citizen's request, a procedure of its own.
+			if e.(*civil.Marriage).Divorce.Country == "" {
+				if req.Dossier != "" {
+					return nil, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"dossier": "dossier.not_for_this"}}
+				}
+				return nil, nil
+			}
+			m := e.(*civil.Marriage)
+			return s.settling(ctx, req.Dossier, "GCNN", r.Office, r.ID, m.Husband.FullName+" – "+m.Wife.FullName, by)
 		}})
 }
 

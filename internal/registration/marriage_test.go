@@ -556,3 +556,54 @@ func TestDivorceCorrectedLater(t *testing.T) {
 		}
 	})
 }
+
+// A divorce decided by a court abroad is written into the register against the marriage at a
+// citizen's request (Law 60/2014 art. 48; Decree 123/2015 art. 37), with its dossier GCNN
+// settled in the version's transaction and the country in its note; a country not on the list,
+// or Việt Nam, is refused; a domestic divorce takes no dossier.
+func TestDivorceDecidedAbroad(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		wed, err := svc.RegisterMarriage(ctx, officer, by, marriage("21025", hung, lan))
+		if err != nil {
+			t.Fatal(err)
+		}
+		abroad := civil.Divorce{Court: "Tòa án gia đình Seoul", Decision: "2026드단1234", EffectiveOn: "2026-03-10", Country: "Viet Nam"}
+		if _, err := svc.RecordDivorce(ctx, officer, by, wed.ID, registration.DivorceRequest{Version: 1, Divorce: abroad}); !invalidOn(err, "divorce.country", "foreign.not_abroad") {
+			t.Fatalf("a divorce abroad in Việt Nam: %v", err)
+		}
+		abroad.Country = "Xứ Sở Thần Tiên"
+		if _, err := svc.RecordDivorce(ctx, officer, by, wed.ID, registration.DivorceRequest{Version: 1, Divorce: abroad}); !invalidOn(err, "divorce.country", "civil.nationality_unknown") {
+			t.Fatalf("a country not on the list: %v", err)
+		}
+		abroad.Country = "Han Quoc"
+		r, err := svc.RecordDivorce(ctx, officer, by, wed.ID, registration.DivorceRequest{Version: 1, Divorce: abroad})
+		if err != nil || r.Marriage.Divorce.Country != "Hàn Quốc" {
+			t.Fatalf("a divorce abroad: %v %+v", err, r.Marriage)
+		}
+		var procedure string
+		if err := st.QueryRow(ctx, `SELECT procedure_code FROM dossiers WHERE record_id = $1 AND procedure_code <> 'KH'`, wed.ID).Scan(&procedure); err != nil || procedure != "GCNN" {
+			t.Fatalf("the divorce's dossier: %q %v", procedure, err)
+		}
+		hist, _ := svc.Versions(ctx, r)
+		if last := hist[len(hist)-1]; last.LegalBasis != civil.ForeignDivorceBasis || !strings.Contains(last.Reason, "(Hàn Quốc)") {
+			t.Fatalf("the note: %+v", last)
+		}
+		if _, err := svc.RegisterMarriage(ctx, officer, by, marriage("21025", hung, hoa)); err != nil {
+			t.Fatalf("the husband after a divorce abroad: %v", err)
+		}
+		// A court of Việt Nam sends its own judgment: no dossier is opened for it.
+		other, err := svc.RegisterMarriage(ctx, officer, by, marriage("21025", nam, lan))
+		if err != nil {
+			t.Fatal(err)
+		}
+		home := civil.Divorce{Court: "Tòa án nhân dân khu vực 1 - Quảng Ngãi", Decision: "30/2026/QĐST-HNGĐ", EffectiveOn: "2026-03-10"}
+		if _, err := svc.RecordDivorce(ctx, officer, by, other.ID, registration.DivorceRequest{Version: 1, Divorce: home}); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM dossiers WHERE record_id = $1`, other.ID).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d dossiers for a marriage divorced at home (%v), want its KH only", n, err)
+		}
+	})
+}

@@ -214,6 +214,7 @@ var divorceSection = formSection{Title: "form.divorce", Fields: []formField{
 	f("divorce.court", "form.court", "text", true),
 	f("divorce.decision", "form.decision", "text", true),
 	f("divorce.effective_on", "form.effective_on", "date", true),
+	f("divorce.country", "form.divorce_country", "country", false),
 }}
 
 // spouseFields are a parent's fields, the date of birth required (the age to marry is checked
