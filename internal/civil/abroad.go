@@ -31,6 +31,7 @@ type RecordedAbroad interface {
 
 func (b *Birth) ForeignRecord() *ForeignRecord    { return b.RegisteredAbroad }
 func (m *Marriage) ForeignRecord() *ForeignRecord { return m.RegisteredAbroad }
+func (a *Adoption) ForeignRecord() *ForeignRecord { return a.RegisteredAbroad }
 
 func (f *ForeignRecord) normalize() {
 	if f != nil {

@@ -28,6 +28,10 @@ type Adoption struct {
 	// BirthRecord is the child's birth entry, found by the registration, which gains the
 	// adoptive parents as a new version.
 	BirthRecord string `json:"birth_record,omitempty"`
+	// RegisteredAbroad: decided by a foreign authority, written into the register here (Law
+	// 60/2014 art. 48.1); the adoption dates from that decision, and the consents are the
+	// foreign authority's to have taken.
+	RegisteredAbroad *ForeignRecord `json:"registered_abroad,omitempty"`
 }
 
 // Relations of adopter and child that lift an age rule (Law on Adoption 2010 art. 8.2, 14.3).
@@ -75,6 +79,7 @@ func (a *Adoption) Normalize() {
 	}
 	a.Consent = strings.Join(strings.Fields(a.Consent), " ")
 	a.Relation = strings.TrimSpace(a.Relation)
+	a.RegisteredAbroad.normalize()
 }
 
 // Validate checks the adoption against Law on Adoption 2010, every problem at once: the child
@@ -82,7 +87,8 @@ func (a *Adoption) Normalize() {
 // or a father and a mother (art. 8.3); each adopter an adult (art. 14.1.a) at least 20 years
 // older than the child unless a step-parent, aunt or uncle (art. 14.1.b, 14.3); the consent of
 // the birth parents or guardian, given once the child was 15 days old (art. 21.1, 21.4), and
-// the child's own from 9 years old (art. 21.1).
+// the child's own from 9 years old (art. 21.1). An adoption decided abroad is judged on its
+// day there, its consents the foreign authority's to have taken.
 func (a *Adoption) Validate(registeredOn string, today time.Time) error {
 	var v fault.Validation
 	c := checker{v: &v, today: today}
@@ -92,6 +98,10 @@ func (a *Adoption) Validate(registeredOn string, today time.Time) error {
 	born := c.date("child.date_of_birth", a.Child.DateOfBirth, true)
 	if !born.IsZero() && !reg.IsZero() && reg.Before(born) {
 		v.Add("registered_on", "civil.registered_before_event")
+	}
+	// Decided abroad: the law's conditions are judged on that day.
+	if abroad := a.RegisteredAbroad.check(c, born); !abroad.IsZero() {
+		reg = abroad
 	}
 	c.personalID("child.personal_id", a.Child.PersonalID, born, a.Child.Sex)
 	kin := a.Relation == StepParent || a.Relation == Relative
@@ -104,7 +114,7 @@ func (a *Adoption) Validate(registeredOn string, today time.Time) error {
 			v.Add("child.date_of_birth", "adoption.child_adult")
 		case age >= adoptableUnder && !kin:
 			v.Add("child.date_of_birth", "adoption.child_over_16")
-		case age >= childConsentFrom && !a.ChildConsent:
+		case age >= childConsentFrom && !a.ChildConsent && a.RegisteredAbroad == nil:
 			v.Add("child_consent", "adoption.child_consent")
 		}
 	}
@@ -134,7 +144,9 @@ func (a *Adoption) Validate(registeredOn string, today time.Time) error {
 			v.Add(s.prefix+"date_of_birth", "adoption.age_gap")
 		}
 	}
-	if c.required("consent", a.Consent) {
+	if a.RegisteredAbroad != nil {
+		c.optional("consent", a.Consent)
+	} else if c.required("consent", a.Consent) {
 		consented := c.date("consented_on", a.ConsentedOn, true)
 		switch {
 		case consented.IsZero():

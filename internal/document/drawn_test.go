@@ -33,6 +33,8 @@ func TestDocumentsAsDrawn(t *testing.T) {
 		Content: civil.Content{Adoption: adoption}}
 	byOne := *adoption
 	byOne.Father = nil
+	byOne.Consent, byOne.ConsentedOn = "", "" // decided abroad: the consents were the foreign court's
+	byOne.RegisteredAbroad = &civil.ForeignRecord{Country: "Nhật Bản", Authority: "Tòa án gia đình Tokyo", Document: "Quyết định số 2025-88", IssuedOn: "2025-09-01"}
 	adoptedByOne := adopted
 	adoptedByOne.Content = civil.Content{Adoption: &byOne}
 	again := ex.Record
@@ -93,7 +95,8 @@ func TestDocumentsAsDrawn(t *testing.T) {
 			[]string{"GIẤY CHỨNG NHẬN NUÔI CON NUÔI", "Họ, chữ đệm, tên cha nuôi: TRẦN VĂN BÌNH", "Họ, chữ đệm, tên mẹ nuôi: PHẠM THỊ LAN",
 				"Họ, chữ đệm, tên con nuôi: LÊ THỊ NA", "Lê Thị Hoa (mẹ đẻ)", "NGƯỜI KÝ GIẤY CHỨNG NHẬN NUÔI CON NUÔI", "Lưu Thị Ĩnh"}},
 		{"extract_adoption", Data{Record: adoptedByOne, Office: ex.Office, Province: ex.Province, IssuedAt: ex.IssuedAt, VerifyURL: ex.VerifyURL, Mark: Unsigned},
-			[]string{"TRÍCH LỤC ĐĂNG KÝ NUÔI CON NUÔI", "Họ, chữ đệm, tên mẹ nuôi: PHẠM THỊ LAN", "LÊ THỊ NA", "NGƯỜI KÝ TRÍCH LỤC"}},
+			[]string{"TRÍCH LỤC ĐĂNG KÝ NUÔI CON NUÔI", "Họ, chữ đệm, tên mẹ nuôi: PHẠM THỊ LAN", "LÊ THỊ NA", "NGƯỜI KÝ TRÍCH LỤC",
+				"Đã đăng ký ở nước ngoài: Tòa án gia đình Tokyo, Nhật Bản: Quyết định số 2025-88, ngày 01/09/2025"}},
 		{"extract_guardianship", Data{Record: civil.Record{Kind: civil.GuardianshipKind, Register: civil.Register{Number: 4, Book: "01", Year: 2026},
 			RegisteredOn: "2026-03-10", Content: civil.Content{Guardianship: &civil.Guardianship{
 				Ward:        civil.Person{FullName: "Đinh Văn Tí", Sex: civil.Male, DateOfBirth: "2018-04-04", PersonalID: "051218000123"},

@@ -38,7 +38,11 @@ func (s *Service) RegisterAdoption(ctx context.Context, p auth.Principal, by aud
 	reg := Registration{DateReason: strings.TrimSpace(req.DateReason)}
 	if birth != nil {
 		a.BirthRecord = birth.ID
-		adopted, err := a.Adopt(birth.Birth, r.RegisteredOn)
+		since := r.RegisteredOn
+		if f := a.RegisteredAbroad; f != nil {
+			since = f.IssuedOn // decided abroad: the child is adopted from that day
+		}
+		adopted, err := a.Adopt(birth.Birth, since)
 		if err != nil {
 			return r, err
 		}

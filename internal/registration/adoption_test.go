@@ -137,3 +137,44 @@ func TestAdoptiveParentAndChildMayNotMarry(t *testing.T) {
 		}
 	})
 }
+
+// An adoption decided by a Japanese court for a child whose birth is in the register is
+// written in (Law 60/2014 art. 48.1): its dossier GCNN, no consent typed here, and the birth
+// shows the adoptive parents from the day of the decision.
+func TestAdoptionDecidedAbroadWrittenIn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		b := birth("Lê Thị Na", "2020-06-01", "Lê Thị Hoa")
+		b.Child.PersonalID = "051320000777"
+		born, err := svc.RegisterBirth(ctx, officer, by, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		child := civil.Person{FullName: "Lê Thị Na", Sex: civil.Female, DateOfBirth: "2020-06-01", PersonalID: "051320000777"}
+		req := adoption(child, nil, &civil.Parent{FullName: "Lê Thị Mai", DateOfBirth: "1980-01-01", Nationality: "Việt Nam"})
+		req.Consent, req.ConsentedOn = "", ""
+		if _, err := svc.RegisterAdoption(ctx, officer, by, req); !invalidOn(err, "consent", "civil.required") {
+			t.Fatalf("an adoption here without consent: %v", err)
+		}
+		req.RegisteredAbroad = &civil.ForeignRecord{Country: "Nhat Ban", Authority: "Tòa án gia đình Tokyo", Document: "Quyết định số 2025-88", IssuedOn: "2025-09-01"}
+		r, err := svc.RegisterAdoption(ctx, officer, by, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var procedure string
+		if err := st.QueryRow(ctx, `SELECT procedure_code FROM dossiers WHERE record_id = $1`, r.ID).Scan(&procedure); err != nil || procedure != "GCNN" {
+			t.Fatalf("dossier %q %v", procedure, err)
+		}
+		after, _ := svc.Entry(ctx, born.ID)
+		if a := after.Birth.Adoptive; a == nil || a.Since != "2025-09-01" || a.Mother.FullName != "Lê Thị Mai" || r.Adoption.RegisteredAbroad.Country != "Nhật Bản" {
+			t.Fatalf("the birth after an adoption abroad: %+v %+v", after.Birth.Adoptive, r.Adoption.RegisteredAbroad)
+		}
+		// Decided before the child was born: refused.
+		early := req
+		early.RegisteredAbroad = &civil.ForeignRecord{Country: "Nhật Bản", Authority: "Tòa án gia đình Tokyo", Document: "Quyết định số 2019-1", IssuedOn: "2019-01-01"}
+		early.Child = civil.Person{FullName: "Lê Văn Tý", Sex: civil.Male, DateOfBirth: "2021-01-01"}
+		if _, err := svc.RegisterAdoption(ctx, officer, by, early); !invalidOn(err, "registered_abroad.issued_on", "civil.registered_before_event") {
+			t.Fatalf("decided before the birth: %v", err)
+		}
+	})
+}

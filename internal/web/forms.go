@@ -84,8 +84,8 @@ var birthForm = []formSection{
 	abroadSection,
 }
 
-// abroadSection marks a birth or marriage that a foreign authority registered, written into the
-// register here (Law 60/2014 art. 48–50).
+// abroadSection marks a birth, marriage or adoption that a foreign authority registered,
+// written into the register here (Law 60/2014 art. 48–50).
 var abroadSection = formSection{Title: "form.registered_abroad", Optional: "registered_abroad", Fields: []formField{
 	f("registered_abroad.country", "form.country", "country", true),
 	f("registered_abroad.authority", "form.foreign_authority", "text", true),
@@ -153,10 +153,12 @@ var adoptionForm = []formSection{
 	{Title: "form.adoptive_mother", Optional: "mother", Check: "form.has_adoptive_mother", Fields: personFields("mother", true)},
 	{Title: "form.consent_section", Fields: []formField{
 		choice("relation", "form.adoption_relation", false, civil.StepParent, civil.Relative),
-		f("consent", "form.consent", "text", true),
-		f("consented_on", "form.consented_on", "date", true),
+		// Required at the desk, not for an adoption decided abroad: the server says which.
+		f("consent", "form.consent", "text", false),
+		f("consented_on", "form.consented_on", "date", false),
 		f("child_consent", "form.child_consent", "bool", false),
 	}},
+	abroadSection,
 }
 
 // guardianshipForm follows the declaration of guardianship (tờ khai đăng ký giám hộ, Law
