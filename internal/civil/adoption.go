@@ -57,15 +57,49 @@ const (
 // AdoptionBasis is what the adoption and the birth entry's new version rest on.
 const AdoptionBasis = "Luật Nuôi con nuôi 2010, Điều 22, 24"
 
-// The ages of Law on Adoption 2010, in completed years.
+// The ages both laws share, in completed years.
 const (
-	adoptableUnder    = 16 // art. 8.1
-	adoptableUnderKin = 18 // art. 8.2: by a step-parent or an aunt or uncle
-	adopterOlderBy    = 20 // art. 14.1.b, lifted by art. 14.3
-	adopterAdult      = 18 // art. 14.1.a: full civil capacity (Civil Code 2015 art. 20)
-	childConsentFrom  = 9  // art. 21.1
-	consentAfterBirth = 15 // days, art. 21.4
+	adopterOlderBy   = 20 // Law on Adoption 2010 art. 14.1.b; Law on Marriage and Family 2000 art. 69.2
+	adopterAdult     = 18 // full civil capacity: art. 14.1.a (2010), art. 69.1 (2000)
+	childConsentFrom = 9  // art. 21.1 (2010), art. 71 (2000)
 )
+
+// AdoptionRule is what the law in force on an adoption's day asks of it, kept as data because
+// legacy registers hold adoptions from before the Law on Adoption 2010.
+type AdoptionRule struct {
+	From time.Time // in force from this day
+	// Under and KinUnder: the child is younger, in completed years; by a step-parent or an
+	// aunt or uncle (KinUnder). 0: no bound the register can check.
+	Under, KinUnder int
+	// KinExempt: a step-parent, aunt or uncle need not be 20 years older.
+	KinExempt bool
+	// ConsentAfterBirth: the birth parents consent once the child is that many days old (0:
+	// no such rule).
+	ConsentAfterBirth int
+	// Law is the suffix of the messages that cite this law's articles ("" for 2010).
+	Law string
+}
+
+// AdoptionRules, newest first.
+var AdoptionRules = []AdoptionRule{
+	// Law on Adoption 52/2010/QH12, in force 1 January 2011: art. 8.1–2, 14.3, 21.4.
+	{From: time.Date(2011, 1, 1, 0, 0, 0, 0, time.UTC), Under: 16, KinUnder: 18, KinExempt: true, ConsentAfterBirth: 15},
+	// Law on Marriage and Family 22/2000/QH10 art. 68–71 (and, a default for older registers,
+	// the Law of 1986 art. 35–37, unverified): a child of 15 or under, or older when disabled,
+	// incapacitated, or adopted by a lonely old person or the one who raised them (art. 68.2),
+	// which a register does not show; the 20 years without exemption; no day set for consent.
+	{Law: "_2000"},
+}
+
+// AdoptionRuleOn is the rule in force on day.
+func AdoptionRuleOn(day time.Time) AdoptionRule {
+	for _, r := range AdoptionRules {
+		if !day.Before(r.From) {
+			return r
+		}
+	}
+	return AdoptionRules[len(AdoptionRules)-1]
+}
 
 func (a *Adoption) Kind() Kind      { return AdoptionKind }
 func (a *Adoption) Subject() Person { return a.Child }
@@ -88,7 +122,8 @@ func (a *Adoption) Normalize() {
 // older than the child unless a step-parent, aunt or uncle (art. 14.1.b, 14.3); the consent of
 // the birth parents or guardian, given once the child was 15 days old (art. 21.1, 21.4), and
 // the child's own from 9 years old (art. 21.1). An adoption decided abroad is judged on its
-// day there, its consents the foreign authority's to have taken.
+// day there, its consents the foreign authority's to have taken; one registered before 2011
+// (a legacy register) by the Law on Marriage and Family 2000 (AdoptionRuleOn).
 func (a *Adoption) Validate(registeredOn string, today time.Time) error {
 	var v fault.Validation
 	c := checker{v: &v, today: today}
@@ -108,14 +143,15 @@ func (a *Adoption) Validate(registeredOn string, today time.Time) error {
 	if a.Relation != "" && !kin {
 		v.Add("relation", "adoption.relation")
 	}
+	rule := AdoptionRuleOn(reg)
 	if !born.IsZero() && !reg.IsZero() {
 		switch age := completedYears(born, reg); {
-		case age >= adoptableUnderKin:
+		case rule.KinUnder > 0 && age >= rule.KinUnder:
 			v.Add("child.date_of_birth", "adoption.child_adult")
-		case age >= adoptableUnder && !kin:
+		case rule.Under > 0 && age >= rule.Under && !kin:
 			v.Add("child.date_of_birth", "adoption.child_over_16")
 		case age >= childConsentFrom && !a.ChildConsent && a.RegisteredAbroad == nil:
-			v.Add("child_consent", "adoption.child_consent")
+			v.Add("child_consent", "adoption.child_consent"+rule.Law)
 		}
 	}
 	if a.Father == nil && a.Mother == nil {
@@ -140,17 +176,17 @@ func (a *Adoption) Validate(registeredOn string, today time.Time) error {
 		switch {
 		case !reg.IsZero() && completedYears(adopter, reg) < adopterAdult:
 			v.Add(s.prefix+"date_of_birth", "adoption.adopter_minor")
-		case !born.IsZero() && !kin && Anniversary(adopter, adopterOlderBy).After(born):
-			v.Add(s.prefix+"date_of_birth", "adoption.age_gap")
+		case !born.IsZero() && !(kin && rule.KinExempt) && Anniversary(adopter, adopterOlderBy).After(born):
+			v.Add(s.prefix+"date_of_birth", "adoption.age_gap"+rule.Law)
 		}
 	}
 	if a.RegisteredAbroad != nil {
 		c.optional("consent", a.Consent)
 	} else if c.required("consent", a.Consent) {
-		consented := c.date("consented_on", a.ConsentedOn, true)
+		consented := c.date("consented_on", a.ConsentedOn, rule.ConsentAfterBirth > 0) // old books kept no day
 		switch {
 		case consented.IsZero():
-		case !born.IsZero() && consented.Before(born.AddDate(0, 0, consentAfterBirth)):
+		case !born.IsZero() && rule.ConsentAfterBirth > 0 && consented.Before(born.AddDate(0, 0, rule.ConsentAfterBirth)):
 			v.Add("consented_on", "adoption.consent_too_early")
 		case !reg.IsZero() && consented.After(reg):
 			v.Add("consented_on", "adoption.consent_after")

@@ -77,6 +77,48 @@ func TestAdoptionRules(t *testing.T) {
 	}
 }
 
+// Adoptions of a legacy register are judged by the law in force on their day (AdoptionRuleOn):
+// before 1 January 2011 the Law on Marriage and Family 2000 art. 68–71, which lifts the age gap
+// for nobody, sets no day for the consent and allows older children in cases a register does
+// not show; from that day the Law on Adoption 2010.
+func TestAdoptionRulesOfTheirDay(t *testing.T) {
+	today := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+	stepFather := func(registered string) *Adoption {
+		return &Adoption{Child: Person{FullName: "Lê Thị Na", Sex: Female, DateOfBirth: "2005-06-01"},
+			Father: &Parent{FullName: "Trần Văn Bình", DateOfBirth: "1990-02-02"}, Relation: StepParent,
+			Consent: "Lê Thị Hoa (mẹ đẻ)"}
+	}
+	tests := []struct {
+		name, on string
+		edit     func(*Adoption)
+		field    string
+		want     string
+	}{
+		// LMF 2000 art. 69.2: 20 years older, step-fathers too.
+		{"a step-father 15 years older in 2010", "2010-12-31", func(*Adoption) {}, "father.date_of_birth", "adoption.age_gap_2000"},
+		// Law on Adoption 2010 art. 14.3, in force 1 January 2011: step-parents exempt; art.
+		// 21.4: the consent's day is asked.
+		{"the same on 1 January 2011", "2011-01-01", func(*Adoption) {}, "consented_on", "civil.required"},
+		{"the same in 2011 with the consent's day", "2011-01-01", func(a *Adoption) { a.ConsentedOn = "2010-12-01" }, "", ""},
+		// LMF 2000 art. 68.2: older than 15 in cases the register does not show.
+		{"a girl of 17 by a couple in 2009", "2009-01-01", func(a *Adoption) {
+			a.Child.DateOfBirth, a.ChildConsent, a.Relation, a.Father.DateOfBirth = "1991-06-01", true, "", "1960-01-01"
+		}, "", ""},
+		// LMF 2000 art. 71: a child from 9 years old consents.
+		{"a child of 9 not asked in 2008", "2008-01-01", func(a *Adoption) {
+			a.Child.DateOfBirth, a.Relation, a.Father.DateOfBirth = "1998-06-01", "", "1960-01-01"
+		}, "child_consent", "adoption.child_consent_2000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := stepFather(tt.on)
+			tt.edit(a)
+			a.Normalize()
+			wantField(t, a.Validate(tt.on, today), tt.field, tt.want)
+		})
+	}
+}
+
 // The adoptive parents join the child's birth entry, whose birth parents stay; a child adopted
 // already is refused (art. 8.3), and a correction of the birth keeps them.
 func TestAdopt(t *testing.T) {

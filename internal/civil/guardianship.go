@@ -77,6 +77,10 @@ const (
 	wardHeardAge = 6  // art. 54.1
 )
 
+// wardHeardFrom: the Civil Code 2015 took effect; the Code of 2005 (art. 58–73), under which a
+// legacy register's older guardianships were appointed, did not ask for the ward's view.
+var wardHeardFrom = time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC)
+
 func (g *Guardianship) Kind() Kind      { return GuardianshipKind }
 func (g *Guardianship) Subject() Person { return g.Ward }
 
@@ -146,7 +150,7 @@ func (g *Guardianship) Validate(registeredOn string, today time.Time) error {
 	}
 	if !g.ByLaw {
 		c.required("appointment", g.Appointment)
-		if minor && completedYears(born, reg) >= wardHeardAge && !g.WardHeard {
+		if minor && !reg.Before(wardHeardFrom) && completedYears(born, reg) >= wardHeardAge && !g.WardHeard {
 			v.Add("ward_heard", "guardianship.ward_heard")
 		}
 	}

@@ -65,6 +65,14 @@ func TestGuardianshipRules(t *testing.T) {
 			g.End = &GuardianshipEnd{On: "2026-03-09", Reason: "ward_died", Basis: "Trích lục khai tử"}
 		}, "end.on", "guardianship.end_before"},
 	}
+	// Civil Code 2015 art. 54.1 took effect on 1 January 2017: a legacy appointment of 2016
+	// (Civil Code 2005) did not hear the ward.
+	for day, field := range map[string]string{"2016-12-31": "", "2017-01-01": "ward_heard"} {
+		g := base()
+		g.Ward.DateOfBirth, g.WardHeard = "2008-01-01", false
+		g.Normalize()
+		t.Run("a ward of 8 not heard on "+day, func(t *testing.T) { wantField(t, g.Validate(day, today), field, "guardianship.ward_heard") })
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := base()
