@@ -36,7 +36,11 @@ var Fields = []string{"kind", "office", "book", "number", "year", "registered_on
 	"mother_name", "mother_date_of_birth", "father_name", "father_date_of_birth", "requester_name", "requester_relation",
 	"date_of_death", "place_of_death", "cause",
 	"husband_name", "husband_date_of_birth", "husband_ethnicity", "husband_nationality", "husband_residence", "husband_personal_id",
-	"wife_name", "wife_date_of_birth", "wife_ethnicity", "wife_nationality", "wife_residence", "wife_personal_id"}
+	"wife_name", "wife_date_of_birth", "wife_ethnicity", "wife_nationality", "wife_residence", "wife_personal_id",
+	"evidence",
+	"adoptive_father_name", "adoptive_father_date_of_birth", "adoptive_mother_name", "adoptive_mother_date_of_birth",
+	"consent", "consented_on", "child_consent",
+	"guardian_name", "guardian_date_of_birth", "guardian_residence", "appointment", "ward_heard"}
 
 // Mapping maps a file's headings to Fields, and gives defaults for columns a file lacks.
 type Mapping struct {
@@ -325,7 +329,8 @@ func (r *Reader) plausibleYear(s string) bool {
 
 // dateFields are the columns that hold dates.
 var dateFields = []string{"registered_on", "date_of_birth", "mother_date_of_birth", "father_date_of_birth", "date_of_death",
-	"husband_date_of_birth", "wife_date_of_birth"}
+	"husband_date_of_birth", "wife_date_of_birth", "adoptive_father_date_of_birth", "adoptive_mother_date_of_birth", "consented_on",
+	"guardian_date_of_birth"}
 
 var slashDate = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$`)
 
@@ -348,7 +353,19 @@ func unclearDate(s string) string {
 
 var kinds = map[string]civil.Kind{"birth": civil.BirthKind, "khai sinh": civil.BirthKind, "ks": civil.BirthKind,
 	"death": civil.DeathKind, "khai tu": civil.DeathKind, "kt": civil.DeathKind,
-	"marriage": civil.MarriageKind, "ket hon": civil.MarriageKind, "kh": civil.MarriageKind}
+	"marriage": civil.MarriageKind, "ket hon": civil.MarriageKind, "kh": civil.MarriageKind,
+	"recognition": civil.RecognitionKind, "nhan cha, me, con": civil.RecognitionKind, "nhan cha me con": civil.RecognitionKind, "ncmc": civil.RecognitionKind,
+	"adoption": civil.AdoptionKind, "nuoi con nuoi": civil.AdoptionKind, "ncn": civil.AdoptionKind,
+	"guardianship": civil.GuardianshipKind, "giam ho": civil.GuardianshipKind, "gh": civil.GuardianshipKind}
+
+// yes reads a ticked column of a paper register: "có", "x", "yes", "1".
+func yes(s string) bool {
+	switch vntext.Fold(s) {
+	case "co", "x", "yes", "y", "1", "true", "dong y":
+		return true
+	}
+	return false
+}
 
 // rowEntries read each kind's entry from a row's columns (Mapping names them); the person and
 // requester columns are read once for all kinds.
@@ -373,6 +390,31 @@ var rowEntries = map[civil.Kind]func(r *Reader, get func(string) string, person 
 		}
 		return &civil.Marriage{Husband: spouse("husband"), Wife: spouse("wife")}
 	},
+	// The parent recognised is the father or the mother column that is filled.
+	civil.RecognitionKind: func(r *Reader, get func(string) string, person civil.Person, _ civil.Requester) civil.Entry {
+		rec := &civil.Recognition{Child: person, Evidence: get("evidence")}
+		if n := get("father_name"); n != "" {
+			rec.Father = &civil.Parent{FullName: n, DateOfBirth: r.parentDate(get("father_date_of_birth"))}
+		}
+		if n := get("mother_name"); n != "" {
+			rec.Mother = &civil.Parent{FullName: n, DateOfBirth: r.parentDate(get("mother_date_of_birth"))}
+		}
+		return rec
+	},
+	civil.AdoptionKind: func(r *Reader, get func(string) string, person civil.Person, _ civil.Requester) civil.Entry {
+		a := &civil.Adoption{Child: person, Consent: get("consent"), ConsentedOn: r.date(get("consented_on")), ChildConsent: yes(get("child_consent"))}
+		if n := get("adoptive_father_name"); n != "" {
+			a.Father = &civil.Parent{FullName: n, DateOfBirth: r.date(get("adoptive_father_date_of_birth"))}
+		}
+		if n := get("adoptive_mother_name"); n != "" {
+			a.Mother = &civil.Parent{FullName: n, DateOfBirth: r.date(get("adoptive_mother_date_of_birth"))}
+		}
+		return a
+	},
+	civil.GuardianshipKind: func(r *Reader, get func(string) string, person civil.Person, _ civil.Requester) civil.Entry {
+		return &civil.Guardianship{Ward: person, Appointment: get("appointment"), WardHeard: yes(get("ward_heard")),
+			Guardian: civil.Parent{FullName: get("guardian_name"), DateOfBirth: r.date(get("guardian_date_of_birth")), Residence: get("guardian_residence")}}
+	},
 }
 
 var sexes = map[string]string{"male": civil.Male, "nam": civil.Male, "female": civil.Female, "nu": civil.Female}
@@ -385,7 +427,7 @@ func (r *Reader) entry(get func(string) string) (civil.Record, string) {
 	}
 	kind, ok := kinds[vntext.Fold(get("kind"))]
 	if !ok {
-		return civil.Record{}, fmt.Sprintf("kind: %q không phải khai sinh (birth), khai tử (death) hay kết hôn (marriage)", get("kind"))
+		return civil.Record{}, fmt.Sprintf("kind: %q không phải khai sinh (birth), khai tử (death), kết hôn (marriage), nhận cha, mẹ, con (recognition), nuôi con nuôi (adoption) hay giám hộ (guardianship)", get("kind"))
 	}
 	number, err := strconv.Atoi(get("number"))
 	if err != nil || number <= 0 {

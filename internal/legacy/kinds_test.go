@@ -1,0 +1,76 @@
+package legacy_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"tuphap/internal/account"
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/civil"
+	"tuphap/internal/fault"
+	"tuphap/internal/legacy"
+	"tuphap/internal/registration"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+	"tuphap/internal/units"
+)
+
+// Paper registers of recognitions, adoptions and guardianships are imported, each row judged
+// by the law in force on its day: an adoption of 2005 by a step-father 15 years older is
+// refused with the Law on Marriage and Family 2000's article (art. 69.2); a guardianship of
+// 2016 needed no hearing of the ward of seven (Civil Code 2005). The
+// imported adoption bars the adoptive father from marrying the child (Law on Marriage and
+// Family 2014 art. 5.2.d), and the imported guardianship holds against a second guardian.
+func TestImportRecognitionsAdoptionsGuardianships(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		st.Now = func() time.Time { return time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC) } // the ward stays a minor
+		reg := units.MustLoad()
+		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, time.Now())); err != nil {
+			t.Fatal(err)
+		}
+		csv := "kind,office,number,year,registered_on,full_name,sex,date_of_birth,father_name,father_date_of_birth,evidence," +
+			"adoptive_father_name,adoptive_father_date_of_birth,consent,child_consent,guardian_name,guardian_date_of_birth,appointment\n" +
+			"nhận cha mẹ con,21025,1,2012,10/05/2012,Lê Thị Na,nữ,01/06/2010,Trần Văn Bình,1985,Giấy xác nhận của bệnh viện,,,,,,,\n" +
+			"nuôi con nuôi,21025,1,2005,10/05/2005,Hồ Thị Vy,nữ,06/06/2000,,,,Hồ Văn Tuấn,04/04/1975,Hồ Thị Lan (mẹ đẻ),,,,\n" +
+			"nuôi con nuôi,21025,2,2005,11/05/2005,Phan Văn Tý,nam,01/01/2000,,,,Phan Văn Dượng,01/01/1985,Lê Thị Mai (mẹ đẻ),,,,\n" +
+			"giám hộ,21025,1,2016,10/05/2016,Đinh Văn Tí,nam,04/04/2009,,,,,,,,Đinh Thị Mơ,01/01/1985,Quyết định số 12/QĐ-UBND\n"
+		rd, err := legacy.Open("so.csv", strings.NewReader(csv), legacy.Mapping{}, reg, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := registration.New(st)
+		var report bytes.Buffer
+		p, err := legacy.Run(ctx, svc, rd, "so.csv", 10, audit.System, &report, nil)
+		if err != nil || p.Inserted != 3 || p.Rejected != 1 {
+			t.Fatalf("import: %+v %v\n%s", p, err, report.String())
+		}
+		if !strings.Contains(report.String(), "4,") || !strings.Contains(report.String(), "Luật Hôn nhân và gia đình 2000, Điều 69.2") {
+			t.Fatalf("the refused adoption of 2005: %s", report.String())
+		}
+		for kind, want := range map[string]int{"recognition": 1, "adoption": 1, "guardianship": 1} {
+			var n int
+			if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM records WHERE kind = $1`, kind).Scan(&n); err != nil || n != want {
+				t.Errorf("%d %s entries (%v), want %d", n, kind, err, want)
+			}
+		}
+		officer := auth.Principal{Username: "canbo", Role: auth.Officer, Office: "21025"}
+		by := audit.Actor{Username: "canbo"}
+		wed := registration.MarriageRequest{Desk: registration.Desk{Office: "21025"}, Marriage: civil.Marriage{
+			Husband: civil.Spouse{FullName: "Hồ Văn Tuấn", DateOfBirth: "1975-04-04", Papers: "CMND 211000111"},
+			Wife:    civil.Spouse{FullName: "Hồ Thị Vy", DateOfBirth: "2000-06-06", Papers: "Hộ chiếu C1234567"}}}
+		if _, err := svc.RegisterMarriage(ctx, officer, by, wed); !fault.Is(err, fault.Conflict) || !strings.Contains(err.Error(), "marriage.adoptive") {
+			t.Fatalf("an adoptive father of an imported adoption marries the child: %v", err)
+		}
+		second := registration.GuardianshipRequest{Desk: registration.Desk{Office: "21025"}, Guardianship: civil.Guardianship{
+			Ward:     civil.Person{FullName: "Đinh Văn Tí", Sex: civil.Male, DateOfBirth: "2009-04-04"},
+			Guardian: civil.Parent{FullName: "Đinh Văn Núi", DateOfBirth: "1980-02-02"}, Appointment: "Quyết định số 3/QĐ-UBND", WardHeard: true}}
+		if _, err := svc.RegisterGuardianship(ctx, officer, by, second); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("a second guardian over an imported guardianship: %v", err)
+		}
+	})
+}
