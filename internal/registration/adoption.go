@@ -103,3 +103,37 @@ func (s *Service) adoptiveFollows(adoption civil.Record, a *civil.Adoption, chan
 		return addVersionIn(tx, &next, birth.Version, ver, data, now, by, s.onNewVersion...)
 	}
 }
+
+// AdoptionReport counts the adoptions registered from day from to day to (inclusive,
+// YYYY-MM-DD), by office: the department's oversight of the communes' adoptions. A commune's
+// caller sees its own office only; office narrows a department caller's report to one.
+func (s *Service) AdoptionReport(ctx context.Context, p auth.Principal, from, to, office string) (map[string]civil.AdoptionCount, error) {
+	if err := p.Allow(auth.ViewRecords, ""); err != nil {
+		return nil, err
+	}
+	if scope := p.Scope(); scope != "" {
+		office = scope
+	}
+	rows, err := s.Store.Query(ctx, `SELECT r.office, r.registered_on, v.data FROM records r
+		JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+		WHERE r.kind = 'adoption' AND r.registered_on >= $1 AND r.registered_on <= $2 AND ($3 = '' OR r.office = $3)`, from, to, office)
+	if err != nil {
+		return nil, s.Store.Fail(fmt.Errorf("registration: adoption report: %w", err))
+	}
+	defer rows.Close()
+	out := map[string]civil.AdoptionCount{}
+	for rows.Next() {
+		var at, on, data string
+		if err := rows.Scan(&at, &on, &data); err != nil {
+			return nil, s.Store.Fail(err)
+		}
+		var c civil.Content
+		if err := decodeEntry(&c, civil.AdoptionKind, data); err != nil {
+			return nil, err
+		}
+		n := out[at]
+		n.Add(c.Adoption, on)
+		out[at] = n
+	}
+	return out, s.Store.Fail(rows.Err())
+}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/registration"
 	"tuphap/internal/store"
@@ -175,6 +176,39 @@ func TestAdoptionDecidedAbroadWrittenIn(t *testing.T) {
 		early.Child = civil.Person{FullName: "Lê Văn Tý", Sex: civil.Male, DateOfBirth: "2021-01-01"}
 		if _, err := svc.RegisterAdoption(ctx, officer, by, early); !invalidOn(err, "registered_abroad.issued_on", "civil.registered_before_event") {
 			t.Fatalf("decided before the birth: %v", err)
+		}
+	})
+}
+
+// The department's report of adoptions counts what each commune registered in the period; a
+// commune's officer sees only their own.
+func TestAdoptionReport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		mother := &civil.Parent{FullName: "Phạm Thị Lan", DateOfBirth: "1982-07-07"}
+		for _, c := range []struct {
+			p      auth.Principal
+			office string
+			child  civil.Person
+		}{{officer, "21025", civil.Person{FullName: "Lê Thị Na", Sex: civil.Female, DateOfBirth: "2020-06-01"}},
+			{officer, "21025", civil.Person{FullName: "Lê Văn Tý", Sex: civil.Male, DateOfBirth: "2025-06-01"}},
+			{officer2, "21028", civil.Person{FullName: "Hà Thị Lan", Sex: civil.Female, DateOfBirth: "2021-06-01"}}} {
+			req := adoption(c.child, nil, mother)
+			req.Office = c.office
+			if _, err := svc.RegisterAdoption(ctx, c.p, by, req); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all, err := svc.AdoptionReport(ctx, leader, "2026-01-01", "2026-12-31", "")
+		if err != nil || len(all) != 2 || all["21025"].Total != 2 || all["21025"].Boys != 1 || all["21028"].Total != 1 || all["21025"].Ages[0] != 1 {
+			t.Fatalf("the department's report: %v %+v", err, all)
+		}
+		if none, _ := svc.AdoptionReport(ctx, leader, "2025-01-01", "2025-12-31", ""); len(none) != 0 {
+			t.Fatalf("a year without adoptions: %+v", none)
+		}
+		own, err := svc.AdoptionReport(ctx, officer2, "2026-01-01", "2026-12-31", "21025")
+		if err != nil || len(own) != 1 || own["21028"].Total != 1 {
+			t.Fatalf("a commune's report: %v %+v", err, own)
 		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"tuphap/internal/auth"
+	"tuphap/internal/pdftest"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
@@ -67,6 +68,33 @@ func TestAdoptionForm(t *testing.T) {
 		_, report := e.api(auth.Leader, "GET", "/api/v1/reports/on-time", "")
 		if ncn, _ := report["by_procedure"].(map[string]any)["NCN"].(map[string]any); ncn == nil || ncn["settled"] != 2.0 {
 			t.Errorf("the on-time report does not count the adoptions' dossiers: %v", report["by_procedure"])
+		}
+		// The department's report of adoptions: the page, its workbook as LibreOffice shows it,
+		// and the API; a commune's officer sees their own office only.
+		_, counts := e.api(auth.Leader, "GET", "/api/v1/reports/adoptions", "")
+		if total, _ := counts["total"].(map[string]any); total == nil || total["total"] != 2.0 || total["relative"] != 1.0 || total["boys"] != 1.0 {
+			t.Fatalf("the adoptions report: %v", counts)
+		}
+		if code, _ := e.api(auth.Leader, "GET", "/api/v1/reports/adoptions?from=2026-12-31&to=2026-01-01", ""); code != http.StatusBadRequest {
+			t.Errorf("a period that ends before it starts: %d", code)
+		}
+		leader := e.login("lanhdao")
+		_, page = e.do(leader, "GET", "/reports/adoptions", nil, nil)
+		for _, want := range []string{"Báo cáo đăng ký nuôi con nuôi", "UBND Phường Cẩm Thành", "Cô, cậu, dì, chú, bác ruột nhận", "Từ 9 tuổi trở lên"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the adoptions report page lacks %q", want)
+			}
+		}
+		resp, xlsx := e.do(leader, "GET", "/reports/adoptions.xlsx", nil, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("the adoptions workbook: %d", resp.StatusCode)
+		}
+		rows := pdftest.Calc(t, "nuoi-con-nuoi.xlsx", []byte(xlsx))
+		if len(rows) < 6 || rows[3][0] != "Cơ quan" || rows[3][1] != "Tổng số" || rows[len(rows)-1][0] != "Toàn bộ" || rows[len(rows)-1][1] != "2" {
+			t.Fatalf("the adoptions workbook as LibreOffice shows it: %q", rows)
+		}
+		if code, own := e.api(auth.Officer, "GET", "/api/v1/reports/adoptions?office=21028", ""); code != http.StatusOK || own["offices"].(map[string]any)["21025"] == nil {
+			t.Errorf("a commune's own report: %d %v", code, own)
 		}
 	})
 }

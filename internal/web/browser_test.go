@@ -529,7 +529,7 @@ func TestBrowserMainPagesAt360(t *testing.T) {
 		e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/extracts", "")
 		pages := map[string][]string{
 			"canbo": {"/", "/records", "/records/" + id, "/records/new/birth", "/dossiers", "/dossiers/" + code, "/dossiers/new",
-				"/documents?status=all", "/reports/on-time", "/calendar", "/outbox", "/account", "/registers", "/registers/21025/birth/2026/01"},
+				"/documents?status=all", "/reports/on-time", "/reports/adoptions", "/calendar", "/outbox", "/account", "/registers", "/registers/21025/birth/2026/01"},
 			"quantri":  {"/", "/users", "/keys", "/imports", "/units", "/outbox"},
 			"kiemtoan": {"/", "/audit"},
 		}
