@@ -74,3 +74,44 @@ func TestImportRecognitionsAdoptionsGuardianships(t *testing.T) {
 		}
 	})
 }
+
+// A legacy marriage whose register notes its divorce (court, decision, day) ended then: both
+// may marry again (Law on Marriage and Family 2014 art. 57.1); one without the note still binds.
+func TestImportDivorcedMarriages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		st.Now = func() time.Time { return time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC) }
+		reg := units.MustLoad()
+		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, time.Now())); err != nil {
+			t.Fatal(err)
+		}
+		csv := "kind,office,number,year,registered_on,husband_name,husband_date_of_birth,wife_name,wife_date_of_birth,divorce_court,divorce_decision,divorce_effective_on\n" +
+			"kết hôn,21025,1,2008,10/05/2008,Trương Văn Lực,08/08/1985,Mai Thị Gấm,09/09/1988,TAND huyện Bình Sơn,12/2015/QĐST-HNGĐ,20/06/2015\n" +
+			"kết hôn,21025,2,2008,11/05/2008,Võ Văn Tám,02/02/1980,Lê Thị Chín,03/03/1982,,,\n" +
+			"kết hôn,21025,3,2008,12/05/2008,Phạm Văn Một,01/01/1980,Đỗ Thị Hai,02/02/1982,TAND huyện Bình Sơn,,01/01/2000\n"
+		rd, err := legacy.Open("kh.csv", strings.NewReader(csv), legacy.Mapping{}, reg, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := registration.New(st)
+		var report bytes.Buffer
+		p, err := legacy.Run(ctx, svc, rd, "kh.csv", 10, audit.System, &report, nil)
+		if err != nil || p.Inserted != 2 || p.Rejected != 1 || !strings.Contains(report.String(), "4,divorce.decision:") {
+			t.Fatalf("import: %+v %v\n%s", p, err, report.String())
+		}
+		officer := auth.Principal{Username: "canbo", Role: auth.Officer, Office: "21025"}
+		by := audit.Actor{Username: "canbo"}
+		marry := func(husband, hdob, wife, wdob string) error {
+			_, err := svc.RegisterMarriage(ctx, officer, by, registration.MarriageRequest{Desk: registration.Desk{Office: "21025"}, Marriage: civil.Marriage{
+				Husband: civil.Spouse{FullName: husband, DateOfBirth: hdob, Papers: "CMND 211000111"},
+				Wife:    civil.Spouse{FullName: wife, DateOfBirth: wdob, Papers: "CMND 211000222"}}})
+			return err
+		}
+		if err := marry("Trương Văn Lực", "1985-08-08", "Nguyễn Thị Hoa", "1990-01-01"); err != nil {
+			t.Fatalf("a husband divorced in the legacy register marries again: %v", err)
+		}
+		if err := marry("Võ Văn Tám", "1980-02-02", "Nguyễn Thị Hồng", "1990-01-01"); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("a husband still married in the legacy register: %v", err)
+		}
+	})
+}

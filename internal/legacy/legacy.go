@@ -37,6 +37,7 @@ var Fields = []string{"kind", "office", "book", "number", "year", "registered_on
 	"date_of_death", "place_of_death", "cause",
 	"husband_name", "husband_date_of_birth", "husband_ethnicity", "husband_nationality", "husband_residence", "husband_personal_id",
 	"wife_name", "wife_date_of_birth", "wife_ethnicity", "wife_nationality", "wife_residence", "wife_personal_id",
+	"divorce_court", "divorce_decision", "divorce_effective_on",
 	"evidence",
 	"adoptive_father_name", "adoptive_father_date_of_birth", "adoptive_mother_name", "adoptive_mother_date_of_birth",
 	"consent", "consented_on", "child_consent",
@@ -330,7 +331,7 @@ func (r *Reader) plausibleYear(s string) bool {
 // dateFields are the columns that hold dates.
 var dateFields = []string{"registered_on", "date_of_birth", "mother_date_of_birth", "father_date_of_birth", "date_of_death",
 	"husband_date_of_birth", "wife_date_of_birth", "adoptive_father_date_of_birth", "adoptive_mother_date_of_birth", "consented_on",
-	"guardian_date_of_birth"}
+	"guardian_date_of_birth", "divorce_effective_on"}
 
 var slashDate = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$`)
 
@@ -388,7 +389,12 @@ var rowEntries = map[civil.Kind]func(r *Reader, get func(string) string, person 
 			return civil.Spouse{FullName: get(side + "_name"), DateOfBirth: r.date(get(side + "_date_of_birth")), Ethnicity: get(side + "_ethnicity"),
 				Nationality: get(side + "_nationality"), Residence: get(side + "_residence"), PersonalID: get(side + "_personal_id")}
 		}
-		return &civil.Marriage{Husband: spouse("husband"), Wife: spouse("wife")}
+		m := &civil.Marriage{Husband: spouse("husband"), Wife: spouse("wife")}
+		// A divorce noted in the register's margin ended it: its parties are free to marry.
+		if court, decision, on := get("divorce_court"), get("divorce_decision"), get("divorce_effective_on"); court+decision+on != "" {
+			m.Divorce = &civil.Divorce{Court: court, Decision: decision, EffectiveOn: r.date(on)}
+		}
+		return m
 	},
 	// The parent recognised is the father or the mother column that is filled.
 	civil.RecognitionKind: func(r *Reader, get func(string) string, person civil.Person, _ civil.Requester) civil.Entry {
