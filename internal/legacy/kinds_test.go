@@ -96,7 +96,7 @@ func TestImportDivorcedMarriages(t *testing.T) {
 		svc := registration.New(st)
 		var report bytes.Buffer
 		p, err := legacy.Run(ctx, svc, rd, "kh.csv", 10, audit.System, &report, nil)
-		if err != nil || p.Inserted != 2 || p.Rejected != 1 || !strings.Contains(report.String(), "4,divorce.decision:") {
+		if err != nil || p.Inserted != 2 || p.Rejected != 1 || !strings.Contains(report.String(), `4,"divorce.decision:`) {
 			t.Fatalf("import: %+v %v\n%s", p, err, report.String())
 		}
 		officer := auth.Principal{Username: "canbo", Role: auth.Officer, Office: "21025"}
