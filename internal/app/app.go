@@ -12,6 +12,7 @@ import (
 	"tuphap/internal/account"
 	"tuphap/internal/auditlog"
 	"tuphap/internal/issuing"
+	"tuphap/internal/judicial"
 	"tuphap/internal/legacy"
 	"tuphap/internal/outbox"
 	"tuphap/internal/reception"
@@ -45,6 +46,7 @@ type Services struct {
 	Outbox       *outbox.Queue
 	Auditlog     *auditlog.Service
 	Imports      *legacy.Journal
+	Judicial     *judicial.Service
 }
 
 // New builds the services. The store's offices must have been synchronised with the units
@@ -54,7 +56,7 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 		return nil, errors.New("app: the master key must be 32 bytes")
 	}
 	s := &Services{Store: st, Units: reg, Accounts: account.New(st), Registration: registration.New(st),
-		Outbox: outbox.NewQueue(st), Auditlog: auditlog.New(st), Imports: legacy.NewJournal(st)}
+		Outbox: outbox.NewQueue(st), Auditlog: auditlog.New(st), Imports: legacy.NewJournal(st), Judicial: judicial.New(st)}
 	if err := s.Registration.FillParties(ctx); err != nil {
 		return nil, err
 	}

@@ -18,10 +18,14 @@ const (
 	Leader     Role = "leader"     // department leader: reads everything, dashboards
 	Admin      Role = "admin"      // users and settings
 	Auditor    Role = "auditor"    // reads the audit log
+	// Judicial: a judicial-record officer of the issuing authority (the department, or since
+	// 1 July 2026 the provincial police): the only role that reads and writes judicial
+	// records, sensitive personal data under Law 91/2025.
+	Judicial Role = "judicial"
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{Officer, Signer, Specialist, Leader, Admin, Auditor}
+var Roles = []Role{Officer, Signer, Specialist, Leader, Admin, Auditor, Judicial}
 
 // DepartmentOffice is the office code of the provincial Department of Justice.
 const DepartmentOffice = "department"
@@ -52,6 +56,8 @@ const (
 	ViewAudit      Action = "audit.view"
 	ViewUnits      Action = "units.view"
 	ViewOutbox     Action = "outbox.view" // requests to the national agencies, without their personal data
+	// JudicialRecords: read and write the judicial-record database, each read with its purpose.
+	JudicialRecords Action = "judicial.records"
 )
 
 // grants is the permission table. Jurisdiction is checked separately in Allow.
@@ -62,6 +68,7 @@ var grants = map[Role]map[Action]bool{
 	Leader:     {ViewRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true},
 	Admin:      {ManageUsers: true, ManageSettings: true, ViewUnits: true, ViewOutbox: true},
 	Auditor:    {ViewAudit: true, ViewUnits: true},
+	Judicial:   {JudicialRecords: true, ViewUnits: true},
 }
 
 // Principal is the authenticated caller.

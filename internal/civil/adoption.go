@@ -195,7 +195,9 @@ func (a *Adoption) Validate(registeredOn string, today time.Time) error {
 	return v.Err()
 }
 
-// completedYears is someone's age in completed years on day (29 February as Anniversary has it).
+// CompletedYears is someone's age in completed years on day (29 February as Anniversary has it).
+func CompletedYears(born, day time.Time) int { return completedYears(born, day) }
+
 func completedYears(born, day time.Time) int {
 	n := day.Year() - born.Year()
 	if Anniversary(born, n).After(day) {

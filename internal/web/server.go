@@ -15,6 +15,7 @@ import (
 	"tuphap/internal/civil"
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
+	"tuphap/internal/judicial"
 	"tuphap/internal/metrics"
 	"tuphap/internal/outbox"
 	"tuphap/internal/reception"
@@ -44,6 +45,7 @@ type Server struct {
 	registry *registration.Service
 	desk     *reception.Service
 	issuer   *issuing.Service
+	judicial *judicial.Service
 	queue    *outbox.Queue
 	lookups  *limiter
 	auditlog *auditlog.Service
@@ -79,7 +81,7 @@ func New(cfg Config, svc *app.Services, log *slog.Logger) (*Server, error) {
 	}
 	st := svc.Store
 	s := &Server{imports: imports{journal: svc.Imports}, cfg: cfg, store: st, accounts: svc.Accounts, registry: svc.Registration,
-		desk: svc.Reception, issuer: svc.Issuing, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
+		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
 	s.lookups = newLimiter(time.Now)
 	var err error
@@ -264,6 +266,9 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/track/{code}", anyone, s.limited(s.apiTrack))
 	h("GET /api/v1/reports/on-time", auth.ViewRecords, s.apiOnTime)
 	h("GET /api/v1/reports/adoptions", auth.ViewRecords, s.apiAdoptions)
+	h("POST /api/v1/judgments", auth.JudicialRecords, s.apiReceiveJudgment)
+	h("POST /api/v1/judgments/{id}/events", auth.JudicialRecords, s.apiJudgmentEvent)
+	h("GET /api/v1/judicial/persons/{id}/status", auth.JudicialRecords, s.apiJudicialStatus)
 	h("POST /api/v1/births", auth.WriteRecords, apiRegister(s.registry.RegisterBirth))
 	h("POST /api/v1/deaths", auth.WriteRecords, apiRegister(s.registry.RegisterDeath))
 	h("POST /api/v1/marriages", auth.WriteRecords, apiRegister(s.registry.RegisterMarriage))

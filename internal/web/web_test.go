@@ -53,6 +53,7 @@ var testUsers = []struct {
 	{"lanhdao", auth.Leader, auth.DepartmentOffice},
 	{"quantri", auth.Admin, auth.DepartmentOffice},
 	{"kiemtoan", auth.Auditor, auth.DepartmentOffice},
+	{"lltp", auth.Judicial, auth.DepartmentOffice},
 }
 
 func newEnv(t *testing.T, st *store.Store) *env {

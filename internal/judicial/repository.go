@@ -1,0 +1,201 @@
+package judicial
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/fault"
+	"tuphap/internal/store"
+	"tuphap/internal/vntext"
+)
+
+// repo holds the judicial-record database's SQL.
+type repo struct{ st *store.Store }
+
+const personCols = `id, full_name, sex, date_of_birth, place_of_birth, personal_id, created_at`
+
+func scanPerson(row store.Scanner) (Person, error) {
+	var p Person
+	err := row.Scan(&p.ID, &p.FullName, &p.Sex, &p.DateOfBirth, &p.PlaceOfBirth, &p.PersonalID, store.ScanTime(&p.CreatedAt))
+	return p, err
+}
+
+// querier reads inside a write (*store.Tx) or on the readers.
+type querier interface {
+	QueryRow(q string, args ...any) *sql.Row
+	Query(q string, args ...any) (*sql.Rows, error)
+}
+
+type readers struct {
+	ctx context.Context
+	st  *store.Store
+}
+
+func (r readers) QueryRow(q string, args ...any) *sql.Row { return r.st.QueryRow(r.ctx, q, args...) }
+func (r readers) Query(q string, args ...any) (*sql.Rows, error) {
+	return r.st.Query(r.ctx, q, args...)
+}
+
+// samePerson finds the person a judgment names: by personal ID, else by name and date of birth
+// among those without another ID (and the place of birth, when both know it). "" for none.
+func samePerson(q querier, p Person) (string, error) {
+	if p.PersonalID != "" {
+		var id string
+		err := q.QueryRow(`SELECT id FROM judicial_persons WHERE personal_id = $1 AND personal_id <> ''`, p.PersonalID).Scan(&id)
+		if err == nil || !errors.Is(err, sql.ErrNoRows) {
+			return id, err
+		}
+	}
+	rows, err := q.Query(`SELECT `+personCols+` FROM judicial_persons WHERE name_folded = $1 AND date_of_birth = $2`, vntext.Fold(p.FullName), p.DateOfBirth)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanPerson(rows)
+		if err != nil {
+			return "", err
+		}
+		if (c.PersonalID == "" || p.PersonalID == "" || c.PersonalID == p.PersonalID) &&
+			(c.PlaceOfBirth == "" || p.PlaceOfBirth == "" || vntext.Fold(c.PlaceOfBirth) == vntext.Fold(p.PlaceOfBirth)) {
+			return c.ID, nil
+		}
+	}
+	return "", rows.Err()
+}
+
+// receive stores a judgment for its person, found or added, in one transaction with its audit
+// entry; it returns the judgment's and the person's ids.
+func (r repo) receive(ctx context.Context, p Person, j Judgment, by audit.Actor) (id, personID string, err error) {
+	data, err := json.Marshal(j)
+	if err != nil {
+		return "", "", err
+	}
+	now := r.st.Now()
+	err = r.st.Write(ctx, func(tx *store.Tx) error {
+		id = store.NewID() // afresh each run (a group commit may run it again)
+		if personID, err = samePerson(tx, p); err != nil {
+			return fmt.Errorf("judicial: person: %w", err)
+		}
+		if personID == "" {
+			personID = store.NewID()
+			if _, err := tx.Exec(`INSERT INTO judicial_persons (id, full_name, name_folded, sex, date_of_birth, place_of_birth, personal_id, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, personID, p.FullName, vntext.Fold(p.FullName), p.Sex, p.DateOfBirth, p.PlaceOfBirth,
+				p.PersonalID, store.Time(now)); err != nil {
+				return fmt.Errorf("judicial: add person: %w", err)
+			}
+		}
+		if _, err := tx.Exec(`INSERT INTO judgments (id, person_id, court, number, effective_date, data, received_at, received_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, personID, j.Court, j.Number, j.EffectiveDate, string(data), store.Time(now), by.Username); err != nil {
+			if store.IsUniqueViolation(err) {
+				return &fault.Error{Kind: fault.Conflict, Code: "judicial.received_already", Fields: map[string]string{"number": "judicial.received_already"}}
+			}
+			return fmt.Errorf("judicial: add judgment: %w", err)
+		}
+		return tx.Audit(by.Entry("judicial.judgment", "judicial_person:"+personID, fmt.Sprintf("judgment=%s %s %s", id, j.Number, j.Court)))
+	})
+	return id, personID, err
+}
+
+// judgment reads one judgment with its person's id.
+func (r repo) judgment(ctx context.Context, id string) (Record, string, error) {
+	var rec Record
+	var personID, data string
+	err := r.st.QueryRow(ctx, `SELECT id, person_id, data FROM judgments WHERE id = $1`, id).Scan(&rec.ID, &personID, &data)
+	if err != nil {
+		return rec, "", r.st.Fail(store.NotFound(fmt.Errorf("judicial: judgment %s: %w", id, err), "judicial.not_found"))
+	}
+	if err := json.Unmarshal([]byte(data), &rec.Judgment); err != nil {
+		return rec, "", fmt.Errorf("judicial: judgment %s: %w", id, err)
+	}
+	return rec, personID, nil
+}
+
+// addEvent stores a report of a judgment's enforcement, with its audit entry.
+func (r repo) addEvent(ctx context.Context, judgmentID, personID string, e Event, by audit.Actor) (string, error) {
+	now := r.st.Now()
+	var id string
+	err := r.st.Write(ctx, func(tx *store.Tx) error {
+		id = store.NewID()
+		var index any
+		if e.PenaltyIndex != nil {
+			index = *e.PenaltyIndex
+		}
+		if _, err := tx.Exec(`INSERT INTO judgment_events (id, judgment_id, type, day, penalty_index, source, received_at, received_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, judgmentID, string(e.Type), e.Date, index, e.Source, store.Time(now), by.Username); err != nil {
+			return fmt.Errorf("judicial: add event: %w", err)
+		}
+		return tx.Audit(by.Entry("judicial.event", "judicial_person:"+personID, fmt.Sprintf("judgment=%s %s %s", judgmentID, e.Type, e.Date)))
+	})
+	return id, err
+}
+
+// person reads a person.
+func (r repo) person(ctx context.Context, id string) (Person, error) {
+	p, err := scanPerson(r.st.QueryRow(ctx, `SELECT `+personCols+` FROM judicial_persons WHERE id = $1`, id))
+	if err != nil {
+		return p, r.st.Fail(store.NotFound(fmt.Errorf("judicial: person %s: %w", id, err), "judicial.not_found"))
+	}
+	return p, nil
+}
+
+// records reads a person's judgments with their reports, oldest first.
+func (r repo) records(ctx context.Context, personID string) ([]Record, error) {
+	rows, err := r.st.Query(ctx, `SELECT id, data FROM judgments WHERE person_id = $1 ORDER BY effective_date, id`, personID)
+	if err != nil {
+		return nil, r.st.Fail(fmt.Errorf("judicial: judgments: %w", err))
+	}
+	var out []Record
+	for rows.Next() {
+		var rec Record
+		var data string
+		if err := rows.Scan(&rec.ID, &data); err != nil {
+			rows.Close()
+			return nil, r.st.Fail(err)
+		}
+		if err := json.Unmarshal([]byte(data), &rec.Judgment); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("judicial: judgment %s: %w", rec.ID, err)
+		}
+		out = append(out, rec)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, r.st.Fail(err)
+	}
+	for i := range out {
+		events, err := r.events(ctx, out[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Events = events
+	}
+	return out, nil
+}
+
+// events reads a judgment's reports, in the order received.
+func (r repo) events(ctx context.Context, judgmentID string) ([]Event, error) {
+	rows, err := r.st.Query(ctx, `SELECT type, day, penalty_index, source FROM judgment_events WHERE judgment_id = $1 ORDER BY received_at, id`, judgmentID)
+	if err != nil {
+		return nil, r.st.Fail(fmt.Errorf("judicial: events: %w", err))
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var index sql.NullInt64
+		if err := rows.Scan(&e.Type, &e.Date, &index, &e.Source); err != nil {
+			return nil, r.st.Fail(err)
+		}
+		if index.Valid {
+			i := int(index.Int64)
+			e.PenaltyIndex = &i
+		}
+		out = append(out, e)
+	}
+	return out, r.st.Fail(rows.Err())
+}

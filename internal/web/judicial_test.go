@@ -1,0 +1,66 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"tuphap/internal/auth"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+)
+
+// The judicial-record API as a court's and a prison's systems and the records office use it:
+// only the role judicial may; bad input is refused in Vietnamese with the article; the status
+// says whether the person has a record on the day asked, and each reading states its purpose.
+func TestJudicialAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		judgment := `{"person": {"full_name": "Trần Văn Lâm", "date_of_birth": "1990-05-01", "sex": "male", "personal_id": "051090001111"},
+			"court": "Tòa án nhân dân khu vực 1 - Quảng Ngãi", "number": "12/2019/HS-ST", "date": "2019-01-10", "effective_date": "2019-01-25",
+			"offense_date": "2018-10-01", "crimes": [{"article": %d, "clause": "1", "category": "less_serious", "intentional": true}],
+			"main_penalty": {"type": "suspended", "months": 12, "probation_months": %d}, "additional_penalties": [{"type": "ban_office", "months": 24}]}`
+		for _, role := range []auth.Role{auth.Officer, auth.Specialist, auth.Leader, auth.Admin, auth.Auditor, auth.Signer} {
+			if code, _ := e.api(role, "POST", "/api/v1/judgments", fmt.Sprintf(judgment, 173, 24)); code != http.StatusForbidden {
+				t.Errorf("%s receives a judgment: %d", role, code)
+			}
+		}
+		code, body := e.api(auth.Judicial, "POST", "/api/v1/judgments", fmt.Sprintf(judgment, 60, 72))
+		if code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body), "từ Điều 108 đến Điều 425") || !strings.Contains(fmt.Sprint(body), "Điều 65.1") {
+			t.Fatalf("an article that does not exist, a probation of 6 years: %d %v", code, body)
+		}
+		code, body = e.api(auth.Judicial, "POST", "/api/v1/judgments", fmt.Sprintf(judgment, 173, 24))
+		if code != http.StatusCreated || body["id"] == nil || body["person_id"] == nil {
+			t.Fatalf("a judgment: %d %v", code, body)
+		}
+		id, person := body["id"].(string), body["person_id"].(string)
+		if code, body := e.api(auth.Judicial, "POST", "/api/v1/judgments/"+id+"/events", `{"type": "probation_ended", "date": "2018-12-31"}`); code != http.StatusBadRequest {
+			t.Fatalf("an event before the judgment: %d %v", code, body)
+		}
+		// The probation of 24 months ran to 10 January 2021, the ban 24 months from 25 January
+		// 2019: expunged a year after the probation (Penal Code 2015 art. 70.2.a).
+		status := "/api/v1/judicial/persons/" + person + "/status?purpose=" + url.QueryEscape("Cấp Phiếu lý lịch tư pháp số 1") + "&on="
+		if code, body := e.api(auth.Judicial, "GET", status+"2022-01-09", ""); code != http.StatusOK || body["has_record"] != true {
+			t.Fatalf("the day before: %d %v", code, body)
+		}
+		code, body = e.api(auth.Judicial, "GET", status+"2022-01-10", "")
+		conv, _ := body["convictions"].([]any)
+		if code != http.StatusOK || body["has_record"] != false || len(conv) != 1 || conv[0].(map[string]any)["expunged_on"] != "2022-01-10" {
+			t.Fatalf("a year after the probation: %d %v", code, body)
+		}
+		if code, body := e.api(auth.Judicial, "GET", "/api/v1/judicial/persons/"+person+"/status", ""); code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body), "mục đích") {
+			t.Fatalf("a reading without a purpose: %d %v", code, body)
+		}
+		if code, _ := e.api(auth.Leader, "GET", status+"2022-01-10", ""); code != http.StatusForbidden {
+			t.Fatalf("a leader reads a judicial record: %d", code)
+		}
+		if code, _ := e.api(auth.Judicial, "POST", "/api/v1/judgments/"+id+"/events", `{"type": "court_expunged", "date": "2020-01-01"}`); code != http.StatusCreated {
+			t.Fatalf("a court's expungement: %d", code)
+		}
+		if code, body := e.api(auth.Judicial, "GET", status+"2020-06-01", ""); code != http.StatusOK || body["has_record"] != false {
+			t.Fatalf("after the court's expungement: %d %v", code, body)
+		}
+	})
+}
