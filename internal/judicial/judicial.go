@@ -16,7 +16,7 @@ import (
 )
 
 // Person is someone the judicial-record database holds: identified by personal ID where
-// known, else by name, date of birth and place of birth (Law on Judicial Records 2009 art. 15).
+// known, else by name, date of birth and place of birth (Law on Judicial Records 2009).
 type Person struct {
 	ID           string    `json:"id,omitempty"`
 	FullName     string    `json:"full_name"`

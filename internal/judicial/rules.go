@@ -110,7 +110,7 @@ type Additional struct {
 }
 
 // Judgment is a court's judgment as the judicial-record office receives it (Law on Judicial
-// Records 2009 art. 15): the court, its number and dates, the crimes, the penalties, and whether
+// Records 2009): the court, its number and dates, the crimes, the penalties, and whether
 // the person was under 18 when they offended.
 type Judgment struct {
 	Court         string       `json:"court"`
@@ -126,8 +126,8 @@ type Judgment struct {
 	AgeAtOffense int `json:"age_at_offense"`
 }
 
-// EventType is what an agency reports of a judgment's enforcement (Law on Judicial Records 2009
-// art. 16–20).
+// EventType is what an agency (a prison, a court, civil-judgment enforcement) reports of a
+// judgment's enforcement (Law on Judicial Records 2009).
 type EventType string
 
 const (
