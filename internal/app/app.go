@@ -67,6 +67,7 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	s.Reception.BackdateWindow = opt.BackdateWindow
 	// A registration's due dates follow the official calendar that reception keeps.
 	s.Registration.Calendar = s.Reception.Calendar
+	s.Judicial.Calendar = s.Reception.Calendar
 	s.Issuing = issuing.New(st, s.Registration, reg, opt.MasterKey, opt.PublicURL)
 	s.Issuing.SelfSign = map[string]bool{}
 	if len(opt.SelfSignOffices) > 0 {

@@ -68,7 +68,9 @@ var grants = map[Role]map[Action]bool{
 	Leader:     {ViewRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true},
 	Admin:      {ManageUsers: true, ManageSettings: true, ViewUnits: true, ViewOutbox: true},
 	Auditor:    {ViewAudit: true, ViewUnits: true},
-	Judicial:   {JudicialRecords: true, ViewUnits: true},
+	// The certificate requests are dossiers: the judicial-record officers follow them with the
+	// rest, and look up the civil-status register to identify persons.
+	Judicial: {JudicialRecords: true, ViewRecords: true, ViewUnits: true},
 }
 
 // Principal is the authenticated caller.

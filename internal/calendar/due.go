@@ -23,6 +23,10 @@ type Timing struct {
 	// Days: the result is due this many calendar days after receipt (a law that counts days,
 	// such as the Law on Adoption 2010's 30 days).
 	Days int `json:"days,omitempty"`
+	// Hours: the result is due this many hours after receipt, day or night (an urgent request
+	// of a prosecuting body for a judicial-record certificate: 24 hours, Law on Judicial
+	// Records 2009 art. 48.2).
+	Hours int `json:"hours,omitempty"`
 	// ExtensionDays: the most the time may be extended, with a reason.
 	ExtensionDays int `json:"extension_days"`
 }
@@ -31,8 +35,12 @@ type Timing struct {
 // Same day: that day if it is a working day and the file came before 15:00, else the next
 // working day. N working days: the Nth working day after the day of receipt, the day of receipt
 // not counted (a file received on a day off starts with the next working day as day 1). N
-// days: the Nth calendar day after the day of receipt, or the working day after it.
+// days: the Nth calendar day after the day of receipt, or the working day after it. N hours:
+// N hours after receipt.
 func (c *Calendar) Due(received time.Time, t Timing) time.Time {
+	if t.Hours > 0 {
+		return received.Add(time.Duration(t.Hours) * time.Hour)
+	}
 	r := received.In(Vietnam)
 	day := date(r.Year(), r.Month(), r.Day())
 	switch {
@@ -65,6 +73,9 @@ func (c *Calendar) Extend(due time.Time, n int) time.Time {
 // from the resumption, so the time spent waiting is not counted against the office. Under a
 // timing of calendar days (t.Days), the calendar days left run again.
 func (c *Calendar) Resume(due, paused, resumed time.Time, t Timing) time.Time {
+	if t.Hours > 0 { // the hours left run again
+		return resumed.Add(max(due.Sub(paused), 0))
+	}
 	p, d := paused.In(Vietnam), due.In(Vietnam)
 	if t.Days > 0 {
 		left := int(date(d.Year(), d.Month(), d.Day()).Sub(date(p.Year(), p.Month(), p.Day())).Hours() / 24)

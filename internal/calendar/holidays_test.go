@@ -138,3 +138,17 @@ func TestExtendAndResume(t *testing.T) {
 		t.Errorf("Resume of calendar days ending on a Saturday = %s", got)
 	}
 }
+
+// An urgent request of a prosecuting body for a judicial-record certificate is due 24 hours
+// after receipt, nights and days off included (Law on Judicial Records 2009 art. 48.2); a
+// pause gives back the hours that were left.
+func TestDueInHours(t *testing.T) {
+	c := New(nil)
+	urgent := Timing{Hours: 24}
+	if got := c.Due(at("2026-03-13 16:30"), urgent); !got.Equal(at("2026-03-14 16:30")) { // Friday to Saturday
+		t.Errorf("Due = %s", got)
+	}
+	if got := c.Resume(at("2026-03-14 16:30"), at("2026-03-14 06:30"), at("2026-03-16 08:00"), urgent); !got.Equal(at("2026-03-16 18:00")) {
+		t.Errorf("Resume = %s", got)
+	}
+}

@@ -31,6 +31,8 @@ func timingVN(t calendar.Timing) string {
 	var s string
 	if t.SameDay {
 		s = "Trong ngày (hồ sơ nhận sau 15 giờ trả trong ngày làm việc tiếp theo)"
+	} else if t.Hours > 0 {
+		s = fmt.Sprintf("%d giờ", t.Hours)
 	} else if t.Days > 0 {
 		s = fmt.Sprintf("%d ngày", t.Days)
 	} else {

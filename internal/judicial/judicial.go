@@ -10,9 +10,10 @@ import (
 	"tuphap/internal/auth"
 	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
+	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
+	"tuphap/internal/reception"
 	"tuphap/internal/store"
-	"tuphap/internal/vntext"
 )
 
 // Person is someone the judicial-record database holds: identified by personal ID where
@@ -38,10 +39,64 @@ type JudgmentRequest struct {
 type Service struct {
 	st   *store.Store
 	repo repo
+	// Calendar gives the official calendar the requests' time limits count on (reception's).
+	Calendar func() *calendar.Calendar
+	// Fees are the certificate's fee and exemptions (DefaultFees unless configured).
+	Fees Fees
 }
 
-// New returns the service over the store.
-func New(st *store.Store) *Service { return &Service{st: st, repo: repo{st}} }
+// New returns the service over the store, counting on the default calendar until wired to
+// reception's.
+func New(st *store.Store) *Service {
+	cal := calendar.New(nil)
+	return &Service{st: st, repo: repo{st}, Calendar: func() *calendar.Calendar { return cal }, Fees: DefaultFees}
+}
+
+// The states of a certificate request.
+type RequestStatus string
+
+const (
+	RequestReceived RequestStatus = "received" // waiting to be handled
+	RequestIssued   RequestStatus = "issued"   // its certificate issued
+	RequestRefused  RequestStatus = "refused"
+)
+
+// StoredRequest is a request as received: its dossier (and time limit), fee and state.
+type StoredRequest struct {
+	ID string `json:"id"`
+	Request
+	Dossier    dossier.Dossier `json:"dossier"`
+	Fee        int64           `json:"fee"`
+	Status     RequestStatus   `json:"status"`
+	ReceivedAt time.Time       `json:"received_at"`
+}
+
+// RequestCertificate receives a certificate request: checked, its fee from the fees in force, its dossier opened
+// with the time limit its case has (Request.Procedure) at the issuing authority, in one
+// transaction.
+func (s *Service) RequestCertificate(ctx context.Context, p auth.Principal, by audit.Actor, req Request) (StoredRequest, error) {
+	if err := p.Allow(auth.JudicialRecords, ""); err != nil {
+		return StoredRequest{}, err
+	}
+	req.Normalize()
+	if err := req.Validate(s.Fees, s.today()); err != nil {
+		return StoredRequest{}, err
+	}
+	proc, err := dossier.ProcedureByCode(req.Procedure())
+	if err != nil {
+		return StoredRequest{}, err
+	}
+	out := StoredRequest{Request: req, Fee: s.Fees.Fee(req)}
+	now := s.st.Now()
+	due := s.Calendar().Due(now, proc.Timing)
+	err = s.repo.request(ctx, &out, func(tx *store.Tx) (dossier.Dossier, error) {
+		d := dossier.Dossier{Procedure: proc.Code, Office: auth.DepartmentOffice, Applicant: req.Applicant(), Channel: req.Channel,
+			Status: dossier.Received, ReceivedAt: now, DueAt: due, Note: req.Purpose}
+		err := reception.OpenIn(tx, &d, by)
+		return d, err
+	}, by)
+	return out, err
+}
 
 func (s *Service) today() time.Time {
 	now := s.st.Now().In(calendar.Vietnam)
@@ -55,19 +110,11 @@ func (s *Service) Receive(ctx context.Context, p auth.Principal, by audit.Actor,
 		return "", "", err
 	}
 	person, j := req.Person, req.Judgment
-	person.FullName, person.PersonalID = vntext.Clean(person.FullName), strings.TrimSpace(person.PersonalID)
-	person.PlaceOfBirth = strings.Join(strings.Fields(person.PlaceOfBirth), " ")
+	person.normalize()
 	j.Normalize()
 	var v fault.Validation
 	today := s.today()
-	v.Check(person.FullName != "", "person.full_name", "civil.required")
-	born := dateField(&v, "person.date_of_birth", person.DateOfBirth, today)
-	v.Check(person.Sex == civil.Male || person.Sex == civil.Female, "person.sex", "civil.sex")
-	if person.PersonalID != "" {
-		if problem := civil.PersonalIDProblem(person.PersonalID, born, person.Sex); problem != "" {
-			v.Add("person.personal_id", problem)
-		}
-	}
+	born := person.check(&v, "person.", today)
 	if err := j.Validate(today); err != nil {
 		if e, ok := fault.As(err); ok {
 			for f, msg := range e.Fields {
@@ -128,4 +175,12 @@ func (s *Service) StatusOn(ctx context.Context, p auth.Principal, by audit.Actor
 		return Status{}, err
 	}
 	return StatusOn(records, on), nil
+}
+
+// Request reads a certificate request.
+func (s *Service) Request(ctx context.Context, p auth.Principal, id string) (StoredRequest, error) {
+	if err := p.Allow(auth.JudicialRecords, ""); err != nil {
+		return StoredRequest{}, err
+	}
+	return s.repo.storedRequest(ctx, id)
 }

@@ -6,12 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"tuphap/internal/account"
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/fault"
 	"tuphap/internal/judicial"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
+	"tuphap/internal/units"
 )
 
 var (
@@ -21,6 +23,7 @@ var (
 	leader   = auth.Principal{Username: "lanhdao", Role: auth.Leader, Office: auth.DepartmentOffice}
 	by       = audit.Actor{Username: "lltp"}
 	november = time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)
+	vietnam  = time.FixedZone("ICT", 7*3600)
 )
 
 func theft(person judicial.Person, number, date, effective, offense string, months int) judicial.JudgmentRequest {
@@ -120,4 +123,67 @@ func TestJudgmentRefused(t *testing.T) {
 func fieldIs(err error, field, code string) bool {
 	e, ok := fault.As(err)
 	return ok && e.Kind == fault.Invalid && e.Fields[field] == code
+}
+
+// A request for a certificate opens its dossier with the time limit of its case (Law on
+// Judicial Records 2009 art. 48): 10 working days, 15 for a person who lived in several
+// provinces, 24 hours for a prosecuting body's urgent request; the fee from the fees in force.
+// Type 2 goes to the person themself or a prosecuting body, never through a proxy (art. 41, 46).
+func TestCertificateRequests(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		st.Now = func() time.Time { return november } // Monday 30 November 2026, 10:00 in Vietnam
+		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), november)); err != nil {
+			t.Fatal(err)
+		}
+		svc := judicial.New(st)
+		lam := judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male", PersonalID: "051090001111"}
+		for _, tt := range []struct {
+			name      string
+			req       judicial.Request
+			procedure string
+			due       string // in Vietnam
+			fee       int64
+		}{
+			{"type 1 for himself", judicial.Request{Type: 1, Requester: judicial.Self, Person: lam, Purpose: "Xin việc"}, "LLTP", "2026-12-14 17:00", 200000},
+			{"a student, several provinces", judicial.Request{Type: 1, Requester: judicial.Self, Person: lam, Purpose: "Du học", SeveralProvinces: true, Exemption: "student"},
+				"LLTP15", "2026-12-21 17:00", 100000},
+			{"a proxy", judicial.Request{Type: 1, Requester: judicial.Proxy, RequesterName: "Trần Thị Mai", Authorization: "Văn bản ủy quyền số 12, công chứng ngày 20/11/2026",
+				Person: lam, Purpose: "Xin việc", Channel: "post"}, "LLTP", "2026-12-14 17:00", 200000},
+			{"urgent, a prosecuting body", judicial.Request{Type: 2, Requester: judicial.Prosecutor, RequesterName: "Cơ quan Cảnh sát điều tra Công an tỉnh Quảng Ngãi",
+				Person: lam, Purpose: "Phục vụ điều tra vụ án", Urgent: true}, "LLTPK", "2026-12-01 10:00", 0},
+		} {
+			got, err := svc.RequestCertificate(ctx, clerk, by, tt.req)
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			if got.Dossier.Procedure != tt.procedure || got.Dossier.DueAt.In(vietnam).Format("2006-01-02 15:04") != tt.due || got.Fee != tt.fee ||
+				got.Dossier.Code == "" || got.Status != judicial.RequestReceived {
+				t.Errorf("%s: %s due %s fee %d, want %s %s %d", tt.name, got.Dossier.Procedure, got.Dossier.DueAt.In(vietnam), got.Fee, tt.procedure, tt.due, tt.fee)
+			}
+		}
+		for _, tt := range []struct {
+			name, field, want string
+			req               judicial.Request
+		}{
+			{"type 2 through a proxy", "requester", "judicial.type2_who", judicial.Request{Type: 2, Requester: judicial.Proxy, RequesterName: "Trần Thị Mai",
+				Authorization: "Giấy ủy quyền", Person: lam, Purpose: "Biết thông tin"}},
+			{"type 2 for an agency", "requester", "judicial.type2_who", judicial.Request{Type: 2, Requester: judicial.Agency, RequesterName: "Công ty A", Person: lam, Purpose: "Tuyển dụng"}},
+			{"a proxy without authorisation", "authorization", "judicial.authorization", judicial.Request{Type: 1, Requester: judicial.Proxy, RequesterName: "Trần Thị Mai",
+				Person: lam, Purpose: "Xin việc"}},
+			{"urgent, for himself", "urgent", "judicial.urgent_prosecutor", judicial.Request{Type: 1, Requester: judicial.Self, Person: lam, Purpose: "Xin việc", Urgent: true}},
+			{"a type 3", "type", "judicial.type", judicial.Request{Type: 3, Requester: judicial.Self, Person: lam, Purpose: "Xin việc"}},
+			{"an exemption not in the fees", "exemption", "judicial.exemption", judicial.Request{Type: 1, Requester: judicial.Self, Person: lam, Purpose: "Xin việc", Exemption: "friend"}},
+		} {
+			if _, err := svc.RequestCertificate(ctx, clerk, by, tt.req); !fieldIs(err, tt.field, tt.want) {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+		}
+		var n int
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM dossiers WHERE procedure_code LIKE 'LLTP%'`).Scan(&n); err != nil || n != 4 {
+			t.Fatalf("%d dossiers (%v), want the 4 accepted", n, err)
+		}
+		if _, err := svc.RequestCertificate(ctx, officer, by, judicial.Request{Type: 1, Requester: judicial.Self, Person: lam, Purpose: "Xin việc"}); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("a commune officer receives a request: %v", err)
+		}
+	})
 }

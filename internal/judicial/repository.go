@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"tuphap/internal/audit"
+	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/store"
 	"tuphap/internal/vntext"
@@ -198,4 +199,39 @@ func (r repo) events(ctx context.Context, judgmentID string) ([]Event, error) {
 		out = append(out, e)
 	}
 	return out, r.st.Fail(rows.Err())
+}
+
+// request stores a certificate request with its dossier, opened in the same transaction.
+func (r repo) request(ctx context.Context, req *StoredRequest, open func(tx *store.Tx) (dossier.Dossier, error), by audit.Actor) error {
+	data, err := json.Marshal(req.Request)
+	if err != nil {
+		return err
+	}
+	now := r.st.Now()
+	return r.st.Write(ctx, func(tx *store.Tx) error {
+		d, err := open(tx)
+		if err != nil {
+			return err
+		}
+		req.ID, req.Dossier, req.Status, req.ReceivedAt = store.NewID(), d, RequestReceived, now
+		if _, err := tx.Exec(`INSERT INTO judicial_requests (id, dossier_id, cert_type, person_folded, date_of_birth, personal_id, data, fee, status,
+			received_at, received_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, req.ID, d.ID, req.Type, vntext.Fold(req.Person.FullName),
+			req.Person.DateOfBirth, req.Person.PersonalID, string(data), req.Fee, string(req.Status), store.Time(now), by.Username); err != nil {
+			return fmt.Errorf("judicial: add request: %w", err)
+		}
+		return tx.Audit(by.Entry("judicial.request", "judicial_request:"+req.ID, fmt.Sprintf("type %d for %s; purpose: %s", req.Type, req.Applicant(), req.Purpose)))
+	})
+}
+
+// storedRequest reads a request.
+func (r repo) storedRequest(ctx context.Context, id string) (StoredRequest, error) {
+	var out StoredRequest
+	var data, dossierID string
+	err := r.st.QueryRow(ctx, `SELECT id, dossier_id, data, fee, status, received_at FROM judicial_requests WHERE id = $1`, id).
+		Scan(&out.ID, &dossierID, &data, &out.Fee, &out.Status, store.ScanTime(&out.ReceivedAt))
+	if err != nil {
+		return out, r.st.Fail(store.NotFound(fmt.Errorf("judicial: request %s: %w", id, err), "judicial.not_found"))
+	}
+	out.Dossier.ID = dossierID
+	return out, json.Unmarshal([]byte(data), &out.Request)
 }

@@ -60,3 +60,29 @@ func (s *Server) apiJudicialStatus(w http.ResponseWriter, r *http.Request) error
 	writeJSON(w, http.StatusOK, st)
 	return nil
 }
+
+// apiJudicialRequest receives a request for a certificate: 201 with its dossier, time limit
+// and fee.
+func (s *Server) apiJudicialRequest(w http.ResponseWriter, r *http.Request) error {
+	var req judicial.Request
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	out, err := s.judicial.RequestCertificate(r.Context(), p, actorOf(r), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) apiJudicialRequestGet(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	out, err := s.judicial.Request(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

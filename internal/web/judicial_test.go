@@ -62,5 +62,23 @@ func TestJudicialAPI(t *testing.T) {
 		if code, body := e.api(auth.Judicial, "GET", status+"2020-06-01", ""); code != http.StatusOK || body["has_record"] != false {
 			t.Fatalf("after the court's expungement: %d %v", code, body)
 		}
+		// A request for a certificate opens its dossier, which the officer follows.
+		code, body = e.api(auth.Judicial, "POST", "/api/v1/judicial/requests", `{"type": 1, "requester": "self", "purpose": "Xin việc",
+			"person": {"full_name": "Trần Văn Lâm", "date_of_birth": "1990-05-01", "sex": "male", "personal_id": "051090001111"}}`)
+		dossier, _ := body["dossier"].(map[string]any)
+		if code != http.StatusCreated || dossier["procedure"] != "LLTP" || body["fee"] != 200000.0 {
+			t.Fatalf("a request: %d %v", code, body)
+		}
+		if code, got := e.api(auth.Judicial, "GET", "/api/v1/judicial/requests/"+body["id"].(string), ""); code != http.StatusOK || got["purpose"] != "Xin việc" {
+			t.Fatalf("the request read back: %d %v", code, got)
+		}
+		if code, got := e.api(auth.Judicial, "GET", "/api/v1/dossiers/"+dossier["code"].(string), ""); code != http.StatusOK {
+			t.Fatalf("its dossier: %d %v", code, got)
+		}
+		if code, body := e.api(auth.Judicial, "POST", "/api/v1/judicial/requests", `{"type": 2, "requester": "proxy", "requester_name": "Trần Thị Mai",
+			"authorization": "Giấy ủy quyền", "purpose": "Biết thông tin", "person": {"full_name": "Trần Văn Lâm", "date_of_birth": "1990-05-01", "sex": "male"}}`); code != http.StatusBadRequest ||
+			!strings.Contains(fmt.Sprint(body), "không qua người được ủy quyền") {
+			t.Fatalf("type 2 through a proxy: %d %v", code, body)
+		}
 	})
 }

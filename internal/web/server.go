@@ -269,6 +269,8 @@ func (s *Server) routes() http.Handler {
 	h("POST /api/v1/judgments", auth.JudicialRecords, s.apiReceiveJudgment)
 	h("POST /api/v1/judgments/{id}/events", auth.JudicialRecords, s.apiJudgmentEvent)
 	h("GET /api/v1/judicial/persons/{id}/status", auth.JudicialRecords, s.apiJudicialStatus)
+	h("POST /api/v1/judicial/requests", auth.JudicialRecords, s.apiJudicialRequest)
+	h("GET /api/v1/judicial/requests/{id}", auth.JudicialRecords, s.apiJudicialRequestGet)
 	h("POST /api/v1/births", auth.WriteRecords, apiRegister(s.registry.RegisterBirth))
 	h("POST /api/v1/deaths", auth.WriteRecords, apiRegister(s.registry.RegisterDeath))
 	h("POST /api/v1/marriages", auth.WriteRecords, apiRegister(s.registry.RegisterMarriage))

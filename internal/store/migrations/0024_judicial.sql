@@ -40,3 +40,23 @@ CREATE TABLE judgment_events (
     received_by TEXT NOT NULL
 );
 CREATE INDEX judgment_events_judgment ON judgment_events (judgment_id);
+
+-- A request for a certificate (Law on Judicial Records 2009 art. 45–46), with its dossier; data
+-- holds it whole, person_id the person found in the database when the request was handled.
+CREATE TABLE judicial_requests (
+    id TEXT PRIMARY KEY,
+    dossier_id TEXT NOT NULL,
+    cert_type INTEGER NOT NULL,
+    person_folded FOLDED NOT NULL,
+    date_of_birth TEXT NOT NULL,
+    personal_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    fee INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    received_by TEXT NOT NULL
+);
+CREATE UNIQUE INDEX judicial_requests_dossier ON judicial_requests (dossier_id);
+CREATE INDEX judicial_requests_person ON judicial_requests (person_folded, date_of_birth);
+CREATE INDEX judicial_requests_pid ON judicial_requests (personal_id);
+CREATE INDEX judicial_requests_received ON judicial_requests (received_at);
