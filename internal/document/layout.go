@@ -34,7 +34,7 @@ var templateFS embed.FS
 
 // Block is one element of a layout.
 type Block struct {
-	Type      string  `json:"type"` // header, title, pair, field, space, notes, list, signature, qr
+	Type      string  `json:"type"` // header, authority, title, pair, field, space, notes, list, convictions, signature, qr
 	Text      string  `json:"text,omitempty"`
 	Label     string  `json:"label,omitempty"`
 	Value     string  `json:"value,omitempty"`
@@ -73,6 +73,8 @@ type Data struct {
 	IssuedAt  time.Time
 	IssuedOn  string // YYYY-MM-DD in Vietnam
 	Mark      Mark   // what an unsigned document says of itself, across the page
+	// Judicial is a judicial-record certificate's content (its layouts only).
+	Judicial *JudicialCertificate
 }
 
 // Mark is what a document that is not (yet) signed says of itself, so that nobody takes a
@@ -191,6 +193,16 @@ func (p *page) block(b Block, d Data) error {
 	switch b.Type {
 	case "header":
 		p.header(d.Office, d.Province)
+	case "authority":
+		if d.Judicial == nil {
+			return fmt.Errorf("no judicial certificate to lay out")
+		}
+		p.authorityHeader(d.Judicial.Authority)
+	case "convictions":
+		if d.Judicial == nil {
+			return fmt.Errorf("no judicial certificate to lay out")
+		}
+		p.convictions(d.Judicial)
 	case "title":
 		text, err := x(b.Text)
 		if err != nil {
@@ -257,7 +269,11 @@ func (p *page) block(b Block, d Data) error {
 			p.center(pageW/2, pageW-margin, place, false, 11)
 			p.y += lineH
 		}
-		p.center(pageW/2, pageW-margin, b.Title, true, 11)
+		title, err := x(b.Title)
+		if err != nil {
+			return err
+		}
+		p.center(pageW/2, pageW-margin, title, true, 11)
 		p.y += lineH
 		if b.Note != "" {
 			p.center(pageW/2, pageW-margin, b.Note, false, 9)

@@ -89,6 +89,11 @@ func (p *page) field(label, value string) {
 	if value == "" {
 		value = "—"
 	}
+	if lw > (pageW-2*margin)*0.45 {
+		// A long label leaves its value too narrow a column: the value goes under it.
+		p.y += lineH
+		lw = 20
+	}
 	lines, err := p.pdf.SplitTextWithWordWrap(norm.NFC.String(value), pageW-2*margin-lw)
 	if err != nil {
 		lines = []string{value}

@@ -151,23 +151,86 @@ func StatusOn(records []Record, on time.Time) Status {
 	return st
 }
 
-// work sets the judgment's own expungement day, before any later crime restarts it.
-func (s *standing) work(on time.Time) {
-	j := s.rec.Judgment
-	events := slices.DeleteFunc(slices.Clone(s.rec.Events), func(e Event) bool {
+// reports are a judgment's reports received by a day.
+type reports []Event
+
+func reportsBy(events []Event, on time.Time) reports {
+	return slices.DeleteFunc(slices.Clone(events), func(e Event) bool {
 		d, ok := civil.ParseDate(e.Date)
 		return !ok || d.After(on)
 	})
-	first := func(match func(Event) bool) time.Time {
-		var out time.Time
-		for _, e := range events {
-			if d, _ := civil.ParseDate(e.Date); match(e) && (out.IsZero() || d.Before(out)) {
-				out = d
+}
+
+// first is the earliest day of a report that matches; zero for none.
+func (rs reports) first(match func(Event) bool) time.Time {
+	var out time.Time
+	for _, e := range rs {
+		if d, _ := civil.ParseDate(e.Date); match(e) && (out.IsZero() || d.Before(out)) {
+			out = d
+		}
+	}
+	return out
+}
+
+// mainEnd is the day the main penalty was served, or a suspended sentence's probation ended,
+// as known on day on; zero when not known. never: a life or death sentence not commuted.
+func mainEnd(j Judgment, effective time.Time, rs reports, on time.Time) (end time.Time, never bool) {
+	served := rs.first(func(e Event) bool { return e.Type == MainServed || e.Type == Amnesty })
+	switch j.Main.Type {
+	case Warning:
+		return effective, false
+	case Fine:
+		return rs.first(func(e Event) bool { return e.Type == FinePaid && e.PenaltyIndex == nil }), false
+	case Suspended:
+		// The probation runs from the day the sentence was pronounced (art. 65.1), unless a
+		// court ended it early.
+		if end := rs.first(func(e Event) bool { return e.Type == ProbationEnded }); !end.IsZero() {
+			return end, false
+		}
+		if date, ok := civil.ParseDate(j.Date); ok {
+			if end := date.AddDate(0, j.Main.ProbationMonths, 0); !end.After(on) {
+				return end, false
 			}
 		}
-		return out
+		return time.Time{}, false
+	case Life, Death:
+		if rs.first(func(e Event) bool { return e.Type == Commuted }).IsZero() {
+			return time.Time{}, true
+		}
 	}
-	if s.court = first(func(e Event) bool { return e.Type == CourtExpunged }); !s.court.IsZero() {
+	return served, false
+}
+
+// additionalEnd is the day the judgment's additional penalty i ends: reported, or counted from
+// its start; zero when not known. Confiscation and expulsion leave nothing to wait for
+// (lasts false).
+func additionalEnd(j Judgment, i int, effective, mainEnd time.Time, rs reports) (end time.Time, lasts bool) {
+	a := j.Additional[i]
+	if a.Type == Confiscation || a.Type == Expulsion {
+		return time.Time{}, false
+	}
+	end = rs.first(func(e Event) bool {
+		return (e.Type == AdditionalEnded || e.Type == FinePaid) && e.PenaltyIndex != nil && *e.PenaltyIndex == i
+	})
+	if end.IsZero() && a.Months > 0 {
+		// Bans, residence bans, supervision and lost rights run from release for a prison
+		// sentence (art. 41.3, 42, 43, 44.2), else from the judgment's effect.
+		start := effective
+		if j.Main.Type == Prison || j.Main.Type == Life || j.Main.Type == Death {
+			start = mainEnd
+		}
+		if !start.IsZero() {
+			end = start.AddDate(0, a.Months, 0)
+		}
+	}
+	return end, true
+}
+
+// work sets the judgment's own expungement day, before any later crime restarts it.
+func (s *standing) work(on time.Time) {
+	j := s.rec.Judgment
+	rs := reportsBy(s.rec.Events, on)
+	if s.court = rs.first(func(e Event) bool { return e.Type == CourtExpunged }); !s.court.IsZero() {
 		s.at, s.known, s.basis = s.court, true, code+"Điều 71"
 		return
 	}
@@ -181,47 +244,13 @@ func (s *standing) work(on time.Time) {
 		s.basis = code + "Điều 70.1, 71"
 		return
 	}
-	served := first(func(e Event) bool { return e.Type == MainServed || e.Type == Amnesty })
-	switch j.Main.Type {
-	case Warning:
-		s.mainEnd = s.effective
-	case Fine:
-		s.mainEnd = first(func(e Event) bool { return e.Type == FinePaid && e.PenaltyIndex == nil })
-	case Suspended:
-		// The probation runs from the day the sentence was pronounced (art. 65.1), unless
-		// a court ended it early.
-		if s.mainEnd = first(func(e Event) bool { return e.Type == ProbationEnded }); s.mainEnd.IsZero() && !s.date.IsZero() {
-			if end := s.date.AddDate(0, j.Main.ProbationMonths, 0); !end.After(on) {
-				s.mainEnd = end
-			}
-		}
-	case Life, Death:
-		if first(func(e Event) bool { return e.Type == Commuted }).IsZero() {
-			s.never = true
-			return
-		}
-		s.mainEnd = served
-	default:
-		s.mainEnd = served
+	if s.mainEnd, s.never = mainEnd(j, s.effective, rs, on); s.never {
+		return
 	}
 	s.addEnd, s.addKnown = s.effective, true
-	for i, a := range j.Additional {
-		end := first(func(e Event) bool {
-			return (e.Type == AdditionalEnded || e.Type == FinePaid) && e.PenaltyIndex != nil && *e.PenaltyIndex == i
-		})
-		if end.IsZero() && a.Months > 0 {
-			// Bans, residence bans, supervision and lost rights run from release for a prison
-			// sentence (art. 41.3, 42, 43, 44.2), else from the judgment's effect.
-			start := s.effective
-			if j.Main.Type == Prison || j.Main.Type == Life || j.Main.Type == Death {
-				start = s.mainEnd
-			}
-			if !start.IsZero() {
-				end = start.AddDate(0, a.Months, 0)
-			}
-		}
-		switch {
-		case a.Type == Confiscation || a.Type == Expulsion:
+	for i := range j.Additional {
+		switch end, lasts := additionalEnd(j, i, s.effective, s.mainEnd, rs); {
+		case !lasts:
 		case end.IsZero():
 			s.addKnown = false
 		case end.After(s.addEnd):
