@@ -70,6 +70,9 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	s.Judicial.Calendar = s.Reception.Calendar
 	s.Issuing = issuing.New(st, s.Registration, reg, opt.MasterKey, opt.PublicURL)
 	s.Issuing.SelfSign = map[string]bool{}
+	// The judicial-record certificates are issuing's documents, laid out by their domain.
+	s.Judicial.Issuing = s.Issuing
+	s.Issuing.Layouts["judicial_certificate_1"], s.Issuing.Layouts["judicial_certificate_2"] = s.Judicial.Layout, s.Judicial.Layout
 	if len(opt.SelfSignOffices) > 0 {
 		offices, err := s.Accounts.Offices(ctx)
 		if err != nil {

@@ -65,9 +65,11 @@ var grants = map[Role]map[Action]bool{
 	Officer:    {ViewRecords: true, WriteRecords: true, ViewUnits: true, ViewOutbox: true},
 	Signer:     {ViewRecords: true, SignDocuments: true, ViewUnits: true},
 	Specialist: {ViewRecords: true, WriteRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true},
-	Leader:     {ViewRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true},
-	Admin:      {ManageUsers: true, ManageSettings: true, ViewUnits: true, ViewOutbox: true},
-	Auditor:    {ViewAudit: true, ViewUnits: true},
+	// A department's leader signs the department's documents (issuing.mayEndorse): the
+	// judicial-record certificates of the issuing authority.
+	Leader:  {ViewRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true, SignDocuments: true},
+	Admin:   {ManageUsers: true, ManageSettings: true, ViewUnits: true, ViewOutbox: true},
+	Auditor: {ViewAudit: true, ViewUnits: true},
 	// The certificate requests are dossiers: the judicial-record officers follow them with the
 	// rest, and look up the civil-status register to identify persons.
 	Judicial: {JudicialRecords: true, ViewRecords: true, ViewUnits: true},

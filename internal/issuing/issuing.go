@@ -43,6 +43,8 @@ type Service struct {
 	publicURL string
 	// verifying holds the one place where an uploaded PDF is parsed (bounded.go).
 	verifying chan struct{}
+	// Layouts lay out the documents other domains own, by kind (set at wiring).
+	Layouts map[string]Layout
 	// SelfSign lists the offices where a signer may sign a document they issued themself (a
 	// one-person office). Elsewhere the roles keep issuing and signing apart, and this check
 	// still holds for a user whose role changed after issuing. Set before serving.
@@ -56,7 +58,7 @@ func New(st *store.Store, reg *registration.Service, u *units.Registry, master [
 	// Documents issued from earlier versions of an entry no longer show it as it is.
 	reg.OnNewVersion(replaceOlder)
 	return &Service{store: st, docs: repo{st}, registry: reg, people: account.New(st), units: u, master: master,
-		publicURL: strings.TrimRight(publicURL, "/"), verifying: make(chan struct{}, 1)}
+		publicURL: strings.TrimRight(publicURL, "/"), verifying: make(chan struct{}, 1), Layouts: map[string]Layout{}}
 }
 
 // newCode is a document's public code: 100 random bits, unguessable, in base32 without the
@@ -180,18 +182,59 @@ func (s *Service) issueFromRecord(ctx context.Context, p auth.Principal, by audi
 		return Document{}, err
 	}
 	d.PDF, d.SHA256 = pdf, sum(pdf)
-	var settle func(*store.Tx, string) (dossier.Dossier, error)
+	var then func(*store.Tx, *Document) error
 	if copyReq != nil && (copyReq.Dossier != "" || vnDay(rec.CreatedAt) != vnDay(s.store.Now())) {
 		applicant := strings.TrimSpace(copyReq.Applicant)
 		if applicant == "" {
 			applicant = rec.Subject().FullName
 		}
-		if settle, err = s.registry.Settling(ctx, strings.TrimSpace(copyReq.Dossier), copyProcedure, rec.Office, rec.ID, applicant, by); err != nil {
+		settle, err := s.registry.Settling(ctx, strings.TrimSpace(copyReq.Dossier), copyProcedure, rec.Office, rec.ID, applicant, by)
+		if err != nil {
 			return Document{}, err
+		}
+		then = func(tx *store.Tx, d *Document) error { // the copy's dossier, settled with it
+			dd, err := settle(tx, d.RecordID)
+			d.DossierID = dd.ID
+			return err
 		}
 	}
 	// The document is the issued copy: counting extracts counts these (repo.extractCount).
-	return d, s.docs.issue(ctx, &d, by, settle)
+	return d, s.docs.issue(ctx, &d, by, then)
+}
+
+// Layout lays out a document that another domain owns (a judicial-record certificate) for its
+// signer ("" before signing) and with its mark; the domain registers one per kind in Layouts.
+type Layout func(ctx context.Context, d Document, signer string, mark document.Mark) ([]byte, error)
+
+// privatePrefix starts the kinds of documents that carry sensitive personal data (judicial
+// records, Law 91/2025): only their domain's role and the signers see them.
+const privatePrefix = "judicial_"
+
+// seesPrivate: the judicial-record officers, and the signers who sign their certificates.
+func seesPrivate(p auth.Principal) bool {
+	return p.Can(auth.JudicialRecords) || p.Can(auth.SignDocuments)
+}
+
+// Issue issues a document of another domain: it gets its code and QR code here, is laid out
+// unsigned by draft (its domain's rows are written only with it), waits for its office's
+// signer like any other, who signs it as the kind's registered Layout lays it out; then runs
+// in the issue's transaction (the domain's own rows, a dossier settled). The caller has
+// checked the rights of its domain.
+func (s *Service) Issue(ctx context.Context, by audit.Actor, d Document, draft func(Document) ([]byte, error), then func(*store.Tx, *Document) error) (Document, error) {
+	base, err := s.public()
+	if err != nil {
+		return Document{}, err
+	}
+	if _, ok := s.Layouts[d.Kind]; !ok {
+		return Document{}, &fault.Error{Kind: fault.Invalid, Code: "document.kind_unsupported", Err: fmt.Errorf("no layout for %s", d.Kind)}
+	}
+	d.Code = newCode()
+	d.VerifyURL, d.IssuedAt = VerifyURL(base, d.Code), s.store.Now()
+	if d.PDF, err = draft(d); err != nil {
+		return Document{}, err
+	}
+	d.SHA256 = sum(d.PDF)
+	return d, s.docs.issue(ctx, &d, by, then)
 }
 
 // render lays out a document of an entry; signer is "" until it is signed. The officers of the
@@ -250,6 +293,9 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Documen
 	if err != nil {
 		return d, err
 	}
+	if strings.HasPrefix(d.Kind, privatePrefix) && !seesPrivate(p) {
+		return Document{}, fault.New(fault.NotFound, "document.not_found")
+	}
 	return d, p.Allow(auth.ViewRecords, d.Office)
 }
 
@@ -277,6 +323,7 @@ type Query struct {
 	From, To                       time.Time // issued at or after From, before To; zero: open
 	Oldest                         bool
 	Offset, Limit                  int
+	public                         bool // leave out the private kinds (set for who may not see them)
 }
 
 // MaxPage is the most documents one call returns (an export asks for it).
@@ -295,6 +342,7 @@ func (s *Service) Find(ctx context.Context, p auth.Principal, q Query) ([]Docume
 		q.Limit = ListLimit
 	}
 	q.Offset = max(q.Offset, 0)
+	q.public = !seesPrivate(p)
 	ds, err := s.docs.find(ctx, q)
 	if err != nil {
 		return nil, false, err
@@ -310,7 +358,7 @@ func (s *Service) Count(ctx context.Context, p auth.Principal, status string, li
 	if err := p.Allow(auth.ViewRecords, ""); err != nil {
 		return 0, err
 	}
-	return s.docs.count(ctx, Query{Office: p.Scope(), Status: status, Limit: limit})
+	return s.docs.count(ctx, Query{Office: p.Scope(), Status: status, Limit: limit, public: !seesPrivate(p)})
 }
 
 // Export lists up to MaxPage documents q selects for a spreadsheet, and whether there were
@@ -343,7 +391,7 @@ func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id
 	if err != nil {
 		return d, err
 	}
-	if err := p.Allow(auth.SignDocuments, d.Office); err != nil {
+	if err := mayEndorse(p, d); err != nil {
 		return d, err
 	}
 	if d.Status != StatusIssued {
@@ -364,15 +412,20 @@ func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id
 		return d, err
 	}
 	// The signed paper carries the signer's name under the title, as the reviewed draft could
-	// not: it is laid out again from the same entry version, then signed.
-	rec, err := s.registry.Entry(ctx, d.RecordID)
-	if err != nil {
-		return d, err
+	// not: it is laid out again from the same entry version (or by its domain), then signed.
+	var final []byte
+	if layout, ok := s.Layouts[d.Kind]; ok {
+		final, err = layout(ctx, d, p.FullName, document.Final)
+	} else {
+		var rec civil.Record
+		if rec, err = s.registry.Entry(ctx, d.RecordID); err != nil {
+			return d, err
+		}
+		if rec.Version != d.RecordVersion {
+			return d, fault.New(fault.Conflict, "document.not_signable")
+		}
+		final, err = s.render(ctx, d, rec, d.IssuedAt, p.FullName, document.Final)
 	}
-	if rec.Version != d.RecordVersion {
-		return d, fault.New(fault.Conflict, "document.not_signable")
-	}
-	final, err := s.render(ctx, d, rec, d.IssuedAt, p.FullName, document.Final)
 	if err != nil {
 		return d, err
 	}
@@ -382,6 +435,18 @@ func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id
 		return d, err
 	}
 	return d, s.docs.sign(ctx, &d, signed, sum(signed), k.ID, by)
+}
+
+// mayEndorse: the signer of the document's office signs or revokes it; a department's signer
+// (its leader) the department's documents only.
+func mayEndorse(p auth.Principal, d Document) error {
+	if err := p.Allow(auth.SignDocuments, d.Office); err != nil {
+		return err
+	}
+	if !p.Role.AtCommune() && d.Office != p.Office {
+		return fault.New(fault.Forbidden, "error.forbidden")
+	}
+	return nil
 }
 
 func (s *Service) open(k SigningKey) (signing.Signer, error) {
@@ -406,7 +471,7 @@ func (s *Service) Revoke(ctx context.Context, p auth.Principal, by audit.Actor, 
 	if err != nil {
 		return d, err
 	}
-	if err := p.Allow(auth.SignDocuments, d.Office); err != nil {
+	if err := mayEndorse(p, d); err != nil {
 		return d, err
 	}
 	if problem := reasonProblem(reason); problem != "" {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"tuphap/internal/audit"
-	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/store"
 )
@@ -124,15 +123,16 @@ func scanDoc(row store.Scanner, withPDF bool) (Document, error) {
 }
 
 // issue stores a new document and audits its issue.
-func (r repo) issue(ctx context.Context, d *Document, by audit.Actor, settle func(*store.Tx, string) (dossier.Dossier, error)) error {
-	d.ID, d.Status, d.IssuedBy, d.IssuedAt = store.NewID(), StatusIssued, by.Username, r.st.Now()
+func (r repo) issue(ctx context.Context, d *Document, by audit.Actor, then func(*store.Tx, *Document) error) error {
+	d.ID, d.Status, d.IssuedBy = store.NewID(), StatusIssued, by.Username
+	if d.IssuedAt.IsZero() {
+		d.IssuedAt = r.st.Now()
+	}
 	return r.st.Write(ctx, func(tx *store.Tx) error {
-		if settle != nil { // the copy's dossier, settled with it
-			dd, err := settle(tx, d.RecordID)
-			if err != nil {
+		if then != nil { // what the issue brings about in its owner's domain (a dossier settled)
+			if err := then(tx, d); err != nil {
 				return err
 			}
-			d.DossierID = dd.ID
 		}
 		if _, err := tx.Exec(`INSERT INTO documents (`+docCols+`, pdf, signed_pdf) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
 			$11, $12, $13, $14, $15, '', '', NULL, '', NULL, '', $16, NULL)`, d.ID, d.Code, d.Kind, d.Title, d.Office, d.RecordID, d.RecordVersion,
@@ -180,6 +180,9 @@ func (r repo) count(ctx context.Context, q Query) (int, error) {
 
 func (q Query) where() store.Where {
 	var w store.Where
+	if q.public {
+		w.Cond("substr(kind, 1, " + fmt.Sprint(len(privatePrefix)) + ") <> '" + privatePrefix + "'")
+	}
 	w.Eq("office", q.Office)
 	w.Eq("status", q.Status)
 	w.Eq("kind", q.Kind)

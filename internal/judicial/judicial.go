@@ -2,6 +2,7 @@ package judicial
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -10,8 +11,10 @@ import (
 	"tuphap/internal/auth"
 	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
+	"tuphap/internal/document"
 	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
+	"tuphap/internal/issuing"
 	"tuphap/internal/reception"
 	"tuphap/internal/store"
 )
@@ -39,6 +42,12 @@ type JudgmentRequest struct {
 type Service struct {
 	st   *store.Store
 	repo repo
+	desk *reception.Service
+	// Issuing issues and signs the certificates (set at wiring; Layout lays them out).
+	Issuing *issuing.Service
+	// Authority is who issues the certificates: configuration, never assumed (since 1 July
+	// 2026 the provincial police, before the department of justice).
+	Authority document.Authority
 	// Calendar gives the official calendar the requests' time limits count on (reception's).
 	Calendar func() *calendar.Calendar
 	// Fees are the certificate's fee and exemptions (DefaultFees unless configured).
@@ -49,8 +58,12 @@ type Service struct {
 // reception's.
 func New(st *store.Store) *Service {
 	cal := calendar.New(nil)
-	return &Service{st: st, repo: repo{st}, Calendar: func() *calendar.Calendar { return cal }, Fees: DefaultFees}
+	return &Service{st: st, repo: repo{st}, desk: reception.Open(st), Calendar: func() *calendar.Calendar { return cal }, Fees: DefaultFees,
+		Authority: DefaultAuthority}
 }
+
+// DefaultAuthority is the department of justice of Quảng Ngãi; a deployment names its own.
+var DefaultAuthority = document.Authority{Parent: "UBND tỉnh Quảng Ngãi", Name: "Sở Tư pháp", SignerTitle: "GIÁM ĐỐC", Place: "Quảng Ngãi"}
 
 // The states of a certificate request.
 type RequestStatus string
@@ -183,4 +196,83 @@ func (s *Service) Request(ctx context.Context, p auth.Principal, id string) (Sto
 		return StoredRequest{}, err
 	}
 	return s.repo.storedRequest(ctx, id)
+}
+
+// IssueCertificate issues the certificate a request asks for, as the person's record stands
+// today: its content fixed with its number (what the signed paper is laid out from again), the
+// request marked issued and its dossier settled in the issue's transaction; it then waits for
+// the authority's signer. The reading of the record is audited with the request's purpose.
+func (s *Service) IssueCertificate(ctx context.Context, p auth.Principal, by audit.Actor, requestID string) (issuing.Document, error) {
+	if err := p.Allow(auth.JudicialRecords, ""); err != nil {
+		return issuing.Document{}, err
+	}
+	req, err := s.repo.storedRequest(ctx, requestID)
+	if err != nil {
+		return issuing.Document{}, err
+	}
+	if req.Status != RequestReceived {
+		return issuing.Document{}, fault.New(fault.Conflict, "judicial.request_issued")
+	}
+	d, err := s.desk.Dossier(ctx, req.Dossier.ID)
+	if err != nil {
+		return issuing.Document{}, err
+	}
+	if !dossier.CanMove(d.Status, dossier.Settled) {
+		return issuing.Document{}, fault.New(fault.Conflict, "judicial.request_issued")
+	}
+	personID, records, err := s.repo.personRecords(ctx, req.Person)
+	if err != nil {
+		return issuing.Document{}, err
+	}
+	now := s.st.Now()
+	content, err := CertificateFor(req.Request, records, s.today())
+	if err != nil {
+		return issuing.Document{}, err
+	}
+	if personID != "" {
+		if err := s.st.Audit(ctx, by.Entry("judicial.read", "judicial_person:"+personID,
+			fmt.Sprintf("certificate type %d for request %s; purpose: %s", req.Type, req.ID, req.Purpose))); err != nil {
+			return issuing.Document{}, err
+		}
+	}
+	year := now.In(calendar.Vietnam).Year()
+	n, err := s.repo.nextNumber(ctx, year)
+	if err != nil {
+		return issuing.Document{}, err
+	}
+	content.Number, content.Authority = fmt.Sprintf("%d/%d/LLTP", n, year), s.Authority
+	raw, err := json.Marshal(content)
+	if err != nil {
+		return issuing.Document{}, err
+	}
+	certID, was := store.NewID(), d.Status
+	doc := issuing.Document{Kind: fmt.Sprintf("judicial_certificate_%d", req.Type), Title: fmt.Sprintf("Phiếu lý lịch tư pháp số %d", req.Type),
+		Office: auth.DepartmentOffice, RecordID: certID, DossierID: d.ID, Subject: req.Person.FullName, RegisterRef: "Số: " + content.Number}
+	draft := func(d issuing.Document) ([]byte, error) { return layoutOf(d, content, "", document.Unsigned) }
+	return s.Issuing.Issue(ctx, by, doc, draft, func(tx *store.Tx, issued *issuing.Document) error {
+		if err := certificateIn(tx, certID, req.ID, content.Number, raw, issued.ID, now); err != nil {
+			return err
+		}
+		settled := d // a copy each run: a group commit may run this again
+		settled.Status, settled.SettledAt = dossier.Settled, now
+		return reception.MoveIn(tx, &settled, was, by)
+	})
+}
+
+// Layout lays out an issued certificate from the content it was issued with, for its signer
+// (issuing's Layouts).
+func (s *Service) Layout(ctx context.Context, d issuing.Document, signer string, mark document.Mark) ([]byte, error) {
+	raw, err := s.repo.certificateContent(ctx, d.RecordID)
+	if err != nil {
+		return nil, err
+	}
+	var c document.JudicialCertificate
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, fmt.Errorf("judicial: certificate %s: %w", d.RecordID, err)
+	}
+	return layoutOf(d, c, signer, mark)
+}
+
+func layoutOf(d issuing.Document, c document.JudicialCertificate, signer string, mark document.Mark) ([]byte, error) {
+	return document.Render(d.Kind, document.Data{Judicial: &c, IssuedAt: d.IssuedAt, VerifyURL: d.VerifyURL, Signer: signer, Mark: mark})
 }

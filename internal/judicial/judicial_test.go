@@ -1,6 +1,7 @@
 package judicial_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -9,8 +10,12 @@ import (
 	"tuphap/internal/account"
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
+	"tuphap/internal/document"
 	"tuphap/internal/fault"
+	"tuphap/internal/issuing"
 	"tuphap/internal/judicial"
+	"tuphap/internal/pdftest"
+	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 	"tuphap/internal/units"
@@ -184,6 +189,89 @@ func TestCertificateRequests(t *testing.T) {
 		}
 		if _, err := svc.RequestCertificate(ctx, officer, by, judicial.Request{Type: 1, Requester: judicial.Self, Person: lam, Purpose: "Xin việc"}); !fault.Is(err, fault.Forbidden) {
 			t.Fatalf("a commune officer receives a request: %v", err)
+		}
+	})
+}
+
+// From a request to a signed certificate: the certificate states the record as it stands today
+// ("Không có án tích" once the only conviction is expunged), takes the year's next number,
+// settles the request's dossier; the department's leader signs it, and only the role judicial
+// and the signers see it. A record that waits on an unreported release is not certified.
+func TestCertificateIssuedAndSigned(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		st.Now = func() time.Time { return november }
+		reg := units.MustLoad()
+		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, november)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := account.New(st).AddUser(ctx, account.NewUser{Username: "lltp", FullName: "Võ Thị Hằng", Role: "judicial", Office: auth.DepartmentOffice,
+			Password: "mật khẩu đủ dài"}, audit.System); err != nil {
+			t.Fatal(err)
+		}
+		svc := judicial.New(st)
+		svc.Issuing = issuing.New(st, registration.New(st), reg, bytes.Repeat([]byte{7}, 32), "https://tuphap.example")
+		svc.Issuing.Layouts["judicial_certificate_1"], svc.Issuing.Layouts["judicial_certificate_2"] = svc.Layout, svc.Layout
+		svc.Authority = document.Authority{Parent: "Bộ Công an", Name: "Công an tỉnh Quảng Ngãi", SignerTitle: "GIÁM ĐỐC", Place: "Quảng Ngãi"}
+		if err := svc.Issuing.EnsureDemoKeys(ctx, []string{auth.DepartmentOffice}); err != nil {
+			t.Fatal(err)
+		}
+		lam := judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male", PersonalID: "051090001111"}
+		id, _, err := svc.Receive(ctx, clerk, by, theft(lam, "12/2019/HS-ST", "2019-01-10", "2019-01-25", "2018-10-01", 24))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := svc.RequestCertificate(ctx, clerk, by, judicial.Request{Type: 1, Requester: judicial.Self, Person: lam, Purpose: "Xin việc"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.IssueCertificate(ctx, clerk, by, req.ID); !fault.Is(err, fault.Conflict) || !strings.Contains(err.Error(), "judicial.verify_first") {
+			t.Fatalf("a release not reported: %v", err)
+		}
+		if _, err := svc.AddEvent(ctx, clerk, by, id, judicial.Event{Type: judicial.MainServed, Date: "2021-01-25"}); err != nil {
+			t.Fatal(err)
+		}
+		doc, err := svc.IssueCertificate(ctx, clerk, by, req.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Kind != "judicial_certificate_1" || doc.RegisterRef != "Số: 1/2026/LLTP" || doc.Office != auth.DepartmentOffice || doc.Status != issuing.StatusIssued {
+			t.Fatalf("the certificate: %+v", doc)
+		}
+		if _, err := svc.IssueCertificate(ctx, clerk, by, req.ID); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("issued twice: %v", err)
+		}
+		var status string
+		if err := st.QueryRow(ctx, `SELECT status FROM dossiers WHERE id = $1`, req.Dossier.ID).Scan(&status); err != nil || status != "settled" {
+			t.Fatalf("the request's dossier: %q %v", status, err)
+		}
+		for _, p := range []auth.Principal{{Username: "cv", Role: auth.Specialist, Office: auth.DepartmentOffice}, officer} {
+			if _, err := svc.Issuing.Get(ctx, p, doc.ID); !fault.Is(err, fault.NotFound) {
+				t.Errorf("%s sees a judicial certificate: %v", p.Role, err)
+			}
+			if docs, _ := svc.Issuing.List(ctx, p, "", ""); len(docs) != 0 {
+				t.Errorf("%s lists %d judicial certificates", p.Role, len(docs))
+			}
+		}
+		signer := auth.Principal{Username: "giamdoc", FullName: "Nguyễn Văn Giám", Role: auth.Leader, Office: auth.DepartmentOffice}
+		chairman := auth.Principal{Username: "chutich", Role: auth.Signer, Office: "21025"}
+		if _, err := svc.Issuing.Sign(ctx, chairman, audit.Actor{Username: "chutich"}, doc.ID); err == nil {
+			t.Fatal("a commune's chairman signs a judicial certificate")
+		}
+		signed, err := svc.Issuing.Sign(ctx, signer, audit.Actor{Username: "giamdoc"}, doc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !pdftest.ValidSignature(t, signed.SignedPDF) {
+			t.Fatal("the signature does not verify")
+		}
+		text := pdftest.Text(t, signed.SignedPDF)
+		for _, want := range []string{"PHIẾU LÝ LỊCH TƯ PHÁP SỐ 1", "CÔNG AN TỈNH QUẢNG NGÃI", "Số: 1/2026/LLTP", "TRẦN VĂN LÂM", "Không có án tích", "Nguyễn Văn Giám"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the signed certificate lacks %q:\n%s", want, text)
+			}
+		}
+		if c, err := svc.Issuing.Verify(ctx, doc.Code); err != nil || !c.Genuine {
+			t.Fatalf("the public check: %+v %v", c, err)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"tuphap/internal/audit"
 	"tuphap/internal/dossier"
@@ -234,4 +235,58 @@ func (r repo) storedRequest(ctx context.Context, id string) (StoredRequest, erro
 	}
 	out.Dossier.ID = dossierID
 	return out, json.Unmarshal([]byte(data), &out.Request)
+}
+
+// nextNumber gives the next certificate number of a year, in a write of its own (a number a
+// failed issue took stays unused: the numbers of certificates are not a register's).
+func (r repo) nextNumber(ctx context.Context, year int) (int, error) {
+	var n int
+	err := r.st.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(`INSERT INTO judicial_numbers (year, last) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING`, year); err != nil {
+			return err
+		}
+		return tx.QueryRow(`UPDATE judicial_numbers SET last = last + 1 WHERE year = $1 RETURNING last`, year).Scan(&n)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("judicial: certificate number: %w", err)
+	}
+	return n, nil
+}
+
+// certificateIn stores an issued certificate with its content, marks its request issued and
+// settles its dossier, inside the issue's transaction.
+func certificateIn(tx *store.Tx, id, requestID, number string, content []byte, documentID string, now time.Time) error {
+	if _, err := tx.Exec(`INSERT INTO judicial_certificates (id, request_id, number, content, document_id, issued_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		id, requestID, number, string(content), documentID, store.Time(now)); err != nil {
+		return fmt.Errorf("judicial: add certificate: %w", err)
+	}
+	res, err := tx.Exec(`UPDATE judicial_requests SET status = $2 WHERE id = $1 AND status = $3`, requestID, string(RequestIssued), string(RequestReceived))
+	if err != nil {
+		return fmt.Errorf("judicial: request issued: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fault.New(fault.Conflict, "judicial.request_issued")
+	}
+	return nil
+}
+
+// certificateContent reads what an issued certificate states.
+func (r repo) certificateContent(ctx context.Context, id string) ([]byte, error) {
+	var content string
+	err := r.st.QueryRow(ctx, `SELECT content FROM judicial_certificates WHERE id = $1`, id).Scan(&content)
+	if err != nil {
+		return nil, r.st.Fail(store.NotFound(fmt.Errorf("judicial: certificate %s: %w", id, err), "judicial.not_found"))
+	}
+	return []byte(content), nil
+}
+
+// personRecords reads the records of the person a request names, found as a judgment's person
+// is (samePerson); none for someone the database does not hold.
+func (r repo) personRecords(ctx context.Context, p Person) (string, []Record, error) {
+	id, err := samePerson(readers{ctx, r.st}, p)
+	if err != nil || id == "" {
+		return "", nil, r.st.Fail(err)
+	}
+	records, err := r.records(ctx, id)
+	return id, records, err
 }

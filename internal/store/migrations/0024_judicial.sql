@@ -60,3 +60,21 @@ CREATE UNIQUE INDEX judicial_requests_dossier ON judicial_requests (dossier_id);
 CREATE INDEX judicial_requests_person ON judicial_requests (person_folded, date_of_birth);
 CREATE INDEX judicial_requests_pid ON judicial_requests (personal_id);
 CREATE INDEX judicial_requests_received ON judicial_requests (received_at);
+
+-- A certificate issued for a request: its number (per year, Số N/YYYY/LLTP), the content it
+-- states as of its day (what the signed paper is laid out from again), its document.
+CREATE TABLE judicial_certificates (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    number TEXT NOT NULL UNIQUE,
+    content TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    issued_at TEXT NOT NULL
+);
+CREATE INDEX judicial_certificates_request ON judicial_certificates (request_id);
+
+-- The last certificate number given in a year.
+CREATE TABLE judicial_numbers (
+    year INTEGER PRIMARY KEY,
+    last INTEGER NOT NULL
+);
