@@ -441,3 +441,20 @@ func TestPublicAddress(t *testing.T) {
 		}
 	}
 }
+
+// --judicial-authority names who issues judicial-record certificates: four parts, or nothing
+// for the department of justice.
+func TestJudicialAuthorityFlag(t *testing.T) {
+	if a, err := judicialAuthority(""); err != nil || a.Name != "" {
+		t.Errorf("empty: %+v %v", a, err)
+	}
+	a, err := judicialAuthority(" Bộ Công an | Công an tỉnh Quảng Ngãi | GIÁM ĐỐC | Quảng Ngãi ")
+	if err != nil || a.Parent != "Bộ Công an" || a.Name != "Công an tỉnh Quảng Ngãi" || a.SignerTitle != "GIÁM ĐỐC" || a.Place != "Quảng Ngãi" {
+		t.Errorf("four parts: %+v %v", a, err)
+	}
+	for _, bad := range []string{"Công an tỉnh Quảng Ngãi", "Bộ Công an||GIÁM ĐỐC|Quảng Ngãi", "a|b|c|d|e"} {
+		if _, err := judicialAuthority(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

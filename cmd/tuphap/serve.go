@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"tuphap/internal/agency"
 	"tuphap/internal/app"
 	"tuphap/internal/demo"
+	"tuphap/internal/document"
 	"tuphap/internal/outbox"
 	"tuphap/internal/reception"
 	"tuphap/internal/web"
@@ -62,6 +64,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"comma-separated office codes whose signers may sign documents they issued themselves, e.g. a one-person office (env TUPHAP_SELF_SIGN_OFFICES)")
 	backdate := fs.String("backdate-window", env("TUPHAP_BACKDATE_WINDOW", reception.DefaultBackdateWindow.String()),
 		"how far back a dossier's received time may lie without a written reason (env TUPHAP_BACKDATE_WINDOW)")
+	authority := fs.String("judicial-authority", env("TUPHAP_JUDICIAL_AUTHORITY", ""),
+		"who issues judicial-record certificates, as printed on them: PARENT|NAME|SIGNER TITLE|PLACE, e.g. \"Bộ Công an|Công an tỉnh Quảng Ngãi|GIÁM ĐỐC|Quảng Ngãi\" (env TUPHAP_JUDICIAL_AUTHORITY; default the department of justice)")
 	deliver := fs.Bool("outbox", env("TUPHAP_OUTBOX", "1") != "0",
 		"deliver the outbox to the agencies from this process (env TUPHAP_OUTBOX=0 turns it off: for web nodes beside one delivering node, and for benchmarks)")
 	if err := fs.Parse(args); err != nil {
@@ -113,7 +117,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil || window <= 0 {
 		return fmt.Errorf("--backdate-window %q: want a positive duration such as 24h or 72h", *backdate)
 	}
-	svc, err := app.New(ctx, st, reg, app.Options{MasterKey: master, PublicURL: public, SelfSignOffices: splitList(*selfSign), BackdateWindow: window})
+	issuer, err := judicialAuthority(*authority)
+	if err != nil {
+		return err
+	}
+	svc, err := app.New(ctx, st, reg, app.Options{MasterKey: master, PublicURL: public, SelfSignOffices: splitList(*selfSign), BackdateWindow: window,
+		JudicialAuthority: issuer})
 	if err != nil {
 		return err
 	}
@@ -289,4 +298,19 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// judicialAuthority reads --judicial-authority: "" for the default, else four parts.
+func judicialAuthority(s string) (document.Authority, error) {
+	if strings.TrimSpace(s) == "" {
+		return document.Authority{}, nil
+	}
+	parts := strings.Split(s, "|")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	if len(parts) != 4 || slices.Contains(parts, "") {
+		return document.Authority{}, fmt.Errorf("--judicial-authority %q: want PARENT|NAME|SIGNER TITLE|PLACE, four parts none empty", s)
+	}
+	return document.Authority{Parent: parts[0], Name: parts[1], SignerTitle: parts[2], Place: parts[3]}, nil
 }

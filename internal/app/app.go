@@ -11,6 +11,7 @@ import (
 
 	"tuphap/internal/account"
 	"tuphap/internal/auditlog"
+	"tuphap/internal/document"
 	"tuphap/internal/issuing"
 	"tuphap/internal/judicial"
 	"tuphap/internal/legacy"
@@ -30,6 +31,9 @@ type Options struct {
 	PublicURL string
 	// SelfSignOffices are the offices whose signers may sign documents they issued themselves.
 	SelfSignOffices []string
+	// JudicialAuthority issues the judicial-record certificates (the department of justice
+	// when zero; the provincial police since 1 July 2026, where the province has moved it).
+	JudicialAuthority document.Authority
 	// BackdateWindow is how far back a dossier's received time may lie without a reason
 	// (reception.DefaultBackdateWindow when zero).
 	BackdateWindow time.Duration
@@ -72,6 +76,9 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	s.Issuing.SelfSign = map[string]bool{}
 	// The judicial-record certificates are issuing's documents, laid out by their domain.
 	s.Judicial.Issuing = s.Issuing
+	if opt.JudicialAuthority.Name != "" {
+		s.Judicial.Authority = opt.JudicialAuthority
+	}
 	s.Issuing.Layouts["judicial_certificate_1"], s.Issuing.Layouts["judicial_certificate_2"] = s.Judicial.Layout, s.Judicial.Layout
 	if len(opt.SelfSignOffices) > 0 {
 		offices, err := s.Accounts.Offices(ctx)

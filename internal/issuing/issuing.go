@@ -210,6 +210,10 @@ type Layout func(ctx context.Context, d Document, signer string, mark document.M
 // records, Law 91/2025): only their domain's role and the signers see them.
 const privatePrefix = "judicial_"
 
+// Private says whether a kind of document carries sensitive personal data of a domain other
+// than civil status (no entry of the register behind it).
+func Private(kind string) bool { return strings.HasPrefix(kind, privatePrefix) }
+
 // seesPrivate: the judicial-record officers, and the signers who sign their certificates.
 func seesPrivate(p auth.Principal) bool {
 	return p.Can(auth.JudicialRecords) || p.Can(auth.SignDocuments)
@@ -293,7 +297,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Documen
 	if err != nil {
 		return d, err
 	}
-	if strings.HasPrefix(d.Kind, privatePrefix) && !seesPrivate(p) {
+	if Private(d.Kind) && !seesPrivate(p) {
 		return Document{}, fault.New(fault.NotFound, "document.not_found")
 	}
 	return d, p.Allow(auth.ViewRecords, d.Office)
@@ -391,7 +395,7 @@ func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id
 	if err != nil {
 		return d, err
 	}
-	if err := mayEndorse(p, d); err != nil {
+	if err := MayEndorse(p, d); err != nil {
 		return d, err
 	}
 	if d.Status != StatusIssued {
@@ -437,9 +441,9 @@ func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id
 	return d, s.docs.sign(ctx, &d, signed, sum(signed), k.ID, by)
 }
 
-// mayEndorse: the signer of the document's office signs or revokes it; a department's signer
+// MayEndorse: the signer of the document's office signs or revokes it; a department's signer
 // (its leader) the department's documents only.
-func mayEndorse(p auth.Principal, d Document) error {
+func MayEndorse(p auth.Principal, d Document) error {
 	if err := p.Allow(auth.SignDocuments, d.Office); err != nil {
 		return err
 	}
@@ -471,7 +475,7 @@ func (s *Service) Revoke(ctx context.Context, p auth.Principal, by audit.Actor, 
 	if err != nil {
 		return d, err
 	}
-	if err := mayEndorse(p, d); err != nil {
+	if err := MayEndorse(p, d); err != nil {
 		return d, err
 	}
 	if problem := reasonProblem(reason); problem != "" {

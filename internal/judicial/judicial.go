@@ -190,12 +190,37 @@ func (s *Service) StatusOn(ctx context.Context, p auth.Principal, by audit.Actor
 	return StatusOn(records, on), nil
 }
 
-// Request reads a certificate request.
+// Request reads a certificate request with its dossier.
 func (s *Service) Request(ctx context.Context, p auth.Principal, id string) (StoredRequest, error) {
 	if err := p.Allow(auth.JudicialRecords, ""); err != nil {
 		return StoredRequest{}, err
 	}
-	return s.repo.storedRequest(ctx, id)
+	r, err := s.repo.storedRequest(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	r.Dossier, err = s.desk.Dossier(ctx, r.Dossier.ID)
+	return r, err
+}
+
+// Requests lists the latest certificate requests, newest first, with their dossiers.
+func (s *Service) Requests(ctx context.Context, p auth.Principal, limit int) ([]StoredRequest, error) {
+	if err := p.Allow(auth.JudicialRecords, ""); err != nil {
+		return nil, err
+	}
+	ids, err := s.repo.latestRequests(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]StoredRequest, 0, len(ids))
+	for _, id := range ids {
+		r, err := s.Request(ctx, p, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // IssueCertificate issues the certificate a request asks for, as the person's record stands

@@ -290,3 +290,11 @@ func (r repo) personRecords(ctx context.Context, p Person) (string, []Record, er
 	records, err := r.records(ctx, id)
 	return id, records, err
 }
+
+// latestRequests lists the ids of the latest requests, newest first.
+func (r repo) latestRequests(ctx context.Context, limit int) ([]string, error) {
+	return store.Collect(ctx, r.st, func(row store.Scanner) (string, error) {
+		var id string
+		return id, row.Scan(&id)
+	}, "judicial requests", `SELECT id FROM judicial_requests ORDER BY received_at DESC, id DESC LIMIT $1`, limit)
+}

@@ -142,6 +142,7 @@ func TestBrowserNavigationByRole(t *testing.T) {
 			{"canbo", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 			{"kiemtoan", []string{"nav.home", "nav.calendar", "nav.units", "nav.audit", "nav.account"}},
 			{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
+			{"lltp", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.judicial", "nav.reports", "nav.calendar", "nav.units", "nav.account"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.username, func(t *testing.T) {
@@ -794,6 +795,69 @@ func TestBrowserCopyOfAnExtractOnAPhone(t *testing.T) {
 			if !strings.Contains(page, want) {
 				t.Errorf("the copy's dossier shows no %q", want)
 			}
+		}
+	})
+}
+
+// A judicial-record officer on a phone receives a person's request for a type 1 certificate at
+// the desk, sees its time limit and fee, draws the certificate up as the record stands today
+// (the only conviction expunged: "Không có án tích"); the department's leader signs it, and
+// the signed paper, read back, says so under the configured authority; its QR code's page
+// confirms it.
+func TestBrowserJudicialCertificateFromRequestToSignature(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		if err := e.svc.Issuing.EnsureDemoKeys(ctx, []string{auth.DepartmentOffice}); err != nil {
+			t.Fatal(err)
+		}
+		code, body := e.api(auth.Judicial, "POST", "/api/v1/judgments", `{"person": {"full_name": "Trần Văn Lâm", "date_of_birth": "1990-05-01", "sex": "male",
+			"personal_id": "051090001111"}, "court": "Tòa án nhân dân huyện Bình Sơn", "number": "12/2019/HS-ST", "date": "2019-01-10",
+			"effective_date": "2019-01-25", "offense_date": "2018-10-01", "crimes": [{"article": 173, "clause": "1", "category": "less_serious", "intentional": true}],
+			"main_penalty": {"type": "prison", "months": 24}}`)
+		if code != http.StatusCreated {
+			t.Fatalf("judgment: %d %v", code, body)
+		}
+		if code, body := e.api(auth.Judicial, "POST", "/api/v1/judgments/"+body["id"].(string)+"/events", `{"type": "main_served", "date": "2021-01-25",
+			"source": "Trại giam An Điềm"}`); code != http.StatusCreated {
+			t.Fatalf("release: %d %v", code, body)
+		}
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "lltp", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Click(chromedp.CSS(`a[data-nav="nav.judicial"]`)),
+			chromedp.WaitVisible(chromedp.ID("new-request")), chromedp.Click(chromedp.ID("new-request")), chromedp.WaitVisible(chromedp.ID("judicial-form")),
+			chromedp.SendKeys(chromedp.ID("person-full_name"), "Trần Văn Lâm"), chromedp.SendKeys(chromedp.ID("person-date_of_birth"), "01/05/1990"),
+			chromedp.SetValue(chromedp.ID("person-sex"), "male"), chromedp.SendKeys(chromedp.ID("person-personal_id"), "051090001111"),
+			chromedp.SendKeys(chromedp.ID("purpose"), "Xin việc"))
+		onPhone(t, ctx, "judicial-request-form-"+st.Dialect())
+		do(t, ctx, chromedp.Click(chromedp.ID("judicial-submit")), chromedp.WaitVisible(chromedp.ID("request-due")))
+		if fee := run(t, ctx, chromedp.Text(chromedp.ID("request-fee"))); fee != "200.000 đồng" {
+			t.Errorf("the fee shown: %q", fee)
+		}
+		onPhone(t, ctx, "judicial-request-"+st.Dialect())
+		do(t, ctx, chromedp.Click(chromedp.ID("issue-certificate")), chromedp.WaitVisible(chromedp.ID("document-status")))
+		onPhone(t, ctx, "judicial-certificate-"+st.Dialect())
+		docURL := run(t, ctx, chromedp.Evaluate[string](`location.pathname`))
+
+		leader := browserCtx(t)
+		do(t, leader, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, leader, e.srv.URL, "lanhdao", password)
+		do(t, leader, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(e.srv.URL+docURL), chromedp.WaitVisible(chromedp.ID("sign")),
+			chromedp.Click(chromedp.ID("sign")), chromedp.WaitVisible(chromedp.ID("signed-at")))
+		verify := run(t, leader, chromedp.Text(chromedp.ID("verify-url")))
+		resp, pdf := e.do(nil, "GET", strings.TrimPrefix(docURL, "")+"/file.pdf", nil, map[string]string{"Authorization": "Bearer " + e.tokens[auth.Judicial]})
+		if resp.StatusCode != http.StatusOK || !pdftest.ValidSignature(t, []byte(pdf)) {
+			t.Fatalf("the signed certificate: %d", resp.StatusCode)
+		}
+		seen := pdftest.OCR(t, []byte(pdf))
+		for _, want := range []string{"PHIẾU LÝ LỊCH TƯ PHÁP SỐ 1", "SỞ TƯ PHÁP", "TRẦN VĂN LÂM", "Không có án tích", "Nguyễn Thị Đào"} {
+			if !strings.Contains(seen, want) {
+				t.Errorf("the signed certificate as drawn lacks %q:\n%s", want, seen)
+			}
+		}
+		_, page := e.do(nil, "GET", strings.TrimPrefix(verify, e.srv.URL), nil, nil)
+		if !strings.Contains(page, "Phiếu lý lịch tư pháp số 1") || !strings.Contains(page, "verdict-signed") {
+			t.Errorf("the QR code's page does not confirm the certificate")
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -314,7 +315,7 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, code in
 		"Offices": s.communes(), "Scoped": p.Scope() != "", "Kinds": documentKinds(),
 		"ExportXLSX": exportURL(r, "/export/documents", "xlsx"), "ExportCSV": exportURL(r, "/export/documents", "csv"),
 		"Statuses":    []string{issuing.StatusIssued, issuing.StatusSigned, issuing.StatusRevoked, issuing.StatusReplaced, issuing.StatusCancelled},
-		"CanSignMany": p.Can(auth.SignDocuments) && status == issuing.StatusIssued && len(ds) > 0,
+		"CanSignMany": status == issuing.StatusIssued && slices.ContainsFunc(ds, func(d issuing.Document) bool { return issuing.MayEndorse(p, d) == nil }),
 		"Results":     results != nil, "SignedCount": signed, "Failed": failed, "Problem": problem})
 	return nil
 }
@@ -388,8 +389,8 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status i
 	}
 	s.render(w, r, status, "document.html", map[string]any{"D": d, "People": people, "OfficeName": s.officeName[d.Office], "Changes": changes,
 		"Certificate": document.IsCertificate(d.Kind),
-		"CanSign":     p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == issuing.StatusIssued, "HasKey": hasKey,
-		"CanRevoke": p.Allow(auth.SignDocuments, d.Office) == nil && d.Status == issuing.StatusSigned, "CanCancel": issuing.MayCancel(p, d),
+		"CanSign":     issuing.MayEndorse(p, d) == nil && d.Status == issuing.StatusIssued, "HasKey": hasKey, "Civil": !issuing.Private(d.Kind),
+		"CanRevoke": issuing.MayEndorse(p, d) == nil && d.Status == issuing.StatusSigned, "CanCancel": issuing.MayCancel(p, d),
 		"CanReissue": d.Status == issuing.StatusReplaced && (!document.IsCertificate(d.Kind) || p.Allow(auth.WriteRecords, d.Office) == nil), "Errors": errs})
 	return nil
 }

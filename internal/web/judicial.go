@@ -2,9 +2,14 @@ package web
 
 import (
 	"net/http"
+	"slices"
+	"strconv"
 	"time"
 
 	"tuphap/internal/calendar"
+	"tuphap/internal/dossier"
+	"tuphap/internal/fault"
+	"tuphap/internal/issuing"
 	"tuphap/internal/judicial"
 )
 
@@ -84,5 +89,107 @@ func (s *Server) apiJudicialRequestGet(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// apiJudicialCertificate issues the certificate a request asks for: 201 with the document,
+// waiting for the authority's signer.
+func (s *Server) apiJudicialCertificate(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	d, err := s.judicial.IssueCertificate(r.Context(), p, actorOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, s.toDocJSON(r, d))
+	return nil
+}
+
+// judicialPage is the judicial-record officer's desk: the latest certificate requests.
+func (s *Server) judicialPage(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	reqs, err := s.judicial.Requests(r.Context(), p, 50)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "judicial.html", map[string]any{"Requests": reqs})
+	return nil
+}
+
+// judicialExemptions are the fee exemptions and reductions a request may claim, for the form.
+func (s *Server) judicialExemptions() []string {
+	return append(append([]string{}, s.judicial.Fees.Reducing...), s.judicial.Fees.Exempt...)
+}
+
+func (s *Server) judicialRequestForm(w http.ResponseWriter, r *http.Request) error {
+	return s.renderJudicialForm(w, r, http.StatusOK, map[string]string{"type": "1", "requester": "self", "channel": "desk"}, nil, "")
+}
+
+func (s *Server) renderJudicialForm(w http.ResponseWriter, r *http.Request, status int, values, errs map[string]string, msg string) error {
+	s.render(w, r, status, "judicial_request_form.html", map[string]any{"Values": values, "Errors": errs, "Message": msg,
+		"Exemptions": s.judicialExemptions()})
+	return nil
+}
+
+// judicialRequestCreate receives a request typed at the desk, or shows the form again with
+// every problem beside its field and what was typed.
+func (s *Server) judicialRequestCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	f := r.PostForm
+	kind, _ := strconv.Atoi(f.Get("type"))
+	req := judicial.Request{Type: kind, Requester: judicial.Requester(f.Get("requester")), RequesterName: f.Get("requester_name"),
+		Authorization: f.Get("authorization"), Purpose: f.Get("purpose"), Channel: dossier.Channel(f.Get("channel")),
+		Person: judicial.Person{FullName: f.Get("person.full_name"), DateOfBirth: isoDate(f.Get("person.date_of_birth")), Sex: f.Get("person.sex"),
+			PersonalID: f.Get("person.personal_id"), PlaceOfBirth: f.Get("person.place_of_birth")},
+		SeveralProvinces: f.Get("several_provinces") != "", Abroad: f.Get("abroad") != "", Foreigner: f.Get("foreigner") != "",
+		ShowBans: f.Get("show_bans") != "", Urgent: f.Get("urgent") != "", Exemption: f.Get("exemption")}
+	p, _ := principalOf(r)
+	out, err := s.judicial.RequestCertificate(r.Context(), p, actorOf(r), req)
+	if err == nil {
+		http.Redirect(w, r, "/judicial/requests/"+out.ID, http.StatusSeeOther)
+		return nil
+	}
+	fields := fieldErrors(r, err)
+	if fields == nil {
+		return err
+	}
+	return s.renderJudicialForm(w, r, http.StatusBadRequest, postedValues(f), fields, s.message(r, err))
+}
+
+// judicialRequestPage shows a request, its dossier and time limit, and issues its certificate.
+func (s *Server) judicialRequestPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderJudicialRequest(w, r, http.StatusOK, "")
+}
+
+func (s *Server) renderJudicialRequest(w http.ResponseWriter, r *http.Request, status int, msg string) error {
+	p, _ := principalOf(r)
+	req, err := s.judicial.Request(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var docs []issuing.Document
+	if req.Status == judicial.RequestIssued {
+		if docs, err = s.issuer.List(r.Context(), p, "", ""); err != nil {
+			return err
+		}
+		docs = slices.DeleteFunc(docs, func(d issuing.Document) bool { return d.DossierID != req.Dossier.ID })
+	}
+	s.render(w, r, status, "judicial_request.html", map[string]any{"R": req, "Docs": docs, "Message": msg})
+	return nil
+}
+
+// judicialIssuePage issues the certificate and opens it for review; a record that waits on a
+// court's or prison's answer is said on the request's page.
+func (s *Server) judicialIssuePage(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	d, err := s.judicial.IssueCertificate(r.Context(), p, actorOf(r), r.PathValue("id"))
+	if fault.Is(err, fault.Conflict) {
+		return s.renderJudicialRequest(w, r, http.StatusConflict, s.message(r, err))
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/documents/"+d.ID, http.StatusSeeOther)
 	return nil
 }

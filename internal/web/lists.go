@@ -116,7 +116,11 @@ func documentQuery(r *http.Request) (issuing.Query, error) {
 	out := issuing.Query{Office: q.Get("office"), Status: q.Get("status"), Kind: q.Get("kind"), RecordID: q.Get("record"),
 		From: from, To: to, Oldest: oldest}
 	if p, _ := principalOf(r); out.Status == "" && p.Can(auth.SignDocuments) {
+		// A signer opens on the queue of what they sign: their office's documents to sign.
 		out.Status = issuing.StatusIssued
+		if out.Office == "" && p.Scope() == "" {
+			out.Office = p.Office
+		}
 	}
 	if out.Status == "all" {
 		out.Status = ""

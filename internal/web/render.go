@@ -44,6 +44,14 @@ func parsePages(a *assets) (*pages, error) {
 			return t.Format("02/01/2006")
 		},
 		"list": func(xs ...string) []string { return xs },
+		// money writes đồng the Vietnamese way: "200.000 đồng", "0 đồng".
+		"money": func(n int64) string {
+			s := strconv.FormatInt(n, 10)
+			for i := len(s) - 3; i > 0; i -= 3 {
+				s = s[:i] + "." + s[i:]
+			}
+			return s + " đồng"
+		},
 		// item renders a block for one item of a list: the page's view with the item as Data.
 		"item": func(v view, x any) view {
 			v.Data = x
@@ -110,6 +118,7 @@ var nav = []navItem{
 	{"nav.records", "/records", auth.ViewRecords},
 	{"nav.dossiers", "/dossiers", auth.ViewRecords},
 	{"nav.documents", "/documents", auth.ViewRecords},
+	{"nav.judicial", "/judicial", auth.JudicialRecords},
 	{"nav.reports", "/reports/on-time", auth.ViewRecords},
 	{"nav.calendar", "/calendar", anyUser},
 	{"nav.units", "/units", auth.ViewUnits},
