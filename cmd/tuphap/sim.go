@@ -15,10 +15,11 @@ import (
 	"tuphap/internal/agency"
 )
 
-// simCmd runs a simulator of a national agency: "tuphap sim population" or "tuphap sim insurance".
+// simCmd runs a simulator of a national agency: "tuphap sim population", "tuphap sim insurance"
+// or "tuphap sim police".
 func simCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != string(agency.Population) && args[0] != string(agency.Insurance)) {
-		return fmt.Errorf("sim takes population or insurance: %w", errUsage)
+	if len(args) == 0 || (args[0] != string(agency.Population) && args[0] != string(agency.Insurance) && args[0] != string(agency.Police)) {
+		return fmt.Errorf("sim takes population, insurance or police: %w", errUsage)
 	}
 	kind := agency.Kind(args[0])
 	fs, _ := newFlags("sim "+args[0], stderr)

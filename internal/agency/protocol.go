@@ -12,6 +12,11 @@
 //	POST /v1/cards        issue a health-insurance card for a child under 6 → {"card_number"}
 //	POST /v1/cards/close  close the card of a person who died              → {"status"}
 //
+// Police (the judicial-record service's questions to the courts and prisons, through the
+// provincial police that keeps the records since 1 July 2026):
+//
+//	POST /v1/judgments/verify   has this sentence been served, and when? → {"status", "main_served_on"?, "source"}
+//
 // Every request carries an Idempotency-Key: the same key always gets the same answer and never
 // a second effect, so tuphap may resend after a lost reply. Requests are authenticated with an
 // HMAC-SHA256 signature over the method, path, timestamp and body under a secret shared with the
@@ -87,6 +92,29 @@ type CloseRequest struct {
 	RecordID    string `json:"record_id"`
 	PersonalID  string `json:"personal_id"`
 	DateOfDeath string `json:"date_of_death"`
+}
+
+// VerifyRequest asks whether a judgment's main penalty was served, and when: a question the
+// judicial-record office sends before certifying an expungement (Law on Judicial Records 2009).
+type VerifyRequest struct {
+	RequestID     string `json:"request_id"`  // the certificate request that needs the answer
+	JudgmentID    string `json:"judgment_id"` // our id of the judgment
+	Person        Person `json:"person"`
+	Court         string `json:"court"`
+	Number        string `json:"number"`
+	Date          string `json:"date"`
+	EffectiveDate string `json:"effective_date"`
+	Penalty       string `json:"penalty"` // warning, fine, non_custodial_reform, suspended, prison, life, death
+	Months        int    `json:"months,omitempty"`
+	Probation     int    `json:"probation_months,omitempty"`
+}
+
+// VerifyResponse answers it: "served" on a day, or still "serving" on the day asked.
+type VerifyResponse struct {
+	Status       string `json:"status"` // served | serving
+	MainServedOn string `json:"main_served_on,omitempty"`
+	AsOf         string `json:"as_of"`  // the day the answer speaks of
+	Source       string `json:"source"` // who answers: a prison, a court, an enforcement office
 }
 
 // StatusResponse answers a request that returns no number.

@@ -29,6 +29,7 @@ type Kind string
 const (
 	Population Kind = "population"
 	Insurance  Kind = "insurance"
+	Police     Kind = "police"
 )
 
 // Faults tell a simulator how to misbehave, for tests and demonstrations.
@@ -260,6 +261,16 @@ func (s *Simulator) handle(ctx context.Context, op, key string, body []byte) (in
 			return jsonError(http.StatusUnprocessableEntity, "invalid", "record_id and a 12-digit personal_id are required")
 		}
 		recordID, resp = req.RecordID, StatusResponse{Status: "closed"}
+	case s.kind == Police && op == "POST /v1/judgments/verify":
+		var req VerifyRequest
+		if err := json.Unmarshal(body, &req); err != nil || req.RequestID == "" || req.JudgmentID == "" || req.Number == "" {
+			return jsonError(http.StatusUnprocessableEntity, "invalid", "request_id, judgment_id and number are required")
+		}
+		effective, err := time.Parse("2006-01-02", req.EffectiveDate)
+		if err != nil {
+			return jsonError(http.StatusUnprocessableEntity, "invalid", "effective_date is required")
+		}
+		recordID, resp = req.RequestID+":"+req.JudgmentID, s.served(req, effective)
 	default:
 		return jsonError(http.StatusNotFound, "not_found", "no such operation")
 	}
@@ -334,4 +345,33 @@ func (s *Simulator) used(ctx context.Context, number string) bool {
 	var n int
 	s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM answers WHERE number = $1`, number).Scan(&n)
 	return n > 0
+}
+
+// served is what the simulated prison or court answers: the sentence served when its term
+// ran out (a prison's release, the end of reform or probation, a fine paid a month after the
+// judgment), or still being served on the day asked; a life or death sentence is never served.
+func (s *Simulator) served(req VerifyRequest, effective time.Time) VerifyResponse {
+	today := s.Now().UTC().Format("2006-01-02")
+	var end time.Time
+	source := "Trại giam An Điềm"
+	switch req.Penalty {
+	case "warning":
+		end, source = effective, "Tòa án"
+	case "fine":
+		end, source = effective.AddDate(0, 1, 0), "Cơ quan thi hành án dân sự"
+	case "suspended":
+		date, err := time.Parse("2006-01-02", req.Date)
+		if err != nil {
+			date = effective
+		}
+		end, source = date.AddDate(0, req.Probation, 0), "Ủy ban nhân dân cấp xã nơi người được hưởng án treo cư trú"
+	case "non_custodial_reform":
+		end, source = effective.AddDate(0, req.Months, 0), "Ủy ban nhân dân cấp xã nơi người chấp hành án cư trú"
+	case "prison":
+		end = effective.AddDate(0, req.Months, 0)
+	}
+	if end.IsZero() || end.After(s.Now()) {
+		return VerifyResponse{Status: "serving", AsOf: today, Source: source}
+	}
+	return VerifyResponse{Status: "served", MainServedOn: end.Format("2006-01-02"), AsOf: today, Source: source}
 }

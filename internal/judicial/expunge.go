@@ -115,6 +115,18 @@ type standing struct {
 	court     time.Time // a court's decision to expunge
 	basis     string
 	noRecord  bool
+	// floor is the earliest day it could be expunged while its day is not known: its waiting
+	// period counted from the latest day it is known not to have been served yet.
+	floor time.Time
+}
+
+// notServedBefore is the latest day a judgment is known not to have been served by: its
+// effect, or a later answer that the sentence still ran.
+func (s *standing) notServedBefore(on time.Time) time.Time {
+	if serving := reportsBy(s.rec.Events, on).last(Serving); serving.After(s.effective) {
+		return serving
+	}
+	return s.effective
 }
 
 // StatusOn is a person's record on day on, from their judgments and the reports received:
@@ -131,9 +143,10 @@ func StatusOn(records []Record, on time.Time) Status {
 		s.offense, _ = civil.ParseDate(r.OffenseDate)
 		s.date, _ = civil.ParseDate(r.Date)
 		s.work(on)
+		s.floor = s.wait.after(s.notServedBefore(on))
 		all = append(all, s)
 	}
-	restart(all)
+	restart(all, on)
 	st := Status{Convictions: []Conviction{}}
 	for _, s := range all {
 		c := Conviction{JudgmentID: s.rec.ID, Basis: s.basis, NoRecord: s.noRecord}
@@ -143,7 +156,7 @@ func StatusOn(records []Record, on time.Time) Status {
 			c.Expunged = !s.at.After(on)
 		} else if !s.never && s.court.IsZero() && !byCourtOnly(s.rec.Judgment) {
 			// Unknown: worth asking only if the earliest day it could be expunged has come.
-			c.Verify = !s.wait.after(s.effective).After(on)
+			c.Verify = !s.floor.After(on)
 		}
 		st.HasRecord = st.HasRecord || !c.Expunged
 		st.Convictions = append(st.Convictions, c)
@@ -166,6 +179,17 @@ func (rs reports) first(match func(Event) bool) time.Time {
 	var out time.Time
 	for _, e := range rs {
 		if d, _ := civil.ParseDate(e.Date); match(e) && (out.IsZero() || d.Before(out)) {
+			out = d
+		}
+	}
+	return out
+}
+
+// last is the latest day of a report of a type; zero for none.
+func (rs reports) last(t EventType) time.Time {
+	var out time.Time
+	for _, e := range rs {
+		if d, _ := civil.ParseDate(e.Date); e.Type == t && d.After(out) {
 			out = d
 		}
 	}
@@ -269,7 +293,7 @@ func (s *standing) work(on time.Time) {
 // restart applies art. 73.2: a crime committed after a judgment and before its expungement
 // restarts its waiting period from the day the new judgment's main penalty is served. It runs
 // until nothing moves, since a restarted period may then take in a later crime.
-func restart(all []*standing) {
+func restart(all []*standing, on time.Time) {
 	for moved := true; moved; {
 		moved = false
 		for _, s := range all {
@@ -282,6 +306,7 @@ func restart(all []*standing) {
 				}
 				if k.mainEnd.IsZero() { // the new judgment's end is not known: nor is this one's
 					s.known, s.at, moved = false, time.Time{}, true
+					s.floor = s.wait.after(k.notServedBefore(on))
 					break
 				}
 				if at := s.wait.after(k.mainEnd); at.After(s.at) {

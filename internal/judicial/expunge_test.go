@@ -69,6 +69,8 @@ func TestExpungement(t *testing.T) {
 		// Unknown release: not expunged; asked of the prison once the earliest day has come.
 		{"release not reported, long ago", []Record{rec("A", MainPenalty{Type: Prison, Months: 24}, "2015-01-10")}, "2026-01-01", true, "", "Điều 70.2.b", true},
 		{"release not reported, sentenced last year", []Record{rec("A", MainPenalty{Type: Prison, Months: 24}, "2025-06-01")}, "2026-01-01", true, "", "Điều 70.2.b", false},
+		{"the prison answered it still runs", []Record{rec("A", MainPenalty{Type: Prison, Months: 240}, "2015-01-10", Event{Type: Serving, Date: "2025-12-01"})},
+			"2026-01-01", true, "", "Điều 70.2.d", false},
 		// Art. 73.2: a crime committed within the period restarts it from the new sentence's end.
 		{"a new crime within the year", []Record{
 			rec("A", MainPenalty{Type: Fine, Amount: 5_000_000}, "2020-01-10", Event{Type: FinePaid, Date: "2020-03-10"}),

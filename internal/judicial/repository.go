@@ -298,3 +298,26 @@ func (r repo) latestRequests(ctx context.Context, limit int) ([]string, error) {
 		return id, row.Scan(&id)
 	}, "judicial requests", `SELECT id FROM judicial_requests ORDER BY received_at DESC, id DESC LIMIT $1`, limit)
 }
+
+// addEventOnce stores a report unless the judgment has one of the same type and day already.
+func (r repo) addEventOnce(ctx context.Context, judgmentID, personID string, e Event, by audit.Actor) (bool, error) {
+	now := r.st.Now()
+	added := false
+	err := r.st.Write(ctx, func(tx *store.Tx) error {
+		added = false
+		var n int
+		if err := tx.QueryRow(`SELECT COUNT(*) FROM judgment_events WHERE judgment_id = $1 AND type = $2 AND day = $3`, judgmentID, string(e.Type), e.Date).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if _, err := tx.Exec(`INSERT INTO judgment_events (id, judgment_id, type, day, penalty_index, source, received_at, received_by)
+			VALUES ($1, $2, $3, $4, NULL, $5, $6, $7)`, store.NewID(), judgmentID, string(e.Type), e.Date, e.Source, store.Time(now), by.Username); err != nil {
+			return fmt.Errorf("judicial: add event: %w", err)
+		}
+		added = true
+		return tx.Audit(by.Entry("judicial.event", "judicial_person:"+personID, fmt.Sprintf("judgment=%s %s %s (answer)", judgmentID, e.Type, e.Date)))
+	})
+	return added, err
+}

@@ -138,6 +138,9 @@ const (
 	Amnesty         EventType = "amnesty"          // đặc xá: released, counted as served (art. 73.4)
 	Commuted        EventType = "commuted"         // life or death commuted to a term (art. 63)
 	CourtExpunged   EventType = "court_expunged"   // a court's decision to expunge (art. 71, 72)
+	// Serving: the prison or court answered that the sentence is still being served on the
+	// report's day; its end, and so the expungement, lies later.
+	Serving EventType = "serving"
 )
 
 // Event is one report, with its day and, for an additional penalty, which one (its index in
@@ -236,7 +239,7 @@ func (j *Judgment) ValidateEvent(e Event, today time.Time) error {
 		}
 	}
 	switch e.Type {
-	case MainServed, Amnesty:
+	case MainServed, Amnesty, Serving:
 		v.Check(j.Main.Type != Warning, "type", "judicial.event_not_for_penalty") // a warning is served when pronounced
 	case ProbationEnded:
 		v.Check(j.Main.Type == Suspended, "type", "judicial.event_not_for_penalty")

@@ -19,6 +19,9 @@ const (
 	PopDeath  = "death" // population: record a death
 	CardIssue = "card"  // insurance: issue a child's card
 	CardClose = "close" // insurance: close a card on death
+	// PoliceVerify asks the police (courts, prisons) whether a sentence was served: the
+	// judicial-record domain sends it and applies the answer (Worker.Answers).
+	PoliceVerify = "verify"
 )
 
 // ProvinceCode is the province part of personal ID numbers registered here (Quảng Ngãi, 051).

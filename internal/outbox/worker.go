@@ -50,6 +50,9 @@ type Worker struct {
 	MaxTries  int           // transient failures before a message goes to the dead letters
 	BaseDelay time.Duration // first retry delay, doubled each attempt, with jitter
 	MaxDelay  time.Duration
+	// Answers apply the agencies' answers to operations other domains send (judicial's
+	// PoliceVerify), by operation; applying an answer twice must change nothing.
+	Answers map[string]func(ctx context.Context, m Message, answer []byte) error
 
 	deliveries *metrics.Counter
 }
@@ -60,7 +63,8 @@ func NewWorker(st *store.Store, entries Entries, endpoints map[string]Endpoint, 
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Worker{Store: st, Queue: NewQueue(st), Entries: entries, Endpoints: endpoints, Client: &http.Client{Timeout: 15 * time.Second}, Log: log, Batch: 50, Parallel: 8,
-		Lease: time.Minute, Poll: time.Second, MaxTries: 25, BaseDelay: 2 * time.Second, MaxDelay: 15 * time.Minute}
+		Lease: time.Minute, Poll: time.Second, MaxTries: 25, BaseDelay: 2 * time.Second, MaxDelay: 15 * time.Minute,
+		Answers: map[string]func(context.Context, Message, []byte) error{}}
 }
 
 // Register adds the outbox's figures to /metrics.
@@ -80,7 +84,7 @@ func (w *Worker) Register(reg *metrics.Registry) {
 	reg.NewGaugeVecFunc("tuphap_outbox_paused", "1 for an agency whose deliveries are paused because it refuses our signature.", "agency", func() map[string]float64 {
 		out := map[string]float64{}
 		paused, err := w.Queue.Paused(context.Background())
-		for _, ag := range []string{string(agency.Population), string(agency.Insurance)} {
+		for _, ag := range []string{string(agency.Population), string(agency.Insurance), string(agency.Police)} {
 			out[ag] = math.NaN()
 			if err == nil {
 				out[ag] = 0
@@ -132,7 +136,8 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	return len(ms), nil
 }
 
-var paths = map[string]string{PopBirth: "/v1/births", PopDeath: "/v1/deaths", CardIssue: "/v1/cards", CardClose: "/v1/cards/close"}
+var paths = map[string]string{PopBirth: "/v1/births", PopDeath: "/v1/deaths", CardIssue: "/v1/cards", CardClose: "/v1/cards/close",
+	PoliceVerify: "/v1/judgments/verify"}
 
 // AuthPrefix starts the last error of a message the agency refused to authenticate (a wrong
 // shared secret, a clock out of step): a fault of configuration, not of the message, which
@@ -151,6 +156,10 @@ func (a authFailure) Error() string { return AuthPrefix + a.reason }
 type permanent struct{ reason string }
 
 func (p permanent) Error() string { return p.reason }
+
+// Unusable is what an Answers function returns for an answer it can never apply: the message
+// goes to the dead letters for an officer to look at.
+func Unusable(reason string) error { return permanent{reason} }
 
 func (w *Worker) count(ag, result string) {
 	if w.deliveries != nil {
@@ -213,7 +222,7 @@ func (w *Worker) send(ctx context.Context, m Message) ([]byte, error) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(agency.HeaderKey, m.Key)
-	agency.SignRequest(req, ep.Secret, body, time.Now())
+	agency.SignRequest(req, ep.Secret, body, w.Store.Now()) // the store's clock: the wall clock, but for tests
 	resp, err := w.Client.Do(req)
 	if err != nil {
 		return nil, err
@@ -244,6 +253,9 @@ var system = audit.Linked
 // apply records what the agency answered and returns the messages that follow from it. Applying
 // the same answer twice changes nothing, so a delivery repeated after a crash is harmless.
 func (w *Worker) apply(ctx context.Context, m Message, resp []byte) ([]*Message, error) {
+	if answer, ok := w.Answers[m.Op]; ok {
+		return nil, answer(ctx, m, resp)
+	}
 	if m.Op != PopBirth {
 		return nil, nil
 	}

@@ -30,6 +30,13 @@ func MoveIn(tx *store.Tx, d *dossier.Dossier, from dossier.Status, by audit.Acto
 	return updateDossier(tx, d, from, "", by)
 }
 
+// ExtendIn moves an open dossier's due time inside a write of another domain (a certificate
+// request that must wait for a court's answer), with the reason its history keeps.
+func ExtendIn(tx *store.Tx, d *dossier.Dossier, due time.Time, days int, reason string, by audit.Actor) error {
+	d.DueAt, d.Extended = due, d.Extended+days
+	return updateDossier(tx, d, d.Status, reason, by)
+}
+
 // officialSchedules returns every year's official calendar entered by administrators.
 func (r repo) officialSchedules(ctx context.Context) ([]calendar.Schedule, error) {
 	rows, err := r.st.Query(ctx, `SELECT y.year, d.day, d.kind, d.name FROM calendar_years y

@@ -9,6 +9,7 @@ import (
 	"tuphap/internal/calendar"
 	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
+	"tuphap/internal/i18n"
 	"tuphap/internal/issuing"
 	"tuphap/internal/judicial"
 )
@@ -159,10 +160,12 @@ func (s *Server) judicialRequestCreate(w http.ResponseWriter, r *http.Request) e
 
 // judicialRequestPage shows a request, its dossier and time limit, and issues its certificate.
 func (s *Server) judicialRequestPage(w http.ResponseWriter, r *http.Request) error {
-	return s.renderJudicialRequest(w, r, http.StatusOK, "")
+	return s.renderJudicialRequest(w, r, http.StatusOK, "", false)
 }
 
-func (s *Server) renderJudicialRequest(w http.ResponseWriter, r *http.Request, status int, msg string) error {
+// renderJudicialRequest shows a request with a message; verify offers the question to the
+// police (the certificate was found to wait on it).
+func (s *Server) renderJudicialRequest(w http.ResponseWriter, r *http.Request, status int, msg string, verify bool) error {
 	p, _ := principalOf(r)
 	req, err := s.judicial.Request(r.Context(), p, r.PathValue("id"))
 	if err != nil {
@@ -175,7 +178,8 @@ func (s *Server) renderJudicialRequest(w http.ResponseWriter, r *http.Request, s
 		}
 		docs = slices.DeleteFunc(docs, func(d issuing.Document) bool { return d.DossierID != req.Dossier.ID })
 	}
-	s.render(w, r, status, "judicial_request.html", map[string]any{"R": req, "Docs": docs, "Message": msg})
+	s.render(w, r, status, "judicial_request.html", map[string]any{"R": req, "Docs": docs, "Message": msg, "Verify": verify,
+		"Sent": status == http.StatusOK && msg != ""})
 	return nil
 }
 
@@ -185,11 +189,37 @@ func (s *Server) judicialIssuePage(w http.ResponseWriter, r *http.Request) error
 	p, _ := principalOf(r)
 	d, err := s.judicial.IssueCertificate(r.Context(), p, actorOf(r), r.PathValue("id"))
 	if fault.Is(err, fault.Conflict) {
-		return s.renderJudicialRequest(w, r, http.StatusConflict, s.message(r, err))
+		e, _ := fault.As(err)
+		return s.renderJudicialRequest(w, r, http.StatusConflict, s.message(r, err), e != nil && e.Code == "judicial.verify_first")
 	}
 	if err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/documents/"+d.ID, http.StatusSeeOther)
 	return nil
+}
+
+// apiJudicialVerify asks the police about the sentences the request's certificate waits on:
+// 202 with how many questions went out.
+func (s *Server) apiJudicialVerify(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	n, err := s.judicial.Verify(r.Context(), p, actorOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusAccepted, map[string]int{"questions": n})
+	return nil
+}
+
+// judicialVerifyPage sends the questions from the request's page and shows it again.
+func (s *Server) judicialVerifyPage(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	n, err := s.judicial.Verify(r.Context(), p, actorOf(r), r.PathValue("id"))
+	if fault.Is(err, fault.Conflict) {
+		return s.renderJudicialRequest(w, r, http.StatusConflict, s.message(r, err), false)
+	}
+	if err != nil {
+		return err
+	}
+	return s.renderJudicialRequest(w, r, http.StatusOK, i18n.T(langOf(r), "judicial.verify_sent", n), false)
 }

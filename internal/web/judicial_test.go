@@ -82,3 +82,35 @@ func TestJudicialAPI(t *testing.T) {
 		}
 	})
 }
+
+// A certificate waiting on a release nobody reported: the request's page says so and offers
+// the question to the police; sending it says how many went out and moves the time limit.
+func TestJudicialVerifyFromThePage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		person := `{"full_name": "Trần Văn Lâm", "date_of_birth": "1990-05-01", "sex": "male", "personal_id": "051090001111"}`
+		if code, body := e.api(auth.Judicial, "POST", "/api/v1/judgments", `{"person": `+person+`, "court": "Tòa án nhân dân huyện Bình Sơn",
+			"number": "12/2015/HS-ST", "date": "2015-01-10", "effective_date": "2015-01-25", "offense_date": "2014-10-01",
+			"crimes": [{"article": 173, "clause": "1", "category": "less_serious", "intentional": true}], "main_penalty": {"type": "prison", "months": 24}}`); code != http.StatusCreated {
+			t.Fatalf("judgment: %d %v", code, body)
+		}
+		_, req := e.api(auth.Judicial, "POST", "/api/v1/judicial/requests", `{"type": 1, "requester": "self", "purpose": "Xin việc", "person": `+person+`}`)
+		id := req["id"].(string)
+		c := e.login("lltp")
+		resp, page := e.postForm(c, "/judicial/requests/"+id+"/certificate", nil, nil)
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "cần xác minh") || !strings.Contains(page, `id="verify"`) {
+			t.Fatalf("issuing before the answer: %d", resp.StatusCode)
+		}
+		resp, page = e.postForm(c, "/judicial/requests/"+id+"/verify", nil, nil)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Đã gửi 1 yêu cầu xác minh") {
+			t.Fatalf("verify: %d", resp.StatusCode)
+		}
+		var n int
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE agency = 'police' AND op = 'verify' AND status = 'pending'`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d questions queued (%v)", n, err)
+		}
+		if code, body := e.api(auth.Judicial, "POST", "/api/v1/judicial/requests/"+id+"/verifications", ""); code != http.StatusAccepted || body["questions"] != 1.0 {
+			t.Fatalf("asked again through the API: %d %v", code, body)
+		}
+	})
+}

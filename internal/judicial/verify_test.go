@@ -1,0 +1,127 @@
+package judicial_test
+
+import (
+	"bytes"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"tuphap/internal/account"
+	"tuphap/internal/agency"
+	"tuphap/internal/fault"
+	"tuphap/internal/issuing"
+	"tuphap/internal/judicial"
+	"tuphap/internal/outbox"
+	"tuphap/internal/pdftest"
+	"tuphap/internal/registration"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+	"tuphap/internal/units"
+)
+
+// clock is a store's clock a test moves.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// A certificate that waits on releases nobody reported (Law on Judicial Records 2009 art. 48.1):
+// the officer sends one question per judgment to the police through the outbox, which moves the
+// request to 15 working days; the simulated police refuses at first (503), then loses its
+// reply once, then answers: one sentence served in 2021, another still running. Each answer is
+// recorded once, and the certificate is then drawn up from them.
+func TestVerificationThroughThePolice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		c := &clock{t: november}
+		st.Now = c.now
+		reg := units.MustLoad()
+		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, november)); err != nil {
+			t.Fatal(err)
+		}
+		svc := judicial.New(st)
+		svc.Issuing = issuing.New(st, registration.New(st), reg, bytes.Repeat([]byte{7}, 32), "https://tuphap.example")
+		svc.Issuing.Layouts["judicial_certificate_1"], svc.Issuing.Layouts["judicial_certificate_2"] = svc.Layout, svc.Layout
+		lam := judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male", PersonalID: "051090001111"}
+		if _, _, err := svc.Receive(ctx, clerk, by, theft(lam, "12/2019/HS-ST", "2019-01-10", "2019-01-25", "2018-10-01", 24)); err != nil {
+			t.Fatal(err)
+		}
+		long := theft(lam, "3/2022/HS-ST", "2022-02-01", "2022-02-20", "2021-11-01", 120)
+		long.Crimes[0].Category = judicial.Serious
+		if _, _, err := svc.Receive(ctx, clerk, by, long); err != nil {
+			t.Fatal(err)
+		}
+		req, err := svc.RequestCertificate(ctx, clerk, by, judicial.Request{Type: 1, Requester: judicial.Self, Person: lam, Purpose: "Xin việc"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.IssueCertificate(ctx, clerk, by, req.ID); !strings.Contains(err.Error(), "judicial.verify_first") {
+			t.Fatalf("before the answers: %v", err)
+		}
+		n, err := svc.Verify(ctx, clerk, by, req.ID)
+		if err != nil || n != 2 {
+			t.Fatalf("questions sent: %d %v, want one per judgment", n, err)
+		}
+		var due string
+		var extended int
+		if err := st.QueryRow(ctx, `SELECT due_at, extended_days FROM dossiers WHERE id = $1`, req.Dossier.ID).Scan(&due, &extended); err != nil ||
+			extended != 5 || !strings.HasPrefix(due, "2026-12-21") {
+			t.Fatalf("the dossier after the question: due %s, extended %d (%v)", due, extended, err)
+		}
+		if _, err := svc.Verify(ctx, officer, by, req.ID); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("a commune officer asks the police: %v", err)
+		}
+
+		secret := []byte("shared secret of the police link")
+		police, err := agency.NewSimulator(agency.Police, ":memory:", secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer police.Close()
+		police.Now = c.now
+		srv := httptest.NewServer(police)
+		defer srv.Close()
+		w := outbox.NewWorker(st, registration.New(st), map[string]outbox.Endpoint{string(agency.Police): {URL: srv.URL, Secret: secret}}, nil)
+		w.Answers[outbox.PoliceVerify] = svc.ApplyVerification
+		w.BaseDelay, w.MaxDelay = time.Second, time.Second
+		deliver := func() {
+			t.Helper()
+			c.add(2 * time.Second)
+			if _, err := w.RunOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		police.SetFaults(agency.Faults{Mode: "refuse", Rate: 1})
+		deliver()
+		police.SetFaults(agency.Faults{Mode: "drop", Rate: 1})
+		deliver()
+		police.SetFaults(agency.Faults{})
+		deliver()
+		var events, pending int
+		st.QueryRow(ctx, `SELECT COUNT(*) FROM judgment_events`).Scan(&events)
+		st.QueryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'pending'`).Scan(&pending)
+		if events != 2 || pending != 0 {
+			t.Fatalf("%d reports recorded, %d questions pending; want the two answers once each, none pending", events, pending)
+		}
+		doc, err := svc.IssueCertificate(ctx, clerk, by, req.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The second crime was committed within the first one's waiting period: both stand
+		// (Penal Code 2015 art. 73.2), and a type 1 certificate lists both.
+		text := pdftest.Text(t, doc.PDF)
+		for _, want := range []string{"12/2019/HS-ST", "3/2022/HS-ST", "Chưa được xóa án tích; đã chấp hành xong hình phạt chính ngày 25/01/2021"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the certificate lacks %q:\n%s", want, text)
+			}
+		}
+		var source string
+		if err := st.QueryRow(ctx, `SELECT source FROM judgment_events WHERE type = 'main_served'`).Scan(&source); err != nil || !strings.Contains(source, "Trại giam") {
+			t.Fatalf("the answer's source: %q %v", source, err)
+		}
+	})
+}
