@@ -275,3 +275,56 @@ func TestCertificateIssuedAndSigned(t *testing.T) {
 		}
 	})
 }
+
+// The authority's report of a period: requests by type, channel and requester, the share of
+// certificates issued on time, the fees, the judgments received, and the convictions expunged
+// in the period as the database now shows them.
+func TestReport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		st.Now = func() time.Time { return november }
+		reg := units.MustLoad()
+		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, november)); err != nil {
+			t.Fatal(err)
+		}
+		svc := judicial.New(st)
+		svc.Issuing = issuing.New(st, registration.New(st), reg, bytes.Repeat([]byte{7}, 32), "https://tuphap.example")
+		svc.Issuing.Layouts["judicial_certificate_1"], svc.Issuing.Layouts["judicial_certificate_2"] = svc.Layout, svc.Layout
+		lam := judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male", PersonalID: "051090001111"}
+		id, _, err := svc.Receive(ctx, clerk, by, theft(lam, "12/2024/HS-ST", "2024-06-10", "2024-06-25", "2024-03-01", 6))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddEvent(ctx, clerk, by, id, judicial.Event{Type: judicial.MainServed, Date: "2024-11-10"}); err != nil {
+			t.Fatal(err) // expunged two years later, 10 November 2026
+		}
+		for _, r := range []judicial.Request{
+			{Type: 1, Requester: judicial.Self, Person: lam, Purpose: "Xin việc"},
+			{Type: 1, Requester: judicial.Agency, RequesterName: "Công ty TNHH A", Person: lam, Purpose: "Tuyển dụng", Channel: "online"},
+			{Type: 2, Requester: judicial.Prosecutor, RequesterName: "Viện kiểm sát nhân dân tỉnh", Person: lam, Purpose: "Truy tố", Urgent: true},
+		} {
+			req, err := svc.RequestCertificate(ctx, clerk, by, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Requester == judicial.Self {
+				if _, err := svc.IssueCertificate(ctx, clerk, by, req.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		rep, err := svc.Report(ctx, clerk, day("2026-11-01"), day("2026-12-31"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Requests != 3 || rep.ByType[1] != 2 || rep.ByType[2] != 1 || rep.ByChannel["online"] != 1 || rep.ByRequester["prosecutor"] != 1 ||
+			rep.Urgent != 1 || rep.Issued != 1 || rep.IssuedOnTime != 1 || rep.OnTimeRate != 1 || rep.Fees != 400000 || rep.Expunged != 1 || rep.Judgments != 1 {
+			t.Fatalf("the report: %+v", rep)
+		}
+		if rep, _ := svc.Report(ctx, clerk, day("2024-01-01"), day("2024-12-31")); rep.Judgments != 0 || rep.Requests != 0 || rep.Expunged != 0 {
+			t.Fatalf("a year before: %+v", rep)
+		}
+		if _, err := svc.Report(ctx, leader, day("2026-11-01"), day("2026-12-31")); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("a leader reads the judicial report: %v", err)
+		}
+	})
+}

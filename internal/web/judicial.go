@@ -1,12 +1,16 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"tuphap/internal/calendar"
+	"tuphap/internal/document"
 	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/i18n"
@@ -222,4 +226,82 @@ func (s *Server) judicialVerifyPage(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	return s.renderJudicialRequest(w, r, http.StatusOK, i18n.T(langOf(r), "judicial.verify_sent", n), false)
+}
+
+// judicialReport is the authority's report of the period the request asks for.
+func (s *Server) judicialReport(r *http.Request) (judicial.Report, error) {
+	from, to, err := s.reportPeriod(r)
+	if err != nil {
+		return judicial.Report{}, err
+	}
+	p, _ := principalOf(r)
+	return s.judicial.Report(r.Context(), p, from, to)
+}
+
+func (s *Server) apiJudicialReport(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.judicialReport(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (s *Server) judicialReportPage(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.judicialReport(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "judicial_report.html", map[string]any{"R": rep, "Rows": judicialReportRows(langOf(r), rep)})
+	return nil
+}
+
+// judicialReportRows are the report's lines, as the page and the workbook show them.
+func judicialReportRows(lang i18n.Lang, rep judicial.Report) [][2]any {
+	t := func(k string, args ...any) string { return i18n.T(lang, k, args...) }
+	rows := [][2]any{{t("judicial.report.requests"), rep.Requests}}
+	for _, k := range []int{1, 2} {
+		rows = append(rows, [2]any{"   " + t(fmt.Sprintf("judicial.type_%d", k)), rep.ByType[k]})
+	}
+	for _, c := range []string{"desk", "post", "online"} {
+		rows = append(rows, [2]any{"   " + t("channel."+c), rep.ByChannel[c]})
+	}
+	for _, q := range []string{"self", "proxy", "agency", "prosecutor"} {
+		rows = append(rows, [2]any{"   " + t("judicial.requester."+q), rep.ByRequester[q]})
+	}
+	return append(rows, [2]any{"   " + t("judicial.report.urgent"), rep.Urgent}, [2]any{t("judicial.report.issued"), rep.Issued},
+		[2]any{t("judicial.report.on_time"), rep.IssuedOnTime}, [2]any{t("judicial.report.judgments"), rep.Judgments},
+		[2]any{t("judicial.report.expunged"), rep.Expunged}, [2]any{t("judicial.report.fees"), rep.Fees})
+}
+
+// judicialReportXLSX is the report as a workbook.
+func (s *Server) judicialReportXLSX(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.judicialReport(r)
+	if err != nil {
+		return err
+	}
+	lang := langOf(r)
+	f := excelize.NewFile()
+	defer f.Close()
+	name := i18n.T(lang, "judicial.report.sheet")
+	if _, err := f.NewSheet(name); err != nil {
+		return err
+	}
+	f.DeleteSheet("Sheet1")
+	f.SetCellValue(name, "A1", i18n.T(lang, "judicial.report.title"))
+	f.SetCellValue(name, "A2", i18n.T(lang, "report.period", document.DateVN(rep.From), document.DateVN(rep.To)))
+	line := 4
+	for _, row := range judicialReportRows(lang, rep) {
+		f.SetSheetRow(name, fmt.Sprintf("A%d", line), &[]any{row[0], row[1]})
+		line++
+	}
+	f.SetCellValue(name, fmt.Sprintf("A%d", line), i18n.T(lang, "report.rate"))
+	f.SetCellValue(name, fmt.Sprintf("B%d", line), rep.OnTimeRate)
+	if pct, err := f.NewStyle(&excelize.Style{NumFmt: 10}); err == nil {
+		f.SetCellStyle(name, fmt.Sprintf("B%d", line), fmt.Sprintf("B%d", line), pct)
+	}
+	f.SetColWidth(name, "A", "A", 60)
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="ly-lich-tu-phap-%s-%s.xlsx"`, rep.From, rep.To))
+	return f.Write(w)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"tuphap/internal/auth"
+	"tuphap/internal/pdftest"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
@@ -111,6 +112,43 @@ func TestJudicialVerifyFromThePage(t *testing.T) {
 		}
 		if code, body := e.api(auth.Judicial, "POST", "/api/v1/judicial/requests/"+id+"/verifications", ""); code != http.StatusAccepted || body["questions"] != 1.0 {
 			t.Fatalf("asked again through the API: %d %v", code, body)
+		}
+	})
+}
+
+// The authority's report: the API, the page, and its workbook as LibreOffice shows it.
+func TestJudicialReport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		if code, body := e.api(auth.Judicial, "POST", "/api/v1/judicial/requests", `{"type": 1, "requester": "agency", "requester_name": "Công ty TNHH A",
+			"purpose": "Tuyển dụng", "channel": "online", "person": {"full_name": "Trần Văn Lâm", "date_of_birth": "1990-05-01", "sex": "male"}}`); code != http.StatusCreated {
+			t.Fatalf("request: %d %v", code, body)
+		}
+		_, rep := e.api(auth.Judicial, "GET", "/api/v1/judicial/report", "")
+		if rep["requests"] != 1.0 || rep["by_channel"].(map[string]any)["online"] != 1.0 || rep["fees"] != 200000.0 {
+			t.Fatalf("the report: %v", rep)
+		}
+		if code, _ := e.api(auth.Leader, "GET", "/api/v1/judicial/report", ""); code != http.StatusForbidden {
+			t.Fatalf("a leader reads the judicial report: %d", code)
+		}
+		c := e.login("lltp")
+		_, page := e.do(c, "GET", "/judicial/report", nil, nil)
+		if !strings.Contains(page, "Báo cáo cấp Phiếu lý lịch tư pháp") || !strings.Contains(page, "Cơ quan, tổ chức") {
+			t.Fatal("the report page")
+		}
+		resp, xlsx := e.do(c, "GET", "/judicial/report.xlsx", nil, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("workbook: %d", resp.StatusCode)
+		}
+		rows := pdftest.Calc(t, "llpt.xlsx", []byte(xlsx))
+		found := false
+		for _, r := range rows {
+			if len(r) > 1 && r[0] == "Yêu cầu cấp Phiếu đã tiếp nhận" && r[1] == "1" {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("the workbook as LibreOffice shows it: %q", rows)
 		}
 	})
 }
