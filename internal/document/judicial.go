@@ -31,6 +31,9 @@ type JudicialCertificate struct {
 	// BansAsked: a type 1 certificate shows the bans only when asked; Bans is what it says.
 	BansAsked bool
 	Bans      string
+	// Asked lists who asked for certificates about the person before, shown on the certificate
+	// the person asks for themself (type 2): their data's use is theirs to know (Law 91/2025).
+	Asked []string
 }
 
 // JudicialLine is one conviction as a certificate shows it.
@@ -73,5 +76,19 @@ func (p *page) convictions(c *JudicialCertificate) {
 				p.field("   "+f[0], f[1])
 			}
 		}
+	}
+}
+
+// asked writes who asked for certificates about the person before.
+func (p *page) asked(c *JudicialCertificate) {
+	if len(c.Asked) == 0 {
+		return
+	}
+	p.y += lineH / 2
+	p.font(true, 11)
+	p.write(margin, "Các yêu cầu cấp Phiếu lý lịch tư pháp về người này:")
+	p.y += lineH
+	for _, a := range c.Asked {
+		p.paragraph("- "+a, 10)
 	}
 }

@@ -23,6 +23,7 @@ func TestJudicialCertificatesAsDrawn(t *testing.T) {
 			{Court: "Tòa án nhân dân khu vực 1 - Quảng Ngãi", Number: "30/2024/HS-ST", Date: "2024-03-01", Crimes: "khoản 1 Điều 173 Bộ luật Hình sự 2015",
 				Main: "6 tháng tù", Additional: "Cấm đảm nhiệm chức vụ 24 tháng", Status: "Chưa được xóa án tích"}}}
 	full.Person = clean.Person
+	full.Asked = []string{"20/10/2026: Công ty TNHH Xây dựng Miền Trung (Phiếu số 1), Tuyển dụng"}
 	at := time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
 		kind string
@@ -32,7 +33,8 @@ func TestJudicialCertificatesAsDrawn(t *testing.T) {
 		{"judicial_certificate_1", clean, []string{"PHIẾU LÝ LỊCH TƯ PHÁP SỐ 1", "BỘ CÔNG AN", "CÔNG AN TỈNH QUẢNG NGÃI", "Số: 125/2026/LLTP",
 			"TRẦN VĂN LÂM", "Án tích: Không có án tích", "Không bị cấm đảm nhiệm chức vụ", "Quảng Ngãi, ngày 30 tháng 11 năm 2026", "KT. GIÁM ĐỐC"}},
 		{"judicial_certificate_2", full, []string{"PHIẾU LÝ LỊCH TƯ PHÁP SỐ 2", "Bản án số 12/2019/HS-ST ngày 10/01/2019", "Đã được xóa án tích ngày 25/01/2023",
-			"Bản án số 30/2024/HS-ST ngày 01/03/2024", "Chưa được xóa án tích", "Cấm đảm nhiệm chức vụ 24 tháng", "Cơ quan Cảnh sát điều tra"}},
+			"Bản án số 30/2024/HS-ST ngày 01/03/2024", "Chưa được xóa án tích", "Cấm đảm nhiệm chức vụ 24 tháng", "Cơ quan Cảnh sát điều tra",
+			"Các yêu cầu cấp Phiếu lý lịch tư pháp về người này", "Công ty TNHH Xây dựng Miền Trung"}},
 	} {
 		t.Run(c.kind, func(t *testing.T) {
 			t.Parallel()

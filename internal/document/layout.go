@@ -34,7 +34,7 @@ var templateFS embed.FS
 
 // Block is one element of a layout.
 type Block struct {
-	Type      string  `json:"type"` // header, authority, title, pair, field, space, notes, list, convictions, signature, qr
+	Type      string  `json:"type"` // header, authority, title, pair, field, space, notes, list, convictions, asked, signature, qr
 	Text      string  `json:"text,omitempty"`
 	Label     string  `json:"label,omitempty"`
 	Value     string  `json:"value,omitempty"`
@@ -203,6 +203,11 @@ func (p *page) block(b Block, d Data) error {
 			return fmt.Errorf("no judicial certificate to lay out")
 		}
 		p.convictions(d.Judicial)
+	case "asked":
+		if d.Judicial == nil {
+			return fmt.Errorf("no judicial certificate to lay out")
+		}
+		p.asked(d.Judicial)
 	case "title":
 		text, err := x(b.Text)
 		if err != nil {

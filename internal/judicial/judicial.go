@@ -266,6 +266,20 @@ func (s *Service) IssueCertificate(ctx context.Context, p auth.Principal, by aud
 		return issuing.Document{}, err
 	}
 	content.Number, content.Authority = fmt.Sprintf("%d/%d/LLTP", n, year), s.Authority
+	if req.Type == 2 && req.Requester == Self {
+		// The person asking for their own record learns who asked about them.
+		asked, err := s.repo.askedAbout(ctx, req.Person, req.ID)
+		if err != nil {
+			return issuing.Document{}, err
+		}
+		for _, a := range asked {
+			who := a.RequesterName
+			if a.Requester == Self {
+				who = "chính người đó"
+			}
+			content.Asked = append(content.Asked, fmt.Sprintf("%s: %s (Phiếu số %d), %s", a.ReceivedAt.In(calendar.Vietnam).Format("02/01/2006"), who, a.Type, a.Purpose))
+		}
+	}
 	raw, err := json.Marshal(content)
 	if err != nil {
 		return issuing.Document{}, err

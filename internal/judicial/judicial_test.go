@@ -273,6 +273,24 @@ func TestCertificateIssuedAndSigned(t *testing.T) {
 		if c, err := svc.Issuing.Verify(ctx, doc.Code); err != nil || !c.Genuine {
 			t.Fatalf("the public check: %+v %v", c, err)
 		}
+		// Lâm asks for his own type 2: it lists who asked about him before.
+		mine, err := svc.RequestCertificate(ctx, clerk, by, judicial.Request{Type: 2, Requester: judicial.Self, Person: lam, Purpose: "Biết thông tin của mình"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RequestCertificate(ctx, clerk, by, judicial.Request{Type: 1, Requester: judicial.Agency, RequesterName: "Công ty TNHH A",
+			Person: judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male", PersonalID: "051090009999"}, Purpose: "Tuyển dụng"}); err != nil {
+			t.Fatal(err) // another Trần Văn Lâm, born the same day: not his
+		}
+		own, err := svc.IssueCertificate(ctx, clerk, by, mine.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := pdftest.Text(t, own.PDF); !strings.Contains(text, "Các yêu cầu cấp Phiếu lý lịch tư pháp về người này") ||
+			!strings.Contains(text, "chính người đó (Phiếu số 1), Xin việc") || strings.Contains(text, "Công ty TNHH A") ||
+			!strings.Contains(text, "12/2019/HS-ST") || !strings.Contains(text, "Đã được xóa án tích ngày 25/01/2023") {
+			t.Errorf("his own type 2:\n%s", text)
+		}
 	})
 }
 

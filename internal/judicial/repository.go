@@ -321,3 +321,31 @@ func (r repo) addEventOnce(ctx context.Context, judgmentID, personID string, e E
 	})
 	return added, err
 }
+
+// askedAbout lists the other requests for certificates about a person (by personal ID, or by
+// name and date of birth), oldest first.
+func (r repo) askedAbout(ctx context.Context, p Person, except string) ([]StoredRequest, error) {
+	rows, err := r.st.Query(ctx, `SELECT id, data, received_at FROM judicial_requests WHERE id <> $1
+		AND ((personal_id = $2 AND personal_id <> '') OR (person_folded = $3 AND date_of_birth = $4)) ORDER BY received_at, id`,
+		except, p.PersonalID, vntext.Fold(p.FullName), p.DateOfBirth)
+	if err != nil {
+		return nil, r.st.Fail(fmt.Errorf("judicial: requests about a person: %w", err))
+	}
+	defer rows.Close()
+	var out []StoredRequest
+	for rows.Next() {
+		var s StoredRequest
+		var data string
+		if err := rows.Scan(&s.ID, &data, store.ScanTime(&s.ReceivedAt)); err != nil {
+			return nil, r.st.Fail(err)
+		}
+		if err := json.Unmarshal([]byte(data), &s.Request); err != nil {
+			return nil, err
+		}
+		if p.PersonalID != "" && s.Person.PersonalID != "" && s.Person.PersonalID != p.PersonalID {
+			continue // the same name and day of birth, another person
+		}
+		out = append(out, s)
+	}
+	return out, r.st.Fail(rows.Err())
+}
