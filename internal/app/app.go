@@ -75,7 +75,7 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	s.Issuing = issuing.New(st, s.Registration, reg, opt.MasterKey, opt.PublicURL)
 	s.Issuing.SelfSign = map[string]bool{}
 	// The judicial-record certificates are issuing's documents, laid out by their domain.
-	s.Judicial.Issuing = s.Issuing
+	s.Judicial.Issuing, s.Judicial.Register = s.Issuing, s.Registration
 	if opt.JudicialAuthority.Name != "" {
 		s.Judicial.Authority = opt.JudicialAuthority
 	}

@@ -48,6 +48,10 @@ type Service struct {
 	// Authority is who issues the certificates: configuration, never assumed (since 1 July
 	// 2026 the provincial police, before the department of justice).
 	Authority document.Authority
+	// Register links persons to the civil-status register (registration.Service; nil: none).
+	Register interface {
+		BirthAndDeath(ctx context.Context, p civil.Person) (birth, death, diedOn string, err error)
+	}
 	// Calendar gives the official calendar the requests' time limits count on (reception's).
 	Calendar func() *calendar.Calendar
 	// Fees are the certificate's fee and exemptions (DefaultFees unless configured).
@@ -314,4 +318,63 @@ func (s *Service) Layout(ctx context.Context, d issuing.Document, signer string,
 
 func layoutOf(d issuing.Document, c document.JudicialCertificate, signer string, mark document.Mark) ([]byte, error) {
 	return document.Render(d.Kind, document.Data{Judicial: &c, IssuedAt: d.IssuedAt, VerifyURL: d.VerifyURL, Signer: signer, Mark: mark})
+}
+
+// Candidates are the persons of the database who may be the one named, scored with
+// PersonRules, best first: the officer decides whether a judgment or a request is theirs. The
+// search is audited: it says whether someone has a record.
+func (s *Service) Candidates(ctx context.Context, p auth.Principal, by audit.Actor, who Person) ([]Candidate, error) {
+	if err := p.Allow(auth.JudicialRecords, ""); err != nil {
+		return nil, err
+	}
+	who.normalize()
+	var v fault.Validation
+	v.Check(who.FullName != "", "full_name", "civil.required")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	persons, err := s.repo.near(ctx, who, civil.DefaultParams.DOBWindowDays)
+	if err != nil {
+		return nil, err
+	}
+	out := rank(who, persons)
+	return out, s.st.Audit(ctx, by.Entry("judicial.search", "judicial_persons", fmt.Sprintf("%s %s: %d candidate(s)", who.FullName, who.DateOfBirth, len(out))))
+}
+
+// PersonView is a person's page: who they are, their links to the civil-status register (a
+// recorded death shown), their judgments with the reports, and their standing today.
+type PersonView struct {
+	Person      Person   `json:"person"`
+	BirthRecord string   `json:"birth_record,omitempty"`
+	DeathRecord string   `json:"death_record,omitempty"`
+	DiedOn      string   `json:"died_on,omitempty"`
+	Judgments   []Record `json:"judgments"`
+	Status      Status   `json:"status"`
+}
+
+// Person reads a person's record for a stated purpose, audited as any reading is.
+func (s *Service) Person(ctx context.Context, p auth.Principal, by audit.Actor, id, purpose string) (PersonView, error) {
+	if err := p.Allow(auth.JudicialRecords, ""); err != nil {
+		return PersonView{}, err
+	}
+	purpose = strings.Join(strings.Fields(purpose), " ")
+	if purpose == "" {
+		return PersonView{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"purpose": "judicial.purpose_required"}}
+	}
+	person, err := s.repo.person(ctx, id)
+	if err != nil {
+		return PersonView{}, err
+	}
+	v := PersonView{Person: person}
+	if v.Judgments, err = s.repo.records(ctx, id); err != nil {
+		return v, err
+	}
+	if s.Register != nil {
+		civ := civil.Person{FullName: person.FullName, DateOfBirth: person.DateOfBirth, Sex: person.Sex, PersonalID: person.PersonalID}
+		if v.BirthRecord, v.DeathRecord, v.DiedOn, err = s.Register.BirthAndDeath(ctx, civ); err != nil {
+			return v, err
+		}
+	}
+	v.Status = StatusOn(v.Judgments, s.today())
+	return v, s.st.Audit(ctx, by.Entry("judicial.read", "judicial_person:"+id, "record; purpose: "+purpose))
 }

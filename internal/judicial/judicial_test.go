@@ -10,6 +10,7 @@ import (
 	"tuphap/internal/account"
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
+	"tuphap/internal/civil"
 	"tuphap/internal/document"
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
@@ -343,6 +344,47 @@ func TestReport(t *testing.T) {
 		}
 		if _, err := svc.Report(ctx, leader, day("2026-11-01"), day("2026-12-31")); !fault.Is(err, fault.Forbidden) {
 			t.Fatalf("a leader reads the judicial report: %v", err)
+		}
+	})
+}
+
+// A person's page links them to the civil-status register, a recorded death shown; finding
+// candidates for a name is audited, and so is reading the page, with its purpose.
+func TestPersonLinkedToTheRegister(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		st.Now = func() time.Time { return november }
+		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), november)); err != nil {
+			t.Fatal(err)
+		}
+		reg := registration.New(st)
+		civ := auth.Principal{Username: "canbo", Role: auth.Officer, Office: "21025"}
+		if _, err := reg.RegisterDeath(ctx, civ, audit.Actor{Username: "canbo"}, registration.DeathRequest{Desk: registration.Desk{Office: "21025"},
+			Death: civil.Death{Deceased: civil.Person{FullName: "Trần Văn Lâm", Sex: civil.Male, DateOfBirth: "1990-05-01"},
+				DateOfDeath: "2026-10-01", PlaceOfDeath: "Tại nhà", Cause: "Bệnh", Requester: civil.Requester{FullName: "Trần Thị Mai", Relation: "vợ"}}}); err != nil {
+			t.Fatal(err)
+		}
+		svc := judicial.New(st)
+		svc.Register = reg
+		lam := judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male", PersonalID: "051090001111"}
+		_, personID, err := svc.Receive(ctx, clerk, by, theft(lam, "12/2019/HS-ST", "2019-01-10", "2019-01-25", "2018-10-01", 24))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cands, err := svc.Candidates(ctx, clerk, by, judicial.Person{FullName: "Tran Van Lam", DateOfBirth: "1990-05-02", Sex: "male"})
+		if err != nil || len(cands) != 1 || cands[0].Person.ID != personID {
+			t.Fatalf("candidates: %v %+v", err, cands)
+		}
+		v, err := svc.Person(ctx, clerk, by, personID, "Xử lý yêu cầu cấp Phiếu")
+		if err != nil || v.DeathRecord == "" || v.DiedOn != "2026-10-01" || len(v.Judgments) != 1 || !v.Status.HasRecord {
+			t.Fatalf("the person's page: %v %+v", err, v)
+		}
+		if _, err := svc.Person(ctx, clerk, by, personID, ""); !fieldIs(err, "purpose", "judicial.purpose_required") {
+			t.Fatalf("read without a purpose: %v", err)
+		}
+		var n int
+		st.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action IN ('judicial.search', 'judicial.read')`).Scan(&n)
+		if n != 2 {
+			t.Fatalf("%d readings audited, want the search and the page", n)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tuphap/internal/audit"
+	"tuphap/internal/civil"
 	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
 	"tuphap/internal/store"
@@ -348,4 +349,16 @@ func (r repo) askedAbout(ctx context.Context, p Person, except string) ([]Stored
 		out = append(out, s)
 	}
 	return out, r.st.Fail(rows.Err())
+}
+
+// near reads the persons who may be p: the same personal ID, the same name, or a day of birth
+// within days of p's.
+func (r repo) near(ctx context.Context, p Person, days int) ([]Person, error) {
+	lo, hi := p.DateOfBirth, p.DateOfBirth
+	if d, ok := civil.ParseDate(p.DateOfBirth); ok {
+		lo, hi = d.AddDate(0, 0, -days).Format(civil.DateFormat), d.AddDate(0, 0, days).Format(civil.DateFormat)
+	}
+	return store.Collect(ctx, r.st, scanPerson, "judicial persons", `SELECT `+personCols+` FROM judicial_persons
+		WHERE (personal_id = $1 AND personal_id <> '') OR name_folded = $2 OR (date_of_birth >= $3 AND date_of_birth <= $4) LIMIT 500`,
+		p.PersonalID, vntext.Fold(p.FullName), lo, hi)
 }

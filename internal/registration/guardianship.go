@@ -351,3 +351,21 @@ func onlyFields(err error, prefix string) error {
 	}
 	return v.Err()
 }
+
+// BirthAndDeath links a person of another domain's database (judicial records) to the register:
+// their birth entry, by personal ID, and their death entry, by personal ID, by name and date of
+// birth, or by that birth entry; "" for what the register does not hold. The caller has checked
+// its own rights; the entries' ids and the day of death are all it learns.
+func (s *Service) BirthAndDeath(ctx context.Context, p civil.Person) (birth, death, diedOn string, err error) {
+	if p.PersonalID != "" {
+		r, err := s.records.BirthByPersonalID(ctx, p.PersonalID)
+		switch {
+		case err == nil:
+			birth = r.ID
+		case !fault.Is(err, fault.NotFound):
+			return "", "", "", err
+		}
+	}
+	death, diedOn, err = deathOf(readers{ctx, s.Store}, p, birth)
+	return birth, death, diedOn, err
+}

@@ -835,6 +835,14 @@ func TestBrowserJudicialCertificateFromRequestToSignature(t *testing.T) {
 			t.Errorf("the fee shown: %q", fee)
 		}
 		onPhone(t, ctx, "judicial-request-"+st.Dialect())
+		// The person the request is about, found in the database: their record, read for the request.
+		requestURL := run(t, ctx, chromedp.Evaluate[string](`location.pathname`))
+		do(t, ctx, chromedp.Click(chromedp.CSS(".candidate a")), chromedp.WaitVisible(chromedp.ID("has-record")))
+		if got := run(t, ctx, chromedp.Text(chromedp.ID("has-record"))); got != "Không có án tích" {
+			t.Errorf("the person's standing today: %q", got)
+		}
+		onPhone(t, ctx, "judicial-person-"+st.Dialect())
+		do(t, ctx, chromedp.Navigate(e.srv.URL+requestURL), chromedp.WaitVisible(chromedp.ID("issue-certificate")))
 		do(t, ctx, chromedp.Click(chromedp.ID("issue-certificate")), chromedp.WaitVisible(chromedp.ID("document-status")))
 		onPhone(t, ctx, "judicial-certificate-"+st.Dialect())
 		docURL := run(t, ctx, chromedp.Evaluate[string](`location.pathname`))

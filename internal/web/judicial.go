@@ -182,8 +182,13 @@ func (s *Server) renderJudicialRequest(w http.ResponseWriter, r *http.Request, s
 		}
 		docs = slices.DeleteFunc(docs, func(d issuing.Document) bool { return d.DossierID != req.Dossier.ID })
 	}
+	// Who in the database the request may be about, for the officer to check.
+	cands, err := s.judicial.Candidates(r.Context(), p, actorOf(r), req.Person)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, status, "judicial_request.html", map[string]any{"R": req, "Docs": docs, "Message": msg, "Verify": verify,
-		"Sent": status == http.StatusOK && msg != ""})
+		"Sent": status == http.StatusOK && msg != "", "Candidates": cands})
 	return nil
 }
 
@@ -304,4 +309,43 @@ func (s *Server) judicialReportXLSX(w http.ResponseWriter, r *http.Request) erro
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="ly-lich-tu-phap-%s-%s.xlsx"`, rep.From, rep.To))
 	return f.Write(w)
+}
+
+// apiJudicialCandidates lists the persons who may be the one named in the query.
+func (s *Server) apiJudicialCandidates(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	p, _ := principalOf(r)
+	out, err := s.judicial.Candidates(r.Context(), p, actorOf(r), judicial.Person{FullName: q.Get("full_name"), DateOfBirth: q.Get("date_of_birth"),
+		Sex: q.Get("sex"), PersonalID: q.Get("personal_id"), PlaceOfBirth: q.Get("place_of_birth")})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"candidates": out})
+	return nil
+}
+
+// apiJudicialPerson is a person's record, read for the purpose the query states.
+func (s *Server) apiJudicialPerson(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	v, err := s.judicial.Person(r.Context(), p, actorOf(r), r.PathValue("id"), r.URL.Query().Get("purpose"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// judicialPersonPage shows a person's record, read for the purpose the link states.
+func (s *Server) judicialPersonPage(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	v, err := s.judicial.Person(r.Context(), p, actorOf(r), r.PathValue("id"), r.URL.Query().Get("purpose"))
+	if err != nil {
+		return err
+	}
+	standing := map[string]judicial.Conviction{}
+	for _, c := range v.Status.Convictions {
+		standing[c.JudgmentID] = c
+	}
+	s.render(w, r, http.StatusOK, "judicial_person.html", map[string]any{"V": v, "Standing": standing})
+	return nil
 }

@@ -98,6 +98,16 @@ func TestJudicialVerifyFromThePage(t *testing.T) {
 		_, req := e.api(auth.Judicial, "POST", "/api/v1/judicial/requests", `{"type": 1, "requester": "self", "purpose": "Xin việc", "person": `+person+`}`)
 		id := req["id"].(string)
 		c := e.login("lltp")
+		_, page := e.do(c, "GET", "/judicial/requests/"+id, nil, nil)
+		i := strings.Index(page, `href="/judicial/persons/`)
+		if i < 0 || !strings.Contains(page, "cùng nơi sinh") && !strings.Contains(page, "Trùng số định danh") && !strings.Contains(page, "điểm") {
+			t.Fatalf("the request's page shows no candidate")
+		}
+		link := page[i+6 : i+strings.Index(page[i:], `">`)]
+		_, record := e.do(c, "GET", strings.ReplaceAll(link, "&amp;", "&"), nil, nil)
+		if !strings.Contains(record, "Có án tích") || !strings.Contains(record, "12/2015/HS-ST") || !strings.Contains(record, "cần xác minh") {
+			t.Fatalf("the person's page (%s)", link)
+		}
 		resp, page := e.postForm(c, "/judicial/requests/"+id+"/certificate", nil, nil)
 		if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "cần xác minh") || !strings.Contains(page, `id="verify"`) {
 			t.Fatalf("issuing before the answer: %d", resp.StatusCode)
@@ -112,6 +122,10 @@ func TestJudicialVerifyFromThePage(t *testing.T) {
 		}
 		if code, body := e.api(auth.Judicial, "POST", "/api/v1/judicial/requests/"+id+"/verifications", ""); code != http.StatusAccepted || body["questions"] != 1.0 {
 			t.Fatalf("asked again through the API: %d %v", code, body)
+		}
+		_, cands := e.api(auth.Judicial, "GET", "/api/v1/judicial/candidates?full_name=Tran+Van+Lam&date_of_birth=1990-05-02&sex=male", "")
+		if list, _ := cands["candidates"].([]any); len(list) != 1 {
+			t.Fatalf("candidates through the API: %v", cands)
 		}
 	})
 }

@@ -44,6 +44,13 @@ func parsePages(a *assets) (*pages, error) {
 			return t.Format("02/01/2006")
 		},
 		"list": func(xs ...string) []string { return xs },
+		// deref reads an optional string ("" for none).
+		"deref": func(s *string) string {
+			if s == nil {
+				return ""
+			}
+			return *s
+		},
 		// money writes đồng the Vietnamese way: "200.000 đồng", "0 đồng".
 		"money": func(n int64) string {
 			s := strconv.FormatInt(n, 10)

@@ -13,6 +13,8 @@ CREATE TABLE judicial_persons (
 );
 CREATE UNIQUE INDEX judicial_persons_pid ON judicial_persons (personal_id) WHERE personal_id <> '';
 CREATE INDEX judicial_persons_name ON judicial_persons (name_folded, date_of_birth);
+-- Candidates are looked for by day of birth (within days) as well as by name.
+CREATE INDEX judicial_persons_dob ON judicial_persons (date_of_birth);
 
 -- A judgment as received; data holds it whole (crimes, penalties), the columns what is looked up.
 CREATE TABLE judgments (
