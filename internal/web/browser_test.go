@@ -533,8 +533,9 @@ func TestBrowserMainPagesAt360(t *testing.T) {
 				"/documents?status=all", "/reports/on-time", "/reports/adoptions", "/calendar", "/outbox", "/account", "/registers", "/registers/21025/birth/2026/01"},
 			"quantri":  {"/", "/users", "/keys", "/imports", "/units", "/outbox"},
 			"kiemtoan": {"/", "/audit"},
+			"lltp":     {"/judicial", "/judicial/judgments/new", "/judicial/requests/new", "/judicial/report"},
 		}
-		for _, user := range []string{"canbo", "quantri", "kiemtoan"} {
+		for _, user := range []string{"canbo", "quantri", "kiemtoan", "lltp"} {
 			ctx := browserCtx(t)
 			do(t, ctx, chromedp.EmulateViewport(360, 740))
 			if user == "quantri" {

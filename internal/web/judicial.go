@@ -3,8 +3,10 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -337,8 +339,12 @@ func (s *Server) apiJudicialPerson(w http.ResponseWriter, r *http.Request) error
 
 // judicialPersonPage shows a person's record, read for the purpose the link states.
 func (s *Server) judicialPersonPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderJudicialPerson(w, r, http.StatusOK, r.PathValue("id"), r.URL.Query().Get("purpose"), "")
+}
+
+func (s *Server) renderJudicialPerson(w http.ResponseWriter, r *http.Request, status int, id, purpose, problem string) error {
 	p, _ := principalOf(r)
-	v, err := s.judicial.Person(r.Context(), p, actorOf(r), r.PathValue("id"), r.URL.Query().Get("purpose"))
+	v, err := s.judicial.Person(r.Context(), p, actorOf(r), id, purpose)
 	if err != nil {
 		return err
 	}
@@ -346,6 +352,101 @@ func (s *Server) judicialPersonPage(w http.ResponseWriter, r *http.Request) erro
 	for _, c := range v.Status.Convictions {
 		standing[c.JudgmentID] = c
 	}
-	s.render(w, r, http.StatusOK, "judicial_person.html", map[string]any{"V": v, "Standing": standing})
+	s.render(w, r, status, "judicial_person.html", map[string]any{"V": v, "Standing": standing, "Problem": problem, "Purpose": purpose,
+		"Events": []string{"main_served", "probation_ended", "additional_ended", "fine_paid", "amnesty", "commuted", "court_expunged"}})
+	return nil
+}
+
+// judicialJudgmentForm is where an officer types a judgment a court sent on paper.
+func (s *Server) judicialJudgmentForm(w http.ResponseWriter, r *http.Request) error {
+	return s.renderJudgmentForm(w, r, http.StatusOK, map[string]string{"crimes.0.intentional": "1"}, nil, "")
+}
+
+func (s *Server) renderJudgmentForm(w http.ResponseWriter, r *http.Request, status int, values, errs map[string]string, msg string) error {
+	s.render(w, r, status, "judicial_judgment_form.html", map[string]any{"Values": values, "Errors": errs, "Message": msg,
+		"Rows": []int{0, 1, 2}, "AddRows": []int{0, 1}})
+	return nil
+}
+
+// judgmentFromForm reads the judgment form: up to three crimes and two additional penalties,
+// the empty rows left out.
+func judgmentFromForm(f url.Values) judicial.JudgmentRequest {
+	num := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(f.Get(k))); return n }
+	amount := func(k string) int64 {
+		n, _ := strconv.ParseInt(strings.NewReplacer(".", "", ",", "", " ", "").Replace(f.Get(k)), 10, 64)
+		return n
+	}
+	req := judicial.JudgmentRequest{Person: judicial.Person{FullName: f.Get("person.full_name"), DateOfBirth: isoDate(f.Get("person.date_of_birth")),
+		Sex: f.Get("person.sex"), PersonalID: f.Get("person.personal_id"), PlaceOfBirth: f.Get("person.place_of_birth")}}
+	j := &req.Judgment
+	j.Court, j.Number = f.Get("court"), f.Get("number")
+	j.Date, j.EffectiveDate, j.OffenseDate = isoDate(f.Get("date")), isoDate(f.Get("effective_date")), isoDate(f.Get("offense_date"))
+	for i := range 3 {
+		p := fmt.Sprintf("crimes.%d.", i)
+		if strings.TrimSpace(f.Get(p+"article")) == "" && i > 0 {
+			continue
+		}
+		j.Crimes = append(j.Crimes, judicial.Crime{Article: num(p + "article"), Clause: f.Get(p + "clause"),
+			Category: judicial.Category(f.Get(p + "category")), Intentional: f.Get(p+"intentional") != ""})
+	}
+	j.Main = judicial.MainPenalty{Type: judicial.PenaltyType(f.Get("main_penalty.type")), Months: num("main_penalty.months"),
+		ProbationMonths: num("main_penalty.probation_months"), Amount: amount("main_penalty.amount")}
+	for i := range 2 {
+		p := fmt.Sprintf("additional_penalties.%d.", i)
+		if f.Get(p+"type") == "" {
+			continue
+		}
+		j.Additional = append(j.Additional, judicial.Additional{Type: judicial.AdditionalType(f.Get(p + "type")), Months: num(p + "months"), Amount: amount(p + "amount")})
+	}
+	return req
+}
+
+// judicialJudgmentCreate receives the typed judgment and opens the person's record, or shows
+// the form again with every problem beside its field.
+func (s *Server) judicialJudgmentCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	_, personID, err := s.judicial.Receive(r.Context(), p, actorOf(r), judgmentFromForm(r.PostForm))
+	if err == nil {
+		http.Redirect(w, r, "/judicial/persons/"+personID+"?purpose="+url.QueryEscape(i18n.T(langOf(r), "judicial.purpose_update")), http.StatusSeeOther)
+		return nil
+	}
+	fields := fieldErrors(r, err)
+	if fields == nil && !fault.Is(err, fault.Conflict) {
+		return err
+	}
+	return s.renderJudgmentForm(w, r, formStatus(err), postedValues(r.PostForm), fields, s.message(r, err))
+}
+
+// judicialEventCreate records a report typed on the person's page and shows the page again.
+func (s *Server) judicialEventCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	f := r.PostForm
+	e := judicial.Event{Type: judicial.EventType(f.Get("type")), Date: isoDate(f.Get("date")), Source: f.Get("source")}
+	if v := f.Get("penalty_index"); v != "" {
+		i, err := strconv.Atoi(v)
+		if err == nil {
+			e.PenaltyIndex = &i
+		}
+	}
+	p, _ := principalOf(r)
+	purpose := i18n.T(langOf(r), "judicial.purpose_update")
+	if _, err := s.judicial.AddEvent(r.Context(), p, actorOf(r), r.PathValue("id"), e); err != nil {
+		fields := fieldErrors(r, err)
+		if fields == nil {
+			return err
+		}
+		var problems []string
+		for _, m := range fields {
+			problems = append(problems, m)
+		}
+		slices.Sort(problems)
+		return s.renderJudicialPerson(w, r, http.StatusBadRequest, f.Get("person"), purpose, strings.Join(problems, " "))
+	}
+	http.Redirect(w, r, "/judicial/persons/"+url.PathEscape(f.Get("person"))+"?purpose="+url.QueryEscape(purpose), http.StatusSeeOther)
 	return nil
 }

@@ -166,3 +166,46 @@ func TestJudicialReport(t *testing.T) {
 		}
 	})
 }
+
+// A judgment a court sent on paper is typed into the database: every problem beside its
+// field and what was typed kept; once stored, the person's record opens, where a prison's
+// report of release is recorded (one before the judgment is refused, in Vietnamese).
+func TestJudgmentTypedAtTheDesk(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		c := e.login("lltp")
+		form := url.Values{"person.full_name": {"Lê Văn Hùng"}, "person.date_of_birth": {"01/05/1985"}, "person.sex": {"male"},
+			"court": {"Tòa án nhân dân khu vực 1 - Quảng Ngãi"}, "number": {"44/2023/HS-ST"}, "date": {"10/03/2023"}, "effective_date": {"25/03/2023"},
+			"offense_date": {"01/12/2022"}, "crimes.0.article": {"51"}, "crimes.0.clause": {"1"}, "crimes.0.category": {"serious"}, "crimes.0.intentional": {"1"},
+			"main_penalty.type": {"prison"}, "main_penalty.months": {"18"}, "additional_penalties.0.type": {"ban_office"}, "additional_penalties.0.months": {"24"}}
+		resp, page := e.postForm(c, "/judicial/judgments", form, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "từ Điều 108 đến Điều 425") || !strings.Contains(page, `value="Lê Văn Hùng"`) {
+			t.Fatalf("an article that defines no crime: %d", resp.StatusCode)
+		}
+		form.Set("crimes.0.article", "178")
+		resp, _ = e.postForm(c, "/judicial/judgments", form, nil)
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/judicial/persons/") {
+			t.Fatalf("a judgment typed: %d", resp.StatusCode)
+		}
+		personURL := resp.Header.Get("Location")
+		personID := personURL[len("/judicial/persons/"):strings.Index(personURL, "?")]
+		_, page = e.do(c, "GET", personURL, nil, nil)
+		i := strings.Index(page, `action="/judicial/judgments/`)
+		if i < 0 || !strings.Contains(page, "44/2023/HS-ST") || !strings.Contains(page, "Có án tích") {
+			t.Fatal("the person's record after the judgment")
+		}
+		action := page[i+len(`action="`) : i+strings.Index(page[i:], `/events"`)+len("/events")]
+		resp, page = e.postForm(c, action, url.Values{"person": {personID}, "type": {"main_served"}, "date": {"01/01/2023"}, "source": {"Trại giam An Điềm"}}, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "không thể trước ngày tuyên án") {
+			t.Fatalf("a release before the judgment: %d", resp.StatusCode)
+		}
+		resp, _ = e.postForm(c, action, url.Values{"person": {personID}, "type": {"main_served"}, "date": {"25/09/2024"}, "source": {"Trại giam An Điềm"}}, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a release: %d", resp.StatusCode)
+		}
+		_, page = e.do(c, "GET", resp.Header.Get("Location"), nil, nil)
+		if !strings.Contains(page, "25/09/2024: Chấp hành xong hình phạt chính — Trại giam An Điềm") {
+			t.Fatal("the release on the person's record")
+		}
+	})
+}
