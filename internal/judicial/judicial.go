@@ -378,3 +378,28 @@ func (s *Service) Person(ctx context.Context, p auth.Principal, by audit.Actor, 
 	v.Status = StatusOn(v.Judgments, s.today())
 	return v, s.st.Audit(ctx, by.Entry("judicial.read", "judicial_person:"+id, "record; purpose: "+purpose))
 }
+
+// Refuse refuses a request, with the reason the applicant is told (Law on Judicial Records 2009
+// art. 49: a request outside the law's cases, or papers that do not establish the person); its
+// dossier closes refused in the same transaction.
+func (s *Service) Refuse(ctx context.Context, p auth.Principal, by audit.Actor, requestID, reason string) error {
+	if err := p.Allow(auth.JudicialRecords, ""); err != nil {
+		return err
+	}
+	reason = strings.Join(strings.Fields(reason), " ")
+	if reason == "" {
+		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"reason": "civil.required"}}
+	}
+	req, err := s.repo.storedRequest(ctx, requestID)
+	if err != nil {
+		return err
+	}
+	d, err := s.desk.Dossier(ctx, req.Dossier.ID)
+	if err != nil {
+		return err
+	}
+	if req.Status != RequestReceived || !dossier.CanMove(d.Status, dossier.Refused) {
+		return fault.New(fault.Conflict, "judicial.request_issued")
+	}
+	return s.repo.refuse(ctx, requestID, d, reason, by)
+}

@@ -388,3 +388,50 @@ func TestPersonLinkedToTheRegister(t *testing.T) {
 		}
 	})
 }
+
+// A request outside the law's cases is refused with the reason (Law on Judicial Records 2009
+// art. 49); its dossier closes refused, and it is neither refused twice nor certified. A
+// judgment may name the person the officer chose among the candidates.
+func TestRefusalAndChosenPerson(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		st.Now = func() time.Time { return november }
+		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), november)); err != nil {
+			t.Fatal(err)
+		}
+		svc := judicial.New(st)
+		lam := judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male"}
+		req, err := svc.RequestCertificate(ctx, clerk, by, judicial.Request{Type: 1, Requester: judicial.Agency, RequesterName: "Công ty TNHH A", Person: lam, Purpose: "Tuyển dụng"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Refuse(ctx, clerk, by, req.ID, " "); !fieldIs(err, "reason", "civil.required") {
+			t.Fatalf("a refusal without a reason: %v", err)
+		}
+		if err := svc.Refuse(ctx, clerk, by, req.ID, "Không có văn bản yêu cầu của cơ quan, tổ chức"); err != nil {
+			t.Fatal(err)
+		}
+		var status string
+		if err := st.QueryRow(ctx, `SELECT status FROM dossiers WHERE id = $1`, req.Dossier.ID).Scan(&status); err != nil || status != "refused" {
+			t.Fatalf("the dossier: %q %v", status, err)
+		}
+		if err := svc.Refuse(ctx, clerk, by, req.ID, "Lần nữa"); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("refused twice: %v", err)
+		}
+		if _, err := svc.IssueCertificate(ctx, clerk, by, req.ID); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("a refused request certified: %v", err)
+		}
+		_, first, err := svc.Receive(ctx, clerk, by, theft(lam, "1/2020/HS-ST", "2020-01-10", "2020-01-25", "2019-10-01", 12))
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := judicial.Person{ID: first, FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-02", Sex: "male"} // a typo in the day, the officer knows him
+		if _, got, err := svc.Receive(ctx, clerk, by, theft(other, "2/2022/HS-ST", "2022-01-10", "2022-01-25", "2021-10-01", 12)); err != nil || got != first {
+			t.Fatalf("the chosen person: %q want %q (%v)", got, first, err)
+		}
+		unknown := other
+		unknown.ID = "nobody"
+		if _, _, err := svc.Receive(ctx, clerk, by, theft(unknown, "3/2022/HS-ST", "2022-01-10", "2022-01-25", "2021-10-01", 12)); !fieldIs(err, "person.id", "judicial.not_found") {
+			t.Fatalf("a person who does not exist: %v", err)
+		}
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"tuphap/internal/civil"
 	"tuphap/internal/dossier"
 	"tuphap/internal/fault"
+	"tuphap/internal/reception"
 	"tuphap/internal/store"
 	"tuphap/internal/vntext"
 )
@@ -81,7 +82,17 @@ func (r repo) receive(ctx context.Context, p Person, j Judgment, by audit.Actor)
 	now := r.st.Now()
 	err = r.st.Write(ctx, func(tx *store.Tx) error {
 		id = store.NewID() // afresh each run (a group commit may run it again)
-		if personID, err = samePerson(tx, p); err != nil {
+		if p.ID != "" {
+			// The officer chose the person among the candidates.
+			var n int
+			if err := tx.QueryRow(`SELECT COUNT(*) FROM judicial_persons WHERE id = $1`, p.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"person.id": "judicial.not_found"}}
+			}
+			personID = p.ID
+		} else if personID, err = samePerson(tx, p); err != nil {
 			return fmt.Errorf("judicial: person: %w", err)
 		}
 		if personID == "" {
@@ -361,4 +372,20 @@ func (r repo) near(ctx context.Context, p Person, days int) ([]Person, error) {
 	return store.Collect(ctx, r.st, scanPerson, "judicial persons", `SELECT `+personCols+` FROM judicial_persons
 		WHERE (personal_id = $1 AND personal_id <> '') OR name_folded = $2 OR (date_of_birth >= $3 AND date_of_birth <= $4) LIMIT 500`,
 		p.PersonalID, vntext.Fold(p.FullName), lo, hi)
+}
+
+// refuse marks a request refused and its dossier with it, in one transaction.
+func (r repo) refuse(ctx context.Context, id string, d dossier.Dossier, reason string, by audit.Actor) error {
+	return r.st.Write(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(`UPDATE judicial_requests SET status = $2 WHERE id = $1 AND status = $3`, id, string(RequestRefused), string(RequestReceived))
+		if err != nil {
+			return fmt.Errorf("judicial: refuse: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fault.New(fault.Conflict, "judicial.request_issued")
+		}
+		refused, was := d, d.Status // a copy each run
+		refused.Status, refused.ClosedAt, refused.Note = dossier.Refused, r.st.Now(), reason
+		return reception.MoveIn(tx, &refused, was, by)
+	})
 }

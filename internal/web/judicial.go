@@ -450,3 +450,37 @@ func (s *Server) judicialEventCreate(w http.ResponseWriter, r *http.Request) err
 	http.Redirect(w, r, "/judicial/persons/"+url.PathEscape(f.Get("person"))+"?purpose="+url.QueryEscape(purpose), http.StatusSeeOther)
 	return nil
 }
+
+// apiJudicialRefuse refuses a request: {"reason"}.
+func (s *Server) apiJudicialRefuse(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	if err := s.judicial.Refuse(r.Context(), p, actorOf(r), r.PathValue("id"), in.Reason); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": string(judicial.RequestRefused)})
+	return nil
+}
+
+// judicialRefusePage refuses from the request's page, which then shows it refused (or the
+// problem).
+func (s *Server) judicialRefusePage(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	err := s.judicial.Refuse(r.Context(), p, actorOf(r), r.PathValue("id"), r.FormValue("reason"))
+	if fields := fieldErrors(r, err); fields != nil {
+		return s.renderJudicialRequest(w, r, http.StatusBadRequest, i18n.T(langOf(r), "judicial.refuse_reason")+": "+fields["reason"], false)
+	}
+	if fault.Is(err, fault.Conflict) {
+		return s.renderJudicialRequest(w, r, http.StatusConflict, s.message(r, err), false)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/judicial/requests/"+r.PathValue("id"), http.StatusSeeOther)
+	return nil
+}

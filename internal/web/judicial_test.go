@@ -209,3 +209,30 @@ func TestJudgmentTypedAtTheDesk(t *testing.T) {
 		}
 	})
 }
+
+// A request is refused from its page with the reason; without one the page says what is
+// missing.
+func TestJudicialRefusalFromThePage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, req := e.api(auth.Judicial, "POST", "/api/v1/judicial/requests", `{"type": 1, "requester": "agency", "requester_name": "Công ty TNHH A",
+			"purpose": "Tuyển dụng", "person": {"full_name": "Trần Văn Lâm", "date_of_birth": "1990-05-01", "sex": "male"}}`)
+		id := req["id"].(string)
+		c := e.login("lltp")
+		if resp, page := e.postForm(c, "/judicial/requests/"+id+"/refuse", url.Values{"reason": {""}}, nil); resp.StatusCode != http.StatusBadRequest ||
+			!strings.Contains(page, "Bắt buộc") && !strings.Contains(page, "bắt buộc") {
+			t.Fatalf("a refusal without a reason: %d", resp.StatusCode)
+		}
+		resp, _ := e.postForm(c, "/judicial/requests/"+id+"/refuse", url.Values{"reason": {"Không có văn bản yêu cầu của cơ quan"}}, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("refuse: %d", resp.StatusCode)
+		}
+		_, page := e.do(c, "GET", "/judicial/requests/"+id, nil, nil)
+		if !strings.Contains(page, "Từ chối") || strings.Contains(page, `id="issue-certificate"`) {
+			t.Fatal("the refused request's page")
+		}
+		if code, _ := e.api(auth.Judicial, "POST", "/api/v1/judicial/requests/"+id+"/refusal", `{"reason": "Lần nữa"}`); code != http.StatusConflict {
+			t.Fatalf("refused twice through the API: %d", code)
+		}
+	})
+}
