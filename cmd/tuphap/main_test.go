@@ -452,7 +452,10 @@ func TestJudicialAuthorityFlag(t *testing.T) {
 	if err != nil || a.Parent != "Bộ Công an" || a.Name != "Công an tỉnh Quảng Ngãi" || a.SignerTitle != "GIÁM ĐỐC" || a.Place != "Quảng Ngãi" {
 		t.Errorf("four parts: %+v %v", a, err)
 	}
-	for _, bad := range []string{"Công an tỉnh Quảng Ngãi", "Bộ Công an||GIÁM ĐỐC|Quảng Ngãi", "a|b|c|d|e"} {
+	if a, err := judicialAuthority("Bộ Công an|Công an tỉnh Quảng Ngãi|GIÁM ĐỐC|Quảng Ngãi|số 1 Trần Hưng Đạo"); err != nil || a.Address != "số 1 Trần Hưng Đạo" {
+		t.Errorf("with an address: %+v %v", a, err)
+	}
+	for _, bad := range []string{"Công an tỉnh Quảng Ngãi", "Bộ Công an||GIÁM ĐỐC|Quảng Ngãi", "a|b|c|d|e|f"} {
 		if _, err := judicialAuthority(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

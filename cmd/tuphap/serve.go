@@ -66,7 +66,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	backdate := fs.String("backdate-window", env("TUPHAP_BACKDATE_WINDOW", reception.DefaultBackdateWindow.String()),
 		"how far back a dossier's received time may lie without a written reason (env TUPHAP_BACKDATE_WINDOW)")
 	authority := fs.String("judicial-authority", env("TUPHAP_JUDICIAL_AUTHORITY", ""),
-		"who issues judicial-record certificates, as printed on them: PARENT|NAME|SIGNER TITLE|PLACE, e.g. \"Bộ Công an|Công an tỉnh Quảng Ngãi|GIÁM ĐỐC|Quảng Ngãi\" (env TUPHAP_JUDICIAL_AUTHORITY; default the department of justice)")
+		"who issues judicial-record certificates, as printed on them: PARENT|NAME|SIGNER TITLE|PLACE[|ADDRESS], e.g. \"Bộ Công an|Công an tỉnh Quảng Ngãi|GIÁM ĐỐC|Quảng Ngãi|số 1 Trần Hưng Đạo, phường Cẩm Thành\" (env TUPHAP_JUDICIAL_AUTHORITY; default the department of justice)")
 	deliver := fs.Bool("outbox", env("TUPHAP_OUTBOX", "1") != "0",
 		"deliver the outbox to the agencies from this process (env TUPHAP_OUTBOX=0 turns it off: for web nodes beside one delivering node, and for benchmarks)")
 	if err := fs.Parse(args); err != nil {
@@ -302,7 +302,7 @@ func splitList(s string) []string {
 	return out
 }
 
-// judicialAuthority reads --judicial-authority: "" for the default, else four parts.
+// judicialAuthority reads --judicial-authority: "" for the default, else four or five parts.
 func judicialAuthority(s string) (document.Authority, error) {
 	if strings.TrimSpace(s) == "" {
 		return document.Authority{}, nil
@@ -311,8 +311,12 @@ func judicialAuthority(s string) (document.Authority, error) {
 	for i := range parts {
 		parts[i] = strings.TrimSpace(parts[i])
 	}
-	if len(parts) != 4 || slices.Contains(parts, "") {
-		return document.Authority{}, fmt.Errorf("--judicial-authority %q: want PARENT|NAME|SIGNER TITLE|PLACE, four parts none empty", s)
+	if len(parts) < 4 || len(parts) > 5 || slices.Contains(parts, "") {
+		return document.Authority{}, fmt.Errorf("--judicial-authority %q: want PARENT|NAME|SIGNER TITLE|PLACE[|ADDRESS], none empty", s)
 	}
-	return document.Authority{Parent: parts[0], Name: parts[1], SignerTitle: parts[2], Place: parts[3]}, nil
+	a := document.Authority{Parent: parts[0], Name: parts[1], SignerTitle: parts[2], Place: parts[3]}
+	if len(parts) == 5 {
+		a.Address = parts[4]
+	}
+	return a, nil
 }

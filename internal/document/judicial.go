@@ -51,6 +51,10 @@ func (p *page) authorityHeader(a Authority) {
 	p.center(margin-20, mid, strings.ToUpper(a.Parent), false, 11)
 	p.y += lineH
 	p.center(margin-20, mid, strings.ToUpper(a.Name), true, 11)
+	if a.Address != "" {
+		p.y += lineH
+		p.center(margin-20, mid, a.Address, false, 8)
+	}
 	p.y = top
 	p.center(mid, pageW-margin+20, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, 11)
 	p.y += lineH

@@ -12,7 +12,7 @@ import (
 // authority the configuration names (here the provincial police), "Không có án tích" on a
 // type 1, and on a type 2 each conviction with its state, expunged ones included.
 func TestJudicialCertificatesAsDrawn(t *testing.T) {
-	police := Authority{Parent: "Bộ Công an", Name: "Công an tỉnh Quảng Ngãi", SignerTitle: "KT. GIÁM ĐỐC", Place: "Quảng Ngãi"}
+	police := Authority{Parent: "Bộ Công an", Name: "Công an tỉnh Quảng Ngãi", SignerTitle: "KT. GIÁM ĐỐC", Place: "Quảng Ngãi", Address: "Số 1 Trần Hưng Đạo, phường Cẩm Thành"}
 	clean := &JudicialCertificate{Type: 1, Number: "125/2026/LLTP", Authority: police, NoRecord: true, Purpose: "Xin việc", BansAsked: true,
 		Bans: "Không bị cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, hợp tác xã"}
 	clean.Person.FullName, clean.Person.Sex, clean.Person.DateOfBirth, clean.Person.PlaceOfBirth = "Trần Văn Lâm", "male", "1990-05-01", "Bình Sơn, Quảng Ngãi"

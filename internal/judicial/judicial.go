@@ -322,14 +322,16 @@ func layoutOf(d issuing.Document, c document.JudicialCertificate, signer string,
 
 // Candidates are the persons of the database who may be the one named, scored with
 // PersonRules, best first: the officer decides whether a judgment or a request is theirs. The
-// search is audited: it says whether someone has a record.
-func (s *Service) Candidates(ctx context.Context, p auth.Principal, by audit.Actor, who Person) ([]Candidate, error) {
+// search says whether someone has a record: it is audited with its purpose.
+func (s *Service) Candidates(ctx context.Context, p auth.Principal, by audit.Actor, who Person, purpose string) ([]Candidate, error) {
 	if err := p.Allow(auth.JudicialRecords, ""); err != nil {
 		return nil, err
 	}
 	who.normalize()
+	purpose = strings.Join(strings.Fields(purpose), " ")
 	var v fault.Validation
 	v.Check(who.FullName != "", "full_name", "civil.required")
+	v.Check(purpose != "", "purpose", "judicial.purpose_required")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -338,7 +340,8 @@ func (s *Service) Candidates(ctx context.Context, p auth.Principal, by audit.Act
 		return nil, err
 	}
 	out := rank(who, persons)
-	return out, s.st.Audit(ctx, by.Entry("judicial.search", "judicial_persons", fmt.Sprintf("%s %s: %d candidate(s)", who.FullName, who.DateOfBirth, len(out))))
+	return out, s.st.Audit(ctx, by.Entry("judicial.search", "judicial_persons",
+		fmt.Sprintf("%s %s: %d candidate(s); purpose: %s", who.FullName, who.DateOfBirth, len(out), purpose)))
 }
 
 // PersonView is a person's page: who they are, their links to the civil-status register (a

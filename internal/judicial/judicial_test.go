@@ -370,7 +370,10 @@ func TestPersonLinkedToTheRegister(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cands, err := svc.Candidates(ctx, clerk, by, judicial.Person{FullName: "Tran Van Lam", DateOfBirth: "1990-05-02", Sex: "male"})
+		if _, err := svc.Candidates(ctx, clerk, by, judicial.Person{FullName: "Tran Van Lam"}, ""); !fieldIs(err, "purpose", "judicial.purpose_required") {
+			t.Fatalf("a search without a purpose: %v", err)
+		}
+		cands, err := svc.Candidates(ctx, clerk, by, judicial.Person{FullName: "Tran Van Lam", DateOfBirth: "1990-05-02", Sex: "male"}, "Cập nhật bản án")
 		if err != nil || len(cands) != 1 || cands[0].Person.ID != personID {
 			t.Fatalf("candidates: %v %+v", err, cands)
 		}

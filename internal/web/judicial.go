@@ -185,7 +185,7 @@ func (s *Server) renderJudicialRequest(w http.ResponseWriter, r *http.Request, s
 		docs = slices.DeleteFunc(docs, func(d issuing.Document) bool { return d.DossierID != req.Dossier.ID })
 	}
 	// Who in the database the request may be about, for the officer to check.
-	cands, err := s.judicial.Candidates(r.Context(), p, actorOf(r), req.Person)
+	cands, err := s.judicial.Candidates(r.Context(), p, actorOf(r), req.Person, i18n.T(langOf(r), "judicial.purpose_for", req.Dossier.Code))
 	if err != nil {
 		return err
 	}
@@ -318,7 +318,7 @@ func (s *Server) apiJudicialCandidates(w http.ResponseWriter, r *http.Request) e
 	q := r.URL.Query()
 	p, _ := principalOf(r)
 	out, err := s.judicial.Candidates(r.Context(), p, actorOf(r), judicial.Person{FullName: q.Get("full_name"), DateOfBirth: q.Get("date_of_birth"),
-		Sex: q.Get("sex"), PersonalID: q.Get("personal_id"), PlaceOfBirth: q.Get("place_of_birth")})
+		Sex: q.Get("sex"), PersonalID: q.Get("personal_id"), PlaceOfBirth: q.Get("place_of_birth")}, q.Get("purpose"))
 	if err != nil {
 		return err
 	}

@@ -123,7 +123,7 @@ func TestJudicialVerifyFromThePage(t *testing.T) {
 		if code, body := e.api(auth.Judicial, "POST", "/api/v1/judicial/requests/"+id+"/verifications", ""); code != http.StatusAccepted || body["questions"] != 1.0 {
 			t.Fatalf("asked again through the API: %d %v", code, body)
 		}
-		_, cands := e.api(auth.Judicial, "GET", "/api/v1/judicial/candidates?full_name=Tran+Van+Lam&date_of_birth=1990-05-02&sex=male", "")
+		_, cands := e.api(auth.Judicial, "GET", "/api/v1/judicial/candidates?full_name=Tran+Van+Lam&date_of_birth=1990-05-02&sex=male&purpose=C%E1%BA%ADp+nh%E1%BA%ADt", "")
 		if list, _ := cands["candidates"].([]any); len(list) != 1 {
 			t.Fatalf("candidates through the API: %v", cands)
 		}
