@@ -75,11 +75,11 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	s.Issuing = issuing.New(st, s.Registration, reg, opt.MasterKey, opt.PublicURL)
 	s.Issuing.SelfSign = map[string]bool{}
 	// The judicial-record certificates are issuing's documents, laid out by their domain.
-	s.Judicial.Issuing, s.Judicial.Register = s.Issuing, s.Registration
+	s.Judicial.IssueWith(s.Issuing)
+	s.Judicial.Register = s.Registration
 	if opt.JudicialAuthority.Name != "" {
 		s.Judicial.Authority = opt.JudicialAuthority
 	}
-	s.Issuing.Layouts["judicial_certificate_1"], s.Issuing.Layouts["judicial_certificate_2"] = s.Judicial.Layout, s.Judicial.Layout
 	if len(opt.SelfSignOffices) > 0 {
 		offices, err := s.Accounts.Offices(ctx)
 		if err != nil {

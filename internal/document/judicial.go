@@ -46,22 +46,15 @@ type JudicialLine struct {
 
 // authorityHeader writes the issuing authority beside the national motto.
 func (p *page) authorityHeader(a Authority) {
-	top := p.y
-	mid := pageW * 0.42
-	p.center(margin-20, mid, strings.ToUpper(a.Parent), false, 11)
-	p.y += lineH
-	p.center(margin-20, mid, strings.ToUpper(a.Name), true, 11)
-	if a.Address != "" {
+	p.issuer(func(mid float64) {
+		p.center(margin-20, mid, strings.ToUpper(a.Parent), false, 11)
 		p.y += lineH
-		p.center(margin-20, mid, a.Address, false, 8)
-	}
-	p.y = top
-	p.center(mid, pageW-margin+20, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, 11)
-	p.y += lineH
-	p.center(mid, pageW-margin+20, "Độc lập - Tự do - Hạnh phúc", true, 11)
-	p.pdf.SetLineWidth(0.6)
-	p.pdf.Line(mid+(pageW-margin+20-mid)/2-70, p.y+5, mid+(pageW-margin+20-mid)/2+70, p.y+5)
-	p.y += 2.5 * lineH
+		p.center(margin-20, mid, strings.ToUpper(a.Name), true, 11)
+		if a.Address != "" {
+			p.y += lineH
+			p.center(margin-20, mid, a.Address, false, 8)
+		}
+	})
 }
 
 // convictions writes the record: "Không có án tích", or each conviction.

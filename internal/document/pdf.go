@@ -129,11 +129,19 @@ func (p *page) bytes() ([]byte, error) {
 
 // header writes the national motto beside the issuing office, as every official paper has.
 func (p *page) header(office, province string) {
+	p.issuer(func(mid float64) {
+		p.center(margin-20, mid, strings.ToUpper("UBND "+strings.TrimPrefix(office, "UBND ")), true, 11)
+		p.y += lineH
+		p.center(margin-20, mid, province, false, 11)
+	})
+}
+
+// issuer writes who issues in the left column, drawn by left, and the national motto in the
+// right one.
+func (p *page) issuer(left func(mid float64)) {
 	top := p.y
 	mid := pageW * 0.42
-	p.center(margin-20, mid, strings.ToUpper("UBND "+strings.TrimPrefix(office, "UBND ")), true, 11)
-	p.y += lineH
-	p.center(margin-20, mid, province, false, 11)
+	left(mid)
 	p.y = top
 	p.center(mid, pageW-margin+20, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, 11)
 	p.y += lineH

@@ -302,6 +302,12 @@ func (s *Service) IssueCertificate(ctx context.Context, p auth.Principal, by aud
 	})
 }
 
+// IssueWith has the certificates issued and signed as iss's documents, laid out by Layout.
+func (s *Service) IssueWith(iss *issuing.Service) {
+	s.Issuing = iss
+	iss.Layouts["judicial_certificate_1"], iss.Layouts["judicial_certificate_2"] = s.Layout, s.Layout
+}
+
 // Layout lays out an issued certificate from the content it was issued with, for its signer
 // (issuing's Layouts).
 func (s *Service) Layout(ctx context.Context, d issuing.Document, signer string, mark document.Mark) ([]byte, error) {

@@ -41,6 +41,20 @@ func theft(person judicial.Person, number, date, effective, offense string, mont
 
 func day(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
 
+// setup is the judicial service over st on the clock now, with the offices the dossiers name
+// and certificates issued as the application wires them.
+func setup(t *testing.T, st *store.Store, now func() time.Time) *judicial.Service {
+	t.Helper()
+	st.Now = now
+	reg := units.MustLoad()
+	if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, now())); err != nil {
+		t.Fatal(err)
+	}
+	svc := judicial.New(st)
+	svc.IssueWith(issuing.New(st, registration.New(st), reg, bytes.Repeat([]byte{7}, 32), "https://tuphap.example"))
+	return svc
+}
+
 // A court's judgment is received for a person found again by ID, then by name and date of
 // birth; the prison's report of release starts the waiting period (Penal Code 2015 art. 70.2.b),
 // and the status on any day says that day's truth. Only the role judicial reads or writes, each
@@ -137,11 +151,7 @@ func fieldIs(err error, field, code string) bool {
 // Type 2 goes to the person themself or a prosecuting body, never through a proxy (art. 41, 46).
 func TestCertificateRequests(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		st.Now = func() time.Time { return november } // Monday 30 November 2026, 10:00 in Vietnam
-		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), november)); err != nil {
-			t.Fatal(err)
-		}
-		svc := judicial.New(st)
+		svc := setup(t, st, func() time.Time { return november }) // Monday 30 November 2026, 10:00 in Vietnam
 		lam := judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male", PersonalID: "051090001111"}
 		for _, tt := range []struct {
 			name      string
@@ -200,18 +210,11 @@ func TestCertificateRequests(t *testing.T) {
 // and the signers see it. A record that waits on an unreported release is not certified.
 func TestCertificateIssuedAndSigned(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		st.Now = func() time.Time { return november }
-		reg := units.MustLoad()
-		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, november)); err != nil {
-			t.Fatal(err)
-		}
+		svc := setup(t, st, func() time.Time { return november })
 		if _, err := account.New(st).AddUser(ctx, account.NewUser{Username: "lltp", FullName: "Võ Thị Hằng", Role: "judicial", Office: auth.DepartmentOffice,
 			Password: "mật khẩu đủ dài"}, audit.System); err != nil {
 			t.Fatal(err)
 		}
-		svc := judicial.New(st)
-		svc.Issuing = issuing.New(st, registration.New(st), reg, bytes.Repeat([]byte{7}, 32), "https://tuphap.example")
-		svc.Issuing.Layouts["judicial_certificate_1"], svc.Issuing.Layouts["judicial_certificate_2"] = svc.Layout, svc.Layout
 		svc.Authority = document.Authority{Parent: "Bộ Công an", Name: "Công an tỉnh Quảng Ngãi", SignerTitle: "GIÁM ĐỐC", Place: "Quảng Ngãi"}
 		if err := svc.Issuing.EnsureDemoKeys(ctx, []string{auth.DepartmentOffice}); err != nil {
 			t.Fatal(err)
@@ -300,14 +303,7 @@ func TestCertificateIssuedAndSigned(t *testing.T) {
 // in the period as the database now shows them.
 func TestReport(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		st.Now = func() time.Time { return november }
-		reg := units.MustLoad()
-		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, november)); err != nil {
-			t.Fatal(err)
-		}
-		svc := judicial.New(st)
-		svc.Issuing = issuing.New(st, registration.New(st), reg, bytes.Repeat([]byte{7}, 32), "https://tuphap.example")
-		svc.Issuing.Layouts["judicial_certificate_1"], svc.Issuing.Layouts["judicial_certificate_2"] = svc.Layout, svc.Layout
+		svc := setup(t, st, func() time.Time { return november })
 		lam := judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male", PersonalID: "051090001111"}
 		id, _, err := svc.Receive(ctx, clerk, by, theft(lam, "12/2024/HS-ST", "2024-06-10", "2024-06-25", "2024-03-01", 6))
 		if err != nil {
@@ -352,10 +348,7 @@ func TestReport(t *testing.T) {
 // candidates for a name is audited, and so is reading the page, with its purpose.
 func TestPersonLinkedToTheRegister(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		st.Now = func() time.Time { return november }
-		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), november)); err != nil {
-			t.Fatal(err)
-		}
+		svc := setup(t, st, func() time.Time { return november })
 		reg := registration.New(st)
 		civ := auth.Principal{Username: "canbo", Role: auth.Officer, Office: "21025"}
 		if _, err := reg.RegisterDeath(ctx, civ, audit.Actor{Username: "canbo"}, registration.DeathRequest{Desk: registration.Desk{Office: "21025"},
@@ -363,7 +356,6 @@ func TestPersonLinkedToTheRegister(t *testing.T) {
 				DateOfDeath: "2026-10-01", PlaceOfDeath: "Tại nhà", Cause: "Bệnh", Requester: civil.Requester{FullName: "Trần Thị Mai", Relation: "vợ"}}}); err != nil {
 			t.Fatal(err)
 		}
-		svc := judicial.New(st)
 		svc.Register = reg
 		lam := judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male", PersonalID: "051090001111"}
 		_, personID, err := svc.Receive(ctx, clerk, by, theft(lam, "12/2019/HS-ST", "2019-01-10", "2019-01-25", "2018-10-01", 24))
@@ -397,11 +389,7 @@ func TestPersonLinkedToTheRegister(t *testing.T) {
 // judgment may name the person the officer chose among the candidates.
 func TestRefusalAndChosenPerson(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		st.Now = func() time.Time { return november }
-		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), november)); err != nil {
-			t.Fatal(err)
-		}
-		svc := judicial.New(st)
+		svc := setup(t, st, func() time.Time { return november })
 		lam := judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male"}
 		req, err := svc.RequestCertificate(ctx, clerk, by, judicial.Request{Type: 1, Requester: judicial.Agency, RequesterName: "Công ty TNHH A", Person: lam, Purpose: "Tuyển dụng"})
 		if err != nil {

@@ -75,14 +75,7 @@ func TestJudgmentValidation(t *testing.T) {
 			j := theft()
 			tt.edit(&j)
 			j.Normalize()
-			err := j.Validate(today)
-			e, _ := fault.As(err)
-			switch {
-			case tt.field == "" && err != nil:
-				t.Fatalf("want valid, got %v", err)
-			case tt.field != "" && (e == nil || e.Fields[tt.field] != tt.want):
-				t.Fatalf("want %s: %s, got %v", tt.field, tt.want, err)
-			}
+			wantField(t, j.Validate(today), tt.field, tt.want)
 		})
 	}
 	j := theft()
@@ -115,14 +108,19 @@ func TestEventValidation(t *testing.T) {
 		{"an unknown report", Event{Type: "escaped", Date: "2020-06-01"}, "type", "judicial.event_unknown"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			err := j.ValidateEvent(tt.e, today)
-			e, _ := fault.As(err)
-			switch {
-			case tt.field == "" && err != nil:
-				t.Fatalf("want valid, got %v", err)
-			case tt.field != "" && (e == nil || e.Fields[tt.field] != tt.want):
-				t.Fatalf("want %s: %s, got %v", tt.field, tt.want, err)
-			}
+			wantField(t, j.ValidateEvent(tt.e, today), tt.field, tt.want)
 		})
+	}
+}
+
+// wantField: err is nil when field is "", else a validation error giving field the code want.
+func wantField(t *testing.T, err error, field, want string) {
+	t.Helper()
+	e, _ := fault.As(err)
+	switch {
+	case field == "" && err != nil:
+		t.Fatalf("want valid, got %v", err)
+	case field != "" && (e == nil || e.Fields[field] != want):
+		t.Fatalf("want %s: %s, got %v", field, want, err)
 	}
 }

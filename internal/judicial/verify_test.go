@@ -1,24 +1,20 @@
 package judicial_test
 
 import (
-	"bytes"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"tuphap/internal/account"
 	"tuphap/internal/agency"
 	"tuphap/internal/fault"
-	"tuphap/internal/issuing"
 	"tuphap/internal/judicial"
 	"tuphap/internal/outbox"
 	"tuphap/internal/pdftest"
 	"tuphap/internal/registration"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
-	"tuphap/internal/units"
 )
 
 // clock is a store's clock a test moves.
@@ -38,14 +34,7 @@ func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 func TestVerificationThroughThePolice(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		c := &clock{t: november}
-		st.Now = c.now
-		reg := units.MustLoad()
-		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, november)); err != nil {
-			t.Fatal(err)
-		}
-		svc := judicial.New(st)
-		svc.Issuing = issuing.New(st, registration.New(st), reg, bytes.Repeat([]byte{7}, 32), "https://tuphap.example")
-		svc.Issuing.Layouts["judicial_certificate_1"], svc.Issuing.Layouts["judicial_certificate_2"] = svc.Layout, svc.Layout
+		svc := setup(t, st, c.now)
 		lam := judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male", PersonalID: "051090001111"}
 		if _, _, err := svc.Receive(ctx, clerk, by, theft(lam, "12/2019/HS-ST", "2019-01-10", "2019-01-25", "2018-10-01", 24)); err != nil {
 			t.Fatal(err)
