@@ -72,7 +72,7 @@ var grants = map[Role]map[Action]bool{
 	Auditor: {ViewAudit: true, ViewUnits: true},
 	// The certificate requests are dossiers: the judicial-record officers follow them with the
 	// rest, and look up the civil-status register to identify persons.
-	Judicial: {JudicialRecords: true, ViewRecords: true, ViewUnits: true},
+	Judicial: {JudicialRecords: true, ViewRecords: true, ViewUnits: true, ViewOutbox: true},
 }
 
 // Principal is the authenticated caller.

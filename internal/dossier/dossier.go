@@ -120,6 +120,11 @@ type Dossier struct {
 	Version    int       `json:"version"`
 }
 
+// Private says whether a procedure's dossiers belong to the judicial-record domain (LLTP,
+// LLTP15, LLTPK): it opens and settles them, and only its role sees them, since a dossier's
+// history says what the certificate waits on (Law 91/2025 on personal data).
+func Private(procedure string) bool { return strings.HasPrefix(procedure, "LLTP") }
+
 // OnTime reports whether a settled dossier was settled by its due time.
 func (d Dossier) OnTime() bool { return !d.SettledAt.IsZero() && !d.SettledAt.After(d.DueAt) }
 

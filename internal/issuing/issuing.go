@@ -505,14 +505,11 @@ func reasonProblem(reason string) string {
 // Cancel withdraws a document issued but not yet signed (the officers and the signer of its
 // office), with the reason: a copy issued by mistake never reaches the signer's queue again.
 func (s *Service) Cancel(ctx context.Context, p auth.Principal, by audit.Actor, id, reason string) (Document, error) {
-	d, err := s.docs.byID(ctx, id)
+	d, err := s.Get(ctx, p, id) // another commune's document, or a private one, is not found
 	if err != nil {
 		return d, err
 	}
-	if err := p.Allow(auth.ViewRecords, d.Office); err != nil {
-		return d, err // another commune's document is not found
-	}
-	if !mayCancel(p, d.Office) {
+	if !mayCancel(p, d) {
 		return d, fault.New(fault.Forbidden, "error.forbidden")
 	}
 	if problem := reasonProblem(reason); problem != "" {
@@ -524,15 +521,18 @@ func (s *Service) Cancel(ctx context.Context, p auth.Principal, by audit.Actor, 
 	return d, s.docs.cancel(ctx, &d, strings.TrimSpace(reason), by)
 }
 
-// mayCancel says whether p may cancel an unsigned document of office: its own officers and its
-// signer, not the department.
-func mayCancel(p auth.Principal, office string) bool {
-	return p.Office == office && (p.Can(auth.WriteRecords) || p.Can(auth.SignDocuments))
+// mayCancel says whether p may cancel an unsigned document: its office's officers and its
+// signer, not the department's specialists; a private one, its domain's role and the signer.
+func mayCancel(p auth.Principal, d Document) bool {
+	if Private(d.Kind) {
+		return p.Office == d.Office && (p.Can(auth.JudicialRecords) || p.Can(auth.SignDocuments))
+	}
+	return p.Office == d.Office && (p.Can(auth.WriteRecords) || p.Can(auth.SignDocuments))
 }
 
 // MayCancel is mayCancel for pages that offer the action.
 func MayCancel(p auth.Principal, d Document) bool {
-	return d.Status == StatusIssued && mayCancel(p, d.Office)
+	return d.Status == StatusIssued && mayCancel(p, d)
 }
 
 // Outcome is what became of one document of a batch.

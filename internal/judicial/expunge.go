@@ -25,7 +25,9 @@ type Conviction struct {
 	NoRecord bool `json:"no_record,omitempty"`
 	// Verify: a day the expungement depends on is not known (a prison's release, a fine's
 	// payment): the certificate procedure asks the court or prison before saying it is expunged.
-	Verify bool `json:"verify,omitempty"`
+	// Ask is the judgment whose end it needs: its own, or a later crime's (art. 73.2).
+	Verify bool   `json:"verify,omitempty"`
+	Ask    string `json:"ask,omitempty"`
 }
 
 // Status is a person's judicial record on a day: whether they have a record, and each
@@ -40,7 +42,16 @@ const code = "Bộ luật Hình sự 2015, "
 // span is a waiting period in years and months.
 type span struct{ years, months int }
 
-func (s span) after(t time.Time) time.Time { return t.AddDate(s.years, s.months, 0) }
+func (s span) after(t time.Time) time.Time { return addMonths(t, 12*s.years+s.months) }
+
+// addMonths counts a period of months as the Civil Code 2015 does (art. 148): it ends on the
+// same day of the last month, or on that month's last day when it has no such day (31 August
+// and six months: 28 February; 29 February and a year: 28 February).
+func addMonths(t time.Time, months int) time.Time {
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location()).AddDate(0, months, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return time.Date(first.Year(), first.Month(), min(t.Day(), last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+}
 
 // period is the waiting period after the main penalty (Penal Code 2015 art. 70.2 for adults,
 // art. 107.2 for those under 18 when they offended), with the point that sets it.
@@ -118,6 +129,11 @@ type standing struct {
 	// floor is the earliest day it could be expunged while its day is not known: its waiting
 	// period counted from the latest day it is known not to have been served yet.
 	floor time.Time
+	// ask is the judgment whose end its day waits on (its own, or a later crime's, art. 73.2);
+	// stands: a later judgment that no report can end (life, death, or only a court's to
+	// expunge) holds it, no question to ask.
+	ask    string
+	stands bool
 }
 
 // notServedBefore is the latest day a judgment is known not to have been served by: its
@@ -143,7 +159,7 @@ func StatusOn(records []Record, on time.Time) Status {
 		s.offense, _ = civil.ParseDate(r.OffenseDate)
 		s.date, _ = civil.ParseDate(r.Date)
 		s.work(on)
-		s.floor = s.wait.after(s.notServedBefore(on))
+		s.floor, s.ask = s.wait.after(s.notServedBefore(on)), r.ID
 		all = append(all, s)
 	}
 	restart(all, on)
@@ -154,9 +170,11 @@ func StatusOn(records []Record, on time.Time) Status {
 			day := s.at.Format(civil.DateFormat)
 			c.ExpungedOn = &day
 			c.Expunged = !s.at.After(on)
-		} else if !s.never && s.court.IsZero() && !byCourtOnly(s.rec.Judgment) {
+		} else if !s.never && !s.stands && s.court.IsZero() && !byCourtOnly(s.rec.Judgment) {
 			// Unknown: worth asking only if the earliest day it could be expunged has come.
-			c.Verify = !s.floor.After(on)
+			if c.Verify = !s.floor.After(on); c.Verify {
+				c.Ask = s.ask
+			}
 		}
 		st.HasRecord = st.HasRecord || !c.Expunged
 		st.Convictions = append(st.Convictions, c)
@@ -212,7 +230,7 @@ func mainEnd(j Judgment, effective time.Time, rs reports, on time.Time) (end tim
 			return end, false
 		}
 		if date, ok := civil.ParseDate(j.Date); ok {
-			if end := date.AddDate(0, j.Main.ProbationMonths, 0); !end.After(on) {
+			if end := addMonths(date, j.Main.ProbationMonths); !end.After(on) {
 				return end, false
 			}
 		}
@@ -244,7 +262,7 @@ func additionalEnd(j Judgment, i int, effective, mainEnd time.Time, rs reports) 
 			start = mainEnd
 		}
 		if !start.IsZero() {
-			end = start.AddDate(0, a.Months, 0)
+			end = addMonths(start, a.Months)
 		}
 	}
 	return end, true
@@ -304,9 +322,17 @@ func restart(all []*standing, on time.Time) {
 				if k == s || k.offense.IsZero() || !k.offense.After(s.date) || !k.offense.Before(s.at) {
 					continue
 				}
+				if k.noRecord {
+					continue // a crime the person is treated as never convicted of (art. 107.1)
+				}
 				if k.mainEnd.IsZero() { // the new judgment's end is not known: nor is this one's
 					s.known, s.at, moved = false, time.Time{}, true
-					s.floor = s.wait.after(k.notServedBefore(on))
+					if k.never || byCourtOnly(k.rec.Judgment) || !k.court.IsZero() {
+						s.stands = true
+					} else {
+						// Its own period, from the later sentence's end, not yet known.
+						s.ask, s.floor = k.rec.ID, s.wait.after(k.notServedBefore(on))
+					}
 					break
 				}
 				if at := s.wait.after(k.mainEnd); at.After(s.at) {

@@ -145,3 +145,37 @@ func TestStatusBeforeTheJudgment(t *testing.T) {
 		t.Fatalf("before it took effect: %+v", st)
 	}
 }
+
+// Art. 73.2 when the later crime's end is what is missing: the question goes to the later
+// judgment; and a later life sentence, which no report ends, holds the earlier one without
+// any question.
+func TestRestartWaitsOnTheLaterJudgment(t *testing.T) {
+	a := rec("A", MainPenalty{Type: Fine, Amount: 5_000_000}, "2020-01-10", Event{Type: FinePaid, Date: "2020-03-10"})
+	b := rec("B", MainPenalty{Type: Prison, Months: 12}, "2021-06-01")
+	b.OffenseDate = "2020-12-01"
+	st := StatusOn([]Record{a, b}, day("2022-07-01"))
+	if !st.HasRecord || !st.Convictions[0].Verify || st.Convictions[0].Ask != "B" {
+		t.Fatalf("the earlier conviction waits on the later one's release: %+v", st.Convictions)
+	}
+	life := rec("B", MainPenalty{Type: Life}, "2021-06-01")
+	life.OffenseDate = "2020-12-01"
+	st = StatusOn([]Record{a, life}, day("2026-07-01"))
+	if !st.HasRecord || st.Convictions[0].Verify || st.Convictions[0].Expunged {
+		t.Fatalf("held by a life sentence: %+v", st.Convictions)
+	}
+}
+
+// Periods of months and years end on the same day of the last month, or its last day when it
+// has none (Civil Code 2015 art. 148).
+func TestAddMonths(t *testing.T) {
+	for _, tt := range []struct {
+		from   string
+		months int
+		want   string
+	}{{"2020-08-31", 6, "2021-02-28"}, {"2020-02-29", 12, "2021-02-28"}, {"2020-02-29", 48, "2024-02-29"}, {"2021-01-31", 1, "2021-02-28"},
+		{"2021-03-10", 24, "2023-03-10"}, {"2019-12-31", 2, "2020-02-29"}} {
+		if got := addMonths(day(tt.from), tt.months).Format("2006-01-02"); got != tt.want {
+			t.Errorf("%s + %d months = %s, want %s", tt.from, tt.months, got, tt.want)
+		}
+	}
+}

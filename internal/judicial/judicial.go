@@ -108,7 +108,7 @@ func (s *Service) RequestCertificate(ctx context.Context, p auth.Principal, by a
 	due := s.Calendar().Due(now, proc.Timing)
 	err = s.repo.request(ctx, &out, func(tx *store.Tx) (dossier.Dossier, error) {
 		d := dossier.Dossier{Procedure: proc.Code, Office: auth.DepartmentOffice, Applicant: req.Applicant(), Channel: req.Channel,
-			Status: dossier.Received, ReceivedAt: now, DueAt: due, Note: req.Purpose}
+			Status: dossier.Received, ReceivedAt: now, DueAt: due}
 		err := reception.OpenIn(tx, &d, by)
 		return d, err
 	}, by)
@@ -346,8 +346,9 @@ func (s *Service) Candidates(ctx context.Context, p auth.Principal, by audit.Act
 		return nil, err
 	}
 	out := rank(who, persons)
-	return out, s.st.Audit(ctx, by.Entry("judicial.search", "judicial_persons",
-		fmt.Sprintf("%s %s: %d candidate(s); purpose: %s", who.FullName, who.DateOfBirth, len(out), purpose)))
+	// Whom it looked for and why; not what it found, which would tell the audit log's readers
+	// who has a record.
+	return out, s.st.Audit(ctx, by.Entry("judicial.search", "judicial_persons", fmt.Sprintf("%s %s; purpose: %s", who.FullName, who.DateOfBirth, purpose)))
 }
 
 // PersonView is a person's page: who they are, their links to the civil-status register (a
@@ -411,4 +412,28 @@ func (s *Service) Refuse(ctx context.Context, p auth.Principal, by audit.Actor, 
 		return fault.New(fault.Conflict, "judicial.request_issued")
 	}
 	return s.repo.refuse(ctx, requestID, d, reason, by)
+}
+
+// ChoosePerson names the person a request is about, chosen among the candidates when the
+// database holds more than one it cannot tell apart.
+func (s *Service) ChoosePerson(ctx context.Context, p auth.Principal, by audit.Actor, requestID, personID string) error {
+	if err := p.Allow(auth.JudicialRecords, ""); err != nil {
+		return err
+	}
+	req, err := s.repo.storedRequest(ctx, requestID)
+	if err != nil {
+		return err
+	}
+	if _, err := s.repo.person(ctx, personID); err != nil {
+		return err
+	}
+	return s.repo.choosePerson(ctx, req, personID, by)
+}
+
+// Certificates lists the documents of the certificates issued for a request.
+func (s *Service) Certificates(ctx context.Context, p auth.Principal, requestID string) ([]string, error) {
+	if err := p.Allow(auth.JudicialRecords, ""); err != nil {
+		return nil, err
+	}
+	return s.repo.certificates(ctx, requestID)
 }

@@ -426,3 +426,50 @@ func TestRefusalAndChosenPerson(t *testing.T) {
 		}
 	})
 }
+
+// Two persons of one name and day of birth, born in two places: a request that does not say
+// where is not certified from either until the officer chooses (never from the first row).
+func TestSeveralPersonsTheOfficerChooses(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st, func() time.Time { return november })
+		binhSon := judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male", PlaceOfBirth: "Bình Sơn"}
+		tuNghia := binhSon
+		tuNghia.PlaceOfBirth = "Tư Nghĩa"
+		if _, _, err := svc.Receive(ctx, clerk, by, theft(binhSon, "1/2020/HS-ST", "2020-01-10", "2020-01-25", "2019-10-01", 12)); err != nil {
+			t.Fatal(err)
+		}
+		jid, second, err := svc.Receive(ctx, clerk, by, theft(tuNghia, "2/2024/HS-ST", "2024-01-10", "2024-01-25", "2023-10-01", 36))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddEvent(ctx, clerk, by, jid, judicial.Event{Type: judicial.MainServed, Date: "2026-01-25"}); err != nil {
+			t.Fatal(err)
+		}
+		unsure := binhSon
+		unsure.PlaceOfBirth = ""
+		if _, _, err := svc.Receive(ctx, clerk, by, theft(unsure, "3/2025/HS-ST", "2025-01-10", "2025-01-25", "2024-10-01", 12)); !fault.Is(err, fault.Conflict) ||
+			!strings.Contains(err.Error(), "judicial.several_persons") {
+			t.Fatalf("a judgment whose person is one of two: %v", err)
+		}
+		req, err := svc.RequestCertificate(ctx, clerk, by, judicial.Request{Type: 1, Requester: judicial.Self, Person: unsure, Purpose: "Xin việc"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.IssueCertificate(ctx, clerk, by, req.ID); err == nil || !strings.Contains(err.Error(), "judicial.several_persons") {
+			t.Fatalf("certified from one of two: %v", err)
+		}
+		if err := svc.ChoosePerson(ctx, clerk, by, req.ID, "nobody"); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("a person who does not exist chosen: %v", err)
+		}
+		if err := svc.ChoosePerson(ctx, clerk, by, req.ID, second); err != nil {
+			t.Fatal(err)
+		}
+		doc, err := svc.IssueCertificate(ctx, clerk, by, req.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := pdftest.Text(t, doc.PDF); !strings.Contains(text, "2/2024/HS-ST") || strings.Contains(text, "1/2020/HS-ST") {
+			t.Fatalf("the chosen person's certificate:\n%s", text)
+		}
+	})
+}

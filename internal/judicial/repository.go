@@ -59,6 +59,7 @@ func samePerson(q querier, p Person) (string, error) {
 		return "", err
 	}
 	defer rows.Close()
+	var found []string
 	for rows.Next() {
 		c, err := scanPerson(rows)
 		if err != nil {
@@ -66,11 +67,22 @@ func samePerson(q querier, p Person) (string, error) {
 		}
 		if (c.PersonalID == "" || p.PersonalID == "" || c.PersonalID == p.PersonalID) &&
 			(c.PlaceOfBirth == "" || p.PlaceOfBirth == "" || vntext.Fold(c.PlaceOfBirth) == vntext.Fold(p.PlaceOfBirth)) {
-			return c.ID, nil
+			found = append(found, c.ID)
 		}
+	}
+	if len(found) > 1 {
+		// Two persons the database cannot tell apart: the officer chooses (person.id), never
+		// the first row, which would give one of them the other's convictions.
+		return "", errSeveralPersons
+	}
+	if len(found) == 1 {
+		return found[0], rows.Err()
 	}
 	return "", rows.Err()
 }
+
+// errSeveralPersons: a name, date and place of birth that more than one person has.
+var errSeveralPersons = &fault.Error{Kind: fault.Conflict, Code: "judicial.several_persons", Fields: map[string]string{"person.full_name": "judicial.several_persons"}}
 
 // receive stores a judgment for its person, found or added, in one transaction with its audit
 // entry; it returns the judgment's and the person's ids.
@@ -93,6 +105,9 @@ func (r repo) receive(ctx context.Context, p Person, j Judgment, by audit.Actor)
 			}
 			personID = p.ID
 		} else if personID, err = samePerson(tx, p); err != nil {
+			if errors.Is(err, errSeveralPersons) {
+				return err
+			}
 			return fmt.Errorf("judicial: person: %w", err)
 		}
 		if personID == "" {
@@ -295,9 +310,16 @@ func (r repo) certificateContent(ctx context.Context, id string) ([]byte, error)
 // personRecords reads the records of the person a request names, found as a judgment's person
 // is (samePerson); none for someone the database does not hold.
 func (r repo) personRecords(ctx context.Context, p Person) (string, []Record, error) {
-	id, err := samePerson(readers{ctx, r.st}, p)
-	if err != nil || id == "" {
-		return "", nil, r.st.Fail(err)
+	id := p.ID // chosen by the officer among the candidates
+	if id == "" {
+		var err error
+		if id, err = samePerson(readers{ctx, r.st}, p); errors.Is(err, errSeveralPersons) {
+			return "", nil, err
+		} else if err != nil || id == "" {
+			return "", nil, r.st.Fail(err)
+		}
+	} else if _, err := r.person(ctx, id); err != nil {
+		return "", nil, err
 	}
 	records, err := r.records(ctx, id)
 	return id, records, err
@@ -370,13 +392,17 @@ func (r repo) near(ctx context.Context, p Person, days int) ([]Person, error) {
 		lo, hi = d.AddDate(0, 0, -days).Format(civil.DateFormat), d.AddDate(0, 0, days).Format(civil.DateFormat)
 	}
 	return store.Collect(ctx, r.st, scanPerson, "judicial persons", `SELECT `+personCols+` FROM judicial_persons
-		WHERE (personal_id = $1 AND personal_id <> '') OR name_folded = $2 OR (date_of_birth >= $3 AND date_of_birth <= $4) LIMIT 500`,
+		WHERE (personal_id = $1 AND personal_id <> '') OR name_folded = $2 OR (date_of_birth >= $3 AND date_of_birth <= $4)
+		ORDER BY CASE WHEN personal_id = $1 AND personal_id <> '' THEN 0 WHEN name_folded = $2 THEN 1 ELSE 2 END, id LIMIT 500`,
 		p.PersonalID, vntext.Fold(p.FullName), lo, hi)
 }
 
 // refuse marks a request refused and its dossier with it, in one transaction.
 func (r repo) refuse(ctx context.Context, id string, d dossier.Dossier, reason string, by audit.Actor) error {
 	return r.st.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.Audit(by.Entry("judicial.refuse", "judicial_request:"+id, reason)); err != nil {
+			return err
+		}
 		res, err := tx.Exec(`UPDATE judicial_requests SET status = $2 WHERE id = $1 AND status = $3`, id, string(RequestRefused), string(RequestReceived))
 		if err != nil {
 			return fmt.Errorf("judicial: refuse: %w", err)
@@ -385,7 +411,34 @@ func (r repo) refuse(ctx context.Context, id string, d dossier.Dossier, reason s
 			return fault.New(fault.Conflict, "judicial.request_issued")
 		}
 		refused, was := d, d.Status // a copy each run
-		refused.Status, refused.ClosedAt, refused.Note = dossier.Refused, r.st.Now(), reason
+		refused.Status, refused.ClosedAt = dossier.Refused, r.st.Now()
 		return reception.MoveIn(tx, &refused, was, by)
 	})
+}
+
+// choosePerson names on a request the person the officer chose among the candidates.
+func (r repo) choosePerson(ctx context.Context, req StoredRequest, personID string, by audit.Actor) error {
+	req.Person.ID = personID
+	data, err := json.Marshal(req.Request)
+	if err != nil {
+		return err
+	}
+	return r.st.Write(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(`UPDATE judicial_requests SET data = $2 WHERE id = $1 AND status = $3`, req.ID, string(data), string(RequestReceived))
+		if err != nil {
+			return fmt.Errorf("judicial: choose the person: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fault.New(fault.Conflict, "judicial.request_issued")
+		}
+		return tx.Audit(by.Entry("judicial.choose", "judicial_request:"+req.ID, "person="+personID))
+	})
+}
+
+// certificates lists the documents of the certificates issued for a request.
+func (r repo) certificates(ctx context.Context, requestID string) ([]string, error) {
+	return store.Collect(ctx, r.st, func(row store.Scanner) (string, error) {
+		var id string
+		return id, row.Scan(&id)
+	}, "judicial certificates", `SELECT document_id FROM judicial_certificates WHERE request_id = $1 ORDER BY issued_at`, requestID)
 }

@@ -48,11 +48,13 @@ func (s *Service) Verify(ctx context.Context, p auth.Principal, by audit.Actor, 
 		byID[r.ID] = r
 	}
 	var questions []*outbox.Message
+	asked := map[string]bool{}
 	for _, c := range StatusOn(records, s.today()).Convictions {
-		if !c.Verify {
+		if !c.Verify || asked[c.Ask] {
 			continue
 		}
-		r := byID[c.JudgmentID]
+		asked[c.Ask] = true // one question per judgment, whoever's standing waits on it
+		r := byID[c.Ask]
 		body, err := json.Marshal(agency.VerifyRequest{RequestID: req.ID, JudgmentID: r.ID, Court: r.Court, Number: r.Number, Date: r.Date,
 			EffectiveDate: r.EffectiveDate, Penalty: string(r.Main.Type), Months: r.Main.Months, Probation: r.Main.ProbationMonths,
 			Person: agency.Person{FullName: req.Person.FullName, Sex: req.Person.Sex, DateOfBirth: req.Person.DateOfBirth, PersonalID: req.Person.PersonalID}})
@@ -60,7 +62,7 @@ func (s *Service) Verify(ctx context.Context, p auth.Principal, by audit.Actor, 
 			return 0, err
 		}
 		questions = append(questions, &outbox.Message{Agency: string(agency.Police), Op: outbox.PoliceVerify, RecordID: r.ID,
-			Office: auth.DepartmentOffice, Key: "verify:" + req.ID + ":" + r.ID, Payload: string(body)})
+			Office: auth.DepartmentOffice, Key: fmt.Sprintf("verify:%s:%s:%d", req.ID, r.ID, s.st.Now().Unix()), Payload: string(body)})
 	}
 	if len(questions) == 0 {
 		return 0, fault.New(fault.Conflict, "judicial.nothing_to_verify")
@@ -104,11 +106,20 @@ func (s *Service) ApplyVerification(ctx context.Context, m outbox.Message, answe
 		return outbox.Unusable(fmt.Sprintf("the police answered %q", ans.Status))
 	}
 	if _, ok := civil.ParseDate(e.Date); !ok {
-		return outbox.Unusable(fmt.Sprintf("the police's answer has no day: %s", answer))
+		return outbox.Unusable("the police's answer has no day")
 	}
 	rec, personID, err := s.repo.judgment(ctx, m.RecordID)
 	if err != nil {
 		return err
+	}
+	if e.Type == MainServed {
+		// Served, as the judgment's penalty is: a fine paid, a suspended sentence's probation over.
+		switch rec.Main.Type {
+		case Fine:
+			e.Type = FinePaid
+		case Suspended:
+			e.Type = ProbationEnded
+		}
 	}
 	if err := rec.ValidateEvent(e, s.today()); err != nil {
 		return outbox.Unusable(fmt.Sprintf("the police's answer does not fit the judgment: %v", err))

@@ -114,3 +114,32 @@ func TestVerificationThroughThePolice(t *testing.T) {
 		}
 	})
 }
+
+// The police's "served" is recorded as the judgment's penalty is served: a fine paid, a
+// suspended sentence's probation over (else the standing would never see it).
+func TestAnswerFitsThePenalty(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st, func() time.Time { return november })
+		lam := judicial.Person{FullName: "Trần Văn Lâm", DateOfBirth: "1990-05-01", Sex: "male"}
+		fine := theft(lam, "5/2020/HS-ST", "2020-01-10", "2020-01-25", "2019-10-01", 0)
+		fine.Main = judicial.MainPenalty{Type: judicial.Fine, Amount: 10_000_000}
+		id, _, err := svc.Receive(ctx, clerk, by, fine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer := []byte(`{"status": "served", "main_served_on": "2020-02-25", "as_of": "2026-11-30", "source": "Cơ quan thi hành án dân sự"}`)
+		for range 2 { // applied twice, recorded once
+			if err := svc.ApplyVerification(ctx, outbox.Message{RecordID: id}, answer); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var kind string
+		var n int
+		if err := st.QueryRow(ctx, `SELECT MIN(type), COUNT(*) FROM judgment_events WHERE judgment_id = $1`, id).Scan(&kind, &n); err != nil || kind != "fine_paid" || n != 1 {
+			t.Fatalf("the answer on a fine: %q ×%d (%v)", kind, n, err)
+		}
+		if err := svc.ApplyVerification(ctx, outbox.Message{RecordID: id}, []byte(`{"status": "lost"}`)); err == nil {
+			t.Fatal("an answer that says nothing applied")
+		}
+	})
+}

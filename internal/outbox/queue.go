@@ -215,6 +215,7 @@ type Query struct {
 	Oldest   bool      // first queued first; newest first otherwise
 	Offset   int       // the messages before it are skipped (a list's later pages)
 	Limit    int       // 200 when 0; at most MaxMessages
+	Except   string    // an agency left out (the police's, for whoever may not read judicial records)
 }
 
 // MaxMessages is the most messages one call returns (an export asks for it).
@@ -230,6 +231,9 @@ func (q *Queue) Find(ctx context.Context, f Query) ([]Message, error) {
 	w.Eq("status", f.Status)
 	w.Eq("record_id", f.RecordID)
 	w.Eq("agency", f.Agency)
+	if f.Except != "" {
+		w.Cond("agency <> " + w.Args.Add(f.Except))
+	}
 	w.Range("created_at", f.From, f.To)
 	if f.Failed {
 		w.Cond("last_error <> ''")

@@ -93,6 +93,8 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, by audit.Actor, in
 	if err != nil {
 		v.Add("procedure", "procedure.not_found")
 	}
+	// A judicial-record certificate is asked for at its own desk, which opens its dossier.
+	v.Check(!dossier.Private(in.Procedure), "procedure", "dossier.judicial_only")
 	v.Check(strings.TrimSpace(in.Applicant) != "", "applicant", "civil.required")
 	if in.Channel == "" {
 		in.Channel = dossier.Desk
@@ -132,6 +134,14 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, by audit.Actor, in
 	return d, s.repo.open(ctx, &d, by, reason)
 }
 
+// mayWrite: the officers of the dossier's office move it; the role judicial its own.
+func mayWrite(p auth.Principal, d dossier.Dossier) error {
+	if dossier.Private(d.Procedure) {
+		return p.Allow(auth.JudicialRecords, "")
+	}
+	return p.Allow(auth.WriteRecords, d.Office)
+}
+
 // Get returns a dossier the caller may see, by id or receipt code.
 func (s *Service) Get(ctx context.Context, p auth.Principal, idOrCode string) (dossier.Dossier, []dossier.Event, error) {
 	if code, ok := dossier.NormalizeCode(idOrCode); ok {
@@ -141,11 +151,20 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, idOrCode string) (d
 	if err != nil {
 		return d, nil, err
 	}
-	if err := p.Allow(auth.ViewRecords, d.Office); err != nil {
+	if err := allowed(p, d); err != nil {
 		return dossier.Dossier{}, nil, err
 	}
 	ev, err := s.repo.events(ctx, d.ID)
 	return d, ev, err
+}
+
+// allowed: a dossier in the caller's jurisdiction, and a judicial-record one only for the role
+// judicial (not found for anyone else, as another commune's is).
+func allowed(p auth.Principal, d dossier.Dossier) error {
+	if dossier.Private(d.Procedure) && !p.Can(auth.JudicialRecords) {
+		return fault.New(fault.NotFound, "dossier.not_found")
+	}
+	return p.Allow(auth.ViewRecords, d.Office)
 }
 
 // ForRecord lists the dossiers that a register entry answered, those the caller may see: the
@@ -157,7 +176,7 @@ func (s *Service) ForRecord(ctx context.Context, p auth.Principal, recordID stri
 	}
 	var out []dossier.Dossier
 	for _, d := range ds {
-		if p.Allow(auth.ViewRecords, d.Office) == nil {
+		if allowed(p, d) == nil {
 			out = append(out, d)
 		}
 	}
@@ -186,8 +205,12 @@ func (s *Service) Move(ctx context.Context, p auth.Principal, by audit.Actor, id
 	if err != nil {
 		return d, err
 	}
-	if err := p.Allow(auth.WriteRecords, d.Office); err != nil {
+	if err := mayWrite(p, d); err != nil {
 		return d, err
+	}
+	if dossier.Private(d.Procedure) && to != dossier.Returned {
+		// Its domain settles or refuses it with the request; here only the handing over.
+		return d, fault.New(fault.Conflict, "dossier.bad_move")
 	}
 	from := d.Status
 	if !dossier.CanMove(from, to) {
@@ -226,7 +249,7 @@ func (s *Service) Extend(ctx context.Context, p auth.Principal, by audit.Actor, 
 	if err != nil {
 		return d, err
 	}
-	if err := p.Allow(auth.WriteRecords, d.Office); err != nil {
+	if err := mayWrite(p, d); err != nil {
 		return d, err
 	}
 	proc, err := dossier.ProcedureByCode(d.Procedure)
@@ -335,7 +358,7 @@ func (s *Service) dossiers(ctx context.Context, p auth.Principal, q Query) ([]do
 		q.Office = scope
 	}
 	f := dossierFilter{Office: q.Office, Procedure: q.Procedure, ReceivedFrom: q.From, ReceivedBefore: q.To, Order: q.Order,
-		Offset: q.Offset, Limit: q.Limit}
+		Offset: q.Offset, Limit: q.Limit, HidePrivate: !p.Can(auth.JudicialRecords)}
 	if q.Procedure != "" {
 		if _, err := dossier.ProcedureByCode(q.Procedure); err != nil {
 			return nil, invalid("procedure", "procedure.not_found")

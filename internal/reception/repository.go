@@ -241,12 +241,16 @@ type dossierFilter struct {
 	Phone                        string // the phone number's digits
 	Order                        Order
 	Offset, Limit                int
+	HidePrivate                  bool // leave out the judicial-record dossiers (dossier.Private)
 }
 
 // list lists the dossiers f selects in its order.
 func (r repo) list(ctx context.Context, f dossierFilter) ([]dossier.Dossier, error) {
 	var w store.Where
 	w.Eq("office", f.Office)
+	if f.HidePrivate {
+		w.Cond("substr(procedure_code, 1, 4) <> 'LLTP'")
+	}
 	if len(f.Statuses) > 0 {
 		var ps []string
 		for _, st := range f.Statuses {

@@ -91,8 +91,12 @@ func (s *Service) adoptiveFollows(adoption civil.Record, a *civil.Adoption, chan
 		if err != nil || birth.Birth == nil {
 			return err
 		}
+		since := adoption.RegisteredOn
+		if was := birth.Birth.Adoptive; was != nil && was.Since != "" {
+			since = was.Since // the adoption's day stays (abroad, the foreign decision's)
+		}
 		next := birth
-		next.Set(a.Readopt(birth.Birth, adoption.RegisteredOn))
+		next.Set(a.Readopt(birth.Birth, since))
 		data, err := entryJSON(&next)
 		if err != nil {
 			return err

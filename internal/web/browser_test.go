@@ -142,7 +142,7 @@ func TestBrowserNavigationByRole(t *testing.T) {
 			{"canbo", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 			{"kiemtoan", []string{"nav.home", "nav.calendar", "nav.units", "nav.audit", "nav.account"}},
 			{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
-			{"lltp", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.judicial", "nav.reports", "nav.calendar", "nav.units", "nav.account"}},
+			{"lltp", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.judicial", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.username, func(t *testing.T) {

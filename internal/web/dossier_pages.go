@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -80,7 +81,9 @@ func (s *Server) newDossierPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderDossierForm(w http.ResponseWriter, r *http.Request, status int, values, errs map[string]string) error {
 	p, _ := principalOf(r)
-	s.render(w, r, status, "dossier_form.html", map[string]any{"Procedures": dossier.Procedures(), "Values": values, "Errors": errs,
+	// A judicial-record certificate is received at its own desk (/judicial).
+	procs := slices.DeleteFunc(dossier.Procedures(), func(p dossier.Procedure) bool { return dossier.Private(p.Code) })
+	s.render(w, r, status, "dossier_form.html", map[string]any{"Procedures": procs, "Values": values, "Errors": errs,
 		"Offices": s.communes(), "Scoped": p.Scope() != ""})
 	return nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"tuphap/internal/auth"
@@ -59,6 +60,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		dead, err := s.queue.Dead(ctx, p.Scope(), "", "", deadShown)
 		if err != nil {
 			return err
+		}
+		if !p.Can(auth.JudicialRecords) {
+			dead = slices.DeleteFunc(dead, judicialMessage)
 		}
 		queue = append(queue, queueItem{Key: "home.q_dead", Count: len(dead), Href: "/outbox?status=" + outbox.MsgDead, Alert: len(dead) > 0,
 			More: len(dead) >= deadShown})

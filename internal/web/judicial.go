@@ -177,12 +177,17 @@ func (s *Server) renderJudicialRequest(w http.ResponseWriter, r *http.Request, s
 	if err != nil {
 		return err
 	}
+	ids, err := s.judicial.Certificates(r.Context(), p, req.ID)
+	if err != nil {
+		return err
+	}
 	var docs []issuing.Document
-	if req.Status == judicial.RequestIssued {
-		if docs, err = s.issuer.List(r.Context(), p, "", ""); err != nil {
+	for _, id := range ids {
+		d, err := s.issuer.Get(r.Context(), p, id)
+		if err != nil {
 			return err
 		}
-		docs = slices.DeleteFunc(docs, func(d issuing.Document) bool { return d.DossierID != req.Dossier.ID })
+		docs = append(docs, d)
 	}
 	// Who in the database the request may be about, for the officer to check.
 	cands, err := s.judicial.Candidates(r.Context(), p, actorOf(r), req.Person, i18n.T(langOf(r), "judicial.purpose_for", req.Dossier.Code))
@@ -477,6 +482,36 @@ func (s *Server) judicialRefusePage(w http.ResponseWriter, r *http.Request) erro
 	}
 	if fault.Is(err, fault.Conflict) {
 		return s.renderJudicialRequest(w, r, http.StatusConflict, s.message(r, err), false)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/judicial/requests/"+r.PathValue("id"), http.StatusSeeOther)
+	return nil
+}
+
+// apiJudicialChoose names the person a request is about: {"person_id"}.
+func (s *Server) apiJudicialChoose(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		PersonID string `json:"person_id"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	if err := s.judicial.ChoosePerson(r.Context(), p, actorOf(r), r.PathValue("id"), in.PersonID); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"person_id": in.PersonID})
+	return nil
+}
+
+// judicialChoosePage names the person from the request's list of candidates.
+func (s *Server) judicialChoosePage(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	err := s.judicial.ChoosePerson(r.Context(), p, actorOf(r), r.PathValue("id"), r.FormValue("person_id"))
+	if fault.Is(err, fault.Conflict) || fault.Is(err, fault.NotFound) {
+		return s.renderJudicialRequest(w, r, formStatus(err), s.message(r, err), false)
 	}
 	if err != nil {
 		return err

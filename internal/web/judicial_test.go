@@ -236,3 +236,51 @@ func TestJudicialRefusalFromThePage(t *testing.T) {
 		}
 	})
 }
+
+// Judicial records stay with their role (Law 91/2025): another department user finds neither
+// a certificate request's dossier (whose history says what it waits on), nor moves it, nor
+// opens one at the general desk; nor sees the questions to the police in the outbox, nor
+// cancels a judicial certificate.
+func TestJudicialDataStaysWithItsRole(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		if err := e.svc.Issuing.EnsureDemoKeys(ctx, []string{auth.DepartmentOffice}); err != nil {
+			t.Fatal(err)
+		}
+		person := `{"full_name": "Trần Văn Lâm", "date_of_birth": "1990-05-01", "sex": "male", "personal_id": "051090001111"}`
+		e.api(auth.Judicial, "POST", "/api/v1/judgments", `{"person": `+person+`, "court": "Tòa án nhân dân huyện Bình Sơn", "number": "12/2015/HS-ST",
+			"date": "2015-01-10", "effective_date": "2015-01-25", "offense_date": "2014-10-01",
+			"crimes": [{"article": 173, "clause": "1", "category": "less_serious", "intentional": true}], "main_penalty": {"type": "prison", "months": 24}}`)
+		_, req := e.api(auth.Judicial, "POST", "/api/v1/judicial/requests", `{"type": 1, "requester": "self", "purpose": "Xin việc", "person": `+person+`}`)
+		id, code := req["id"].(string), req["dossier"].(map[string]any)["code"].(string)
+		if c, _ := e.api(auth.Judicial, "POST", "/api/v1/judicial/requests/"+id+"/verifications", ""); c != http.StatusAccepted {
+			t.Fatalf("verify: %d", c)
+		}
+		for _, role := range []auth.Role{auth.Specialist, auth.Leader} {
+			if c, _ := e.api(role, "GET", "/api/v1/dossiers/"+code, ""); c != http.StatusNotFound {
+				t.Errorf("%s reads the request's dossier: %d", role, c)
+			}
+			_, list := e.api(role, "GET", "/api/v1/dossiers?list=all", "")
+			if strings.Contains(fmt.Sprint(list), code) {
+				t.Errorf("%s lists the request's dossier", role)
+			}
+			_, msgs := e.api(role, "GET", "/api/v1/outbox", "")
+			if strings.Contains(fmt.Sprint(msgs), "police") {
+				t.Errorf("%s sees the questions to the police: %v", role, msgs)
+			}
+		}
+		if c, _ := e.api(auth.Specialist, "POST", "/api/v1/dossiers/"+code+"/status", `{"status": "settled"}`); c != http.StatusNotFound {
+			t.Errorf("a specialist settles the request's dossier: %d", c)
+		}
+		if c, body := e.api(auth.Specialist, "POST", "/api/v1/dossiers", `{"procedure": "LLTP", "office": "department", "applicant": "Trần Văn Lâm"}`); c != http.StatusBadRequest {
+			t.Errorf("a specialist opens a judicial-record dossier at the general desk: %d %v", c, body)
+		}
+		if c, got := e.api(auth.Judicial, "GET", "/api/v1/dossiers/"+code, ""); c != http.StatusOK || got["extended_days"] != 5.0 {
+			t.Errorf("the judicial officer's own dossier: %d %v", c, got)
+		}
+		_, msgs := e.api(auth.Judicial, "GET", "/api/v1/outbox", "")
+		if !strings.Contains(fmt.Sprint(msgs), "police") {
+			t.Errorf("the judicial officer does not see their questions: %v", msgs)
+		}
+	})
+}

@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
+	"tuphap/internal/agency"
 	"tuphap/internal/auth"
 	"tuphap/internal/fault"
 	"tuphap/internal/outbox"
@@ -70,6 +72,16 @@ func (s *Server) messages(r *http.Request, status string, offset, limit int) ([]
 		}
 		f.Office = scope
 	}
+	switch {
+	case !p.Can(auth.JudicialRecords):
+		// The questions on sentences served, and their answers, are judicial records.
+		if f.Agency == string(agency.Police) {
+			return nil, nil
+		}
+		f.Except = string(agency.Police)
+	case !p.Can(auth.WriteRecords):
+		f.Agency = string(agency.Police) // a judicial-record officer follows their own questions
+	}
 	ms, err := s.queue.Find(r.Context(), f)
 	if err != nil {
 		return nil, err
@@ -112,6 +124,9 @@ func (s *Server) retryMessage(r *http.Request) (outbox.Message, error) {
 	if err != nil {
 		return m, err
 	}
+	if judicialMessage(m) {
+		return outbox.Message{}, notFoundErr // asked again from the request's page, by its role
+	}
 	if err := p.Allow(auth.WriteRecords, m.Office); err != nil {
 		return m, err
 	}
@@ -147,6 +162,7 @@ func (s *Server) resendAll(r *http.Request, agencyName, op string) (resent int, 
 	if err != nil {
 		return 0, 0, err
 	}
+	ms = slices.DeleteFunc(ms, judicialMessage)
 	for _, m := range ms {
 		if err := s.resend(r, m); err != nil {
 			if fault.KindOf(err) == fault.Internal {
@@ -228,3 +244,7 @@ func (s *Server) retryPage(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, "/outbox?status=pending", http.StatusSeeOther)
 	return nil
 }
+
+// judicialMessage: a question to the police on a sentence served, which belongs to judicial
+// records: not rebuilt from a civil-status entry, nor shown to other roles.
+func judicialMessage(m outbox.Message) bool { return m.Agency == string(agency.Police) }
