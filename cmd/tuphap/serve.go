@@ -133,7 +133,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *loadDemo {
 		// Demo signing keys, from a demo CA whose certificates say they are demos.
-		if err := svc.Issuing.EnsureDemoKeys(ctx, []string{"21025", "21028"}); err != nil {
+		// The department's key signs judicial-record certificates.
+		if err := svc.Issuing.EnsureDemoKeys(ctx, []string{"21025", "21028", "department"}); err != nil {
 			return fmt.Errorf("demo keys: %w", err)
 		}
 	}

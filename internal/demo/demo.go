@@ -23,7 +23,7 @@ type User struct {
 
 // Users are the demo accounts: commune staff of Phường Cẩm Thành (21025), an officer of a second
 // commune (Phường Nghĩa Lộ, 21028) to show that communes do not see each other's records, and the
-// Department's staff.
+// Department's staff, a judicial-record officer among them.
 var Users = []User{
 	{"canbo", "Nguyễn Thị Đào", auth.Officer, "21025"},
 	{"canbo2", "Trần Văn Bình", auth.Officer, "21028"},
@@ -32,6 +32,7 @@ var Users = []User{
 	{"lanhdao", "Võ Minh Quang", auth.Leader, auth.DepartmentOffice},
 	{"quantri", "Đặng Quốc Việt", auth.Admin, auth.DepartmentOffice},
 	{"kiemtoan", "Huỳnh Thị Mai", auth.Auditor, auth.DepartmentOffice},
+	{"lltp", "Võ Thị Hằng", auth.Judicial, auth.DepartmentOffice},
 }
 
 // Load creates the demo users, or resets their passwords when they exist, and returns the
