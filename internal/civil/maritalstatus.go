@@ -53,12 +53,17 @@ const StatusValidity = 6
 // ValidUntil is the last day a certificate issued on issued serves: the matching day six months
 // on, or the month's last day where it has none (31 August → 28 or 29 February).
 func ValidUntil(issued time.Time) time.Time {
-	y, m, d := issued.Date()
-	end := time.Date(y, m+StatusValidity, 1, 0, 0, 0, 0, time.UTC)
-	if last := end.AddDate(0, 1, -1).Day(); d > last {
-		d = last
-	}
-	return time.Date(end.Year(), end.Month(), d, 0, 0, 0, 0, time.UTC)
+	y, m, d := AddMonths(issued, StatusValidity).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// AddMonths counts a period of months as the Civil Code 2015 does (art. 148): it ends on the
+// same day of its last month, or on that month's last day when it has no such day (31 August
+// and six months: 28 February; 29 February and a year: 28 February).
+func AddMonths(t time.Time, months int) time.Time {
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location()).AddDate(0, months, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return time.Date(first.Year(), first.Month(), min(t.Day(), last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
 }
 
 // StatusOf is what the register shows of p on the day on: married (and to whom) while one of

@@ -70,3 +70,26 @@ func TestMaritalStatusValidate(t *testing.T) {
 		t.Fatalf("for another purpose: %v", err)
 	}
 }
+
+// Periods of months and years end on the same day of the last month, or its last day when it
+// has none (Civil Code 2015 art. 148).
+func TestAddMonths(t *testing.T) {
+	for _, tt := range []struct {
+		from   string
+		months int
+		want   string
+	}{{"2020-08-31", 6, "2021-02-28"}, {"2020-02-29", 12, "2021-02-28"}, {"2020-02-29", 48, "2024-02-29"}, {"2021-01-31", 1, "2021-02-28"},
+		{"2021-03-10", 24, "2023-03-10"}, {"2019-12-31", 2, "2020-02-29"}} {
+		if got := AddMonths(mustDay(tt.from), tt.months).Format("2006-01-02"); got != tt.want {
+			t.Errorf("%s + %d months = %s, want %s", tt.from, tt.months, got, tt.want)
+		}
+	}
+}
+
+func mustDay(s string) time.Time {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}

@@ -42,16 +42,7 @@ const code = "Bộ luật Hình sự 2015, "
 // span is a waiting period in years and months.
 type span struct{ years, months int }
 
-func (s span) after(t time.Time) time.Time { return addMonths(t, 12*s.years+s.months) }
-
-// addMonths counts a period of months as the Civil Code 2015 does (art. 148): it ends on the
-// same day of the last month, or on that month's last day when it has no such day (31 August
-// and six months: 28 February; 29 February and a year: 28 February).
-func addMonths(t time.Time, months int) time.Time {
-	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location()).AddDate(0, months, 0)
-	last := first.AddDate(0, 1, -1).Day()
-	return time.Date(first.Year(), first.Month(), min(t.Day(), last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
-}
+func (s span) after(t time.Time) time.Time { return civil.AddMonths(t, 12*s.years+s.months) }
 
 // period is the waiting period after the main penalty (Penal Code 2015 art. 70.2 for adults,
 // art. 107.2 for those under 18 when they offended), with the point that sets it.
@@ -230,7 +221,7 @@ func mainEnd(j Judgment, effective time.Time, rs reports, on time.Time) (end tim
 			return end, false
 		}
 		if date, ok := civil.ParseDate(j.Date); ok {
-			if end := addMonths(date, j.Main.ProbationMonths); !end.After(on) {
+			if end := civil.AddMonths(date, j.Main.ProbationMonths); !end.After(on) {
 				return end, false
 			}
 		}
@@ -262,7 +253,7 @@ func additionalEnd(j Judgment, i int, effective, mainEnd time.Time, rs reports) 
 			start = mainEnd
 		}
 		if !start.IsZero() {
-			end = addMonths(start, a.Months)
+			end = civil.AddMonths(start, a.Months)
 		}
 	}
 	return end, true

@@ -115,3 +115,38 @@ func TestImportDivorcedMarriages(t *testing.T) {
 		}
 	})
 }
+
+// Old certificates of marital status keep what they stated, with their six months' validity;
+// a statement the importer cannot read is refused with the reason.
+func TestImportCertificatesOfMaritalStatus(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		st.Now = func() time.Time { return time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC) }
+		reg := units.MustLoad()
+		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, time.Now())); err != nil {
+			t.Fatal(err)
+		}
+		csv := "kind,office,number,year,registered_on,full_name,date_of_birth,purpose,marital_status,intended_spouse_name,intended_spouse_date_of_birth\n" +
+			"xác nhận tình trạng hôn nhân,21025,1,2020,31/08/2020,Vũ Văn Nam,02/02/1989,Kết hôn,chưa kết hôn,Kim Ji Yeon,06/06/1996\n" +
+			"xác nhận tình trạng hôn nhân,21025,2,2020,01/09/2020,Lê Thị Mai,03/03/1990,Xuất cảnh,đã ly hôn,,\n" +
+			"xác nhận tình trạng hôn nhân,21025,3,2020,02/09/2020,Lê Thị Hoa,03/03/1991,Xuất cảnh,không rõ,,\n"
+		rd, err := legacy.Open("xnhn.csv", strings.NewReader(csv), legacy.Mapping{}, reg, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := registration.New(st)
+		var report bytes.Buffer
+		p, err := legacy.Run(ctx, svc, rd, "xnhn.csv", 10, audit.System, &report, nil)
+		if err != nil || p.Inserted != 2 || p.Rejected != 1 || !strings.Contains(report.String(), "4,") || !strings.Contains(report.String(), "marital_status") {
+			t.Fatalf("import: %+v %v\n%s", p, err, report.String())
+		}
+		var id string
+		if err := st.QueryRow(ctx, `SELECT id FROM records WHERE kind = 'marital_status' AND reg_number = 1`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		r, err := svc.Entry(ctx, id)
+		if err != nil || r.MaritalStatus.Status != civil.NeverMarried || r.MaritalStatus.ValidUntil != "2021-02-28" || r.MaritalStatus.IntendedSpouse == nil {
+			t.Fatalf("the old certificate: %v %+v", err, r.MaritalStatus)
+		}
+	})
+}

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,7 +42,8 @@ var Fields = []string{"kind", "office", "book", "number", "year", "registered_on
 	"evidence",
 	"adoptive_father_name", "adoptive_father_date_of_birth", "adoptive_mother_name", "adoptive_mother_date_of_birth",
 	"consent", "consented_on", "child_consent",
-	"guardian_name", "guardian_date_of_birth", "guardian_residence", "appointment", "ward_heard"}
+	"guardian_name", "guardian_date_of_birth", "guardian_residence", "appointment", "ward_heard",
+	"purpose", "marital_status", "intended_spouse_name", "intended_spouse_date_of_birth"}
 
 // Mapping maps a file's headings to Fields, and gives defaults for columns a file lacks.
 type Mapping struct {
@@ -331,7 +333,7 @@ func (r *Reader) plausibleYear(s string) bool {
 // dateFields are the columns that hold dates.
 var dateFields = []string{"registered_on", "date_of_birth", "mother_date_of_birth", "father_date_of_birth", "date_of_death",
 	"husband_date_of_birth", "wife_date_of_birth", "adoptive_father_date_of_birth", "adoptive_mother_date_of_birth", "consented_on",
-	"guardian_date_of_birth", "divorce_effective_on"}
+	"guardian_date_of_birth", "divorce_effective_on", "intended_spouse_date_of_birth"}
 
 var slashDate = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$`)
 
@@ -357,7 +359,15 @@ var kinds = map[string]civil.Kind{"birth": civil.BirthKind, "khai sinh": civil.B
 	"marriage": civil.MarriageKind, "ket hon": civil.MarriageKind, "kh": civil.MarriageKind,
 	"recognition": civil.RecognitionKind, "nhan cha, me, con": civil.RecognitionKind, "nhan cha me con": civil.RecognitionKind, "ncmc": civil.RecognitionKind,
 	"adoption": civil.AdoptionKind, "nuoi con nuoi": civil.AdoptionKind, "ncn": civil.AdoptionKind,
-	"guardianship": civil.GuardianshipKind, "giam ho": civil.GuardianshipKind, "gh": civil.GuardianshipKind}
+	"guardianship": civil.GuardianshipKind, "giam ho": civil.GuardianshipKind, "gh": civil.GuardianshipKind,
+	"marital_status": civil.MaritalStatusKind, "xac nhan tinh trang hon nhan": civil.MaritalStatusKind, "xnhn": civil.MaritalStatusKind}
+
+// maritalStatuses read what an old certificate of marital status stated.
+var maritalStatuses = map[string]string{
+	"never_married": civil.NeverMarried, "chua ket hon": civil.NeverMarried, "chua dang ky ket hon voi ai": civil.NeverMarried, "doc than": civil.NeverMarried,
+	"married": civil.Married, "dang co vo": civil.Married, "dang co chong": civil.Married, "dang co vo/chong": civil.Married, "da ket hon": civil.Married,
+	"divorced": civil.DivorcedNow, "da ly hon": civil.DivorcedNow,
+	"widowed": civil.Widowed, "vo da chet": civil.Widowed, "chong da chet": civil.Widowed, "vo/chong da chet": civil.Widowed}
 
 // yes reads a ticked column of a paper register: "có", "x", "yes", "1".
 func yes(s string) bool {
@@ -417,6 +427,22 @@ var rowEntries = map[civil.Kind]func(r *Reader, get func(string) string, person 
 		}
 		return a
 	},
+	// An old certificate keeps what it stated then (the register of the time may be incomplete).
+	civil.MaritalStatusKind: func(r *Reader, get func(string) string, person civil.Person, _ civil.Requester) civil.Entry {
+		ms := &civil.MaritalStatus{Person: civil.Spouse{FullName: person.FullName, DateOfBirth: person.DateOfBirth, Ethnicity: person.Ethnicity,
+			Nationality: person.Nationality, Residence: person.Residence, PersonalID: person.PersonalID},
+			Purpose: get("purpose"), Status: maritalStatuses[vntext.Fold(get("marital_status"))]}
+		if ms.Status == "" {
+			ms.Status = get("marital_status") // reported as it was
+		}
+		if n := get("intended_spouse_name"); n != "" {
+			ms.IntendedSpouse = &civil.Spouse{FullName: n, DateOfBirth: r.date(get("intended_spouse_date_of_birth"))}
+		}
+		if d, ok := civil.ParseDate(r.date(get("registered_on"))); ok {
+			ms.ValidUntil = civil.ValidUntil(d).Format(civil.DateFormat)
+		}
+		return ms
+	},
 	civil.GuardianshipKind: func(r *Reader, get func(string) string, person civil.Person, _ civil.Requester) civil.Entry {
 		return &civil.Guardianship{Ward: person, Appointment: get("appointment"), WardHeard: yes(get("ward_heard")),
 			Guardian: civil.Parent{FullName: get("guardian_name"), DateOfBirth: r.date(get("guardian_date_of_birth")), Residence: get("guardian_residence")}}
@@ -433,7 +459,7 @@ func (r *Reader) entry(get func(string) string) (civil.Record, string) {
 	}
 	kind, ok := kinds[vntext.Fold(get("kind"))]
 	if !ok {
-		return civil.Record{}, fmt.Sprintf("kind: %q không phải khai sinh (birth), khai tử (death), kết hôn (marriage), nhận cha, mẹ, con (recognition), nuôi con nuôi (adoption) hay giám hộ (guardianship)", get("kind"))
+		return civil.Record{}, fmt.Sprintf("kind: %q không phải khai sinh (birth), khai tử (death), kết hôn (marriage), nhận cha, mẹ, con (recognition), nuôi con nuôi (adoption), giám hộ (guardianship) hay xác nhận tình trạng hôn nhân (marital_status)", get("kind"))
 	}
 	number, err := strconv.Atoi(get("number"))
 	if err != nil || number <= 0 {
@@ -462,6 +488,9 @@ func (r *Reader) entry(get func(string) string) (civil.Record, string) {
 	e := rowEntries[kind](r, get, person, requester)
 	e.Normalize()
 	err2 := e.Validate(registered, r.today)
+	if ms, ok := e.(*civil.MaritalStatus); ok && !slices.Contains([]string{civil.NeverMarried, civil.Married, civil.DivorcedNow, civil.Widowed}, ms.Status) {
+		return rec, "marital_status: " + fmt.Sprintf("%q không phải chưa kết hôn, đang có vợ/chồng, đã ly hôn hay vợ/chồng đã chết", get("marital_status"))
+	}
 	rec.Late = e.Late(registered)
 	rec.Set(e)
 	if ve, ok := fault.As(err2); ok && len(ve.Fields) > 0 {
