@@ -264,7 +264,7 @@ func (s *standing) work(on time.Time) {
 	j := s.rec.Judgment
 	rs := reportsBy(s.rec.Events, on)
 	if s.court = rs.first(func(e Event) bool { return e.Type == CourtExpunged }); !s.court.IsZero() {
-		s.at, s.known, s.basis = s.court, true, code+"Điều 71"
+		s.at, s.known, s.basis = s.court, true, code+"Điều 71, 72" // by a court: in due time, or early for merit
 		return
 	}
 	if none, basis := noRecord(j); none {

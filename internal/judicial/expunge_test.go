@@ -65,7 +65,7 @@ func TestExpungement(t *testing.T) {
 			r.Events = append(r.Events, Event{Type: CourtExpunged, Date: "2024-06-01"})
 			return r
 		}()},
-			"2024-06-01", false, "2024-06-01", "Điều 71", false},
+			"2024-06-01", false, "2024-06-01", "Điều 71, 72", false},
 		// Unknown release: not expunged; asked of the prison once the earliest day has come.
 		{"release not reported, long ago", []Record{rec("A", MainPenalty{Type: Prison, Months: 24}, "2015-01-10")}, "2026-01-01", true, "", "Điều 70.2.b", true},
 		{"release not reported, sentenced last year", []Record{rec("A", MainPenalty{Type: Prison, Months: 24}, "2025-06-01")}, "2026-01-01", true, "", "Điều 70.2.b", false},
