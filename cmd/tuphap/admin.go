@@ -102,7 +102,7 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs, db := newFlags("user add", stderr)
 	username := fs.String("username", "", "login name (required)")
 	fullName := fs.String("name", "", "full name, with diacritics")
-	role := fs.String("role", "", "officer, signer, specialist, leader, admin, auditor or judicial (required)")
+	role := fs.String("role", "", "officer, signer, specialist, leader, admin, auditor, judicial or legal_aid (required)")
 	office := fs.String("office", "", "commune code (5 digits) or department (required)")
 	password := fs.String("password", "", "password; prompted when absent")
 	if err := parse(fs, args, "username", "role", "office"); err != nil {

@@ -36,7 +36,7 @@ Usage:
   tuphap calendar YEAR                                  the year's holidays and swapped working days
   tuphap calendar lunar YYYY-MM-DD                      the lunar date of a day
 
-ROLE is one of officer, signer, specialist, leader, admin, auditor, judicial.
+ROLE is one of officer, signer, specialist, leader, admin, auditor, judicial, legal_aid.
 CODE is a commune's 5-digit code or "department".
 Every command takes --db (env TUPHAP_DB): a SQLite file path (default tuphap.db) or a
 postgres:// URL. Run "tuphap COMMAND --help" for a command's flags.

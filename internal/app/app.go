@@ -14,6 +14,7 @@ import (
 	"tuphap/internal/document"
 	"tuphap/internal/issuing"
 	"tuphap/internal/judicial"
+	"tuphap/internal/legalaid"
 	"tuphap/internal/legacy"
 	"tuphap/internal/outbox"
 	"tuphap/internal/reception"
@@ -51,6 +52,7 @@ type Services struct {
 	Auditlog     *auditlog.Service
 	Imports      *legacy.Journal
 	Judicial     *judicial.Service
+	LegalAid     *legalaid.Service
 }
 
 // New builds the services. The store's offices must have been synchronised with the units
@@ -60,7 +62,8 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 		return nil, errors.New("app: the master key must be 32 bytes")
 	}
 	s := &Services{Store: st, Units: reg, Accounts: account.New(st), Registration: registration.New(st),
-		Outbox: outbox.NewQueue(st), Auditlog: auditlog.New(st), Imports: legacy.NewJournal(st), Judicial: judicial.New(st)}
+		Outbox: outbox.NewQueue(st), Auditlog: auditlog.New(st), Imports: legacy.NewJournal(st), Judicial: judicial.New(st),
+		LegalAid: legalaid.New(st)}
 	if err := s.Registration.FillParties(ctx); err != nil {
 		return nil, err
 	}
@@ -71,7 +74,7 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	s.Reception.BackdateWindow = opt.BackdateWindow
 	// A registration's due dates follow the official calendar that reception keeps.
 	s.Registration.Calendar = s.Reception.Calendar
-	s.Judicial.Calendar = s.Reception.Calendar
+	s.Judicial.Calendar, s.LegalAid.Calendar = s.Reception.Calendar, s.Reception.Calendar
 	s.Issuing = issuing.New(st, s.Registration, reg, opt.MasterKey, opt.PublicURL)
 	s.Issuing.SelfSign = map[string]bool{}
 	// The judicial-record certificates are issuing's documents, laid out by their domain.

@@ -22,10 +22,12 @@ const (
 	// 1 July 2026 the provincial police): the only role that reads and writes judicial
 	// records, sensitive personal data under Law 91/2025.
 	Judicial Role = "judicial"
+	// LegalAid: the staff of the State Legal Aid Centre, the only ones who see its case files.
+	LegalAid Role = "legal_aid"
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{Officer, Signer, Specialist, Leader, Admin, Auditor, Judicial}
+var Roles = []Role{Officer, Signer, Specialist, Leader, Admin, Auditor, Judicial, LegalAid}
 
 // DepartmentOffice is the office code of the provincial Department of Justice.
 const DepartmentOffice = "department"
@@ -58,6 +60,8 @@ const (
 	ViewOutbox     Action = "outbox.view" // requests to the national agencies, without their personal data
 	// JudicialRecords: read and write the judicial-record database, each read with its purpose.
 	JudicialRecords Action = "judicial.records"
+	// LegalAidCases: receive legal-aid requests and work their cases, each read audited.
+	LegalAidCases Action = "legalaid.cases"
 )
 
 // grants is the permission table. Jurisdiction is checked separately in Allow.
@@ -73,6 +77,8 @@ var grants = map[Role]map[Action]bool{
 	// The certificate requests are dossiers: the judicial-record officers follow them with the
 	// rest, and look up the civil-status register to identify persons.
 	Judicial: {JudicialRecords: true, ViewRecords: true, ViewUnits: true, ViewOutbox: true},
+	// The centre's requests are dossiers too; its staff follow them with the rest.
+	LegalAid: {LegalAidCases: true, ViewRecords: true, ViewUnits: true},
 }
 
 // Principal is the authenticated caller.

@@ -33,6 +33,7 @@ var Users = []User{
 	{"quantri", "Đặng Quốc Việt", auth.Admin, auth.DepartmentOffice},
 	{"kiemtoan", "Huỳnh Thị Mai", auth.Auditor, auth.DepartmentOffice},
 	{"lltp", "Võ Thị Hằng", auth.Judicial, auth.DepartmentOffice},
+	{"tgpl", "Nguyễn Văn Tâm", auth.LegalAid, auth.DepartmentOffice},
 }
 
 // Load creates the demo users, or resets their passwords when they exist, and returns the

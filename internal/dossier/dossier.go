@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"strings"
 	"time"
+	"tuphap/internal/auth"
 
 	"tuphap/internal/calendar"
 	"tuphap/internal/fault"
@@ -120,10 +121,28 @@ type Dossier struct {
 	Version    int       `json:"version"`
 }
 
-// Private says whether a procedure's dossiers belong to the judicial-record domain (LLTP,
-// LLTP15, LLTPK): it opens and settles them, and only its role sees them, since a dossier's
-// history says what the certificate waits on (Law 91/2025 on personal data).
-func Private(procedure string) bool { return strings.HasPrefix(procedure, "LLTP") }
+// Guarded are the procedures whose dossiers their domain keeps to its role, by code prefix:
+// the judicial-record certificates (a dossier's history says what the certificate waits on) and
+// the legal-aid requests (whose applicant's case is confidential), Law 91/2025 on personal data.
+var Guarded = []struct {
+	Prefix string
+	Action auth.Action
+}{{"LLTP", auth.JudicialRecords}, {"TGPL", auth.LegalAidCases}}
+
+// Guard is the action that sees and moves a procedure's dossiers, "" for the officers of their
+// office as usual.
+func Guard(procedure string) auth.Action {
+	for _, g := range Guarded {
+		if strings.HasPrefix(procedure, g.Prefix) {
+			return g.Action
+		}
+	}
+	return ""
+}
+
+// Private says whether a procedure's dossiers belong to a domain that keeps them to its role:
+// it opens and settles them.
+func Private(procedure string) bool { return Guard(procedure) != "" }
 
 // OnTime reports whether a settled dossier was settled by its due time.
 func (d Dossier) OnTime() bool { return !d.SettledAt.IsZero() && !d.SettledAt.After(d.DueAt) }

@@ -93,8 +93,8 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, by audit.Actor, in
 	if err != nil {
 		v.Add("procedure", "procedure.not_found")
 	}
-	// A judicial-record certificate is asked for at its own desk, which opens its dossier.
-	v.Check(!dossier.Private(in.Procedure), "procedure", "dossier.judicial_only")
+	// A guarded procedure is asked for at its own desk, which opens its dossier.
+	v.Check(!dossier.Private(in.Procedure), "procedure", "dossier.own_desk")
 	v.Check(strings.TrimSpace(in.Applicant) != "", "applicant", "civil.required")
 	if in.Channel == "" {
 		in.Channel = dossier.Desk
@@ -134,10 +134,10 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, by audit.Actor, in
 	return d, s.repo.open(ctx, &d, by, reason)
 }
 
-// mayWrite: the officers of the dossier's office move it; the role judicial its own.
+// mayWrite: the officers of the dossier's office move it; a guarded one, its domain's role.
 func mayWrite(p auth.Principal, d dossier.Dossier) error {
-	if dossier.Private(d.Procedure) {
-		return p.Allow(auth.JudicialRecords, "")
+	if a := dossier.Guard(d.Procedure); a != "" {
+		return p.Allow(a, "")
 	}
 	return p.Allow(auth.WriteRecords, d.Office)
 }
@@ -158,10 +158,10 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, idOrCode string) (d
 	return d, ev, err
 }
 
-// allowed: a dossier in the caller's jurisdiction, and a judicial-record one only for the role
-// judicial (not found for anyone else, as another commune's is).
+// allowed: a dossier in the caller's jurisdiction, and a guarded one (dossier.Guard) only for
+// its domain's role (not found for anyone else, as another commune's is).
 func allowed(p auth.Principal, d dossier.Dossier) error {
-	if dossier.Private(d.Procedure) && !p.Can(auth.JudicialRecords) {
+	if a := dossier.Guard(d.Procedure); a != "" && !p.Can(a) {
 		return fault.New(fault.NotFound, "dossier.not_found")
 	}
 	return p.Allow(auth.ViewRecords, d.Office)
@@ -358,7 +358,12 @@ func (s *Service) dossiers(ctx context.Context, p auth.Principal, q Query) ([]do
 		q.Office = scope
 	}
 	f := dossierFilter{Office: q.Office, Procedure: q.Procedure, ReceivedFrom: q.From, ReceivedBefore: q.To, Order: q.Order,
-		Offset: q.Offset, Limit: q.Limit, HidePrivate: !p.Can(auth.JudicialRecords)}
+		Offset: q.Offset, Limit: q.Limit}
+	for _, g := range dossier.Guarded {
+		if !p.Can(g.Action) {
+			f.Hidden = append(f.Hidden, g.Prefix)
+		}
+	}
 	if q.Procedure != "" {
 		if _, err := dossier.ProcedureByCode(q.Procedure); err != nil {
 			return nil, invalid("procedure", "procedure.not_found")

@@ -241,15 +241,15 @@ type dossierFilter struct {
 	Phone                        string // the phone number's digits
 	Order                        Order
 	Offset, Limit                int
-	HidePrivate                  bool // leave out the judicial-record dossiers (dossier.Private)
+	Hidden                       []string // procedure prefixes left out (dossier.Guarded the caller may not see)
 }
 
 // list lists the dossiers f selects in its order.
 func (r repo) list(ctx context.Context, f dossierFilter) ([]dossier.Dossier, error) {
 	var w store.Where
 	w.Eq("office", f.Office)
-	if f.HidePrivate {
-		w.Cond("substr(procedure_code, 1, 4) <> 'LLTP'")
+	for _, prefix := range f.Hidden {
+		w.Cond(fmt.Sprintf("substr(procedure_code, 1, %d) <> ", len(prefix)) + w.Args.Add(prefix))
 	}
 	if len(f.Statuses) > 0 {
 		var ps []string

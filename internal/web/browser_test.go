@@ -534,8 +534,9 @@ func TestBrowserMainPagesAt360(t *testing.T) {
 			"quantri":  {"/", "/users", "/keys", "/imports", "/units", "/outbox"},
 			"kiemtoan": {"/", "/audit"},
 			"lltp":     {"/judicial", "/judicial/judgments/new", "/judicial/requests/new", "/judicial/report"},
+			"tgpl":     {"/legal-aid", "/legal-aid/new"},
 		}
-		for _, user := range []string{"canbo", "quantri", "kiemtoan", "lltp"} {
+		for _, user := range []string{"canbo", "quantri", "kiemtoan", "lltp", "tgpl"} {
 			ctx := browserCtx(t)
 			do(t, ctx, chromedp.EmulateViewport(360, 740))
 			if user == "quantri" {

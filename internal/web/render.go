@@ -127,6 +127,7 @@ var nav = []navItem{
 	{"nav.dossiers", "/dossiers", auth.ViewRecords},
 	{"nav.documents", "/documents", auth.ViewRecords},
 	{"nav.judicial", "/judicial", auth.JudicialRecords},
+	{"nav.legal_aid", "/legal-aid", auth.LegalAidCases},
 	{"nav.reports", "/reports/on-time", auth.ViewRecords},
 	{"nav.calendar", "/calendar", anyUser},
 	{"nav.units", "/units", auth.ViewUnits},

@@ -16,6 +16,7 @@ import (
 	"tuphap/internal/fault"
 	"tuphap/internal/issuing"
 	"tuphap/internal/judicial"
+	"tuphap/internal/legalaid"
 	"tuphap/internal/metrics"
 	"tuphap/internal/outbox"
 	"tuphap/internal/reception"
@@ -46,6 +47,7 @@ type Server struct {
 	desk     *reception.Service
 	issuer   *issuing.Service
 	judicial *judicial.Service
+	legalaid *legalaid.Service
 	queue    *outbox.Queue
 	lookups  *limiter
 	auditlog *auditlog.Service
@@ -81,7 +83,7 @@ func New(cfg Config, svc *app.Services, log *slog.Logger) (*Server, error) {
 	}
 	st := svc.Store
 	s := &Server{imports: imports{journal: svc.Imports}, cfg: cfg, store: st, accounts: svc.Accounts, registry: svc.Registration,
-		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
+		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
 	s.lookups = newLimiter(time.Now)
 	var err error
@@ -182,6 +184,11 @@ func (s *Server) routes() http.Handler {
 	h("GET /reports/on-time", auth.ViewRecords, s.onTimePage)
 	h("GET /reports/on-time.xlsx", auth.ViewRecords, s.onTimeXLSX)
 	h("GET /reports/adoptions", auth.ViewRecords, s.adoptionsPage)
+	h("GET /legal-aid", auth.LegalAidCases, s.legalAidPage)
+	h("GET /legal-aid/new", auth.LegalAidCases, s.legalAidForm)
+	h("POST /legal-aid", auth.LegalAidCases, s.legalAidCreate)
+	h("GET /legal-aid/{id}", auth.LegalAidCases, s.legalAidCasePage)
+	h("POST /legal-aid/{id}/{step}", auth.LegalAidCases, s.legalAidStep)
 	h("GET /judicial", auth.JudicialRecords, s.judicialPage)
 	h("GET /judicial/report", auth.JudicialRecords, s.judicialReportPage)
 	h("GET /judicial/persons/{id}", auth.JudicialRecords, s.judicialPersonPage)
@@ -290,6 +297,11 @@ func (s *Server) routes() http.Handler {
 	h("POST /api/v1/judicial/requests/{id}/certificate", auth.JudicialRecords, s.apiJudicialCertificate)
 	h("POST /api/v1/judicial/requests/{id}/verifications", auth.JudicialRecords, s.apiJudicialVerify)
 	h("GET /api/v1/judicial/report", auth.JudicialRecords, s.apiJudicialReport)
+	h("POST /api/v1/legal-aid/requests", auth.LegalAidCases, s.apiLegalAidRequest)
+	h("GET /api/v1/legal-aid/requests/{id}", auth.LegalAidCases, s.apiLegalAidGet)
+	h("POST /api/v1/legal-aid/requests/{id}/decision", auth.LegalAidCases, s.apiLegalAidDecide)
+	h("POST /api/v1/legal-aid/requests/{id}/assignment", auth.LegalAidCases, s.apiLegalAidAssign)
+	h("POST /api/v1/legal-aid/requests/{id}/closure", auth.LegalAidCases, s.apiLegalAidClose)
 	h("POST /api/v1/judicial/requests/{id}/refusal", auth.JudicialRecords, s.apiJudicialRefuse)
 	h("POST /api/v1/judicial/requests/{id}/person", auth.JudicialRecords, s.apiJudicialChoose)
 	h("GET /api/v1/judicial/candidates", auth.JudicialRecords, s.apiJudicialCandidates)

@@ -54,6 +54,7 @@ var testUsers = []struct {
 	{"quantri", auth.Admin, auth.DepartmentOffice},
 	{"kiemtoan", auth.Auditor, auth.DepartmentOffice},
 	{"lltp", auth.Judicial, auth.DepartmentOffice},
+	{"tgpl", auth.LegalAid, auth.DepartmentOffice},
 }
 
 func newEnv(t *testing.T, st *store.Store) *env {

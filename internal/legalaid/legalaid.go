@@ -1,0 +1,312 @@
+package legalaid
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/calendar"
+	"tuphap/internal/dossier"
+	"tuphap/internal/fault"
+	"tuphap/internal/reception"
+	"tuphap/internal/store"
+	"tuphap/internal/vntext"
+)
+
+// Service is the legal-aid centre's case management: only the role legal_aid uses it, and every
+// reading of a case is audited.
+type Service struct {
+	st   *store.Store
+	desk *reception.Service
+	// Calendar gives the official calendar the requests' time limits count on (reception's).
+	Calendar func() *calendar.Calendar
+	// Eligibility is the categories and papers in force (Rules unless configured).
+	Eligibility Eligibility
+}
+
+// New returns the service over the store.
+func New(st *store.Store) *Service {
+	cal := calendar.New(nil)
+	return &Service{st: st, desk: reception.Open(st), Calendar: func() *calendar.Calendar { return cal }, Eligibility: Rules}
+}
+
+// Procedure is the dossier procedure of a legal-aid request.
+const Procedure = "TGPL"
+
+// Case is a request with what became of it: the decision, the assignee, the end.
+type Case struct {
+	ID string `json:"id"`
+	Request
+	Dossier      dossier.Dossier `json:"dossier"`
+	Decision     Decision        `json:"decision,omitempty"`
+	DecisionNote string          `json:"decision_note,omitempty"`
+	Assignee     *Assignee       `json:"assignee,omitempty"`
+	Status       string          `json:"status"` // received, open, closed
+	Outcome      Outcome         `json:"outcome,omitempty"`
+	ReceivedAt   time.Time       `json:"received_at"`
+}
+
+// Case states.
+const (
+	StatusReceived = "received" // waiting for the decision
+	StatusOpen     = "open"     // accepted: assigned or to assign
+	StatusClosed   = "closed"
+	StatusDecided  = "decided" // refused or referred: no case
+)
+
+// Receive takes a request in: checked against the eligibility in force, its dossier TGPL opened
+// at the centre in the same transaction.
+func (s *Service) Receive(ctx context.Context, p auth.Principal, by audit.Actor, req Request) (Case, error) {
+	if err := p.Allow(auth.LegalAidCases, ""); err != nil {
+		return Case{}, err
+	}
+	req.Normalize()
+	now := s.st.Now()
+	if err := req.Validate(s.Eligibility, day(now)); err != nil {
+		return Case{}, err
+	}
+	proc, err := dossier.ProcedureByCode(Procedure)
+	if err != nil {
+		return Case{}, err
+	}
+	data, err := json.Marshal(req)
+	if err != nil {
+		return Case{}, err
+	}
+	c := Case{Request: req, Status: StatusReceived, ReceivedAt: now}
+	due := s.Calendar().Due(now, proc.Timing)
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
+		d := dossier.Dossier{Procedure: Procedure, Office: auth.DepartmentOffice, Applicant: req.Applicant.FullName, Channel: dossier.Desk,
+			Status: dossier.Received, ReceivedAt: now, DueAt: due}
+		if err := reception.OpenIn(tx, &d, by); err != nil {
+			return err
+		}
+		c.ID, c.Dossier = store.NewID(), d
+		a := req.Applicant
+		if _, err := tx.Exec(`INSERT INTO legal_aid_requests (id, dossier_id, applicant_folded, date_of_birth, personal_id, commune, field, form, channel,
+			category, data, decision, decision_note, decided_at, received_at, received_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', '', NULL, $12, $13)`,
+			c.ID, d.ID, vntext.Fold(a.FullName), a.DateOfBirth, a.PersonalID, a.Commune, string(req.Field), string(req.Form), string(req.Channel),
+			req.Category, string(data), store.Time(now), by.Username); err != nil {
+			return fmt.Errorf("legalaid: add request: %w", err)
+		}
+		return tx.Audit(by.Entry("legalaid.request", "legal_aid:"+c.ID, fmt.Sprintf("%s %s %s", req.Field, req.Form, req.Category)))
+	})
+	return c, err
+}
+
+// Decide records the centre's decision on a request: accepted (a case opens), refused with the
+// reason, or referred to the body named; the request's dossier is settled (refused: closed) in
+// the same transaction.
+func (s *Service) Decide(ctx context.Context, p auth.Principal, by audit.Actor, id string, d Decision, note string) (Case, error) {
+	if err := p.Allow(auth.LegalAidCases, ""); err != nil {
+		return Case{}, err
+	}
+	note = strings.Join(strings.Fields(note), " ")
+	var v fault.Validation
+	v.Check(d == Accepted || d == Refused || d == Referred, "decision", "legalaid.decision_bad")
+	v.Check(d == Accepted || note != "", "note", "civil.required")
+	if err := v.Err(); err != nil {
+		return Case{}, err
+	}
+	c, err := s.read(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	if c.Status != StatusReceived {
+		return c, fault.New(fault.Conflict, "legalaid.decided")
+	}
+	now := s.st.Now()
+	dd, was := c.Dossier, c.Dossier.Status
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(`UPDATE legal_aid_requests SET decision = $2, decision_note = $3, decided_at = $4 WHERE id = $1 AND decision = ''`,
+			id, string(d), note, store.Time(now))
+		if err != nil {
+			return fmt.Errorf("legalaid: decide: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fault.New(fault.Conflict, "legalaid.decided")
+		}
+		moved := dd // afresh each run
+		if d == Refused {
+			moved.Status, moved.ClosedAt = dossier.Refused, now
+		} else {
+			moved.Status, moved.SettledAt = dossier.Settled, now
+		}
+		if err := reception.MoveIn(tx, &moved, was, by); err != nil {
+			return err
+		}
+		if d == Accepted {
+			a, o := c.Applicant, c.OtherParty
+			if o == nil {
+				o = &Party{}
+			}
+			if _, err := tx.Exec(`INSERT INTO legal_aid_cases (id, request_id, assignee_kind, assignee_name, assisted_folded, assisted_dob, other_folded,
+				other_dob, status, outcome, opened_at, closed_at) VALUES ($1, $1, '', '', $2, $3, $4, $5, $6, '', $7, NULL)`,
+				id, vntext.Fold(a.FullName), a.DateOfBirth, vntext.Fold(o.FullName), o.DateOfBirth, StatusOpen, store.Time(now)); err != nil {
+				return fmt.Errorf("legalaid: open case: %w", err)
+			}
+		}
+		return tx.Audit(by.Entry("legalaid.decide", "legal_aid:"+id, string(d)+" "+note))
+	})
+	if err != nil {
+		return c, err
+	}
+	return s.read(ctx, id)
+}
+
+// Assign gives an open case to an officer, a contracted lawyer or organisation, or a
+// collaborator, unless they have a conflict of interest: a relative of the other party, or who
+// assisted the other party before (in any case of the centre). Assigning again replaces the
+// assignee (one refused, or re-assigned).
+func (s *Service) Assign(ctx context.Context, p auth.Principal, by audit.Actor, id string, a Assignee) (Case, error) {
+	if err := p.Allow(auth.LegalAidCases, ""); err != nil {
+		return Case{}, err
+	}
+	a.Name = strings.Join(strings.Fields(a.Name), " ")
+	var v fault.Validation
+	v.Check(a.Name != "", "name", "civil.required")
+	v.Check(slices.Contains(AssigneeKinds, a.Kind), "kind", "legalaid.assignee_kind_bad")
+	if err := v.Err(); err != nil {
+		return Case{}, err
+	}
+	c, err := s.read(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	if c.Status != StatusOpen {
+		return c, fault.New(fault.Conflict, "legalaid.not_open")
+	}
+	var assistedBy []string
+	if o := c.OtherParty; o != nil {
+		if assistedBy, err = s.assistedBy(ctx, *o); err != nil {
+			return c, err
+		}
+	}
+	if why := Conflict(a, assistedBy); why != "" {
+		return c, &fault.Error{Kind: fault.Conflict, Code: why, Fields: map[string]string{"name": why}}
+	}
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(`UPDATE legal_aid_cases SET assignee_kind = $2, assignee_name = $3 WHERE id = $1 AND status = $4`,
+			id, string(a.Kind), a.Name, StatusOpen); err != nil {
+			return fmt.Errorf("legalaid: assign: %w", err)
+		}
+		return tx.Audit(by.Entry("legalaid.assign", "legal_aid:"+id, string(a.Kind)+" "+a.Name))
+	})
+	if err != nil {
+		return c, err
+	}
+	return s.read(ctx, id)
+}
+
+// Close ends an assigned case with its outcome.
+func (s *Service) Close(ctx context.Context, p auth.Principal, by audit.Actor, id string, o Outcome) (Case, error) {
+	if err := p.Allow(auth.LegalAidCases, ""); err != nil {
+		return Case{}, err
+	}
+	if !slices.Contains(Outcomes, o) {
+		return Case{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"outcome": "legalaid.outcome_bad"}}
+	}
+	c, err := s.read(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	if c.Status != StatusOpen || c.Assignee == nil {
+		return c, fault.New(fault.Conflict, "legalaid.not_assigned")
+	}
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(`UPDATE legal_aid_cases SET status = $2, outcome = $3, closed_at = $4 WHERE id = $1 AND status = $5`,
+			id, StatusClosed, string(o), store.Time(s.st.Now()), StatusOpen); err != nil {
+			return fmt.Errorf("legalaid: close: %w", err)
+		}
+		return tx.Audit(by.Entry("legalaid.close", "legal_aid:"+id, string(o)))
+	})
+	if err != nil {
+		return c, err
+	}
+	return s.read(ctx, id)
+}
+
+// Get reads a case, the reading audited: a case file is the centre's staff's alone.
+func (s *Service) Get(ctx context.Context, p auth.Principal, by audit.Actor, id string) (Case, error) {
+	if err := p.Allow(auth.LegalAidCases, ""); err != nil {
+		return Case{}, err
+	}
+	c, err := s.read(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	return c, s.st.Audit(ctx, by.Entry("legalaid.read", "legal_aid:"+id, ""))
+}
+
+// List lists the latest requests and cases, newest first.
+func (s *Service) List(ctx context.Context, p auth.Principal, limit int) ([]Case, error) {
+	if err := p.Allow(auth.LegalAidCases, ""); err != nil {
+		return nil, err
+	}
+	ids, err := store.Collect(ctx, s.st, func(row store.Scanner) (string, error) {
+		var id string
+		return id, row.Scan(&id)
+	}, "legal aid", `SELECT id FROM legal_aid_requests ORDER BY received_at DESC, id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Case, 0, len(ids))
+	for _, id := range ids {
+		c, err := s.read(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// read reads a request with its case and dossier.
+func (s *Service) read(ctx context.Context, id string) (Case, error) {
+	var c Case
+	var data, dossierID, decision, kind, name, status, outcome string
+	var caseID *string
+	err := s.st.QueryRow(ctx, `SELECT r.id, r.dossier_id, r.data, r.decision, r.decision_note, r.received_at,
+		c.id, COALESCE(c.assignee_kind, ''), COALESCE(c.assignee_name, ''), COALESCE(c.status, ''), COALESCE(c.outcome, '')
+		FROM legal_aid_requests r LEFT JOIN legal_aid_cases c ON c.request_id = r.id WHERE r.id = $1`, id).
+		Scan(&c.ID, &dossierID, &data, &decision, &c.DecisionNote, store.ScanTime(&c.ReceivedAt), &caseID, &kind, &name, &status, &outcome)
+	if err != nil {
+		return c, s.st.Fail(store.NotFound(fmt.Errorf("legalaid: %s: %w", id, err), "legalaid.not_found"))
+	}
+	if err := json.Unmarshal([]byte(data), &c.Request); err != nil {
+		return c, err
+	}
+	c.Decision, c.Outcome = Decision(decision), Outcome(outcome)
+	switch {
+	case caseID != nil:
+		c.Status = status
+	case decision != "":
+		c.Status = StatusDecided
+	default:
+		c.Status = StatusReceived
+	}
+	if name != "" {
+		c.Assignee = &Assignee{Kind: AssigneeKind(kind), Name: name}
+	}
+	c.Dossier, err = s.desk.Dossier(ctx, dossierID)
+	return c, err
+}
+
+// assistedBy lists who assisted a person in the centre's cases (as the one assisted).
+func (s *Service) assistedBy(ctx context.Context, o Party) ([]string, error) {
+	return store.Collect(ctx, s.st, func(row store.Scanner) (string, error) {
+		var n string
+		return n, row.Scan(&n)
+	}, "legal aid assignees", `SELECT assignee_name FROM legal_aid_cases WHERE assisted_folded = $1 AND ($2 = '' OR assisted_dob = $2) AND assignee_name <> ''`,
+		vntext.Fold(o.FullName), o.DateOfBirth)
+}
+
+func day(t time.Time) time.Time {
+	v := t.In(calendar.Vietnam)
+	return time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC)
+}

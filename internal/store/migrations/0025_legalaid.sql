@@ -1,0 +1,43 @@
+-- The State Legal Aid Centre's requests and cases (Law on Legal Aid 2017). Only the role
+-- legal_aid reads or writes them (internal/legalaid); data holds each whole, the columns what
+-- is looked up and reported.
+CREATE TABLE legal_aid_requests (
+    id TEXT PRIMARY KEY,
+    dossier_id TEXT NOT NULL,
+    applicant_folded FOLDED NOT NULL,
+    date_of_birth TEXT NOT NULL,
+    personal_id TEXT NOT NULL,
+    commune TEXT NOT NULL,
+    field TEXT NOT NULL,
+    form TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    category TEXT NOT NULL,
+    data TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    decision_note TEXT NOT NULL,
+    decided_at TEXT,
+    received_at TEXT NOT NULL,
+    received_by TEXT NOT NULL
+);
+CREATE UNIQUE INDEX legal_aid_requests_dossier ON legal_aid_requests (dossier_id);
+CREATE INDEX legal_aid_requests_received ON legal_aid_requests (received_at);
+CREATE INDEX legal_aid_requests_person ON legal_aid_requests (applicant_folded, date_of_birth);
+
+-- A case: an accepted request, its assignee, its end. The other party is kept folded for the
+-- conflict-of-interest check.
+CREATE TABLE legal_aid_cases (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL UNIQUE,
+    assignee_kind TEXT NOT NULL,
+    assignee_name TEXT NOT NULL,
+    assisted_folded FOLDED NOT NULL,
+    assisted_dob TEXT NOT NULL,
+    other_folded FOLDED NOT NULL,
+    other_dob TEXT NOT NULL,
+    status TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    closed_at TEXT
+);
+CREATE INDEX legal_aid_cases_assisted ON legal_aid_cases (assisted_folded, assisted_dob);
+CREATE INDEX legal_aid_cases_opened ON legal_aid_cases (opened_at);

@@ -1,0 +1,174 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"tuphap/internal/fault"
+	"tuphap/internal/legalaid"
+)
+
+func (s *Server) apiLegalAidRequest(w http.ResponseWriter, r *http.Request) error {
+	var req legalaid.Request
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	c, err := s.legalaid.Receive(r.Context(), p, actorOf(r), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *Server) apiLegalAidGet(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	c, err := s.legalaid.Get(r.Context(), p, actorOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) apiLegalAidDecide(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Decision legalaid.Decision `json:"decision"`
+		Note     string            `json:"note"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	c, err := s.legalaid.Decide(r.Context(), p, actorOf(r), r.PathValue("id"), in.Decision, in.Note)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) apiLegalAidAssign(w http.ResponseWriter, r *http.Request) error {
+	var a legalaid.Assignee
+	if err := decodeJSON(r, &a); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	c, err := s.legalaid.Assign(r.Context(), p, actorOf(r), r.PathValue("id"), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) apiLegalAidClose(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Outcome legalaid.Outcome `json:"outcome"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	c, err := s.legalaid.Close(r.Context(), p, actorOf(r), r.PathValue("id"), in.Outcome)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+// legalAidPage lists the centre's latest requests and cases.
+func (s *Server) legalAidPage(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	cs, err := s.legalaid.List(r.Context(), p, 50)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "legalaid.html", map[string]any{"Cases": cs})
+	return nil
+}
+
+func (s *Server) legalAidForm(w http.ResponseWriter, r *http.Request) error {
+	return s.renderLegalAidForm(w, r, http.StatusOK, map[string]string{"channel": "in_person"}, nil, "")
+}
+
+func (s *Server) renderLegalAidForm(w http.ResponseWriter, r *http.Request, status int, values, errs map[string]string, msg string) error {
+	s.render(w, r, status, "legalaid_form.html", map[string]any{"Values": values, "Errors": errs, "Message": msg, "Rules": legalaid.Rules,
+		"Fields": legalaid.Fields, "Forms": legalaid.Forms, "Channels": legalaid.Channels, "Shown": r.Form["evidence"]})
+	return nil
+}
+
+// legalAidCreate receives a request typed at the desk, or shows the form again with every
+// problem beside its field.
+func (s *Server) legalAidCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	f := r.PostForm
+	req := legalaid.Request{Applicant: legalaid.Applicant{FullName: f.Get("applicant.full_name"), DateOfBirth: isoDate(f.Get("applicant.date_of_birth")),
+		Sex: f.Get("applicant.sex"), PersonalID: f.Get("applicant.personal_id"), Residence: f.Get("applicant.residence"), Phone: f.Get("applicant.phone")},
+		Field: legalaid.Field(f.Get("field")), Form: legalaid.Form(f.Get("form")), Channel: legalaid.Channel(f.Get("channel")),
+		ReferredBy: f.Get("referred_by"), Matter: f.Get("matter"), Category: f.Get("category"), Evidence: f["evidence"]}
+	if n := strings.TrimSpace(f.Get("other_party.full_name")); n != "" {
+		req.OtherParty = &legalaid.Party{FullName: n, DateOfBirth: isoDate(f.Get("other_party.date_of_birth"))}
+	}
+	p, _ := principalOf(r)
+	c, err := s.legalaid.Receive(r.Context(), p, actorOf(r), req)
+	if err == nil {
+		http.Redirect(w, r, "/legal-aid/"+c.ID, http.StatusSeeOther)
+		return nil
+	}
+	fields := fieldErrors(r, err)
+	if fields == nil {
+		return err
+	}
+	return s.renderLegalAidForm(w, r, http.StatusBadRequest, postedValues(f), fields, s.message(r, err))
+}
+
+func (s *Server) legalAidCasePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderLegalAidCase(w, r, http.StatusOK, "")
+}
+
+func (s *Server) renderLegalAidCase(w http.ResponseWriter, r *http.Request, status int, msg string) error {
+	p, _ := principalOf(r)
+	c, err := s.legalaid.Get(r.Context(), p, actorOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	category, _ := legalaid.Rules.Category(c.Category)
+	s.render(w, r, status, "legalaid_case.html", map[string]any{"C": c, "Category": category, "Message": msg,
+		"Kinds": legalaid.AssigneeKinds, "Outcomes": legalaid.Outcomes})
+	return nil
+}
+
+// legalAidStep takes a case a step on from its page: decide, assign or close.
+func (s *Server) legalAidStep(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	id := r.PathValue("id")
+	var err error
+	switch r.PathValue("step") {
+	case "decide":
+		_, err = s.legalaid.Decide(r.Context(), p, actorOf(r), id, legalaid.Decision(r.FormValue("decision")), r.FormValue("note"))
+	case "assign":
+		_, err = s.legalaid.Assign(r.Context(), p, actorOf(r), id, legalaid.Assignee{Kind: legalaid.AssigneeKind(r.FormValue("kind")),
+			Name: r.FormValue("name"), RelatedToOtherParty: r.FormValue("related") != ""})
+	case "close":
+		_, err = s.legalaid.Close(r.Context(), p, actorOf(r), id, legalaid.Outcome(r.FormValue("outcome")))
+	default:
+		return notFoundErr
+	}
+	if err != nil {
+		if fields := fieldErrors(r, err); fields != nil || fault.Is(err, fault.Conflict) {
+			msg := s.message(r, err)
+			for _, m := range fields {
+				msg += " " + m
+			}
+			return s.renderLegalAidCase(w, r, formStatus(err), msg)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/legal-aid/"+id, http.StatusSeeOther)
+	return nil
+}

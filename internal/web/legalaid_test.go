@@ -1,0 +1,66 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"tuphap/internal/auth"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+)
+
+// A legal-aid request from the desk to its closure, on the pages: missing papers refused in
+// Vietnamese with what was typed kept; accepted, assigned, closed. The case file stays with the
+// centre's staff: others find neither the pages nor the request's dossier.
+func TestLegalAidFromRequestToClosure(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		c := e.login("tgpl")
+		form := url.Values{"applicant.full_name": {"Đinh Thị Hoa"}, "applicant.date_of_birth": {"05/05/1950"}, "applicant.sex": {"female"},
+			"field": {"land"}, "form": {"representation"}, "channel": {"in_person"}, "matter": {"Tranh chấp ranh giới thửa đất"},
+			"other_party.full_name": {"Phạm Thị Lan"}, "category": {"elderly"}, "evidence": {"identity_paper"}}
+		resp, page := e.postForm(c, "/legal-aid", form, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "khó khăn về tài chính") || !strings.Contains(page, `value="Đinh Thị Hoa"`) {
+			t.Fatalf("an elderly woman without proof of difficulty: %d", resp.StatusCode)
+		}
+		form["evidence"] = []string{"identity_paper", "near_poor_certificate"}
+		resp, _ = e.postForm(c, "/legal-aid", form, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("request: %d", resp.StatusCode)
+		}
+		caseURL := resp.Header.Get("Location")
+		for _, step := range []struct {
+			path string
+			form url.Values
+		}{{"/decide", url.Values{"decision": {"accepted"}}}, {"/assign", url.Values{"kind": {"officer"}, "name": {"Lê Thị Bình"}}},
+			{"/close", url.Values{"outcome": {"favourable"}}}} {
+			if resp, page := e.postForm(c, caseURL+step.path, step.form, nil); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%s: %d %s", step.path, resp.StatusCode, page)
+			}
+		}
+		_, page = e.do(c, "GET", caseURL, nil, nil)
+		for _, want := range []string{"Đã kết thúc", "Lê Thị Bình", "Quyền lợi được bảo vệ", "Người cao tuổi"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the closed case's page lacks %q", want)
+			}
+		}
+		code := page[strings.Index(page, `id="case-code">`)+len(`id="case-code">`):]
+		code = code[:strings.Index(code, "<")]
+		for _, role := range []auth.Role{auth.Specialist, auth.Leader, auth.Judicial} {
+			if got, _ := e.api(role, "GET", "/api/v1/legal-aid/requests/"+strings.TrimPrefix(caseURL, "/legal-aid/"), ""); got != http.StatusForbidden {
+				t.Errorf("%s reads the case: %d", role, got)
+			}
+			if got, _ := e.api(role, "GET", "/api/v1/dossiers/"+code, ""); got != http.StatusNotFound {
+				t.Errorf("%s reads the case's dossier: %d", role, got)
+			}
+		}
+		if got, body := e.api(auth.LegalAid, "POST", "/api/v1/legal-aid/requests", `{"applicant": {"full_name": "Lê Văn Tý", "date_of_birth": "1990-01-01", "sex": "male"},
+			"field": "business", "form": "advice", "channel": "phone", "matter": "Hợp đồng mua bán hàng hóa", "category": "poor", "evidence": ["poor_certificate"]}`); got != http.StatusBadRequest ||
+			!strings.Contains(fmt.Sprint(body), "kinh doanh, thương mại") {
+			t.Fatalf("a business matter through the API: %d %v", got, body)
+		}
+	})
+}
