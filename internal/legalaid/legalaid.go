@@ -27,12 +27,18 @@ type Service struct {
 	Calendar func() *calendar.Calendar
 	// Eligibility is the categories and papers in force (Rules unless configured).
 	Eligibility Eligibility
+	// Plan is the year's plan of cases the report counts against (DefaultPlan unless set).
+	Plan int
 }
+
+// DefaultPlan is the centre's yearly plan of cases: it handled over 400 a year.
+const DefaultPlan = 400
 
 // New returns the service over the store.
 func New(st *store.Store) *Service {
 	cal := calendar.New(nil)
-	return &Service{st: st, desk: reception.Open(st), Calendar: func() *calendar.Calendar { return cal }, Eligibility: Rules}
+	return &Service{st: st, desk: reception.Open(st), Calendar: func() *calendar.Calendar { return cal }, Eligibility: Rules,
+		Plan: DefaultPlan}
 }
 
 // Procedure is the dossier procedure of a legal-aid request.

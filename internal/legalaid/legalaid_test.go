@@ -106,3 +106,107 @@ func TestRequestToClosure(t *testing.T) {
 		}
 	})
 }
+
+// A case's timeline: a hearing with a document due in 5 working days, counted on the official
+// calendar (Friday 27 November 2026 + 5 = Friday 4 December), shown among the reminders until
+// done; a case paused and resumed, another transferred; a closed case's quality assessed once,
+// its result from the scores; an outreach session recorded.
+func TestTimelineRemindersQualityOutreach(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		c, err := svc.Receive(ctx, staff, by, landDispute("Đinh Thị Hoa", "1980-05-05", nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc.Decide(ctx, staff, by, c.ID, legalaid.Accepted, "")
+		svc.Assign(ctx, staff, by, c.ID, legalaid.Assignee{Kind: legalaid.Officer, Name: "Lê Thị Bình"})
+		e, err := svc.AddEvent(ctx, staff, by, c.ID, legalaid.Event{Kind: legalaid.Document, Day: "2026-11-27", WorkingDays: 5, Note: "Nộp bản tự khai"})
+		if err != nil || e.Deadline != "2026-12-04" {
+			t.Fatalf("a deadline of 5 working days: %v %+v", err, e)
+		}
+		if _, err := svc.AddEvent(ctx, staff, by, c.ID, legalaid.Event{Kind: "party", Day: "2026-11-27", Note: "x"}); err == nil {
+			t.Fatal("a step of no kind")
+		}
+		rs, err := svc.Reminders(ctx, staff, 5)
+		if err != nil || len(rs) != 1 || rs[0].Deadline != "2026-12-04" || rs[0].Applicant != "Đinh Thị Hoa" || rs[0].Overdue {
+			t.Fatalf("reminders: %v %+v", err, rs)
+		}
+		if rs, _ := svc.Reminders(ctx, staff, 1); len(rs) != 0 {
+			t.Fatalf("a deadline 5 working days off among tomorrow's: %+v", rs)
+		}
+		if err := svc.Done(ctx, staff, by, c.ID, e.ID); err != nil {
+			t.Fatal(err)
+		}
+		if rs, _ := svc.Reminders(ctx, staff, 5); len(rs) != 0 {
+			t.Fatalf("a step done still reminded: %+v", rs)
+		}
+		if _, err := svc.Pause(ctx, staff, by, c.ID, ""); err == nil {
+			t.Fatal("a pause without its reason")
+		}
+		if p, err := svc.Pause(ctx, staff, by, c.ID, "Chờ lịch xét xử"); err != nil || p.Status != legalaid.StatusPaused {
+			t.Fatalf("pause: %v %+v", err, p)
+		}
+		if _, err := svc.Close(ctx, staff, by, c.ID, legalaid.Won); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("a paused case closed: %v", err)
+		}
+		if _, err := svc.Resume(ctx, staff, by, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Assess(ctx, staff, by, c.ID, legalaid.Assessment{Method: "feedback", Criteria: map[string]int{"timeliness": 3, "legal_basis": 3, "communication": 3, "outcome_fit": 3}}); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("an open case assessed: %v", err)
+		}
+		if _, err := svc.Close(ctx, staff, by, c.ID, legalaid.Won); err != nil {
+			t.Fatal(err)
+		}
+		a, err := svc.Assess(ctx, staff, by, c.ID, legalaid.Assessment{Method: "peer_review", Criteria: map[string]int{"timeliness": 3, "legal_basis": 2, "communication": 3, "outcome_fit": 3}})
+		if err != nil || a.Result != "satisfactory" {
+			t.Fatalf("assessment: %v %+v", err, a)
+		}
+		if _, err := svc.Assess(ctx, staff, by, c.ID, a); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("assessed twice: %v", err)
+		}
+		other, _ := svc.Receive(ctx, staff, by, landDispute("Phạm Thị Lan", "1975-01-01", nil))
+		svc.Decide(ctx, staff, by, other.ID, legalaid.Accepted, "")
+		if tr, err := svc.Transfer(ctx, staff, by, other.ID, "Trung tâm Trợ giúp pháp lý tỉnh Gia Lai"); err != nil || tr.Status != legalaid.StatusTransferred {
+			t.Fatalf("transfer: %v %+v", err, tr)
+		}
+		if _, err := svc.AddSession(ctx, staff, by, legalaid.Session{Day: "2026-11-20", Commune: "21025", Place: "Nhà văn hóa tổ 5", Topic: "Luật Đất đai 2024",
+			Attendees: 60, Questions: 12}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddSession(ctx, staff, by, legalaid.Session{Day: "2027-01-01", Commune: "21025", Place: "x", Topic: "y"}); err == nil {
+			t.Fatal("a session in the future")
+		}
+	})
+}
+
+// The centre's report of a period: requests by field, form, category and commune, decisions,
+// cases closed by outcome, quality, outreach, and the year's cases against the plan.
+func TestReport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		svc.Plan = 4
+		a, _ := svc.Receive(ctx, staff, by, landDispute("Đinh Thị Hoa", "1980-05-05", nil))
+		b, _ := svc.Receive(ctx, staff, by, landDispute("Phạm Thị Lan", "1975-01-01", nil))
+		svc.Decide(ctx, staff, by, a.ID, legalaid.Accepted, "")
+		svc.Decide(ctx, staff, by, b.ID, legalaid.Refused, "Không thuộc diện được trợ giúp pháp lý")
+		svc.Assign(ctx, staff, by, a.ID, legalaid.Assignee{Kind: legalaid.Officer, Name: "Lê Thị Bình"})
+		svc.Close(ctx, staff, by, a.ID, legalaid.Won)
+		svc.AddSession(ctx, staff, by, legalaid.Session{Day: "2026-11-20", Commune: "21025", Place: "Nhà văn hóa", Topic: "Đất đai", Attendees: 60, Questions: 12})
+		rep, err := svc.Report(ctx, staff, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Requests != 2 || rep.Decisions["accepted"] != 1 || rep.Decisions["refused"] != 1 || rep.ByField["land"] != 2 || rep.ByCommune["21025"] != 2 ||
+			rep.ByAssignee["Lê Thị Bình"] != 1 || rep.Closed != 1 || rep.ByOutcome["favourable"] != 1 || rep.Sessions != 1 || rep.Attendees != 60 ||
+			rep.YearCases != 1 || rep.PlanFraction != 0.25 {
+			t.Fatalf("the report: %+v", rep)
+		}
+		if _, err := svc.Report(ctx, auth.Principal{Role: auth.Leader, Office: auth.DepartmentOffice}, time.Now(), time.Now()); err != nil {
+			t.Fatalf("a leader reads the centre's report on the dashboard: %v", err)
+		}
+		if _, err := svc.Report(ctx, auth.Principal{Role: auth.Officer, Office: "21025"}, time.Now(), time.Now()); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("a commune officer reads the centre's report: %v", err)
+		}
+	})
+}

@@ -56,6 +56,18 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 				Alert: st == issuing.StatusReplaced && n > 0, More: n >= issuing.ListLimit})
 		}
 	}
+	if p.Can(auth.LegalAidCases) {
+		// The legal-aid cases' deadlines due within two working days, or past.
+		rs, err := s.legalaid.Reminders(ctx, p, 2)
+		if err != nil {
+			return err
+		}
+		overdue := 0
+		for _, m := range rs {
+			overdue += map[bool]int{true: 1}[m.Overdue]
+		}
+		queue = append(queue, queueItem{Key: "legalaid.home_deadlines", Count: len(rs), Href: "/legal-aid", Alert: overdue > 0})
+	}
 	if p.Can(auth.ViewOutbox) {
 		dead, err := s.queue.Dead(ctx, p.Scope(), "", "", deadShown)
 		if err != nil {

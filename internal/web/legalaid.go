@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"tuphap/internal/fault"
@@ -138,8 +139,12 @@ func (s *Server) renderLegalAidCase(w http.ResponseWriter, r *http.Request, stat
 		return err
 	}
 	category, _ := legalaid.Rules.Category(c.Category)
-	s.render(w, r, status, "legalaid_case.html", map[string]any{"C": c, "Category": category, "Message": msg,
-		"Kinds": legalaid.AssigneeKinds, "Outcomes": legalaid.Outcomes})
+	events, err := s.legalaid.Events(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "legalaid_case.html", map[string]any{"C": c, "Category": category, "Message": msg, "Events": events,
+		"Kinds": legalaid.AssigneeKinds, "Outcomes": legalaid.Outcomes, "EventKinds": legalaid.EventKinds, "Criteria": legalaid.Criteria})
 	return nil
 }
 
@@ -156,6 +161,24 @@ func (s *Server) legalAidStep(w http.ResponseWriter, r *http.Request) error {
 			Name: r.FormValue("name"), RelatedToOtherParty: r.FormValue("related") != ""})
 	case "close":
 		_, err = s.legalaid.Close(r.Context(), p, actorOf(r), id, legalaid.Outcome(r.FormValue("outcome")))
+	case "event":
+		days, _ := strconv.Atoi(r.FormValue("working_days"))
+		_, err = s.legalaid.AddEvent(r.Context(), p, actorOf(r), id, legalaid.Event{Kind: legalaid.EventKind(r.FormValue("kind")),
+			Day: isoDate(r.FormValue("day")), WorkingDays: days, Note: r.FormValue("note")})
+	case "done":
+		err = s.legalaid.Done(r.Context(), p, actorOf(r), id, r.FormValue("event"))
+	case "pause":
+		_, err = s.legalaid.Pause(r.Context(), p, actorOf(r), id, r.FormValue("reason"))
+	case "resume":
+		_, err = s.legalaid.Resume(r.Context(), p, actorOf(r), id)
+	case "transfer":
+		_, err = s.legalaid.Transfer(r.Context(), p, actorOf(r), id, r.FormValue("to"))
+	case "assess":
+		a := legalaid.Assessment{Method: r.FormValue("method"), Criteria: map[string]int{}, Note: r.FormValue("note")}
+		for _, k := range legalaid.Criteria {
+			a.Criteria[k], _ = strconv.Atoi(r.FormValue("criteria." + k))
+		}
+		_, err = s.legalaid.Assess(r.Context(), p, actorOf(r), id, a)
 	default:
 		return notFoundErr
 	}
@@ -170,5 +193,95 @@ func (s *Server) legalAidStep(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.Redirect(w, r, "/legal-aid/"+id, http.StatusSeeOther)
+	return nil
+}
+
+// The API of a case's further steps: its timeline, pause, resumption, transfer, assessment.
+func (s *Server) apiLegalAidEvent(w http.ResponseWriter, r *http.Request) error {
+	var e legalaid.Event
+	if err := decodeJSON(r, &e); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	out, err := s.legalaid.AddEvent(r.Context(), p, actorOf(r), r.PathValue("id"), e)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) apiLegalAidMove(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Status string `json:"status"` // paused, open (resumed), transferred
+		Reason string `json:"reason"` // why paused, or to whom transferred
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	var c legalaid.Case
+	var err error
+	switch in.Status {
+	case legalaid.StatusPaused:
+		c, err = s.legalaid.Pause(r.Context(), p, actorOf(r), r.PathValue("id"), in.Reason)
+	case legalaid.StatusOpen:
+		c, err = s.legalaid.Resume(r.Context(), p, actorOf(r), r.PathValue("id"))
+	case legalaid.StatusTransferred:
+		c, err = s.legalaid.Transfer(r.Context(), p, actorOf(r), r.PathValue("id"), in.Reason)
+	default:
+		return invalidFields(map[string]string{"status": "legalaid.status_bad"})
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) apiLegalAidAssess(w http.ResponseWriter, r *http.Request) error {
+	var a legalaid.Assessment
+	if err := decodeJSON(r, &a); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	out, err := s.legalaid.Assess(r.Context(), p, actorOf(r), r.PathValue("id"), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) apiLegalAidSession(w http.ResponseWriter, r *http.Request) error {
+	var ss legalaid.Session
+	if err := decodeJSON(r, &ss); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	out, err := s.legalaid.AddSession(r.Context(), p, actorOf(r), ss)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+// legalAidReport is the centre's report of the period asked.
+func (s *Server) legalAidReport(r *http.Request) (legalaid.Report, error) {
+	from, to, err := s.reportPeriod(r)
+	if err != nil {
+		return legalaid.Report{}, err
+	}
+	p, _ := principalOf(r)
+	return s.legalaid.Report(r.Context(), p, from, to)
+}
+
+func (s *Server) apiLegalAidReport(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.legalAidReport(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
 	return nil
 }

@@ -64,3 +64,32 @@ func TestLegalAidFromRequestToClosure(t *testing.T) {
 		}
 	})
 }
+
+// A case's step with a deadline reminds the centre's staff on their home page; the report
+// counts the period, for the staff and the leaders.
+func TestLegalAidDeadlinesAndReport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, c := e.api(auth.LegalAid, "POST", "/api/v1/legal-aid/requests", `{"applicant": {"full_name": "Đinh Thị Hoa", "date_of_birth": "1980-05-05", "sex": "female",
+			"commune": "21025"}, "field": "land", "form": "advice", "channel": "in_person", "matter": "Tranh chấp ranh giới", "category": "poor", "evidence": ["poor_certificate"]}`)
+		id := c["id"].(string)
+		e.api(auth.LegalAid, "POST", "/api/v1/legal-aid/requests/"+id+"/decision", `{"decision": "accepted"}`)
+		today := e.svc.Store.Now().Format("2006-01-02")
+		if code, ev := e.api(auth.LegalAid, "POST", "/api/v1/legal-aid/requests/"+id+"/events", `{"kind": "document", "day": "`+today+`", "working_days": 1,
+			"note": "Nộp đơn khởi kiện"}`); code != http.StatusCreated || ev["deadline"] == "" {
+			t.Fatalf("a step with a deadline: %d %v", code, ev)
+		}
+		_, page := e.do(e.login("tgpl"), "GET", "/", nil, nil)
+		if !strings.Contains(page, "Hạn trợ giúp pháp lý sắp đến hoặc đã qua") || !strings.Contains(page, `<span class="count">1</span>`) {
+			t.Fatal("the home page does not remind the deadline")
+		}
+		for _, role := range []auth.Role{auth.LegalAid, auth.Leader} {
+			if code, rep := e.api(role, "GET", "/api/v1/legal-aid/report", ""); code != http.StatusOK || rep["requests"] != 1.0 || rep["plan"] != 400.0 {
+				t.Errorf("%s's report: %d %v", role, code, rep)
+			}
+		}
+		if code, _ := e.api(auth.Officer, "GET", "/api/v1/legal-aid/report", ""); code != http.StatusForbidden {
+			t.Errorf("a commune officer's report: %d", code)
+		}
+	})
+}

@@ -41,3 +41,43 @@ CREATE TABLE legal_aid_cases (
 );
 CREATE INDEX legal_aid_cases_assisted ON legal_aid_cases (assisted_folded, assisted_dob);
 CREATE INDEX legal_aid_cases_opened ON legal_aid_cases (opened_at);
+
+-- A case's timeline: hearings, meetings, documents, each with its day and, where something is
+-- due, its deadline on the working-day calendar; done when done.
+CREATE TABLE legal_aid_events (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    day TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    note TEXT NOT NULL,
+    done_at TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX legal_aid_events_case ON legal_aid_events (case_id);
+CREATE INDEX legal_aid_events_deadline ON legal_aid_events (deadline);
+
+-- The quality assessment of a closed case (peer review or the assisted person's feedback).
+CREATE TABLE legal_aid_assessments (
+    case_id TEXT PRIMARY KEY,
+    method TEXT NOT NULL,
+    data TEXT NOT NULL,
+    result TEXT NOT NULL,
+    assessed_at TEXT NOT NULL,
+    assessed_by TEXT NOT NULL
+);
+
+-- Outreach sessions in the communes.
+CREATE TABLE legal_aid_outreach (
+    id TEXT PRIMARY KEY,
+    day TEXT NOT NULL,
+    commune TEXT NOT NULL,
+    place TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    attendees INTEGER NOT NULL,
+    questions INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX legal_aid_outreach_day ON legal_aid_outreach (day);
