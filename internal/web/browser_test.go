@@ -871,3 +871,32 @@ func TestBrowserJudicialCertificateFromRequestToSignature(t *testing.T) {
 		}
 	})
 }
+
+// A legal-aid officer on a phone takes a request at the desk, accepts it, assigns an officer,
+// adds a step with its deadline and closes the case (Law on Legal Aid 2017).
+func TestBrowserLegalAidFromRequestToClosure(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "tgpl", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Click(chromedp.CSS(`a[data-nav="nav.legal_aid"]`)),
+			chromedp.WaitVisible(chromedp.ID("new-legal-aid")), chromedp.Click(chromedp.ID("new-legal-aid")), chromedp.WaitVisible(chromedp.ID("legal-aid-form")),
+			chromedp.SendKeys(chromedp.ID("applicant-full_name"), "Đinh Thị Hoa"), chromedp.SendKeys(chromedp.ID("applicant-date_of_birth"), "05/05/1950"),
+			chromedp.SetValue(chromedp.ID("applicant-sex"), "female"), chromedp.SetValue(chromedp.ID("field"), "land"),
+			chromedp.SetValue(chromedp.ID("form"), "representation"), chromedp.SendKeys(chromedp.ID("matter"), "Tranh chấp ranh giới thửa đất"),
+			chromedp.SetValue(chromedp.ID("category"), "elderly"), chromedp.Click(chromedp.ID("evidence-identity_paper")),
+			chromedp.Click(chromedp.ID("legal-aid-submit")), chromedp.WaitVisible(chromedp.ID("evidence-error")))
+		if msg := run(t, ctx, chromedp.Text(chromedp.ID("evidence-error"))); !strings.Contains(msg, "khó khăn về tài chính") {
+			t.Fatalf("the missing proof of difficulty: %q", msg)
+		}
+		do(t, ctx, chromedp.Click(chromedp.ID("evidence-near_poor_certificate")), chromedp.Click(chromedp.ID("legal-aid-submit")),
+			chromedp.WaitVisible(chromedp.ID("decide")), chromedp.Click(chromedp.ID("decide")), chromedp.WaitVisible(chromedp.ID("assign")),
+			chromedp.SendKeys(chromedp.ID("assignee-name"), "Lê Thị Bình"), chromedp.Click(chromedp.ID("assign")), chromedp.WaitVisible(chromedp.ID("close-case")))
+		onPhone(t, ctx, "legal-aid-case-"+st.Dialect())
+		do(t, ctx, chromedp.Click(chromedp.ID("close-case")), chromedp.WaitVisible(chromedp.ID("outcome")))
+		if got := run(t, ctx, chromedp.Text(chromedp.ID("case-status"))); !strings.Contains(got, "Đã kết thúc") {
+			t.Errorf("the case after closing: %q", got)
+		}
+	})
+}

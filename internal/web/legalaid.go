@@ -1,11 +1,16 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
+
+	"tuphap/internal/document"
 	"tuphap/internal/fault"
+	"tuphap/internal/i18n"
 	"tuphap/internal/legalaid"
 )
 
@@ -284,4 +289,67 @@ func (s *Server) apiLegalAidReport(w http.ResponseWriter, r *http.Request) error
 	}
 	writeJSON(w, http.StatusOK, rep)
 	return nil
+}
+
+// legalAidReportRows are the report's lines, as the page and the workbook show them.
+func legalAidReportRows(lang i18n.Lang, rep legalaid.Report) [][2]any {
+	t := func(k string, args ...any) string { return i18n.T(lang, k, args...) }
+	rows := [][2]any{{t("legalaid.report.requests"), rep.Requests}}
+	for _, d := range []string{"accepted", "refused", "referred"} {
+		rows = append(rows, [2]any{"   " + t("legalaid.decision."+d), rep.Decisions[d]})
+	}
+	for _, f := range legalaid.Fields {
+		rows = append(rows, [2]any{"   " + t("legalaid.field."+string(f)), rep.ByField[string(f)]})
+	}
+	for _, f := range legalaid.Forms {
+		rows = append(rows, [2]any{"   " + t("legalaid.form."+string(f)), rep.ByForm[string(f)]})
+	}
+	for _, c := range legalaid.Rules.Categories {
+		rows = append(rows, [2]any{"   " + c.Name, rep.ByCategory[c.Code]})
+	}
+	rows = append(rows, [2]any{t("legalaid.report.closed"), rep.Closed})
+	for _, o := range legalaid.Outcomes {
+		rows = append(rows, [2]any{"   " + t("legalaid.outcome."+string(o)), rep.ByOutcome[string(o)]})
+	}
+	for _, q := range []string{"good", "satisfactory", "poor"} {
+		rows = append(rows, [2]any{t("legalaid.report.quality_" + q), rep.Quality[q]})
+	}
+	return append(rows, [2]any{t("legalaid.report.sessions"), rep.Sessions}, [2]any{t("legalaid.report.attendees"), rep.Attendees},
+		[2]any{t("legalaid.report.year_cases", rep.Plan), rep.YearCases})
+}
+
+func (s *Server) legalAidReportPage(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.legalAidReport(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "legalaid_report.html", map[string]any{"R": rep, "Rows": legalAidReportRows(langOf(r), rep)})
+	return nil
+}
+
+// legalAidReportXLSX is the report as a workbook.
+func (s *Server) legalAidReportXLSX(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.legalAidReport(r)
+	if err != nil {
+		return err
+	}
+	lang := langOf(r)
+	f := excelize.NewFile()
+	defer f.Close()
+	name := i18n.T(lang, "legalaid.title")
+	if _, err := f.NewSheet(name); err != nil {
+		return err
+	}
+	f.DeleteSheet("Sheet1")
+	f.SetCellValue(name, "A1", i18n.T(lang, "legalaid.report"))
+	f.SetCellValue(name, "A2", i18n.T(lang, "report.period", document.DateVN(rep.From), document.DateVN(rep.To)))
+	line := 4
+	for _, row := range legalAidReportRows(lang, rep) {
+		f.SetSheetRow(name, fmt.Sprintf("A%d", line), &[]any{row[0], row[1]})
+		line++
+	}
+	f.SetColWidth(name, "A", "A", 70)
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="tro-giup-phap-ly-%s-%s.xlsx"`, rep.From, rep.To))
+	return f.Write(w)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"tuphap/internal/auth"
+	"tuphap/internal/pdftest"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
@@ -90,6 +91,17 @@ func TestLegalAidDeadlinesAndReport(t *testing.T) {
 		}
 		if code, _ := e.api(auth.Officer, "GET", "/api/v1/legal-aid/report", ""); code != http.StatusForbidden {
 			t.Errorf("a commune officer's report: %d", code)
+		}
+		resp, xlsx := e.do(e.login("lanhdao"), "GET", "/legal-aid/report.xlsx", nil, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("the workbook: %d", resp.StatusCode)
+		}
+		found := false
+		for _, row := range pdftest.Calc(t, "tgpl.xlsx", []byte(xlsx)) {
+			found = found || len(row) > 1 && row[0] == "Yêu cầu đã tiếp nhận" && row[1] == "1"
+		}
+		if !found {
+			t.Error("the workbook as LibreOffice shows it lacks the requests received")
 		}
 	})
 }

@@ -185,6 +185,8 @@ func (s *Server) routes() http.Handler {
 	h("GET /reports/on-time.xlsx", auth.ViewRecords, s.onTimeXLSX)
 	h("GET /reports/adoptions", auth.ViewRecords, s.adoptionsPage)
 	h("GET /legal-aid", auth.LegalAidCases, s.legalAidPage)
+	h("GET /legal-aid/report", auth.ViewRecords, s.legalAidReportPage)
+	h("GET /legal-aid/report.xlsx", auth.ViewRecords, s.legalAidReportXLSX)
 	h("GET /legal-aid/new", auth.LegalAidCases, s.legalAidForm)
 	h("POST /legal-aid", auth.LegalAidCases, s.legalAidCreate)
 	h("GET /legal-aid/{id}", auth.LegalAidCases, s.legalAidCasePage)
