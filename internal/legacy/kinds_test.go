@@ -27,30 +27,19 @@ import (
 // Family 2014 art. 5.2.d), and the imported guardianship holds against a second guardian.
 func TestImportRecognitionsAdoptionsGuardianships(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		st.Now = func() time.Time { return time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC) } // the ward stays a minor
-		reg := units.MustLoad()
-		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, time.Now())); err != nil {
-			t.Fatal(err)
-		}
 		csv := "kind,office,number,year,registered_on,full_name,sex,date_of_birth,father_name,father_date_of_birth,evidence," +
 			"adoptive_father_name,adoptive_father_date_of_birth,consent,child_consent,guardian_name,guardian_date_of_birth,appointment\n" +
 			"nhận cha mẹ con,21025,1,2012,10/05/2012,Lê Thị Na,nữ,01/06/2010,Trần Văn Bình,1985,Giấy xác nhận của bệnh viện,,,,,,,\n" +
 			"nuôi con nuôi,21025,1,2005,10/05/2005,Hồ Thị Vy,nữ,06/06/2000,,,,Hồ Văn Tuấn,04/04/1975,Hồ Thị Lan (mẹ đẻ),,,,\n" +
 			"nuôi con nuôi,21025,2,2005,11/05/2005,Phan Văn Tý,nam,01/01/2000,,,,Phan Văn Dượng,01/01/1985,Lê Thị Mai (mẹ đẻ),,,,\n" +
 			"giám hộ,21025,1,2016,10/05/2016,Đinh Văn Tí,nam,04/04/2009,,,,,,,,Đinh Thị Mơ,01/01/1985,Quyết định số 12/QĐ-UBND\n"
-		rd, err := legacy.Open("so.csv", strings.NewReader(csv), legacy.Mapping{}, reg, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
-		if err != nil {
-			t.Fatal(err)
+		p, report, svc := importCSV(t, st, "so.csv", csv)
+		ctx := context.Background()
+		if p.Inserted != 3 || p.Rejected != 1 {
+			t.Fatalf("import: %+v\n%s", p, report)
 		}
-		svc := registration.New(st)
-		var report bytes.Buffer
-		p, err := legacy.Run(ctx, svc, rd, "so.csv", 10, audit.System, &report, nil)
-		if err != nil || p.Inserted != 3 || p.Rejected != 1 {
-			t.Fatalf("import: %+v %v\n%s", p, err, report.String())
-		}
-		if !strings.Contains(report.String(), "4,") || !strings.Contains(report.String(), "Luật Hôn nhân và gia đình 2000, Điều 69.2") {
-			t.Fatalf("the refused adoption of 2005: %s", report.String())
+		if !strings.Contains(report, "4,") || !strings.Contains(report, "Luật Hôn nhân và gia đình 2000, Điều 69.2") {
+			t.Fatalf("the refused adoption of 2005: %s", report)
 		}
 		for kind, want := range map[string]int{"recognition": 1, "adoption": 1, "guardianship": 1} {
 			var n int
@@ -79,25 +68,14 @@ func TestImportRecognitionsAdoptionsGuardianships(t *testing.T) {
 // may marry again (Law on Marriage and Family 2014 art. 57.1); one without the note still binds.
 func TestImportDivorcedMarriages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		st.Now = func() time.Time { return time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC) }
-		reg := units.MustLoad()
-		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, time.Now())); err != nil {
-			t.Fatal(err)
-		}
 		csv := "kind,office,number,year,registered_on,husband_name,husband_date_of_birth,wife_name,wife_date_of_birth,divorce_court,divorce_decision,divorce_effective_on\n" +
 			"kết hôn,21025,1,2008,10/05/2008,Trương Văn Lực,08/08/1985,Mai Thị Gấm,09/09/1988,TAND huyện Bình Sơn,12/2015/QĐST-HNGĐ,20/06/2015\n" +
 			"kết hôn,21025,2,2008,11/05/2008,Võ Văn Tám,02/02/1980,Lê Thị Chín,03/03/1982,,,\n" +
 			"kết hôn,21025,3,2008,12/05/2008,Phạm Văn Một,01/01/1980,Đỗ Thị Hai,02/02/1982,TAND huyện Bình Sơn,,01/01/2000\n"
-		rd, err := legacy.Open("kh.csv", strings.NewReader(csv), legacy.Mapping{}, reg, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc := registration.New(st)
-		var report bytes.Buffer
-		p, err := legacy.Run(ctx, svc, rd, "kh.csv", 10, audit.System, &report, nil)
-		if err != nil || p.Inserted != 2 || p.Rejected != 1 || !strings.Contains(report.String(), `4,"divorce.decision:`) {
-			t.Fatalf("import: %+v %v\n%s", p, err, report.String())
+		p, report, svc := importCSV(t, st, "kh.csv", csv)
+		ctx := context.Background()
+		if p.Inserted != 2 || p.Rejected != 1 || !strings.Contains(report, `4,"divorce.decision:`) {
+			t.Fatalf("import: %+v\n%s", p, report)
 		}
 		officer := auth.Principal{Username: "canbo", Role: auth.Officer, Office: "21025"}
 		by := audit.Actor{Username: "canbo"}
@@ -120,25 +98,14 @@ func TestImportDivorcedMarriages(t *testing.T) {
 // a statement the importer cannot read is refused with the reason.
 func TestImportCertificatesOfMaritalStatus(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		st.Now = func() time.Time { return time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC) }
-		reg := units.MustLoad()
-		if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, time.Now())); err != nil {
-			t.Fatal(err)
-		}
 		csv := "kind,office,number,year,registered_on,full_name,date_of_birth,purpose,marital_status,intended_spouse_name,intended_spouse_date_of_birth\n" +
 			"xác nhận tình trạng hôn nhân,21025,1,2020,31/08/2020,Vũ Văn Nam,02/02/1989,Kết hôn,chưa kết hôn,Kim Ji Yeon,06/06/1996\n" +
 			"xác nhận tình trạng hôn nhân,21025,2,2020,01/09/2020,Lê Thị Mai,03/03/1990,Xuất cảnh,đã ly hôn,,\n" +
 			"xác nhận tình trạng hôn nhân,21025,3,2020,02/09/2020,Lê Thị Hoa,03/03/1991,Xuất cảnh,không rõ,,\n"
-		rd, err := legacy.Open("xnhn.csv", strings.NewReader(csv), legacy.Mapping{}, reg, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc := registration.New(st)
-		var report bytes.Buffer
-		p, err := legacy.Run(ctx, svc, rd, "xnhn.csv", 10, audit.System, &report, nil)
-		if err != nil || p.Inserted != 2 || p.Rejected != 1 || !strings.Contains(report.String(), "4,") || !strings.Contains(report.String(), "marital_status") {
-			t.Fatalf("import: %+v %v\n%s", p, err, report.String())
+		p, report, svc := importCSV(t, st, "xnhn.csv", csv)
+		ctx := context.Background()
+		if p.Inserted != 2 || p.Rejected != 1 || !strings.Contains(report, "4,") || !strings.Contains(report, "marital_status") {
+			t.Fatalf("import: %+v\n%s", p, report)
 		}
 		var id string
 		if err := st.QueryRow(ctx, `SELECT id FROM records WHERE kind = 'marital_status' AND reg_number = 1`).Scan(&id); err != nil {
@@ -149,4 +116,27 @@ func TestImportCertificatesOfMaritalStatus(t *testing.T) {
 			t.Fatalf("the old certificate: %v %+v", err, r.MaritalStatus)
 		}
 	})
+}
+
+// importCSV imports a file's text into st on 30 November 2026 (the store's clock too) and
+// returns the progress and the report of refused rows.
+func importCSV(t *testing.T, st *store.Store, name, csv string) (legacy.Progress, string, *registration.Service) {
+	t.Helper()
+	ctx := context.Background()
+	st.Now = func() time.Time { return time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC) }
+	reg := units.MustLoad()
+	if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, st.Now())); err != nil {
+		t.Fatal(err)
+	}
+	rd, err := legacy.Open(name, strings.NewReader(csv), legacy.Mapping{}, reg, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := registration.New(st)
+	var report bytes.Buffer
+	p, err := legacy.Run(ctx, svc, rd, name, 10, audit.System, &report, nil)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	return p, report.String(), svc
 }
