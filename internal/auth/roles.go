@@ -77,8 +77,8 @@ var grants = map[Role]map[Action]bool{
 	// The certificate requests are dossiers: the judicial-record officers follow them with the
 	// rest, and look up the civil-status register to identify persons.
 	Judicial: {JudicialRecords: true, ViewRecords: true, ViewUnits: true, ViewOutbox: true},
-	// The centre's requests are dossiers too; its staff follow them with the rest.
-	LegalAid: {LegalAidCases: true, ViewRecords: true, ViewUnits: true},
+	// The centre's staff see their own cases, not the registers.
+	LegalAid: {LegalAidCases: true, ViewUnits: true},
 }
 
 // Principal is the authenticated caller.

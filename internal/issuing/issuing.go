@@ -522,10 +522,12 @@ func (s *Service) Cancel(ctx context.Context, p auth.Principal, by audit.Actor, 
 }
 
 // mayCancel says whether p may cancel an unsigned document: its office's officers and its
-// signer, not the department's specialists; a private one, its domain's role and the signer.
+// signer, not the department's specialists; a private one, nobody.
 func mayCancel(p auth.Principal, d Document) bool {
 	if Private(d.Kind) {
-		return p.Office == d.Office && (p.Can(auth.JudicialRecords) || p.Can(auth.SignDocuments))
+		// Its domain's request would stay issued with no certificate: a certificate drawn up
+		// by mistake is revoked once signed, and a new request made.
+		return false
 	}
 	return p.Office == d.Office && (p.Can(auth.WriteRecords) || p.Can(auth.SignDocuments))
 }

@@ -263,6 +263,9 @@ func additionalEnd(j Judgment, i int, effective, mainEnd time.Time, rs reports) 
 func (s *standing) work(on time.Time) {
 	j := s.rec.Judgment
 	rs := reportsBy(s.rec.Events, on)
+	// Its sentence's end, whatever its own standing: a later crime's restart (art. 73.2) of an
+	// earlier conviction counts from it.
+	s.mainEnd, s.never = mainEnd(j, s.effective, rs, on)
 	if s.court = rs.first(func(e Event) bool { return e.Type == CourtExpunged }); !s.court.IsZero() {
 		s.at, s.known, s.basis = s.court, true, code+"Điều 71, 72" // by a court: in due time, or early for merit
 		return
@@ -277,7 +280,7 @@ func (s *standing) work(on time.Time) {
 		s.basis = code + "Điều 70.1, 71"
 		return
 	}
-	if s.mainEnd, s.never = mainEnd(j, s.effective, rs, on); s.never {
+	if s.never {
 		return
 	}
 	s.addEnd, s.addKnown = s.effective, true
@@ -318,7 +321,7 @@ func restart(all []*standing, on time.Time) {
 				}
 				if k.mainEnd.IsZero() { // the new judgment's end is not known: nor is this one's
 					s.known, s.at, moved = false, time.Time{}, true
-					if k.never || byCourtOnly(k.rec.Judgment) || !k.court.IsZero() {
+					if k.never {
 						s.stands = true
 					} else {
 						// Its own period, from the later sentence's end, not yet known.
