@@ -64,6 +64,7 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	s := &Services{Store: st, Units: reg, Accounts: account.New(st), Registration: registration.New(st),
 		Outbox: outbox.NewQueue(st), Auditlog: auditlog.New(st), Imports: legacy.NewJournal(st), Judicial: judicial.New(st),
 		LegalAid: legalaid.New(st)}
+	s.LegalAid.Units = reg
 	if err := s.Registration.FillParties(ctx); err != nil {
 		return nil, err
 	}

@@ -104,6 +104,9 @@ func (r Request) Applicant() string {
 // Normalize tidies what was typed.
 func (r *Request) Normalize() {
 	r.Person.normalize()
+	// Who the request is about is found by matching (or chosen by the officer, ChoosePerson),
+	// never named by an id the requester sends.
+	r.Person.ID = ""
 	for _, s := range []*string{&r.RequesterName, &r.Authorization, &r.Purpose, &r.Exemption} {
 		*s = strings.Join(strings.Fields(*s), " ")
 	}

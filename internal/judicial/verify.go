@@ -48,12 +48,18 @@ func (s *Service) Verify(ctx context.Context, p auth.Principal, by audit.Actor, 
 		byID[r.ID] = r
 	}
 	var questions []*outbox.Message
-	asked := map[string]bool{}
+	asked, waiting := map[string]bool{}, 0
 	for _, c := range StatusOn(records, s.today()).Convictions {
 		if !c.Verify || asked[c.Ask] {
 			continue
 		}
 		asked[c.Ask] = true // one question per judgment, whoever's standing waits on it
+		if pending, err := s.asking(ctx, c.Ask); err != nil {
+			return 0, err
+		} else if pending {
+			waiting++ // asked already, the answer not in yet: asking again would only repeat it
+			continue
+		}
 		r := byID[c.Ask]
 		body, err := json.Marshal(agency.VerifyRequest{RequestID: req.ID, JudgmentID: r.ID, Court: r.Court, Number: r.Number, Date: r.Date,
 			EffectiveDate: r.EffectiveDate, Penalty: string(r.Main.Type), Months: r.Main.Months, Probation: r.Main.ProbationMonths,
@@ -63,6 +69,9 @@ func (s *Service) Verify(ctx context.Context, p auth.Principal, by audit.Actor, 
 		}
 		questions = append(questions, &outbox.Message{Agency: string(agency.Police), Op: outbox.PoliceVerify, RecordID: r.ID,
 			Office: auth.DepartmentOffice, Key: fmt.Sprintf("verify:%s:%s:%d", req.ID, r.ID, s.st.Now().Unix()), Payload: string(body)})
+	}
+	if len(questions) == 0 && waiting > 0 {
+		return 0, fault.New(fault.Conflict, "judicial.verify_waiting")
 	}
 	if len(questions) == 0 {
 		return 0, fault.New(fault.Conflict, "judicial.nothing_to_verify")
@@ -86,6 +95,13 @@ func (s *Service) Verify(ctx context.Context, p auth.Principal, by audit.Actor, 
 		return tx.Audit(by.Entry("judicial.verify", "judicial_person:"+personID, fmt.Sprintf("request %s: %d question(s) to the police", req.ID, len(questions))))
 	})
 	return len(questions), err
+}
+
+// asking says whether a question about a judgment is still on its way to the police or waits
+// for its answer.
+func (s *Service) asking(ctx context.Context, judgmentID string) (bool, error) {
+	ms, err := outbox.NewQueue(s.st).Find(ctx, outbox.Query{RecordID: judgmentID, Agency: string(agency.Police), Status: outbox.MsgPending, Limit: 1})
+	return len(ms) > 0, err
 }
 
 // ApplyVerification records what the police answered (outbox.Worker.Answers): the day the

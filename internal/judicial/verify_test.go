@@ -64,6 +64,10 @@ func TestVerificationThroughThePolice(t *testing.T) {
 		if _, err := svc.Verify(ctx, officer, by, req.ID); !fault.Is(err, fault.Forbidden) {
 			t.Fatalf("a commune officer asks the police: %v", err)
 		}
+		// Asked again before the answers: the questions on their way are not sent twice.
+		if _, err := svc.Verify(ctx, clerk, by, req.ID); !fault.Is(err, fault.Conflict) || !strings.Contains(err.Error(), "judicial.verify_waiting") {
+			t.Fatalf("asking again while waiting: %v", err)
+		}
 
 		secret := []byte("shared secret of the police link")
 		police, err := agency.NewSimulator(agency.Police, ":memory:", secret)

@@ -13,7 +13,6 @@ import (
 	"io"
 	"os"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -431,10 +430,7 @@ var rowEntries = map[civil.Kind]func(r *Reader, get func(string) string, person 
 	civil.MaritalStatusKind: func(r *Reader, get func(string) string, person civil.Person, _ civil.Requester) civil.Entry {
 		ms := &civil.MaritalStatus{Person: civil.Spouse{FullName: person.FullName, DateOfBirth: person.DateOfBirth, Ethnicity: person.Ethnicity,
 			Nationality: person.Nationality, Residence: person.Residence, PersonalID: person.PersonalID},
-			Purpose: get("purpose"), Status: maritalStatuses[vntext.Fold(get("marital_status"))]}
-		if ms.Status == "" {
-			ms.Status = get("marital_status") // reported as it was
-		}
+			Purpose: get("purpose"), Status: maritalStatuses[vntext.Fold(get("marital_status"))]} // none: reported below
 		if n := get("intended_spouse_name"); n != "" {
 			ms.IntendedSpouse = &civil.Spouse{FullName: n, DateOfBirth: r.date(get("intended_spouse_date_of_birth"))}
 		}
@@ -488,7 +484,7 @@ func (r *Reader) entry(get func(string) string) (civil.Record, string) {
 	e := rowEntries[kind](r, get, person, requester)
 	e.Normalize()
 	err2 := e.Validate(registered, r.today)
-	if ms, ok := e.(*civil.MaritalStatus); ok && !slices.Contains([]string{civil.NeverMarried, civil.Married, civil.DivorcedNow, civil.Widowed}, ms.Status) {
+	if ms, ok := e.(*civil.MaritalStatus); ok && ms.Status == "" {
 		return rec, "marital_status: " + fmt.Sprintf("%q không phải chưa kết hôn, đang có vợ/chồng, đã ly hôn hay vợ/chồng đã chết", get("marital_status"))
 	}
 	rec.Late = e.Late(registered)

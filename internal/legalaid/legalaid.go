@@ -15,6 +15,7 @@ import (
 	"tuphap/internal/fault"
 	"tuphap/internal/reception"
 	"tuphap/internal/store"
+	"tuphap/internal/units"
 	"tuphap/internal/vntext"
 )
 
@@ -29,6 +30,9 @@ type Service struct {
 	Eligibility Eligibility
 	// Plan is the year's plan of cases the report counts against (DefaultPlan unless set).
 	Plan int
+	// Units checks the communes named (an applicant's, an outreach session's); nil: only their
+	// form is checked.
+	Units *units.Registry
 }
 
 // DefaultPlan is the centre's yearly plan of cases: it handled over 400 a year.
@@ -73,7 +77,12 @@ func (s *Service) Receive(ctx context.Context, p auth.Principal, by audit.Actor,
 	}
 	req.Normalize()
 	now := s.st.Now()
-	if err := req.Validate(s.Eligibility, day(now)); err != nil {
+	var v fault.Validation
+	if err := v.Include(req.Validate(s.Eligibility, day(now))); err != nil {
+		return Case{}, err
+	}
+	v.Check(req.Applicant.Commune == "" || s.isCommune(req.Applicant.Commune, now), "applicant.commune", "legalaid.applicant_commune")
+	if err := v.Err(); err != nil {
 		return Case{}, err
 	}
 	proc, err := dossier.ProcedureByCode(Procedure)
@@ -143,6 +152,9 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, by audit.Actor, 
 		} else {
 			moved.Status, moved.SettledAt = dossier.Settled, now
 		}
+		if !dossier.CanMove(was, moved.Status) { // its dossier withdrawn or closed at the desk
+			return fault.New(fault.Conflict, "dossier.bad_move")
+		}
 		if err := reception.MoveIn(tx, &moved, was, by); err != nil {
 			return err
 		}
@@ -187,19 +199,30 @@ func (s *Service) Assign(ctx context.Context, p auth.Principal, by audit.Actor, 
 	if c.Status != StatusOpen {
 		return c, fault.New(fault.Conflict, "legalaid.not_open")
 	}
-	var assistedBy []string
-	if o := c.OtherParty; o != nil {
-		if assistedBy, err = s.assistedBy(ctx, *o); err != nil {
-			return c, err
-		}
-	}
-	if why := Conflict(a, assistedBy); why != "" {
-		return c, &fault.Error{Kind: fault.Conflict, Code: why, Fields: map[string]string{"name": why}}
-	}
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(`UPDATE legal_aid_cases SET assignee_kind = $2, assignee_name = $3 WHERE id = $1 AND status = $4`,
-			id, string(a.Kind), a.Name, StatusOpen); err != nil {
+		// Read in the transaction: two cases assigned at once cannot both miss the other.
+		var assistedBy []string
+		if o := c.OtherParty; o != nil {
+			var err error
+			if assistedBy, err = assistedByIn(tx, *o); err != nil {
+				return err
+			}
+		}
+		if why := Conflict(a, assistedBy); why != "" {
+			return &fault.Error{Kind: fault.Conflict, Code: why, Fields: map[string]string{"name": why}}
+		}
+		res, err := tx.Exec(`UPDATE legal_aid_cases SET assignee_kind = $2, assignee_name = $3 WHERE id = $1 AND status = $4`,
+			id, string(a.Kind), a.Name, StatusOpen)
+		if err != nil {
 			return fmt.Errorf("legalaid: assign: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fault.New(fault.Conflict, "legalaid.not_open")
+		}
+		if _, err := tx.Exec(`INSERT INTO legal_aid_assignments (id, case_id, assignee_kind, assignee_name, assignee_folded, assisted_folded,
+			assisted_dob, assigned_at, assigned_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, store.NewID(), id, string(a.Kind), a.Name,
+			vntext.Fold(a.Name), vntext.Fold(c.Applicant.FullName), c.Applicant.DateOfBirth, store.Time(s.st.Now()), by.Username); err != nil {
+			return fmt.Errorf("legalaid: assignment: %w", err)
 		}
 		return tx.Audit(by.Entry("legalaid.assign", "legal_aid:"+id, string(a.Kind)+" "+a.Name))
 	})
@@ -209,7 +232,8 @@ func (s *Service) Assign(ctx context.Context, p auth.Principal, by audit.Actor, 
 	return s.read(ctx, id)
 }
 
-// Close ends an assigned case with its outcome.
+// Close ends a case with its outcome: an assigned case, open or paused, with any outcome; one
+// never assigned only as withdrawn or stopped (nobody gave the aid).
 func (s *Service) Close(ctx context.Context, p auth.Principal, by audit.Actor, id string, o Outcome) (Case, error) {
 	if err := p.Allow(auth.LegalAidCases, ""); err != nil {
 		return Case{}, err
@@ -221,13 +245,20 @@ func (s *Service) Close(ctx context.Context, p auth.Principal, by audit.Actor, i
 	if err != nil {
 		return c, err
 	}
-	if c.Status != StatusOpen || c.Assignee == nil {
+	if c.Status != StatusOpen && c.Status != StatusPaused {
+		return c, fault.New(fault.Conflict, "legalaid.not_open")
+	}
+	if c.Assignee == nil && o != Withdrawn && o != Stopped {
 		return c, fault.New(fault.Conflict, "legalaid.not_assigned")
 	}
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(`UPDATE legal_aid_cases SET status = $2, outcome = $3, closed_at = $4 WHERE id = $1 AND status = $5`,
-			id, StatusClosed, string(o), store.Time(s.st.Now()), StatusOpen); err != nil {
+		res, err := tx.Exec(`UPDATE legal_aid_cases SET status = $2, outcome = $3, closed_at = $4 WHERE id = $1 AND status = $5`,
+			id, StatusClosed, string(o), store.Time(s.st.Now()), c.Status)
+		if err != nil {
 			return fmt.Errorf("legalaid: close: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 { // moved meanwhile
+			return fault.New(fault.Conflict, "legalaid.not_open")
 		}
 		return tx.Audit(by.Entry("legalaid.close", "legal_aid:"+id, string(o)))
 	})
@@ -249,8 +280,9 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, by audit.Actor, id 
 	return c, s.st.Audit(ctx, by.Entry("legalaid.read", "legal_aid:"+id, ""))
 }
 
-// List lists the latest requests and cases, newest first.
-func (s *Service) List(ctx context.Context, p auth.Principal, limit int) ([]Case, error) {
+// List lists the latest requests and cases, newest first; the reading is audited (it names the
+// applicants).
+func (s *Service) List(ctx context.Context, p auth.Principal, by audit.Actor, limit int) ([]Case, error) {
 	if err := p.Allow(auth.LegalAidCases, ""); err != nil {
 		return nil, err
 	}
@@ -269,7 +301,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, limit int) ([]Case
 		}
 		out = append(out, c)
 	}
-	return out, nil
+	return out, s.st.Audit(ctx, by.Entry("legalaid.list", "legal_aid", fmt.Sprint(len(out))))
 }
 
 // read reads a request with its case and dossier.
@@ -303,13 +335,35 @@ func (s *Service) read(ctx context.Context, id string) (Case, error) {
 	return c, err
 }
 
-// assistedBy lists who assisted a person in the centre's cases (as the one assisted).
-func (s *Service) assistedBy(ctx context.Context, o Party) ([]string, error) {
-	return store.Collect(ctx, s.st, func(row store.Scanner) (string, error) {
-		var n string
-		return n, row.Scan(&n)
-	}, "legal aid assignees", `SELECT assignee_name FROM legal_aid_cases WHERE assisted_folded = $1 AND ($2 = '' OR assisted_dob = $2) AND assignee_name <> ''`,
+// assistedByIn lists who was ever assigned to assist a person in the centre's cases.
+func assistedByIn(tx *store.Tx, o Party) ([]string, error) {
+	rows, err := tx.Query(`SELECT DISTINCT assignee_name FROM legal_aid_assignments WHERE assisted_folded = $1 AND ($2 = '' OR assisted_dob = $2)`,
 		vntext.Fold(o.FullName), o.DateOfBirth)
+	if err != nil {
+		return nil, fmt.Errorf("legalaid: assignees: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// isCommune says whether code is a commune of the province today.
+func (s *Service) isCommune(code string, now time.Time) bool {
+	if len(code) != 5 || strings.Trim(code, "0123456789") != "" {
+		return false
+	}
+	if s.Units == nil {
+		return true
+	}
+	_, err := s.Units.Lookup(units.Commune, code, now)
+	return err == nil
 }
 
 func day(t time.Time) time.Time {

@@ -29,7 +29,9 @@ func setup(t *testing.T, st *store.Store) *legalaid.Service {
 	if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(units.MustLoad(), november)); err != nil {
 		t.Fatal(err)
 	}
-	return legalaid.New(st)
+	svc := legalaid.New(st)
+	svc.Units = units.MustLoad()
+	return svc
 }
 
 func landDispute(name, dob string, other *legalaid.Party) legalaid.Request {
@@ -51,9 +53,10 @@ func TestRequestToClosure(t *testing.T) {
 			}
 		}
 		biz := landDispute("Đinh Thị Hoa", "1980-05-05", nil)
-		biz.Field = legalaid.Business
-		if _, err := svc.Receive(ctx, staff, by, biz); err == nil || !strings.Contains(err.Error(), "error.invalid") {
-			t.Fatalf("a business matter: %v", err)
+		biz.Field, biz.Applicant.Commune = legalaid.Business, "99999"
+		// Both problems at once: the field, and a commune the province does not have.
+		if _, err := svc.Receive(ctx, staff, by, biz); !hasFields(err, "field", "applicant.commune") {
+			t.Fatalf("a business matter from an unknown commune: %v", err)
 		}
 		// Hoa was assisted by lawyer An in an earlier case against her neighbour Lan.
 		first, err := svc.Receive(ctx, staff, by, landDispute("Đinh Thị Hoa", "1980-05-05", &legalaid.Party{FullName: "Phạm Thị Lan", DateOfBirth: "1975-01-01"}))
@@ -70,6 +73,10 @@ func TestRequestToClosure(t *testing.T) {
 			t.Fatalf("accepted: %v %+v", err, c)
 		}
 		if _, err := svc.Assign(ctx, staff, by, first.ID, legalaid.Assignee{Kind: legalaid.Lawyer, Name: "Luật sư Trần Văn An"}); err != nil {
+			t.Fatal(err)
+		}
+		// Replaced on that case since: having assisted Hoa, he stays barred from a case against her.
+		if _, err := svc.Assign(ctx, staff, by, first.ID, legalaid.Assignee{Kind: legalaid.Officer, Name: "Võ Văn Cường"}); err != nil {
 			t.Fatal(err)
 		}
 		// Now Lan asks for help against Hoa: lawyer An assisted Hoa, the other party.
@@ -99,6 +106,16 @@ func TestRequestToClosure(t *testing.T) {
 		}
 		if _, err := svc.Get(ctx, staff, by, second.ID); err != nil {
 			t.Fatal(err)
+		}
+		// A closed case's timeline no longer changes.
+		if _, err := svc.AddEvent(ctx, staff, by, second.ID, legalaid.Event{Kind: legalaid.Note, Day: "2026-11-30", Note: "Gọi điện"}); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("a step added to a closed case: %v", err)
+		}
+		// A request withdrawn before anyone was assigned is closed as withdrawn, not as won.
+		third, _ := svc.Receive(ctx, staff, by, landDispute("Trần Thị Mai", "1990-02-02", nil))
+		svc.Decide(ctx, staff, by, third.ID, legalaid.Accepted, "")
+		if c, err := svc.Close(ctx, staff, by, third.ID, legalaid.Withdrawn); err != nil || c.Status != legalaid.StatusClosed {
+			t.Fatalf("withdrawn before assignment: %v %+v", err, c)
 		}
 		var n int
 		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'legalaid.read' AND object = $1`, "legal_aid:"+second.ID).Scan(&n); err != nil || n != 1 {
@@ -146,8 +163,12 @@ func TestTimelineRemindersQualityOutreach(t *testing.T) {
 		if p, err := svc.Pause(ctx, staff, by, c.ID, "Chờ lịch xét xử"); err != nil || p.Status != legalaid.StatusPaused {
 			t.Fatalf("pause: %v %+v", err, p)
 		}
-		if _, err := svc.Close(ctx, staff, by, c.ID, legalaid.Won); !fault.Is(err, fault.Conflict) {
-			t.Fatalf("a paused case closed: %v", err)
+		if _, err := svc.Pause(ctx, staff, by, c.ID, "Chờ lịch xét xử"); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("a paused case paused again: %v", err)
+		}
+		// Its steps are still kept while it waits.
+		if _, err := svc.AddEvent(ctx, staff, by, c.ID, legalaid.Event{Kind: legalaid.Hearing, Day: "2026-12-10", Note: "Phiên hòa giải tại Tòa"}); err != nil {
+			t.Fatalf("a step of a paused case: %v", err)
 		}
 		if _, err := svc.Resume(ctx, staff, by, c.ID); err != nil {
 			t.Fatal(err)
@@ -193,13 +214,16 @@ func TestReport(t *testing.T) {
 		svc.Assign(ctx, staff, by, a.ID, legalaid.Assignee{Kind: legalaid.Officer, Name: "Lê Thị Bình"})
 		svc.Close(ctx, staff, by, a.ID, legalaid.Won)
 		svc.AddSession(ctx, staff, by, legalaid.Session{Day: "2026-11-20", Commune: "21025", Place: "Nhà văn hóa", Topic: "Đất đai", Attendees: 60, Questions: 12})
+		moved, _ := svc.Receive(ctx, staff, by, landDispute("Trần Thị Mai", "1990-02-02", nil))
+		svc.Decide(ctx, staff, by, moved.ID, legalaid.Accepted, "")
+		svc.Transfer(ctx, staff, by, moved.ID, "Trung tâm Trợ giúp pháp lý tỉnh Gia Lai")
 		rep, err := svc.Report(ctx, staff, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Requests != 2 || rep.Decisions["accepted"] != 1 || rep.Decisions["refused"] != 1 || rep.ByField["land"] != 2 || rep.ByCommune["21025"] != 2 ||
+		if rep.Requests != 3 || rep.Decisions["accepted"] != 2 || rep.Decisions["refused"] != 1 || rep.ByField["land"] != 3 || rep.ByCommune["21025"] != 3 ||
 			rep.ByAssignee["Lê Thị Bình"] != 1 || rep.Closed != 1 || rep.ByOutcome["favourable"] != 1 || rep.Sessions != 1 || rep.Attendees != 60 ||
-			rep.YearCases != 1 || rep.PlanFraction != 0.25 {
+			rep.YearCases != 2 || rep.PlanFraction != 0.5 || rep.Transferred != 1 {
 			t.Fatalf("the report: %+v", rep)
 		}
 		if _, err := svc.Report(ctx, auth.Principal{Role: auth.Leader, Office: auth.DepartmentOffice}, time.Now(), time.Now()); err != nil {
@@ -209,4 +233,18 @@ func TestReport(t *testing.T) {
 			t.Fatalf("a commune officer reads the centre's report: %v", err)
 		}
 	})
+}
+
+// hasFields says whether err is invalid input naming each of fields.
+func hasFields(err error, fields ...string) bool {
+	e, ok := fault.As(err)
+	if !ok || e.Kind != fault.Invalid {
+		return false
+	}
+	for _, f := range fields {
+		if e.Fields[f] == "" {
+			return false
+		}
+	}
+	return true
 }

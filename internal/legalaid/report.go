@@ -27,6 +27,7 @@ type Report struct {
 	ByCommune    map[string]int `json:"by_commune"`
 	ByAssignee   map[string]int `json:"by_assignee"`
 	Closed       int            `json:"closed"`
+	Transferred  int            `json:"transferred"` // handed to another legal-aid body in the period
 	ByOutcome    map[string]int `json:"by_outcome"`
 	Quality      map[string]int `json:"quality"`
 	Sessions     int            `json:"sessions"`
@@ -105,6 +106,10 @@ func (s *Service) Report(ctx context.Context, p auth.Principal, from, to time.Ti
 			return err
 		}); err != nil {
 		return rep, err
+	}
+	if err := s.st.QueryRow(ctx, `SELECT COUNT(*) FROM legal_aid_cases WHERE status = $1 AND closed_at >= $2 AND closed_at < $3`,
+		StatusTransferred, period[0], period[1]).Scan(&rep.Transferred); err != nil {
+		return rep, s.st.Fail(err)
 	}
 	if err := count(`SELECT result, COUNT(*) FROM legal_aid_assessments WHERE assessed_at >= $1 AND assessed_at < $2 GROUP BY result`, period,
 		func(r *sql.Rows) error {

@@ -61,15 +61,12 @@ func (s *Service) AddEvent(ctx context.Context, p auth.Principal, by audit.Actor
 	if err := v.Err(); err != nil {
 		return e, err
 	}
-	c, err := s.read(ctx, id)
-	if err != nil {
-		return e, err
-	}
-	if c.Status != StatusOpen && c.Status != StatusPaused {
-		return e, fault.New(fault.Conflict, "legalaid.not_open")
-	}
 	now := s.st.Now()
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		// The case's state read with the write: a step never lands on a case closed meanwhile.
+		if err := stillOpen(tx, id); err != nil {
+			return err
+		}
 		e.ID = store.NewID()
 		if _, err := tx.Exec(`INSERT INTO legal_aid_events (id, case_id, kind, day, deadline, note, done_at, created_at, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)`, e.ID, id, string(e.Kind), e.Day, e.Deadline, e.Note, store.Time(now), by.Username); err != nil {
@@ -80,12 +77,15 @@ func (s *Service) AddEvent(ctx context.Context, p auth.Principal, by audit.Actor
 	return e, err
 }
 
-// Done marks a step of the timeline done.
+// Done marks a step of an open or paused case's timeline done.
 func (s *Service) Done(ctx context.Context, p auth.Principal, by audit.Actor, id, eventID string) error {
 	if err := p.Allow(auth.LegalAidCases, ""); err != nil {
 		return err
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
+		if err := stillOpen(tx, id); err != nil {
+			return err
+		}
 		res, err := tx.Exec(`UPDATE legal_aid_events SET done_at = $3 WHERE id = $1 AND case_id = $2 AND done_at IS NULL`, eventID, id, store.Time(s.st.Now()))
 		if err != nil {
 			return err
@@ -95,6 +95,18 @@ func (s *Service) Done(ctx context.Context, p auth.Principal, by audit.Actor, id
 		}
 		return tx.Audit(by.Entry("legalaid.event_done", "legal_aid:"+id, eventID))
 	})
+}
+
+// stillOpen checks in tx that a case is open or paused: its timeline can change.
+func stillOpen(tx *store.Tx, id string) error {
+	var status string
+	if err := tx.QueryRow(`SELECT status FROM legal_aid_cases WHERE id = $1`, id).Scan(&status); err != nil {
+		return store.NotFound(fmt.Errorf("legalaid: case %s: %w", id, err), "legalaid.not_found")
+	}
+	if status != StatusOpen && status != StatusPaused {
+		return fault.New(fault.Conflict, "legalaid.not_open")
+	}
+	return nil
 }
 
 // Events lists a case's timeline by day.
@@ -287,7 +299,7 @@ func (s *Service) AddSession(ctx context.Context, p auth.Principal, by audit.Act
 	d, ok := civil.ParseDate(ss.Day)
 	v.Check(ok, "day", "civil.date_format")
 	v.Check(!ok || !d.After(day(s.st.Now())), "day", "civil.date_future")
-	v.Check(len(ss.Commune) == 5, "commune", "legalaid.commune")
+	v.Check(s.isCommune(ss.Commune, s.st.Now()), "commune", "legalaid.commune")
 	v.Check(ss.Place != "", "place", "civil.required")
 	v.Check(ss.Topic != "", "topic", "civil.required")
 	v.Check(ss.Attendees >= 0 && ss.Questions >= 0, "attendees", "legalaid.count")

@@ -88,7 +88,7 @@ func (s *Server) apiLegalAidClose(w http.ResponseWriter, r *http.Request) error 
 // legalAidPage lists the centre's latest requests and cases.
 func (s *Server) legalAidPage(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	cs, err := s.legalaid.List(r.Context(), p, 50)
+	cs, err := s.legalaid.List(r.Context(), p, actorOf(r), 50)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,8 @@ func (s *Server) legalAidForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderLegalAidForm(w http.ResponseWriter, r *http.Request, status int, values, errs map[string]string, msg string) error {
 	s.render(w, r, status, "legalaid_form.html", map[string]any{"Values": values, "Errors": errs, "Message": msg, "Rules": legalaid.Rules,
-		"Fields": legalaid.Fields, "Forms": legalaid.Forms, "Channels": legalaid.Channels, "Shown": r.Form["evidence"]})
+		"Fields": legalaid.Fields, "Forms": legalaid.Forms, "Channels": legalaid.Channels, "Shown": r.Form["evidence"],
+		"Communes": s.units.CurrentCommunes(s.now())})
 	return nil
 }
 
@@ -114,7 +115,8 @@ func (s *Server) legalAidCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.PostForm
 	req := legalaid.Request{Applicant: legalaid.Applicant{FullName: f.Get("applicant.full_name"), DateOfBirth: isoDate(f.Get("applicant.date_of_birth")),
-		Sex: f.Get("applicant.sex"), PersonalID: f.Get("applicant.personal_id"), Residence: f.Get("applicant.residence"), Phone: f.Get("applicant.phone")},
+		Sex: f.Get("applicant.sex"), PersonalID: f.Get("applicant.personal_id"), Residence: f.Get("applicant.residence"), Phone: f.Get("applicant.phone"),
+		Commune: f.Get("applicant.commune")},
 		Field: legalaid.Field(f.Get("field")), Form: legalaid.Form(f.Get("form")), Channel: legalaid.Channel(f.Get("channel")),
 		ReferredBy: f.Get("referred_by"), Matter: f.Get("matter"), Category: f.Get("category"), Evidence: f["evidence"]}
 	if n := strings.TrimSpace(f.Get("other_party.full_name")); n != "" {
@@ -311,6 +313,7 @@ func legalAidReportRows(lang i18n.Lang, rep legalaid.Report) [][2]any {
 	for _, o := range legalaid.Outcomes {
 		rows = append(rows, [2]any{"   " + t("legalaid.outcome."+string(o)), rep.ByOutcome[string(o)]})
 	}
+	rows = append(rows, [2]any{t("legalaid.report.transferred"), rep.Transferred})
 	for _, q := range []string{"good", "satisfactory", "poor"} {
 		rows = append(rows, [2]any{t("legalaid.report.quality_" + q), rep.Quality[q]})
 	}

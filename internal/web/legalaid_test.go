@@ -22,12 +22,17 @@ func TestLegalAidFromRequestToClosure(t *testing.T) {
 		c := e.login("tgpl")
 		form := url.Values{"applicant.full_name": {"Đinh Thị Hoa"}, "applicant.date_of_birth": {"05/05/1950"}, "applicant.sex": {"female"},
 			"field": {"land"}, "form": {"representation"}, "channel": {"in_person"}, "matter": {"Tranh chấp ranh giới thửa đất"},
-			"other_party.full_name": {"Phạm Thị Lan"}, "category": {"elderly"}, "evidence": {"identity_paper"}}
+			"other_party.full_name": {"Phạm Thị Lan"}, "category": {"elderly"}, "evidence": {"identity_paper"}, "applicant.commune": {"99999"}}
+		if _, page := e.do(c, "GET", "/legal-aid/new", nil, nil); !strings.Contains(page, `<option value="21025">`) {
+			t.Fatal("the form offers no commune of the province")
+		}
 		resp, page := e.postForm(c, "/legal-aid", form, nil)
-		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "khó khăn về tài chính") || !strings.Contains(page, `value="Đinh Thị Hoa"`) {
-			t.Fatalf("an elderly woman without proof of difficulty: %d", resp.StatusCode)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "khó khăn về tài chính") || !strings.Contains(page, `value="Đinh Thị Hoa"`) ||
+			!strings.Contains(page, "nơi người yêu cầu cư trú") {
+			t.Fatalf("an elderly woman without proof of difficulty, from a commune not of the province: %d", resp.StatusCode)
 		}
 		form["evidence"] = []string{"identity_paper", "near_poor_certificate"}
+		form["applicant.commune"] = []string{"21025"}
 		resp, _ = e.postForm(c, "/legal-aid", form, nil)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("request: %d", resp.StatusCode)
@@ -50,6 +55,13 @@ func TestLegalAidFromRequestToClosure(t *testing.T) {
 		}
 		code := page[strings.Index(page, `id="case-code">`)+len(`id="case-code">`):]
 		code = code[:strings.Index(code, "<")]
+		// The centre's staff follow the case's dossier without reading the registers.
+		if got, _ := e.api(auth.LegalAid, "GET", "/api/v1/dossiers/"+code, ""); got != http.StatusOK {
+			t.Errorf("the centre reads its case's dossier: %d", got)
+		}
+		if resp, page := e.do(c, "GET", "/dossiers/"+code, nil, nil); resp.StatusCode != http.StatusOK || !strings.Contains(page, code) {
+			t.Errorf("the centre opens its case's dossier page: %d", resp.StatusCode)
+		}
 		for _, role := range []auth.Role{auth.Specialist, auth.Leader, auth.Judicial} {
 			if got, _ := e.api(role, "GET", "/api/v1/legal-aid/requests/"+strings.TrimPrefix(caseURL, "/legal-aid/"), ""); got != http.StatusForbidden {
 				t.Errorf("%s reads the case: %d", role, got)

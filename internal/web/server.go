@@ -175,12 +175,13 @@ func (s *Server) routes() http.Handler {
 	h("GET /dossiers", auth.ViewRecords, s.dossiersPage)
 	h("GET /dossiers/new", auth.WriteRecords, s.newDossierPage)
 	h("POST /dossiers", auth.WriteRecords, s.createDossier)
-	h("GET /dossiers/{code}", auth.ViewRecords, s.dossierPage)
+	// A dossier: reception decides (the registers' readers, and a guarded one's own role).
+	h("GET /dossiers/{code}", anyUser, s.dossierPage)
 	// Moved by their office's officers, or the judicial-record ones by the role judicial: the
 	// service decides (reception.mayWrite).
 	h("POST /dossiers/{code}/status", auth.ViewRecords, s.moveDossier)
 	h("POST /dossiers/{code}/extension", auth.ViewRecords, s.extendDossier)
-	h("GET /dossiers/{code}/receipt.pdf", auth.ViewRecords, s.receiptPDF)
+	h("GET /dossiers/{code}/receipt.pdf", anyUser, s.receiptPDF)
 	h("GET /reports/on-time", auth.ViewRecords, s.onTimePage)
 	h("GET /reports/on-time.xlsx", auth.ViewRecords, s.onTimeXLSX)
 	h("GET /reports/adoptions", auth.ViewRecords, s.adoptionsPage)
@@ -285,10 +286,10 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/calendar/holidays", anyone, s.apiHolidays)
 	h("POST /api/v1/dossiers", auth.WriteRecords, s.apiOpenDossier)
 	h("GET /api/v1/dossiers", auth.ViewRecords, s.apiDossiers)
-	h("GET /api/v1/dossiers/{code}", auth.ViewRecords, s.apiDossier)
+	h("GET /api/v1/dossiers/{code}", anyUser, s.apiDossier)
 	h("POST /api/v1/dossiers/{code}/status", auth.ViewRecords, s.apiMoveDossier)
 	h("POST /api/v1/dossiers/{code}/extension", auth.ViewRecords, s.apiExtendDossier)
-	h("GET /api/v1/dossiers/{code}/receipt.pdf", auth.ViewRecords, s.receiptPDF)
+	h("GET /api/v1/dossiers/{code}/receipt.pdf", anyUser, s.receiptPDF)
 	h("GET /api/v1/track/{code}", anyone, s.limited(s.apiTrack))
 	h("GET /api/v1/reports/on-time", auth.ViewRecords, s.apiOnTime)
 	h("GET /api/v1/reports/adoptions", auth.ViewRecords, s.apiAdoptions)

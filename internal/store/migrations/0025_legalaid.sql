@@ -42,6 +42,22 @@ CREATE TABLE legal_aid_cases (
 CREATE INDEX legal_aid_cases_assisted ON legal_aid_cases (assisted_folded, assisted_dob);
 CREATE INDEX legal_aid_cases_opened ON legal_aid_cases (opened_at);
 
+-- Every assignment of a case, replaced ones too: who ever assisted a person is barred from a
+-- case against them (a conflict of interest), even after the case was given to another.
+CREATE TABLE legal_aid_assignments (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL,
+    assignee_kind TEXT NOT NULL,
+    assignee_name TEXT NOT NULL,
+    assignee_folded FOLDED NOT NULL,
+    assisted_folded FOLDED NOT NULL,
+    assisted_dob TEXT NOT NULL,
+    assigned_at TEXT NOT NULL,
+    assigned_by TEXT NOT NULL
+);
+CREATE INDEX legal_aid_assignments_assisted ON legal_aid_assignments (assisted_folded, assisted_dob);
+CREATE INDEX legal_aid_assignments_case ON legal_aid_assignments (case_id);
+
 -- A case's timeline: hearings, meetings, documents, each with its day and, where something is
 -- due, its deadline on the working-day calendar; done when done.
 CREATE TABLE legal_aid_events (
