@@ -170,7 +170,7 @@ func TestUsageErrors(t *testing.T) {
 		t.Fatalf("help: %v", err)
 	}
 	_, errOut, _ := tuphap(t, "", "serve", "--help")
-	for _, want := range []string{"TUPHAP_DB", "TUPHAP_ADDR", "TUPHAP_LOG_FORMAT", "-demo", "TUPHAP_SELF_SIGN_OFFICES", "TUPHAP_BACKDATE_WINDOW"} {
+	for _, want := range []string{"TUPHAP_DB", "TUPHAP_ADDR", "TUPHAP_LOG_FORMAT", "-demo", "TUPHAP_SELF_SIGN_OFFICES", "TUPHAP_BACKDATE_WINDOW", "TUPHAP_LEGAL_AID_PLAN"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("serve --help lacks %s", want)
 		}
@@ -180,6 +180,8 @@ func TestUsageErrors(t *testing.T) {
 		{"--backdate-window", "-1h", "backdate-window"},
 		{"--backdate-window", "một ngày", "backdate-window"},
 		{"--self-sign-offices", "21025, 99999", "99999"},
+		{"--legal-aid-plan", "0", "legal-aid-plan"},
+		{"--legal-aid-plan", "bốn trăm", "legal-aid-plan"},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		db := "--db=" + filepath.Join(t.TempDir(), "t.db")

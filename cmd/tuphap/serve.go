@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"tuphap/internal/app"
 	"tuphap/internal/demo"
 	"tuphap/internal/document"
+	"tuphap/internal/legalaid"
 	"tuphap/internal/outbox"
 	"tuphap/internal/reception"
 	"tuphap/internal/web"
@@ -67,6 +69,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"how far back a dossier's received time may lie without a written reason (env TUPHAP_BACKDATE_WINDOW)")
 	authority := fs.String("judicial-authority", env("TUPHAP_JUDICIAL_AUTHORITY", ""),
 		"who issues judicial-record certificates, as printed on them: PARENT|NAME|SIGNER TITLE|PLACE[|ADDRESS], e.g. \"Bộ Công an|Công an tỉnh Quảng Ngãi|GIÁM ĐỐC|Quảng Ngãi|số 1 Trần Hưng Đạo, phường Cẩm Thành\" (env TUPHAP_JUDICIAL_AUTHORITY; default the department of justice)")
+	plan := fs.String("legal-aid-plan", env("TUPHAP_LEGAL_AID_PLAN", strconv.Itoa(legalaid.DefaultPlan)),
+		"the legal-aid centre's plan of cases for the year, which its report and the leaders' home count against (env TUPHAP_LEGAL_AID_PLAN)")
 	deliver := fs.Bool("outbox", env("TUPHAP_OUTBOX", "1") != "0",
 		"deliver the outbox to the agencies from this process (env TUPHAP_OUTBOX=0 turns it off: for web nodes beside one delivering node, and for benchmarks)")
 	if err := fs.Parse(args); err != nil {
@@ -122,11 +126,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cases, err := strconv.Atoi(*plan)
+	if err != nil || cases <= 0 {
+		return fmt.Errorf("--legal-aid-plan %q: want a number of cases above 0", *plan)
+	}
 	svc, err := app.New(ctx, st, reg, app.Options{MasterKey: master, PublicURL: public, SelfSignOffices: splitList(*selfSign), BackdateWindow: window,
 		JudicialAuthority: issuer})
 	if err != nil {
 		return err
 	}
+	svc.LegalAid.Plan = cases
 	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody, TrustProxy: *trustProxy}, svc, log)
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"tuphap/internal/account"
 	"tuphap/internal/auditlog"
 	"tuphap/internal/document"
+	"tuphap/internal/grassroots"
 	"tuphap/internal/issuing"
 	"tuphap/internal/judicial"
 	"tuphap/internal/legacy"
@@ -53,6 +54,7 @@ type Services struct {
 	Imports      *legacy.Journal
 	Judicial     *judicial.Service
 	LegalAid     *legalaid.Service
+	Grassroots   *grassroots.Service
 }
 
 // New builds the services. The store's offices must have been synchronised with the units
@@ -65,6 +67,7 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 		Outbox: outbox.NewQueue(st), Auditlog: auditlog.New(st), Imports: legacy.NewJournal(st), Judicial: judicial.New(st),
 		LegalAid: legalaid.New(st)}
 	s.LegalAid.Units = reg
+	s.Grassroots = grassroots.New(st, reg)
 	if err := s.Registration.FillParties(ctx); err != nil {
 		return nil, err
 	}

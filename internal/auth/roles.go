@@ -62,16 +62,25 @@ const (
 	JudicialRecords Action = "judicial.records"
 	// LegalAidCases: receive legal-aid requests and work their cases, each read audited.
 	LegalAidCases Action = "legalaid.cases"
+	// GrassrootsEnter: enter a commune's dissemination events, plan, mediation teams and cases.
+	GrassrootsEnter Action = "grassroots.enter"
+	// GrassrootsReview: accept a commune's submitted year, or return it with a note.
+	GrassrootsReview Action = "grassroots.review"
+	// GrassrootsView: read the grassroots registries and reports (a commune its own).
+	GrassrootsView Action = "grassroots.view"
 )
 
 // grants is the permission table. Jurisdiction is checked separately in Allow.
 var grants = map[Role]map[Action]bool{
-	Officer:    {ViewRecords: true, WriteRecords: true, ViewUnits: true, ViewOutbox: true},
-	Signer:     {ViewRecords: true, SignDocuments: true, ViewUnits: true},
-	Specialist: {ViewRecords: true, WriteRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true},
+	// A commune's justice officer keeps its grassroots registries too; the department's
+	// specialists review them.
+	Officer: {ViewRecords: true, WriteRecords: true, ViewUnits: true, ViewOutbox: true, GrassrootsEnter: true, GrassrootsView: true},
+	Signer:  {ViewRecords: true, SignDocuments: true, ViewUnits: true, GrassrootsView: true},
+	Specialist: {ViewRecords: true, WriteRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true,
+		GrassrootsReview: true, GrassrootsView: true},
 	// A department's leader signs the department's documents (issuing.mayEndorse): the
 	// judicial-record certificates of the issuing authority.
-	Leader:  {ViewRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true, SignDocuments: true},
+	Leader:  {ViewRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true, SignDocuments: true, GrassrootsView: true},
 	Admin:   {ManageUsers: true, ManageSettings: true, ViewUnits: true, ViewOutbox: true},
 	Auditor: {ViewAudit: true, ViewUnits: true},
 	// The certificate requests are dossiers: the judicial-record officers follow them with the

@@ -56,7 +56,8 @@ type Case struct {
 	Decision     Decision        `json:"decision,omitempty"`
 	DecisionNote string          `json:"decision_note,omitempty"`
 	Assignee     *Assignee       `json:"assignee,omitempty"`
-	Status       string          `json:"status"` // received, open, closed
+	Assignments  []Assignment    `json:"assignments,omitempty"` // every assignment, the current one last
+	Status       string          `json:"status"`                // received, decided, open, paused, closed, transferred
 	Outcome      Outcome         `json:"outcome,omitempty"`
 	ReceivedAt   time.Time       `json:"received_at"`
 }
@@ -219,9 +220,12 @@ func (s *Service) Assign(ctx context.Context, p auth.Principal, by audit.Actor, 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fault.New(fault.Conflict, "legalaid.not_open")
 		}
+		if err := endAssignment(tx, id, s.st.Now(), "replaced"); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(`INSERT INTO legal_aid_assignments (id, case_id, assignee_kind, assignee_name, assignee_folded, assisted_folded,
-			assisted_dob, assigned_at, assigned_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, store.NewID(), id, string(a.Kind), a.Name,
-			vntext.Fold(a.Name), vntext.Fold(c.Applicant.FullName), c.Applicant.DateOfBirth, store.Time(s.st.Now()), by.Username); err != nil {
+			assisted_dob, assigned_at, assigned_by, ended_at, end_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, '')`, store.NewID(), id,
+			string(a.Kind), a.Name, vntext.Fold(a.Name), vntext.Fold(c.Applicant.FullName), c.Applicant.DateOfBirth, store.Time(s.st.Now()), by.Username); err != nil {
 			return fmt.Errorf("legalaid: assignment: %w", err)
 		}
 		return tx.Audit(by.Entry("legalaid.assign", "legal_aid:"+id, string(a.Kind)+" "+a.Name))
@@ -230,6 +234,53 @@ func (s *Service) Assign(ctx context.Context, p auth.Principal, by audit.Actor, 
 		return c, err
 	}
 	return s.read(ctx, id)
+}
+
+// Decline records that the assignee of an open case declined it (the reason said): the case
+// waits for another assignee. Whoever declined stays in the case's history.
+func (s *Service) Decline(ctx context.Context, p auth.Principal, by audit.Actor, id, reason string) (Case, error) {
+	if err := p.Allow(auth.LegalAidCases, ""); err != nil {
+		return Case{}, err
+	}
+	if reason = strings.Join(strings.Fields(reason), " "); reason == "" {
+		return Case{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"reason": "civil.required"}}
+	}
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(`UPDATE legal_aid_cases SET assignee_kind = '', assignee_name = '' WHERE id = $1 AND status = $2 AND assignee_name <> ''`,
+			id, StatusOpen)
+		if err != nil {
+			return fmt.Errorf("legalaid: decline: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fault.New(fault.Conflict, "legalaid.not_assigned")
+		}
+		if err := endAssignment(tx, id, s.st.Now(), reason); err != nil {
+			return err
+		}
+		return tx.Audit(by.Entry("legalaid.decline", "legal_aid:"+id, reason))
+	})
+	if err != nil {
+		return Case{}, err
+	}
+	return s.read(ctx, id)
+}
+
+// endAssignment ends a case's current assignment, if any, for why.
+func endAssignment(tx *store.Tx, caseID string, at time.Time, why string) error {
+	if _, err := tx.Exec(`UPDATE legal_aid_assignments SET ended_at = $2, end_reason = $3 WHERE case_id = $1 AND ended_at IS NULL`,
+		caseID, store.Time(at), why); err != nil {
+		return fmt.Errorf("legalaid: end assignment: %w", err)
+	}
+	return nil
+}
+
+// Assignment is one assignment of a case: who, since when, and how it ended while the case went
+// on (EndReason "replaced", or why the assignee declined).
+type Assignment struct {
+	Assignee
+	AssignedAt time.Time `json:"assigned_at"`
+	EndedAt    time.Time `json:"ended_at,omitzero"`
+	EndReason  string    `json:"end_reason,omitempty"`
 }
 
 // Close ends a case with its outcome: an assigned case, open or paused, with any outcome; one
@@ -331,8 +382,24 @@ func (s *Service) read(ctx context.Context, id string) (Case, error) {
 	if name != "" {
 		c.Assignee = &Assignee{Kind: AssigneeKind(kind), Name: name}
 	}
+	if caseID != nil {
+		if c.Assignments, err = s.assignments(ctx, id); err != nil {
+			return c, err
+		}
+	}
 	c.Dossier, err = s.desk.Dossier(ctx, dossierID)
 	return c, err
+}
+
+func (s *Service) assignments(ctx context.Context, caseID string) ([]Assignment, error) {
+	return store.Collect(ctx, s.st, func(row store.Scanner) (Assignment, error) {
+		var a Assignment
+		var kind string
+		err := row.Scan(&kind, &a.Name, store.ScanTime(&a.AssignedAt), store.ScanTime(&a.EndedAt), &a.EndReason)
+		a.Kind = AssigneeKind(kind)
+		return a, err
+	}, "legal aid assignments", `SELECT assignee_kind, assignee_name, assigned_at, ended_at, end_reason FROM legal_aid_assignments
+		WHERE case_id = $1 ORDER BY assigned_at, id`, caseID)
 }
 
 // assistedByIn lists who was ever assigned to assist a person in the centre's cases.

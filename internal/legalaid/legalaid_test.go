@@ -75,9 +75,26 @@ func TestRequestToClosure(t *testing.T) {
 		if _, err := svc.Assign(ctx, staff, by, first.ID, legalaid.Assignee{Kind: legalaid.Lawyer, Name: "Luật sư Trần Văn An"}); err != nil {
 			t.Fatal(err)
 		}
-		// Replaced on that case since: having assisted Hoa, he stays barred from a case against her.
-		if _, err := svc.Assign(ctx, staff, by, first.ID, legalaid.Assignee{Kind: legalaid.Officer, Name: "Võ Văn Cường"}); err != nil {
-			t.Fatal(err)
+		// He declines it since, and another takes it: having had Hoa's file, he stays barred from a
+		// case against her.
+		if _, err := svc.Decline(ctx, staff, by, first.ID, ""); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("declined without a reason: %v", err)
+		}
+		if c, err := svc.Decline(ctx, staff, by, first.ID, "Bận tham gia phiên tòa khác"); err != nil || c.Assignee != nil {
+			t.Fatalf("declined: %v %+v", err, c)
+		}
+		if _, err := svc.Decline(ctx, staff, by, first.ID, "x"); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("declined with nobody assigned: %v", err)
+		}
+		c, err := svc.Assign(ctx, staff, by, first.ID, legalaid.Assignee{Kind: legalaid.Officer, Name: "Võ Văn Cường"})
+		if err != nil || len(c.Assignments) != 2 || c.Assignments[0].EndReason != "Bận tham gia phiên tòa khác" || c.Assignments[0].EndedAt.IsZero() ||
+			!c.Assignments[1].EndedAt.IsZero() || c.Assignee.Name != "Võ Văn Cường" {
+			t.Fatalf("re-assigned: %v %+v", err, c.Assignments)
+		}
+		// Replaced in turn: the history keeps both ends.
+		if c, err = svc.Assign(ctx, staff, by, first.ID, legalaid.Assignee{Kind: legalaid.Collaborator, Name: "Nguyễn Văn Dũng"}); err != nil ||
+			len(c.Assignments) != 3 || c.Assignments[1].EndReason != "replaced" {
+			t.Fatalf("replaced: %v %+v", err, c.Assignments)
 		}
 		// Now Lan asks for help against Hoa: lawyer An assisted Hoa, the other party.
 		second, err := svc.Receive(ctx, staff, by, landDispute("Phạm Thị Lan", "1975-01-01", &legalaid.Party{FullName: "Đinh Thị Hoa", DateOfBirth: "1980-05-05"}))
@@ -100,7 +117,7 @@ func TestRequestToClosure(t *testing.T) {
 		if _, err := svc.Assign(ctx, staff, by, second.ID, legalaid.Assignee{Kind: legalaid.Officer, Name: "Lê Thị Bình"}); err != nil {
 			t.Fatal(err)
 		}
-		c, err := svc.Close(ctx, staff, by, second.ID, legalaid.Partly)
+		c, err = svc.Close(ctx, staff, by, second.ID, legalaid.Partly)
 		if err != nil || c.Status != legalaid.StatusClosed || c.Outcome != legalaid.Partly || c.Assignee.Name != "Lê Thị Bình" {
 			t.Fatalf("closed: %v %+v", err, c)
 		}

@@ -317,3 +317,15 @@ func (s *Service) AddSession(ctx context.Context, p auth.Principal, by audit.Act
 	})
 	return ss, err
 }
+
+// Sessions lists the latest outreach sessions, the latest day first.
+func (s *Service) Sessions(ctx context.Context, p auth.Principal, limit int) ([]Session, error) {
+	if err := p.Allow(auth.LegalAidCases, ""); err != nil {
+		return nil, err
+	}
+	return store.Collect(ctx, s.st, func(row store.Scanner) (Session, error) {
+		var ss Session
+		return ss, row.Scan(&ss.ID, &ss.Day, &ss.Commune, &ss.Place, &ss.Topic, &ss.Attendees, &ss.Questions)
+	}, "legal aid outreach", `SELECT id, day, commune, place, topic, attendees, questions FROM legal_aid_outreach ORDER BY day DESC, id DESC LIMIT $1`,
+		max(1, min(limit, 500)))
+}

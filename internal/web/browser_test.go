@@ -534,9 +534,10 @@ func TestBrowserMainPagesAt360(t *testing.T) {
 			"quantri":  {"/", "/users", "/keys", "/imports", "/units", "/outbox"},
 			"kiemtoan": {"/", "/audit"},
 			"lltp":     {"/judicial", "/judicial/judgments/new", "/judicial/requests/new", "/judicial/report"},
-			"tgpl":     {"/legal-aid", "/legal-aid/new"},
+			"tgpl":     {"/legal-aid", "/legal-aid/new", "/legal-aid/outreach", "/legal-aid/report"},
+			"lanhdao":  {"/", "/legal-aid/report"},
 		}
-		for _, user := range []string{"canbo", "quantri", "kiemtoan", "lltp", "tgpl"} {
+		for _, user := range []string{"canbo", "quantri", "kiemtoan", "lltp", "tgpl", "lanhdao"} {
 			ctx := browserCtx(t)
 			do(t, ctx, chromedp.EmulateViewport(360, 740))
 			if user == "quantri" {
@@ -892,7 +893,7 @@ func TestBrowserLegalAidFromRequestToClosure(t *testing.T) {
 		}
 		do(t, ctx, chromedp.Click(chromedp.ID("evidence-near_poor_certificate")), chromedp.Click(chromedp.ID("legal-aid-submit")),
 			chromedp.WaitVisible(chromedp.ID("decide")), chromedp.Click(chromedp.ID("decide")), chromedp.WaitVisible(chromedp.ID("assign")),
-			chromedp.SendKeys(chromedp.ID("assignee-name"), "Lê Thị Bình"), chromedp.Click(chromedp.ID("assign")), chromedp.WaitVisible(chromedp.ID("close-case")))
+			chromedp.SendKeys(chromedp.ID("assignee-name"), "Lê Thị Bình"), chromedp.Click(chromedp.ID("assign")), chromedp.WaitVisible(chromedp.ID("assignee")))
 		onPhone(t, ctx, "legal-aid-case-"+st.Dialect())
 		do(t, ctx, chromedp.Click(chromedp.ID("close-case")), chromedp.WaitVisible(chromedp.ID("outcome")))
 		if got := run(t, ctx, chromedp.Text(chromedp.ID("case-status"))); !strings.Contains(got, "Đã kết thúc") {

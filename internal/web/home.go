@@ -98,6 +98,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		data["Month"] = rep
 	}
+	if p.Can(auth.ViewDashboard) || p.Can(auth.LegalAidCases) {
+		rep, parts, err := s.legalAidYear(r)
+		if err != nil {
+			return err
+		}
+		data["LegalAid"], data["LegalAidParts"] = rep, parts
+	}
 	s.render(w, r, http.StatusOK, "home.html", data)
 	return nil
 }

@@ -1,16 +1,11 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
-	"tuphap/internal/document"
 	"tuphap/internal/fault"
-	"tuphap/internal/i18n"
 	"tuphap/internal/legalaid"
 )
 
@@ -166,6 +161,8 @@ func (s *Server) legalAidStep(w http.ResponseWriter, r *http.Request) error {
 	case "assign":
 		_, err = s.legalaid.Assign(r.Context(), p, actorOf(r), id, legalaid.Assignee{Kind: legalaid.AssigneeKind(r.FormValue("kind")),
 			Name: r.FormValue("name"), RelatedToOtherParty: r.FormValue("related") != ""})
+	case "decline":
+		_, err = s.legalaid.Decline(r.Context(), p, actorOf(r), id, r.FormValue("reason"))
 	case "close":
 		_, err = s.legalaid.Close(r.Context(), p, actorOf(r), id, legalaid.Outcome(r.FormValue("outcome")))
 	case "event":
@@ -200,6 +197,23 @@ func (s *Server) legalAidStep(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.Redirect(w, r, "/legal-aid/"+id, http.StatusSeeOther)
+	return nil
+}
+
+// apiLegalAidDecline records that the assignee declined the case.
+func (s *Server) apiLegalAidDecline(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	c, err := s.legalaid.Decline(r.Context(), p, actorOf(r), r.PathValue("id"), in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
 	return nil
 }
 
@@ -293,66 +307,63 @@ func (s *Server) apiLegalAidReport(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// legalAidReportRows are the report's lines, as the page and the workbook show them.
-func legalAidReportRows(lang i18n.Lang, rep legalaid.Report) [][2]any {
-	t := func(k string, args ...any) string { return i18n.T(lang, k, args...) }
-	rows := [][2]any{{t("legalaid.report.requests"), rep.Requests}}
-	for _, d := range []string{"accepted", "refused", "referred"} {
-		rows = append(rows, [2]any{"   " + t("legalaid.decision."+d), rep.Decisions[d]})
-	}
-	for _, f := range legalaid.Fields {
-		rows = append(rows, [2]any{"   " + t("legalaid.field."+string(f)), rep.ByField[string(f)]})
-	}
-	for _, f := range legalaid.Forms {
-		rows = append(rows, [2]any{"   " + t("legalaid.form."+string(f)), rep.ByForm[string(f)]})
-	}
-	for _, c := range legalaid.Rules.Categories {
-		rows = append(rows, [2]any{"   " + c.Name, rep.ByCategory[c.Code]})
-	}
-	rows = append(rows, [2]any{t("legalaid.report.closed"), rep.Closed})
-	for _, o := range legalaid.Outcomes {
-		rows = append(rows, [2]any{"   " + t("legalaid.outcome."+string(o)), rep.ByOutcome[string(o)]})
-	}
-	rows = append(rows, [2]any{t("legalaid.report.transferred"), rep.Transferred})
-	for _, q := range []string{"good", "satisfactory", "poor"} {
-		rows = append(rows, [2]any{t("legalaid.report.quality_" + q), rep.Quality[q]})
-	}
-	return append(rows, [2]any{t("legalaid.report.sessions"), rep.Sessions}, [2]any{t("legalaid.report.attendees"), rep.Attendees},
-		[2]any{t("legalaid.report.year_cases", rep.Plan), rep.YearCases})
+// legalAidOutreachPage lists the outreach sessions with the form that records one.
+func (s *Server) legalAidOutreachPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderOutreach(w, r, http.StatusOK, map[string]string{}, nil, "")
 }
 
-func (s *Server) legalAidReportPage(w http.ResponseWriter, r *http.Request) error {
-	rep, err := s.legalAidReport(r)
+func (s *Server) renderOutreach(w http.ResponseWriter, r *http.Request, status int, values, errs map[string]string, msg string) error {
+	p, _ := principalOf(r)
+	sessions, err := s.legalaid.Sessions(r.Context(), p, 100)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "legalaid_report.html", map[string]any{"R": rep, "Rows": legalAidReportRows(langOf(r), rep)})
+	communes := s.units.CurrentCommunes(s.now())
+	names := make(map[string]string, len(communes))
+	for _, u := range communes {
+		names[u.Code] = u.Name
+	}
+	s.render(w, r, status, "legalaid_outreach.html", map[string]any{"Sessions": sessions, "Values": values, "Errors": errs, "Message": msg,
+		"Communes": communes, "Names": names})
 	return nil
 }
 
-// legalAidReportXLSX is the report as a workbook.
-func (s *Server) legalAidReportXLSX(w http.ResponseWriter, r *http.Request) error {
-	rep, err := s.legalAidReport(r)
+// legalAidOutreachCreate records a session from the form, or shows it again with its problems.
+func (s *Server) legalAidOutreachCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	f := r.PostForm
+	ss := legalaid.Session{Day: isoDate(f.Get("day")), Commune: f.Get("commune"), Place: f.Get("place"), Topic: f.Get("topic")}
+	var v fault.Validation
+	for field, n := range map[string]*int{"attendees": &ss.Attendees, "questions": &ss.Questions} {
+		var err error
+		if *n, err = strconv.Atoi(strings.TrimSpace(f.Get(field))); err != nil || *n < 0 {
+			v.Add(field, "legalaid.count")
+		}
+	}
+	p, _ := principalOf(r)
+	err := v.Err()
+	if err == nil {
+		_, err = s.legalaid.AddSession(r.Context(), p, actorOf(r), ss)
+	}
+	if err == nil {
+		http.Redirect(w, r, "/legal-aid/outreach", http.StatusSeeOther)
+		return nil
+	}
+	fields := fieldErrors(r, err)
+	if fields == nil {
+		return err
+	}
+	return s.renderOutreach(w, r, http.StatusBadRequest, postedValues(f), fields, s.message(r, err))
+}
+
+func (s *Server) apiLegalAidSessions(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	ss, err := s.legalaid.Sessions(r.Context(), p, 500)
 	if err != nil {
 		return err
 	}
-	lang := langOf(r)
-	f := excelize.NewFile()
-	defer f.Close()
-	name := i18n.T(lang, "legalaid.title")
-	if _, err := f.NewSheet(name); err != nil {
-		return err
-	}
-	f.DeleteSheet("Sheet1")
-	f.SetCellValue(name, "A1", i18n.T(lang, "legalaid.report"))
-	f.SetCellValue(name, "A2", i18n.T(lang, "report.period", document.DateVN(rep.From), document.DateVN(rep.To)))
-	line := 4
-	for _, row := range legalAidReportRows(lang, rep) {
-		f.SetSheetRow(name, fmt.Sprintf("A%d", line), &[]any{row[0], row[1]})
-		line++
-	}
-	f.SetColWidth(name, "A", "A", 70)
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="tro-giup-phap-ly-%s-%s.xlsx"`, rep.From, rep.To))
-	return f.Write(w)
+	writeJSON(w, http.StatusOK, map[string]any{"sessions": ss})
+	return nil
 }

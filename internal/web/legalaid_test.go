@@ -104,16 +104,89 @@ func TestLegalAidDeadlinesAndReport(t *testing.T) {
 		if code, _ := e.api(auth.Officer, "GET", "/api/v1/legal-aid/report", ""); code != http.StatusForbidden {
 			t.Errorf("a commune officer's report: %d", code)
 		}
-		resp, xlsx := e.do(e.login("lanhdao"), "GET", "/legal-aid/report.xlsx", nil, nil)
+		// The leaders' home shows the year against the plan and the requests by field, drawn.
+		leader := e.login("lanhdao")
+		_, home := e.do(leader, "GET", "/", nil, nil)
+		if !strings.Contains(home, `id="legal-aid-year"`) || !strings.Contains(home, "1/400 vụ việc theo kế hoạch năm") ||
+			!strings.Contains(home, `aria-label="Đất đai: 1"`) {
+			t.Error("the leader's home lacks the year's legal aid")
+		}
+		if _, home := e.do(e.login("canbo"), "GET", "/", nil, nil); strings.Contains(home, `id="legal-aid-year"`) {
+			t.Error("a commune officer's home shows the centre's year")
+		}
+		_, page = e.do(leader, "GET", "/legal-aid/report", nil, nil)
+		for _, want := range []string{`id="by-commune"`, "<td>Phường Cẩm Thành</td><td>1</td>", `id="by-assignee"`, "Yêu cầu theo lĩnh vực: 1"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the report page lacks %q", want)
+			}
+		}
+		resp, xlsx := e.do(leader, "GET", "/legal-aid/report.xlsx", nil, nil)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("the workbook: %d", resp.StatusCode)
 		}
-		found := false
+		found, commune := false, false
 		for _, row := range pdftest.Calc(t, "tgpl.xlsx", []byte(xlsx)) {
 			found = found || len(row) > 1 && row[0] == "Yêu cầu đã tiếp nhận" && row[1] == "1"
+			commune = commune || len(row) > 1 && strings.TrimSpace(row[0]) == "Phường Cẩm Thành" && row[1] == "1"
 		}
-		if !found {
-			t.Error("the workbook as LibreOffice shows it lacks the requests received")
+		if !found || !commune {
+			t.Errorf("the workbook as LibreOffice shows it lacks the requests received (%v) or by commune (%v)", found, commune)
+		}
+	})
+}
+
+// Outreach sessions are recorded from their page, bad input shown beside its field, and listed.
+func TestLegalAidOutreach(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		c := e.login("tgpl")
+		form := url.Values{"day": {"20/11/2026"}, "commune": {""}, "place": {"Nhà văn hóa thôn 3"}, "topic": {"Luật Đất đai 2024"}, "attendees": {"-4"}, "questions": {"12"}}
+		resp, page := e.postForm(c, "/legal-aid/outreach", form, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Số người, số câu hỏi không âm") || !strings.Contains(page, `value="Nhà văn hóa thôn 3"`) {
+			t.Fatalf("negative attendees: %d", resp.StatusCode)
+		}
+		form["attendees"] = []string{"60"}
+		if resp, page = e.postForm(c, "/legal-aid/outreach", form, nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Chọn xã, phường nơi tổ chức") {
+			t.Fatalf("no commune: %d", resp.StatusCode)
+		}
+		form["commune"] = []string{"21025"}
+		if resp, _ = e.postForm(c, "/legal-aid/outreach", form, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a session: %d", resp.StatusCode)
+		}
+		_, page = e.do(c, "GET", "/legal-aid/outreach", nil, nil)
+		if !strings.Contains(page, "<td>20/11/2026</td><td>Phường Cẩm Thành</td><td>Nhà văn hóa thôn 3</td>") {
+			t.Error("the session is not listed")
+		}
+		if code, body := e.api(auth.LegalAid, "GET", "/api/v1/legal-aid/outreach", ""); code != http.StatusOK || !strings.Contains(fmt.Sprint(body), "Luật Đất đai 2024") {
+			t.Errorf("the sessions through the API: %d %v", code, body)
+		}
+		if code, _ := e.api(auth.Leader, "GET", "/api/v1/legal-aid/outreach", ""); code != http.StatusForbidden {
+			t.Errorf("a leader lists the sessions: %d", code)
+		}
+	})
+}
+
+// The assignee declines from the case's page, with the reason; the case waits for another, and
+// its page lists both assignments.
+func TestLegalAidDecline(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		_, c := e.api(auth.LegalAid, "POST", "/api/v1/legal-aid/requests", `{"applicant": {"full_name": "Đinh Thị Hoa", "date_of_birth": "1980-05-05", "sex": "female"},
+			"field": "land", "form": "advice", "channel": "in_person", "matter": "Tranh chấp ranh giới", "category": "poor", "evidence": ["poor_certificate"]}`)
+		id := c["id"].(string)
+		e.api(auth.LegalAid, "POST", "/api/v1/legal-aid/requests/"+id+"/decision", `{"decision": "accepted"}`)
+		e.api(auth.LegalAid, "POST", "/api/v1/legal-aid/requests/"+id+"/assignment", `{"kind": "lawyer", "name": "Luật sư Trần Văn An"}`)
+		browser := e.login("tgpl")
+		if resp, _ := e.postForm(browser, "/legal-aid/"+id+"/decline", url.Values{"reason": {"Ốm dài ngày"}}, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("declined: %d", resp.StatusCode)
+		}
+		if code, body := e.api(auth.LegalAid, "POST", "/api/v1/legal-aid/requests/"+id+"/assignment/refusal", `{"reason": "x"}`); code != http.StatusConflict {
+			t.Fatalf("declined with nobody assigned: %d %v", code, body)
+		}
+		e.api(auth.LegalAid, "POST", "/api/v1/legal-aid/requests/"+id+"/assignment", `{"kind": "officer", "name": "Lê Thị Bình"}`)
+		_, page := e.do(browser, "GET", "/legal-aid/"+id, nil, nil)
+		if !strings.Contains(page, "Luật sư Trần Văn An") || !strings.Contains(page, "từ chối: Ốm dài ngày") || !strings.Contains(page, `id="assignee">Lê Thị Bình`) {
+			t.Error("the case's page lacks its assignments")
 		}
 	})
 }

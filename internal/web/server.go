@@ -14,6 +14,7 @@ import (
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/fault"
+	"tuphap/internal/grassroots"
 	"tuphap/internal/issuing"
 	"tuphap/internal/judicial"
 	"tuphap/internal/legalaid"
@@ -48,6 +49,7 @@ type Server struct {
 	issuer   *issuing.Service
 	judicial *judicial.Service
 	legalaid *legalaid.Service
+	grass    *grassroots.Service
 	queue    *outbox.Queue
 	lookups  *limiter
 	auditlog *auditlog.Service
@@ -83,7 +85,7 @@ func New(cfg Config, svc *app.Services, log *slog.Logger) (*Server, error) {
 	}
 	st := svc.Store
 	s := &Server{imports: imports{journal: svc.Imports}, cfg: cfg, store: st, accounts: svc.Accounts, registry: svc.Registration,
-		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
+		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, grass: svc.Grassroots, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
 	s.lookups = newLimiter(time.Now)
 	var err error
@@ -190,6 +192,8 @@ func (s *Server) routes() http.Handler {
 	h("GET /legal-aid/report", auth.ViewUnits, s.legalAidReportPage)
 	h("GET /legal-aid/report.xlsx", auth.ViewUnits, s.legalAidReportXLSX)
 	h("GET /legal-aid/new", auth.LegalAidCases, s.legalAidForm)
+	h("GET /legal-aid/outreach", auth.LegalAidCases, s.legalAidOutreachPage)
+	h("POST /legal-aid/outreach", auth.LegalAidCases, s.legalAidOutreachCreate)
 	h("POST /legal-aid", auth.LegalAidCases, s.legalAidCreate)
 	h("GET /legal-aid/{id}", auth.LegalAidCases, s.legalAidCasePage)
 	h("POST /legal-aid/{id}/{step}", auth.LegalAidCases, s.legalAidStep)
@@ -305,11 +309,13 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/legal-aid/requests/{id}", auth.LegalAidCases, s.apiLegalAidGet)
 	h("POST /api/v1/legal-aid/requests/{id}/decision", auth.LegalAidCases, s.apiLegalAidDecide)
 	h("POST /api/v1/legal-aid/requests/{id}/assignment", auth.LegalAidCases, s.apiLegalAidAssign)
+	h("POST /api/v1/legal-aid/requests/{id}/assignment/refusal", auth.LegalAidCases, s.apiLegalAidDecline)
 	h("POST /api/v1/legal-aid/requests/{id}/closure", auth.LegalAidCases, s.apiLegalAidClose)
 	h("POST /api/v1/legal-aid/requests/{id}/events", auth.LegalAidCases, s.apiLegalAidEvent)
 	h("POST /api/v1/legal-aid/requests/{id}/status", auth.LegalAidCases, s.apiLegalAidMove)
 	h("POST /api/v1/legal-aid/requests/{id}/assessment", auth.LegalAidCases, s.apiLegalAidAssess)
 	h("POST /api/v1/legal-aid/outreach", auth.LegalAidCases, s.apiLegalAidSession)
+	h("GET /api/v1/legal-aid/outreach", auth.LegalAidCases, s.apiLegalAidSessions)
 	h("GET /api/v1/legal-aid/report", auth.ViewUnits, s.apiLegalAidReport)
 	h("POST /api/v1/judicial/requests/{id}/refusal", auth.JudicialRecords, s.apiJudicialRefuse)
 	h("POST /api/v1/judicial/requests/{id}/person", auth.JudicialRecords, s.apiJudicialChoose)

@@ -42,7 +42,7 @@ CREATE TABLE legal_aid_cases (
 CREATE INDEX legal_aid_cases_assisted ON legal_aid_cases (assisted_folded, assisted_dob);
 CREATE INDEX legal_aid_cases_opened ON legal_aid_cases (opened_at);
 
--- Every assignment of a case, replaced ones too: who ever assisted a person is barred from a
+-- Every assignment of a case, replaced and declined ones too: who ever assisted a person is barred from a
 -- case against them (a conflict of interest), even after the case was given to another.
 CREATE TABLE legal_aid_assignments (
     id TEXT PRIMARY KEY,
@@ -53,7 +53,10 @@ CREATE TABLE legal_aid_assignments (
     assisted_folded FOLDED NOT NULL,
     assisted_dob TEXT NOT NULL,
     assigned_at TEXT NOT NULL,
-    assigned_by TEXT NOT NULL
+    assigned_by TEXT NOT NULL,
+    -- Its end while the case went on: replaced, or declined by the assignee (with the reason).
+    ended_at TEXT,
+    end_reason TEXT NOT NULL
 );
 CREATE INDEX legal_aid_assignments_assisted ON legal_aid_assignments (assisted_folded, assisted_dob);
 CREATE INDEX legal_aid_assignments_case ON legal_aid_assignments (case_id);
