@@ -528,13 +528,19 @@ func TestBrowserMainPagesAt360(t *testing.T) {
 		_, d := e.api(auth.Officer, "POST", "/api/v1/dossiers", `{"procedure": "GH", "applicant": "Lê Thị Hoa"}`)
 		code := d["code"].(string)
 		e.api(auth.Officer, "POST", "/api/v1/records/"+id+"/extracts", "")
+		_, la := e.api(auth.LegalAid, "POST", "/api/v1/legal-aid/requests", `{"applicant": {"full_name": "Đinh Thị Hoa", "date_of_birth": "1980-05-05", "sex": "female",
+			"commune": "21025"}, "field": "land", "form": "advice", "channel": "in_person", "matter": "Tranh chấp ranh giới", "category": "poor", "evidence": ["poor_certificate"]}`)
+		e.api(auth.LegalAid, "POST", "/api/v1/legal-aid/requests/"+la["id"].(string)+"/decision", `{"decision": "accepted"}`)
+		e.api(auth.LegalAid, "POST", "/api/v1/legal-aid/requests/"+la["id"].(string)+"/assignment", `{"kind": "officer", "name": "Lê Thị Bình"}`)
+		e.api(auth.LegalAid, "POST", "/api/v1/legal-aid/outreach", `{"day": "`+e.svc.Store.Now().Format("2006-01-02")+`", "commune": "21025",
+			"place": "Nhà văn hóa tổ dân phố 5, phường Cẩm Thành", "topic": "Luật Đất đai 2024", "attendees": 60, "questions": 12}`)
 		pages := map[string][]string{
 			"canbo": {"/", "/records", "/records/" + id, "/records/new/birth", "/dossiers", "/dossiers/" + code, "/dossiers/new",
 				"/documents?status=all", "/reports/on-time", "/reports/adoptions", "/calendar", "/outbox", "/account", "/registers", "/registers/21025/birth/2026/01"},
 			"quantri":  {"/", "/users", "/keys", "/imports", "/units", "/outbox"},
 			"kiemtoan": {"/", "/audit"},
 			"lltp":     {"/judicial", "/judicial/judgments/new", "/judicial/requests/new", "/judicial/report"},
-			"tgpl":     {"/legal-aid", "/legal-aid/new", "/legal-aid/outreach", "/legal-aid/report"},
+			"tgpl":     {"/legal-aid", "/legal-aid/new", "/legal-aid/outreach", "/legal-aid/report", "/legal-aid/" + la["id"].(string)},
 			"lanhdao":  {"/", "/legal-aid/report"},
 		}
 		for _, user := range []string{"canbo", "quantri", "kiemtoan", "lltp", "tgpl", "lanhdao"} {

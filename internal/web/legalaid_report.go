@@ -130,7 +130,10 @@ func (s *Server) legalAidYear(r *http.Request) (legalaid.Report, []countSection,
 	if err != nil {
 		return rep, nil, err
 	}
-	return rep, s.legalAidSections(langOf(r), rep)[1:2], nil
+	byField := s.legalAidSections(langOf(r), rep)[1]
+	// The fields with requests only: the home page stays short on a phone.
+	byField.Items = slices.DeleteFunc(byField.Items, func(it countItem) bool { return it.Count == 0 })
+	return rep, []countSection{byField}, nil
 }
 
 // legalAidReportXLSX is the report as a workbook: each part's title and total in bold, its
