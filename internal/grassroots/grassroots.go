@@ -310,3 +310,23 @@ func (s *Service) caseByID(ctx context.Context, id string) (Case, error) {
 	c.Dispute, c.Result = Dispute(dispute), Result(result)
 	return c, s.st.Fail(store.NotFound(err, "grassroots.not_found"))
 }
+
+// Waiting counts the years that wait on p: for the department, the communes' years submitted
+// and not yet reviewed; for a commune, its years returned for correction.
+func (s *Service) Waiting(ctx context.Context, p auth.Principal) (int, error) {
+	var status ReviewStatus
+	switch {
+	case p.Can(auth.GrassrootsReview):
+		status = Submitted
+	case p.Can(auth.GrassrootsEnter):
+		status = Returned
+	default:
+		return 0, nil
+	}
+	var w store.Where
+	w.Eq("commune", p.Scope())
+	w.Cond("status = " + w.Args.Add(string(status)))
+	var n int
+	err := s.st.QueryRow(ctx, `SELECT COUNT(*) FROM grassroots_reviews WHERE `+w.String(), w.Args...).Scan(&n)
+	return n, s.st.Fail(err)
+}

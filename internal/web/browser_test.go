@@ -139,9 +139,9 @@ func TestBrowserNavigationByRole(t *testing.T) {
 			username string
 			want     []string
 		}{
-			{"canbo", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
+			{"canbo", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.grassroots", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 			{"kiemtoan", []string{"nav.home", "nav.calendar", "nav.units", "nav.audit", "nav.account"}},
-			{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
+			{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.grassroots", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 			{"lltp", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.judicial", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 		}
 		for _, tt := range tests {
@@ -904,6 +904,52 @@ func TestBrowserLegalAidFromRequestToClosure(t *testing.T) {
 		do(t, ctx, chromedp.Click(chromedp.ID("close-case")), chromedp.WaitVisible(chromedp.ID("outcome")))
 		if got := run(t, ctx, chromedp.Text(chromedp.ID("case-status"))); !strings.Contains(got, "Đã kết thúc") {
 			t.Errorf("the case after closing: %q", got)
+		}
+	})
+}
+
+// A commune's officer on a phone records a dissemination event and a mediation team, and sends
+// the year to the department; a department specialist accepts it (grassroots legal work).
+func TestBrowserGrassrootsEnteredAndReviewed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		today := e.svc.Store.Now().Format("02/01/2006")
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "canbo", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Click(chromedp.CSS(`a[data-nav="nav.grassroots"]`)),
+			chromedp.WaitVisible(chromedp.ID("dissemination")),
+			chromedp.Click(chromedp.CSS(`#dissemination details summary`)), chromedp.SendKeys(chromedp.ID("event-day"), today),
+			chromedp.SendKeys(chromedp.ID("event-topic"), "Phòng, chống bạo lực gia đình"), chromedp.SendKeys(chromedp.ID("event-law"), "Luật Phòng, chống bạo lực gia đình 2022"),
+			chromedp.SendKeys(chromedp.ID("event-audience"), "80"), chromedp.Click(chromedp.ID("event-submit")), chromedp.WaitVisible(chromedp.CSS(`#events td.day`)))
+		if got := run(t, ctx, chromedp.Text(chromedp.ID("events"))); !strings.Contains(got, "Phòng, chống bạo lực gia đình") {
+			t.Fatalf("the events after adding one: %q", got)
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS(`#mediation details summary`)), chromedp.SendKeys(chromedp.ID("team-village"), "Tổ dân phố 5"),
+			chromedp.SendKeys(chromedp.ID("member-0-name"), "Lê Văn Hùng"), chromedp.SetValue(chromedp.ID("member-0-sex"), "male"), chromedp.Click(chromedp.ID("member-0-leader")),
+			chromedp.SendKeys(chromedp.ID("member-1-name"), "Phạm Văn Tư"), chromedp.SetValue(chromedp.ID("member-1-sex"), "male"),
+			chromedp.Click(chromedp.ID("team-submit")), chromedp.WaitVisible(chromedp.ID("members-error")))
+		if msg := run(t, ctx, chromedp.Text(chromedp.ID("members-error"))); !strings.Contains(msg, "từ 03 hòa giải viên") {
+			t.Fatalf("a team of two: %q", msg)
+		}
+		do(t, ctx, chromedp.SendKeys(chromedp.ID("member-2-name"), "Trần Thị Mai"), chromedp.SetValue(chromedp.ID("member-2-sex"), "female"),
+			chromedp.Click(chromedp.ID("team-submit")), chromedp.WaitVisible(chromedp.CSS(`#teams strong`)))
+		onPhone(t, ctx, "grassroots-commune-"+st.Dialect())
+		do(t, ctx, chromedp.Click(chromedp.ID("submit-year")), chromedp.WaitNotPresent(chromedp.ID("submit-year")), chromedp.WaitVisible(chromedp.ID("review-status")))
+		if got := run(t, ctx, chromedp.Text(chromedp.ID("review-status"))); got != "Đã gửi Sở" {
+			t.Fatalf("after sending: %q", got)
+		}
+
+		dept := browserCtx(t)
+		do(t, dept, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, dept, e.srv.URL, "chuyenvien", password)
+		do(t, dept, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Click(chromedp.CSS(`a[data-nav="nav.grassroots"]`)),
+			chromedp.WaitVisible(chromedp.ID("communes")), chromedp.Click(chromedp.CSS(`#communes a[href^="/grassroots/21025"]`)),
+			chromedp.WaitVisible(chromedp.ID("review-form")), chromedp.SetValue(chromedp.ID("review-decision"), "accepted"), chromedp.Click(chromedp.ID("review-submit")),
+			chromedp.WaitNotPresent(chromedp.ID("review-form")))
+		onPhone(t, dept, "grassroots-reviewed-"+st.Dialect())
+		if got := run(t, dept, chromedp.Text(chromedp.ID("review-status"))); got != "Sở đã chấp nhận" {
+			t.Errorf("after the review: %q", got)
 		}
 	})
 }

@@ -68,6 +68,17 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		queue = append(queue, queueItem{Key: "legalaid.home_deadlines", Count: len(rs), Href: "/legal-aid", Alert: overdue > 0})
 	}
+	if p.Can(auth.GrassrootsReview) || p.Can(auth.GrassrootsEnter) {
+		n, err := s.grass.Waiting(ctx, p)
+		if err != nil {
+			return err
+		}
+		key, href := "grassroots.home_returned", "/grassroots"
+		if p.Can(auth.GrassrootsReview) {
+			key = "grassroots.home_submitted"
+		}
+		queue = append(queue, queueItem{Key: key, Count: n, Href: href, Alert: n > 0 && key == "grassroots.home_returned"})
+	}
 	if p.Can(auth.ViewOutbox) {
 		q := outbox.Query{Office: p.Scope(), Status: outbox.MsgDead, Limit: deadShown}
 		if !p.Can(auth.JudicialRecords) {

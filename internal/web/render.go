@@ -128,6 +128,7 @@ var nav = []navItem{
 	{"nav.documents", "/documents", auth.ViewRecords},
 	{"nav.judicial", "/judicial", auth.JudicialRecords},
 	{"nav.legal_aid", "/legal-aid", auth.LegalAidCases},
+	{"nav.grassroots", "/grassroots", auth.GrassrootsView},
 	{"nav.reports", "/reports/on-time", auth.ViewRecords},
 	{"nav.calendar", "/calendar", anyUser},
 	{"nav.units", "/units", auth.ViewUnits},

@@ -1,0 +1,208 @@
+package grassroots_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"tuphap/internal/account"
+	"tuphap/internal/audit"
+	"tuphap/internal/auth"
+	"tuphap/internal/fault"
+	"tuphap/internal/grassroots"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+	"tuphap/internal/units"
+)
+
+var (
+	ctx        = context.Background()
+	officer    = auth.Principal{Username: "canbo", Role: auth.Officer, Office: "21025"}
+	neighbour  = auth.Principal{Username: "canbo2", Role: auth.Officer, Office: "21028"}
+	specialist = auth.Principal{Username: "chuyenvien", Role: auth.Specialist, Office: auth.DepartmentOffice}
+	leader     = auth.Principal{Username: "lanhdao", Role: auth.Leader, Office: auth.DepartmentOffice}
+	by         = audit.Actor{Username: "canbo"}
+	november   = time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)
+)
+
+func setup(t *testing.T, st *store.Store) *grassroots.Service {
+	t.Helper()
+	st.Now = func() time.Time { return november }
+	reg := units.MustLoad()
+	if err := account.New(st).SyncOffices(ctx, account.OfficesFrom(reg, november)); err != nil {
+		t.Fatal(err)
+	}
+	return grassroots.New(st, reg)
+}
+
+func team(commune, village string) grassroots.Team {
+	return grassroots.Team{Commune: commune, Village: village, Members: []grassroots.Member{
+		{FullName: "Lê Văn Hùng", Sex: "male", Leader: true}, {FullName: "Trần Thị Mai", Sex: "female"}, {FullName: "Phạm Văn Tư", Sex: "male"}}}
+}
+
+// A commune enters its year, submits it, the department returns it with a note, the commune
+// corrects and submits again, the department accepts it: from then on the year does not change.
+// A commune sees and enters only its own rows.
+func TestYearEnteredReviewedAndLocked(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		ev := grassroots.Event{Commune: "21025", Day: "2026-11-20", Topic: "Phòng, chống bạo lực gia đình", Law: "Luật Phòng, chống bạo lực gia đình 2022",
+			Form: grassroots.Meeting, Audience: 80}
+		if _, err := svc.AddEvent(ctx, officer, by, ev); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddEvent(ctx, neighbour, by, ev); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("another commune enters ours: %v", err)
+		}
+		if _, err := svc.AddEvent(ctx, specialist, by, ev); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("the department enters a commune's event: %v", err)
+		}
+		bad := ev
+		bad.Commune = "99999"
+		if _, err := svc.AddEvent(ctx, auth.Principal{Role: auth.Officer, Office: "99999"}, by, bad); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("a commune the province does not have: %v", err)
+		}
+		if _, err := svc.SetPlan(ctx, officer, by, grassroots.Plan{Commune: "21025", Year: 2026, Events: 4}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SetPlan(ctx, officer, by, grassroots.Plan{Commune: "21025", Year: 2026, Events: 2}); err != nil {
+			t.Fatalf("the plan changed: %v", err)
+		}
+		tm, err := svc.AddTeam(ctx, officer, by, team("21025", "Tổ dân phố 5"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddTeam(ctx, officer, by, team("21025", "tổ dân phố  5")); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("a second team for the same village: %v", err)
+		}
+		other, err := svc.AddTeam(ctx, neighbour, by, team("21028", "Thôn 1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := grassroots.Case{Commune: "21025", TeamID: tm.ID, Parties: "Ông Lê Văn A và ông Trần Văn B", Dispute: grassroots.Land, ReceivedOn: "2026-10-01"}
+		open, err := svc.AddCase(ctx, officer, by, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		foreign := c
+		foreign.TeamID = other.ID
+		if _, err := svc.AddCase(ctx, officer, by, foreign); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("a case of another commune's team: %v", err)
+		}
+		done := c
+		done.Result, done.EndedOn = grassroots.Unsuccessful, "2026-10-10"
+		done.ToCourt = true
+		if _, err := svc.AddCase(ctx, officer, by, done); err != nil {
+			t.Fatal(err)
+		}
+		if cs, err := svc.Cases(ctx, neighbour, grassroots.Query{}); err != nil || len(cs) != 0 {
+			t.Fatalf("another commune lists ours: %v %d", err, len(cs))
+		}
+		if _, err := svc.Cases(ctx, neighbour, grassroots.Query{Commune: "21025"}); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("another commune asks for ours: %v", err)
+		}
+		if cs, err := svc.Cases(ctx, specialist, grassroots.Query{Commune: "21025"}); err != nil || len(cs) != 2 {
+			t.Fatalf("the department lists the commune's cases: %v %d", err, len(cs))
+		}
+
+		if _, err := svc.Decide(ctx, specialist, by, "21025", 2026, grassroots.Accepted, ""); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("accepted before it was submitted: %v", err)
+		}
+		if r, err := svc.Submit(ctx, officer, by, "21025", 2026); err != nil || r.Status != grassroots.Submitted {
+			t.Fatalf("submitted: %v %+v", err, r)
+		}
+		if _, err := svc.AddEvent(ctx, officer, by, ev); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("an event added to a submitted year: %v", err)
+		}
+		if _, err := svc.EndCase(ctx, officer, by, open.ID, grassroots.Successful, "2026-10-03", false); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("a case of a submitted year ended: %v", err)
+		}
+		if _, err := svc.Decide(ctx, officer, by, "21025", 2026, grassroots.Accepted, ""); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("a commune accepts its own year: %v", err)
+		}
+		if _, err := svc.Decide(ctx, specialist, by, "21025", 2026, grassroots.Returned, ""); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("returned without a note: %v", err)
+		}
+		if r, err := svc.Decide(ctx, specialist, by, "21025", 2026, grassroots.Returned, "Vụ việc ngày 01/10 chưa ghi kết quả"); err != nil || r.Note == "" {
+			t.Fatalf("returned: %v %+v", err, r)
+		}
+		if _, err := svc.EndCase(ctx, officer, by, open.ID, grassroots.Successful, "2026-10-03", false); err != nil {
+			t.Fatalf("the case ended after the return: %v", err)
+		}
+		if _, err := svc.EndCase(ctx, officer, by, open.ID, grassroots.Withdrawn, "2026-10-04", false); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("a case ended twice: %v", err)
+		}
+		svc.Submit(ctx, officer, by, "21025", 2026)
+		if r, err := svc.Decide(ctx, specialist, by, "21025", 2026, grassroots.Accepted, ""); err != nil || r.Status != grassroots.Accepted {
+			t.Fatalf("accepted: %v %+v", err, r)
+		}
+		if _, err := svc.SetPlan(ctx, officer, by, grassroots.Plan{Commune: "21025", Year: 2026, Events: 9}); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("the plan of an accepted year changed: %v", err)
+		}
+		if _, err := svc.Submit(ctx, officer, by, "21025", 2026); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("an accepted year submitted again: %v", err)
+		}
+		// Next year is open.
+		if _, err := svc.SetPlan(ctx, officer, by, grassroots.Plan{Commune: "21025", Year: 2027, Events: 6}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// The report: per commune of today, the province's total; a row entered under a commune of
+// before the reform counts in its successor (Phường Nghĩa Chánh, 21019, in Phường Cẩm Thành,
+// 21025); a commune's officer sees only its own commune.
+func TestReport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		svc.SetPlan(ctx, officer, by, grassroots.Plan{Commune: "21025", Year: 2026, Events: 4})
+		for _, f := range []grassroots.Form{grassroots.Meeting, grassroots.Loudspeaker} {
+			if _, err := svc.AddEvent(ctx, officer, by, grassroots.Event{Commune: "21025", Day: "2026-11-20", Topic: "Luật Đất đai 2024",
+				Law: "Luật Đất đai 2024", Form: f, Audience: 50}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// An event of 2024, kept under the commune of then.
+		if err := st.ExecForTest(ctx, `INSERT INTO grassroots_events (id, commune, day, topic, law, form, audience, created_at, created_by)
+			VALUES ('old', '21019', '2024-05-10', 'Luật Hòa giải ở cơ sở', 'Luật Hòa giải ở cơ sở 2013', 'meeting', 30, '2024-05-10T00:00:00Z', 'import')`); err != nil {
+			t.Fatal(err)
+		}
+		tm, _ := svc.AddTeam(ctx, officer, by, team("21025", "Tổ dân phố 5"))
+		for _, r := range []grassroots.Result{grassroots.Successful, grassroots.Successful, grassroots.Successful, grassroots.Unsuccessful, grassroots.Withdrawn, ""} {
+			c := grassroots.Case{Commune: "21025", TeamID: tm.ID, Parties: "A và B", Dispute: grassroots.Neighbours, ReceivedOn: "2026-06-01", Result: r}
+			if r != "" {
+				c.EndedOn = "2026-06-10"
+			}
+			if _, err := svc.AddCase(ctx, officer, by, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := svc.Report(ctx, specialist, "2024-01-01", "2026-12-31")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ct grassroots.Figures
+		for _, f := range rep.Communes {
+			if f.Commune == "21025" {
+				ct = f
+			}
+		}
+		if ct.Events != 3 || ct.Audience != 130 || ct.ByForm["meeting"] != 2 || ct.PlanEvents != 4 || ct.Teams != 1 || ct.Mediators != 3 ||
+			ct.Cases != 6 || ct.Successful != 3 || ct.Unsuccessful != 1 || ct.Withdrawn != 1 || ct.Pending != 1 || ct.SuccessRate != 0.75 {
+			t.Fatalf("Cẩm Thành: %+v", ct)
+		}
+		if len(rep.Communes) != 96 || rep.Province.Events != 3 || rep.Province.Cases != 6 {
+			t.Fatalf("the province: %d communes, %+v", len(rep.Communes), rep.Province)
+		}
+		mine, err := svc.Report(ctx, neighbour, "2026-01-01", "2026-12-31")
+		if err != nil || len(mine.Communes) != 1 || mine.Communes[0].Commune != "21028" || mine.Province.Events != 0 {
+			t.Fatalf("a commune's own report: %v %+v", err, mine.Communes)
+		}
+		if _, err := svc.Report(ctx, auth.Principal{Role: auth.Auditor}, "2026-01-01", "2026-12-31"); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("an auditor's report: %v", err)
+		}
+		if _, err := svc.Report(ctx, leader, "2026-01-01", "2026-12-31"); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
