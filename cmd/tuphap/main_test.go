@@ -170,7 +170,7 @@ func TestUsageErrors(t *testing.T) {
 		t.Fatalf("help: %v", err)
 	}
 	_, errOut, _ := tuphap(t, "", "serve", "--help")
-	for _, want := range []string{"TUPHAP_DB", "TUPHAP_ADDR", "TUPHAP_LOG_FORMAT", "-demo", "TUPHAP_SELF_SIGN_OFFICES", "TUPHAP_BACKDATE_WINDOW", "TUPHAP_LEGAL_AID_PLAN"} {
+	for _, want := range []string{"TUPHAP_DB", "TUPHAP_ADDR", "TUPHAP_LOG_FORMAT", "-demo", "TUPHAP_SELF_SIGN_OFFICES", "TUPHAP_BACKDATE_WINDOW", "TUPHAP_LEGAL_AID_PLAN", "TUPHAP_ACCESS_STANDARD"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("serve --help lacks %s", want)
 		}
@@ -182,6 +182,7 @@ func TestUsageErrors(t *testing.T) {
 		{"--self-sign-offices", "21025, 99999", "99999"},
 		{"--legal-aid-plan", "0", "legal-aid-plan"},
 		{"--legal-aid-plan", "bốn trăm", "legal-aid-plan"},
+		{"--access-standard", "/nonexistent/standard.json", "access-standard"},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		db := "--db=" + filepath.Join(t.TempDir(), "t.db")

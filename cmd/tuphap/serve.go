@@ -24,6 +24,7 @@ import (
 	"tuphap/internal/app"
 	"tuphap/internal/demo"
 	"tuphap/internal/document"
+	"tuphap/internal/grassroots"
 	"tuphap/internal/legalaid"
 	"tuphap/internal/outbox"
 	"tuphap/internal/reception"
@@ -71,6 +72,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"who issues judicial-record certificates, as printed on them: PARENT|NAME|SIGNER TITLE|PLACE[|ADDRESS], e.g. \"Bộ Công an|Công an tỉnh Quảng Ngãi|GIÁM ĐỐC|Quảng Ngãi|số 1 Trần Hưng Đạo, phường Cẩm Thành\" (env TUPHAP_JUDICIAL_AUTHORITY; default the department of justice)")
 	plan := fs.String("legal-aid-plan", env("TUPHAP_LEGAL_AID_PLAN", strconv.Itoa(legalaid.DefaultPlan)),
 		"the legal-aid centre's plan of cases for the year, which its report and the leaders' home count against (env TUPHAP_LEGAL_AID_PLAN)")
+	standardFile := fs.String("access-standard", env("TUPHAP_ACCESS_STANDARD", ""),
+		"JSON file of the access-to-law standard's criteria, indicators, points and thresholds, as internal/grassroots/standard.json (env TUPHAP_ACCESS_STANDARD; default the shipped one, marked unverified)")
 	deliver := fs.Bool("outbox", env("TUPHAP_OUTBOX", "1") != "0",
 		"deliver the outbox to the agencies from this process (env TUPHAP_OUTBOX=0 turns it off: for web nodes beside one delivering node, and for benchmarks)")
 	if err := fs.Parse(args); err != nil {
@@ -136,6 +139,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	svc.LegalAid.Plan = cases
+	if *standardFile != "" {
+		b, err := os.ReadFile(*standardFile)
+		if err != nil {
+			return fmt.Errorf("--access-standard: %w", err)
+		}
+		if svc.Grassroots.Standard, err = grassroots.ParseStandard(b); err != nil {
+			return fmt.Errorf("--access-standard %s: %w", *standardFile, err)
+		}
+	}
 	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody, TrustProxy: *trustProxy}, svc, log)
 	if err != nil {
 		return err

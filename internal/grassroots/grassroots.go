@@ -25,10 +25,14 @@ type Service struct {
 	st *store.Store
 	// Units checks the communes named and rolls former communes up into today's for the reports.
 	Units *units.Registry
+	// Standard is the access-to-law standard in force (DefaultStandard unless configured).
+	Standard Standard
 }
 
 // New returns the service over the store and the units.
-func New(st *store.Store, reg *units.Registry) *Service { return &Service{st: st, Units: reg} }
+func New(st *store.Store, reg *units.Registry) *Service {
+	return &Service{st: st, Units: reg, Standard: DefaultStandard}
+}
 
 // today is the day in Vietnam, as the forms' days are.
 func (s *Service) today() time.Time {

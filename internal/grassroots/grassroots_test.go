@@ -206,3 +206,77 @@ func TestReport(t *testing.T) {
 		}
 	})
 }
+
+// points scores every indicator of the standard at n, with its evidence.
+func points(s grassroots.Standard, n int) grassroots.Scores {
+	sc := grassroots.Scores{Points: map[string]int{}, Evidence: map[string]string{}}
+	for _, c := range s.Criteria {
+		for _, in := range c.Indicators {
+			sc.Points[in.Code], sc.Evidence[in.Code] = min(n, in.Max), "Báo cáo số 15/BC-UBND"
+		}
+	}
+	return sc
+}
+
+// The access-to-law standard: the commune assesses itself with evidence, submits; the
+// department returns it with a note, then accepts it with a score of its own, from which the
+// result follows; from then on it is final. Another commune can neither read nor write it.
+func TestAccessAssessment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		sc := points(svc.Standard, 9)
+		delete(sc.Evidence, "2.1")
+		if _, err := svc.SaveAssessment(ctx, officer, by, "21025", 2026, sc); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("a point without its evidence: %v", err)
+		}
+		if _, err := svc.SaveAssessment(ctx, officer, by, "21025", 2027, points(svc.Standard, 9)); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("next year assessed: %v", err)
+		}
+		a, err := svc.SaveAssessment(ctx, officer, by, "21025", 2026, points(svc.Standard, 9))
+		if err != nil || a.SelfTotal != 90 || a.Status != grassroots.Draft || a.Standard != svc.Standard.Version {
+			t.Fatalf("saved: %v %+v", err, a)
+		}
+		if _, err := svc.SaveAssessment(ctx, neighbour, by, "21025", 2026, points(svc.Standard, 10)); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("another commune writes ours: %v", err)
+		}
+		if _, err := svc.GetAssessment(ctx, neighbour, "21025", 2026); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("another commune reads ours: %v", err)
+		}
+		if _, err := svc.ReviewAssessment(ctx, specialist, by, "21025", 2026, grassroots.Accepted, nil, ""); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("reviewed before it was submitted: %v", err)
+		}
+		svc.SubmitAssessment(ctx, officer, by, "21025", 2026)
+		if _, err := svc.SaveAssessment(ctx, officer, by, "21025", 2026, points(svc.Standard, 10)); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("changed once submitted: %v", err)
+		}
+		if a, err := svc.ReviewAssessment(ctx, specialist, by, "21025", 2026, grassroots.Returned, nil, "Chỉ tiêu 4.1 thiếu biên bản"); err != nil || a.Status != grassroots.Returned {
+			t.Fatalf("returned: %v %+v", err, a)
+		}
+		if _, err := svc.SaveAssessment(ctx, officer, by, "21025", 2026, points(svc.Standard, 8)); err != nil {
+			t.Fatalf("corrected after the return: %v", err)
+		}
+		svc.SubmitAssessment(ctx, officer, by, "21025", 2026)
+		if _, err := svc.ReviewAssessment(ctx, officer, by, "21025", 2026, grassroots.Accepted, nil, ""); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("a commune reviews itself: %v", err)
+		}
+		if _, err := svc.ReviewAssessment(ctx, specialist, by, "21025", 2026, grassroots.Accepted, map[string]int{"4.1": 11}, ""); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("a score above the indicator's points: %v", err)
+		}
+		// The department finds criterion 4 unproven: 72 in all, under the least total, and
+		// criterion 4 under half its points.
+		a, err = svc.ReviewAssessment(ctx, specialist, by, "21025", 2026, grassroots.Accepted, map[string]int{"4.1": 0}, "")
+		if err != nil || a.Status != grassroots.Accepted || a.ReviewedTotal != 72 || a.Outcome == nil || a.Outcome.Met || len(a.Outcome.Short) != 1 {
+			t.Fatalf("accepted: %v %+v %+v", err, a, a.Outcome)
+		}
+		if _, err := svc.SubmitAssessment(ctx, officer, by, "21025", 2026); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("submitted once accepted: %v", err)
+		}
+		list, err := svc.Assessments(ctx, leader, 2026)
+		if err != nil || len(list) != 1 || list[0].ReviewedTotal != 72 {
+			t.Fatalf("the year's assessments: %v %+v", err, list)
+		}
+		if none, err := svc.GetAssessment(ctx, neighbour, "21028", 2026); err != nil || none.Status != grassroots.Draft || none.SelfTotal != 0 {
+			t.Fatalf("a commune not yet assessed: %v %+v", err, none)
+		}
+	})
+}

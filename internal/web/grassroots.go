@@ -30,7 +30,15 @@ func (s *Server) grassrootsHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "grassroots.html", map[string]any{"R": rep, "Year": year, "Names": s.communeNames()})
+	list, err := s.grass.Assessments(r.Context(), p, year)
+	if err != nil {
+		return err
+	}
+	access := make(map[string]grassroots.Assessment, len(list))
+	for _, a := range list {
+		access[a.Commune] = a
+	}
+	s.render(w, r, http.StatusOK, "grassroots.html", map[string]any{"R": rep, "Year": year, "Names": s.communeNames(), "Access": access})
 	return nil
 }
 

@@ -132,3 +132,60 @@ func TestGrassrootsEnteredAndReviewed(t *testing.T) {
 		}
 	})
 }
+
+// The access-to-law standard from the pages: the commune's self-assessment refused without its
+// evidence, saved, submitted; the department accepts it with its own points; the overview shows
+// the result. The page says the shipped criteria are not yet checked against the official text.
+func TestAccessStandardPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		y := fmt.Sprint(e.svc.Store.Now().Year())
+		officer := e.login("canbo")
+		_, page := e.do(officer, "GET", "/grassroots/21025/access?year="+y, nil, nil)
+		if !strings.Contains(page, `id="unverified"`) || !strings.Contains(page, "25/2021/QĐ-TTg") || !strings.Contains(page, `name="points.4.1"`) {
+			t.Fatal("the assessment page lacks the criteria or the warning")
+		}
+		form := url.Values{"year": {y}}
+		for _, code := range []string{"1.1", "1.2", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "4.1", "5.1"} {
+			form["points."+code] = []string{"9"}
+			form["evidence."+code] = []string{"Báo cáo số 15/BC-UBND"}
+		}
+		form["evidence.3.2"] = nil
+		resp, page := e.postForm(officer, "/grassroots/21025/access/save", form, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Ghi tài liệu kiểm chứng") {
+			t.Fatalf("a point without its evidence: %d", resp.StatusCode)
+		}
+		form["evidence.3.2"] = []string{"Sổ theo dõi hòa giải"}
+		if resp, _ = e.postForm(officer, "/grassroots/21025/access/save", form, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("saved: %d", resp.StatusCode)
+		}
+		if resp, _ = e.postForm(officer, "/grassroots/21025/access/submit", url.Values{"year": {y}}, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("submitted: %d", resp.StatusCode)
+		}
+		dept := e.login("chuyenvien")
+		review := url.Values{"year": {y}, "status": {"accepted"}}
+		for _, code := range []string{"1.1", "1.2", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "4.1", "5.1"} {
+			review["rpoints."+code] = []string{"9"}
+		}
+		review["rpoints.5.1"] = []string{"2"} // the department finds procedures late: criterion 5 under half
+		if resp, page = e.postForm(dept, "/grassroots/21025/access/review", review, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reviewed: %d %s", resp.StatusCode, page)
+		}
+		_, page = e.do(officer, "GET", "/grassroots/21025/access?year="+y, nil, nil)
+		if !strings.Contains(page, "Chưa đạt chuẩn tiếp cận pháp luật") || !strings.Contains(page, "Sở chấm 83 điểm") || !strings.Contains(page, "mức tối thiểu: 5") {
+			t.Error("the result is not shown to the commune")
+		}
+		_, page = e.do(dept, "GET", "/grassroots?year="+y, nil, nil)
+		if !strings.Contains(page, ">Chưa đạt chuẩn tiếp cận pháp luật</a>") {
+			t.Error("the overview lacks the commune's result")
+		}
+		if code, a := e.api(auth.Officer, "GET", "/api/v1/grassroots/access/21025/"+y, ""); code != http.StatusOK || a["reviewed_total"] != 83.0 {
+			t.Errorf("the assessment through the API: %d %v", code, a)
+		}
+		full := `{"points": {"1.1": 10, "1.2": 10, "2.1": 10, "2.2": 10, "2.3": 10, "3.1": 10, "3.2": 10, "3.3": 10, "4.1": 10, "5.1": 10}, "evidence": {"1.1": "x", "1.2": "x",
+			"2.1": "x", "2.2": "x", "2.3": "x", "3.1": "x", "3.2": "x", "3.3": "x", "4.1": "x", "5.1": "x"}}`
+		if code, _ := e.api(auth.Officer, "PUT", "/api/v1/grassroots/access/21025/"+y, full); code != http.StatusConflict {
+			t.Errorf("an accepted assessment saved again: %d", code)
+		}
+	})
+}

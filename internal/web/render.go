@@ -44,6 +44,7 @@ func parsePages(a *assets) (*pages, error) {
 			return t.Format("02/01/2006")
 		},
 		"list": func(xs ...string) []string { return xs },
+		"join": strings.Join,
 		"inc":  func(i int) int { return i + 1 },
 		// deref reads an optional string ("" for none).
 		"deref": func(s *string) string {

@@ -67,3 +67,24 @@ CREATE TABLE grassroots_reviews (
     reviewed_by TEXT NOT NULL,
     PRIMARY KEY (commune, year)
 );
+
+-- A commune's assessment against the access-to-law standard of a year: its self-assessment
+-- (scores and evidence per indicator, data), the department's review (its scores, reviewed),
+-- and the result. standard is the version of the criteria it was scored on.
+CREATE TABLE access_assessments (
+    commune TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    standard TEXT NOT NULL,
+    data TEXT NOT NULL,
+    self_total INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL,
+    reviewed TEXT NOT NULL,
+    reviewed_total INTEGER NOT NULL,
+    met BOOLEAN NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    reviewed_at TEXT,
+    reviewed_by TEXT NOT NULL,
+    PRIMARY KEY (commune, year)
+);
