@@ -51,6 +51,14 @@ func (s *Service) enter(p auth.Principal, commune string) error {
 	return nil
 }
 
+// checkYear refuses a year the registries cannot hold: before 2000 or after this one.
+func (s *Service) checkYear(year int) error {
+	if year < 2000 || year > s.today().Year() {
+		return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"year": "grassroots.year_bad"}}
+	}
+	return nil
+}
+
 // editable checks in tx that a commune's year may still change: not submitted, nor accepted.
 func editable(tx *store.Tx, commune string, year int) error {
 	var status string
@@ -155,7 +163,11 @@ func (s *Service) AddCase(ctx context.Context, p auth.Principal, by audit.Actor,
 	}
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
 		var commune string
-		if err := tx.QueryRow(`SELECT commune FROM mediation_teams WHERE id = $1`, c.TeamID).Scan(&commune); err != nil || commune != c.Commune {
+		err := tx.QueryRow(`SELECT commune FROM mediation_teams WHERE id = $1`, c.TeamID).Scan(&commune)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("grassroots: team %s: %w", c.TeamID, err)
+		}
+		if commune != c.Commune {
 			return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"team_id": "grassroots.team_unknown"}}
 		}
 		if err := editable(tx, c.Commune, YearOf(c.ReceivedOn)); err != nil {
@@ -182,6 +194,9 @@ func (s *Service) EndCase(ctx context.Context, p auth.Principal, by audit.Actor,
 		return c, err
 	}
 	if err := p.Allow(auth.GrassrootsEnter, c.Commune); err != nil {
+		if fault.Is(err, fault.NotFound) { // another commune's: as if there were none
+			return Case{}, fault.New(fault.NotFound, "grassroots.not_found")
+		}
 		return c, err
 	}
 	if c.Result != "" {
@@ -219,12 +234,24 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, by audit.Actor, 
 	if err := s.enter(p, commune); err != nil {
 		return Review{}, err
 	}
+	if err := s.checkYear(year); err != nil {
+		return Review{}, err
+	}
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
 		if err := editable(tx, commune, year); err != nil {
 			return err
 		}
+		// A case still being mediated would stay open for good in a year that no longer changes.
+		var pending int
+		if err := tx.QueryRow(`SELECT COUNT(*) FROM mediation_cases WHERE commune = $1 AND received_on >= $2 AND received_on <= $3 AND result = ''`,
+			commune, fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)).Scan(&pending); err != nil {
+			return fmt.Errorf("grassroots: pending cases: %w", err)
+		}
+		if pending > 0 {
+			return fault.New(fault.Conflict, "grassroots.cases_pending", pending)
+		}
 		now := store.Time(s.st.Now())
-		res, err := tx.Exec(`UPDATE grassroots_reviews SET status = $3, submitted_at = $4, submitted_by = $5 WHERE commune = $1 AND year = $2`,
+		res, err := tx.Exec(`UPDATE grassroots_reviews SET status = $3, note = '', submitted_at = $4, submitted_by = $5 WHERE commune = $1 AND year = $2`,
 			commune, year, string(Submitted), now, by.Username)
 		if err != nil {
 			return fmt.Errorf("grassroots: submit: %w", err)
@@ -247,6 +274,9 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, by audit.Actor, 
 // commune with a note saying what to correct.
 func (s *Service) Decide(ctx context.Context, p auth.Principal, by audit.Actor, commune string, year int, to ReviewStatus, note string) (Review, error) {
 	if err := p.Allow(auth.GrassrootsReview, ""); err != nil {
+		return Review{}, err
+	}
+	if err := s.checkYear(year); err != nil {
 		return Review{}, err
 	}
 	note = spaces(note)
@@ -288,6 +318,9 @@ func (s *Service) YearReview(ctx context.Context, p auth.Principal, commune stri
 	if err := p.Allow(auth.GrassrootsView, commune); err != nil {
 		return Review{}, err
 	}
+	if year < 2000 || year > s.today().Year()+1 {
+		return Review{}, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"year": "grassroots.year_bad"}}
+	}
 	return s.review(ctx, commune, year)
 }
 
@@ -315,9 +348,9 @@ func (s *Service) caseByID(ctx context.Context, id string) (Case, error) {
 	return c, s.st.Fail(store.NotFound(err, "grassroots.not_found"))
 }
 
-// Waiting counts the years that wait on p: for the department, the communes' years submitted
-// and not yet reviewed; for a commune, its years returned for correction.
-func (s *Service) Waiting(ctx context.Context, p auth.Principal) (int, error) {
+// Waiting counts the years that wait on p, and gives the earliest: for the department, the
+// communes' years submitted and not yet reviewed; for a commune, its years returned.
+func (s *Service) Waiting(ctx context.Context, p auth.Principal) (n, year int, err error) {
 	var status ReviewStatus
 	switch {
 	case p.Can(auth.GrassrootsReview):
@@ -325,12 +358,11 @@ func (s *Service) Waiting(ctx context.Context, p auth.Principal) (int, error) {
 	case p.Can(auth.GrassrootsEnter):
 		status = Returned
 	default:
-		return 0, nil
+		return 0, 0, nil
 	}
 	var w store.Where
 	w.Eq("commune", p.Scope())
 	w.Cond("status = " + w.Args.Add(string(status)))
-	var n int
-	err := s.st.QueryRow(ctx, `SELECT COUNT(*) FROM grassroots_reviews WHERE `+w.String(), w.Args...).Scan(&n)
-	return n, s.st.Fail(err)
+	err = s.st.QueryRow(ctx, `SELECT COUNT(*), COALESCE(MIN(year), 0) FROM grassroots_reviews WHERE `+w.String(), w.Args...).Scan(&n, &year)
+	return n, year, s.st.Fail(err)
 }

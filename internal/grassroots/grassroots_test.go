@@ -2,6 +2,7 @@ package grassroots_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,14 +109,27 @@ func TestYearEnteredReviewedAndLocked(t *testing.T) {
 		if _, err := svc.Decide(ctx, specialist, by, "21025", 2026, grassroots.Accepted, ""); !fault.Is(err, fault.Conflict) {
 			t.Fatalf("accepted before it was submitted: %v", err)
 		}
+		// A case still being mediated holds the year back: it would stay open for good.
+		if _, err := svc.Submit(ctx, officer, by, "21025", 2026); !fault.Is(err, fault.Conflict) || !strings.Contains(err.Error(), "grassroots.cases_pending") {
+			t.Fatalf("submitted with a case being mediated: %v", err)
+		}
+		if _, err := svc.Submit(ctx, officer, by, "21025", 2027); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("next year submitted: %v", err)
+		}
+		if _, err := svc.EndCase(ctx, neighbour, by, open.ID, grassroots.Successful, "2026-10-03", false); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("another commune ends our case: %v", err)
+		}
+		if _, err := svc.EndCase(ctx, officer, by, open.ID, grassroots.Successful, "2026-10-03", false); err != nil {
+			t.Fatal(err)
+		}
 		if r, err := svc.Submit(ctx, officer, by, "21025", 2026); err != nil || r.Status != grassroots.Submitted {
 			t.Fatalf("submitted: %v %+v", err, r)
 		}
 		if _, err := svc.AddEvent(ctx, officer, by, ev); !fault.Is(err, fault.Conflict) {
 			t.Fatalf("an event added to a submitted year: %v", err)
 		}
-		if _, err := svc.EndCase(ctx, officer, by, open.ID, grassroots.Successful, "2026-10-03", false); !fault.Is(err, fault.Conflict) {
-			t.Fatalf("a case of a submitted year ended: %v", err)
+		if _, err := svc.AddCase(ctx, officer, by, c); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("a case added to a submitted year: %v", err)
 		}
 		if _, err := svc.Decide(ctx, officer, by, "21025", 2026, grassroots.Accepted, ""); !fault.Is(err, fault.Forbidden) {
 			t.Fatalf("a commune accepts its own year: %v", err)
@@ -123,16 +137,18 @@ func TestYearEnteredReviewedAndLocked(t *testing.T) {
 		if _, err := svc.Decide(ctx, specialist, by, "21025", 2026, grassroots.Returned, ""); !fault.Is(err, fault.Invalid) {
 			t.Fatalf("returned without a note: %v", err)
 		}
-		if r, err := svc.Decide(ctx, specialist, by, "21025", 2026, grassroots.Returned, "Vụ việc ngày 01/10 chưa ghi kết quả"); err != nil || r.Note == "" {
+		if r, err := svc.Decide(ctx, specialist, by, "21025", 2026, grassroots.Returned, "Thiếu cuộc phổ biến ngày 20/11"); err != nil || r.Note == "" {
 			t.Fatalf("returned: %v %+v", err, r)
 		}
-		if _, err := svc.EndCase(ctx, officer, by, open.ID, grassroots.Successful, "2026-10-03", false); err != nil {
-			t.Fatalf("the case ended after the return: %v", err)
+		if _, err := svc.AddEvent(ctx, officer, by, ev); err != nil {
+			t.Fatalf("an event added after the return: %v", err)
 		}
 		if _, err := svc.EndCase(ctx, officer, by, open.ID, grassroots.Withdrawn, "2026-10-04", false); !fault.Is(err, fault.Conflict) {
 			t.Fatalf("a case ended twice: %v", err)
 		}
-		svc.Submit(ctx, officer, by, "21025", 2026)
+		if r, err := svc.Submit(ctx, officer, by, "21025", 2026); err != nil || r.Note != "" {
+			t.Fatalf("submitted again, the return's note cleared: %v %+v", err, r)
+		}
 		if r, err := svc.Decide(ctx, specialist, by, "21025", 2026, grassroots.Accepted, ""); err != nil || r.Status != grassroots.Accepted {
 			t.Fatalf("accepted: %v %+v", err, r)
 		}

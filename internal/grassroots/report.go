@@ -109,7 +109,7 @@ type Figures struct {
 	Events       int            `json:"events"`
 	Audience     int            `json:"audience"`
 	ByForm       map[string]int `json:"by_form"`
-	PlanEvents   int            `json:"plan_events"` // the plan of the period's last year
+	PlanEvents   int            `json:"plan_events"` // the plans of the period's years
 	Completion   float64        `json:"plan_completion"`
 	Teams        int            `json:"teams"`
 	Mediators    int            `json:"mediators"`
@@ -219,8 +219,10 @@ func (s *Service) Report(ctx context.Context, p auth.Principal, from, to string)
 		}); err != nil {
 		return rep, err
 	}
+	// The plans of every year the period touches: a period of two years counts two plans.
 	w, _ = Query{}.where(p, "")
-	w.Cond("year = " + w.Args.Add(year))
+	w.Cond("year >= " + w.Args.Add(max(YearOf(from), 2000)))
+	w.Cond("year <= " + w.Args.Add(year))
 	if err := s.each(ctx, `SELECT commune, events FROM grassroots_plans WHERE `+w.String(), w.Args, func(scan func(...any) error) error {
 		var commune string
 		var n int
@@ -232,6 +234,8 @@ func (s *Service) Report(ctx context.Context, p auth.Principal, from, to string)
 	}); err != nil {
 		return rep, err
 	}
+	w, _ = Query{}.where(p, "")
+	w.Cond("year = " + w.Args.Add(year))
 	if err := s.each(ctx, `SELECT commune, status FROM grassroots_reviews WHERE `+w.String(), w.Args, func(scan func(...any) error) error {
 		var commune, status string
 		if err := scan(&commune, &status); err != nil {

@@ -217,7 +217,8 @@ const (
 // Editable says whether a commune may still change a year in that state.
 func (s ReviewStatus) Editable() bool { return s == Draft || s == Returned || s == "" }
 
-// checkDay checks a day field: required, a date, not after today.
+// checkDay checks a day field: required, a date, not after today, not before 2000 (the
+// registries begin then).
 func checkDay(v *fault.Validation, field, s string, today time.Time) (time.Time, bool) {
 	d, ok := civil.ParseDate(s)
 	switch {
@@ -227,6 +228,8 @@ func checkDay(v *fault.Validation, field, s string, today time.Time) (time.Time,
 		v.Add(field, "civil.date_format")
 	case d.After(today):
 		v.Add(field, "civil.date_future")
+	case d.Year() < 2000:
+		v.Add(field, "grassroots.day_old")
 	default:
 		return d, true
 	}

@@ -80,6 +80,12 @@ func (s *Service) Verify(ctx context.Context, p auth.Principal, by audit.Actor, 
 	due := s.Calendar().Extend(d.DueAt, verifyExtension)
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		for _, q := range questions {
+			// Checked again with the write: two clicks at once send one question.
+			if pending, err := outbox.PendingIn(tx, q.Agency, q.RecordID); err != nil {
+				return err
+			} else if pending {
+				return fault.New(fault.Conflict, "judicial.verify_waiting")
+			}
 			m := *q // afresh each run
 			if err := outbox.Enqueue(tx, &m); err != nil {
 				return err

@@ -252,7 +252,7 @@ func (s *Service) Decline(ctx context.Context, p auth.Principal, by audit.Actor,
 			return fmt.Errorf("legalaid: decline: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fault.New(fault.Conflict, "legalaid.not_assigned")
+			return fault.New(fault.Conflict, "legalaid.nobody_to_decline")
 		}
 		if err := endAssignment(tx, id, s.st.Now(), reason); err != nil {
 			return err
@@ -303,8 +303,10 @@ func (s *Service) Close(ctx context.Context, p auth.Principal, by audit.Actor, i
 		return c, fault.New(fault.Conflict, "legalaid.not_assigned")
 	}
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(`UPDATE legal_aid_cases SET status = $2, outcome = $3, closed_at = $4 WHERE id = $1 AND status = $5`,
-			id, StatusClosed, string(o), store.Time(s.st.Now()), c.Status)
+		// The assignee re-read with the write: a decline committed meanwhile leaves nobody who
+		// could have won the case.
+		res, err := tx.Exec(`UPDATE legal_aid_cases SET status = $2, outcome = $3, closed_at = $4 WHERE id = $1 AND status = $5 AND (assignee_name <> '' OR $6)`,
+			id, StatusClosed, string(o), store.Time(s.st.Now()), c.Status, o == Withdrawn || o == Stopped)
 		if err != nil {
 			return fmt.Errorf("legalaid: close: %w", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
@@ -289,21 +290,30 @@ type Session struct {
 	Questions int    `json:"questions"` // questions answered
 }
 
+// CheckSession reports every problem of a session at once, storing nothing: a form whose own
+// fields failed shows these beside them too.
+func (s *Service) CheckSession(ss Session) error { return s.checkSession(ss, s.st.Now()) }
+
+func (s *Service) checkSession(ss Session, now time.Time) error {
+	ss.Place, ss.Topic = strings.TrimSpace(ss.Place), strings.TrimSpace(ss.Topic)
+	var v fault.Validation
+	d, ok := civil.ParseDate(ss.Day)
+	v.Check(ok, "day", "civil.date_format")
+	v.Check(!ok || !d.After(day(now)), "day", "civil.date_future")
+	v.Check(s.isCommune(ss.Commune, now), "commune", "legalaid.commune")
+	v.Check(ss.Place != "", "place", "civil.required")
+	v.Check(ss.Topic != "", "topic", "civil.required")
+	v.Check(ss.Attendees >= 0 && ss.Questions >= 0, "attendees", "legalaid.count")
+	return v.Err()
+}
+
 // AddSession records an outreach session held (a day not in the future).
 func (s *Service) AddSession(ctx context.Context, p auth.Principal, by audit.Actor, ss Session) (Session, error) {
 	if err := p.Allow(auth.LegalAidCases, ""); err != nil {
 		return ss, err
 	}
 	ss.Place, ss.Topic = strings.Join(strings.Fields(ss.Place), " "), strings.Join(strings.Fields(ss.Topic), " ")
-	var v fault.Validation
-	d, ok := civil.ParseDate(ss.Day)
-	v.Check(ok, "day", "civil.date_format")
-	v.Check(!ok || !d.After(day(s.st.Now())), "day", "civil.date_future")
-	v.Check(s.isCommune(ss.Commune, s.st.Now()), "commune", "legalaid.commune")
-	v.Check(ss.Place != "", "place", "civil.required")
-	v.Check(ss.Topic != "", "topic", "civil.required")
-	v.Check(ss.Attendees >= 0 && ss.Questions >= 0, "attendees", "legalaid.count")
-	if err := v.Err(); err != nil {
+	if err := s.checkSession(ss, s.st.Now()); err != nil {
 		return ss, err
 	}
 	err := s.st.Write(ctx, func(tx *store.Tx) error {

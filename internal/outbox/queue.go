@@ -242,6 +242,17 @@ func (q *Queue) Find(ctx context.Context, f Query) ([]Message, error) {
 		store.Chronological("created_at", f.Oldest, f.Offset, f.Limit), w.Args...)
 }
 
+// PendingIn says, in tx, whether a message to agency about recordID is still on its way (or
+// waits for its answer): a domain that asks once per record checks it in the write that asks.
+func PendingIn(tx *store.Tx, agency, recordID string) (bool, error) {
+	var n int
+	err := tx.QueryRow(`SELECT COUNT(*) FROM outbox WHERE agency = $1 AND record_id = $2 AND status = $3`, agency, recordID, MsgPending).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("outbox: pending: %w", err)
+	}
+	return n > 0, nil
+}
+
 // Counts counts messages by status, for /metrics.
 func (q *Queue) Counts(ctx context.Context) (map[string]int, error) {
 	rows, err := q.st.Query(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)

@@ -162,7 +162,21 @@ func (s *Server) grassrootsStep(w http.ResponseWriter, r *http.Request) error {
 		}
 		values := postedValues(f)
 		values["form"] = r.PathValue("step") // the form that was sent opens again
-		return s.renderGrassroots(w, r, formStatus(err), commune, max(year, civilYear(f.Get("day"), f.Get("received_on"))), values, fields, s.message(r, err))
+		msg := s.message(r, err)
+		if step := r.PathValue("step"); step == "end" || step == "submit" || step == "plan" {
+			// Forms without a place beside each field (a row's end, a button): said above them.
+			for _, m := range fields {
+				msg += " " + m
+			}
+		}
+		if y := civilYear(f.Get("day"), f.Get("received_on")); y != 0 {
+			year = y
+		}
+		return s.renderGrassroots(w, r, formStatus(err), commune, max(year, 2000), values, fields, msg)
+	}
+	// Back to the year the row belongs to, where it shows.
+	if y := civilYear(f.Get("day"), f.Get("received_on")); y != 0 {
+		year = y
 	}
 	if year == 0 {
 		year = s.grassrootsYear(r)

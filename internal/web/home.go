@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -69,11 +70,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		queue = append(queue, queueItem{Key: "legalaid.home_deadlines", Count: len(rs), Href: "/legal-aid", Alert: overdue > 0})
 	}
 	if p.Can(auth.GrassrootsReview) || p.Can(auth.GrassrootsEnter) {
-		n, err := s.grass.Waiting(ctx, p)
+		n, year, err := s.grass.Waiting(ctx, p)
 		if err != nil {
 			return err
 		}
 		key, href := "grassroots.home_returned", "/grassroots"
+		if year > 0 { // the earliest year waiting, not this one
+			href += fmt.Sprintf("?year=%d", year)
+		}
 		if p.Can(auth.GrassrootsReview) {
 			key = "grassroots.home_submitted"
 		}

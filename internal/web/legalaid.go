@@ -346,6 +346,12 @@ func (s *Server) legalAidOutreachCreate(w http.ResponseWriter, r *http.Request) 
 	err := v.Err()
 	if err == nil {
 		_, err = s.legalaid.AddSession(r.Context(), p, actorOf(r), ss)
+	} else {
+		// The other fields' problems at the same time: the service's checks alone, nothing stored.
+		ss.Attendees, ss.Questions = 0, 0
+		if verr := v.Include(s.legalaid.CheckSession(ss)); verr == nil {
+			err = v.Err()
+		}
 	}
 	if err == nil {
 		http.Redirect(w, r, "/legal-aid/outreach", http.StatusSeeOther)

@@ -142,8 +142,10 @@ func TestLegalAidOutreach(t *testing.T) {
 		c := e.login("tgpl")
 		form := url.Values{"day": {"20/11/2026"}, "commune": {""}, "place": {"Nhà văn hóa thôn 3"}, "topic": {"Luật Đất đai 2024"}, "attendees": {"-4"}, "questions": {"12"}}
 		resp, page := e.postForm(c, "/legal-aid/outreach", form, nil)
-		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Số người, số câu hỏi không âm") || !strings.Contains(page, `value="Nhà văn hóa thôn 3"`) {
-			t.Fatalf("negative attendees: %d", resp.StatusCode)
+		// Both problems at once: the count the handler reads, the commune the service checks.
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Số người, số câu hỏi phải là số không âm") || !strings.Contains(page, `value="Nhà văn hóa thôn 3"`) ||
+			!strings.Contains(page, "Chọn xã, phường nơi tổ chức") {
+			t.Fatalf("negative attendees, no commune: %d", resp.StatusCode)
 		}
 		form["attendees"] = []string{"60"}
 		if resp, page = e.postForm(c, "/legal-aid/outreach", form, nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Chọn xã, phường nơi tổ chức") {
