@@ -22,6 +22,7 @@ import (
 	"tuphap/internal/account"
 	"tuphap/internal/agency"
 	"tuphap/internal/app"
+	"tuphap/internal/correspondence"
 	"tuphap/internal/demo"
 	"tuphap/internal/document"
 	"tuphap/internal/grassroots"
@@ -74,6 +75,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"the legal-aid centre's plan of cases for the year, which its report and the leaders' home count against (env TUPHAP_LEGAL_AID_PLAN)")
 	standardFile := fs.String("access-standard", env("TUPHAP_ACCESS_STANDARD", ""),
 		"JSON file of the access-to-law standard's criteria, indicators, points and thresholds, as internal/grassroots/standard.json (env TUPHAP_ACCESS_STANDARD; default the shipped one, marked unverified)")
+	filesDir := fs.String("files", env("TUPHAP_FILES", ""),
+		"folder of the correspondence's attachments, kept by their content (env TUPHAP_FILES; default: the SQLite file's name + .files, or tuphap-files); nodes sharing a database share it")
 	deliver := fs.Bool("outbox", env("TUPHAP_OUTBOX", "1") != "0",
 		"deliver the outbox to the agencies from this process (env TUPHAP_OUTBOX=0 turns it off: for web nodes beside one delivering node, and for benchmarks)")
 	if err := fs.Parse(args); err != nil {
@@ -134,7 +137,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--legal-aid-plan %q: want a number of cases above 0", *plan)
 	}
 	svc, err := app.New(ctx, st, reg, app.Options{MasterKey: master, PublicURL: public, SelfSignOffices: splitList(*selfSign), BackdateWindow: window,
-		JudicialAuthority: issuer})
+		JudicialAuthority: issuer, Files: correspondence.Disk{Dir: filesFolder(*db, *filesDir)}})
 	if err != nil {
 		return err
 	}
@@ -219,6 +222,17 @@ func printDemo(w io.Writer, addr, password string) {
 // masterKey reads the key that seals signing keys: TUPHAP_SECRET_KEY (base64), else the key
 // file, which is made (mode 0600) on first start. Back it up with the database: without it the
 // stored signing keys cannot be used.
+// filesFolder is where attachments are kept: --files, or beside the SQLite file.
+func filesFolder(dsn, dir string) string {
+	switch {
+	case dir != "":
+		return dir
+	case strings.HasPrefix(dsn, "postgres"):
+		return "tuphap-files"
+	}
+	return strings.TrimPrefix(dsn, "file:") + ".files"
+}
+
 func masterKey(dsn, file string, create bool, log *slog.Logger) ([]byte, error) {
 	if v := os.Getenv("TUPHAP_SECRET_KEY"); v != "" {
 		k, err := base64.StdEncoding.DecodeString(v)

@@ -7,10 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"tuphap/internal/account"
 	"tuphap/internal/auditlog"
+	"tuphap/internal/correspondence"
 	"tuphap/internal/document"
 	"tuphap/internal/grassroots"
 	"tuphap/internal/issuing"
@@ -39,22 +41,25 @@ type Options struct {
 	// BackdateWindow is how far back a dossier's received time may lie without a reason
 	// (reception.DefaultBackdateWindow when zero).
 	BackdateWindow time.Duration
+	// Files keeps the correspondence's attachments (a temporary folder when nil: tests).
+	Files correspondence.Files
 }
 
 // Services are the province's services over one store, wired to one another.
 type Services struct {
-	Store        *store.Store
-	Units        *units.Registry
-	Accounts     *account.Service
-	Registration *registration.Service
-	Reception    *reception.Service
-	Issuing      *issuing.Service
-	Outbox       *outbox.Queue
-	Auditlog     *auditlog.Service
-	Imports      *legacy.Journal
-	Judicial     *judicial.Service
-	LegalAid     *legalaid.Service
-	Grassroots   *grassroots.Service
+	Store          *store.Store
+	Units          *units.Registry
+	Accounts       *account.Service
+	Registration   *registration.Service
+	Reception      *reception.Service
+	Issuing        *issuing.Service
+	Outbox         *outbox.Queue
+	Auditlog       *auditlog.Service
+	Imports        *legacy.Journal
+	Judicial       *judicial.Service
+	LegalAid       *legalaid.Service
+	Grassroots     *grassroots.Service
+	Correspondence *correspondence.Service
 }
 
 // New builds the services. The store's offices must have been synchronised with the units
@@ -79,6 +84,16 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	// A registration's due dates follow the official calendar that reception keeps.
 	s.Registration.Calendar = s.Reception.Calendar
 	s.Judicial.Calendar, s.LegalAid.Calendar = s.Reception.Calendar, s.Reception.Calendar
+	files := opt.Files
+	if files == nil {
+		dir, err := os.MkdirTemp("", "tuphap-files-")
+		if err != nil {
+			return nil, err
+		}
+		files = correspondence.Disk{Dir: dir}
+	}
+	s.Correspondence = correspondence.New(st, files)
+	s.Correspondence.Calendar, s.Correspondence.User = s.Reception.Calendar, s.Accounts.User
 	s.Issuing = issuing.New(st, s.Registration, reg, opt.MasterKey, opt.PublicURL)
 	s.Issuing.SelfSign = map[string]bool{}
 	// The judicial-record certificates are issuing's documents, laid out by their domain.

@@ -68,6 +68,11 @@ const (
 	GrassrootsReview Action = "grassroots.review"
 	// GrassrootsView: read the grassroots registries and reports (a commune its own).
 	GrassrootsView Action = "grassroots.view"
+	// Correspondence: register, read and complete the department's official correspondence.
+	Correspondence Action = "correspondence.work"
+	// RouteCorrespondence: route documents to units and people (the office head, the leaders),
+	// and read the confidential ones.
+	RouteCorrespondence Action = "correspondence.route"
 )
 
 // grants is the permission table. Jurisdiction is checked separately in Allow.
@@ -77,10 +82,11 @@ var grants = map[Role]map[Action]bool{
 	Officer: {ViewRecords: true, WriteRecords: true, ViewUnits: true, ViewOutbox: true, GrassrootsEnter: true, GrassrootsView: true},
 	Signer:  {ViewRecords: true, SignDocuments: true, ViewUnits: true, GrassrootsView: true},
 	Specialist: {ViewRecords: true, WriteRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true,
-		GrassrootsReview: true, GrassrootsView: true},
+		GrassrootsReview: true, GrassrootsView: true, Correspondence: true},
 	// A department's leader signs the department's documents (issuing.mayEndorse): the
 	// judicial-record certificates of the issuing authority.
-	Leader:  {ViewRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true, SignDocuments: true, GrassrootsView: true},
+	Leader: {ViewRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true, SignDocuments: true, GrassrootsView: true,
+		Correspondence: true, RouteCorrespondence: true},
 	Admin:   {ManageUsers: true, ManageSettings: true, ViewUnits: true, ViewOutbox: true},
 	Auditor: {ViewAudit: true, ViewUnits: true},
 	// The certificate requests are dossiers: the judicial-record officers follow them with the

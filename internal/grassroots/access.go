@@ -29,6 +29,7 @@ type Assessment struct {
 	ReviewedTotal int          `json:"reviewed_total,omitempty"`
 	Outcome       *Outcome     `json:"outcome,omitempty"` // from the reviewed scores, once accepted
 	ReviewedAt    time.Time    `json:"reviewed_at,omitzero"`
+	met           bool         // as stored when accepted
 }
 
 // SaveAssessment records (or replaces) a commune's self-assessment of a year, while the year's
@@ -64,8 +65,16 @@ func (s *Service) SaveAssessment(ctx context.Context, p auth.Principal, by audit
 				updated_at, updated_by, reviewed_at, reviewed_by) VALUES ($1, $2, $3, $4, $5, $6, '', '', 0, FALSE, $7, $8, NULL, '')`,
 				commune, year, s.Standard.Version, string(data), total, string(Draft), now, by.Username)
 		} else {
-			_, err = tx.Exec(`UPDATE access_assessments SET standard = $3, data = $4, self_total = $5, updated_at = $6, updated_by = $7
-				WHERE commune = $1 AND year = $2`, commune, year, s.Standard.Version, string(data), total, now, by.Username)
+			var res sql.Result
+			res, err = tx.Exec(`UPDATE access_assessments SET standard = $3, data = $4, self_total = $5, updated_at = $6, updated_by = $7
+				WHERE commune = $1 AND year = $2 AND status IN ($8, $9)`, commune, year, s.Standard.Version, string(data), total, now, by.Username,
+				string(Draft), string(Returned))
+			if n, _ := res.RowsAffected(); err == nil && n == 0 { // submitted meanwhile
+				return fault.New(fault.Conflict, "grassroots.assessment_locked", strconv.Itoa(year))
+			}
+		}
+		if store.IsUniqueViolation(err) { // two first saves at once
+			return fault.New(fault.Conflict, "grassroots.assessment_changed")
 		}
 		if err != nil {
 			return fmt.Errorf("grassroots: save assessment: %w", err)
@@ -84,8 +93,9 @@ func (s *Service) SubmitAssessment(ctx context.Context, p auth.Principal, by aud
 		return Assessment{}, err
 	}
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(`UPDATE access_assessments SET status = $3, updated_at = $4, updated_by = $5 WHERE commune = $1 AND year = $2 AND status IN ($6, $7)`,
-			commune, year, string(Submitted), store.Time(s.st.Now()), by.Username, string(Draft), string(Returned))
+		// Scored on the standard in force only: one scored on another is scored again first.
+		res, err := tx.Exec(`UPDATE access_assessments SET status = $3, updated_at = $4, updated_by = $5 WHERE commune = $1 AND year = $2 AND status IN ($6, $7)
+			AND standard = $8`, commune, year, string(Submitted), store.Time(s.st.Now()), by.Username, string(Draft), string(Returned), s.Standard.Version)
 		if err != nil {
 			return fmt.Errorf("grassroots: submit assessment: %w", err)
 		}
@@ -114,52 +124,50 @@ func (s *Service) ReviewAssessment(ctx context.Context, p auth.Principal, by aud
 	if err := v.Err(); err != nil {
 		return Assessment{}, err
 	}
-	a, err := s.assessment(ctx, commune, year)
-	if err != nil {
-		return a, err
-	}
-	if a.Status != Submitted {
-		return a, fault.New(fault.Conflict, "grassroots.assessment_not_submitted")
-	}
-	if a.Standard != s.Standard.Version {
-		return a, fault.New(fault.Conflict, "grassroots.assessment_old_standard", a.Standard)
-	}
-	reviewed := Scores{Points: map[string]int{}}
-	for code, n := range a.Self.Points {
-		reviewed.Points[code] = n
-	}
-	for code, n := range points { // the department's corrections
-		reviewed.Points[code] = n
-	}
-	if err := s.Standard.Validate(reviewed, false); err != nil {
-		return a, err
-	}
-	o := s.Standard.Score(reviewed.Points)
-	data, err := json.Marshal(reviewed)
-	if err != nil {
-		return a, err
-	}
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		var res sql.Result
-		var err error
-		if to == Accepted {
-			res, err = tx.Exec(`UPDATE access_assessments SET status = $3, note = $4, reviewed = $5, reviewed_total = $6, met = $7, reviewed_at = $8, reviewed_by = $9
-				WHERE commune = $1 AND year = $2 AND status = $10`, commune, year, string(to), note, string(data), o.Total, o.Met,
-				store.Time(s.st.Now()), by.Username, string(Submitted))
-		} else {
-			res, err = tx.Exec(`UPDATE access_assessments SET status = $3, note = $4, reviewed_at = $5, reviewed_by = $6 WHERE commune = $1 AND year = $2 AND status = $7`,
-				commune, year, string(to), note, store.Time(s.st.Now()), by.Username, string(Submitted))
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		// What is reviewed is read with the write: a year returned and resubmitted meanwhile is
+		// reviewed as it now stands.
+		a, err := scanAssessment(tx.QueryRow(`SELECT `+assessmentCols+` FROM access_assessments WHERE commune = $1 AND year = $2`, commune, year))
+		if errors.Is(err, sql.ErrNoRows) || err == nil && a.Status != Submitted {
+			return fault.New(fault.Conflict, "grassroots.assessment_not_submitted")
 		}
 		if err != nil {
 			return fmt.Errorf("grassroots: review assessment: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fault.New(fault.Conflict, "grassroots.assessment_not_submitted")
+		if to == Returned { // whatever standard it was scored on: the commune scores it again
+			_, err := tx.Exec(`UPDATE access_assessments SET status = $3, note = $4, reviewed_at = $5, reviewed_by = $6 WHERE commune = $1 AND year = $2`,
+				commune, year, string(to), note, store.Time(s.st.Now()), by.Username)
+			if err != nil {
+				return fmt.Errorf("grassroots: review assessment: %w", err)
+			}
+			return tx.Audit(by.Entry("grassroots.assessment_review", "access_assessment:"+commune, fmt.Sprintf("%d returned %s", year, note)))
 		}
-		return tx.Audit(by.Entry("grassroots.assessment_review", "access_assessment:"+commune, fmt.Sprintf("%d %s %d %s", year, to, o.Total, note)))
+		if a.Standard != s.Standard.Version {
+			return fault.New(fault.Conflict, "grassroots.assessment_old_standard", a.Standard)
+		}
+		reviewed := Scores{Points: map[string]int{}}
+		for code, n := range a.Self.Points {
+			reviewed.Points[code] = n
+		}
+		for code, n := range points { // the department's corrections
+			reviewed.Points[code] = n
+		}
+		if err := s.Standard.Validate(reviewed, false); err != nil {
+			return err
+		}
+		o := s.Standard.Score(reviewed.Points)
+		data, err := json.Marshal(reviewed)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE access_assessments SET status = $3, note = $4, reviewed = $5, reviewed_total = $6, met = $7, reviewed_at = $8, reviewed_by = $9
+			WHERE commune = $1 AND year = $2`, commune, year, string(to), note, string(data), o.Total, o.Met, store.Time(s.st.Now()), by.Username); err != nil {
+			return fmt.Errorf("grassroots: review assessment: %w", err)
+		}
+		return tx.Audit(by.Entry("grassroots.assessment_review", "access_assessment:"+commune, fmt.Sprintf("%d accepted %d %s", year, o.Total, note)))
 	})
 	if err != nil {
-		return a, err
+		return Assessment{}, err
 	}
 	return s.assessment(ctx, commune, year)
 }
@@ -193,9 +201,12 @@ func (s *Service) Assessments(ctx context.Context, p auth.Principal, year int) (
 // outcome sets a reviewed assessment's result, from the department's scores on the standard in
 // force (one scored on an older standard keeps only its total).
 func (s *Service) outcome(a *Assessment) {
-	if a.Reviewed != nil && a.Standard == s.Standard.Version {
+	switch {
+	case a.Reviewed != nil && a.Standard == s.Standard.Version:
 		o := s.Standard.Score(a.Reviewed.Points)
 		a.Outcome = &o
+	case a.Reviewed != nil: // as recognised then, on its own standard
+		a.Outcome = &Outcome{Total: a.ReviewedTotal, Met: a.met}
 	}
 }
 
@@ -204,8 +215,7 @@ const assessmentCols = `commune, year, standard, data, self_total, status, note,
 func scanAssessment(row store.Scanner) (Assessment, error) {
 	var a Assessment
 	var data, status, reviewed string
-	var met bool
-	if err := row.Scan(&a.Commune, &a.Year, &a.Standard, &data, &a.SelfTotal, &status, &a.Note, &reviewed, &a.ReviewedTotal, &met, store.ScanTime(&a.ReviewedAt)); err != nil {
+	if err := row.Scan(&a.Commune, &a.Year, &a.Standard, &data, &a.SelfTotal, &status, &a.Note, &reviewed, &a.ReviewedTotal, &a.met, store.ScanTime(&a.ReviewedAt)); err != nil {
 		return a, err
 	}
 	a.Status = ReviewStatus(status)

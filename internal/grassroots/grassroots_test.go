@@ -287,12 +287,74 @@ func TestAccessAssessment(t *testing.T) {
 		if _, err := svc.SubmitAssessment(ctx, officer, by, "21025", 2026); !fault.Is(err, fault.Conflict) {
 			t.Fatalf("submitted once accepted: %v", err)
 		}
+		// A standard replaced after a submission: the old scores cannot be accepted, the year is
+		// returned to be scored again, and what was accepted keeps its result.
+		svc.SaveAssessment(ctx, neighbour, by, "21028", 2026, points(svc.Standard, 10))
+		svc.SubmitAssessment(ctx, neighbour, by, "21028", 2026)
+		kept := svc.Standard
+		svc.Standard.Version = "QĐ mới"
+		if _, err := svc.ReviewAssessment(ctx, specialist, by, "21028", 2026, grassroots.Accepted, nil, ""); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("accepted on an old standard: %v", err)
+		}
+		if r, err := svc.ReviewAssessment(ctx, specialist, by, "21028", 2026, grassroots.Returned, nil, "Chấm lại theo bộ tiêu chí mới"); err != nil || r.Status != grassroots.Returned {
+			t.Fatalf("returned to be scored again: %v %+v", err, r)
+		}
+		if a, _ := svc.GetAssessment(ctx, leader, "21025", 2026); a.Outcome == nil || a.Outcome.Met || a.Outcome.Total != 72 {
+			t.Fatalf("an accepted result under the next standard: %+v", a.Outcome)
+		}
+		svc.Standard = kept
 		list, err := svc.Assessments(ctx, leader, 2026)
-		if err != nil || len(list) != 1 || list[0].ReviewedTotal != 72 {
+		if err != nil || len(list) != 2 || list[0].ReviewedTotal != 72 {
 			t.Fatalf("the year's assessments: %v %+v", err, list)
 		}
-		if none, err := svc.GetAssessment(ctx, neighbour, "21028", 2026); err != nil || none.Status != grassroots.Draft || none.SelfTotal != 0 {
+		if none, err := svc.GetAssessment(ctx, neighbour, "21028", 2025); err != nil || none.Status != grassroots.Draft || none.SelfTotal != 0 {
 			t.Fatalf("a commune not yet assessed: %v %+v", err, none)
+		}
+	})
+}
+
+// Enforcement figures per half-year and field: the second half checked against the first, a
+// jump explained; another commune neither reads nor writes them; a submitted year refuses them.
+func TestEnforcementFigures(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		h1 := grassroots.EnforcementFigures{Commune: "21025", Year: 2026, Half: 1, Field: "land", Inspections: 4, Violations: 12, Sanctioned: 10, Fines: 15_000_000}
+		if _, err := svc.SaveEnforcement(ctx, officer, by, h1); err != nil {
+			t.Fatal(err)
+		}
+		h2 := h1
+		h2.Half, h2.Fines = 2, 150_000_000
+		if _, err := svc.SaveEnforcement(ctx, officer, by, h2); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("fines ten times the first half's, unexplained: %v", err)
+		}
+		h2.Explanation = "Xử phạt 3 vụ khai thác cát trái phép"
+		if _, err := svc.SaveEnforcement(ctx, officer, by, h2); err != nil {
+			t.Fatal(err)
+		}
+		h2.Explanation, h2.Fines = "", 16_000_000 // corrected: the same row replaced
+		if _, err := svc.SaveEnforcement(ctx, officer, by, h2); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SaveEnforcement(ctx, neighbour, by, h2); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("another commune writes ours: %v", err)
+		}
+		list, err := svc.Enforcement(ctx, specialist, "21025", 2026)
+		if err != nil || len(list) != 2 || list[1].Fines != 16_000_000 {
+			t.Fatalf("the year's figures: %v %+v", err, list)
+		}
+		if mine, err := svc.Enforcement(ctx, neighbour, "", 2026); err != nil || len(mine) != 0 {
+			t.Fatalf("another commune reads ours: %v %+v", err, mine)
+		}
+		rep, err := svc.Report(ctx, specialist, "2026-01-01", "2026-12-31")
+		if err != nil || rep.Province.Violations != 24 || rep.Province.Sanctioned != 20 || rep.Province.Fines != 31_000_000 || rep.Province.ByField["land"] != 24 {
+			t.Fatalf("the report: %v %+v", err, rep.Province)
+		}
+		if half, _ := svc.Report(ctx, specialist, "2026-07-01", "2026-12-31"); half.Province.Violations != 12 {
+			t.Fatalf("the second half's report: %+v", half.Province)
+		}
+		svc.Submit(ctx, officer, by, "21025", 2026)
+		if _, err := svc.SaveEnforcement(ctx, officer, by, h1); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("figures of a submitted year: %v", err)
 		}
 	})
 }

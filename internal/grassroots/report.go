@@ -120,8 +120,14 @@ type Figures struct {
 	Pending      int            `json:"pending"`
 	ToCourt      int            `json:"referred_to_court"`
 	ByDispute    map[string]int `json:"by_dispute"`
-	SuccessRate  float64        `json:"success_rate"`
-	Review       ReviewStatus   `json:"review,omitempty"` // of the period's last year
+	// Law enforcement: the halves of a year within the period.
+	Inspections int            `json:"inspections"`
+	Violations  int            `json:"violations"`
+	Sanctioned  int            `json:"sanctioned"`
+	Fines       int64          `json:"fines"`
+	ByField     map[string]int `json:"violations_by_field"`
+	SuccessRate float64        `json:"success_rate"`
+	Review      ReviewStatus   `json:"review,omitempty"` // of the period's last year
 }
 
 // Report is the grassroots report of a period: per commune of today (rows entered under a
@@ -148,7 +154,7 @@ func (s *Service) Report(ctx context.Context, p auth.Principal, from, to string)
 		code = s.rollUp(code)
 		f := by[code]
 		if f == nil {
-			f = &Figures{Commune: code, ByForm: map[string]int{}, ByDispute: map[string]int{}, Review: Draft}
+			f = &Figures{Commune: code, ByForm: map[string]int{}, ByDispute: map[string]int{}, ByField: map[string]int{}, Review: Draft}
 			by[code] = f
 		}
 		return f
@@ -246,7 +252,27 @@ func (s *Service) Report(ctx context.Context, p auth.Principal, from, to string)
 	}); err != nil {
 		return rep, err
 	}
-	total := Figures{ByForm: map[string]int{}, ByDispute: map[string]int{}}
+	// The halves that overlap the period (half 1: January–June; 2: July–December): the year so
+	// far holds the half under way.
+	w, _ = Query{}.where(p, "")
+	w.Cond(`(CAST(year AS TEXT) || CASE WHEN half = 1 THEN '-06-30' ELSE '-12-31' END) >= ` + w.Args.Add(from))
+	w.Cond(`(CAST(year AS TEXT) || CASE WHEN half = 1 THEN '-01-01' ELSE '-07-01' END) <= ` + w.Args.Add(to))
+	if err := s.each(ctx, `SELECT commune, field, SUM(inspections), SUM(violations), SUM(sanctioned), SUM(fines) FROM enforcement_figures WHERE `+w.String()+
+		` GROUP BY commune, field`, w.Args, func(scan func(...any) error) error {
+		var commune, field string
+		var inspections, violations, sanctioned int
+		var fines int64
+		if err := scan(&commune, &field, &inspections, &violations, &sanctioned, &fines); err != nil {
+			return err
+		}
+		f := fig(commune)
+		f.Inspections, f.Violations, f.Sanctioned, f.Fines = f.Inspections+inspections, f.Violations+violations, f.Sanctioned+sanctioned, f.Fines+fines
+		f.ByField[field] += violations
+		return nil
+	}); err != nil {
+		return rep, err
+	}
+	total := Figures{ByForm: map[string]int{}, ByDispute: map[string]int{}, ByField: map[string]int{}}
 	for _, f := range by {
 		f.Completion, f.SuccessRate = Completion(f.Events, f.PlanEvents), SuccessRate(f.Successful, f.Unsuccessful)
 		rep.Communes = append(rep.Communes, *f)
@@ -260,6 +286,11 @@ func (s *Service) Report(ctx context.Context, p auth.Principal, from, to string)
 		for k, n := range f.ByDispute {
 			total.ByDispute[k] += n
 		}
+		for k, n := range f.ByField {
+			total.ByField[k] += n
+		}
+		total.Inspections, total.Violations, total.Sanctioned, total.Fines = total.Inspections+f.Inspections, total.Violations+f.Violations,
+			total.Sanctioned+f.Sanctioned, total.Fines+f.Fines
 		switch f.Review {
 		case Accepted:
 			rep.Accepted++

@@ -105,3 +105,36 @@ func TestEventRules(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Enforcement figures: checked alone, and against the previous period's where a figure jumps
+// (an extra zero typed is likelier than a tenfold change): then an explanation is needed.
+func TestEnforcementRules(t *testing.T) {
+	prev := &EnforcementFigures{Inspections: 4, Violations: 12, Sanctioned: 10, Fines: 15_000_000}
+	base := EnforcementFigures{Commune: "21025", Year: 2026, Half: 2, Field: "land", Inspections: 5, Violations: 14, Sanctioned: 11, Fines: 20_000_000}
+	for _, c := range []struct {
+		name  string
+		edit  func(*EnforcementFigures)
+		prev  *EnforcementFigures
+		field string
+	}{
+		{"in line with the last half", func(*EnforcementFigures) {}, prev, ""},
+		{"the first period: nothing to compare", func(f *EnforcementFigures) { f.Fines = 900_000_000 }, nil, ""},
+		{"more sanctions than violations", func(f *EnforcementFigures) { f.Sanctioned = 15 }, prev, "sanctioned"},
+		{"fines without a sanction", func(f *EnforcementFigures) { f.Sanctioned = 0 }, nil, "fines"},
+		{"a negative count", func(f *EnforcementFigures) { f.Inspections = -1 }, nil, "inspections"},
+		{"fines ten times the last half's", func(f *EnforcementFigures) { f.Fines = 150_000_000 }, prev, "fines"},
+		{"explained", func(f *EnforcementFigures) {
+			f.Fines, f.Explanation = 150_000_000, "Xử phạt 3 vụ khai thác cát trái phép"
+		}, prev, ""},
+		{"violations down to none from twelve", func(f *EnforcementFigures) { f.Violations, f.Sanctioned, f.Fines = 0, 0, 0 }, prev, "violations"},
+		{"an unknown field", func(f *EnforcementFigures) { f.Field = "tax" }, nil, "field"},
+		{"a third half", func(f *EnforcementFigures) { f.Half = 3 }, nil, "half"},
+	} {
+		f := base
+		c.edit(&f)
+		fields := fieldsOf(f.Validate(c.prev))
+		if c.field == "" && len(fields) > 0 || c.field != "" && fields[c.field] == "" {
+			t.Errorf("%s: %v", c.name, fields)
+		}
+	}
+}

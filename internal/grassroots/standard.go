@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 
 	"tuphap/internal/fault"
@@ -136,7 +137,8 @@ func (s Standard) Score(points map[string]int) Outcome {
 			n += min(max(points[in.Code], 0), in.Max)
 		}
 		o.ByCriterion[c.Code], o.Total = n, o.Total+n
-		if float64(n) < s.MinCriterionShare*float64(c.Max()) {
+		// In thousandths, whole numbers: 0.55 × 100 must not read as 55.000000000000007.
+		if int64(n)*1000 < int64(math.Round(s.MinCriterionShare*1000))*int64(c.Max()) {
 			o.Short = append(o.Short, c.Code)
 		}
 	}

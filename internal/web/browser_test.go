@@ -141,7 +141,7 @@ func TestBrowserNavigationByRole(t *testing.T) {
 		}{
 			{"canbo", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.grassroots", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 			{"kiemtoan", []string{"nav.home", "nav.calendar", "nav.units", "nav.audit", "nav.account"}},
-			{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.grassroots", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
+			{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.grassroots", "nav.correspondence", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 			{"lltp", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.judicial", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 		}
 		for _, tt := range tests {
@@ -950,6 +950,46 @@ func TestBrowserGrassrootsEnteredAndReviewed(t *testing.T) {
 		onPhone(t, dept, "grassroots-reviewed-"+st.Dialect())
 		if got := run(t, dept, chromedp.Text(chromedp.ID("review-status"))); got != "Sở đã chấp nhận" {
 			t.Errorf("after the review: %q", got)
+		}
+	})
+}
+
+// A specialist on a phone registers a signed letter; the leader routes it to her; she marks it
+// done (official correspondence).
+func TestBrowserIncomingRoutedAndDone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		file := filepath.Join(t.TempDir(), "cv-123.pdf")
+		if err := os.WriteFile(file, agencyPDF(t), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		today := e.svc.Store.Now().Format("02/01/2006")
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "chuyenvien", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Click(chromedp.CSS(`a[data-nav="nav.correspondence"]`)),
+			chromedp.WaitVisible(chromedp.ID("incoming")), chromedp.Click(chromedp.CSS(`details summary`)),
+			chromedp.SetUploadFiles(chromedp.ID("incoming-file"), []string{file}), chromedp.SendKeys(chromedp.ID("incoming-sender"), "UBND tỉnh Quảng Ngãi"),
+			chromedp.SendKeys(chromedp.ID("incoming-reference"), "123/UBND-NC"), chromedp.SendKeys(chromedp.ID("incoming-dated"), today),
+			chromedp.SendKeys(chromedp.ID("incoming-summary"), "Về việc triển khai Luật Hộ tịch sửa đổi"), chromedp.Click(chromedp.ID("incoming-submit")),
+			chromedp.WaitVisible(chromedp.ID("incoming-number")))
+		if got := run(t, ctx, chromedp.Text(chromedp.ID("signature"))); !strings.Contains(got, "Trần Văn Bình") {
+			t.Fatalf("the signature shown: %q", got)
+		}
+		onPhone(t, ctx, "incoming-"+st.Dialect())
+		docURL := run(t, ctx, chromedp.Location())
+
+		boss := browserCtx(t)
+		do(t, boss, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, boss, e.srv.URL, "lanhdao", password)
+		do(t, boss, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("route-form")),
+			chromedp.SendKeys(chromedp.ID("route-unit"), "Phòng Hành chính tư pháp"), chromedp.SendKeys(chromedp.ID("route-assignee"), "chuyenvien"),
+			chromedp.Click(chromedp.ID("route-submit")), chromedp.WaitVisible(chromedp.ID("incoming-assignee")))
+
+		do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("complete-form")), chromedp.SendKeys(chromedp.ID("complete-note"), "Đã tham mưu văn bản trả lời"),
+			chromedp.Click(chromedp.ID("complete-submit")), chromedp.WaitNotPresent(chromedp.ID("complete-form")))
+		if got := run(t, ctx, chromedp.Text(chromedp.ID("incoming-status"))); !strings.Contains(got, "Đã xử lý xong") {
+			t.Errorf("after completion: %q", got)
 		}
 	})
 }

@@ -97,6 +97,10 @@ func (s *Server) renderGrassroots(w http.ResponseWriter, r *http.Request, status
 	if err != nil {
 		return err
 	}
+	figures, err := s.grass.Enforcement(ctx, p, commune, year)
+	if err != nil {
+		return err
+	}
 	villages := map[string]string{}
 	for _, t := range teams {
 		villages[t.ID] = t.Village
@@ -108,7 +112,7 @@ func (s *Server) renderGrassroots(w http.ResponseWriter, r *http.Request, status
 		"Review": review, "F": fig, "Events": events, "Teams": teams, "Cases": cases, "Villages": villages,
 		"Editable": p.Can(auth.GrassrootsEnter) && review.Status.Editable(), "Reviewer": p.Can(auth.GrassrootsReview),
 		"Forms": grassroots.Forms, "Disputes": grassroots.Disputes, "Results": grassroots.Results, "Values": values, "Errors": errs, "Message": msg,
-		"Rows": []int{0, 1, 2, 3, 4, 5, 6}})
+		"Rows": []int{0, 1, 2, 3, 4, 5, 6}, "Figures": figures, "Fields": grassroots.Fields})
 	return nil
 }
 
@@ -148,6 +152,25 @@ func (s *Server) grassrootsStep(w http.ResponseWriter, r *http.Request) error {
 			Result: grassroots.Result(f.Get("result")), EndedOn: isoDate(f.Get("ended_on")), ToCourt: f.Get("to_court") != ""})
 	case "end":
 		_, err = s.grass.EndCase(ctx, p, by, f.Get("case"), grassroots.Result(f.Get("result")), isoDate(f.Get("ended_on")), f.Get("to_court") != "")
+	case "enforcement":
+		fg := grassroots.EnforcementFigures{Commune: commune, Year: year, Field: grassroots.Field(f.Get("field")), Explanation: f.Get("explanation")}
+		fg.Half, _ = strconv.Atoi(f.Get("half"))
+		bad := map[string]string{}
+		for name, n := range map[string]*int{"inspections": &fg.Inspections, "violations": &fg.Violations, "sanctioned": &fg.Sanctioned} {
+			if *n, err = count(f.Get(name), name); err != nil {
+				bad[name] = "grassroots.count_bad"
+			}
+		}
+		if fines, ferr := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(f.Get("fines")), ".", ""), 10, 64); ferr == nil && fines >= 0 {
+			fg.Fines = fines
+		} else {
+			bad["fines"] = "grassroots.count_bad"
+		}
+		if len(bad) > 0 {
+			err = invalidFields(bad)
+		} else {
+			_, err = s.grass.SaveEnforcement(ctx, p, by, fg)
+		}
 	case "submit":
 		_, err = s.grass.Submit(ctx, p, by, commune, year)
 	case "review":

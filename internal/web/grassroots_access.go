@@ -84,15 +84,23 @@ func (s *Server) accessStep(w http.ResponseWriter, r *http.Request) error {
 	case "submit":
 		_, err = s.grass.SubmitAssessment(ctx, p, by, commune, year)
 	case "review":
-		points := map[string]int{}
-		for _, c := range s.grass.Standard.Criteria {
-			for _, in := range c.Indicators {
-				if n, err := strconv.Atoi(strings.TrimSpace(f.Get("rpoints." + in.Code))); err == nil {
-					points[in.Code] = n
+		points, bad := map[string]int{}, map[string]string{}
+		if f.Get("status") == string(grassroots.Accepted) { // a return keeps the commune's points
+			for _, c := range s.grass.Standard.Criteria {
+				for _, in := range c.Indicators {
+					if n, err := strconv.Atoi(strings.TrimSpace(f.Get("rpoints." + in.Code))); err == nil {
+						points[in.Code] = n
+					} else {
+						bad["points."+in.Code] = "grassroots.points_bad" // blank or "5,5": never the commune's silently
+					}
 				}
 			}
 		}
-		_, err = s.grass.ReviewAssessment(ctx, p, by, commune, year, grassroots.ReviewStatus(f.Get("status")), points, f.Get("note"))
+		if len(bad) > 0 {
+			err = invalidFields(bad)
+		} else {
+			_, err = s.grass.ReviewAssessment(ctx, p, by, commune, year, grassroots.ReviewStatus(f.Get("status")), points, f.Get("note"))
+		}
 	default:
 		return notFoundErr
 	}

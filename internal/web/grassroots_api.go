@@ -182,6 +182,34 @@ func (s *Server) apiGrassrootsDecide(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
+func (s *Server) apiEnforcementSave(w http.ResponseWriter, r *http.Request) error {
+	var f grassroots.EnforcementFigures
+	if err := decodeJSON(r, &f); err != nil {
+		return err
+	}
+	p, _ := principalOf(r)
+	out, err := s.grass.SaveEnforcement(r.Context(), p, actorOf(r), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) apiEnforcementList(w http.ResponseWriter, r *http.Request) error {
+	year, err := strconv.Atoi(r.URL.Query().Get("year"))
+	if err != nil {
+		year = s.grassrootsYear(r)
+	}
+	p, _ := principalOf(r)
+	list, err := s.grass.Enforcement(r.Context(), p, r.URL.Query().Get("commune"), year)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"year": year, "figures": list})
+	return nil
+}
+
 func (s *Server) grassrootsReport(r *http.Request) (grassroots.Report, error) {
 	from, to, err := s.grassrootsPeriod(r)
 	if err != nil {
@@ -241,14 +269,15 @@ func (s *Server) grassrootsReportXLSX(w http.ResponseWriter, r *http.Request) er
 	f.SetCellValue(name, "A2", t("report.period", document.DateVN(rep.From), document.DateVN(rep.To)))
 	head := []any{t("grassroots.commune"), t("grassroots.events"), t("grassroots.audience"), t("grassroots.plan_events"), t("grassroots.completion"),
 		t("grassroots.teams"), t("grassroots.mediators"), t("grassroots.cases"), t("grassroots.result.successful"), t("grassroots.result.unsuccessful"),
-		t("grassroots.result.withdrawn"), t("grassroots.pending"), t("grassroots.to_court"), t("grassroots.success_rate"), t("grassroots.review")}
+		t("grassroots.result.withdrawn"), t("grassroots.pending"), t("grassroots.to_court"), t("grassroots.success_rate"), t("grassroots.review"),
+		t("grassroots.inspections"), t("grassroots.violations"), t("grassroots.sanctioned"), t("grassroots.fines")}
 	f.SetSheetRow(name, "A4", &head)
-	f.SetCellStyle(name, "A4", "O4", bold)
+	f.SetCellStyle(name, "A4", "S4", bold)
 	names := s.communeNames()
 	line := 5
 	write := func(label string, g grassroots.Figures) {
 		row := []any{label, g.Events, g.Audience, g.PlanEvents, g.Completion, g.Teams, g.Mediators, g.Cases, g.Successful, g.Unsuccessful,
-			g.Withdrawn, g.Pending, g.ToCourt, g.SuccessRate, ""}
+			g.Withdrawn, g.Pending, g.ToCourt, g.SuccessRate, "", g.Inspections, g.Violations, g.Sanctioned, g.Fines}
 		if g.Commune != "" {
 			row[14] = t("grassroots.status." + string(g.Review))
 		}
@@ -267,7 +296,7 @@ func (s *Server) grassrootsReportXLSX(w http.ResponseWriter, r *http.Request) er
 	write(t("report.total"), rep.Province)
 	f.SetCellStyle(name, fmt.Sprintf("A%d", line-1), fmt.Sprintf("A%d", line-1), bold)
 	f.SetColWidth(name, "A", "A", 32)
-	f.SetColWidth(name, "B", "O", 14)
+	f.SetColWidth(name, "B", "S", 14)
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="co-so-%s-%s.xlsx"`, rep.From, rep.To))
 	return f.Write(w)

@@ -129,6 +129,10 @@ func TestGrassrootsEnteredAndReviewed(t *testing.T) {
 			t.Error("an accepted year still offers its forms")
 		}
 
+		if _, home := e.do(e.login("lanhdao"), "GET", "/", nil, nil); !strings.Contains(home, `id="grassroots-year"`) ||
+			!strings.Contains(home, "1 xã, phường đã gửi báo cáo năm, 1 đã được Sở chấp nhận, trên tổng số 96") {
+			t.Error("the leader's home lacks the communes' year")
+		}
 		_, rep := e.api(auth.Leader, "GET", "/api/v1/grassroots/report", "")
 		if p := rep["province"].(map[string]any); p["events"] != 1.0 || p["cases"] != 1.0 || p["success_rate"] != 1.0 || rep["accepted"] != 1.0 {
 			t.Errorf("the report: %v", p)
@@ -200,6 +204,37 @@ func TestAccessStandardPages(t *testing.T) {
 			"2.1": "x", "2.2": "x", "2.3": "x", "3.1": "x", "3.2": "x", "3.3": "x", "4.1": "x", "5.1": "x"}}`
 		if code, _ := e.api(auth.Officer, "PUT", "/api/v1/grassroots/access/21025/"+y, full); code != http.StatusConflict {
 			t.Errorf("an accepted assessment saved again: %d", code)
+		}
+	})
+}
+
+// Law-enforcement figures from the commune's page: a jump from the first half refused until it
+// is explained, then in the report.
+func TestEnforcementFiguresPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		y := fmt.Sprint(e.svc.Store.Now().Year())
+		officer := e.login("canbo")
+		form := url.Values{"year": {y}, "half": {"1"}, "field": {"land"}, "inspections": {"4"}, "violations": {"12"}, "sanctioned": {"10"}, "fines": {"15.000.000"}}
+		if resp, body := e.postForm(officer, "/grassroots/21025/enforcement", form, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the first half: %d %s", resp.StatusCode, body)
+		}
+		form["half"], form["fines"] = []string{"2"}, []string{"150.000.000"}
+		resp, body := e.postForm(officer, "/grassroots/21025/enforcement", form, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "chênh lệch lớn so với kỳ trước") {
+			t.Fatalf("a tenfold jump: %d", resp.StatusCode)
+		}
+		form["explanation"] = []string{"Xử phạt 3 vụ khai thác cát trái phép"}
+		if resp, _ = e.postForm(officer, "/grassroots/21025/enforcement", form, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("explained: %d", resp.StatusCode)
+		}
+		_, body = e.do(officer, "GET", "/grassroots/21025?year="+y, nil, nil)
+		if !strings.Contains(body, "150.000.000 đồng") || !strings.Contains(body, "Xử phạt 3 vụ khai thác cát trái phép") {
+			t.Error("the page lacks the second half's figures")
+		}
+		_, body = e.do(e.login("lanhdao"), "GET", "/grassroots/report?from=01/01/"+y+"&to=31/12/"+y, nil, nil)
+		if !strings.Contains(body, "24 vụ vi phạm hành chính phát hiện, 20 quyết định xử phạt, tiền phạt 165.000.000 đồng") {
+			t.Error("the report lacks the year's figures")
 		}
 	})
 }

@@ -83,6 +83,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		queue = append(queue, queueItem{Key: key, Count: n, Href: href, Alert: n > 0 && key == "grassroots.home_returned"})
 	}
+	if p.Can(auth.Correspondence) {
+		n, err := s.mail.OverdueCount(ctx, p)
+		if err != nil {
+			return err
+		}
+		queue = append(queue, queueItem{Key: "correspondence.home_overdue", Count: n, Href: "/correspondence?overdue=1", Alert: n > 0})
+	}
 	if p.Can(auth.ViewOutbox) {
 		q := outbox.Query{Office: p.Scope(), Status: outbox.MsgDead, Limit: deadShown}
 		if !p.Can(auth.JudicialRecords) {
@@ -112,6 +119,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		data["Month"] = rep
+	}
+	if p.Can(auth.ViewDashboard) {
+		// The communes' grassroots year so far: the reviews and the province's figures.
+		now := s.now().In(calendar.Vietnam)
+		rep, err := s.grass.Report(ctx, p, fmt.Sprintf("%d-01-01", now.Year()), now.Format("2006-01-02"))
+		if err != nil {
+			return err
+		}
+		data["Grassroots"] = rep
 	}
 	if p.Can(auth.ViewDashboard) || p.Can(auth.LegalAidCases) {
 		rep, parts, err := s.legalAidYear(r)

@@ -12,6 +12,7 @@ import (
 
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
+	"tuphap/internal/correspondence"
 	"tuphap/internal/fault"
 	"tuphap/internal/i18n"
 )
@@ -164,6 +165,9 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		limit := s.cfg.MaxBody
 		if r.Method == http.MethodPost && r.URL.Path == "/imports" {
 			limit = s.cfg.MaxUpload // registers are large files
+		}
+		if r.Method == http.MethodPost && (r.URL.Path == "/correspondence/incoming" || r.URL.Path == "/api/v1/correspondence/incoming") {
+			limit = max(limit, correspondence.MaxFile+64<<10) // a scanned letter; its handler caps it again
 		}
 		r.Body = bodyReader{http.MaxBytesReader(w, r.Body, limit)}
 		next.ServeHTTP(w, r)

@@ -130,6 +130,7 @@ var nav = []navItem{
 	{"nav.judicial", "/judicial", auth.JudicialRecords},
 	{"nav.legal_aid", "/legal-aid", auth.LegalAidCases},
 	{"nav.grassroots", "/grassroots", auth.GrassrootsView},
+	{"nav.correspondence", "/correspondence", auth.Correspondence},
 	{"nav.reports", "/reports/on-time", auth.ViewRecords},
 	{"nav.calendar", "/calendar", anyUser},
 	{"nav.units", "/units", auth.ViewUnits},

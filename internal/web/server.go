@@ -13,6 +13,7 @@ import (
 	"tuphap/internal/auditlog"
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/correspondence"
 	"tuphap/internal/fault"
 	"tuphap/internal/grassroots"
 	"tuphap/internal/issuing"
@@ -50,6 +51,7 @@ type Server struct {
 	judicial *judicial.Service
 	legalaid *legalaid.Service
 	grass    *grassroots.Service
+	mail     *correspondence.Service
 	queue    *outbox.Queue
 	lookups  *limiter
 	auditlog *auditlog.Service
@@ -85,7 +87,7 @@ func New(cfg Config, svc *app.Services, log *slog.Logger) (*Server, error) {
 	}
 	st := svc.Store
 	s := &Server{imports: imports{journal: svc.Imports}, cfg: cfg, store: st, accounts: svc.Accounts, registry: svc.Registration,
-		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, grass: svc.Grassroots, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
+		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, grass: svc.Grassroots, mail: svc.Correspondence, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
 	s.lookups = newLimiter(time.Now)
 	var err error
@@ -194,6 +196,11 @@ func (s *Server) routes() http.Handler {
 	h("GET /grassroots/{commune}/access", auth.GrassrootsView, s.accessPage)
 	h("POST /grassroots/{commune}/access/{step}", auth.GrassrootsView, s.accessStep)
 	h("POST /grassroots/{commune}/{step}", auth.GrassrootsView, s.grassrootsStep)
+	h("GET /correspondence", auth.Correspondence, s.correspondencePage)
+	h("POST /correspondence/incoming", auth.Correspondence, s.correspondenceCreate)
+	h("GET /correspondence/incoming/{id}", auth.Correspondence, s.incomingPage)
+	h("POST /correspondence/incoming/{id}/{step}", auth.Correspondence, s.incomingStep)
+	h("GET /correspondence/files/{hash}", auth.Correspondence, s.correspondenceFile)
 	h("GET /legal-aid", auth.LegalAidCases, s.legalAidPage)
 	// The centre's staff, and the leaders for their dashboard: the service decides.
 	h("GET /legal-aid/report", auth.ViewUnits, s.legalAidReportPage)
@@ -337,6 +344,14 @@ func (s *Server) routes() http.Handler {
 	h("POST /api/v1/grassroots/reviews/{commune}/{year}/decision", auth.GrassrootsReview, s.apiGrassrootsDecide)
 	h("GET /api/v1/grassroots/report", auth.GrassrootsView, s.apiGrassrootsReport)
 	h("GET /api/v1/grassroots/access-standard", auth.GrassrootsView, s.apiAccessStandard)
+	h("PUT /api/v1/grassroots/enforcement", auth.GrassrootsEnter, s.apiEnforcementSave)
+	h("POST /api/v1/correspondence/incoming", auth.Correspondence, s.apiIncomingCreate)
+	h("GET /api/v1/correspondence/incoming", auth.Correspondence, s.apiIncomingList)
+	h("GET /api/v1/correspondence/incoming/{id}", auth.Correspondence, s.apiIncomingGet)
+	h("POST /api/v1/correspondence/incoming/{id}/routing", auth.RouteCorrespondence, s.apiIncomingRoute)
+	h("POST /api/v1/correspondence/incoming/{id}/completion", auth.Correspondence, s.apiIncomingComplete)
+	h("GET /api/v1/correspondence/files/{hash}", auth.Correspondence, s.correspondenceFile)
+	h("GET /api/v1/grassroots/enforcement", auth.GrassrootsView, s.apiEnforcementList)
 	h("GET /api/v1/grassroots/access", auth.GrassrootsView, s.apiAccessList)
 	h("GET /api/v1/grassroots/access/{commune}/{year}", auth.GrassrootsView, s.apiAccessGet)
 	h("PUT /api/v1/grassroots/access/{commune}/{year}", auth.GrassrootsEnter, s.apiAccessSave)

@@ -88,3 +88,21 @@ CREATE TABLE access_assessments (
     reviewed_by TEXT NOT NULL,
     PRIMARY KEY (commune, year)
 );
+
+-- The follow-up of law enforcement and the handling of administrative violations: a commune's
+-- figures per reporting period (half of a year) and field. explanation says why a figure moved
+-- far from the previous period's.
+CREATE TABLE enforcement_figures (
+    commune TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    half INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    inspections INTEGER NOT NULL,
+    violations INTEGER NOT NULL,
+    sanctioned INTEGER NOT NULL,
+    fines BIGINT NOT NULL,
+    explanation TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY (commune, year, half, field)
+);

@@ -1,0 +1,117 @@
+package web_test
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"tuphap/internal/auth"
+	"tuphap/internal/civil"
+	"tuphap/internal/document"
+	"tuphap/internal/signing"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+)
+
+// agencyPDF is a letter signed by another agency's (demo) certificate.
+func agencyPDF(t *testing.T) []byte {
+	t.Helper()
+	pdf, err := document.Extract(document.ExtractData{
+		Record: civil.Record{Kind: civil.BirthKind, Register: civil.Register{Number: 1, Book: "01", Year: 2026}, RegisteredOn: "2026-03-01",
+			Content: civil.Content{Birth: &civil.Birth{Child: civil.Person{FullName: "Nguyễn Thị Đào", Sex: civil.Female, DateOfBirth: "2026-02-01"}}}},
+		Office: "UBND Phường Cẩm Thành", Province: "tỉnh Quảng Ngãi", IssuedAt: time.Now(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := signing.NewDemoCA(time.Now())
+	kp, _ := ca.Issue("UBND tỉnh Quảng Ngãi", "Trần Văn Bình", time.Now())
+	s, err := kp.Signer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := signing.SignPDF(pdf, s, signing.Info{Name: "Trần Văn Bình", Location: "Quảng Ngãi", Reason: "Ban hành văn bản", Time: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signed
+}
+
+// upload is a multipart form with the fields and the file.
+func upload(fields map[string]string, name string, data []byte) (*bytes.Buffer, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(data)
+	mw.Close()
+	return &b, mw.FormDataContentType()
+}
+
+// An incoming document from the register's page: a file that is not a document refused with the
+// other problems, a signed letter registered with its signature shown; routed by the leader,
+// completed by its assignee; the file downloaded as what it is; the API lists it.
+func TestIncomingFromThePages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		clerk := e.login("chuyenvien")
+		today := e.svc.Store.Now().Format("02/01/2006")
+		fields := map[string]string{"sender": "UBND tỉnh Quảng Ngãi", "reference": "", "dated": today, "summary": "Về việc triển khai Luật Hộ tịch sửa đổi"}
+		body, ctype := upload(fields, "virus.exe", []byte("MZ\x90\x00 not a document"))
+		resp, page := e.do(clerk, "POST", "/correspondence/incoming", body, map[string]string{"Content-Type": ctype})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Chỉ nhận tệp PDF, DOCX, XLSX, PNG hoặc JPEG") || !strings.Contains(page, `value="UBND tỉnh Quảng Ngãi"`) {
+			t.Fatalf("an executable: %d", resp.StatusCode)
+		}
+		pdf := agencyPDF(t)
+		fields["reference"] = "123/UBND-NC"
+		body, ctype = upload(fields, "cv-123.pdf", pdf)
+		resp, _ = e.do(clerk, "POST", "/correspondence/incoming", body, map[string]string{"Content-Type": ctype})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("registered: %d", resp.StatusCode)
+		}
+		docURL := resp.Header.Get("Location")
+		_, page = e.do(clerk, "GET", docURL, nil, nil)
+		if !strings.Contains(page, `<span id="incoming-number">1/`) || !strings.Contains(page, "Chữ ký nguyên vẹn") || !strings.Contains(page, "Trần Văn Bình") || strings.Contains(page, `id="route-form"`) {
+			t.Fatal("the document's page lacks its number or signature, or offers routing to a specialist")
+		}
+		leader := e.login("lanhdao")
+		if resp, page = e.postForm(leader, docURL+"/route", url.Values{"unit": {"Phòng Hành chính tư pháp"}, "assignee": {"chuyenvien"}, "days": {"5"}}, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("routed: %d %s", resp.StatusCode, page)
+		}
+		if resp, _ = e.postForm(clerk, docURL+"/complete", url.Values{"note": {"Đã tham mưu văn bản trả lời"}}, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("completed: %d", resp.StatusCode)
+		}
+		_, page = e.do(clerk, "GET", docURL, nil, nil)
+		if !strings.Contains(page, "Đã xử lý xong") || !strings.Contains(page, "Đã tham mưu văn bản trả lời") {
+			t.Error("the completed document's page")
+		}
+		i := strings.Index(page, `/correspondence/files/`)
+		link := page[i : i+strings.Index(page[i:], `"`)]
+		resp, file := e.do(clerk, "GET", link, nil, nil)
+		if resp.StatusCode != http.StatusOK || file != string(pdf) || resp.Header.Get("Content-Type") != "application/pdf" ||
+			resp.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(resp.Header.Get("Content-Disposition"), `attachment; filename="cv-123.pdf"`) {
+			t.Fatalf("the file: %d %v", resp.StatusCode, resp.Header)
+		}
+		if resp, _ := e.do(e.login("canbo"), "GET", link, nil, nil); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a commune officer downloads it: %d", resp.StatusCode)
+		}
+		if code, list := e.api(auth.Specialist, "GET", "/api/v1/correspondence/incoming?q=luat+ho+tich", ""); code != http.StatusOK || !strings.Contains(fmt.Sprint(list), "123/UBND-NC") {
+			t.Errorf("the register through the API: %d %v", code, list)
+		}
+		// Through the API, a tampered signature is refused.
+		tampered := bytes.Replace(pdf, []byte("/Title"), []byte("/Xitle"), 1)
+		fields["reference"] = "124/UBND-NC"
+		body, ctype = upload(fields, "cv-124.pdf", tampered)
+		resp, out := e.do(nil, "POST", "/api/v1/correspondence/incoming", body, map[string]string{"Content-Type": ctype, "Authorization": "Bearer " + e.tokens[auth.Specialist]})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(out, "Chữ ký số trên tệp không hợp lệ") {
+			t.Fatalf("a tampered signature: %d %s", resp.StatusCode, out)
+		}
+	})
+}
