@@ -254,11 +254,15 @@ func attachment(name, fileType, fallback string) string {
 	if base = strings.TrimSpace(base); base == "" {
 		base = fallback[:min(len(fallback), 16)]
 	}
-	ascii := strings.Map(func(r rune) rune {
+	var ascii strings.Builder
+	for _, r := range base {
 		if r < 0x80 {
-			return r
+			ascii.WriteRune(r)
+		} else if f := vntext.Fold(string(r)); len(f) == 1 { // "Đ" → "d", "ễ" → "e"
+			ascii.WriteString(f)
+		} else {
+			ascii.WriteByte('_')
 		}
-		return '_'
-	}, vntext.Fold(base))
-	return fmt.Sprintf(`attachment; filename="%s%s"; filename*=UTF-8''%s%s`, ascii, ext, url.PathEscape(base), ext)
+	}
+	return fmt.Sprintf(`attachment; filename="%s%s"; filename*=UTF-8''%s%s`, ascii.String(), ext, url.PathEscape(base), ext)
 }

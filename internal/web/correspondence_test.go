@@ -71,7 +71,7 @@ func TestIncomingFromThePages(t *testing.T) {
 		}
 		pdf := agencyPDF(t)
 		fields["reference"] = "123/UBND-NC"
-		body, ctype = upload(fields, "cv-123.pdf", pdf)
+		body, ctype = upload(fields, "cv-123.html", pdf) // a PDF named as a page: downloaded as a PDF
 		resp, _ = e.do(clerk, "POST", "/correspondence/incoming", body, map[string]string{"Content-Type": ctype})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("registered: %d", resp.StatusCode)
