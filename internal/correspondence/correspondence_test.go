@@ -232,3 +232,36 @@ func zipOf(t *testing.T, names ...string) []byte {
 	}
 	return b.Bytes()
 }
+
+// The register's report: received, signed, not yet routed; per unit, handled on time or not,
+// still open past the day, and the days from receipt to completion. For the leaders.
+func TestReport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		pdf := signedPDF(t)
+		a, _ := svc.Register(ctx, specialist, by, letter("1/UBND-NC"), pdf)
+		b, _ := svc.Register(ctx, specialist, by, letter("2/UBND-NC"), pdf)
+		c, _ := svc.Register(ctx, specialist, by, letter("3/UBND-NC"), docx(t))
+		svc.Register(ctx, specialist, by, letter("4/UBND-NC"), docx(t)) // not routed
+		for _, in := range []correspondence.Incoming{a, b, c} {
+			if _, err := svc.Route(ctx, leader, by, in.ID, "Phòng Hành chính tư pháp", "chuyenvien", 2); err != nil { // due Wednesday 2 December
+				t.Fatal(err)
+			}
+		}
+		svc.Complete(ctx, specialist, by, a.ID, "Xong") // Monday: on time
+		st.Now = func() time.Time { return monday.AddDate(0, 0, 4) }
+		svc.Complete(ctx, specialist, by, b.ID, "Xong") // Friday: late
+		rep, err := svc.Report(ctx, leader, "2026-11-01", "2026-11-30")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := rep.Total
+		if rep.Received != 4 || rep.Signed != 2 || rep.Unrouted != 1 || len(rep.Units) != 1 || u.Routed != 3 || u.Done != 2 || u.OnTime != 1 || u.Overdue != 1 ||
+			u.AvgDays != 2 || u.OnTimeOf != 0.5 || rep.SignedRate != 0.5 {
+			t.Fatalf("the report: %+v %+v", rep, u)
+		}
+		if _, err := svc.Report(ctx, specialist, "2026-11-01", "2026-11-30"); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("a specialist's report: %v", err)
+		}
+	})
+}

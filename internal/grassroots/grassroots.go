@@ -130,7 +130,11 @@ func (s *Service) AddTeam(ctx context.Context, p auth.Principal, by audit.Actor,
 		return t, err
 	}
 	t.Normalize()
-	if err := t.Validate(); err != nil {
+	if t.FormedOn == "" {
+		t.FormedOn = s.today().Format("2006-01-02")
+	}
+	t.DissolvedOn = ""
+	if err := t.Validate(s.today()); err != nil {
 		return t, err
 	}
 	members, err := json.Marshal(t.Members)
@@ -138,10 +142,14 @@ func (s *Service) AddTeam(ctx context.Context, p auth.Principal, by audit.Actor,
 		return t, err
 	}
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
+		// A team formed in a year already submitted would change its figures.
+		if err := editable(tx, t.Commune, YearOf(t.FormedOn)); err != nil {
+			return err
+		}
 		t.ID = store.NewID()
-		if _, err := tx.Exec(`INSERT INTO mediation_teams (id, commune, village, village_folded, members, mediators, created_at, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, t.ID, t.Commune, t.Village, vntext.Fold(t.Village), string(members), len(t.Members),
-			store.Time(s.st.Now()), by.Username); err != nil {
+		if _, err := tx.Exec(`INSERT INTO mediation_teams (id, commune, village, village_folded, members, mediators, formed_on, dissolved_on, created_at, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9)`, t.ID, t.Commune, t.Village, vntext.Fold(t.Village), string(members), len(t.Members),
+			t.FormedOn, store.Time(s.st.Now()), by.Username); err != nil {
 			if store.IsUniqueViolation(err) {
 				return &fault.Error{Kind: fault.Conflict, Code: "grassroots.team_exists", Fields: map[string]string{"village": "grassroots.team_exists"}}
 			}
@@ -150,6 +158,42 @@ func (s *Service) AddTeam(ctx context.Context, p auth.Principal, by audit.Actor,
 		return tx.Audit(by.Entry("grassroots.team", "mediation_team:"+t.ID, t.Commune+" "+t.Village))
 	})
 	return t, err
+}
+
+// DissolveTeam records the day a team stopped working (merged, its village reorganised): from
+// then on it takes no cases and a new team may be formed for its village.
+func (s *Service) DissolveTeam(ctx context.Context, p auth.Principal, by audit.Actor, id, day string) error {
+	if err := p.Allow(auth.GrassrootsEnter, ""); err != nil {
+		return err
+	}
+	var v fault.Validation
+	checkDay(&v, "dissolved_on", day, s.today())
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.st.Write(ctx, func(tx *store.Tx) error {
+		var commune, formed, dissolved string
+		err := tx.QueryRow(`SELECT commune, formed_on, dissolved_on FROM mediation_teams WHERE id = $1`, id).Scan(&commune, &formed, &dissolved)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("grassroots: team %s: %w", id, err)
+		}
+		if err != nil || p.Allow(auth.GrassrootsEnter, commune) != nil {
+			return fault.New(fault.NotFound, "grassroots.team_not_found")
+		}
+		if dissolved != "" {
+			return fault.New(fault.Conflict, "grassroots.team_dissolved")
+		}
+		if day < formed {
+			return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"dissolved_on": "grassroots.dissolved_before"}}
+		}
+		if err := editable(tx, commune, YearOf(day)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE mediation_teams SET dissolved_on = $2 WHERE id = $1 AND dissolved_on = ''`, id, day); err != nil {
+			return fmt.Errorf("grassroots: dissolve team: %w", err)
+		}
+		return tx.Audit(by.Entry("grassroots.team_dissolved", "mediation_team:"+id, day))
+	})
 }
 
 // AddCase records a mediation case of one of the commune's teams, ended or not.
@@ -162,13 +206,16 @@ func (s *Service) AddCase(ctx context.Context, p auth.Principal, by audit.Actor,
 		return c, err
 	}
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		var commune string
-		err := tx.QueryRow(`SELECT commune FROM mediation_teams WHERE id = $1`, c.TeamID).Scan(&commune)
+		var commune, dissolved string
+		err := tx.QueryRow(`SELECT commune, dissolved_on FROM mediation_teams WHERE id = $1`, c.TeamID).Scan(&commune, &dissolved)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("grassroots: team %s: %w", c.TeamID, err)
 		}
 		if commune != c.Commune {
 			return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"team_id": "grassroots.team_unknown"}}
+		}
+		if dissolved != "" && dissolved <= c.ReceivedOn {
+			return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"team_id": "grassroots.team_dissolved"}}
 		}
 		if err := editable(tx, c.Commune, YearOf(c.ReceivedOn)); err != nil {
 			return err

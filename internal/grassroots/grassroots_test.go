@@ -358,3 +358,44 @@ func TestEnforcementFigures(t *testing.T) {
 		}
 	})
 }
+
+// A team counts in the periods it worked: formed in 2025, dissolved in March 2026, it counts in
+// 2025's report, not in 2026's; its village may then form a new team, and it takes no case.
+func TestTeamDissolved(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		old := team("21025", "Tổ dân phố 5")
+		old.FormedOn = "2025-06-01"
+		tm, err := svc.AddTeam(ctx, officer, by, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.DissolveTeam(ctx, officer, by, tm.ID, "2025-05-01"); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("dissolved before it was formed: %v", err)
+		}
+		if err := svc.DissolveTeam(ctx, neighbour, by, tm.ID, "2026-03-01"); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("another commune dissolves ours: %v", err)
+		}
+		if err := svc.DissolveTeam(ctx, officer, by, tm.ID, "2026-03-01"); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.DissolveTeam(ctx, officer, by, tm.ID, "2026-03-02"); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("dissolved twice: %v", err)
+		}
+		if _, err := svc.AddCase(ctx, officer, by, grassroots.Case{Commune: "21025", TeamID: tm.ID, Parties: "A và B", Dispute: grassroots.Land, ReceivedOn: "2026-04-01"}); !fault.Is(err, fault.Invalid) {
+			t.Fatalf("a case for a dissolved team: %v", err)
+		}
+		if _, err := svc.AddTeam(ctx, officer, by, team("21025", "Tổ dân phố 5")); err != nil {
+			t.Fatalf("a new team for the village: %v", err)
+		}
+		for _, c := range []struct {
+			from, to string
+			teams    int
+		}{{"2025-01-01", "2025-12-31", 1}, {"2026-01-01", "2026-02-28", 1}, {"2026-01-01", "2026-11-30", 1}, {"2025-01-01", "2025-05-31", 0}} {
+			rep, err := svc.Report(ctx, specialist, c.from, c.to)
+			if err != nil || rep.Province.Teams != c.teams {
+				t.Errorf("teams %s–%s: %d, want %d (%v)", c.from, c.to, rep.Province.Teams, c.teams, err)
+			}
+		}
+	})
+}

@@ -77,11 +77,12 @@ func (s *Service) Teams(ctx context.Context, p auth.Principal, commune string) (
 	return store.Collect(ctx, s.st, func(row store.Scanner) (Team, error) {
 		var t Team
 		var members string
-		if err := row.Scan(&t.ID, &t.Commune, &t.Village, &members); err != nil {
+		if err := row.Scan(&t.ID, &t.Commune, &t.Village, &members, &t.FormedOn, &t.DissolvedOn); err != nil {
 			return t, err
 		}
 		return t, json.Unmarshal([]byte(members), &t.Members)
-	}, "mediation teams", `SELECT id, commune, village, members FROM mediation_teams WHERE `+w.String()+` ORDER BY commune, village_folded LIMIT 5000`, w.Args...)
+	}, "mediation teams", `SELECT id, commune, village, members, formed_on, dissolved_on FROM mediation_teams WHERE `+w.String()+
+		` ORDER BY commune, village_folded, formed_on LIMIT 5000`, w.Args...)
 }
 
 // Cases lists the mediation cases q selects by the day received, the latest first.
@@ -211,7 +212,10 @@ func (s *Service) Report(ctx context.Context, p auth.Principal, from, to string)
 		}); err != nil {
 		return rep, err
 	}
+	// The teams working on the period's last day.
 	w, _ = Query{}.where(p, "")
+	w.Cond("formed_on <= " + w.Args.Add(to))
+	w.Cond("(dissolved_on = '' OR dissolved_on > " + w.Args.Add(to) + ")")
 	if err := s.each(ctx, `SELECT commune, COUNT(*), COALESCE(SUM(mediators), 0) FROM mediation_teams WHERE `+w.String()+` GROUP BY commune`, w.Args,
 		func(scan func(...any) error) error {
 			var commune string

@@ -93,6 +93,10 @@ type Team struct {
 	Commune string   `json:"commune"`
 	Village string   `json:"village"`
 	Members []Member `json:"members"`
+	// FormedOn is the day the team was formed (today when not given); DissolvedOn the day it
+	// ended, "" while it works. A report counts the teams working on its last day.
+	FormedOn    string `json:"formed_on,omitempty"`
+	DissolvedOn string `json:"dissolved_on,omitempty"`
 }
 
 // Normalize tidies what was typed; members without a name are dropped (a form's empty rows).
@@ -106,9 +110,10 @@ func (t *Team) Normalize() {
 
 // Validate reports every problem at once. A team has a leader and at least three mediators,
 // among them a woman (Law on Grassroots Mediation 2013 art. 12.1–12.2).
-func (t Team) Validate() error {
+func (t Team) Validate(today time.Time) error {
 	var v fault.Validation
 	v.Check(t.Village != "", "village", "civil.required")
+	checkDay(&v, "formed_on", t.FormedOn, today)
 	v.Check(len(t.Members) >= 3, "members", "grassroots.team_size")
 	women, leaders := 0, 0
 	for _, m := range t.Members {

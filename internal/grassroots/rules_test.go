@@ -34,9 +34,9 @@ func TestTeamRules(t *testing.T) {
 		{"two leaders", []Member{m("Lê Văn A", "male", true), m("Trần Thị B", "female", true), m("Phạm Văn C", "male", false)}, "grassroots.team_leader"},
 		{"empty rows of the form dropped", []Member{m("Lê Văn A", "male", true), m(" ", "", false), m("Trần Thị B", "female", false), m("Phạm Văn C", "male", false)}, ""},
 	} {
-		tm := Team{Commune: "21025", Village: " Tổ dân phố  5 ", Members: c.members}
+		tm := Team{Commune: "21025", Village: " Tổ dân phố  5 ", Members: c.members, FormedOn: "2024-03-01"}
 		tm.Normalize()
-		if got := fieldsOf(tm.Validate())["members"]; got != c.problem {
+		if got := fieldsOf(tm.Validate(today))["members"]; got != c.problem {
 			t.Errorf("%s: %q, want %q", c.name, got, c.problem)
 		}
 		if tm.Village != "Tổ dân phố 5" {

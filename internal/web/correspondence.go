@@ -67,7 +67,7 @@ func (s *Server) renderCorrespondence(w http.ResponseWriter, r *http.Request, st
 		values = map[string]string{}
 	}
 	s.render(w, r, status, "correspondence.html", map[string]any{"List": list, "Values": values, "Errors": errs, "Message": msg, "Q": q.Get("q"),
-		"Urgencies": correspondence.Urgencies, "Confidentialities": correspondence.Confidentialities})
+		"Urgencies": correspondence.Urgencies, "Confidentialities": correspondence.Confidentialities, "Router": p.Can(auth.RouteCorrespondence)})
 	return nil
 }
 
@@ -265,4 +265,33 @@ func attachment(name, fileType, fallback string) string {
 		}
 	}
 	return fmt.Sprintf(`attachment; filename="%s%s"; filename*=UTF-8''%s%s`, ascii.String(), ext, url.PathEscape(base), ext)
+}
+
+// correspondenceReport is the register's report of the period asked (this year so far by
+// default).
+func (s *Server) correspondenceReport(r *http.Request) (correspondence.Report, error) {
+	from, to, err := s.grassrootsPeriod(r)
+	if err != nil {
+		return correspondence.Report{}, err
+	}
+	p, _ := principalOf(r)
+	return s.mail.Report(r.Context(), p, from, to)
+}
+
+func (s *Server) correspondenceReportPage(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.correspondenceReport(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "correspondence_report.html", map[string]any{"R": rep})
+	return nil
+}
+
+func (s *Server) apiCorrespondenceReport(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.correspondenceReport(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
 }

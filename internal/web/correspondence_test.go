@@ -105,6 +105,13 @@ func TestIncomingFromThePages(t *testing.T) {
 		if code, list := e.api(auth.Specialist, "GET", "/api/v1/correspondence/incoming?q=luat+ho+tich", ""); code != http.StatusOK || !strings.Contains(fmt.Sprint(list), "123/UBND-NC") {
 			t.Errorf("the register through the API: %d %v", code, list)
 		}
+		_, page = e.do(leader, "GET", "/correspondence/report", nil, nil)
+		if !strings.Contains(page, "1 văn bản đến (1 có chữ ký số nguyên vẹn), 0 chưa phân công; 1 đã xử lý xong, 1 đúng hạn") {
+			t.Error("the leader's report")
+		}
+		if resp, _ := e.do(clerk, "GET", "/correspondence/report", nil, nil); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a specialist's report: %d", resp.StatusCode)
+		}
 		// Through the API, a tampered signature is refused.
 		tampered := bytes.Replace(pdf, []byte("/Title"), []byte("/Xitle"), 1)
 		fields["reference"] = "124/UBND-NC"

@@ -140,12 +140,14 @@ func (s *Server) grassrootsStep(w http.ResponseWriter, r *http.Request) error {
 			_, err = s.grass.SetPlan(ctx, p, by, grassroots.Plan{Commune: commune, Year: year, Events: n})
 		}
 	case "team":
-		t := grassroots.Team{Commune: commune, Village: f.Get("village")}
+		t := grassroots.Team{Commune: commune, Village: f.Get("village"), FormedOn: isoDate(f.Get("formed_on"))}
 		for i := range 7 {
 			t.Members = append(t.Members, grassroots.Member{FullName: f.Get(fmt.Sprintf("member.%d.full_name", i)),
 				Sex: f.Get(fmt.Sprintf("member.%d.sex", i)), Leader: f.Get("leader") == strconv.Itoa(i)})
 		}
 		_, err = s.grass.AddTeam(ctx, p, by, t)
+	case "dissolve":
+		err = s.grass.DissolveTeam(ctx, p, by, f.Get("team"), isoDate(f.Get("dissolved_on")))
 	case "case":
 		_, err = s.grass.AddCase(ctx, p, by, grassroots.Case{Commune: commune, TeamID: f.Get("team_id"), Parties: f.Get("parties"),
 			Dispute: grassroots.Dispute(f.Get("dispute")), Summary: f.Get("summary"), ReceivedOn: isoDate(f.Get("received_on")),
@@ -186,7 +188,7 @@ func (s *Server) grassrootsStep(w http.ResponseWriter, r *http.Request) error {
 		values := postedValues(f)
 		values["form"] = r.PathValue("step") // the form that was sent opens again
 		msg := s.message(r, err)
-		if step := r.PathValue("step"); step == "end" || step == "submit" || step == "plan" {
+		if step := r.PathValue("step"); step == "end" || step == "submit" || step == "plan" || step == "dissolve" {
 			// Forms without a place beside each field (a row's end, a button): said above them.
 			for _, m := range fields {
 				msg += " " + m

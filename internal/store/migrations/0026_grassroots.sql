@@ -32,10 +32,13 @@ CREATE TABLE mediation_teams (
     village_folded FOLDED NOT NULL,
     members TEXT NOT NULL,
     mediators INTEGER NOT NULL,
+    formed_on TEXT NOT NULL,
+    dissolved_on TEXT NOT NULL,
     created_at TEXT NOT NULL,
     created_by TEXT NOT NULL
 );
-CREATE UNIQUE INDEX mediation_teams_village ON mediation_teams (commune, village_folded);
+-- One team at a time per village: a dissolved one leaves room for the next.
+CREATE UNIQUE INDEX mediation_teams_village ON mediation_teams (commune, village_folded) WHERE dissolved_on = '';
 
 CREATE TABLE mediation_cases (
     id TEXT PRIMARY KEY,
