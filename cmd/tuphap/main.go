@@ -30,7 +30,7 @@ Usage:
   tuphap audit verify [--checkpoints F]                 check the audit log's hash chain (and its checkpoints)
   tuphap audit checkpoint --checkpoints F               append the chain's head to F, sealed with the master key
   tuphap backup FILE                                    consistent online copy of the SQLite store
-  tuphap sim population|insurance|police [--addr A] [--fault MODE]  run an agency simulator
+  tuphap sim population|insurance|police|exchange [--addr A] [--fault MODE]  run an agency simulator
   tuphap import FILE.csv [--mapping M.json]            import legacy register entries (report: FILE.rejected.csv)
   tuphap bench [--n N] [--clients C] [--duration D]   load synthetic data, measure through the API
   tuphap calendar YEAR                                  the year's holidays and swapped working days

@@ -61,6 +61,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	popURL := fs.String("population-url", env("TUPHAP_POPULATION_URL", ""), "base URL of the population database's API (env TUPHAP_POPULATION_URL)")
 	insURL := fs.String("insurance-url", env("TUPHAP_INSURANCE_URL", ""), "base URL of social insurance's API (env TUPHAP_INSURANCE_URL)")
 	policeURL := fs.String("police-url", env("TUPHAP_POLICE_URL", ""), "base URL of the police's API, asked when a sentence was served before a judicial-record certificate (env TUPHAP_POLICE_URL)")
+	exchangeURL := fs.String("exchange-url", env("TUPHAP_EXCHANGE_URL", ""), "base URL of the document exchange, which delivers the department's signed letters to other agencies (env TUPHAP_EXCHANGE_URL)")
 	keyFile := fs.String("secret-key-file", env("TUPHAP_SECRET_KEY_FILE", ""),
 		"file with the 32-byte master key that seals signing keys, made on first start when missing (env TUPHAP_SECRET_KEY_FILE; default: the SQLite file's name + .secret, or tuphap.secret); TUPHAP_SECRET_KEY (base64) overrides it")
 	publicURL := fs.String("public-url", env("TUPHAP_PUBLIC_URL", ""),
@@ -162,14 +163,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("demo keys: %w", err)
 		}
 	}
-	endpoints, stopSims, err := agencyEndpoints(ctx, *popURL, *insURL, *policeURL, *loadDemo, log)
+	endpoints, stopSims, err := agencyEndpoints(ctx, map[agency.Kind]string{agency.Population: *popURL, agency.Insurance: *insURL, agency.Police: *policeURL,
+		agency.Exchange: *exchangeURL}, *loadDemo, log)
 	if err != nil {
 		return err
 	}
 	defer stopSims()
 	if *deliver {
 		worker := outbox.NewWorker(st, svc.Registration, endpoints, log)
-		worker.Answers[outbox.PoliceVerify] = svc.Judicial.ApplyVerification // the police's answers on sentences served
+		worker.Answers[outbox.PoliceVerify] = svc.Judicial.ApplyVerification  // the police's answers on sentences served
+		worker.Answers[outbox.SendDocument] = svc.Correspondence.ApplyReceipt // the exchange's receipts of letters delivered
 		worker.Register(srv.Metrics())
 		workerDone := make(chan struct{})
 		go func() { worker.Run(ctx); close(workerDone) }()
@@ -272,24 +275,31 @@ func masterKey(dsn, file string, create bool, log *slog.Logger) ([]byte, error) 
 // agencyEndpoints are the agencies the outbox delivers to: the configured addresses (with the
 // shared secret in TUPHAP_AGENCY_SECRET), or with --demo and none configured, simulators running
 // inside this process. Without either, messages wait in the outbox, none lost.
-func agencyEndpoints(ctx context.Context, popURL, insURL, policeURL string, demo bool, log *slog.Logger) (map[string]outbox.Endpoint, func(), error) {
+func agencyEndpoints(ctx context.Context, urls map[agency.Kind]string, demo bool, log *slog.Logger) (map[string]outbox.Endpoint, func(), error) {
 	secret := []byte(os.Getenv("TUPHAP_AGENCY_SECRET"))
-	if popURL != "" || insURL != "" || policeURL != "" {
+	configured := false
+	for _, u := range urls {
+		configured = configured || u != ""
+	}
+	if configured {
 		if len(secret) == 0 {
 			return nil, nil, errors.New("TUPHAP_AGENCY_SECRET must hold the secret shared with the agencies")
 		}
-		return map[string]outbox.Endpoint{string(agency.Population): {URL: popURL, Secret: secret},
-			string(agency.Insurance): {URL: insURL, Secret: secret}, string(agency.Police): {URL: policeURL, Secret: secret}}, func() {}, nil
+		eps := map[string]outbox.Endpoint{}
+		for kind, u := range urls {
+			eps[string(kind)] = outbox.Endpoint{URL: u, Secret: secret}
+		}
+		return eps, func() {}, nil
 	}
 	if !demo {
-		log.Warn("no agency addresses (--population-url, --insurance-url, --police-url): requests wait in the outbox")
+		log.Warn("no agency addresses (--population-url, --insurance-url, --police-url, --exchange-url): requests wait in the outbox")
 		return map[string]outbox.Endpoint{}, func() {}, nil
 	}
 	secret = make([]byte, 32)
 	rand.Read(secret)
 	eps := map[string]outbox.Endpoint{}
 	var stops []func()
-	for _, kind := range []agency.Kind{agency.Population, agency.Insurance, agency.Police} {
+	for _, kind := range []agency.Kind{agency.Population, agency.Insurance, agency.Police, agency.Exchange} {
 		sim, err := agency.NewSimulator(kind, ":memory:", secret)
 		if err != nil {
 			return nil, nil, err

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -16,10 +17,10 @@ import (
 )
 
 // simCmd runs a simulator of a national agency: "tuphap sim population", "tuphap sim insurance"
-// or "tuphap sim police".
+// "tuphap sim police" or "tuphap sim exchange".
 func simCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != string(agency.Population) && args[0] != string(agency.Insurance) && args[0] != string(agency.Police)) {
-		return fmt.Errorf("sim takes population, insurance or police: %w", errUsage)
+	if len(args) == 0 || !slices.Contains([]agency.Kind{agency.Population, agency.Insurance, agency.Police, agency.Exchange}, agency.Kind(args[0])) {
+		return fmt.Errorf("sim takes population, insurance, police or exchange: %w", errUsage)
 	}
 	kind := agency.Kind(args[0])
 	fs, _ := newFlags("sim "+args[0], stderr)

@@ -17,6 +17,10 @@
 //
 //	POST /v1/judgments/verify   has this sentence been served, and when? → {"status", "main_served_on"?, "source"}
 //
+// Document exchange (the national electronic document exchange, trục liên thông văn bản):
+//
+//	POST /v1/documents   deliver a signed document to an agency → {"status": "received", "receipt_id"}
+//
 // Every request carries an Idempotency-Key: the same key always gets the same answer and never
 // a second effect, so tuphap may resend after a lost reply. Requests are authenticated with an
 // HMAC-SHA256 signature over the method, path, timestamp and body under a secret shared with the
@@ -115,6 +119,27 @@ type VerifyResponse struct {
 	MainServedOn string `json:"main_served_on,omitempty"`
 	AsOf         string `json:"as_of"`  // the day the answer speaks of
 	Source       string `json:"source"` // who answers: a prison, a court, an enforcement office
+}
+
+// DocumentRequest delivers a signed outgoing document to an agency through the document
+// exchange (trục liên thông văn bản): who sends it, to whom, its number and symbol, and the
+// signed PDF itself, whose SHA-256 the exchange checks.
+type DocumentRequest struct {
+	DocumentID string `json:"document_id"` // our outgoing document's id
+	Sender     string `json:"sender"`      // "SỞ TƯ PHÁP TỈNH QUẢNG NGÃI"
+	Recipient  string `json:"recipient"`   // the agency's code on the exchange
+	Reference  string `json:"reference"`   // "12/STP-VP"
+	IssuedOn   string `json:"issued_on"`
+	Summary    string `json:"summary"`
+	VerifyURL  string `json:"verify_url"`
+	SHA256     string `json:"sha256"`
+	PDF        []byte `json:"pdf"` // base64 in JSON
+}
+
+// DocumentResponse is the exchange's receipt.
+type DocumentResponse struct {
+	Status    string `json:"status"` // received
+	ReceiptID string `json:"receipt_id"`
 }
 
 // StatusResponse answers a request that returns no number.

@@ -30,6 +30,7 @@ const (
 	Population Kind = "population"
 	Insurance  Kind = "insurance"
 	Police     Kind = "police"
+	Exchange   Kind = "exchange" // the document exchange, delivering letters to other agencies
 )
 
 // Faults tell a simulator how to misbehave, for tests and demonstrations.
@@ -271,6 +272,20 @@ func (s *Simulator) handle(ctx context.Context, op, key string, body []byte) (in
 			return jsonError(http.StatusUnprocessableEntity, "invalid", "effective_date is required")
 		}
 		recordID, resp = req.RequestID+":"+req.JudgmentID, s.served(req, effective)
+	case s.kind == Exchange && op == "POST /v1/documents":
+		var req DocumentRequest
+		if err := json.Unmarshal(body, &req); err != nil || req.DocumentID == "" || req.Recipient == "" || req.Reference == "" || len(req.PDF) == 0 {
+			return jsonError(http.StatusUnprocessableEntity, "invalid", "document_id, recipient, reference and pdf are required")
+		}
+		if sum := sha256.Sum256(req.PDF); hex.EncodeToString(sum[:]) != req.SHA256 {
+			return jsonError(http.StatusUnprocessableEntity, "checksum", "the PDF does not match its sha256")
+		}
+		recordID = req.DocumentID + ":" + req.Recipient
+		if n, ok := s.byRecord(ctx, op, recordID); ok {
+			return http.StatusOK, n
+		}
+		number = fmt.Sprintf("LT-%s-%06d", s.Now().Format("20060102"), s.Processed.Load()+1)
+		resp = DocumentResponse{Status: "received", ReceiptID: number}
 	default:
 		return jsonError(http.StatusNotFound, "not_found", "no such operation")
 	}

@@ -93,11 +93,13 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 		files = correspondence.Disk{Dir: dir}
 	}
 	s.Correspondence = correspondence.New(st, files)
-	s.Correspondence.Calendar, s.Correspondence.User = s.Reception.Calendar, s.Accounts.User
+	s.Correspondence.Calendar, s.Correspondence.User, s.Correspondence.Office = s.Reception.Calendar, s.Accounts.User, s.Accounts.Office
 	s.Issuing = issuing.New(st, s.Registration, reg, opt.MasterKey, opt.PublicURL)
 	s.Issuing.SelfSign = map[string]bool{}
 	// The judicial-record certificates are issuing's documents, laid out by their domain.
 	s.Judicial.IssueWith(s.Issuing)
+	// So are the department's outgoing letters, published when signed.
+	s.Correspondence.IssueWith(s.Issuing)
 	s.Judicial.Register = s.Registration
 	if opt.JudicialAuthority.Name != "" {
 		s.Judicial.Authority = opt.JudicialAuthority

@@ -73,14 +73,16 @@ const (
 	// RouteCorrespondence: route documents to units and people (the office head, the leaders),
 	// and read the confidential ones.
 	RouteCorrespondence Action = "correspondence.route"
+	// ReceiveLetters: read the department's letters published to one's commune.
+	ReceiveLetters Action = "correspondence.receive"
 )
 
 // grants is the permission table. Jurisdiction is checked separately in Allow.
 var grants = map[Role]map[Action]bool{
 	// A commune's justice officer keeps its grassroots registries too; the department's
 	// specialists review them.
-	Officer: {ViewRecords: true, WriteRecords: true, ViewUnits: true, ViewOutbox: true, GrassrootsEnter: true, GrassrootsView: true},
-	Signer:  {ViewRecords: true, SignDocuments: true, ViewUnits: true, GrassrootsView: true},
+	Officer: {ViewRecords: true, WriteRecords: true, ViewUnits: true, ViewOutbox: true, GrassrootsEnter: true, GrassrootsView: true, ReceiveLetters: true},
+	Signer:  {ViewRecords: true, SignDocuments: true, ViewUnits: true, GrassrootsView: true, ReceiveLetters: true},
 	Specialist: {ViewRecords: true, WriteRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true,
 		GrassrootsReview: true, GrassrootsView: true, Correspondence: true},
 	// A department's leader signs the department's documents (issuing.mayEndorse): the

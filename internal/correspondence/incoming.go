@@ -16,6 +16,7 @@ import (
 	"tuphap/internal/calendar"
 	"tuphap/internal/civil"
 	"tuphap/internal/fault"
+	"tuphap/internal/issuing"
 	"tuphap/internal/signing"
 	"tuphap/internal/store"
 	"tuphap/internal/vntext"
@@ -71,12 +72,19 @@ type Service struct {
 	// User finds an account by its username (account.Service.User): a document is routed to
 	// a department user who can work on correspondence.
 	User func(ctx context.Context, username string) (auth.User, error)
+	// Office finds an office by its code (account.Service.Office): a letter is published to a
+	// commune of the province.
+	Office func(ctx context.Context, code string) (auth.Office, error)
+	// Conventions are the department's clerical conventions: kinds, units, symbols, agencies.
+	Conventions Conventions
+	// Issuing issues and signs the outgoing letters (IssueWith).
+	Issuing *issuing.Service
 }
 
 // New returns the service over the store and the file store.
 func New(st *store.Store, files Files) *Service {
 	cal := calendar.New(nil)
-	return &Service{st: st, files: files, Calendar: func() *calendar.Calendar { return cal }}
+	return &Service{st: st, files: files, Calendar: func() *calendar.Calendar { return cal }, Conventions: DefaultConventions}
 }
 
 func (s *Service) today() time.Time {

@@ -36,6 +36,19 @@ type Report struct {
 	Units      []UnitFigures `json:"units"`
 	Total      UnitFigures   `json:"total"`
 	SignedRate float64       `json:"signed_rate"`
+	// Outgoing are the letters numbered in the period per drafting unit: how many were signed
+	// digitally and published, the share the department reports (95%).
+	Outgoing      []OutgoingFigures `json:"outgoing"`
+	OutgoingTotal OutgoingFigures   `json:"outgoing_total"`
+}
+
+// OutgoingFigures are a unit's outgoing letters of a period.
+type OutgoingFigures struct {
+	Unit      string  `json:"unit"`
+	Numbered  int     `json:"numbered"`
+	Published int     `json:"published"` // signed with the department's key and sent
+	Waiting   int     `json:"waiting"`   // numbered, not yet signed
+	Rate      float64 `json:"published_rate"`
 }
 
 // Report counts the documents received from..to (days, inclusive), for the leaders; confidential
@@ -102,7 +115,48 @@ func (s *Service) Report(ctx context.Context, p auth.Principal, from, to string)
 	if rep.Received > 0 {
 		rep.SignedRate = float64(rep.Signed) / float64(rep.Received)
 	}
-	return rep, nil
+	return rep, s.outgoingFigures(ctx, &rep)
+}
+
+// outgoingFigures counts the letters numbered from..to per drafting unit.
+func (s *Service) outgoingFigures(ctx context.Context, rep *Report) error {
+	rows, err := s.st.Query(ctx, `SELECT unit, status, document_id FROM outgoing_documents WHERE number IS NOT NULL AND issued_on >= $1 AND issued_on <= $2`, rep.From, rep.To)
+	if err != nil {
+		return s.st.Fail(fmt.Errorf("correspondence: outgoing report: %w", err))
+	}
+	defer rows.Close()
+	units := map[string]*OutgoingFigures{}
+	for rows.Next() {
+		var unit, status, doc string
+		if err := rows.Scan(&unit, &status, &doc); err != nil {
+			return s.st.Fail(err)
+		}
+		u := units[unit]
+		if u == nil {
+			u = &OutgoingFigures{Unit: unit}
+			units[unit] = u
+		}
+		u.Numbered++
+		if status == Published || status == Archived {
+			u.Published++
+		} else {
+			u.Waiting++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.st.Fail(err)
+	}
+	t := &rep.OutgoingTotal
+	for _, u := range units {
+		t.Numbered, t.Published, t.Waiting = t.Numbered+u.Numbered, t.Published+u.Published, t.Waiting+u.Waiting
+		u.Rate = float64(u.Published) / float64(u.Numbered)
+		rep.Outgoing = append(rep.Outgoing, *u)
+	}
+	if t.Numbered > 0 {
+		t.Rate = float64(t.Published) / float64(t.Numbered)
+	}
+	slices.SortFunc(rep.Outgoing, func(a, b OutgoingFigures) int { return strings.Compare(a.Unit, b.Unit) })
+	return nil
 }
 
 func finish(u *UnitFigures) {

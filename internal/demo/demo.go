@@ -30,6 +30,9 @@ var Users = []User{
 	{"chutich", "Lê Văn Hùng", auth.Signer, "21025"},
 	{"chuyenvien", "Phạm Thị Lan", auth.Specialist, auth.DepartmentOffice},
 	{"lanhdao", "Võ Minh Quang", auth.Leader, auth.DepartmentOffice},
+	// The heads who review an outgoing letter before a leader: the unit's, then the office's.
+	{"truongphong", "Lê Thị Thanh Hương", auth.Specialist, auth.DepartmentOffice},
+	{"chanhvp", "Trương Công Minh", auth.Specialist, auth.DepartmentOffice},
 	{"quantri", "Đặng Quốc Việt", auth.Admin, auth.DepartmentOffice},
 	{"kiemtoan", "Huỳnh Thị Mai", auth.Auditor, auth.DepartmentOffice},
 	{"lltp", "Võ Thị Hằng", auth.Judicial, auth.DepartmentOffice},

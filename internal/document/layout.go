@@ -34,7 +34,7 @@ var templateFS embed.FS
 
 // Block is one element of a layout.
 type Block struct {
-	Type      string  `json:"type"` // header, authority, title, pair, field, space, notes, list, convictions, asked, signature, qr
+	Type      string  `json:"type"` // header, authority, title, pair, field, space, notes, list, convictions, asked, signature, qr, letter_head, letter_body, letter_foot
 	Text      string  `json:"text,omitempty"`
 	Label     string  `json:"label,omitempty"`
 	Value     string  `json:"value,omitempty"`
@@ -75,6 +75,8 @@ type Data struct {
 	Mark      Mark   // what an unsigned document says of itself, across the page
 	// Judicial is a judicial-record certificate's content (its layouts only).
 	Judicial *JudicialCertificate
+	// Letter is an outgoing administrative document's content (its layout only).
+	Letter *Letter
 }
 
 // Mark is what a document that is not (yet) signed says of itself, so that nobody takes a
@@ -208,6 +210,18 @@ func (p *page) block(b Block, d Data) error {
 			return fmt.Errorf("no judicial certificate to lay out")
 		}
 		p.asked(d.Judicial)
+	case "letter_head", "letter_body", "letter_foot":
+		if d.Letter == nil {
+			return fmt.Errorf("no letter to lay out")
+		}
+		switch b.Type {
+		case "letter_head":
+			p.letterHead(d.Letter)
+		case "letter_body":
+			p.letterBody(d.Letter)
+		default:
+			p.letterFoot(d.Letter, d.Signer)
+		}
 	case "title":
 		text, err := x(b.Text)
 		if err != nil {

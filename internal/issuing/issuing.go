@@ -45,6 +45,9 @@ type Service struct {
 	verifying chan struct{}
 	// Layouts lay out the documents other domains own, by kind (set at wiring).
 	Layouts map[string]Layout
+	// Signed run in a signature's transaction, by kind: what it brings about in the document's
+	// domain (an outgoing letter published to its recipients), all or nothing with it.
+	Signed map[string]func(*store.Tx, Document) error
 	// SelfSign lists the offices where a signer may sign a document they issued themself (a
 	// one-person office). Elsewhere the roles keep issuing and signing apart, and this check
 	// still holds for a user whose role changed after issuing. Set before serving.
@@ -58,7 +61,8 @@ func New(st *store.Store, reg *registration.Service, u *units.Registry, master [
 	// Documents issued from earlier versions of an entry no longer show it as it is.
 	reg.OnNewVersion(replaceOlder)
 	return &Service{store: st, docs: repo{st}, registry: reg, people: account.New(st), units: u, master: master,
-		publicURL: strings.TrimRight(publicURL, "/"), verifying: make(chan struct{}, 1), Layouts: map[string]Layout{}}
+		publicURL: strings.TrimRight(publicURL, "/"), verifying: make(chan struct{}, 1), Layouts: map[string]Layout{},
+		Signed: map[string]func(*store.Tx, Document) error{}}
 }
 
 // newCode is a document's public code: 100 random bits, unguessable, in base32 without the
@@ -303,6 +307,12 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Documen
 	return d, p.Allow(auth.ViewRecords, d.Office)
 }
 
+// Delivered reads a document another domain has delivered to its reader, the reader's right
+// checked by that domain (a letter published to a commune).
+func (s *Service) Delivered(ctx context.Context, id string) (Document, error) {
+	return s.docs.byID(ctx, id)
+}
+
 // File is the PDF as delivered: signed when signed.
 func File(d Document) []byte {
 	if len(d.SignedPDF) > 0 {
@@ -438,7 +448,7 @@ func (s *Service) Sign(ctx context.Context, p auth.Principal, by audit.Actor, id
 	if err != nil {
 		return d, err
 	}
-	return d, s.docs.sign(ctx, &d, signed, sum(signed), k.ID, by)
+	return d, s.docs.sign(ctx, &d, signed, sum(signed), k.ID, by, s.Signed[d.Kind])
 }
 
 // MayEndorse: the signer of the document's office signs or revokes it; a department's signer

@@ -192,7 +192,7 @@ func (q Query) where() store.Where {
 }
 
 // sign stores the signed PDF of an issued document.
-func (r repo) sign(ctx context.Context, d *Document, signed []byte, sum, keyID string, by audit.Actor) error {
+func (r repo) sign(ctx context.Context, d *Document, signed []byte, sum, keyID string, by audit.Actor, then func(*store.Tx, Document) error) error {
 	now := r.st.Now()
 	return r.st.Write(ctx, func(tx *store.Tx) error {
 		res, err := tx.Exec(`UPDATE documents SET status = $2, signed_pdf = $3, sha256 = $4, key_id = $5, signed_by = $6, signed_at = $7
@@ -204,6 +204,11 @@ func (r repo) sign(ctx context.Context, d *Document, signed []byte, sum, keyID s
 			return fault.New(fault.Conflict, "document.not_signable")
 		}
 		d.Status, d.SignedPDF, d.SHA256, d.KeyID, d.SignedBy, d.SignedAt = StatusSigned, signed, sum, keyID, by.Username, now
+		if then != nil { // what the signature brings about in the document's domain (a letter published)
+			if err := then(tx, *d); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(by.Entry("document.sign", "document:"+d.Code, "key="+keyID+" sha256="+sum))
 	})
 }

@@ -22,6 +22,9 @@ const (
 	// PoliceVerify asks the police (courts, prisons) whether a sentence was served: the
 	// judicial-record domain sends it and applies the answer (Worker.Answers).
 	PoliceVerify = "verify"
+	// SendDocument delivers a signed outgoing letter to an agency through the document
+	// exchange: correspondence sends it and records the receipt (Worker.Answers).
+	SendDocument = "document"
 )
 
 // ProvinceCode is the province part of personal ID numbers registered here (Quảng Ngãi, 051).

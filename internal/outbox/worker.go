@@ -137,7 +137,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 }
 
 var paths = map[string]string{PopBirth: "/v1/births", PopDeath: "/v1/deaths", CardIssue: "/v1/cards", CardClose: "/v1/cards/close",
-	PoliceVerify: "/v1/judgments/verify"}
+	PoliceVerify: "/v1/judgments/verify", SendDocument: "/v1/documents"}
 
 // AuthPrefix starts the last error of a message the agency refused to authenticate (a wrong
 // shared secret, a clock out of step): a fault of configuration, not of the message, which

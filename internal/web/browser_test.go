@@ -993,3 +993,58 @@ func TestBrowserIncomingRoutedAndDone(t *testing.T) {
 		}
 	})
 }
+
+// An outgoing letter on a phone: a specialist drafts it and submits it; the unit head, the office
+// head and a leader approve it in turn; the clerk numbers it; the leader signs it, which
+// publishes it; the commune's officer finds it (official correspondence, Decree 30/2020).
+func TestBrowserOutgoingPublished(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := outgoingEnv(t, st)
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		as := func(username string) {
+			t.Helper()
+			do(t, ctx, chromedp.Submit(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("username")))
+			browserLogin(t, ctx, e.srv.URL, username, password)
+			do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")))
+		}
+		browserLogin(t, ctx, e.srv.URL, "chuyenvien", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Click(chromedp.CSS(`a[data-nav="nav.correspondence"]`)),
+			chromedp.WaitVisible(chromedp.ID("to-outgoing")), chromedp.Click(chromedp.ID("to-outgoing")))
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("outgoing")), chromedp.Click(chromedp.CSS(`details summary`)))
+		do(t, ctx,
+			chromedp.SetValue(chromedp.ID("outgoing-unit"), "HCTP"),
+			chromedp.SendKeys(chromedp.ID("outgoing-summary"), "hướng dẫn đăng ký kết hôn có yếu tố nước ngoài"),
+			chromedp.SendKeys(chromedp.ID("outgoing-body"), "Thực hiện Nghị định số 120/2025/NĐ-CP, Sở Tư pháp hướng dẫn như sau."),
+			chromedp.Click(chromedp.CSS(`input[value="agency:BTP"]`)), chromedp.SendKeys(chromedp.ID("outgoing-communes"), "21025"),
+			chromedp.Click(chromedp.ID("outgoing-submit")))
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("submit-form")),
+			chromedp.SendKeys(chromedp.ID("submit-unit-head"), "truongphong"), chromedp.SendKeys(chromedp.ID("submit-office-head"), "chanhvp"),
+			chromedp.Click(chromedp.ID("submit-button")), chromedp.WaitNotPresent(chromedp.ID("submit-form")))
+		docURL := run(t, ctx, chromedp.Location())
+		for _, reviewer := range []string{"truongphong", "chanhvp", "lanhdao"} {
+			as(reviewer)
+			do(t, ctx, chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("approve-form")), chromedp.Click(chromedp.ID("approve-button")),
+				chromedp.WaitNotPresent(chromedp.ID("approve-form")))
+		}
+		as("vanthu")
+		do(t, ctx, chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("number-form")), chromedp.Click(chromedp.ID("number-button")),
+			chromedp.WaitNotPresent(chromedp.ID("number-form")))
+		if got := run(t, ctx, chromedp.Text(chromedp.ID("outgoing-symbol"))); got != "1/STP-HCTP" {
+			t.Fatalf("numbered: %q", got)
+		}
+		as("lanhdao")
+		do(t, ctx, chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("sign-form")), chromedp.Click(chromedp.ID("sign-button")),
+			chromedp.WaitVisible(chromedp.ID("deliveries")))
+		if got := run(t, ctx, chromedp.Text(chromedp.ID("outgoing-status"))); got != "Đã ký số và phát hành" {
+			t.Errorf("after the signature: %q", got)
+		}
+		onPhone(t, ctx, "outgoing-"+st.Dialect())
+		as("canbo")
+		do(t, ctx, chromedp.Navigate(e.srv.URL+"/correspondence/received"), chromedp.WaitVisible(chromedp.ID("received")))
+		if got := run(t, ctx, chromedp.Text(chromedp.ID("received"))); !strings.Contains(got, "1/STP-HCTP") || !strings.Contains(got, "kết hôn có yếu tố nước ngoài") {
+			t.Errorf("the commune's letters: %q", got)
+		}
+		onPhone(t, ctx, "received-"+st.Dialect())
+	})
+}

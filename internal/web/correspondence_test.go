@@ -10,9 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"tuphap/internal/account"
+	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/document"
+	"tuphap/internal/pdftest"
 	"tuphap/internal/signing"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
@@ -119,6 +122,110 @@ func TestIncomingFromThePages(t *testing.T) {
 		resp, out := e.do(nil, "POST", "/api/v1/correspondence/incoming", body, map[string]string{"Content-Type": ctype, "Authorization": "Bearer " + e.tokens[auth.Specialist]})
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(out, "Chữ ký số trên tệp không hợp lệ") {
 			t.Fatalf("a tampered signature: %d %s", resp.StatusCode, out)
+		}
+	})
+}
+
+// outgoingEnv is the server with the department's key and the reviewers' accounts.
+func outgoingEnv(t *testing.T, st *store.Store) *env {
+	t.Helper()
+	e := newEnv(t, st)
+	if err := e.svc.Issuing.EnsureDemoKeys(ctx, []string{auth.DepartmentOffice}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"truongphong", "chanhvp", "vanthu"} {
+		if _, err := e.svc.Accounts.AddUser(ctx, account.NewUser{Username: name, FullName: "Lê Văn Bình", Role: string(auth.Specialist), Office: auth.DepartmentOffice,
+			Password: password}, audit.System); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+// An outgoing letter from the pages: a draft with an unknown commune shown again with its
+// problem and its fields, then drafted, submitted, approved at each step by its reviewer,
+// numbered by the clerk, signed by the leader and so published; the commune finds it on its
+// home page and downloads it signed; the API refuses an unknown recipient by name.
+func TestOutgoingFromThePages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := outgoingEnv(t, st)
+		drafter := e.login("chuyenvien")
+		form := url.Values{"kind": {"cong_van"}, "unit": {"HCTP"}, "summary": {"hướng dẫn đăng ký hộ tịch"}, "body": {"Sở Tư pháp hướng dẫn như sau."},
+			"recipient": {"unit:VP", "agency:BTP"}, "communes": {"21025, 99999"}, "signer_title": {"director"}}
+		resp, page := e.postForm(drafter, "/correspondence/outgoing", form, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Nơi nhận không có trong danh mục: office:99999.") ||
+			!strings.Contains(page, `value="hướng dẫn đăng ký hộ tịch"`) || !strings.Contains(page, `value="agency:BTP" checked`) {
+			t.Fatalf("an unknown commune: %d", resp.StatusCode)
+		}
+		form.Set("communes", "21025")
+		resp, _ = e.postForm(drafter, "/correspondence/outgoing", form, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("drafted: %d", resp.StatusCode)
+		}
+		doc := resp.Header.Get("Location")
+		if resp, page := e.do(drafter, "GET", doc, nil, nil); resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="submit-form"`) || !strings.Contains(page, `id="revise-form"`) {
+			t.Fatalf("the draft's page: %d", resp.StatusCode)
+		}
+		step := func(c *http.Client, action string, form url.Values) {
+			t.Helper()
+			if resp, page := e.postForm(c, doc+"/"+action, form, nil); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%s: %d %s", action, resp.StatusCode, page)
+			}
+		}
+		step(drafter, "submit", url.Values{"unit_head": {"truongphong"}, "office_head": {"chanhvp"}})
+		// Not the office head's step yet: the page says so.
+		officeHead := e.login("chanhvp")
+		if resp, page := e.postForm(officeHead, doc+"/approve", nil, nil); resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "Bước duyệt này thuộc người khác") {
+			t.Fatalf("out of turn: %d %s", resp.StatusCode, page)
+		}
+		step(e.login("truongphong"), "approve", nil)
+		step(officeHead, "approve", nil)
+		leader := e.login("lanhdao")
+		step(leader, "approve", url.Values{"note": {"Đồng ý ban hành"}})
+		step(e.login("vanthu"), "number", nil)
+		_, page = e.do(leader, "GET", doc, nil, nil)
+		if !strings.Contains(page, `<span id="outgoing-symbol">1/STP-HCTP</span>`) || !strings.Contains(page, `id="sign-form"`) {
+			t.Fatal("the numbered letter's page lacks its symbol or the leader's signing form")
+		}
+		step(leader, "sign", nil)
+		_, page = e.do(drafter, "GET", doc, nil, nil)
+		if !strings.Contains(page, "Đã ký số và phát hành") || !strings.Contains(page, "đã gửi qua trục liên thông, chờ xác nhận") || !strings.Contains(page, "Bộ Tư pháp") {
+			t.Fatal("the published letter's page")
+		}
+
+		_, page = e.do(leader, "GET", "/correspondence/report", nil, nil)
+		if !strings.Contains(page, "1 văn bản đi được cấp số; 1 đã ký số và phát hành điện tử (100,0%); 0 chờ ký.") {
+			t.Error("the leaders' report does not count the letter signed and published")
+		}
+		commune := e.login("canbo")
+		_, home := e.do(commune, "GET", "/", nil, nil)
+		if !strings.Contains(home, "/correspondence/received") {
+			t.Error("the commune's home does not lead to its letters")
+		}
+		_, page = e.do(commune, "GET", "/correspondence/received", nil, nil)
+		i := strings.Index(page, "/correspondence/received/")
+		if i < 0 || !strings.Contains(page, "1/STP-HCTP") {
+			t.Fatal("the commune's letters")
+		}
+		link := page[i : i+strings.Index(page[i:], `"`)]
+		resp, pdf := e.do(commune, "GET", link, nil, nil)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !pdftest.ValidSignature(t, []byte(pdf)) {
+			t.Fatalf("the letter downloaded: %d %v", resp.StatusCode, resp.Header)
+		}
+		if resp, _ := e.do(e.login("chutich"), "GET", "/correspondence/outgoing", nil, nil); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a commune's signer reads the register: %d", resp.StatusCode)
+		}
+
+		code, out := e.api(auth.Specialist, "POST", "/api/v1/correspondence/outgoing",
+			`{"kind":"quyet_dinh","unit":"VP","summary":"Quyết định thành lập đoàn kiểm tra","body":"Điều 1.","recipients":["agency:NOPE"],"signer_title":"director"}`)
+		if _, msg := errorOf(out); code != http.StatusBadRequest || !strings.Contains(msg, "agency:NOPE") {
+			t.Fatalf("an unknown agency through the API: %d %v", code, out)
+		}
+		if code, out := e.api(auth.Specialist, "GET", "/api/v1/correspondence/registers", ""); code != http.StatusOK || out["outgoing_last"] != 1.0 {
+			t.Fatalf("the registers: %d %v", code, out)
+		}
+		if code, out := e.api(auth.Officer, "GET", "/api/v1/correspondence/received", ""); code != http.StatusOK || !strings.Contains(fmt.Sprint(out), "1/STP-HCTP") {
+			t.Fatalf("the commune's letters through the API: %d %v", code, out)
 		}
 	})
 }

@@ -89,6 +89,24 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		queue = append(queue, queueItem{Key: "correspondence.home_overdue", Count: n, Href: "/correspondence?overdue=1", Alert: n > 0})
+		if n, err = s.mail.Waiting(ctx, p); err != nil {
+			return err
+		}
+		queue = append(queue, queueItem{Key: "outgoing.home_waiting", Count: n, Href: "/correspondence/outgoing", Alert: n > 0})
+	}
+	if p.Can(auth.ReceiveLetters) {
+		// The letters of the last week: what a commune has to read.
+		letters, err := s.mail.Received(ctx, p)
+		if err != nil {
+			return err
+		}
+		week := 0
+		for _, l := range letters {
+			if s.now().Sub(l.PublishedAt) < 7*24*time.Hour {
+				week++
+			}
+		}
+		queue = append(queue, queueItem{Key: "received.home", Count: week, Href: "/correspondence/received", Alert: week > 0})
 	}
 	if p.Can(auth.ViewOutbox) {
 		q := outbox.Query{Office: p.Scope(), Status: outbox.MsgDead, Limit: deadShown}
