@@ -162,6 +162,10 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, by audit.Actor
 	if in.FileHash, err = s.files.Put(ctx, file); err != nil {
 		return in, err
 	}
+	text := ""
+	if kind == PDF {
+		text = textWithin(file, 10*time.Second)
+	}
 	in.Year, in.Status, in.RegisteredBy = received.Year(), Registered, by.Username
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(`INSERT INTO incoming_numbers (year, last) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING`, in.Year); err != nil {
@@ -177,6 +181,11 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, by audit.Actor
 			in.ID, in.Year, in.Number, in.ReceivedOn, in.Sender, in.Reference, in.Dated, in.Summary, vntext.Fold(in.Summary), in.Urgency,
 			in.Confidentiality, in.FileHash, in.FileType, in.FileName, in.Signed, in.Signers, in.Status, store.Time(s.st.Now()), by.Username); err != nil {
 			return fmt.Errorf("correspondence: register: %w", err)
+		}
+		if text != "" {
+			if _, err := tx.Exec(`INSERT INTO file_texts (file_hash, folded) VALUES ($1, $2) ON CONFLICT (file_hash) DO NOTHING`, in.FileHash, text); err != nil {
+				return fmt.Errorf("correspondence: file text: %w", err)
+			}
 		}
 		return tx.Audit(by.Entry("correspondence.register", "incoming:"+in.ID, fmt.Sprintf("%d/%d %s", in.Number, in.Year, in.Reference)))
 	})
@@ -311,10 +320,10 @@ func (s *Service) List(ctx context.Context, p auth.Principal, q Query) ([]Incomi
 		w.Cond("status = " + w.Args.Add(Routed))
 		w.Cond("due_on < " + w.Args.Add(s.today().Format(civil.DateFormat)))
 	}
-	for _, word := range strings.Fields(vntext.Fold(q.Words)) {
-		// The same escape on both engines (PostgreSQL's LIKE escapes with \ by default, SQLite's not).
-		esc := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(word)
-		w.Cond("summary_folded LIKE " + w.Args.Add("%"+esc+"%") + ` ESCAPE '\'`)
+	// Each word in the summary or in the text of the attached PDF.
+	for _, pat := range likeWords(q.Words) {
+		ph := w.Args.Add(pat)
+		w.Cond("(summary_folded LIKE " + ph + ` ESCAPE '\' OR file_hash IN (SELECT file_hash FROM file_texts WHERE folded LIKE ` + ph + ` ESCAPE '\'))`)
 	}
 	if !p.Can(auth.RouteCorrespondence) {
 		me := w.Args.Add(p.Username)
@@ -357,4 +366,14 @@ func (s *Service) OverdueCount(ctx context.Context, p auth.Principal) (int, erro
 	var n int
 	err := s.st.QueryRow(ctx, `SELECT COUNT(*) FROM incoming_documents WHERE `+w.String(), w.Args...).Scan(&n)
 	return n, s.st.Fail(err)
+}
+
+// likeWords are the LIKE patterns of a search's words, folded: "%word%", escaped the same way
+// on both engines (PostgreSQL's LIKE escapes with \ by default, SQLite's not).
+func likeWords(words string) []string {
+	var out []string
+	for _, word := range strings.Fields(vntext.Fold(words)) {
+		out = append(out, "%"+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(word)+"%")
+	}
+	return out
 }

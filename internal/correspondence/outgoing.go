@@ -265,6 +265,9 @@ func (s *Service) check(ctx context.Context, o *Outgoing) error {
 	return v.Err()
 }
 
+// folded is a text as the register searches it: no marks, lower case, single spaces.
+func folded(s string) string { return strings.Join(strings.Fields(vntext.Fold(s)), " ") }
+
 // Draft writes a new draft.
 func (s *Service) Draft(ctx context.Context, p auth.Principal, by audit.Actor, o Outgoing) (Outgoing, error) {
 	if err := p.Allow(auth.Correspondence, ""); err != nil {
@@ -276,11 +279,12 @@ func (s *Service) Draft(ctx context.Context, p auth.Principal, by audit.Actor, o
 	o.ID, o.Status, o.DraftedBy, o.DraftedAt = store.NewID(), Draft, by.Username, s.st.Now()
 	recipients, _ := json.Marshal(o.Recipients)
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(`INSERT INTO outgoing_documents (id, kind, unit, summary, summary_folded, body, recipients, urgency, confidentiality, signer_title,
-			status, step, unit_head, office_head, return_note, year, number, symbol, issued_on, document_id, archive_ref, drafted_by, drafted_at, approved_by,
-			numbered_by, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, '', '', '', NULL, NULL, '', '', '', '', $12, $13, '', '', NULL)`,
-			o.ID, o.Kind, o.Unit, o.Summary, vntext.Fold(o.Summary), o.Body, string(recipients), o.Urgency, o.Confidentiality, o.SignerTitle, o.Status,
-			o.DraftedBy, store.Time(o.DraftedAt)); err != nil {
+		if _, err := tx.Exec(`INSERT INTO outgoing_documents (id, kind, unit, summary, summary_folded, body, body_folded, recipients, urgency, confidentiality,
+			signer_title, status, step, unit_head, office_head, return_note, year, number, symbol, issued_on, document_id, archive_ref, drafted_by, drafted_at,
+			approved_by, numbered_by, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, '', '', '', NULL, NULL, '', '', '', '', $13, $14,
+			'', '', NULL)`,
+			o.ID, o.Kind, o.Unit, o.Summary, vntext.Fold(o.Summary), o.Body, folded(o.Body), string(recipients), o.Urgency, o.Confidentiality, o.SignerTitle,
+			o.Status, o.DraftedBy, store.Time(o.DraftedAt)); err != nil {
 			return fmt.Errorf("correspondence: draft: %w", err)
 		}
 		return tx.Audit(by.Entry("correspondence.draft", "outgoing:"+o.ID, o.Summary))
@@ -303,8 +307,8 @@ func (s *Service) Revise(ctx context.Context, p auth.Principal, by audit.Actor, 
 	recipients, _ := json.Marshal(o.Recipients)
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		res, err := tx.Exec(`UPDATE outgoing_documents SET kind = $2, unit = $3, summary = $4, summary_folded = $5, body = $6, recipients = $7, urgency = $8,
-			confidentiality = $9, signer_title = $10 WHERE id = $1 AND status = $11 AND drafted_by = $12`, id, o.Kind, o.Unit, o.Summary, vntext.Fold(o.Summary),
-			o.Body, string(recipients), o.Urgency, o.Confidentiality, o.SignerTitle, Draft, p.Username)
+			confidentiality = $9, signer_title = $10, body_folded = $13 WHERE id = $1 AND status = $11 AND drafted_by = $12`, id, o.Kind, o.Unit, o.Summary,
+			vntext.Fold(o.Summary), o.Body, string(recipients), o.Urgency, o.Confidentiality, o.SignerTitle, Draft, p.Username, folded(o.Body))
 		if err != nil {
 			return fmt.Errorf("correspondence: revise: %w", err)
 		}
@@ -721,9 +725,9 @@ func (s *Service) OutgoingList(ctx context.Context, p auth.Principal, q Outgoing
 		w.Cond("year = " + w.Args.Add(q.Year))
 	}
 	w.Eq("status", q.Status)
-	for _, word := range strings.Fields(vntext.Fold(q.Words)) {
-		esc := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(word)
-		w.Cond("summary_folded LIKE " + w.Args.Add("%"+esc+"%") + ` ESCAPE '\'`)
+	for _, pat := range likeWords(q.Words) {
+		ph := w.Args.Add(pat)
+		w.Cond("(summary_folded LIKE " + ph + ` ESCAPE '\' OR body_folded LIKE ` + ph + ` ESCAPE '\')`)
 	}
 	if !p.Can(auth.RouteCorrespondence) {
 		me := w.Args.Add(p.Username)

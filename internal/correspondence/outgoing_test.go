@@ -323,3 +323,51 @@ func TestSymbol(t *testing.T) {
 		}
 	}
 }
+
+// The register searches the text of an attached PDF, folded, besides the summary: an officer
+// types "nguyen thi dao" for the child named in a signed extract; a letter's body is searched
+// the same way; a confidential document's text is found only by whom may read it.
+func TestSearchInTheText(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _ := setupOutgoing(t, st)
+		pdf := signedPDF(t)
+		if got := correspondence.SearchText(pdf); !strings.Contains(got, "nguyen thi dao") {
+			t.Fatalf("the extract's text: %q", got)
+		}
+		doc := letter("123/UBND-NC")
+		doc.Confidentiality = "confidential"
+		if _, err := svc.Register(ctx, specialist, by, doc, pdf); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			who   auth.Principal
+			words string
+			n     int
+		}{
+			{specialist, "NGUYỄN THỊ ĐÀO", 1}, // in the PDF's text only
+			{specialist, "hộ tịch", 1},        // in the summary
+			{specialist, "nguyen van dao", 0},
+			{other, "nguyen thi dao", 0}, // confidential: not theirs
+			{leader, "nguyen thi dao", 1},
+		} {
+			if list, err := svc.List(ctx, c.who, correspondence.Query{Words: c.words}); err != nil || len(list) != c.n {
+				t.Errorf("%s searching %q: %v %d, want %d", c.who.Username, c.words, err, len(list), c.n)
+			}
+		}
+		if _, err := svc.Draft(ctx, drafter, act(drafter), draftLetter()); err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := svc.OutgoingList(ctx, clerk, correspondence.OutgoingQuery{Words: "uy ban nhan dan cap xa"}); len(list) != 1 {
+			t.Errorf("a letter by words of its text: %d", len(list))
+		}
+	})
+}
+
+// A malformed PDF gives no text and never a panic.
+func FuzzSearchText(f *testing.F) {
+	f.Add([]byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
+	f.Add([]byte("%PDF-1.4\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 >>\nstartxref\n9\n%%EOF"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		correspondence.SearchText(data)
+	})
+}
