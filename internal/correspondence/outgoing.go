@@ -113,6 +113,7 @@ const (
 	Numbered  = "numbered"  // in the register, waiting for the leader's signature
 	Published = "published" // signed and sent to its recipients
 	Archived  = "archived"
+	Revoked   = "revoked" // its signed document was revoked: it has no value any more
 )
 
 // Review steps, in order.
@@ -299,7 +300,7 @@ func (s *Service) Revise(ctx context.Context, p auth.Principal, by audit.Actor, 
 		return cur, err
 	}
 	if cur.DraftedBy != p.Username {
-		return cur, fault.New(fault.Forbidden, "correspondence.not_yours")
+		return cur, fault.New(fault.Forbidden, "correspondence.not_your_draft")
 	}
 	if err := s.check(ctx, &o); err != nil {
 		return o, err
@@ -343,7 +344,7 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, by audit.Actor, 
 		return o, err
 	}
 	if o.DraftedBy != p.Username {
-		return o, fault.New(fault.Forbidden, "correspondence.not_yours")
+		return o, fault.New(fault.Forbidden, "correspondence.not_your_draft")
 	}
 	unitHead, officeHead = strings.TrimSpace(unitHead), strings.TrimSpace(officeHead)
 	var v fault.Validation
@@ -361,6 +362,8 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, by audit.Actor, 
 			v.Add(field, "correspondence.own_review") // nobody reviews their own draft
 		}
 	}
+	// Two heads, two readings: one person cannot be both.
+	v.Check(unitHead == "" || unitHead != officeHead, "office_head", "correspondence.same_reviewer")
 	if err := v.Err(); err != nil {
 		return o, err
 	}
@@ -393,7 +396,9 @@ func MayReview(p auth.Principal, o Outgoing) bool {
 	case StepOfficeHead:
 		return p.Username == o.OfficeHead
 	case StepLeader:
-		return p.Can(auth.RouteCorrespondence) && p.Can(auth.SignDocuments) && p.Office == auth.DepartmentOffice
+		// A leader who drafted or reviewed the letter already does not decide it again.
+		return p.Can(auth.RouteCorrespondence) && p.Can(auth.SignDocuments) && p.Office == auth.DepartmentOffice &&
+			!slices.Contains([]string{o.DraftedBy, o.UnitHead, o.OfficeHead}, p.Username)
 	}
 	return false
 }
@@ -522,6 +527,18 @@ func (s *Service) IssueWith(iss *issuing.Service) {
 	s.Issuing = iss
 	iss.Layouts[LetterKind] = s.Layout
 	iss.Signed[LetterKind] = s.publish
+	iss.Revoked[LetterKind] = s.revoked
+}
+
+// revoked runs in a revocation's transaction: the letter, published or archived, is marked
+// revoked, for its readers and the report.
+func (s *Service) revoked(tx *store.Tx, d issuing.Document) error {
+	_, err := tx.Exec(`UPDATE outgoing_documents SET status = $2 WHERE id = $1 AND document_id = $3 AND status IN ($4, $5)`,
+		d.RecordID, Revoked, d.ID, Published, Archived)
+	if err != nil {
+		return fmt.Errorf("correspondence: revoke: %w", err)
+	}
+	return tx.Audit(audit.Actor{Username: d.RevokedBy}.Entry("correspondence.revoke", "outgoing:"+d.RecordID, d.RevokeReason))
 }
 
 // Layout lays out an issued letter for its signer (issuing's Layouts).
@@ -540,25 +557,34 @@ func (s *Service) render(ctx context.Context, o Outgoing, d issuing.Document, si
 		Number: o.Symbol, Place: c.Organisation.Place, IssuedOn: o.IssuedOn, Summary: o.Summary, Body: o.Body, SignerTitle: c.title(o.SignerTitle)}
 	var copies []string
 	for _, r := range o.Recipients {
+		if unit, ok := strings.CutPrefix(r, toUnit); ok {
+			copies = append(copies, unit)
+			continue
+		}
 		name, err := s.recipientName(ctx, r)
-		if err != nil {
-			name = r
+		if fault.Is(err, fault.Invalid) {
+			name = r // a commune merged away since: its code rather than nothing
+		} else if err != nil {
+			return nil, err
 		}
-		if !strings.HasPrefix(r, toUnit) {
-			l.Addressees = append(l.Addressees, name)
-			l.Recipients = append(l.Recipients, name+";")
-		} else {
-			copies = append(copies, strings.TrimPrefix(r, toUnit))
-		}
+		l.Addressees = append(l.Addressees, name)
 	}
-	if !l.Named {
-		l.Recipients = append([]string{"Như trên;"}, l.Recipients[min(len(l.Recipients), len(l.Addressees)):]...)
-	} else {
+	if l.Named {
+		for _, a := range l.Addressees {
+			l.Recipients = append(l.Recipients, a+";")
+		}
 		l.Addressees = nil
+	} else if len(l.Addressees) > 0 {
+		l.Recipients = append(l.Recipients, "Như trên;")
 	}
 	// The copy kept by the clerk (VT) and by the drafting unit, and the units it goes to.
-	kept := append([]string{"VT", o.Unit}, copies...)
-	l.Recipients = append(l.Recipients, "Lưu: "+strings.Join(slices.Compact(kept), ", ")+".")
+	kept := []string{"VT"}
+	for _, u := range append([]string{o.Unit}, copies...) {
+		if !slices.Contains(kept, u) {
+			kept = append(kept, u)
+		}
+	}
+	l.Recipients = append(l.Recipients, "Lưu: "+strings.Join(kept, ", ")+".")
 	return document.Render(LetterKind, document.Data{Letter: &l, IssuedAt: d.IssuedAt, VerifyURL: d.VerifyURL, Signer: signer, Mark: mark})
 }
 
@@ -570,7 +596,8 @@ func (s *Service) publish(tx *store.Tx, d issuing.Document) error {
 		return fmt.Errorf("correspondence: publish %s: %w", d.RecordID, err)
 	}
 	now := tx.Now()
-	res, err := tx.Exec(`UPDATE outgoing_documents SET status = $2, published_at = $3 WHERE id = $1 AND status = $4`, o.ID, Published, store.Time(now), Numbered)
+	res, err := tx.Exec(`UPDATE outgoing_documents SET status = $2, published_at = $3 WHERE id = $1 AND status = $4 AND document_id = $5`,
+		o.ID, Published, store.Time(now), Numbered, d.ID)
 	if err != nil {
 		return fmt.Errorf("correspondence: publish: %w", err)
 	}
@@ -612,7 +639,7 @@ func (s *Service) ApplyReceipt(ctx context.Context, m outbox.Message, answer []b
 		return outbox.Unusable("correspondence: the message is not a document: " + err.Error())
 	}
 	if err := json.Unmarshal(answer, &ans); err != nil || ans.ReceiptID == "" {
-		return fmt.Errorf("the exchange answered without a receipt: %s", answer)
+		return outbox.Unusable(fmt.Sprintf("the exchange answered without a receipt: %.200s", answer))
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
 		_, err := tx.Exec(`UPDATE outgoing_deliveries SET status = 'received', receipt = $3, received_at = $4 WHERE outgoing_id = $1 AND recipient = $2 AND status = 'sent'`,
@@ -748,7 +775,8 @@ func (s *Service) Waiting(ctx context.Context, p auth.Principal) (int, error) {
 	cond := "(status = 'review' AND step = 1 AND unit_head = " + me + ") OR (status = 'review' AND step = 2 AND office_head = " + me +
 		") OR (status = 'draft' AND return_note <> '' AND drafted_by = " + me + ")"
 	if p.Can(auth.RouteCorrespondence) && p.Can(auth.SignDocuments) {
-		cond += " OR (status = 'review' AND step = 3) OR status = 'numbered'"
+		cond += " OR (status = 'review' AND step = 3 AND drafted_by <> " + me + " AND unit_head <> " + me + " AND office_head <> " + me +
+			") OR (status = 'numbered' AND document_id IN (SELECT id FROM documents WHERE status = 'issued'))"
 	}
 	w.Cond("(" + cond + ")")
 	var n int
@@ -767,20 +795,19 @@ func (s *Service) Received(ctx context.Context, p auth.Principal) ([]Outgoing, e
 
 // ReceivedFile is the signed PDF of a letter published to p's commune.
 func (s *Service) ReceivedFile(ctx context.Context, p auth.Principal, id string) (Outgoing, []byte, error) {
-	list, err := s.Received(ctx, p)
-	if err != nil {
+	if err := p.Allow(auth.ReceiveLetters, ""); err != nil {
 		return Outgoing{}, nil, err
 	}
-	for _, o := range list {
-		if o.ID == id {
-			d, err := s.Issuing.Delivered(ctx, o.DocumentID)
-			if err != nil {
-				return o, nil, err
-			}
-			return o, issuing.File(d), nil
-		}
+	o, err := s.scanOutgoing(s.st.QueryRow(ctx, `SELECT `+outgoingCols+` FROM outgoing_documents
+		WHERE id = $1 AND id IN (SELECT outgoing_id FROM outgoing_deliveries WHERE office = $2)`, id, p.Office))
+	if err != nil {
+		return o, nil, s.st.Fail(store.NotFound(err, "correspondence.not_found"))
 	}
-	return Outgoing{}, nil, fault.New(fault.NotFound, "correspondence.not_found")
+	d, err := s.Issuing.Delivered(ctx, o.DocumentID)
+	if err != nil {
+		return o, nil, err
+	}
+	return o, issuing.File(d), nil
 }
 
 // Registers are this year's registers as they stand (their last numbers) and the conventions

@@ -3,6 +3,7 @@ package correspondence_test
 import (
 	"bytes"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,6 +91,9 @@ func TestOutgoingDraftedReviewedNumberedSignedPublished(t *testing.T) {
 			!hasField(err, "office_head", "correspondence.assignee_unknown") {
 			t.Fatalf("a drafter reviewing their own draft, an unknown reviewer: %v", err)
 		}
+		if _, err := svc.Submit(ctx, drafter, act(drafter), o.ID, "truongphong", "truongphong"); !hasField(err, "office_head", "correspondence.same_reviewer") {
+			t.Fatalf("one person as both heads: %v", err)
+		}
 		if _, err := svc.Submit(ctx, drafter, act(drafter), o.ID, "truongphong", "chanhvp"); err != nil {
 			t.Fatal(err)
 		}
@@ -159,8 +163,8 @@ func TestOutgoingDraftedReviewedNumberedSignedPublished(t *testing.T) {
 		if err != nil || again.Symbol != "2/TB-STP" || again.DocumentID == second.DocumentID || again.Document.Status != issuing.StatusIssued {
 			t.Fatalf("issued again: %v %+v", err, again)
 		}
-		if got, _ := svc.Received(ctx, officer); len(got) != 0 {
-			t.Fatalf("the commune has it before the signature: %+v", got)
+		if got, err := svc.Received(ctx, officer); err != nil || len(got) != 0 {
+			t.Fatalf("the commune has it before the signature: %v %+v", err, got)
 		}
 		if _, err := iss.Sign(ctx, director, act(director), o.DocumentID); err != nil {
 			t.Fatal(err)
@@ -181,8 +185,8 @@ func TestOutgoingDraftedReviewedNumberedSignedPublished(t *testing.T) {
 		if err != nil || len(got) != 1 || got[0].ID != o.ID {
 			t.Fatalf("the commune's letters: %v %+v", err, got)
 		}
-		if other, _ := svc.Received(ctx, otherTown); len(other) != 0 {
-			t.Fatalf("another commune sees it: %+v", other)
+		if other, err := svc.Received(ctx, otherTown); err != nil || len(other) != 0 {
+			t.Fatalf("another commune sees it: %v %+v", err, other)
 		}
 		if _, _, err := svc.ReceivedFile(ctx, otherTown, o.ID); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("another commune downloads it: %v", err)
@@ -221,11 +225,12 @@ func TestOutgoingDraftedReviewedNumberedSignedPublished(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		o, _ = svc.Outgoing(ctx, drafter, o.ID)
-		for _, d := range o.Deliveries {
-			if d.Recipient == "agency:BTP" && (d.Status != "received" || !strings.HasPrefix(d.Receipt, "LT-")) {
-				t.Fatalf("the exchange's receipt: %+v", d)
-			}
+		if o, err = svc.Outgoing(ctx, drafter, o.ID); err != nil {
+			t.Fatal(err)
+		}
+		if i := slices.IndexFunc(o.Deliveries, func(d correspondence.Delivery) bool { return d.Recipient == "agency:BTP" }); i < 0 ||
+			o.Deliveries[i].Status != "received" || !strings.HasPrefix(o.Deliveries[i].Receipt, "LT-") {
+			t.Fatalf("the exchange's receipt: %+v", o.Deliveries)
 		}
 		if sim.Processed.Load() != 1 {
 			t.Fatalf("the exchange took the letter %d times", sim.Processed.Load())
@@ -245,6 +250,16 @@ func TestOutgoingDraftedReviewedNumberedSignedPublished(t *testing.T) {
 		}
 		if _, err := svc.Archive(ctx, clerk, act(clerk), o.ID, "HS-2026-HCTP-05"); !fault.Is(err, fault.Conflict) {
 			t.Fatalf("archived twice: %v", err)
+		}
+		// Revoked: the letter says so to its commune, and no longer counts as published.
+		if _, err := iss.Revoke(ctx, director, act(director), o.DocumentID, "Ban hành nhầm đối tượng"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := svc.Received(ctx, officer); err != nil || len(got) != 1 || got[0].Status != correspondence.Revoked {
+			t.Fatalf("the commune's revoked letter: %v %+v", err, got)
+		}
+		if rep, err := svc.Report(ctx, director, "2026-11-01", "2026-11-30"); err != nil || rep.OutgoingTotal.Published != 0 || rep.OutgoingTotal.Revoked != 1 || rep.OutgoingTotal.Waiting != 1 {
+			t.Fatalf("a revoked letter counted as published: %v %+v", err, rep.OutgoingTotal)
 		}
 		regs, err := svc.Registers(ctx, clerk)
 		if err != nil || regs.OutgoingLast != 2 || regs.Year != 2026 {
@@ -287,12 +302,12 @@ func TestOutgoingSecretAndSearch(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range []auth.Principal{drafter, clerk, director} {
-			if list, _ := svc.OutgoingList(ctx, p, correspondence.OutgoingQuery{Words: "KET HON"}); len(list) != 1 {
-				t.Fatalf("%s does not find it by words without marks: %+v", p.Username, list)
+			if list, err := svc.OutgoingList(ctx, p, correspondence.OutgoingQuery{Words: "KET HON"}); err != nil || len(list) != 1 {
+				t.Fatalf("%s does not find it by words without marks: %v %+v", p.Username, err, list)
 			}
 		}
-		if list, _ := svc.OutgoingList(ctx, clerk, correspondence.OutgoingQuery{Words: "khai sinh"}); len(list) != 0 {
-			t.Fatalf("found by other words: %+v", list)
+		if list, err := svc.OutgoingList(ctx, clerk, correspondence.OutgoingQuery{Words: "khai sinh"}); err != nil || len(list) != 0 {
+			t.Fatalf("found by other words: %v %+v", err, list)
 		}
 	})
 }
@@ -357,8 +372,8 @@ func TestSearchInTheText(t *testing.T) {
 		if _, err := svc.Draft(ctx, drafter, act(drafter), draftLetter()); err != nil {
 			t.Fatal(err)
 		}
-		if list, _ := svc.OutgoingList(ctx, clerk, correspondence.OutgoingQuery{Words: "uy ban nhan dan cap xa"}); len(list) != 1 {
-			t.Errorf("a letter by words of its text: %d", len(list))
+		if list, err := svc.OutgoingList(ctx, clerk, correspondence.OutgoingQuery{Words: "uy ban nhan dan cap xa"}); err != nil || len(list) != 1 {
+			t.Errorf("a letter by words of its text: %v %d", err, len(list))
 		}
 	})
 }
@@ -369,5 +384,27 @@ func FuzzSearchText(f *testing.F) {
 	f.Add([]byte("%PDF-1.4\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 >>\nstartxref\n9\n%%EOF"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		correspondence.SearchText(data)
+	})
+}
+
+// A leader who drafted or reviewed a letter does not decide it again at the leader's step.
+func TestOutgoingLeaderNotTwice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _ := setupOutgoing(t, st)
+		o, err := svc.Draft(ctx, drafter, act(drafter), draftLetter())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Submit(ctx, drafter, act(drafter), o.ID, "lanhdao", "chanhvp"); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []auth.Principal{director, officeHead} {
+			if _, err := svc.Decide(ctx, p, act(p), o.ID, true, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := svc.Decide(ctx, director, act(director), o.ID, true, ""); !fault.Is(err, fault.Forbidden) {
+			t.Fatalf("the unit head, a leader, approves at the leader's step too: %v", err)
+		}
 	})
 }

@@ -48,6 +48,7 @@ type OutgoingFigures struct {
 	Numbered  int     `json:"numbered"`
 	Published int     `json:"published"` // signed with the department's key and sent
 	Waiting   int     `json:"waiting"`   // numbered, not yet signed
+	Revoked   int     `json:"revoked"`   // signed, then revoked
 	Rate      float64 `json:"published_rate"`
 }
 
@@ -137,9 +138,12 @@ func (s *Service) outgoingFigures(ctx context.Context, rep *Report) error {
 			units[unit] = u
 		}
 		u.Numbered++
-		if status == Published || status == Archived {
+		switch status {
+		case Published, Archived:
 			u.Published++
-		} else {
+		case Revoked:
+			u.Revoked++
+		default:
 			u.Waiting++
 		}
 	}
@@ -148,7 +152,7 @@ func (s *Service) outgoingFigures(ctx context.Context, rep *Report) error {
 	}
 	t := &rep.OutgoingTotal
 	for _, u := range units {
-		t.Numbered, t.Published, t.Waiting = t.Numbered+u.Numbered, t.Published+u.Published, t.Waiting+u.Waiting
+		t.Numbered, t.Published, t.Waiting, t.Revoked = t.Numbered+u.Numbered, t.Published+u.Published, t.Waiting+u.Waiting, t.Revoked+u.Revoked
 		u.Rate = float64(u.Published) / float64(u.Numbered)
 		rep.Outgoing = append(rep.Outgoing, *u)
 	}

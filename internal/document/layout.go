@@ -181,6 +181,7 @@ func Render(kind string, d Data) ([]byte, error) {
 	}
 	if _, ok := marks[d.Mark]; ok {
 		p.mark(d.Mark)
+		p.marked = d.Mark
 	}
 	for i, b := range t.Blocks {
 		if err := p.block(b, d); err != nil {

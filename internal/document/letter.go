@@ -45,10 +45,18 @@ const bottom = pageH - margin - 100
 
 // room starts a new page when fewer than h points are left above the QR code's place.
 func (p *page) room(h float64) {
-	if p.y+h > bottom {
-		p.pdf.AddPage()
-		p.y = margin
+	if p.y+h <= bottom {
+		return
 	}
+	p.pdf.AddPage()
+	p.pages++
+	// From the second page on, its number at the top, in the middle (Decree 30/2020, App. I).
+	p.y = margin - 8
+	p.center(margin, pageW-margin, fmt.Sprint(p.pages), false, 12)
+	if _, ok := marks[p.marked]; ok {
+		p.mark(p.marked)
+	}
+	p.y = margin + lineH
 }
 
 // text writes wrapped text between x0 and x1, a new page when the page is full.
@@ -60,6 +68,7 @@ func (p *page) text(x0, x1 float64, s string, bold bool, size float64, indent fl
 	}
 	for i, l := range lines {
 		p.room(lineH)
+		p.font(bold, size) // a new page's number and mark set theirs
 		x := x0
 		if i == 0 {
 			x += indent
@@ -114,20 +123,19 @@ func (p *page) letterHead(l *Letter) {
 		w, _ := p.pdf.MeasureTextWidth(label)
 		x := pageW/2 - 90
 		if len(l.Addressees) == 1 {
-			p.write(x, label+l.Addressees[0]+".")
+			p.text(x, pageW-margin, label+l.Addressees[0]+".", false, 13, 0)
 		} else {
+			p.room(lineH)
 			p.write(x, label)
 			for i, a := range l.Addressees {
 				end := ";"
 				if i == len(l.Addressees)-1 {
 					end = "."
 				}
-				p.write(x+w, "- "+a+end)
-				p.y += lineH
+				p.text(x+w, pageW-margin, "- "+a+end, false, 13, 0)
 			}
-			p.y -= lineH
 		}
-		p.y += 1.5 * lineH
+		p.y += lineH / 2
 	}
 }
 
@@ -152,21 +160,12 @@ func (p *page) letterBody(l *Letter) {
 }
 
 // letterFoot writes the recipients at the left and the signer's title, and name once signed,
-// at the right, kept together on one page.
+// at the right. The signature block starts the foot on a page with room for it; a long list of
+// recipients goes on over the next pages.
 func (p *page) letterFoot(l *Letter, signer string) {
 	p.y += lineH / 2
-	p.room(float64(max(len(l.Recipients)+1, len(l.SignerTitle)+5)) * lineH)
-	top := p.y
-	p.font(true, 11)
-	p.write(margin, "Nơi nhận:")
-	p.y += lineH - 3
-	p.font(false, 10)
-	for _, r := range l.Recipients {
-		p.write(margin, "- "+r)
-		p.y += lineH - 4
-	}
-	left := p.y
-	p.y = top
+	p.room(float64(len(l.SignerTitle)+5) * lineH)
+	top, startPage := p.y, p.pages
 	for _, t := range l.SignerTitle {
 		p.center(pageW/2, pageW-margin, t, true, 12)
 		p.y += lineH
@@ -177,5 +176,16 @@ func (p *page) letterFoot(l *Letter, signer string) {
 		p.center(pageW/2, pageW-margin, signer, true, 12)
 		p.y += lineH
 	}
-	p.y = max(p.y, left)
+	right := p.y
+	p.y = top
+	p.font(true, 11)
+	p.write(margin, "Nơi nhận:")
+	p.y += lineH - 3
+	for _, r := range l.Recipients {
+		p.text(margin, pageW/2-10, "- "+r, false, 10, 0)
+		p.y -= 4
+	}
+	if p.pages == startPage {
+		p.y = max(p.y, right)
+	}
 }

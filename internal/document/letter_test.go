@@ -1,6 +1,7 @@
 package document
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -67,5 +68,45 @@ func TestLetterDate(t *testing.T) {
 		if got := LetterDate("Quảng Ngãi", c.day); got != c.want {
 			t.Errorf("%s: %q, want %q", c.day, got, c.want)
 		}
+	}
+}
+
+// A letter to sixty communes with a long text runs over pages: each page after the first has
+// its number at the top, the addressees and recipients go on over the pages without running
+// into the QR code, the unsigned mark is on every page, and the signer and the QR code end it.
+func TestLongLetterAsDrawn(t *testing.T) {
+	l := sampleLetter(false)
+	l.Addressees, l.Recipients = nil, nil
+	for i := 1; i <= 60; i++ {
+		name := fmt.Sprintf("Ủy ban nhân dân xã Số %d", i)
+		l.Addressees = append(l.Addressees, name)
+		l.Recipients = append(l.Recipients, name+";")
+	}
+	l.Recipients = append(l.Recipients, "Lưu: VT, HCTP.")
+	l.Body = strings.Repeat(l.Body+"\n", 4)
+	pdf, err := Render("outgoing_document", Data{Letter: l, IssuedAt: time.Date(2026, 2, 5, 3, 0, 0, 0, time.UTC),
+		VerifyURL: "https://tuphap.example/verify/ABCDEFGHJKMNPQRSTUVW", Mark: Unsigned})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("TUPHAP_SCREENSHOTS"); dir != "" {
+		os.WriteFile(dir+"/long-letter.pdf", pdf, 0o644)
+	}
+	pages := pdftest.Pages(t, pdf, 50)
+	if len(pages) < 3 {
+		t.Fatalf("%d pages", len(pages))
+	}
+	text := pdftest.OCR(t, pdf)
+	for _, want := range []string{"Kính gửi:", "- Ủy ban nhân dân xã Số 60.", "Nơi nhận:", "- Ủy ban nhân dân xã Số 59;", "Lưu: VT, HCTP.", "PHÓ GIÁM ĐỐC",
+		"Văn bản chưa được ký số"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the pages do not read %q:\n%s", want, text)
+		}
+	}
+	if n := strings.Count(text, "Văn bản chưa được ký số"); n != len(pages) {
+		t.Errorf("the unsigned mark's line on %d of %d pages", n, len(pages))
+	}
+	if codes := pdftest.QRCodes(t, pdf, 150); len(codes) != 1 {
+		t.Errorf("QR codes: %q", codes)
 	}
 }

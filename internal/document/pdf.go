@@ -40,6 +40,9 @@ type page struct {
 	pdf *gopdf.GoPdf
 	y   float64
 	err error
+	// marked is what an unsigned document says of itself, drawn again on each new page.
+	marked Mark
+	pages  int
 }
 
 func newPage(title string, created time.Time) (*page, error) {
@@ -53,7 +56,7 @@ func newPage(title string, created time.Time) (*page, error) {
 		return nil, err
 	}
 	pdf.AddPage()
-	return &page{pdf: pdf, y: margin}, nil
+	return &page{pdf: pdf, y: margin, pages: 1}, nil
 }
 
 func (p *page) font(bold bool, size float64) {

@@ -48,6 +48,8 @@ type Service struct {
 	// Signed run in a signature's transaction, by kind: what it brings about in the document's
 	// domain (an outgoing letter published to its recipients), all or nothing with it.
 	Signed map[string]func(*store.Tx, Document) error
+	// Revoked run in a revocation's transaction, by kind (a published letter withdrawn).
+	Revoked map[string]func(*store.Tx, Document) error
 	// SelfSign lists the offices where a signer may sign a document they issued themself (a
 	// one-person office). Elsewhere the roles keep issuing and signing apart, and this check
 	// still holds for a user whose role changed after issuing. Set before serving.
@@ -62,7 +64,7 @@ func New(st *store.Store, reg *registration.Service, u *units.Registry, master [
 	reg.OnNewVersion(replaceOlder)
 	return &Service{store: st, docs: repo{st}, registry: reg, people: account.New(st), units: u, master: master,
 		publicURL: strings.TrimRight(publicURL, "/"), verifying: make(chan struct{}, 1), Layouts: map[string]Layout{},
-		Signed: map[string]func(*store.Tx, Document) error{}}
+		Signed: map[string]func(*store.Tx, Document) error{}, Revoked: map[string]func(*store.Tx, Document) error{}}
 }
 
 // newCode is a document's public code: 100 random bits, unguessable, in base32 without the
@@ -496,7 +498,7 @@ func (s *Service) Revoke(ctx context.Context, p auth.Principal, by audit.Actor, 
 		// of the count of documents issued.
 		return d, fault.New(fault.Conflict, "document.not_revocable")
 	}
-	return d, s.docs.revoke(ctx, &d, strings.TrimSpace(reason), by)
+	return d, s.docs.revoke(ctx, &d, strings.TrimSpace(reason), by, s.Revoked[d.Kind])
 }
 
 // maxReason bounds a free-text reason: a reason is a sentence or two on paper and in the log.

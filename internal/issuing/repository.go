@@ -214,18 +214,18 @@ func (r repo) sign(ctx context.Context, d *Document, signed []byte, sum, keyID s
 }
 
 // revoke marks a signed document revoked, with the reason.
-func (r repo) revoke(ctx context.Context, d *Document, reason string, by audit.Actor) error {
-	return r.withdraw(ctx, d, StatusSigned, StatusRevoked, reason, by, "document.not_revocable", "document.revoke")
+func (r repo) revoke(ctx context.Context, d *Document, reason string, by audit.Actor, then func(*store.Tx, Document) error) error {
+	return r.withdraw(ctx, d, StatusSigned, StatusRevoked, reason, by, "document.not_revocable", "document.revoke", then)
 }
 
 // cancel withdraws a document that was issued but not signed, with the reason.
 func (r repo) cancel(ctx context.Context, d *Document, reason string, by audit.Actor) error {
-	return r.withdraw(ctx, d, StatusIssued, StatusCancelled, reason, by, "document.not_cancellable", "document.cancel")
+	return r.withdraw(ctx, d, StatusIssued, StatusCancelled, reason, by, "document.not_cancellable", "document.cancel", nil)
 }
 
 // withdraw moves a document from status from to status to, if it is still there, recording who,
 // when and why; refused is the message when it no longer is, action the audit log's.
-func (r repo) withdraw(ctx context.Context, d *Document, from, to, reason string, by audit.Actor, refused, action string) error {
+func (r repo) withdraw(ctx context.Context, d *Document, from, to, reason string, by audit.Actor, refused, action string, then func(*store.Tx, Document) error) error {
 	now := r.st.Now()
 	return r.st.Write(ctx, func(tx *store.Tx) error {
 		res, err := tx.Exec(`UPDATE documents SET status = $2, revoked_by = $3, revoked_at = $4, revoke_reason = $5
@@ -237,6 +237,11 @@ func (r repo) withdraw(ctx context.Context, d *Document, from, to, reason string
 			return fault.New(fault.Conflict, refused)
 		}
 		d.Status, d.RevokedBy, d.RevokedAt, d.RevokeReason = to, by.Username, now, reason
+		if then != nil {
+			if err := then(tx, *d); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(by.Entry(action, "document:"+d.Code, reason))
 	})
 }

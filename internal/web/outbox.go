@@ -138,6 +138,10 @@ func (s *Server) retryMessage(r *http.Request) (outbox.Message, error) {
 
 // resend requeues one dead message with a body rebuilt from its entry as it is now.
 func (s *Server) resend(r *http.Request, m outbox.Message) error {
+	if m.Op == outbox.SendDocument {
+		// A signed letter does not change: the same one, under a new key.
+		return s.queue.Requeue(r.Context(), m, m.Payload, m.Key+":r"+strconv.FormatInt(s.now().UnixNano(), 10), actorOf(r))
+	}
 	rec, err := s.registry.Entry(r.Context(), m.RecordID)
 	if err != nil {
 		return err
