@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"tuphap/internal/signing"
 
 	"tuphap/internal/account"
 	"tuphap/internal/agency"
@@ -61,6 +63,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	popURL := fs.String("population-url", env("TUPHAP_POPULATION_URL", ""), "base URL of the population database's API (env TUPHAP_POPULATION_URL)")
 	insURL := fs.String("insurance-url", env("TUPHAP_INSURANCE_URL", ""), "base URL of social insurance's API (env TUPHAP_INSURANCE_URL)")
 	policeURL := fs.String("police-url", env("TUPHAP_POLICE_URL", ""), "base URL of the police's API, asked when a sentence was served before a judicial-record certificate (env TUPHAP_POLICE_URL)")
+	rootsFile := fs.String("trusted-roots", env("TUPHAP_TRUSTED_ROOTS", ""),
+		"PEM file of the certification authorities' roots an incoming document's signature is checked against, e.g. the Government CA's and the national root (env TUPHAP_TRUSTED_ROOTS); without it, signatures are checked for integrity only and the page says so")
 	exchangeURL := fs.String("exchange-url", env("TUPHAP_EXCHANGE_URL", ""), "base URL of the document exchange, which delivers the department's signed letters to other agencies (env TUPHAP_EXCHANGE_URL)")
 	keyFile := fs.String("secret-key-file", env("TUPHAP_SECRET_KEY_FILE", ""),
 		"file with the 32-byte master key that seals signing keys, made on first start when missing (env TUPHAP_SECRET_KEY_FILE; default: the SQLite file's name + .secret, or tuphap.secret); TUPHAP_SECRET_KEY (base64) overrides it")
@@ -137,8 +141,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil || cases <= 0 {
 		return fmt.Errorf("--legal-aid-plan %q: want a number of cases above 0", *plan)
 	}
+	roots, err := trustedRoots(*rootsFile)
+	if err != nil {
+		return err
+	}
 	svc, err := app.New(ctx, st, reg, app.Options{MasterKey: master, PublicURL: public, SelfSignOffices: splitList(*selfSign), BackdateWindow: window,
-		JudicialAuthority: issuer, Files: correspondence.Disk{Dir: filesFolder(*db, *filesDir)}})
+		JudicialAuthority: issuer, Files: correspondence.Disk{Dir: filesFolder(*db, *filesDir)}, TrustedRoots: roots})
 	if err != nil {
 		return err
 	}
@@ -365,4 +373,20 @@ func judicialAuthority(s string) (document.Authority, error) {
 		a.Address = parts[4]
 	}
 	return a, nil
+}
+
+// trustedRoots reads the roots incoming signatures are checked against ("" for none).
+func trustedRoots(file string) ([]*x509.Certificate, error) {
+	if file == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("--trusted-roots: %w", err)
+	}
+	certs, err := signing.ParseCertsPEM(data)
+	if err != nil || len(certs) == 0 {
+		return nil, fmt.Errorf("--trusted-roots %s: no PEM certificate in it (%v)", file, err)
+	}
+	return certs, nil
 }

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -43,6 +44,8 @@ type Options struct {
 	BackdateWindow time.Duration
 	// Files keeps the correspondence's attachments (a temporary folder when nil: tests).
 	Files correspondence.Files
+	// TrustedRoots are the roots incoming signatures are checked against (none: not checked).
+	TrustedRoots []*x509.Certificate
 }
 
 // Services are the province's services over one store, wired to one another.
@@ -94,6 +97,12 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	}
 	s.Correspondence = correspondence.New(st, files)
 	s.Correspondence.Calendar, s.Correspondence.User, s.Correspondence.Office = s.Reception.Calendar, s.Accounts.User, s.Accounts.Office
+	if len(opt.TrustedRoots) > 0 {
+		s.Correspondence.Roots = x509.NewCertPool()
+		for _, c := range opt.TrustedRoots {
+			s.Correspondence.Roots.AddCert(c)
+		}
+	}
 	s.Issuing = issuing.New(st, s.Registration, reg, opt.MasterKey, opt.PublicURL)
 	s.Issuing.SelfSign = map[string]bool{}
 	// The judicial-record certificates are issuing's documents, laid out by their domain.

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/x509"
 	"strings"
 	"testing"
 	"time"
@@ -52,8 +53,8 @@ func setup(t *testing.T, st *store.Store) *correspondence.Service {
 	return svc
 }
 
-// signedPDF is a PDF signed by a demo certificate, as another agency would send it.
-func signedPDF(t *testing.T) []byte {
+// extractPDF is an unsigned extract, as another office lays one out.
+func extractPDF(t *testing.T) []byte {
 	t.Helper()
 	pdf, err := document.Extract(document.ExtractData{
 		Record: civil.Record{Kind: civil.BirthKind, Register: civil.Register{Number: 1, Book: "01", Year: 2026}, RegisteredOn: "2026-03-01",
@@ -63,10 +64,22 @@ func signedPDF(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return pdf
+}
+
+// signedPDF is a PDF signed by a demo certificate, as another agency would send it.
+func signedPDF(t *testing.T) []byte {
+	t.Helper()
 	ca, err := signing.NewDemoCA(monday)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return signedPDFBy(t, ca, extractPDF(t))
+}
+
+// signedPDFBy signs pdf with a certificate of ca.
+func signedPDFBy(t *testing.T, ca signing.DemoCA, pdf []byte) []byte {
+	t.Helper()
 	kp, err := ca.Issue("UBND tỉnh Quảng Ngãi", "Trần Văn Bình", monday)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +111,7 @@ func TestIncomingRegisteredRoutedCompleted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if in.Number != 1 || in.Year != 2026 || !in.Signed || !strings.Contains(in.Signers, "Trần Văn Bình") || in.FileType != correspondence.PDF {
+		if in.Number != 1 || in.Year != 2026 || !in.Signed || !strings.Contains(in.Signers, "Trần Văn Bình") || in.FileType != correspondence.PDF || in.Trust != "" {
 			t.Fatalf("registered: %+v", in)
 		}
 		tampered := append([]byte(nil), pdf...)
@@ -262,6 +275,31 @@ func TestReport(t *testing.T) {
 		}
 		if _, err := svc.Report(ctx, specialist, "2026-11-01", "2026-11-30"); !fault.Is(err, fault.Forbidden) {
 			t.Fatalf("a specialist's report: %v", err)
+		}
+	})
+}
+
+// With the trusted roots configured, an incoming signature is checked up to them: a letter
+// signed under a trusted authority shows its root; one signed under another is registered all
+// the same, marked untrusted for the leaders to judge.
+func TestIncomingTrust(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc := setup(t, st)
+		trusted, _ := signing.NewDemoCA(monday)
+		svc.Roots = x509.NewCertPool()
+		svc.Roots.AddCert(trusted.Cert)
+		unsigned := extractPDF(t)
+		in, err := svc.Register(ctx, specialist, by, letter("201/UBND-NC"), signedPDFBy(t, trusted, unsigned))
+		if err != nil || in.Trust != "trusted" || in.TrustedBy != trusted.Cert.Subject.CommonName {
+			t.Fatalf("under a trusted root: %v %+v", err, in)
+		}
+		stranger, _ := signing.NewDemoCA(monday)
+		in, err = svc.Register(ctx, specialist, by, letter("202/UBND-NC"), signedPDFBy(t, stranger, unsigned))
+		if err != nil || in.Trust != "untrusted" || in.TrustedBy != "" || !in.Signed {
+			t.Fatalf("under another root: %v %+v", err, in)
+		}
+		if got, err := svc.Get(ctx, specialist, in.ID); err != nil || got.Trust != "untrusted" {
+			t.Fatalf("read back: %v %+v", err, got)
 		}
 	})
 }

@@ -5,6 +5,7 @@ package correspondence
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"slices"
@@ -52,6 +53,10 @@ type Incoming struct {
 	FileName        string    `json:"file_name"`
 	Signed          bool      `json:"signed"`
 	Signers         string    `json:"signers,omitempty"`
+	// Trust is the signers' certificates checked against the trusted roots: "" (no roots are
+	// configured), "trusted" (TrustedBy names the roots) or "untrusted".
+	Trust     string `json:"trust,omitempty"`
+	TrustedBy string `json:"trusted_by,omitempty"`
 	Status          string    `json:"status"`
 	Unit            string    `json:"unit,omitempty"`
 	Assignee        string    `json:"assignee,omitempty"` // a username
@@ -79,6 +84,9 @@ type Service struct {
 	Conventions Conventions
 	// Issuing issues and signs the outgoing letters (IssueWith).
 	Issuing *issuing.Service
+	// Roots are the certification authorities' roots an incoming signature is checked against
+	// (--trusted-roots); nil: not checked, and the page says so.
+	Roots *x509.CertPool
 }
 
 // New returns the service over the store and the file store.
@@ -158,6 +166,14 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, by audit.Actor
 			return in, &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: map[string]string{"file": "correspondence.signature_bad"}}
 		}
 		in.Signed, in.Signers = res.Signed, strings.Join(res.Signers, "; ")
+		if res.Signed && s.Roots != nil {
+			// An untrusted signer is shown, not refused: the leaders judge a letter from an
+			// authority outside the list.
+			in.Trust = "untrusted"
+			if anchors, err := res.TrustedBy(s.Roots, s.st.Now()); err == nil {
+				in.Trust, in.TrustedBy = "trusted", strings.Join(slices.Compact(anchors), "; ")
+			}
+		}
 	}
 	if in.FileHash, err = s.files.Put(ctx, file); err != nil {
 		return in, err
@@ -177,9 +193,11 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, by audit.Actor
 		in.ID = store.NewID()
 		if _, err := tx.Exec(`INSERT INTO incoming_documents (id, year, number, received_on, sender, reference, dated, summary, summary_folded, urgency,
 			confidentiality, file_hash, file_type, file_name, signed, signers, status, unit, assignee, due_on, routed_at, routed_by, done_at, done_note,
-			registered_at, registered_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, '', '', '', NULL, '', NULL, '', $18, $19)`,
+			registered_at, registered_by, trust, trusted_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, '', '', '', NULL, '',
+			NULL, '', $18, $19, $20, $21)`,
 			in.ID, in.Year, in.Number, in.ReceivedOn, in.Sender, in.Reference, in.Dated, in.Summary, vntext.Fold(in.Summary), in.Urgency,
-			in.Confidentiality, in.FileHash, in.FileType, in.FileName, in.Signed, in.Signers, in.Status, store.Time(s.st.Now()), by.Username); err != nil {
+			in.Confidentiality, in.FileHash, in.FileType, in.FileName, in.Signed, in.Signers, in.Status, store.Time(s.st.Now()), by.Username,
+			in.Trust, in.TrustedBy); err != nil {
 			return fmt.Errorf("correspondence: register: %w", err)
 		}
 		if text != "" {
@@ -270,13 +288,13 @@ func mayRead(p auth.Principal, in Incoming) bool {
 }
 
 const incomingCols = `id, year, number, received_on, sender, reference, dated, summary, urgency, confidentiality, file_hash, file_type, file_name,
-	signed, signers, status, unit, assignee, due_on, done_at, done_note, registered_by`
+	signed, signers, status, unit, assignee, due_on, done_at, done_note, registered_by, trust, trusted_by`
 
 func (s *Service) scan(row store.Scanner) (Incoming, error) {
 	var in Incoming
 	err := row.Scan(&in.ID, &in.Year, &in.Number, &in.ReceivedOn, &in.Sender, &in.Reference, &in.Dated, &in.Summary, &in.Urgency, &in.Confidentiality,
 		&in.FileHash, &in.FileType, &in.FileName, &in.Signed, &in.Signers, &in.Status, &in.Unit, &in.Assignee, &in.DueOn, store.ScanTime(&in.DoneAt), &in.DoneNote,
-		&in.RegisteredBy)
+		&in.RegisteredBy, &in.Trust, &in.TrustedBy)
 	in.Overdue = in.Status == Routed && in.DueOn < s.today().Format(civil.DateFormat)
 	return in, err
 }

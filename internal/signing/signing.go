@@ -95,6 +95,43 @@ type Result struct {
 	Valid       bool              // every signature is mathematically valid over the bytes it covers
 	Signers     []string          // subject common names
 	Certificate *x509.Certificate // the first signer's certificate
+	// Chains are each signer's certificates as the signature carries them, its own first, and
+	// SignedAt when each says it signed (zero when it does not say).
+	Chains   [][]*x509.Certificate
+	SignedAt []time.Time
+}
+
+// ErrUntrusted says a signer's certificate does not lead to a trusted root.
+var ErrUntrusted = errors.New("signing: the signer's certificate is not issued under a trusted root")
+
+// TrustedBy checks that every signer's certificate leads, through the certificates the
+// signature carries, to one of roots (the national roots of the certification authorities a
+// deployment trusts), valid when it signed (or at now when the signature does not say). It
+// returns the names of the roots reached; ErrUntrusted, wrapping the reason, when one is not.
+// Revocation (OCSP, CRL) is not checked: that needs the authorities' servers online.
+func (r Result) TrustedBy(roots *x509.CertPool, now time.Time) ([]string, error) {
+	var anchors []string
+	for i, chain := range r.Chains {
+		if len(chain) == 0 {
+			return nil, fmt.Errorf("%w: a signature carries no certificate", ErrUntrusted)
+		}
+		inter := x509.NewCertPool()
+		for _, c := range chain[1:] {
+			inter.AddCert(c)
+		}
+		at := now
+		if i < len(r.SignedAt) && !r.SignedAt[i].IsZero() {
+			at = r.SignedAt[i]
+		}
+		verified, err := chain[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrUntrusted, chain[0].Subject.CommonName, err)
+		}
+		root := verified[0][len(verified[0])-1]
+		anchors = append(anchors, root.Subject.CommonName)
+	}
+	return anchors, nil
 }
 
 // ErrNotPDF is returned for a file that does not have the frame of a PDF: the header, and the
@@ -132,6 +169,17 @@ func VerifyPDF(doc []byte) (Result, error) {
 	r := Result{Signed: len(resp.Signers) > 0, Valid: len(resp.Signers) > 0}
 	for _, sg := range resp.Signers {
 		r.Valid = r.Valid && sg.ValidSignature
+		var chain []*x509.Certificate
+		for _, c := range sg.Certificates {
+			if c.Certificate != nil {
+				chain = append(chain, c.Certificate)
+			}
+		}
+		var at time.Time
+		if sg.SignatureTime != nil {
+			at = *sg.SignatureTime
+		}
+		r.Chains, r.SignedAt = append(r.Chains, chain), append(r.SignedAt, at)
 		if len(sg.Certificates) > 0 && sg.Certificates[0].Certificate != nil {
 			c := sg.Certificates[0].Certificate
 			r.Signers = append(r.Signers, c.Subject.CommonName)

@@ -2,6 +2,7 @@ package signing
 
 import (
 	"bytes"
+	"crypto/x509"
 	"errors"
 	"strings"
 	"testing"
@@ -178,5 +179,45 @@ func TestNotAPDF(t *testing.T) {
 	}
 	if _, err := VerifyPDF(signed); err != nil {
 		t.Fatalf("a signed document: %v", err)
+	}
+}
+
+// A signer's certificate checked against the roots a deployment trusts: issued under one of
+// them, trusted with the root's name; under another authority's, refused.
+func TestTrustedBy(t *testing.T) {
+	now := time.Now()
+	ca, err := NewDemoCA(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kp, err := ca.Issue("UBND tỉnh Quảng Ngãi", "Trần Văn Bình", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := kp.Signer()
+	signed, err := SignPDF(samplePDF(t), s, Info{Name: "Trần Văn Bình", Time: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := VerifyPDF(signed)
+	if err != nil || !res.Valid || len(res.Chains) != 1 {
+		t.Fatalf("verify: %v %+v", err, res)
+	}
+	ours := x509.NewCertPool()
+	ours.AddCert(ca.Cert)
+	if names, err := res.TrustedBy(ours, now); err != nil || len(names) != 1 || names[0] != ca.Cert.Subject.CommonName {
+		t.Fatalf("trusted root: %v %v", names, err)
+	}
+	other, _ := NewDemoCA(now)
+	theirs := x509.NewCertPool()
+	theirs.AddCert(other.Cert)
+	if _, err := res.TrustedBy(theirs, now); !errors.Is(err, ErrUntrusted) {
+		t.Fatalf("another authority's root: %v", err)
+	}
+	// The certificate had expired by the day it says it signed.
+	late := res
+	late.SignedAt = []time.Time{now.AddDate(5, 0, 0)}
+	if _, err := late.TrustedBy(ours, now); !errors.Is(err, ErrUntrusted) {
+		t.Fatalf("signed after the certificate expired: %v", err)
 	}
 }
