@@ -38,33 +38,33 @@ const (
 
 // Incoming is a document received from another agency.
 type Incoming struct {
-	ID              string    `json:"id"`
-	Year            int       `json:"year"`
-	Number          int       `json:"number"` // in the year's incoming register
-	ReceivedOn      string    `json:"received_on"`
-	Sender          string    `json:"sender"`
-	Reference       string    `json:"reference"` // its number and symbol, "123/UBND-VP"
-	Dated           string    `json:"dated"`
-	Summary         string    `json:"summary"`
-	Urgency         string    `json:"urgency"`
-	Confidentiality string    `json:"confidentiality"`
-	FileHash        string    `json:"file_hash"`
-	FileType        string    `json:"file_type"`
-	FileName        string    `json:"file_name"`
-	Signed          bool      `json:"signed"`
-	Signers         string    `json:"signers,omitempty"`
+	ID              string `json:"id"`
+	Year            int    `json:"year"`
+	Number          int    `json:"number"` // in the year's incoming register
+	ReceivedOn      string `json:"received_on"`
+	Sender          string `json:"sender"`
+	Reference       string `json:"reference"` // its number and symbol, "123/UBND-VP"
+	Dated           string `json:"dated"`
+	Summary         string `json:"summary"`
+	Urgency         string `json:"urgency"`
+	Confidentiality string `json:"confidentiality"`
+	FileHash        string `json:"file_hash"`
+	FileType        string `json:"file_type"`
+	FileName        string `json:"file_name"`
+	Signed          bool   `json:"signed"`
+	Signers         string `json:"signers,omitempty"`
 	// Trust is the signers' certificates checked against the trusted roots: "" (no roots are
 	// configured), "trusted" (TrustedBy names the roots) or "untrusted".
-	Trust     string `json:"trust,omitempty"`
-	TrustedBy string `json:"trusted_by,omitempty"`
-	Status          string    `json:"status"`
-	Unit            string    `json:"unit,omitempty"`
-	Assignee        string    `json:"assignee,omitempty"` // a username
-	DueOn           string    `json:"due_on,omitempty"`
-	DoneAt          time.Time `json:"done_at,omitzero"`
-	DoneNote        string    `json:"done_note,omitempty"`
-	RegisteredBy    string    `json:"registered_by"`
-	Overdue         bool      `json:"overdue,omitempty"`
+	Trust        string    `json:"trust,omitempty"`
+	TrustedBy    string    `json:"trusted_by,omitempty"`
+	Status       string    `json:"status"`
+	Unit         string    `json:"unit,omitempty"`
+	Assignee     string    `json:"assignee,omitempty"` // a username
+	DueOn        string    `json:"due_on,omitempty"`
+	DoneAt       time.Time `json:"done_at,omitzero"`
+	DoneNote     string    `json:"done_note,omitempty"`
+	RegisteredBy string    `json:"registered_by"`
+	Overdue      bool      `json:"overdue,omitempty"`
 }
 
 // Service is the correspondence of the department: its specialists register and complete, its
