@@ -63,6 +63,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	popURL := fs.String("population-url", env("TUPHAP_POPULATION_URL", ""), "base URL of the population database's API (env TUPHAP_POPULATION_URL)")
 	insURL := fs.String("insurance-url", env("TUPHAP_INSURANCE_URL", ""), "base URL of social insurance's API (env TUPHAP_INSURANCE_URL)")
 	policeURL := fs.String("police-url", env("TUPHAP_POLICE_URL", ""), "base URL of the police's API, asked when a sentence was served before a judicial-record certificate (env TUPHAP_POLICE_URL)")
+	filesS3 := fs.String("files-s3", env("TUPHAP_FILES_S3", ""),
+		"an S3-compatible bucket for the attachments instead of --files, https://host/bucket, with TUPHAP_S3_ACCESS_KEY, TUPHAP_S3_SECRET_KEY and TUPHAP_S3_REGION in the environment (env TUPHAP_FILES_S3): what nodes serving one database share")
 	rootsFile := fs.String("trusted-roots", env("TUPHAP_TRUSTED_ROOTS", ""),
 		"PEM file of the certification authorities' roots an incoming document's signature is checked against, e.g. the Government CA's and the national root (env TUPHAP_TRUSTED_ROOTS); without it, signatures are checked for integrity only and the page says so")
 	exchangeURL := fs.String("exchange-url", env("TUPHAP_EXCHANGE_URL", ""), "base URL of the document exchange, which delivers the department's signed letters to other agencies (env TUPHAP_EXCHANGE_URL)")
@@ -145,8 +147,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var files correspondence.Files = correspondence.Disk{Dir: filesFolder(*db, *filesDir)}
+	if *filesS3 != "" {
+		if files, err = correspondence.NewS3(ctx, *filesS3, os.Getenv("TUPHAP_S3_ACCESS_KEY"), os.Getenv("TUPHAP_S3_SECRET_KEY"), os.Getenv("TUPHAP_S3_REGION")); err != nil {
+			return err
+		}
+	}
 	svc, err := app.New(ctx, st, reg, app.Options{MasterKey: master, PublicURL: public, SelfSignOffices: splitList(*selfSign), BackdateWindow: window,
-		JudicialAuthority: issuer, Files: correspondence.Disk{Dir: filesFolder(*db, *filesDir)}, TrustedRoots: roots})
+		JudicialAuthority: issuer, Files: files, TrustedRoots: roots})
 	if err != nil {
 		return err
 	}

@@ -706,7 +706,12 @@ func (s *Service) demoKey(ctx context.Context, by audit.Actor, office string) (S
 	if err != nil {
 		return SigningKey{}, err
 	}
-	kp, err := ca.Issue(o.Name, "Chủ tịch "+o.Name, now)
+	// The head who signs: a commune's chairperson, the department's director.
+	head := "Chủ tịch "
+	if office == auth.DepartmentOffice {
+		head = "Giám đốc "
+	}
+	kp, err := ca.Issue(o.Name, head+o.Name, now)
 	if err != nil {
 		return SigningKey{}, err
 	}
