@@ -21,6 +21,7 @@ import (
 	"tuphap/internal/legacy"
 	"tuphap/internal/legalaid"
 	"tuphap/internal/outbox"
+	"tuphap/internal/oversight"
 	"tuphap/internal/reception"
 	"tuphap/internal/registration"
 	"tuphap/internal/store"
@@ -63,6 +64,7 @@ type Services struct {
 	LegalAid       *legalaid.Service
 	Grassroots     *grassroots.Service
 	Correspondence *correspondence.Service
+	Oversight      *oversight.Service
 }
 
 // New builds the services. The store's offices must have been synchronised with the units
@@ -113,6 +115,7 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	if opt.JudicialAuthority.Name != "" {
 		s.Judicial.Authority = opt.JudicialAuthority
 	}
+	s.Oversight = &oversight.Service{Registration: s.Registration, Reception: s.Reception, Issuing: s.Issuing, Grassroots: s.Grassroots, Units: reg, Now: st.Now}
 	if len(opt.SelfSignOffices) > 0 {
 		offices, err := s.Accounts.Offices(ctx)
 		if err != nil {

@@ -889,3 +889,23 @@ func (db *Records) ExplainSearch(ctx context.Context, q civil.Query) (string, er
 	out.WriteString(plan)
 	return out.String(), err
 }
+
+// KindCount is how many entries of a kind an office registered in a period.
+type KindCount struct {
+	Office string
+	Kind   civil.Kind
+	N      int
+}
+
+// CountsByOffice counts the entries registered from..to (days, inclusive) per office and kind,
+// in office ("" for all): one grouped read of records_office_date or records_registered.
+func (db *Records) CountsByOffice(ctx context.Context, from, to, office string) ([]KindCount, error) {
+	return store.Collect(ctx, db.st, func(row store.Scanner) (KindCount, error) {
+		var c KindCount
+		var kind string
+		err := row.Scan(&c.Office, &kind, &c.N)
+		c.Kind = civil.Kind(kind)
+		return c, err
+	}, "registration: counts", `SELECT office, kind, COUNT(*) FROM records WHERE registered_on >= $1 AND registered_on <= $2 AND ($3 = '' OR office = $3)
+		GROUP BY office, kind`, from, to, office)
+}

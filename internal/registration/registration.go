@@ -662,3 +662,12 @@ func (s *Service) OnNewVersion(fn func(tx *store.Tx, recordID string, version in
 func (s *Service) AddVersion(ctx context.Context, r *civil.Record, base int, v civil.Version, by audit.Actor) error {
 	return s.records.AddVersion(ctx, r, base, v, by, s.onNewVersion...)
 }
+
+// Counts counts the entries registered from..to (days, inclusive) per office and kind, within
+// the caller's jurisdiction (a commune its own).
+func (s *Service) Counts(ctx context.Context, p auth.Principal, from, to string) ([]KindCount, error) {
+	if err := p.Allow(auth.ViewRecords, ""); err != nil {
+		return nil, err
+	}
+	return s.records.CountsByOffice(ctx, from, to, p.Scope())
+}

@@ -141,7 +141,7 @@ func TestBrowserNavigationByRole(t *testing.T) {
 		}{
 			{"canbo", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.grassroots", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 			{"kiemtoan", []string{"nav.home", "nav.calendar", "nav.units", "nav.audit", "nav.account"}},
-			{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.grassroots", "nav.correspondence", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
+			{"lanhdao", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.grassroots", "nav.correspondence", "nav.oversight", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 			{"lltp", []string{"nav.home", "nav.records", "nav.dossiers", "nav.documents", "nav.judicial", "nav.reports", "nav.calendar", "nav.units", "nav.outbox", "nav.account"}},
 		}
 		for _, tt := range tests {

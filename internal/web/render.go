@@ -131,6 +131,7 @@ var nav = []navItem{
 	{"nav.legal_aid", "/legal-aid", auth.LegalAidCases},
 	{"nav.grassroots", "/grassroots", auth.GrassrootsView},
 	{"nav.correspondence", "/correspondence", auth.Correspondence},
+	{"nav.oversight", "/oversight", auth.ViewDashboard},
 	{"nav.reports", "/reports/on-time", auth.ViewRecords},
 	{"nav.calendar", "/calendar", anyUser},
 	{"nav.units", "/units", auth.ViewUnits},

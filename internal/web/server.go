@@ -21,6 +21,7 @@ import (
 	"tuphap/internal/legalaid"
 	"tuphap/internal/metrics"
 	"tuphap/internal/outbox"
+	"tuphap/internal/oversight"
 	"tuphap/internal/reception"
 	"tuphap/internal/registration"
 	"tuphap/internal/store"
@@ -52,6 +53,7 @@ type Server struct {
 	legalaid *legalaid.Service
 	grass    *grassroots.Service
 	mail     *correspondence.Service
+	watch    *oversight.Service
 	queue    *outbox.Queue
 	lookups  *limiter
 	auditlog *auditlog.Service
@@ -87,7 +89,7 @@ func New(cfg Config, svc *app.Services, log *slog.Logger) (*Server, error) {
 	}
 	st := svc.Store
 	s := &Server{imports: imports{journal: svc.Imports}, cfg: cfg, store: st, accounts: svc.Accounts, registry: svc.Registration,
-		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, grass: svc.Grassroots, mail: svc.Correspondence, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
+		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, grass: svc.Grassroots, mail: svc.Correspondence, watch: svc.Oversight, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
 	s.lookups = newLimiter(time.Now)
 	var err error
@@ -202,6 +204,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /correspondence/incoming/{id}", auth.Correspondence, s.incomingPage)
 	h("POST /correspondence/incoming/{id}/{step}", auth.Correspondence, s.incomingStep)
 	h("GET /correspondence/files/{hash}", auth.Correspondence, s.correspondenceFile)
+	h("GET /oversight", auth.ViewRecords, s.oversightPage)
 	h("GET /correspondence/outgoing", auth.Correspondence, s.outgoingPage)
 	h("POST /correspondence/outgoing", auth.Correspondence, s.outgoingCreate)
 	h("GET /correspondence/outgoing/{id}", auth.Correspondence, s.outgoingDocPage)
@@ -359,6 +362,7 @@ func (s *Server) routes() http.Handler {
 	h("POST /api/v1/correspondence/incoming/{id}/completion", auth.Correspondence, s.apiIncomingComplete)
 	h("GET /api/v1/correspondence/files/{hash}", auth.Correspondence, s.correspondenceFile)
 	h("GET /api/v1/correspondence/registers", auth.Correspondence, s.apiRegisters)
+	h("GET /api/v1/oversight/dashboard", auth.ViewRecords, s.apiDashboard)
 	h("POST /api/v1/correspondence/outgoing", auth.Correspondence, s.apiOutgoingCreate)
 	h("GET /api/v1/correspondence/outgoing", auth.Correspondence, s.apiOutgoingList)
 	h("GET /api/v1/correspondence/outgoing/{id}", auth.Correspondence, s.apiOutgoingGet)

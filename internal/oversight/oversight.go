@@ -1,0 +1,195 @@
+// Package oversight is the leaders' view over what the other domains record: the key figures of
+// a period for the province and for each commune, beside the period before, an indicator to
+// colour the communes by, and links down to the lists behind each figure. It reads the other
+// domains through their services, never their tables.
+package oversight
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"tuphap/internal/auth"
+	"tuphap/internal/civil"
+	"tuphap/internal/grassroots"
+	"tuphap/internal/issuing"
+	"tuphap/internal/reception"
+	"tuphap/internal/registration"
+	"tuphap/internal/units"
+)
+
+// Figures are one unit's figures of a period.
+type Figures struct {
+	Registrations int            `json:"registrations"`
+	ByKind        map[string]int `json:"registrations_by_kind"`
+	// Dossiers settled in the period, and those on time; open and overdue now.
+	Settled    int     `json:"dossiers_settled"`
+	OnTime     int     `json:"dossiers_on_time"`
+	Overdue    int     `json:"dossiers_overdue"`
+	OnTimeRate float64 `json:"on_time_rate"`
+	// Documents issued in the period, and those signed digitally.
+	Issued     int     `json:"documents_issued"`
+	Signed     int     `json:"documents_signed"`
+	SignedRate float64 `json:"signed_rate"`
+	// Grassroots: dissemination events held, mediation cases received and settled.
+	Events      int     `json:"dissemination_events"`
+	Mediations  int     `json:"mediation_cases"`
+	Mediated    int     `json:"mediation_successful"`
+	MediateRate float64 `json:"mediation_rate"`
+}
+
+func (f *Figures) add(g Figures) {
+	f.Registrations += g.Registrations
+	for k, n := range g.ByKind {
+		f.ByKind[k] += n
+	}
+	f.Settled, f.OnTime, f.Overdue = f.Settled+g.Settled, f.OnTime+g.OnTime, f.Overdue+g.Overdue
+	f.Issued, f.Signed = f.Issued+g.Issued, f.Signed+g.Signed
+	f.Events, f.Mediations, f.Mediated = f.Events+g.Events, f.Mediations+g.Mediations, f.Mediated+g.Mediated
+}
+
+func (f *Figures) rates() {
+	f.OnTimeRate, f.SignedRate, f.MediateRate = share(f.OnTime, f.Settled), share(f.Signed, f.Issued), share(f.Mediated, f.Mediations)
+}
+
+// share is part ÷ whole, -1 when there is no whole (nothing to rate: "—").
+func share(part, whole int) float64 {
+	if whole == 0 {
+		return -1
+	}
+	return float64(part) / float64(whole)
+}
+
+// Commune is a commune of today with its figures.
+type Commune struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+	Figures
+}
+
+// Dashboard is the figures of a period, and of the period of the same length before it.
+type Dashboard struct {
+	From     string    `json:"from"`
+	To       string    `json:"to"`
+	Province Figures   `json:"province"`
+	Previous Figures   `json:"previous"` // the same length of time just before
+	Communes []Commune `json:"communes"`
+	// Department is what the department itself issued (its own documents, its dossiers).
+	Department Figures `json:"department"`
+}
+
+// Service builds the dashboard from the other domains' services.
+type Service struct {
+	Registration *registration.Service
+	Reception    *reception.Service
+	Issuing      *issuing.Service
+	Grassroots   *grassroots.Service
+	Units        *units.Registry
+	Now          func() time.Time
+}
+
+// Dashboard reads the figures of from..to (days, inclusive) for whom p may see: the leaders and
+// specialists the province, a commune's staff their commune. Rows of communes of before 1 July
+// 2025 count in the commune of today that succeeded them.
+func (s *Service) Dashboard(ctx context.Context, p auth.Principal, from, to time.Time) (Dashboard, error) {
+	if err := p.Allow(auth.ViewRecords, ""); err != nil {
+		return Dashboard{}, err
+	}
+	d := Dashboard{From: from.Format(civil.DateFormat), To: to.Format(civil.DateFormat)}
+	now := s.Now()
+	communes := map[string]*Commune{}
+	for _, u := range s.Units.CurrentCommunes(now) {
+		if scope := p.Scope(); scope == "" || scope == u.Code {
+			communes[u.Code] = &Commune{Code: u.Code, Name: u.Name, Figures: Figures{ByKind: map[string]int{}}}
+		}
+	}
+	cur, err := s.figures(ctx, p, from, to, now)
+	if err != nil {
+		return d, err
+	}
+	days := int(to.Sub(from).Hours()/24) + 1
+	prev, err := s.figures(ctx, p, from.AddDate(0, 0, -days), from.AddDate(0, 0, -1), now)
+	if err != nil {
+		return d, err
+	}
+	d.Province, d.Previous, d.Department = Figures{ByKind: map[string]int{}}, Figures{ByKind: map[string]int{}}, Figures{ByKind: map[string]int{}}
+	for code, f := range cur {
+		if code == auth.DepartmentOffice {
+			d.Department.add(*f)
+		} else if c := communes[s.rollUp(code, now)]; c != nil {
+			c.add(*f)
+		}
+		d.Province.add(*f)
+	}
+	for _, f := range prev {
+		d.Previous.add(*f)
+	}
+	for _, c := range communes {
+		c.rates()
+		d.Communes = append(d.Communes, *c)
+	}
+	slices.SortFunc(d.Communes, func(a, b Commune) int { return strings.Compare(a.Code, b.Code) })
+	d.Province.rates()
+	d.Previous.rates()
+	d.Department.rates()
+	return d, nil
+}
+
+// figures are a period's figures per office code as the domains keep them.
+func (s *Service) figures(ctx context.Context, p auth.Principal, from, to, now time.Time) (map[string]*Figures, error) {
+	out := map[string]*Figures{}
+	at := func(office string) *Figures {
+		if out[office] == nil {
+			out[office] = &Figures{ByKind: map[string]int{}}
+		}
+		return out[office]
+	}
+	counts, err := s.Registration.Counts(ctx, p, from.Format(civil.DateFormat), to.Format(civil.DateFormat))
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range counts {
+		f := at(c.Office)
+		f.Registrations += c.N
+		f.ByKind[string(c.Kind)] += c.N
+	}
+	onTime, err := s.Reception.OnTime(ctx, p, from, to, "")
+	if err != nil {
+		return nil, err
+	}
+	for office, r := range onTime.ByOffice {
+		f := at(office)
+		f.Settled, f.OnTime, f.Overdue = r.Settled, r.OnTime, r.Overdue
+	}
+	signed, err := s.Issuing.SignedShare(ctx, p, from, to, "")
+	if err != nil {
+		return nil, err
+	}
+	for office, r := range signed.ByOffice {
+		f := at(office)
+		f.Issued, f.Signed = r.Issued, r.Signed
+	}
+	if p.Can(auth.GrassrootsView) {
+		rep, err := s.Grassroots.Report(ctx, p, from.Format(civil.DateFormat), to.Format(civil.DateFormat))
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range rep.Communes {
+			f := at(c.Commune)
+			f.Events, f.Mediations, f.Mediated = c.Events, c.Cases, c.Successful
+		}
+	}
+	return out, nil
+}
+
+// rollUp is the commune of today an office's rows count in.
+func (s *Service) rollUp(code string, now time.Time) string {
+	if _, err := s.Units.Lookup(units.Commune, code, now); err == nil {
+		return code
+	}
+	if next, err := s.Units.Successors(code); err == nil && len(next) > 0 {
+		return next[0].Code
+	}
+	return code
+}

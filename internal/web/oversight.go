@@ -1,0 +1,121 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"tuphap/internal/civil"
+	"tuphap/internal/oversight"
+)
+
+// The leaders' dashboard (oversight): the period's key figures beside the period before, the
+// registrations by kind as bars, and the communes coloured by the indicator chosen, each figure
+// a link to the list behind it.
+
+// dashboardPeriod is the period asked, this year so far by default.
+func (s *Server) dashboardPeriod(r *http.Request) (time.Time, time.Time, error) {
+	from, to, err := s.grassrootsPeriod(r)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	f, _ := civil.ParseDate(from)
+	t, _ := civil.ParseDate(to)
+	return f, t, nil
+}
+
+// trend compares a figure with the period before: "▲ 12%", "▼ 3%", "" when there was nothing
+// to compare with.
+func trend(now, before float64) string {
+	if before <= 0 || now < 0 {
+		return ""
+	}
+	d := (now - before) / before * 100
+	switch {
+	case d >= 0.5:
+		return fmt.Sprintf("▲ %.0f%%", d)
+	case d <= -0.5:
+		return fmt.Sprintf("▼ %.0f%%", -d)
+	}
+	return "="
+}
+
+// dashRow is a commune's row as the table shows it.
+type dashRow struct {
+	oversight.Commune
+	Level string
+	Links map[string]string
+}
+
+func (s *Server) oversightPage(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	from, to, err := s.dashboardPeriod(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.watch.Dashboard(r.Context(), p, from, to)
+	if err != nil {
+		return err
+	}
+	ind := oversight.IndicatorByKey(r.URL.Query().Get("indicator"))
+	most := 0.0
+	for _, c := range d.Communes {
+		most = max(most, ind.Value(c.Figures))
+	}
+	period := url.Values{"from": {from.Format("02/01/2006")}, "to": {to.Format("02/01/2006")}}
+	var rows []dashRow
+	for _, c := range d.Communes {
+		q := period.Encode() + "&office=" + url.QueryEscape(c.Code)
+		rows = append(rows, dashRow{Commune: c, Level: ind.Level(ind.Value(c.Figures), most), Links: map[string]string{
+			"registrations": "/records?" + q, "dossiers": "/reports/on-time?" + q, "signed": "/reports/on-time?" + q + "#signed",
+			"grassroots": "/grassroots/report?" + period.Encode()}})
+	}
+	// The kinds registered, most first, as bars against the most.
+	type kindBar struct {
+		Kind string
+		N    int
+		Bar  template.HTML
+	}
+	var kinds []kindBar
+	mostKind := 0
+	for _, n := range d.Province.ByKind {
+		mostKind = max(mostKind, n)
+	}
+	for k, n := range d.Province.ByKind {
+		kinds = append(kinds, kindBar{Kind: k, N: n, Bar: countBar(n, mostKind, k)})
+	}
+	sort.Slice(kinds, func(i, j int) bool {
+		return kinds[i].N > kinds[j].N || (kinds[i].N == kinds[j].N && kinds[i].Kind < kinds[j].Kind)
+	})
+	pv := d.Previous
+	s.render(w, r, http.StatusOK, "oversight.html", map[string]any{"D": d, "Rows": rows, "Kinds": kinds, "Indicator": ind.Key,
+		"Indicators": oversight.Indicators, "Period": period.Encode(),
+		"Trends": map[string]string{"registrations": trend(float64(d.Province.Registrations), float64(pv.Registrations)),
+			"on_time": trend(d.Province.OnTimeRate, pv.OnTimeRate), "signed": trend(d.Province.SignedRate, pv.SignedRate),
+			"events": trend(float64(d.Province.Events), float64(pv.Events)), "mediation": trend(d.Province.MediateRate, pv.MediateRate)},
+		"Rate": func(v float64) string {
+			if v < 0 {
+				return "—"
+			}
+			return strings.Replace(fmt.Sprintf("%.1f%%", v*100), ".", ",", 1)
+		}})
+	return nil
+}
+
+func (s *Server) apiDashboard(w http.ResponseWriter, r *http.Request) error {
+	p, _ := principalOf(r)
+	from, to, err := s.dashboardPeriod(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.watch.Dashboard(r.Context(), p, from, to)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}

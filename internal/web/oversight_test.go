@@ -1,0 +1,70 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"tuphap/internal/auth"
+	"tuphap/internal/store"
+	"tuphap/internal/store/storetest"
+)
+
+// The leaders' dashboard: births registered in a commune counted for it and the province, the
+// commune's staff seeing their commune only, the table coloured by the indicator chosen and
+// linking to the list behind each figure; on a phone, no sideways scrolling.
+func TestDashboard(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		for _, b := range []string{birthJSON("21025", "Lê Thị Na", "2026-01-01", "Lê Thị Hoa", ""), birthJSON("21025", "Lê Văn Tám", "2026-01-02", "Hồ Thị Sen", "")} {
+			if code, out := e.api(auth.Officer, "POST", "/api/v1/births", b); code != http.StatusCreated {
+				t.Fatalf("birth: %d %v", code, out)
+			}
+		}
+		code, d := e.api(auth.Leader, "GET", "/api/v1/oversight/dashboard", "")
+		if code != http.StatusOK {
+			t.Fatalf("dashboard: %d %v", code, d)
+		}
+		province := d["province"].(map[string]any)
+		if province["registrations"] != 2.0 || fmt.Sprint(province["registrations_by_kind"]) != "map[birth:2]" {
+			t.Fatalf("the province's figures: %v", province)
+		}
+		byCode := map[string]map[string]any{}
+		for _, c := range d["communes"].([]any) {
+			m := c.(map[string]any)
+			byCode[m["code"].(string)] = m
+		}
+		if len(byCode) < 90 || byCode["21025"]["registrations"] != 2.0 || byCode["21028"]["registrations"] != 0.0 {
+			t.Fatalf("the communes' figures: %d communes, 21025 %v", len(byCode), byCode["21025"])
+		}
+		if code, mine := e.api(auth.Officer, "GET", "/api/v1/oversight/dashboard", ""); code != http.StatusOK || len(mine["communes"].([]any)) != 1 {
+			t.Fatalf("a commune's dashboard: %d %v", code, mine)
+		}
+		if code, _ := e.api(auth.LegalAid, "GET", "/api/v1/oversight/dashboard", ""); code != http.StatusForbidden {
+			t.Errorf("the legal-aid centre reads the dashboard: %d", code)
+		}
+		if code, _ := e.api(auth.Leader, "GET", "/api/v1/oversight/dashboard?from=02/02/2026&to=01/01/2026", ""); code != http.StatusBadRequest {
+			t.Errorf("a period that ends before it starts: %d", code)
+		}
+
+		leader := e.login("lanhdao")
+		_, page := e.do(leader, "GET", "/oversight?indicator=registrations", nil, nil)
+		row := page[strings.Index(page, `data-commune="21025"`):]
+		row = row[:strings.Index(row, "</tr>")]
+		if !strings.Contains(row, `class="lv q4"`) || !strings.Contains(row, `/records?from=`) || !strings.Contains(row, `office=21025`) || !strings.Contains(page, `id="kf-registrations">2<`) {
+			t.Fatalf("the commune's row: %s", row)
+		}
+
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "lanhdao", password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.ID("welcome")), chromedp.Click(chromedp.CSS(`a[data-nav="nav.oversight"]`)), chromedp.WaitVisible(chromedp.ID("communes")))
+		if got := run(t, ctx, chromedp.Text(chromedp.ID("by-kind"))); !strings.Contains(got, "Khai sinh") {
+			t.Errorf("the kinds: %q", got)
+		}
+		onPhone(t, ctx, "dashboard-"+st.Dialect())
+	})
+}
