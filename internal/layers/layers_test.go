@@ -18,7 +18,7 @@ var (
 	// domain: its only imports of ours are the audit entry and the error kinds.
 	engine = []string{"store"}
 	// domains: a service with its SQL (its repository) over the engine.
-	domains = []string{"account", "registration", "reception", "issuing", "outbox", "auditlog", "legacy", "agency", "demo", "judicial", "legalaid", "grassroots", "correspondence"}
+	domains = []string{"account", "registration", "reception", "issuing", "outbox", "auditlog", "legacy", "agency", "demo", "judicial", "legalaid", "grassroots", "correspondence", "oversight"}
 	// assembly: the services wired to one another over one store, for the edge and the command.
 	assembly = []string{"app"}
 	// edge: HTTP, which only the command line (cmd/tuphap, the wiring) imports.
