@@ -48,6 +48,10 @@ type benchResult struct {
 	OffIDP50      float64 `json:"officer_id_lookup_p50_ms"`
 	OffIDP99      float64 `json:"officer_id_lookup_p99_ms"`
 	DupP99        float64 `json:"duplicate_check_p99_ms"`
+	// The leaders' dashboard of this year so far, for the province (a specialist), read a few
+	// times one after another.
+	DashP50 float64 `json:"dashboard_p50_ms"`
+	DashMax float64 `json:"dashboard_max_ms"`
 	ServerRSSMB   float64 `json:"server_peak_rss_mb"`
 	ServerProcess bool    `json:"server_own_process"`
 	DBSizeMB      float64 `json:"db_size_mb"`
@@ -171,6 +175,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		_, res.OffSearchP50, res.OffSearchP99 = benchQueries(&officer, f, f.officerNames, "officer's name searches", stderr)
 		_, res.OffIDP50, res.OffIDP99 = benchQueries(&officer, f, f.officerPIDs, "officer's ID lookups", stderr)
 	}); err != nil {
+		return err
+	}
+	if err := phase("dashboard", func() { res.DashP50, res.DashMax = benchDashboard(srv, stderr) }); err != nil {
 		return err
 	}
 	res.ServerRSSMB = srv.rss()
@@ -324,6 +331,7 @@ func printBench(w io.Writer, res benchResult) {
 	fmt.Fprintf(w, "  officer of %s (%s)  name p50 %6.2f ms  p99 %6.2f ms; ID p50 %6.2f ms  p99 %6.2f ms\n", res.Officer, res.Offices,
 		res.OffSearchP50, res.OffSearchP99, res.OffIDP50, res.OffIDP99)
 	fmt.Fprintf(w, "  duplicate check                              p99 %6.2f ms\n", res.DupP99)
+	fmt.Fprintf(w, "  leaders' dashboard (this year)               p50 %6.1f ms  max %6.1f ms\n", res.DashP50, res.DashMax)
 	fmt.Fprintf(w, "  server peak RSS          %8.0f MB (%s)\n", res.ServerRSSMB, where)
 	fmt.Fprintf(w, "  database size            %8.0f MB\n", res.DBSizeMB)
 	fmt.Fprintf(w, "  after the load, bytes per entry:\n")
@@ -488,4 +496,19 @@ func dbSize(ctx context.Context, st *store.Store, dsn string) float64 {
 		}
 	}
 	return float64(total) / (1 << 20)
+}
+
+// benchDashboard reads the province's dashboard of this year so far five times, one after
+// another: a leader opening it, not a load.
+func benchDashboard(srv *benchServer, stderr io.Writer) (p50, most float64) {
+	var lat []float64
+	for range 5 {
+		t0 := time.Now()
+		if code, err := srv.call("GET", "/api/v1/oversight/dashboard", nil); err != nil || code != 200 {
+			fmt.Fprintf(stderr, "  dashboard: %d %v\n", code, err)
+			return 0, 0
+		}
+		lat = append(lat, ms(time.Since(t0)))
+	}
+	return pct(lat, 50), pct(lat, 100)
 }
