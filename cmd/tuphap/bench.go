@@ -28,30 +28,30 @@ import (
 
 // benchResult is the JSON line the benchmark prints last.
 type benchResult struct {
-	Store         string  `json:"store"`
-	Records       int     `json:"records"`
-	ImportPerSec  float64 `json:"import_records_per_s"`
-	ImportRSSMB   float64 `json:"import_peak_rss_mb"`
-	RegPerSec     float64 `json:"registrations_per_s"`
-	RegP50        float64 `json:"registration_p50_ms"`
-	RegP99        float64 `json:"registration_p99_ms"`
-	SearchPerSec  float64 `json:"searches_per_s"`
-	SearchP50     float64 `json:"search_p50_ms"`
-	SearchP99     float64 `json:"search_p99_ms"`
-	IDPerSec      float64 `json:"id_lookups_per_s"`
-	IDP50         float64 `json:"id_lookup_p50_ms"`
-	IDP99         float64 `json:"id_lookup_p99_ms"`
-	Offices       string  `json:"offices"`
-	Officer       string  `json:"officer_office"`
-	OffSearchP50  float64 `json:"officer_search_p50_ms"`
-	OffSearchP99  float64 `json:"officer_search_p99_ms"`
-	OffIDP50      float64 `json:"officer_id_lookup_p50_ms"`
-	OffIDP99      float64 `json:"officer_id_lookup_p99_ms"`
-	DupP99        float64 `json:"duplicate_check_p99_ms"`
+	Store        string  `json:"store"`
+	Records      int     `json:"records"`
+	ImportPerSec float64 `json:"import_records_per_s"`
+	ImportRSSMB  float64 `json:"import_peak_rss_mb"`
+	RegPerSec    float64 `json:"registrations_per_s"`
+	RegP50       float64 `json:"registration_p50_ms"`
+	RegP99       float64 `json:"registration_p99_ms"`
+	SearchPerSec float64 `json:"searches_per_s"`
+	SearchP50    float64 `json:"search_p50_ms"`
+	SearchP99    float64 `json:"search_p99_ms"`
+	IDPerSec     float64 `json:"id_lookups_per_s"`
+	IDP50        float64 `json:"id_lookup_p50_ms"`
+	IDP99        float64 `json:"id_lookup_p99_ms"`
+	Offices      string  `json:"offices"`
+	Officer      string  `json:"officer_office"`
+	OffSearchP50 float64 `json:"officer_search_p50_ms"`
+	OffSearchP99 float64 `json:"officer_search_p99_ms"`
+	OffIDP50     float64 `json:"officer_id_lookup_p50_ms"`
+	OffIDP99     float64 `json:"officer_id_lookup_p99_ms"`
+	DupP99       float64 `json:"duplicate_check_p99_ms"`
 	// The leaders' dashboard of this year so far, for the province (a specialist), read a few
 	// times one after another.
-	DashP50 float64 `json:"dashboard_p50_ms"`
-	DashMax float64 `json:"dashboard_max_ms"`
+	DashP50       float64 `json:"dashboard_p50_ms"`
+	DashMax       float64 `json:"dashboard_max_ms"`
 	ServerRSSMB   float64 `json:"server_peak_rss_mb"`
 	ServerProcess bool    `json:"server_own_process"`
 	DBSizeMB      float64 `json:"db_size_mb"`
