@@ -65,6 +65,7 @@ type Services struct {
 	Grassroots     *grassroots.Service
 	Correspondence *correspondence.Service
 	Oversight      *oversight.Service
+	Programme      *oversight.Programme
 }
 
 // New builds the services. The store's offices must have been synchronised with the units
@@ -115,6 +116,7 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	if opt.JudicialAuthority.Name != "" {
 		s.Judicial.Authority = opt.JudicialAuthority
 	}
+	s.Programme = &oversight.Programme{St: st, User: s.Accounts.User}
 	s.Oversight = &oversight.Service{Registration: s.Registration, Reception: s.Reception, Issuing: s.Issuing, Grassroots: s.Grassroots, Units: reg, Now: st.Now}
 	if len(opt.SelfSignOffices) > 0 {
 		offices, err := s.Accounts.Offices(ctx)

@@ -75,6 +75,10 @@ const (
 	RouteCorrespondence Action = "correspondence.route"
 	// ReceiveLetters: read the department's letters published to one's commune.
 	ReceiveLetters Action = "correspondence.receive"
+	// PlanProgramme: set the year's work programme, its tasks, leads and deadlines (leaders);
+	// ReportProgramme: report progress on a task one leads (department staff).
+	PlanProgramme   Action = "programme.plan"
+	ReportProgramme Action = "programme.report"
 )
 
 // grants is the permission table. Jurisdiction is checked separately in Allow.
@@ -84,11 +88,11 @@ var grants = map[Role]map[Action]bool{
 	Officer: {ViewRecords: true, WriteRecords: true, ViewUnits: true, ViewOutbox: true, GrassrootsEnter: true, GrassrootsView: true, ReceiveLetters: true},
 	Signer:  {ViewRecords: true, SignDocuments: true, ViewUnits: true, GrassrootsView: true, ReceiveLetters: true},
 	Specialist: {ViewRecords: true, WriteRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true,
-		GrassrootsReview: true, GrassrootsView: true, Correspondence: true},
+		GrassrootsReview: true, GrassrootsView: true, Correspondence: true, ReportProgramme: true},
 	// A department's leader signs the department's documents (issuing.mayEndorse): the
 	// judicial-record certificates of the issuing authority.
 	Leader: {ViewRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true, SignDocuments: true, GrassrootsView: true,
-		Correspondence: true, RouteCorrespondence: true},
+		Correspondence: true, RouteCorrespondence: true, PlanProgramme: true, ReportProgramme: true},
 	Admin:   {ManageUsers: true, ManageSettings: true, ViewUnits: true, ViewOutbox: true},
 	Auditor: {ViewAudit: true, ViewUnits: true},
 	// The certificate requests are dossiers: the judicial-record officers follow them with the

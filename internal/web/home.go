@@ -94,6 +94,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		queue = append(queue, queueItem{Key: "outgoing.home_waiting", Count: n, Href: "/correspondence/outgoing", Alert: n > 0})
 	}
+	if p.Can(auth.ReportProgramme) {
+		n, err := s.plan.OverdueCount(ctx, p)
+		if err != nil {
+			return err
+		}
+		queue = append(queue, queueItem{Key: "programme.home_overdue", Count: n, Href: "/oversight/programme?overdue=1", Alert: n > 0})
+	}
 	if p.Can(auth.ReceiveLetters) {
 		// The letters of the last week: what a commune has to read.
 		letters, err := s.mail.Received(ctx, p)

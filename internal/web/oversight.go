@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"tuphap/internal/auth"
 	"tuphap/internal/civil"
 	"tuphap/internal/oversight"
 )
@@ -93,7 +94,7 @@ func (s *Server) oversightPage(w http.ResponseWriter, r *http.Request) error {
 	})
 	pv := d.Previous
 	s.render(w, r, http.StatusOK, "oversight.html", map[string]any{"D": d, "Rows": rows, "Kinds": kinds, "Indicator": ind.Key,
-		"Indicators": oversight.Indicators, "Period": period.Encode(),
+		"Indicators": oversight.Indicators, "Period": period.Encode(), "Programme": p.Can(auth.ReportProgramme),
 		"Trends": map[string]string{"registrations": trend(float64(d.Province.Registrations), float64(pv.Registrations)),
 			"on_time": trend(d.Province.OnTimeRate, pv.OnTimeRate), "signed": trend(d.Province.SignedRate, pv.SignedRate),
 			"events": trend(float64(d.Province.Events), float64(pv.Events)), "mediation": trend(d.Province.MediateRate, pv.MediateRate)},

@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -66,5 +67,53 @@ func TestDashboard(t *testing.T) {
 			t.Errorf("the kinds: %q", got)
 		}
 		onPhone(t, ctx, "dashboard-"+st.Dialect())
+	})
+}
+
+// The work programme from the pages: a leader's task with a milestone out of order shown again
+// with its problem, then added; its lead reports progress; past its day it is overdue on the
+// lead's home page; the API lists it.
+func TestProgrammeFromThePages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		year := e.svc.Store.Now().Year()
+		leader := e.login("lanhdao")
+		form := url.Values{"year": {fmt.Sprint(year)}, "title": {"Tổng kết công tác hộ tịch"}, "unit": {"Phòng Hành chính tư pháp"}, "lead": {"chuyenvien"},
+			"due_on": {fmt.Sprintf("31/12/%d", year)}, "milestones": {fmt.Sprintf("20/12/%d Hội nghị\n10/12/%d Đề cương", year, year)}}
+		resp, page := e.postForm(leader, "/oversight/programme", form, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Mốc 1: Các mốc phải theo thứ tự thời gian.") || !strings.Contains(page, `value="Tổng kết công tác hộ tịch"`) {
+			t.Fatalf("milestones out of order: %d", resp.StatusCode)
+		}
+		form.Set("milestones", fmt.Sprintf("10/12/%d Đề cương\n20/12/%d Hội nghị", year, year))
+		resp, _ = e.postForm(leader, "/oversight/programme", form, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("added: %d", resp.StatusCode)
+		}
+		taskURL := resp.Header.Get("Location")
+		lead := e.login("chuyenvien")
+		if resp, page := e.postForm(lead, taskURL+"/progress", url.Values{"progress": {"40"}, "reached": {"1"}, "note": {"Đã xong đề cương"}}, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("progress: %d %s", resp.StatusCode, page)
+		}
+		_, page = e.do(lead, "GET", taskURL, nil, nil)
+		if !strings.Contains(page, `<dd id="task-progress">40%`) || !strings.Contains(page, "Đã xong đề cương") {
+			t.Fatal("the task's page after the report")
+		}
+		if code, out := e.api(auth.Specialist, "GET", "/api/v1/oversight/programme", ""); code != http.StatusOK || !strings.Contains(fmt.Sprint(out), "Tổng kết công tác hộ tịch") {
+			t.Fatalf("the API: %d %v", code, out)
+		}
+		if resp, _ := e.do(e.login("canbo"), "GET", "/oversight/programme", nil, nil); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a commune officer reads the programme: %d", resp.StatusCode)
+		}
+		// A task whose day, 1 January, has passed (on 1 January itself, nothing is overdue).
+		late := url.Values{"year": {fmt.Sprint(year)}, "title": {"Kế hoạch năm"}, "unit": {"Văn phòng"}, "lead": {"chuyenvien"}, "due_on": {fmt.Sprintf("01/01/%d", year)}}
+		if resp, _ := e.postForm(leader, "/oversight/programme", late, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a task due on 1 January: %d", resp.StatusCode)
+		}
+		if e.svc.Store.Now().YearDay() > 1 {
+			_, home := e.do(lead, "GET", "/", nil, nil)
+			if i := strings.Index(home, `href="/oversight/programme?overdue=1"`); i < 0 || !strings.Contains(home[i:i+300], ">1<") {
+				t.Error("the lead's home page does not count the overdue task")
+			}
+		}
 	})
 }

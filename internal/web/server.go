@@ -54,6 +54,7 @@ type Server struct {
 	grass    *grassroots.Service
 	mail     *correspondence.Service
 	watch    *oversight.Service
+	plan     *oversight.Programme
 	queue    *outbox.Queue
 	lookups  *limiter
 	auditlog *auditlog.Service
@@ -89,7 +90,7 @@ func New(cfg Config, svc *app.Services, log *slog.Logger) (*Server, error) {
 	}
 	st := svc.Store
 	s := &Server{imports: imports{journal: svc.Imports}, cfg: cfg, store: st, accounts: svc.Accounts, registry: svc.Registration,
-		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, grass: svc.Grassroots, mail: svc.Correspondence, watch: svc.Oversight, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
+		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, grass: svc.Grassroots, mail: svc.Correspondence, watch: svc.Oversight, plan: svc.Programme, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
 	s.lookups = newLimiter(time.Now)
 	var err error
@@ -205,6 +206,10 @@ func (s *Server) routes() http.Handler {
 	h("POST /correspondence/incoming/{id}/{step}", auth.Correspondence, s.incomingStep)
 	h("GET /correspondence/files/{hash}", auth.Correspondence, s.correspondenceFile)
 	h("GET /oversight", auth.ViewRecords, s.oversightPage)
+	h("GET /oversight/programme", auth.ReportProgramme, s.programmePage)
+	h("POST /oversight/programme", auth.PlanProgramme, s.programmeCreate)
+	h("GET /oversight/programme/{id}", auth.ReportProgramme, s.taskPage)
+	h("POST /oversight/programme/{id}/progress", auth.ReportProgramme, s.taskProgress)
 	h("GET /correspondence/outgoing", auth.Correspondence, s.outgoingPage)
 	h("POST /correspondence/outgoing", auth.Correspondence, s.outgoingCreate)
 	h("GET /correspondence/outgoing/{id}", auth.Correspondence, s.outgoingDocPage)
@@ -363,6 +368,10 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/correspondence/files/{hash}", auth.Correspondence, s.correspondenceFile)
 	h("GET /api/v1/correspondence/registers", auth.Correspondence, s.apiRegisters)
 	h("GET /api/v1/oversight/dashboard", auth.ViewRecords, s.apiDashboard)
+	h("GET /api/v1/oversight/programme", auth.ReportProgramme, s.apiProgramme)
+	h("POST /api/v1/oversight/programme", auth.PlanProgramme, s.apiTaskCreate)
+	h("GET /api/v1/oversight/programme/{id}", auth.ReportProgramme, s.apiTask)
+	h("POST /api/v1/oversight/programme/{id}/progress", auth.ReportProgramme, s.apiTaskProgress)
 	h("POST /api/v1/correspondence/outgoing", auth.Correspondence, s.apiOutgoingCreate)
 	h("GET /api/v1/correspondence/outgoing", auth.Correspondence, s.apiOutgoingList)
 	h("GET /api/v1/correspondence/outgoing/{id}", auth.Correspondence, s.apiOutgoingGet)
