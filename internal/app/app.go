@@ -66,6 +66,7 @@ type Services struct {
 	Correspondence *correspondence.Service
 	Oversight      *oversight.Service
 	Programme      *oversight.Programme
+	Emulation      *oversight.Emulation
 }
 
 // New builds the services. The store's offices must have been synchronised with the units
@@ -118,6 +119,7 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	}
 	s.Programme = &oversight.Programme{St: st, User: s.Accounts.User}
 	s.Oversight = &oversight.Service{Registration: s.Registration, Reception: s.Reception, Issuing: s.Issuing, Grassroots: s.Grassroots, Units: reg, Now: st.Now}
+	s.Emulation = &oversight.Emulation{St: st, Dashboard: s.Oversight, Criteria: oversight.DefaultCriteria}
 	if len(opt.SelfSignOffices) > 0 {
 		offices, err := s.Accounts.Offices(ctx)
 		if err != nil {

@@ -79,6 +79,9 @@ const (
 	// ReportProgramme: report progress on a task one leads (department staff).
 	PlanProgramme   Action = "programme.plan"
 	ReportProgramme Action = "programme.report"
+	// ScoreEmulation: enter the communes' emulation points with evidence and read the ranking
+	// (the department; a commune reads its own score).
+	ScoreEmulation Action = "emulation.score"
 )
 
 // grants is the permission table. Jurisdiction is checked separately in Allow.
@@ -88,11 +91,11 @@ var grants = map[Role]map[Action]bool{
 	Officer: {ViewRecords: true, WriteRecords: true, ViewUnits: true, ViewOutbox: true, GrassrootsEnter: true, GrassrootsView: true, ReceiveLetters: true},
 	Signer:  {ViewRecords: true, SignDocuments: true, ViewUnits: true, GrassrootsView: true, ReceiveLetters: true},
 	Specialist: {ViewRecords: true, WriteRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true,
-		GrassrootsReview: true, GrassrootsView: true, Correspondence: true, ReportProgramme: true},
+		GrassrootsReview: true, GrassrootsView: true, Correspondence: true, ReportProgramme: true, ScoreEmulation: true},
 	// A department's leader signs the department's documents (issuing.mayEndorse): the
 	// judicial-record certificates of the issuing authority.
 	Leader: {ViewRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true, SignDocuments: true, GrassrootsView: true,
-		Correspondence: true, RouteCorrespondence: true, PlanProgramme: true, ReportProgramme: true},
+		Correspondence: true, RouteCorrespondence: true, PlanProgramme: true, ReportProgramme: true, ScoreEmulation: true},
 	Admin:   {ManageUsers: true, ManageSettings: true, ViewUnits: true, ViewOutbox: true},
 	Auditor: {ViewAudit: true, ViewUnits: true},
 	// The certificate requests are dossiers: the judicial-record officers follow them with the

@@ -178,12 +178,13 @@ func (p *page) letterFoot(l *Letter, signer string) {
 	}
 	right := p.y
 	p.y = top
-	p.font(true, 11)
+	p.font(true, 12)
 	p.write(margin, "Nơi nhận:")
 	p.y += lineH - 3
+	// The list in 11 points (Decree 30/2020, Appendix I): smaller, a copy's "VT" reads as "VI".
 	for _, r := range l.Recipients {
-		p.text(margin, pageW/2-10, "- "+r, false, 10, 0)
-		p.y -= 4
+		p.text(margin, pageW/2-10, "- "+r, false, 11, 0)
+		p.y -= 3
 	}
 	if p.pages == startPage {
 		p.y = max(p.y, right)

@@ -12,6 +12,7 @@ import (
 
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/fault"
 	"tuphap/internal/grassroots"
 	"tuphap/internal/issuing"
 	"tuphap/internal/reception"
@@ -93,8 +94,10 @@ type Service struct {
 // specialists the province, a commune's staff their commune. Rows of communes of before 1 July
 // 2025 count in the commune of today that succeeded them.
 func (s *Service) Dashboard(ctx context.Context, p auth.Principal, from, to time.Time) (Dashboard, error) {
-	if err := p.Allow(auth.ViewRecords, ""); err != nil {
-		return Dashboard{}, err
+	// The department's leaders and specialists, and a commune's staff for their commune; not
+	// the roles whose work is elsewhere (judicial records), who would read "nothing happened".
+	if !p.Can(auth.ViewDashboard) && !(p.Role.AtCommune() && p.Can(auth.ViewRecords)) {
+		return Dashboard{}, fault.New(fault.Forbidden, "error.forbidden")
 	}
 	d := Dashboard{From: from.Format(civil.DateFormat), To: to.Format(civil.DateFormat)}
 	now := s.Now()

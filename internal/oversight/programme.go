@@ -90,13 +90,15 @@ func (g *Programme) checkTask(ctx context.Context, t *Task) error {
 	for i := range t.Milestones {
 		m := &t.Milestones[i]
 		m.Seq, m.Title = i+1, tidy(m.Title)
-		field := fmt.Sprintf("milestones.%d", i)
+		field := fmt.Sprintf("milestones.%d", i+1) // as the form numbers them
 		md, ok := civil.ParseDate(m.DueOn)
 		switch {
 		case m.Title == "":
 			v.Add(field, "programme.milestone_title")
 		case !ok:
 			v.Add(field, "civil.date_format")
+		case md.Year() != t.Year:
+			v.Add(field, "programme.due_outside_year")
 		case due.Year() == t.Year && md.After(due):
 			v.Add(field, "programme.milestone_after_task") // a step falls due by its task's day
 		case i > 0 && m.DueOn < t.Milestones[i-1].DueOn:
@@ -217,7 +219,7 @@ func (g *Programme) Task(ctx context.Context, p auth.Principal, id string) (Task
 	if t.Milestones, err = store.Collect(ctx, g.St, func(row store.Scanner) (Milestone, error) {
 		var m Milestone
 		err := row.Scan(&m.Seq, &m.Title, &m.DueOn, &m.DoneOn)
-		m.Overdue = m.DoneOn == "" && m.DueOn < today
+		m.Overdue = m.DoneOn == "" && m.DueOn < today && t.DoneOn == "" // a done task's steps are behind it
 		return m, err
 	}, "milestones", `SELECT seq, title, due_on, done_on FROM programme_milestones WHERE task_id = $1 ORDER BY seq`, id); err != nil {
 		return t, err

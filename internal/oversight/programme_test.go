@@ -70,9 +70,10 @@ func TestTaskRules(t *testing.T) {
 			{"due next year", func(x *oversight.Task) { x.DueOn = "2027-01-05" }, "due_on", "programme.due_outside_year"},
 			{"a commune officer leads", func(x *oversight.Task) { x.Lead = "canbo" }, "lead", "programme.lead_unknown"},
 			{"nobody leads", func(x *oversight.Task) { x.Lead = "" }, "lead", "civil.required"},
-			{"a step after the task", func(x *oversight.Task) { x.Milestones[1].DueOn = "2026-12-20" }, "milestones.1", "programme.milestone_after_task"},
-			{"steps out of order", func(x *oversight.Task) { x.Milestones[0].DueOn = "2026-12-12" }, "milestones.1", "programme.milestones_order"},
-			{"a step without a name", func(x *oversight.Task) { x.Milestones[0].Title = "" }, "milestones.0", "programme.milestone_title"},
+			{"a step after the task", func(x *oversight.Task) { x.Milestones[1].DueOn = "2026-12-20" }, "milestones.2", "programme.milestone_after_task"},
+			{"steps out of order", func(x *oversight.Task) { x.Milestones[0].DueOn = "2026-12-12" }, "milestones.2", "programme.milestones_order"},
+			{"a step without a name", func(x *oversight.Task) { x.Milestones[0].Title = "" }, "milestones.1", "programme.milestone_title"},
+			{"a step in another year", func(x *oversight.Task) { x.Milestones[0].DueOn = "2025-12-20" }, "milestones.1", "programme.due_outside_year"},
 		} {
 			x := task()
 			x.Milestones = append([]oversight.Milestone(nil), x.Milestones...)
@@ -124,7 +125,8 @@ func TestProgress(t *testing.T) {
 		if n, _ := g.OverdueCount(ctx, colleague); n != 0 {
 			t.Fatalf("another's overdue task counted: %d", n)
 		}
-		if x, err = g.ReportProgress(ctx, leader, by, x.ID, 100, []int{2}, "Đã tổ chức hội nghị tổng kết"); err != nil || x.DoneOn != "2026-12-16" || x.Overdue {
+		if x, err = g.ReportProgress(ctx, leader, by, x.ID, 100, nil, "Đã tổ chức hội nghị tổng kết"); err != nil || x.DoneOn != "2026-12-16" || x.Overdue ||
+			x.Milestones[1].Overdue {
 			t.Fatalf("done: %v %+v", err, x)
 		}
 		if _, err := g.ReportProgress(ctx, leader, by, x.ID, 100, nil, "lại"); !fault.Is(err, fault.Conflict) {

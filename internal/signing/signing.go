@@ -15,6 +15,7 @@ import (
 	"github.com/digitorus/pdf"
 	"github.com/digitorus/pdfsign/sign"
 	"github.com/digitorus/pdfsign/verify"
+	"github.com/digitorus/pkcs7"
 )
 
 // Signer is a signing key with its certificate. A software key (NewSoftware) implements it; a
@@ -95,8 +96,8 @@ type Result struct {
 	Valid       bool              // every signature is mathematically valid over the bytes it covers
 	Signers     []string          // subject common names
 	Certificate *x509.Certificate // the first signer's certificate
-	// Chains are each signer's certificates as the signature carries them, its own first, and
-	// SignedAt when each says it signed (zero when it does not say).
+	// Chains are each signer's certificate, then the others its signature carries, and SignedAt
+	// when a timestamp authority says it signed (zero without a valid timestamp: now is used).
 	Chains   [][]*x509.Certificate
 	SignedAt []time.Time
 }
@@ -106,7 +107,7 @@ var ErrUntrusted = errors.New("signing: the signer's certificate is not issued u
 
 // TrustedBy checks that every signer's certificate leads, through the certificates the
 // signature carries, to one of roots (the national roots of the certification authorities a
-// deployment trusts), valid when it signed (or at now when the signature does not say). It
+// deployment trusts), valid when a timestamp authority says it signed (or at now). It
 // returns the names of the roots reached; ErrUntrusted, wrapping the reason, when one is not.
 // Revocation (OCSP, CRL) is not checked: that needs the authorities' servers online.
 func (r Result) TrustedBy(roots *x509.CertPool, now time.Time) ([]string, error) {
@@ -127,6 +128,9 @@ func (r Result) TrustedBy(roots *x509.CertPool, now time.Time) ([]string, error)
 			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrUntrusted, chain[0].Subject.CommonName, err)
+		}
+		if !forSigning(chain[0]) {
+			return nil, fmt.Errorf("%w: %s: a certificate not issued for signing", ErrUntrusted, chain[0].Subject.CommonName)
 		}
 		root := verified[0][len(verified[0])-1]
 		anchors = append(anchors, root.Subject.CommonName)
@@ -166,27 +170,82 @@ func VerifyPDF(doc []byte) (Result, error) {
 		return Result{}, nil
 	}
 	_ = err // a failing signature is reported per signer below
-	r := Result{Signed: len(resp.Signers) > 0, Valid: len(resp.Signers) > 0}
-	for _, sg := range resp.Signers {
+	// Who signed is read from each signature's own signer entry, never from the order of the
+	// certificates it carries: the sender orders those, and could put an official's first.
+	signers, err := signerCerts(doc)
+	if err != nil || len(signers) != len(resp.Signers) {
+		return Result{Signed: true}, nil // a signature we cannot attribute is not valid
+	}
+	r := Result{Signed: true, Valid: true}
+	for i, sg := range resp.Signers {
 		r.Valid = r.Valid && sg.ValidSignature
-		var chain []*x509.Certificate
+		chain := []*x509.Certificate{signers[i]}
 		for _, c := range sg.Certificates {
-			if c.Certificate != nil {
+			if c.Certificate != nil && !c.Certificate.Equal(signers[i]) {
 				chain = append(chain, c.Certificate)
 			}
 		}
+		// The day it signed is the timestamp authority's word when there is one; the
+		// signature's own date (/M) is the sender's claim and is not used.
 		var at time.Time
-		if sg.SignatureTime != nil {
-			at = *sg.SignatureTime
+		if sg.TimeStamp != nil && sg.TimestampStatus == "valid" {
+			at = sg.TimeStamp.Time
 		}
 		r.Chains, r.SignedAt = append(r.Chains, chain), append(r.SignedAt, at)
-		if len(sg.Certificates) > 0 && sg.Certificates[0].Certificate != nil {
-			c := sg.Certificates[0].Certificate
-			r.Signers = append(r.Signers, c.Subject.CommonName)
-			if r.Certificate == nil {
-				r.Certificate = c
-			}
+		r.Signers = append(r.Signers, signers[i].Subject.CommonName)
+		if r.Certificate == nil {
+			r.Certificate = signers[i]
 		}
 	}
 	return r, nil
+}
+
+// signerCerts are the certificates that made each signature of a PDF, in the order the
+// verifier walks them (the cross-reference table): each signature's single signer entry,
+// matched to its certificate by issuer and serial number (PKCS #7). A signature with more than
+// one signer entry, or none, is refused.
+func signerCerts(doc []byte) (out []*x509.Certificate, err error) {
+	defer func() {
+		if recover() != nil { // the PDF reader panics on some malformed files
+			out, err = nil, errors.New("signing: unreadable signature")
+		}
+	}()
+	rdr, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range rdr.Xref() {
+		v := rdr.Resolve(x.Ptr(), x.Ptr())
+		if v.Key("Filter").Name() != "Adobe.PPKLite" {
+			continue
+		}
+		p7, err := pkcs7.Parse([]byte(v.Key("Contents").RawString()))
+		if err != nil {
+			continue // the verifier skips it too
+		}
+		signer := p7.GetOnlySigner()
+		if signer == nil {
+			return nil, errors.New("signing: a signature without exactly one signer")
+		}
+		out = append(out, signer)
+	}
+	return out, nil
+}
+
+// forSigning: a certificate whose key usages, where it states them, include signing, and whose
+// extended usages are not only a server's or a timestamp authority's. The authorities' signing
+// certificates carry e-mail protection, client authentication, document signing or none.
+func forSigning(c *x509.Certificate) bool {
+	if c.KeyUsage != 0 && c.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+		return false
+	}
+	if len(c.ExtKeyUsage) == 0 && len(c.UnknownExtKeyUsage) == 0 {
+		return true
+	}
+	for _, u := range c.ExtKeyUsage {
+		if u != x509.ExtKeyUsageServerAuth && u != x509.ExtKeyUsageTimeStamping && u != x509.ExtKeyUsageOCSPSigning {
+			return true
+		}
+	}
+	return len(c.UnknownExtKeyUsage) > 0 // RFC 9336 document signing, among others
 }

@@ -221,3 +221,22 @@ func TestTrustedBy(t *testing.T) {
 		t.Fatalf("signed after the certificate expired: %v", err)
 	}
 }
+
+// Certificates issued for something else than signing are not a signer's.
+func TestForSigning(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		cert x509.Certificate
+		want bool
+	}{
+		{"no usages stated", x509.Certificate{}, true},
+		{"e-mail protection", x509.Certificate{KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection}}, true},
+		{"non-repudiation only", x509.Certificate{KeyUsage: x509.KeyUsageContentCommitment}, true},
+		{"a web server's", x509.Certificate{KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}, false},
+		{"encryption only", x509.Certificate{KeyUsage: x509.KeyUsageKeyEncipherment}, false},
+	} {
+		if got := forSigning(&c.cert); got != c.want {
+			t.Errorf("%s: %v", c.name, got)
+		}
+	}
+}

@@ -29,7 +29,23 @@ func (s *Server) dashboardPeriod(r *http.Request) (time.Time, time.Time, error) 
 	return f, t, nil
 }
 
-// trend compares a figure with the period before: "▲ 12%", "▼ 3%", "" when there was nothing
+// pointsTrend compares a rate with the period before in percentage points: "▲ 2,5 điểm %",
+// "" when either had nothing to rate.
+func pointsTrend(now, before float64) string {
+	if now < 0 || before < 0 {
+		return ""
+	}
+	d := (now - before) * 100
+	switch {
+	case d >= 0.05:
+		return "▲ " + strings.Replace(fmt.Sprintf("%.1f", d), ".", ",", 1) + " điểm %"
+	case d <= -0.05:
+		return "▼ " + strings.Replace(fmt.Sprintf("%.1f", -d), ".", ",", 1) + " điểm %"
+	}
+	return "="
+}
+
+// trend compares a count with the period before: "▲ 12%", "▼ 3%", "" when there was nothing
 // to compare with.
 func trend(now, before float64) string {
 	if before <= 0 || now < 0 {
@@ -96,8 +112,9 @@ func (s *Server) oversightPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "oversight.html", map[string]any{"D": d, "Rows": rows, "Kinds": kinds, "Indicator": ind.Key,
 		"Indicators": oversight.Indicators, "Period": period.Encode(), "Programme": p.Can(auth.ReportProgramme),
 		"Trends": map[string]string{"registrations": trend(float64(d.Province.Registrations), float64(pv.Registrations)),
-			"on_time": trend(d.Province.OnTimeRate, pv.OnTimeRate), "signed": trend(d.Province.SignedRate, pv.SignedRate),
-			"events": trend(float64(d.Province.Events), float64(pv.Events)), "mediation": trend(d.Province.MediateRate, pv.MediateRate)},
+			"on_time": pointsTrend(d.Province.OnTimeRate, pv.OnTimeRate), "signed": pointsTrend(d.Province.SignedRate, pv.SignedRate),
+			"mediation": pointsTrend(d.Province.MediateRate, pv.MediateRate)},
+		"Rated": ind.Target > 0,
 		"Rate": func(v float64) string {
 			if v < 0 {
 				return "—"

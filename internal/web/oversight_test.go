@@ -25,12 +25,16 @@ func TestDashboard(t *testing.T) {
 				t.Fatalf("birth: %d %v", code, out)
 			}
 		}
+		// And one in another commune, which its neighbour's staff must not count.
+		if code, out := e.api(auth.Specialist, "POST", "/api/v1/births", birthJSON("21028", "Trần Văn Bình", "2026-01-03", "Trần Thị Lan", "")); code != http.StatusCreated {
+			t.Fatalf("a birth in 21028: %d %v", code, out)
+		}
 		code, d := e.api(auth.Leader, "GET", "/api/v1/oversight/dashboard", "")
 		if code != http.StatusOK {
 			t.Fatalf("dashboard: %d %v", code, d)
 		}
 		province := d["province"].(map[string]any)
-		if province["registrations"] != 2.0 || fmt.Sprint(province["registrations_by_kind"]) != "map[birth:2]" {
+		if province["registrations"] != 3.0 || fmt.Sprint(province["registrations_by_kind"]) != "map[birth:3]" {
 			t.Fatalf("the province's figures: %v", province)
 		}
 		byCode := map[string]map[string]any{}
@@ -38,11 +42,21 @@ func TestDashboard(t *testing.T) {
 			m := c.(map[string]any)
 			byCode[m["code"].(string)] = m
 		}
-		if len(byCode) < 90 || byCode["21025"]["registrations"] != 2.0 || byCode["21028"]["registrations"] != 0.0 {
-			t.Fatalf("the communes' figures: %d communes, 21025 %v", len(byCode), byCode["21025"])
+		active := 0
+		for _, c := range byCode {
+			if c["registrations"] != 0.0 {
+				active++
+			}
 		}
-		if code, mine := e.api(auth.Officer, "GET", "/api/v1/oversight/dashboard", ""); code != http.StatusOK || len(mine["communes"].([]any)) != 1 {
+		if len(byCode) < 90 || byCode["21025"]["registrations"] != 2.0 || byCode["21028"]["registrations"] != 1.0 || active != 2 {
+			t.Fatalf("the communes' figures: %d communes, %d with registrations, 21025 %v", len(byCode), active, byCode["21025"])
+		}
+		if code, mine := e.api(auth.Officer, "GET", "/api/v1/oversight/dashboard", ""); code != http.StatusOK || len(mine["communes"].([]any)) != 1 ||
+			mine["province"].(map[string]any)["registrations"] != 2.0 {
 			t.Fatalf("a commune's dashboard: %d %v", code, mine)
+		}
+		if code, _ := e.api(auth.Judicial, "GET", "/api/v1/oversight/dashboard", ""); code != http.StatusForbidden {
+			t.Errorf("the judicial-record office reads the dashboard: %d", code)
 		}
 		if code, _ := e.api(auth.LegalAid, "GET", "/api/v1/oversight/dashboard", ""); code != http.StatusForbidden {
 			t.Errorf("the legal-aid centre reads the dashboard: %d", code)
@@ -55,7 +69,7 @@ func TestDashboard(t *testing.T) {
 		_, page := e.do(leader, "GET", "/oversight?indicator=registrations", nil, nil)
 		row := page[strings.Index(page, `data-commune="21025"`):]
 		row = row[:strings.Index(row, "</tr>")]
-		if !strings.Contains(row, `class="lv q4"`) || !strings.Contains(row, `/records?from=`) || !strings.Contains(row, `office=21025`) || !strings.Contains(page, `id="kf-registrations">2<`) {
+		if !strings.Contains(row, `class="lv q4"`) || !strings.Contains(row, `/records?from=`) || !strings.Contains(row, `office=21025`) || !strings.Contains(page, `id="kf-registrations">3<`) {
 			t.Fatalf("the commune's row: %s", row)
 		}
 
@@ -81,7 +95,7 @@ func TestProgrammeFromThePages(t *testing.T) {
 		form := url.Values{"year": {fmt.Sprint(year)}, "title": {"Tổng kết công tác hộ tịch"}, "unit": {"Phòng Hành chính tư pháp"}, "lead": {"chuyenvien"},
 			"due_on": {fmt.Sprintf("31/12/%d", year)}, "milestones": {fmt.Sprintf("20/12/%d Hội nghị\n10/12/%d Đề cương", year, year)}}
 		resp, page := e.postForm(leader, "/oversight/programme", form, nil)
-		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Mốc 1: Các mốc phải theo thứ tự thời gian.") || !strings.Contains(page, `value="Tổng kết công tác hộ tịch"`) {
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Mốc 2: Các mốc phải theo thứ tự thời gian.") || !strings.Contains(page, `value="Tổng kết công tác hộ tịch"`) {
 			t.Fatalf("milestones out of order: %d", resp.StatusCode)
 		}
 		form.Set("milestones", fmt.Sprintf("10/12/%d Đề cương\n20/12/%d Hội nghị", year, year))
@@ -114,6 +128,39 @@ func TestProgrammeFromThePages(t *testing.T) {
 			if i := strings.Index(home, `href="/oversight/programme?overdue=1"`); i < 0 || !strings.Contains(home[i:i+300], ">1<") {
 				t.Error("the lead's home page does not count the overdue task")
 			}
+		}
+	})
+}
+
+// Emulation from the pages: the sample criteria marked unverified, a specialist's points with
+// their evidence (a bad one said), the commune's reasons and rank; a commune reads its own.
+func TestEmulationFromThePages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		year := fmt.Sprint(e.svc.Store.Now().Year())
+		clerk := e.login("chuyenvien")
+		_, page := e.do(clerk, "GET", "/oversight/emulation", nil, nil)
+		if !strings.Contains(page, "Bộ tiêu chí mẫu, chưa được Sở ban hành") || !strings.Contains(page, `data-commune="21025"`) {
+			t.Fatal("the ranking page")
+		}
+		resp, page := e.postForm(clerk, "/oversight/emulation/21025/points", url.Values{"year": {year}, "criterion": {"access"}, "points": {"20"}, "evidence": {"x"}}, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Điểm từ 0 đến điểm tối đa của tiêu chí.") {
+			t.Fatalf("too many points: %d", resp.StatusCode)
+		}
+		if resp, _ := e.postForm(clerk, "/oversight/emulation/21025/points", url.Values{"year": {year}, "criterion": {"access"}, "points": {"12,5"},
+			"evidence": {"Quyết định công nhận đạt chuẩn tiếp cận pháp luật"}}, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("points entered: %d", resp.StatusCode)
+		}
+		_, page = e.do(clerk, "GET", "/oversight/emulation/21025?year="+year, nil, nil)
+		if !strings.Contains(page, "Sở chấm 12,5/15 điểm: Quyết định công nhận") || !strings.Contains(page, "Xếp hạng 1 trên") {
+			t.Fatal("the commune's points and rank")
+		}
+		code, out := e.api(auth.Officer, "GET", "/api/v1/oversight/emulation", "")
+		if scores, _ := out["scores"].([]any); code != http.StatusOK || len(scores) != 1 || scores[0].(map[string]any)["code"] != "21025" {
+			t.Fatalf("a commune's own score: %d %v", code, out)
+		}
+		if code, _ := e.api(auth.Officer, "POST", "/api/v1/oversight/emulation/21025/points", `{"year":2026,"criterion":"access","points":15,"evidence":"x"}`); code != http.StatusForbidden {
+			t.Errorf("a commune scores itself: %d", code)
 		}
 	})
 }

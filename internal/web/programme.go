@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"tuphap/internal/auth"
+	"tuphap/internal/calendar"
 	"tuphap/internal/fault"
 	"tuphap/internal/oversight"
 )
@@ -17,7 +18,7 @@ func (s *Server) programmeYear(r *http.Request) int {
 	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 2000 && y < 2200 {
 		return y
 	}
-	return s.now().Year()
+	return s.now().In(calendar.Vietnam).Year()
 }
 
 func (s *Server) programmePage(w http.ResponseWriter, r *http.Request) error {

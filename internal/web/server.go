@@ -55,6 +55,7 @@ type Server struct {
 	mail     *correspondence.Service
 	watch    *oversight.Service
 	plan     *oversight.Programme
+	emulate  *oversight.Emulation
 	queue    *outbox.Queue
 	lookups  *limiter
 	auditlog *auditlog.Service
@@ -90,7 +91,7 @@ func New(cfg Config, svc *app.Services, log *slog.Logger) (*Server, error) {
 	}
 	st := svc.Store
 	s := &Server{imports: imports{journal: svc.Imports}, cfg: cfg, store: st, accounts: svc.Accounts, registry: svc.Registration,
-		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, grass: svc.Grassroots, mail: svc.Correspondence, watch: svc.Oversight, plan: svc.Programme, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
+		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, grass: svc.Grassroots, mail: svc.Correspondence, watch: svc.Oversight, plan: svc.Programme, emulate: svc.Emulation, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
 	s.lookups = newLimiter(time.Now)
 	var err error
@@ -206,6 +207,9 @@ func (s *Server) routes() http.Handler {
 	h("POST /correspondence/incoming/{id}/{step}", auth.Correspondence, s.incomingStep)
 	h("GET /correspondence/files/{hash}", auth.Correspondence, s.correspondenceFile)
 	h("GET /oversight", auth.ViewRecords, s.oversightPage)
+	h("GET /oversight/emulation", auth.ViewRecords, s.emulationPage)
+	h("GET /oversight/emulation/{commune}", auth.ViewRecords, s.communeScorePage)
+	h("POST /oversight/emulation/{commune}/points", auth.ScoreEmulation, s.emulationEnter)
 	h("GET /oversight/programme", auth.ReportProgramme, s.programmePage)
 	h("POST /oversight/programme", auth.PlanProgramme, s.programmeCreate)
 	h("GET /oversight/programme/{id}", auth.ReportProgramme, s.taskPage)
@@ -368,6 +372,8 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/correspondence/files/{hash}", auth.Correspondence, s.correspondenceFile)
 	h("GET /api/v1/correspondence/registers", auth.Correspondence, s.apiRegisters)
 	h("GET /api/v1/oversight/dashboard", auth.ViewRecords, s.apiDashboard)
+	h("GET /api/v1/oversight/emulation", auth.ViewRecords, s.apiEmulation)
+	h("POST /api/v1/oversight/emulation/{commune}/points", auth.ScoreEmulation, s.apiEmulationEnter)
 	h("GET /api/v1/oversight/programme", auth.ReportProgramme, s.apiProgramme)
 	h("POST /api/v1/oversight/programme", auth.PlanProgramme, s.apiTaskCreate)
 	h("GET /api/v1/oversight/programme/{id}", auth.ReportProgramme, s.apiTask)
