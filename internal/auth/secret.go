@@ -24,6 +24,16 @@ const (
 	argonKeyLen  = 32
 )
 
+// hashMemory is the memory new hashes are made with. Tests that make hundreds of accounts
+// lower it (LightHashesForTests); a hash carries its parameters, so verifying reads them from
+// the hash and every hash made either way verifies.
+var hashMemory uint32 = argonMemory
+
+// LightHashesForTests makes new password hashes with 64 KiB instead of 64 MiB, for test binaries
+// that create accounts by the hundred (the web tests: two stores, eight accounts, each test).
+// Never call it in a server: such hashes are cheap to attack.
+func LightHashesForTests() { hashMemory = 64 }
+
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10
 
@@ -41,8 +51,8 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("auth: salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(password), salt, argonTime, hashMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, hashMemory, argonTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 

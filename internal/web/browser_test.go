@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,29 +31,66 @@ import (
 // EnvRequireTools makes a missing Chromium (or pdftotext) a failure instead of a skip (CI sets it).
 const EnvRequireTools = "TUPHAP_REQUIRE_TOOLS"
 
-// browserCtx starts headless Chromium for one test, or skips saying why.
+// browserCtx gives a test a browser of its own: a new browser context (its own cookies, storage
+// and downloads, like a private window) in the one headless Chromium the test binary shares,
+// started at the first test that needs it and stopped by TestMain. Starting a Chromium for each
+// test cost more than a second each, seventy times a run. It skips saying why without Chromium.
 func browserCtx(t *testing.T) context.Context {
 	t.Helper()
-	var path string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
+	root, err := sharedBrowser()
+	if err != nil {
 		if os.Getenv(EnvRequireTools) != "" {
-			t.Fatalf("no Chromium found, and %s is set", EnvRequireTools)
+			t.Fatalf("%v, and %s is set", err, EnvRequireTools)
 		}
-		t.Skip("browser tests skipped: no Chromium found (apt-get install chromium)")
+		t.Skipf("browser tests skipped: %v", err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
 	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	t.Cleanup(func() { cancelTimeout(); cancel() })
+	if err := chromedp.Do(ctx); err != nil { // creates the browser context and its tab now
+		t.Fatal(err)
+	}
 	return ctx
+}
+
+var (
+	browserOnce  sync.Once
+	browserRoot  context.Context
+	browserStop  = func() {}
+	browserError error
+)
+
+// sharedBrowser starts the test binary's Chromium once.
+func sharedBrowser() (context.Context, error) {
+	browserOnce.Do(func() {
+		var path string
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				path = p
+				break
+			}
+		}
+		if path == "" {
+			browserError = errors.New("no Chromium found (apt-get install chromium)")
+			return
+		}
+		dir, err := os.MkdirTemp("", "tuphap-chromium-")
+		if err != nil {
+			browserError = err
+			return
+		}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+			chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(dir))
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		root, cancel := chromedp.NewContext(actx)
+		if browserError = chromedp.Do(root); browserError != nil {
+			cancel()
+			cancelAlloc()
+			return
+		}
+		browserRoot, browserStop = root, func() { cancel(); cancelAlloc(); os.RemoveAll(dir) }
+	})
+	return browserRoot, browserError
 }
 
 // run runs one browser action and returns its value, failing the test on error.
@@ -361,7 +400,7 @@ func TestBrowserDocumentsExportDownloads(t *testing.T) {
 		dir := t.TempDir()
 		ctx := browserCtx(t)
 		if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir, BrowserContextID: chromedp.FromContext(ctx).BrowserContextID}); err != nil {
 			t.Fatal(err)
 		}
 		browserLogin(t, ctx, e.srv.URL, "canbo", password)

@@ -72,7 +72,16 @@ func TestDashboard(t *testing.T) {
 		if !strings.Contains(row, `class="lv q4"`) || !strings.Contains(row, `/records?from=`) || !strings.Contains(row, `office=21025`) || !strings.Contains(page, `id="kf-registrations">3<`) {
 			t.Fatalf("the commune's row: %s", row)
 		}
+	})
+}
 
+// The dashboard on a leader's phone: reached from the menu, the kinds' bars, no sideways scroll.
+func TestBrowserDashboard(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		if code, out := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Lê Thị Na", "2026-01-01", "Lê Thị Hoa", "")); code != http.StatusCreated {
+			t.Fatalf("birth: %d %v", code, out)
+		}
 		ctx := browserCtx(t)
 		do(t, ctx, chromedp.EmulateViewport(360, 740))
 		browserLogin(t, ctx, e.srv.URL, "lanhdao", password)
