@@ -8,7 +8,6 @@ import (
 
 	"tuphap/internal/auth"
 	"tuphap/internal/store"
-	"tuphap/internal/units"
 )
 
 // Query selects a list's rows: a commune ("" for every one the caller sees) and days From..To
@@ -152,7 +151,7 @@ func (s *Service) Report(ctx context.Context, p auth.Principal, from, to string)
 	rep := Report{From: from, To: to, Year: year}
 	by := map[string]*Figures{}
 	fig := func(code string) *Figures {
-		code = s.rollUp(code)
+		code = s.Units.CommuneToday(code, s.st.Now())
 		f := by[code]
 		if f == nil {
 			f = &Figures{Commune: code, ByForm: map[string]int{}, ByDispute: map[string]int{}, ByField: map[string]int{}, Review: Draft}
@@ -317,18 +316,6 @@ func compare(a, b string) int {
 		return 1
 	}
 	return 0
-}
-
-// rollUp is the commune of today a row's commune counts in: itself, or for a commune of before
-// the reform of 1 July 2025 its successor (the first, where it was split).
-func (s *Service) rollUp(code string) string {
-	if _, err := s.Units.Lookup(units.Commune, code, s.st.Now()); err == nil {
-		return code
-	}
-	if next, err := s.Units.Successors(code); err == nil && len(next) > 0 {
-		return next[0].Code
-	}
-	return code
 }
 
 // each runs a grouped query and hands each row to fn.

@@ -120,7 +120,7 @@ func (s *Service) Dashboard(ctx context.Context, p auth.Principal, from, to time
 	for code, f := range cur {
 		if code == auth.DepartmentOffice {
 			d.Department.add(*f)
-		} else if c := communes[s.rollUp(code, now)]; c != nil {
+		} else if c := communes[s.Units.CommuneToday(code, now)]; c != nil {
 			c.add(*f)
 		}
 		d.Province.add(*f)
@@ -184,15 +184,4 @@ func (s *Service) figures(ctx context.Context, p auth.Principal, from, to, now t
 		}
 	}
 	return out, nil
-}
-
-// rollUp is the commune of today an office's rows count in.
-func (s *Service) rollUp(code string, now time.Time) string {
-	if _, err := s.Units.Lookup(units.Commune, code, now); err == nil {
-		return code
-	}
-	if next, err := s.Units.Successors(code); err == nil && len(next) > 0 {
-		return next[0].Code
-	}
-	return code
 }

@@ -146,6 +146,19 @@ func (r *Registry) Lookup(level Level, code string, d time.Time) (Unit, error) {
 	return Unit{}, fault.New(fault.NotFound, "unit.not_found", code)
 }
 
+// CommuneToday is the commune of today a commune's rows count in: itself, or for a commune of
+// before the reform of 1 July 2025 its successor (the first, where it was split); any other
+// code as it is.
+func (r *Registry) CommuneToday(code string, today time.Time) string {
+	if _, err := r.Lookup(Commune, code, today); err == nil {
+		return code
+	}
+	if next, err := r.Successors(code); err == nil && len(next) > 0 {
+		return next[0].Code
+	}
+	return code
+}
+
 // CurrentCommunes lists the communes valid today under the two-level system.
 func (r *Registry) CurrentCommunes(today time.Time) []Unit {
 	var out []Unit

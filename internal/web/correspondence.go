@@ -133,11 +133,7 @@ func (s *Server) incomingStep(w http.ResponseWriter, r *http.Request) error {
 		return notFoundErr
 	}
 	if err != nil {
-		if fields := fieldErrors(r, err); fields != nil || fault.Is(err, fault.Conflict) || fault.Is(err, fault.Forbidden) {
-			msg := s.message(r, err)
-			for _, m := range fields {
-				msg += " " + m
-			}
+		if msg, _, ok := s.stepProblem(r, err, fault.Conflict, fault.Forbidden); ok {
 			return s.renderIncoming(w, r, formStatus(err), msg)
 		}
 		return err

@@ -58,11 +58,7 @@ func (s *Server) emulationEnter(w http.ResponseWriter, r *http.Request) error {
 	_, err = s.emulate.Enter(r.Context(), p, actorOf(r), oversight.Entry{Commune: r.PathValue("commune"), Year: year, Criterion: r.PostForm.Get("criterion"),
 		Points: points, Evidence: r.PostForm.Get("evidence")})
 	if err != nil {
-		if fields := fieldErrors(r, err); fields != nil {
-			msg := s.message(r, err)
-			for _, m := range fields {
-				msg += " " + m
-			}
+		if msg, _, ok := s.stepProblem(r, err); ok {
 			return s.renderCommuneScore(w, r, http.StatusBadRequest, msg)
 		}
 		return err

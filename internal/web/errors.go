@@ -149,6 +149,26 @@ func (s *Server) message(r *http.Request, err error) string {
 	return msg
 }
 
+// stepProblem is what a step taken from a page (route, review, report…) says back on that
+// page: the error's message followed by each field's problem, and the fields. ok is false
+// unless err is a validation error or of one of the kinds the page shows (a conflict, a step
+// that is someone else's); any other error goes to the error page.
+func (s *Server) stepProblem(r *http.Request, err error, shown ...fault.Kind) (msg string, fields map[string]string, ok bool) {
+	fields = fieldErrors(r, err)
+	ok = fields != nil
+	for _, k := range shown {
+		ok = ok || fault.Is(err, k)
+	}
+	if !ok {
+		return "", nil, false
+	}
+	msg = s.message(r, err)
+	for _, m := range fields {
+		msg += " " + m
+	}
+	return msg, fields, true
+}
+
 // invalidFields is a validation error with per-field message keys.
 func invalidFields(fields map[string]string) error {
 	return &fault.Error{Kind: fault.Invalid, Code: "error.invalid", Fields: fields}

@@ -187,11 +187,7 @@ func (s *Server) legalAidStep(w http.ResponseWriter, r *http.Request) error {
 		return notFoundErr
 	}
 	if err != nil {
-		if fields := fieldErrors(r, err); fields != nil || fault.Is(err, fault.Conflict) {
-			msg := s.message(r, err)
-			for _, m := range fields {
-				msg += " " + m
-			}
+		if msg, _, ok := s.stepProblem(r, err, fault.Conflict); ok {
 			return s.renderLegalAidCase(w, r, formStatus(err), msg)
 		}
 		return err

@@ -38,7 +38,7 @@ func (s *Server) renderOutgoingList(w http.ResponseWriter, r *http.Request, stat
 		return err
 	}
 	s.render(w, r, status, "outgoing.html", map[string]any{"List": list, "Form": draft, "Errors": errs, "Message": msg, "Q": q.Get("q"),
-		"C": s.mail.Conventions, "Urgencies": correspondence.Urgencies, "Confidentialities": correspondence.Confidentialities,
+		"C": s.mail.Conventions, "Urgencies": correspondence.Urgencies,
 		"Picked": picked(draft.Recipients), "Communes": communesOf(draft.Recipients)})
 	return nil
 }
@@ -102,7 +102,7 @@ func (s *Server) renderOutgoing(w http.ResponseWriter, r *http.Request, status i
 	signer := p.Can(auth.SignDocuments) && p.Office == auth.DepartmentOffice
 	s.render(w, r, status, "outgoing_doc.html", map[string]any{"D": o, "Message": msg, "KindName": kind[o.Kind], "Mine": o.DraftedBy == p.Username,
 		"Reviewer": correspondence.MayReview(p, o), "Signer": signer, "Form": form, "Errors": errs, "C": s.mail.Conventions, "Urgencies": correspondence.Urgencies,
-		"Confidentialities": correspondence.Confidentialities, "Picked": picked(form.Recipients), "Communes": communesOf(form.Recipients)})
+		"Picked": picked(form.Recipients), "Communes": communesOf(form.Recipients)})
 	return nil
 }
 
@@ -135,11 +135,7 @@ func (s *Server) outgoingStep(w http.ResponseWriter, r *http.Request) error {
 		return notFoundErr
 	}
 	if err != nil {
-		if fields := fieldErrors(r, err); fields != nil || fault.Is(err, fault.Conflict) || fault.Is(err, fault.Forbidden) {
-			msg := s.message(r, err)
-			for _, m := range fields {
-				msg += " " + m
-			}
+		if msg, fields, ok := s.stepProblem(r, err, fault.Conflict, fault.Forbidden); ok {
 			status := formStatus(err)
 			if fault.Is(err, fault.Forbidden) {
 				status = http.StatusForbidden

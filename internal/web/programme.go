@@ -104,11 +104,7 @@ func (s *Server) taskProgress(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if _, err := s.plan.ReportProgress(r.Context(), p, actorOf(r), r.PathValue("id"), progress, reached, r.PostForm.Get("note")); err != nil {
-		if fields := fieldErrors(r, err); fields != nil || fault.Is(err, fault.Conflict) || fault.Is(err, fault.Forbidden) {
-			msg := s.message(r, err)
-			for _, m := range fields {
-				msg += " " + m
-			}
+		if msg, _, ok := s.stepProblem(r, err, fault.Conflict, fault.Forbidden); ok {
 			return s.renderTask(w, r, formStatus(err), msg)
 		}
 		return err
