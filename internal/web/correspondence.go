@@ -57,16 +57,14 @@ func (s *Server) correspondencePage(w http.ResponseWriter, r *http.Request) erro
 
 func (s *Server) renderCorrespondence(w http.ResponseWriter, r *http.Request, status int, values, errs map[string]string, msg string) error {
 	p, _ := principalOf(r)
-	q := r.URL.Query()
-	year, _ := strconv.Atoi(q.Get("year"))
-	list, err := s.mail.List(r.Context(), p, correspondence.Query{Year: year, Status: q.Get("status"), Overdue: q.Get("overdue") == "1", Words: q.Get("q")})
+	list, err := s.mail.List(r.Context(), p, incomingQuery(r))
 	if err != nil {
 		return err
 	}
 	if values == nil {
 		values = map[string]string{}
 	}
-	s.render(w, r, status, "correspondence.html", map[string]any{"List": list, "Values": values, "Errors": errs, "Message": msg, "Q": q.Get("q"),
+	s.render(w, r, status, "correspondence.html", map[string]any{"List": list, "Values": values, "Errors": errs, "Message": msg, "Q": r.URL.Query().Get("q"),
 		"Urgencies": correspondence.Urgencies, "Confidentialities": correspondence.Confidentialities, "Router": p.Can(auth.RouteCorrespondence)})
 	return nil
 }
@@ -180,9 +178,7 @@ func (s *Server) apiIncomingCreate(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) apiIncomingList(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	q := r.URL.Query()
-	year, _ := strconv.Atoi(q.Get("year"))
-	list, err := s.mail.List(r.Context(), p, correspondence.Query{Year: year, Status: q.Get("status"), Overdue: q.Get("overdue") == "1", Words: q.Get("q")})
+	list, err := s.mail.List(r.Context(), p, incomingQuery(r))
 	if err != nil {
 		return err
 	}
@@ -290,4 +286,11 @@ func (s *Server) apiCorrespondenceReport(w http.ResponseWriter, r *http.Request)
 	}
 	writeJSON(w, http.StatusOK, rep)
 	return nil
+}
+
+// incomingQuery is the register's selection as a page's or the API's address gives it.
+func incomingQuery(r *http.Request) correspondence.Query {
+	q := r.URL.Query()
+	year, _ := strconv.Atoi(q.Get("year"))
+	return correspondence.Query{Year: year, Status: q.Get("status"), Overdue: q.Get("overdue") == "1", Words: q.Get("q")}
 }

@@ -31,13 +31,11 @@ func (s *Server) outgoingPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderOutgoingList(w http.ResponseWriter, r *http.Request, status int, draft correspondence.Outgoing, errs map[string]string, msg string) error {
 	p, _ := principalOf(r)
-	q := r.URL.Query()
-	year, _ := strconv.Atoi(q.Get("year"))
-	list, err := s.mail.OutgoingList(r.Context(), p, correspondence.OutgoingQuery{Year: year, Status: q.Get("status"), Words: q.Get("q")})
+	list, err := s.mail.OutgoingList(r.Context(), p, outgoingQuery(r))
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "outgoing.html", map[string]any{"List": list, "Form": draft, "Errors": errs, "Message": msg, "Q": q.Get("q"),
+	s.render(w, r, status, "outgoing.html", map[string]any{"List": list, "Form": draft, "Errors": errs, "Message": msg, "Q": r.URL.Query().Get("q"),
 		"C": s.mail.Conventions, "Urgencies": correspondence.Urgencies,
 		"Picked": picked(draft.Recipients), "Communes": communesOf(draft.Recipients)})
 	return nil
@@ -238,9 +236,7 @@ func (s *Server) apiOutgoingRevise(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) apiOutgoingList(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	q := r.URL.Query()
-	year, _ := strconv.Atoi(q.Get("year"))
-	list, err := s.mail.OutgoingList(r.Context(), p, correspondence.OutgoingQuery{Year: year, Status: q.Get("status"), Words: q.Get("q")})
+	list, err := s.mail.OutgoingList(r.Context(), p, outgoingQuery(r))
 	if err != nil {
 		return err
 	}
@@ -323,4 +319,11 @@ func (s *Server) apiRegisters(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, regs)
 	return nil
+}
+
+// outgoingQuery is the register's selection as a page's or the API's address gives it.
+func outgoingQuery(r *http.Request) correspondence.OutgoingQuery {
+	q := r.URL.Query()
+	year, _ := strconv.Atoi(q.Get("year"))
+	return correspondence.OutgoingQuery{Year: year, Status: q.Get("status"), Words: q.Get("q")}
 }
