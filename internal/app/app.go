@@ -67,6 +67,7 @@ type Services struct {
 	Oversight      *oversight.Service
 	Programme      *oversight.Programme
 	Emulation      *oversight.Emulation
+	Inspections    *oversight.Inspections
 }
 
 // New builds the services. The store's offices must have been synchronised with the units
@@ -118,7 +119,10 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 		s.Judicial.Authority = opt.JudicialAuthority
 	}
 	s.Programme = &oversight.Programme{St: st, User: s.Accounts.User}
-	s.Oversight = &oversight.Service{Registration: s.Registration, Reception: s.Reception, Issuing: s.Issuing, Grassroots: s.Grassroots, Units: reg, Now: st.Now}
+	s.Inspections = &oversight.Inspections{St: st, Units: reg, Registration: s.Registration, Reception: s.Reception, User: s.Accounts.User,
+		Checklist: oversight.DefaultChecklist}
+	s.Oversight = &oversight.Service{Registration: s.Registration, Reception: s.Reception, Issuing: s.Issuing, Grassroots: s.Grassroots,
+		Judicial: s.Judicial, LegalAid: s.LegalAid, Correspondence: s.Correspondence, Inspections: s.Inspections, Units: reg, Now: st.Now}
 	s.Emulation = &oversight.Emulation{St: st, Dashboard: s.Oversight, Criteria: oversight.DefaultCriteria}
 	if len(opt.SelfSignOffices) > 0 {
 		offices, err := s.Accounts.Offices(ctx)

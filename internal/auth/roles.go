@@ -82,20 +82,24 @@ const (
 	// ScoreEmulation: enter the communes' emulation points with evidence and read the ranking
 	// (the department; a commune reads its own score).
 	ScoreEmulation Action = "emulation.score"
+	// Inspect: plan inspections of the communes' civil-status work, record findings, conclude
+	// and close them (the department); AnswerFindings: answer one's commune's findings.
+	Inspect        Action = "inspection.inspect"
+	AnswerFindings Action = "inspection.answer"
 )
 
 // grants is the permission table. Jurisdiction is checked separately in Allow.
 var grants = map[Role]map[Action]bool{
 	// A commune's justice officer keeps its grassroots registries too; the department's
 	// specialists review them.
-	Officer: {ViewRecords: true, WriteRecords: true, ViewUnits: true, ViewOutbox: true, GrassrootsEnter: true, GrassrootsView: true, ReceiveLetters: true},
-	Signer:  {ViewRecords: true, SignDocuments: true, ViewUnits: true, GrassrootsView: true, ReceiveLetters: true},
+	Officer: {ViewRecords: true, WriteRecords: true, ViewUnits: true, ViewOutbox: true, GrassrootsEnter: true, GrassrootsView: true, ReceiveLetters: true, AnswerFindings: true},
+	Signer:  {ViewRecords: true, SignDocuments: true, ViewUnits: true, GrassrootsView: true, ReceiveLetters: true, AnswerFindings: true},
 	Specialist: {ViewRecords: true, WriteRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true,
-		GrassrootsReview: true, GrassrootsView: true, Correspondence: true, ReportProgramme: true, ScoreEmulation: true},
+		GrassrootsReview: true, GrassrootsView: true, Correspondence: true, ReportProgramme: true, ScoreEmulation: true, Inspect: true},
 	// A department's leader signs the department's documents (issuing.mayEndorse): the
 	// judicial-record certificates of the issuing authority.
 	Leader: {ViewRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true, SignDocuments: true, GrassrootsView: true,
-		Correspondence: true, RouteCorrespondence: true, PlanProgramme: true, ReportProgramme: true, ScoreEmulation: true},
+		Correspondence: true, RouteCorrespondence: true, PlanProgramme: true, ReportProgramme: true, ScoreEmulation: true, Inspect: true},
 	Admin:   {ManageUsers: true, ManageSettings: true, ViewUnits: true, ViewOutbox: true},
 	Auditor: {ViewAudit: true, ViewUnits: true},
 	// The certificate requests are dossiers: the judicial-record officers follow them with the

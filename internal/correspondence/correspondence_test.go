@@ -276,6 +276,9 @@ func TestReport(t *testing.T) {
 		if _, err := svc.Report(ctx, specialist, "2026-11-01", "2026-11-30"); !fault.Is(err, fault.Forbidden) {
 			t.Fatalf("a specialist's report: %v", err)
 		}
+		if f, err := svc.Figures(ctx, specialist, "2026-11-01", "2026-11-30"); err != nil || f.Received != 4 {
+			t.Fatalf("the dashboard's figures: %+v %v", f, err)
+		}
 	})
 }
 

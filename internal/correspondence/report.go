@@ -58,6 +58,27 @@ func (s *Service) Report(ctx context.Context, p auth.Principal, from, to string)
 	if err := p.Allow(auth.RouteCorrespondence, ""); err != nil {
 		return Report{}, err
 	}
+	return s.report(ctx, from, to)
+}
+
+// Figures are a period's correspondence as the leaders' dashboard shows it: documents received,
+// letters numbered and of those signed digitally and published. Counts only.
+type Figures struct {
+	Received  int `json:"received"`
+	Numbered  int `json:"letters_numbered"`
+	Published int `json:"letters_published"`
+}
+
+// Figures counts from..to (days, inclusive) for whoever reads the dashboard.
+func (s *Service) Figures(ctx context.Context, p auth.Principal, from, to string) (Figures, error) {
+	if err := p.Allow(auth.ViewDashboard, ""); err != nil {
+		return Figures{}, err
+	}
+	rep, err := s.report(ctx, from, to)
+	return Figures{Received: rep.Received, Numbered: rep.OutgoingTotal.Numbered, Published: rep.OutgoingTotal.Published}, err
+}
+
+func (s *Service) report(ctx context.Context, from, to string) (Report, error) {
 	rep := Report{From: from, To: to}
 	today := s.today().Format(civil.DateFormat)
 	rows, err := s.st.Query(ctx, `SELECT signed, status, unit, due_on, received_on, done_at FROM incoming_documents WHERE received_on >= $1 AND received_on <= $2`, from, to)

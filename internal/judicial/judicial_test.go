@@ -341,6 +341,10 @@ func TestReport(t *testing.T) {
 		if _, err := svc.Report(ctx, leader, day("2026-11-01"), day("2026-12-31")); !fault.Is(err, fault.Forbidden) {
 			t.Fatalf("a leader reads the judicial report: %v", err)
 		}
+		// The dashboard's counts, naming nobody, are the leaders'.
+		if f, err := svc.Figures(ctx, leader, day("2026-11-01"), day("2026-12-31")); err != nil || f != (judicial.Figures{Requests: 3, Issued: 1, OnTime: 1}) {
+			t.Fatalf("the dashboard's figures: %+v %v", f, err)
+		}
 	})
 }
 

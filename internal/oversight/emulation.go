@@ -25,11 +25,25 @@ import (
 
 // Criterion is one criterion: its maximum points and where its points come from.
 type Criterion struct {
-	Code   string  `json:"code"`
-	Name   string  `json:"name"`
-	Max    float64 `json:"max"`
-	Source string  `json:"source"` // on_time, signed, mediation (computed) or entered
+	Code string  `json:"code"`
+	Name string  `json:"name"`
+	Max  float64 `json:"max"`
+	// Source: on_time, signed, mediation (a share against Target); inspection (points off per
+	// finding of the year's inspections, and more per finding not remedied); access (the
+	// access-to-law standard as the department recognised it); entered.
+	Source string  `json:"source"`
 	Target float64 `json:"target,omitempty"`
+	// PerFinding and PerOpen: the points an inspection finding costs, and what one not
+	// accepted as remedied costs on top.
+	PerFinding float64 `json:"per_finding,omitempty"`
+	PerOpen    float64 `json:"per_open,omitempty"`
+}
+
+// Access is a commune's year against the access-to-law standard, as the department reviewed it.
+type Access struct {
+	Reviewed bool
+	Met      bool
+	Total    int
 }
 
 // Grade is a grade and the least total that earns it.
@@ -64,7 +78,12 @@ func ParseCriteria(data []byte) (Criteria, error) {
 			return c, fmt.Errorf("emulation criteria: code %q empty or repeated", k.Code)
 		case k.Max <= 0:
 			return c, fmt.Errorf("emulation criteria: %s has no points", k.Code)
-		case k.Source != "entered" && (k.Target <= 0 || k.Target > 1 || !slices.Contains([]string{"on_time", "signed", "mediation"}, k.Source)):
+		case k.Source == "entered" || k.Source == "access":
+		case k.Source == "inspection":
+			if k.PerFinding < 0 || k.PerOpen < 0 || k.PerFinding+k.PerOpen == 0 {
+				return c, fmt.Errorf("emulation criteria: %s: an inspection criterion needs the points a finding costs", k.Code)
+			}
+		case k.Target <= 0 || k.Target > 1 || !slices.Contains([]string{"on_time", "signed", "mediation"}, k.Source):
 			return c, fmt.Errorf("emulation criteria: %s: source %q needs a target share in (0, 1]", k.Code, k.Source)
 		}
 		seen[k.Code] = true
@@ -115,16 +134,40 @@ type Score struct {
 
 // Computed are a commune's points of the computed criteria: a share against its target gives
 // max × share ÷ target, at most max; nothing to rate (no dossier settled, no document issued,
-// no case received) gives the full points, said so.
-func (c Criteria) Computed(f Figures) []Point {
+// no case received) gives the full points, said so. Inspection findings take points off, down
+// to 0; the access-to-law standard gives all or nothing once the department has reviewed the
+// year, and is missing before.
+func (c Criteria) Computed(f Figures, a Access) []Point {
 	var out []Point
 	for _, k := range c.Criteria {
-		if k.Source == "entered" {
-			continue
-		}
 		var share float64
 		var of string
 		switch k.Source {
+		case "entered":
+			continue
+		case "inspection":
+			p := Point{Code: k.Code, Name: k.Name, Max: k.Max}
+			open := f.Findings - f.Remedied
+			p.Points = round(math.Max(0, k.Max-k.PerFinding*float64(f.Findings)-k.PerOpen*float64(open)))
+			p.Why = "Không có sai sót qua kiểm tra trong năm: đủ điểm"
+			if f.Findings > 0 {
+				p.Why = fmt.Sprintf("%d sai sót qua kiểm tra (trừ %s điểm mỗi sai sót), %d chưa khắc phục xong (trừ thêm %s điểm mỗi sai sót): %s/%s điểm",
+					f.Findings, num(k.PerFinding), open, num(k.PerOpen), num(p.Points), num(k.Max))
+			}
+			out = append(out, p)
+			continue
+		case "access":
+			p := Point{Code: k.Code, Name: k.Name, Max: k.Max}
+			switch {
+			case !a.Reviewed:
+				p.Missing, p.Why = true, "Chưa có kết quả đánh giá chuẩn tiếp cận pháp luật được Sở công nhận"
+			case a.Met:
+				p.Points, p.Why = k.Max, fmt.Sprintf("Đạt chuẩn tiếp cận pháp luật (%d điểm): %s/%s điểm", a.Total, num(k.Max), num(k.Max))
+			default:
+				p.Why = fmt.Sprintf("Chưa đạt chuẩn tiếp cận pháp luật (%d điểm): 0/%s điểm", a.Total, num(k.Max))
+			}
+			out = append(out, p)
+			continue
 		case "on_time":
 			share, of = f.OnTimeRate, fmt.Sprintf("%d/%d hồ sơ đúng hạn", f.OnTime, f.Settled)
 		case "signed":
@@ -244,14 +287,27 @@ func (e *Emulation) Scores(ctx context.Context, p auth.Principal, year int) ([]S
 		}
 		entered[x.Commune][x.Criterion] = x
 	}
+	access := map[string]Access{}
+	if e.Dashboard.Grassroots != nil {
+		list, err := e.Dashboard.Grassroots.Assessments(ctx, reader, year)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range list {
+			if a.Outcome != nil {
+				access[a.Commune] = Access{Reviewed: true, Met: a.Outcome.Met, Total: a.Outcome.Total}
+			}
+		}
+	}
 	var out []Score
 	for _, c := range d.Communes {
 		s := Score{Code: c.Code, Name: c.Name, Complete: true}
-		computed := e.Criteria.Computed(c.Figures)
+		computed := e.Criteria.Computed(c.Figures, access[c.Code])
 		for _, k := range e.Criteria.Criteria {
 			if k.Source != "entered" {
 				i := slices.IndexFunc(computed, func(p Point) bool { return p.Code == k.Code })
 				s.Points = append(s.Points, computed[i])
+				s.Complete = s.Complete && !computed[i].Missing
 				continue
 			}
 			pt := Point{Code: k.Code, Name: k.Name, Max: k.Max, Entered: true}

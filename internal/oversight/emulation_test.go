@@ -33,11 +33,16 @@ func TestComputedPoints(t *testing.T) {
 		{"below", oversight.Figures{OnTime: 49, Settled: 100, OnTimeRate: 0.49, Signed: 0, Issued: 10, SignedRate: 0, Mediated: 2, Mediations: 5, MediateRate: 0.4},
 			map[string]float64{"on_time": 15, "signed": 0, "mediation": 5}, "49/100 hồ sơ đúng hạn (49,0%), chỉ tiêu 98,0%: 15/30 điểm"},
 		{"nothing to rate", oversight.Figures{OnTimeRate: -1, SignedRate: -1, MediateRate: -1},
-			map[string]float64{"on_time": 30, "signed": 20, "mediation": 10}, "Không phát sinh trong năm: đủ điểm"},
+			map[string]float64{"on_time": 30, "signed": 20, "mediation": 10, "discipline": 15}, "Không phát sinh trong năm: đủ điểm"},
+		// Inspection findings: 2 points each, 3 more each while not remedied; not below 0.
+		{"two findings, one remedied", oversight.Figures{OnTimeRate: -1, SignedRate: -1, MediateRate: -1, Findings: 2, Remedied: 1},
+			map[string]float64{"discipline": 8}, "Không phát sinh trong năm: đủ điểm"},
+		{"many findings", oversight.Figures{OnTimeRate: -1, SignedRate: -1, MediateRate: -1, Findings: 5},
+			map[string]float64{"discipline": 0}, "Không phát sinh trong năm: đủ điểm"},
 	} {
 		got := map[string]float64{}
 		var why string
-		for _, p := range c.Computed(tc.f) {
+		for _, p := range c.Computed(tc.f, oversight.Access{}) {
 			got[p.Code] = p.Points
 			if p.Code == "on_time" {
 				why = p.Why
@@ -50,6 +55,18 @@ func TestComputedPoints(t *testing.T) {
 		}
 		if why != tc.why {
 			t.Errorf("%s: why %q, want %q", tc.name, why, tc.why)
+		}
+	}
+	// The access-to-law standard: all or nothing once reviewed, missing before.
+	for _, tc := range []struct {
+		a       oversight.Access
+		points  float64
+		missing bool
+	}{{oversight.Access{Reviewed: true, Met: true, Total: 92}, 15, false}, {oversight.Access{Reviewed: true, Total: 60}, 0, false}, {oversight.Access{}, 0, true}} {
+		for _, p := range c.Computed(oversight.Figures{}, tc.a) {
+			if p.Code == "access" && (p.Points != tc.points || p.Missing != tc.missing || p.Why == "") {
+				t.Errorf("access %+v: %+v", tc.a, p)
+			}
 		}
 	}
 	for _, tc := range []struct {
@@ -75,6 +92,7 @@ func TestParseCriteria(t *testing.T) {
 		"unknown source":       `{"grades":[{"grade":"A","min":0}],"criteria":[{"code":"x","max":5,"source":"weather","target":0.5}]}`,
 		"grades not down to 0": `{"grades":[{"grade":"A","min":50}],"criteria":[]}`,
 		"grades upside down":   `{"grades":[{"grade":"A","min":10},{"grade":"B","min":20},{"grade":"C","min":0}],"criteria":[]}`,
+		"inspection, no cost":  `{"grades":[{"grade":"A","min":0}],"criteria":[{"code":"x","max":5,"source":"inspection"}]}`,
 	} {
 		if _, err := oversight.ParseCriteria([]byte(bad)); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -99,19 +117,22 @@ func TestEmulationScores(t *testing.T) {
 		if err := enter(lead, "21025", "on_time", 5, "x"); !hasField(err, "criterion", "emulation.criterion_unknown") {
 			t.Fatalf("a computed criterion entered: %v", err)
 		}
-		if err := enter(lead, "21025", "access", 16, ""); !hasField(err, "points", "emulation.points_range") || !hasField(err, "evidence", "civil.required") {
+		if err := enter(lead, "21025", "reporting", 11, ""); !hasField(err, "points", "emulation.points_range") || !hasField(err, "evidence", "civil.required") {
 			t.Fatalf("points past the maximum, no evidence: %v", err)
 		}
-		if err := enter(lead, "99999", "access", 5, "x"); !hasField(err, "commune", "emulation.commune_unknown") {
+		if err := enter(lead, "21025", "access", 5, "x"); !hasField(err, "criterion", "emulation.criterion_unknown") {
+			t.Fatalf("the access standard, computed from its review, entered: %v", err)
+		}
+		if err := enter(lead, "99999", "reporting", 5, "x"); !hasField(err, "commune", "emulation.commune_unknown") {
 			t.Fatalf("an unknown commune: %v", err)
 		}
-		if err := enter(officer, "21025", "access", 15, "x"); !fault.Is(err, fault.Forbidden) {
+		if err := enter(officer, "21025", "reporting", 10, "x"); !fault.Is(err, fault.Forbidden) {
 			t.Fatalf("a commune scores itself: %v", err)
 		}
 		for _, x := range []struct {
 			commune, criterion string
 			points             float64
-		}{{"21025", "access", 10}, {"21025", "access", 15}, {"21025", "reporting", 10}, {"21025", "discipline", 15}, {"21028", "access", 5}} {
+		}{{"21025", "reporting", 4}, {"21025", "reporting", 10}, {"21028", "reporting", 5}} {
 			if err := enter(lead, x.commune, x.criterion, x.points, "Biên bản kiểm tra ngày 10/11/2026"); err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +141,9 @@ func TestEmulationScores(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(scores) < 90 || scores[0].Code != "21025" || scores[0].Total != 100 || scores[0].Grade != "A" || !scores[0].Complete || scores[0].Rank != 1 {
+		// Nothing happened in either: the computed shares give their full points (60) and so
+		// does the discipline without findings (15); the access standard is not reviewed yet.
+		if len(scores) < 90 || scores[0].Code != "21025" || scores[0].Total != 85 || scores[0].Grade != "B" || scores[0].Complete || scores[0].Rank != 1 {
 			t.Fatalf("the first: %+v", scores[0])
 		}
 		var second oversight.Score
@@ -129,13 +152,11 @@ func TestEmulationScores(t *testing.T) {
 				second = s
 			}
 		}
-		// Nothing happened in 21028: the computed criteria give their full points (60), and the
-		// department gave 5 of its 40, the rest not scored yet.
-		if second.Total != 65 || second.Grade != "C" || second.Complete || second.Rank != 2 {
+		if second.Total != 80 || second.Grade != "B" || second.Complete || second.Rank != 2 {
 			t.Fatalf("21028: %+v", second)
 		}
-		if !strings.Contains(scores[0].Points[3].Why, "Sở chấm 15/15 điểm: Biên bản kiểm tra") {
-			t.Fatalf("the reason of an entered point: %q", scores[0].Points[3].Why)
+		if !strings.Contains(scores[0].Points[4].Why, "Sở chấm 10/10 điểm: Biên bản kiểm tra") || !scores[0].Points[3].Missing {
+			t.Fatalf("the reasons: %+v", scores[0].Points)
 		}
 		mine, err := e.Scores(ctx, auth.Principal{Username: "canbo2", Role: auth.Officer, Office: "21028"}, 2026)
 		if err != nil || len(mine) != 1 || mine[0].Code != "21028" || mine[0].Rank != 2 {

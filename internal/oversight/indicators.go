@@ -7,6 +7,8 @@ type Indicator struct {
 	// its place between none and the most of any commune.
 	Target float64
 	Value  func(Figures) float64
+	// Fewer: none is good and any is bad (overdue dossiers, inspection findings).
+	Fewer bool
 }
 
 // Indicators, the department's targets among them: 98% of dossiers settled on time and 95% of
@@ -15,9 +17,11 @@ var Indicators = []Indicator{
 	{Key: "on_time", Target: 0.98, Value: func(f Figures) float64 { return f.OnTimeRate }},
 	{Key: "signed", Target: 0.95, Value: func(f Figures) float64 { return f.SignedRate }},
 	{Key: "registrations", Value: func(f Figures) float64 { return float64(f.Registrations) }},
-	{Key: "overdue", Value: func(f Figures) float64 { return float64(f.Overdue) }},
+	{Key: "overdue", Fewer: true, Value: func(f Figures) float64 { return float64(f.Overdue) }},
 	{Key: "mediation", Target: 0.8, Value: func(f Figures) float64 { return f.MediateRate }},
 	{Key: "events", Value: func(f Figures) float64 { return float64(f.Events) }},
+	{Key: "legal_aid", Value: func(f Figures) float64 { return float64(f.LegalAid) }},
+	{Key: "findings", Fewer: true, Value: func(f Figures) float64 { return float64(f.Findings - f.Remedied) }},
 }
 
 // IndicatorByKey finds an indicator, the first when key is unknown.
@@ -32,8 +36,8 @@ func IndicatorByKey(key string) Indicator {
 
 // Level is how a commune's value reads: for a rate "good" at or above the target, "watch"
 // within 10 points below it, "bad" further, "none" with nothing to rate; for a count its
-// quarter between none and the most of any commune, "q0" (none) to "q4". Overdue dossiers
-// read the other way round: none is good.
+// quarter between none and the most of any commune, "q0" (none) to "q4". Overdue dossiers and
+// findings not remedied read the other way round: none is good.
 func (i Indicator) Level(v, most float64) string {
 	switch {
 	case i.Target > 0 && v < 0:
@@ -44,9 +48,9 @@ func (i Indicator) Level(v, most float64) string {
 		return "watch"
 	case i.Target > 0:
 		return "bad"
-	case i.Key == "overdue" && v == 0:
+	case i.Fewer && v == 0:
 		return "good"
-	case i.Key == "overdue":
+	case i.Fewer:
 		return "bad"
 	case v <= 0 || most <= 0:
 		return "q0"

@@ -24,10 +24,16 @@ func TestLevel(t *testing.T) {
 		{"registrations", 100, 100, "q4"},
 		{"overdue", 0, 5, "good"},
 		{"overdue", 1, 5, "bad"},
+		{"findings", 0, 3, "good"}, // every finding remedied
+		{"findings", 1, 3, "bad"},
+		{"legal_aid", 3, 3, "q4"},
 	} {
 		if got := IndicatorByKey(c.key).Level(c.v, c.most); got != c.want {
 			t.Errorf("%s %v of %v: %s, want %s", c.key, c.v, c.most, got, c.want)
 		}
+	}
+	if v := IndicatorByKey("findings").Value(Figures{Findings: 3, Remedied: 2}); v != 1 {
+		t.Errorf("findings not remedied: %v", v)
 	}
 	if IndicatorByKey("nonsense").Key != "on_time" {
 		t.Error("an unknown indicator is not the first")

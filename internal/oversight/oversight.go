@@ -12,9 +12,12 @@ import (
 
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/correspondence"
 	"tuphap/internal/fault"
 	"tuphap/internal/grassroots"
 	"tuphap/internal/issuing"
+	"tuphap/internal/judicial"
+	"tuphap/internal/legalaid"
 	"tuphap/internal/reception"
 	"tuphap/internal/registration"
 	"tuphap/internal/units"
@@ -38,6 +41,11 @@ type Figures struct {
 	Mediations  int     `json:"mediation_cases"`
 	Mediated    int     `json:"mediation_successful"`
 	MediateRate float64 `json:"mediation_rate"`
+	// Legal-aid requests from the commune's people; inspection findings recorded in the period
+	// and of those accepted as remedied.
+	LegalAid int `json:"legal_aid_requests"`
+	Findings int `json:"inspection_findings"`
+	Remedied int `json:"findings_remedied"`
 }
 
 func (f *Figures) add(g Figures) {
@@ -48,6 +56,7 @@ func (f *Figures) add(g Figures) {
 	f.Settled, f.OnTime, f.Overdue = f.Settled+g.Settled, f.OnTime+g.OnTime, f.Overdue+g.Overdue
 	f.Issued, f.Signed = f.Issued+g.Issued, f.Signed+g.Signed
 	f.Events, f.Mediations, f.Mediated = f.Events+g.Events, f.Mediations+g.Mediations, f.Mediated+g.Mediated
+	f.LegalAid, f.Findings, f.Remedied = f.LegalAid+g.LegalAid, f.Findings+g.Findings, f.Remedied+g.Remedied
 }
 
 func (f *Figures) rates() {
@@ -78,6 +87,20 @@ type Dashboard struct {
 	Communes []Commune `json:"communes"`
 	// Department is what the department itself issued (its own documents, its dossiers).
 	Department Figures `json:"department"`
+	// The province's other fields, for the department's readers: judicial-record
+	// certificates, legal aid, correspondence.
+	Certificates   *judicial.Figures       `json:"certificates,omitempty"`
+	LegalAid       *LegalAidFigures        `json:"legal_aid,omitempty"`
+	Correspondence *correspondence.Figures `json:"correspondence,omitempty"`
+}
+
+// LegalAidFigures are the legal-aid centre's period: requests received, cases closed, and the
+// year's cases against its plan.
+type LegalAidFigures struct {
+	Requests  int `json:"requests"`
+	Closed    int `json:"closed"`
+	YearCases int `json:"year_cases"`
+	Plan      int `json:"plan"`
 }
 
 // Service builds the dashboard from the other domains' services.
@@ -86,8 +109,13 @@ type Service struct {
 	Reception    *reception.Service
 	Issuing      *issuing.Service
 	Grassroots   *grassroots.Service
-	Units        *units.Registry
-	Now          func() time.Time
+	// The fields read for the department only, and inspections; nil leaves them out.
+	Judicial       *judicial.Service
+	LegalAid       *legalaid.Service
+	Correspondence *correspondence.Service
+	Inspections    *Inspections
+	Units          *units.Registry
+	Now            func() time.Time
 }
 
 // Dashboard reads the figures of from..to (days, inclusive) for whom p may see: the leaders and
@@ -136,7 +164,37 @@ func (s *Service) Dashboard(ctx context.Context, p auth.Principal, from, to time
 	d.Province.rates()
 	d.Previous.rates()
 	d.Department.rates()
-	return d, nil
+	return d, s.sector(ctx, p, &d, from, to)
+}
+
+// sector reads the fields the department's readers see beside civil status: certificates,
+// legal aid and correspondence, counted for the province.
+func (s *Service) sector(ctx context.Context, p auth.Principal, d *Dashboard, from, to time.Time) error {
+	if !p.Can(auth.ViewDashboard) {
+		return nil
+	}
+	if s.Judicial != nil {
+		f, err := s.Judicial.Figures(ctx, p, from, to)
+		if err != nil {
+			return err
+		}
+		d.Certificates = &f
+	}
+	if s.LegalAid != nil {
+		r, err := s.LegalAid.Report(ctx, p, from, to)
+		if err != nil {
+			return err
+		}
+		d.LegalAid = &LegalAidFigures{Requests: r.Requests, Closed: r.Closed, YearCases: r.YearCases, Plan: r.Plan}
+	}
+	if s.Correspondence != nil {
+		f, err := s.Correspondence.Figures(ctx, p, from.Format(civil.DateFormat), to.Format(civil.DateFormat))
+		if err != nil {
+			return err
+		}
+		d.Correspondence = &f
+	}
+	return nil
 }
 
 // figures are a period's figures per office code as the domains keep them.
@@ -181,6 +239,27 @@ func (s *Service) figures(ctx context.Context, p auth.Principal, from, to, now t
 		for _, c := range rep.Communes {
 			f := at(c.Commune)
 			f.Events, f.Mediations, f.Mediated = c.Events, c.Cases, c.Successful
+		}
+	}
+	if s.LegalAid != nil && p.Can(auth.ViewDashboard) {
+		rep, err := s.LegalAid.Report(ctx, p, from, to)
+		if err != nil {
+			return nil, err
+		}
+		for commune, n := range rep.ByCommune {
+			if commune != "" {
+				at(commune).LegalAid += n
+			}
+		}
+	}
+	if s.Inspections != nil {
+		counts, err := s.Inspections.FindingCounts(ctx, p, from.Format(civil.DateFormat), to.Format(civil.DateFormat))
+		if err != nil {
+			return nil, err
+		}
+		for commune, n := range counts {
+			f := at(commune)
+			f.Findings, f.Remedied = n[0], n[1]
 		}
 	}
 	return out, nil

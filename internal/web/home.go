@@ -101,6 +101,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		queue = append(queue, queueItem{Key: "programme.home_overdue", Count: n, Href: "/oversight/programme?overdue=1", Alert: n > 0})
 	}
+	if p.Can(auth.AnswerFindings) || p.Can(auth.Inspect) {
+		n, overdue, err := s.inspect.Waiting(ctx, p)
+		if err != nil {
+			return err
+		}
+		key := map[bool]string{true: "inspection.home_open", false: "inspection.home_answered"}[p.Can(auth.AnswerFindings)]
+		queue = append(queue, queueItem{Key: key, Count: n, Href: "/oversight/inspections", Alert: overdue > 0 || (n > 0 && p.Can(auth.AnswerFindings))})
+	}
 	if p.Can(auth.ReceiveLetters) {
 		// The letters of the last week: what a commune has to read.
 		letters, err := s.mail.Received(ctx, p)

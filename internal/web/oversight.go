@@ -89,7 +89,7 @@ func (s *Server) oversightPage(w http.ResponseWriter, r *http.Request) error {
 		q := period.Encode() + "&office=" + url.QueryEscape(c.Code)
 		rows = append(rows, dashRow{Commune: c, Level: ind.Level(ind.Value(c.Figures), most), Links: map[string]string{
 			"registrations": "/records?" + q, "dossiers": "/reports/on-time?" + q, "signed": "/reports/on-time?" + q + "#signed",
-			"grassroots": "/grassroots/report?" + period.Encode()}})
+			"grassroots": "/grassroots/report?" + period.Encode(), "findings": fmt.Sprintf("/oversight/inspections?year=%d", to.Year())}})
 	}
 	// The kinds registered, most first, as bars against the most.
 	type kindBar struct {
@@ -114,7 +114,7 @@ func (s *Server) oversightPage(w http.ResponseWriter, r *http.Request) error {
 		"Trends": map[string]string{"registrations": trend(float64(d.Province.Registrations), float64(pv.Registrations)),
 			"on_time": pointsTrend(d.Province.OnTimeRate, pv.OnTimeRate), "signed": pointsTrend(d.Province.SignedRate, pv.SignedRate),
 			"mediation": pointsTrend(d.Province.MediateRate, pv.MediateRate)},
-		"Rated": ind.Target > 0,
+		"Rated": ind.Target > 0, "Fewer": ind.Fewer,
 		"Rate": func(v float64) string {
 			if v < 0 {
 				return "—"

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tuphap/internal/auth"
+	"tuphap/internal/calendar"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
@@ -152,24 +153,137 @@ func TestEmulationFromThePages(t *testing.T) {
 		if !strings.Contains(page, "Bộ tiêu chí mẫu, chưa được Sở ban hành") || !strings.Contains(page, `data-commune="21025"`) {
 			t.Fatal("the ranking page")
 		}
-		resp, page := e.postForm(clerk, "/oversight/emulation/21025/points", url.Values{"year": {year}, "criterion": {"access"}, "points": {"20"}, "evidence": {"x"}}, nil)
+		resp, page := e.postForm(clerk, "/oversight/emulation/21025/points", url.Values{"year": {year}, "criterion": {"reporting"}, "points": {"20"}, "evidence": {"x"}}, nil)
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Điểm từ 0 đến điểm tối đa của tiêu chí.") {
 			t.Fatalf("too many points: %d", resp.StatusCode)
 		}
-		if resp, _ := e.postForm(clerk, "/oversight/emulation/21025/points", url.Values{"year": {year}, "criterion": {"access"}, "points": {"12,5"},
-			"evidence": {"Quyết định công nhận đạt chuẩn tiếp cận pháp luật"}}, nil); resp.StatusCode != http.StatusSeeOther {
+		if resp, _ := e.postForm(clerk, "/oversight/emulation/21025/points", url.Values{"year": {year}, "criterion": {"reporting"}, "points": {"7,5"},
+			"evidence": {"Quyết định công nhận báo cáo đúng hạn"}}, nil); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("points entered: %d", resp.StatusCode)
 		}
 		_, page = e.do(clerk, "GET", "/oversight/emulation/21025?year="+year, nil, nil)
-		if !strings.Contains(page, "Sở chấm 12,5/15 điểm: Quyết định công nhận") || !strings.Contains(page, "Xếp hạng 1 trên") {
+		if !strings.Contains(page, "Sở chấm 7,5/10 điểm: Quyết định công nhận") || !strings.Contains(page, "Xếp hạng 1 trên") {
 			t.Fatal("the commune's points and rank")
 		}
 		code, out := e.api(auth.Officer, "GET", "/api/v1/oversight/emulation", "")
 		if scores, _ := out["scores"].([]any); code != http.StatusOK || len(scores) != 1 || scores[0].(map[string]any)["code"] != "21025" {
 			t.Fatalf("a commune's own score: %d %v", code, out)
 		}
-		if code, _ := e.api(auth.Officer, "POST", "/api/v1/oversight/emulation/21025/points", `{"year":2026,"criterion":"access","points":15,"evidence":"x"}`); code != http.StatusForbidden {
+		if code, _ := e.api(auth.Officer, "POST", "/api/v1/oversight/emulation/21025/points", `{"year":2026,"criterion":"reporting","points":10,"evidence":"x"}`); code != http.StatusForbidden {
 			t.Errorf("a commune scores itself: %d", code)
+		}
+	})
+}
+
+// An inspection from the pages: a leader's plan with an unknown commune shown again with its
+// problem, then planned; its lead records a finding and concludes; the commune sees it on its
+// home page and answers; the lead accepts and closes; the dashboard counts the finding.
+func TestInspectionFromThePages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		now := e.svc.Store.Now().In(calendar.Vietnam)
+		today, due := now.Format("02/01/2006"), now.AddDate(0, 0, 10).Format("02/01/2006")
+		leader := e.login("lanhdao")
+		form := url.Values{"commune": {"99999"}, "starts_on": {today}, "ends_on": {today}, "period_from": {"01/01/" + fmt.Sprint(now.Year())},
+			"period_to": {today}, "lead": {"chuyenvien"}}
+		resp, page := e.postForm(leader, "/oversight/inspections", form, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Không có xã, phường này.") || !strings.Contains(page, `value="99999"`) {
+			t.Fatalf("an unknown commune: %d", resp.StatusCode)
+		}
+		form.Set("commune", "21025")
+		resp, _ = e.postForm(leader, "/oversight/inspections", form, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("planned: %d", resp.StatusCode)
+		}
+		at := resp.Header.Get("Location")
+		id := strings.TrimPrefix(at, "/oversight/inspections/")
+		lead := e.login("chuyenvien")
+		resp, page = e.postForm(lead, at+"/findings", url.Values{"item": {"late_reason"}, "note": {"Quá hạn không ghi lý do"}, "remedy": {"Bổ sung lý do"}, "due_on": {due}}, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Nội dung này cần ghi bản ghi hộ tịch liên quan.") {
+			t.Fatalf("an entry item without its entry: %d", resp.StatusCode)
+		}
+		resp, _ = e.postForm(lead, at+"/findings", url.Values{"item": {"books"}, "note": {"Sổ đăng ký khai sinh năm trước chưa khóa sổ"}, "remedy": {"Khóa sổ theo quy định"}, "due_on": {due}}, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a finding: %d", resp.StatusCode)
+		}
+		officer := e.login("canbo")
+		if resp, _ := e.do(officer, "GET", at, nil, nil); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("the commune reads it before the conclusion: %d", resp.StatusCode)
+		}
+		if resp, _ := e.postForm(lead, at+"/conclude", url.Values{"conclusion": {"Cơ bản đúng quy định; một sai sót cần khắc phục."}}, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("concluded: %d", resp.StatusCode)
+		}
+		_, home := e.do(officer, "GET", "/", nil, nil)
+		if i := strings.Index(home, `href="/oversight/inspections"`); i < 0 || !strings.Contains(home[i:i+300], ">1<") {
+			t.Fatal("the commune's home page does not count its finding")
+		}
+		_, page = e.do(officer, "GET", at, nil, nil)
+		if !strings.Contains(page, "Sổ đăng ký khai sinh năm trước chưa khóa sổ") || !strings.Contains(page, "Chờ xã khắc phục, trả lời") {
+			t.Fatal("the commune's view of its finding")
+		}
+		code, out := e.api(auth.Officer, "GET", "/api/v1/oversight/inspections/"+id, "")
+		if code != http.StatusOK {
+			t.Fatalf("the API: %d %v", code, out)
+		}
+		finding := out["findings"].([]any)[0].(map[string]any)["id"].(string)
+		if resp, _ := e.postForm(officer, "/oversight/findings/"+finding+"/answer", url.Values{"inspection": {id}, "answer": {"Đã khóa sổ ngày hôm nay"}}, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("answered: %d", resp.StatusCode)
+		}
+		if resp, page := e.postForm(lead, "/oversight/findings/"+finding+"/settle", url.Values{"inspection": {id}, "decision": {"return"}}, nil); resp.StatusCode != http.StatusBadRequest ||
+			!strings.Contains(page, "Ghi lý do trả lại.") {
+			t.Fatalf("returned without a reason: %d", resp.StatusCode)
+		}
+		if resp, _ := e.postForm(lead, "/oversight/findings/"+finding+"/settle", url.Values{"inspection": {id}, "decision": {"accept"}}, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("accepted: %d", resp.StatusCode)
+		}
+		if resp, _ := e.postForm(lead, at+"/close", nil, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("closed: %d", resp.StatusCode)
+		}
+		_, page = e.do(lead, "GET", at, nil, nil)
+		if !strings.Contains(page, "Đã kết thúc") || !strings.Contains(page, "Đã khắc phục") {
+			t.Fatal("the closed inspection's page")
+		}
+		_, page = e.do(leader, "GET", "/oversight?indicator=findings", nil, nil)
+		row := page[strings.Index(page, `data-commune="21025"`):]
+		row = row[:strings.Index(row, "</tr>")]
+		if !strings.Contains(row, `class="lv good"`) || !strings.Contains(row, ">1</a>") || !strings.Contains(page, `id="kf-findings">1<`) || !strings.Contains(page, `id="kf-certificates"`) {
+			t.Fatalf("the dashboard's row: %s", row)
+		}
+		if resp, _ := e.postForm(officer, "/oversight/inspections", form, nil); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a commune plans an inspection: %d", resp.StatusCode)
+		}
+	})
+}
+
+// A commune officer answers a finding on a phone: from the home page's count to the finding's
+// form, the answer sent and shown, no sideways scroll.
+func TestBrowserAnswerFinding(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		now := e.svc.Store.Now().In(calendar.Vietnam)
+		code, in := e.api(auth.Leader, "POST", "/api/v1/oversight/inspections", fmt.Sprintf(`{"commune":"21025","starts_on":%q,"ends_on":%q,"period_from":"%d-01-01","period_to":%q,"lead":"lanhdao"}`,
+			now.Format("2006-01-02"), now.Format("2006-01-02"), now.Year(), now.Format("2006-01-02")))
+		if code != http.StatusCreated {
+			t.Fatalf("planned: %d %v", code, in)
+		}
+		id := in["id"].(string)
+		if code, out := e.api(auth.Leader, "POST", "/api/v1/oversight/inspections/"+id+"/findings", fmt.Sprintf(`{"item":"fees","note":"Thu lệ phí cấp bản sao trích lục 10.000 đồng, cao hơn mức quy định","remedy":"Hoàn trả phần thu thừa cho người dân","due_on":%q}`,
+			now.AddDate(0, 0, 15).Format("2006-01-02"))); code != http.StatusCreated {
+			t.Fatalf("a finding: %d %v", code, out)
+		}
+		if code, out := e.api(auth.Leader, "POST", "/api/v1/oversight/inspections/"+id+"/conclude", `{"conclusion":"Thu lệ phí chưa đúng quy định."}`); code != http.StatusOK {
+			t.Fatalf("concluded: %d %v", code, out)
+		}
+		ctx := browserCtx(t)
+		do(t, ctx, chromedp.EmulateViewport(360, 740))
+		browserLogin(t, ctx, e.srv.URL, "canbo", password)
+		do(t, ctx, chromedp.Click(chromedp.CSS(`a[href="/oversight/inspections"]`)), chromedp.WaitVisible(chromedp.ID("inspections")),
+			chromedp.Click(chromedp.CSS(`#inspections a`)), chromedp.WaitVisible(chromedp.CSS(".answer-form")))
+		onPhone(t, ctx, "finding-"+st.Dialect())
+		do(t, ctx, chromedp.SendKeys(chromedp.CSS(`.answer-form textarea`), "Đã hoàn trả 5.000 đồng cho 12 người"), chromedp.Click(chromedp.CSS(`.answer-form button`)),
+			chromedp.WaitVisible(chromedp.CSS(".finding-status")))
+		if got := run(t, ctx, chromedp.Text(chromedp.CSS(".finding-status"))); !strings.Contains(got, "Xã đã trả lời") || !strings.Contains(got, "Đã hoàn trả 5.000 đồng") {
+			t.Fatalf("after the answer: %q", got)
 		}
 	})
 }

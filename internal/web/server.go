@@ -56,6 +56,7 @@ type Server struct {
 	watch    *oversight.Service
 	plan     *oversight.Programme
 	emulate  *oversight.Emulation
+	inspect  *oversight.Inspections
 	queue    *outbox.Queue
 	lookups  *limiter
 	auditlog *auditlog.Service
@@ -91,7 +92,7 @@ func New(cfg Config, svc *app.Services, log *slog.Logger) (*Server, error) {
 	}
 	st := svc.Store
 	s := &Server{imports: imports{journal: svc.Imports}, cfg: cfg, store: st, accounts: svc.Accounts, registry: svc.Registration,
-		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, grass: svc.Grassroots, mail: svc.Correspondence, watch: svc.Oversight, plan: svc.Programme, emulate: svc.Emulation, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
+		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, grass: svc.Grassroots, mail: svc.Correspondence, watch: svc.Oversight, plan: svc.Programme, emulate: svc.Emulation, inspect: svc.Inspections, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
 	s.lookups = newLimiter(time.Now)
 	var err error
@@ -210,6 +211,14 @@ func (s *Server) routes() http.Handler {
 	h("GET /oversight/emulation", auth.ViewRecords, s.emulationPage)
 	h("GET /oversight/emulation/{commune}", auth.ViewRecords, s.communeScorePage)
 	h("POST /oversight/emulation/{commune}/points", auth.ScoreEmulation, s.emulationEnter)
+	h("GET /oversight/inspections", auth.ViewRecords, s.inspectionsPage)
+	h("POST /oversight/inspections", auth.Inspect, s.inspectionCreate)
+	h("GET /oversight/inspections/{id}", auth.ViewRecords, s.inspectionPage)
+	h("POST /oversight/inspections/{id}/findings", auth.Inspect, s.findingCreate)
+	h("POST /oversight/inspections/{id}/conclude", auth.Inspect, s.inspectionConclude)
+	h("POST /oversight/inspections/{id}/close", auth.Inspect, s.inspectionClose)
+	h("POST /oversight/findings/{id}/answer", auth.AnswerFindings, s.findingAnswer)
+	h("POST /oversight/findings/{id}/settle", auth.Inspect, s.findingSettle)
 	h("GET /oversight/programme", auth.ReportProgramme, s.programmePage)
 	h("POST /oversight/programme", auth.PlanProgramme, s.programmeCreate)
 	h("GET /oversight/programme/{id}", auth.ReportProgramme, s.taskPage)
@@ -374,6 +383,14 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/oversight/dashboard", auth.ViewRecords, s.apiDashboard)
 	h("GET /api/v1/oversight/emulation", auth.ViewRecords, s.apiEmulation)
 	h("POST /api/v1/oversight/emulation/{commune}/points", auth.ScoreEmulation, s.apiEmulationEnter)
+	h("GET /api/v1/oversight/inspections", auth.ViewRecords, s.apiInspections)
+	h("POST /api/v1/oversight/inspections", auth.Inspect, s.apiInspectionCreate)
+	h("GET /api/v1/oversight/inspections/{id}", auth.ViewRecords, s.apiInspection)
+	h("POST /api/v1/oversight/inspections/{id}/findings", auth.Inspect, s.apiFindingCreate)
+	h("POST /api/v1/oversight/inspections/{id}/conclude", auth.Inspect, s.apiInspectionConclude)
+	h("POST /api/v1/oversight/inspections/{id}/close", auth.Inspect, s.apiInspectionClose)
+	h("POST /api/v1/oversight/findings/{id}/answer", auth.AnswerFindings, s.apiFindingAnswer)
+	h("POST /api/v1/oversight/findings/{id}/settle", auth.Inspect, s.apiFindingSettle)
 	h("GET /api/v1/oversight/programme", auth.ReportProgramme, s.apiProgramme)
 	h("POST /api/v1/oversight/programme", auth.PlanProgramme, s.apiTaskCreate)
 	h("GET /api/v1/oversight/programme/{id}", auth.ReportProgramme, s.apiTask)
