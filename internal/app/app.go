@@ -68,6 +68,7 @@ type Services struct {
 	Programme      *oversight.Programme
 	Emulation      *oversight.Emulation
 	Inspections    *oversight.Inspections
+	Statistics     *oversight.Statistics
 }
 
 // New builds the services. The store's offices must have been synchronised with the units
@@ -124,6 +125,7 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 	s.Oversight = &oversight.Service{Registration: s.Registration, Reception: s.Reception, Issuing: s.Issuing, Grassroots: s.Grassroots,
 		Judicial: s.Judicial, LegalAid: s.LegalAid, Correspondence: s.Correspondence, Inspections: s.Inspections, Units: reg, Now: st.Now}
 	s.Emulation = &oversight.Emulation{St: st, Dashboard: s.Oversight, Criteria: oversight.DefaultCriteria}
+	s.Statistics = &oversight.Statistics{St: st, Dashboard: s.Oversight, Templates: oversight.DefaultTemplates}
 	if len(opt.SelfSignOffices) > 0 {
 		offices, err := s.Accounts.Offices(ctx)
 		if err != nil {

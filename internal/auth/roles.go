@@ -86,20 +86,26 @@ const (
 	// and close them (the department); AnswerFindings: answer one's commune's findings.
 	Inspect        Action = "inspection.inspect"
 	AnswerFindings Action = "inspection.answer"
+	// ReportStatistics: generate the sector's statistical reports of one's unit (a commune's
+	// officer its commune, the department's specialists any); LockStatistics: review and lock
+	// them (the commune's chairperson, the department's leaders).
+	ReportStatistics Action = "statistics.report"
+	LockStatistics   Action = "statistics.lock"
 )
 
 // grants is the permission table. Jurisdiction is checked separately in Allow.
 var grants = map[Role]map[Action]bool{
 	// A commune's justice officer keeps its grassroots registries too; the department's
 	// specialists review them.
-	Officer: {ViewRecords: true, WriteRecords: true, ViewUnits: true, ViewOutbox: true, GrassrootsEnter: true, GrassrootsView: true, ReceiveLetters: true, AnswerFindings: true},
-	Signer:  {ViewRecords: true, SignDocuments: true, ViewUnits: true, GrassrootsView: true, ReceiveLetters: true, AnswerFindings: true},
+	Officer: {ViewRecords: true, WriteRecords: true, ViewUnits: true, ViewOutbox: true, GrassrootsEnter: true, GrassrootsView: true, ReceiveLetters: true, AnswerFindings: true, ReportStatistics: true},
+	Signer:  {ViewRecords: true, SignDocuments: true, ViewUnits: true, GrassrootsView: true, ReceiveLetters: true, AnswerFindings: true, LockStatistics: true},
 	Specialist: {ViewRecords: true, WriteRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true,
-		GrassrootsReview: true, GrassrootsView: true, Correspondence: true, ReportProgramme: true, ScoreEmulation: true, Inspect: true},
+		GrassrootsReview: true, GrassrootsView: true, Correspondence: true, ReportProgramme: true, ScoreEmulation: true, Inspect: true, ReportStatistics: true},
 	// A department's leader signs the department's documents (issuing.mayEndorse): the
 	// judicial-record certificates of the issuing authority.
 	Leader: {ViewRecords: true, ViewDashboard: true, ViewUnits: true, ViewOutbox: true, SignDocuments: true, GrassrootsView: true,
-		Correspondence: true, RouteCorrespondence: true, PlanProgramme: true, ReportProgramme: true, ScoreEmulation: true, Inspect: true},
+		Correspondence: true, RouteCorrespondence: true, PlanProgramme: true, ReportProgramme: true, ScoreEmulation: true, Inspect: true,
+		ReportStatistics: true, LockStatistics: true},
 	Admin:   {ManageUsers: true, ManageSettings: true, ViewUnits: true, ViewOutbox: true},
 	Auditor: {ViewAudit: true, ViewUnits: true},
 	// The certificate requests are dossiers: the judicial-record officers follow them with the

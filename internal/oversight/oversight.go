@@ -27,6 +27,7 @@ import (
 type Figures struct {
 	Registrations int            `json:"registrations"`
 	ByKind        map[string]int `json:"registrations_by_kind"`
+	LateByKind    map[string]int `json:"late_by_kind"` // registered past the law's time limit
 	// Dossiers settled in the period, and those on time; open and overdue now.
 	Settled    int     `json:"dossiers_settled"`
 	OnTime     int     `json:"dossiers_on_time"`
@@ -48,10 +49,15 @@ type Figures struct {
 	Remedied int `json:"findings_remedied"`
 }
 
+func newFigures() Figures { return Figures{ByKind: map[string]int{}, LateByKind: map[string]int{}} }
+
 func (f *Figures) add(g Figures) {
 	f.Registrations += g.Registrations
 	for k, n := range g.ByKind {
 		f.ByKind[k] += n
+	}
+	for k, n := range g.LateByKind {
+		f.LateByKind[k] += n
 	}
 	f.Settled, f.OnTime, f.Overdue = f.Settled+g.Settled, f.OnTime+g.OnTime, f.Overdue+g.Overdue
 	f.Issued, f.Signed = f.Issued+g.Issued, f.Signed+g.Signed
@@ -132,7 +138,7 @@ func (s *Service) Dashboard(ctx context.Context, p auth.Principal, from, to time
 	communes := map[string]*Commune{}
 	for _, u := range s.Units.CurrentCommunes(now) {
 		if scope := p.Scope(); scope == "" || scope == u.Code {
-			communes[u.Code] = &Commune{Code: u.Code, Name: u.Name, Figures: Figures{ByKind: map[string]int{}}}
+			communes[u.Code] = &Commune{Code: u.Code, Name: u.Name, Figures: newFigures()}
 		}
 	}
 	cur, err := s.figures(ctx, p, from, to, now)
@@ -144,7 +150,7 @@ func (s *Service) Dashboard(ctx context.Context, p auth.Principal, from, to time
 	if err != nil {
 		return d, err
 	}
-	d.Province, d.Previous, d.Department = Figures{ByKind: map[string]int{}}, Figures{ByKind: map[string]int{}}, Figures{ByKind: map[string]int{}}
+	d.Province, d.Previous, d.Department = newFigures(), newFigures(), newFigures()
 	for code, f := range cur {
 		if code == auth.DepartmentOffice {
 			d.Department.add(*f)
@@ -202,7 +208,8 @@ func (s *Service) figures(ctx context.Context, p auth.Principal, from, to, now t
 	out := map[string]*Figures{}
 	at := func(office string) *Figures {
 		if out[office] == nil {
-			out[office] = &Figures{ByKind: map[string]int{}}
+			f := newFigures()
+			out[office] = &f
 		}
 		return out[office]
 	}
@@ -214,6 +221,9 @@ func (s *Service) figures(ctx context.Context, p auth.Principal, from, to, now t
 		f := at(c.Office)
 		f.Registrations += c.N
 		f.ByKind[string(c.Kind)] += c.N
+		if c.Late > 0 {
+			f.LateByKind[string(c.Kind)] += c.Late
+		}
 	}
 	onTime, err := s.Reception.OnTime(ctx, p, from, to, "")
 	if err != nil {

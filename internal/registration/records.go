@@ -895,6 +895,7 @@ type KindCount struct {
 	Office string
 	Kind   civil.Kind
 	N      int
+	Late   int // registered past the law's time limit (a birth after 60 days, a death after 15)
 }
 
 // CountsByOffice counts the entries registered from..to (days, inclusive) per office and kind,
@@ -903,9 +904,9 @@ func (db *Records) CountsByOffice(ctx context.Context, from, to, office string) 
 	return store.Collect(ctx, db.st, func(row store.Scanner) (KindCount, error) {
 		var c KindCount
 		var kind string
-		err := row.Scan(&c.Office, &kind, &c.N)
+		err := row.Scan(&c.Office, &kind, &c.N, &c.Late)
 		c.Kind = civil.Kind(kind)
 		return c, err
-	}, "registration: counts", `SELECT office, kind, COUNT(*) FROM records WHERE registered_on >= $1 AND registered_on <= $2 AND ($3 = '' OR office = $3)
+	}, "registration: counts", `SELECT office, kind, COUNT(*), COALESCE(SUM(CASE WHEN late THEN 1 ELSE 0 END), 0) FROM records WHERE registered_on >= $1 AND registered_on <= $2 AND ($3 = '' OR office = $3)
 		GROUP BY office, kind`, from, to, office)
 }

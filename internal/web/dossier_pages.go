@@ -183,7 +183,7 @@ func (s *Server) onTimePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	procs := procNames(langOf(r))
 	s.render(w, r, http.StatusOK, "ontime.html", map[string]any{"R": rep, "Signed": signed, "Names": s.officeName, "Procs": procs,
-		"From": from.Format("2006-01-02"), "To": to.Format("2006-01-02")})
+		"From": from.Format("2006-01-02"), "To": to.Format("2006-01-02"), "Statistics": p.Can(auth.ViewDashboard) || p.Role.AtCommune()})
 	return nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,6 +13,7 @@ import (
 
 	"tuphap/internal/auth"
 	"tuphap/internal/calendar"
+	"tuphap/internal/pdftest"
 	"tuphap/internal/store"
 	"tuphap/internal/store/storetest"
 )
@@ -284,6 +287,94 @@ func TestBrowserAnswerFinding(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS(".finding-status")))
 		if got := run(t, ctx, chromedp.Text(chromedp.CSS(".finding-status"))); !strings.Contains(got, "Xã đã trả lời") || !strings.Contains(got, "Đã hoàn trả 5.000 đồng") {
 			t.Fatalf("after the answer: %q", got)
+		}
+	})
+}
+
+// A statistical report from the pages: a period not begun refused in words, the province's
+// half-year generated, its workbook opened in LibreOffice laid out like the form, locked by a
+// leader, and a birth registered later in the half-year shown beside the locked figure.
+func TestStatisticsFromThePages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		for _, b := range []string{birthJSON("21025", "Lê Thị Na", "2026-01-01", "Lê Thị Hoa", ""), birthJSON("21025", "Lê Văn Tám", "2026-01-02", "Hồ Thị Sen", "")} {
+			if code, out := e.api(auth.Officer, "POST", "/api/v1/births", b); code != http.StatusCreated {
+				t.Fatalf("birth: %d %v", code, out)
+			}
+		}
+		clerk := e.login("chuyenvien")
+		form := url.Values{"form": {"hotich"}, "period": {"6m"}, "year": {"2099"}, "unit": {"province"}}
+		resp, page := e.postForm(clerk, "/oversight/statistics", form, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Kỳ báo cáo của năm này chưa bắt đầu.") {
+			t.Fatalf("a year not begun: %d", resp.StatusCode)
+		}
+		form.Set("year", "2026")
+		resp, _ = e.postForm(clerk, "/oversight/statistics", form, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("generated: %d", resp.StatusCode)
+		}
+		at := resp.Header.Get("Location")
+		code, rep := e.api(auth.Leader, "GET", "/api/v1"+at, "")
+		if code != http.StatusOK {
+			t.Fatalf("the API: %d %v", code, rep)
+		}
+		var name string
+		for _, r := range rep["rows"].([]any) {
+			if m := r.(map[string]any); m["code"] == "21025" {
+				name = m["name"].(string)
+			}
+		}
+		_, page = e.do(clerk, "GET", at, nil, nil)
+		if !strings.Contains(page, `<tr data-unit="21025"><td>`+name+`</td><td>2</td>`) || !strings.Contains(page, "Bản nháp, chưa khóa số liệu") {
+			t.Fatalf("the report's page: %q", name)
+		}
+		sheet := func() [][]string {
+			resp, body := e.do(clerk, "GET", at+"/report.xlsx", nil, nil)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("the workbook: %d", resp.StatusCode)
+			}
+			if dir := os.Getenv("TUPHAP_SCREENSHOTS"); dir != "" {
+				os.WriteFile(filepath.Join(dir, "statistics-"+st.Dialect()+".xlsx"), []byte(body), 0o644)
+			}
+			return pdftest.Calc(t, "bieu.xlsx", []byte(body))
+		}
+		rows := sheet()
+		find := func(rows [][]string, first string, col int) []string {
+			for _, r := range rows {
+				if len(r) > col && r[col] == first {
+					return r
+				}
+			}
+			t.Fatalf("no row %q in %v", first, rows[:12])
+			return nil
+		}
+		if rows[0][0] != "Biểu số 01/HT (mẫu)" || rows[3][0] != "KẾT QUẢ ĐĂNG KÝ HỘ TỊCH" || rows[4][0] != "(Từ ngày 01/01/2026 đến ngày 30/06/2026)" ||
+			!strings.HasPrefix(rows[5][0], "BẢN NHÁP") || rows[7][2] != "Đăng ký khai sinh" || rows[8][2] != "Tổng số" || rows[8][3] != "Trong đó: quá hạn" ||
+			rows[9][0] != "A" || rows[9][2] != "1" {
+			t.Fatalf("the form's head as LibreOffice shows it: %q", rows[:10])
+		}
+		if r := find(rows, name, 1); r[2] != "2" {
+			t.Fatalf("the commune's line: %q", r)
+		}
+		if r := find(rows, "Tổng số", 1); r[2] != "2" {
+			t.Fatalf("the total: %q", r)
+		}
+		leader := e.login("lanhdao")
+		if resp, _ := e.postForm(leader, at+"/lock", url.Values{"note": {"Đã đối chiếu"}}, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("locked: %d", resp.StatusCode)
+		}
+		if code, out := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Trần Văn Ba", "2026-01-03", "Trần Thị Lan", "")); code != http.StatusCreated {
+			t.Fatalf("a later birth: %d %v", code, out)
+		}
+		_, page = e.do(leader, "GET", at, nil, nil)
+		if !strings.Contains(page, `<tr data-unit="21025"><td>`+name+`</td><td>2 <span class="error"`) || !strings.Contains(page, "→ 3") || !strings.Contains(page, `id="differences"`) {
+			t.Fatal("the locked report's differences")
+		}
+		if rows := sheet(); !strings.HasPrefix(rows[5][0], "Số liệu đã khóa ngày") || find(rows, name, 1)[2] != "2" {
+			t.Fatalf("the locked workbook: %q", rows[5])
+		}
+		if resp, _ := e.do(e.login("canbo"), "GET", at, nil, nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("a commune reads the province's report: %d", resp.StatusCode)
 		}
 	})
 }

@@ -57,6 +57,7 @@ type Server struct {
 	plan     *oversight.Programme
 	emulate  *oversight.Emulation
 	inspect  *oversight.Inspections
+	stats    *oversight.Statistics
 	queue    *outbox.Queue
 	lookups  *limiter
 	auditlog *auditlog.Service
@@ -92,7 +93,7 @@ func New(cfg Config, svc *app.Services, log *slog.Logger) (*Server, error) {
 	}
 	st := svc.Store
 	s := &Server{imports: imports{journal: svc.Imports}, cfg: cfg, store: st, accounts: svc.Accounts, registry: svc.Registration,
-		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, grass: svc.Grassroots, mail: svc.Correspondence, watch: svc.Oversight, plan: svc.Programme, emulate: svc.Emulation, inspect: svc.Inspections, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
+		desk: svc.Reception, issuer: svc.Issuing, judicial: svc.Judicial, legalaid: svc.LegalAid, grass: svc.Grassroots, mail: svc.Correspondence, watch: svc.Oversight, plan: svc.Programme, emulate: svc.Emulation, inspect: svc.Inspections, stats: svc.Statistics, queue: svc.Outbox, auditlog: svc.Auditlog, units: svc.Units, log: log, metrics: metrics.NewRegistry()}
 	s.imports.ctx, s.imports.stop = context.WithCancel(context.Background())
 	s.lookups = newLimiter(time.Now)
 	var err error
@@ -219,6 +220,11 @@ func (s *Server) routes() http.Handler {
 	h("POST /oversight/inspections/{id}/close", auth.Inspect, s.inspectionClose)
 	h("POST /oversight/findings/{id}/answer", auth.AnswerFindings, s.findingAnswer)
 	h("POST /oversight/findings/{id}/settle", auth.Inspect, s.findingSettle)
+	h("GET /oversight/statistics", auth.ViewRecords, s.statisticsPage)
+	h("POST /oversight/statistics", auth.ReportStatistics, s.statisticsGenerate)
+	h("GET /oversight/statistics/{id}", auth.ViewRecords, s.statisticPage)
+	h("GET /oversight/statistics/{id}/report.xlsx", auth.ViewRecords, s.statisticsXLSX)
+	h("POST /oversight/statistics/{id}/lock", auth.LockStatistics, s.statisticsLock)
 	h("GET /oversight/programme", auth.ReportProgramme, s.programmePage)
 	h("POST /oversight/programme", auth.PlanProgramme, s.programmeCreate)
 	h("GET /oversight/programme/{id}", auth.ReportProgramme, s.taskPage)
@@ -391,6 +397,10 @@ func (s *Server) routes() http.Handler {
 	h("POST /api/v1/oversight/inspections/{id}/close", auth.Inspect, s.apiInspectionClose)
 	h("POST /api/v1/oversight/findings/{id}/answer", auth.AnswerFindings, s.apiFindingAnswer)
 	h("POST /api/v1/oversight/findings/{id}/settle", auth.Inspect, s.apiFindingSettle)
+	h("GET /api/v1/oversight/statistics", auth.ViewRecords, s.apiStatistics)
+	h("POST /api/v1/oversight/statistics", auth.ReportStatistics, s.apiStatisticsGenerate)
+	h("GET /api/v1/oversight/statistics/{id}", auth.ViewRecords, s.apiStatistic)
+	h("POST /api/v1/oversight/statistics/{id}/lock", auth.LockStatistics, s.apiStatisticsLock)
 	h("GET /api/v1/oversight/programme", auth.ReportProgramme, s.apiProgramme)
 	h("POST /api/v1/oversight/programme", auth.PlanProgramme, s.apiTaskCreate)
 	h("GET /api/v1/oversight/programme/{id}", auth.ReportProgramme, s.apiTask)
