@@ -170,12 +170,17 @@ func TestUsageErrors(t *testing.T) {
 		t.Fatalf("help: %v", err)
 	}
 	_, errOut, _ := tuphap(t, "", "serve", "--help")
-	for _, want := range []string{"TUPHAP_DB", "TUPHAP_ADDR", "TUPHAP_LOG_FORMAT", "-demo", "TUPHAP_SELF_SIGN_OFFICES", "TUPHAP_BACKDATE_WINDOW", "TUPHAP_LEGAL_AID_PLAN", "TUPHAP_ACCESS_STANDARD"} {
+	for _, want := range []string{"TUPHAP_DB", "TUPHAP_ADDR", "TUPHAP_LOG_FORMAT", "-demo", "TUPHAP_SELF_SIGN_OFFICES", "TUPHAP_BACKDATE_WINDOW", "TUPHAP_LEGAL_AID_PLAN", "TUPHAP_ACCESS_STANDARD",
+		"TUPHAP_EMULATION", "TUPHAP_INSPECTION_CHECKLIST", "TUPHAP_STATISTICS_FORMS"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("serve --help lacks %s", want)
 		}
 	}
 	// Settings that cannot be right stop serve before it listens (a deadline in case it does not).
+	badJSON := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(badJSON, []byte(`{"grades":[{"grade":"A","min":10}],"items":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct{ flag, value, want string }{
 		{"--backdate-window", "-1h", "backdate-window"},
 		{"--backdate-window", "một ngày", "backdate-window"},
@@ -183,6 +188,9 @@ func TestUsageErrors(t *testing.T) {
 		{"--legal-aid-plan", "0", "legal-aid-plan"},
 		{"--legal-aid-plan", "bốn trăm", "legal-aid-plan"},
 		{"--access-standard", "/nonexistent/standard.json", "access-standard"},
+		{"--emulation", badJSON, "emulation"},
+		{"--inspection-checklist", badJSON, "inspection checklist"},
+		{"--statistics-forms", "/nonexistent/statistics.json", "statistics-forms"},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		db := "--db=" + filepath.Join(t.TempDir(), "t.db")

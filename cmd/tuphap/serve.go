@@ -30,6 +30,7 @@ import (
 	"tuphap/internal/grassroots"
 	"tuphap/internal/legalaid"
 	"tuphap/internal/outbox"
+	"tuphap/internal/oversight"
 	"tuphap/internal/reception"
 	"tuphap/internal/web"
 )
@@ -82,6 +83,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"the legal-aid centre's plan of cases for the year, which its report and the leaders' home count against (env TUPHAP_LEGAL_AID_PLAN)")
 	standardFile := fs.String("access-standard", env("TUPHAP_ACCESS_STANDARD", ""),
 		"JSON file of the access-to-law standard's criteria, indicators, points and thresholds, as internal/grassroots/standard.json (env TUPHAP_ACCESS_STANDARD; default the shipped one, marked unverified)")
+	emulationFile := fs.String("emulation", env("TUPHAP_EMULATION", ""),
+		"JSON file of the year's emulation criteria, points, sources and grades, as internal/oversight/emulation.json (env TUPHAP_EMULATION; default the shipped sample, marked unverified)")
+	checklistFile := fs.String("inspection-checklist", env("TUPHAP_INSPECTION_CHECKLIST", ""),
+		"JSON file of the checklist of commune inspections, as internal/oversight/inspection.json (env TUPHAP_INSPECTION_CHECKLIST; default the shipped sample, marked unverified)")
+	statisticsFile := fs.String("statistics-forms", env("TUPHAP_STATISTICS_FORMS", ""),
+		"JSON file of the statistical forms and reporting periods, as internal/oversight/statistics.json (env TUPHAP_STATISTICS_FORMS; default the shipped sample, marked unverified)")
 	filesDir := fs.String("files", env("TUPHAP_FILES", ""),
 		"folder of the correspondence's attachments, kept by their content (env TUPHAP_FILES; default: the SQLite file's name + .files, or tuphap-files); nodes sharing a database share it")
 	deliver := fs.Bool("outbox", env("TUPHAP_OUTBOX", "1") != "0",
@@ -166,6 +173,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		if svc.Grassroots.Standard, err = grassroots.ParseStandard(b); err != nil {
 			return fmt.Errorf("--access-standard %s: %w", *standardFile, err)
+		}
+	}
+	// The department's own data in place of the samples, each checked as it is read.
+	for _, d := range []struct {
+		flag, file string
+		apply      func([]byte) error
+	}{
+		{"--emulation", *emulationFile, func(b []byte) (err error) { svc.Emulation.Criteria, err = oversight.ParseCriteria(b); return }},
+		{"--inspection-checklist", *checklistFile, func(b []byte) (err error) { svc.Inspections.Checklist, err = oversight.ParseChecklist(b); return }},
+		{"--statistics-forms", *statisticsFile, func(b []byte) (err error) { svc.Statistics.Templates, err = oversight.ParseTemplates(b); return }},
+	} {
+		if d.file == "" {
+			continue
+		}
+		b, err := os.ReadFile(d.file)
+		if err == nil {
+			err = d.apply(b)
+		}
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", d.flag, d.file, err)
 		}
 	}
 	srv, err := web.New(web.Config{SecureCookies: *secure, MaxBody: *maxBody, TrustProxy: *trustProxy}, svc, log)

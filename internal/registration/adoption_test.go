@@ -96,6 +96,8 @@ func TestAdoptionAddsTheParents(t *testing.T) {
 		if same, _ := svc.Entry(ctx, born.ID); same.Version != 3 {
 			t.Fatalf("a correction naming no adopter gave the birth version %d", same.Version)
 		}
+		// A birth and an adoption counted on their day; the corrections add nothing.
+		countsMatch(t, st)
 	})
 }
 

@@ -94,6 +94,7 @@ func (db *Records) WriteBulk(ctx context.Context, b *BulkBatch, by audit.Actor, 
 	chunks, registers := b.chunks, b.registers
 	err := db.st.Write(ctx, func(tx *store.Tx) error {
 		res = BulkResult{} // afresh each run (store.Write)
+		counts := tally{}
 		for _, c := range chunks {
 			n := len(c.ver)
 			// Entries already present keep their row; their versions are not added again.
@@ -120,6 +121,11 @@ func (db *Records) WriteBulk(ctx context.Context, b *BulkBatch, by audit.Actor, 
 				return err
 			}
 			res.Inserted += len(inserted)
+			for i := range c.ver {
+				if a := c.recArgs[i*recordValues:]; inserted[a[0].(string)] {
+					counts.add(a[6].(string), a[2].(string), a[1].(string), a[7].(bool))
+				}
+			}
 			conflicts, err := sameNumberOthers(tx, c, inserted)
 			if err != nil {
 				return err
@@ -147,6 +153,9 @@ func (db *Records) WriteBulk(ctx context.Context, b *BulkBatch, by audit.Actor, 
 			if _, err := execBulk(tx, db.bulkVersionsSQL(len(verArgs)/5), verArgs...); err != nil {
 				return fmt.Errorf("registration: bulk versions: %w", err)
 			}
+		}
+		if err := addCounts(tx, counts); err != nil {
+			return err
 		}
 		if err := raiseRegisters(tx, registers); err != nil {
 			return err

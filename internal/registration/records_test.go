@@ -210,7 +210,40 @@ func TestBulkInsert(t *testing.T) {
 		if _, err := st.VerifyAudit(ctx); err != nil {
 			t.Fatal(err)
 		}
+		// The rows skipped the second time are not counted twice.
+		countsMatch(t, st)
+		if c, err := s.CountsByOffice(ctx, "2000-01-01", "2099-12-31", "21025"); err != nil || len(c) != 1 || c[0].N != 460 {
+			t.Fatalf("the counts: %+v %v", c, err)
+		}
 	})
+}
+
+// countsMatch checks that the days' counts (record_counts) are what the entries themselves
+// count, day by day.
+func countsMatch(t *testing.T, st *store.Store) {
+	t.Helper()
+	read := func(q string) map[string]string {
+		rows, err := st.Query(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]string{}
+		for rows.Next() {
+			var day, office, kind string
+			var n, late int
+			if err := rows.Scan(&day, &office, &kind, &n, &late); err != nil {
+				t.Fatal(err)
+			}
+			out[day+" "+office+" "+kind] = fmt.Sprint(n, " ", late)
+		}
+		return out
+	}
+	kept := read(`SELECT day, office, kind, n, late FROM record_counts`)
+	counted := read(`SELECT registered_on, office, kind, COUNT(*), SUM(CASE WHEN late THEN 1 ELSE 0 END) FROM records GROUP BY registered_on, office, kind`)
+	if len(counted) == 0 || fmt.Sprint(kept) != fmt.Sprint(counted) {
+		t.Fatalf("the days' counts %v, the entries %v", kept, counted)
+	}
 }
 
 // A legacy file that registers a second death of one person is refused with the reason, and
