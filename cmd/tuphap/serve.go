@@ -84,7 +84,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	standardFile := fs.String("access-standard", env("TUPHAP_ACCESS_STANDARD", ""),
 		"JSON file of the access-to-law standard's criteria, indicators, points and thresholds, as internal/grassroots/standard.json (env TUPHAP_ACCESS_STANDARD; default the shipped one, marked unverified)")
 	emulationFile := fs.String("emulation", env("TUPHAP_EMULATION", ""),
-		"JSON file of the year's emulation criteria, points, sources and grades, as internal/oversight/emulation.json (env TUPHAP_EMULATION; default the shipped sample, marked unverified)")
+		"JSON file of the emulation criteria, points, sources and grades, as internal/oversight/emulation.json, or a list of such sets each with its \"from_year\" (env TUPHAP_EMULATION; default the shipped sample, marked unverified)")
 	checklistFile := fs.String("inspection-checklist", env("TUPHAP_INSPECTION_CHECKLIST", ""),
 		"JSON file of the checklist of commune inspections, as internal/oversight/inspection.json (env TUPHAP_INSPECTION_CHECKLIST; default the shipped sample, marked unverified)")
 	statisticsFile := fs.String("statistics-forms", env("TUPHAP_STATISTICS_FORMS", ""),
@@ -180,7 +180,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		flag, file string
 		apply      func([]byte) error
 	}{
-		{"--emulation", *emulationFile, func(b []byte) (err error) { svc.Emulation.Criteria, err = oversight.ParseCriteria(b); return }},
+		{"--emulation", *emulationFile, func(b []byte) (err error) { svc.Emulation.Sets, err = oversight.ParseCriteriaSets(b); return }},
 		{"--inspection-checklist", *checklistFile, func(b []byte) (err error) { svc.Inspections.Checklist, err = oversight.ParseChecklist(b); return }},
 		{"--statistics-forms", *statisticsFile, func(b []byte) (err error) { svc.Statistics.Templates, err = oversight.ParseTemplates(b); return }},
 	} {

@@ -124,7 +124,7 @@ func New(ctx context.Context, st *store.Store, reg *units.Registry, opt Options)
 		Checklist: oversight.DefaultChecklist}
 	s.Oversight = &oversight.Service{Registration: s.Registration, Reception: s.Reception, Issuing: s.Issuing, Grassroots: s.Grassroots,
 		Judicial: s.Judicial, LegalAid: s.LegalAid, Correspondence: s.Correspondence, Inspections: s.Inspections, Units: reg, Now: st.Now}
-	s.Emulation = &oversight.Emulation{St: st, Dashboard: s.Oversight, Criteria: oversight.DefaultCriteria}
+	s.Emulation = &oversight.Emulation{St: st, Dashboard: s.Oversight, Sets: []oversight.Criteria{oversight.DefaultCriteria}}
 	s.Statistics = &oversight.Statistics{St: st, Dashboard: s.Oversight, Templates: oversight.DefaultTemplates}
 	if len(opt.SelfSignOffices) > 0 {
 		offices, err := s.Accounts.Offices(ctx)

@@ -52,8 +52,10 @@ type Grade struct {
 	Min   float64 `json:"min"`
 }
 
-// Criteria are a year's criteria and grades.
+// Criteria are a year's criteria and grades: they apply from FromYear (0: any year) until a
+// later set's first year, so that changing next year's criteria changes no past year's score.
 type Criteria struct {
+	FromYear int         `json:"from_year,omitempty"`
 	Version  string      `json:"version"`
 	Verified bool        `json:"verified"`
 	Source   string      `json:"source"`
@@ -205,12 +207,51 @@ func (c Criteria) GradeOf(total float64) string {
 	return ""
 }
 
+// ParseCriteriaSets reads one set of criteria, or a list of sets each from its first year
+// (different years, one of them for any year or the earliest), each checked as ParseCriteria.
+func ParseCriteriaSets(data []byte) ([]Criteria, error) {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		raw = []json.RawMessage{data} // a single set
+	}
+	var sets []Criteria
+	seen := map[int]bool{}
+	for _, r := range raw {
+		c, err := ParseCriteria(r)
+		if err != nil {
+			return nil, err
+		}
+		if seen[c.FromYear] {
+			return nil, fmt.Errorf("emulation criteria: two sets from year %d", c.FromYear)
+		}
+		seen[c.FromYear] = true
+		sets = append(sets, c)
+	}
+	if len(sets) == 0 {
+		return nil, fmt.Errorf("emulation criteria: no set")
+	}
+	slices.SortFunc(sets, func(a, b Criteria) int { return a.FromYear - b.FromYear })
+	return sets, nil
+}
+
 // Emulation scores the communes: their figures from the dashboard, their entered points from
-// its table.
+// its table, on the criteria of the year scored.
 type Emulation struct {
 	St        *store.Store
 	Dashboard *Service
-	Criteria  Criteria
+	Sets      []Criteria // by first year
+}
+
+// For is the set of criteria a year is scored on: the last that starts by it (the earliest
+// when every set starts later).
+func (e *Emulation) For(year int) Criteria {
+	c := e.Sets[0]
+	for _, s := range e.Sets {
+		if s.FromYear <= year {
+			c = s
+		}
+	}
+	return c
 }
 
 // Entry is an entered criterion's points for a commune's year, with the evidence.
@@ -233,9 +274,10 @@ func (e *Emulation) Enter(ctx context.Context, p auth.Principal, by audit.Actor,
 	}
 	x.Evidence = tidy(x.Evidence)
 	var v fault.Validation
-	i := slices.IndexFunc(e.Criteria.Criteria, func(k Criterion) bool { return k.Code == x.Criterion && k.Source == "entered" })
+	set := e.For(x.Year)
+	i := slices.IndexFunc(set.Criteria, func(k Criterion) bool { return k.Code == x.Criterion && k.Source == "entered" })
 	v.Check(i >= 0, "criterion", "emulation.criterion_unknown")
-	v.Check(i < 0 || (x.Points >= 0 && x.Points <= e.Criteria.Criteria[i].Max), "points", "emulation.points_range")
+	v.Check(i < 0 || (x.Points >= 0 && x.Points <= set.Criteria[i].Max), "points", "emulation.points_range")
 	v.Check(x.Evidence != "", "evidence", "civil.required")
 	if _, err := e.Dashboard.Units.Lookup(units.Commune, x.Commune, e.St.Now()); err != nil {
 		v.Add("commune", "emulation.commune_unknown")
@@ -261,13 +303,14 @@ func (e *Emulation) Scores(ctx context.Context, p auth.Principal, year int) ([]S
 	if !p.Can(auth.ScoreEmulation) && !p.Role.AtCommune() {
 		return nil, fault.New(fault.Forbidden, "error.forbidden")
 	}
+	set := e.For(year)
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
 	// A commune is ranked among all: the province's figures are read for the ranking, and only
 	// its own score is handed back.
 	reader := p
 	if p.Role.AtCommune() {
-		reader = auth.Principal{Username: p.Username, Role: auth.Specialist, Office: auth.DepartmentOffice}
+		reader = departmentReader
 	}
 	d, err := e.Dashboard.Dashboard(ctx, reader, from, to)
 	if err != nil {
@@ -302,8 +345,8 @@ func (e *Emulation) Scores(ctx context.Context, p auth.Principal, year int) ([]S
 	var out []Score
 	for _, c := range d.Communes {
 		s := Score{Code: c.Code, Name: c.Name, Complete: true}
-		computed := e.Criteria.Computed(c.Figures, access[c.Code])
-		for _, k := range e.Criteria.Criteria {
+		computed := set.Computed(c.Figures, access[c.Code])
+		for _, k := range set.Criteria {
 			if k.Source != "entered" {
 				i := slices.IndexFunc(computed, func(p Point) bool { return p.Code == k.Code })
 				s.Points = append(s.Points, computed[i])
@@ -323,7 +366,7 @@ func (e *Emulation) Scores(ctx context.Context, p auth.Principal, year int) ([]S
 			s.Total += pt.Points
 		}
 		s.Total = round(s.Total)
-		s.Grade = e.Criteria.GradeOf(s.Total)
+		s.Grade = set.GradeOf(s.Total)
 		out = append(out, s)
 	}
 	slices.SortStableFunc(out, func(a, b Score) int {

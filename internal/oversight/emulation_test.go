@@ -63,10 +63,17 @@ func TestComputedPoints(t *testing.T) {
 		points  float64
 		missing bool
 	}{{oversight.Access{Reviewed: true, Met: true, Total: 92}, 15, false}, {oversight.Access{Reviewed: true, Total: 60}, 0, false}, {oversight.Access{}, 0, true}} {
+		seen := false
 		for _, p := range c.Computed(oversight.Figures{}, tc.a) {
-			if p.Code == "access" && (p.Points != tc.points || p.Missing != tc.missing || p.Why == "") {
-				t.Errorf("access %+v: %+v", tc.a, p)
+			if p.Code == "access" {
+				seen = true
+				if p.Points != tc.points || p.Missing != tc.missing || p.Why == "" {
+					t.Errorf("access %+v: %+v", tc.a, p)
+				}
 			}
+		}
+		if !seen {
+			t.Error("no access point")
 		}
 	}
 	for _, tc := range []struct {
@@ -101,6 +108,25 @@ func TestParseCriteria(t *testing.T) {
 	if oversight.DefaultCriteria.Verified {
 		t.Error("the sample criteria claim to be issued")
 	}
+	// Sets by their first year: a year is scored on the last set that starts by it, so next
+	// year's criteria change no past year's score.
+	sets, err := oversight.ParseCriteriaSets([]byte(`[{"from_year":2027,"version":"2027","grades":[{"grade":"A","min":0}],"criteria":[]},
+		{"version":"trước","grades":[{"grade":"B","min":0}],"criteria":[]}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &oversight.Emulation{Sets: sets}
+	for year, want := range map[int]string{2020: "trước", 2026: "trước", 2027: "2027", 2030: "2027"} {
+		if got := e.For(year).Version; got != want {
+			t.Errorf("the criteria of %d: %s, want %s", year, got, want)
+		}
+	}
+	if one, err := oversight.ParseCriteriaSets([]byte(ok)); err != nil || len(one) != 1 {
+		t.Errorf("a single set: %v %v", one, err)
+	}
+	if _, err := oversight.ParseCriteriaSets([]byte(`[{"from_year":2027,"grades":[{"grade":"A","min":0}]},{"from_year":2027,"grades":[{"grade":"A","min":0}]}]`)); err == nil {
+		t.Error("two sets from one year accepted")
+	}
 }
 
 // Entered points with their evidence, replaced by a later entry; the year's ranking with the
@@ -109,7 +135,7 @@ func TestEmulationScores(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		setup(t, st)
 		dash := dashboard(t, st)
-		e := &oversight.Emulation{St: st, Dashboard: dash, Criteria: oversight.DefaultCriteria}
+		e := &oversight.Emulation{St: st, Dashboard: dash, Sets: []oversight.Criteria{oversight.DefaultCriteria}}
 		enter := func(p auth.Principal, commune, criterion string, points float64, evidence string) error {
 			_, err := e.Enter(ctx, p, audit.Actor{Username: p.Username}, oversight.Entry{Commune: commune, Year: 2026, Criterion: criterion, Points: points, Evidence: evidence})
 			return err

@@ -309,10 +309,10 @@ func (s *Inspections) AddFinding(ctx context.Context, p auth.Principal, by audit
 		if err := tx.QueryRow(`SELECT COALESCE(MAX(seq), 0) + 1 FROM inspection_findings WHERE inspection_id = $1`, in.ID).Scan(&f.Seq); err != nil {
 			return fmt.Errorf("inspection: finding: %w", err)
 		}
-		if _, err := tx.Exec(`INSERT INTO inspection_findings (id, inspection_id, seq, item, record_id, dossier_id, note, remedy, due_on, status,
+		if _, err := tx.Exec(`INSERT INTO inspection_findings (id, inspection_id, seq, item, item_text, basis, record_id, dossier_id, note, remedy, due_on, status,
 			answer, answered_by, answered_on, review_note, settled_by, settled_on, found_by, found_on)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', '', '', '', '', '', $11, $12)`,
-			f.ID, in.ID, f.Seq, f.Item, f.Record, f.Dossier, f.Note, f.Remedy, f.DueOn, FindingOpen, f.FoundBy, f.FoundOn); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', '', '', '', '', '', $13, $14)`,
+			f.ID, in.ID, f.Seq, f.Item, f.ItemText, f.Basis, f.Record, f.Dossier, f.Note, f.Remedy, f.DueOn, FindingOpen, f.FoundBy, f.FoundOn); err != nil {
 			return fmt.Errorf("inspection: finding: %w", err)
 		}
 		return tx.Audit(by.Entry("inspection.finding", "inspection:"+in.ID, fmt.Sprintf("%d %s %s", f.Seq, f.Item, f.Note)))
@@ -459,16 +459,15 @@ func (s *Inspections) scan(row store.Scanner) (Inspection, error) {
 	return in, err
 }
 
-const findingCols = `id, inspection_id, seq, item, record_id, dossier_id, note, remedy, due_on, status, answer, answered_by, answered_on,
-	review_note, settled_by, settled_on, found_by, found_on`
+const findingCols = `id, inspection_id, seq, item, item_text, basis, record_id, dossier_id, note, remedy, due_on, status, answer, answered_by,
+	answered_on, review_note, settled_by, settled_on, found_by, found_on`
 
-func (s *Inspections) scanFinding(today string) func(row store.Scanner) (Finding, error) {
+func scanFinding(today string) func(row store.Scanner) (Finding, error) {
 	return func(row store.Scanner) (Finding, error) {
 		var f Finding
-		err := row.Scan(&f.ID, &f.Inspection, &f.Seq, &f.Item, &f.Record, &f.Dossier, &f.Note, &f.Remedy, &f.DueOn, &f.Status, &f.Answer,
-			&f.AnsweredBy, &f.AnsweredOn, &f.ReviewNote, &f.SettledBy, &f.SettledOn, &f.FoundBy, &f.FoundOn)
-		it, _ := s.Checklist.Item(f.Item)
-		f.ItemText, f.Basis = it.Text, it.Basis
+		// The item's words as they stood when found: a checklist loaded later changes no finding.
+		err := row.Scan(&f.ID, &f.Inspection, &f.Seq, &f.Item, &f.ItemText, &f.Basis, &f.Record, &f.Dossier, &f.Note, &f.Remedy, &f.DueOn, &f.Status,
+			&f.Answer, &f.AnsweredBy, &f.AnsweredOn, &f.ReviewNote, &f.SettledBy, &f.SettledOn, &f.FoundBy, &f.FoundOn)
 		f.Overdue = f.Status == FindingOpen && f.DueOn < today
 		return f, err
 	}
@@ -497,7 +496,7 @@ func (s *Inspections) Inspection(ctx context.Context, p auth.Principal, id strin
 	if err := mayReadInspection(p, in); err != nil {
 		return Inspection{}, err
 	}
-	in.Findings, err = store.Collect(ctx, s.St, s.scanFinding(s.today()), "findings",
+	in.Findings, err = store.Collect(ctx, s.St, scanFinding(s.today()), "findings",
 		`SELECT `+findingCols+` FROM inspection_findings WHERE inspection_id = $1 ORDER BY seq`, id)
 	for _, f := range in.Findings {
 		if f.Status != FindingAccepted {
@@ -578,28 +577,36 @@ func (s *Inspections) Waiting(ctx context.Context, p auth.Principal) (n, overdue
 			JOIN inspections i ON i.id = f.inspection_id WHERE i.commune = $1 AND i.status = $2 AND f.status = $4`,
 			p.Office, Concluded, s.today(), FindingOpen).Scan(&n, &overdue)
 	case p.Can(auth.Inspect):
-		q := `SELECT COUNT(*) FROM inspection_findings f JOIN inspections i ON i.id = f.inspection_id WHERE i.status = $1 AND f.status = $2`
-		args := []any{Concluded, FindingAnswered}
-		if p.Role != auth.Leader {
-			// The team is stored comma-joined; its members are usernames, which hold no comma.
-			q += ` AND (',' || i.team || ',') LIKE $3`
-			args = append(args, "%,"+p.Username+",%")
-		}
-		err = s.St.QueryRow(ctx, q, args...).Scan(&n)
+		// The answers per inspection, kept where p is on the team (a leader: all).
+		err = s.each(ctx, `SELECT i.team, COUNT(*) FROM inspection_findings f JOIN inspections i ON i.id = f.inspection_id
+			WHERE i.status = $1 AND f.status = $2 GROUP BY i.id, i.team`, []any{Concluded, FindingAnswered}, func(scan func(...any) error) error {
+			var team string
+			var k int
+			if err := scan(&team, &k); err != nil {
+				return err
+			}
+			if p.Role == auth.Leader || slices.Contains(strings.Split(team, ","), p.Username) {
+				n += k
+			}
+			return nil
+		})
+		return n, 0, err
 	}
 	return n, overdue, s.St.Fail(err)
 }
 
-// FindingCounts are the findings recorded in from..to (days) per commune, and of them those
-// accepted as remedied, for the dashboard and the emulation's computed criterion; a commune's
-// staff read their commune's concluded ones.
+// FindingCounts are the findings of concluded inspections recorded in from..to (days) per
+// commune, and of them those accepted as remedied, for the dashboard and the emulation's
+// computed criterion; a commune's staff read their commune's.
 func (s *Inspections) FindingCounts(ctx context.Context, p auth.Principal, from, to string) (map[string][2]int, error) {
 	var w store.Where
 	w.Cond("f.found_on >= " + w.Args.Add(from))
 	w.Cond("f.found_on <= " + w.Args.Add(to))
+	// A finding counts once its inspection is concluded: before, it is the team's draft, which
+	// the commune has not seen and cannot answer.
+	w.Cond("i.status <> " + w.Args.Add(Planned))
 	if !p.Can(auth.Inspect) && !p.Can(auth.ViewDashboard) {
 		w.Eq("i.commune", p.Office)
-		w.Cond("i.status <> " + w.Args.Add(Planned))
 	}
 	out := map[string][2]int{}
 	err := s.each(ctx, `SELECT i.commune, COUNT(*), COALESCE(SUM(CASE WHEN f.status = '`+FindingAccepted+`' THEN 1 ELSE 0 END), 0)

@@ -160,9 +160,12 @@ func TestInspectionLifecycle(t *testing.T) {
 			t.Fatalf("findings: %+v %+v", f1, f2)
 		}
 
-		// Before the conclusion, the commune sees nothing.
+		// Before the conclusion, the commune sees nothing, and nothing counts against it.
 		if list, err := s.List(ctx, officer, 2026); err != nil || len(list) != 0 {
 			t.Fatalf("the commune's list before the conclusion: %v %+v", err, list)
+		}
+		if counts, err := s.FindingCounts(ctx, leader, "2026-01-01", "2026-12-31"); err != nil || len(counts) != 0 {
+			t.Fatalf("the findings of an inspection under way counted: %v %v", counts, err)
 		}
 		if _, err := s.Answer(ctx, officer, actor(officer), f1.ID, "Đã bổ sung"); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("answered before the conclusion: %v", err)
@@ -241,23 +244,37 @@ func TestInspectionLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		seen := false
 		for _, c := range d.Communes {
-			if c.Code == "21025" && (c.Findings != 2 || c.Remedied != 2) {
-				t.Fatalf("the dashboard's commune: %+v", c)
+			if c.Code == "21025" {
+				seen = true
+				if c.Findings != 2 || c.Remedied != 2 {
+					t.Fatalf("the dashboard's commune: %+v", c)
+				}
 			}
+		}
+		if !seen {
+			t.Fatal("21025 is not on the dashboard")
 		}
 		if d.Province.Findings != 2 {
 			t.Fatalf("the province's findings: %+v", d.Province)
 		}
-		e := &oversight.Emulation{St: st, Dashboard: dash, Criteria: oversight.DefaultCriteria}
+		e := &oversight.Emulation{St: st, Dashboard: dash, Sets: []oversight.Criteria{oversight.DefaultCriteria}}
 		scores, err := e.Scores(ctx, officer, 2026)
 		if err != nil || len(scores) != 1 {
 			t.Fatal(err)
 		}
+		found := false
 		for _, p := range scores[0].Points {
-			if p.Code == "discipline" && (p.Points != 11 || !strings.Contains(p.Why, "2 sai sót qua kiểm tra")) {
-				t.Fatalf("the discipline point: %+v", p)
+			if p.Code == "discipline" {
+				found = true
+				if p.Points != 11 || !strings.Contains(p.Why, "2 sai sót qua kiểm tra") {
+					t.Fatalf("the discipline point: %+v", p)
+				}
 			}
+		}
+		if !found {
+			t.Fatal("no discipline point")
 		}
 	})
 }

@@ -107,6 +107,14 @@ func Cell(source string, f Figures) (int, bool) {
 	return n, ok
 }
 
+// Snapshot are the sources counted as they stand when a report is generated, not as of its
+// period (dossiers open past their day, findings accepted so far): a locked report's later
+// figures for them are not differences.
+var Snapshot = map[string]bool{"dossiers_overdue": true, "findings_remedied": true}
+
+// departmentReader reads the figures for the reports: the department's view of the province.
+var departmentReader = auth.Principal{Username: "statistics", Role: auth.Specialist, Office: auth.DepartmentOffice}
+
 //go:embed statistics.json
 var statisticsJSON []byte
 
@@ -223,8 +231,11 @@ func (s *Statistics) unitOf(p auth.Principal, a auth.Action, unit string) error 
 
 // compute counts a form's rows for a unit and period: the province's communes of today (the
 // rows of former communes in their successors) and the department's own line, or a commune.
-func (s *Statistics) compute(ctx context.Context, p auth.Principal, form StatForm, unit string, from, to time.Time) ([]StatRow, StatRow, error) {
-	d, err := s.Dashboard.Dashboard(ctx, p, from, to)
+//
+// The figures are the department's, whoever asks (each caller's right to the unit is checked
+// before): a report's cells must not depend on who generated or reads it.
+func (s *Statistics) compute(ctx context.Context, form StatForm, unit string, from, to time.Time) ([]StatRow, StatRow, error) {
+	d, err := s.Dashboard.Dashboard(ctx, departmentReader, from, to)
 	if err != nil {
 		return nil, StatRow{}, err
 	}
@@ -270,7 +281,7 @@ func (s *Statistics) Generate(ctx context.Context, p auth.Principal, by audit.Ac
 	if err := v.Err(); err != nil {
 		return StatReport{}, err
 	}
-	rows, total, err := s.compute(ctx, p, f, unit, from, to)
+	rows, total, err := s.compute(ctx, f, unit, from, to)
 	if err != nil {
 		return StatReport{}, err
 	}
@@ -278,36 +289,41 @@ func (s *Statistics) Generate(ctx context.Context, p auth.Principal, by audit.Ac
 	if err != nil {
 		return StatReport{}, err
 	}
-	id := store.NewID()
+	id, written := store.NewID(), ""
 	err = s.St.Write(ctx, func(tx *store.Tx) error {
+		rid := id // a draft's own id when there is one; afresh on each run
 		var status, old string
 		err := tx.QueryRow(`SELECT id, status FROM statistical_reports WHERE form = $1 AND period = $2 AND year = $3 AND unit = $4`, form, period, year, unit).Scan(&old, &status)
 		switch {
 		case err == nil && status == "locked":
 			return fault.New(fault.Conflict, "statistics.locked")
 		case err == nil:
-			id = old
+			rid = old
 			_, err = tx.Exec(`UPDATE statistical_reports SET data = $2, templates = $3, generated_by = $4, generated_at = $5, from_on = $6, to_on = $7
-				WHERE id = $1 AND status = 'draft'`, id, string(data), s.Templates.Version, by.Username, store.Time(tx.Now()),
+				WHERE id = $1 AND status = 'draft'`, rid, string(data), s.Templates.Version, by.Username, store.Time(tx.Now()),
 				from.Format(civil.DateFormat), to.Format(civil.DateFormat))
 		case errors.Is(err, sql.ErrNoRows):
 			_, err = tx.Exec(`INSERT INTO statistical_reports (id, form, period, year, unit, from_on, to_on, templates, status, data, generated_by, generated_at,
 				locked_by, locked_at, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10, $11, '', NULL, '')`,
-				id, form, period, year, unit, from.Format(civil.DateFormat), to.Format(civil.DateFormat), s.Templates.Version, string(data), by.Username, store.Time(tx.Now()))
+				rid, form, period, year, unit, from.Format(civil.DateFormat), to.Format(civil.DateFormat), s.Templates.Version, string(data), by.Username, store.Time(tx.Now()))
 		}
 		if err != nil {
 			return fmt.Errorf("statistics: generate: %w", err)
 		}
-		return tx.Audit(by.Entry("statistics.generate", "statistics:"+id, fmt.Sprintf("%s %s %d %s", form, period, year, unit)))
+		written = rid
+		return tx.Audit(by.Entry("statistics.generate", "statistics:"+rid, fmt.Sprintf("%s %s %d %s", form, period, year, unit)))
 	})
 	if err != nil {
 		return StatReport{}, err
 	}
+	id = written
 	return s.Report(ctx, p, id)
 }
 
-// Lock reviews and locks a draft (a leader; a commune's chairperson its commune's), with a note.
-func (s *Statistics) Lock(ctx context.Context, p auth.Principal, by audit.Actor, id, note string) (StatReport, error) {
+// Lock reviews and locks a draft (a leader; a commune's chairperson its commune's), with a note:
+// the figures generated at seen, those the leader read (zero: whatever is there), so that a
+// draft generated again meanwhile is not locked unread.
+func (s *Statistics) Lock(ctx context.Context, p auth.Principal, by audit.Actor, id, note string, seen time.Time) (StatReport, error) {
 	r, err := s.Report(ctx, p, id)
 	if err != nil {
 		return r, err
@@ -316,13 +332,19 @@ func (s *Statistics) Lock(ctx context.Context, p auth.Principal, by audit.Actor,
 		return r, err
 	}
 	err = s.St.Write(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(`UPDATE statistical_reports SET status = 'locked', locked_by = $2, locked_at = $3, note = $4 WHERE id = $1 AND status = 'draft'`,
-			id, by.Username, store.Time(tx.Now()), tidy(note))
-		if err != nil {
+		var status, generated string
+		if err := tx.QueryRow(`SELECT status, generated_at FROM statistical_reports WHERE id = $1`, id).Scan(&status, &generated); err != nil {
 			return fmt.Errorf("statistics: lock: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		switch {
+		case status != "draft":
 			return fault.New(fault.Conflict, "statistics.locked")
+		case !seen.IsZero() && generated != store.Time(seen):
+			return fault.New(fault.Conflict, "statistics.changed")
+		}
+		if _, err := tx.Exec(`UPDATE statistical_reports SET status = 'locked', locked_by = $2, locked_at = $3, note = $4 WHERE id = $1`,
+			id, by.Username, store.Time(tx.Now()), tidy(note)); err != nil {
+			return fmt.Errorf("statistics: lock: %w", err)
 		}
 		return tx.Audit(by.Entry("statistics.lock", "statistics:"+id, tidy(note)))
 	})
@@ -375,7 +397,7 @@ func (s *Statistics) Report(ctx context.Context, p auth.Principal, id string) (S
 	}
 	from, _ := civil.ParseDate(r.From)
 	to, _ := civil.ParseDate(r.To)
-	rows, total, err := s.compute(ctx, p, r.Form, r.Unit, from, to)
+	rows, total, err := s.compute(ctx, r.Form, r.Unit, from, to)
 	if err != nil {
 		return r, err
 	}
@@ -385,6 +407,9 @@ func (s *Statistics) Report(ctx context.Context, p auth.Principal, id string) (S
 	}
 	for _, row := range append(slices.Clone(r.Rows), r.Total) {
 		for i, n := range row.Cells {
+			if Snapshot[r.Form.Columns[i].Source] {
+				continue // what stood on the day generated: no later correction to show
+			}
 			if m := cellAt(now[row.Code], i); m != n {
 				r.Differences = append(r.Differences, Difference{Row: row.Code, Name: row.Name, Column: r.Form.Columns[i].Code, Locked: n, Now: m})
 			}

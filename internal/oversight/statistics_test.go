@@ -2,6 +2,7 @@ package oversight_test
 
 import (
 	"testing"
+	"time"
 
 	"tuphap/internal/auth"
 	"tuphap/internal/fault"
@@ -96,14 +97,20 @@ func TestStatisticalReport(t *testing.T) {
 			byCode["21028"][0] != 1 || byCode["department"] == nil || r.Total.Cells[0] != 2 || r.Total.Cells[1] != 2 {
 			t.Fatalf("the province's report: %s %s–%s %d rows, 21025 %v, total %v", r.Status, r.From, r.To, len(r.Rows), byCode["21025"], r.Total.Cells)
 		}
+		// Generated again a minute later: the same report, and a leader who read the first
+		// figures cannot lock the new ones unread.
+		st.Now = func() time.Time { return midNovembe.Add(time.Minute) }
 		again, err := s.Generate(ctx, lead, actor(lead), "hotich", "year", 2026, oversight.Province)
-		if err != nil || again.ID != r.ID {
+		if err != nil || again.ID != r.ID || !again.GeneratedAt.After(r.GeneratedAt) {
 			t.Fatalf("a draft generated again is replaced: %v %s %s", err, again.ID, r.ID)
 		}
-		if _, err := s.Lock(ctx, lead, actor(lead), r.ID, ""); !fault.Is(err, fault.Forbidden) {
+		if _, err := s.Lock(ctx, lead, actor(lead), r.ID, "", again.GeneratedAt); !fault.Is(err, fault.Forbidden) {
 			t.Fatalf("a specialist locks: %v", err)
 		}
-		if r, err = s.Lock(ctx, leader, actor(leader), r.ID, "Đã đối chiếu với sổ hộ tịch"); err != nil || r.Status != "locked" || r.LockedBy != "lanhdao" || len(r.Differences) != 0 {
+		if _, err := s.Lock(ctx, leader, actor(leader), r.ID, "", r.GeneratedAt); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("figures locked unread: %v", err)
+		}
+		if r, err = s.Lock(ctx, leader, actor(leader), r.ID, "Đã đối chiếu với sổ hộ tịch", again.GeneratedAt); err != nil || r.Status != "locked" || r.LockedBy != "lanhdao" || len(r.Differences) != 0 {
 			t.Fatalf("locked: %v %+v", err, r)
 		}
 		if _, err := s.Generate(ctx, lead, actor(lead), "hotich", "year", 2026, oversight.Province); !fault.Is(err, fault.Conflict) {
@@ -121,16 +128,19 @@ func TestStatisticalReport(t *testing.T) {
 				t.Fatalf("a locked figure changed: %v", row.Cells)
 			}
 		}
+		name := ""
+		for _, row := range r.Rows {
+			if row.Code == "21025" {
+				name = row.Name
+			}
+		}
 		want := map[oversight.Difference]bool{
-			{Row: "21025", Name: r.Rows[0].Name, Column: "birth", Locked: 1, Now: 2}:      false,
-			{Row: "21025", Name: r.Rows[0].Name, Column: "birth_late", Locked: 1, Now: 2}: false,
-			{Row: "total", Name: "Tổng số", Column: "birth", Locked: 2, Now: 3}:           false,
-			{Row: "total", Name: "Tổng số", Column: "birth_late", Locked: 2, Now: 3}:      false,
+			{Row: "21025", Name: name, Column: "birth", Locked: 1, Now: 2}:           false,
+			{Row: "21025", Name: name, Column: "birth_late", Locked: 1, Now: 2}:      false,
+			{Row: "total", Name: "Tổng số", Column: "birth", Locked: 2, Now: 3}:      false,
+			{Row: "total", Name: "Tổng số", Column: "birth_late", Locked: 2, Now: 3}: false,
 		}
 		for _, d := range r.Differences {
-			if d.Row == "21025" {
-				d.Name = r.Rows[0].Name
-			}
 			if _, ok := want[d]; !ok {
 				t.Errorf("an unexpected difference: %+v", d)
 			}
@@ -149,11 +159,15 @@ func TestStatisticalReport(t *testing.T) {
 			t.Fatalf("a commune's report: %v %+v", err, mine)
 		}
 		other := auth.Principal{Username: "chutich2", Role: auth.Signer, Office: "21028"}
-		if _, err := s.Lock(ctx, other, actor(other), mine.ID, ""); !fault.Is(err, fault.NotFound) {
+		if _, err := s.Lock(ctx, other, actor(other), mine.ID, "", mine.GeneratedAt); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("another commune locks it: %v", err)
 		}
-		if _, err := s.Lock(ctx, signer, actor(signer), mine.ID, ""); err != nil {
+		if _, err := s.Lock(ctx, signer, actor(signer), mine.ID, "", mine.GeneratedAt); err != nil {
 			t.Fatal(err)
+		}
+		// Its figures do not depend on who reads them: the department reads no difference.
+		if read, err := s.Report(ctx, leader, mine.ID); err != nil || len(read.Differences) != 0 || len(read.Rows) != 1 {
+			t.Fatalf("the commune's report read by a leader: %v %+v", err, read.Differences)
 		}
 		if list, err := s.List(ctx, officer, 2026); err != nil || len(list) != 1 || list[0].ID != mine.ID {
 			t.Fatalf("the commune's list: %v %d", err, len(list))

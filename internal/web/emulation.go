@@ -20,7 +20,7 @@ func (s *Server) emulationPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "emulation.html", map[string]any{"Year": year, "Scores": scores, "C": s.emulate.Criteria})
+	s.render(w, r, http.StatusOK, "emulation.html", map[string]any{"Year": year, "Scores": scores, "C": s.emulate.For(year)})
 	return nil
 }
 
@@ -37,7 +37,7 @@ func (s *Server) renderCommuneScore(w http.ResponseWriter, r *http.Request, stat
 	}
 	for _, sc := range scores {
 		if sc.Code == r.PathValue("commune") {
-			s.render(w, r, status, "emulation_commune.html", map[string]any{"Year": year, "S": sc, "C": s.emulate.Criteria, "Message": msg,
+			s.render(w, r, status, "emulation_commune.html", map[string]any{"Year": year, "S": sc, "C": s.emulate.For(year), "Message": msg,
 				"Scorer": p.Can(auth.ScoreEmulation), "Of": len(scores)})
 			return nil
 		}
@@ -69,11 +69,12 @@ func (s *Server) emulationEnter(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) apiEmulation(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	scores, err := s.emulate.Scores(r.Context(), p, s.programmeYear(r))
+	year := s.programmeYear(r)
+	scores, err := s.emulate.Scores(r.Context(), p, year)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"criteria": s.emulate.Criteria, "scores": scores})
+	writeJSON(w, http.StatusOK, map[string]any{"criteria": s.emulate.For(year), "scores": scores})
 	return nil
 }
 

@@ -107,7 +107,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		key := map[bool]string{true: "inspection.home_open", false: "inspection.home_answered"}[p.Can(auth.AnswerFindings)]
-		queue = append(queue, queueItem{Key: key, Count: n, Href: "/oversight/inspections", Alert: overdue > 0 || (n > 0 && p.Can(auth.AnswerFindings))})
+		queue = append(queue, queueItem{Key: key, Count: n, Href: "/oversight/inspections", Alert: overdue > 0})
 	}
 	if p.Can(auth.ReceiveLetters) {
 		// The letters of the last week: what a commune has to read.

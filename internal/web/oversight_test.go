@@ -360,7 +360,19 @@ func TestStatisticsFromThePages(t *testing.T) {
 			t.Fatalf("the total: %q", r)
 		}
 		leader := e.login("lanhdao")
-		if resp, _ := e.postForm(leader, at+"/lock", url.Values{"note": {"Đã đối chiếu"}}, nil); resp.StatusCode != http.StatusSeeOther {
+		// Without the figures read, the lock is refused in words; with them, done.
+		if resp, page := e.postForm(leader, at+"/lock", url.Values{"note": {"Đã đối chiếu"}}, nil); resp.StatusCode != http.StatusConflict ||
+			!strings.Contains(page, "Báo cáo vừa được lập lại với số liệu mới") {
+			t.Fatalf("locked unread: %d", resp.StatusCode)
+		}
+		_, page = e.do(leader, "GET", at, nil, nil)
+		i := strings.Index(page, `name="generated_at" value="`)
+		if i < 0 {
+			t.Fatal("the lock form names no figures")
+		}
+		seen := page[i+len(`name="generated_at" value="`):]
+		seen = seen[:strings.Index(seen, `"`)]
+		if resp, _ := e.postForm(leader, at+"/lock", url.Values{"note": {"Đã đối chiếu"}, "generated_at": {seen}}, nil); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("locked: %d", resp.StatusCode)
 		}
 		if code, out := e.api(auth.Officer, "POST", "/api/v1/births", birthJSON("21025", "Trần Văn Ba", "2026-01-03", "Trần Thị Lan", "")); code != http.StatusCreated {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -74,10 +75,11 @@ func (s *Server) renderStatistic(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	// The differences by cell, for the table to show beside the locked figure.
-	diff := map[string]int{}
+	// The differences by cell, for the table to show beside the locked figure (as text: a
+	// figure that fell to 0 is a difference too).
+	diff := map[string]string{}
 	for _, d := range rep.Differences {
-		diff[d.Row+"/"+d.Column] = d.Now
+		diff[d.Row+"/"+d.Column] = strconv.Itoa(d.Now)
 	}
 	s.render(w, r, status, "statistic.html", map[string]any{"R": rep, "Message": msg, "Diff": diff,
 		"Locker": p.Can(auth.LockStatistics) && rep.Status == "draft"})
@@ -89,7 +91,12 @@ func (s *Server) statisticsLock(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, _ := principalOf(r)
-	if _, err := s.stats.Lock(r.Context(), p, actorOf(r), r.PathValue("id"), r.PostForm.Get("note")); err != nil {
+	// The figures the leader read: a draft generated again meanwhile is not locked unread.
+	seen, err := time.Parse(time.RFC3339Nano, r.PostForm.Get("generated_at"))
+	if err != nil {
+		seen = time.Unix(0, 0) // matches no draft: the page is shown again
+	}
+	if _, err := s.stats.Lock(r.Context(), p, actorOf(r), r.PathValue("id"), r.PostForm.Get("note"), seen); err != nil {
 		if msg, _, ok := s.stepProblem(r, err, fault.Conflict, fault.Forbidden); ok {
 			return s.renderStatistic(w, r, formStatus(err), msg)
 		}
@@ -140,7 +147,7 @@ func (s *Server) statisticsXLSX(w http.ResponseWriter, r *http.Request) error {
 	total := style(&excelize.Style{Font: font(true, false), Border: border})
 	right := style(&excelize.Style{Font: font(false, true), Alignment: &excelize.Alignment{Horizontal: "right"}})
 
-	mid := cols / 2
+	mid := max(cols/2, 2) // the right-hand column of the heads and signatures, right of "Đơn vị"
 	put := func(c, row int, v any, st int) {
 		f.SetCellValue(sheet, cell(c, row), v)
 		f.SetCellStyle(sheet, cell(c, row), cell(c, row), st)
@@ -304,12 +311,14 @@ func (s *Server) apiStatistic(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) apiStatisticsLock(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Note string `json:"note"`
+		// GeneratedAt: the figures read (the report's generated_at); omitted, whatever is there.
+		GeneratedAt time.Time `json:"generated_at"`
 	}
 	if err := decodeJSON(r, &body); err != nil {
 		return err
 	}
 	p, _ := principalOf(r)
-	rep, err := s.stats.Lock(r.Context(), p, actorOf(r), r.PathValue("id"), body.Note)
+	rep, err := s.stats.Lock(r.Context(), p, actorOf(r), r.PathValue("id"), body.Note, body.GeneratedAt)
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,8 @@ CREATE TABLE inspection_findings (
     inspection_id TEXT NOT NULL REFERENCES inspections (id),
     seq INTEGER NOT NULL,
     item TEXT NOT NULL,
+    item_text TEXT NOT NULL,
+    basis TEXT NOT NULL,
     record_id TEXT NOT NULL,
     dossier_id TEXT NOT NULL,
     note TEXT NOT NULL,
