@@ -28,6 +28,7 @@ type Figures struct {
 	Registrations int            `json:"registrations"`
 	ByKind        map[string]int `json:"registrations_by_kind"`
 	LateByKind    map[string]int `json:"late_by_kind"` // registered past the law's time limit
+	byMonth       map[string]int // the registrations per month, for the dashboard's columns
 	// Dossiers settled in the period, and those on time; open and overdue now.
 	Settled    int     `json:"dossiers_settled"`
 	OnTime     int     `json:"dossiers_on_time"`
@@ -49,7 +50,9 @@ type Figures struct {
 	Remedied int `json:"findings_remedied"`
 }
 
-func newFigures() Figures { return Figures{ByKind: map[string]int{}, LateByKind: map[string]int{}} }
+func newFigures() Figures {
+	return Figures{ByKind: map[string]int{}, LateByKind: map[string]int{}, byMonth: map[string]int{}}
+}
 
 func (f *Figures) add(g Figures) {
 	f.Registrations += g.Registrations
@@ -58,6 +61,9 @@ func (f *Figures) add(g Figures) {
 	}
 	for k, n := range g.LateByKind {
 		f.LateByKind[k] += n
+	}
+	for m, n := range g.byMonth {
+		f.byMonth[m] += n
 	}
 	f.Settled, f.OnTime, f.Overdue = f.Settled+g.Settled, f.OnTime+g.OnTime, f.Overdue+g.Overdue
 	f.Issued, f.Signed = f.Issued+g.Issued, f.Signed+g.Signed
@@ -82,6 +88,8 @@ type Commune struct {
 	Code string `json:"code"`
 	Name string `json:"name"`
 	Figures
+	// Previous are its figures of the same length of time just before, for its trend.
+	Previous Figures `json:"previous"`
 }
 
 // Dashboard is the figures of a period, and of the period of the same length before it.
@@ -95,9 +103,17 @@ type Dashboard struct {
 	Department Figures `json:"department"`
 	// The province's other fields, for the department's readers: judicial-record
 	// certificates, legal aid, correspondence.
+	// Months are the registrations of each month of the period, oldest first.
+	Months         []MonthCount            `json:"registrations_by_month"`
 	Certificates   *judicial.Figures       `json:"certificates,omitempty"`
 	LegalAid       *LegalAidFigures        `json:"legal_aid,omitempty"`
 	Correspondence *correspondence.Figures `json:"correspondence,omitempty"`
+}
+
+// MonthCount is a month's registrations ("2026-01").
+type MonthCount struct {
+	Month string `json:"month"`
+	N     int    `json:"registrations"`
 }
 
 // LegalAidFigures are the legal-aid centre's period: requests received, cases closed, and the
@@ -138,7 +154,7 @@ func (s *Service) Dashboard(ctx context.Context, p auth.Principal, from, to time
 	communes := map[string]*Commune{}
 	for _, u := range s.Units.CurrentCommunes(now) {
 		if scope := p.Scope(); scope == "" || scope == u.Code {
-			communes[u.Code] = &Commune{Code: u.Code, Name: u.Name, Figures: newFigures()}
+			communes[u.Code] = &Commune{Code: u.Code, Name: u.Name, Figures: newFigures(), Previous: newFigures()}
 		}
 	}
 	cur, err := s.figures(ctx, p, from, to, now)
@@ -159,10 +175,14 @@ func (s *Service) Dashboard(ctx context.Context, p auth.Principal, from, to time
 		}
 		d.Province.add(*f)
 	}
-	for _, f := range prev {
+	for code, f := range prev {
+		if c := communes[s.Units.CommuneToday(code, now)]; c != nil && code != auth.DepartmentOffice {
+			c.Previous.add(*f)
+		}
 		d.Previous.add(*f)
 	}
 	for _, c := range communes {
+		c.Previous.rates()
 		c.rates()
 		d.Communes = append(d.Communes, *c)
 	}
@@ -170,6 +190,9 @@ func (s *Service) Dashboard(ctx context.Context, p auth.Principal, from, to time
 	d.Province.rates()
 	d.Previous.rates()
 	d.Department.rates()
+	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(to); m = m.AddDate(0, 1, 0) {
+		d.Months = append(d.Months, MonthCount{Month: m.Format("2006-01"), N: d.Province.byMonth[m.Format("2006-01")]})
+	}
 	return d, s.sector(ctx, p, &d, from, to)
 }
 
@@ -221,6 +244,7 @@ func (s *Service) figures(ctx context.Context, p auth.Principal, from, to, now t
 		f := at(c.Office)
 		f.Registrations += c.N
 		f.ByKind[string(c.Kind)] += c.N
+		f.byMonth[c.Month] += c.N
 		if c.Late > 0 {
 			f.LateByKind[string(c.Kind)] += c.Late
 		}

@@ -7,9 +7,10 @@ import (
 	"tuphap/internal/store"
 )
 
-// The day's counts (record_counts, migration 0035): every write that inserts entries adds them
-// to their day, office and kind in its own transaction, so that a year's figures are a sum over
-// its days. Every write already takes the audit head first, so the few hot rows (one per
+// The days' and the months' counts (record_counts, record_counts_month, migrations 0035–0036):
+// every write that inserts entries adds them to their day, month, office and kind in its own
+// transaction, so that a period's figures are a sum over its whole months and the days of its
+// partial ones. Every write already takes the audit head first, so the few hot rows (one per
 // commune, kind and day) add no waiting of their own.
 
 type countKey struct{ day, office, kind string }
@@ -27,16 +28,37 @@ func (t tally) add(day, office, kind string, late bool) {
 	t[k] = c
 }
 
-// addCounts adds a write's tally to record_counts, several keys to a statement.
+// addCounts adds a write's tally to the days' and the months' counts.
 func addCounts(tx *store.Tx, t tally) error {
+	months := tally{}
+	for k, c := range t {
+		m := countKey{k.day[:7], k.office, k.kind}
+		sum := months[m]
+		months[m] = [2]int{sum[0] + c[0], sum[1] + c[1]}
+	}
+	if err := upsertCounts(tx, "record_counts", "day", t); err != nil {
+		return err
+	}
+	return upsertCounts(tx, "record_counts_month", "month", months)
+}
+
+// countOne adds one entry to its day's and its month's counts.
+func countOne(tx *store.Tx, day, office, kind string, late bool) error {
+	t := tally{}
+	t.add(day, office, kind, late)
+	return addCounts(tx, t)
+}
+
+// upsertCounts adds a tally to one of the counts' tables, several keys to a statement.
+func upsertCounts(tx *store.Tx, table, key string, t tally) error {
 	rows := make([]string, 0, len(t))
 	args := make([]any, 0, len(t)*5)
 	flush := func() error {
 		if len(rows) == 0 {
 			return nil
 		}
-		_, err := tx.ExecOnce(`INSERT INTO record_counts (day, office, kind, n, late) VALUES `+strings.Join(rows, ", ")+`
-			ON CONFLICT (day, office, kind) DO UPDATE SET n = record_counts.n + excluded.n, late = record_counts.late + excluded.late`, args...)
+		_, err := tx.ExecOnce(`INSERT INTO `+table+` (`+key+`, office, kind, n, late) VALUES `+strings.Join(rows, ", ")+`
+			ON CONFLICT (`+key+`, office, kind) DO UPDATE SET n = `+table+`.n + excluded.n, late = `+table+`.late + excluded.late`, args...)
 		rows, args = rows[:0], args[:0]
 		if err != nil {
 			return fmt.Errorf("registration: counts: %w", err)

@@ -184,10 +184,8 @@ func (db *Records) RegisterRecord(ctx context.Context, r *civil.Record, reg Regi
 			}
 			return fmt.Errorf("registration: insert record: %w", err)
 		}
-		if _, err := tx.Exec(`INSERT INTO record_counts (day, office, kind, n, late) VALUES ($1, $2, $3, 1, $4)
-			ON CONFLICT (day, office, kind) DO UPDATE SET n = record_counts.n + 1, late = record_counts.late + excluded.late`,
-			r.RegisteredOn, r.Office, string(r.Kind), map[bool]int{true: 1}[r.Late]); err != nil {
-			return fmt.Errorf("registration: count: %w", err)
+		if err := countOne(tx, r.RegisteredOn, r.Office, string(r.Kind), r.Late); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(`INSERT INTO record_versions (record_id, version, change, data, reason, legal_basis, fields, officer, at)
 			VALUES ($1, 1, $2, $3, $4, '', '', $5, $6)`, r.ID, string(civil.Original), data, reg.DateReason, by.Username, store.Time(r.CreatedAt)); err != nil {
@@ -899,19 +897,50 @@ func (db *Records) ExplainSearch(ctx context.Context, q civil.Query) (string, er
 type KindCount struct {
 	Office string
 	Kind   civil.Kind
+	Month  string // "2026-01"
 	N      int
 	Late   int // registered past the law's time limit (a birth after 60 days, a death after 15)
 }
 
-// CountsByOffice counts the entries registered from..to (days, inclusive) per office and kind,
-// in office ("" for all): a sum of the days' counts (record_counts), kept on every write.
+// CountsByOffice counts the entries registered from..to (days, inclusive) per office, kind and
+// month, in office ("" for all): a sum of the days' counts (record_counts), kept on every
+// write, read once for the dashboard's tables and its months alike.
 func (db *Records) CountsByOffice(ctx context.Context, from, to, office string) ([]KindCount, error) {
 	return store.Collect(ctx, db.st, func(row store.Scanner) (KindCount, error) {
 		var c KindCount
 		var kind string
-		err := row.Scan(&c.Office, &kind, &c.N, &c.Late)
+		err := row.Scan(&c.Office, &kind, &c.Month, &c.N, &c.Late)
 		c.Kind = civil.Kind(kind)
 		return c, err
-	}, "registration: counts", `SELECT office, kind, SUM(n), SUM(late) FROM record_counts WHERE day >= $1 AND day <= $2 AND ($3 = '' OR office = $3)
-		GROUP BY office, kind`, from, to, office)
+	}, "registration: counts", `SELECT office, kind, month, SUM(n), SUM(late) FROM (
+			SELECT office, kind, substr(day, 1, 7) AS month, n, late FROM record_counts WHERE day >= $1 AND day <= $2
+			UNION ALL SELECT office, kind, substr(day, 1, 7), n, late FROM record_counts WHERE day >= $3 AND day <= $4
+			UNION ALL SELECT office, kind, month, n, late FROM record_counts_month WHERE month >= $5 AND month <= $6
+		) AS c WHERE $7 = '' OR office = $7 GROUP BY office, kind, month`, spanArgs(from, to, office)...)
+}
+
+// spanArgs splits from..to (days) into the days of a partial first month, the days of a
+// partial last month and the whole months between, as CountsByOffice reads them; a part that
+// is empty is a range that holds nothing ("9" > "0").
+func spanArgs(from, to, office string) []any {
+	const none1, none2 = "9", "0"
+	f, okF := civil.ParseDate(from)
+	t, okT := civil.ParseDate(to)
+	if !okF || !okT || f.After(t) {
+		return []any{none1, none2, none1, none2, none1, none2, office}
+	}
+	firstWhole := f
+	if f.Day() != 1 {
+		firstWhole = time.Date(f.Year(), f.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	lastWhole := t
+	if next := t.AddDate(0, 0, 1); next.Day() != 1 {
+		lastWhole = time.Date(t.Year(), t.Month(), 0, 0, 0, 0, 0, time.UTC) // the month before's last day
+	}
+	day := func(d time.Time) string { return d.Format(civil.DateFormat) }
+	if firstWhole.After(lastWhole) { // no whole month: the days alone
+		return []any{from, to, none1, none2, none1, none2, office}
+	}
+	headTo, tailFrom := day(firstWhole.AddDate(0, 0, -1)), day(lastWhole.AddDate(0, 0, 1))
+	return []any{from, headTo, tailFrom, to, day(firstWhole)[:7], day(lastWhole)[:7], office}
 }

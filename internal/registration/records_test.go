@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
@@ -244,6 +245,65 @@ func countsMatch(t *testing.T, st *store.Store) {
 	if len(counted) == 0 || fmt.Sprint(kept) != fmt.Sprint(counted) {
 		t.Fatalf("the days' counts %v, the entries %v", kept, counted)
 	}
+	kept = read(`SELECT month, office, kind, n, late FROM record_counts_month`)
+	counted = read(`SELECT substr(registered_on, 1, 7), office, kind, COUNT(*), SUM(CASE WHEN late THEN 1 ELSE 0 END) FROM records
+		GROUP BY substr(registered_on, 1, 7), office, kind`)
+	if fmt.Sprint(kept) != fmt.Sprint(counted) {
+		t.Fatalf("the months' counts %v, the entries %v", kept, counted)
+	}
+}
+
+// A period's counts, read from its whole months and the days of its partial ones, are what the
+// entries of the period count, however the period falls on the months.
+func TestCountsOverPeriods(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seed(t, st)
+		s := registration.NewRecords(st)
+		// One entry a day from 20 November 2025 to 10 March 2026.
+		var rs []civil.Record
+		first := time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC)
+		for i := 0; !first.AddDate(0, 0, i).After(time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)); i++ {
+			day := first.AddDate(0, 0, i).Format("2006-01-02")
+			rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: "21025", Register: civil.Register{Number: i + 1, Book: "01", Year: 2025}, RegisteredOn: day,
+				Content: civil.Content{Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("Trẻ %d", i), Sex: civil.Female, DateOfBirth: "2025-11-01"}}}})
+		}
+		if _, err := s.BulkInsert(ctx, rs, admin, "ngay.csv"); err != nil {
+			t.Fatal(err)
+		}
+		countsMatch(t, st)
+		for _, p := range [][2]string{
+			{"2025-12-01", "2026-02-28"}, // whole months
+			{"2025-11-25", "2026-01-05"}, // partial at both ends
+			{"2026-01-01", "2026-01-31"}, // one whole month
+			{"2026-01-10", "2026-01-20"}, // within a month
+			{"2026-01-20", "2026-02-10"}, // across two partial months
+			{"2026-02-15", "2026-03-31"}, // partial, then a whole month holding fewer entries
+			{"2025-01-01", "2026-12-31"}, // all
+			{"2026-03-10", "2026-03-01"}, // backwards: nothing
+		} {
+			var want int
+			if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM records WHERE registered_on >= $1 AND registered_on <= $2`, p[0], p[1]).Scan(&want); err != nil {
+				t.Fatal(err)
+			}
+			counts, err := s.CountsByOffice(ctx, p[0], p[1], "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, months := 0, map[string]bool{}
+			for _, c := range counts {
+				got += c.N
+				months[c.Month] = true
+			}
+			if got != want {
+				t.Errorf("%s–%s: %d counted, %d entries", p[0], p[1], got, want)
+			}
+			for m := range months {
+				if m < p[0][:7] || m > p[1][:7] {
+					t.Errorf("%s–%s: a month %s outside", p[0], p[1], m)
+				}
+			}
+		}
+	})
 }
 
 // A legacy file that registers a second death of one person is refused with the reason, and

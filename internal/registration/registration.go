@@ -663,7 +663,7 @@ func (s *Service) AddVersion(ctx context.Context, r *civil.Record, base int, v c
 	return s.records.AddVersion(ctx, r, base, v, by, s.onNewVersion...)
 }
 
-// Counts counts the entries registered from..to (days, inclusive) per office and kind, within
+// Counts counts the entries registered from..to (days, inclusive) per office, kind and month, within
 // the caller's jurisdiction (a commune its own).
 func (s *Service) Counts(ctx context.Context, p auth.Principal, from, to string) ([]KindCount, error) {
 	if err := p.Allow(auth.ViewRecords, ""); err != nil {

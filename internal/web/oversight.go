@@ -11,6 +11,7 @@ import (
 
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/i18n"
 	"tuphap/internal/oversight"
 )
 
@@ -65,6 +66,7 @@ func trend(now, before float64) string {
 type dashRow struct {
 	oversight.Commune
 	Level string
+	Trend string // the indicator against the commune's period before
 	Links map[string]string
 }
 
@@ -87,7 +89,12 @@ func (s *Server) oversightPage(w http.ResponseWriter, r *http.Request) error {
 	var rows []dashRow
 	for _, c := range d.Communes {
 		q := period.Encode() + "&office=" + url.QueryEscape(c.Code)
-		rows = append(rows, dashRow{Commune: c, Level: ind.Level(ind.Value(c.Figures), most), Links: map[string]string{
+		now, before := ind.Value(c.Figures), ind.Value(c.Previous)
+		change := trend(now, before)
+		if ind.Target > 0 {
+			change = pointsTrend(now, before)
+		}
+		rows = append(rows, dashRow{Commune: c, Level: ind.Level(now, most), Trend: change, Links: map[string]string{
 			"registrations": "/records?" + q, "dossiers": "/reports/on-time?" + q, "signed": "/reports/on-time?" + q + "#signed",
 			"grassroots": "/grassroots/report?" + period.Encode(), "findings": fmt.Sprintf("/oversight/inspections?year=%d", to.Year())}})
 	}
@@ -110,6 +117,7 @@ func (s *Server) oversightPage(w http.ResponseWriter, r *http.Request) error {
 	})
 	pv := d.Previous
 	s.render(w, r, http.StatusOK, "oversight.html", map[string]any{"D": d, "Rows": rows, "Kinds": kinds, "Indicator": ind.Key,
+		"Months":     monthChart(d.Months, i18n.T(langOf(r), "oversight.by_month")),
 		"Indicators": oversight.Indicators, "Period": period.Encode(), "Programme": p.Can(auth.ReportProgramme),
 		"Trends": map[string]string{"registrations": trend(float64(d.Province.Registrations), float64(pv.Registrations)),
 			"on_time": pointsTrend(d.Province.OnTimeRate, pv.OnTimeRate), "signed": pointsTrend(d.Province.SignedRate, pv.SignedRate),
@@ -122,6 +130,32 @@ func (s *Server) oversightPage(w http.ResponseWriter, r *http.Request) error {
 			return strings.Replace(fmt.Sprintf("%.1f%%", v*100), ".", ",", 1)
 		}})
 	return nil
+}
+
+// monthChart draws the registrations of each month as columns against the most, on the
+// server (SVG, no script), each month labelled "1/26" under its column and its count in its
+// title; label names the chart for screen readers, with every month.
+func monthChart(months []oversight.MonthCount, label string) template.HTML {
+	most := 0
+	for _, m := range months {
+		most = max(most, m.N)
+	}
+	var b strings.Builder
+	var desc []string
+	const w, h = 10, 40 // a column's width and the columns' height, in the chart's units
+	for i, m := range months {
+		t, _ := time.Parse("2006-01", m.Month)
+		name := fmt.Sprintf("%d/%02d", int(t.Month()), t.Year()%100)
+		desc = append(desc, fmt.Sprintf("%s: %d", name, m.N))
+		bh := 0.0
+		if most > 0 {
+			bh = h * float64(m.N) / float64(most)
+		}
+		fmt.Fprintf(&b, `<rect x="%d" y="%.2f" width="%d" height="%.2f" fill="#1565c0"><title>%s: %d</title></rect>`, i*w+1, h-bh, w-2, bh, name, m.N)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="4" text-anchor="middle">%s</text>`, i*w+w/2, h+6, name)
+	}
+	aria := template.HTMLEscapeString(label + ": " + strings.Join(desc, ", "))
+	return template.HTML(fmt.Sprintf(`<svg class="months" viewBox="0 0 %d %d" role="img" aria-label="%s">%s</svg>`, max(1, len(months))*w, h+8, aria, b.String()))
 }
 
 func (s *Server) apiDashboard(w http.ResponseWriter, r *http.Request) error {

@@ -59,6 +59,15 @@ func TestDashboard(t *testing.T) {
 			mine["province"].(map[string]any)["registrations"] != 2.0 {
 			t.Fatalf("a commune's dashboard: %d %v", code, mine)
 		}
+		// The months of the period, each with its registrations (the births were registered on
+		// 1 March), the commune's its own.
+		months := map[string]float64{}
+		for _, m := range d["registrations_by_month"].([]any) {
+			months[m.(map[string]any)["month"].(string)] = m.(map[string]any)["registrations"].(float64)
+		}
+		if months["2026-01"] != 0 || months["2026-03"] != 3 || len(months) != int(e.svc.Store.Now().In(calendar.Vietnam).Month()) {
+			t.Fatalf("the months: %v", months)
+		}
 		if code, _ := e.api(auth.Judicial, "GET", "/api/v1/oversight/dashboard", ""); code != http.StatusForbidden {
 			t.Errorf("the judicial-record office reads the dashboard: %d", code)
 		}
@@ -75,6 +84,21 @@ func TestDashboard(t *testing.T) {
 		row = row[:strings.Index(row, "</tr>")]
 		if !strings.Contains(row, `class="lv q4"`) || !strings.Contains(row, `/records?from=`) || !strings.Contains(row, `office=21025`) || !strings.Contains(page, `id="kf-registrations">3<`) {
 			t.Fatalf("the commune's row: %s", row)
+		}
+		if !strings.Contains(page, `<title>3/26: 3</title>`) {
+			t.Fatal("March's column on the dashboard")
+		}
+		// The day after the births: each commune beside its own day before.
+		code, d = e.api(auth.Leader, "GET", "/api/v1/oversight/dashboard?from=02/03/2026&to=02/03/2026", "")
+		for _, c := range d["communes"].([]any) {
+			if m := c.(map[string]any); m["code"] == "21025" && (m["registrations"] != 0.0 || m["previous"].(map[string]any)["registrations"] != 2.0) {
+				t.Fatalf("21025 beside its day before: %d %v", code, m)
+			}
+		}
+		_, page = e.do(leader, "GET", "/oversight?indicator=registrations&from=02/03/2026&to=02/03/2026", nil, nil)
+		row = page[strings.Index(page, `data-commune="21025"`):]
+		if row = row[:strings.Index(row, "</tr>")]; !strings.Contains(row, `<td class="trend">▼ 100%</td>`) {
+			t.Fatalf("21025's trend: %s", row)
 		}
 	})
 }
