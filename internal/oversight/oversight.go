@@ -101,10 +101,10 @@ type Dashboard struct {
 	Communes []Commune `json:"communes"`
 	// Department is what the department itself issued (its own documents, its dossiers).
 	Department Figures `json:"department"`
+	// Months are the registrations of each month of the period, oldest first.
+	Months []MonthCount `json:"registrations_by_month"`
 	// The province's other fields, for the department's readers: judicial-record
 	// certificates, legal aid, correspondence.
-	// Months are the registrations of each month of the period, oldest first.
-	Months         []MonthCount            `json:"registrations_by_month"`
 	Certificates   *judicial.Figures       `json:"certificates,omitempty"`
 	LegalAid       *LegalAidFigures        `json:"legal_aid,omitempty"`
 	Correspondence *correspondence.Figures `json:"correspondence,omitempty"`

@@ -265,6 +265,7 @@ func TestCountsOverPeriods(t *testing.T) {
 		for i := 0; !first.AddDate(0, 0, i).After(time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)); i++ {
 			day := first.AddDate(0, 0, i).Format("2006-01-02")
 			rs = append(rs, civil.Record{Kind: civil.BirthKind, Office: "21025", Register: civil.Register{Number: i + 1, Book: "01", Year: 2025}, RegisteredOn: day,
+				Late:    i%3 == 0,
 				Content: civil.Content{Birth: &civil.Birth{Child: civil.Person{FullName: fmt.Sprintf("Trẻ %d", i), Sex: civil.Female, DateOfBirth: "2025-11-01"}}}})
 		}
 		if _, err := s.BulkInsert(ctx, rs, admin, "ngay.csv"); err != nil {
@@ -281,26 +282,32 @@ func TestCountsOverPeriods(t *testing.T) {
 			{"2025-01-01", "2026-12-31"}, // all
 			{"2026-03-10", "2026-03-01"}, // backwards: nothing
 		} {
-			var want int
-			if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM records WHERE registered_on >= $1 AND registered_on <= $2`, p[0], p[1]).Scan(&want); err != nil {
-				t.Fatal(err)
-			}
-			counts, err := s.CountsByOffice(ctx, p[0], p[1], "")
+			// What the entries of the period count, month by month, with the late ones.
+			want := map[string][2]int{}
+			rows, err := st.Query(ctx, `SELECT substr(registered_on, 1, 7), COUNT(*), SUM(CASE WHEN late THEN 1 ELSE 0 END) FROM records
+				WHERE registered_on >= $1 AND registered_on <= $2 GROUP BY substr(registered_on, 1, 7)`, p[0], p[1])
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, months := 0, map[string]bool{}
-			for _, c := range counts {
-				got += c.N
-				months[c.Month] = true
-			}
-			if got != want {
-				t.Errorf("%s–%s: %d counted, %d entries", p[0], p[1], got, want)
-			}
-			for m := range months {
-				if m < p[0][:7] || m > p[1][:7] {
-					t.Errorf("%s–%s: a month %s outside", p[0], p[1], m)
+			for rows.Next() {
+				var m string
+				var n, late int
+				if err := rows.Scan(&m, &n, &late); err != nil {
+					t.Fatal(err)
 				}
+				want[m] = [2]int{n, late}
+			}
+			rows.Close()
+			counts, err := s.CountsByOffice(ctx, p[0], p[1], "21025")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string][2]int{}
+			for _, c := range counts {
+				got[c.Month] = [2]int{got[c.Month][0] + c.N, got[c.Month][1] + c.Late}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s–%s: counted %v, the entries %v", p[0], p[1], got, want)
 			}
 		}
 	})

@@ -91,7 +91,10 @@ func (s *Server) oversightPage(w http.ResponseWriter, r *http.Request) error {
 		q := period.Encode() + "&office=" + url.QueryEscape(c.Code)
 		now, before := ind.Value(c.Figures), ind.Value(c.Previous)
 		change := trend(now, before)
-		if ind.Target > 0 {
+		switch {
+		case ind.Key == "overdue":
+			change = "" // counted as it stands today for both periods: no trend to read
+		case ind.Target > 0:
 			change = pointsTrend(now, before)
 		}
 		rows = append(rows, dashRow{Commune: c, Level: ind.Level(now, most), Trend: change, Links: map[string]string{
