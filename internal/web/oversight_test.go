@@ -307,8 +307,10 @@ func TestBrowserAnswerFinding(t *testing.T) {
 		do(t, ctx, chromedp.Click(chromedp.CSS(`a[href="/oversight/inspections"]`)), chromedp.WaitVisible(chromedp.ID("inspections")),
 			chromedp.Click(chromedp.CSS(`#inspections a`)), chromedp.WaitVisible(chromedp.CSS(".answer-form")))
 		onPhone(t, ctx, "finding-"+st.Dialect())
+		// The page after the answer has no answer form left: wait for it to go, not for the
+		// status line, which the page before the answer has too.
 		do(t, ctx, chromedp.SendKeys(chromedp.CSS(`.answer-form textarea`), "Đã hoàn trả 5.000 đồng cho 12 người"), chromedp.Click(chromedp.CSS(`.answer-form button`)),
-			chromedp.WaitVisible(chromedp.CSS(".finding-status")))
+			chromedp.WaitNotPresent(chromedp.CSS(".answer-form")), chromedp.WaitVisible(chromedp.CSS(".finding-status")))
 		if got := run(t, ctx, chromedp.Text(chromedp.CSS(".finding-status"))); !strings.Contains(got, "Xã đã trả lời") || !strings.Contains(got, "Đã hoàn trả 5.000 đồng") {
 			t.Fatalf("after the answer: %q", got)
 		}
