@@ -25,7 +25,8 @@ func (s *Server) renderInspections(w http.ResponseWriter, r *http.Request, statu
 		return err
 	}
 	s.render(w, r, status, "inspections.html", map[string]any{"Year": year, "List": list, "Inspector": p.Can(auth.Inspect), "Values": values,
-		"Errors": errs, "Message": msg})
+		"Checklist": s.inspect.Checklist,
+		"Errors":    errs, "Message": msg})
 	return nil
 }
 

@@ -217,6 +217,9 @@ func TestInspectionFromThePages(t *testing.T) {
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Không có xã, phường này.") || !strings.Contains(page, `value="99999"`) {
 			t.Fatalf("an unknown commune: %d", resp.StatusCode)
 		}
+		if !strings.Contains(page, "Danh mục kiểm tra mẫu, chưa được Sở ban hành") {
+			t.Error("the sample checklist is not said to be one")
+		}
 		form.Set("commune", "21025")
 		resp, _ = e.postForm(leader, "/oversight/inspections", form, nil)
 		if resp.StatusCode != http.StatusSeeOther {
