@@ -136,8 +136,8 @@ func (s *Server) oversightPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // monthChart draws the registrations of each month as columns against the most, on the
-// server (SVG, no script), each month labelled "1/26" under its column and its count in its
-// title; label names the chart for screen readers, with every month.
+// server (SVG, no script), each month's number under its column (with its year on the first and
+// in January) and its name and count in its title; label names the chart for screen readers, with every month.
 func monthChart(months []oversight.MonthCount, label string) template.HTML {
 	most := 0
 	for _, m := range months {
@@ -155,7 +155,13 @@ func monthChart(months []oversight.MonthCount, label string) template.HTML {
 			bh = h * float64(m.N) / float64(most)
 		}
 		fmt.Fprintf(&b, `<rect x="%d" y="%.2f" width="%d" height="%.2f" fill="#1565c0"><title>%s: %d</title></rect>`, i*w+1, h-bh, w-2, bh, name, m.N)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="4" text-anchor="middle">%s</text>`, i*w+w/2, h+6, name)
+		// Under its column, the month's number; its year too on the first column and in January,
+		// so that twelve labels fit a phone's width.
+		short := fmt.Sprint(int(t.Month()))
+		if i == 0 || t.Month() == time.January {
+			short = name
+		}
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="4" text-anchor="middle">%s</text>`, i*w+w/2, h+6, short)
 	}
 	aria := template.HTMLEscapeString(label + ": " + strings.Join(desc, ", "))
 	return template.HTML(fmt.Sprintf(`<svg class="months" viewBox="0 0 %d %d" role="img" aria-label="%s">%s</svg>`, max(1, len(months))*w, h+8, aria, b.String()))
