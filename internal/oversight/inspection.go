@@ -11,6 +11,7 @@ import (
 	"tuphap/internal/audit"
 	"tuphap/internal/auth"
 	"tuphap/internal/civil"
+	"tuphap/internal/document"
 	"tuphap/internal/fault"
 	"tuphap/internal/reception"
 	"tuphap/internal/registration"
@@ -154,14 +155,6 @@ func (s *Inspections) today() string {
 	return (&Programme{St: s.St}).today()
 }
 
-// dayVN writes a stored day as people read it: 05/02/2026.
-func dayVN(day string) string {
-	if t, ok := civil.ParseDate(day); ok {
-		return t.Format("02/01/2006")
-	}
-	return day
-}
-
 // Plan records an inspection of a commune (the department): its days, the period of work it
 // covers (ended by its last day), a team of department staff who inspect, its lead among them.
 func (s *Inspections) Plan(ctx context.Context, p auth.Principal, by audit.Actor, in Inspection) (Inspection, error) {
@@ -247,7 +240,7 @@ func (s *Inspections) AddFinding(ctx context.Context, p auth.Principal, by audit
 	case in.Status != Planned:
 		return f, fault.New(fault.Conflict, "inspection.concluded_already")
 	case today < in.StartsOn:
-		return f, fault.New(fault.Conflict, "inspection.not_started", dayVN(in.StartsOn))
+		return f, fault.New(fault.Conflict, "inspection.not_started", document.DateVN(in.StartsOn))
 	}
 	f.Note, f.Remedy, f.Record, f.Dossier = tidy(f.Note), tidy(f.Remedy), strings.TrimSpace(f.Record), strings.TrimSpace(f.Dossier)
 	var v fault.Validation
@@ -347,7 +340,7 @@ func (s *Inspections) step(ctx context.Context, p auth.Principal, by audit.Actor
 	case in.Status != from:
 		return in, fault.New(fault.Conflict, "inspection.state_"+in.Status)
 	case to == Concluded && today < in.StartsOn:
-		return in, fault.New(fault.Conflict, "inspection.not_started", dayVN(in.StartsOn))
+		return in, fault.New(fault.Conflict, "inspection.not_started", document.DateVN(in.StartsOn))
 	case to == Concluded && conclusion == "":
 		var v fault.Validation
 		v.Add("conclusion", "civil.required")
