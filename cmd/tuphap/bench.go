@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -48,6 +47,8 @@ type benchResult struct {
 	OffIDP50     float64 `json:"officer_id_lookup_p50_ms"`
 	OffIDP99     float64 `json:"officer_id_lookup_p99_ms"`
 	DupP99       float64 `json:"duplicate_check_p99_ms"`
+	// Kinds are every kind of search, as the department and as the officer.
+	Kinds []benchKind `json:"search_kinds,omitempty"`
 	// The leaders' dashboard of this year so far, for the province (a specialist), read a few
 	// times one after another.
 	DashP50       float64 `json:"dashboard_p50_ms"`
@@ -81,6 +82,9 @@ type benchFlags struct {
 	// commune of the list, the largest, on names and IDs of entries there.
 	offices                   string
 	officerNames, officerPIDs []string
+	// kinds are the samples of every search kind; kindQueries how many of each are run.
+	kinds       kindSamples
+	kindQueries int
 }
 
 // benchCmd loads synthetic province data, then measures the system through its real HTTP API:
@@ -93,6 +97,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&f.clients, "clients", 32, "concurrent HTTP clients")
 	fs.DurationVar(&f.duration, "duration", 10*time.Second, "how long to register births")
 	fs.IntVar(&f.queries, "queries", 5000, "searches and ID lookups each")
+	fs.IntVar(&f.kindQueries, "kind-queries", 1000, "searches of each kind (full name, prefix, given name first, wife's name, mother's name, register number, date of birth, ID, with filters), as the department and as the officer each; 0 leaves them out")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the synthetic data")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write CPU profiles of the measuring phases to this file name, one per phase: FILE.registrations.prof and so on (implies --in-process)")
 	fs.StringVar(&f.loadProf, "load-cpuprofile", "", "write a CPU profile of the loading phase to this file")
@@ -159,12 +164,12 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if err := phase("searches", func() {
-		res.SearchPerSec, res.SearchP50, res.SearchP99 = benchQueries(srv, f, f.names, "name searches", stderr)
+		res.SearchPerSec, res.SearchP50, res.SearchP99 = benchQueries(srv, f.queries, searchPaths(f.names), "name searches", stderr)
 	}); err != nil {
 		return err
 	}
 	if err := phase("lookups", func() {
-		res.IDPerSec, res.IDP50, res.IDP99 = benchQueries(srv, f, f.pids, "ID lookups", stderr)
+		res.IDPerSec, res.IDP50, res.IDP99 = benchQueries(srv, f.queries, searchPaths(f.pids), "ID lookups", stderr)
 	}); err != nil {
 		return err
 	}
@@ -172,10 +177,15 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	officer := *srv
 	officer.token = srv.officerToken
 	if err := phase("officer", func() {
-		_, res.OffSearchP50, res.OffSearchP99 = benchQueries(&officer, f, f.officerNames, "officer's name searches", stderr)
-		_, res.OffIDP50, res.OffIDP99 = benchQueries(&officer, f, f.officerPIDs, "officer's ID lookups", stderr)
+		_, res.OffSearchP50, res.OffSearchP99 = benchQueries(&officer, f.queries, searchPaths(f.officerNames), "officer's name searches", stderr)
+		_, res.OffIDP50, res.OffIDP99 = benchQueries(&officer, f.queries, searchPaths(f.officerPIDs), "officer's ID lookups", stderr)
 	}); err != nil {
 		return err
+	}
+	if f.kindQueries > 0 {
+		if err := phase("kinds", func() { res.Kinds = benchKinds(srv, &officer, f, stderr) }); err != nil {
+			return err
+		}
 	}
 	if err := phase("dashboard", func() { res.DashP50, res.DashMax = benchDashboard(srv, stderr) }); err != nil {
 		return err
@@ -277,31 +287,31 @@ func benchRegistrations(srv *benchServer, f benchFlags, births birthBodies, res 
 	})
 }
 
-// benchQueries runs the queries through GET /api/v1/records; it returns queries/s, p50, p99.
-// It says how many found nothing: the samples are meant to exist.
-func benchQueries(srv *benchServer, f benchFlags, qs []string, what string, stderr io.Writer) (float64, float64, float64) {
+// benchQueries runs n searches, the API paths of qs in turn, with f.clients clients; it
+// returns searches/s, p50, p99. It says how many found nothing: the samples are meant to exist.
+func benchQueries(srv *benchServer, n int, qs []string, what string, stderr io.Writer) (float64, float64, float64) {
 	if len(qs) == 0 { // a commune that got no birth of the synthetic entries
 		fmt.Fprintf(stderr, "  %s: no entries to look for\n", what)
 		return 0, 0, 0
 	}
 	began := time.Now()
 	var empty atomic.Int64
-	defer func() { fmt.Fprintf(stderr, "  %s: %d of %d found nothing\n", what, empty.Load(), f.queries) }()
+	defer func() { fmt.Fprintf(stderr, "  %s: %d of %d found nothing\n", what, empty.Load(), n) }()
 	var lat []float64
 	var mu sync.Mutex
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range f.clients {
+	for range srv.clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= f.queries {
+				if i >= n {
 					return
 				}
 				t0 := time.Now()
-				if code, body, err := srv.fetch("GET", "/api/v1/records?limit=20&q="+url.QueryEscape(qs[i%len(qs)]), nil); err == nil && code == 200 {
+				if code, body, err := srv.fetch("GET", qs[i%len(qs)], nil); err == nil && code == 200 {
 					d := ms(time.Since(t0))
 					if bytes.Contains(body, []byte(`"total":0`)) {
 						empty.Add(1)
@@ -330,6 +340,7 @@ func printBench(w io.Writer, res benchResult) {
 	fmt.Fprintf(w, "  personal-ID lookup       %8.0f /s          p50 %6.2f ms  p99 %6.2f ms\n", res.IDPerSec, res.IDP50, res.IDP99)
 	fmt.Fprintf(w, "  officer of %s (%s)  name p50 %6.2f ms  p99 %6.2f ms; ID p50 %6.2f ms  p99 %6.2f ms\n", res.Officer, res.Offices,
 		res.OffSearchP50, res.OffSearchP99, res.OffIDP50, res.OffIDP99)
+	printKinds(w, res.Kinds)
 	fmt.Fprintf(w, "  duplicate check                              p99 %6.2f ms\n", res.DupP99)
 	fmt.Fprintf(w, "  leaders' dashboard (this year)               p50 %6.1f ms  max %6.1f ms\n", res.DashP50, res.DashMax)
 	fmt.Fprintf(w, "  server peak RSS          %8.0f MB (%s)\n", res.ServerRSSMB, where)

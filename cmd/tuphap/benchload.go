@@ -27,18 +27,24 @@ func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchRe
 		return err
 	}
 	res.Records = max(have, f.n)
-	// The i-th synthetic entry: every tenth a death.
+	// The i-th synthetic entry: every tenth a death, every tenth a marriage.
 	entry := func(g *synth.Generator, i int) synth.Entry {
-		if i%10 == 9 {
+		switch i % 10 {
+		case 9:
 			return g.Death(today.AddDate(-5, 0, 0), today.AddDate(0, 0, -1), today)
+		case 4:
+			return g.Marriage(from, today.AddDate(0, 0, -1), today)
 		}
 		return g.Birth(from, today.AddDate(0, 0, -1), today)
 	}
-	// Queries look for the first births loaded: the same generator, called in the same order,
-	// gives their names and personal IDs again.
-	sample := synth.New(f.seed, f.communes)
-	for i := 0; i < f.n && (len(f.names) < 500 || len(f.officerNames) < 500); i++ {
+	// Queries look for the first entries loaded: the same generator, called in the same order,
+	// gives them again, and the same numbering their register numbers.
+	sample, sampleNumbers := synth.New(f.seed, f.communes), registerNumbers{}
+	for i := 0; i < f.n && (len(f.names) < 500 || len(f.officerNames) < 500 || !f.kinds.full()); i++ {
 		e := entry(sample, i)
+		r := e.Record()
+		number := sampleNumbers.next(r)
+		f.kinds.add(e, number, e.Office == f.communes[0])
 		if e.Birth == nil {
 			continue
 		}
@@ -69,16 +75,13 @@ func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchRe
 				fmt.Fprintf(stderr, "  %d records, %.0f/s\n", loaded, float64(loaded)/time.Since(start).Seconds())
 			}
 		})
-		numbers := map[string]int{}
+		numbers := registerNumbers{}
 		batch := make([]civil.Record, 0, 5000)
 		for i := have; i < f.n; i++ {
 			e := entry(g, i)
 			r := e.Record()
-			year, _ := strconv.Atoi(e.RegisteredOn[:4])
 			// Loaded books are named apart from live ones, so that live numbering is untouched.
-			k := fmt.Sprintf("%s/%s/%d", r.Office, r.Kind, year)
-			numbers[k]++
-			r.Register = civil.Register{Number: numbers[k], Book: "B" + strconv.FormatUint(f.seed, 10), Year: year}
+			r.Register = civil.Register{Number: numbers.next(r), Book: "B" + strconv.FormatUint(f.seed, 10), Year: atoiPrefix(r.RegisteredOn)}
 			batch = append(batch, r)
 			if len(batch) == cap(batch) {
 				if err := l.Add(batch); err != nil {
@@ -110,4 +113,19 @@ func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchRe
 	}
 	res.ImportPerSec = float64(loaded) / time.Since(start).Seconds()
 	return nil
+}
+
+// registerNumbers numbers loaded entries in their office's book of their kind and year.
+type registerNumbers map[string]int
+
+func (n registerNumbers) next(r civil.Record) int {
+	k := fmt.Sprintf("%s/%s/%s", r.Office, r.Kind, r.RegisteredOn[:4])
+	n[k]++
+	return n[k]
+}
+
+// atoiPrefix is the year of an ISO date.
+func atoiPrefix(iso string) int {
+	y, _ := strconv.Atoi(iso[:4])
+	return y
 }

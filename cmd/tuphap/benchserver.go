@@ -31,6 +31,7 @@ type benchServer struct {
 	token string
 	// officerToken is an officer's of the largest commune (f.communes[0]).
 	officerToken string
+	clients      int // how many search at once
 	client       *http.Client
 	child        *exec.Cmd
 	stopFn       func()
@@ -59,7 +60,7 @@ func startBenchServer(ctx context.Context, st *store.Store, reg *units.Registry,
 	if err != nil {
 		return nil, err
 	}
-	b := &benchServer{base: "http://" + ln.Addr().String(), token: token, officerToken: officerToken,
+	b := &benchServer{base: "http://" + ln.Addr().String(), token: token, officerToken: officerToken, clients: f.clients,
 		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: f.clients * 2}, Timeout: 30 * time.Second}}
 	if f.inProcess {
 		master := make([]byte, 32)

@@ -26,7 +26,8 @@ var admin = audit.Actor{UserID: "u0", Username: "root", Office: "department", IP
 func seed(t *testing.T, s *store.Store) {
 	t.Helper()
 	err := s.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`INSERT INTO offices (code, name, kind) VALUES ('department', 'Sở Tư pháp', 'department'), ('21025', 'Phường Cẩm Thành', 'commune')`)
+		_, err := tx.Exec(`INSERT INTO offices (code, name, kind) VALUES ('department', 'Sở Tư pháp', 'department'), ('21025', 'Phường Cẩm Thành', 'commune'),
+			('21028', 'Phường Nghĩa Lộ', 'commune')`)
 		return err
 	})
 	if err != nil {
@@ -83,6 +84,16 @@ func TestSearchUsesIndexes(t *testing.T) {
 			t.Errorf("officer's search %+v: the other names should drive their step:\n%s", tt.q, plan)
 		}
 	}
+	// A date of birth or a register number finds hundreds of entries at ten million: the page
+	// is read in its order (newest first) from the index, twenty entries and no sort, and the
+	// probe of the cap tests the office and the kind in the index alone.
+	for _, q := range []civil.Query{{DOB: "2026-02-01"}, {DOB: "2026-02-01", Office: "21025", Kind: civil.BirthKind, From: "2020-01-01"},
+		{Number: 17, Year: 2026, Office: "21025"}, {Number: 17, Year: 2026, Kind: civil.DeathKind}} {
+		plan, err := s.ExplainSearch(ctx, q)
+		if err != nil || strings.Contains(plan, "TEMP B-TREE") || !strings.Contains(plan, "SEARCH records USING COVERING INDEX") {
+			t.Errorf("%+v: %v\n%s", q, err, plan)
+		}
+	}
 	// A name page, the commonest search, is read from its index alone, the province's and an
 	// office's; the probe of the cap walks a name index alone, bounded by the name within an
 	// office.
@@ -96,6 +107,44 @@ func TestSearchUsesIndexes(t *testing.T) {
 		plan, err := s.ExplainSearch(ctx, tt.q)
 		if err != nil || !strings.HasPrefix(plan, tt.page) || !strings.HasSuffix(plan, tt.probe) {
 			t.Errorf("%+v: %v\n%s", tt.q, err, plan)
+		}
+	}
+}
+
+// A name search's counts read index entries alone, the entries never: the given-name-first
+// part tests the family-first name in its index, the other names test the office, kind, period
+// and the entry's own names in theirs. Only a condition record_names does not hold (a date of
+// birth) reads the entries its other names find.
+func TestSearchCountsReadIndexesAlone(t *testing.T) {
+	s := registration.NewRecords(storetest.SQLite(t))
+	for _, tt := range []struct {
+		q    civil.Query
+		want []string
+	}{
+		{civil.Query{Name: "ha"}, []string{"SEARCH records USING COVERING INDEX records_given (given_first>? AND given_first<?)",
+			"SEARCH record_names USING COVERING INDEX record_names_folded (folded>? AND folded<?)",
+			"SEARCH record_names USING COVERING INDEX record_names_given (given_folded>? AND given_folded<?)"}},
+		{civil.Query{Name: "ha", Office: "21025"}, []string{"SEARCH records USING COVERING INDEX records_office_given (office=? AND given_first>? AND given_first<?)",
+			"SEARCH record_names USING COVERING INDEX record_names_folded (folded>? AND folded<?)",
+			"SEARCH record_names USING COVERING INDEX record_names_given (given_folded>? AND given_folded<?)"}},
+		{civil.Query{Name: "ha", Office: "21025", Kind: civil.MarriageKind, From: "2015-01-01", To: "2015-12-31"}, []string{
+			"SEARCH records USING INDEX records_office_given (office=? AND given_first>? AND given_first<?)",
+			"SEARCH record_names USING COVERING INDEX record_names_folded (folded>? AND folded<?)",
+			"SEARCH record_names USING COVERING INDEX record_names_given (given_folded>? AND given_folded<?)"}},
+		{civil.Query{Name: "ha", DOB: "1990-01-01"}, []string{"SEARCH records USING INDEX records_dob (date_of_birth=?)",
+			"SEARCH records USING INDEX sqlite_autoindex_records_1 (id=?)"}},
+	} {
+		plan, err := s.ExplainCounts(ctx, tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(plan, w+"\n") {
+				t.Errorf("%+v: no %q in\n%s", tt.q, w, plan)
+			}
+		}
+		if strings.Contains(plan, "SCAN ") {
+			t.Errorf("%+v scans:\n%s", tt.q, plan)
 		}
 	}
 }
@@ -121,6 +170,19 @@ func TestSearchTotals(t *testing.T) {
 		// Exactly MaxCount, followed in the index by other names.
 		rs = append(rs, births("21025", "E", 1, registration.MaxCount, "Trần Văn", civil.Male)...)
 		rs = append(rs, same("F", "Trần Vũ", civil.Male)...)
+		// Marriages whose wife is "Hà Thị Hoa": ten in 21025 found by her name alone, five in
+		// 21028 whose husband's own name ("Hà Văn Hòa") finds them too, and is counted once.
+		marriage := func(office string, n int, husband string) civil.Record {
+			return civil.Record{Kind: civil.MarriageKind, Office: office, Register: civil.Register{Number: n, Book: "M", Year: 2015},
+				RegisteredOn: "2015-06-01", Content: civil.Content{Marriage: &civil.Marriage{
+					Husband: civil.Spouse{FullName: husband, DateOfBirth: "1990-01-01"}, Wife: civil.Spouse{FullName: "Hà Thị Hoa", DateOfBirth: "1992-02-02"}}}}
+		}
+		for i := 1; i <= 10; i++ {
+			rs = append(rs, marriage("21025", i, "Đỗ Văn Kiên"))
+		}
+		for i := 1; i <= 5; i++ {
+			rs = append(rs, marriage("21028", i, "Hà Văn Hòa"))
+		}
 		if _, err := s.BulkInsert(ctx, rs, admin, "t.csv"); err != nil {
 			t.Fatal(err)
 		}
@@ -135,9 +197,19 @@ func TestSearchTotals(t *testing.T) {
 			{civil.Query{Name: "tran van"}, registration.MaxCount},
 			{civil.Query{Name: "tran van", Office: "21025"}, registration.MaxCount},
 			{civil.Query{Name: "tran v"}, registration.MaxCount + 1},
-			{civil.Query{Name: "ha"}, 90},
+			{civil.Query{Name: "ha"}, 105},
+			{civil.Query{Name: "ha", Office: "21025"}, 100},
+			{civil.Query{Name: "ha", Kind: civil.MarriageKind}, 15},
+			{civil.Query{Name: "ha", Office: "21028", Kind: civil.MarriageKind, From: "2015-01-01", To: "2015-12-31"}, 5},
+			{civil.Query{Name: "ha", Kind: civil.MarriageKind, From: "2016-01-01"}, 0},
+			{civil.Query{Name: "ha thi hoa"}, 15},
+			{civil.Query{Name: "ha thi hoa", Office: "21025"}, 10},
+			{civil.Query{Name: "ha thi hoa", Kind: civil.BirthKind}, 0},
+			{civil.Query{Name: "ha thi hoa", DOB: "1990-01-01"}, 15}, // the husband's, the entry's subject
+			{civil.Query{Name: "hoa ha"}, 15},
+			{civil.Query{Name: "hoa ha", Office: "21028"}, 5},
 			{civil.Query{Name: "ha van ha"}, 30},
-			{civil.Query{Name: "ha thi"}, 30},
+			{civil.Query{Name: "ha thi"}, 45},        // and the fifteen wives
 			{civil.Query{Name: "nguyen van 10"}, 17}, // 10, 100–109 and 1000–1005: fewer than a page
 			{civil.Query{Name: "ha le"}, 30},
 		} {

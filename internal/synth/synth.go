@@ -118,14 +118,18 @@ type Entry struct {
 	Late         bool
 	Birth        *civil.Birth
 	Death        *civil.Death
+	Marriage     *civil.Marriage
 }
 
 // Record is the entry as the register takes it, not yet numbered.
 func (e Entry) Record() civil.Record {
 	r := civil.Record{Office: e.Office, RegisteredOn: e.RegisteredOn, Late: e.Late}
-	if e.Death != nil {
+	switch {
+	case e.Death != nil:
 		r.Set(e.Death)
-	} else {
+	case e.Marriage != nil:
+		r.Set(e.Marriage)
+	default:
 		r.Set(e.Birth)
 	}
 	r.Kind = r.Entry().Kind()
@@ -185,6 +189,27 @@ func (g *Generator) Death(from, to, today time.Time) Entry {
 		reg = today
 	}
 	return Entry{Office: g.offices[g.r.IntN(len(g.offices))], RegisteredOn: reg.Format(civil.DateFormat), Late: civil.LateDeath(died, reg), Death: d}
+}
+
+// Marriage makes a marriage registered between from and to, of a man of 20 to 39 and a woman
+// of 18 to 35 that day (Law on Marriage and Family 52/2014 art. 8.1.a), both of the province.
+// The wife is found by her name too (record_names), as officers search a marriage.
+func (g *Generator) Marriage(from, to, today time.Time) Entry {
+	reg := g.day(from, to)
+	if reg.After(today) {
+		reg = today
+	}
+	husbandBorn := reg.AddDate(-20-g.r.IntN(20), -g.r.IntN(12), -1-g.r.IntN(27))
+	wifeBorn := reg.AddDate(-18-g.r.IntN(18), -g.r.IntN(12), -1-g.r.IntN(27))
+	spouse := func(name string, born time.Time, sex string) civil.Spouse {
+		return civil.Spouse{FullName: name, DateOfBirth: born.Format(civil.DateFormat), Ethnicity: "Kinh", Nationality: "Việt Nam",
+			Residence: "tỉnh Quảng Ngãi", PersonalID: g.PersonalID(born, sex)}
+	}
+	m := &civil.Marriage{
+		Husband: spouse(g.Name(civil.Male, ""), husbandBorn, civil.Male),
+		Wife:    spouse(g.Name(civil.Female, ""), wifeBorn, civil.Female),
+	}
+	return Entry{Office: g.offices[g.r.IntN(len(g.offices))], RegisteredOn: reg.Format(civil.DateFormat), Marriage: m}
 }
 
 // Duplicate plants a likely duplicate of a birth, as a second registration of the same child

@@ -34,6 +34,13 @@ func TestEntriesAreValid(t *testing.T) {
 		if err := civil.ValidateDeath(d.Death, d.RegisteredOn, today); err != nil {
 			t.Fatalf("death %d %+v: %v", i, d.Death, err)
 		}
+		m := g.Marriage(from, to, today)
+		if err := civil.ValidateMarriage(m.Marriage, m.RegisteredOn, today); err != nil {
+			t.Fatalf("marriage %d %+v: %v", i, m.Marriage, err)
+		}
+		if r := m.Record(); r.Kind != civil.MarriageKind || r.Entry() == nil {
+			t.Fatalf("marriage %d: a record of kind %q", i, r.Kind)
+		}
 	}
 	if late < 100 || late > 400 {
 		t.Errorf("%d of 2000 births late, want about 10 %%", late)
