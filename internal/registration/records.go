@@ -410,7 +410,7 @@ func (db *Records) countRecords(ctx context.Context, b *search) (int, error) {
 // every match's row to count it (50 ms alone, hundreds under load, at a million entries),
 // where the family-first part, nearly all of a count, is read from a name index alone. The
 // other parts are counted only if the first has not passed MaxCount. A name alone is first
-// probed for more than MaxCount by the entry MaxCount places after its first (pastCap).
+// probed for more than MaxCount by the entry MaxCount places after its first (capProbe).
 func (b *search) countSQL() string {
 	count := func(q string) string { return fmt.Sprintf("(SELECT COUNT(*) FROM (%s LIMIT %d) c)", q, MaxCount+1) }
 	if b.name == "" {
