@@ -2,7 +2,6 @@ package registration
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -491,15 +490,7 @@ var capProbe = fmt.Sprintf(`SELECT name_folded FROM records WHERE name_folded >=
 // searchPage reads one page of a search.
 func (db *Records) searchPage(ctx context.Context, b *search, byName bool, limit, offset int) ([]RecordSummary, error) {
 	if !byName {
-		tail := b.where("") + b.listOrder() + fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset)
-		if b.parentOrder != "" {
-			// Whether a parent's children are read in order or gathered and sorted depends on
-			// how many the name has: PostgreSQL plans this page for its values. Planned once
-			// for all, an officer's "mẹ: nguyễn thị lan" gathered and sorted thousands of
-			// children for a page of twenty (196 ms a search at a million in one commune).
-			return db.summariesFrom(ctx, db.st.Query, tail, b.args)
-		}
-		return db.summaries(ctx, tail, b.args)
+		return db.summaries(ctx, b.where("")+b.listOrder()+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), b.args)
 	}
 	var out []RecordSummary
 	for _, st := range b.nameSteps() {
@@ -522,13 +513,7 @@ const searchColumns = `SELECT id, kind, full_name, date_of_birth, personal_id, o
 		registered_on, date_of_death, late FROM records`
 
 func (db *Records) summaries(ctx context.Context, tail string, args []any) ([]RecordSummary, error) {
-	return db.summariesFrom(ctx, db.st.SearchQuery, tail, args)
-}
-
-// summariesFrom reads a page of a search through query (the store's search pool, or its
-// readers that plan each statement for its values).
-func (db *Records) summariesFrom(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error), tail string, args []any) ([]RecordSummary, error) {
-	rows, err := query(ctx, searchColumns+tail, args...)
+	rows, err := db.st.SearchQuery(ctx, searchColumns+tail, args...)
 	if err != nil {
 		return nil, db.st.Fail(fmt.Errorf("registration: search records: %w", err))
 	}
