@@ -287,7 +287,7 @@ func benchRegistrations(srv *benchServer, f benchFlags, births birthBodies, res 
 	})
 }
 
-// benchQueries runs n searches, the API paths of qs in turn, with f.clients clients; it
+// benchQueries runs n searches, the API paths of qs in turn, with srv.clients clients; it
 // returns searches/s, p50, p99. It says how many found nothing: the samples are meant to exist.
 func benchQueries(srv *benchServer, n int, qs []string, what string, stderr io.Writer) (float64, float64, float64) {
 	if len(qs) == 0 { // a commune that got no birth of the synthetic entries

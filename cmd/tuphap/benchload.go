@@ -81,7 +81,7 @@ func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchRe
 			e := entry(g, i)
 			r := e.Record()
 			// Loaded books are named apart from live ones, so that live numbering is untouched.
-			r.Register = civil.Register{Number: numbers.next(r), Book: "B" + strconv.FormatUint(f.seed, 10), Year: atoiPrefix(r.RegisteredOn)}
+			r.Register = civil.Register{Number: numbers.next(r), Book: "B" + strconv.FormatUint(f.seed, 10), Year: yearOf(r.RegisteredOn)}
 			batch = append(batch, r)
 			if len(batch) == cap(batch) {
 				if err := l.Add(batch); err != nil {
@@ -124,8 +124,8 @@ func (n registerNumbers) next(r civil.Record) int {
 	return n[k]
 }
 
-// atoiPrefix is the year of an ISO date.
-func atoiPrefix(iso string) int {
+// yearOf is the year of an ISO date.
+func yearOf(iso string) int {
 	y, _ := strconv.Atoi(iso[:4])
 	return y
 }
