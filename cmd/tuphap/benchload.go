@@ -20,6 +20,11 @@ import (
 func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchResult, stderr io.Writer) error {
 	g := synth.New(f.seed, f.communes)
 	today := time.Now().UTC().Truncate(24 * time.Hour)
+	// A store loaded on another day drew its entries' dates from that day: the samples must too.
+	var first time.Time
+	if err := st.QueryRow(ctx, `SELECT created_at FROM records WHERE created_by = 'bench' ORDER BY id LIMIT 1`).Scan(store.ScanTime(&first)); err == nil && !first.IsZero() {
+		today = first.UTC().Truncate(24 * time.Hour)
+	}
 	from := today.AddDate(-40, 0, 0)
 	reg := registration.New(st)
 	have, err := reg.Count(ctx)

@@ -429,7 +429,9 @@ func (b *search) countSQL() string {
 	if len(parts) == 3 {
 		out.WriteString(", 0")
 	}
-	fmt.Fprintf(&out, " FROM (SELECT %s AS n1) t", first)
+	// LIMIT 1 keeps PostgreSQL from pulling the first part up into each CASE, where it ran
+	// once more for every mention of n1 (four times, each with its own plan).
+	fmt.Fprintf(&out, " FROM (SELECT %s AS n1 LIMIT 1) t", first)
 	return out.String()
 }
 
