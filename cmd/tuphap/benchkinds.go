@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"tuphap/internal/document"
 	"tuphap/internal/synth"
 	"tuphap/internal/vntext"
 )
@@ -41,7 +42,7 @@ func (s *kindSamples) add(e synth.Entry, number int, officer bool) {
 	year := e.RegisteredOn[:4]
 	period := "&from=" + year + "-01-01&to=" + year + "-12-31"
 	put := func(kind, q, filters string) {
-		path := "/api/v1/records?limit=20&q=" + url.QueryEscape(q)
+		path := searchPath(q)
 		if len(s.dept[kind]) < 500 {
 			extra := ""
 			if filters != "" {
@@ -62,7 +63,7 @@ func (s *kindSamples) add(e synth.Entry, number int, officer bool) {
 		put("given name first", vntext.GivenFirst(name), "")
 		put("mother's name", "mẹ: "+b.Mother.FullName, "")
 		put("register number/year", strconv.Itoa(number)+"/"+year, "")
-		dob := dayFirst(b.Child.DateOfBirth)
+		dob := document.DateVN(b.Child.DateOfBirth) // as the search box takes it
 		put("date of birth", dob, "")
 		put("personal ID", b.Child.PersonalID, "")
 		put("name, kind, year", name, "&type=birth"+period)
@@ -80,11 +81,6 @@ func (s *kindSamples) full() bool {
 		}
 	}
 	return true
-}
-
-// dayFirst writes an ISO date as the search box takes it ("07/03/1990").
-func dayFirst(iso string) string {
-	return iso[8:10] + "/" + iso[5:7] + "/" + iso[:4]
 }
 
 // benchKinds runs each kind's searches, the department's then the officer's, with all clients.
@@ -109,11 +105,14 @@ func printKinds(w io.Writer, ks []benchKind) {
 	}
 }
 
-// searchPaths are the API paths of plain searches for qs.
+// searchPath is the API path of a search for q, a page of twenty.
+func searchPath(q string) string { return "/api/v1/records?limit=20&q=" + url.QueryEscape(q) }
+
+// searchPaths are the API paths of searches for qs.
 func searchPaths(qs []string) []string {
 	out := make([]string, len(qs))
 	for i, q := range qs {
-		out[i] = "/api/v1/records?limit=20&q=" + url.QueryEscape(q)
+		out[i] = searchPath(q)
 	}
 	return out
 }

@@ -38,8 +38,9 @@ func indexValues(r *civil.Record) []any {
 // search's count tests.
 func nameRows(r *civil.Record) []any {
 	var args []any
-	own := r.Entry().Search().Name
-	for _, n := range r.Entry().Search().Others {
+	search := r.Entry().Search()
+	own := search.Name
+	for _, n := range search.Others {
 		args = append(args, r.ID, vntext.Fold(n), vntext.GivenFirst(n), r.Office, string(r.Kind), r.RegisteredOn, vntext.Fold(own),
 			vntext.GivenFirst(own))
 	}
@@ -394,15 +395,9 @@ func (db *Records) ExportRecords(ctx context.Context, q civil.Query, limit int) 
 // search commits its audit entry) a transaction reads the pages it needs from the operating
 // system again; six statements of a name's count were a third of a search's time.
 func (db *Records) countRecords(ctx context.Context, b *search) (int, error) {
-	q := b.countSQL()
-	var n1, n2, n3, n4 int
-	var err error
-	if b.name == "" {
-		err = db.st.SearchRow(ctx, q, b.args...).Scan(&n1)
-	} else {
-		err = db.st.SearchRow(ctx, q, b.args...).Scan(&n1, &n2, &n3, &n4)
-	}
-	return min(n1+n2+n3+n4, MaxCount+1), err
+	var n int
+	err := db.st.SearchRow(ctx, b.countSQL(), b.args...).Scan(&n)
+	return min(n, MaxCount+1), err
 }
 
 // countSQL is countRecords' statement. A name is counted across both orders and the other
@@ -424,10 +419,7 @@ func (b *search) countSQL() string {
 	var out strings.Builder
 	out.WriteString("SELECT n1")
 	for _, p := range parts[1:] {
-		fmt.Fprintf(&out, ", CASE WHEN n1 > %d THEN 0 ELSE %s END", MaxCount, count(p))
-	}
-	if len(parts) == 3 {
-		out.WriteString(", 0")
+		fmt.Fprintf(&out, " + CASE WHEN n1 > %d THEN 0 ELSE %s END", MaxCount, count(p))
 	}
 	// LIMIT 1 keeps PostgreSQL from pulling the first part up into each CASE, where it ran
 	// once more for every mention of n1 (four times, each with its own plan).
