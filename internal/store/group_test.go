@@ -317,6 +317,55 @@ func TestGroupCommitWaitsForTheLogSync(t *testing.T) {
 	}
 }
 
+// Writes that arrive while the log is being synced would wait for the next sync anyway: the
+// committer gathers them into one commit then (gatherWhileSyncing), instead of committing each
+// as it comes and making every reader drop its page cache each time.
+func TestGroupCommitGathersWhileTheLogSyncs(t *testing.T) {
+	ctx := context.Background()
+	s, _ := testStore(t, `CREATE TABLE g (k INTEGER PRIMARY KEY)`)
+	insert := func(k int) error {
+		return s.tx(ctx, func(tx *sql.Tx) error {
+			_, err := s.exec(ctx, tx, `INSERT INTO g (k) VALUES ($1)`, k)
+			return err
+		})
+	}
+	s.walMu.Lock() // the next sync waits here: a slow disk
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := insert(0); err != nil {
+			t.Error(err)
+		}
+	})
+	for deadline := time.Now().Add(5 * time.Second); !s.syncing.Load(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			s.walMu.Unlock()
+			t.Fatal("the first write's sync never began")
+		}
+	}
+	groups0 := s.GroupCommits.Load()
+	const n = 20
+	for k := 1; k <= n; k++ { // one at a time: without gathering, each would be a commit of its own
+		wg.Go(func() {
+			if err := insert(k); err != nil {
+				t.Error(err)
+			}
+		})
+		time.Sleep(2 * time.Millisecond)
+	}
+	if got := s.GroupCommits.Load() - groups0; got != 0 {
+		t.Errorf("%d commits while the log was being synced, want none until it ends", got)
+	}
+	s.walMu.Unlock()
+	wg.Wait()
+	if got := s.GroupCommits.Load() - groups0; got != 1 {
+		t.Errorf("%d writes that came during one sync took %d commits, want 1", n, got)
+	}
+	var count int
+	if err := s.r.QueryRow(`SELECT count(*) FROM g`).Scan(&count); err != nil || count != n+1 {
+		t.Fatalf("%d rows (%v), want %d", count, err, n+1)
+	}
+}
+
 // While commits keep coming, a passive checkpoint never catches up with the log and the log
 // never starts again. Past its threshold the checkpointer pauses the committer and restarts it:
 // the log then holds only what was written since.

@@ -33,6 +33,7 @@ var errBroken = errors.New("store: the log could not be synced; restart tuphap a
 
 func (s *Store) startSyncer() {
 	s.syncq = make(chan syncBatch, 64)
+	s.synced = make(chan struct{}, 1)
 	s.syncDone = make(chan struct{})
 	go s.syncer()
 }
@@ -54,7 +55,13 @@ func (s *Store) syncer() {
 				break more
 			}
 		}
+		s.syncing.Store(true)
 		err := s.syncLog()
+		s.syncing.Store(false)
+		select { // wake the committer if it gathers (gatherWhileSyncing); a stale signal only makes it look again
+		case s.synced <- struct{}{}:
+		default:
+		}
 		for _, b := range pending {
 			for _, t := range b {
 				t.done <- err

@@ -57,6 +57,8 @@ type Store struct {
 	walBroken    atomic.Bool
 	syncq        chan syncBatch
 	syncDone     chan struct{}
+	syncing      atomic.Bool   // a sync of the log is running
+	synced       chan struct{} // a sync has ended (one signal held at most)
 	GroupCommits atomic.Int64
 	GroupedTxs   atomic.Int64
 	// Deadlocks counts statements of grouped transactions that PostgreSQL failed as a deadlock
