@@ -97,7 +97,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&f.clients, "clients", 32, "concurrent HTTP clients")
 	fs.DurationVar(&f.duration, "duration", 10*time.Second, "how long to register births")
 	fs.IntVar(&f.queries, "queries", 5000, "searches and ID lookups each")
-	fs.IntVar(&f.kindQueries, "kind-queries", 1000, "searches of each kind (full name, prefix, given name first, wife's name, mother's name, register number, date of birth, ID, with filters), as the department and as the officer each; 0 leaves them out")
+	fs.IntVar(&f.kindQueries, "kind-queries", 1000, "searches of each kind (full name, prefix, given name first, wife's name, mother's name, register number, date of birth, ID, with filters), as the department and as the officer each with every client, then as the officer alone (at most 300 of each); 0 leaves them out")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the synthetic data")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write CPU profiles of the measuring phases to this file name, one per phase: FILE.registrations.prof and so on (implies --in-process)")
 	fs.StringVar(&f.loadProf, "load-cpuprofile", "", "write a CPU profile of the loading phase to this file")

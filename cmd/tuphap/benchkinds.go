@@ -26,7 +26,14 @@ type benchKind struct {
 	DeptP99    float64 `json:"department_p99_ms"`
 	OfficerP50 float64 `json:"officer_p50_ms"`
 	OfficerP99 float64 `json:"officer_p99_ms"`
+	// AloneP50 and AloneP99 are the officer's with no other client: what one search costs when
+	// the server is not saturated, where the figures above are mostly queueing behind 31 others.
+	AloneP50 float64 `json:"officer_alone_p50_ms"`
+	AloneP99 float64 `json:"officer_alone_p99_ms"`
 }
+
+// aloneQueries bounds the searches of each kind run by one client alone.
+const aloneQueries = 300
 
 // kindSamples are the API paths of each search kind, for the department and for the officer.
 type kindSamples struct {
@@ -83,13 +90,17 @@ func (s *kindSamples) full() bool {
 	return true
 }
 
-// benchKinds runs each kind's searches, the department's then the officer's, with all clients.
+// benchKinds runs each kind's searches, the department's then the officer's, with all clients,
+// then the officer's with one client alone.
 func benchKinds(srv, officer *benchServer, f benchFlags, stderr io.Writer) []benchKind {
+	alone := *officer
+	alone.clients = 1
 	var out []benchKind
 	for _, k := range searchKinds {
 		r := benchKind{Kind: k}
 		_, r.DeptP50, r.DeptP99 = benchQueries(srv, f.kindQueries, f.kinds.dept[k], "department: "+k, stderr)
 		_, r.OfficerP50, r.OfficerP99 = benchQueries(officer, f.kindQueries, f.kinds.officer[k], "officer: "+k, stderr)
+		_, r.AloneP50, r.AloneP99 = benchQueries(&alone, min(f.kindQueries, aloneQueries), f.kinds.officer[k], "officer alone: "+k, stderr)
 		out = append(out, r)
 	}
 	return out
@@ -99,9 +110,9 @@ func printKinds(w io.Writer, ks []benchKind) {
 	if len(ks) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "  search kinds (pages of 20)  department p50 / p99 ms   officer p50 / p99 ms\n")
+	fmt.Fprintf(w, "  search kinds (pages of 20)  department p50 / p99 ms   officer p50 / p99 ms   officer alone p50 / p99 ms\n")
 	for _, k := range ks {
-		fmt.Fprintf(w, "    %-24s %8.2f / %6.2f       %8.2f / %6.2f\n", k.Kind, k.DeptP50, k.DeptP99, k.OfficerP50, k.OfficerP99)
+		fmt.Fprintf(w, "    %-24s %8.2f / %6.2f       %8.2f / %6.2f       %8.2f / %6.2f\n", k.Kind, k.DeptP50, k.DeptP99, k.OfficerP50, k.OfficerP99, k.AloneP50, k.AloneP99)
 	}
 }
 
