@@ -105,7 +105,7 @@ func benchLoad(ctx context.Context, st *store.Store, f *benchFlags, res *benchRe
 	}
 	// An initial load builds the search indexes once at the end (see docs/performance.md).
 	if f.fast {
-		err = st.WithoutIndexes(ctx, "records", func() error {
+		err = st.WithoutIndexes(ctx, registration.LoadTables, func() error {
 			err := load()
 			fmt.Fprintf(stderr, "  %d records in %s; building the search indexes…\n", loaded, time.Since(start).Round(time.Second))
 			return err

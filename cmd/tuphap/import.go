@@ -132,7 +132,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return p, err
 		}
 		// The indexes are built again even when the import is stopped.
-		err := st.WithoutIndexes(context.WithoutCancel(ctx), "records", func() error {
+		err := st.WithoutIndexes(context.WithoutCancel(ctx), registration.LoadTables, func() error {
 			err := load()
 			fmt.Fprintln(stderr, "import: building the search indexes and writing them into the database file…")
 			return err

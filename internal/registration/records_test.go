@@ -564,7 +564,11 @@ func TestWithoutSearchIndexes(t *testing.T) {
 		seed(t, st)
 		s := registration.NewRecords(st)
 		rs := births("21025", "X", 1, 300, "Lê Thị", civil.Female)
-		err := st.WithoutIndexes(ctx, "records", func() error {
+		before := loadIndexes(t, st)
+		if !strings.Contains(before, "record_parties_pid") || !strings.Contains(before, "record_names_folded") {
+			t.Fatalf("indexes of the load's tables: %s", before)
+		}
+		err := st.WithoutIndexes(ctx, registration.LoadTables, func() error {
 			_, err := s.BulkInsert(ctx, rs, admin, "fast")
 			return err
 		})
@@ -580,9 +584,12 @@ func TestWithoutSearchIndexes(t *testing.T) {
 				t.Fatalf("index not rebuilt:\n%s", plan)
 			}
 		}
+		if after := loadIndexes(t, st); after != before {
+			t.Fatalf("indexes after the load:\n%s\nbefore:\n%s", after, before)
+		}
 		// A failure inside still leaves the indexes in place.
 		boom := errors.New("boom")
-		if err := st.WithoutIndexes(ctx, "records", func() error { return boom }); !errors.Is(err, boom) {
+		if err := st.WithoutIndexes(ctx, registration.LoadTables, func() error { return boom }); !errors.Is(err, boom) {
 			t.Fatalf("error: %v", err)
 		}
 		if st.Dialect() == "sqlite" {
@@ -592,6 +599,23 @@ func TestWithoutSearchIndexes(t *testing.T) {
 			}
 		}
 	})
+}
+
+// loadIndexes lists the indexes of the tables a load fills, by name.
+func loadIndexes(t *testing.T, st *store.Store) string {
+	t.Helper()
+	q := `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('records', 'record_parties', 'record_names') ORDER BY name`
+	if st.Dialect() != "sqlite" {
+		q = `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('records', 'record_parties', 'record_names') ORDER BY indexname`
+	}
+	names, err := store.Collect(ctx, st, func(row store.Scanner) (string, error) {
+		var n string
+		return n, row.Scan(&n)
+	}, "indexes", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(names, "\n")
 }
 
 // A row whose number another person holds is a conflict, with who holds it; the same person's

@@ -465,7 +465,7 @@ func TestGroupMemberIgnoresCancellationOnceRunning(t *testing.T) {
 func TestLoadEndsWithAnEmptyLog(t *testing.T) {
 	ctx := context.Background()
 	s, path := testStore(t, `CREATE TABLE g (k INTEGER PRIMARY KEY, v TEXT NOT NULL)`, `CREATE INDEX g_v ON g (v)`)
-	if err := s.WithoutIndexes(ctx, "g", func() error {
+	if err := s.WithoutIndexes(ctx, []string{"g"}, func() error {
 		return s.Write(ctx, func(tx *Tx) error {
 			for i := 1; i <= 5000; i++ {
 				if _, err := tx.Exec(`INSERT INTO g (k, v) VALUES ($1, $2)`, i, fmt.Sprintf("Lê Thị %d", i)); err != nil {

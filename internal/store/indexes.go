@@ -59,14 +59,18 @@ func (s *Store) buildingIndexes(ctx context.Context) (restore func()) {
 	}
 }
 
-// WithoutIndexes runs fn with the secondary indexes of a table dropped, then builds them
+// WithoutIndexes runs fn with the secondary indexes of tables dropped, then builds them
 // again: an index built once from sorted data is far cheaper than one kept up to date through
 // millions of inserts in random order. Meant for an initial load while nobody searches; unique
 // indexes stay, so what they forbid is still refused.
-func (s *Store) WithoutIndexes(ctx context.Context, table string, fn func() error) error {
-	idx, err := s.dialect.secondaryIndexes(ctx, s.w, table)
-	if err != nil {
-		return fmt.Errorf("store: list indexes: %w", err)
+func (s *Store) WithoutIndexes(ctx context.Context, tables []string, fn func() error) error {
+	var idx [][2]string
+	for _, table := range tables {
+		x, err := s.dialect.secondaryIndexes(ctx, s.w, table)
+		if err != nil {
+			return fmt.Errorf("store: list indexes: %w", err)
+		}
+		idx = append(idx, x...)
 	}
 	for _, x := range idx {
 		if _, err := s.w.ExecContext(ctx, `DROP INDEX `+x[0]); err != nil {
@@ -96,8 +100,10 @@ func (s *Store) WithoutIndexes(ctx context.Context, table string, fn func() erro
 	// index-only scans read the entries' rows too until a VACUUM has marked their pages all
 	// visible: counting a name's thousand matches visited a thousand rows (40 ms instead of 1).
 	if s.dialect.name() == "postgres" {
-		if _, err := s.w.ExecContext(context.WithoutCancel(ctx), `VACUUM (ANALYZE) `+table); err != nil {
-			return errors.Join(ferr, fmt.Errorf("store: vacuum: %w", err))
+		for _, table := range tables {
+			if _, err := s.w.ExecContext(context.WithoutCancel(ctx), `VACUUM (ANALYZE) `+table); err != nil {
+				return errors.Join(ferr, fmt.Errorf("store: vacuum: %w", err))
+			}
 		}
 	}
 	return ferr
