@@ -510,7 +510,9 @@ func birthsOf(tx querier, parties []civil.Party) (husband, wife *civil.Birth, re
 
 // FillParties indexes the parties of the entries stored before record_parties was kept
 // (migration 0018: legacy marriages): one pass over the entries in key order, a batch at a
-// time, then noted as done so that later starts do not look again.
+// time, then noted as done so that later starts do not look again. Only entries without any
+// party row are read again (an entry's rows are written together). A store created empty is
+// marked done by migration 0038.
 func (s *Service) FillParties(ctx context.Context) error {
 	var done int
 	if err := s.Store.QueryRow(ctx, `SELECT COUNT(*) FROM backfills WHERE name = 'record_parties'`).Scan(&done); err != nil || done > 0 {
@@ -519,7 +521,8 @@ func (s *Service) FillParties(ctx context.Context) error {
 	for last := ""; ; {
 		rs, err := store.Collect(ctx, s.Store, scanRecord, "registration: parties to index", `SELECT `+recordCols+` FROM records r
 			JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
-			WHERE r.kind = 'marriage' AND r.id > $1 ORDER BY r.id LIMIT 500`, last)
+			WHERE r.kind = 'marriage' AND r.id > $1 AND NOT EXISTS (SELECT 1 FROM record_parties p WHERE p.record_id = r.id)
+			ORDER BY r.id LIMIT 500`, last)
 		if err != nil {
 			return err
 		}

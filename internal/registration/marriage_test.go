@@ -296,6 +296,10 @@ func TestMarriageBarsHoldEverywhere(t *testing.T) {
 		}
 		old = legacy[0]
 		storetest.MustExec(t, st, `DELETE FROM record_parties WHERE record_id IN (SELECT id FROM records WHERE office = '21028')`)
+		var marked int // by migration 0038: the store was created empty
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM backfills WHERE name = 'record_parties'`).Scan(&marked); err != nil || marked != 1 {
+			t.Fatalf("a store created empty has its parties' fill marked done: %d %v", marked, err)
+		}
 		storetest.MustExec(t, st, `DELETE FROM backfills`)
 		if err := svc.FillParties(ctx); err != nil {
 			t.Fatal(err)
