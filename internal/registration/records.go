@@ -656,6 +656,9 @@ func searchSQL(q civil.Query, indexedOffice bool) *search {
 	// A personal ID, a date of birth or a register number finds a handful of entries through
 	// its own index.
 	narrow := q.PersonalID != "" || q.DOB != "" || q.Number != 0 || q.Mother != "" || q.Father != ""
+	// A parent's name without those is read within an office from records_office_mother or
+	// records_office_father, which lead with the office: there the office stays indexable.
+	byParent := (q.Mother != "" || q.Father != "") && q.PersonalID == "" && q.DOB == "" && q.Number == 0
 	// A name's indexes lead with the name, or with the office then the name: the kind and the
 	// period are then tested on the name's matches. Left indexable, a count of the given-name-first
 	// part walked a year of a large commune in records_office_date instead (225 ms at a million
@@ -668,7 +671,7 @@ func searchSQL(q civil.Query, indexedOffice bool) *search {
 			plain = col + " + 0"
 		}
 		cond := col + " " + op + " " + ph
-		if col == "office" && scope && narrow && !indexedOffice || col != "office" && scope && (narrow || byName) {
+		if col == "office" && scope && narrow && !indexedOffice && !byParent || col != "office" && scope && (narrow || byName) {
 			cond = plain + " " + op + " " + ph
 		}
 		b.conds = append(b.conds, cond)

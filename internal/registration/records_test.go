@@ -74,8 +74,10 @@ func TestSearchUsesIndexes(t *testing.T) {
 		{civil.Query{Number: 17, Year: 2026, Office: "21025"}, "SEARCH records USING INDEX records_number (reg_number=? AND reg_year=?)"},
 		{civil.Query{Number: 17, Year: 2026, Book: "01", Office: "21025", Kind: civil.BirthKind}, "SEARCH records USING INDEX records_number (reg_number=? AND reg_year=?)"},
 		{civil.Query{Number: 17}, "SEARCH records USING INDEX records_number (reg_number=?)"},
-		{civil.Query{Mother: "tran thi lan", Office: "21025"}, "SEARCH records USING INDEX records_mother (mother_folded>? AND mother_folded<?)"},
-		{civil.Query{Father: "le van", Office: "21025"}, "SEARCH records USING INDEX records_father (father_folded>? AND father_folded<?)"},
+		{civil.Query{Mother: "tran thi lan", Office: "21025"}, "SEARCH records USING INDEX records_office_mother (office=? AND mother_folded>? AND mother_folded<?)"},
+		{civil.Query{Father: "le van", Office: "21025"}, "SEARCH records USING INDEX records_office_father (office=? AND father_folded>? AND father_folded<?)"},
+		{civil.Query{Mother: "tran thi lan", Office: "21025", Kind: civil.BirthKind, From: "2020-01-01"}, "SEARCH records USING INDEX records_office_mother (office=? AND mother_folded>? AND mother_folded<?)"},
+		{civil.Query{Mother: "tran thi lan", DOB: "2026-02-01", Office: "21025"}, "SEARCH records USING INDEX records_dob (date_of_birth=?)"},
 	} {
 		plan, err := s.ExplainSearch(ctx, tt.q)
 		if err != nil || !strings.HasPrefix(plan, tt.first) || officeOnly.MatchString(plan) {
