@@ -58,6 +58,8 @@ type Store struct {
 	syncq        chan syncBatch
 	syncDone     chan struct{}
 	syncing      atomic.Bool   // a sync of the log is running
+	syncEpoch    atomic.Int64  // syncs begun
+	committedIn  int64         // the committer's: syncEpoch at its last commit
 	synced       chan struct{} // a sync has ended (one signal held at most)
 	GroupCommits atomic.Int64
 	GroupedTxs   atomic.Int64
