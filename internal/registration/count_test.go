@@ -26,21 +26,16 @@ func TestCountRunsEachPartOnce(t *testing.T) {
 			{civil.Query{Name: "nguyen van an", Office: "21025"}, 1 + 3},
 		} {
 			b := searchSQL(tt.q, true)
-			rows, err := st.Query(context.Background(), "EXPLAIN "+b.countSQL(), b.args...)
+			lines, err := store.Collect(context.Background(), st, func(row store.Scanner) (string, error) {
+				var line string
+				return line, row.Scan(&line)
+			}, "explain", "EXPLAIN "+b.countSQL(), b.args...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var plan strings.Builder
-			for rows.Next() {
-				var line string
-				if err := rows.Scan(&line); err != nil {
-					t.Fatal(err)
-				}
-				plan.WriteString(line + "\n")
-			}
-			rows.Close()
-			if n := strings.Count(plan.String(), "InitPlan"); n != tt.plans {
-				t.Errorf("%+v: %d plans, want %d:\n%s", tt.q, n, tt.plans, plan.String())
+			plan := strings.Join(lines, "\n")
+			if n := strings.Count(plan, "InitPlan"); n != tt.plans {
+				t.Errorf("%+v: %d plans, want %d:\n%s", tt.q, n, tt.plans, plan)
 			}
 		}
 	})

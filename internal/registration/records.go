@@ -655,12 +655,14 @@ func searchSQL(q civil.Query, indexedOffice bool) *search {
 	b := &search{oldest: q.Oldest}
 	// A personal ID, a date of birth or a register number finds a handful of entries through
 	// its own index.
-	narrow := q.PersonalID != "" || q.DOB != "" || q.Number != 0 || q.Mother != "" || q.Father != ""
+	byKey := q.PersonalID != "" || q.DOB != "" || q.Number != 0
+	parent := q.Mother != "" || q.Father != ""
+	narrow := byKey || parent
 	// A parent's name without those (or a name) is read within an office from
 	// records_office_mother or records_office_father, which lead with the office: there the
 	// office stays indexable. With a name too, the office would let records_office_list walk
 	// the office's entries of the name and read each for the parent's.
-	byParent := (q.Mother != "" || q.Father != "") && q.PersonalID == "" && q.DOB == "" && q.Number == 0 && q.Name == ""
+	byParent := parent && !byKey && q.Name == ""
 	// A name's indexes lead with the name, or with the office then the name: the kind and the
 	// period are then tested on the name's matches. Left indexable, a count of the given-name-first
 	// part walked a year of a large commune in records_office_date instead (225 ms at a million

@@ -609,9 +609,10 @@ func TestWithoutSearchIndexes(t *testing.T) {
 // loadIndexes lists the indexes of the tables a load fills, by name.
 func loadIndexes(t *testing.T, st *store.Store) string {
 	t.Helper()
-	q := `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('records', 'record_parties', 'record_names') ORDER BY name`
+	tables := "'" + strings.Join(registration.LoadTables, "', '") + "'"
+	q := `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN (` + tables + `) ORDER BY name`
 	if st.Dialect() != "sqlite" {
-		q = `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('records', 'record_parties', 'record_names') ORDER BY indexname`
+		q = `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN (` + tables + `) ORDER BY indexname`
 	}
 	names, err := store.Collect(ctx, st, func(row store.Scanner) (string, error) {
 		var n string
