@@ -109,6 +109,9 @@ func TestJudgmentsEventsStatus(t *testing.T) {
 			t.Fatalf("today, a second judgment whose release is not reported: %+v", now)
 		}
 		var n int
+		if err := st.FlushAudit(ctx); err != nil { // queued entries (SQLite) reach audit_log
+			t.Fatal(err)
+		}
 		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'judicial.read' AND object = $1 AND detail LIKE '%Cấp Phiếu lý lịch tư pháp số 1%'`,
 			"judicial_person:"+personID).Scan(&n); err != nil || n != 3 {
 			t.Fatalf("%d readings audited with their purpose (%v), want 3", n, err)
@@ -381,6 +384,9 @@ func TestPersonLinkedToTheRegister(t *testing.T) {
 			t.Fatalf("read without a purpose: %v", err)
 		}
 		var n int
+		if err := st.FlushAudit(ctx); err != nil { // queued entries (SQLite) reach audit_log
+			t.Fatal(err)
+		}
 		st.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action IN ('judicial.search', 'judicial.read')`).Scan(&n)
 		if n != 2 {
 			t.Fatalf("%d readings audited, want the search and the page", n)

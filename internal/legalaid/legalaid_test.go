@@ -135,6 +135,9 @@ func TestRequestToClosure(t *testing.T) {
 			t.Fatalf("withdrawn before assignment: %v %+v", err, c)
 		}
 		var n int
+		if err := st.FlushAudit(ctx); err != nil { // queued entries (SQLite) reach audit_log
+			t.Fatal(err)
+		}
 		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'legalaid.read' AND object = $1`, "legal_aid:"+second.ID).Scan(&n); err != nil || n != 1 {
 			t.Fatalf("%d readings audited (%v)", n, err)
 		}

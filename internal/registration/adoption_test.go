@@ -129,6 +129,9 @@ func TestAdoptiveParentAndChildMayNotMarry(t *testing.T) {
 			t.Fatalf("the adopter's marital status: %v %+v", err, cert.MaritalStatus)
 		}
 		var shown int
+		if err := st.FlushAudit(ctx); err != nil { // queued entries (SQLite) reach audit_log
+			t.Fatal(err)
+		}
 		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'record.candidates'`).Scan(&shown); err != nil || shown != 1 {
 			t.Fatalf("%d entries audited as shown (%v), want the marriage refused only", shown, err)
 		}

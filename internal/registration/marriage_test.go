@@ -309,6 +309,9 @@ func TestMarriageBarsHoldEverywhere(t *testing.T) {
 			t.Fatalf("a legacy marriage, indexed at start: %v", err)
 		}
 		var audited int
+		if err := st.FlushAudit(ctx); err != nil { // queued entries (SQLite) reach audit_log
+			t.Fatal(err)
+		}
 		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'record.candidates' AND detail LIKE $1`, "%"+old.ID+"%").Scan(&audited); err != nil || audited == 0 {
 			t.Errorf("the legacy entry read for the refusal was not audited: %d %v", audited, err)
 		}

@@ -41,10 +41,14 @@ func (s *Store) insertAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) (str
 	return e.Hash, nil
 }
 
-// stamp sets e's time and hash (its Seq and PrevHash set). Microsecond precision: that is what
-// is stored, and the hash must match what is read back.
+// stamp sets e's time, unless it has one (an entry from the audit queue keeps the time of its
+// event), and its hash (its Seq and PrevHash set). Microsecond precision: that is what is
+// stored, and the hash must match what is read back.
 func (s *Store) stamp(e audit.Entry) audit.Entry {
-	e.At = s.Now().UTC().Truncate(time.Microsecond)
+	if e.At.IsZero() {
+		e.At = s.Now()
+	}
+	e.At = e.At.UTC().Truncate(time.Microsecond)
 	e.Hash = audit.ComputeHash(e)
 	return e
 }
@@ -152,8 +156,11 @@ func (s *Store) flushHead(tx *sql.Tx) error {
 }
 
 // Audit appends one entry on its own: for events that change nothing else, such as a view of a
-// person's data or a refused login.
+// person's data or a refused login. On SQLite it goes through the audit queue (auditqueue.go).
 func (s *Store) Audit(ctx context.Context, e audit.Entry) error {
+	if s.queue != nil {
+		return s.enqueueAudit(ctx, e)
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error { return s.appendAudit(ctx, tx, e) })
 }
 
@@ -183,6 +190,9 @@ func scanAudit(row interface{ Scan(...any) error }) (audit.Entry, error) {
 
 // AuditEntries lists entries newest first, or oldest first.
 func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry, error) {
+	if err := s.FlushAudit(ctx); err != nil {
+		return nil, err
+	}
 	if f.Limit <= 0 || f.Limit > MaxAuditPage {
 		f.Limit = 100
 	}
@@ -213,6 +223,9 @@ func (s *Store) VerifyAudit(ctx context.Context, checkpoints ...audit.Checkpoint
 // not hold one huge read open.
 func (s *Store) VerifyAuditHead(ctx context.Context, checkpoints ...audit.Checkpoint) (audit.Checkpoint, int64, error) {
 	head := audit.Checkpoint{At: s.Now()}
+	if err := s.FlushAudit(ctx); err != nil {
+		return head, 0, err
+	}
 	if err := s.readRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&head.Seq, &head.Hash); err != nil {
 		return head, 0, fmt.Errorf("store: audit head: %w", err)
 	}

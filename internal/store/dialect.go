@@ -268,6 +268,9 @@ func (postgres) backup(context.Context, *sql.DB, string) error {
 
 // Backup writes a consistent copy of the database to file (SQLite only).
 func (s *Store) Backup(ctx context.Context, file string) error {
+	if err := s.FlushAudit(ctx); err != nil { // the copy holds every entry audited so far
+		return fmt.Errorf("store: backup to %s: %w", file, err)
+	}
 	if err := s.dialect.backup(ctx, s.w, file); err != nil {
 		return fmt.Errorf("store: backup to %s: %w", file, err)
 	}

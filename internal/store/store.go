@@ -74,6 +74,11 @@ type Store struct {
 	GroupCommitting atomic.Int64
 	// LogSyncs counts the syncs of SQLite's log; one may cover several groups.
 	LogSyncs atomic.Int64
+	// AuditQueued counts entries written to the audit queue, AuditMoved those moved into the log.
+	AuditQueued, AuditMoved atomic.Int64
+	// queue holds audit entries of events that change nothing else until they are chained
+	// (auditqueue.go); nil on PostgreSQL.
+	queue *auditQueue
 }
 
 // Open connects to dsn: a postgres:// URL, or else a SQLite file path, and runs migrations.
@@ -103,12 +108,17 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
+		if err := s.openAuditQueue(ctx, dsn); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	s.closeAuditQueue() // first: its last move needs the committer
 	s.stopGroupCommit()
 	s.stopCheckpointer()
 	if s.walPath != "" {

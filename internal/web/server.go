@@ -121,6 +121,8 @@ func New(cfg Config, svc *app.Services, log *slog.Logger) (*Server, error) {
 	s.metrics.NewCounterFunc("tuphap_store_grouped_transactions_total", "Transactions committed through group commit.", func() float64 { return float64(st.GroupedTxs.Load()) })
 	s.metrics.NewCounterFunc("tuphap_store_group_busy_seconds_total", "Time the committer spent running groups.", func() float64 { return float64(st.GroupBusy.Load()) / 1e9 })
 	s.metrics.NewCounterFunc("tuphap_store_log_syncs_total", "Syncs of SQLite's write-ahead log, each making one or more groups durable.", func() float64 { return float64(st.LogSyncs.Load()) })
+	s.metrics.NewCounterFunc("tuphap_store_audit_queued_total", "Audit entries of searches, views and refused logins written to the audit queue (SQLite).", func() float64 { return float64(st.AuditQueued.Load()) })
+	s.metrics.NewCounterFunc("tuphap_store_audit_moved_total", "Queued audit entries moved into the audit log.", func() float64 { return float64(st.AuditMoved.Load()) })
 	s.metrics.NewCounterFunc("tuphap_store_group_commit_seconds_total", "Part of the committer's time spent committing.", func() float64 { return float64(st.GroupCommitting.Load()) / 1e9 })
 	start := time.Now()
 	s.metrics.NewGaugeFunc("tuphap_uptime_seconds", "Seconds since the server started.", func() float64 { return time.Since(start).Seconds() })
