@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -24,11 +25,12 @@ import (
 // So Audit, for events that change nothing else, writes the entry to a small SQLite file of its
 // own beside the database (FILE-audit-queue), synced before Audit returns: the entry is as
 // durable as before. A mover takes what is queued into the chain about once a second, in one
-// grouped transaction that also records, in audit_head, the last queued entry it took; only
-// after that commit is durable does it delete them from the queue. A crash in between leaves
-// entries in the queue that the chain already holds, and the next move skips and deletes them:
-// nothing is lost and nothing is chained twice, across restarts and across processes sharing
-// the file (each move reads the queue inside the database's write transaction).
+// grouped transaction that also records, in audit_queues, the last entry it took from that
+// queue (each queue file has an identity of its own); only after that commit is durable does it
+// delete them from the queue. A crash in between leaves entries in the queue that the chain
+// already holds, and the next move skips and deletes them: nothing is lost and nothing is
+// chained twice, across restarts and across processes sharing the files (the move checks,
+// inside the database's write transaction, what the log has taken from the queue).
 //
 // What changes for a reader of the log: a queued entry keeps the time of its event but takes
 // its place in the chain when moved, so ordered by sequence it may follow changes made during
@@ -61,7 +63,9 @@ type queuedEntry struct {
 	done chan error
 }
 
-func auditQueuePath(dsn string) string { return sqlitePath(dsn) + "-audit-queue" }
+// auditQueuePath is the queue's file beside the database's real path: through a symbolic link
+// the same database would otherwise have two queues.
+func auditQueuePath(dsn string) string { return sqliteRealPath(dsn) + "-audit-queue" }
 
 // openAuditQueue opens (or creates) the queue file and starts its writer and the mover.
 func (s *Store) openAuditQueue(ctx context.Context, dsn string) error {
@@ -91,10 +95,44 @@ func (s *Store) openAuditQueue(ctx context.Context, dsn string) error {
 		db.Close()
 		return fmt.Errorf("store: the audit queue: %w", err)
 	}
+	if err := s.catchUpQueue(ctx, q); err != nil {
+		db.Close()
+		return err
+	}
 	q.waiting.Store(1) // entries left by an earlier run are moved at once
 	s.queue = q
 	go s.queueWriter()
 	go s.mover()
+	return nil
+}
+
+// catchUpQueue makes the queue number its entries after the last the log took from it. A queue
+// file older than the database (copied before it, restored from an earlier copy) would otherwise
+// number new entries as already moved, and the mover would delete them unchained.
+func (s *Store) catchUpQueue(ctx context.Context, q *auditQueue) error {
+	var moved int64
+	err := s.readRow(ctx, `SELECT moved FROM audit_queues WHERE queue = $1`, q.id).Scan(&moved)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: audit queue: %w", err)
+	}
+	var next int64
+	if err := q.db.QueryRowContext(ctx, `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'queued'), 0)`).Scan(&next); err != nil {
+		return fmt.Errorf("store: audit queue: %w", err)
+	}
+	if next >= moved {
+		return nil
+	}
+	s.log.Warn("store: the audit queue is older than the log; numbering its entries after the last moved", "queue", next, "moved", moved)
+	// sqlite_sequence has a row for the table once it has held an entry; otherwise one is added.
+	if _, err := q.db.ExecContext(ctx, `UPDATE sqlite_sequence SET seq = $1 WHERE name = 'queued'`, moved); err != nil {
+		return fmt.Errorf("store: audit queue: %w", err)
+	}
+	if _, err := q.db.ExecContext(ctx, `INSERT INTO sqlite_sequence (name, seq) SELECT 'queued', $1 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'queued')`, moved); err != nil {
+		return fmt.Errorf("store: audit queue: %w", err)
+	}
 	return nil
 }
 
@@ -223,81 +261,102 @@ func (s *Store) FlushAudit(ctx context.Context) error {
 }
 
 // moveQueue takes queued entries into the chain, moveBatch at a time, until the queue is empty.
+// It reads a batch before handing the move to the committer, so that the database's write lock
+// is never held while the queue's file is read (another process may be recovering it).
 func (s *Store) moveQueue(ctx context.Context) error {
 	q := s.queue
 	q.moverMu.Lock()
 	defer q.moverMu.Unlock()
 	for {
 		q.waiting.Store(0)
-		var queued int
-		if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM queued LIMIT 1)`).Scan(&queued); err != nil {
+		var moved int64 // what the log had taken (a hint: the move reads it again)
+		err := s.readRow(ctx, `SELECT COALESCE((SELECT moved FROM audit_queues WHERE queue = $1), 0)`, q.id).Scan(&moved)
+		if err != nil {
 			q.waiting.Add(1)
-			return fmt.Errorf("store: audit queue: %w", err)
+			return fmt.Errorf("store: audit head: %w", err)
 		}
-		if queued == 0 { // nothing to move: no commit, which would empty the readers' caches
-			return nil
-		}
-		var upto int64
-		var n int
-		err := s.tx(ctx, func(tx *sql.Tx) error {
-			var err error
-			upto, n, err = s.moveQueued(ctx, tx)
-			return err
-		})
+		batch, err := q.read(ctx, moved)
 		if err != nil {
 			q.waiting.Add(1) // try again at the next tick
 			return err
 		}
-		s.AuditMoved.Add(int64(n))
-		// The chain holds them, durably: they may go.
+		upto := moved
+		if len(batch) > 0 { // nothing to move: no commit, which would empty the readers' caches
+			var n int
+			err = s.tx(ctx, func(tx *sql.Tx) error {
+				var err error
+				upto, n, err = s.moveQueued(ctx, tx, batch)
+				return err
+			})
+			if err != nil {
+				q.waiting.Add(1)
+				return err
+			}
+			s.AuditMoved.Add(int64(n))
+		}
+		// The chain holds them, durably: they may go (with any a crash left behind).
 		if _, err := q.db.ExecContext(ctx, `DELETE FROM queued WHERE id <= ?`, upto); err != nil {
 			return fmt.Errorf("store: audit queue: %w", err)
 		}
-		if n < moveBatch {
+		if len(batch) < moveBatch {
 			return nil
 		}
 	}
 }
 
-// moveQueued, a member of a group, appends up to moveBatch queued entries to the chain after
-// the last one moved, and records the last it took.
-func (s *Store) moveQueued(ctx context.Context, tx *sql.Tx) (upto int64, n int, err error) {
+// queuedRow is an entry read from the queue, with its number there.
+type queuedRow struct {
+	id int64
+	e  audit.Entry
+}
+
+// read returns up to moveBatch queued entries numbered after moved.
+func (q *auditQueue) read(ctx context.Context, moved int64) ([]queuedRow, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT id, at, user_id, username, office, action, object, detail, ip FROM queued WHERE id > ? ORDER BY id LIMIT ?`, moved, moveBatch)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit queue: %w", err)
+	}
+	defer rows.Close()
+	var out []queuedRow
+	for rows.Next() {
+		var r queuedRow
+		e := &r.e
+		if err := rows.Scan(&r.id, scanTime(&e.At), &e.UserID, &e.Username, &e.Office, &e.Action, &e.Object, &e.Detail, &e.IP); err != nil {
+			return nil, fmt.Errorf("store: audit queue: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: audit queue: %w", err)
+	}
+	return out, nil
+}
+
+// moveQueued, a member of a group, appends the batch's entries that the log has not taken yet
+// (another process may have moved some meanwhile) and records the last it took. It returns that
+// number and how many it appended.
+func (s *Store) moveQueued(ctx context.Context, tx *sql.Tx, batch []queuedRow) (upto int64, n int, err error) {
 	q := s.queue
-	var queue string
-	if err := s.queryRow(ctx, tx, `SELECT queue, queue_moved FROM audit_head WHERE id = 1`).Scan(&queue, &upto); err != nil {
+	err = s.queryRow(ctx, tx, `SELECT moved FROM audit_queues WHERE queue = $1`, q.id).Scan(&upto)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, fmt.Errorf("store: audit head: %w", err)
 	}
-	if queue != q.id {
-		upto = 0 // a queue this log has not seen: all of it is new
-	}
-	rows, err := q.db.QueryContext(ctx, `SELECT id, at, user_id, username, office, action, object, detail, ip FROM queued WHERE id > ? ORDER BY id LIMIT ?`, upto, moveBatch)
-	if err != nil {
-		return 0, 0, fmt.Errorf("store: audit queue: %w", err)
-	}
-	var es []audit.Entry
-	for rows.Next() {
-		var e audit.Entry
-		if err := rows.Scan(&upto, scanTime(&e.At), &e.UserID, &e.Username, &e.Office, &e.Action, &e.Object, &e.Detail, &e.IP); err != nil {
-			rows.Close()
-			return 0, 0, fmt.Errorf("store: audit queue: %w", err)
+	for _, r := range batch {
+		if r.id <= upto {
+			continue
 		}
-		es = append(es, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, 0, fmt.Errorf("store: audit queue: %w", err)
-	}
-	for _, e := range es {
-		if err := s.appendAudit(ctx, tx, e); err != nil {
+		if err := s.appendAudit(ctx, tx, r.e); err != nil {
 			return 0, 0, err
 		}
+		upto = r.id
+		n++
 	}
-	if len(es) > 0 || queue != q.id {
-		if _, err := s.exec(ctx, tx, `UPDATE audit_head SET queue = $1, queue_moved = $2 WHERE id = 1`, q.id, upto); err != nil {
+	if n > 0 {
+		if _, err := s.exec(ctx, tx, `INSERT INTO audit_queues (queue, moved) VALUES ($1, $2) ON CONFLICT (queue) DO UPDATE SET moved = excluded.moved`, q.id, upto); err != nil {
 			return 0, 0, fmt.Errorf("store: audit head: %w", err)
 		}
 	}
-	return upto, len(es), nil
+	return upto, n, nil
 }
 
 // closeAuditQueue stops taking entries, moves what is queued into the chain (the committer

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -68,8 +69,18 @@ func sqliteBase(dsn string, busy time.Duration) string {
 	return fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)", sqlitePath(dsn), busy.Milliseconds())
 }
 
-// sqliteLogPath is the file of the write-ahead log that goes with the database file.
-func sqliteLogPath(dsn string) string { return sqlitePath(dsn) + "-wal" }
+// sqliteLogPath is the file of the write-ahead log that goes with the database file. SQLite
+// names it after the file a symbolic link points to, and so must we.
+func sqliteLogPath(dsn string) string { return sqliteRealPath(dsn) + "-wal" }
+
+// sqliteRealPath is the database's file with symbolic links resolved.
+func sqliteRealPath(dsn string) string {
+	path := sqlitePath(dsn)
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real
+	}
+	return path
+}
 
 // syncFull makes a connection sync as a checkpoint needs (and as the last connection to close
 // checkpoints). The writer does not sync its commits itself: logsync.go does, after them.
@@ -268,8 +279,10 @@ func (postgres) backup(context.Context, *sql.DB, string) error {
 
 // Backup writes a consistent copy of the database to file (SQLite only).
 func (s *Store) Backup(ctx context.Context, file string) error {
-	if err := s.FlushAudit(ctx); err != nil { // the copy holds every entry audited so far
-		return fmt.Errorf("store: backup to %s: %w", file, err)
+	// The copy holds the entries audited until now; should the queue not move, the backup is
+	// worth more than they are (they stay in the queue, for the live log).
+	if err := s.FlushAudit(ctx); err != nil {
+		s.log.Warn("store: backup without the queued audit entries", "err", err)
 	}
 	if err := s.dialect.backup(ctx, s.w, file); err != nil {
 		return fmt.Errorf("store: backup to %s: %w", file, err)

@@ -1,5 +1,8 @@
--- The audit queue (SQLite, internal/store/auditqueue.go): which queue the log last took entries
--- from, and the last entry it took, recorded in the same commit as the entries themselves, so
--- that entries still in the queue after a crash are neither lost nor chained twice.
-ALTER TABLE audit_head ADD COLUMN queue TEXT NOT NULL DEFAULT '';
-ALTER TABLE audit_head ADD COLUMN queue_moved BIGINT NOT NULL DEFAULT 0;
+-- The audit queue (SQLite, internal/store/auditqueue.go): for each queue file the log has taken
+-- entries from, the last entry it took, recorded in the same commit as the entries themselves,
+-- so that entries still in a queue after a crash are neither lost nor chained twice, even where
+-- two queue files take turns (a database reached through two paths).
+CREATE TABLE audit_queues (
+    queue TEXT PRIMARY KEY,
+    moved BIGINT NOT NULL
+);
