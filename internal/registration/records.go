@@ -467,10 +467,22 @@ func (b *search) othersSQL() []string {
 	}
 	own := fmt.Sprintf(" AND NOT ((own_folded >= %s AND own_folded < %s) OR (own_given >= %s AND own_given < %s))", b.lo, b.hi, b.lo, b.hi)
 	byFolded := fmt.Sprintf("folded >= %s AND folded < %s", b.lo, b.hi)
+	office := b.namesOffice()
 	return []string{
-		`SELECT DISTINCT record_id FROM record_names` + b.wherePlain(byFolded+own),
-		`SELECT DISTINCT record_id FROM record_names` + b.wherePlain(fmt.Sprintf("given_folded >= %s AND given_folded < %s AND NOT (%s)", b.lo, b.hi, byFolded)+own),
+		`SELECT DISTINCT record_id FROM record_names` + b.wherePlain(office+byFolded+own),
+		`SELECT DISTINCT record_id FROM record_names` + b.wherePlain(office+fmt.Sprintf("given_folded >= %s AND given_folded < %s AND NOT (%s)", b.lo, b.hi, byFolded)+own),
 	}
+}
+
+// namesOffice is the office condition that leads record_names' office-led indexes (migration
+// 0041), ending in " AND ", or "" for a search of the whole province. In a province of 96
+// communes an officer's step otherwise walked the province's matches of the name and kept the
+// office's.
+func (b *search) namesOffice() string {
+	if b.office == "" {
+		return ""
+	}
+	return "office = " + b.office + " AND "
 }
 
 // capProbe tells whether a name alone matches more than MaxCount entries in the family-first
@@ -566,6 +578,9 @@ type search struct {
 	// namesHold: every condition is on a column record_names holds too (office, kind, day of
 	// registration), so its rows can be filtered alone.
 	namesHold bool
+	// office is the placeholder of the office searched within, if any: record_names' office-led
+	// indexes take it as it is (nameOther, othersSQL).
+	office string
 	// period is the conditions on the day of registration, in the form its index serves;
 	// notPeriod the others, in the form none does (fullInPeriod).
 	period, notPeriod []string
@@ -591,6 +606,12 @@ func (b *search) nameOther() string {
 	scope := ""
 	if b.namesHold && len(b.plain) > 0 {
 		scope = " AND " + strings.Join(b.plain, " AND ")
+	}
+	if office := b.namesOffice(); b.namesHold && office != "" {
+		// Within an office, one query per index: written as an OR, SQLite takes the office out
+		// of both branches and walks the office's other names testing each.
+		return fmt.Sprintf("id IN (SELECT record_id FROM record_names WHERE %sfolded >= %s AND folded < %s%s UNION ALL SELECT record_id FROM record_names WHERE %sgiven_folded >= %s AND given_folded < %s%s)",
+			office, b.lo, b.hi, scope, office, b.lo, b.hi, scope)
 	}
 	return fmt.Sprintf("id IN (SELECT record_id FROM record_names WHERE ((folded >= %s AND folded < %s) OR (given_folded >= %s AND given_folded < %s))%s)",
 		b.lo, b.hi, b.lo, b.hi, scope)
@@ -670,6 +691,9 @@ func searchSQL(q civil.Query, indexedOffice bool) *search {
 	byName := q.Name != ""
 	add := func(col, op string, v any, scope bool) {
 		ph := b.arg(v)
+		if col == "office" {
+			b.office = ph
+		}
 		plain := col + " || ''"
 		if _, isInt := v.(int); isInt {
 			plain = col + " + 0"
