@@ -24,8 +24,8 @@ import (
 //
 // So Audit, for events that change nothing else, writes the entry to a small SQLite file of its
 // own beside the database (FILE-audit-queue), synced before Audit returns: the entry is as
-// durable as before. A mover takes what is queued into the chain about once a second, in one
-// grouped transaction that also records, in audit_queues, the last entry it took from that
+// durable as before. A mover takes what is queued into the chain about once a second, in
+// grouped transactions (a thousand entries each) that also record, in audit_queues, the last entry it took from that
 // queue (each queue file has an identity of its own); only after that commit is durable does it
 // delete them from the queue. A crash in between leaves entries in the queue that the chain
 // already holds, and the next move skips and deletes them: nothing is lost and nothing is
@@ -126,11 +126,21 @@ func (s *Store) catchUpQueue(ctx context.Context, q *auditQueue) error {
 		return nil
 	}
 	s.log.Warn("store: the audit queue is older than the log; numbering its entries after the last moved", "queue", next, "moved", moved)
-	// sqlite_sequence has a row for the table once it has held an entry; otherwise one is added.
-	if _, err := q.db.ExecContext(ctx, `UPDATE sqlite_sequence SET seq = $1 WHERE name = 'queued'`, moved); err != nil {
+	// In one write transaction, and never lowering it: another process may be starting on the
+	// same file. sqlite_sequence has a row for the table once it has held an entry; otherwise
+	// one is added.
+	tx, err := q.db.BeginTx(ctx, nil)
+	if err != nil {
 		return fmt.Errorf("store: audit queue: %w", err)
 	}
-	if _, err := q.db.ExecContext(ctx, `INSERT INTO sqlite_sequence (name, seq) SELECT 'queued', $1 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'queued')`, moved); err != nil {
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE sqlite_sequence SET seq = MAX(seq, $1) WHERE name = 'queued'`, moved); err != nil {
+		return fmt.Errorf("store: audit queue: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sqlite_sequence (name, seq) SELECT 'queued', $1 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'queued')`, moved); err != nil {
+		return fmt.Errorf("store: audit queue: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: audit queue: %w", err)
 	}
 	return nil
@@ -293,6 +303,13 @@ func (s *Store) moveQueue(ctx context.Context) error {
 				return err
 			}
 			s.AuditMoved.Add(int64(n))
+		}
+		if len(batch) == 0 {
+			// What the log took was read, not committed here: another process's move may not be
+			// synced yet (or this one's sync failed). Sync the log before deleting on its word.
+			if err := s.syncLog(); err != nil {
+				return err
+			}
 		}
 		// The chain holds them, durably: they may go (with any a crash left behind).
 		if _, err := q.db.ExecContext(ctx, `DELETE FROM queued WHERE id <= ?`, upto); err != nil {

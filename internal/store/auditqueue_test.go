@@ -219,10 +219,20 @@ func TestAuditQueueMovesByItself(t *testing.T) {
 }
 
 // A queue file older than the database (restored from an earlier copy, its numbers behind what
-// the log has taken) must not number new entries as moved already: they would be deleted
-// unchained. And a database reached through a symbolic link keeps one queue (and its log, which
-// SQLite names after the link's target, is synced: the sync opened the link's name and failed).
+// the log has taken, or never numbered at all) must not number new entries as moved already:
+// they would be deleted unchained. And a database reached through a symbolic link keeps one
+// queue (and its log, which SQLite names after the link's target, is synced: the sync opened
+// the link's name and failed).
 func TestAuditQueueOlderThanTheLog(t *testing.T) {
+	for _, restore := range []string{
+		`UPDATE sqlite_sequence SET seq = 0 WHERE name = 'queued'`,
+		`DELETE FROM sqlite_sequence WHERE name = 'queued'`,
+	} {
+		t.Run(restore[:6], func(t *testing.T) { olderQueue(t, restore) })
+	}
+}
+
+func olderQueue(t *testing.T, restore string) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tuphap.db")
 	s := openSQLite(t, path)
@@ -235,7 +245,7 @@ func TestAuditQueueOlderThanTheLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := openQueue(t, path)
-	if _, err := q.Exec(`UPDATE sqlite_sequence SET seq = 0 WHERE name = 'queued'`); err != nil {
+	if _, err := q.Exec(restore); err != nil {
 		t.Fatal(err)
 	}
 	q.Close()
