@@ -24,7 +24,7 @@ import (
 //
 // So Audit, for events that change nothing else, writes the entry to a small SQLite file of its
 // own beside the database (FILE-audit-queue), synced before Audit returns: the entry is as
-// durable as before. A mover takes what is queued into the chain about once a second, in
+// durable as before. A mover takes what is queued into the chain every ten seconds, in
 // grouped transactions (a thousand entries each) that also record, in audit_queues, the last entry it took from that
 // queue (each queue file has an identity of its own); only after that commit is durable does it
 // delete them from the queue. A crash in between leaves entries in the queue that the chain
@@ -38,10 +38,13 @@ import (
 //
 // PostgreSQL keeps one shared cache that a commit does not empty; there Audit commits as before.
 
-// moveEvery is how often the mover looks at the queue; moveBatch bounds what one move takes, so
-// that registrations never wait long behind it.
+// moveEvery is how often the mover looks at the queue: every move is a commit that empties the
+// readers' caches. Moving every second instead of every ten cost a third of the name searches
+// under load (docs/performance.md); nobody waits for it, since listings move the queue first.
+// moveBatch bounds what one transaction of a move takes, so that registrations never wait long
+// behind it.
 const (
-	moveEvery = time.Second
+	moveEvery = 10 * time.Second
 	moveBatch = 1000
 )
 
