@@ -34,7 +34,7 @@ import (
 //
 // What changes for a reader of the log: a queued entry keeps the time of its event but takes
 // its place in the chain when moved, so ordered by sequence it may follow changes made during
-// the second after it. Listing, verifying and backing up the log move the queue first.
+// the ten seconds after it. Listing, verifying and backing up the log move the queue first.
 //
 // PostgreSQL keeps one shared cache that a commit does not empty; there Audit commits as before.
 
