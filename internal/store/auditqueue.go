@@ -87,12 +87,15 @@ func (s *Store) openAuditQueue(ctx context.Context, dsn string) error {
 		`CREATE TABLE IF NOT EXISTS queue_meta (id INTEGER PRIMARY KEY CHECK (id = 1), queue TEXT NOT NULL)`,
 		`CREATE TABLE IF NOT EXISTS queued (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, user_id TEXT NOT NULL,
 			username TEXT NOT NULL, office TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL, detail TEXT NOT NULL, ip TEXT NOT NULL)`,
-		`INSERT INTO queue_meta (id, queue) VALUES (1, '` + uuid.NewString() + `') ON CONFLICT (id) DO NOTHING`,
 	} {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			db.Close()
 			return fmt.Errorf("store: prepare the audit queue: %w", err)
 		}
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO queue_meta (id, queue) VALUES (1, ?) ON CONFLICT (id) DO NOTHING`, uuid.NewString()); err != nil {
+		db.Close()
+		return fmt.Errorf("store: prepare the audit queue: %w", err)
 	}
 	if err := db.QueryRowContext(ctx, `SELECT queue FROM queue_meta WHERE id = 1`).Scan(&q.id); err != nil {
 		db.Close()
@@ -179,15 +182,7 @@ func (s *Store) queueWriter() {
 		case <-q.quit:
 			return
 		}
-	fill:
-		for len(batch) < maxGroup {
-			select {
-			case t := <-q.in:
-				batch = append(batch, t)
-			default:
-				break fill
-			}
-		}
+		batch = drain(batch, q.in)
 		err := q.insert(batch)
 		if err == nil {
 			q.waiting.Add(int64(len(batch)))
@@ -275,45 +270,38 @@ func (s *Store) FlushAudit(ctx context.Context) error {
 
 // moveQueue takes queued entries into the chain, moveBatch at a time, until the queue is empty.
 // It reads a batch before handing the move to the committer, so that the database's write lock
-// is never held while the queue's file is read (another process may be recovering it).
-func (s *Store) moveQueue(ctx context.Context) error {
+// is never held while the queue's file is read (another process may be recovering it). Entries
+// a crash left behind in the queue, already chained, go with the next move that commits: only
+// after a commit of its own (synced) does it delete anything.
+func (s *Store) moveQueue(ctx context.Context) (err error) {
 	q := s.queue
 	q.moverMu.Lock()
 	defer q.moverMu.Unlock()
+	defer func() {
+		if err != nil {
+			q.waiting.Add(1) // try again at the next tick
+		}
+	}()
 	for {
 		q.waiting.Store(0)
 		var moved int64 // what the log had taken (a hint: the move reads it again)
-		err := s.readRow(ctx, `SELECT COALESCE((SELECT moved FROM audit_queues WHERE queue = $1), 0)`, q.id).Scan(&moved)
-		if err != nil {
-			q.waiting.Add(1)
+		if err := s.readRow(ctx, `SELECT COALESCE((SELECT moved FROM audit_queues WHERE queue = $1), 0)`, q.id).Scan(&moved); err != nil {
 			return fmt.Errorf("store: audit head: %w", err)
 		}
 		batch, err := q.read(ctx, moved)
-		if err != nil {
-			q.waiting.Add(1) // try again at the next tick
+		if err != nil || len(batch) == 0 { // nothing to move: no commit, which would empty the readers' caches
 			return err
 		}
-		upto := moved
-		if len(batch) > 0 { // nothing to move: no commit, which would empty the readers' caches
-			var n int
-			err = s.tx(ctx, func(tx *sql.Tx) error {
-				var err error
-				upto, n, err = s.moveQueued(ctx, tx, batch)
-				return err
-			})
-			if err != nil {
-				q.waiting.Add(1)
-				return err
-			}
-			s.AuditMoved.Add(int64(n))
+		var upto int64
+		var n int
+		if err := s.tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			upto, n, err = s.moveQueued(ctx, tx, batch)
+			return err
+		}); err != nil {
+			return err
 		}
-		if len(batch) == 0 {
-			// What the log took was read, not committed here: another process's move may not be
-			// synced yet (or this one's sync failed). Sync the log before deleting on its word.
-			if err := s.syncLog(); err != nil {
-				return err
-			}
-		}
+		s.AuditMoved.Add(int64(n))
 		// The chain holds them, durably: they may go (with any a crash left behind).
 		if _, err := q.db.ExecContext(ctx, `DELETE FROM queued WHERE id <= ?`, upto); err != nil {
 			return fmt.Errorf("store: audit queue: %w", err)

@@ -83,16 +83,7 @@ func (s *Store) committer() {
 		case <-s.groupQuit:
 			return
 		}
-	fill:
-		for len(batch) < maxGroup {
-			select {
-			case t := <-s.group:
-				batch = append(batch, t)
-			default:
-				break fill
-			}
-		}
-		batch = s.gatherWhileSyncing(batch)
+		batch = s.gatherWhileSyncing(drain(batch, s.group))
 		began := time.Now()
 		errs = s.commitGroup(batch, errs[:0])
 		s.GroupBusy.Add(int64(time.Since(began)))
@@ -113,6 +104,20 @@ func (s *Store) committer() {
 		s.GroupCommits.Add(1)
 		s.GroupedTxs.Add(int64(len(batch)))
 	}
+}
+
+// drain adds to batch whatever waits on ch at this moment, up to maxGroup in all: the committer's
+// group, the audit queue writer's batch.
+func drain[T any](batch []T, ch <-chan T) []T {
+	for len(batch) < maxGroup {
+		select {
+		case t := <-ch:
+			batch = append(batch, t)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 // gatherWhileSyncing keeps adding members while the log is being synced (SQLite) once one
